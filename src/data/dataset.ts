@@ -1,0 +1,54 @@
+// The token stream of a run: a 90/10 train/validation split (the first 90% trains, as in nanoGPT's
+// prepare.py) and random contiguous batches drawn from either part with a seeded generator.
+import { mulberry32, randInt, type Rng } from '../shared/random'
+
+export interface Batch {
+  x: Int32Array // (B, T) row-major: inputs
+  y: Int32Array // (B, T): the same windows shifted by one, the targets
+  batchSize: number
+  blockSize: number
+}
+
+export interface Split {
+  train: Int32Array
+  val: Int32Array
+}
+
+export function splitTokens(tokens: Int32Array, trainFraction = 0.9): Split {
+  const n = Math.floor(tokens.length * trainFraction)
+  return { train: tokens.subarray(0, n), val: tokens.subarray(n) }
+}
+
+/** B windows of T+1 consecutive tokens at random offsets: x = window[0..T), y = window[1..T]. */
+export function sampleBatch(data: Int32Array, batchSize: number, blockSize: number, rng: Rng): Batch {
+  const maxStart = data.length - blockSize - 1
+  if (maxStart < 0) throw new Error(`a split of ${data.length} tokens cannot hold one window of blockSize ${blockSize} + 1`)
+  const x = new Int32Array(batchSize * blockSize)
+  const y = new Int32Array(batchSize * blockSize)
+  for (let b = 0; b < batchSize; b++) {
+    const start = randInt(rng, maxStart + 1)
+    x.set(data.subarray(start, start + blockSize), b * blockSize)
+    y.set(data.subarray(start + 1, start + blockSize + 1), b * blockSize)
+  }
+  return { x, y, batchSize, blockSize }
+}
+
+/**
+ * Draws training batches, and evaluation batches from either split. Each stream has its own generator, so
+ * evaluating never shifts the sequence of training batches: the same seed gives the same run with any eval settings.
+ */
+export class BatchSampler {
+  private readonly rngs: Record<'train' | 'evalTrain' | 'evalVal', Rng>
+  constructor(
+    readonly split: Split,
+    readonly batchSize: number,
+    readonly blockSize: number,
+    seed: number,
+  ) {
+    this.rngs = { train: mulberry32(seed), evalTrain: mulberry32(seed ^ 0x5bd1e995), evalVal: mulberry32(seed ^ 0x9e3779b9) }
+  }
+  next(stream: 'train' | 'evalTrain' | 'evalVal'): Batch {
+    const data = stream === 'evalVal' ? this.split.val : this.split.train
+    return sampleBatch(data, this.batchSize, this.blockSize, this.rngs[stream])
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * Full definition of a GPT language model, all of it in this file: nanoGPT's model.py as pure functions
+ * over explicit tf.Variables, for TensorFlow.js on any backend (and in Node, for tests).
+ * References: karpathy/nanoGPT model.py, OpenAI's GPT-2, "Attention Is All You Need".
+ *
+ * Glossary: B batch, T time (sequence length), C channels (nEmbd), nh heads, hs head size (C / nh), V vocab.
+ * Parameters are named by stable dotted paths in nanoGPT's vocabulary, camelCased:
+ *   wte.weight (V, C)  wpe.weight (blockSize, C)
+ *   h.{i}.ln1.{weight,bias}  h.{i}.attn.cAttn.{weight (C, 3C), bias}  h.{i}.attn.cProj.{weight (C, C), bias}
+ *   h.{i}.ln2.{weight,bias}  h.{i}.mlp.cFc.{weight (C, 4C), bias}    h.{i}.mlp.cProj.{weight (4C, C), bias}
+ *   lnF.{weight,bias}        the LM head is tied to wte.weight (no parameter of its own)
+ * Linear weights are stored [in, out] (tfjs layout); PyTorch's nn.Linear stores [out, in].
+ *
+ * Speed: activations are kept rank 2, (B·T, C), for every linear layer, and on the wasm and cpu backends
+ * the linear layers use a custom gradient made of flag-free rank-2 matMuls with explicit transposes:
+ * tfjs-wasm runs matMul with transpose flags ~10× slower (see docs/ARCHITECTURE.md, "Performance").
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { ModelConfig } from '../shared/config'
+
+export type Params = Record<string, tf.Variable>
+
+let modelCounter = 0
+
+/** Parameter shapes by path, in a fixed order (the order the closed-form count in shared/config.ts adds them). */
+export function paramShapes(cfg: ModelConfig): [string, number[]][] {
+  const C = cfg.nEmbd
+  const out: [string, number[]][] = [
+    ['wte.weight', [cfg.vocabSize, C]],
+    ['wpe.weight', [cfg.blockSize, C]],
+  ]
+  const lin = (name: string, nIn: number, nOut: number) => {
+    out.push([`${name}.weight`, [nIn, nOut]])
+    if (cfg.bias) out.push([`${name}.bias`, [nOut]])
+  }
+  for (let i = 0; i < cfg.nLayer; i++) {
+    out.push([`h.${i}.ln1.weight`, [C]])
+    if (cfg.bias) out.push([`h.${i}.ln1.bias`, [C]])
+    lin(`h.${i}.attn.cAttn`, C, 3 * C)
+    lin(`h.${i}.attn.cProj`, C, C)
+    out.push([`h.${i}.ln2.weight`, [C]])
+    if (cfg.bias) out.push([`h.${i}.ln2.bias`, [C]])
+    lin(`h.${i}.mlp.cFc`, C, 4 * C)
+    lin(`h.${i}.mlp.cProj`, 4 * C, C)
+  }
+  out.push(['lnF.weight', [C]])
+  if (cfg.bias) out.push(['lnF.bias', [C]])
+  return out
+}
+
+/** Weight decay applies to 2-D tensors only (embeddings and linear weights), as in nanoGPT's configure_optimizers. */
+export function isDecayed(shape: readonly number[]): boolean {
+  return shape.length >= 2
+}
+
+/**
+ * GPT-2 initialisation: weights N(0, 0.02), residual projections (attn.cProj, mlp.cProj) N(0, 0.02/√(2·nLayer)),
+ * biases 0, LayerNorm weights 1. Deterministic for a seed on every backend (the numbers are drawn in JS).
+ */
+export function initParams(cfg: ModelConfig, seed: number): Params {
+  const id = ++modelCounter
+  const params: Params = {}
+  const residualStd = 0.02 / Math.sqrt(2 * cfg.nLayer)
+  let k = 0
+  for (const [path, shape] of paramShapes(cfg)) {
+    k++
+    const init = tf.tidy(() => {
+      if (path.endsWith('.bias')) return tf.zeros(shape)
+      if (/ln\d?\.weight$|lnF\.weight$/.test(path)) return tf.ones(shape)
+      const std = /\.cProj\.weight$/.test(path) ? residualStd : 0.02
+      return tf.randomNormal(shape, 0, std, 'float32', seed * 1000 + k)
+    })
+    params[path] = tf.variable(init, true, `gpt${id}/${path}`)
+    init.dispose()
+  }
+  return params
+}
+
+/** Builds a set of variables from plain arrays (tests, checkpoints). */
+export function paramsFromArrays(cfg: ModelConfig, values: Record<string, Float32Array | number[]>): Params {
+  const id = ++modelCounter
+  const params: Params = {}
+  for (const [path, shape] of paramShapes(cfg)) {
+    const v = values[path]
+    if (!v) throw new Error(`missing parameter ${path}`)
+    params[path] = tf.variable(tf.tensor(v, shape), true, `gpt${id}/${path}`)
+  }
+  return params
+}
+
+export function disposeParams(params: Params): void {
+  for (const v of Object.values(params)) v.dispose()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks. Every function here is called inside a tf.tidy by its caller.
+
+/** Backends whose matMul is fast only without transpose flags (measured: tfjs-wasm ~10×). */
+const EXPLICIT_TRANSPOSE = new Set(['wasm', 'cpu'])
+
+/** a·b for rank-2 tensors, with a backward pass of flag-free matMuls: da = dy·bᵀ, db = aᵀ·dy. */
+const matMulExplicit = tf.customGrad((a, b, save) => {
+  const A = a as tf.Tensor2D
+  const Bm = b as tf.Tensor2D
+  ;(save as tf.GradSaveFunc)([A, Bm])
+  return {
+    value: tf.matMul(A, Bm),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as tf.Tensor2D[]
+      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)]
+    },
+  }
+})
+
+/** a·bᵀ for rank-2 tensors (the tied LM head: x·wteᵀ), backward: da = dy·b, db = dyᵀ·a. */
+const matMulTransBExplicit = tf.customGrad((a, b, save) => {
+  const A = a as tf.Tensor2D
+  const Bm = b as tf.Tensor2D
+  ;(save as tf.GradSaveFunc)([A, Bm])
+  return {
+    value: tf.matMul(A, tf.transpose(Bm)),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as tf.Tensor2D[]
+      return [tf.matMul(dy as tf.Tensor2D, sb), tf.matMul(tf.transpose(dy as tf.Tensor2D), sa)]
+    },
+  }
+})
+
+function useExplicit(): boolean {
+  return EXPLICIT_TRANSPOSE.has(tf.getBackend())
+}
+
+/** x (N, in) · W (in, out) + b → (N, out) */
+export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  const y: tf.Tensor2D = useExplicit() ? (matMulExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w)
+  return b ? (tf.add(y, b) as tf.Tensor2D) : (y as tf.Tensor2D)
+}
+
+/** x (N, C) · Wᵀ where W is (V, C) → (N, V) */
+function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  return useExplicit() ? (matMulTransBExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w, false, true)
+}
+
+/**
+ * Embedding lookup W[ids] → (N, C). Its gradient is a scatter-add into (V, C): UnsortedSegmentSum where the
+ * backend has that kernel, otherwise (tfjs-wasm lacks it) the same sum written as oneHot(ids)ᵀ · dy.
+ */
+export function embedding(w: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
+  const V = w.shape[0]
+  const f = tf.customGrad((table, save) => {
+    ;(save as tf.GradSaveFunc)([ids]) // kept for the backward pass (a closure alone would see it disposed)
+    return {
+      value: tf.gather(table as tf.Tensor2D, ids),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const sIds = saved[0] as tf.Tensor1D
+        if (tf.getKernel('UnsortedSegmentSum', tf.getBackend())) return [tf.unsortedSegmentSum(dy, sIds, V)]
+        const oneHotT = tf.transpose(tf.cast(tf.oneHot(sIds, V), 'float32')) // (V, N)
+        return [tf.matMul(oneHotT as tf.Tensor2D, dy as tf.Tensor2D)]
+      },
+    }
+  })
+  return f(w) as tf.Tensor2D
+}
+
+/** LayerNorm over the last axis, ε = 1e-5 as in PyTorch. */
+export function layerNorm(x: tf.Tensor2D, w: tf.Tensor1D, b?: tf.Tensor1D): tf.Tensor2D {
+  const { mean, variance } = tf.moments(x, -1, true)
+  const y = tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), w)
+  return (b ? tf.add(y, b) : y) as tf.Tensor2D
+}
+
+/** GELU, the exact form nn.GELU() uses: 0.5·x·(1 + erf(x/√2)). */
+export function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as tf.Tensor2D
+}
+
+const maskCache = new Map<number, Float32Array>()
+/** (T, T) additive causal mask: 0 where key ≤ query, −1e9 above the diagonal (the future). */
+function causalMask(T: number): tf.Tensor2D {
+  let m = maskCache.get(T)
+  if (!m) {
+    m = new Float32Array(T * T)
+    for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) m[i * T + j] = -1e9
+    maskCache.set(T, m)
+  }
+  return tf.tensor2d(m, [T, T])
+}
+
+export interface ForwardOptions {
+  training?: boolean // dropout on (when cfg.dropout > 0)
+  captureAttention?: boolean // also return every layer's attention probabilities
+  seed?: number // dropout seed for this call (same seed → same masks)
+  lastOnly?: boolean // logits for the last position of each sequence only (generation)
+}
+
+interface Dropper {
+  (x: tf.Tensor): tf.Tensor
+}
+
+function makeDropout(rate: number, opts: ForwardOptions): Dropper {
+  if (!opts.training || rate <= 0) return (x) => x
+  let k = 0
+  const base = opts.seed ?? 0
+  return (x) => tf.dropout(x, rate, undefined, base * 7919 + ++k)
+}
+
+/**
+ * Causal multi-head self-attention on x (B·T, C) → (B·T, C), and the attention probabilities (B, nh, T, T).
+ * All heads at once: q, k, v come from one (C, 3C) projection and are split into heads.
+ */
+export function causalSelfAttention(
+  params: Params,
+  prefix: string,
+  x: tf.Tensor2D,
+  B: number,
+  T: number,
+  cfg: ModelConfig,
+  drop: Dropper = (t) => t,
+): { y: tf.Tensor2D; att: tf.Tensor4D } {
+  const C = cfg.nEmbd
+  const nh = cfg.nHead
+  const hs = C / nh
+  const qkv = linear(x, params[`${prefix}.cAttn.weight`] as tf.Tensor2D, params[`${prefix}.cAttn.bias`] as tf.Tensor1D | undefined) // (B·T, 3C)
+  const [q, k, v] = tf.split(qkv, 3, 1) // each (B·T, C)
+  const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D // (B, nh, T, hs)
+  const qh = heads(q)
+  const kh = heads(k)
+  const vh = heads(v)
+  const scores = tf.add(tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(hs)), causalMask(T)) // (B, nh, T, T)
+  const att = tf.softmax(scores) as tf.Tensor4D // (B, nh, T, T), rows sum to 1 over keys ≤ query
+  const yh = tf.matMul(drop(att) as tf.Tensor4D, vh) // (B, nh, T, hs)
+  const y = tf.reshape(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D // (B, T, nh, hs) → (B·T, C)
+  const out = linear(y, params[`${prefix}.cProj.weight`] as tf.Tensor2D, params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined)
+  return { y: drop(out) as tf.Tensor2D, att }
+}
+
+export interface ForwardResult {
+  logits: tf.Tensor2D // (B·T, V), or (B, V) with lastOnly
+  attention: tf.Tensor4D[] // per layer (B, nh, T, T) when captured, else empty
+}
+
+/** idx (B, T) int32 → logits. T may be shorter than blockSize, never longer. */
+export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts: ForwardOptions = {}): ForwardResult {
+  const [B, T] = idx.shape
+  if (T > cfg.blockSize) throw new Error(`Cannot forward sequence of length ${T}, block size is only ${cfg.blockSize}`)
+  const C = cfg.nEmbd
+  const drop = makeDropout(cfg.dropout, opts)
+  const p = (name: string) => params[name] as tf.Tensor
+  const b1 = (name: string) => params[name] as tf.Tensor1D | undefined
+  const tokEmb = embedding(p('wte.weight') as tf.Tensor2D, tf.reshape(idx, [B * T]) as tf.Tensor1D) // (B·T, C)
+  const posEmb = embedding(p('wpe.weight') as tf.Tensor2D, tf.range(0, T, 1, 'int32') as tf.Tensor1D) // (T, C)
+  let x = drop(tf.reshape(tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb), [B * T, C])) as tf.Tensor2D // (B·T, C)
+  const attention: tf.Tensor4D[] = []
+  for (let i = 0; i < cfg.nLayer; i++) {
+    const h = `h.${i}`
+    const a = causalSelfAttention(params, `${h}.attn`, layerNorm(x, p(`${h}.ln1.weight`) as tf.Tensor1D, b1(`${h}.ln1.bias`)), B, T, cfg, drop)
+    if (opts.captureAttention) attention.push(a.att)
+    x = tf.add(x, a.y) // residual
+    const hid = gelu(linear(layerNorm(x, p(`${h}.ln2.weight`) as tf.Tensor1D, b1(`${h}.ln2.bias`)), p(`${h}.mlp.cFc.weight`) as tf.Tensor2D, b1(`${h}.mlp.cFc.bias`))) // (B·T, 4C)
+    x = tf.add(x, drop(linear(hid, p(`${h}.mlp.cProj.weight`) as tf.Tensor2D, b1(`${h}.mlp.cProj.bias`)))) // residual
+  }
+  if (opts.lastOnly) {
+    x = tf.reshape(tf.slice(tf.reshape(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C]) as tf.Tensor2D // (B, C)
+  }
+  x = layerNorm(x, p('lnF.weight') as tf.Tensor1D, b1('lnF.bias'))
+  const logits = linearTransposed(x, p('wte.weight') as tf.Tensor2D) // tied LM head: (N, V)
+  return { logits, attention }
+}
+
+/** Mean cross-entropy of logits (N, V) against integer targets (N). */
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  const V = logits.shape[1]
+  const logp = tf.logSoftmax(logits) // (N, V)
+  const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(targets, V), 'float32')), -1) // (N)
+  return tf.neg(tf.mean(picked)) as tf.Scalar
+}
+
+/** Training loss on a batch: x, y (B, T) int32. */
+export function loss(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
+  const { logits } = forward(params, cfg, x, opts)
+  return crossEntropy(logits, tf.reshape(y, [-1]) as tf.Tensor1D)
+}

@@ -1,0 +1,168 @@
+// A slow, plain-JavaScript float64 GPT: the test oracle for gpt.ts. Written independently of tfjs, one
+// position and one head at a time with explicit loops (the "naive" form of every layer), so that the
+// batched tfjs model can be checked against it: forward values, attention, loss, and — by central finite
+// differences in float64 — gradients. Not used by the product.
+import type { ModelConfig } from '../shared/config'
+
+export type Params64 = Record<string, Float64Array>
+type Vec = Float64Array
+
+const at = (p: Params64, name: string): Vec => {
+  const v = p[name]
+  if (!v) throw new Error(`reference64: missing ${name}`)
+  return v
+}
+
+/** y = x·W + b for one row x (nIn), W stored [in, out] row-major. */
+function linearRow(x: Vec, w: Vec, b: Vec | undefined, nIn: number, nOut: number): Vec {
+  const y = new Float64Array(nOut)
+  for (let o = 0; o < nOut; o++) {
+    let s = b ? b[o] : 0
+    for (let i = 0; i < nIn; i++) s += x[i] * w[i * nOut + o]
+    y[o] = s
+  }
+  return y
+}
+
+function layerNormRow(x: Vec, w: Vec, b: Vec | undefined): Vec {
+  const n = x.length
+  let mean = 0
+  for (let i = 0; i < n; i++) mean += x[i]
+  mean /= n
+  let v = 0
+  for (let i = 0; i < n; i++) v += (x[i] - mean) ** 2
+  v /= n
+  const inv = 1 / Math.sqrt(v + 1e-5)
+  const y = new Float64Array(n)
+  for (let i = 0; i < n; i++) y[i] = (x[i] - mean) * inv * w[i] + (b ? b[i] : 0)
+  return y
+}
+
+/** erf to ~1e-15 (series for small |x|, continued fraction for large), so GELU is exact in float64. */
+export function erf64(x: number): number {
+  const s = Math.sign(x)
+  const a = Math.abs(x)
+  if (a < 3) {
+    // Maclaurin series: erf(x) = 2/√π Σ (−1)ⁿ x^(2n+1) / (n! (2n+1))
+    let term = a
+    let sum = a
+    for (let n = 1; n < 100; n++) {
+      term *= (-a * a) / n
+      const add = term / (2 * n + 1)
+      sum += add
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break
+    }
+    return (s * 2 * sum) / Math.sqrt(Math.PI)
+  }
+  // erfc continued fraction (Lentz), good for a ≥ 3
+  let f = a
+  let C = a
+  let D = 0
+  for (let n = 1; n < 200; n++) {
+    const an = n / 2
+    D = a + an * D
+    D = 1 / D
+    C = a + an / C
+    const delta = C * D
+    f *= delta
+    if (Math.abs(delta - 1) < 1e-16) break
+  }
+  const erfc = Math.exp(-a * a) / (f * Math.sqrt(Math.PI))
+  return s * (1 - erfc)
+}
+
+const gelu64 = (x: number) => 0.5 * x * (1 + erf64(x / Math.SQRT2))
+
+/**
+ * Naive causal self-attention for one sequence: x is T rows of C. Returns the output rows and the
+ * attention probabilities att[h][i][j] (zero for j > i), computed head by head, query by query.
+ */
+export function attentionNaive(p: Params64, prefix: string, x: Vec[], cfg: ModelConfig): { y: Vec[]; att: number[][][] } {
+  const C = cfg.nEmbd
+  const nh = cfg.nHead
+  const hs = C / nh
+  const T = x.length
+  const wA = at(p, `${prefix}.cAttn.weight`)
+  const bA = p[`${prefix}.cAttn.bias`]
+  const qkv = x.map((row) => linearRow(row, wA, bA, C, 3 * C))
+  const att: number[][][] = []
+  const ys = Array.from({ length: T }, () => new Float64Array(C))
+  for (let h = 0; h < nh; h++) {
+    const head: number[][] = []
+    for (let i = 0; i < T; i++) {
+      const scores: number[] = []
+      for (let j = 0; j <= i; j++) {
+        let s = 0
+        for (let d = 0; d < hs; d++) s += qkv[i][h * hs + d] * qkv[j][C + h * hs + d]
+        scores.push(s / Math.sqrt(hs))
+      }
+      const m = Math.max(...scores)
+      const e = scores.map((s) => Math.exp(s - m))
+      const z = e.reduce((a, b) => a + b, 0)
+      const row = new Array<number>(T).fill(0)
+      for (let j = 0; j <= i; j++) row[j] = e[j] / z
+      head.push(row)
+      for (let j = 0; j <= i; j++) for (let d = 0; d < hs; d++) ys[i][h * hs + d] += row[j] * qkv[j][2 * C + h * hs + d]
+    }
+    att.push(head)
+  }
+  const wP = at(p, `${prefix}.cProj.weight`)
+  const bP = p[`${prefix}.cProj.bias`]
+  return { y: ys.map((row) => linearRow(row, wP, bP, C, C)), att }
+}
+
+/** Logits (T rows of V) for one sequence of token ids, and every layer's attention. Dropout is off. */
+export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logits: Vec[]; attention: number[][][][] } {
+  const C = cfg.nEmbd
+  const T = ids.length
+  if (T > cfg.blockSize) throw new Error(`reference64: sequence of ${T} exceeds blockSize ${cfg.blockSize}`)
+  const wte = at(p, 'wte.weight')
+  const wpe = at(p, 'wpe.weight')
+  let x: Vec[] = ids.map((id, t) => {
+    const row = new Float64Array(C)
+    for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
+    return row
+  })
+  const attention: number[][][][] = []
+  for (let l = 0; l < cfg.nLayer; l++) {
+    const h = `h.${l}`
+    const ln1 = x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`]))
+    const a = attentionNaive(p, `${h}.attn`, ln1, cfg)
+    attention.push(a.att)
+    x = x.map((r, t) => r.map((v, c) => v + a.y[t][c]))
+    x = x.map((r) => {
+      const n = layerNormRow(r, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
+      const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
+      const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
+      return r.map((v, c) => v + out[c])
+    })
+  }
+  const logits = x.map((r) => {
+    const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
+    const row = new Float64Array(cfg.vocabSize)
+    for (let v = 0; v < cfg.vocabSize; v++) {
+      let s = 0
+      for (let c = 0; c < C; c++) s += n[c] * wte[v * C + c] // tied head: logits = x · wteᵀ
+      row[v] = s
+    }
+    return row
+  })
+  return { logits, attention }
+}
+
+/** Mean cross-entropy over a batch of sequences (xs[b], ys[b] of equal length). */
+export function loss64(p: Params64, cfg: ModelConfig, xs: number[][], ys: number[][]): number {
+  let total = 0
+  let n = 0
+  for (let b = 0; b < xs.length; b++) {
+    const { logits } = forward64(p, cfg, xs[b])
+    logits.forEach((row, t) => {
+      const m = Math.max(...row)
+      let z = 0
+      for (const v of row) z += Math.exp(v - m)
+      total += -(row[ys[b][t]] - m - Math.log(z))
+      n++
+    })
+  }
+  return total / n
+}

@@ -1,0 +1,237 @@
+// Model and training configuration: the types, the named presets, the closed-form sizes and the
+// validation every setting passes before anything reaches tfjs. Plain TypeScript: no tfjs, no DOM.
+// Names follow nanoGPT's GPTConfig and train.py in camelCase.
+
+export interface ModelConfig {
+  vocabSize: number // V: set from the tokenizer, never typed by the user
+  blockSize: number // T: the longest context the model sees
+  nLayer: number
+  nHead: number // requirement: nEmbd % nHead === 0
+  nEmbd: number // C: the width of the residual stream
+  dropout: number // 0 ≤ p < 1; 0 for small data is usually better
+  bias: boolean // true: bias in Linears and LayerNorms, like GPT-2. false: a bit better and faster
+}
+
+export interface TrainConfig {
+  batchSize: number // B: sequences per step
+  maxIters: number // training stops here; also where the cosine decay ends (nanoGPT's lr_decay_iters)
+  learningRate: number // peak learning rate, reached after the warmup
+  minLr: number // floor of the cosine decay
+  warmupIters: number // linear warmup from ~0 to learningRate
+  weightDecay: number // AdamW's decoupled decay, applied to 2-D weights only
+  beta1: number
+  beta2: number
+  gradClip: number // global-norm clipping; 0 turns it off
+  evalInterval: number // validation loss every N steps
+  evalIters: number // … averaged over this many batches
+  seed: number // one seed for weights, batches and dropout: same seed, same run
+}
+
+/** Everything the model needs except the vocabulary, which comes from the text. */
+export type ModelSettings = Omit<ModelConfig, 'vocabSize'>
+
+export interface Preset {
+  id: string
+  label: string
+  description: string
+  model: ModelSettings
+  train: TrainConfig
+}
+
+const baseTrain: TrainConfig = {
+  batchSize: 12,
+  maxIters: 2000,
+  learningRate: 1e-3,
+  minLr: 1e-4,
+  warmupIters: 100,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.99,
+  gradClip: 1.0,
+  evalInterval: 100,
+  evalIters: 20,
+  seed: 1337,
+}
+
+export const PRESETS: readonly Preset[] = [
+  {
+    id: 'tiny',
+    label: 'Tiny',
+    description: '2 layers × 2 heads, 32 wide, context 32: trains in seconds on any backend.',
+    model: { blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32, dropout: 0, bias: true },
+    train: { ...baseTrain, batchSize: 8, maxIters: 500, learningRate: 3e-3, minLr: 3e-4, warmupIters: 10, evalInterval: 25, evalIters: 4 },
+  },
+  {
+    id: 'small',
+    label: 'Small',
+    description: '3 layers × 4 heads, 64 wide, context 64: learns first names well in a few minutes.',
+    model: { blockSize: 64, nLayer: 3, nHead: 4, nEmbd: 64, dropout: 0, bias: true },
+    train: { ...baseTrain, batchSize: 12, maxIters: 1500, learningRate: 2e-3, minLr: 2e-4, warmupIters: 50, evalInterval: 50, evalIters: 10 },
+  },
+  {
+    id: 'baby',
+    label: 'Baby GPT (nanoGPT CPU)',
+    description: "nanoGPT's shakespeare_char config shrunk for a CPU: 4 layers × 4 heads, 128 wide, context 64, batch 12.",
+    model: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true },
+    train: { ...baseTrain },
+  },
+]
+
+export function getPreset(id: string): Preset {
+  const p = PRESETS.find((x) => x.id === id)
+  if (!p) throw new Error(`unknown preset "${id}" (known: ${PRESETS.map((x) => x.id).join(', ')})`)
+  return p
+}
+
+/**
+ * Number of trainable parameters, in closed form. The LM head is tied to wte, so it adds nothing.
+ * Per block: ln1 + attn.cAttn (C·3C + 3C) + attn.cProj (C·C + C) + ln2 + mlp.cFc (C·4C + 4C) + mlp.cProj (4C·C + C)
+ * = 12C² + 13C with biases (LayerNorm: weight + bias), 12C² + 2C without (LayerNorm: weight only).
+ */
+export function paramCount(m: ModelConfig): number {
+  const C = m.nEmbd
+  const perBlock = m.bias ? 12 * C * C + 13 * C : 12 * C * C + 2 * C
+  const lnF = m.bias ? 2 * C : C
+  return m.vocabSize * C + m.blockSize * C + m.nLayer * perBlock + lnF
+}
+
+export interface MemoryEstimate {
+  /** weights + gradients + AdamW's two moments, float32 */
+  paramBytes: number
+  /** activations kept for the backward pass of one step, roughly */
+  activationBytes: number
+  /** the largest single tensor a step makes: GPU backends refuse buffers above their limit */
+  largestTensorBytes: number
+  totalBytes: number
+}
+
+/** A deliberately generous estimate of what one training step needs, so that "too large" is caught before tfjs allocates. */
+export function estimateMemory(m: ModelConfig, t: Pick<TrainConfig, 'batchSize'>): MemoryEstimate {
+  const F = 4
+  const B = t.batchSize
+  const T = m.blockSize
+  const C = m.nEmbd
+  const paramBytes = 4 * paramCount(m) * F
+  // per block: ~16 (B,T,C)-sized activations (LN, qkv, proj, 4C MLP twice, residuals) + 3 (B,nh,T,T) attention maps
+  const attn = B * m.nHead * T * T
+  const perBlock = 16 * B * T * C + 3 * attn
+  const logits = B * T * m.vocabSize
+  const activationBytes = F * (m.nLayer * perBlock + 3 * logits + 4 * B * T * C)
+  const largestTensorBytes = F * Math.max(logits, attn, B * T * 4 * C, m.vocabSize * C)
+  return { paramBytes, activationBytes, largestTensorBytes, totalBytes: paramBytes + activationBytes }
+}
+
+/** What the backend can hold, from the worker's `ready` message. */
+export interface DeviceLimits {
+  maxTensorBytes: number
+  maxTotalBytes: number
+}
+
+export interface Problem {
+  field: keyof ModelSettings | keyof TrainConfig | 'text' | 'model' | 'prompt' | 'probe' | 'sample'
+  message: string
+}
+
+const LIMITS = {
+  nLayer: [1, 48],
+  nHead: [1, 64],
+  nEmbd: [1, 4096],
+  blockSize: [2, 4096],
+  batchSize: [1, 4096],
+  maxIters: [1, 10_000_000],
+  evalInterval: [1, 10_000_000],
+  evalIters: [1, 1000],
+} as const
+
+function checkInt(out: Problem[], field: Problem['field'], v: number, label: string, [lo, hi]: readonly [number, number]) {
+  if (!Number.isFinite(v) || !Number.isInteger(v)) out.push({ field, message: `${label} must be a whole number (got ${v})` })
+  else if (v < lo) out.push({ field, message: `${label} must be at least ${lo} (got ${v})` })
+  else if (v > hi) out.push({ field, message: `${label} must be at most ${hi} (got ${v})` })
+}
+
+/**
+ * Every problem with a configuration, each tied to the field it is about, in words a learner can act on.
+ * `tokens` (when known) checks that the text is long enough for the context; `limits` that the model fits the device.
+ * An empty list means the configuration is safe to hand to tfjs.
+ */
+export function validateConfig(
+  model: ModelSettings & { vocabSize?: number },
+  train: TrainConfig,
+  opts: { trainTokens?: number; valTokens?: number; limits?: DeviceLimits } = {},
+): Problem[] {
+  const out: Problem[] = []
+  checkInt(out, 'nLayer', model.nLayer, 'Layers', LIMITS.nLayer)
+  checkInt(out, 'nHead', model.nHead, 'Heads', LIMITS.nHead)
+  checkInt(out, 'nEmbd', model.nEmbd, 'Embedding width', LIMITS.nEmbd)
+  checkInt(out, 'blockSize', model.blockSize, 'Context length', LIMITS.blockSize)
+  checkInt(out, 'batchSize', train.batchSize, 'Batch size', LIMITS.batchSize)
+  checkInt(out, 'maxIters', train.maxIters, 'Steps', LIMITS.maxIters)
+  checkInt(out, 'evalInterval', train.evalInterval, 'Evaluate every', LIMITS.evalInterval)
+  checkInt(out, 'evalIters', train.evalIters, 'Validation batches', LIMITS.evalIters)
+  checkInt(out, 'warmupIters', train.warmupIters, 'Warmup steps', [0, 10_000_000])
+  checkInt(out, 'seed', train.seed, 'Seed', [0, 2 ** 31 - 1])
+  if (Number.isInteger(model.nEmbd) && Number.isInteger(model.nHead) && model.nHead > 0 && model.nEmbd > 0 && model.nEmbd % model.nHead !== 0) {
+    out.push({ field: 'nHead', message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)` })
+  }
+  if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
+    out.push({ field: 'dropout', message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })
+  }
+  if (!(Number.isFinite(train.learningRate) && train.learningRate > 0 && train.learningRate <= 1)) {
+    out.push({ field: 'learningRate', message: `Learning rate must be a positive number no larger than 1 (got ${train.learningRate})` })
+  }
+  if (!(Number.isFinite(train.minLr) && train.minLr >= 0)) {
+    out.push({ field: 'minLr', message: `Minimum learning rate must be zero or positive (got ${train.minLr})` })
+  } else if (Number.isFinite(train.learningRate) && train.learningRate > 0 && train.minLr > train.learningRate) {
+    out.push({ field: 'minLr', message: `Minimum learning rate ${train.minLr} is above the learning rate ${train.learningRate}` })
+  }
+  if (!(Number.isFinite(train.weightDecay) && train.weightDecay >= 0 && train.weightDecay < 10)) {
+    out.push({ field: 'weightDecay', message: `Weight decay must be between 0 and 10 (got ${train.weightDecay})` })
+  }
+  for (const k of ['beta1', 'beta2'] as const) {
+    if (!(Number.isFinite(train[k]) && train[k] >= 0 && train[k] < 1)) out.push({ field: k, message: `${k === 'beta1' ? 'β1' : 'β2'} must be at least 0 and below 1 (got ${train[k]})` })
+  }
+  if (!(Number.isFinite(train.gradClip) && train.gradClip >= 0)) {
+    out.push({ field: 'gradClip', message: `Gradient clip must be zero (off) or positive (got ${train.gradClip})` })
+  }
+  const need = model.blockSize + 1
+  if (opts.trainTokens !== undefined && Number.isInteger(model.blockSize)) {
+    if (opts.trainTokens === 0) out.push({ field: 'text', message: 'The training text is empty: paste some text or pick a built-in dataset' })
+    else if (opts.trainTokens < need || (opts.valTokens ?? need) < need) {
+      const total = opts.trainTokens + (opts.valTokens ?? 0)
+      const needTotal = Math.ceil(need / 0.1)
+      out.push({
+        field: 'text',
+        message: `The text is too short for a context of ${model.blockSize}: it has ${total} tokens, and both the training part (90%) and the validation part (10%) need at least ${need} — about ${needTotal} tokens in all. Use a longer text or a shorter context.`,
+      })
+    }
+  }
+  if (opts.limits && out.length === 0 && model.vocabSize !== undefined) {
+    const est = estimateMemory(model as ModelConfig, train)
+    if (est.largestTensorBytes > opts.limits.maxTensorBytes) {
+      out.push({ field: 'model', message: `Too large for this device: one tensor of this model needs ${formatBytes(est.largestTensorBytes)}, the backend allows ${formatBytes(opts.limits.maxTensorBytes)}. Reduce batch size, context length or width.` })
+    } else if (est.totalBytes > opts.limits.maxTotalBytes) {
+      out.push({ field: 'model', message: `Too large for this device: training needs about ${formatBytes(est.totalBytes)}, more than the ${formatBytes(opts.limits.maxTotalBytes)} this backend can safely use. Reduce layers, width, batch size or context length.` })
+    }
+  }
+  return out
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`
+}
+
+/**
+ * nanoGPT's learning-rate schedule: linear warmup, then cosine decay to minLr at maxIters, minLr after.
+ * `it` is the 0-based step about to be taken.
+ */
+export function learningRateAt(it: number, t: Pick<TrainConfig, 'learningRate' | 'minLr' | 'warmupIters' | 'maxIters'>): number {
+  if (it < t.warmupIters) return (t.learningRate * (it + 1)) / (t.warmupIters + 1)
+  if (it > t.maxIters) return t.minLr
+  const span = t.maxIters - t.warmupIters
+  const ratio = span > 0 ? (it - t.warmupIters) / span : 1
+  const coeff = 0.5 * (1 + Math.cos(Math.PI * ratio))
+  return t.minLr + coeff * (t.learningRate - t.minLr)
+}

@@ -1,0 +1,107 @@
+// The typed contract between the page and the training worker. Plain data only: tensors never cross.
+// Commands go page → worker (ToWorker), events come back (FromWorker). Both are discriminated unions on
+// `type`; both sides `switch` on it and end with assertNever, so a new message is a compile error until handled.
+import type { ModelConfig, ModelSettings, Problem, TrainConfig, DeviceLimits } from './config'
+
+export const PROTOCOL_VERSION = 1
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu'
+export type BackendChoice = 'auto' | BackendName
+
+/** A run is one model trained on one text. Every run-scoped message names it; stale ones are dropped. */
+export type RunState = 'ready' | 'training' | 'paused' | 'stopped' | 'finished'
+
+export interface SampleSettings {
+  prompt: string
+  maxNewTokens: number
+  temperature: number // 0 = greedy (argmax)
+  topK: number // 0 = no cut-off
+  seed?: number // reproducible sampling when set
+}
+
+export type ToWorker =
+  | { type: 'init'; backend: BackendChoice }
+  /** Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. */
+  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig }
+  | { type: 'train.start'; runId: string }
+  | { type: 'train.pause'; runId: string }
+  | { type: 'train.resume'; runId: string }
+  | { type: 'train.stop'; runId: string }
+  | { type: 'sample.request'; runId: string; requestId: string; settings: SampleSettings }
+  | { type: 'sample.cancel'; requestId: string }
+  /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
+  | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
+
+export interface BackendAttempt {
+  backend: BackendName
+  ok: boolean
+  note: string
+}
+
+export interface BackendReport {
+  backend: BackendName
+  requested: BackendChoice
+  /** one sentence: why this backend runs (e.g. "auto: the WebGPU adapter is a software fallback (SwiftShader)") */
+  reason: string
+  adapter?: { description: string; software: boolean }
+  attempts: BackendAttempt[]
+  limits: DeviceLimits
+  /** whether this browser exposes a usable WebGPU adapter at all */
+  webgpu: 'hardware' | 'software' | 'none'
+}
+
+export interface MetricPoint {
+  step: number // 1-based: the number of optimizer steps taken
+  loss: number // training loss of this step's batch
+  lr: number
+  stepMs: number
+  elapsedMs: number // training time so far, pauses excluded
+}
+
+export interface EvalPoint {
+  step: number
+  valLoss: number
+  trainLoss: number // averaged over the same number of batches as valLoss
+}
+
+export type FromWorker =
+  | { type: 'ready'; protocolVersion: number; report: BackendReport }
+  | {
+      type: 'run.created'
+      runId: string
+      model: ModelConfig
+      train: TrainConfig
+      paramCount: number
+      vocab: string[] // token id → text
+      trainTokens: number
+      valTokens: number
+      tokensPerStep: number
+    }
+  | { type: 'run.state'; runId: string; state: RunState; step: number }
+  | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[] }
+  | {
+      type: 'attention'
+      runId: string
+      step: number
+      layer: number
+      head: number
+      tokens: string[] // the probe as the model saw it (cropped to the context)
+      weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
+    }
+  | { type: 'sample.token'; runId: string; requestId: string; text: string; id: number; prob: number }
+  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'cancelled'; step: number }
+  /** A problem the user can fix (config, text, prompt). Nothing was allocated and nothing was lost. */
+  | { type: 'invalid'; runId?: string; requestId?: string; problems: Problem[] }
+  /** Something went wrong in the worker. */
+  | { type: 'error'; runId?: string; requestId?: string; name: string; message: string; stack?: string }
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(x)}`)
+}
+
+/** The part of a Worker (or of `self` inside one) that the host and the client need: comlink's Endpoint idea. */
+export interface Endpoint<In, Out> {
+  postMessage(message: Out, transfer?: ArrayBuffer[]): void
+  addEventListener(type: 'message', listener: (ev: { data: In }) => void): void
+  removeEventListener(type: 'message', listener: (ev: { data: In }) => void): void
+}

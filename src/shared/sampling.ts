@@ -1,0 +1,75 @@
+// Turning the model's final logits into the next token: temperature, top-k, and a draw from the result.
+// Plain maths over number arrays, run on the CPU in the worker (tf.multinomial is buggy on webgpu, and
+// one (V,) readback per token is cheap). Pure and unit-tested.
+import type { Rng } from './random'
+
+/** softmax(logits / temperature), max-subtracted for stability. temperature must be > 0. */
+export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {
+  const n = logits.length
+  const out = new Float64Array(n)
+  let max = -Infinity
+  for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i]
+  let sum = 0
+  for (let i = 0; i < n; i++) {
+    const e = Math.exp((logits[i] - max) / temperature)
+    out[i] = e
+    sum += e
+  }
+  for (let i = 0; i < n; i++) out[i] /= sum
+  return out
+}
+
+/** Index of the largest value; the lowest index wins a tie. */
+export function argmax(xs: ArrayLike<number>): number {
+  let best = 0
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i
+  return best
+}
+
+/**
+ * Keep the k largest probabilities (ties broken towards the lower id, so the result is deterministic),
+ * zero the rest and renormalise. k ≤ 0 or k ≥ n keeps everything.
+ */
+export function topK(probs: Float64Array, k: number): Float64Array {
+  const n = probs.length
+  if (k <= 0 || k >= n) return probs
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b)
+  const out = new Float64Array(n)
+  let sum = 0
+  for (let j = 0; j < k; j++) {
+    out[order[j]] = probs[order[j]]
+    sum += probs[order[j]]
+  }
+  for (let i = 0; i < n; i++) out[i] /= sum
+  return out
+}
+
+/** Draw an index from a probability vector with the given uniform source. */
+export function drawFrom(probs: ArrayLike<number>, rng: Rng): number {
+  const u = rng()
+  let acc = 0
+  let last = 0
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i] <= 0) continue
+    acc += probs[i]
+    last = i
+    if (u < acc) return i
+  }
+  return last // u landed in the rounding gap at the top: the last token with mass
+}
+
+export interface SampleChoice {
+  id: number
+  prob: number // the probability of the chosen token under the distribution it was drawn from
+}
+
+/** The next token from raw logits: temperature 0 is greedy; otherwise softmax(logits/T), then top-k, then a draw. */
+export function sampleNext(logits: ArrayLike<number>, temperature: number, k: number, rng: Rng): SampleChoice {
+  if (temperature <= 0) {
+    const id = argmax(logits)
+    return { id, prob: softmax(logits)[id] }
+  }
+  const probs = topK(softmax(logits, temperature), k)
+  const id = drawFrom(probs, rng)
+  return { id, prob: probs[id] }
+}

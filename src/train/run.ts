@@ -1,0 +1,219 @@
+// One training run: a tokenizer and its token stream, a GPT's variables, AdamW's state and the step count,
+// with the operations the worker schedules between steps (train step, evaluation, sampling, attention
+// capture). No worker globals, no DOM: runs the same in Node (tests) and in the worker.
+//
+// Memory discipline: every synchronous tensor computation is one tf.tidy that returns only what is read back;
+// readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
+import * as tf from '@tensorflow/tfjs'
+import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
+import type { EvalPoint, MetricPoint, SampleSettings } from '../shared/protocol'
+import { mulberry32 } from '../shared/random'
+import { nowMs } from '../shared/clock'
+import { sampleNext } from '../shared/sampling'
+import { CharTokenizer } from '../data/charTokenizer'
+import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
+import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
+import { AdamW, clipByGlobalNorm } from './adamw'
+
+export const MAX_TEXT_CHARS = 50_000_000
+
+export interface RunInfo {
+  model: ModelConfig
+  train: TrainConfig
+  paramCount: number
+  vocab: string[]
+  trainTokens: number
+  valTokens: number
+  tokensPerStep: number
+}
+
+export class Run {
+  step = 0 // optimizer steps taken
+  elapsedMs = 0 // time spent in training steps
+  private readonly sampler: BatchSampler
+  private readonly optimizer: AdamW
+  disposed = false
+
+  private constructor(
+    readonly model: ModelConfig,
+    readonly train: TrainConfig,
+    readonly tokenizer: CharTokenizer,
+    readonly split: Split,
+    readonly params: Params,
+  ) {
+    this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed)
+    this.optimizer = new AdamW(params, { beta1: train.beta1, beta2: train.beta2, eps: 1e-8, weightDecay: train.weightDecay }, (_, shape) => isDecayed(shape))
+  }
+
+  /**
+   * Validates everything on the CPU first (text, sizes, device limits) and allocates nothing. Returns the
+   * problems, or a `build` that allocates the run's tensors: call it once the previous run is disposed.
+   */
+  static prepare(text: string, settings: ModelSettings, train: TrainConfig, limits?: DeviceLimits): { problems: Problem[]; build?: never } | { problems?: never; build: () => Run } {
+    if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
+    if (text.length > MAX_TEXT_CHARS) {
+      return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+    }
+    const tokenizer = CharTokenizer.fromText(text)
+    const tokens = tokenizer.encode(text)
+    const split = splitTokens(tokens)
+    const model: ModelConfig = { ...settings, vocabSize: tokenizer.vocab.length }
+    const problems = validateConfig(model, train, { trainTokens: split.train.length, valTokens: split.val.length, limits })
+    if (problems.length) return { problems }
+    return { build: () => new Run(model, train, tokenizer, split, initParams(model, train.seed)) }
+  }
+
+  /** prepare + build in one go (tests); throws on problems. */
+  static create(text: string, settings: ModelSettings, train: TrainConfig, limits?: DeviceLimits): Run {
+    const p = Run.prepare(text, settings, train, limits)
+    if (p.problems) throw new Error(p.problems.map((x) => x.message).join('; '))
+    return p.build()
+  }
+
+  info(): RunInfo {
+    return {
+      model: this.model,
+      train: this.train,
+      paramCount: paramCount(this.model),
+      vocab: [...this.tokenizer.vocab],
+      trainTokens: this.split.train.length,
+      valTokens: this.split.val.length,
+      tokensPerStep: this.train.batchSize * this.model.blockSize,
+    }
+  }
+
+  private batchTensors(b: Batch): [tf.Tensor2D, tf.Tensor2D] {
+    return [tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'), tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32')]
+  }
+
+  /** One optimizer step on the next training batch. Reads back the loss (one GPU sync). */
+  async trainStep(): Promise<MetricPoint> {
+    this.assertAlive()
+    const t0 = nowMs()
+    const batch = this.sampler.next('train')
+    const lr = learningRateAt(this.step, this.train)
+    const it = this.step
+    const lossT = tf.tidy(() => {
+      const [x, y] = this.batchTensors(batch)
+      const f = () => loss(this.params, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it })
+      const { value, grads } = tf.variableGrads(f, Object.values(this.params))
+      const named: Record<string, tf.Tensor> = {}
+      for (const [name, p] of Object.entries(this.params)) named[name] = grads[p.name]
+      const { grads: clipped } = clipByGlobalNorm(named, this.train.gradClip)
+      this.optimizer.apply(clipped, lr)
+      return value
+    })
+    let lossValue: number
+    try {
+      lossValue = (await lossT.data())[0]
+    } finally {
+      lossT.dispose()
+    }
+    this.step += 1
+    const stepMs = nowMs() - t0
+    this.elapsedMs += stepMs
+    return { step: this.step, loss: lossValue, lr, stepMs, elapsedMs: this.elapsedMs }
+  }
+
+  /** Mean loss over evalIters batches of each split, without dropout; one readback. */
+  async evaluate(): Promise<EvalPoint> {
+    this.assertAlive()
+    const n = this.train.evalIters
+    const means = tf.tidy(() => {
+      const per = (stream: 'evalTrain' | 'evalVal') => {
+        const losses: tf.Scalar[] = []
+        for (let i = 0; i < n; i++) {
+          const [x, y] = this.batchTensors(this.sampler.next(stream))
+          losses.push(loss(this.params, this.model, x, y, { training: false }))
+        }
+        return tf.mean(tf.stack(losses))
+      }
+      return tf.stack([per('evalTrain'), per('evalVal')])
+    })
+    try {
+      const [trainLoss, valLoss] = await means.data()
+      return { step: this.step, trainLoss, valLoss }
+    } finally {
+      means.dispose()
+    }
+  }
+
+  /** Problems with a prompt, in words: characters the tokenizer has no token for. */
+  checkText(text: string, field: 'prompt' | 'probe'): Problem[] {
+    const unknown = this.tokenizer.unknown(text)
+    if (!unknown.length) return []
+    const shown = unknown.slice(0, 8).map((c) => (c === '\n' ? '⏎' : c.trim() === '' ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `“${c}”`))
+    const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
+    const what = field === 'prompt' ? 'The prompt' : 'The probe text'
+    return [{ field, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]
+  }
+
+  /** The token the model starts from when the prompt is empty: a newline when the text has one, else the text's first token. */
+  private startId(): number {
+    const nl = this.tokenizer.vocab.indexOf('\n')
+    return nl >= 0 ? nl : this.split.train[0]
+  }
+
+  /**
+   * Autoregressive generation on the CPU from the final logits: one forward pass per token on the last
+   * blockSize tokens, one (V,) readback, then temperature / top-k / draw in plain JS.
+   * Stops after maxNewTokens or when `cancelled()` turns true (checked between tokens).
+   */
+  async generate(s: SampleSettings, onToken: (t: { text: string; id: number; prob: number }) => void, cancelled: () => boolean, between: () => Promise<void>): Promise<'length' | 'cancelled'> {
+    this.assertAlive()
+    const ctx = s.prompt.length ? Array.from(this.tokenizer.encode(s.prompt)) : [this.startId()]
+    const rng = mulberry32(s.seed ?? Math.floor(Math.random() * 2 ** 31))
+    for (let i = 0; i < s.maxNewTokens; i++) {
+      if (cancelled()) return 'cancelled'
+      const window = ctx.slice(-this.model.blockSize)
+      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(window, [1, window.length], 'int32'), { lastOnly: true }).logits)
+      let logits: Float32Array
+      try {
+        logits = (await logitsT.data()) as Float32Array
+      } finally {
+        logitsT.dispose()
+      }
+      const { id, prob } = sampleNext(logits, s.temperature, s.topK, rng)
+      ctx.push(id)
+      onToken({ text: this.tokenizer.vocab[id], id, prob })
+      await between()
+    }
+    return 'length'
+  }
+
+  /** The probe used when none is given: the start of the validation text, one context long. */
+  defaultProbe(): string {
+    return this.tokenizer.decode(this.split.val.subarray(0, this.model.blockSize))
+  }
+
+  /** Attention probabilities of one layer and head on a probe text (cropped to its last blockSize tokens). */
+  async attention(probe: string, layer: number, head: number): Promise<{ tokens: string[]; weights: Float32Array }> {
+    this.assertAlive()
+    if (!(layer >= 0 && layer < this.model.nLayer)) throw new Error(`layer ${layer} is outside 0..${this.model.nLayer - 1}`)
+    if (!(head >= 0 && head < this.model.nHead)) throw new Error(`head ${head} is outside 0..${this.model.nHead - 1}`)
+    const ids = Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(-this.model.blockSize)
+    if (!ids.length) throw new Error('the probe text is empty')
+    const T = ids.length
+    const map = tf.tidy(() => {
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), { captureAttention: true })
+      return tf.reshape(tf.slice(attention[layer], [0, head, 0, 0], [1, 1, T, T]), [T, T]) // (T, T)
+    })
+    try {
+      const weights = (await map.data()) as Float32Array
+      return { tokens: ids.map((i) => this.tokenizer.vocab[i]), weights }
+    } finally {
+      map.dispose()
+    }
+  }
+
+  private assertAlive() {
+    if (this.disposed) throw new Error('this run has been disposed')
+  }
+
+  dispose(): void {
+    if (this.disposed) return
+    this.disposed = true
+    disposeParams(this.params)
+    this.optimizer.dispose()
+  }
+}

@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs'
+import { afterEach, describe, expect, it } from 'vitest'
+import { getPreset } from '../shared/config'
+import type { BackendReport, FromWorker, ToWorker } from '../shared/protocol'
+import { Inbox, memoryChannel } from '../testing/memoryChannel'
+import { createTrainerHost } from './host'
+
+const cpuReport: BackendReport = {
+  backend: 'cpu',
+  requested: 'cpu',
+  reason: 'unit test',
+  attempts: [],
+  limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 },
+  webgpu: 'none',
+}
+
+const text = 'hello world, hello tiny transformer. '.repeat(40)
+const tiny = getPreset('tiny')
+const model = { ...tiny.model, blockSize: 8, nEmbd: 16 }
+const train = { ...tiny.train, batchSize: 4, evalInterval: 5, evalIters: 2, maxIters: 400 }
+
+let disposeHost: (() => void) | undefined
+afterEach(() => disposeHost?.())
+
+function setup() {
+  const [page, worker] = memoryChannel<FromWorker, ToWorker>()
+  const host = createTrainerHost(worker, { initBackend: async () => cpuReport })
+  disposeHost = host.dispose
+  const inbox = new Inbox<FromWorker>(page)
+  const send = (m: ToWorker) => page.postMessage(m)
+  return { send, inbox }
+}
+
+type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>
+const is =
+  <T extends FromWorker['type']>(type: T, extra: (m: Of<T>) => boolean = () => true) =>
+  (m: FromWorker): m is Of<T> =>
+    m.type === type && extra(m as Of<T>)
+
+describe('trainer host protocol', () => {
+  it('start → metrics → pause → resume → stop, with the backend reported in the handshake', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    const ready = await inbox.next(is('ready'))
+    expect(ready.report.backend).toBe('cpu')
+    expect(ready.protocolVersion).toBe(1)
+
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    const created = await inbox.next(is('run.created'))
+    expect(created.vocab.join('')).toBe([...new Set(text)].sort().join(''))
+    expect(created.paramCount).toBeGreaterThan(0)
+
+    send({ type: 'train.start', runId: 'r1' })
+    await inbox.next(is('run.state', (m) => m.state === 'training'))
+    const firstEval = await inbox.next(is('metrics', (m) => m.evals.length > 0))
+    expect(firstEval.evals[0].step).toBe(0) // the loss before training
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
+
+    send({ type: 'train.pause', runId: 'r1' })
+    const paused = await inbox.next(is('run.state', (m) => m.state === 'paused'))
+    // a sample request while paused is served at once, with its id, and tokens stream in
+    send({ type: 'sample.request', runId: 'r1', requestId: 'q1', settings: { prompt: 'hello', maxNewTokens: 5, temperature: 1, topK: 0, seed: 3 } })
+    const done = await inbox.next(is('sample.done', (m) => m.requestId === 'q1'))
+    expect(done.reason).toBe('length')
+    expect(done.step).toBe(paused.step) // paused: the model did not move
+    const tokens = inbox.all.filter(is('sample.token', (m) => m.requestId === 'q1'))
+    expect(tokens).toHaveLength(5)
+    for (const t of tokens) expect(created.vocab).toContain(t.text)
+    const stepsWhilePaused = inbox.all.filter(is('metrics')).flatMap((m) => m.points).filter((p) => p.step > paused.step)
+    expect(stepsWhilePaused).toEqual([])
+
+    send({ type: 'train.resume', runId: 'r1' })
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step > paused.step + 2)))
+    send({ type: 'train.stop', runId: 'r1' })
+    const stopped = await inbox.next(is('run.state', (m) => m.state === 'stopped'))
+    expect(stopped.step).toBeGreaterThan(paused.step)
+    const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
+    expect(steps).toEqual(steps.map((_, i) => i + 1)) // every step reported once, in order
+  })
+
+  it('answers a bad configuration with an invalid event and allocates nothing', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    const before = tf.memory().numTensors
+    send({ type: 'run.create', runId: 'bad', text, model: { ...model, nEmbd: 30, nHead: 4 }, train: { ...train, learningRate: -1 } })
+    const inv = await inbox.next(is('invalid'))
+    expect(inv.runId).toBe('bad')
+    expect(inv.problems.map((p) => p.field).sort()).toEqual(['learningRate', 'nHead'])
+    send({ type: 'run.create', runId: 'short', text: 'too short', model, train })
+    const short = await inbox.next(is('invalid', (m) => m.runId === 'short'))
+    expect(short.problems[0].field).toBe('text')
+    expect(tf.memory().numTensors).toBe(before)
+    expect(inbox.all.some((m) => m.type === 'run.created')).toBe(false)
+  })
+
+  it('keeps the current model when a new configuration is invalid, and serves samples by request id', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    await inbox.next(is('run.created'))
+    send({ type: 'run.create', runId: 'r2', text: '', model, train })
+    await inbox.next(is('invalid', (m) => m.runId === 'r2'))
+    // r1 still answers; two requests interleaved keep their own ids
+    send({ type: 'sample.request', runId: 'r1', requestId: 'a', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 } })
+    send({ type: 'sample.request', runId: 'r1', requestId: 'b', settings: { prompt: 'wor', maxNewTokens: 4, temperature: 0.8, topK: 5, seed: 1 } })
+    await inbox.next(is('sample.done', (m) => m.requestId === 'b'))
+    expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'a'))).toHaveLength(3)
+    expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b'))).toHaveLength(4)
+  })
+
+  it('reports a prompt with unknown characters as invalid, naming them, and never runs the model on it', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    await inbox.next(is('run.created'))
+    send({ type: 'sample.request', runId: 'r1', requestId: 'x', settings: { prompt: 'hello 🙂 Ω', maxNewTokens: 3, temperature: 1, topK: 0 } })
+    const inv = await inbox.next(is('invalid', (m) => m.requestId === 'x'))
+    expect(inv.problems[0].field).toBe('prompt')
+    expect(inv.problems[0].message).toContain('🙂')
+    expect(inv.problems[0].message).toContain('Ω')
+    expect(inbox.all.some((m) => m.type === 'sample.token')).toBe(false)
+  })
+
+  it('sends the watched attention map: rows sum to 1 over the past, the future is masked', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    await inbox.next(is('run.created'))
+    send({ type: 'attention.watch', runId: 'r1', probe: 'hello', layer: 1, head: 1 })
+    const a = await inbox.next(is('attention'))
+    expect(a.tokens).toEqual(['h', 'e', 'l', 'l', 'o'])
+    expect([a.layer, a.head]).toEqual([1, 1])
+    const T = 5
+    for (let i = 0; i < T; i++) {
+      let sum = 0
+      for (let j = 0; j < T; j++) {
+        const w = a.weights[i * T + j]
+        if (j > i) expect(w).toBe(0)
+        sum += w
+      }
+      expect(sum).toBeCloseTo(1, 5)
+    }
+  })
+})

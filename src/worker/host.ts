@@ -1,0 +1,236 @@
+// The worker side of the protocol: one run at a time, its lifecycle (ready → training ⇄ paused → stopped /
+// finished), and the scheduling of everything that touches the model. Works on any Endpoint, so tests drive
+// it in Node through an in-memory channel and the worker hands it `self`.
+//
+// Scheduling: all model work (train steps, evaluations, sampling, attention captures) goes through one serial
+// queue, so a sample or an attention map is always computed between two steps on a consistent model. The
+// training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
+import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MetricPoint, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
+import type { Problem } from '../shared/config'
+import { Run } from '../train/run'
+import { nowMs } from '../shared/clock'
+
+export interface HostDeps {
+  initBackend(choice: BackendChoice): Promise<BackendReport>
+  now?: () => number
+}
+
+/** Metrics go out at most this often (ms); state changes and evaluations flush at once. */
+const METRICS_EVERY_MS = 100
+/** While training, the watched attention map is refreshed at most this often (ms) and after every evaluation. */
+const ATTENTION_EVERY_MS = 1000
+
+/** Yield to the event loop: lets queued messages run between steps. A MessageChannel hop is not clamped like setTimeout. */
+export function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    const ch = new MessageChannel()
+    ch.port1.onmessage = () => {
+      ch.port1.close()
+      resolve()
+    }
+    ch.port2.postMessage(null)
+  })
+}
+
+export function validateSample(s: SampleSettings): Problem[] {
+  const out: Problem[] = []
+  if (!(Number.isInteger(s.maxNewTokens) && s.maxNewTokens >= 1 && s.maxNewTokens <= 10_000)) out.push({ field: 'sample', message: `Max new tokens must be a whole number from 1 to 10000 (got ${s.maxNewTokens})` })
+  if (!(Number.isFinite(s.temperature) && s.temperature >= 0 && s.temperature <= 10)) out.push({ field: 'sample', message: `Temperature must be between 0 and 10 (got ${s.temperature})` })
+  if (!(Number.isInteger(s.topK) && s.topK >= 0)) out.push({ field: 'sample', message: `Top-k must be 0 (off) or a positive whole number (got ${s.topK})` })
+  if (typeof s.prompt !== 'string') out.push({ field: 'prompt', message: 'The prompt is missing' })
+  return out
+}
+
+export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps: HostDeps): { dispose(): void } {
+  const now = deps.now ?? nowMs
+  let report: BackendReport | undefined
+  let run: Run | undefined
+  let runId: string | undefined
+  let state: RunState = 'ready'
+  let looping: Run | undefined // the run whose training loop is running, if any
+  let queue: Promise<unknown> = Promise.resolve()
+  const cancelled = new Set<string>()
+  let watch: { runId: string; probe: string; layer: number; head: number } | undefined
+  let lastAttentionAt = -Infinity
+  let pendingPoints: MetricPoint[] = []
+  let pendingEvals: EvalPoint[] = []
+  let lastFlush = -Infinity
+
+  const post = (m: FromWorker, transfer?: ArrayBuffer[]) => endpoint.postMessage(m, transfer)
+  const fail = (e: unknown, ids: { runId?: string; requestId?: string } = {}) => {
+    const err = e instanceof Error ? e : new Error(String(e))
+    post({ type: 'error', ...ids, name: err.name, message: err.message, stack: err.stack })
+  }
+
+  /** Run `job` after every job queued before it. A failed job does not stop the queue. */
+  function exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const next = queue.then(job)
+    queue = next.catch(() => undefined)
+    return next
+  }
+
+  function setState(s: RunState) {
+    state = s
+    flush(true)
+    if (run && runId) post({ type: 'run.state', runId, state: s, step: run.step })
+  }
+
+  function flush(force = false) {
+    if (!runId || (!pendingPoints.length && !pendingEvals.length)) return
+    if (!force && now() - lastFlush < METRICS_EVERY_MS) return
+    post({ type: 'metrics', runId, points: pendingPoints, evals: pendingEvals })
+    pendingPoints = []
+    pendingEvals = []
+    lastFlush = now()
+  }
+
+  async function sendAttention(r: Run, id: string) {
+    const w = watch
+    if (!w || w.runId !== id || run !== r) return
+    const problems = r.checkText(w.probe, 'probe')
+    if (problems.length) return post({ type: 'invalid', runId: id, problems })
+    lastAttentionAt = now()
+    const { tokens, weights } = await r.attention(w.probe, w.layer, w.head)
+    post({ type: 'attention', runId: id, step: r.step, layer: w.layer, head: w.head, tokens, weights }, [weights.buffer as ArrayBuffer])
+  }
+
+  async function evaluate(r: Run, id: string) {
+    const e = await r.evaluate()
+    if (run !== r) return
+    pendingEvals.push(e)
+    flush(true)
+    await sendAttention(r, id)
+  }
+
+  async function trainLoop(r: Run, id: string) {
+    if (looping === r) return
+    looping = r
+    try {
+      if (r.step === 0) await exclusive(() => evaluate(r, id)) // the loss before any training: ≈ ln(V)
+      while (run === r && state === 'training') {
+        if (r.step >= r.train.maxIters) {
+          setState('finished')
+          break
+        }
+        const p = await exclusive(() => r.trainStep())
+        if (run !== r) break
+        pendingPoints.push(p)
+        if (!Number.isFinite(p.loss)) {
+          flush(true)
+          post({ type: 'error', runId: id, name: 'Diverged', message: `The loss became ${p.loss} at step ${p.step}: training stopped. Lower the learning rate or raise gradient clipping, then start again.` })
+          setState('stopped')
+          break
+        }
+        if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) await exclusive(() => evaluate(r, id))
+        else if (now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
+        flush()
+        await yieldToEvents()
+      }
+    } catch (e) {
+      if (run === r) {
+        fail(e, { runId: id })
+        setState('stopped')
+      }
+    } finally {
+      if (looping === r) looping = undefined
+      flush(true)
+    }
+  }
+
+  function current(id: string): Run | undefined {
+    return id === runId ? run : undefined
+  }
+
+  async function handle(msg: ToWorker): Promise<void> {
+    switch (msg.type) {
+      case 'init': {
+        report = await deps.initBackend(msg.backend)
+        post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, report })
+        return
+      }
+      case 'run.create': {
+        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits)
+        if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
+        const old = run
+        run = undefined // stops the old loop after its current step
+        runId = msg.runId
+        pendingPoints = []
+        pendingEvals = []
+        lastAttentionAt = -Infinity
+        await exclusive(async () => {
+          old?.dispose()
+          run = prepared.build()
+        })
+        const r = run!
+        state = 'ready'
+        post({ type: 'run.created', runId: msg.runId, ...r.info() })
+        setState('ready')
+        if (watch?.runId === msg.runId) await exclusive(() => sendAttention(r, msg.runId))
+        return
+      }
+      case 'train.start':
+      case 'train.resume': {
+        const r = current(msg.runId)
+        if (!r || state === 'training' || state === 'finished') return // ready, paused or stopped runs can (re)start
+        setState('training')
+        void trainLoop(r, msg.runId)
+        return
+      }
+      case 'train.pause': {
+        if (current(msg.runId) && state === 'training') setState('paused')
+        return
+      }
+      case 'train.stop': {
+        if (current(msg.runId) && (state === 'training' || state === 'paused')) setState('stopped')
+        return
+      }
+      case 'sample.request': {
+        const r = current(msg.runId)
+        const ids = { runId: msg.runId, requestId: msg.requestId }
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'sample', message: 'There is no model yet: pick a text and settings first' }] })
+        const problems = [...validateSample(msg.settings), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
+        if (problems.length) return post({ type: 'invalid', ...ids, problems })
+        void exclusive(async () => {
+          if (run !== r) return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step })
+          const reason = await r.generate(
+            msg.settings,
+            (t) => post({ type: 'sample.token', ...ids, ...t }),
+            () => cancelled.has(msg.requestId) || run !== r,
+            yieldToEvents,
+          )
+          cancelled.delete(msg.requestId)
+          post({ type: 'sample.done', ...ids, reason, step: r.step })
+        }).catch((e) => fail(e, ids))
+        return
+      }
+      case 'sample.cancel': {
+        cancelled.add(msg.requestId)
+        return
+      }
+      case 'attention.watch': {
+        watch = { runId: msg.runId, probe: msg.probe, layer: msg.layer, head: msg.head }
+        const r = current(msg.runId)
+        if (r) await exclusive(() => sendAttention(r, msg.runId))
+        return
+      }
+      default:
+        assertNever(msg)
+    }
+  }
+
+  // Messages are handled in order; long work (the training loop, sampling) runs beside this chain, not in it.
+  let inbox: Promise<void> = Promise.resolve()
+  const onMessage = (ev: { data: ToWorker }) => {
+    const msg = ev.data
+    inbox = inbox.then(() => handle(msg)).catch((e) => fail(e, { runId: 'runId' in msg ? msg.runId : undefined, requestId: 'requestId' in msg ? msg.requestId : undefined }))
+  }
+  endpoint.addEventListener('message', onMessage)
+  return {
+    dispose() {
+      endpoint.removeEventListener('message', onMessage)
+      run?.dispose()
+      run = undefined
+    },
+  }
+}
