@@ -1,6 +1,7 @@
 // Character-level tokenizer over Unicode code points: every distinct code point of the text is one token.
 // An emoji or a CJK character is one token; a combining mark is its own token; decode(encode(s)) === s.
 // Never `split('')`, which cuts astral characters (emoji) into UTF-16 halves.
+import { unknownChars } from '../shared/text'
 
 export interface Tokenizer {
   readonly kind: 'char'
@@ -9,10 +10,6 @@ export interface Tokenizer {
   decode(ids: ArrayLike<number>): string
   /** the distinct characters of `text` that have no token, in order of first appearance */
   unknown(text: string): string[]
-}
-
-export function codePoints(text: string): string[] {
-  return Array.from(text) // iterates by code point
 }
 
 export class CharTokenizer implements Tokenizer {
@@ -59,8 +56,6 @@ export class CharTokenizer implements Tokenizer {
   }
 
   unknown(text: string): string[] {
-    const seen = new Set<string>()
-    for (const c of text) if (!this.ids.has(c)) seen.add(c)
-    return [...seen]
+    return unknownChars(text, this.ids.keys())
   }
 }

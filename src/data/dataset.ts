@@ -1,6 +1,7 @@
 // The token stream of a run: a 90/10 train/validation split (the first 90% trains, as in nanoGPT's
 // prepare.py) and random contiguous batches drawn from either part with a seeded generator.
 import { mulberry32, randInt, type Rng } from '../shared/random'
+import { trainSplitIndex } from '../shared/text'
 
 export interface Batch {
   x: Int32Array // (B, T) row-major: inputs
@@ -14,8 +15,8 @@ export interface Split {
   val: Int32Array
 }
 
-export function splitTokens(tokens: Int32Array, trainFraction = 0.9): Split {
-  const n = Math.floor(tokens.length * trainFraction)
+export function splitTokens(tokens: Int32Array): Split {
+  const n = trainSplitIndex(tokens.length)
   return { train: tokens.subarray(0, n), val: tokens.subarray(n) }
 }
 

@@ -104,7 +104,7 @@ describe('GPT forward', () => {
     const cfg = tinyConfig({ nEmbd: 64, nHead: 4, nLayer: 4, vocabSize: 50, blockSize: 32 })
     const params = initParams(cfg, 3)
     const std = async (name: string) => {
-      const d = await params[name].data()
+      const d = Array.from(await params[name].data())
       const m = d.reduce((a, b) => a + b, 0) / d.length
       return Math.sqrt(d.reduce((a, b) => a + (b - m) ** 2, 0) / d.length)
     }

@@ -234,7 +234,7 @@ export function causalSelfAttention(
   return { y: drop(out) as tf.Tensor2D, att }
 }
 
-export interface ForwardResult {
+export type ForwardResult = {
   logits: tf.Tensor2D // (B·T, V), or (B, V) with lastOnly
   attention: tf.Tensor4D[] // per layer (B, nh, T, T) when captured, else empty
 }

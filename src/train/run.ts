@@ -9,6 +9,7 @@ import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type Mod
 import type { EvalPoint, MetricPoint, SampleSettings } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
+import { visibleChar } from '../shared/text'
 import { sampleNext } from '../shared/sampling'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
@@ -142,7 +143,7 @@ export class Run {
   checkText(text: string, field: 'prompt' | 'probe'): Problem[] {
     const unknown = this.tokenizer.unknown(text)
     if (!unknown.length) return []
-    const shown = unknown.slice(0, 8).map((c) => (c === '\n' ? '⏎' : c.trim() === '' ? `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : `“${c}”`))
+    const shown = unknown.slice(0, 8).map((c) => `“${visibleChar(c)}”`)
     const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
     const what = field === 'prompt' ? 'The prompt' : 'The probe text'
     return [{ field, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]

@@ -13,9 +13,13 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
 import type { DeviceLimits } from '../shared/config'
+import { disposeParams, initParams, loss } from '../model/gpt'
 import type { BackendAttempt, BackendChoice, BackendName, BackendReport } from '../shared/protocol'
 
 // The wasm binaries are served by our own origin (no CDN): Vite copies them and gives their URLs.
+// Threads are off: tfjs-wasm's pthread workers are classic scripts that cannot load the module worker
+// bundle ("e is not defined" in each of them), and the wasm backend then fails to initialise.
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded })
 
 const GiB = 1024 ** 3
@@ -75,27 +79,23 @@ export function probeWebGL(): GpuProbe & { maxTextureSize?: number } {
   }
 }
 
-/** One tiny training step with every kernel family a GPT step uses; throws if the backend cannot train. */
+/** One training step of a micro GPT through the model's own code path; throws if the backend cannot train. */
 async function smokeTest(): Promise<void> {
-  const w = tf.variable(tf.randomNormal([4, 8], 0, 0.1, 'float32', 1))
+  const cfg = { vocabSize: 5, blockSize: 4, nLayer: 1, nHead: 2, nEmbd: 8, dropout: 0, bias: true }
+  const params = initParams(cfg, 1)
   try {
     const l = tf.tidy(() => {
-      const ids = tf.tensor1d([0, 3, 1, 2], 'int32')
-      const f = () => {
-        const e = tf.gather(w, ids) // embedding
-        const att = tf.softmax(tf.matMul(tf.reshape(e, [1, 4, 8]), tf.reshape(e, [1, 4, 8]), false, true)) // batched matMul, softmax
-        const h = tf.mul(tf.erf(tf.reshape(tf.matMul(att, tf.reshape(e, [1, 4, 8])), [4, 8])), 0.5) // GELU's erf
-        return tf.mean(tf.sum(tf.mul(tf.logSoftmax(tf.matMul(h, tf.transpose(w))), tf.cast(tf.oneHot(ids, 4), 'float32')), -1)) as tf.Scalar
-      }
-      const { value, grads } = tf.variableGrads(f, [w])
-      w.assign(tf.sub(w, tf.mul(grads[w.name], 0.1)))
+      const x = tf.tensor2d([0, 1, 2, 3, 4, 3, 2, 1], [2, 4], 'int32')
+      const y = tf.tensor2d([1, 2, 3, 4, 3, 2, 1, 0], [2, 4], 'int32')
+      const { value, grads } = tf.variableGrads(() => loss(params, cfg, x, y), Object.values(params))
+      for (const p of Object.values(params)) p.assign(tf.sub(p, tf.mul(grads[p.name], 0.1)))
       return value
     })
     const v = (await l.data())[0]
     l.dispose()
     if (!Number.isFinite(v)) throw new Error(`smoke test loss is ${v}`)
   } finally {
-    w.dispose()
+    disposeParams(params)
   }
 }
 

@@ -1,0 +1,39 @@
+import { defineConfig } from '@playwright/test'
+
+// Playwright drives a system Chromium (Debian's, or CHROMIUM_PATH): scripts/e2e.mjs finds or installs it.
+const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
+const baseArgs = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const PORT = Number(process.env.E2E_PORT || 4173)
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 240_000,
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1, // two cores: one browser at a time keeps the timings sane
+  retries: process.env.CI ? 1 : 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://localhost:${PORT}`,
+    trace: 'retain-on-failure',
+    viewport: { width: 1280, height: 1000 },
+  },
+  webServer: {
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+  },
+  projects: [
+    {
+      name: 'webgpu-enabled',
+      testMatch: /(journey|webgpu)\.spec\.ts/,
+      use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } },
+    },
+    {
+      name: 'no-webgpu',
+      testMatch: /fallback\.spec\.ts/,
+      use: { launchOptions: { executablePath, args: baseArgs } },
+    },
+  ],
+})

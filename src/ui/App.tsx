@@ -1,0 +1,34 @@
+import { BackendPanel } from './components/BackendPanel'
+import { DataPanel } from './components/DataPanel'
+import { SettingsPanel } from './components/SettingsPanel'
+import { TrainingPanel } from './components/TrainingPanel'
+import { LossChart } from './components/LossChart'
+import { GeneratePanel } from './components/GeneratePanel'
+import { AttentionPanel } from './components/AttentionPanel'
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>GPT Playground</h1>
+        <p className="tagline">Train a small GPT on your own text, right here in the tab. Watch the loss fall, watch attention form, and talk to the model while it learns.</p>
+        <BackendPanel />
+      </header>
+      <main className="columns">
+        <div className="column">
+          <DataPanel />
+          <SettingsPanel />
+        </div>
+        <div className="column">
+          <TrainingPanel />
+          <LossChart />
+          <GeneratePanel />
+          <AttentionPanel />
+        </div>
+      </main>
+      <footer className="app-footer">
+        The model is nanoGPT's GPT (token + position embeddings, pre-LayerNorm blocks with causal self-attention and a GELU MLP, tied LM head, AdamW), running on TensorFlow.js in a Web Worker. Nothing leaves your browser.
+      </footer>
+    </div>
+  )
+}

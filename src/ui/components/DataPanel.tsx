@@ -1,0 +1,87 @@
+import { useDeferredValue, useMemo, useState } from 'react'
+import { DATASETS } from '../datasets'
+import { isTraining, useStore } from '../store'
+import { currentTextStats } from '../trainerClient'
+import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
+import { formatBytes } from '../../shared/config'
+
+const fmt = new Intl.NumberFormat('en')
+
+function setText(text: string, datasetId: string, notice?: { kind: 'error' | 'info'; message: string }) {
+  useStore.setState((s) => ({ text, datasetId, textVersion: s.textVersion + 1, textNotice: notice }))
+}
+
+export function DataPanel() {
+  const text = useStore((s) => s.text)
+  const datasetId = useStore((s) => s.datasetId)
+  const notice = useStore((s) => s.textNotice)
+  const locked = useStore(isTraining)
+  const [loading, setLoading] = useState(false)
+  const deferred = useDeferredValue(text)
+  const stats = useMemo(() => currentTextStats(deferred), [deferred])
+
+  async function chooseDataset(id: string) {
+    const d = DATASETS.find((x) => x.id === id)
+    if (!d) {
+      useStore.setState({ datasetId: 'custom' })
+      return
+    }
+    setLoading(true)
+    try {
+      setText(await d.load(), d.id)
+    } catch (e) {
+      useStore.setState({ textNotice: { kind: 'error', message: `Could not load ${d.label}: ${(e as Error).message}. The current text is unchanged.` } })
+    } finally {
+      setLoading(false)
+    }
+  }
+
+  async function upload(file: File | undefined) {
+    if (!file) return
+    const r = await readTextFile(file)
+    if ('error' in r) useStore.setState({ textNotice: { kind: 'error', message: r.error } })
+    else setText(r.text, 'custom', { kind: 'info', message: `Loaded “${file.name}” (${formatBytes(file.size)}).` })
+  }
+
+  const current = DATASETS.find((d) => d.id === datasetId)
+  return (
+    <section className="panel" aria-labelledby="data-h">
+      <h2 id="data-h">1. Text to learn from</h2>
+      <div className="row">
+        <label htmlFor="dataset">Dataset</label>
+        <select id="dataset" value={datasetId} disabled={locked || loading} onChange={(e) => void chooseDataset(e.target.value)}>
+            {DATASETS.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+            <option value="custom">Your own text</option>
+        </select>
+        <label className="file" htmlFor="upload">
+          Upload a text file
+        </label>
+        <input id="upload" type="file" accept=".txt,.md,.csv,.tsv,.json,text/plain" disabled={locked} onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
+      </div>
+      <p className="muted small">{loading ? 'Loading…' : current ? current.description : `Paste or type any text (UTF-8, up to ${formatBytes(MAX_UPLOAD_BYTES)} from a file). Every distinct character becomes a token.`}</p>
+      <label className="block" htmlFor="training-text">
+        Training text
+      </label>
+      <textarea
+          id="training-text"
+          value={text}
+          rows={10}
+          spellCheck={false}
+          readOnly={locked}
+          aria-describedby="text-stats text-notice"
+          onChange={(e) => setText(e.target.value, 'custom')}
+        />
+      <p id="text-stats" className="stats" data-testid="text-stats">
+        {fmt.format(stats.chars)} characters · vocabulary {fmt.format(stats.vocabSize)} · {fmt.format(stats.trainTokens)} train / {fmt.format(stats.valTokens)} validation tokens
+      </p>
+      <p id="text-notice" className={notice?.kind === 'error' ? 'error' : 'muted small'} role={notice?.kind === 'error' ? 'alert' : undefined}>
+        {notice?.message ?? ''}
+      </p>
+      {locked && <p className="muted small">The text is locked while a model trains on it. Stop training to change it.</p>}
+    </section>
+  )
+}

@@ -1,0 +1,63 @@
+import { useMemo, useState } from 'react'
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { useStore } from '../store'
+import type { EvalPoint, MetricPoint } from '../../shared/protocol'
+
+const MAX_POINTS = 400
+
+interface Row {
+  step: number
+  train?: number
+  val?: number
+}
+
+/**
+ * The training loss averaged into at most MAX_POINTS buckets (so thousands of steps stay smooth and cheap
+ * to draw), merged with the validation losses at their own steps.
+ */
+export function chartRows(points: MetricPoint[], evals: EvalPoint[]): Row[] {
+  const rows: Row[] = []
+  const size = Math.max(1, Math.ceil(points.length / MAX_POINTS))
+  for (let i = 0; i < points.length; i += size) {
+    const chunk = points.slice(i, i + size)
+    const finite = chunk.filter((p) => Number.isFinite(p.loss))
+    rows.push({ step: chunk[chunk.length - 1].step, train: finite.length ? finite.reduce((a, p) => a + p.loss, 0) / finite.length : undefined })
+  }
+  for (const e of evals) rows.push({ step: e.step, val: e.valLoss })
+  rows.sort((a, b) => a.step - b.step)
+  return rows
+}
+
+export function LossChart() {
+  const points = useStore((s) => s.points)
+  const evals = useStore((s) => s.evals)
+  const [log, setLog] = useState(false)
+  const rows = useMemo(() => chartRows(points, evals), [points, evals])
+  return (
+    <section className="panel" aria-labelledby="loss-h">
+      <div className="panel-title">
+        <h2 id="loss-h">Loss</h2>
+        <label className="small">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
+        </label>
+      </div>
+      <div className="chart" data-testid="loss-chart">
+        {rows.length === 0 ? (
+          <p className="muted">The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).</p>
+        ) : (
+          <ResponsiveContainer width="100%" height={240}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
+              <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(l) => `step ${l}`} />
+              <Legend />
+              <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
+              <Line name="validation" dataKey="val" stroke="#e8590c" dot={{ r: 2 }} isAnimationActive={false} connectNulls strokeWidth={2} />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+    </section>
+  )
+}

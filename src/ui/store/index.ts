@@ -1,0 +1,136 @@
+// One zustand store, built from slices: settings (what the user chose), worker (the backend handshake),
+// run (the model the worker holds), metrics (loss history), sample (the generation in progress) and viz
+// (the attention map). The worker client writes it from outside React; components select narrowly.
+import { create, type StateCreator } from 'zustand'
+import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
+import type { BackendChoice, BackendReport, EvalPoint, MetricPoint, RunState } from '../../shared/protocol'
+import type { ModelConfig } from '../../shared/config'
+import { defaultText, DEFAULT_DATASET } from '../datasets'
+
+export const DEFAULT_PRESET = 'tiny'
+
+export interface SettingsSlice {
+  datasetId: string // 'names' | 'moby' | 'custom'
+  text: string
+  textVersion: number // bumps on every change of text, so a run knows which text it was built from
+  textNotice?: { kind: 'error' | 'info'; message: string }
+  presetId: string // a preset id, or 'custom' once a field is edited
+  model: ModelSettings
+  train: TrainConfig
+  backendChoice: BackendChoice
+}
+
+export interface WorkerSlice {
+  report?: BackendReport
+  workerError?: string // the worker died or failed; shown at the top
+}
+
+export interface RunInfoView {
+  runId: string
+  model: ModelConfig
+  train: TrainConfig
+  paramCount: number
+  vocab: string[]
+  trainTokens: number
+  valTokens: number
+  tokensPerStep: number
+  /** what the run was built from, to tell whether the current settings still describe it */
+  textVersion: number
+  settingsKey: string
+}
+
+export interface RunSlice {
+  run?: RunInfoView
+  runState?: RunState
+  pendingRunId?: string // a run.create sent, not yet answered
+  runProblems: Problem[] // why the last run.create was refused
+  runError?: string
+}
+
+export interface MetricsSlice {
+  points: MetricPoint[]
+  evals: EvalPoint[]
+}
+
+export interface SampleToken {
+  text: string
+  prob: number
+}
+
+export interface SampleSlice {
+  sampleRequestId?: string
+  samplePrompt: string
+  sampleTokens: SampleToken[]
+  sampleStatus: 'idle' | 'running' | 'done' | 'cancelled'
+  sampleProblems: Problem[]
+  sampleStep?: number // the training step of the model that wrote the sample
+}
+
+export interface AttentionView {
+  step: number
+  layer: number
+  head: number
+  tokens: string[]
+  weights: Float32Array
+}
+
+export interface VizSlice {
+  layer: number
+  head: number
+  probeSource: 'validation' | 'prompt'
+  attention?: AttentionView
+  attentionProblems: Problem[]
+}
+
+export type AppState = SettingsSlice & WorkerSlice & RunSlice & MetricsSlice & SampleSlice & VizSlice
+
+export function settingsKey(model: ModelSettings, train: TrainConfig): string {
+  return JSON.stringify([model, train])
+}
+
+function initialBackend(): BackendChoice {
+  const q = typeof location !== 'undefined' ? new URLSearchParams(location.search).get('backend') : null
+  return q === 'webgpu' || q === 'webgl' || q === 'wasm' || q === 'cpu' || q === 'auto' ? q : 'auto'
+}
+
+const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
+  const preset = getPreset(DEFAULT_PRESET)
+  return {
+    datasetId: DEFAULT_DATASET.id,
+    text: defaultText,
+    textVersion: 1,
+    presetId: preset.id,
+    model: { ...preset.model },
+    train: { ...preset.train },
+    backendChoice: initialBackend(),
+  }
+}
+
+export const useStore = create<AppState>()((...a) => ({
+  ...settingsSlice(...a),
+  runProblems: [],
+  points: [],
+  evals: [],
+  samplePrompt: '',
+  sampleTokens: [],
+  sampleStatus: 'idle',
+  sampleProblems: [],
+  layer: 0,
+  head: 0,
+  probeSource: 'validation',
+  attentionProblems: [],
+}))
+
+/** Does the run the worker holds still match what the page shows? */
+export function runMatchesSettings(s: AppState): boolean {
+  return Boolean(s.run && s.run.textVersion === s.textVersion && s.run.settingsKey === settingsKey(s.model, s.train))
+}
+
+/** The model has been trained (at least one step) — replacing it would lose work. */
+export function hasTrainedModel(s: AppState): boolean {
+  return Boolean(s.run && s.points.length > 0)
+}
+
+export function isTraining(s: AppState): boolean {
+  return s.runState === 'training' || s.runState === 'paused'
+}

@@ -1,0 +1,214 @@
+// The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
+// store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
+import { textStats } from '../shared/text'
+import { validateConfig, type Problem } from '../shared/config'
+import { assertNever, type BackendChoice, type FromWorker, type ToWorker } from '../shared/protocol'
+import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
+
+let worker: Worker | undefined
+let runCounter = 0
+let sampleCounter = 0
+const get = useStore.getState
+const set = useStore.setState
+
+function send(msg: ToWorker) {
+  if (!worker) throw new Error('the training worker is not running')
+  worker.postMessage(msg)
+}
+
+export function startWorker(choice: BackendChoice = get().backendChoice): void {
+  worker?.terminate()
+  set({ report: undefined, workerError: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], attention: undefined, sampleStatus: 'idle' })
+  const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'gpt-trainer' })
+  worker = w
+  w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
+    if (worker === w) handle(ev.data)
+  })
+  w.addEventListener('error', (ev) => {
+    if (worker !== w) return
+    ev.preventDefault()
+    set({ workerError: `The training worker failed: ${ev.message || 'it could not start'}. Reload the page to try again.`, runState: undefined })
+  })
+  w.addEventListener('messageerror', () => set({ workerError: 'A message from the training worker could not be read.' }))
+  send({ type: 'init', backend: choice })
+}
+
+export function setBackendChoice(choice: BackendChoice): void {
+  set({ backendChoice: choice })
+  const url = new URL(location.href)
+  if (choice === 'auto') url.searchParams.delete('backend')
+  else url.searchParams.set('backend', choice)
+  history.replaceState(null, '', url)
+  startWorker(choice)
+}
+
+function handle(msg: FromWorker): void {
+  const s = get()
+  switch (msg.type) {
+    case 'ready':
+      set({ report: msg.report })
+      maybePrepareRun()
+      return
+    case 'run.created': {
+      if (msg.runId !== s.pendingRunId) return
+      const { type: _t, ...info } = msg
+      void _t
+      set({
+        run: { ...info, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: pendingFrom?.settingsKey ?? settingsKey(s.model, s.train) },
+        pendingRunId: undefined,
+        runState: 'ready',
+        runProblems: [],
+        runError: undefined,
+        points: [],
+        evals: [],
+        attention: undefined,
+        sampleTokens: [],
+        sampleStatus: 'idle',
+      })
+      pendingFrom = undefined
+      watchAttention()
+      return
+    }
+    case 'run.state':
+      if (msg.runId === s.run?.runId) set({ runState: msg.state })
+      return
+    case 'metrics':
+      if (msg.runId !== s.run?.runId) return
+      set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals })
+      return
+    case 'attention':
+      if (msg.runId !== s.run?.runId) return
+      set({ attention: { step: msg.step, layer: msg.layer, head: msg.head, tokens: msg.tokens, weights: msg.weights }, attentionProblems: [] })
+      return
+    case 'sample.token':
+      if (msg.requestId !== s.sampleRequestId) return
+      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, prob: msg.prob }] })
+      return
+    case 'sample.done':
+      if (msg.requestId !== s.sampleRequestId) return
+      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step })
+      return
+    case 'invalid':
+      if (msg.requestId) {
+        if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
+      } else if (msg.runId && msg.runId === s.pendingRunId) {
+        set({ runProblems: msg.problems, pendingRunId: undefined })
+        pendingFrom = undefined
+      } else if (msg.problems.some((p) => p.field === 'probe')) {
+        set({ attentionProblems: msg.problems })
+      }
+      return
+    case 'error': {
+      const text = msg.name === 'Diverged' ? msg.message : `${msg.name}: ${msg.message}`
+      if (msg.requestId && msg.requestId === s.sampleRequestId) set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
+      else set({ runError: text })
+      console.error('[worker]', msg.name, msg.message, msg.stack)
+      return
+    }
+    default:
+      assertNever(msg)
+  }
+}
+
+// ---- runs ---------------------------------------------------------------------------------------------
+
+let pendingFrom: { textVersion: number; settingsKey: string } | undefined
+
+/** Problems with the current text and settings, checked on the page before anything is sent. */
+let statsMemo: { text: string; stats: ReturnType<typeof textStats> } | undefined
+/** textStats of the current text, computed once per text (a megabyte takes tens of milliseconds). */
+export function currentTextStats(text: string) {
+  if (statsMemo?.text !== text) statsMemo = { text, stats: textStats(text) }
+  return statsMemo.stats
+}
+
+export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report'>): Problem[] {
+  const stats = currentTextStats(s.text)
+  return validateConfig({ ...s.model, vocabSize: stats.vocabSize }, s.train, { trainTokens: stats.trainTokens, valTokens: stats.valTokens, limits: s.report?.limits })
+}
+
+function createRun(): string | undefined {
+  const s = get()
+  if (!s.report || !worker) return undefined
+  const problems = localProblems(s)
+  if (problems.length) {
+    set({ runProblems: problems })
+    return undefined
+  }
+  const runId = `run-${++runCounter}`
+  pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train) }
+  set({ pendingRunId: runId, runProblems: [] })
+  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train })
+  return runId
+}
+
+let prepareTimer: ReturnType<typeof setTimeout> | undefined
+/**
+ * Keeps an untrained model matching the current settings ready, so Generate and the attention view work
+ * before training. Never replaces a model that has been trained: that happens only on "Start training".
+ */
+export function maybePrepareRun(delayMs = 250): void {
+  clearTimeout(prepareTimer)
+  prepareTimer = setTimeout(() => {
+    const s = get()
+    if (!s.report || isTraining(s) || hasTrainedModel(s) || runMatchesSettings(s) || s.pendingRunId) return
+    createRun()
+  }, delayMs)
+}
+
+export function startTraining(): void {
+  const s = get()
+  if (isTraining(s)) return
+  if (s.run && runMatchesSettings(s) && s.runState === 'ready') {
+    send({ type: 'train.start', runId: s.run.runId })
+    return
+  }
+  const id = createRun() // a fresh model: settings changed, or the last run was stopped or finished
+  if (id) send({ type: 'train.start', runId: id })
+}
+
+export function pauseTraining(): void {
+  const r = get().run
+  if (r) send({ type: 'train.pause', runId: r.runId })
+}
+
+export function resumeTraining(): void {
+  const r = get().run
+  if (r) send({ type: 'train.resume', runId: r.runId })
+}
+
+export function stopTraining(): void {
+  const r = get().run
+  if (r) send({ type: 'train.stop', runId: r.runId })
+}
+
+// ---- sampling and attention ---------------------------------------------------------------------------
+
+export function generate(settings: { maxNewTokens: number; temperature: number; topK: number; seed?: number }): void {
+  const s = get()
+  if (!s.run) return
+  if (s.sampleRequestId && s.sampleStatus === 'running') send({ type: 'sample.cancel', requestId: s.sampleRequestId })
+  const requestId = `sample-${++sampleCounter}`
+  set({ sampleRequestId: requestId, sampleTokens: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined })
+  send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
+}
+
+export function cancelGenerate(): void {
+  const id = get().sampleRequestId
+  if (id) send({ type: 'sample.cancel', requestId: id })
+}
+
+/** Tells the worker which attention map to show; it answers now and refreshes it during training. */
+export function watchAttention(): void {
+  const s = get()
+  if (!s.run || !worker) return
+  const layer = Math.min(s.layer, s.run.model.nLayer - 1)
+  const head = Math.min(s.head, s.run.model.nHead - 1)
+  const probe = s.probeSource === 'prompt' ? s.samplePrompt : ''
+  send({ type: 'attention.watch', runId: s.run.runId, probe, layer, head })
+}
+
+// keep the untrained model in step with the settings
+useStore.subscribe((s, prev) => {
+  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train) maybePrepareRun()
+})
