@@ -23,7 +23,7 @@ export function BackendPanel() {
   const trained = useStore((s) => s.points.length > 0)
   const workerError = useStore((s) => s.workerError)
   return (
-    <section className="backend" aria-label="Backend">
+    <section className="backend">
       <label htmlFor="backend-choice">Backend</label>
       <select
           id="backend-choice"

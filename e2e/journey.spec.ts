@@ -1,0 +1,57 @@
+import { expect, test } from '@playwright/test'
+import { backendInUse, heatmapInk, statusNumber } from './helpers'
+
+// The whole first visit, on the default dataset and the tiny preset, with WebGPU switched on in the browser.
+test('train, watch the loss fall, pause, generate, and read the attention map', async ({ page }) => {
+  await page.goto('/')
+  const backend = await backendInUse(page)
+  const report = (await page.getByTestId('backend-report').textContent()) ?? ''
+  if (/software fallback/.test(report)) expect(backend, 'auto never picks a software WebGPU adapter').not.toBe('webgpu')
+  await expect(page.getByLabel('Dataset')).toHaveValue('names')
+  await expect(page.getByLabel('Preset')).toHaveValue('tiny')
+  await expect(page.getByTestId('param-count')).toContainText('parameters')
+
+  // the untrained model already answers: the attention map is there before training
+  await expect(page.getByTestId('attention-heatmap')).toBeVisible()
+
+  await page.getByRole('button', { name: 'Start training' }).click()
+  const status = page.getByRole('status')
+  await expect(status).toContainText('Training')
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(2)
+  const firstLoss = await statusNumber(page, 'status-loss')
+  expect(firstLoss).toBeGreaterThan(2.5) // ≈ ln(54) ≈ 3.99 at the start
+  await expect.poll(() => statusNumber(page, 'status-loss'), { timeout: 120_000 }).toBeLessThan(firstLoss - 0.3)
+  await expect.poll(() => statusNumber(page, 'status-val')).toBeLessThan(4.5)
+
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(status).toContainText('Paused')
+  await expect(page.getByRole('button', { name: 'Resume' })).toBeVisible()
+  const pausedAt = await statusNumber(page, 'status-step')
+
+  await page.getByLabel('Prompt', { exact: true }).fill('Ma')
+  await page.getByLabel('Max new tokens').fill('40')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  const out = page.getByTestId('sample-output')
+  await expect.poll(async () => ((await out.textContent()) ?? '').length).toBeGreaterThan(10)
+  await expect(page.getByText(/Done: 40 tokens from the model at step/)).toBeVisible()
+  expect((await out.textContent())!.startsWith('Ma')).toBe(true)
+  expect(await statusNumber(page, 'status-step')).toBe(pausedAt) // paused means paused
+
+  // the attention heatmap is drawn (blue ink of several shades), and hovering reads a weight
+  const ink = await heatmapInk(page)
+  expect(ink.inked).toBeGreaterThan(0.05)
+  expect(ink.distinct).toBeGreaterThan(5)
+  const canvas = page.getByTestId('attention-heatmap')
+  const box = (await canvas.boundingBox())!
+  await canvas.hover({ position: { x: box.width * 0.6, y: box.height * 0.95 } }) // a cell in the last row, left of the diagonal
+  await expect(page.getByTestId('attention-readout')).toContainText(/weight \d\.\d{3}/)
+  await page.getByLabel('Layer', { exact: true }).selectOption('2')
+  await page.getByLabel('Head', { exact: true }).selectOption('2')
+  await expect(canvas).toHaveAttribute('aria-label', /layer 2, head 2/)
+
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThan(pausedAt)
+  await page.getByRole('button', { name: 'Stop' }).click()
+  await expect(status).toContainText('Stopped')
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
+})
