@@ -83,7 +83,9 @@ export function paramsFromArrays(cfg: ModelConfig, values: Record<string, Float3
   for (const [path, shape] of paramShapes(cfg)) {
     const v = values[path]
     if (!v) throw new Error(`missing parameter ${path}`)
-    params[path] = tf.variable(tf.tensor(v, shape), true, `gpt${id}/${path}`)
+    const init = tf.tensor(v, shape)
+    params[path] = tf.variable(init, true, `gpt${id}/${path}`)
+    init.dispose()
   }
   return params
 }

@@ -22,8 +22,9 @@ export class AdamW {
     private readonly decay: (name: string, shape: readonly number[]) => boolean,
   ) {
     for (const [name, p] of Object.entries(params)) {
-      this.m[name] = tf.variable(tf.zerosLike(p), false)
-      this.v[name] = tf.variable(tf.zerosLike(p), false)
+      // a variable keeps its own reference to the data: the tidy frees the zeros tensor itself
+      this.m[name] = tf.tidy(() => tf.variable(tf.zeros(p.shape), false))
+      this.v[name] = tf.tidy(() => tf.variable(tf.zeros(p.shape), false))
     }
   }
 

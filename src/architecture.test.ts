@@ -1,0 +1,58 @@
+// The import rules of docs/ARCHITECTURE.md, checked on the source: data flows one way, tfjs stays in the worker.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const SRC = join(__dirname)
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f)
+    return statSync(p).isDirectory() ? files(p) : /\.(ts|tsx)$/.test(f) && !/\.test\.tsx?$/.test(f) ? [p] : []
+  })
+}
+
+function imports(file: string): string[] {
+  const src = readFileSync(file, 'utf8')
+  return [...src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2] ?? m[3])
+}
+
+/** For each layer, the src/ folders and packages it must not import. */
+const RULES: Record<string, { noDirs: string[]; noPackages: RegExp }> = {
+  shared: { noDirs: ['ui', 'worker', 'train', 'model', 'data'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  model: { noDirs: ['ui', 'worker', 'train', 'data'], noPackages: /^(react|zustand|recharts)/ },
+  data: { noDirs: ['ui', 'worker', 'train', 'model'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  train: { noDirs: ['ui', 'worker'], noPackages: /^(react|zustand|recharts)/ },
+  worker: { noDirs: ['ui'], noPackages: /^(react|zustand|recharts)/ },
+  ui: { noDirs: ['worker', 'train', 'model', 'data'], noPackages: /^@tensorflow/ },
+}
+
+describe('architecture', () => {
+  for (const [layer, rule] of Object.entries(RULES)) {
+    it(`${layer}/ imports only what it may`, () => {
+      const bad: string[] = []
+      for (const f of files(join(SRC, layer))) {
+        for (const spec of imports(f)) {
+          if (rule.noPackages.test(spec)) bad.push(`${relative(SRC, f)} imports ${spec}`)
+          if (spec.startsWith('.')) {
+            const target = relative(SRC, join(f, '..', spec)).split(/[\\/]/)[0]
+            if (rule.noDirs.includes(target)) bad.push(`${relative(SRC, f)} imports ${spec}`)
+          }
+        }
+      }
+      expect(bad).toEqual([])
+    })
+  }
+
+  it('the checker sees imports (it would catch a violation)', () => {
+    expect(imports(join(SRC, 'worker', 'host.ts'))).toContain('../train/run')
+    expect(imports(join(SRC, 'ui', 'trainerClient.ts'))).toContain('./store')
+  })
+
+  it('src/ never reads back with dataSync() or renders raw HTML', () => {
+    for (const f of files(SRC)) {
+      const src = readFileSync(f, 'utf8')
+      expect(src, relative(SRC, f)).not.toMatch(/\.dataSync\(\)|dangerouslySetInnerHTML/)
+    }
+  })
+})

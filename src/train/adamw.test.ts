@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { AdamW, clipByGlobalNorm } from './adamw'
+import { mulberry32 } from '../shared/random'
+
+/** torch.optim.AdamW's update for one tensor, written out in float64. */
+function adamwRef(p: number[], g: number[], m: number[], v: number[], t: number, lr: number, b1: number, b2: number, eps: number, wd: number) {
+  const bc1 = 1 - b1 ** t
+  const bc2 = 1 - b2 ** t
+  for (let i = 0; i < p.length; i++) {
+    p[i] *= 1 - lr * wd
+    m[i] = b1 * m[i] + (1 - b1) * g[i]
+    v[i] = b2 * v[i] + (1 - b2) * g[i] ** 2
+    p[i] -= (lr / bc1) * (m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps))
+  }
+}
+
+describe('AdamW', () => {
+  it('matches torch.optim.AdamW in float64 over several steps, decaying only the 2-D parameter', async () => {
+    const rng = mulberry32(4)
+    const rand = (n: number) => Array.from({ length: n }, () => 2 * rng() - 1)
+    const w0 = rand(6)
+    const b0 = rand(3)
+    const params = { w: tf.variable(tf.tensor2d(w0, [2, 3])), b: tf.variable(tf.tensor1d(b0)) }
+    const cfg = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 }
+    const opt = new AdamW(params, cfg, (_, shape) => shape.length >= 2)
+    const ref = { w: [...w0], b: [...b0], mw: Array(6).fill(0), vw: Array(6).fill(0), mb: Array(3).fill(0), vb: Array(3).fill(0) }
+    const lrs = [1e-2, 5e-3, 2e-2, 1e-3]
+    for (let t = 1; t <= lrs.length; t++) {
+      const gw = rand(6)
+      const gb = rand(3)
+      tf.tidy(() => opt.apply({ w: tf.tensor2d(gw, [2, 3]), b: tf.tensor1d(gb) }, lrs[t - 1]))
+      adamwRef(ref.w, gw, ref.mw, ref.vw, t, lrs[t - 1], 0.9, 0.99, 1e-8, 0.1)
+      adamwRef(ref.b, gb, ref.mb, ref.vb, t, lrs[t - 1], 0.9, 0.99, 1e-8, 0) // biases: no decay
+    }
+    const w = await params.w.data()
+    const b = await params.b.data()
+    ref.w.forEach((x, i) => expect(w[i]).toBeCloseTo(x, 6))
+    ref.b.forEach((x, i) => expect(b[i]).toBeCloseTo(x, 6))
+    expect(opt.t).toBe(4)
+    opt.dispose()
+    tf.dispose(Object.values(params))
+  })
+
+  it('clips by the global norm of all gradients together, as clip_grad_norm_ does', async () => {
+    const out = tf.tidy(() => {
+      const { grads, norm } = clipByGlobalNorm({ a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) }, 1) // global norm 5
+      return [norm, grads.a, grads.b]
+    })
+    const [norm, a, b] = await Promise.all(out.map((t) => t.data()))
+    expect(norm[0]).toBeCloseTo(5, 6)
+    expect(Array.from(a)).toEqual([expect.closeTo(3 / (5 + 1e-6), 6), 0])
+    expect(Array.from(b)).toEqual([0, expect.closeTo(4 / (5 + 1e-6), 6)])
+    tf.dispose(out)
+    const small = tf.tidy(() => clipByGlobalNorm({ a: tf.tensor1d([0.3, 0.4]) }, 1).grads.a)
+    expect(Array.from(await small.data())).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]) // under the limit: unchanged
+    small.dispose()
+  })
+})

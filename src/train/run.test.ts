@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { getPreset } from '../shared/config'
+import { Run } from './run'
+
+const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
+const tiny = getPreset('tiny')
+const model = { ...tiny.model, blockSize: 16, nEmbd: 16 }
+const train = { ...tiny.train, batchSize: 4, evalIters: 2 }
+
+describe('Run', () => {
+  it('keeps tf.memory().numTensors flat across training steps, evaluation, sampling and attention capture', async () => {
+    const run = Run.create(text, model, train)
+    await run.trainStep() // warm-up: kernels and the mask cache settle on the first step
+    const before = tf.memory().numTensors
+    for (let i = 0; i < 5; i++) await run.trainStep()
+    expect(tf.memory().numTensors).toBe(before)
+    await run.evaluate()
+    expect(tf.memory().numTensors).toBe(before)
+    await run.generate({ prompt: 'the ', maxNewTokens: 20, temperature: 1, topK: 5, seed: 1 }, () => {}, () => false, async () => {})
+    expect(tf.memory().numTensors).toBe(before)
+    await run.attention('the lazy dog', 1, 0)
+    await run.attention('', 0, 1)
+    expect(tf.memory().numTensors).toBe(before)
+    run.dispose()
+  })
+
+  it('frees every tensor it made when disposed', async () => {
+    const before = tf.memory().numTensors
+    const run = Run.create(text, model, train)
+    await run.trainStep()
+    run.dispose()
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('is reproducible: the same seed gives the same losses, another seed does not', async () => {
+    const losses = async (seed: number) => {
+      const run = Run.create(text, model, { ...train, seed })
+      const out: number[] = []
+      for (let i = 0; i < 4; i++) out.push((await run.trainStep()).loss)
+      run.dispose()
+      return out
+    }
+    const a = await losses(7)
+    expect(await losses(7)).toEqual(a)
+    expect(await losses(8)).not.toEqual(a)
+  })
+
+  it('learns: the validation loss falls well below ln(V) in a hundred steps', async () => {
+    const run = Run.create(text, model, { ...train, learningRate: 1e-2, warmupIters: 5, maxIters: 100 })
+    const start = await run.evaluate()
+    expect(Math.abs(start.valLoss - Math.log(run.model.vocabSize))).toBeLessThan(0.1)
+    for (let i = 0; i < 100; i++) await run.trainStep()
+    const end = await run.evaluate()
+    expect(end.valLoss).toBeLessThan(start.valLoss - 1)
+    run.dispose()
+  })
+
+  it('samples reproducibly with a seed, crops the prompt to the context, and stops when cancelled', async () => {
+    const run = Run.create(text, model, train)
+    const gen = async (prompt: string, n: number, cancelAfter = Infinity) => {
+      const out: string[] = []
+      const reason = await run.generate({ prompt, maxNewTokens: n, temperature: 1, topK: 0, seed: 42 }, (t) => out.push(t.text), () => out.length >= cancelAfter, async () => {})
+      return { text: out.join(''), reason }
+    }
+    const a = await gen('the', 30)
+    expect(a.reason).toBe('length')
+    expect([...a.text]).toHaveLength(30)
+    expect((await gen('the', 30)).text).toBe(a.text)
+    const long = await gen('the quick brown fox jumps over the lazy dog. the quick', 5) // longer than blockSize 16
+    expect([...long.text]).toHaveLength(5)
+    expect(await gen('the', 50, 3)).toEqual({ text: expect.any(String), reason: 'cancelled' })
+    run.dispose()
+  })
+
+  it('refuses bad text before allocating anything', () => {
+    const before = tf.memory().numTensors
+    expect(Run.prepare('', model, train).problems?.[0].field).toBe('text')
+    expect(Run.prepare('short', model, train).problems?.[0].message).toMatch(/too short for a context of 16/)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+})
