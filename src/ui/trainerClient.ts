@@ -162,6 +162,11 @@ export function startTraining(): void {
     send({ type: 'train.start', runId: s.run.runId })
     return
   }
+  if (s.pendingRunId && pendingFrom && pendingFrom.textVersion === s.textVersion && pendingFrom.settingsKey === settingsKey(s.model, s.train)) {
+    // the model for these settings is being built: the worker handles messages in order, so start it next
+    send({ type: 'train.start', runId: s.pendingRunId })
+    return
+  }
   const id = createRun() // a fresh model: settings changed, or the last run was stopped or finished
   if (id) send({ type: 'train.start', runId: id })
 }

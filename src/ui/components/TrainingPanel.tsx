@@ -29,7 +29,6 @@ export function TrainingPanel() {
   const evals = useStore((s) => s.evals)
   const report = useStore((s) => s.report)
   const runError = useStore((s) => s.runError)
-  const pending = useStore((s) => Boolean(s.pendingRunId))
   const blocked = useStore((s) => localProblems(s).length > 0)
   const stale = useStore((s) => hasTrainedModel(s) && !runMatchesSettings(s))
 
@@ -47,7 +46,7 @@ export function TrainingPanel() {
     <section className="panel" aria-labelledby="train-h">
       <h2 id="train-h">3. Train</h2>
       <div className="controls">
-        <button type="button" className="primary" onClick={startTraining} disabled={!report || training || paused || blocked || pending}>
+        <button type="button" className="primary" onClick={startTraining} disabled={!report || training || paused || blocked}>
           Start training
         </button>
         {paused ? (
