@@ -39,6 +39,7 @@ try {
       const steps = stepsFor(backend, preset)
       await page.getByLabel('Steps', { exact: true }).fill(String(steps))
       await page.getByLabel('Evaluate every').fill(String(steps))
+      await page.getByLabel('Validation batches').fill('1') // evaluation is not what is measured
       await page.getByRole('button', { name: 'Start training' }).click()
       await page.waitForFunction(() => window.__playgroundStore.getState().runState === 'finished', null, { timeout: 1_800_000, polling: 500 })
       const r = await page.evaluate(() => {
