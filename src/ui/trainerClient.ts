@@ -113,7 +113,6 @@ function handle(msg: FromWorker): void {
 
 let pendingFrom: { textVersion: number; settingsKey: string } | undefined
 
-/** Problems with the current text and settings, checked on the page before anything is sent. */
 let statsMemo: { text: string; stats: ReturnType<typeof textStats> } | undefined
 /** textStats of the current text, computed once per text (a megabyte takes tens of milliseconds). */
 export function currentTextStats(text: string) {
@@ -121,6 +120,7 @@ export function currentTextStats(text: string) {
   return statsMemo.stats
 }
 
+/** Problems with the current text and settings, checked on the page before anything is sent. */
 export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report'>): Problem[] {
   const stats = currentTextStats(s.text)
   return validateConfig({ ...s.model, vocabSize: stats.vocabSize }, s.train, { trainTokens: stats.trainTokens, valTokens: stats.valTokens, limits: s.report?.limits })
