@@ -5,22 +5,7 @@
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { disposeParams, loss, paramsFromArrays } from './gpt'
-import { randomIds, randomParams64, tinyConfig, toFloat32 } from '../testing/fixtures'
-
-async function lossAndGrads(backend: string) {
-  await tf.setBackend(backend)
-  const cfg = tinyConfig({ vocabSize: 9, blockSize: 5 })
-  const params = paramsFromArrays(cfg, toFloat32(randomParams64(cfg, 31)))
-  const x = randomIds(10, 9, 1)
-  const y = randomIds(10, 9, 2)
-  const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')), Object.values(params))
-  const out: Record<string, Float32Array> = { loss: (await value.data()) as Float32Array }
-  for (const [name, p] of Object.entries(params)) out[name] = (await grads[p.name].data()) as Float32Array
-  tf.dispose([value, ...Object.values(grads)])
-  disposeParams(params)
-  return out
-}
+import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
 
 describe('wasm backend', () => {
   beforeAll(async () => {
@@ -36,16 +21,10 @@ describe('wasm backend', () => {
   })
 
   it('gives the same loss and gradients as the cpu backend, for every parameter', async () => {
-    const wasm = await lossAndGrads('wasm')
-    const cpu = await lossAndGrads('cpu')
+    const wasm = await lossAndGradsOn('wasm')
+    const cpu = await lossAndGradsOn('cpu')
     expect(Object.keys(wasm)).toEqual(Object.keys(cpu))
-    for (const name of Object.keys(cpu)) {
-      const a = wasm[name]
-      const b = cpu[name]
-      let worst = 0
-      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-3, Math.abs(b[i])))
-      expect(worst, name).toBeLessThan(1e-3)
-    }
+    for (const [name, worst] of Object.entries(worstRelDiff(wasm, cpu))) expect(worst, name).toBeLessThan(1e-3)
     expect(wasm['wte.weight'].some((g) => g !== 0)).toBe(true)
   })
 })

@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
-import { disposeParams, loss, paramsFromArrays } from './gpt'
-import { randomIds, randomParams64, tinyConfig, toFloat32 } from '../testing/fixtures'
+import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
 
 async function webgpuAvailable(): Promise<string | undefined> {
   try {
@@ -36,27 +35,9 @@ describe.skipIf(Boolean(unavailable))('webgpu backend (Dawn in Node)', () => {
   })
 
   it('gives the cpu backend’s loss and gradients for every parameter', async () => {
-    const cfg = tinyConfig({ vocabSize: 9, blockSize: 5 })
-    const values = toFloat32(randomParams64(cfg, 31))
-    const x = randomIds(10, 9, 1)
-    const y = randomIds(10, 9, 2)
-    const on = async (backend: string) => {
-      await tf.setBackend(backend)
-      const params = paramsFromArrays(cfg, values)
-      const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')), Object.values(params))
-      const out: Record<string, Float32Array> = { loss: (await value.data()) as Float32Array }
-      for (const [name, p] of Object.entries(params)) out[name] = (await grads[p.name].data()) as Float32Array
-      tf.dispose([value, ...Object.values(grads)])
-      disposeParams(params)
-      return out
-    }
-    const gpu = await on('webgpu')
-    const cpu = await on('cpu')
-    for (const name of Object.keys(cpu)) {
-      let worst = 0
-      for (let i = 0; i < cpu[name].length; i++) worst = Math.max(worst, Math.abs(gpu[name][i] - cpu[name][i]) / Math.max(1e-3, Math.abs(cpu[name][i])))
-      expect(worst, name).toBeLessThan(1e-3)
-    }
+    const gpu = await lossAndGradsOn('webgpu')
+    const cpu = await lossAndGradsOn('cpu')
+    for (const [name, worst] of Object.entries(worstRelDiff(gpu, cpu))) expect(worst, name).toBeLessThan(1e-3)
   }, 120_000)
 
   it('trains the tiny preset on first names with the same losses as the cpu backend (clipping, AdamW, evaluation)', async () => {

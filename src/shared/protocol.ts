@@ -64,19 +64,20 @@ export interface EvalPoint {
   trainLoss: number // averaged over the same number of batches as valLoss
 }
 
+/** What a run is: its full configuration and the facts of its text. */
+export interface RunInfo {
+  model: ModelConfig
+  train: TrainConfig
+  paramCount: number
+  vocab: string[] // token id → text
+  trainTokens: number
+  valTokens: number
+  tokensPerStep: number
+}
+
 export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
-  | {
-      type: 'run.created'
-      runId: string
-      model: ModelConfig
-      train: TrainConfig
-      paramCount: number
-      vocab: string[] // token id → text
-      trainTokens: number
-      valTokens: number
-      tokensPerStep: number
-    }
+  | ({ type: 'run.created'; runId: string } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[] }
   | {

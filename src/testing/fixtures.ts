@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
 import { mulberry32 } from '../shared/random'
-import { paramShapes, type Params } from '../model/gpt'
+import { disposeParams, loss, paramShapes, paramsFromArrays, type Params } from '../model/gpt'
 import type { Params64 } from '../model/reference64'
 
 export const tinyConfig = (over: Partial<ModelConfig> = {}): ModelConfig => ({
@@ -51,3 +51,32 @@ export function randomIds(n: number, V: number, seed: number): number[] {
 }
 
 export const numTensors = () => tf.memory().numTensors
+
+/**
+ * Loss and every parameter's gradient of a tiny GPT with fixed random weights and batch, on one backend.
+ * Used to check that a backend's code paths (wasm, webgpu) give what the cpu backend gives.
+ */
+export async function lossAndGradsOn(backend: string): Promise<Record<string, Float32Array>> {
+  await tf.setBackend(backend)
+  const cfg = tinyConfig({ vocabSize: 9, blockSize: 5 })
+  const params = paramsFromArrays(cfg, toFloat32(randomParams64(cfg, 31)))
+  const x = randomIds(10, 9, 1)
+  const y = randomIds(10, 9, 2)
+  const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')), Object.values(params))
+  const out: Record<string, Float32Array> = { loss: (await value.data()) as Float32Array }
+  for (const [name, p] of Object.entries(params)) out[name] = (await grads[p.name].data()) as Float32Array
+  tf.dispose([value, ...Object.values(grads)])
+  disposeParams(params)
+  return out
+}
+
+/** The largest relative difference per entry (relative to max(|b|, 1e-3)), for each named array. */
+export function worstRelDiff(a: Record<string, Float32Array>, b: Record<string, Float32Array>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const name of Object.keys(b)) {
+    let worst = 0
+    for (let i = 0; i < b[name].length; i++) worst = Math.max(worst, Math.abs(a[name][i] - b[name][i]) / Math.max(1e-3, Math.abs(b[name][i])))
+    out[name] = worst
+  }
+  return out
+}

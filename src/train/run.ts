@@ -6,7 +6,7 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { EvalPoint, MetricPoint, SampleSettings } from '../shared/protocol'
+import type { EvalPoint, MetricPoint, RunInfo, SampleSettings } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
@@ -17,16 +17,6 @@ import { disposeParams, forward, initParams, isDecayed, loss, type Params } from
 import { AdamW, clipByGlobalNorm, sumAll } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
-
-export interface RunInfo {
-  model: ModelConfig
-  train: TrainConfig
-  paramCount: number
-  vocab: string[]
-  trainTokens: number
-  valTokens: number
-  tokensPerStep: number
-}
 
 export class Run {
   step = 0 // optimizer steps taken

@@ -3,8 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, EvalPoint, MetricPoint, RunState } from '../../shared/protocol'
-import type { ModelConfig } from '../../shared/config'
+import type { BackendChoice, BackendReport, EvalPoint, MetricPoint, RunInfo, RunState } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 
 export const DEFAULT_PRESET = 'tiny'
@@ -25,15 +24,8 @@ export interface WorkerSlice {
   workerError?: string // the worker died or failed; shown at the top
 }
 
-export interface RunInfoView {
+export interface RunInfoView extends RunInfo {
   runId: string
-  model: ModelConfig
-  train: TrainConfig
-  paramCount: number
-  vocab: string[]
-  trainTokens: number
-  valTokens: number
-  tokensPerStep: number
   /** what the run was built from, to tell whether the current settings still describe it */
   textVersion: number
   settingsKey: string
