@@ -1,5 +1,5 @@
 // Measures training speed through the real page and worker, per backend and preset:
-//   node scripts/measure.mjs [--backends wasm,webgl,webgpu,cpu] [--presets tiny,baby] [--steps N]
+//   npm run bench -- [--backends wasm,webgl,webgpu,cpu] [--presets tiny,baby] [--steps N]
 // Builds the app, serves it with `vite preview`, drives Chromium (WebGPU enabled: a software adapter here),
 // and prints one JSON line per run: median / p10 / p90 ms per step (first 3 steps excluded), tokens/s,
 // first-step ms, and the last loss. The step clock is the worker's own (it includes the loss readback).

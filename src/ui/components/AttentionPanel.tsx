@@ -64,6 +64,19 @@ function draw(canvas: HTMLCanvasElement, a: AttentionView, focus?: [number, numb
   }
 }
 
+/** A select over 0..count-1, shown 1-based as learners count layers and heads. */
+function IndexSelect(p: { id: string; count: number; value: number; disabled: boolean; onChange: (i: number) => void }) {
+  return (
+    <select id={p.id} value={Math.min(p.value, p.count - 1)} disabled={p.disabled} onChange={(e) => p.onChange(Number(e.target.value))}>
+      {Array.from({ length: p.count }, (_, i) => (
+        <option key={i} value={i}>
+          {i + 1}
+        </option>
+      ))}
+    </select>
+  )
+}
+
 export function AttentionPanel() {
   const run = useStore((s) => s.run)
   const attention = useStore((s) => s.attention)
@@ -120,21 +133,9 @@ export function AttentionPanel() {
       <p className="muted small">Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. The hatched triangle is the future, hidden by the causal mask.</p>
       <div className="row">
         <label htmlFor="att-layer">Layer</label>
-        <select id="att-layer" value={Math.min(layer, nLayer - 1)} onChange={(e) => choose({ layer: Number(e.target.value) })} disabled={!run}>
-            {Array.from({ length: nLayer }, (_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-        </select>
+        <IndexSelect id="att-layer" count={nLayer} value={layer} disabled={!run} onChange={(i) => choose({ layer: i })} />
         <label htmlFor="att-head">Head</label>
-        <select id="att-head" value={Math.min(head, nHead - 1)} onChange={(e) => choose({ head: Number(e.target.value) })} disabled={!run}>
-            {Array.from({ length: nHead }, (_, i) => (
-              <option key={i} value={i}>
-                {i + 1}
-              </option>
-            ))}
-        </select>
+        <IndexSelect id="att-head" count={nHead} value={head} disabled={!run} onChange={(i) => choose({ head: i })} />
         <label htmlFor="att-probe">Probe text</label>
         <select id="att-probe" value={probeSource} onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })} disabled={!run}>
             <option value="validation">A slice of the validation text</option>
