@@ -18,6 +18,27 @@ import { AdamW, clipByGlobalNorm, sumAll } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
 
+/**
+ * One training step on a batch: loss, gradients of every parameter, global-norm clipping, AdamW update.
+ * Returns the loss and the gradient norm before clipping, as tensors. Call inside tf.tidy.
+ */
+export function optimizerStep(
+  params: Params,
+  model: ModelConfig,
+  optimizer: AdamW,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  o: { lr: number; gradClip: number; seed?: number },
+): { loss: tf.Scalar; gradNorm: tf.Scalar } {
+  const f = () => loss(params, model, x, y, { training: true, seed: o.seed })
+  const { value, grads } = tf.variableGrads(f, Object.values(params))
+  const named: Record<string, tf.Tensor> = {}
+  for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
+  const { grads: clipped, norm } = clipByGlobalNorm(named, o.gradClip)
+  optimizer.apply(clipped, o.lr)
+  return { loss: value, gradNorm: norm }
+}
+
 export class Run {
   step = 0 // optimizer steps taken
   elapsedMs = 0 // time spent in training steps
@@ -86,13 +107,7 @@ export class Run {
     const it = this.step
     const lossT = tf.tidy(() => {
       const [x, y] = this.batchTensors(batch)
-      const f = () => loss(this.params, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it })
-      const { value, grads } = tf.variableGrads(f, Object.values(this.params))
-      const named: Record<string, tf.Tensor> = {}
-      for (const [name, p] of Object.entries(this.params)) named[name] = grads[p.name]
-      const { grads: clipped } = clipByGlobalNorm(named, this.train.gradClip)
-      this.optimizer.apply(clipped, lr)
-      return value
+      return optimizerStep(this.params, this.model, this.optimizer, x, y, { lr, gradClip: this.train.gradClip, seed: this.train.seed * 100_003 + it }).loss
     })
     let lossValue: number
     try {

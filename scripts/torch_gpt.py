@@ -1,0 +1,320 @@
+#!/usr/bin/python3
+"""nanoGPT in PyTorch, written independently of the TypeScript code: the reference the playground is held to.
+
+Two uses:
+  bench    trains the same model, config, corpus, batches and learning-rate schedule on the CPU and prints one
+           JSON line (ms/step, tokens/s, losses). `npm run bench -- --vs-torch` runs it after the browser run.
+  fixture  writes src/train/fixtures/adamw-step.json: a tiny GPT in float64 with fixed weights and a fixed
+           batch — its loss, every gradient, the global gradient norm, and the parameters after one AdamW step
+           with clipping and weight decay. src/train/exactness.test.ts holds the TypeScript step to it.
+
+Faithful to nanoGPT's model.py / train.py: token + learned position embeddings, pre-LN blocks, causal
+multi-head attention, exact-erf GELU MLP, final LayerNorm, LM head tied to the token embedding, AdamW with
+weight decay on 2-D tensors only, warmup + cosine learning rate, global-norm clipping.
+Batches come from the same seeded generator (mulberry32) and 90/10 split as src/data/dataset.ts, so both
+trainers see the same tokens in the same order; the initial weights are drawn by torch (same distribution).
+
+Needs Debian's python3-torch (`apt-get install python3-torch`); run it with /usr/bin/python3.
+"""
+import argparse
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+# ---------------------------------------------------------------------------------------------------- data
+def mulberry32(seed):
+    a = seed & 0xFFFFFFFF
+
+    def rng():
+        nonlocal a
+        a = (a + 0x6D2B79F5) & 0xFFFFFFFF
+        t = a
+        t = ((t ^ (t >> 15)) * (t | 1)) & 0xFFFFFFFF
+        t ^= (t + (((t ^ (t >> 7)) * (t | 61)) & 0xFFFFFFFF)) & 0xFFFFFFFF
+        return ((t ^ (t >> 14)) & 0xFFFFFFFF) / 4294967296
+
+    return rng
+
+
+class Sampler:
+    """src/data/dataset.ts BatchSampler: one generator per stream, random contiguous windows."""
+
+    def __init__(self, train, val, batch_size, block_size, seed):
+        self.data = {"train": train, "evalTrain": train, "evalVal": val}
+        self.rngs = {
+            "train": mulberry32(seed),
+            "evalTrain": mulberry32(seed ^ 0x5BD1E995),
+            "evalVal": mulberry32(seed ^ 0x9E3779B9),
+        }
+        self.B, self.T = batch_size, block_size
+
+    def next(self, stream):
+        data, rng = self.data[stream], self.rngs[stream]
+        max_start = len(data) - self.T - 1
+        starts = [math.floor(rng() * (max_start + 1)) for _ in range(self.B)]
+        x = torch.stack([data[s : s + self.T] for s in starts])
+        y = torch.stack([data[s + 1 : s + 1 + self.T] for s in starts])
+        return x, y
+
+
+def char_tokens(text):
+    vocab = sorted(set(text))  # code points, as CharTokenizer.fromText
+    ids = {c: i for i, c in enumerate(vocab)}
+    return vocab, torch.tensor([ids[c] for c in text], dtype=torch.long)
+
+
+# --------------------------------------------------------------------------------------------------- model
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        C, self.nh = c["nEmbd"], c["nHead"]
+        self.ln_1 = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
+        self.c_attn = nn.Linear(C, 3 * C, bias=c["bias"])
+        self.c_proj = nn.Linear(C, C, bias=c["bias"])
+        self.ln_2 = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
+        self.c_fc = nn.Linear(C, 4 * C, bias=c["bias"])
+        self.mlp_proj = nn.Linear(4 * C, C, bias=c["bias"])
+        T = c["blockSize"]
+        self.register_buffer("mask", torch.tril(torch.ones(T, T, dtype=torch.bool)))
+
+    def attn(self, x):
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(C, dim=2)
+        q, k, v = (t.view(B, T, self.nh, C // self.nh).transpose(1, 2) for t in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
+        att = att.masked_fill(~self.mask[:T, :T], float("-inf")).softmax(dim=-1)
+        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
+        return self.c_proj(y)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x))))
+
+
+def _ln_has_bias():
+    try:
+        nn.LayerNorm(2, bias=False)
+        return True
+    except TypeError:  # torch < 2.1 (Debian's 1.13): LayerNorm always has a bias
+        return False
+
+
+class GPT(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.c = c
+        C = c["nEmbd"]
+        self.wte = nn.Embedding(c["vocabSize"], C)
+        self.wpe = nn.Embedding(c["blockSize"], C)
+        self.h = nn.ModuleList(Block(c) for _ in range(c["nLayer"]))
+        self.ln_f = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
+        self.apply(self._init)
+        if not c["bias"] and not _ln_has_bias():  # torch 1.13: pin LayerNorm biases at zero instead
+            for m in self.modules():
+                if isinstance(m, nn.LayerNorm):
+                    m.bias.requires_grad_(False)
+        for name, p in self.named_parameters():
+            if name.endswith("c_proj.weight") or name.endswith("mlp_proj.weight"):
+                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * c["nLayer"]))
+
+    @staticmethod
+    def _init(m):
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, 0.0, 0.02)
+            if isinstance(m, nn.Linear) and m.bias is not None:
+                nn.init.zeros_(m.bias)
+
+    def forward(self, idx, targets):
+        B, T = idx.shape
+        x = self.wte(idx) + self.wpe(torch.arange(T))
+        for block in self.h:
+            x = block(x)
+        logits = self.ln_f(x) @ self.wte.weight.t()  # tied LM head
+        return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+
+
+def make_optimizer(model, t):
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in trainable if p.dim() >= 2]
+    no_decay = [p for p in trainable if p.dim() < 2]
+    groups = [{"params": decay, "weight_decay": t["weightDecay"]}, {"params": no_decay, "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=t["learningRate"], betas=(t["beta1"], t["beta2"]), eps=1e-8)
+
+
+def lr_at(it, t):
+    """nanoGPT's get_lr, as src/shared/config.ts learningRateAt."""
+    if it < t["warmupIters"]:
+        return t["learningRate"] * (it + 1) / (t["warmupIters"] + 1)
+    if it > t["maxIters"]:
+        return t["minLr"]
+    span = t["maxIters"] - t["warmupIters"]
+    ratio = (it - t["warmupIters"]) / span if span > 0 else 1
+    return t["minLr"] + 0.5 * (1 + math.cos(math.pi * ratio)) * (t["learningRate"] - t["minLr"])
+
+
+# --------------------------------------------------------------------------------------------------- bench
+def bench(args):
+    model_cfg = json.loads(args.model)
+    t = json.loads(args.train)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    with open(args.corpus, encoding="utf-8") as f:
+        text = f.read()
+    vocab, tokens = char_tokens(text)
+    n = math.floor(len(tokens) * 0.9)
+    sampler = Sampler(tokens[:n], tokens[n:], t["batchSize"], model_cfg["blockSize"], t["seed"])
+    torch.manual_seed(t["seed"])
+    model = GPT({**model_cfg, "vocabSize": len(vocab)})
+    opt = make_optimizer(model, t)
+    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+    def evaluate():
+        model.eval()
+        with torch.no_grad():
+            out = {}
+            for stream in ("evalTrain", "evalVal"):
+                out[stream] = sum(model(*sampler.next(stream)).item() for _ in range(t["evalIters"])) / t["evalIters"]
+        model.train()
+        return out
+
+    step_ms, losses, evals = [], [], []
+    for it in range(args.steps):
+        t0 = time.perf_counter()
+        x, y = sampler.next("train")
+        for g in opt.param_groups:
+            g["lr"] = lr_at(it, t)
+        loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        if t["gradClip"] > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), t["gradClip"])
+        opt.step()
+        losses.append(loss.item())  # the readback, as the browser's step clock includes it
+        step_ms.append((time.perf_counter() - t0) * 1000)
+        if args.eval_every and ((it + 1) % args.eval_every == 0 or it + 1 == args.steps):
+            e = evaluate()
+            evals.append({"step": it + 1, "trainLoss": e["evalTrain"], "valLoss": e["evalVal"]})
+            print(f"torch step {it + 1}/{args.steps}: train {e['evalTrain']:.4f} val {e['evalVal']:.4f}", file=sys.stderr)
+        elif (it + 1) % 10 == 0:
+            print(f"torch step {it + 1}/{args.steps}: loss {losses[-1]:.4f} ({step_ms[-1]:.0f} ms)", file=sys.stderr)
+    steady = sorted(step_ms[3:] or step_ms)
+    q = lambda f: steady[min(len(steady) - 1, math.floor(f * len(steady)))]
+    tokens_per_step = t["batchSize"] * model_cfg["blockSize"]
+    print(
+        json.dumps(
+            {
+                "engine": f"pytorch {torch.__version__} cpu",
+                "threads": torch.get_num_threads(),
+                "params": params,
+                "tokensPerStep": tokens_per_step,
+                "steps": args.steps,
+                "msPerStep": {"median": round(q(0.5), 1), "p10": round(q(0.1), 1), "p90": round(q(0.9), 1)},
+                "tokensPerSec": round(tokens_per_step * 1000 / q(0.5)),
+                "firstStepMs": round(step_ms[0]),
+                "lastLoss": round(losses[-1], 4),
+                "finalTrainLoss": round(evals[-1]["trainLoss"], 4) if evals else None,
+                "finalValLoss": round(evals[-1]["valLoss"], 4) if evals else None,
+                "evals": evals,
+            }
+        )
+    )
+
+
+# ------------------------------------------------------------------------------------------------- fixture
+def fixture(args):
+    """One AdamW step of a tiny GPT in float64, from weights and a batch drawn here with a fixed seed."""
+    torch.set_default_dtype(torch.float64)
+    cfg = {"vocabSize": 7, "blockSize": 6, "nLayer": 2, "nHead": 2, "nEmbd": 8, "dropout": 0, "bias": True}
+    t = {"learningRate": 0.05, "beta1": 0.9, "beta2": 0.99, "weightDecay": 0.1, "gradClip": 0.5}
+    g = torch.Generator().manual_seed(20261128)
+    model = GPT(cfg)
+    with torch.no_grad():
+        for p in model.parameters():  # unit-scale weights, so every path of the model matters
+            p.copy_(torch.rand(p.shape, generator=g) * 0.6 - 0.3)
+        for name, p in model.named_parameters():
+            if name.endswith("ln_1.weight") or name.endswith("ln_2.weight") or name == "ln_f.weight":
+                p.add_(1.0)
+    x = torch.randint(0, cfg["vocabSize"], (2, cfg["blockSize"]), generator=g)
+    y = torch.randint(0, cfg["vocabSize"], (2, cfg["blockSize"]), generator=g)
+
+    names = ts_names(cfg)
+    before = {ts: export(model.get_parameter(pt), ts) for ts, pt in names}
+    loss = model(x, y)
+    loss.backward()
+    grads = {ts: export(model.get_parameter(pt).grad, ts) for ts, pt in names}
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), t["gradClip"])
+    opt = make_optimizer(model, t)
+    opt.step()
+    after = {ts: export(model.get_parameter(pt), ts) for ts, pt in names}
+    out = {
+        "about": "Written by scripts/torch_gpt.py fixture (PyTorch %s, float64). Do not edit by hand." % torch.__version__,
+        "model": cfg,
+        "train": t,
+        "x": x.flatten().tolist(),
+        "y": y.flatten().tolist(),
+        "loss": loss.item(),
+        "gradNorm": norm.item(),
+        "before": before,
+        "grads": grads,
+        "after": after,
+    }
+    with open(args.out, "w") as f:
+        json.dump(out, f, indent=None, separators=(",", ":"))
+        f.write("\n")
+    print(f"wrote {args.out}: loss {loss.item():.6f}, gradient norm {norm.item():.6f}", file=sys.stderr)
+
+
+def ts_names(cfg):
+    """(TypeScript parameter path, PyTorch parameter name) pairs, in src/model/gpt.ts paramShapes order."""
+    out = [("wte.weight", "wte.weight"), ("wpe.weight", "wpe.weight")]
+    for i in range(cfg["nLayer"]):
+        out += [
+            (f"h.{i}.ln1.weight", f"h.{i}.ln_1.weight"),
+            (f"h.{i}.ln1.bias", f"h.{i}.ln_1.bias"),
+            (f"h.{i}.attn.cAttn.weight", f"h.{i}.c_attn.weight"),
+            (f"h.{i}.attn.cAttn.bias", f"h.{i}.c_attn.bias"),
+            (f"h.{i}.attn.cProj.weight", f"h.{i}.c_proj.weight"),
+            (f"h.{i}.attn.cProj.bias", f"h.{i}.c_proj.bias"),
+            (f"h.{i}.ln2.weight", f"h.{i}.ln_2.weight"),
+            (f"h.{i}.ln2.bias", f"h.{i}.ln_2.bias"),
+            (f"h.{i}.mlp.cFc.weight", f"h.{i}.c_fc.weight"),
+            (f"h.{i}.mlp.cFc.bias", f"h.{i}.c_fc.bias"),
+            (f"h.{i}.mlp.cProj.weight", f"h.{i}.mlp_proj.weight"),
+            (f"h.{i}.mlp.cProj.bias", f"h.{i}.mlp_proj.bias"),
+        ]
+    return out + [("lnF.weight", "ln_f.weight"), ("lnF.bias", "ln_f.bias")]
+
+
+def export(p, ts_name):
+    """Flat values in the TypeScript layout: Linear weights are [in, out] there, [out, in] in PyTorch."""
+    if p.dim() == 2 and ts_name.startswith("h."):
+        p = p.t()
+    return p.detach().contiguous().flatten().tolist()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("bench")
+    b.add_argument("--model", required=True, help="ModelSettings as JSON (src/shared/config.ts)")
+    b.add_argument("--train", required=True, help="TrainConfig as JSON")
+    b.add_argument("--corpus", required=True)
+    b.add_argument("--steps", type=int, required=True)
+    b.add_argument("--eval-every", type=int, default=0)
+    b.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
+    b.set_defaults(run=bench)
+    fx = sub.add_parser("fixture")
+    fx.add_argument("--out", default="src/train/fixtures/adamw-step.json")
+    fx.set_defaults(run=fixture)
+    args = ap.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()
