@@ -14,6 +14,7 @@ import { sampleNext } from '../shared/sampling'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
+import { KVDecoder, type Weights } from '../model/decoder'
 import { AdamW, clipByGlobalNorm, sumAll } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
@@ -161,30 +162,62 @@ export class Run {
   }
 
   /**
-   * Autoregressive generation on the CPU from the final logits: one forward pass per token on the last
-   * blockSize tokens, one (V,) readback, then temperature / top-k / draw in plain JS.
+   * Autoregressive generation, sampled on the CPU from the final logits (temperature / top-k / draw in plain
+   * JS). While the context fits in the block, each token costs one step of the KV-cache decoder
+   * (src/model/decoder.ts) on a snapshot of the weights: O(T) work, no tfjs kernels. Once the context is a whole
+   * block, the window slides and every position changes, so each further token is one tfjs forward pass over
+   * the last blockSize tokens — exactly nanoGPT's generate. `cache: false` uses that forward pass for every
+   * token (the reference path the cache is tested against).
    * Stops after maxNewTokens or when `cancelled()` turns true (checked between tokens).
    */
-  async generate(s: SampleSettings, onToken: (t: { text: string; id: number; prob: number }) => void, cancelled: () => boolean, between: () => Promise<void>): Promise<'length' | 'cancelled'> {
+  async generate(
+    s: SampleSettings,
+    onToken: (t: { text: string; id: number; prob: number }) => void,
+    cancelled: () => boolean,
+    between: () => Promise<void>,
+    opts: { cache?: boolean } = {},
+  ): Promise<'length' | 'cancelled'> {
     this.assertAlive()
+    const T = this.model.blockSize
     const ctx = s.prompt.length ? Array.from(this.tokenizer.encode(s.prompt)) : [this.startId()]
     const rng = mulberry32(s.seed ?? Math.floor(Math.random() * 2 ** 31))
+    let decoder: KVDecoder | undefined
+    let logits: Float32Array
+    if (opts.cache !== false && ctx.length < T) {
+      decoder = new KVDecoder(this.model, await this.weights())
+      for (const id of ctx) logits = decoder.push(id)
+    }
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
-      const window = ctx.slice(-this.model.blockSize)
-      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(window, [1, window.length], 'int32'), { lastOnly: true }).logits)
-      let logits: Float32Array
-      try {
-        logits = (await logitsT.data()) as Float32Array
-      } finally {
-        logitsT.dispose()
-      }
-      const { id, prob } = sampleNext(logits, s.temperature, s.topK, rng)
+      if (!decoder) logits = await this.nextLogits(ctx.slice(-T))
+      const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng)
       ctx.push(id)
       onToken({ text: this.tokenizer.vocab[id], id, prob })
+      if (decoder && i + 1 < s.maxNewTokens) {
+        if (decoder.full) decoder = undefined // the window slides from here on
+        else logits = decoder.push(id)
+      }
       await between()
     }
     return 'length'
+  }
+
+  /** Logits after the last token of `window` (≤ blockSize tokens): one tfjs forward pass, one (V) readback. */
+  private async nextLogits(window: number[]): Promise<Float32Array> {
+    const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(window, [1, window.length], 'int32'), { lastOnly: true }).logits)
+    try {
+      return (await logitsT.data()) as Float32Array
+    } finally {
+      logitsT.dispose()
+    }
+  }
+
+  /** A snapshot of every weight as plain arrays (one readback per parameter). */
+  async weights(): Promise<Weights> {
+    this.assertAlive()
+    const out: Weights = {}
+    for (const [name, v] of Object.entries(this.params)) out[name] = (await v.data()) as Float32Array
+    return out
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */

@@ -1,0 +1,64 @@
+// The KV-cache decoder against the tfjs model: the same next-token logits at every context length, and
+// generation with the cache gives the same tokens as generation without it (greedy), also past the point
+// where the context fills the block and the window starts to slide.
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { disposeParams, forward, paramsFromArrays } from './gpt'
+import { KVDecoder, gelu } from './decoder'
+import { erf64 } from './reference64'
+import { randomIds, randomParams64, tinyConfig, toFloat32 } from '../testing/fixtures'
+import { Run } from '../train/run'
+import { getPreset } from '../shared/config'
+
+describe('KVDecoder', () => {
+  it.each([true, false])('gives the tfjs forward pass’s logits after every prefix (bias %s)', async (bias) => {
+    const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 2, nHead: 2, nEmbd: 8, bias })
+    const weights = toFloat32(randomParams64(cfg, 5))
+    const params = paramsFromArrays(cfg, weights)
+    const ids = randomIds(cfg.blockSize, cfg.vocabSize, 9)
+    const dec = new KVDecoder(cfg, weights)
+    for (let t = 1; t <= ids.length; t++) {
+      const ours = dec.push(ids[t - 1])
+      const logitsT = tf.tidy(() => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { lastOnly: true }).logits)
+      const ref = await logitsT.data()
+      logitsT.dispose()
+      for (let v = 0; v < cfg.vocabSize; v++) expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[v])))
+    }
+    expect(dec.full).toBe(true)
+    expect(() => dec.push(0)).toThrow(/block size/)
+    dec.reset()
+    expect(dec.length).toBe(0)
+    expect(() => dec.push(cfg.vocabSize)).toThrow(/outside the vocabulary/)
+    disposeParams(params)
+  })
+
+  it('computes GELU with an erf good to float32 precision', () => {
+    for (let x = -6; x <= 6; x += 0.013) {
+      const exact = 0.5 * x * (1 + erf64(x / Math.SQRT2))
+      expect(Math.abs(gelu(x) - exact)).toBeLessThan(3e-7 * Math.max(1, Math.abs(x)))
+    }
+  })
+
+  it('generates the same greedy tokens with and without the cache, across the sliding window', async () => {
+    const text = 'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. '.repeat(40)
+    const p = getPreset('tiny')
+    const run = Run.create(text, { ...p.model, blockSize: 16, nEmbd: 16 }, { ...p.train, batchSize: 8, maxIters: 60, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 3 })
+    for (let i = 0; i < 60; i++) await run.trainStep() // a model with opinions: well-separated greedy choices
+    const gen = async (cache: boolean) => {
+      const ids: number[] = []
+      const probs: number[] = []
+      const settings = { prompt: 'the ', maxNewTokens: 40, temperature: 0, topK: 0, seed: 1 }
+      await run.generate(settings, (t) => (ids.push(t.id), probs.push(t.prob)), () => false, async () => {}, { cache })
+      return { ids, probs }
+    }
+    const before = tf.memory().numTensors
+    const cached = await gen(true)
+    const plain = await gen(false)
+    expect(tf.memory().numTensors).toBe(before)
+    expect(cached.ids).toHaveLength(40) // 4 prompt + 40 new tokens > blockSize 16: the window slides
+    expect(cached.ids).toEqual(plain.ids)
+    for (let i = 0; i < 40; i++) expect(cached.probs[i]).toBeCloseTo(plain.probs[i], 4)
+    expect(new Set(cached.ids).size).toBeGreaterThan(2) // not a degenerate repetition of one token
+    run.dispose()
+  })
+})
