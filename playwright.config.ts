@@ -31,6 +31,10 @@ export default defineConfig({
       use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } },
     },
     {
+      name: 'bench', // drives its own preview server and browser through scripts/bench.mjs
+      testMatch: /bench\.spec\.ts/,
+    },
+    {
       name: 'no-webgpu',
       testMatch: /fallback\.spec\.ts/,
       use: { launchOptions: { executablePath, args: baseArgs } },

@@ -58,6 +58,13 @@ export interface MetricPoint {
   elapsedMs: number // training time so far, pauses excluded
 }
 
+/** The worker's memory, sent with every metrics batch: tensors should stay flat from step to step. */
+export interface MemoryReport {
+  numTensors: number // live tfjs tensors (tf.memory().numTensors)
+  numBytes: number // bytes those tensors hold
+  jsHeapBytes?: number // the worker's used JS heap, where the browser reports it (Chromium's performance.memory)
+}
+
 export interface EvalPoint {
   step: number
   valLoss: number
@@ -79,7 +86,7 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   | ({ type: 'run.created'; runId: string } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
-  | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[] }
+  | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }
   | {
       type: 'attention'
       runId: string
@@ -90,7 +97,7 @@ export type FromWorker =
       weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
     }
   | { type: 'sample.token'; runId: string; requestId: string; text: string; id: number; prob: number }
-  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'cancelled'; step: number }
+  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
   /** A problem the user can fix (config, text, prompt). Nothing was allocated and nothing was lost. */
   | { type: 'invalid'; runId?: string; requestId?: string; problems: Problem[] }
   /** Something went wrong in the worker. */

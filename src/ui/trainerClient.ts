@@ -18,7 +18,7 @@ function send(msg: ToWorker) {
 
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker?.terminate()
-  set({ report: undefined, workerError: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], attention: undefined, sampleStatus: 'idle' })
+  set({ report: undefined, workerError: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'gpt-trainer' })
   worker = w
   w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
@@ -60,6 +60,7 @@ function handle(msg: FromWorker): void {
         runError: undefined,
         points: [],
         evals: [],
+        memory: undefined,
         attention: undefined,
         sampleTokens: [],
         sampleStatus: 'idle',
@@ -73,7 +74,7 @@ function handle(msg: FromWorker): void {
       return
     case 'metrics':
       if (msg.runId !== s.run?.runId) return
-      set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals })
+      set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals, memory: msg.memory })
       return
     case 'attention':
       if (msg.runId !== s.run?.runId) return
@@ -85,7 +86,7 @@ function handle(msg: FromWorker): void {
       return
     case 'sample.done':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step })
+      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs })
       return
     case 'invalid':
       if (msg.requestId) {

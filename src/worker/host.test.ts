@@ -65,6 +65,8 @@ describe('trainer host protocol', () => {
     expect(done.step).toBe(paused.step) // paused: the model did not move
     const tokens = inbox.all.filter(is('sample.token', (m) => m.requestId === 'q1'))
     expect(tokens).toHaveLength(5)
+    expect(done.tokens).toBe(5)
+    expect(done.elapsedMs).toBeGreaterThan(0)
     for (const t of tokens) expect(created.vocab).toContain(t.text)
     const stepsWhilePaused = inbox.all.filter(is('metrics')).flatMap((m) => m.points).filter((p) => p.step > paused.step)
     expect(stepsWhilePaused).toEqual([])
@@ -76,6 +78,12 @@ describe('trainer host protocol', () => {
     expect(stopped.step).toBeGreaterThan(paused.step)
     const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
     expect(steps).toEqual(steps.map((_, i) => i + 1)) // every step reported once, in order
+    // the memory report that comes with metrics: tensors stay flat once training runs (sampling freed its own)
+    const withSteps = inbox.all.filter(is('metrics', (m) => m.points.length > 0 && m.points[0].step > 1))
+    expect(withSteps.length).toBeGreaterThan(1)
+    const counts = new Set(withSteps.map((m) => m.memory.numTensors))
+    expect([...counts]).toHaveLength(1)
+    expect(withSteps[0].memory.numTensors).toBeGreaterThan(0)
   })
 
   it('answers a bad configuration with an invalid event and allocates nothing', async () => {

@@ -5,7 +5,8 @@
 // Scheduling: all model work (train steps, evaluations, sampling, attention captures) goes through one serial
 // queue, so a sample or an attention map is always computed between two steps on a consistent model. The
 // training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
-import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MetricPoint, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import * as tf from '@tensorflow/tfjs'
+import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, RunState, SampleSettings, ToWorker } from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
@@ -14,6 +15,14 @@ import { nowMs } from '../shared/clock'
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
   now?: () => number
+  memory?: () => MemoryReport
+}
+
+/** tfjs's tensor count and bytes, and the JS heap where the browser exposes it (Chromium: performance.memory). */
+export function memoryReport(): MemoryReport {
+  const m = tf.memory()
+  const heap = (globalThis.performance as { memory?: { usedJSHeapSize?: number } } | undefined)?.memory?.usedJSHeapSize
+  return { numTensors: m.numTensors, numBytes: m.numBytes, ...(typeof heap === 'number' ? { jsHeapBytes: heap } : {}) }
 }
 
 /** Metrics go out at most this often (ms); state changes and evaluations flush at once. */
@@ -79,7 +88,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   function flush(force = false) {
     if (!runId || (!pendingPoints.length && !pendingEvals.length)) return
     if (!force && now() - lastFlush < METRICS_EVERY_MS) return
-    post({ type: 'metrics', runId, points: pendingPoints, evals: pendingEvals })
+    post({ type: 'metrics', runId, points: pendingPoints, evals: pendingEvals, memory: (deps.memory ?? memoryReport)() })
     pendingPoints = []
     pendingEvals = []
     lastFlush = now()
@@ -192,15 +201,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const problems = [...validateSample(msg.settings), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
-          if (run !== r) return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step })
+          if (run !== r) return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step, tokens: 0, elapsedMs: 0 })
+          const t0 = now()
+          let tokens = 0
           const reason = await r.generate(
             msg.settings,
-            (t) => post({ type: 'sample.token', ...ids, ...t }),
+            (t) => (tokens++, post({ type: 'sample.token', ...ids, ...t })),
             () => cancelled.has(msg.requestId) || run !== r,
             yieldToEvents,
           )
           cancelled.delete(msg.requestId)
-          post({ type: 'sample.done', ...ids, reason, step: r.step })
+          post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })
         }).catch((e) => fail(e, ids))
         return
       }

@@ -10,6 +10,7 @@ export function GeneratePanel() {
   const status = useStore((s) => s.sampleStatus)
   const problems = useStore((s) => s.sampleProblems)
   const sampleStep = useStore((s) => s.sampleStep)
+  const sampleElapsedMs = useStore((s) => s.sampleElapsedMs)
   const probeSource = useStore((s) => s.probeSource)
   const [temperature, setTemperature] = useState('0.8')
   const [topK, setTopK] = useState('0')
@@ -81,7 +82,7 @@ export function GeneratePanel() {
           Cancel
         </button>
         <span className="muted small" aria-live="polite">
-          {running ? `Generating… ${tokens.length} tokens` : status === 'done' ? `Done: ${tokens.length} tokens from the model at step ${sampleStep}.` : status === 'cancelled' ? `Cancelled after ${tokens.length} tokens.` : ''}
+          {running ? `Generating… ${tokens.length} tokens` : status === 'done' ? `Done: ${tokens.length} tokens from the model at step ${sampleStep}${sampleElapsedMs && tokens.length ? `, ${(sampleElapsedMs / tokens.length).toFixed(1)} ms per token` : ''}.` : status === 'cancelled' ? `Cancelled after ${tokens.length} tokens.` : ''}
         </span>
       </div>
       {problems.map((p) => (

@@ -2,6 +2,7 @@ import { useMemo } from 'react'
 import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
 import { localProblems, pauseTraining, resumeTraining, startTraining, stopTraining } from '../trainerClient'
 import type { MetricPoint } from '../../shared/protocol'
+import { formatBytes } from '../../shared/config'
 
 const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 0 })
 
@@ -28,6 +29,7 @@ export function TrainingPanel() {
   const points = useStore((s) => s.points)
   const evals = useStore((s) => s.evals)
   const report = useStore((s) => s.report)
+  const memory = useStore((s) => s.memory)
   const runError = useStore((s) => s.runError)
   const blocked = useStore((s) => localProblems(s).length > 0)
   const stale = useStore((s) => hasTrainedModel(s) && !runMatchesSettings(s))
@@ -88,6 +90,9 @@ export function TrainingPanel() {
         </span>
         <span>
           Backend <b data-testid="status-backend">{report?.backend ?? '–'}</b>
+        </span>
+        <span title="Live tensors in the training engine and the memory they hold; the count stays flat from step to step">
+          Tensors <b data-testid="status-tensors">{memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}</b>
         </span>
       </div>
       {runError && (

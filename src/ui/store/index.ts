@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, EvalPoint, MetricPoint, RunInfo, RunState } from '../../shared/protocol'
+import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 
 export const DEFAULT_PRESET = 'tiny'
@@ -42,6 +42,7 @@ export interface RunSlice {
 export interface MetricsSlice {
   points: MetricPoint[]
   evals: EvalPoint[]
+  memory?: MemoryReport // the worker's, as of the last metrics batch
 }
 
 export interface SampleToken {
@@ -56,6 +57,7 @@ export interface SampleSlice {
   sampleStatus: 'idle' | 'running' | 'done' | 'cancelled'
   sampleProblems: Problem[]
   sampleStep?: number // the training step of the model that wrote the sample
+  sampleElapsedMs?: number // worker time for the whole generation
 }
 
 export interface AttentionView {

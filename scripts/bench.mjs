@@ -1,0 +1,348 @@
+// `npm run bench`: how fast the playground trains and samples, and how well it learns, measured through the
+// real page and worker (the code path a user runs). Builds the app if it is out of date, serves it with
+// `vite preview` on localhost, drives headless Chromium (WebGPU enabled: here a software adapter), sets the
+// dataset and settings through the UI, trains, samples, and prints progress on stderr and ONE JSON line per
+// run on stdout. With --vs-torch, the same model, config, text, batches and schedule then train in PyTorch on
+// the CPU (scripts/torch_gpt.py) and the JSON line carries both and their ratio.
+//
+//   npm run bench -- [--backend auto|webgpu|webgl|wasm|cpu[,…]] [--preset tiny|small|baby[,…]]
+//                    [--n-layer N] [--n-head N] [--n-embd N] [--block-size N] [--batch-size N]
+//                    [--corpus FILE | --dataset names|moby] [--steps N] [--eval-every N] [--eval-iters N]
+//                    [--seed N] [--vs-torch] [--torch-threads N] [--curve FILE.svg] [--no-build] [--port N]
+//
+// Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
+// clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
+// "Start training" to the first step reported on the page, final train/val loss (the last evaluation),
+// sampling ms/token (greedy, a prompt plus as many tokens as fit in the context, and a long generation past
+// it), tfjs tensors at the first and last metrics (and the most bytes they held), the worker's peak JS heap
+// (DevTools protocol, sampled every second), and the page's long tasks
+// (main thread blocked > 50 ms; Chromium's Long Tasks API) while training.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from '@playwright/test'
+import { findChromium } from './find-chromium.mjs'
+
+const argv = process.argv.slice(2)
+const flag = (name) => argv.includes(`--${name}`)
+const arg = (name, dflt) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt
+}
+const num = (name) => {
+  const v = arg(name)
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isFinite(n)) fail(`--${name} needs a number (got "${v}")`)
+  return n
+}
+function fail(message) {
+  console.error(`bench: ${message}`)
+  process.exit(2)
+}
+const log = (...a) => console.error(...a)
+
+const BACKENDS = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']
+const backends = arg('backend', 'auto').split(',')
+for (const b of backends) if (!BACKENDS.includes(b)) fail(`unknown backend "${b}" (one of ${BACKENDS.join(', ')})`)
+const presets = arg('preset', 'tiny').split(',')
+const sizes = { nLayer: num('n-layer'), nHead: num('n-head'), nEmbd: num('n-embd'), blockSize: num('block-size') }
+const batchSize = num('batch-size')
+const corpus = arg('corpus')
+if (corpus && !existsSync(corpus)) fail(`no such corpus file: ${corpus}`)
+const dataset = arg('dataset')
+const steps = num('steps')
+const evalEvery = num('eval-every')
+const evalIters = num('eval-iters')
+const seed = num('seed')
+const vsTorch = flag('vs-torch')
+const torchThreads = num('torch-threads')
+const curve = arg('curve')
+const PORT = num('port') ?? 4188
+
+// ------------------------------------------------------------------------------------------------ build
+const ROOT = resolve(new URL('..', import.meta.url).pathname)
+function newestMtime(path) {
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  return Math.max(0, ...readdirSync(path).map((f) => newestMtime(join(path, f))))
+}
+const distIndex = join(ROOT, 'dist', 'index.html')
+const sourcesMtime = Math.max(...['src', 'index.html', 'vite.config.ts', 'package.json', 'public'].filter((p) => existsSync(join(ROOT, p))).map((p) => newestMtime(join(ROOT, p))))
+if (!flag('no-build') && (!existsSync(distIndex) || statSync(distIndex).mtimeMs < sourcesMtime)) {
+  log('bench: building the app (vite build)…')
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT })
+  if (r.status !== 0) fail('the build failed')
+}
+
+// ------------------------------------------------------------------------------------------------ serve
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true })
+const stopServer = () => {
+  try {
+    process.kill(-server.pid)
+  } catch {
+    /* already gone */
+  }
+}
+process.on('exit', stopServer)
+let up = false
+for (let i = 0; i < 150 && !up; i++) {
+  try {
+    up = (await fetch(`http://localhost:${PORT}/`)).ok
+  } catch {
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+if (!up) fail(`vite preview did not answer on port ${PORT}`)
+
+const exe = findChromium()
+const browser = await chromium.launch({
+  executablePath: exe,
+  args: ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--enable-precise-memory-info'],
+})
+const browserVersion = browser.version()
+
+/**
+ * The training worker's JS heap, read over the DevTools protocol (a dedicated worker has no performance.memory):
+ * attach to the page's worker target and ask Runtime.getHeapUsage. Returns a sampler, or null if unavailable.
+ */
+async function workerHeapProbe() {
+  const cdp = await browser.newBrowserCDPSession()
+  const { targetInfos } = await cdp.send('Target.getTargets')
+  const worker = targetInfos.find((t) => t.type === 'worker' && t.url.startsWith(`http://localhost:${PORT}/`))
+  if (!worker) return null
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false })
+  let id = 0
+  const waiting = new Map()
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const m = JSON.parse(e.message)
+    waiting.get(m.id)?.(m.result)
+    waiting.delete(m.id)
+  })
+  return {
+    async usedBytes() {
+      const n = ++id
+      const answer = new Promise((res) => waiting.set(n, res))
+      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: n, method: 'Runtime.getHeapUsage' }) })
+      const r = await Promise.race([answer, new Promise((res) => setTimeout(() => res(undefined), 2000))])
+      return r?.usedSize
+    },
+    detach: () => cdp.detach().catch(() => {}),
+  }
+}
+
+const quantile = (sorted, f) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]
+const round = (x, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null)
+
+async function benchOne(backend, preset) {
+  const page = await browser.newPage()
+  page.on('pageerror', (e) => log(`page error: ${e.message}`))
+  await page.addInitScript(() => {
+    window.__longTasks = []
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, ms: e.duration })
+      }).observe({ type: 'longtask', buffered: true })
+    } catch {
+      window.__longTasks = null // not supported
+    }
+  })
+  await page.goto(`http://localhost:${PORT}/?backend=${backend}`)
+  await page.getByTestId('backend-name').waitFor({ timeout: 180_000 })
+
+  // the text: a file through the upload control, a built-in dataset, or the default one
+  if (corpus) {
+    await page.locator('#upload').setInputFiles(corpus)
+    await page.waitForFunction(() => window.__playgroundStore.getState().datasetId === 'custom', null, { timeout: 120_000 })
+  } else if (dataset) {
+    await page.getByLabel('Dataset').selectOption(dataset)
+    await page.waitForFunction((id) => window.__playgroundStore.getState().datasetId === id, dataset, { timeout: 120_000 })
+  }
+  await page.getByLabel('Preset').selectOption(preset)
+  const fields = { ...sizes, batchSize, maxIters: steps, evalInterval: evalEvery ?? steps, evalIters, seed }
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) await page.locator(`#f-${key}`).fill(String(value))
+  const settings = await page.evaluate(() => {
+    const s = window.__playgroundStore.getState()
+    return { model: s.model, train: s.train, text: s.text.length }
+  })
+  log(`bench: ${backend} · ${preset} · ${settings.train.maxIters} steps · evaluation every ${settings.train.evalInterval} over ${settings.train.evalIters} batches · seed ${settings.train.seed}`)
+
+  // timing marks in the page: the click on Start, the first step's arrival, and every metrics batch's memory
+  await page.evaluate(() => {
+    const w = window
+    w.__bench = { memory: [] }
+    document.addEventListener('click', (e) => {
+      if (e.target instanceof HTMLElement && e.target.textContent === 'Start training' && w.__bench.clickAt === undefined) w.__bench.clickAt = performance.now()
+    }, true)
+    w.__playgroundStore.subscribe((s, prev) => {
+      if (s.points.length && !prev.points.length && w.__bench.firstStepAt === undefined) w.__bench.firstStepAt = performance.now()
+      if (s.memory && s.memory !== prev.memory) w.__bench.memory.push(s.memory)
+      if (s.runState === 'finished' && w.__bench.finishedAt === undefined) w.__bench.finishedAt = performance.now()
+    })
+  })
+  await page.getByRole('button', { name: 'Start training' }).click()
+
+  const maxIters = settings.train.maxIters
+  const heap = await workerHeapProbe().catch(() => null)
+  let peakHeap = 0
+  let lastLogged = 0
+  for (;;) {
+    const used = await heap?.usedBytes().catch(() => undefined)
+    if (used) peakHeap = Math.max(peakHeap, used)
+    const s = await page.evaluate(() => {
+      const st = window.__playgroundStore.getState()
+      const p = st.points.at(-1)
+      const e = st.evals.at(-1)
+      const recent = st.points.slice(-10).map((x) => x.stepMs).sort((a, b) => a - b)
+      const refused = st.runProblems.map((x) => x.message).join('; ')
+      return { state: st.runState, error: st.runError ?? st.workerError ?? (refused ? `the page refused the settings: ${refused}` : undefined), step: p?.step ?? 0, loss: p?.loss, val: e?.valLoss, evalStep: e?.step, ms: recent[recent.length >> 1] }
+    })
+    if (s.error) throw new Error(`training failed: ${s.error}`)
+    if (s.step !== lastLogged && (s.step - lastLogged >= Math.max(1, Math.round(maxIters / 40)) || s.state === 'finished')) {
+      log(`  step ${s.step}/${maxIters}  loss ${s.loss?.toFixed(4) ?? '–'}${s.val !== undefined ? `  val ${s.val.toFixed(4)} (step ${s.evalStep})` : ''}  ${s.ms ? `${s.ms.toFixed(0)} ms/step` : ''}`)
+      lastLogged = s.step
+    }
+    if (s.state === 'finished') break
+    if (s.state === 'stopped') throw new Error('training stopped before the last step')
+    await page.waitForTimeout(1000)
+  }
+
+  // sampling, greedy: a prompt plus as many tokens as fit in the context (the KV cache's range), then a long one
+  const sample = async (prompt, maxNew) => {
+    await page.getByLabel('Prompt', { exact: true }).fill(prompt)
+    await page.getByLabel('Temperature').fill('0')
+    await page.getByLabel('Max new tokens').fill(String(maxNew))
+    await page.getByRole('button', { name: 'Generate' }).click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().sampleStatus === 'done', null, { timeout: 600_000 })
+    return page.evaluate(() => {
+      const s = window.__playgroundStore.getState()
+      return { tokens: s.sampleTokens.length, ms: s.sampleElapsedMs, text: s.sampleTokens.map((t) => t.text).join('') }
+    })
+  }
+  const r = await page.evaluate(() => {
+    const s = window.__playgroundStore.getState()
+    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks }
+  })
+  const vocab = r.run.vocab
+  const prompt = [...r.text.slice(0, 200)].find((c) => vocab.includes(c)) ?? ''
+  const blockSize = r.run.model.blockSize
+  const short = await sample(prompt, Math.max(1, blockSize - [...prompt].length))
+  const long = await sample(prompt, Math.max(200, 3 * blockSize))
+
+  const ms = r.points.slice(3).map((p) => p.stepMs).sort((a, b) => a - b)
+  const steadyMs = ms.length ? ms : r.points.map((p) => p.stepMs).sort((a, b) => a - b)
+  const lastEval = r.evals.at(-1)
+  const mem = r.bench.memory
+  const trainingTasks = r.longTasks ? r.longTasks.filter((t) => t.start >= r.bench.clickAt && t.start <= (r.bench.finishedAt ?? Infinity)) : null
+  for (let i = 0; i < 2; i++) peakHeap = Math.max(peakHeap, (await heap?.usedBytes().catch(() => 0)) ?? 0) // after sampling too
+  await heap?.detach()
+  const result = {
+    date: new Date().toISOString(),
+    browser: `Chromium ${browserVersion}`,
+    backend: r.report.backend,
+    requested: backend,
+    adapter: r.report.adapter ? `${r.report.adapter.software ? 'software' : 'hardware'}: ${r.report.adapter.description}` : 'none (runs on the CPU)',
+    preset,
+    model: r.run.model,
+    train: r.run.train,
+    params: r.run.paramCount,
+    corpus: corpus ?? `built-in: ${dataset ?? 'default dataset'}`,
+    corpusChars: r.text.length,
+    tokensPerStep: r.run.tokensPerStep,
+    steps: r.points.length,
+    msPerStep: { median: round(quantile(steadyMs, 0.5)), p10: round(quantile(steadyMs, 0.1)), p90: round(quantile(steadyMs, 0.9)) },
+    tokensPerSec: Math.round((r.run.tokensPerStep * 1000) / quantile(steadyMs, 0.5)),
+    firstStepMs: round(r.points[0].stepMs, 0),
+    clickToFirstStepMs: round(r.bench.firstStepAt - r.bench.clickAt, 0),
+    firstLoss: round(r.points[0].loss, 4),
+    lastLoss: round(r.points.at(-1).loss, 4),
+    finalTrainLoss: lastEval ? round(lastEval.trainLoss, 4) : null,
+    finalValLoss: lastEval ? round(lastEval.valLoss, 4) : null,
+    evalStep: lastEval?.step ?? null,
+    samplingMsPerToken: round(short.ms / short.tokens, 2),
+    samplingTokens: short.tokens,
+    samplingLongMsPerToken: round(long.ms / long.tokens, 2),
+    samplingLongTokens: long.tokens,
+    numTensors: { start: mem[0]?.numTensors ?? null, end: mem.at(-1)?.numTensors ?? null },
+    peakWorkerJsHeapMB: peakHeap ? round(peakHeap / 2 ** 20, 1) : null, // sampled once a second while training
+    peakTensorMB: round(Math.max(0, ...mem.map((m) => m.numBytes)) / 2 ** 20, 1),
+    longTaskList: trainingTasks?.map((t) => ({ atMs: Math.round(t.start - r.bench.clickAt), ms: Math.round(t.ms) })), // after the click on Start
+    longTasks: trainingTasks ? { over50ms: trainingTasks.length, over100ms: trainingTasks.filter((t) => t.ms > 100).length, maxMs: round(Math.max(0, ...trainingTasks.map((t) => t.ms)), 0) } : null,
+    evals: r.evals.map((e) => ({ step: e.step, trainLoss: round(e.trainLoss, 4), valLoss: round(e.valLoss, 4) })),
+  }
+  let textFile = corpus
+  if (vsTorch && !textFile) {
+    textFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'text.txt')
+    writeFileSync(textFile, r.text)
+  }
+  await page.close()
+  return { result, textFile }
+}
+
+function torchRun(result, textFile) {
+  const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+  const args = [join(ROOT, 'scripts', 'torch_gpt.py'), 'bench', '--model', JSON.stringify(result.model), '--train', JSON.stringify(result.train), '--corpus', textFile, '--steps', String(result.steps), '--eval-every', String(result.train.evalInterval)]
+  if (torchThreads) args.push('--threads', String(torchThreads))
+  log(`bench: the same run in PyTorch on the CPU (${py} scripts/torch_gpt.py)…`)
+  const r = spawnSync(py, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 })
+  if (r.status !== 0) throw new Error(`PyTorch run failed (exit ${r.status}); install Debian's python3-torch (and libopenblas0 for a fast BLAS)`)
+  return JSON.parse(r.stdout.trim().split('\n').at(-1))
+}
+
+/** A small SVG of the evaluation curves (validation solid, training dashed), the browser's and PyTorch's. */
+function curveSvg(runs) {
+  const W = 640
+  const H = 360
+  const m = { l: 48, r: 16, t: 24, b: 40 }
+  const all = runs.flatMap((r) => r.evals)
+  const maxStep = Math.max(...all.map((e) => e.step))
+  const losses = all.flatMap((e) => [e.valLoss, e.trainLoss])
+  const lo = Math.floor(Math.min(...losses) * 2) / 2
+  const hi = Math.ceil(Math.max(...losses) * 2) / 2
+  const x = (s) => m.l + ((W - m.l - m.r) * s) / maxStep
+  const y = (v) => m.t + ((H - m.t - m.b) * (hi - v)) / (hi - lo)
+  const colours = ['#1f6feb', '#d9480f']
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`]
+  for (let v = lo; v <= hi + 1e-9; v += 0.5) parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`)
+  for (let i = 0; i <= 4; i++) {
+    const s = Math.round((maxStep * i) / 4)
+    parts.push(`<text x="${x(s)}" y="${H - m.b + 16}" text-anchor="middle">${s}</text>`)
+  }
+  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 6}" text-anchor="middle">step</text>`)
+  runs.forEach((r, i) => {
+    const pts = (k) => r.evals.map((e) => `${x(e.step).toFixed(1)},${y(e[k]).toFixed(1)}`).join(' ')
+    parts.push(`<polyline fill="none" stroke="${colours[i]}" stroke-width="2" points="${pts('valLoss')}"/>`)
+    parts.push(`<polyline fill="none" stroke="${colours[i]}" stroke-width="1" stroke-dasharray="4 3" points="${pts('trainLoss')}"/>`)
+    const last = r.evals.at(-1)
+    parts.push(`<text x="${W - m.r - 4}" y="${m.t + 14 + 16 * i}" text-anchor="end" fill="${colours[i]}">${r.label}: val ${last.valLoss.toFixed(3)} at step ${last.step}</text>`)
+  })
+  parts.push(`<text x="${m.l}" y="${m.t - 8}">loss (solid: validation, dashed: training)</text>`, '</svg>')
+  return parts.join('\n') + '\n'
+}
+
+try {
+  for (const backend of backends) {
+    for (const preset of presets) {
+      const { result, textFile } = await benchOne(backend, preset)
+      if (vsTorch) {
+        const torch = torchRun(result, textFile)
+        result.torch = torch
+        result.ratioVsTorch = round(result.msPerStep.median / torch.msPerStep.median, 2)
+      }
+      if (curve) {
+        const runs = [{ label: `browser (${result.backend})`, evals: result.evals }]
+        if (result.torch?.evals?.length) runs.push({ label: 'PyTorch', evals: result.torch.evals.map((e) => ({ step: e.step, valLoss: e.valLoss, trainLoss: e.trainLoss })) })
+        writeFileSync(curve, curveSvg(runs))
+        log(`bench: wrote ${curve}`)
+      }
+      console.log(JSON.stringify(result))
+    }
+  }
+} catch (e) {
+  console.error(`bench: ${e instanceof Error ? e.message : e}`)
+  process.exitCode = 1
+} finally {
+  await browser.close()
+  stopServer()
+}
