@@ -17,6 +17,9 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
+import { registerMissingKernels } from './kernels'
+
+registerMissingKernels()
 
 export type Params = Record<string, tf.Variable>
 
@@ -144,8 +147,8 @@ function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 }
 
 /**
- * Embedding lookup W[ids] → (N, C). Its gradient is a scatter-add into (V, C): UnsortedSegmentSum where the
- * backend has that kernel, otherwise (tfjs-wasm lacks it) the same sum written as oneHot(ids)ᵀ · dy.
+ * Embedding lookup W[ids] → (N, C). Its gradient is one scatter-add into (V, C), UnsortedSegmentSum (on wasm,
+ * which lacks that kernel, the one in ./kernels.ts), instead of tfjs's gather gradient with its reshapes.
  */
 export function embedding(w: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const V = w.shape[0]
@@ -153,12 +156,7 @@ export function embedding(w: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
     ;(save as tf.GradSaveFunc)([ids]) // kept for the backward pass (a closure alone would see it disposed)
     return {
       value: tf.gather(table as tf.Tensor2D, ids),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const sIds = saved[0] as tf.Tensor1D
-        if (tf.getKernel('UnsortedSegmentSum', tf.getBackend())) return [tf.unsortedSegmentSum(dy, sIds, V)]
-        const oneHotT = tf.transpose(tf.cast(tf.oneHot(sIds, V), 'float32')) // (V, N)
-        return [tf.matMul(oneHotT as tf.Tensor2D, dy as tf.Tensor2D)]
-      },
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.unsortedSegmentSum(dy, saved[0] as tf.Tensor1D, V)],
     }
   })
   return f(w) as tf.Tensor2D
@@ -269,11 +267,16 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
   return { logits, attention }
 }
 
-/** Mean cross-entropy of logits (N, V) against integer targets (N). */
+/**
+ * Mean cross-entropy of logits (N, V) against integer targets (N): −mean(log softmax(logits)[i, targets[i]]).
+ * The target entries are gathered from the flattened log-probabilities (its gradient is a scatter of N values),
+ * not picked with a (N, V) one-hot product, which at V = 4096 costs two more passes over 3M values.
+ */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
-  const V = logits.shape[1]
+  const [N, V] = logits.shape
   const logp = tf.logSoftmax(logits) // (N, V)
-  const picked = tf.sum(tf.mul(logp, tf.cast(tf.oneHot(targets, V), 'float32')), -1) // (N)
+  const at = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), tf.cast(targets, 'int32')) // flat index of (i, targets[i])
+  const picked = tf.gather(tf.reshape(logp, [N * V]), at) // (N)
   return tf.neg(tf.mean(picked)) as tf.Scalar
 }
 
