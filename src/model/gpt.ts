@@ -17,9 +17,6 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
-import { registerMissingKernels } from './kernels'
-
-registerMissingKernels()
 
 export type Params = Record<string, tf.Variable>
 
@@ -148,7 +145,7 @@ function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * Embedding lookup W[ids] → (N, C). Its gradient is one scatter-add into (V, C), UnsortedSegmentSum (on wasm,
- * which lacks that kernel, the one in ./kernels.ts), instead of tfjs's gather gradient with its reshapes.
+ * which lacks that kernel, the one ./kernels.ts installs), instead of tfjs's gather gradient with its reshapes.
  */
 export function embedding(w: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   const V = w.shape[0]

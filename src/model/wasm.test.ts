@@ -5,12 +5,13 @@
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import '../model/gpt' // registers the missing kernels
+import { installWasmKernels } from './kernels'
 import { lossAndGradsOn, randomIds, worstRelDiff } from '../testing/fixtures'
 import { mulberry32 } from '../shared/random'
 
 describe('wasm backend', () => {
   beforeAll(async () => {
+    installWasmKernels()
     expect(await tf.setBackend('wasm')).toBe(true)
   })
   afterAll(async () => {
@@ -32,6 +33,34 @@ describe('wasm backend', () => {
     const got = await out.data()
     for (let i = 0; i < V * C; i++) expect(got[i]).toBeCloseTo(expected[i], 5)
     out.dispose()
+  })
+
+  it('slices and splits in place, with the values a naive index walk gives (contiguous and strided, rank 1–4)', async () => {
+    const shape = [3, 4, 5, 6]
+    const n = shape.reduce((a, b) => a * b)
+    const x = tf.tensor(Float32Array.from({ length: n }, (_, i) => i), shape)
+    // value at an index = its flat position, so every expected slice is computable by hand
+    const flat = (i: number[]) => ((i[0] * 4 + i[1]) * 5 + i[2]) * 6 + i[3]
+    const cases: [number[], number[]][] = [
+      [[1, 0, 0, 0], [2, 4, 5, 6]], // contiguous
+      [[0, 1, 2, 3], [3, 2, 3, 2]], // strided in every dimension
+      [[2, 3, 4, 5], [1, 1, 1, 1]],
+      [[0, 0, 0, 0], [3, 4, 5, 0]], // empty
+    ]
+    for (const [begin, size] of cases) {
+      const got = await tf.slice(x, begin, size).data()
+      const want: number[] = []
+      for (let a = 0; a < size[0]; a++) for (let b = 0; b < size[1]; b++) for (let c = 0; c < size[2]; c++) for (let d = 0; d < size[3]; d++) want.push(flat([begin[0] + a, begin[1] + b, begin[2] + c, begin[3] + d]))
+      expect(Array.from(got), JSON.stringify([begin, size])).toEqual(want)
+    }
+    const m = tf.reshape(x, [12, 30])
+    const parts = tf.split(m, [7, 3, 20], 1) // along the inner axis: strided
+    const rows = await m.array()
+    const want = [rows.map((r) => r.slice(0, 7)), rows.map((r) => r.slice(7, 10)), rows.map((r) => r.slice(10))]
+    for (let i = 0; i < 3; i++) expect(await parts[i].array()).toEqual(want[i])
+    const v = tf.split(tf.reshape(x, [n]), [100, 260]) // along the only axis: contiguous
+    expect(Array.from(await v[1].data())).toEqual(Array.from({ length: 260 }, (_, i) => 100 + i))
+    tf.dispose([x, m, ...parts, ...v])
   })
 
   it('gives the same loss and gradients as the cpu backend, for every parameter', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { AdamW, clipByGlobalNorm } from './adamw'
+import { AdamW } from './adamw'
 import { mulberry32 } from '../shared/random'
 
 /** torch.optim.AdamW's update for one tensor, written out in float64. */
@@ -42,18 +42,32 @@ describe('AdamW', () => {
     tf.dispose(Object.values(params))
   })
 
-  it('clips by the global norm of all gradients together, as clip_grad_norm_ does', async () => {
-    const out = tf.tidy(() => {
-      const { grads, norm } = clipByGlobalNorm({ a: tf.tensor1d([3, 0]), b: tf.tensor1d([0, 4]) }, 1) // global norm 5
-      return [norm, grads.a, grads.b]
-    })
-    const [norm, a, b] = await Promise.all(out.map((t) => t.data()))
-    expect(norm[0]).toBeCloseTo(5, 6)
-    expect(Array.from(a)).toEqual([expect.closeTo(3 / (5 + 1e-6), 6), 0])
-    expect(Array.from(b)).toEqual([0, expect.closeTo(4 / (5 + 1e-6), 6)])
-    tf.dispose(out)
-    const small = tf.tidy(() => clipByGlobalNorm({ a: tf.tensor1d([0.3, 0.4]) }, 1).grads.a)
-    expect(Array.from(await small.data())).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]) // under the limit: unchanged
-    small.dispose()
+  it('clips by the global norm of all gradients together first, as clip_grad_norm_ does', async () => {
+    const run = async (g: { a: number[]; b: number[] }, clip: number) => {
+      const params = { a: tf.variable(tf.tensor1d([0, 0])), b: tf.variable(tf.tensor1d([0, 0])) }
+      const opt = new AdamW(params, { beta1: 0.5, beta2: 0.5, eps: 0, weightDecay: 0 }, () => false)
+      const norm = tf.tidy(() => opt.apply({ a: tf.tensor1d(g.a), b: tf.tensor1d(g.b) }, 1, clip).norm)
+      const out = { norm: (await norm.data())[0], m: (await opt.state()).m }
+      tf.dispose([norm, params.a, params.b])
+      opt.dispose()
+      return out
+    }
+    const big = await run({ a: [3, 0], b: [0, 4] }, 1) // global norm 5 → scaled by 1/5 before the moments
+    expect(big.norm).toBeCloseTo(5, 6)
+    expect(Array.from(big.m.a)).toEqual([expect.closeTo(0.5 * (3 / (5 + 1e-6)), 6), 0]) // m = (1 − β1)·g after one step
+    expect(Array.from(big.m.b)).toEqual([0, expect.closeTo(0.5 * (4 / (5 + 1e-6)), 6)])
+    const small = await run({ a: [0.3, 0.4], b: [0, 0] }, 1) // under the limit: unchanged
+    expect(Array.from(small.m.a)).toEqual([expect.closeTo(0.15, 6), expect.closeTo(0.2, 6)])
+    const off = await run({ a: [30, 40], b: [0, 0] }, 0) // 0 turns clipping off
+    expect(off.norm).toBeCloseTo(50, 4)
+    expect(Array.from(off.m.a)).toEqual([expect.closeTo(15, 4), expect.closeTo(20, 4)])
+  })
+
+  it('refuses an update with a parameter’s gradient missing', () => {
+    const params = { a: tf.variable(tf.tensor1d([1])), b: tf.variable(tf.tensor1d([1])) }
+    const opt = new AdamW(params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0 }, () => false)
+    expect(() => tf.tidy(() => void opt.apply({ a: tf.tensor1d([1]) }, 1))).toThrow(/no gradient for b/)
+    opt.dispose()
+    tf.dispose(Object.values(params))
   })
 })

@@ -11,6 +11,9 @@ import type { ModelConfig } from '../shared/config'
 import { disposeParams, isDecayed, loss, paramsFromArrays } from '../model/gpt'
 import { AdamW } from './adamw'
 import { optimizerStep } from './run'
+import { installWasmKernels } from '../model/kernels'
+
+installWasmKernels()
 
 interface Fixture {
   model: ModelConfig

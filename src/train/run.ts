@@ -15,7 +15,7 @@ import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
 import { KVDecoder, type Weights } from '../model/decoder'
-import { AdamW, clipByGlobalNorm, sumAll } from './adamw'
+import { AdamW, sumAll } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
 
@@ -35,8 +35,7 @@ export function optimizerStep(
   const { value, grads } = tf.variableGrads(f, Object.values(params))
   const named: Record<string, tf.Tensor> = {}
   for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
-  const { grads: clipped, norm } = clipByGlobalNorm(named, o.gradClip)
-  optimizer.apply(clipped, o.lr)
+  const { norm } = optimizer.apply(named, o.lr, o.gradClip) // clips by the global norm, then updates
   return { loss: value, gradNorm: norm }
 }
 
