@@ -128,6 +128,27 @@ const matMulTransBExplicit = tf.customGrad((a, b, save) => {
   }
 })
 
+/** a (N, M, K) · b (N, K, P) with the SIMD kernel of kernels.ts; backward: da = dy·bᵀ, db = aᵀ·dy. */
+const batchMatMulSimd = tf.customGrad((a, b, save) => {
+  ;(save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor])
+  return {
+    value: simdProduct(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved as tf.Tensor3D[]
+      return [simdProduct(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])), simdProduct(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D)]
+    },
+  }
+})
+
+function simdProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
+  return tf.engine().runKernel('GptBatchMatMul', { a, b }, {}) as tf.Tensor3D
+}
+
+/** Whether this backend has the SIMD batched product (wasm, once kernels.ts installed it). */
+function useSimdBatch(): boolean {
+  return Boolean(tf.getKernel('GptBatchMatMul', tf.getBackend()))
+}
+
 function useExplicit(): boolean {
   return EXPLICIT_TRANSPOSE.has(tf.getBackend())
 }
@@ -223,12 +244,28 @@ export function causalSelfAttention(
   const qh = heads(q)
   const kh = heads(k)
   const vh = heads(v)
-  const scores = tf.add(tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(hs)), causalMask(T)) // (B, nh, T, T)
+  const scores = tf.add(tf.mul(batchedQK(qh, kh), 1 / Math.sqrt(hs)), causalMask(T)) // (B, nh, T, T)
   const att = tf.softmax(scores) as tf.Tensor4D // (B, nh, T, T), rows sum to 1 over keys ≤ query
-  const yh = tf.matMul(drop(att) as tf.Tensor4D, vh) // (B, nh, T, hs)
+  const yh = batchedAV(drop(att) as tf.Tensor4D, vh) // (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D // (B, T, nh, hs) → (B·T, C)
   const out = linear(y, params[`${prefix}.cProj.weight`] as tf.Tensor2D, params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined)
   return { y: drop(out) as tf.Tensor2D, att }
+}
+
+/** q·kᵀ per batch and head: (B, nh, T, hs) × (B, nh, T, hs) → (B, nh, T, T). */
+function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
+  if (!useSimdBatch()) return tf.matMul(q, k, false, true)
+  const [B, nh, T, hs] = q.shape
+  const kt = tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T]) as tf.Tensor3D
+  return tf.reshape(batchMatMulSimd(tf.reshape(q, [B * nh, T, hs]) as tf.Tensor3D, kt), [B, nh, T, T]) as tf.Tensor4D
+}
+
+/** att·v per batch and head: (B, nh, T, T) × (B, nh, T, hs) → (B, nh, T, hs). */
+function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
+  if (!useSimdBatch()) return tf.matMul(att, v)
+  const [B, nh, T, hs] = v.shape
+  const y = batchMatMulSimd(tf.reshape(att, [B * nh, T, T]) as tf.Tensor3D, tf.reshape(v, [B * nh, T, hs]) as tf.Tensor3D)
+  return tf.reshape(y, [B, nh, T, hs]) as tf.Tensor4D
 }
 
 export type ForwardResult = {

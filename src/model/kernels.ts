@@ -10,8 +10,12 @@
  * fallback (oneHot(ids)ᵀ · dy, a (V, N) × (N, C) product) costs O(V·N·C): at V = 4096 it is a 0.8 GFLOP
  * matmul and a 12 MB one-hot matrix per lookup. The scatter-add here is O(N·C) whatever the vocabulary.
  * Registered once, for the wasm backend only (webgl, webgpu and cpu have their own).
+ *
+ * GptBatchMatMul: (N, M, K) · (N, K, P) with WebAssembly SIMD (bmm.wat). tfjs-wasm runs any batched matMul
+ * (batch > 1) in a scalar loop at ~1.2 GFLOP/s; attention's products are all batched. Only gpt.ts calls it.
  */
 import * as tf from '@tensorflow/tfjs'
+import { simdBatchMatMul } from './bmm'
 
 interface WasmBackendLike {
   readSync(dataId: unknown): unknown
@@ -100,6 +104,19 @@ function makeSplitKernel(original: tf.KernelConfig | undefined) {
   }
 }
 
+function gptBatchMatMulWasm(args: KernelArgs): tf.TensorInfo {
+  const a = args.inputs.a as tf.TensorInfo
+  const b = args.inputs.b as tf.TensorInfo
+  const backend = args.backend as WasmBackendLike
+  const [N, M, K] = a.shape
+  const P = b.shape[2]
+  if (a.shape.length !== 3 || b.shape.length !== 3 || b.shape[0] !== N || b.shape[1] !== K) throw new Error(`GptBatchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`)
+  const out = backend.makeOutput([N, M, P], 'float32')
+  const outVals = backend.typedArrayFromHeap(out) as Float32Array
+  simdBatchMatMul()!(backend.typedArrayFromHeap(a) as Float32Array, backend.typedArrayFromHeap(b) as Float32Array, outVals, N, M, K, P)
+  return out
+}
+
 const ours = new Set<unknown>()
 
 /** Installs a kernel for the wasm backend, replacing tfjs's (kept for what ours does not handle: strings). */
@@ -120,4 +137,5 @@ export function installWasmKernels(): void {
   install('UnsortedSegmentSum', () => unsortedSegmentSumWasm)
   install('Slice', makeSliceKernel)
   install('SplitV', makeSplitKernel)
+  if (simdBatchMatMul()) install('GptBatchMatMul', () => gptBatchMatMulWasm)
 }

@@ -55,7 +55,7 @@ describe('wasm backend', () => {
     }
     const m = tf.reshape(x, [12, 30])
     const parts = tf.split(m, [7, 3, 20], 1) // along the inner axis: strided
-    const rows = await m.array()
+    const rows = (await m.array()) as number[][]
     const want = [rows.map((r) => r.slice(0, 7)), rows.map((r) => r.slice(7, 10)), rows.map((r) => r.slice(10))]
     for (let i = 0; i < 3; i++) expect(await parts[i].array()).toEqual(want[i])
     const v = tf.split(tf.reshape(x, [n]), [100, 260]) // along the only axis: contiguous

@@ -11,6 +11,18 @@ function setText(text: string, datasetId: string, notice?: { kind: 'error' | 'in
   useStore.setState((s) => ({ text, datasetId, textVersion: s.textVersion + 1, textNotice: notice }))
 }
 
+/**
+ * Longer texts are shown as a read-only preview of their start: measured with the 1.1 MB tiny Shakespeare in
+ * an editable textarea, every status update during training cost the page 60–600 ms of layout (long tasks).
+ */
+export const PREVIEW_CHARS = 100_000
+
+/** The first PREVIEW_CHARS UTF-16 units, never ending inside a surrogate pair. */
+function previewOf(text: string): string {
+  const end = /[\uD800-\uDBFF]/.test(text[PREVIEW_CHARS - 1] ?? '') ? PREVIEW_CHARS - 1 : PREVIEW_CHARS
+  return text.slice(0, end) + '\n…'
+}
+
 export function DataPanel() {
   const text = useStore((s) => s.text)
   const datasetId = useStore((s) => s.datasetId)
@@ -44,6 +56,8 @@ export function DataPanel() {
   }
 
   const current = DATASETS.find((d) => d.id === datasetId)
+  const large = text.length > PREVIEW_CHARS
+  const preview = useMemo(() => (large ? previewOf(text) : ''), [large, text])
   return (
     <section className="panel" aria-labelledby="data-h">
       <h2 id="data-h">1. Text to learn from</h2>
@@ -66,7 +80,18 @@ export function DataPanel() {
       <label className="block" htmlFor="training-text">
         Training text
       </label>
-      <textarea
+      {large ? (
+        <>
+          <textarea id="training-text" value={preview} rows={10} spellCheck={false} readOnly aria-describedby="text-stats text-preview-note text-notice" />
+          <p id="text-preview-note" className="muted small">
+            Showing the first {fmt.format(PREVIEW_CHARS)} of {fmt.format(text.length)} characters. The whole text is used for training; a text this long is not edited here (a page holding it in an editable box slows to a crawl).{' '}
+            <button type="button" className="link" disabled={locked} onClick={() => setText('', 'custom')}>
+              Clear it to type your own
+            </button>
+          </p>
+        </>
+      ) : (
+        <textarea
           id="training-text"
           value={text}
           rows={10}
@@ -75,6 +100,7 @@ export function DataPanel() {
           aria-describedby="text-stats text-notice"
           onChange={(e) => setText(e.target.value, 'custom')}
         />
+      )}
       <p id="text-stats" className="stats" data-testid="text-stats">
         {fmt.format(stats.chars)} characters · vocabulary {fmt.format(stats.vocabSize)} · {fmt.format(stats.trainTokens)} train / {fmt.format(stats.valTokens)} validation tokens
       </p>
