@@ -159,6 +159,15 @@ def lr_at(it, t):
 
 
 # --------------------------------------------------------------------------------------------------- bench
+def blas_libraries():
+    """The BLAS shared libraries this process has loaded: Debian's torch runs 14x slower on the reference BLAS."""
+    try:
+        with open("/proc/self/maps") as f:
+            return sorted({line.split()[-1] for line in f if "blas" in line.lower() and "/" in line})
+    except OSError:
+        return []
+
+
 def bench(args):
     model_cfg = json.loads(args.model)
     t = json.loads(args.train)
@@ -184,6 +193,9 @@ def bench(args):
         return out
 
     step_ms, losses, evals = [], [], []
+    if args.eval_every:  # the loss before training, as the playground reports it
+        e = evaluate()
+        evals.append({"step": 0, "trainLoss": e["evalTrain"], "valLoss": e["evalVal"]})
     for it in range(args.steps):
         t0 = time.perf_counter()
         x, y = sampler.next("train")
@@ -211,6 +223,7 @@ def bench(args):
             {
                 "engine": f"pytorch {torch.__version__} cpu",
                 "threads": torch.get_num_threads(),
+                "blas": blas_libraries(),
                 "params": params,
                 "tokensPerStep": tokens_per_step,
                 "steps": args.steps,

@@ -30,6 +30,9 @@ const METRICS_EVERY_MS = 100
 /** While training, the watched attention map is refreshed at most this often (ms) and after every evaluation. */
 const ATTENTION_EVERY_MS = 1000
 
+/** While generating, the worker looks at its messages (a cancel) at least this often (ms). */
+const YIELD_EVERY_MS = 8
+
 /** Yield to the event loop: lets queued messages run between steps. A MessageChannel hop is not clamped like setTimeout. */
 export function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => {
@@ -204,11 +207,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           if (run !== r) return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step, tokens: 0, elapsedMs: 0 })
           const t0 = now()
           let tokens = 0
+          let lastYield = t0
           const reason = await r.generate(
             msg.settings,
             (t) => (tokens++, post({ type: 'sample.token', ...ids, ...t })),
             () => cancelled.has(msg.requestId) || run !== r,
-            yieldToEvents,
+            // a cancel (or any message) is looked at every YIELD_EVERY_MS, not after every token: a token takes
+            // ~1–2 ms with the KV cache, and a hop through the event loop costs about as much again
+            async () => {
+              if (now() - lastYield < YIELD_EVERY_MS) return
+              await yieldToEvents()
+              lastYield = now()
+            },
           )
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })
