@@ -94,13 +94,3 @@ export class AdamW {
     tf.dispose([this.m, this.v, this.decayMask])
   }
 }
-
-/**
- * The sum of many same-shaped tensors, as a chain of binary adds. Not tf.addN: on webgpu it binds one storage
- * buffer per input, and past the device's maxStorageBuffersPerShaderStage (8 by default) its pipeline is
- * invalid and the result is silently wrong — which corrupted gradient clipping before this was found.
- */
-export function sumAll(xs: tf.Tensor[]): tf.Tensor {
-  if (!xs.length) throw new Error('sumAll needs at least one tensor')
-  return xs.reduce((acc, x) => tf.add(acc, x))
-}

@@ -15,7 +15,7 @@ import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
 import { KVDecoder, type Weights } from '../model/decoder'
-import { AdamW, sumAll } from './adamw'
+import { AdamW } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
 
@@ -125,22 +125,29 @@ export class Run {
   async evaluate(): Promise<EvalPoint> {
     this.assertAlive()
     const n = this.train.evalIters
-    const means = tf.tidy(() => {
-      const per = (stream: 'evalTrain' | 'evalVal') => {
-        const losses: tf.Scalar[] = []
-        for (let i = 0; i < n; i++) {
-          const [x, y] = this.batchTensors(this.sampler.next(stream))
-          losses.push(loss(this.params, this.model, x, y, { training: false }))
-        }
-        return tf.div(sumAll(losses), n) // not tf.stack: see sumAll
-      }
-      return tf.concat([tf.reshape(per('evalTrain'), [1]), tf.reshape(per('evalVal'), [1])]) // (2)
-    })
+    // One tidy per batch, keeping only the running sums: a single tidy around all 2·n forward passes held every
+    // pass's activations until the end (measured: 12.5 s instead of 5 s for the baby model's 40 passes on wasm).
+    const sums = { evalTrain: tf.scalar(0), evalVal: tf.scalar(0) }
     try {
-      const [trainLoss, valLoss] = await means.data()
-      return { step: this.step, trainLoss, valLoss }
+      for (let i = 0; i < n; i++) {
+        for (const stream of ['evalTrain', 'evalVal'] as const) {
+          const next = tf.tidy(() => {
+            const [x, y] = this.batchTensors(this.sampler.next(stream))
+            return tf.add(sums[stream], loss(this.params, this.model, x, y, { training: false })) as tf.Scalar
+          })
+          sums[stream].dispose()
+          sums[stream] = next
+        }
+      }
+      const both = tf.tidy(() => tf.concat([tf.reshape(sums.evalTrain, [1]), tf.reshape(sums.evalVal, [1])]))
+      try {
+        const [trainSum, valSum] = await both.data() // one readback
+        return { step: this.step, trainLoss: trainSum / n, valLoss: valSum / n }
+      } finally {
+        both.dispose()
+      }
     } finally {
-      means.dispose()
+      tf.dispose([sums.evalTrain, sums.evalVal])
     }
   }
 
