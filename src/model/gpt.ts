@@ -303,15 +303,28 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
 
 /**
  * Mean cross-entropy of logits (N, V) against integer targets (N): −mean(log softmax(logits)[i, targets[i]]).
- * The target entries are gathered from the flattened log-probabilities (its gradient is a scatter of N values),
- * not picked with a (N, V) one-hot product, which at V = 4096 costs two more passes over 3M values.
+ * Forward: the target entries are gathered from the flattened log-probabilities. Backward, in closed form:
+ * d/dlogits = (softmax(logits) − onehot(targets)) / N — element-wise on every backend, where autodiff through
+ * the gather would scatter into N·V segments (tfjs-cpu's UnsortedSegmentSum loops over segments: measured
+ * 777 ms a tiny step) and through a one-hot product costs two more passes over (N, V).
  */
 export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
   const [N, V] = logits.shape
-  const logp = tf.logSoftmax(logits) // (N, V)
-  const at = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), tf.cast(targets, 'int32')) // flat index of (i, targets[i])
-  const picked = tf.gather(tf.reshape(logp, [N * V]), at) // (N)
-  return tf.neg(tf.mean(picked)) as tf.Scalar
+  const f = tf.customGrad((lg, save) => {
+    const logp = tf.logSoftmax(lg as tf.Tensor2D) // (N, V)
+    const ids = tf.cast(targets, 'int32') as tf.Tensor1D
+    const at = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), ids) // flat index of (i, targets[i])
+    ;(save as tf.GradSaveFunc)([logp, ids])
+    return {
+      value: tf.neg(tf.mean(tf.gather(tf.reshape(logp, [N * V]), at))) as tf.Scalar,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sLogp, sIds] = saved
+        const target = tf.cast(tf.oneHot(sIds as tf.Tensor1D, V), 'float32') // not oneHot(…, 'float32'): tfjs-wasm fills it as int32
+        return [tf.mul(tf.sub(tf.exp(sLogp), target), tf.div(dy, N))]
+      },
+    }
+  })
+  return f(logits) as tf.Scalar
 }
 
 /** Training loss on a batch: x, y (B, T) int32. */

@@ -14,7 +14,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
 import type { DeviceLimits } from '../shared/config'
 import { disposeParams, initParams, loss } from '../model/gpt'
-import { installWasmKernels } from '../model/kernels'
+import { installCpuKernels, installWasmKernels } from '../model/kernels'
 import type { BackendAttempt, BackendChoice, BackendName, BackendReport } from '../shared/protocol'
 
 // The wasm binaries are served by our own origin (no CDN): Vite copies them and gives their URLs.
@@ -23,6 +23,7 @@ import type { BackendAttempt, BackendChoice, BackendName, BackendReport } from '
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
 setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded })
 installWasmKernels() // after the wasm backend registered its own kernels (the import above): see src/model/kernels.ts
+installCpuKernels()
 
 const GiB = 1024 ** 3
 
