@@ -16,7 +16,7 @@ test('npm run bench prints one sane JSON line for a short tiny run', async () =>
   expect(j.steps).toBe(24)
   expect(j.params).toBeGreaterThan(0)
   expect(j.tokensPerStep).toBe(j.train.batchSize * j.model.blockSize)
-  const positive = [j.msPerStep.p10, j.msPerStep.median, j.msPerStep.p90, j.tokensPerSec, j.firstStepMs, j.clickToFirstStepMs, j.samplingMsPerToken, j.samplingLongMsPerToken, j.peakTensorMB]
+  const positive = [j.msPerStep.p10, j.msPerStep.median, j.msPerStep.p90, j.tokensPerSec, j.firstStepMs, j.clickToFirstStepMs, j.samplingMsPerToken, j.samplingWarmMsPerToken, j.samplingLongMsPerToken, j.peakTensorMB]
   for (const x of positive) expect(Number.isFinite(x) && x > 0, String(x)).toBe(true)
   expect(j.msPerStep.p10).toBeLessThanOrEqual(j.msPerStep.median)
   expect(j.msPerStep.median).toBeLessThanOrEqual(j.msPerStep.p90)

@@ -13,8 +13,8 @@
 // Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
 // clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
 // "Start training" to the first step reported on the page, final train/val loss (the last evaluation),
-// sampling ms/token (greedy, a prompt plus as many tokens as fit in the context, and a long generation past
-// it), tfjs tensors at the first and last metrics (and the most bytes they held), the worker's peak JS heap
+// sampling ms/token (greedy, a prompt plus as many tokens as fit in the context — the worker's first
+// generation, then the same again with the JIT warm — and a long generation past the context), tfjs tensors at the first and last metrics (and the most bytes they held), the worker's peak JS heap
 // (DevTools protocol, sampled every second), and the page's long tasks
 // (main thread blocked > 50 ms; Chromium's Long Tasks API) while training.
 import { spawn, spawnSync } from 'node:child_process'
@@ -227,7 +227,8 @@ async function benchOne(backend, preset) {
   const vocab = r.run.vocab
   const prompt = [...r.text.slice(0, 200)].find((c) => vocab.includes(c)) ?? ''
   const blockSize = r.run.model.blockSize
-  const short = await sample(prompt, Math.max(1, blockSize - [...prompt].length))
+  const short = await sample(prompt, Math.max(1, blockSize - [...prompt].length)) // the worker's first: JIT still cold
+  const warm = await sample(prompt, Math.max(1, blockSize - [...prompt].length))
   const long = await sample(prompt, Math.max(200, 3 * blockSize))
 
   const ms = r.points.slice(3).map((p) => p.stepMs).sort((a, b) => a - b)
@@ -262,6 +263,7 @@ async function benchOne(backend, preset) {
     evalStep: lastEval?.step ?? null,
     samplingMsPerToken: round(short.ms / short.tokens, 2),
     samplingTokens: short.tokens,
+    samplingWarmMsPerToken: round(warm.ms / warm.tokens, 2), // the same generation again
     samplingLongMsPerToken: round(long.ms / long.tokens, 2),
     samplingLongTokens: long.tokens,
     numTensors: { start: mem[0]?.numTensors ?? null, end: mem.at(-1)?.numTensors ?? null },
