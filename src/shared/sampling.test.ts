@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { argmax, drawFrom, sampleNext, softmax, topK } from './sampling'
+import { argmax, beliefAt, drawFrom, entropy, rankByProb, sampleNext, softmax, topK, topP } from './sampling'
 import { mulberry32 } from './random'
 
 describe('sampling maths', () => {
@@ -60,5 +60,35 @@ describe('sampling maths', () => {
     }
     expect(run(9)).toEqual(run(9))
     expect(run(9)).not.toEqual(run(10))
+  })
+
+  it('top-p keeps the smallest most-likely set whose mass reaches p, renormalised', () => {
+    const probs = Float64Array.from([0.1, 0.4, 0.2, 0.3]) // ranked: 1 (0.4), 3 (0.3), 2 (0.2), 0 (0.1)
+    expect(Array.from(topP(probs, 0.4))).toEqual([0, 1, 0, 0]) // 0.4 reaches 0.4 exactly: one token
+    expect(Array.from(topP(probs, 0.41))).toEqual([0, 4 / 7, 0, 3 / 7].map((x) => expect.closeTo(x, 12))) // needs two
+    expect(Array.from(topP(probs, 0.7))).toEqual([0, 4 / 7, 0, 3 / 7].map((x) => expect.closeTo(x, 12))) // 0.4 + 0.3 = 0.7 exactly
+    expect(Array.from(topP(probs, 0.85))).toEqual([0, 0.4, 0.2, 0.3].map((x) => expect.closeTo(x / 0.9, 12))) // three: 0.9
+    expect(Array.from(topP(probs, 0.95))).toEqual([0.1, 0.4, 0.2, 0.3].map((x) => expect.closeTo(x, 12))) // all four
+    expect(Array.from(topP(probs, 1))).toEqual([0.1, 0.4, 0.2, 0.3].map((x) => expect.closeTo(x, 12)))
+    expect(topP(Float64Array.from([0.5, 0, 0.5]), 1)[1]).toBe(0) // never revives a zero
+  })
+
+  it('top-p breaks ties towards the lower id, and refuses p outside (0, 1]', () => {
+    expect(Array.from(topP(Float64Array.from([0.25, 0.25, 0.25, 0.25]), 0.5))).toEqual([0.5, 0.5, 0, 0])
+    expect(rankByProb([0.2, 0.4, 0.2, 0.2])).toEqual([1, 0, 2, 3])
+    for (const bad of [0, -0.1, 1.01, Number.NaN]) expect(() => topP(Float64Array.from([1]), bad)).toThrow(/top-p must be in/)
+  })
+
+  it('entropy: 0 for a certain outcome, ln n for a uniform one, and the closed form for a coin', () => {
+    expect(entropy([0, 1, 0])).toBe(0)
+    expect(entropy([0.25, 0.25, 0.25, 0.25])).toBeCloseTo(Math.log(4), 12)
+    expect(entropy([0.9, 0.1])).toBeCloseTo(-(0.9 * Math.log(0.9) + 0.1 * Math.log(0.1)), 12)
+  })
+
+  it('a position’s belief: the top alternatives, most likely first, and the entropy at temperature 1', () => {
+    const b = beliefAt([Math.log(1), Math.log(5), Math.log(2), Math.log(2)], 3) // probabilities 0.1, 0.5, 0.2, 0.2
+    expect(b.top.map((t) => t.id)).toEqual([1, 2, 3])
+    expect(b.top.map((t) => t.prob)).toEqual([0.5, 0.2, 0.2].map((x) => expect.closeTo(x, 12)))
+    expect(b.entropy).toBeCloseTo(entropy([0.1, 0.5, 0.2, 0.2]), 12)
   })
 })
