@@ -27,7 +27,7 @@ export default defineConfig({
   projects: [
     {
       name: 'webgpu-enabled',
-      testMatch: /(journey|webgpu)\.spec\.ts/,
+      testMatch: /(journey|webgpu|generate)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } },
     },
     {

@@ -11,12 +11,29 @@ export type BackendChoice = 'auto' | BackendName
 /** A run is one model trained on one text. Every run-scoped message names it; stale ones are dropped. */
 export type RunState = 'ready' | 'training' | 'paused' | 'stopped' | 'finished'
 
+export type DecodeStrategy = 'sample' | 'beam'
+
 export interface SampleSettings {
   prompt: string
   maxNewTokens: number
+  /** 'sample' (default): temperature, top-k, top-p and a draw; temperature 0 is greedy. 'beam': beam search. */
+  strategy?: DecodeStrategy
   temperature: number // 0 = greedy (argmax)
-  topK: number // 0 = no cut-off
+  topK: number // 0 = no cut-off; above the vocabulary size it keeps everything
+  topP?: number // nucleus: keep the smallest set of tokens whose mass reaches topP; 1 (default) = off
+  beamWidth?: number // beam search: beams kept (1 = greedy), default 4
+  lengthPenalty?: number // beam search: α of ((5 + length) / 6)^α, default 0
+  stop?: string // stop once the generated text ends with this (e.g. "\n\n"); empty = never
   seed?: number // reproducible sampling when set
+}
+
+/** One generated token and what the model believed at its position (temperature 1, before any cut-off). */
+export interface SampledToken {
+  text: string
+  id: number
+  prob: number // probability of this token under the distribution it was drawn from
+  top: { text: string; prob: number }[] // the 5 most likely tokens at this position
+  entropy: number // of the model's distribution at this position, in nats
 }
 
 export type ToWorker =
@@ -96,8 +113,10 @@ export type FromWorker =
       tokens: string[] // the probe as the model saw it (cropped to the context)
       weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
     }
-  | { type: 'sample.token'; runId: string; requestId: string; text: string; id: number; prob: number }
-  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
+  | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
+  /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
+  | { type: 'sample.beams'; runId: string; requestId: string; beams: { text: string; logProb: number; score: number; done: boolean }[] }
+  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
   /** A problem the user can fix (config, text, prompt). Nothing was allocated and nothing was lost. */
   | { type: 'invalid'; runId?: string; requestId?: string; problems: Problem[] }
   /** Something went wrong in the worker. */

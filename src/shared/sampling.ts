@@ -107,13 +107,16 @@ export interface SampleChoice {
   prob: number // the probability of the chosen token under the distribution it was drawn from
 }
 
-/** The next token from raw logits: temperature 0 is greedy; otherwise softmax(logits/T), then top-k, then a draw. */
-export function sampleNext(logits: ArrayLike<number>, temperature: number, k: number, rng: Rng): SampleChoice {
+/**
+ * The next token from raw logits: temperature 0 is greedy; otherwise softmax(logits/T), then top-k, then
+ * top-p (p = 1: off), then a draw.
+ */
+export function sampleNext(logits: ArrayLike<number>, temperature: number, k: number, rng: Rng, p = 1): SampleChoice {
   if (temperature <= 0) {
     const id = argmax(logits)
     return { id, prob: softmax(logits)[id] }
   }
-  const probs = topK(softmax(logits, temperature), k)
+  const probs = p < 1 ? topP(topK(softmax(logits, temperature), k), p) : topK(softmax(logits, temperature), k)
   const id = drawFrom(probs, rng)
   return { id, prob: probs[id] }
 }

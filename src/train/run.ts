@@ -6,11 +6,12 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { EvalPoint, MetricPoint, RunInfo, SampleSettings } from '../shared/protocol'
+import type { EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
-import { sampleNext } from '../shared/sampling'
+import { beliefAt, sampleNext, softmax } from '../shared/sampling'
+import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
@@ -168,24 +169,27 @@ export class Run {
   }
 
   /**
-   * Autoregressive generation, sampled on the CPU from the final logits (temperature / top-k / draw in plain
-   * JS). While the context fits in the block, each token costs one step of the KV-cache decoder
-   * (src/model/decoder.ts) on a snapshot of the weights: O(T) work, no tfjs kernels. Once the context is a whole
-   * block, the window slides and every position changes, so each further token is one tfjs forward pass over
-   * the last blockSize tokens — exactly nanoGPT's generate. `cache: false` uses that forward pass for every
-   * token (the reference path the cache is tested against).
-   * Stops after maxNewTokens or when `cancelled()` turns true (checked between tokens).
+   * Autoregressive generation, decided on the CPU from the final logits (temperature / top-k / top-p / draw,
+   * or beam search, in plain TS). While the context fits in the block, each sampled token costs one step of the
+   * KV-cache decoder (src/model/decoder.ts) on a snapshot of the weights: O(T) work, no tfjs kernels. Once the
+   * context is a whole block, the window slides and every position changes, so each further token is one tfjs
+   * forward pass over the last blockSize tokens — exactly nanoGPT's generate. `cache: false` uses that forward
+   * pass for every token (the reference path the cache is tested against). Beam search runs all beams as one
+   * batch through the tfjs forward pass per step.
+   * Stops after maxNewTokens, when the generated text ends with `stop`, or when `cancelled()` turns true
+   * (checked between tokens).
    */
   async generate(
     s: SampleSettings,
-    onToken: (t: { text: string; id: number; prob: number }) => void,
+    onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    opts: { cache?: boolean } = {},
-  ): Promise<'length' | 'cancelled'> {
+    opts: { cache?: boolean; onBeams?: (beams: { text: string; logProb: number; score: number; done: boolean }[]) => void } = {},
+  ): Promise<'length' | 'stop' | 'cancelled'> {
     this.assertAlive()
     const T = this.model.blockSize
     const ctx = s.prompt.length ? Array.from(this.tokenizer.encode(s.prompt)) : [this.startId()]
+    if (s.strategy === 'beam') return this.generateBeam(ctx, s, onToken, cancelled, between, opts.onBeams)
     const rng = mulberry32(s.seed ?? Math.floor(Math.random() * 2 ** 31))
     let decoder: KVDecoder | undefined
     let logits: Float32Array
@@ -193,12 +197,15 @@ export class Run {
       decoder = new KVDecoder(this.model, await this.weights())
       for (const id of ctx) logits = decoder.push(id)
     }
+    let generated = ''
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
       if (!decoder) logits = await this.nextLogits(ctx.slice(-T))
-      const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng)
+      const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
       ctx.push(id)
-      onToken({ text: this.tokenizer.vocab[id], id, prob })
+      onToken(this.sampled(id, prob, logits!))
+      generated += this.tokenizer.vocab[id]
+      if (s.stop && generated.endsWith(s.stop)) return 'stop'
       if (decoder && i + 1 < s.maxNewTokens) {
         if (decoder.full) decoder = undefined // the window slides from here on
         else logits = decoder.push(id)
@@ -206,6 +213,60 @@ export class Run {
       await between()
     }
     return 'length'
+  }
+
+  private sampled(id: number, prob: number, logits: ArrayLike<number>): SampledToken {
+    const b = beliefAt(logits, 5)
+    const vocab = this.tokenizer.vocab
+    return { text: vocab[id], id, prob, top: b.top.map((t) => ({ text: vocab[t.id], prob: t.prob })), entropy: b.entropy }
+  }
+
+  /** Beam search (src/shared/beam.ts): every step is one batched forward pass over the live beams. */
+  private async generateBeam(
+    ctx: number[],
+    s: SampleSettings,
+    onToken: (t: SampledToken) => void,
+    cancelled: () => boolean,
+    between: () => Promise<void>,
+    onBeams?: (beams: { text: string; logProb: number; score: number; done: boolean }[]) => void,
+  ): Promise<'length' | 'stop' | 'cancelled'> {
+    const T = this.model.blockSize
+    const seen = new Map<string, Float32Array>() // prefix → logits after it, to report the best beam's beliefs
+    const stopped = Symbol('cancelled')
+    const next: NextLogProbs = async (prefixes) => {
+      await between()
+      if (cancelled()) throw stopped
+      const windows = prefixes.map((p) => p.slice(-T))
+      const L = windows[0].length
+      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, L], 'int32'), { lastOnly: true }).logits)
+      let all: Float32Array
+      try {
+        all = (await logitsT.data()) as Float32Array
+      } finally {
+        logitsT.dispose()
+      }
+      const V = this.model.vocabSize
+      return prefixes.map((p, i) => {
+        const row = all.subarray(i * V, (i + 1) * V)
+        seen.set(p.join(','), row)
+        return Float64Array.from(softmax(row), Math.log)
+      })
+    }
+    const decode = (tokens: number[]) => this.tokenizer.decode(tokens)
+    let beams: Beam[]
+    try {
+      beams = await beamSearch(ctx, next, { width: s.beamWidth ?? 4, maxNewTokens: s.maxNewTokens, lengthPenalty: s.lengthPenalty ?? 0, isDone: s.stop ? (t) => decode(t).endsWith(s.stop!) : undefined })
+    } catch (e) {
+      if (e === stopped) return 'cancelled'
+      throw e
+    }
+    onBeams?.(beams.map((b) => ({ text: decode(b.tokens), logProb: b.logProb, score: b.score, done: b.done })))
+    const best = beams[0]
+    best.tokens.forEach((id, i) => {
+      const logits = seen.get([...ctx, ...best.tokens.slice(0, i)].join(','))!
+      onToken(this.sampled(id, softmax(logits)[id], logits))
+    })
+    return best.done ? 'stop' : 'length'
   }
 
   /** Logits after the last token of `window` (≤ blockSize tokens): one tfjs forward pass, one (V) readback. */

@@ -2,7 +2,7 @@
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { textStats } from '../shared/text'
 import { validateConfig, type Problem } from '../shared/config'
-import { assertNever, type BackendChoice, type FromWorker, type ToWorker } from '../shared/protocol'
+import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
 
 let worker: Worker | undefined
@@ -82,11 +82,15 @@ function handle(msg: FromWorker): void {
       return
     case 'sample.token':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, prob: msg.prob }] })
+      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, prob: msg.prob, top: msg.top, entropy: msg.entropy }] })
       return
     case 'sample.done':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs })
+      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs, sampleReason: msg.reason })
+      return
+    case 'sample.beams':
+      if (msg.requestId !== s.sampleRequestId) return
+      set({ sampleBeams: msg.beams })
       return
     case 'invalid':
       if (msg.requestId) {
@@ -189,12 +193,12 @@ export function stopTraining(): void {
 
 // ---- sampling and attention ---------------------------------------------------------------------------
 
-export function generate(settings: { maxNewTokens: number; temperature: number; topK: number; seed?: number }): void {
+export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   const s = get()
   if (!s.run) return
   if (s.sampleRequestId && s.sampleStatus === 'running') send({ type: 'sample.cancel', requestId: s.sampleRequestId })
   const requestId = `sample-${++sampleCounter}`
-  set({ sampleRequestId: requestId, sampleTokens: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined })
+  set({ sampleRequestId: requestId, sampleTokens: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
 }
 

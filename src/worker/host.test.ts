@@ -118,6 +118,58 @@ describe('trainer host protocol', () => {
     expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b'))).toHaveLength(4)
   })
 
+  it('decodes with each strategy: top-p sampling, a stop text, and beam search with every beam and its score', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    const created = await inbox.next(is('run.created'))
+    // top-p sampling: tokens carry what the model believed (5 alternatives, most likely first, and the entropy)
+    send({ type: 'sample.request', runId: 'r1', requestId: 'p', settings: { prompt: 'he', maxNewTokens: 4, temperature: 1, topK: 0, topP: 0.9, seed: 2 } })
+    await inbox.next(is('sample.done', (m) => m.requestId === 'p'))
+    const toks = inbox.all.filter(is('sample.token', (m) => m.requestId === 'p'))
+    expect(toks).toHaveLength(4)
+    for (const t of toks) {
+      expect(t.top).toHaveLength(5)
+      for (let i = 1; i < 5; i++) expect(t.top[i - 1].prob).toBeGreaterThanOrEqual(t.top[i].prob)
+      expect(t.entropy).toBeGreaterThan(0)
+      expect(t.entropy).toBeLessThanOrEqual(Math.log(created.vocab.length) + 1e-9)
+    }
+    // a stop text: greedy from an untrained model repeats itself, so stop at its first token
+    send({ type: 'sample.request', runId: 'r1', requestId: 'g', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 } })
+    await inbox.next(is('sample.done', (m) => m.requestId === 'g'))
+    const first = inbox.all.filter(is('sample.token', (m) => m.requestId === 'g'))[0].text
+    send({ type: 'sample.request', runId: 'r1', requestId: 's', settings: { prompt: 'he', maxNewTokens: 50, temperature: 0, topK: 0, stop: first } })
+    const stopped = await inbox.next(is('sample.done', (m) => m.requestId === 's'))
+    expect(stopped.reason).toBe('stop')
+    expect(stopped.tokens).toBe(1)
+    // beam search: the beams come back best first; width 1 gives the greedy tokens
+    send({ type: 'sample.request', runId: 'r1', requestId: 'b', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 3 } })
+    const beams = await inbox.next(is('sample.beams', (m) => m.requestId === 'b'))
+    const done = await inbox.next(is('sample.done', (m) => m.requestId === 'b'))
+    expect(done.reason).toBe('length')
+    expect(beams.beams).toHaveLength(3)
+    for (let i = 1; i < 3; i++) expect(beams.beams[i - 1].score).toBeGreaterThanOrEqual(beams.beams[i].score)
+    expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b')).map((t) => t.text).join('')).toBe(beams.beams[0].text)
+    send({ type: 'sample.request', runId: 'r1', requestId: 'b1', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 1 } })
+    await inbox.next(is('sample.done', (m) => m.requestId === 'b1'))
+    const greedy3 = inbox.all.filter(is('sample.token', (m) => m.requestId === 'g')).map((t) => t.id)
+    expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b1')).map((t) => t.id)).toEqual(greedy3)
+  })
+
+  it('refuses impossible decoding settings with a message', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train })
+    await inbox.next(is('run.created'))
+    send({ type: 'sample.request', runId: 'r1', requestId: 'x', settings: { prompt: 'he', maxNewTokens: 3, temperature: 1, topK: 0, topP: 1.5, strategy: 'beam', beamWidth: 40 } })
+    const inv = await inbox.next(is('invalid', (m) => m.requestId === 'x'))
+    const said = inv.problems.map((p) => p.message).join(' | ')
+    expect(said).toMatch(/Top-p must be above 0 and at most 1/)
+    expect(said).toMatch(/Beam width must be a whole number from 1 to 16/)
+  })
+
   it('reports a prompt with unknown characters as invalid, naming them, and never runs the model on it', async () => {
     const { send, inbox } = setup()
     send({ type: 'init', backend: 'cpu' })

@@ -10,6 +10,7 @@ import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, Mem
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
+import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 
 export interface HostDeps {
@@ -50,6 +51,11 @@ export function validateSample(s: SampleSettings): Problem[] {
   if (!(Number.isInteger(s.maxNewTokens) && s.maxNewTokens >= 1 && s.maxNewTokens <= 10_000)) out.push({ field: 'sample', message: `Max new tokens must be a whole number from 1 to 10000 (got ${s.maxNewTokens})` })
   if (!(Number.isFinite(s.temperature) && s.temperature >= 0 && s.temperature <= 10)) out.push({ field: 'sample', message: `Temperature must be between 0 and 10 (got ${s.temperature})` })
   if (!(Number.isInteger(s.topK) && s.topK >= 0)) out.push({ field: 'sample', message: `Top-k must be 0 (off) or a positive whole number (got ${s.topK})` })
+  if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1)) out.push({ field: 'sample', message: `Top-p must be above 0 and at most 1 (got ${s.topP})` })
+  if (s.strategy !== undefined && s.strategy !== 'sample' && s.strategy !== 'beam') out.push({ field: 'sample', message: `Unknown decoding strategy “${String(s.strategy)}”` })
+  if (s.beamWidth !== undefined && !(Number.isInteger(s.beamWidth) && s.beamWidth >= 1 && s.beamWidth <= MAX_BEAM_WIDTH)) out.push({ field: 'sample', message: `Beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH} (got ${s.beamWidth})` })
+  if (s.lengthPenalty !== undefined && !(Number.isFinite(s.lengthPenalty) && s.lengthPenalty >= 0 && s.lengthPenalty <= 5)) out.push({ field: 'sample', message: `Length penalty must be between 0 and 5 (got ${s.lengthPenalty})` })
+  if (s.stop !== undefined && !(typeof s.stop === 'string' && s.stop.length <= 100)) out.push({ field: 'sample', message: 'The stop text must be at most 100 characters' })
   if (typeof s.prompt !== 'string') out.push({ field: 'prompt', message: 'The prompt is missing' })
   return out
 }
@@ -219,6 +225,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
               await yieldToEvents()
               lastYield = now()
             },
+            { onBeams: (beams) => post({ type: 'sample.beams', ...ids, beams }) },
           )
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })

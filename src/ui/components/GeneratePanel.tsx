@@ -2,6 +2,13 @@ import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { cancelGenerate, generate, watchAttention } from '../trainerClient'
 import { unknownChars, visibleChar } from '../../shared/text'
+import { MAX_BEAM_WIDTH } from '../../shared/beam'
+
+/** White (p = 0) to green (p = 1), for a token's probability. */
+function probColour(p: number): string {
+  const a = Math.max(0, Math.min(1, p))
+  return `rgba(64, 170, 90, ${(0.08 + 0.6 * a).toFixed(3)})`
+}
 
 export function GeneratePanel() {
   const run = useStore((s) => s.run)
@@ -12,18 +19,35 @@ export function GeneratePanel() {
   const sampleStep = useStore((s) => s.sampleStep)
   const sampleElapsedMs = useStore((s) => s.sampleElapsedMs)
   const probeSource = useStore((s) => s.probeSource)
+  const beams = useStore((s) => s.sampleBeams)
+  const reason = useStore((s) => s.sampleReason)
+  const [strategy, setStrategy] = useState<'sample' | 'beam'>('sample')
   const [temperature, setTemperature] = useState('0.8')
   const [topK, setTopK] = useState('0')
+  const [topP, setTopP] = useState('1')
+  const [beamWidth, setBeamWidth] = useState('4')
+  const [lengthPenalty, setLengthPenalty] = useState('0')
+  const [stop, setStop] = useState('')
   const [maxNew, setMaxNew] = useState('200')
   const [seed, setSeed] = useState('')
+  const [focused, setFocused] = useState<number | undefined>(undefined)
 
   const unknown = useMemo(() => (run ? unknownChars(prompt, run.vocab) : []), [prompt, run])
   const t = Number(temperature)
   const k = Number(topK)
+  const p = Number(topP)
+  const w = Number(beamWidth)
+  const lp = Number(lengthPenalty)
   const n = Number(maxNew)
+  const beam = strategy === 'beam'
   const errors: string[] = []
-  if (temperature.trim() === '' || !(t >= 0 && t <= 10)) errors.push('Temperature must be between 0 (greedy) and 10.')
-  if (topK.trim() === '' || !(Number.isInteger(k) && k >= 0)) errors.push('Top-k must be 0 (off) or a positive whole number.')
+  if (!beam && (temperature.trim() === '' || !(t >= 0 && t <= 10))) errors.push('Temperature must be between 0 (greedy) and 10.')
+  if (!beam && (topK.trim() === '' || !(Number.isInteger(k) && k >= 0))) errors.push('Top-k must be 0 (off) or a positive whole number.')
+  if (!beam && (topP.trim() === '' || !(p > 0 && p <= 1))) errors.push('Top-p must be above 0 and at most 1 (1 = off).')
+  if (beam && (beamWidth.trim() === '' || !(Number.isInteger(w) && w >= 1 && w <= MAX_BEAM_WIDTH))) errors.push(`Beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH}.`)
+  if (beam && (lengthPenalty.trim() === '' || !(lp >= 0 && lp <= 5))) errors.push('Length penalty must be between 0 and 5.')
+  const stopText = stop.replace(/\\n/g, '\n') // typed \n means a new line (an input box cannot hold one)
+  if (stopText.length > 100) errors.push('The stop text must be at most 100 characters.')
   if (maxNew.trim() === '' || !(Number.isInteger(n) && n >= 1 && n <= 10000)) errors.push('Max new tokens must be a whole number from 1 to 10000.')
   if (seed.trim() !== '' && !(Number.isInteger(Number(seed)) && Number(seed) >= 0)) errors.push('Seed must be empty (random) or a whole number.')
   const cropped = run && [...prompt].length > run.model.blockSize
@@ -35,7 +59,10 @@ export function GeneratePanel() {
   }, [prompt, probeSource])
 
   const running = status === 'running'
-  const output = tokens.map((x) => x.text).join('')
+  const samplingOnly = beam ? 'Beam search keeps the most likely sequences: nothing is drawn at random' : undefined
+  const beamOnly = beam ? undefined : 'Only for beam search'
+  const vocabSize = run?.vocab.length ?? 0
+  const detail = focused !== undefined ? tokens[focused] : undefined
   return (
     <section className="panel" aria-labelledby="gen-h">
       <h2 id="gen-h">4. Generate</h2>
@@ -55,14 +82,32 @@ export function GeneratePanel() {
             : ''}
       </p>
       <div className="row">
-        <label htmlFor="gen-temp">Temperature</label>
-        <input id="gen-temp" type="number" step="0.1" min="0" max="10" value={temperature} onChange={(e) => setTemperature(e.target.value)} className="short" />
-        <label htmlFor="gen-topk">Top-k</label>
-        <input id="gen-topk" type="number" min="0" step="1" value={topK} onChange={(e) => setTopK(e.target.value)} className="short" />
+        <label htmlFor="gen-strategy">Decoding</label>
+        <select id="gen-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as 'sample' | 'beam')}>
+          <option value="sample">Sampling (temperature 0 = greedy)</option>
+          <option value="beam">Beam search</option>
+        </select>
         <label htmlFor="gen-max">Max new tokens</label>
         <input id="gen-max" type="number" min="1" max="10000" step="1" value={maxNew} onChange={(e) => setMaxNew(e.target.value)} className="short" />
+        <label htmlFor="gen-stop">Stop at</label>
+        <input id="gen-stop" type="text" value={stop} placeholder="(never)" onChange={(e) => setStop(e.target.value)} className="short" title="Stop once the text ends with this; type \n for a new line (\n\n: a blank line)" />
+      </div>
+      <div className="row">
+        <label htmlFor="gen-temp">Temperature</label>
+        <input id="gen-temp" type="number" step="0.1" min="0" max="10" value={temperature} disabled={beam} title={samplingOnly} onChange={(e) => setTemperature(e.target.value)} className="short" />
+        <label htmlFor="gen-topk">Top-k</label>
+        <input id="gen-topk" type="number" min="0" step="1" value={topK} disabled={beam} title={samplingOnly ?? (vocabSize ? `0 = off; ${vocabSize} or more keeps the whole vocabulary` : undefined)} onChange={(e) => setTopK(e.target.value)} className="short" />
+        <label htmlFor="gen-topp">Top-p</label>
+        <input id="gen-topp" type="number" min="0" max="1" step="0.05" value={topP} disabled={beam} title={samplingOnly ?? 'Keep the smallest set of likeliest tokens whose probabilities add up to p; 1 = off'} onChange={(e) => setTopP(e.target.value)} className="short" />
         <label htmlFor="gen-seed">Seed</label>
-        <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder="random" onChange={(e) => setSeed(e.target.value)} className="short" />
+        <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder="random" disabled={beam} title={samplingOnly} onChange={(e) => setSeed(e.target.value)} className="short" />
+      </div>
+      <div className="row">
+        <label htmlFor="gen-width">Beam width</label>
+        <input id="gen-width" type="number" min="1" max={MAX_BEAM_WIDTH} step="1" value={beamWidth} disabled={!beam} title={beamOnly} onChange={(e) => setBeamWidth(e.target.value)} className="short" />
+        <label htmlFor="gen-lp">Length penalty</label>
+        <input id="gen-lp" type="number" min="0" max="5" step="0.1" value={lengthPenalty} disabled={!beam} title={beamOnly ?? 'α: finished beams are ranked by log-probability ÷ ((5 + length) / 6)^α; above 0 favours longer ones'} onChange={(e) => setLengthPenalty(e.target.value)} className="short" />
+        <span className="muted small">{beam ? 'Temperature, top-k, top-p and seed do not apply: beam search is deterministic.' : 'Beam width and length penalty apply to beam search only.'}</span>
       </div>
       {errors.map((e) => (
         <p className="error" key={e}>
@@ -74,7 +119,10 @@ export function GeneratePanel() {
           type="button"
           className="primary"
           disabled={!run || unknown.length > 0 || errors.length > 0}
-          onClick={() => generate({ temperature: t, topK: k, maxNewTokens: n, seed: seed.trim() === '' ? undefined : Number(seed) })}
+          onClick={() => {
+            setFocused(undefined)
+            generate(beam ? { strategy: 'beam', beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText } : { strategy: 'sample', temperature: t, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) })
+          }}
         >
           Generate
         </button>
@@ -82,7 +130,7 @@ export function GeneratePanel() {
           Cancel
         </button>
         <span className="muted small" aria-live="polite">
-          {running ? `Generating… ${tokens.length} tokens` : status === 'done' ? `Done: ${tokens.length} tokens from the model at step ${sampleStep}${sampleElapsedMs && tokens.length ? `, ${(sampleElapsedMs / tokens.length).toFixed(1)} ms per token` : ''}.` : status === 'cancelled' ? `Cancelled after ${tokens.length} tokens.` : ''}
+          {running ? `Generating… ${tokens.length} tokens` : status === 'done' ? `Done${reason === 'stop' ? ' (reached the stop text)' : ''}: ${tokens.length} tokens from the model at step ${sampleStep}${sampleElapsedMs && tokens.length ? `, ${(sampleElapsedMs / tokens.length).toFixed(1)} ms per token` : ''}.` : status === 'cancelled' ? `Cancelled after ${tokens.length} tokens.` : ''}
         </span>
       </div>
       {problems.map((p) => (
@@ -94,13 +142,60 @@ export function GeneratePanel() {
         {tokens.length > 0 || running ? (
           <>
             <span className="sample-prompt">{prompt}</span>
-            <span className="sample-new">{output}</span>
+            {tokens.map((tok, i) => (
+              <span
+                key={i}
+                className="tok"
+                tabIndex={0}
+                style={{ background: probColour(tok.prob) }}
+                aria-label={`${visibleChar(tok.text)}: probability ${(tok.prob * 100).toFixed(1)}%`}
+                onMouseEnter={() => setFocused(i)}
+                onFocus={() => setFocused(i)}
+              >
+                {tok.text}
+              </span>
+            ))}
             {running && <span className="cursor">▍</span>}
           </>
         ) : (
           <span className="muted">The continuation appears here, token by token.</span>
         )}
       </pre>
+      <p className="small" data-testid="token-detail" aria-live="polite">
+        {detail ? (
+          <>
+            “{visibleChar(detail.text)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
+            {detail.top.map((a) => `“${visibleChar(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
+          </>
+        ) : tokens.length ? (
+          <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered.</span>
+        ) : null}
+      </p>
+      {beams.length > 0 && (
+        <table className="beams" aria-label="Beams">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>beam</th>
+              <th>log-probability</th>
+              <th>score</th>
+            </tr>
+          </thead>
+          <tbody>
+            {beams.map((b, i) => (
+              <tr key={i}>
+                <td>{i + 1}</td>
+                <td>
+                  <code>{[...b.text].map(visibleChar).join('')}</code>
+                  {b.done ? ' (stopped)' : ''}
+                </td>
+                <td>{b.logProb.toFixed(3)}</td>
+                <td>{b.score.toFixed(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   )
 }

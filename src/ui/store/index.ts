@@ -48,6 +48,15 @@ export interface MetricsSlice {
 export interface SampleToken {
   text: string
   prob: number
+  top: { text: string; prob: number }[] // the model's 5 most likely tokens at this position
+  entropy: number // nats
+}
+
+export interface SampleBeam {
+  text: string
+  logProb: number
+  score: number
+  done: boolean
 }
 
 export interface SampleSlice {
@@ -58,6 +67,8 @@ export interface SampleSlice {
   sampleProblems: Problem[]
   sampleStep?: number // the training step of the model that wrote the sample
   sampleElapsedMs?: number // worker time for the whole generation
+  sampleBeams: SampleBeam[] // beam search: every final beam, best first
+  sampleReason?: 'length' | 'stop' | 'cancelled'
 }
 
 export interface AttentionView {
@@ -107,6 +118,7 @@ export const useStore = create<AppState>()((...a) => ({
   evals: [],
   samplePrompt: '',
   sampleTokens: [],
+  sampleBeams: [],
   sampleStatus: 'idle',
   sampleProblems: [],
   layer: 0,

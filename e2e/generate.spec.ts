@@ -1,0 +1,55 @@
+import { expect, test } from '@playwright/test'
+import { backendInUse, statusNumber } from './helpers'
+
+// The generation panel's strategies on a briefly trained tiny model: top-p sampling with token beliefs on
+// hover and focus, a stop text, and beam search with its beams.
+test('generate with sampling and beam search, and read what the model believed at a token', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByLabel('Steps', { exact: true }).fill('15')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status')).toContainText('Finished', { timeout: 120_000 })
+  expect(await statusNumber(page, 'status-step')).toBe(15)
+
+  // sampling with top-p: the settings that belong to beam search are disabled, and say why
+  await expect(page.getByLabel('Beam width')).toBeDisabled()
+  await page.getByLabel('Prompt', { exact: true }).fill('An')
+  await page.getByLabel('Top-p').fill('0.9')
+  await page.locator('#gen-seed').fill('3') // the settings panel has a Seed too
+  await page.getByLabel('Max new tokens').fill('12')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  await expect(page.getByText(/Done: 12 tokens from the model at step 15/)).toBeVisible()
+  const out = page.getByTestId('sample-output')
+  const first = (await out.textContent()) ?? ''
+  const tokens = out.locator('.tok')
+  await expect(tokens).toHaveCount(12)
+  await tokens.nth(3).hover()
+  await expect(page.getByTestId('token-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
+  await tokens.nth(5).focus()
+  await expect(page.getByTestId('token-detail')).toContainText('the model’s top 5')
+  // same seed, same model, same settings: same text
+  await page.getByRole('button', { name: 'Generate' }).click()
+  await expect(page.getByText(/Done: 12 tokens/)).toBeVisible()
+  expect(await out.textContent()).toBe(first)
+
+  // a stop text ends the generation where it first appears
+  await page.getByLabel('Temperature').fill('0')
+  await page.getByLabel('Stop at').fill('\\n')
+  await page.getByLabel('Max new tokens').fill('200')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  await expect(page.getByText(/Done \(reached the stop text\)|Done: 200 tokens/)).toBeVisible()
+  const stopped = ((await out.textContent()) ?? '').slice(2)
+  if (stopped.length < 200) expect(stopped.endsWith('\n')).toBe(true)
+
+  // beam search: the sampling settings are disabled, and every beam is listed with its score
+  await page.getByLabel('Decoding').selectOption('beam')
+  await expect(page.getByLabel('Temperature')).toBeDisabled()
+  await expect(page.getByLabel('Top-p')).toBeDisabled()
+  await page.getByLabel('Stop at').fill('')
+  await page.getByLabel('Beam width').fill('3')
+  await page.getByLabel('Max new tokens').fill('8')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  const beams = page.getByRole('table', { name: 'Beams' })
+  await expect(beams.locator('tbody tr')).toHaveCount(3)
+  await expect(page.getByText(/Done: 8 tokens/)).toBeVisible()
+})
