@@ -67,6 +67,11 @@ export function LossChart() {
           <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
         </label>
       </div>
+      {evals.length > 0 && (
+        <p className="small muted" data-testid="chart-last-eval">
+          Step {evals.at(-1)!.step}: validation loss {evals.at(-1)!.valLoss.toFixed(4)}, perplexity {Math.exp(evals.at(-1)!.valLoss).toFixed(2)} (the model is as unsure as a uniform choice among that many tokens)
+        </p>
+      )}
       <div className="chart" data-testid="loss-chart">
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
         {rows.length === 0 && <p className="muted chart-hint">The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).</p>}
@@ -75,7 +80,7 @@ export function LossChart() {
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
               <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-              <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} labelFormatter={(l) => `step ${l}`} />
+              <Tooltip isAnimationActive={false} formatter={(v, name) => (typeof v !== 'number' ? String(v) : name === 'validation' ? `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})` : v.toFixed(4))} labelFormatter={(l) => `step ${l}`} />
               <Legend />
               <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               <Line name="validation" dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />

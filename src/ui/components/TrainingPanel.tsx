@@ -79,6 +79,9 @@ export function TrainingPanel() {
         <span>
           Val loss <b data-testid="status-val">{lastEval ? lastEval.valLoss.toFixed(4) : '–'}</b>
         </span>
+        <span title="Validation perplexity, e^loss: as uncertain as a uniform choice among this many tokens">
+          Perplexity <b data-testid="status-ppl">{lastEval ? Math.exp(lastEval.valLoss).toFixed(2) : '–'}</b>
+        </span>
         <span>
           <b>{tokensPerSec ? fmt.format(tokensPerSec) : '–'}</b> tokens/s
         </span>
