@@ -24,9 +24,9 @@ test('generate with sampling and beam search, and read what the model believed a
   const tokens = out.locator('.tok')
   await expect(tokens).toHaveCount(12)
   await tokens.nth(3).hover()
-  await expect(page.getByTestId('token-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
+  await expect(page.getByTestId('sample-output-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
   await tokens.nth(5).focus()
-  await expect(page.getByTestId('token-detail')).toContainText('the model’s top 5')
+  await expect(page.getByTestId('sample-output-detail')).toContainText('the model’s top 5')
   // same seed, same model, same settings: same text
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 12 tokens/)).toBeVisible()
@@ -52,4 +52,11 @@ test('generate with sampling and beam search, and read what the model believed a
   const beams = page.getByRole('table', { name: 'Beams' })
   await expect(beams.locator('tbody tr')).toHaveCount(3)
   await expect(page.getByText(/Done: 8 tokens/)).toBeVisible()
+
+  // score a text: every token after the first gets a probability, with the totals
+  await page.getByLabel('Text to score').fill('Anna')
+  await page.getByRole('button', { name: 'Score', exact: true }).click()
+  await expect(page.getByTestId('score-summary')).toContainText(/3 tokens predicted \(model at step 15\) · log-likelihood -\d+\.\d\d nats · perplexity \d+\.\d\d/)
+  await page.getByTestId('score-output').locator('.tok').nth(1).hover()
+  await expect(page.getByTestId('score-output-detail')).toContainText('the model’s top 5')
 })

@@ -46,6 +46,8 @@ export type ToWorker =
   | { type: 'train.stop'; runId: string }
   | { type: 'sample.request'; runId: string; requestId: string; settings: SampleSettings }
   | { type: 'sample.cancel'; requestId: string }
+  /** How likely the model finds a text: every token's probability given the tokens before it. */
+  | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
 
@@ -99,6 +101,15 @@ export interface RunInfo {
   tokensPerStep: number
 }
 
+/** A text scored by the model: tokens[i] is token i + 1 of the text, predicted from the ones before it. */
+export interface TextScore {
+  first: string // the first token, which nothing predicts
+  tokens: SampledToken[]
+  logLikelihood: number // Σ ln p over tokens, in nats
+  perplexity: number // exp(−logLikelihood / tokens.length)
+  truncated: boolean // the text was longer than the scoring limit and only its start was scored
+}
+
 export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   | ({ type: 'run.created'; runId: string } & RunInfo)
@@ -117,6 +128,7 @@ export type FromWorker =
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
   | { type: 'sample.beams'; runId: string; requestId: string; beams: { text: string; logProb: number; score: number; done: boolean }[] }
   | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
+  | ({ type: 'score.result'; runId: string; requestId: string; step: number } & TextScore)
   /** A problem the user can fix (config, text, prompt). Nothing was allocated and nothing was lost. */
   | { type: 'invalid'; runId?: string; requestId?: string; problems: Problem[] }
   /** Something went wrong in the worker. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from './run'
+import { loss } from '../model/gpt'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
 const tiny = getPreset('tiny')
@@ -78,5 +79,31 @@ describe('Run', () => {
     expect(Run.prepare('', model, train).problems?.[0].field).toBe('text')
     expect(Run.prepare('short', model, train).problems?.[0].message).toMatch(/too short for a context of 16/)
     expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('scores a text: its log-likelihood is minus the training loss on it times its length, across windows too', async () => {
+    const run = Run.create(text, model, train)
+    for (let i = 0; i < 3; i++) await run.trainStep()
+    const before = tf.memory().numTensors
+    const short = 'the lazy dog jumps' // 18 tokens: one window of blockSize 16 + the last target
+    const ids = Array.from(run.tokenizer.encode(short))
+    const sc = await run.score(short)
+    expect(sc.first).toBe('t')
+    expect(sc.tokens.map((t) => t.text).join('')).toBe(short.slice(1))
+    // independent: the model's own cross-entropy on the same windows (x = ids[s..s+L), y = shifted by one)
+    const ce = async (from: number, to: number) => {
+      const l = tf.tidy(() => loss(run.params, run.model, tf.tensor2d(ids.slice(from, to), [1, to - from], 'int32'), tf.tensor2d(ids.slice(from + 1, to + 1), [1, to - from], 'int32')))
+      const v = (await l.data())[0] * (to - from)
+      l.dispose()
+      return v
+    }
+    const expected = -((await ce(0, 16)) + (await ce(16, 17)))
+    expect(sc.logLikelihood).toBeCloseTo(expected, 3)
+    expect(sc.perplexity).toBeCloseTo(Math.exp(-expected / 17), 3)
+    expect(sc.tokens.reduce((a, t) => a + Math.log(t.prob), 0)).toBeCloseTo(sc.logLikelihood, 9)
+    expect(sc.truncated).toBe(false)
+    expect(tf.memory().numTensors).toBe(before)
+    await expect(run.score('t')).rejects.toThrow(/at least two tokens/)
+    run.dispose()
   })
 })

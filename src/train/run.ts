@@ -6,7 +6,7 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings } from '../shared/protocol'
+import type { EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
@@ -19,6 +19,8 @@ import { KVDecoder, type Weights } from '../model/decoder'
 import { AdamW } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
+/** Scoring a text stops after this many tokens (and says so). */
+export const MAX_SCORE_TOKENS = 4096
 
 /**
  * One training step on a batch: loss, gradients of every parameter, global-norm clipping, AdamW update.
@@ -153,12 +155,12 @@ export class Run {
   }
 
   /** Problems with a prompt, in words: characters the tokenizer has no token for. */
-  checkText(text: string, field: 'prompt' | 'probe'): Problem[] {
+  checkText(text: string, field: 'prompt' | 'probe' | 'score'): Problem[] {
     const unknown = this.tokenizer.unknown(text)
     if (!unknown.length) return []
     const shown = unknown.slice(0, 8).map((c) => `“${visibleChar(c)}”`)
     const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
-    const what = field === 'prompt' ? 'The prompt' : 'The probe text'
+    const what = { prompt: 'The prompt', probe: 'The probe text', score: 'The text to score' }[field]
     return [{ field, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]
   }
 
@@ -267,6 +269,42 @@ export class Run {
       onToken(this.sampled(id, softmax(logits)[id], logits))
     })
     return best.done ? 'stop' : 'length'
+  }
+
+  /**
+   * Every token's probability given the tokens before it (at most MAX_SCORE_TOKENS): the text is cut into
+   * windows of blockSize + 1 tokens overlapping by one, and each window is one forward pass, so a token sees up
+   * to blockSize earlier tokens of its own window (the first token of a window: those of the previous window
+   * are not carried over).
+   */
+  async score(text: string): Promise<TextScore> {
+    this.assertAlive()
+    const all = Array.from(this.tokenizer.encode(text))
+    const truncated = all.length > MAX_SCORE_TOKENS
+    const ids = all.slice(0, MAX_SCORE_TOKENS)
+    if (ids.length < 2) throw new Error('A text to score needs at least two tokens')
+    const T = this.model.blockSize
+    const V = this.model.vocabSize
+    const tokens: SampledToken[] = []
+    let logLikelihood = 0
+    for (let s = 0; s < ids.length - 1; s += T) {
+      const input = ids.slice(s, Math.min(s + T, ids.length - 1))
+      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits)
+      let logits: Float32Array
+      try {
+        logits = (await logitsT.data()) as Float32Array
+      } finally {
+        logitsT.dispose()
+      }
+      for (let i = 0; i < input.length; i++) {
+        const row = logits.subarray(i * V, (i + 1) * V)
+        const target = ids[s + i + 1]
+        const p = softmax(row)[target]
+        logLikelihood += Math.log(p)
+        tokens.push(this.sampled(target, p, row))
+      }
+    }
+    return { first: this.tokenizer.vocab[ids[0]], tokens, logLikelihood, perplexity: Math.exp(-logLikelihood / tokens.length), truncated }
   }
 
   /** Logits after the last token of `window` (≤ blockSize tokens): one tfjs forward pass, one (V) readback. */

@@ -88,6 +88,12 @@ function handle(msg: FromWorker): void {
       if (msg.requestId !== s.sampleRequestId) return
       set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs, sampleReason: msg.reason })
       return
+    case 'score.result': {
+      if (msg.requestId !== s.scoreRequestId) return
+      const { type: _t, runId: _r, requestId: _q, ...score } = msg
+      set({ score, scoreProblems: [] })
+      return
+    }
     case 'sample.beams':
       if (msg.requestId !== s.sampleRequestId) return
       set({ sampleBeams: msg.beams })
@@ -95,6 +101,7 @@ function handle(msg: FromWorker): void {
     case 'invalid':
       if (msg.requestId) {
         if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
+        if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         set({ runProblems: msg.problems, pendingRunId: undefined })
         pendingFrom = undefined
@@ -105,6 +112,7 @@ function handle(msg: FromWorker): void {
     case 'error': {
       const text = msg.name === 'Diverged' ? msg.message : `${msg.name}: ${msg.message}`
       if (msg.requestId && msg.requestId === s.sampleRequestId) set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
+      else if (msg.requestId && msg.requestId === s.scoreRequestId) set({ scoreProblems: [{ field: 'score', message: text }] })
       else set({ runError: text })
       console.error('[worker]', msg.name, msg.message, msg.stack)
       return
@@ -200,6 +208,17 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   const requestId = `sample-${++sampleCounter}`
   set({ sampleRequestId: requestId, sampleTokens: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
+}
+
+let scoreCounter = 0
+
+/** Asks the model how likely it finds the text in the score box. */
+export function scoreText(): void {
+  const s = get()
+  if (!s.run) return
+  const requestId = `score-${++scoreCounter}`
+  set({ scoreRequestId: requestId, score: undefined, scoreProblems: [] })
+  send({ type: 'score.request', runId: s.run.runId, requestId, text: s.scoreText })
 }
 
 export function cancelGenerate(): void {

@@ -232,6 +232,19 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }).catch((e) => fail(e, ids))
         return
       }
+      case 'score.request': {
+        const r = current(msg.runId)
+        const ids = { runId: msg.runId, requestId: msg.requestId }
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', message: 'There is no model yet: pick a text and settings first' }] })
+        if (typeof msg.text !== 'string' || [...msg.text].length < 2) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', message: 'Type at least two characters to score' }] })
+        const problems = r.checkText(msg.text, 'score')
+        if (problems.length) return post({ type: 'invalid', ...ids, problems })
+        void exclusive(async () => {
+          if (run !== r) return
+          post({ type: 'score.result', ...ids, step: r.step, ...(await r.score(msg.text)) })
+        }).catch((e) => fail(e, ids))
+        return
+      }
       case 'sample.cancel': {
         cancelled.add(msg.requestId)
         return

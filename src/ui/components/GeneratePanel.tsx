@@ -1,14 +1,9 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { cancelGenerate, generate, watchAttention } from '../trainerClient'
+import { cancelGenerate, generate, scoreText, watchAttention } from '../trainerClient'
+import { TokenStrip } from './TokenStrip'
 import { unknownChars, visibleChar } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
-
-/** White (p = 0) to green (p = 1), for a token's probability. */
-function probColour(p: number): string {
-  const a = Math.max(0, Math.min(1, p))
-  return `rgba(64, 170, 90, ${(0.08 + 0.6 * a).toFixed(3)})`
-}
 
 export function GeneratePanel() {
   const run = useStore((s) => s.run)
@@ -20,6 +15,10 @@ export function GeneratePanel() {
   const sampleElapsedMs = useStore((s) => s.sampleElapsedMs)
   const probeSource = useStore((s) => s.probeSource)
   const beams = useStore((s) => s.sampleBeams)
+  const requestId = useStore((s) => s.sampleRequestId)
+  const scoreTextValue = useStore((s) => s.scoreText)
+  const score = useStore((s) => s.score)
+  const scoreProblems = useStore((s) => s.scoreProblems)
   const reason = useStore((s) => s.sampleReason)
   const [strategy, setStrategy] = useState<'sample' | 'beam'>('sample')
   const [temperature, setTemperature] = useState('0.8')
@@ -30,7 +29,6 @@ export function GeneratePanel() {
   const [stop, setStop] = useState('')
   const [maxNew, setMaxNew] = useState('200')
   const [seed, setSeed] = useState('')
-  const [focused, setFocused] = useState<number | undefined>(undefined)
 
   const unknown = useMemo(() => (run ? unknownChars(prompt, run.vocab) : []), [prompt, run])
   const t = Number(temperature)
@@ -62,7 +60,6 @@ export function GeneratePanel() {
   const samplingOnly = beam ? 'Beam search keeps the most likely sequences: nothing is drawn at random' : undefined
   const beamOnly = beam ? undefined : 'Only for beam search'
   const vocabSize = run?.vocab.length ?? 0
-  const detail = focused !== undefined ? tokens[focused] : undefined
   return (
     <section className="panel" aria-labelledby="gen-h">
       <h2 id="gen-h">4. Generate</h2>
@@ -120,7 +117,6 @@ export function GeneratePanel() {
           className="primary"
           disabled={!run || unknown.length > 0 || errors.length > 0}
           onClick={() => {
-            setFocused(undefined)
             generate(beam ? { strategy: 'beam', beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText } : { strategy: 'sample', temperature: t, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) })
           }}
         >
@@ -138,39 +134,13 @@ export function GeneratePanel() {
           {p.message}
         </p>
       ))}
-      <pre className="sample" aria-label="Generated text" data-testid="sample-output">
-        {tokens.length > 0 || running ? (
-          <>
-            <span className="sample-prompt">{prompt}</span>
-            {tokens.map((tok, i) => (
-              <span
-                key={i}
-                className="tok"
-                tabIndex={0}
-                style={{ background: probColour(tok.prob) }}
-                aria-label={`${visibleChar(tok.text)}: probability ${(tok.prob * 100).toFixed(1)}%`}
-                onMouseEnter={() => setFocused(i)}
-                onFocus={() => setFocused(i)}
-              >
-                {tok.text}
-              </span>
-            ))}
-            {running && <span className="cursor">▍</span>}
-          </>
-        ) : (
+      {tokens.length > 0 || running ? (
+        <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} />
+      ) : (
+        <pre className="sample" aria-label="Generated text" data-testid="sample-output">
           <span className="muted">The continuation appears here, token by token.</span>
-        )}
-      </pre>
-      <p className="small" data-testid="token-detail" aria-live="polite">
-        {detail ? (
-          <>
-            “{visibleChar(detail.text)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
-            {detail.top.map((a) => `“${visibleChar(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
-          </>
-        ) : tokens.length ? (
-          <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered.</span>
-        ) : null}
-      </p>
+        </pre>
+      )}
       {beams.length > 0 && (
         <table className="beams" aria-label="Beams">
           <thead>
@@ -196,6 +166,29 @@ export function GeneratePanel() {
           </tbody>
         </table>
       )}
+      <h3 id="score-h">Score a text</h3>
+      <p className="muted small">How likely does the model find a text? Every token’s probability given the ones before it, the total log-likelihood and the perplexity.</p>
+      <label className="block" htmlFor="score-text">
+        Text to score
+      </label>
+      <textarea id="score-text" rows={2} value={scoreTextValue} spellCheck={false} onChange={(e) => useStore.setState({ scoreText: e.target.value })} />
+      <div className="controls">
+        <button type="button" disabled={!run || [...scoreTextValue].length < 2} onClick={scoreText}>
+          Score
+        </button>
+        {score && (
+          <span className="small" data-testid="score-summary">
+            {score.tokens.length} tokens predicted (model at step {score.step}) · log-likelihood {score.logLikelihood.toFixed(2)} nats · perplexity {score.perplexity.toFixed(2)}
+            {score.truncated ? ' · only the start of the text was scored' : ''}
+          </span>
+        )}
+      </div>
+      {scoreProblems.map((p) => (
+        <p className="error" role="alert" key={p.message}>
+          {p.message}
+        </p>
+      ))}
+      {score && <TokenStrip tokens={score.tokens} prefix={score.first} testId="score-output" key={`${score.step}-${score.logLikelihood}`} />}
     </section>
   )
 }

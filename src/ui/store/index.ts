@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState } from '../../shared/protocol'
+import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 
 export const DEFAULT_PRESET = 'tiny'
@@ -52,6 +52,10 @@ export interface SampleToken {
   entropy: number // nats
 }
 
+export interface ScoreView extends TextScore {
+  step: number
+}
+
 export interface SampleBeam {
   text: string
   logProb: number
@@ -69,6 +73,10 @@ export interface SampleSlice {
   sampleElapsedMs?: number // worker time for the whole generation
   sampleBeams: SampleBeam[] // beam search: every final beam, best first
   sampleReason?: 'length' | 'stop' | 'cancelled'
+  scoreText: string
+  scoreRequestId?: string
+  score?: ScoreView
+  scoreProblems: Problem[]
 }
 
 export interface AttentionView {
@@ -119,6 +127,8 @@ export const useStore = create<AppState>()((...a) => ({
   samplePrompt: '',
   sampleTokens: [],
   sampleBeams: [],
+  scoreText: '',
+  scoreProblems: [],
   sampleStatus: 'idle',
   sampleProblems: [],
   layer: 0,
