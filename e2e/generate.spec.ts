@@ -2,14 +2,24 @@ import { expect, test } from '@playwright/test'
 import { backendInUse, statusNumber } from './helpers'
 
 // The generation panel's strategies on a briefly trained tiny model: top-p sampling with token beliefs on
-// hover and focus, a stop text, and beam search with its beams.
+// hover and focus, a stop text, beam search with its beams, a pinned prompt's timeline, and scoring a text.
 test('generate with sampling and beam search, and read what the model believed at a token', async ({ page }) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByLabel('Steps', { exact: true }).fill('15')
+  // pin a prompt before training: its continuation at once, then every 5 steps
+  await page.getByLabel('Prompt', { exact: true }).fill('Ma')
+  await page.getByLabel('Max new tokens').fill('10')
+  await page.getByLabel('Watch this prompt every').fill('5')
+  await page.getByRole('button', { name: 'Watch this prompt' }).click()
+  const timeline = page.getByRole('table', { name: 'Watched prompt timeline' })
+  await expect(timeline.locator('tbody tr')).toHaveCount(1)
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status')).toContainText('Finished', { timeout: 120_000 })
   expect(await statusNumber(page, 'status-step')).toBe(15)
+  await expect(timeline.locator('tbody tr')).toHaveCount(4) // steps 0, 5, 10, 15
+  await expect(timeline.locator('tbody tr').last().locator('td').first()).toHaveText('15')
+  await page.getByRole('button', { name: 'Stop watching' }).click()
 
   // sampling with top-p: the settings that belong to beam search are disabled, and say why
   await expect(page.getByLabel('Beam width')).toBeDisabled()

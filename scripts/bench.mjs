@@ -9,6 +9,7 @@
 //                    [--n-layer N] [--n-head N] [--n-embd N] [--block-size N] [--batch-size N]
 //                    [--corpus FILE | --dataset names|moby] [--steps N] [--eval-every N] [--eval-iters N]
 //                    [--seed N] [--vs-torch] [--torch-threads N] [--curve FILE.svg] [--no-build] [--port N]
+//                    [--watch-prompt TEXT [--watch-every N]]   (pin a prompt: its cost shows in wallMsPerStep)
 //
 // Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
 // clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
@@ -59,6 +60,8 @@ const seed = num('seed')
 const vsTorch = flag('vs-torch')
 const torchThreads = num('torch-threads')
 const curve = arg('curve')
+const watchPrompt = arg('watch-prompt')
+const watchEvery = num('watch-every') ?? 50
 const PORT = num('port') ?? 4188
 
 // ------------------------------------------------------------------------------------------------ build
@@ -168,6 +171,13 @@ async function benchOne(backend, preset) {
   })
   log(`bench: ${backend} · ${preset} · ${settings.train.maxIters} steps · evaluation every ${settings.train.evalInterval} over ${settings.train.evalIters} batches · seed ${settings.train.seed}`)
 
+  if (watchPrompt !== undefined) {
+    // "Watch this prompt" with the panel's default settings: its continuation every watchEvery steps
+    await page.getByLabel('Prompt', { exact: true }).fill(watchPrompt)
+    await page.getByLabel('Watch this prompt every').fill(String(watchEvery))
+    await page.getByRole('button', { name: 'Watch this prompt' }).click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().watchTimeline.length > 0, null, { timeout: 120_000 })
+  }
   // timing marks in the page: the click on Start, the first step's arrival, and every metrics batch's memory
   await page.evaluate(() => {
     const w = window
@@ -222,7 +232,7 @@ async function benchOne(backend, preset) {
   }
   const r = await page.evaluate(() => {
     const s = window.__playgroundStore.getState()
-    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks }
+    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks, watchEntries: s.watchTimeline.length }
   })
   const vocab = r.run.vocab
   const prompt = [...r.text.slice(0, 200)].find((c) => vocab.includes(c)) ?? ''
@@ -255,6 +265,10 @@ async function benchOne(backend, preset) {
     msPerStep: { median: round(quantile(steadyMs, 0.5)), p10: round(quantile(steadyMs, 0.1)), p90: round(quantile(steadyMs, 0.9)) },
     tokensPerSec: Math.round((r.run.tokensPerStep * 1000) / quantile(steadyMs, 0.5)),
     firstStepMs: round(r.points[0].stepMs, 0),
+    // wall clock per step on the page, first step to the end: what evaluations, attention maps and a watched
+    // prompt cost on top of the steps themselves
+    wallMsPerStep: round((r.bench.finishedAt - r.bench.firstStepAt) / Math.max(1, r.points.length - 1), 1),
+    watched: watchPrompt !== undefined ? { prompt: watchPrompt, every: watchEvery, entries: r.watchEntries } : null,
     clickToFirstStepMs: round(r.bench.firstStepAt - r.bench.clickAt, 0),
     firstLoss: round(r.points[0].loss, 4),
     lastLoss: round(r.points.at(-1).loss, 4),

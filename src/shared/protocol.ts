@@ -46,6 +46,11 @@ export type ToWorker =
   | { type: 'train.stop'; runId: string }
   | { type: 'sample.request'; runId: string; requestId: string; settings: SampleSettings }
   | { type: 'sample.cancel'; requestId: string }
+  /**
+   * Pin a prompt (or unpin: null): every `every` steps while training, and at once, the worker generates its
+   * continuation with these settings (a fixed seed) and sends a watch.entry, so the page can keep a timeline.
+   */
+  | { type: 'watch.prompt'; runId: string; watch: { prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | null }
   /** How likely the model finds a text: every token's probability given the tokens before it. */
   | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
@@ -129,6 +134,8 @@ export type FromWorker =
   | { type: 'sample.beams'; runId: string; requestId: string; beams: { text: string; logProb: number; score: number; done: boolean }[] }
   | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
   | ({ type: 'score.result'; runId: string; requestId: string; step: number } & TextScore)
+  /** The pinned prompt's continuation at this step (loss: the last training loss, NaN before training). */
+  | { type: 'watch.entry'; runId: string; step: number; loss: number; valLoss?: number; prompt: string; text: string }
   /** A problem the user can fix (config, text, prompt). Nothing was allocated and nothing was lost. */
   | { type: 'invalid'; runId?: string; requestId?: string; problems: Problem[] }
   /** Something went wrong in the worker. */

@@ -67,6 +67,9 @@ function handle(msg: FromWorker): void {
       })
       pendingFrom = undefined
       watchAttention()
+      const pinned = get().watchPinned
+      set({ watchTimeline: [] })
+      if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
       return
     }
     case 'run.state':
@@ -88,6 +91,10 @@ function handle(msg: FromWorker): void {
       if (msg.requestId !== s.sampleRequestId) return
       set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs, sampleReason: msg.reason })
       return
+    case 'watch.entry':
+      if (msg.runId !== s.run?.runId || !s.watchPinned || msg.prompt !== s.watchPinned.prompt) return
+      set({ watchTimeline: [...s.watchTimeline, { step: msg.step, loss: msg.loss, valLoss: msg.valLoss, text: msg.text }] })
+      return
     case 'score.result': {
       if (msg.requestId !== s.scoreRequestId) return
       const { type: _t, runId: _r, requestId: _q, ...score } = msg
@@ -102,6 +109,7 @@ function handle(msg: FromWorker): void {
       if (msg.requestId) {
         if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
         if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
+        if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         set({ runProblems: msg.problems, pendingRunId: undefined })
         pendingFrom = undefined
@@ -208,6 +216,20 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   const requestId = `sample-${++sampleCounter}`
   set({ sampleRequestId: requestId, sampleTokens: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
+}
+
+/** Pins the current prompt: the worker generates its continuation every `every` steps while training. */
+export function pinPrompt(every: number, settings: Omit<SampleSettings, 'prompt'>): void {
+  const s = get()
+  const watch = { prompt: s.samplePrompt, every, settings }
+  set({ watchPinned: watch, watchTimeline: [] })
+  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, watch })
+}
+
+export function unpinPrompt(): void {
+  const s = get()
+  set({ watchPinned: undefined })
+  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, watch: null })
 }
 
 let scoreCounter = 0

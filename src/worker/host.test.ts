@@ -157,6 +157,29 @@ describe('trainer host protocol', () => {
     expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b1')).map((t) => t.id)).toEqual(greedy3)
   })
 
+  it('continues a pinned prompt at once and every N steps while training, and training goes on', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train: { ...train, maxIters: 6 } })
+    await inbox.next(is('run.created'))
+    send({ type: 'watch.prompt', runId: 'r1', watch: { prompt: 'he', every: 2, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0, seed: 1 } } })
+    const first = await inbox.next(is('watch.entry'))
+    expect(first.step).toBe(0)
+    expect([...first.text]).toHaveLength(5)
+    send({ type: 'train.start', runId: 'r1' })
+    await inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const entries = inbox.all.filter(is('watch.entry'))
+    expect(entries.map((e) => e.step)).toEqual([0, 2, 4, 6])
+    for (const e of entries.slice(1)) expect(Number.isFinite(e.loss)).toBe(true)
+    const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6]) // every step ran and was reported
+    send({ type: 'watch.prompt', runId: 'r1', watch: null })
+    send({ type: 'watch.prompt', runId: 'r1', watch: { prompt: 'he', every: 0, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0 } } })
+    const inv = await inbox.next(is('invalid', (m) => m.requestId === 'watch'))
+    expect(inv.problems[0].message).toMatch(/Watch every must be/)
+  })
+
   it('refuses impossible decoding settings with a message', async () => {
     const { send, inbox } = setup()
     send({ type: 'init', backend: 'cpu' })

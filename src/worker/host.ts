@@ -70,6 +70,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let queue: Promise<unknown> = Promise.resolve()
   const cancelled = new Set<string>()
   let watch: { runId: string; probe: string; layer: number; head: number } | undefined
+  let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
+  let lastLoss = Number.NaN
+  let lastVal: number | undefined
   let lastAttentionAt = -Infinity
   let pendingPoints: MetricPoint[] = []
   let pendingEvals: EvalPoint[] = []
@@ -113,9 +116,19 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     post({ type: 'attention', runId: id, step: r.step, layer: w.layer, head: w.head, tokens, weights }, [weights.buffer as ArrayBuffer])
   }
 
+  /** The pinned prompt's continuation now (between steps, on the serial queue). */
+  async function sendWatched(r: Run, id: string) {
+    const p = pinned
+    if (!p || p.runId !== id || run !== r) return
+    let text = ''
+    await r.generate({ ...p.settings, prompt: p.prompt }, (t) => (text += t.text), () => run !== r || pinned !== p, async () => {})
+    if (run === r && pinned === p) post({ type: 'watch.entry', runId: id, step: r.step, loss: lastLoss, valLoss: lastVal, prompt: p.prompt, text })
+  }
+
   async function evaluate(r: Run, id: string) {
     const e = await r.evaluate()
     if (run !== r) return
+    lastVal = e.valLoss
     pendingEvals.push(e)
     flush(true)
     await sendAttention(r, id)
@@ -134,6 +147,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const p = await exclusive(() => r.trainStep())
         if (run !== r) break
         pendingPoints.push(p)
+        lastLoss = p.loss
         if (!Number.isFinite(p.loss)) {
           flush(true)
           post({ type: 'error', runId: id, name: 'Diverged', message: `The loss became ${p.loss} at step ${p.step}: training stopped. Lower the learning rate or raise gradient clipping, then start again.` })
@@ -142,6 +156,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) await exclusive(() => evaluate(r, id))
         else if (now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
+        if (pinned && r.step % pinned.every === 0) await exclusive(() => sendWatched(r, id))
         flush()
         await yieldToEvents()
       }
@@ -230,6 +245,19 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })
         }).catch((e) => fail(e, ids))
+        return
+      }
+      case 'watch.prompt': {
+        if (msg.watch === null) {
+          pinned = undefined
+          return
+        }
+        const r = current(msg.runId)
+        const problems = [...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }), ...(r ? r.checkText(msg.watch.prompt, 'prompt') : [])]
+        if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1)) problems.push({ field: 'sample', message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})` })
+        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'watch', problems })
+        pinned = { runId: msg.runId, ...msg.watch }
+        if (r) void exclusive(() => sendWatched(r, msg.runId)).catch((e) => fail(e, { runId: msg.runId }))
         return
       }
       case 'score.request': {

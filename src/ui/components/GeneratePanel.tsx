@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { cancelGenerate, generate, scoreText, watchAttention } from '../trainerClient'
+import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../trainerClient'
 import { TokenStrip } from './TokenStrip'
 import { unknownChars, visibleChar } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
@@ -29,6 +29,9 @@ export function GeneratePanel() {
   const [stop, setStop] = useState('')
   const [maxNew, setMaxNew] = useState('200')
   const [seed, setSeed] = useState('')
+  const [watchEvery, setWatchEvery] = useState('50')
+  const pinned = useStore((s) => s.watchPinned)
+  const timeline = useStore((s) => s.watchTimeline)
 
   const unknown = useMemo(() => (run ? unknownChars(prompt, run.vocab) : []), [prompt, run])
   const t = Number(temperature)
@@ -46,6 +49,11 @@ export function GeneratePanel() {
   if (beam && (lengthPenalty.trim() === '' || !(lp >= 0 && lp <= 5))) errors.push('Length penalty must be between 0 and 5.')
   const stopText = stop.replace(/\\n/g, '\n') // typed \n means a new line (an input box cannot hold one)
   if (stopText.length > 100) errors.push('The stop text must be at most 100 characters.')
+  const every = Number(watchEvery)
+  const settings = () =>
+    beam
+      ? { strategy: 'beam' as const, beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText }
+      : { strategy: 'sample' as const, temperature: t, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) }
   if (maxNew.trim() === '' || !(Number.isInteger(n) && n >= 1 && n <= 10000)) errors.push('Max new tokens must be a whole number from 1 to 10000.')
   if (seed.trim() !== '' && !(Number.isInteger(Number(seed)) && Number(seed) >= 0)) errors.push('Seed must be empty (random) or a whole number.')
   const cropped = run && [...prompt].length > run.model.blockSize
@@ -116,9 +124,7 @@ export function GeneratePanel() {
           type="button"
           className="primary"
           disabled={!run || unknown.length > 0 || errors.length > 0}
-          onClick={() => {
-            generate(beam ? { strategy: 'beam', beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText } : { strategy: 'sample', temperature: t, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) })
-          }}
+          onClick={() => generate(settings())}
         >
           Generate
         </button>
@@ -134,6 +140,24 @@ export function GeneratePanel() {
           {p.message}
         </p>
       ))}
+      <div className="row">
+        <label htmlFor="watch-every">Watch this prompt every</label>
+        <input id="watch-every" type="number" min="1" step="1" value={watchEvery} onChange={(e) => setWatchEvery(e.target.value)} className="short" />
+        <span className="small">steps</span>
+        <button
+          type="button"
+          disabled={!run || unknown.length > 0 || errors.length > 0 || !(Number.isInteger(every) && every >= 1)}
+          title="While training, the model continues this prompt every N steps with these settings (a fixed seed: 1 if none is set), and the timeline below keeps each answer"
+          onClick={() => pinPrompt(every, { ...settings(), maxNewTokens: Math.min(n, 100), seed: beam ? undefined : seed.trim() === '' ? 1 : Number(seed) })}
+        >
+          {pinned ? 'Pin this prompt instead' : 'Watch this prompt'}
+        </button>
+        {pinned && (
+          <button type="button" onClick={unpinPrompt}>
+            Stop watching
+          </button>
+        )}
+      </div>
       {tokens.length > 0 || running ? (
         <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} />
       ) : (
@@ -165,6 +189,34 @@ export function GeneratePanel() {
             ))}
           </tbody>
         </table>
+      )}
+      {pinned && (
+        <>
+          <h3 id="watch-h">
+            Watching “{[...pinned.prompt].map(visibleChar).join('')}” every {pinned.every} steps
+          </h3>
+          <table className="beams" aria-label="Watched prompt timeline">
+            <thead>
+              <tr>
+                <th>step</th>
+                <th>loss</th>
+                <th>continuation</th>
+              </tr>
+            </thead>
+            <tbody>
+              {timeline.map((e, i) => (
+                <tr key={i}>
+                  <td>{e.step}</td>
+                  <td>{Number.isFinite(e.loss) ? e.loss.toFixed(3) : '–'}</td>
+                  <td>
+                    <code>{[...e.text].map(visibleChar).join('')}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {timeline.length === 0 && <p className="muted small">The first answer appears in a moment; then one every {pinned.every} steps while training.</p>}
+        </>
       )}
       <h3 id="score-h">Score a text</h3>
       <p className="muted small">How likely does the model find a text? Every token’s probability given the ones before it, the total log-likelihood and the perplexity.</p>

@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, TextScore } from '../../shared/protocol'
+import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 
 export const DEFAULT_PRESET = 'tiny'
@@ -74,6 +74,9 @@ export interface SampleSlice {
   sampleBeams: SampleBeam[] // beam search: every final beam, best first
   sampleReason?: 'length' | 'stop' | 'cancelled'
   scoreText: string
+  /** "Watch this prompt": what is pinned, and its continuation at each step it was generated */
+  watchPinned?: { prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> }
+  watchTimeline: { step: number; loss: number; valLoss?: number; text: string }[]
   scoreRequestId?: string
   score?: ScoreView
   scoreProblems: Problem[]
@@ -129,6 +132,7 @@ export const useStore = create<AppState>()((...a) => ({
   sampleBeams: [],
   scoreText: '',
   scoreProblems: [],
+  watchTimeline: [],
   sampleStatus: 'idle',
   sampleProblems: [],
   layer: 0,
