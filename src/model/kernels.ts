@@ -18,23 +18,27 @@ import * as tf from '@tensorflow/tfjs'
 import { simdBatchMatMul } from './bmm'
 
 interface WasmBackendLike {
-  readSync(dataId: unknown): unknown
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
 
-function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
+/** UnsortedSegmentSum's inputs, checked: float32 rows of x, one int32 segment id per row. */
+function segmentArgs(args: KernelArgs, where: string) {
   const x = args.inputs.x as tf.TensorInfo
   const segmentIds = args.inputs.segmentIds as tf.TensorInfo
   const numSegments = args.attrs!.numSegments as number
+  if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum (${where}): float32 data only, got ${x.dtype}`)
+  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) throw new Error(`UnsortedSegmentSum (${where}): one segment id per row of x`)
+  return { x, segmentIds, numSegments, rowSize: x.shape.slice(1).reduce((a, b) => a * b, 1), outShape: [numSegments, ...x.shape.slice(1)] }
+}
+
+function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
+  const { x, segmentIds, numSegments, rowSize, outShape } = segmentArgs(args, 'wasm')
   const backend = args.backend as WasmBackendLike
-  if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum (wasm): float32 data only, got ${x.dtype}`)
-  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) throw new Error('UnsortedSegmentSum (wasm): one segment id per row of x')
-  const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1)
   // allocate first: growing the wasm heap detaches typed-array views made before it
-  const out = backend.makeOutput([numSegments, ...x.shape.slice(1)], x.dtype)
+  const out = backend.makeOutput(outShape, 'float32')
   const outVals = backend.typedArrayFromHeap(out) as Float32Array
   const xVals = backend.typedArrayFromHeap(x) as Float32Array
   const ids = backend.typedArrayFromHeap(segmentIds) as Int32Array
@@ -121,15 +125,11 @@ interface CpuBackendLike {
 }
 
 function unsortedSegmentSumCpu(args: KernelArgs): tf.TensorInfo {
-  const x = args.inputs.x as tf.TensorInfo
-  const segmentIds = args.inputs.segmentIds as tf.TensorInfo
-  const numSegments = args.attrs!.numSegments as number
+  const { x, segmentIds, numSegments, rowSize, outShape } = segmentArgs(args, 'cpu')
   const backend = args.backend as CpuBackendLike
-  if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum (cpu): float32 data only, got ${x.dtype}`)
-  const rowSize = x.shape.slice(1).reduce((a, b) => a * b, 1)
   const out = new Float32Array(numSegments * rowSize)
   scatterAdd(backend.readSync(x.dataId) as Float32Array, backend.readSync(segmentIds.dataId) as Int32Array, rowSize, numSegments, out)
-  return backend.makeTensorInfo([numSegments, ...x.shape.slice(1)], 'float32', out)
+  return backend.makeTensorInfo(outShape, 'float32', out)
 }
 
 /** out[ids[r]] += x[r] for every row r (rows of rowSize values); ids outside [0, numSegments) are dropped. */
