@@ -4,6 +4,32 @@ import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAtten
 import { TokenStrip } from './TokenStrip'
 import { unknownChars, visibleChar } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
+import { rougeL, sentenceBleu } from '../../shared/metrics'
+
+/**
+ * BLEU-4 (add-one smoothed, so one short text still scores) and ROUGE-L F1 of the generated text against a
+ * reference, over words (split on white space) — and over characters, which suit a character-level model.
+ */
+function Comparison({ generated, reference }: { generated: string; reference: string }) {
+  const words = (t: string) => t.split(/\s+/).filter(Boolean)
+  const chars = (t: string) => [...t]
+  const row = (name: string, split: (t: string) => string[]) => {
+    const hyp = split(generated)
+    const ref = split(reference)
+    if (!hyp.length || !ref.length) return null
+    return (
+      <li key={name}>
+        {name}: BLEU-4 <b>{sentenceBleu([ref], hyp, { smoothing: 'add-one' }).toFixed(3)}</b> · ROUGE-L F <b>{rougeL(ref, hyp).f.toFixed(3)}</b>
+      </li>
+    )
+  }
+  return (
+    <ul className="small" data-testid="comparison">
+      {row('Words', words)}
+      {row('Characters', chars)}
+    </ul>
+  )
+}
 
 export function GeneratePanel() {
   const run = useStore((s) => s.run)
@@ -30,6 +56,7 @@ export function GeneratePanel() {
   const [maxNew, setMaxNew] = useState('200')
   const [seed, setSeed] = useState('')
   const [watchEvery, setWatchEvery] = useState('50')
+  const [reference, setReference] = useState('')
   const pinned = useStore((s) => s.watchPinned)
   const timeline = useStore((s) => s.watchTimeline)
 
@@ -164,6 +191,15 @@ export function GeneratePanel() {
         <pre className="sample" aria-label="Generated text" data-testid="sample-output">
           <span className="muted">The continuation appears here, token by token.</span>
         </pre>
+      )}
+      {tokens.length > 0 && !running && (
+        <div className="compare">
+          <label className="block" htmlFor="gen-reference">
+            Reference text (to compare the generated text with)
+          </label>
+          <textarea id="gen-reference" rows={2} value={reference} spellCheck={false} onChange={(e) => setReference(e.target.value)} placeholder="Paste what you hoped the model would write" />
+          {reference.trim() !== '' && <Comparison generated={tokens.map((x) => x.text).join('')} reference={reference} />}
+        </div>
       )}
       {beams.length > 0 && (
         <table className="beams" aria-label="Beams">
