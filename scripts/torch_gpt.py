@@ -283,24 +283,23 @@ def fixture(args):
     print(f"wrote {args.out}: loss {loss.item():.6f}, gradient norm {norm.item():.6f}", file=sys.stderr)
 
 
+# per block: (TypeScript path suffix, PyTorch module), each with a .weight and a .bias
+BLOCK_NAMES = [
+    ("ln1", "ln_1"),
+    ("attn.cAttn", "c_attn"),
+    ("attn.cProj", "c_proj"),
+    ("ln2", "ln_2"),
+    ("mlp.cFc", "c_fc"),
+    ("mlp.cProj", "mlp_proj"),
+]
+
+
 def ts_names(cfg):
     """(TypeScript parameter path, PyTorch parameter name) pairs, in src/model/gpt.ts paramShapes order."""
     out = [("wte.weight", "wte.weight"), ("wpe.weight", "wpe.weight")]
     for i in range(cfg["nLayer"]):
-        out += [
-            (f"h.{i}.ln1.weight", f"h.{i}.ln_1.weight"),
-            (f"h.{i}.ln1.bias", f"h.{i}.ln_1.bias"),
-            (f"h.{i}.attn.cAttn.weight", f"h.{i}.c_attn.weight"),
-            (f"h.{i}.attn.cAttn.bias", f"h.{i}.c_attn.bias"),
-            (f"h.{i}.attn.cProj.weight", f"h.{i}.c_proj.weight"),
-            (f"h.{i}.attn.cProj.bias", f"h.{i}.c_proj.bias"),
-            (f"h.{i}.ln2.weight", f"h.{i}.ln_2.weight"),
-            (f"h.{i}.ln2.bias", f"h.{i}.ln_2.bias"),
-            (f"h.{i}.mlp.cFc.weight", f"h.{i}.c_fc.weight"),
-            (f"h.{i}.mlp.cFc.bias", f"h.{i}.c_fc.bias"),
-            (f"h.{i}.mlp.cProj.weight", f"h.{i}.mlp_proj.weight"),
-            (f"h.{i}.mlp.cProj.bias", f"h.{i}.mlp_proj.bias"),
-        ]
+        for ts, pt in BLOCK_NAMES:
+            out += [(f"h.{i}.{ts}.{kind}", f"h.{i}.{pt}.{kind}") for kind in ("weight", "bias")]
     return out + [("lnF.weight", "ln_f.weight"), ("lnF.bias", "ln_f.bias")]
 
 

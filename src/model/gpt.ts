@@ -90,6 +90,13 @@ export function paramsFromArrays(cfg: ModelConfig, values: Record<string, Float3
   return params
 }
 
+/** Every parameter as a plain array, by path (one readback each). */
+export async function readParams(params: Params): Promise<Record<string, Float32Array>> {
+  const out: Record<string, Float32Array> = {}
+  for (const [name, v] of Object.entries(params)) out[name] = (await v.data()) as Float32Array
+  return out
+}
+
 export function disposeParams(params: Params): void {
   for (const v of Object.values(params)) v.dispose()
 }

@@ -27,6 +27,14 @@ export interface SampleSettings {
   seed?: number // reproducible sampling when set
 }
 
+/** One final beam of a beam search, as the page shows it. */
+export interface BeamSummary {
+  text: string
+  logProb: number // total log-probability of the generated tokens
+  score: number // logProb divided by the length penalty: what beams are ranked by
+  done: boolean // ended at the stop text
+}
+
 /** One generated token and what the model believed at its position (temperature 1, before any cut-off). */
 export interface SampledToken {
   text: string
@@ -131,7 +139,7 @@ export type FromWorker =
     }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
-  | { type: 'sample.beams'; runId: string; requestId: string; beams: { text: string; logProb: number; score: number; done: boolean }[] }
+  | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[] }
   | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
   | ({ type: 'score.result'; runId: string; requestId: string; step: number } & TextScore)
   /** The pinned prompt's continuation at this step (loss: the last training loss, NaN before training). */

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
 import { mulberry32 } from '../shared/random'
-import { disposeParams, loss, paramShapes, paramsFromArrays, type Params } from '../model/gpt'
+import { disposeParams, loss, paramShapes, paramsFromArrays } from '../model/gpt'
 import type { Params64 } from '../model/reference64'
 
 export const tinyConfig = (over: Partial<ModelConfig> = {}): ModelConfig => ({
@@ -37,12 +37,6 @@ export function toFloat32(p: Params64): Record<string, Float32Array> {
 /** The float32-rounded version of float64 params, so both implementations see identical weights. */
 export function rounded64(p: Params64): Params64 {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, Float64Array.from(Float32Array.from(v))]))
-}
-
-export async function paramsToArrays(params: Params): Promise<Record<string, Float32Array>> {
-  const out: Record<string, Float32Array> = {}
-  for (const [k, v] of Object.entries(params)) out[k] = (await v.data()) as Float32Array
-  return out
 }
 
 export function randomIds(n: number, V: number, seed: number): number[] {

@@ -106,4 +106,17 @@ describe('Run', () => {
     await expect(run.score('t')).rejects.toThrow(/at least two tokens/)
     run.dispose()
   })
+
+  it('reads the weight snapshot back once per step, and never serves a stale one', async () => {
+    const run = Run.create(text, model, train)
+    const a = await run.weights()
+    expect(await run.weights()).toBe(a) // same step: the same snapshot
+    await run.trainStep()
+    const b = await run.weights()
+    expect(b).not.toBe(a)
+    const live = (await run.params['wte.weight'].data()) as Float32Array
+    expect(Array.from(b['wte.weight'])).toEqual(Array.from(live))
+    expect(Array.from(a['wte.weight'])).not.toEqual(Array.from(live)) // the step moved the weights
+    run.dispose()
+  })
 })

@@ -6,7 +6,7 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
+import type { BeamSummary, EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
@@ -14,7 +14,7 @@ import { beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
-import { disposeParams, forward, initParams, isDecayed, loss, type Params } from '../model/gpt'
+import { disposeParams, forward, initParams, isDecayed, loss, readParams, type Params } from '../model/gpt'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { AdamW } from './adamw'
 
@@ -48,6 +48,7 @@ export class Run {
   private readonly sampler: BatchSampler
   private readonly optimizer: AdamW
   disposed = false
+  private snapshot?: { step: number; weights: Weights }
 
   private constructor(
     readonly model: ModelConfig,
@@ -186,7 +187,7 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    opts: { cache?: boolean; onBeams?: (beams: { text: string; logProb: number; score: number; done: boolean }[]) => void } = {},
+    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[]) => void } = {},
   ): Promise<'length' | 'stop' | 'cancelled'> {
     this.assertAlive()
     const T = this.model.blockSize
@@ -202,7 +203,7 @@ export class Run {
     let generated = ''
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
-      if (!decoder) logits = await this.nextLogits(ctx.slice(-T))
+      if (!decoder) logits = await this.nextLogits([ctx.slice(-T)])
       const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
       ctx.push(id)
       onToken(this.sampled(id, prob, logits!))
@@ -230,7 +231,7 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    onBeams?: (beams: { text: string; logProb: number; score: number; done: boolean }[]) => void,
+    onBeams?: (beams: BeamSummary[]) => void,
   ): Promise<'length' | 'stop' | 'cancelled'> {
     const T = this.model.blockSize
     const seen = new Map<string, Float32Array>() // prefix → logits after it, to report the best beam's beliefs
@@ -238,15 +239,7 @@ export class Run {
     const next: NextLogProbs = async (prefixes) => {
       await between()
       if (cancelled()) throw stopped
-      const windows = prefixes.map((p) => p.slice(-T))
-      const L = windows[0].length
-      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, L], 'int32'), { lastOnly: true }).logits)
-      let all: Float32Array
-      try {
-        all = (await logitsT.data()) as Float32Array
-      } finally {
-        logitsT.dispose()
-      }
+      const all = await this.nextLogits(prefixes.map((p) => p.slice(-T)))
       const V = this.model.vocabSize
       return prefixes.map((p, i) => {
         const row = all.subarray(i * V, (i + 1) * V)
@@ -307,9 +300,12 @@ export class Run {
     return { first: this.tokenizer.vocab[ids[0]], tokens, logLikelihood, perplexity: Math.exp(-logLikelihood / tokens.length), truncated }
   }
 
-  /** Logits after the last token of `window` (≤ blockSize tokens): one tfjs forward pass, one (V) readback. */
-  private async nextLogits(window: number[]): Promise<Float32Array> {
-    const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(window, [1, window.length], 'int32'), { lastOnly: true }).logits)
+  /**
+   * Logits after the last token of each window (all of one length ≤ blockSize): one batched tfjs forward pass
+   * and one (B, V) readback, row-major.
+   */
+  private async nextLogits(windows: number[][]): Promise<Float32Array> {
+    const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, windows[0].length], 'int32'), { lastOnly: true }).logits)
     try {
       return (await logitsT.data()) as Float32Array
     } finally {
@@ -317,12 +313,14 @@ export class Run {
     }
   }
 
-  /** A snapshot of every weight as plain arrays (one readback per parameter). */
+  /**
+   * A snapshot of every weight as plain arrays, read back once per training step: generations, a watched
+   * prompt and the next generation at the same step share it.
+   */
   async weights(): Promise<Weights> {
     this.assertAlive()
-    const out: Weights = {}
-    for (const [name, v] of Object.entries(this.params)) out[name] = (await v.data()) as Float32Array
-    return out
+    if (this.snapshot?.step !== this.step) this.snapshot = { step: this.step, weights: await readParams(this.params) }
+    return this.snapshot.weights
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */
@@ -357,6 +355,7 @@ export class Run {
   dispose(): void {
     if (this.disposed) return
     this.disposed = true
+    this.snapshot = undefined
     disposeParams(this.params)
     this.optimizer.dispose()
   }

@@ -6,27 +6,34 @@ import { unknownChars, visibleChar } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
 import { rougeL, sentenceBleu } from '../../shared/metrics'
 
+/** Character-level ROUGE-L is an O(n·m) table: above this many cells it is skipped rather than freeze the page. */
+const MAX_LCS_CELLS = 4_000_000
+
 /**
  * BLEU-4 (add-one smoothed, so one short text still scores) and ROUGE-L F1 of the generated text against a
  * reference, over words (split on white space) — and over characters, which suit a character-level model.
  */
 function Comparison({ generated, reference }: { generated: string; reference: string }) {
-  const words = (t: string) => t.split(/\s+/).filter(Boolean)
-  const chars = (t: string) => [...t]
-  const row = (name: string, split: (t: string) => string[]) => {
-    const hyp = split(generated)
-    const ref = split(reference)
-    if (!hyp.length || !ref.length) return null
-    return (
-      <li key={name}>
-        {name}: BLEU-4 <b>{sentenceBleu([ref], hyp, { smoothing: 'add-one' }).toFixed(3)}</b> · ROUGE-L F <b>{rougeL(ref, hyp).f.toFixed(3)}</b>
-      </li>
-    )
-  }
+  const rows = useMemo(() => {
+    const splits: [string, (t: string) => string[]][] = [
+      ['Words', (t) => t.split(/\s+/).filter(Boolean)],
+      ['Characters', (t) => [...t]],
+    ]
+    return splits.map(([name, split]) => {
+      const hyp = split(generated)
+      const ref = split(reference)
+      if (!hyp.length || !ref.length) return { name, text: 'nothing to compare' }
+      const rouge = hyp.length * ref.length <= MAX_LCS_CELLS ? rougeL(ref, hyp).f.toFixed(3) : 'too long to compute here'
+      return { name, text: `BLEU-4 ${sentenceBleu([ref], hyp, { smoothing: 'add-one' }).toFixed(3)} · ROUGE-L F ${rouge}` }
+    })
+  }, [generated, reference])
   return (
     <ul className="small" data-testid="comparison">
-      {row('Words', words)}
-      {row('Characters', chars)}
+      {rows.map((r) => (
+        <li key={r.name}>
+          {r.name}: {r.text}
+        </li>
+      ))}
     </ul>
   )
 }
@@ -202,7 +209,7 @@ export function GeneratePanel() {
         </div>
       )}
       {beams.length > 0 && (
-        <table className="beams" aria-label="Beams">
+        <table className="results" aria-label="Beams">
           <thead>
             <tr>
               <th>#</th>
@@ -231,7 +238,7 @@ export function GeneratePanel() {
           <h3 id="watch-h">
             Watching “{[...pinned.prompt].map(visibleChar).join('')}” every {pinned.every} steps
           </h3>
-          <table className="beams" aria-label="Watched prompt timeline">
+          <table className="results" aria-label="Watched prompt timeline">
             <thead>
               <tr>
                 <th>step</th>

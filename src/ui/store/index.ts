@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type { BackendChoice, BackendReport, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 
 export const DEFAULT_PRESET = 'tiny'
@@ -56,13 +56,6 @@ export interface ScoreView extends TextScore {
   step: number
 }
 
-export interface SampleBeam {
-  text: string
-  logProb: number
-  score: number
-  done: boolean
-}
-
 export interface SampleSlice {
   sampleRequestId?: string
   samplePrompt: string
@@ -71,7 +64,7 @@ export interface SampleSlice {
   sampleProblems: Problem[]
   sampleStep?: number // the training step of the model that wrote the sample
   sampleElapsedMs?: number // worker time for the whole generation
-  sampleBeams: SampleBeam[] // beam search: every final beam, best first
+  sampleBeams: BeamSummary[] // beam search: every final beam, best first
   sampleReason?: 'length' | 'stop' | 'cancelled'
   scoreText: string
   /** "Watch this prompt": what is pinned, and its continuation at each step it was generated */
