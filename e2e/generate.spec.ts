@@ -37,9 +37,9 @@ test('generate with sampling and beam search, and read what the model believed a
   await expect(page.getByTestId('sample-output-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
   await tokens.nth(5).focus()
   await expect(page.getByTestId('sample-output-detail')).toContainText('the model’s top 5')
-  // compare with a reference: the text itself scores 1 on both metrics
+  // compare with a reference: the text itself scores 1 on every metric (METEOR's one-chunk penalty, 0.5·(1/12)³, rounds away)
   await page.getByLabel('Reference text (to compare the generated text with)').fill(first.slice(2))
-  await expect(page.getByTestId('comparison')).toContainText('Characters: BLEU-4 1.000 · ROUGE-L F 1.000')
+  await expect(page.getByTestId('comparison')).toContainText('Characters: BLEU-4 1.000 · ROUGE-L F 1.000 · METEOR 1.000 (12 matched in 1 chunk)')
   // same seed, same model, same settings: same text
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 12 tokens/)).toBeVisible()
