@@ -54,6 +54,7 @@ test('bad input gets a clear message where the user looks, and nothing is lost',
   await expect(page.getByTestId('attention-heatmap')).toBeVisible() // the model exists
   await page.getByLabel('Prompt', { exact: true }).fill('AnnaΩ🙂')
   await expect(page.getByText(/The model has never seen these characters: “Ω” “🙂”/)).toBeVisible()
+  await expect(page.getByTestId('prompt-unknown').locator('mark')).toHaveText(['Ω', '🙂']) // marked where they stand
   await expect(page.getByRole('button', { name: 'Generate' })).toBeDisabled()
   await page.getByLabel('Prompt', { exact: true }).fill('Anna')
   await expect(page.getByRole('button', { name: 'Generate' })).toBeEnabled()

@@ -24,6 +24,10 @@ test('generate with sampling and beam search, and read what the model believed a
   // sampling with top-p: the settings that belong to beam search are disabled, and say why
   await expect(page.getByLabel('Beam width')).toBeDisabled()
   await page.getByLabel('Prompt', { exact: true }).fill('An')
+  await page.getByLabel('Top-k').fill('1000') // more than the vocabulary: said, and it keeps every token
+  await expect(page.getByTestId('topk-note')).toHaveText(/Top-k 1000 is more than the \d+ tokens in the vocabulary: it keeps them all/)
+  await page.getByLabel('Top-k').fill('0')
+  await expect(page.getByTestId('topk-note')).toHaveCount(0)
   await page.getByLabel('Top-p').fill('0.9')
   await page.locator('#gen-seed').fill('3') // the settings panel has a Seed too
   await page.getByLabel('Max new tokens').fill('12')

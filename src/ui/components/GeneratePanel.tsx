@@ -46,6 +46,25 @@ function Comparison({ generated, reference: typed }: { generated: string; refere
   )
 }
 
+/** How many characters of a prompt with unknown characters are shown, marked, around the first unknown one. */
+const MARKED_WINDOW = 160
+
+/** The prompt again, with each character the model has never seen marked where it stands. */
+function MarkedPrompt({ prompt, unknown }: { prompt: string; unknown: string[] }) {
+  const chars = [...prompt]
+  const bad = new Set(unknown)
+  const first = chars.findIndex((c) => bad.has(c))
+  const start = Math.max(0, Math.min(first - MARKED_WINDOW / 4, chars.length - MARKED_WINDOW))
+  const shown = chars.slice(start, start + MARKED_WINDOW)
+  return (
+    <p className="small marked-prompt" data-testid="prompt-unknown" aria-label="The prompt, unknown characters marked">
+      {start > 0 && '…'}
+      {shown.map((c, i) => (bad.has(c) ? <mark key={i} title="Not in the model's vocabulary">{visibleChar(c)}</mark> : c === '\n' ? '⏎' : c))}
+      {start + MARKED_WINDOW < chars.length && '…'}
+    </p>
+  )
+}
+
 export function GeneratePanel() {
   const run = useStore((s) => s.run)
   const prompt = useStore((s) => s.samplePrompt)
@@ -110,6 +129,7 @@ export function GeneratePanel() {
   const samplingOnly = beam ? 'Beam search keeps the most likely sequences: nothing is drawn at random' : undefined
   const beamOnly = beam ? undefined : 'Only for beam search'
   const vocabSize = run?.vocab.length ?? 0
+  const topKClamped = !beam && vocabSize > 0 && Number.isInteger(k) && k > vocabSize
   return (
     <section className="panel" aria-labelledby="gen-h">
       <h2 id="gen-h">4. Generate</h2>
@@ -128,6 +148,7 @@ export function GeneratePanel() {
             ? `Only the last ${run!.model.blockSize} characters of the prompt are used as context.`
             : ''}
       </p>
+      {unknown.length > 0 && <MarkedPrompt prompt={prompt} unknown={unknown} />}
       <div className="row">
         <label htmlFor="gen-strategy">Decoding</label>
         <select id="gen-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as 'sample' | 'beam')}>
@@ -149,6 +170,11 @@ export function GeneratePanel() {
         <label htmlFor="gen-seed">Seed</label>
         <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder="random" disabled={beam} title={samplingOnly} onChange={(e) => setSeed(e.target.value)} className="short" />
       </div>
+      {topKClamped && (
+        <p className="muted small" data-testid="topk-note">
+          Top-k {k} is more than the {vocabSize} tokens in the vocabulary: it keeps them all (the same as 0, off).
+        </p>
+      )}
       <div className="row">
         <label htmlFor="gen-width">Beam width</label>
         <input id="gen-width" type="number" min="1" max={MAX_BEAM_WIDTH} step="1" value={beamWidth} disabled={!beam} title={beamOnly} onChange={(e) => setBeamWidth(e.target.value)} className="short" />
