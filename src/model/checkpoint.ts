@@ -1,0 +1,208 @@
+// A model as a file PyTorch understands: safetensors with nanoGPT's state-dict names and PyTorch layouts, the
+// model config and the tokenizer in __metadata__. Plain TypeScript over plain arrays: no tfjs.
+//
+//   ours (src/model/gpt.ts)      nanoGPT (model.py)                       PyTorch shape
+//   wte.weight    (V, C)         transformer.wte.weight                   (V, C)
+//   wpe.weight    (T, C)         transformer.wpe.weight                   (T, C)
+//   h.i.ln1.*                    transformer.h.i.ln_1.{weight,bias}       (C)
+//   h.i.attn.cAttn.weight (C,3C) transformer.h.i.attn.c_attn.weight       (3C, C)   Linear: [out, in]
+//   h.i.attn.cProj.weight (C,C)  transformer.h.i.attn.c_proj.weight       (C, C)
+//   h.i.ln2.*                    transformer.h.i.ln_2.{weight,bias}       (C)
+//   h.i.mlp.cFc.weight (C,4C)    transformer.h.i.mlp.c_fc.weight          (4C, C)
+//   h.i.mlp.cProj.weight (4C,C)  transformer.h.i.mlp.c_proj.weight        (C, 4C)
+//   lnF.*                        transformer.ln_f.{weight,bias}           (C)
+//   (tied to wte)                lm_head.weight                           (V, C)  written; on reading, optional
+//                                                                                 but, if present, equal to wte
+// Reading also accepts nanoGPT's causal-mask buffers (transformer.h.i.attn.bias, (1, 1, T, T)) and ignores them.
+import { validateConfig, type ModelConfig, type TrainConfig } from '../shared/config'
+import { paramShapes } from './gpt'
+import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError'
+}
+
+export interface Checkpoint {
+  model: ModelConfig
+  vocab: string[] // token id → text (one code point each)
+  weights: Record<string, Float32Array> // by our parameter path, in our layout
+  /** Present in files this app wrote: how the model was trained and for how many steps. */
+  train?: TrainConfig
+  step?: number
+}
+
+const BLOCK: [string, string][] = [
+  ['ln1', 'ln_1'],
+  ['attn.cAttn', 'attn.c_attn'],
+  ['attn.cProj', 'attn.c_proj'],
+  ['ln2', 'ln_2'],
+  ['mlp.cFc', 'mlp.c_fc'],
+  ['mlp.cProj', 'mlp.c_proj'],
+]
+
+/** nanoGPT's state-dict name of one of our parameters. */
+export function nanoGptName(path: string): string {
+  if (path === 'wte.weight' || path === 'wpe.weight') return `transformer.${path}`
+  if (path.startsWith('lnF.')) return `transformer.ln_f.${path.slice(4)}`
+  const m = /^h\.(\d+)\.(.+)\.(weight|bias)$/.exec(path)
+  const pair = m && BLOCK.find(([ours]) => ours === m[2])
+  if (!m || !pair) throw new Error(`no nanoGPT name for ${path}`)
+  return `transformer.h.${m[1]}.${pair[1]}.${m[3]}`
+}
+
+/** Linear weights are [in, out] here and [out, in] in PyTorch. */
+function isLinearWeight(path: string): boolean {
+  return /^h\.\d+\.(attn|mlp)\.\w+\.weight$/.test(path)
+}
+
+function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length)
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]
+  return out
+}
+
+/** The safetensors bytes of a checkpoint. */
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  const tensors = paramShapes(c.model).map(([path, shape]) => {
+    const data = c.weights[path]
+    if (!data) throw new Error(`missing parameter ${path}`)
+    if (isLinearWeight(path)) return { name: nanoGptName(path), shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
+    return { name: nanoGptName(path), shape, data }
+  })
+  tensors.push({ name: 'lm_head.weight', shape: [c.model.vocabSize, c.model.nEmbd], data: c.weights['wte.weight'] })
+  const m = c.model
+  const metadata: Record<string, string> = {
+    format: 'pt',
+    n_layer: String(m.nLayer),
+    n_head: String(m.nHead),
+    n_embd: String(m.nEmbd),
+    block_size: String(m.blockSize),
+    vocab_size: String(m.vocabSize),
+    bias: m.bias ? 'True' : 'False',
+    dropout: String(m.dropout),
+    tokenizer: JSON.stringify({ kind: 'char', vocab: c.vocab }),
+  }
+  if (c.train) metadata.train_config = JSON.stringify(c.train)
+  if (c.step !== undefined) metadata.step = String(c.step)
+  return writeSafetensors(tensors, metadata)
+}
+
+function whole(meta: Map<string, string>, key: string): number | undefined {
+  const v = meta.get(key)
+  if (v === undefined) return undefined
+  if (!/^\d{1,9}$/.test(v.trim())) throw new CheckpointError(`The file's ${key} is ${JSON.stringify(v)}, not a whole number.`)
+  return Number(v)
+}
+
+function readVocab(meta: Map<string, string>, vocabSize: number): string[] {
+  const raw = meta.get('tokenizer')
+  if (raw === undefined) {
+    throw new CheckpointError('The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with scripts/nanogpt_to_safetensors.py, which reads meta.pkl.')
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new CheckpointError('The tokenizer in the file’s metadata is not valid JSON.')
+  }
+  const t = parsed as { kind?: unknown; vocab?: unknown }
+  if (typeof parsed !== 'object' || parsed === null || t.kind !== 'char' || !Array.isArray(t.vocab)) {
+    throw new CheckpointError('The file’s tokenizer is not one this app reads: it must be {"kind": "char", "vocab": [one character per token id]}.')
+  }
+  const vocab = t.vocab as unknown[]
+  if (vocab.length !== vocabSize) throw new CheckpointError(`The tokenizer has ${vocab.length} tokens but the embedding has ${vocabSize} rows.`)
+  const seen = new Set<string>()
+  for (const [i, c] of vocab.entries()) {
+    if (typeof c !== 'string' || [...c].length !== 1) throw new CheckpointError(`Token ${i} of the tokenizer is ${JSON.stringify(c)}, not one character.`)
+    if (seen.has(c)) throw new CheckpointError(`The tokenizer lists ${JSON.stringify(c)} twice.`)
+    seen.add(c)
+  }
+  return vocab as string[]
+}
+
+function readTrain(meta: Map<string, string>): TrainConfig | undefined {
+  const raw = meta.get('train_config')
+  if (raw === undefined) return undefined
+  try {
+    const t = JSON.parse(raw) as TrainConfig
+    return typeof t === 'object' && t !== null && validateConfig({ blockSize: 2, nLayer: 1, nHead: 1, nEmbd: 1, dropout: 0, bias: true }, t).length === 0 ? t : undefined
+  } catch {
+    return undefined // a training config is a convenience: a file without a usable one still loads
+  }
+}
+
+/**
+ * Reads a checkpoint from safetensors bytes — files this app wrote, or nanoGPT weights written by PyTorch —
+ * and checks it completely before returning: the file itself (see safetensors.ts), a config that is in range,
+ * exactly the tensors that config needs with exactly their shapes, finite values, and a tokenizer of the right
+ * size. Config values missing from the metadata are read from the tensor shapes, except n_head, which shapes
+ * cannot tell. Any problem is a CheckpointError with a message for the user.
+ */
+export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
+  let file
+  try {
+    file = readSafetensors(bytes)
+  } catch (e) {
+    if (e instanceof SafetensorsError) throw new CheckpointError(e.message)
+    throw e
+  }
+  const { metadata: meta, tensors } = file
+  const wte = tensors.get('transformer.wte.weight')
+  const wpe = tensors.get('transformer.wpe.weight')
+  if (!wte || !wpe || wte.shape.length !== 2 || wpe.shape.length !== 2) {
+    throw new CheckpointError('This is not a GPT in nanoGPT’s layout: transformer.wte.weight and transformer.wpe.weight (2-D) are missing.')
+  }
+  let layers = 0
+  while (tensors.has(`transformer.h.${layers}.attn.c_attn.weight`)) layers++
+  const nHead = whole(meta, 'n_head')
+  if (nHead === undefined) throw new CheckpointError('The file does not say how many attention heads the model has (n_head in its metadata), and the weights cannot tell.')
+  const model: ModelConfig = {
+    vocabSize: whole(meta, 'vocab_size') ?? wte.shape[0],
+    blockSize: whole(meta, 'block_size') ?? wpe.shape[0],
+    nLayer: whole(meta, 'n_layer') ?? layers,
+    nHead,
+    nEmbd: whole(meta, 'n_embd') ?? wte.shape[1],
+    dropout: 0,
+    bias: meta.has('bias') ? /^(true|1)$/i.test(meta.get('bias')!) : tensors.has('transformer.ln_f.bias'),
+  }
+  const dropout = Number(meta.get('dropout') ?? 0)
+  if (Number.isFinite(dropout) && dropout >= 0 && dropout < 1) model.dropout = dropout
+  const problems = validateConfig(model, { batchSize: 1, maxIters: 1, learningRate: 1e-3, minLr: 0, warmupIters: 0, weightDecay: 0, beta1: 0.9, beta2: 0.99, gradClip: 0, evalInterval: 1, evalIters: 1, seed: 0 })
+  if (problems.length) throw new CheckpointError(`The model in the file cannot be used: ${problems.map((p) => p.message).join('; ')}.`)
+  if (model.vocabSize > 1_000_000) throw new CheckpointError(`The vocabulary of ${model.vocabSize} tokens is larger than this app handles (1,000,000).`)
+
+  const expected = new Map(paramShapes(model).map(([path, shape]) => [nanoGptName(path), { path, shape: isLinearWeight(path) ? [shape[1], shape[0]] : shape }]))
+  const ignored = (name: string) => /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
+  for (const [name, t] of tensors) {
+    if (name === 'lm_head.weight') continue
+    if (ignored(name)) {
+      const T = model.blockSize
+      if (t.shape.join(',') !== `1,1,${T},${T}`) throw new CheckpointError(`The causal mask ${name} has shape [${t.shape.join(', ')}], expected [1, 1, ${T}, ${T}].`)
+      continue
+    }
+    if (!expected.has(name)) throw new CheckpointError(`The file has a tensor this model does not: “${name}”${/^_orig_mod\./.test(name) ? ' (a torch.compile prefix: convert the checkpoint with scripts/nanogpt_to_safetensors.py)' : ''}.`)
+  }
+  const weights: Record<string, Float32Array> = {}
+  for (const [name, { path, shape }] of expected) {
+    const t = tensors.get(name)
+    if (!t) throw new CheckpointError(`The file lacks “${name}”, which a model with ${describe(model)} needs.`)
+    if (t.shape.join(',') !== shape.join(',')) throw new CheckpointError(`“${name}” has shape [${t.shape.join(', ')}]; a model with ${describe(model)} needs [${shape.join(', ')}].`)
+    const data = file.read(name)
+    if (!data.every(Number.isFinite)) throw new CheckpointError(`“${name}” holds NaN or infinite values: the model diverged before it was saved.`)
+    weights[path] = isLinearWeight(path) ? transpose(data, shape[0], shape[1]) : data
+  }
+  const head = tensors.get('lm_head.weight')
+  if (head) {
+    if (head.shape.join(',') !== wte.shape.join(',')) throw new CheckpointError(`lm_head.weight has shape [${head.shape.join(', ')}], not that of the token embedding.`)
+    const values = file.read('lm_head.weight')
+    const embedding = weights['wte.weight']
+    if (values.some((v, i) => v !== embedding[i])) throw new CheckpointError('lm_head.weight differs from the token embedding: this app’s GPT ties them (as nanoGPT does), so an untied head cannot be loaded.')
+  }
+  const vocab = readVocab(meta, model.vocabSize)
+  const step = whole(meta, 'step')
+  return { model, vocab, weights, train: readTrain(meta), step }
+}
+
+function describe(m: ModelConfig): string {
+  return `${m.nLayer} layers, ${m.nEmbd} wide, context ${m.blockSize}, ${m.vocabSize} tokens${m.bias ? '' : ', no biases'}`
+}
