@@ -48,6 +48,14 @@ export type ToWorker =
   | { type: 'init'; backend: BackendChoice }
   /** Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. */
   | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig }
+  /**
+   * Build a run from a model file (safetensors, nanoGPT's layout) that trains on `text` from here; replaces the
+   * previous run only once the file and the text have passed every check. `extendVocab`: characters of the
+   * text the model lacks get new embedding rows instead of being refused.
+   */
+  | { type: 'run.import'; runId: string; file: ArrayBuffer; fileName: string; text: string; train: TrainConfig; extendVocab?: boolean }
+  /** The current model as a safetensors file → run.exported. */
+  | { type: 'run.export'; runId: string; requestId: string }
   | { type: 'train.start'; runId: string }
   | { type: 'train.pause'; runId: string }
   | { type: 'train.resume'; runId: string }
@@ -109,6 +117,8 @@ export interface RunInfo {
   train: TrainConfig
   paramCount: number
   vocab: string[] // token id → text
+  /** A run built from a model file: which, how long it had trained, and the characters added to its vocabulary. */
+  origin?: { fileName: string; step?: number; added: string[] }
   trainTokens: number
   valTokens: number
   tokensPerStep: number
@@ -127,6 +137,7 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   | ({ type: 'run.created'; runId: string } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
+  | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number }
   | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }
   | {
       type: 'attention'

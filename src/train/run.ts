@@ -14,7 +14,8 @@ import { beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
-import { disposeParams, forward, initParams, isDecayed, loss, readParams, type Params } from '../model/gpt'
+import { disposeParams, forward, initParams, isDecayed, loss, paramsFromArrays, readParams, type Params } from '../model/gpt'
+import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { AdamW } from './adamw'
 
@@ -40,6 +41,15 @@ export function optimizerStep(
   for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
   const { norm } = optimizer.apply(named, o.lr, o.gradClip) // clips by the global norm, then updates
   return { loss: value, gradNorm: norm }
+}
+
+/** `rows` more rows of width `width` after `matrix`, drawn from N(0, 0.02) (GPT-2's embedding init), seeded. */
+function extendRows(matrix: Float32Array, width: number, rows: number, seed: number): Float32Array {
+  const out = new Float32Array(matrix.length + rows * width)
+  out.set(matrix)
+  const rng = mulberry32(seed ^ 0x2545f491)
+  for (let i = matrix.length; i < out.length; i++) out[i] = 0.02 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) // Box–Muller
+  return out
 }
 
 export class Run {
@@ -77,6 +87,48 @@ export class Run {
     const problems = validateConfig(model, train, { trainTokens: split.train.length, valTokens: split.val.length, limits })
     if (problems.length) return { problems }
     return { build: () => new Run(model, train, tokenizer, split, initParams(model, train.seed)) }
+  }
+
+  /**
+   * Like prepare, for a model that already has weights (an imported file, a stored checkpoint): its
+   * architecture and vocabulary come from the checkpoint and the text is what it trains on from here. Text
+   * characters outside the vocabulary are a problem, unless `extendVocab`: then they are added at the end of
+   * the vocabulary with fresh embedding rows (N(0, 0.02), seeded), every existing row kept.
+   */
+  static prepareFrom(
+    source: Pick<Checkpoint, 'model' | 'vocab' | 'weights'>,
+    text: string,
+    train: TrainConfig,
+    o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number } = {},
+  ): { problems: Problem[]; build?: never; added?: never } | { problems?: never; build: () => Run; added: string[] } {
+    if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
+    if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+    const base = CharTokenizer.fromVocab(source.vocab)
+    const added = base.unknown(text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
+    if (added.length && !o.extendVocab) {
+      const shown = added.slice(0, 12).map((c) => `“${visibleChar(c)}”`).join(' ')
+      return {
+        problems: [
+          {
+            field: 'text',
+            message: `The text has ${added.length} character${added.length === 1 ? '' : 's'} the model has never seen: ${shown}${added.length > 12 ? ` and ${added.length - 12} more` : ''}. Add ${added.length === 1 ? 'it' : 'them'} to the vocabulary (new embedding rows, the existing ones kept), or use a text without ${added.length === 1 ? 'it' : 'them'}.`,
+          },
+        ],
+      }
+    }
+    const tokenizer = CharTokenizer.fromVocab([...source.vocab, ...added])
+    const split = splitTokens(tokenizer.encode(text))
+    const model: ModelConfig = { ...source.model, vocabSize: tokenizer.vocab.length, dropout: o.dropout ?? source.model.dropout }
+    const problems = validateConfig(model, train, { trainTokens: split.train.length, valTokens: split.val.length, limits: o.limits })
+    if (problems.length) return { problems }
+    return {
+      added,
+      build: () => {
+        const weights = { ...source.weights }
+        if (added.length) weights['wte.weight'] = extendRows(source.weights['wte.weight'], source.model.nEmbd, added.length, train.seed)
+        return new Run(model, train, tokenizer, split, paramsFromArrays(model, weights))
+      },
+    }
   }
 
   /** prepare + build in one go (tests); throws on problems. */
@@ -321,6 +373,12 @@ export class Run {
     this.assertAlive()
     if (this.snapshot?.step !== this.step) this.snapshot = { step: this.step, weights: await readParams(this.params) }
     return this.snapshot.weights
+  }
+
+  /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */
+  async exportFile(): Promise<Uint8Array> {
+    this.assertAlive()
+    return encodeCheckpoint({ model: this.model, vocab: [...this.tokenizer.vocab], weights: await readParams(this.params), train: this.train, step: this.step })
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */

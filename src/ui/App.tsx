@@ -5,6 +5,7 @@ import { TrainingPanel } from './components/TrainingPanel'
 import { LossChart } from './components/LossChart'
 import { GeneratePanel } from './components/GeneratePanel'
 import { AttentionPanel } from './components/AttentionPanel'
+import { ModelFilePanel } from './components/ModelFilePanel'
 
 export function App() {
   return (
@@ -18,6 +19,7 @@ export function App() {
         <div className="column">
           <DataPanel />
           <SettingsPanel />
+          <ModelFilePanel />
         </div>
         <div className="column">
           <TrainingPanel />

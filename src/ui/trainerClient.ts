@@ -1,7 +1,7 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { textStats } from '../shared/text'
-import { validateConfig, type Problem } from '../shared/config'
+import { formatBytes, validateConfig, type Problem } from '../shared/config'
 import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
 
@@ -11,9 +11,9 @@ let sampleCounter = 0
 const get = useStore.getState
 const set = useStore.setState
 
-function send(msg: ToWorker) {
+function send(msg: ToWorker, transfer: Transferable[] = []) {
   if (!worker) throw new Error('the training worker is not running')
-  worker.postMessage(msg)
+  worker.postMessage(msg, transfer)
 }
 
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
@@ -51,9 +51,16 @@ function handle(msg: FromWorker): void {
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep } = msg
+      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin } = msg
+      let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
+      if (origin) {
+        // the settings panel now describes the imported model, so nothing replaces it until the user asks
+        const { vocabSize: _v, ...settings } = model
+        set({ model: settings, train, presetId: 'custom', importStatus: { kind: 'done', fileName: origin.fileName, step: origin.step, added: origin.added } })
+        key = settingsKey(settings, train)
+      }
       set({
-        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: pendingFrom?.settingsKey ?? settingsKey(s.model, s.train) },
+        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -74,6 +81,11 @@ function handle(msg: FromWorker): void {
     }
     case 'run.state':
       if (msg.runId === s.run?.runId) set({ runState: msg.state })
+      return
+    case 'run.exported':
+      if (msg.requestId !== s.exportRequestId) return
+      set({ exportRequestId: undefined })
+      download(new Blob([msg.bytes], { type: 'application/octet-stream' }), exportFileName(msg.step))
       return
     case 'metrics':
       if (msg.runId !== s.run?.runId) return
@@ -110,8 +122,10 @@ function handle(msg: FromWorker): void {
         if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
         if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
         if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
+        if (msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
-        set({ runProblems: msg.problems, pendingRunId: undefined })
+        if (msg.runId === importingRunId) set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
+        else set({ runProblems: msg.problems, pendingRunId: undefined })
         pendingFrom = undefined
       } else if (msg.problems.some((p) => p.field === 'probe')) {
         set({ attentionProblems: msg.problems })
@@ -120,6 +134,7 @@ function handle(msg: FromWorker): void {
     case 'error': {
       const text = msg.name === 'Diverged' ? msg.message : `${msg.name}: ${msg.message}`
       if (msg.requestId && msg.requestId === s.sampleRequestId) set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
+      else if (msg.requestId && msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: [{ field: 'file', message: text }] } })
       else if (msg.requestId && msg.requestId === s.scoreRequestId) set({ scoreProblems: [{ field: 'score', message: text }] })
       else set({ runError: text })
       console.error('[worker]', msg.name, msg.message, msg.stack)
@@ -205,6 +220,62 @@ export function resumeTraining(): void {
 export function stopTraining(): void {
   const r = get().run
   if (r) send({ type: 'train.stop', runId: r.runId })
+}
+
+// ---- model files ----------------------------------------------------------------------------------------
+
+let importingRunId: string | undefined
+let exportCounter = 0
+
+/** A largest file worth reading: weights for far more parameters than a tab can train. */
+export const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
+
+/**
+ * Opens a model file: the worker checks it and the current text completely, then builds a run from it that
+ * trains on the text in panel 1. The current model stays until the new one is ready, and stays if the file is bad.
+ */
+export async function importModel(file: File, extendVocab: boolean): Promise<void> {
+  const s = get()
+  if (!worker || !s.report) return
+  if (isTraining(s)) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: 'Pause or stop training before opening a model file.' }] } })
+  if (file.size > MAX_MODEL_FILE_BYTES) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.` }] } })
+  set({ importStatus: { kind: 'loading', fileName: file.name } })
+  let bytes: ArrayBuffer
+  try {
+    bytes = await file.arrayBuffer()
+  } catch (e) {
+    return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: `${file.name} could not be read: ${(e as Error).message}` }] } })
+  }
+  const runId = `run-${++runCounter}`
+  importingRunId = runId
+  pendingFrom = { textVersion: s.textVersion, settingsKey: '' }
+  set({ pendingRunId: runId, runProblems: [] })
+  send({ type: 'run.import', runId, file: bytes, fileName: file.name, text: s.text, train: s.train, extendVocab }, [bytes])
+}
+
+/** Asks the worker for the current model as a safetensors file; it arrives as a download. */
+export function exportModel(): void {
+  const s = get()
+  if (!s.run) return
+  const requestId = `export-${++exportCounter}`
+  set({ exportRequestId: requestId })
+  send({ type: 'run.export', runId: s.run.runId, requestId })
+}
+
+function exportFileName(step: number): string {
+  const s = get()
+  const m = s.run?.model
+  const shape = m ? `${m.nLayer}x${m.nEmbd}` : 'gpt'
+  return `${s.datasetId}-${shape}-step${step}.safetensors`
+}
+
+function download(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 60_000) // the download has long started by then
 }
 
 // ---- sampling and attention ---------------------------------------------------------------------------

@@ -228,4 +228,53 @@ describe('trainer host protocol', () => {
       expect(sum).toBeCloseTo(1, 5)
     }
   })
+
+  it('exports the model and imports it into a new run with the same greedy text; a bad file changes nothing', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r1', text, model, train: { ...train, maxIters: 6 } })
+    const original = await inbox.next(is('run.created'))
+    send({ type: 'train.start', runId: 'r1' })
+    await inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const greedy = async (runId: string, requestId: string) => {
+      send({ type: 'sample.request', runId, requestId, settings: { prompt: 'hel', maxNewTokens: 12, temperature: 0, topK: 0 } })
+      await inbox.next(is('sample.done', (m) => m.requestId === requestId))
+      return inbox.all.filter(is('sample.token', (m) => m.requestId === requestId)).map((t) => t.text).join('')
+    }
+    const before = await greedy('r1', 'g1')
+    send({ type: 'run.export', runId: 'r1', requestId: 'x1' })
+    const exported = await inbox.next(is('run.exported'))
+    expect(exported.step).toBe(6)
+    const file = exported.bytes
+
+    // a damaged copy is refused with the file's name and the reason; r1 still answers
+    const damaged = file.slice(0, file.byteLength - 3)
+    send({ type: 'run.import', runId: 'bad', file: damaged, fileName: 'damaged.safetensors', text, train })
+    const refused = await inbox.next(is('invalid', (m) => m.runId === 'bad'))
+    expect(refused.problems[0]).toMatchObject({ field: 'file', message: expect.stringMatching(/^damaged\.safetensors: .*lies outside/) })
+    expect(await greedy('r1', 'g2')).toBe(before)
+
+    // a text with characters the model lacks: refused, unless the vocabulary may grow
+    send({ type: 'run.import', runId: 'r2', file: file.slice(0), fileName: 'm.safetensors', text: text + 'Ωg', train })
+    expect((await inbox.next(is('invalid', (m) => m.runId === 'r2'))).problems[0].message).toMatch(/^The text has 2 characters the model has never seen: “g” “Ω”\. Add them to the vocabulary/)
+    send({ type: 'run.import', runId: 'r3', file: file.slice(0), fileName: 'm.safetensors', text: text + 'Ω ', train, extendVocab: true })
+    const grown = await inbox.next(is('run.created', (m) => m.runId === 'r3'))
+    expect(grown.origin).toEqual({ fileName: 'm.safetensors', step: 6, added: ['Ω'] })
+    expect(grown.vocab.at(-1)).toBe('Ω')
+    expect(grown.model.vocabSize).toBe(original.model.vocabSize + 1)
+    expect(await greedy('r3', 'g3')).toBe(before) // the old rows are kept and the new one is small (σ 0.02): same greedy text
+
+    // the plain import reproduces the model exactly
+    send({ type: 'run.import', runId: 'r4', file: file.slice(0), fileName: 'm.safetensors', text, train })
+    const imported = await inbox.next(is('run.created', (m) => m.runId === 'r4'))
+    expect(imported.model).toEqual(original.model)
+    expect(imported.vocab).toEqual(original.vocab)
+    expect(await greedy('r4', 'g4')).toBe(before)
+    // and it trains on from there
+    send({ type: 'train.start', runId: 'r4' })
+    await inbox.next(is('metrics', (m) => m.runId === 'r4' && m.points.length > 0))
+    send({ type: 'train.stop', runId: 'r4' })
+    await inbox.next(is('run.state', (m) => m.runId === 'r4' && m.state === 'stopped'))
+  })
 })

@@ -6,10 +6,11 @@
 // queue, so a sample or an attention map is always computed between two steps on a consistent model. The
 // training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
 import * as tf from '@tensorflow/tfjs'
-import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
+import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 
@@ -171,6 +172,25 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     }
   }
 
+  /** Swap in a new run (built once the old one is disposed, on the model queue) and announce it. */
+  async function replaceRun(id: string, build: () => Run, origin?: RunInfo['origin']) {
+    const old = run
+    run = undefined // stops the old loop after its current step
+    runId = id
+    pendingPoints = []
+    pendingEvals = []
+    lastAttentionAt = -Infinity
+    await exclusive(async () => {
+      old?.dispose()
+      run = build()
+    })
+    const r = run!
+    state = 'ready'
+    post({ type: 'run.created', runId: id, ...r.info(), ...(origin ? { origin } : {}) })
+    setState('ready')
+    if (watch?.runId === id) await exclusive(() => sendAttention(r, id))
+  }
+
   function current(id: string): Run | undefined {
     return id === runId ? run : undefined
   }
@@ -185,21 +205,29 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'run.create': {
         const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits)
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
-        const old = run
-        run = undefined // stops the old loop after its current step
-        runId = msg.runId
-        pendingPoints = []
-        pendingEvals = []
-        lastAttentionAt = -Infinity
-        await exclusive(async () => {
-          old?.dispose()
-          run = prepared.build()
-        })
-        const r = run!
-        state = 'ready'
-        post({ type: 'run.created', runId: msg.runId, ...r.info() })
-        setState('ready')
-        if (watch?.runId === msg.runId) await exclusive(() => sendAttention(r, msg.runId))
+        return replaceRun(msg.runId, prepared.build)
+      }
+      case 'run.import': {
+        // Everything is checked on the CPU before tfjs sees a number; a bad file leaves the current run as it was.
+        let checkpoint
+        try {
+          checkpoint = decodeCheckpoint(new Uint8Array(msg.file))
+        } catch (e) {
+          if (!(e instanceof CheckpointError)) throw e
+          return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'file', message: `${msg.fileName}: ${e.message}` }] })
+        }
+        const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab })
+        if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
+        return replaceRun(msg.runId, prepared.build, { fileName: msg.fileName, step: checkpoint.step, added: prepared.added })
+      }
+      case 'run.export': {
+        const r = current(msg.runId)
+        const ids = { runId: msg.runId, requestId: msg.requestId }
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'There is no model to export yet' }] })
+        void exclusive(async () => {
+          const bytes = await r.exportFile()
+          post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step }, [bytes.buffer as ArrayBuffer])
+        }).catch((e) => fail(e, ids))
         return
       }
       case 'train.start':

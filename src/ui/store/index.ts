@@ -31,8 +31,16 @@ export interface RunInfoView extends RunInfo {
   settingsKey: string
 }
 
+/** Opening a model file, or the last export's failure. */
+export type ImportStatus =
+  | { kind: 'loading'; fileName: string }
+  | { kind: 'done'; fileName: string; step?: number; added: string[] }
+  | { kind: 'error'; problems: Problem[] }
+
 export interface RunSlice {
   run?: RunInfoView
+  importStatus?: ImportStatus
+  exportRequestId?: string // a run.export sent, not yet answered
   runState?: RunState
   pendingRunId?: string // a run.create sent, not yet answered
   runProblems: Problem[] // why the last run.create was refused
@@ -139,9 +147,9 @@ export function runMatchesSettings(s: AppState): boolean {
   return Boolean(s.run && s.run.textVersion === s.textVersion && s.run.settingsKey === settingsKey(s.model, s.train))
 }
 
-/** The model has been trained (at least one step) — replacing it would lose work. */
+/** The model has been trained (at least one step) or came from a file — replacing it would lose work. */
 export function hasTrainedModel(s: AppState): boolean {
-  return Boolean(s.run && s.points.length > 0)
+  return Boolean(s.run && (s.points.length > 0 || s.run.origin))
 }
 
 export function isTraining(s: AppState): boolean {
