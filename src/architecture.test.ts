@@ -19,10 +19,11 @@ function imports(file: string): string[] {
 
 /** For each layer, the src/ folders and packages it must not import. */
 const RULES: Record<string, { noDirs: string[]; noPackages: RegExp }> = {
-  shared: { noDirs: ['ui', 'worker', 'train', 'model', 'data'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
-  model: { noDirs: ['ui', 'worker', 'train', 'data'], noPackages: /^(react|zustand|recharts)/ },
-  data: { noDirs: ['ui', 'worker', 'train', 'model'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
-  train: { noDirs: ['ui', 'worker'], noPackages: /^(react|zustand|recharts)/ },
+  shared: { noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  storage: { noDirs: ['ui', 'worker', 'train', 'model', 'data'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  model: { noDirs: ['ui', 'worker', 'train', 'data', 'storage'], noPackages: /^(react|zustand|recharts)/ },
+  data: { noDirs: ['ui', 'worker', 'train', 'model', 'storage'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  train: { noDirs: ['ui', 'worker', 'storage'], noPackages: /^(react|zustand|recharts)/ },
   worker: { noDirs: ['ui'], noPackages: /^(react|zustand|recharts)/ },
   ui: { noDirs: ['worker', 'train', 'model', 'data'], noPackages: /^@tensorflow/ },
 }

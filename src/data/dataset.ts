@@ -45,8 +45,16 @@ export class BatchSampler {
     readonly batchSize: number,
     readonly blockSize: number,
     seed: number,
+    /** The generators' states from `state()`, to continue a run exactly where it was saved. */
+    states?: readonly number[],
   ) {
-    this.rngs = { train: mulberry32(seed), evalTrain: mulberry32(seed ^ 0x5bd1e995), evalVal: mulberry32(seed ^ 0x9e3779b9) }
+    this.rngs = states
+      ? { train: mulberry32(states[0]), evalTrain: mulberry32(states[1]), evalVal: mulberry32(states[2]) }
+      : { train: mulberry32(seed), evalTrain: mulberry32(seed ^ 0x5bd1e995), evalVal: mulberry32(seed ^ 0x9e3779b9) }
+  }
+  /** The three generators' states (train, evalTrain, evalVal). */
+  state(): number[] {
+    return [this.rngs.train.state(), this.rngs.evalTrain.state(), this.rngs.evalVal.state()]
   }
   next(stream: 'train' | 'evalTrain' | 'evalVal'): Batch {
     const data = stream === 'evalVal' ? this.split.val : this.split.train

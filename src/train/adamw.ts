@@ -90,6 +90,27 @@ export class AdamW {
     return out
   }
 
+  /** Sets the state `state()` returned (a checkpoint): the moments of every parameter and the step count. */
+  load(s: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }): void {
+    const flat = (parts: Record<string, Float32Array>, what: string) => {
+      const out = new Float32Array(this.sizes.reduce((a, b) => a + b, 0))
+      let at = 0
+      this.names.forEach((n, i) => {
+        const part = parts[n]
+        if (!part || part.length !== this.sizes[i]) throw new Error(`AdamW: the ${what} of ${n} should have ${this.sizes[i]} values`)
+        out.set(part, at)
+        at += this.sizes[i]
+      })
+      return out
+    }
+    const [m, v] = [flat(s.m, 'first moment'), flat(s.v, 'second moment')]
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(m))
+      this.v.assign(tf.tensor1d(v))
+    })
+    this.t = s.t
+  }
+
   dispose(): void {
     tf.dispose([this.m, this.v, this.decayMask])
   }

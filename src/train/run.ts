@@ -43,6 +43,14 @@ export function optimizerStep(
   return { loss: value, gradNorm: norm }
 }
 
+/** The training state beyond the weights that a checkpoint keeps (see Run.capture). */
+export interface ResumeState {
+  step: number
+  elapsedMs: number
+  optimizer: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }
+  sampler: number[]
+}
+
 /** `rows` more rows of width `width` after `matrix`, drawn from N(0, 0.02) (GPT-2's embedding init), seeded. */
 function extendRows(matrix: Float32Array, width: number, rows: number, seed: number): Float32Array {
   const out = new Float32Array(matrix.length + rows * width)
@@ -66,8 +74,9 @@ export class Run {
     readonly tokenizer: CharTokenizer,
     readonly split: Split,
     readonly params: Params,
+    samplerStates?: readonly number[],
   ) {
-    this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed)
+    this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed, samplerStates)
     this.optimizer = new AdamW(params, { beta1: train.beta1, beta2: train.beta2, eps: 1e-8, weightDecay: train.weightDecay }, (_, shape) => isDecayed(shape))
   }
 
@@ -99,7 +108,7 @@ export class Run {
     source: Pick<Checkpoint, 'model' | 'vocab' | 'weights'>,
     text: string,
     train: TrainConfig,
-    o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number } = {},
+    o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number; resume?: ResumeState } = {},
   ): { problems: Problem[]; build?: never; added?: never } | { problems?: never; build: () => Run; added: string[] } {
     if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
     if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
@@ -126,7 +135,13 @@ export class Run {
       build: () => {
         const weights = { ...source.weights }
         if (added.length) weights['wte.weight'] = extendRows(source.weights['wte.weight'], source.model.nEmbd, added.length, train.seed)
-        return new Run(model, train, tokenizer, split, paramsFromArrays(model, weights))
+        const run = new Run(model, train, tokenizer, split, paramsFromArrays(model, weights), o.resume?.sampler)
+        if (o.resume) {
+          run.optimizer.load(o.resume.optimizer)
+          run.step = o.resume.step
+          run.elapsedMs = o.resume.elapsedMs
+        }
+        return run
       },
     }
   }
@@ -373,6 +388,18 @@ export class Run {
     this.assertAlive()
     if (this.snapshot?.step !== this.step) this.snapshot = { step: this.step, weights: await readParams(this.params) }
     return this.snapshot.weights
+  }
+
+  /**
+   * Everything that continues this run exactly: weights, AdamW's moments and step count, the batch
+   * generators' states, the step and the training time. With the same text, Run.prepareFrom(…, {resume})
+   * rebuilds a run whose next steps are the ones this one would have taken.
+   */
+  async capture(): Promise<{ weights: Record<string, Float32Array>; resume: ResumeState }> {
+    this.assertAlive()
+    const weights = await readParams(this.params)
+    const optimizer = await this.optimizer.state()
+    return { weights, resume: { step: this.step, elapsedMs: this.elapsedMs, optimizer, sampler: this.sampler.state() } }
   }
 
   /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */
