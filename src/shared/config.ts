@@ -128,7 +128,7 @@ export interface DeviceLimits {
 }
 
 export interface Problem {
-  field: keyof ModelSettings | keyof TrainConfig | 'text' | 'model' | 'prompt' | 'probe' | 'sample' | 'score' | 'file'
+  field: keyof ModelSettings | keyof TrainConfig | 'text' | 'model' | 'prompt' | 'probe' | 'sample' | 'score' | 'file' | 'stored'
   message: string
 }
 

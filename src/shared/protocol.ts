@@ -46,8 +46,16 @@ export interface SampledToken {
 
 export type ToWorker =
   | { type: 'init'; backend: BackendChoice }
-  /** Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. */
-  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig }
+  /**
+   * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
+   * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
+   */
+  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest }
+  /**
+   * Rebuild a stored run from its last checkpoint, exactly where it was (weights, optimizer, batch generators).
+   * `text` is the text the page has; a run that stored its text inline uses its own, others must match its digest.
+   */
+  | { type: 'run.restore'; runId: string; storedId: string; text: string }
   /**
    * Build a run from a model file (safetensors, nanoGPT's layout) that trains on `text` from here; replaces the
    * previous run only once the file and the text have passed every check. `extendVocab`: characters of the
@@ -71,6 +79,21 @@ export type ToWorker =
   | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
+
+export interface PersistRequest {
+  name: string
+  datasetId?: string // the text is this built-in dataset: stored by id, not inline
+  textLabel?: string // how to name the text to the user if it has to be loaded again (a file name)
+}
+
+/** What a restored run brings back with it: its history up to the checkpoint, and its pinned prompt's timeline. */
+export interface RestoredHistory {
+  storedId: string
+  name: string
+  points: MetricPoint[]
+  evals: EvalPoint[]
+  watch: { prompt: string; entries: { step: number; loss: number; valLoss?: number; text: string }[] } | null
+}
 
 export interface BackendAttempt {
   backend: BackendName
@@ -135,9 +158,13 @@ export interface TextScore {
 
 export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
-  | ({ type: 'run.created'; runId: string } & RunInfo)
+  | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number }
+  /** A checkpoint of the run is safely stored (the transaction completed). */
+  | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number }
+  /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */
+  | { type: 'storage.problem'; runId: string; full: boolean; message: string }
   | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }
   | {
       type: 'attention'

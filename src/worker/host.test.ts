@@ -4,6 +4,8 @@ import { getPreset } from '../shared/config'
 import type { BackendReport, FromWorker, ToWorker } from '../shared/protocol'
 import { Inbox, memoryChannel } from '../testing/memoryChannel'
 import { createTrainerHost } from './host'
+import 'fake-indexeddb/auto'
+import { RunStore } from '../storage/runStore'
 
 const cpuReport: BackendReport = {
   backend: 'cpu',
@@ -22,9 +24,9 @@ const train = { ...tiny.train, batchSize: 4, evalInterval: 5, evalIters: 2, maxI
 let disposeHost: (() => void) | undefined
 afterEach(() => disposeHost?.())
 
-function setup() {
+function setup(dbName?: string) {
   const [page, worker] = memoryChannel<FromWorker, ToWorker>()
-  const host = createTrainerHost(worker, { initBackend: async () => cpuReport })
+  const host = createTrainerHost(worker, { initBackend: async () => cpuReport, openStore: dbName ? () => RunStore.open(dbName) : undefined })
   disposeHost = host.dispose
   const inbox = new Inbox<FromWorker>(page)
   const send = (m: ToWorker) => page.postMessage(m)
@@ -276,5 +278,71 @@ describe('trainer host protocol', () => {
     await inbox.next(is('metrics', (m) => m.runId === 'r4' && m.points.length > 0))
     send({ type: 'train.stop', runId: 'r4' })
     await inbox.next(is('run.state', (m) => m.runId === 'r4' && m.state === 'stopped'))
+  })
+
+  it('stores a run as it trains; after a "reload" it resumes from its checkpoint and takes the uninterrupted run’s steps', async () => {
+    const db = `host-resume-${Date.now()}`
+    const config = { ...train, maxIters: 30, evalInterval: 4 }
+    const withDropout = { ...model, dropout: 0.1 }
+    // the uninterrupted run
+    const straight = setup()
+    straight.send({ type: 'init', backend: 'cpu' })
+    await straight.inbox.next(is('ready'))
+    straight.send({ type: 'run.create', runId: 'u', text, model: withDropout, train: config })
+    await straight.inbox.next(is('run.created'))
+    straight.send({ type: 'train.start', runId: 'u' })
+    await straight.inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const expected = straight.inbox.all.filter(is('metrics')).flatMap((m) => m.points)
+    expect(expected.map((p) => p.step)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    disposeHost!()
+
+    // the same run, paused and saved part-way
+    const first = setup(db)
+    first.send({ type: 'init', backend: 'cpu' })
+    await first.inbox.next(is('ready'))
+    first.send({ type: 'run.create', runId: 'p', text, model: withDropout, train: config, persist: { name: 'resume test' } })
+    await first.inbox.next(is('run.created'))
+    first.send({ type: 'train.start', runId: 'p' })
+    await first.inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 5)))
+    first.send({ type: 'train.pause', runId: 'p' })
+    const paused = await first.inbox.next(is('run.state', (m) => m.state === 'paused'))
+    const saved = await first.inbox.next(is('run.saved'))
+    expect(saved.step).toBe(paused.step)
+    disposeHost!() // the tab closes
+
+    // a new page: the run is listed, and restores where it was
+    const store = await RunStore.open(db)
+    const [listed] = await store.list()
+    expect(listed).toMatchObject({ name: 'resume test', status: 'paused', step: saved.step, id: saved.storedId })
+    expect(listed.bestValLoss).toBeGreaterThan(0)
+    store.close()
+    const second = setup(db)
+    second.send({ type: 'init', backend: 'cpu' })
+    await second.inbox.next(is('ready'))
+    second.send({ type: 'run.restore', runId: 'q', storedId: saved.storedId, text: '' }) // its text was stored inline
+    const restored = await second.inbox.next(is('run.created'))
+    expect(restored.restored!.points.map((p) => p.step)).toEqual(expected.slice(0, saved.step).map((p) => p.step))
+    expect(restored.restored!.evals.map((e) => e.step)).toEqual([0, 4, 8, 12, 16, 20, 24, 28].filter((s) => s <= saved.step))
+    expect(saved.step).toBeLessThan(30)
+    await second.inbox.next(is('run.state', (m) => m.state === 'paused' && m.step === saved.step))
+    second.send({ type: 'train.resume', runId: 'q' })
+    await second.inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const resumed = second.inbox.all.filter(is('metrics')).flatMap((m) => m.points)
+    expect(resumed.map((p) => p.step)).toEqual(expected.slice(saved.step).map((p) => p.step))
+    resumed.forEach((p, i) => expect(p.loss).toBeCloseTo(expected[saved.step + i].loss, 5))
+    const final = await second.inbox.next(is('run.saved', (m) => m.step === 30))
+    expect(final.storedId).toBe(saved.storedId)
+
+    // a stored run whose text is not the one given is refused, naming the problem
+    const other = await RunStore.open(db)
+    const record = (await other.get(saved.storedId))!
+    await other.create({ ...record, id: 'by-digest', text: { kind: 'digest', digest: 'f'.repeat(64), length: 10, label: 'poems.txt' } })
+    await other.saveCheckpoint('by-digest', { step: 1, elapsedMs: 1, weights: (await other.load(saved.storedId))!.checkpoint!.weights, optimizer: (await other.load(saved.storedId))!.checkpoint!.optimizer, sampler: [1, 2, 3] }, { points: [], evals: [], watch: null })
+    other.close()
+    second.send({ type: 'run.restore', runId: 'z', storedId: 'by-digest', text: 'something else' })
+    const refused = await second.inbox.next(is('invalid', (m) => m.runId === 'z'))
+    expect(refused.problems[0]).toMatchObject({ field: 'text', message: expect.stringMatching(/was trained on poems\.txt \(10 characters\), and the text in panel 1 is different/) })
+    second.send({ type: 'run.restore', runId: 'z2', storedId: 'nope', text })
+    expect((await second.inbox.next(is('invalid', (m) => m.runId === 'z2'))).problems[0].message).toMatch(/no longer stored/)
   })
 })

@@ -6,18 +6,37 @@
 // queue, so a sample or an attention map is always computed between two steps on a consistent model. The
 // training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
 import * as tf from '@tensorflow/tfjs'
-import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, PersistRequest, RestoredHistory, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
 import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
+import { StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredStatus } from '../storage/runStore'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
   now?: () => number
   memory?: () => MemoryReport
+  /** The browser's run store (IndexedDB), opened once when first needed; none where storage is unavailable. */
+  openStore?: () => Promise<RunStore | undefined>
+}
+
+/** While training, a stored run gets a checkpoint at most this often (ms), at an evaluation; and at every pause, stop and finish. */
+export const CHECKPOINT_EVERY_MS = 15_000
+
+/** The current run's place in the run store, and the history its next checkpoint stores with it. */
+interface Persisted {
+  runId: string
+  storedId: string
+  request: PersistRequest
+  text?: string // until the run record is written
+  created: boolean
+  lastSaveAt: number
+  writes: Promise<void> // one write at a time, in order
+  history: Omit<StoredHistory, 'runId'>
+  bestValLoss?: number
 }
 
 /** tfjs's tensor count and bytes, and the JS heap where the browser exposes it (Chromium: performance.memory). */
@@ -78,6 +97,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let pendingPoints: MetricPoint[] = []
   let pendingEvals: EvalPoint[] = []
   let lastFlush = -Infinity
+  let persisted: Persisted | undefined
+  let storeOpening: Promise<RunStore | undefined> | undefined
+  const getStore = () => (storeOpening ??= (deps.openStore?.() ?? Promise.resolve(undefined)).catch(() => undefined))
 
   const post = (m: FromWorker, transfer?: ArrayBuffer[]) => endpoint.postMessage(m, transfer)
   const fail = (e: unknown, ids: { runId?: string; requestId?: string } = {}) => {
@@ -92,10 +114,61 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     return next
   }
 
-  function setState(s: RunState) {
+  function setState(s: RunState, o: { save?: boolean } = {}) {
     state = s
     flush(true)
-    if (run && runId) post({ type: 'run.state', runId, state: s, step: run.step })
+    if (run && runId) {
+      post({ type: 'run.state', runId, state: s, step: run.step })
+      if (s === 'paused' || s === 'stopped' || s === 'finished') {
+        if (o.save === false) storeWrite(runId, async (store, p) => store.setStatus(p.storedId, s))
+        else checkpoint(run, runId, s)
+      } else if (s === 'training') storeWrite(runId, async (store, p) => store.setStatus(p.storedId, 'training'))
+    }
+  }
+
+  /** Queues a write for the current stored run, after the ones before it; failures are reported, never thrown. */
+  function storeWrite(id: string, write: (store: RunStore, p: Persisted) => Promise<unknown>) {
+    const p = persisted
+    if (!p || p.runId !== id || !p.created) return
+    p.writes = p.writes
+      .then(async () => {
+        const store = await getStore()
+        if (store && persisted === p) await write(store, p)
+      })
+      .catch((e) => {
+        if (persisted !== p) return
+        const full = e instanceof StorageFullError
+        post({ type: 'storage.problem', runId: id, full, message: full ? e.message : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.` })
+      })
+  }
+
+  /** Stores the run's record the first time it trains. */
+  function persistStart(r: Run, id: string) {
+    const p = persisted
+    if (!p || p.runId !== id || p.created) return
+    p.created = true
+    const text = p.text ?? ''
+    p.text = undefined
+    storeWrite(id, async (store) => {
+      const now = Date.now()
+      const info = r.info()
+      const source = await textSource(text, { datasetId: p.request.datasetId, label: p.request.textLabel })
+      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, text: source, status: 'training', step: 0 })
+    })
+  }
+
+  /** A checkpoint of the run as it is after the current step: weights, optimizer, generators, history. */
+  function checkpoint(r: Run, id: string, status: StoredStatus) {
+    const p = persisted
+    if (!p || p.runId !== id || !p.created) return
+    p.lastSaveAt = now()
+    storeWrite(id, async (store) => {
+      const { weights, resume } = await exclusive(() => r.capture())
+      const upTo = resume.step
+      const history = { points: p.history.points.filter((x) => x.step <= upTo), evals: p.history.evals.filter((e) => e.step <= upTo), watch: p.history.watch }
+      const saved = await store.saveCheckpoint(p.storedId, { step: upTo, elapsedMs: resume.elapsedMs, weights, optimizer: resume.optimizer, sampler: resume.sampler }, history, { status, bestValLoss: p.bestValLoss })
+      if (persisted === p) post({ type: 'run.saved', runId: id, storedId: p.storedId, step: upTo, bytes: saved.checkpoint?.bytes ?? 0 })
+    })
   }
 
   function flush(force = false) {
@@ -123,7 +196,13 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     if (!p || p.runId !== id || run !== r) return
     let text = ''
     await r.generate({ ...p.settings, prompt: p.prompt }, (t) => (text += t.text), () => run !== r || pinned !== p, async () => {})
-    if (run === r && pinned === p) post({ type: 'watch.entry', runId: id, step: r.step, loss: lastLoss, valLoss: lastVal, prompt: p.prompt, text })
+    if (run !== r || pinned !== p) return
+    post({ type: 'watch.entry', runId: id, step: r.step, loss: lastLoss, valLoss: lastVal, prompt: p.prompt, text })
+    if (persisted?.runId === id) {
+      const h = persisted.history
+      if (h.watch?.prompt !== p.prompt) h.watch = { prompt: p.prompt, entries: [] }
+      h.watch.entries.push({ step: r.step, loss: lastLoss, valLoss: lastVal, text })
+    }
   }
 
   async function evaluate(r: Run, id: string) {
@@ -131,6 +210,10 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     if (run !== r) return
     lastVal = e.valLoss
     pendingEvals.push(e)
+    if (persisted?.runId === id) {
+      persisted.history.evals.push(e)
+      if (!(persisted.bestValLoss! <= e.valLoss)) persisted.bestValLoss = e.valLoss
+    }
     flush(true)
     await sendAttention(r, id)
   }
@@ -148,14 +231,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const p = await exclusive(() => r.trainStep())
         if (run !== r) break
         pendingPoints.push(p)
+        if (persisted?.runId === id) persisted.history.points.push(p)
         lastLoss = p.loss
         if (!Number.isFinite(p.loss)) {
           flush(true)
           post({ type: 'error', runId: id, name: 'Diverged', message: `The loss became ${p.loss} at step ${p.step}: training stopped. Lower the learning rate or raise gradient clipping, then start again.` })
-          setState('stopped')
+          setState('stopped', { save: false }) // the last good checkpoint stays the one to resume from
           break
         }
-        if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) await exclusive(() => evaluate(r, id))
+        if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) {
+          await exclusive(() => evaluate(r, id))
+          if (persisted?.runId === id && now() - persisted.lastSaveAt >= CHECKPOINT_EVERY_MS && r.step < r.train.maxIters) checkpoint(r, id, 'training')
+        }
         else if (now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
         if (pinned && r.step % pinned.every === 0) await exclusive(() => sendWatched(r, id))
         flush()
@@ -173,10 +260,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   }
 
   /** Swap in a new run (built once the old one is disposed, on the model queue) and announce it. */
-  async function replaceRun(id: string, build: () => Run, origin?: RunInfo['origin']) {
+  async function replaceRun(id: string, build: () => Run, o: { origin?: RunInfo['origin']; persist?: Persisted; restored?: RestoredHistory; state?: RunState } = {}) {
     const old = run
     run = undefined // stops the old loop after its current step
     runId = id
+    persisted = o.persist
     pendingPoints = []
     pendingEvals = []
     lastAttentionAt = -Infinity
@@ -185,9 +273,14 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       run = build()
     })
     const r = run!
-    state = 'ready'
-    post({ type: 'run.created', runId: id, ...r.info(), ...(origin ? { origin } : {}) })
-    setState('ready')
+    post({ type: 'run.created', runId: id, ...r.info(), ...(o.origin ? { origin: o.origin } : {}), ...(o.restored ? { restored: o.restored } : {}) })
+    if (o.restored) {
+      lastVal = o.restored.evals.at(-1)?.valLoss
+      lastLoss = o.restored.points.at(-1)?.loss ?? Number.NaN
+    }
+    state = o.state ?? 'ready'
+    flush(true)
+    post({ type: 'run.state', runId: id, state, step: r.step })
     if (watch?.runId === id) await exclusive(() => sendAttention(r, id))
   }
 
@@ -205,7 +298,31 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'run.create': {
         const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits)
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
-        return replaceRun(msg.runId, prepared.build)
+        const persist = msg.persist && { runId: msg.runId, storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, request: msg.persist, text: msg.text, created: false, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [], evals: [], watch: null } }
+        return replaceRun(msg.runId, prepared.build, { persist })
+      }
+      case 'run.restore': {
+        const refuse = (field: Problem['field'], message: string) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message }] })
+        const store = await getStore()
+        if (!store) return refuse('stored', 'Saved runs are not available in this browser (its storage is off or blocked).')
+        const loaded = await store.load(msg.storedId)
+        if (!loaded) return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.')
+        const { run: stored, checkpoint: ckpt, history } = loaded
+        if (!ckpt) return refuse('stored', `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`)
+        const text = stored.text.kind === 'inline' ? stored.text.text : msg.text
+        if (stored.text.kind !== 'inline' && (text.length !== stored.text.length || (await textDigest(text)) !== stored.text.digest)) {
+          const what = stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
+          return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`)
+        }
+        const prepared = Run.prepareFrom({ model: stored.model, vocab: stored.vocab, weights: ckpt.weights }, text, stored.train, {
+          limits: report?.limits,
+          resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
+        })
+        if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
+        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss }
+        const restored: RestoredHistory = { storedId: stored.id, name: stored.name, points: history.points, evals: history.evals, watch: history.watch }
+        const at = ckpt.step >= stored.train.maxIters ? 'finished' : ckpt.step > 0 ? 'paused' : 'ready'
+        return replaceRun(msg.runId, prepared.build, { persist, restored, origin: stored.origin, state: at })
       }
       case 'run.import': {
         // Everything is checked on the CPU before tfjs sees a number; a bad file leaves the current run as it was.
@@ -218,7 +335,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        return replaceRun(msg.runId, prepared.build, { fileName: msg.fileName, step: checkpoint.step, added: prepared.added })
+        return replaceRun(msg.runId, prepared.build, { origin: { fileName: msg.fileName, step: checkpoint.step, added: prepared.added } })
       }
       case 'run.export': {
         const r = current(msg.runId)
@@ -234,6 +351,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'train.resume': {
         const r = current(msg.runId)
         if (!r || state === 'training' || state === 'finished') return // ready, paused or stopped runs can (re)start
+        persistStart(r, msg.runId)
         setState('training')
         void trainLoop(r, msg.runId)
         return

@@ -3,11 +3,13 @@
 import type { Endpoint, FromWorker, ToWorker } from '../shared/protocol'
 import { initBackend } from './backend'
 import { createTrainerHost } from './host'
+import { RunStore } from '../storage/runStore'
 
 declare const self: DedicatedWorkerGlobalScope
 
 const endpoint = self as unknown as Endpoint<ToWorker, FromWorker>
-createTrainerHost(endpoint, { initBackend })
+// Runs are kept in IndexedDB; where it is unavailable (storage blocked), training works, unsaved.
+createTrainerHost(endpoint, { initBackend, openStore: () => (typeof indexedDB === 'undefined' ? Promise.resolve(undefined) : RunStore.open()) })
 
 const report = (name: string, message: string, stack?: string) => endpoint.postMessage({ type: 'error', name, message, stack })
 self.addEventListener('error', (e) => report('WorkerError', e.message, (e.error as Error | undefined)?.stack))
