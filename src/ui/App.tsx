@@ -6,6 +6,7 @@ import { LossChart } from './components/LossChart'
 import { GeneratePanel } from './components/GeneratePanel'
 import { AttentionPanel } from './components/AttentionPanel'
 import { ModelFilePanel } from './components/ModelFilePanel'
+import { RunsPanel } from './components/RunsPanel'
 
 export function App() {
   return (
@@ -20,6 +21,7 @@ export function App() {
           <DataPanel />
           <SettingsPanel />
           <ModelFilePanel />
+          <RunsPanel />
         </div>
         <div className="column">
           <TrainingPanel />

@@ -4,6 +4,8 @@ import { textStats } from '../shared/text'
 import { formatBytes, validateConfig, type Problem } from '../shared/config'
 import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
+import { DATASETS } from './datasets'
+import { pageStore, refreshRuns } from './runs'
 
 let worker: Worker | undefined
 let runCounter = 0
@@ -48,15 +50,17 @@ function handle(msg: FromWorker): void {
     case 'ready':
       set({ report: msg.report })
       maybePrepareRun()
+      void refreshRuns()
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin } = msg
+      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, restored } = msg
       let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
-      if (origin) {
-        // the settings panel now describes the imported model, so nothing replaces it until the user asks
+      if (origin || restored) {
+        // the settings panel now describes the opened model, so nothing replaces it until the user asks
         const { vocabSize: _v, ...settings } = model
-        set({ model: settings, train, presetId: 'custom', importStatus: { kind: 'done', fileName: origin.fileName, step: origin.step, added: origin.added } })
+        set({ model: settings, train, presetId: 'custom' })
+        if (origin && !restored) set({ importStatus: { kind: 'done', fileName: origin.fileName, step: origin.step, added: origin.added } })
         key = settingsKey(settings, train)
       }
       set({
@@ -65,8 +69,10 @@ function handle(msg: FromWorker): void {
         runState: 'ready',
         runProblems: [],
         runError: undefined,
-        points: [],
-        evals: [],
+        points: restored?.points ?? [],
+        evals: restored?.evals ?? [],
+        saved: restored ? { storedId: restored.storedId, step: restored.points.at(-1)?.step ?? 0, bytes: 0 } : undefined,
+        storageProblem: undefined,
         memory: undefined,
         attention: undefined,
         sampleTokens: [],
@@ -75,12 +81,22 @@ function handle(msg: FromWorker): void {
       pendingFrom = undefined
       watchAttention()
       const pinned = get().watchPinned
-      set({ watchTimeline: [] })
+      set({ watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [] })
       if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
       return
     }
     case 'run.state':
-      if (msg.runId === s.run?.runId) set({ runState: msg.state })
+      if (msg.runId !== s.run?.runId) return
+      set({ runState: msg.state })
+      if (msg.state === 'paused' || msg.state === 'stopped' || msg.state === 'finished') releaseTrainingLock()
+      return
+    case 'run.saved':
+      if (msg.runId !== s.run?.runId) return
+      set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes }, storageProblem: undefined })
+      void refreshRuns()
+      return
+    case 'storage.problem':
+      if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, message: msg.message } })
       return
     case 'run.exported':
       if (msg.requestId !== s.exportRequestId) return
@@ -125,6 +141,7 @@ function handle(msg: FromWorker): void {
         if (msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         if (msg.runId === importingRunId) set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
+        else if (msg.runId === restoringRunId) set({ restoreProblems: msg.problems, pendingRunId: undefined })
         else set({ runProblems: msg.problems, pendingRunId: undefined })
         pendingFrom = undefined
       } else if (msg.problems.some((p) => p.field === 'probe')) {
@@ -173,8 +190,47 @@ function createRun(): string | undefined {
   const runId = `run-${++runCounter}`
   pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train) }
   set({ pendingRunId: runId, runProblems: [] })
-  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train })
+  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s) })
   return runId
+}
+
+/** How a new run is named and where its text comes from, for the run store. */
+function persistRequest(s: AppState) {
+  const dataset = DATASETS.find((d) => d.id === s.datasetId)
+  const when = new Date().toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
+  return { name: `${dataset?.label ?? 'Own text'} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`, datasetId: dataset?.id, textLabel: 'the text you trained it on' }
+}
+
+let restoringRunId: string | undefined
+
+/**
+ * Reopens a stored run where its last checkpoint left it. Its text comes back too: stored with the run, or
+ * the built-in dataset it names; a run stored by its text's digest needs that text in panel 1 (the worker checks).
+ */
+export async function openStoredRun(storedId: string): Promise<void> {
+  const s = get()
+  if (!worker || !s.report || isTraining(s)) return
+  const record = await (await pageStore())?.get(storedId)
+  if (!record) {
+    set({ restoreProblems: [{ field: 'stored', message: 'That run is no longer stored.' }] })
+    return void refreshRuns()
+  }
+  let text = s.text
+  if (record.text.kind === 'inline' && record.text.text !== s.text) setText(record.text.text, 'custom')
+  if (record.text.kind === 'dataset' && s.datasetId !== record.text.datasetId) {
+    const d = DATASETS.find((x) => x.id === (record.text as { datasetId: string }).datasetId)
+    if (d) setText(await d.load(), d.id)
+  }
+  text = get().text
+  const runId = `run-${++runCounter}`
+  restoringRunId = runId
+  pendingFrom = { textVersion: get().textVersion, settingsKey: '' }
+  set({ pendingRunId: runId, runProblems: [], restoreProblems: [] })
+  send({ type: 'run.restore', runId, storedId, text: record.text.kind === 'inline' ? '' : text })
+}
+
+function setText(text: string, datasetId: string) {
+  set((st) => ({ text, datasetId, textVersion: st.textVersion + 1, textNotice: undefined }))
 }
 
 let prepareTimer: ReturnType<typeof setTimeout> | undefined
@@ -191,9 +247,54 @@ export function maybePrepareRun(delayMs = 250): void {
   }, delayMs)
 }
 
-export function startTraining(): void {
+// ---- one tab trains at a time (Web Locks) -------------------------------------------------------------------
+
+const TRAINING_LOCK = 'gpt-playground:training'
+let releaseLock: (() => void) | undefined
+
+/**
+ * Takes the training lock: at once if no other tab holds it, or from the tab that does (`steal`), which is then
+ * told and pauses. Where Web Locks are missing there is nothing to coordinate.
+ */
+function acquireTrainingLock(steal = false): Promise<boolean> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined
+  if (!locks || releaseLock) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    locks
+      .request(TRAINING_LOCK, steal ? { steal: true } : { ifAvailable: true }, (lock) => {
+        if (!lock) return resolve(false)
+        resolve(true)
+        set({ lock: 'held' })
+        return new Promise<void>((release) => (releaseLock = release))
+      })
+      .catch(() => {
+        // another tab took the lock over: this one pauses (a checkpoint is stored) and says so
+        releaseLock = undefined
+        set({ lock: 'taken' })
+        pauseTraining()
+      })
+  })
+}
+
+function releaseTrainingLock() {
+  const release = releaseLock
+  releaseLock = undefined
+  release?.()
+  if (get().lock === 'held') set({ lock: undefined })
+}
+
+/** Starts (or resumes) training in this tab even though another tab is training: that tab pauses. */
+export async function takeOverTraining(): Promise<void> {
+  if (!(await acquireTrainingLock(true))) return
+  set({ lock: 'held' })
+  if (get().runState === 'paused') resumeTraining()
+  else startTraining()
+}
+
+export async function startTraining(): Promise<void> {
+  if (isTraining(get())) return
+  if (!(await acquireTrainingLock())) return set({ lock: 'other' })
   const s = get()
-  if (isTraining(s)) return
   if (s.run && runMatchesSettings(s) && s.runState === 'ready') {
     send({ type: 'train.start', runId: s.run.runId })
     return
@@ -212,9 +313,11 @@ export function pauseTraining(): void {
   if (r) send({ type: 'train.pause', runId: r.runId })
 }
 
-export function resumeTraining(): void {
+export async function resumeTraining(): Promise<void> {
   const r = get().run
-  if (r) send({ type: 'train.resume', runId: r.runId })
+  if (!r) return
+  if (!(await acquireTrainingLock())) return set({ lock: 'other' })
+  send({ type: 'train.resume', runId: r.runId })
 }
 
 export function stopTraining(): void {

@@ -13,7 +13,7 @@ import { Run } from '../train/run'
 import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
-import { StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredStatus } from '../storage/runStore'
+import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredStatus } from '../storage/runStore'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
@@ -137,6 +137,10 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       })
       .catch((e) => {
         if (persisted !== p) return
+        if (e instanceof RunGoneError) {
+          persisted = undefined // deleted from storage: the run goes on unsaved, and is not written back
+          return post({ type: 'storage.problem', runId: id, full: false, message: 'This run was deleted from the browser’s storage: it goes on in memory, unsaved.' })
+        }
         const full = e instanceof StorageFullError
         post({ type: 'storage.problem', runId: id, full, message: full ? e.message : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.` })
       })

@@ -9,13 +9,17 @@ interface Row {
   step: number
   train?: number
   val?: number
+  [compared: `c${number}`]: number | undefined // validation loss of compared stored run number n
 }
+
+/** Colours of compared runs' validation curves. */
+const COMPARE_COLOURS = ['#7048e8', '#2b8a3e', '#c2255c', '#1098ad', '#5c940d', '#862e9c']
 
 /**
  * The training loss averaged into at most MAX_POINTS buckets (so thousands of steps stay smooth and cheap
  * to draw), merged with the validation losses at their own steps.
  */
-export function chartRows(points: MetricPoint[], evals: EvalPoint[]): Row[] {
+export function chartRows(points: MetricPoint[], evals: EvalPoint[], compare: { evals: EvalPoint[] }[] = []): Row[] {
   const rows: Row[] = []
   const size = Math.max(1, Math.ceil(points.length / MAX_POINTS))
   for (let i = 0; i < points.length; i += size) {
@@ -24,6 +28,9 @@ export function chartRows(points: MetricPoint[], evals: EvalPoint[]): Row[] {
     rows.push({ step: chunk[chunk.length - 1].step, train: finite.length ? finite.reduce((a, p) => a + p.loss, 0) / finite.length : undefined })
   }
   for (const e of evals) rows.push({ step: e.step, val: e.valLoss })
+  compare.forEach((c, i) => {
+    for (const e of c.evals) rows.push({ step: e.step, [`c${i}`]: e.valLoss })
+  })
   rows.sort((a, b) => a.step - b.step)
   return rows
 }
@@ -54,11 +61,12 @@ function useThrottled<T>(value: T, ms: number): T {
 export function LossChart() {
   const points = useStore((s) => s.points)
   const evals = useStore((s) => s.evals)
+  const compare = useStore((s) => s.compare)
   const [log, setLog] = useState(false)
   // Throttled and deferred, so drawing never holds the page while metrics stream in (measured: a synchronous
   // recharts redraw took up to ~200 ms of main thread on 2 cores).
   const shown = useDeferredValue(useThrottled(useMemo(() => ({ points, evals }), [points, evals]), REDRAW_EVERY_MS))
-  const rows = useMemo(() => chartRows(shown.points, shown.evals), [shown])
+  const rows = useMemo(() => chartRows(shown.points, shown.evals, compare), [shown, compare])
   return (
     <section className="panel" aria-labelledby="loss-h">
       <div className="panel-title">
@@ -80,10 +88,13 @@ export function LossChart() {
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
               <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-              <Tooltip isAnimationActive={false} formatter={(v, name) => (typeof v !== 'number' ? String(v) : name === 'validation' ? `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})` : v.toFixed(4))} labelFormatter={(l) => `step ${l}`} />
+              <Tooltip isAnimationActive={false} formatter={(v, name) => (typeof v !== 'number' ? String(v) : String(name).endsWith('validation') || String(name).endsWith('(validation)') ? `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})` : v.toFixed(4))} labelFormatter={(l) => `step ${l}`} />
               <Legend />
               <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               <Line name="validation" dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
+              {compare.map((c, i) => (
+                <Line key={c.id} name={`${c.name} (validation)`} dataKey={`c${i}`} stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
+              ))}
             </LineChart>
         </ResponsiveContainer>
       </div>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
-import { localProblems, pauseTraining, resumeTraining, startTraining, stopTraining } from '../trainerClient'
+import { localProblems, pauseTraining, resumeTraining, startTraining, stopTraining, takeOverTraining } from '../trainerClient'
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
 
@@ -33,6 +33,9 @@ export function TrainingPanel() {
   const runError = useStore((s) => s.runError)
   const blocked = useStore((s) => localProblems(s).length > 0)
   const stale = useStore((s) => hasTrainedModel(s) && !runMatchesSettings(s))
+  const lock = useStore((s) => s.lock)
+  const saved = useStore((s) => s.saved)
+  const storageProblem = useStore((s) => s.storageProblem)
 
   const last = points.at(-1)
   const lastEval = evals.at(-1)
@@ -64,6 +67,20 @@ export function TrainingPanel() {
           Stop
         </button>
       </div>
+      {lock === 'other' && (
+        <p className="error" role="alert">
+          Another tab of this page is training a model: one tab trains at a time.{' '}
+          <button type="button" className="link" onClick={() => void takeOverTraining()}>
+            Take over
+          </button>{' '}
+          (that tab pauses, and its run is saved).
+        </p>
+      )}
+      {lock === 'taken' && (
+        <p className="muted small" role="status">
+          Another tab took over training, so this one paused{saved ? ` (saved at step ${saved.step})` : ''}. Resume here to take it back.
+        </p>
+      )}
       {stale && <p className="muted small">The settings or text changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.</p>}
       {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">“Start training” begins a new model from scratch with the same settings.</p>}
       <div role="status" aria-label="Training status" className="status" data-testid="status">
@@ -98,6 +115,9 @@ export function TrainingPanel() {
           Tensors <b data-testid="status-tensors">{memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}</b>
         </span>
       </div>
+      <p className="small muted" data-testid="saved-status" aria-live="polite">
+        {storageProblem ? <span className="error">{storageProblem.message}</span> : saved ? `Saved in this browser at step ${saved.step}: a reload keeps it (see Runs).` : ''}
+      </p>
       {runError && (
         <p className="error" role="alert">
           {runError}

@@ -5,6 +5,7 @@ import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import type { BackendChoice, BackendReport, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
+import type { StoredRun } from '../../storage/runStore'
 
 export const DEFAULT_PRESET = 'tiny'
 
@@ -39,11 +40,21 @@ export type ImportStatus =
 
 export interface RunSlice {
   run?: RunInfoView
+  /** The stored run the current run is saved as, and the step of its last stored checkpoint. */
+  saved?: { storedId: string; step: number; bytes: number }
+  storageProblem?: { full: boolean; message: string }
+  storedRuns: StoredRun[]
+  storageAvailable?: boolean
+  /** Stored runs whose validation curves the loss chart overlays. */
+  compare: { id: string; name: string; evals: EvalPoint[] }[]
+  /** Web Locks: this tab trains ('held'), or another tab does and this one waits for the user ('other'), or it was taken over. */
+  lock?: 'held' | 'other' | 'taken'
   importStatus?: ImportStatus
   exportRequestId?: string // a run.export sent, not yet answered
   runState?: RunState
   pendingRunId?: string // a run.create sent, not yet answered
   runProblems: Problem[] // why the last run.create was refused
+  restoreProblems: Problem[] // why the last stored run could not be reopened
   runError?: string
 }
 
@@ -126,6 +137,9 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
 export const useStore = create<AppState>()((...a) => ({
   ...settingsSlice(...a),
   runProblems: [],
+  restoreProblems: [],
+  storedRuns: [],
+  compare: [],
   points: [],
   evals: [],
   samplePrompt: '',

@@ -1,0 +1,45 @@
+// The page's view of the runs kept in IndexedDB (the worker writes checkpoints; the page lists, renames,
+// deletes and compares runs, and asks the worker to reopen one). No tfjs here: the run store is plain data.
+import { RunStore, type StoredRun } from '../storage/runStore'
+import { useStore } from './store'
+
+let opening: Promise<RunStore | undefined> | undefined
+
+/** The page's connection to the run store; undefined where IndexedDB is unavailable (storage blocked). */
+export function pageStore(): Promise<RunStore | undefined> {
+  opening ??= (typeof indexedDB === 'undefined' ? Promise.resolve(undefined) : RunStore.open()).catch(() => undefined)
+  return opening
+}
+
+/** Reads the list of stored runs into the store. */
+export async function refreshRuns(): Promise<StoredRun[]> {
+  const store = await pageStore()
+  if (!store) {
+    useStore.setState({ storedRuns: [], storageAvailable: false })
+    return []
+  }
+  const runs = await store.list()
+  useStore.setState({ storedRuns: runs, storageAvailable: true })
+  return runs
+}
+
+export async function renameRun(id: string, name: string): Promise<void> {
+  const store = await pageStore()
+  await store?.rename(id, name)
+  await refreshRuns()
+}
+
+export async function deleteRun(id: string): Promise<void> {
+  const store = await pageStore()
+  await store?.delete(id)
+  useStore.setState((s) => ({ compare: s.compare.filter((c) => c.id !== id) }))
+  await refreshRuns()
+}
+
+/** Adds a stored run's validation curve to the loss chart, or removes it. */
+export async function toggleCompare(run: StoredRun): Promise<void> {
+  const s = useStore.getState()
+  if (s.compare.some((c) => c.id === run.id)) return useStore.setState({ compare: s.compare.filter((c) => c.id !== run.id) })
+  const history = await (await pageStore())?.history(run.id)
+  useStore.setState((st) => ({ compare: [...st.compare, { id: run.id, name: run.name, evals: history?.evals ?? [] }] }))
+}
