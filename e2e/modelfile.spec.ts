@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { backendInUse, statusNumber } from './helpers'
 
@@ -29,6 +30,28 @@ test('export a model, open it in a fresh page: same greedy text; a bad file chan
   const path = info.outputPath('model.safetensors')
   await download.saveAs(path)
   const bytes = readFileSync(path)
+
+  // the bundle to continue with nanoGPT: its data, config, weights, optimizer state and scripts
+  const bundling = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export for nanoGPT' }).click()
+  const bundle = await bundling
+  expect(bundle.suggestedFilename()).toBe('nanogpt-names-step20.tar')
+  const tarPath = info.outputPath('bundle.tar')
+  await bundle.saveAs(tarPath)
+  const listing = execFileSync('tar', ['-tf', tarPath], { encoding: 'utf8' }).trim().split('\n').sort()
+  expect(listing).toEqual(
+    [
+      'README.md',
+      'ckpt_to_playground.py',
+      'config/train_names.py',
+      'data/names/meta.pkl',
+      'data/names/train.bin',
+      'data/names/val.bin',
+      'out-names/playground-optimizer.safetensors',
+      'out-names/playground.safetensors',
+      'playground_to_ckpt.py',
+    ].map((f) => `nanogpt-names/${f}`),
+  )
 
   const fresh = await browser.newPage()
   await fresh.goto('/')

@@ -29,6 +29,7 @@ export interface Checkpoint {
   /** Present in files this app wrote: how the model was trained and for how many steps. */
   train?: TrainConfig
   step?: number
+  bestValLoss?: number // the lowest validation loss so far (nanoGPT's best_val_loss)
 }
 
 const BLOCK: [string, string][] = [
@@ -84,7 +85,25 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   }
   if (c.train) metadata.train_config = JSON.stringify(c.train)
   if (c.step !== undefined) metadata.step = String(c.step)
+  if (c.bestValLoss !== undefined) metadata.best_val_loss = String(c.bestValLoss)
   return writeSafetensors(tensors, metadata)
+}
+
+/**
+ * AdamW's state in nanoGPT's names and PyTorch layouts, for torch.optim.AdamW's state_dict: `exp_avg.<name>`
+ * and `exp_avg_sq.<name>` per parameter (the first and second moments), the step count in the metadata.
+ * scripts/nanogpt/playground_to_ckpt.py puts it into the optimizer of the ckpt.pt it writes.
+ */
+export function encodeOptimizer(model: ModelConfig, state: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }): Uint8Array {
+  const tensors = paramShapes(model).flatMap(([path, shape]) =>
+    (['m', 'v'] as const).map((k) => {
+      const data = state[k][path]
+      if (!data) throw new Error(`missing optimizer state for ${path}`)
+      const name = `${k === 'm' ? 'exp_avg' : 'exp_avg_sq'}.${nanoGptName(path)}`
+      return isLinearWeight(path) ? { name, shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) } : { name, shape, data }
+    }),
+  )
+  return writeSafetensors(tensors, { format: 'pt', step: String(state.t) })
 }
 
 function whole(meta: Map<string, string>, key: string): number | undefined {
@@ -97,7 +116,7 @@ function whole(meta: Map<string, string>, key: string): number | undefined {
 function readVocab(meta: Map<string, string>, vocabSize: number): string[] {
   const raw = meta.get('tokenizer')
   if (raw === undefined) {
-    throw new CheckpointError('The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with scripts/nanogpt_to_safetensors.py, which reads meta.pkl.')
+    throw new CheckpointError('The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with ckpt_to_playground.py (in scripts/nanogpt/, and in every “Export for nanoGPT” bundle), which reads meta.pkl.')
   }
   let parsed: unknown
   try {
@@ -180,7 +199,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       if (t.shape.join(',') !== `1,1,${T},${T}`) throw new CheckpointError(`The causal mask ${name} has shape [${t.shape.join(', ')}], expected [1, 1, ${T}, ${T}].`)
       continue
     }
-    if (!expected.has(name)) throw new CheckpointError(`The file has a tensor this model does not: “${name}”${/^_orig_mod\./.test(name) ? ' (a torch.compile prefix: convert the checkpoint with scripts/nanogpt_to_safetensors.py)' : ''}.`)
+    if (!expected.has(name)) throw new CheckpointError(`The file has a tensor this model does not: “${name}”${/^_orig_mod\./.test(name) ? ' (a torch.compile prefix: convert the checkpoint with ckpt_to_playground.py)' : ''}.`)
   }
   const weights: Record<string, Float32Array> = {}
   for (const [name, { path, shape }] of expected) {

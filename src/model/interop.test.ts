@@ -11,7 +11,9 @@ import { describe, expect, it } from 'vitest'
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint'
 import { disposeParams, forward, initParams, paramsFromArrays, readParams } from './gpt'
 import { readSafetensors } from './safetensors'
-import type { ModelConfig } from '../shared/config'
+import { getPreset, type ModelConfig } from '../shared/config'
+import { Run } from '../train/run'
+import { nanoGptBundle } from '../worker/nanogptBundle'
 
 const FIXTURES = join(__dirname, 'fixtures')
 const torchFile = new Uint8Array(readFileSync(join(FIXTURES, 'nanogpt-tiny.safetensors')))
@@ -69,5 +71,26 @@ describe('nanoGPT interop (PyTorch fixture)', () => {
       writeFileSync(join(dir, `export-bias-${bias}.safetensors`), encodeCheckpoint({ model, vocab, weights }))
       writeFileSync(join(dir, `export-bias-${bias}.json`), JSON.stringify({ ids, logits: Array.from(logits) }))
     }
+  })
+
+  it.skipIf(!process.env.INTEROP_OUT)('writes an “Export for nanoGPT” bundle of a briefly trained run, with its losses', async () => {
+    const dir = process.env.INTEROP_OUT!
+    const text = readFileSync(process.env.INTEROP_CORPUS ?? join(__dirname, '../../../shared/data/tinyshakespeare.txt'), 'utf8').slice(0, 200_000)
+    const tiny = getPreset('tiny')
+    const run = Run.create(text, tiny.model, { ...tiny.train, maxIters: 400, evalIters: 20 })
+    for (let i = 0; i < 60; i++) await run.trainStep()
+    const evaluation = await run.evaluate()
+    const { weights, resume } = await run.capture()
+    const info = run.info()
+    writeFileSync(join(dir, 'bundle.tar'), nanoGptBundle({ name: 'shakespeare_char_pg', model: run.model, train: run.train, vocab: info.vocab, split: run.split, weights, optimizer: resume.optimizer, step: run.step, bestValLoss: evaluation.valLoss }))
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ step: run.step, ...evaluation }))
+    run.dispose()
+  })
+
+  it.skipIf(!process.env.INTEROP_BACK)('opens the file nanoGPT’s checkpoint was converted back to, and writes its logits', async () => {
+    const c = decodeCheckpoint(new Uint8Array(readFileSync(process.env.INTEROP_BACK!)))
+    const ids = Array.from({ length: Math.min(16, c.model.blockSize) }, (_, i) => (i * 7) % c.model.vocabSize)
+    const logits = await logitsOf(c.model, c.weights, ids)
+    writeFileSync(process.env.INTEROP_BACK! + '.json', JSON.stringify({ step: c.step, ids, logits: Array.from(logits) }))
   })
 })

@@ -62,8 +62,11 @@ export type ToWorker =
    * text the model lacks get new embedding rows instead of being refused.
    */
   | { type: 'run.import'; runId: string; file: ArrayBuffer; fileName: string; text: string; train: TrainConfig; extendVocab?: boolean }
-  /** The current model as a safetensors file → run.exported. */
-  | { type: 'run.export'; runId: string; requestId: string }
+  /**
+   * The current model as a safetensors file, or ('nanogpt') a tar to continue the run with nanoGPT: its data
+   * as train.bin / val.bin / meta.pkl in data/<name>/, a config, the weights and AdamW state → run.exported.
+   */
+  | { type: 'run.export'; runId: string; requestId: string; format?: 'safetensors' | 'nanogpt'; name?: string }
   | { type: 'train.start'; runId: string }
   | { type: 'train.pause'; runId: string }
   | { type: 'train.resume'; runId: string }
@@ -160,7 +163,7 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
-  | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number }
+  | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number; format: 'safetensors' | 'nanogpt'; name: string }
   /** A checkpoint of the run is safely stored (the transaction completed). */
   | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number }
   /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */

@@ -101,7 +101,7 @@ function handle(msg: FromWorker): void {
     case 'run.exported':
       if (msg.requestId !== s.exportRequestId) return
       set({ exportRequestId: undefined })
-      download(new Blob([msg.bytes], { type: 'application/octet-stream' }), exportFileName(msg.step))
+      download(new Blob([msg.bytes], { type: msg.format === 'nanogpt' ? 'application/x-tar' : 'application/octet-stream' }), msg.format === 'nanogpt' ? `nanogpt-${msg.name}-step${msg.step}.tar` : exportFileName(msg.step))
       return
     case 'metrics':
       if (msg.runId !== s.run?.runId) return
@@ -356,13 +356,16 @@ export async function importModel(file: File, extendVocab: boolean): Promise<voi
   send({ type: 'run.import', runId, file: bytes, fileName: file.name, text: s.text, train: s.train, extendVocab }, [bytes])
 }
 
-/** Asks the worker for the current model as a safetensors file; it arrives as a download. */
-export function exportModel(): void {
+/**
+ * Asks the worker for the current model as a safetensors file, or for a bundle to continue the run with
+ * nanoGPT (its data, config, weights and optimizer state); it arrives as a download.
+ */
+export function exportModel(format: 'safetensors' | 'nanogpt' = 'safetensors'): void {
   const s = get()
   if (!s.run) return
   const requestId = `export-${++exportCounter}`
   set({ exportRequestId: requestId })
-  send({ type: 'run.export', runId: s.run.runId, requestId })
+  send({ type: 'run.export', runId: s.run.runId, requestId, format, name: DATASETS.find((d) => d.id === s.datasetId)?.id ?? 'mytext' })
 }
 
 function exportFileName(step: number): string {

@@ -11,6 +11,7 @@ import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
 import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
+import { datasetFolder, nanoGptBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredStatus } from '../storage/runStore'
@@ -345,9 +346,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
         if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'There is no model to export yet' }] })
+        const format = msg.format ?? 'safetensors'
+        const name = datasetFolder(msg.name ?? 'playground')
+        if (format === 'nanogpt' && r.model.vocabSize > 65536) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.` }] })
         void exclusive(async () => {
-          const bytes = await r.exportFile()
-          post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step }, [bytes.buffer as ArrayBuffer])
+          let bytes: Uint8Array
+          if (format === 'safetensors') bytes = await r.exportFile()
+          else {
+            const { weights, resume } = await r.capture()
+            const info = r.info()
+            bytes = nanoGptBundle({ name, model: r.model, train: r.train, vocab: info.vocab, split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss: persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal })
+          }
+          post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step, format, name }, [bytes.buffer as ArrayBuffer])
         }).catch((e) => fail(e, ids))
         return
       }

@@ -24,8 +24,11 @@ export function ModelFilePanel() {
         Save the model as <code>.safetensors</code> with nanoGPT’s names and PyTorch’s layouts (a nanoGPT <code>GPT</code> loads it with <code>load_state_dict(…, strict=False)</code>), or open one to sample from it and train it further on the text in panel 1.
       </p>
       <div className="controls">
-        <button type="button" onClick={exportModel} disabled={!run || exporting}>
+        <button type="button" onClick={() => exportModel()} disabled={!run || exporting}>
           {exporting ? 'Exporting…' : 'Export .safetensors'}
+        </button>
+        <button type="button" onClick={() => exportModel('nanogpt')} disabled={!run || exporting} title="A .tar with the tokenized text as nanoGPT's train.bin / val.bin / meta.pkl, a config with these settings, the weights and optimizer state, and the scripts to turn them into nanoGPT's ckpt.pt and back">
+          Export for nanoGPT
         </button>
         <label className="file" htmlFor="model-file">
           Open a model file

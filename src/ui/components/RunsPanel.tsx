@@ -34,10 +34,10 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
             <button type="button" className="link small" onClick={() => (setName(run.name), setEditing(true))}>
               Rename
             </button>
+            <div className="muted small">saved {when.format(run.updatedAt)}</div>
           </>
         )}
       </td>
-      <td className="small">{when.format(run.updatedAt)}</td>
       <td className="num">
         {run.step.toLocaleString('en')} / {run.train.maxIters.toLocaleString('en')}
       </td>
@@ -112,8 +112,7 @@ export function RunsPanel() {
         <table className="results runs" aria-label="Stored runs">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Last saved</th>
+              <th>Run</th>
               <th>Steps</th>
               <th title="The lowest validation loss of the run">Best val loss</th>
               <th>Size</th>
