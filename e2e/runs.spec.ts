@@ -60,3 +60,23 @@ test('one tab trains at a time: a second tab says so and can take over', async (
   await expect.poll(() => statusNumber(second, 'status-step'), { timeout: 60_000 }).toBeGreaterThanOrEqual(3)
   await second.close()
 })
+
+test('share settings by link: another page opens with them; a bad link says why and keeps the defaults', async ({ page, context }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByLabel('Layers').fill('3')
+  await page.getByLabel('Learning rate', { exact: true }).fill('0.002')
+  await page.getByRole('button', { name: 'Share these settings' }).click()
+  const link = await page.getByLabel('Link to these settings').inputValue()
+  expect(link).toMatch(/#blockSize=32&nLayer=3&.*learningRate=0\.002.*&dataset=names$/)
+
+  const other = await context.newPage()
+  await other.goto(link)
+  await expect(other.getByLabel('Layers')).toHaveValue('3')
+  await expect(other.getByLabel('Learning rate', { exact: true })).toHaveValue('0.002')
+  await other.goto('/#nLayer=3&nHead=3&nEmbd=32')
+  await other.reload()
+  await expect(other.getByRole('alert')).toContainText('Embedding width 32 is not divisible by 3 heads')
+  await expect(other.getByLabel('Layers')).toHaveValue('2')
+  await other.close()
+})

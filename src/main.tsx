@@ -4,8 +4,26 @@ import { App } from './ui/App'
 import { startWorker } from './ui/trainerClient'
 import { useStore } from './ui/store'
 import './ui/app.css'
+import { applySettingsFromLocation } from './ui/shareLink'
+import { DATASETS } from './ui/datasets'
+import { PRESETS } from './shared/config'
 
 startWorker()
+// A shared link's settings (in the hash) replace the defaults; a bad one is said in the settings panel.
+void applySettingsFromLocation(
+  (s) => {
+    const preset = PRESETS.find((p) => JSON.stringify([p.model, p.train]) === JSON.stringify([s.model, s.train]))
+    useStore.setState({ model: s.model, train: s.train, presetId: preset?.id ?? 'custom' })
+  },
+  async (id) => {
+    const d = DATASETS.find((x) => x.id === id)
+    if (d) {
+      const text = await d.load()
+      useStore.setState((st) => ({ text, datasetId: d.id, textVersion: st.textVersion + 1 }))
+    }
+  },
+  DATASETS.map((d) => d.id),
+).then((problems) => useStore.setState({ linkProblems: problems }))
 // Read-only access for scripts/bench.mjs (timings come from the worker's own step clock, not from the DOM).
 ;(window as unknown as { __playgroundStore: typeof useStore }).__playgroundStore = useStore
 createRoot(document.getElementById('root')!).render(

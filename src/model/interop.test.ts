@@ -83,7 +83,7 @@ describe('nanoGPT interop (PyTorch fixture)', () => {
     const { weights, resume } = await run.capture()
     const info = run.info()
     writeFileSync(join(dir, 'bundle.tar'), nanoGptBundle({ name: 'shakespeare_char_pg', model: run.model, train: run.train, vocab: info.vocab, split: run.split, weights, optimizer: resume.optimizer, step: run.step, bestValLoss: evaluation.valLoss }))
-    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ step: run.step, ...evaluation }))
+    writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ ...evaluation, step: run.step }))
     run.dispose()
   })
 

@@ -2,6 +2,8 @@ import { useMemo, useState } from 'react'
 import { PRESETS, estimateMemory, formatBytes, getPreset, paramCount, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import { isTraining, useStore } from '../store'
 import { currentTextStats, localProblems } from '../trainerClient'
+import { settingsHash } from '../shareLink'
+import { DATASETS } from '../datasets'
 
 type Field = { group: 'model'; key: keyof ModelSettings; label: string; hint: string; step?: string } | { group: 'train'; key: keyof TrainConfig; label: string; hint: string; step?: string }
 
@@ -35,6 +37,18 @@ export function SettingsPanel() {
   const locked = useStore(isTraining)
   const runProblems = useStore((s) => s.runProblems)
   const [drafts, setDrafts] = useState<Record<string, string>>({})
+  const linkProblems = useStore((s) => s.linkProblems)
+  const datasetId = useStore((s) => s.datasetId)
+  const [shared, setShared] = useState<string>()
+
+  /** Puts these settings in the address (never the text or weights) and copies it. */
+  function share() {
+    const url = new URL(location.href)
+    url.hash = settingsHash({ model, train, datasetId: DATASETS.some((d) => d.id === datasetId) ? datasetId : undefined })
+    history.replaceState(null, '', url)
+    setShared(url.href)
+    void navigator.clipboard?.writeText(url.href).catch(() => undefined) // the link is shown either way
+  }
 
   const vocabSize = currentTextStats(text).vocabSize
   const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report }), [model, train, text, report])
@@ -130,6 +144,23 @@ export function SettingsPanel() {
         )}
       </p>
       {locked && <p className="muted small">Settings are locked while training. Stop training to change them.</p>}
+      <div className="controls">
+        <button type="button" onClick={share}>
+          Share these settings
+        </button>
+        {shared && <input className="grow" readOnly aria-label="Link to these settings" value={shared} onFocus={(e) => e.target.select()} />}
+      </div>
+      {shared && <p className="muted small">The link carries the settings{DATASETS.some((d) => d.id === datasetId) ? ' and the built-in dataset' : ''} — never your text or the model. It is copied to the clipboard where the browser allows.</p>}
+      {linkProblems.length > 0 && (
+        <div role="alert">
+          <p className="error">The settings in this page’s link could not be used, so the defaults stay:</p>
+          <ul className="error small">
+            {linkProblems.map((p) => (
+              <li key={p.message}>{p.message}</li>
+            ))}
+          </ul>
+        </div>
+      )}
     </section>
   )
 }

@@ -18,6 +18,7 @@ export interface SettingsSlice {
   model: ModelSettings
   train: TrainConfig
   backendChoice: BackendChoice
+  linkProblems: Problem[] // why the settings of the link the page was opened with could not be used
 }
 
 export interface WorkerSlice {
@@ -131,6 +132,7 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
     model: { ...preset.model },
     train: { ...preset.train },
     backendChoice: initialBackend(),
+    linkProblems: [],
   }
 }
 
