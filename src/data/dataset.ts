@@ -6,6 +6,9 @@ import { trainSplitIndex } from '../shared/text'
 export interface Batch {
   x: Int32Array // (B, T) row-major: inputs
   y: Int32Array // (B, T): the same windows shifted by one, the targets
+  /** Pair mode: 1 where the target counts (a completion), 0 elsewhere; and how many count. */
+  w?: Float32Array
+  wTotal?: number
   batchSize: number
   blockSize: number
 }
@@ -13,6 +16,9 @@ export interface Batch {
 export interface Split {
   train: Int32Array
   val: Int32Array
+  /** Pair mode: per token, 1 when it is a completion's (or its end), which the loss counts as a target. */
+  trainMask?: Uint8Array
+  valMask?: Uint8Array
 }
 
 export function splitTokens(tokens: Int32Array): Split {
@@ -20,18 +26,26 @@ export function splitTokens(tokens: Int32Array): Split {
   return { train: tokens.subarray(0, n), val: tokens.subarray(n) }
 }
 
-/** B windows of T+1 consecutive tokens at random offsets: x = window[0..T), y = window[1..T]. */
-export function sampleBatch(data: Int32Array, batchSize: number, blockSize: number, rng: Rng): Batch {
+/**
+ * B windows of T+1 consecutive tokens at random offsets: x = window[0..T), y = window[1..T]. With a mask,
+ * w = mask[1..T] of each window: which targets count.
+ */
+export function sampleBatch(data: Int32Array, batchSize: number, blockSize: number, rng: Rng, mask?: Uint8Array): Batch {
   const maxStart = data.length - blockSize - 1
   if (maxStart < 0) throw new Error(`a split of ${data.length} tokens cannot hold one window of blockSize ${blockSize} + 1`)
   const x = new Int32Array(batchSize * blockSize)
   const y = new Int32Array(batchSize * blockSize)
+  const w = mask ? new Float32Array(batchSize * blockSize) : undefined
+  let wTotal = 0
   for (let b = 0; b < batchSize; b++) {
     const start = randInt(rng, maxStart + 1)
     x.set(data.subarray(start, start + blockSize), b * blockSize)
     y.set(data.subarray(start + 1, start + blockSize + 1), b * blockSize)
+    if (w && mask) {
+      for (let t = 0; t < blockSize; t++) wTotal += w[b * blockSize + t] = mask[start + 1 + t]
+    }
   }
-  return { x, y, batchSize, blockSize }
+  return w ? { x, y, w, wTotal, batchSize, blockSize } : { x, y, batchSize, blockSize }
 }
 
 /**
@@ -57,7 +71,7 @@ export class BatchSampler {
     return [this.rngs.train.state(), this.rngs.evalTrain.state(), this.rngs.evalVal.state()]
   }
   next(stream: 'train' | 'evalTrain' | 'evalVal'): Batch {
-    const data = stream === 'evalVal' ? this.split.val : this.split.train
-    return sampleBatch(data, this.batchSize, this.blockSize, this.rngs[stream])
+    const val = stream === 'evalVal'
+    return sampleBatch(val ? this.split.val : this.split.train, this.batchSize, this.blockSize, this.rngs[stream], val ? this.split.valMask : this.split.trainMask)
   }
 }

@@ -119,15 +119,19 @@ describe('GPT forward', () => {
 })
 
 describe('GPT gradients', () => {
-  it('match central finite differences of the float64 reference loss, for every parameter', async () => {
+  for (const weighted of [false, true])
+  it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}`, async () => {
     const cfg = tinyConfig({ blockSize: 4, vocabSize: 5 })
     const p64 = rounded64(randomParams64(cfg, 21))
     const params = paramsFromArrays(cfg, toFloat32(p64))
     const xs = [randomIds(4, 5, 22), randomIds(4, 5, 23)]
     const ys = [randomIds(4, 5, 24), randomIds(4, 5, 25)]
+    const ws = weighted ? [[0, 1, 1, 0], [0, 0, 1, 1]] : undefined
     const vars = Object.values(params)
-    const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(xs.flat(), [2, 4], 'int32'), tf.tensor2d(ys.flat(), [2, 4], 'int32')), vars)
-    expect((await value.data())[0]).toBeCloseTo(loss64(p64, cfg, xs, ys), 5)
+    const weights = ws && { w: tf.tensor2d(ws.flat(), [2, 4]), total: 4 }
+    const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(xs.flat(), [2, 4], 'int32'), tf.tensor2d(ys.flat(), [2, 4], 'int32'), { weights }), vars)
+    expect((await value.data())[0]).toBeCloseTo(loss64(p64, cfg, xs, ys, ws), 5)
+    if (weighted) expect(loss64(p64, cfg, xs, ys, ws)).not.toBeCloseTo(loss64(p64, cfg, xs, ys), 3) // the weights matter
     const h = 1e-5
     let checked = 0
     for (const [name, p] of Object.entries(params)) {
@@ -137,9 +141,9 @@ describe('GPT gradients', () => {
       for (let i = 0; i < arr.length; i++) {
         const keep = arr[i]
         arr[i] = keep + h
-        const up = loss64(p64, cfg, xs, ys)
+        const up = loss64(p64, cfg, xs, ys, ws)
         arr[i] = keep - h
-        const down = loss64(p64, cfg, xs, ys)
+        const down = loss64(p64, cfg, xs, ys, ws)
         arr[i] = keep
         fd[i] = (up - down) / (2 * h)
       }
@@ -154,6 +158,7 @@ describe('GPT gradients', () => {
     }
     expect(checked).toBe(paramCount(cfg))
     tf.dispose([value, ...Object.values(grads)])
+    weights?.w.dispose()
     disposeParams(params)
   })
 })

@@ -310,32 +310,41 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
 
 /**
  * Mean cross-entropy of logits (N, V) against integer targets (N): −mean(log softmax(logits)[i, targets[i]]).
+ * With `weights` (N, 0 or 1 in pair mode): the weighted mean −Σ wᵢ·log pᵢ / Σ wᵢ, so only the positions that
+ * count (a completion's tokens) are learned; `total` is Σ wᵢ, known on the CPU, so nothing is read back.
  * Forward: the target entries are gathered from the flattened log-probabilities. Backward, in closed form:
- * d/dlogits = (softmax(logits) − onehot(targets)) / N — element-wise on every backend, where autodiff through
- * the gather would scatter into N·V segments (tfjs-cpu's UnsortedSegmentSum loops over segments: measured
- * 777 ms a tiny step) and through a one-hot product costs two more passes over (N, V).
+ * d/dlogits = w ⊙ (softmax(logits) − onehot(targets)) / Σw — element-wise on every backend, where autodiff
+ * through the gather would scatter into N·V segments (tfjs-cpu's UnsortedSegmentSum loops over segments:
+ * measured 777 ms a tiny step) and through a one-hot product costs two more passes over (N, V).
  */
-export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, weights?: { w: tf.Tensor1D; total: number }): tf.Scalar {
   const [N, V] = logits.shape
+  const norm = weights ? Math.max(weights.total, 1) : N // a batch without a weighted position has loss 0, not NaN
   const f = tf.customGrad((lg, save) => {
     const logp = tf.logSoftmax(lg as tf.Tensor2D) // (N, V)
     const ids = tf.cast(targets, 'int32') as tf.Tensor1D
     const at = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), ids) // flat index of (i, targets[i])
     ;(save as tf.GradSaveFunc)([logp, ids])
+    const picked = tf.gather(tf.reshape(logp, [N * V]), at) // (N)
     return {
-      value: tf.neg(tf.mean(tf.gather(tf.reshape(logp, [N * V]), at))) as tf.Scalar,
+      value: tf.neg(tf.div(tf.sum(weights ? tf.mul(picked, weights.w) : picked), norm)) as tf.Scalar,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [sLogp, sIds] = saved
         const target = tf.cast(tf.oneHot(sIds as tf.Tensor1D, V), 'float32') // not oneHot(…, 'float32'): tfjs-wasm fills it as int32
-        return [tf.mul(tf.sub(tf.exp(sLogp), target), tf.div(dy, N))]
+        const g = tf.mul(tf.sub(tf.exp(sLogp), target), tf.div(dy, norm))
+        return [weights ? tf.mul(g, tf.reshape(weights.w, [N, 1])) : g]
       },
     }
   })
   return f(logits) as tf.Scalar
 }
 
-/** Training loss on a batch: x, y (B, T) int32. */
-export function loss(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
+/**
+ * Training loss on a batch: x, y (B, T) int32. `weights` (B, T) float32 with their sum: only weighted targets
+ * count (pair mode: the completions).
+ */
+export function loss(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y: tf.Tensor2D, opts: ForwardOptions & { weights?: { w: tf.Tensor2D; total: number } } = {}): tf.Scalar {
   const { logits } = forward(params, cfg, x, opts)
-  return crossEntropy(logits, tf.reshape(y, [-1]) as tf.Tensor1D)
+  const w = opts.weights && { w: tf.reshape(opts.weights.w, [-1]) as tf.Tensor1D, total: opts.weights.total }
+  return crossEntropy(logits, tf.reshape(y, [-1]) as tf.Tensor1D, w)
 }

@@ -151,18 +151,20 @@ export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logit
 }
 
 /** Mean cross-entropy over a batch of sequences (xs[b], ys[b] of equal length). */
-export function loss64(p: Params64, cfg: ModelConfig, xs: number[][], ys: number[][]): number {
+/** Mean cross-entropy; with `ws` (0/1 per target), the mean over the weighted targets only. */
+export function loss64(p: Params64, cfg: ModelConfig, xs: number[][], ys: number[][], ws?: number[][]): number {
   let total = 0
   let n = 0
   for (let b = 0; b < xs.length; b++) {
     const { logits } = forward64(p, cfg, xs[b])
     logits.forEach((row, t) => {
+      const w = ws ? ws[b][t] : 1
       const m = Math.max(...row)
       let z = 0
       for (const v of row) z += Math.exp(v - m)
-      total += -(row[ys[b][t]] - m - Math.log(z))
-      n++
+      total += -w * (row[ys[b][t]] - m - Math.log(z))
+      n += w
     })
   }
-  return total / n
+  return total / Math.max(n, 1)
 }

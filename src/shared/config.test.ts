@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { getPreset, learningRateAt, PRESETS, validateConfig, type TrainConfig } from './config'
+import { fineTuneDefaults, getPreset, learningRateAt, PRESETS, validateConfig, type TrainConfig } from './config'
 
 const baby = getPreset('baby')
 const fields = (m: Parameters<typeof validateConfig>[0], t: TrainConfig, o?: Parameters<typeof validateConfig>[2]) => validateConfig(m, t, o).map((p) => p.field)
@@ -54,5 +54,14 @@ describe('learning-rate schedule (nanoGPT get_lr)', () => {
     expect(learningRateAt(1050, t)).toBeCloseTo(1e-4 + 0.5 * (1e-3 - 1e-4), 15) // halfway: cos(π/2) = 0
     expect(learningRateAt(2000, t)).toBeCloseTo(1e-4, 15)
     expect(learningRateAt(5000, t)).toBe(1e-4)
+  })
+})
+
+describe('fine-tuning defaults', () => {
+  it('divide the learning rate and its floor by ten and drop the warmup, keeping the rest', () => {
+    const t = getPreset('baby').train
+    expect(fineTuneDefaults(t)).toEqual({ ...t, learningRate: 1e-4, minLr: 1e-5, warmupIters: 0 })
+    expect(validateConfig(getPreset('baby').model, fineTuneDefaults(t))).toEqual([])
+    expect(fineTuneDefaults(getPreset('tiny').train).learningRate).toBe(0.0003) // a number a person would type
   })
 })

@@ -235,3 +235,13 @@ export function learningRateAt(it: number, t: Pick<TrainConfig, 'learningRate' |
   const coeff = 0.5 * (1 + Math.cos(Math.PI * ratio))
   return t.minLr + coeff * (t.learningRate - t.minLr)
 }
+
+/**
+ * Fine-tuning starts from trained weights: a learning rate ten times lower (the decay floor too) and no
+ * warmup, so the new text adjusts the model rather than overwriting it (nanoGPT's finetune_shakespeare uses
+ * 3e-5 against 6e-4 for pretraining). The user can change any of it.
+ */
+export function fineTuneDefaults(t: TrainConfig): TrainConfig {
+  const tenth = (x: number) => Number((x / 10).toPrecision(12)) // 3e-3 / 10 is 0.00030000000000000003 in floats
+  return { ...t, learningRate: tenth(t.learningRate), minLr: tenth(t.minLr), warmupIters: 0 }
+}

@@ -50,7 +50,14 @@ export type ToWorker =
    * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
    * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
    */
-  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest }
+  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest; pairs?: boolean }
+  /**
+   * Fine-tune: a new run from a stored run's weights (its last checkpoint; not its optimizer) on `text`, with
+   * this training configuration. Like run.import, `extendVocab` lets new characters in.
+   */
+  | { type: 'run.finetune'; runId: string; storedId: string; text: string; train: TrainConfig; extendVocab?: boolean; pairs?: boolean; persist?: PersistRequest }
+  /** Pair mode: generate each held-out pair's completion → pairs.row for each, then pairs.done. */
+  | { type: 'pairs.evaluate'; runId: string; requestId: string }
   /**
    * Rebuild a stored run from its last checkpoint, exactly where it was (weights, optimizer, batch generators).
    * `text` is the text the page has; a run that stored its text inline uses its own, others must match its digest.
@@ -61,7 +68,7 @@ export type ToWorker =
    * previous run only once the file and the text have passed every check. `extendVocab`: characters of the
    * text the model lacks get new embedding rows instead of being refused.
    */
-  | { type: 'run.import'; runId: string; file: ArrayBuffer; fileName: string; text: string; train: TrainConfig; extendVocab?: boolean }
+  | { type: 'run.import'; runId: string; file: ArrayBuffer; fileName: string; text: string; train: TrainConfig; extendVocab?: boolean; pairs?: boolean; persist?: PersistRequest }
   /**
    * The current model as a safetensors file, or ('nanogpt') a tar to continue the run with nanoGPT: its data
    * as train.bin / val.bin / meta.pkl in data/<name>/, a config, the weights and AdamW state → run.exported.
@@ -143,10 +150,15 @@ export interface RunInfo {
   train: TrainConfig
   paramCount: number
   vocab: string[] // token id → text
-  /** A run built from a model file: which, how long it had trained, and the characters added to its vocabulary. */
-  origin?: { fileName: string; step?: number; added: string[] }
+  /**
+   * A run that started from existing weights: a model file or a stored run (fine-tuning), how long that had
+   * trained, and the characters added to its vocabulary.
+   */
+  origin?: { from: 'file' | 'run'; name: string; step?: number; added: string[] }
   trainTokens: number
   valTokens: number
+  /** Pair mode: how many pairs train, how many are held out for evaluation, and how they were written. */
+  pairs?: { train: number; heldOut: number; format: 'tsv' | 'jsonl' }
   tokensPerStep: number
 }
 
@@ -164,6 +176,9 @@ export type FromWorker =
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number; format: 'safetensors' | 'nanogpt'; name: string }
+  /** Pair mode: one held-out pair, its reference completion and what the model generated for it. */
+  | { type: 'pairs.row'; runId: string; requestId: string; step: number; index: number; total: number; prompt: string; reference: string; generation: string }
+  | { type: 'pairs.done'; runId: string; requestId: string; step: number; reason: 'done' | 'cancelled' }
   /** A checkpoint of the run is safely stored (the transaction completed). */
   | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number }
   /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */

@@ -38,7 +38,9 @@ export interface StoredRun {
   step: number // of the last checkpoint
   bestValLoss?: number
   checkpoint?: { id: string; step: number; bytes: number }
-  origin?: { fileName: string; step?: number; added: string[] }
+  origin?: { from: 'file' | 'run'; name: string; step?: number; added: string[] }
+  /** Pair mode: the text is prompt → completion pairs and the loss counts completions only. */
+  pairs?: boolean
 }
 
 export interface WatchEntry {

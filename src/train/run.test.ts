@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from './run'
 import { loss } from '../model/gpt'
+import { mulberry32 } from '../shared/random'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
 const tiny = getPreset('tiny')
@@ -58,6 +59,36 @@ describe('Run', () => {
     expect(Math.abs(coldLoss - expected[4])).toBeGreaterThan(1e-4)
     coldRun.dispose()
     resumed.dispose()
+  })
+
+  it('pair mode: the loss counts only completions, so noisy prompts do not keep it high', async () => {
+    // prompts are random letters (unpredictable), completions always "ok": only the completions are learned
+    const rand = mulberry32(9)
+    const letters = 'abcdefghijklmnopqrstuvwxyz'
+    const pairs = Array.from({ length: 300 }, () => `${Array.from({ length: 6 }, () => letters[Math.floor(rand() * 26)]).join('')}\tok`).join('\n')
+    const settings = { ...model, blockSize: 16 }
+    const config = { ...train, learningRate: 1e-2, warmupIters: 0, maxIters: 100 }
+    const lossAfter = async (pairMode: boolean) => {
+      const prepared = Run.prepare(pairs, settings, config, undefined, { pairs: pairMode })
+      if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
+      const run = prepared.build()
+      for (let i = 0; i < 60; i++) await run.trainStep()
+      const e = await run.evaluate()
+      const info = run.info()
+      run.dispose()
+      return { e, info }
+    }
+    const paired = await lossAfter(true)
+    const plain = await lossAfter(false)
+    expect(paired.info.pairs).toEqual({ train: 270, heldOut: 30, format: 'tsv' })
+    expect(paired.e.valLoss).toBeLessThan(0.3) // "o", "k" and the newline are certain after the tab
+    expect(plain.e.valLoss).toBeGreaterThan(1.5) // the prompts' letters are ~ln 26 each
+  })
+
+  it('pair mode: refuses text that is not pairs, and held-out pairs too short for the context', () => {
+    expect(Run.prepare('just some text', model, train, undefined, { pairs: true }).problems![0].message).toMatch(/could not be read as pairs/)
+    const few = Array.from({ length: 10 }, (_, i) => `q${i}\ta`).join('\n')
+    expect(Run.prepare(few, model, train, undefined, { pairs: true }).problems![0].message).toMatch(/^The 1 held-out pair holds 5 tokens, fewer than one window of the context \(16\) \+ 1/)
   })
 
   it('frees every tensor it made when disposed', async () => {

@@ -14,12 +14,16 @@ import { beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../data/charTokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
+import { pairSplit, pairsText } from '../data/pairs'
+import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
 import { disposeParams, forward, initParams, isDecayed, loss, paramsFromArrays, readParams, type Params } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { AdamW } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
+/** Pair mode evaluates at most this many held-out pairs at a time. */
+export const MAX_EVAL_PAIRS = 50
 /** Scoring a text stops after this many tokens (and says so). */
 export const MAX_SCORE_TOKENS = 4096
 
@@ -33,9 +37,9 @@ export function optimizerStep(
   optimizer: AdamW,
   x: tf.Tensor2D,
   y: tf.Tensor2D,
-  o: { lr: number; gradClip: number; seed?: number },
+  o: { lr: number; gradClip: number; seed?: number; weights?: { w: tf.Tensor2D; total: number } },
 ): { loss: tf.Scalar; gradNorm: tf.Scalar } {
-  const f = () => loss(params, model, x, y, { training: true, seed: o.seed })
+  const f = () => loss(params, model, x, y, { training: true, seed: o.seed, weights: o.weights })
   const { value, grads } = tf.variableGrads(f, Object.values(params))
   const named: Record<string, tf.Tensor> = {}
   for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
@@ -49,6 +53,37 @@ export interface ResumeState {
   elapsedMs: number
   optimizer: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }
   sampler: number[]
+}
+
+/** The text a run trains on: as it is, or (pair mode) its pairs written out. */
+function readData(text: string, pairs?: boolean): { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
+  if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
+  if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+  if (!pairs) return { text }
+  const parsed = parsePairs(text)
+  if ('problems' in parsed) return { problems: parsed.problems.map((message) => ({ field: 'text' as const, message })) }
+  return { text: pairsText(parsed.pairs), pairs: { list: parsed.pairs, format: parsed.format } }
+}
+
+/** Tokens for training and validation: a 90/10 split of the text, or (pair mode) training and held-out pairs. */
+function splitData(
+  data: { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } },
+  tokenizer: CharTokenizer,
+  blockSize: number,
+  seed: number,
+): { split: Split; counts: { trainTokens?: number; valTokens?: number }; pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
+  if (!data.pairs) {
+    const split = splitTokens(tokenizer.encode(data.text))
+    return { split, counts: { trainTokens: split.train.length, valTokens: split.val.length } }
+  }
+  const p = pairSplit(data.pairs.list, (s) => tokenizer.encode(s), seed)
+  const need = blockSize + 1
+  for (const [name, stream, n] of [['training', p.split.train, p.trainPairs.length], ['held-out', p.split.val, p.heldOut.length]] as const) {
+    if (stream.length < need) {
+      return { problems: [{ field: 'text', message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.` }] }
+    }
+  }
+  return { split: p.split, counts: {}, pairs: { train: p.trainPairs, heldOut: p.heldOut, format: data.pairs.format } }
 }
 
 /** `rows` more rows of width `width` after `matrix`, drawn from N(0, 0.02) (GPT-2's embedding init), seeded. */
@@ -75,6 +110,8 @@ export class Run {
     readonly split: Split,
     readonly params: Params,
     samplerStates?: readonly number[],
+    /** Pair mode: the pairs trained on and those held out for evaluation. */
+    readonly pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' },
   ) {
     this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed, samplerStates)
     this.optimizer = new AdamW(params, { beta1: train.beta1, beta2: train.beta2, eps: 1e-8, weightDecay: train.weightDecay }, (_, shape) => isDecayed(shape))
@@ -84,18 +121,22 @@ export class Run {
    * Validates everything on the CPU first (text, sizes, device limits) and allocates nothing. Returns the
    * problems, or a `build` that allocates the run's tensors: call it once the previous run is disposed.
    */
-  static prepare(text: string, settings: ModelSettings, train: TrainConfig, limits?: DeviceLimits): { problems: Problem[]; build?: never } | { problems?: never; build: () => Run } {
-    if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
-    if (text.length > MAX_TEXT_CHARS) {
-      return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
-    }
-    const tokenizer = CharTokenizer.fromText(text)
-    const tokens = tokenizer.encode(text)
-    const split = splitTokens(tokens)
+  static prepare(
+    text: string,
+    settings: ModelSettings,
+    train: TrainConfig,
+    limits?: DeviceLimits,
+    o: { pairs?: boolean } = {},
+  ): { problems: Problem[]; build?: never } | { problems?: never; build: () => Run } {
+    const data = readData(text, o.pairs)
+    if ('problems' in data) return { problems: data.problems }
+    const tokenizer = CharTokenizer.fromText(data.text)
+    const prepared = splitData(data, tokenizer, settings.blockSize, train.seed)
+    if ('problems' in prepared) return { problems: prepared.problems }
     const model: ModelConfig = { ...settings, vocabSize: tokenizer.vocab.length }
-    const problems = validateConfig(model, train, { trainTokens: split.train.length, valTokens: split.val.length, limits })
+    const problems = validateConfig(model, train, { ...prepared.counts, limits })
     if (problems.length) return { problems }
-    return { build: () => new Run(model, train, tokenizer, split, initParams(model, train.seed)) }
+    return { build: () => new Run(model, train, tokenizer, prepared.split, initParams(model, train.seed), undefined, prepared.pairs) }
   }
 
   /**
@@ -108,34 +149,38 @@ export class Run {
     source: Pick<Checkpoint, 'model' | 'vocab' | 'weights'>,
     text: string,
     train: TrainConfig,
-    o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number; resume?: ResumeState } = {},
+    o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number; resume?: ResumeState; pairs?: boolean } = {},
   ): { problems: Problem[]; build?: never; added?: never } | { problems?: never; build: () => Run; added: string[] } {
-    if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
-    if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+    const data = readData(text, o.pairs)
+    if ('problems' in data) return { problems: data.problems }
     const base = CharTokenizer.fromVocab(source.vocab)
-    const added = base.unknown(text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
-    if (added.length && !o.extendVocab) {
-      const shown = added.slice(0, 12).map((c) => `“${visibleChar(c)}”`).join(' ')
+    const added = base.unknown(data.text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
+    // pair mode's tab and line break are its format, not the user's text: they join the vocabulary unasked
+    const refused = added.filter((c) => !(data.pairs && (c === PAIR_SEPARATOR || c === PAIR_END)))
+    if (refused.length && !o.extendVocab) {
+      const shown = refused.slice(0, 12).map((c) => `“${visibleChar(c)}”`).join(' ')
       return {
         problems: [
           {
             field: 'text',
-            message: `The text has ${added.length} character${added.length === 1 ? '' : 's'} the model has never seen: ${shown}${added.length > 12 ? ` and ${added.length - 12} more` : ''}. Add ${added.length === 1 ? 'it' : 'them'} to the vocabulary (new embedding rows, the existing ones kept), or use a text without ${added.length === 1 ? 'it' : 'them'}.`,
+            message: `The text has ${refused.length} character${refused.length === 1 ? '' : 's'} the model has never seen: ${shown}${refused.length > 12 ? ` and ${refused.length - 12} more` : ''}. Add ${refused.length === 1 ? 'it' : 'them'} to the vocabulary (new embedding rows, the existing ones kept), or use a text without ${refused.length === 1 ? 'it' : 'them'}.`,
           },
         ],
       }
     }
     const tokenizer = CharTokenizer.fromVocab([...source.vocab, ...added])
-    const split = splitTokens(tokenizer.encode(text))
+    const prepared = splitData(data, tokenizer, source.model.blockSize, train.seed)
+    if ('problems' in prepared) return { problems: prepared.problems }
+    const { split } = prepared
     const model: ModelConfig = { ...source.model, vocabSize: tokenizer.vocab.length, dropout: o.dropout ?? source.model.dropout }
-    const problems = validateConfig(model, train, { trainTokens: split.train.length, valTokens: split.val.length, limits: o.limits })
+    const problems = validateConfig(model, train, { ...prepared.counts, limits: o.limits })
     if (problems.length) return { problems }
     return {
       added,
       build: () => {
         const weights = { ...source.weights }
         if (added.length) weights['wte.weight'] = extendRows(source.weights['wte.weight'], source.model.nEmbd, added.length, train.seed)
-        const run = new Run(model, train, tokenizer, split, paramsFromArrays(model, weights), o.resume?.sampler)
+        const run = new Run(model, train, tokenizer, split, paramsFromArrays(model, weights), o.resume?.sampler, prepared.pairs)
         if (o.resume) {
           run.optimizer.load(o.resume.optimizer)
           run.step = o.resume.step
@@ -162,11 +207,13 @@ export class Run {
       trainTokens: this.split.train.length,
       valTokens: this.split.val.length,
       tokensPerStep: this.train.batchSize * this.model.blockSize,
+      ...(this.pairs ? { pairs: { train: this.pairs.train.length, heldOut: this.pairs.heldOut.length, format: this.pairs.format } } : {}),
     }
   }
 
-  private batchTensors(b: Batch): [tf.Tensor2D, tf.Tensor2D] {
-    return [tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'), tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32')]
+  private batchTensors(b: Batch): [tf.Tensor2D, tf.Tensor2D, { w: tf.Tensor2D; total: number } | undefined] {
+    const w = b.w ? { w: tf.tensor2d(b.w, [b.batchSize, b.blockSize]), total: b.wTotal ?? 0 } : undefined
+    return [tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'), tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32'), w]
   }
 
   /** One optimizer step on the next training batch. Reads back the loss (one GPU sync). */
@@ -177,8 +224,8 @@ export class Run {
     const lr = learningRateAt(this.step, this.train)
     const it = this.step
     const lossT = tf.tidy(() => {
-      const [x, y] = this.batchTensors(batch)
-      return optimizerStep(this.params, this.model, this.optimizer, x, y, { lr, gradClip: this.train.gradClip, seed: this.train.seed * 100_003 + it }).loss
+      const [x, y, weights] = this.batchTensors(batch)
+      return optimizerStep(this.params, this.model, this.optimizer, x, y, { lr, gradClip: this.train.gradClip, seed: this.train.seed * 100_003 + it, weights }).loss
     })
     let lossValue: number
     try {
@@ -203,8 +250,8 @@ export class Run {
       for (let i = 0; i < n; i++) {
         for (const stream of ['evalTrain', 'evalVal'] as const) {
           const next = tf.tidy(() => {
-            const [x, y] = this.batchTensors(this.sampler.next(stream))
-            return tf.add(sums[stream], loss(this.params, this.model, x, y, { training: false })) as tf.Scalar
+            const [x, y, weights] = this.batchTensors(this.sampler.next(stream))
+            return tf.add(sums[stream], loss(this.params, this.model, x, y, { training: false, weights })) as tf.Scalar
           })
           sums[stream].dispose()
           sums[stream] = next
@@ -400,6 +447,24 @@ export class Run {
     const weights = await readParams(this.params)
     const optimizer = await this.optimizer.state()
     return { weights, resume: { step: this.step, elapsedMs: this.elapsedMs, optimizer, sampler: this.sampler.state() } }
+  }
+
+  /**
+   * Pair mode's evaluation: the model continues each held-out pair's prompt (and its tab) greedily until a
+   * newline, at most MAX_EVAL_PAIRS of them; `onRow` gets each generation beside its reference.
+   */
+  async evaluatePairs(onRow: (row: { index: number; total: number; prompt: string; reference: string; generation: string }) => void, cancelled: () => boolean, between: () => Promise<void>): Promise<'done' | 'cancelled'> {
+    this.assertAlive()
+    const pairs = (this.pairs?.heldOut ?? []).slice(0, MAX_EVAL_PAIRS)
+    for (const [index, p] of pairs.entries()) {
+      if (cancelled()) return 'cancelled'
+      let generation = ''
+      const maxNewTokens = Math.min(256, 2 * [...p.completion].length + 16)
+      const reason = await this.generate({ prompt: p.prompt + '\t', maxNewTokens, temperature: 0, topK: 0, stop: '\n' }, (t) => (generation += t.text), cancelled, between)
+      if (reason === 'cancelled') return 'cancelled'
+      onRow({ index, total: pairs.length, prompt: p.prompt, reference: p.completion, generation: generation.replace(/\n$/, '') })
+    }
+    return 'done'
   }
 
   /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */

@@ -7,6 +7,7 @@ import { GeneratePanel } from './components/GeneratePanel'
 import { AttentionPanel } from './components/AttentionPanel'
 import { ModelFilePanel } from './components/ModelFilePanel'
 import { RunsPanel } from './components/RunsPanel'
+import { PairsPanel } from './components/PairsPanel'
 
 export function App() {
   return (
@@ -27,6 +28,7 @@ export function App() {
           <TrainingPanel />
           <LossChart />
           <GeneratePanel />
+          <PairsPanel />
           <AttentionPanel />
         </div>
       </main>

@@ -1,7 +1,8 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { textStats } from '../shared/text'
-import { formatBytes, validateConfig, type Problem } from '../shared/config'
+import { fineTuneDefaults, formatBytes, validateConfig, type ModelSettings, type Problem } from '../shared/config'
+import { parsePairs, pairText } from '../shared/pairs'
 import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
 import { DATASETS } from './datasets'
@@ -54,17 +55,18 @@ function handle(msg: FromWorker): void {
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, restored } = msg
+      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, restored, pairs } = msg
       let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
       if (origin || restored) {
         // the settings panel now describes the opened model, so nothing replaces it until the user asks
         const { vocabSize: _v, ...settings } = model
         set({ model: settings, train, presetId: 'custom' })
-        if (origin && !restored) set({ importStatus: { kind: 'done', fileName: origin.fileName, step: origin.step, added: origin.added } })
+        if (origin?.from === 'file' && !restored) set({ importStatus: { kind: 'done', fileName: origin.name, step: origin.step, added: origin.added } })
+        if (!restored) set({ pairEval: undefined })
         key = settingsKey(settings, train)
       }
       set({
-        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
+        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -94,6 +96,16 @@ function handle(msg: FromWorker): void {
       if (msg.runId !== s.run?.runId) return
       set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes }, storageProblem: undefined })
       void refreshRuns()
+      return
+    case 'pairs.row': {
+      if (msg.runId !== s.run?.runId) return
+      const current = s.pairEval?.requestId === msg.requestId ? s.pairEval : { requestId: msg.requestId, step: msg.step, total: msg.total, rows: [], done: false }
+      set({ pairEval: { ...current, rows: [...current.rows, { index: msg.index, prompt: msg.prompt, reference: msg.reference, generation: msg.generation }] } })
+      return
+    }
+    case 'pairs.done':
+      if (msg.runId === s.run?.runId && s.pairEval?.requestId === msg.requestId) set({ pairEval: { ...s.pairEval, done: true } })
+      else if (msg.runId === s.run?.runId) set({ pairEval: { requestId: msg.requestId, step: msg.step, total: 0, rows: [], done: true } })
       return
     case 'storage.problem':
       if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, message: msg.message } })
@@ -173,8 +185,24 @@ export function currentTextStats(text: string) {
   return statsMemo.stats
 }
 
+let pairsMemo: { text: string; result: ReturnType<typeof parsePairs>; written: string } | undefined
+/** The pairs of the current text (pair mode), parsed once per text, and the text they are written as. */
+export function currentPairs(text: string) {
+  if (pairsMemo?.text !== text) {
+    const result = parsePairs(text)
+    pairsMemo = { text, result, written: 'pairs' in result ? result.pairs.map(pairText).join('') : '' }
+  }
+  return pairsMemo
+}
+
 /** Problems with the current text and settings, checked on the page before anything is sent. */
-export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report'>): Problem[] {
+export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode'>): Problem[] {
+  if (s.pairMode) {
+    const p = currentPairs(s.text)
+    if ('problems' in p.result) return p.result.problems.map((message) => ({ field: 'text', message }))
+    // the held-out pairs' length is checked by the worker, which splits them
+    return validateConfig({ ...s.model, vocabSize: currentTextStats(p.written).vocabSize }, s.train, { limits: s.report?.limits })
+  }
   const stats = currentTextStats(s.text)
   return validateConfig({ ...s.model, vocabSize: stats.vocabSize }, s.train, { trainTokens: stats.trainTokens, valTokens: stats.valTokens, limits: s.report?.limits })
 }
@@ -190,15 +218,16 @@ function createRun(): string | undefined {
   const runId = `run-${++runCounter}`
   pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train) }
   set({ pendingRunId: runId, runProblems: [] })
-  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s) })
+  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s), pairs: s.pairMode })
   return runId
 }
 
 /** How a new run is named and where its text comes from, for the run store. */
-function persistRequest(s: AppState) {
+function persistRequest(s: AppState, prefix?: string) {
   const dataset = DATASETS.find((d) => d.id === s.datasetId)
   const when = new Date().toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
-  return { name: `${dataset?.label ?? 'Own text'} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`, datasetId: dataset?.id, textLabel: 'the text you trained it on' }
+  const what = dataset?.label ?? (s.pairMode ? 'Own pairs' : 'Own text')
+  return { name: prefix ? `${prefix} → ${what} · ${when}` : `${what} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`, datasetId: dataset?.id, textLabel: 'the text you trained it on' }
 }
 
 let restoringRunId: string | undefined
@@ -304,6 +333,13 @@ export async function startTraining(): Promise<void> {
     send({ type: 'train.start', runId: s.pendingRunId })
     return
   }
+  if (s.run?.origin && s.fineTuneSource && sameShape(s.run.model, s.model)) {
+    // a model that started from other weights, and a new text, new settings or a finished run: fine-tune the
+    // same starting weights again rather than start from scratch
+    const id = sendFineTune()
+    if (id) send({ type: 'train.start', runId: id })
+    return
+  }
   const id = createRun() // a fresh model: settings changed, or the last run was stopped or finished
   if (id) send({ type: 'train.start', runId: id })
 }
@@ -349,11 +385,43 @@ export async function importModel(file: File, extendVocab: boolean): Promise<voi
   } catch (e) {
     return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: `${file.name} could not be read: ${(e as Error).message}` }] } })
   }
+  set({ fineTuneSource: { kind: 'file', name: file.name, bytes: bytes.slice(0) }, extendVocab })
+  sendFineTune(fineTuneDefaults(s.train))
+}
+
+/**
+ * Builds a run from the fine-tune source (a model file, or a stored run) on the current text with `train`;
+ * the current model stays until the new one is ready. Returns the new run's id.
+ */
+function sendFineTune(train = get().train): string | undefined {
+  const s = get()
+  const src = s.fineTuneSource
+  if (!src || !worker) return undefined
   const runId = `run-${++runCounter}`
   importingRunId = runId
   pendingFrom = { textVersion: s.textVersion, settingsKey: '' }
   set({ pendingRunId: runId, runProblems: [] })
-  send({ type: 'run.import', runId, file: bytes, fileName: file.name, text: s.text, train: s.train, extendVocab }, [bytes])
+  const common = { runId, text: s.text, train, extendVocab: s.extendVocab, pairs: s.pairMode, persist: persistRequest(s, src.name.replace(/ · \d+ \w+, [\d:]+$/, '')) }
+  if (src.kind === 'file') {
+    const file = src.bytes.slice(0)
+    send({ type: 'run.import', ...common, file, fileName: src.name }, [file])
+  } else send({ type: 'run.finetune', ...common, storedId: src.storedId })
+  return runId
+}
+
+/** Fine-tune a stored run: its weights, the text in panel 1, a ten times lower learning rate. */
+export async function fineTuneFrom(storedId: string): Promise<void> {
+  const s = get()
+  if (!worker || !s.report || isTraining(s)) return
+  const record = await (await pageStore())?.get(storedId)
+  if (!record) return set({ restoreProblems: [{ field: 'stored', message: 'That run is no longer stored.' }] })
+  set({ fineTuneSource: { kind: 'run', storedId, name: record.name }, importStatus: undefined, restoreProblems: [] })
+  sendFineTune(fineTuneDefaults(record.train))
+}
+
+/** Whether two model shapes are the same (the weights of one fit the other). */
+function sameShape(a: ModelSettings, b: ModelSettings): boolean {
+  return a.nLayer === b.nLayer && a.nHead === b.nHead && a.nEmbd === b.nEmbd && a.blockSize === b.blockSize && a.bias === b.bias
 }
 
 /**
@@ -382,6 +450,17 @@ function download(blob: Blob, name: string): void {
   a.download = name
   a.click()
   setTimeout(() => URL.revokeObjectURL(url), 60_000) // the download has long started by then
+}
+
+let pairCounter = 0
+
+/** Pair mode: generate every held-out pair's completion now, with the model as it is. */
+export function evaluatePairsNow(): void {
+  const s = get()
+  if (!s.run?.pairs) return
+  const requestId = `pairs-${++pairCounter}`
+  set({ pairEval: { requestId, step: s.points.at(-1)?.step ?? 0, total: Math.min(50, s.run.pairs.heldOut), rows: [], done: false } })
+  send({ type: 'pairs.evaluate', runId: s.run.runId, requestId })
 }
 
 // ---- sampling and attention ---------------------------------------------------------------------------
@@ -437,5 +516,5 @@ export function watchAttention(): void {
 
 // keep the untrained model in step with the settings
 useStore.subscribe((s, prev) => {
-  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train) maybePrepareRun()
+  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode) maybePrepareRun()
 })

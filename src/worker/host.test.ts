@@ -345,4 +345,43 @@ describe('trainer host protocol', () => {
     second.send({ type: 'run.restore', runId: 'z2', storedId: 'nope', text })
     expect((await second.inbox.next(is('invalid', (m) => m.runId === 'z2'))).problems[0].message).toMatch(/no longer stored/)
   })
+
+  it('pair mode evaluates the held-out pairs when training ends and on demand; a stored run fine-tunes on new text', async () => {
+    const db = `host-pairs-${Date.now()}`
+    const { send, inbox } = setup(db)
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    // pre-train on plain text, stored
+    send({ type: 'run.create', runId: 'pre', text, model, train: { ...train, maxIters: 8 }, persist: { name: 'pretrained' } })
+    await inbox.next(is('run.created'))
+    send({ type: 'train.start', runId: 'pre' })
+    const saved = await inbox.next(is('run.saved', (m) => m.step === 8))
+    // fine-tune it on pairs made of the same characters
+    const words = ['hello', 'world', 'tiny', 'transformer', 'hello world', 'tiny world', 'low', 'near', 'rent', 'tone']
+    const pairs = Array.from({ length: 40 }, (_, i) => `${words[i % 10]}\t${[...words[(i * 3) % 10]].reverse().join('')}`).join('\n')
+    send({ type: 'run.finetune', runId: 'ft', storedId: saved.storedId, text: pairs, train: { ...train, maxIters: 4, learningRate: 1e-4, minLr: 1e-5 }, pairs: true, persist: { name: 'fine-tuned' } })
+    const ft = await inbox.next(is('run.created', (m) => m.runId === 'ft'))
+    expect(ft.origin).toMatchObject({ from: 'run', name: 'pretrained', step: 8, added: ['\t', '\n'] }) // pair mode's tab and line break join unasked
+    expect(ft.pairs).toEqual({ train: 36, heldOut: 4, format: 'tsv' })
+    expect(ft.vocab).toEqual([...inbox.all.find(is('run.created', (m) => m.runId === 'pre'))!.vocab, '\t', '\n']) // the pre-trained vocabulary, then the tab and the line break
+    send({ type: 'train.start', runId: 'ft' })
+    const done = await inbox.next(is('pairs.done', (m) => m.runId === 'ft'))
+    expect(done).toMatchObject({ requestId: 'auto-4', step: 4, reason: 'done' })
+    const rows = inbox.all.filter(is('pairs.row', (m) => m.requestId === 'auto-4'))
+    expect(rows.map((r) => r.index)).toEqual([0, 1, 2, 3])
+    for (const r of rows) {
+      expect(words).toContain(r.prompt)
+      expect(r.generation).not.toContain('\n')
+    }
+    send({ type: 'pairs.evaluate', runId: 'ft', requestId: 'again' })
+    await inbox.next(is('pairs.done', (m) => m.requestId === 'again'))
+    expect(inbox.all.filter(is('pairs.row', (m) => m.requestId === 'again')).map((r) => r.generation)).toEqual(rows.map((r) => r.generation)) // greedy: the same
+    // a plain run has no pairs to evaluate
+    send({ type: 'pairs.evaluate', runId: 'pre-gone', requestId: 'x' })
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'x'))).problems[0].message).toMatch(/not trained in pair mode/)
+    const store = await RunStore.open(db)
+    const stored = (await store.list()).find((r) => r.name === 'fine-tuned')!
+    expect(stored).toMatchObject({ pairs: true, origin: { from: 'run', name: 'pretrained' } })
+    store.close()
+  })
 })

@@ -32,6 +32,8 @@ interface Persisted {
   runId: string
   storedId: string
   request: PersistRequest
+  pairs?: boolean
+  origin?: RunInfo['origin']
   text?: string // until the run record is written
   created: boolean
   lastSaveAt: number
@@ -147,6 +149,23 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       })
   }
 
+  function newPersist(id: string, request: PersistRequest | undefined, text: string, pairs?: boolean, origin?: RunInfo['origin']): Persisted | undefined {
+    if (!request) return undefined
+    return { runId: id, storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, request, pairs, origin, text, created: false, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [], evals: [], watch: null } }
+  }
+
+  /** Pair mode: each held-out pair's generation beside its reference, between training steps. */
+  async function evaluatePairs(r: Run, id: string, requestId: string) {
+    if (run !== r) return
+    const reason = await r.evaluatePairs(
+      (row) => post({ type: 'pairs.row', runId: id, requestId, step: r.step, ...row }),
+      () => run !== r || cancelled.has(requestId),
+      async () => {},
+    )
+    cancelled.delete(requestId)
+    post({ type: 'pairs.done', runId: id, requestId, step: r.step, reason })
+  }
+
   /** Stores the run's record the first time it trains. */
   function persistStart(r: Run, id: string) {
     const p = persisted
@@ -158,7 +177,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       const now = Date.now()
       const info = r.info()
       const source = await textSource(text, { datasetId: p.request.datasetId, label: p.request.textLabel })
-      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, text: source, status: 'training', step: 0 })
+      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, text: source, status: 'training', step: 0, ...(p.pairs ? { pairs: true } : {}), ...(p.origin ? { origin: p.origin } : {}) })
     })
   }
 
@@ -231,6 +250,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       while (run === r && state === 'training') {
         if (r.step >= r.train.maxIters) {
           setState('finished')
+          if (r.pairs) await exclusive(() => evaluatePairs(r, id, `auto-${r.step}`)) // the held-out pairs, once training ends
           break
         }
         const p = await exclusive(() => r.trainStep())
@@ -301,10 +321,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return
       }
       case 'run.create': {
-        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits)
+        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits, { pairs: msg.pairs })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
-        const persist = msg.persist && { runId: msg.runId, storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, request: msg.persist, text: msg.text, created: false, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [], evals: [], watch: null } }
-        return replaceRun(msg.runId, prepared.build, { persist })
+        return replaceRun(msg.runId, prepared.build, { persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs) })
       }
       case 'run.restore': {
         const refuse = (field: Problem['field'], message: string) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message }] })
@@ -321,10 +340,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         const prepared = Run.prepareFrom({ model: stored.model, vocab: stored.vocab, weights: ckpt.weights }, text, stored.train, {
           limits: report?.limits,
+          pairs: stored.pairs,
           resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
         })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss }
+        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, pairs: stored.pairs, origin: stored.origin, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss }
         const restored: RestoredHistory = { storedId: stored.id, name: stored.name, points: history.points, evals: history.evals, watch: history.watch }
         const at = ckpt.step >= stored.train.maxIters ? 'finished' : ckpt.step > 0 ? 'paused' : 'ready'
         return replaceRun(msg.runId, prepared.build, { persist, restored, origin: stored.origin, state: at })
@@ -338,9 +358,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           if (!(e instanceof CheckpointError)) throw e
           return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'file', message: `${msg.fileName}: ${e.message}` }] })
         }
-        const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab })
+        const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        return replaceRun(msg.runId, prepared.build, { origin: { fileName: msg.fileName, step: checkpoint.step, added: prepared.added } })
+        const origin = { from: 'file' as const, name: msg.fileName, step: checkpoint.step, added: prepared.added }
+        return replaceRun(msg.runId, prepared.build, { origin, persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin) })
+      }
+      case 'run.finetune': {
+        const refuse = (message: string) => post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message }] })
+        const store = await getStore()
+        const loaded = store && (await store.load(msg.storedId))
+        if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.')
+        if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`)
+        const source = { model: loaded.run.model, vocab: loaded.run.vocab, weights: loaded.checkpoint.weights }
+        const prepared = Run.prepareFrom(source, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
+        if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
+        const origin = { from: 'run' as const, name: loaded.run.name, step: loaded.checkpoint.step, added: prepared.added }
+        return replaceRun(msg.runId, prepared.build, { origin, persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin) })
       }
       case 'run.export': {
         const r = current(msg.runId)
@@ -431,6 +464,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           if (run !== r) return
           post({ type: 'score.result', ...ids, step: r.step, ...(await r.score(msg.text)) })
         }).catch((e) => fail(e, ids))
+        return
+      }
+      case 'pairs.evaluate': {
+        const r = current(msg.runId)
+        if (!r?.pairs) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems: [{ field: 'sample', message: 'This model was not trained in pair mode: it has no held-out pairs to evaluate' }] })
+        void exclusive(() => evaluatePairs(r, msg.runId, msg.requestId)).catch((e) => fail(e, { runId: msg.runId, requestId: msg.requestId }))
         return
       }
       case 'sample.cancel': {

@@ -1,7 +1,8 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
-import { currentTextStats } from '../trainerClient'
+import { currentPairs, currentTextStats } from '../trainerClient'
+import { heldOutCount } from '../../shared/pairs'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 
@@ -9,6 +10,28 @@ const fmt = new Intl.NumberFormat('en')
 
 function setText(text: string, datasetId: string, notice?: { kind: 'error' | 'info'; message: string }) {
   useStore.setState((s) => ({ text, datasetId, textVersion: s.textVersion + 1, textNotice: notice }))
+}
+
+/** Pair mode changes what the text means: a model built on it is one of a new text. */
+function setPairMode(on: boolean) {
+  useStore.setState((s) => (s.pairMode === on ? {} : { pairMode: on, textVersion: s.textVersion + 1 }))
+}
+
+/** What pair mode makes of the text: how many pairs, how many held out; or why it cannot read them. */
+function PairSummary({ text }: { text: string }) {
+  const { result, written } = currentPairs(text)
+  if ('problems' in result)
+    return (
+      <p className="error" role="alert" data-testid="pair-stats">
+        {result.problems[0]}
+      </p>
+    )
+  const n = result.pairs.length
+  return (
+    <p className="stats" data-testid="pair-stats">
+      {fmt.format(n)} pairs ({result.format === 'tsv' ? 'tab-separated' : 'JSON lines'}) · {fmt.format(n - heldOutCount(n))} to train on, {fmt.format(heldOutCount(n))} held out to evaluate · vocabulary {fmt.format(currentTextStats(written).vocabSize)}. The loss counts only the completions.
+    </p>
+  )
 }
 
 /**
@@ -27,6 +50,7 @@ export function DataPanel() {
   const text = useStore((s) => s.text)
   const datasetId = useStore((s) => s.datasetId)
   const notice = useStore((s) => s.textNotice)
+  const pairMode = useStore((s) => s.pairMode)
   const locked = useStore(isTraining)
   const [loading, setLoading] = useState(false)
   const deferred = useDeferredValue(text)
@@ -41,6 +65,7 @@ export function DataPanel() {
     setLoading(true)
     try {
       setText(await d.load(), d.id)
+      setPairMode(Boolean(d.pairs))
     } catch (e) {
       useStore.setState({ textNotice: { kind: 'error', message: `Could not load ${d.label}: ${(e as Error).message}. The current text is unchanged.` } })
     } finally {
@@ -104,6 +129,10 @@ export function DataPanel() {
       <p id="text-stats" className="stats" data-testid="text-stats">
         {fmt.format(stats.chars)} characters · vocabulary {fmt.format(stats.vocabSize)} · {fmt.format(stats.trainTokens)} train / {fmt.format(stats.valTokens)} validation tokens
       </p>
+      <label className="small">
+        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} /> Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task
+      </label>
+      {pairMode && <PairSummary text={deferred} />}
       <p id="text-notice" className={notice?.kind === 'error' ? 'error' : 'muted small'} role={notice?.kind === 'error' ? 'alert' : undefined}>
         {notice?.message ?? ''}
       </p>

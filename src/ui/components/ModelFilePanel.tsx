@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useRef } from 'react'
 import { isTraining, useStore } from '../store'
 import { exportModel, importModel } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
@@ -14,7 +14,7 @@ export function ModelFilePanel() {
   const exporting = useStore((s) => s.exportRequestId !== undefined)
   const training = useStore(isTraining)
   const report = useStore((s) => s.report)
-  const [extend, setExtend] = useState(false)
+  const extend = useStore((s) => s.extendVocab)
   const input = useRef<HTMLInputElement>(null)
 
   return (
@@ -47,12 +47,12 @@ export function ModelFilePanel() {
         />
       </div>
       <label className="small">
-        <input type="checkbox" checked={extend} onChange={(e) => setExtend(e.target.checked)} /> Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)
+        <input type="checkbox" checked={extend} onChange={(e) => useStore.setState({ extendVocab: e.target.checked })} /> Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)
       </label>
       {training && <p className="muted small">Pause or stop training to open a model file.</p>}
       <div aria-live="polite" data-testid="model-file-status">
         {status?.kind === 'loading' && <p className="muted small">Checking {status.fileName}…</p>}
-        {status?.kind === 'done' && run?.origin && (
+        {status?.kind === 'done' && run?.origin?.from === 'file' && (
           <p className="small">
             Opened <b>{status.fileName}</b>: {run.model.nLayer} layers × {run.model.nHead} heads, {run.model.nEmbd} wide, context {run.model.blockSize}, {run.vocab.length} tokens
             {status.step !== undefined ? `, trained ${status.step.toLocaleString('en')} steps` : ''}.

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { isTraining, useStore } from '../store'
-import { openStoredRun } from '../trainerClient'
+import { fineTuneFrom, openStoredRun } from '../trainerClient'
 import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'
@@ -56,6 +56,9 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
             </button>{' '}
           </>
         )}
+        <button type="button" disabled={training || !run.checkpoint} onClick={() => void fineTuneFrom(run.id)} title="A new run from this one's weights, on the text in panel 1, with a ten times lower learning rate">
+          Fine-tune
+        </button>{' '}
         {confirm ? (
           <>
             <button type="button" onClick={() => void deleteRun(run.id)}>

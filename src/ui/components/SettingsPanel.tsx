@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import { PRESETS, estimateMemory, formatBytes, getPreset, paramCount, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import { isTraining, useStore } from '../store'
-import { currentTextStats, localProblems } from '../trainerClient'
+import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 
@@ -50,8 +50,9 @@ export function SettingsPanel() {
     void navigator.clipboard?.writeText(url.href).catch(() => undefined) // the link is shown either way
   }
 
-  const vocabSize = currentTextStats(text).vocabSize
-  const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report }), [model, train, text, report])
+  const pairMode = useStore((s) => s.pairMode)
+  const vocabSize = currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
+  const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report, pairMode }), [model, train, text, report, pairMode])
   const byField = (key: string) => problems.filter((p) => p.field === key)
   const cfg = { ...model, vocabSize: Math.max(vocabSize, 1) }
   const sizesOk = !problems.some((p) => ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize'].includes(p.field))

@@ -33,6 +33,7 @@ export function TrainingPanel() {
   const runError = useStore((s) => s.runError)
   const blocked = useStore((s) => localProblems(s).length > 0)
   const stale = useStore((s) => hasTrainedModel(s) && !runMatchesSettings(s))
+  const fineTuning = useStore((s) => Boolean(s.run?.origin && s.fineTuneSource))
   const lock = useStore((s) => s.lock)
   const saved = useStore((s) => s.saved)
   const storageProblem = useStore((s) => s.storageProblem)
@@ -81,8 +82,20 @@ export function TrainingPanel() {
           Another tab took over training, so this one paused{saved ? ` (saved at step ${saved.step})` : ''}. Resume here to take it back.
         </p>
       )}
-      {stale && <p className="muted small">The settings or text changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.</p>}
-      {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">“Start training” begins a new model from scratch with the same settings.</p>}
+      {run?.origin && (
+        <p className="small" data-testid="origin">
+          Starts from {run.origin.from === 'file' ? 'the model file' : 'the stored run'} “{run.origin.name}”{run.origin.step !== undefined ? ` (trained ${run.origin.step.toLocaleString('en')} steps)` : ''}
+          {run.origin.added.length > 0 ? `, with ${run.origin.added.length} new character${run.origin.added.length === 1 ? '' : 's'} in its vocabulary` : ''}: training fine-tunes it on the text in panel 1.
+        </p>
+      )}
+      {stale && (
+        <p className="muted small">
+          {fineTuning && state === 'ready'
+            ? 'The text or settings changed: “Start training” fine-tunes the same starting model with them (a different shape of model starts from scratch).'
+            : 'The settings or text changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.'}
+        </p>
+      )}
+      {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">{fineTuning ? '“Start training” fine-tunes the same starting model again, from its first weights.' : '“Start training” begins a new model from scratch with the same settings.'}</p>}
       <div role="status" aria-label="Training status" className="status" data-testid="status">
         <span>
           <b>{state ? STATE_LABEL[state] : report ? 'Preparing model' : 'Starting'}</b>

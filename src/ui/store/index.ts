@@ -18,6 +18,8 @@ export interface SettingsSlice {
   model: ModelSettings
   train: TrainConfig
   backendChoice: BackendChoice
+  /** Pair mode: the text is prompt → completion pairs, and the loss counts completions only. */
+  pairMode: boolean
   linkProblems: Problem[] // why the settings of the link the page was opened with could not be used
 }
 
@@ -39,8 +41,24 @@ export type ImportStatus =
   | { kind: 'done'; fileName: string; step?: number; added: string[] }
   | { kind: 'error'; problems: Problem[] }
 
+/** A held-out pair's generation beside its reference. */
+export interface PairRow {
+  index: number
+  prompt: string
+  reference: string
+  generation: string
+}
+
+/** Where the current run's weights came from, to fine-tune them again when the text or settings change. */
+export type FineTuneSource = { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'run'; storedId: string; name: string }
+
 export interface RunSlice {
   run?: RunInfoView
+  fineTuneSource?: FineTuneSource
+  /** New characters of the text may join the vocabulary of an opened or fine-tuned model. */
+  extendVocab: boolean
+  /** Pair mode's evaluation of the held-out pairs: the latest one, possibly in progress. */
+  pairEval?: { requestId: string; step: number; total: number; rows: PairRow[]; done: boolean }
   /** The stored run the current run is saved as, and the step of its last stored checkpoint. */
   saved?: { storedId: string; step: number; bytes: number }
   storageProblem?: { full: boolean; message: string }
@@ -132,6 +150,7 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
     model: { ...preset.model },
     train: { ...preset.train },
     backendChoice: initialBackend(),
+    pairMode: false,
     linkProblems: [],
   }
 }
@@ -140,6 +159,7 @@ export const useStore = create<AppState>()((...a) => ({
   ...settingsSlice(...a),
   runProblems: [],
   restoreProblems: [],
+  extendVocab: false,
   storedRuns: [],
   compare: [],
   points: [],

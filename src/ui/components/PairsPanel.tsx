@@ -1,0 +1,105 @@
+import { useMemo, useState } from 'react'
+import { useStore, type PairRow } from '../store'
+import { evaluatePairsNow } from '../trainerClient'
+import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
+import { visibleChar } from '../../shared/text'
+
+type Unit = 'characters' | 'words'
+
+interface Scored extends PairRow {
+  exact: boolean
+  bleu: number
+  rouge: number
+  meteor: number
+}
+
+function split(text: string, unit: Unit): string[] {
+  return unit === 'characters' ? [...text] : text.split(/\s+/).filter(Boolean)
+}
+
+/** Exact match, BLEU-4 (add-one smoothed), ROUGE-L F and METEOR of one generation against its reference. */
+export function scorePair(row: PairRow, unit: Unit): Scored {
+  const hyp = split(row.generation, unit)
+  const ref = split(row.reference, unit)
+  const empty = !hyp.length || !ref.length
+  return {
+    ...row,
+    exact: row.generation === row.reference,
+    bleu: empty ? 0 : sentenceBleu([ref], hyp, { smoothing: 'add-one' }),
+    rouge: empty ? 0 : rougeL(ref, hyp).f,
+    meteor: empty ? 0 : meteor([ref], hyp, { caseFold: false }).score,
+  }
+}
+
+/** A text as a table cell shows it: spaces as they are, other white space and control characters made visible. */
+const show = (s: string) => [...s].map((c) => (c === ' ' ? c : visibleChar(c))).join('')
+
+/**
+ * Pair mode's evaluation: every held-out prompt, the completion it should have, what the model wrote, and
+ * the scores — after training ends, and whenever asked.
+ */
+export function PairsPanel() {
+  const run = useStore((s) => s.run)
+  const pairEval = useStore((s) => s.pairEval)
+  const [unit, setUnit] = useState<Unit>('characters')
+  const scored = useMemo(() => (pairEval?.rows ?? []).map((r) => scorePair(r, unit)), [pairEval, unit])
+  if (!run?.pairs) return null
+  const mean = (f: (s: Scored) => number) => (scored.length ? scored.reduce((a, s) => a + f(s), 0) / scored.length : 0)
+  const running = pairEval && !pairEval.done
+  return (
+    <section className="panel" aria-labelledby="pairs-h">
+      <h2 id="pairs-h">Held-out pairs</h2>
+      <p className="muted small">
+        {run.pairs.heldOut} of {run.pairs.train + run.pairs.heldOut} pairs were held out from training. For each (at most 50), the model continues the prompt and its tab greedily until a line break; the scores compare that with the true completion.
+      </p>
+      <div className="controls">
+        <button type="button" onClick={evaluatePairsNow} disabled={Boolean(running)}>
+          Evaluate now
+        </button>
+        <label htmlFor="pair-unit">Score over</label>
+        <select id="pair-unit" value={unit} onChange={(e) => setUnit(e.target.value as Unit)}>
+          <option value="characters">characters</option>
+          <option value="words">words</option>
+        </select>
+        <span className="muted small" aria-live="polite">
+          {running ? `Evaluating… ${pairEval.rows.length} / ${pairEval.total}` : pairEval ? `Model at step ${pairEval.step}.` : 'Evaluated when training ends, or now.'}
+        </span>
+      </div>
+      {scored.length > 0 && (
+        <>
+          <p className="stats" data-testid="pair-scores">
+            Exact match <b>{(100 * mean((s) => Number(s.exact))).toFixed(1)}%</b> · BLEU-4 <b>{mean((s) => s.bleu).toFixed(3)}</b> · ROUGE-L F <b>{mean((s) => s.rouge).toFixed(3)}</b> · METEOR <b>{mean((s) => s.meteor).toFixed(3)}</b> <span className="muted small">(means over {scored.length} pairs, {unit})</span>
+          </p>
+          <div className="table-scroll">
+            <table className="results" aria-label="Held-out pairs and scores">
+              <thead>
+                <tr>
+                  <th>Prompt</th>
+                  <th>Reference</th>
+                  <th>Generated</th>
+                  <th title="Exact match">EM</th>
+                  <th>BLEU-4</th>
+                  <th>ROUGE-L</th>
+                  <th>METEOR</th>
+                </tr>
+              </thead>
+              <tbody>
+                {scored.map((s) => (
+                  <tr key={s.index}>
+                    <td className="mono">{show(s.prompt)}</td>
+                    <td className="mono">{show(s.reference)}</td>
+                    <td className="mono">{show(s.generation)}</td>
+                    <td>{s.exact ? '✓' : '✗'}</td>
+                    <td className="num">{s.bleu.toFixed(2)}</td>
+                    <td className="num">{s.rouge.toFixed(2)}</td>
+                    <td className="num">{s.meteor.toFixed(2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  )
+}
