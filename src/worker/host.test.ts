@@ -5,7 +5,7 @@ import type { BackendReport, FromWorker, ToWorker } from '../shared/protocol'
 import { Inbox, memoryChannel } from '../testing/memoryChannel'
 import { createTrainerHost } from './host'
 import 'fake-indexeddb/auto'
-import { RunStore } from '../storage/runStore'
+import { RunStore, StorageFullError } from '../storage/runStore'
 
 const cpuReport: BackendReport = {
   backend: 'cpu',
@@ -383,5 +383,38 @@ describe('trainer host protocol', () => {
     const stored = (await store.list()).find((r) => r.name === 'fine-tuned')!
     expect(stored).toMatchObject({ pairs: true, origin: { from: 'run', name: 'pretrained' } })
     store.close()
+  })
+
+  it('a full disk is said, and training goes on in memory', async () => {
+    const db = `host-full-${Date.now()}`
+    const [page, worker] = memoryChannel<FromWorker, ToWorker>()
+    const host = createTrainerHost(worker, {
+      initBackend: async () => cpuReport,
+      openStore: async () => {
+        const store = await RunStore.open(db)
+        store.saveCheckpoint = async () => {
+          throw new StorageFullError('The browser’s storage for this page is full: the run goes on in memory but is not saved. Delete old runs to make room.')
+        }
+        return store
+      },
+    })
+    disposeHost = host.dispose
+    const inbox = new Inbox<FromWorker>(page)
+    const send = (m: ToWorker) => page.postMessage(m)
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'r', text, model, train: { ...train, maxIters: 200 }, persist: { name: 'full' } })
+    await inbox.next(is('run.created'))
+    send({ type: 'train.start', runId: 'r' })
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
+    send({ type: 'train.pause', runId: 'r' })
+    const problem = await inbox.next(is('storage.problem'))
+    expect(problem).toMatchObject({ full: true, message: expect.stringMatching(/storage for this page is full/) })
+    send({ type: 'train.resume', runId: 'r' })
+    const before = inbox.all.filter(is('metrics')).flatMap((m) => m.points).at(-1)!.step
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= before + 3))) // it trains on
+    send({ type: 'train.stop', runId: 'r' })
+    await inbox.next(is('run.state', (m) => m.state === 'stopped'))
+    expect(inbox.all.some((m) => m.type === 'run.saved')).toBe(false)
   })
 })
