@@ -262,7 +262,7 @@ describe('trainer host protocol', () => {
     expect((await inbox.next(is('invalid', (m) => m.runId === 'r2'))).problems[0].message).toMatch(/^The text has 2 characters the model has never seen: “g” “Ω”\. Add them to the vocabulary/)
     send({ type: 'run.import', runId: 'r3', file: file.slice(0), fileName: 'm.safetensors', text: text + 'Ω ', train, extendVocab: true })
     const grown = await inbox.next(is('run.created', (m) => m.runId === 'r3'))
-    expect(grown.origin).toEqual({ fileName: 'm.safetensors', step: 6, added: ['Ω'] })
+    expect(grown.origin).toEqual({ from: 'file', name: 'm.safetensors', step: 6, added: ['Ω'] })
     expect(grown.vocab.at(-1)).toBe('Ω')
     expect(grown.model.vocabSize).toBe(original.model.vocabSize + 1)
     expect(await greedy('r3', 'g3')).toBe(before) // the old rows are kept and the new one is small (σ 0.02): same greedy text
