@@ -163,6 +163,26 @@ describe('GPT gradients', () => {
   })
 })
 
+describe('pair mode loss', () => {
+  it('prompt targets carry zero loss: changing them changes nothing, changing a completion target does', async () => {
+    const cfg = tinyConfig({ blockSize: 4, vocabSize: 5 })
+    const params = initParams(cfg, 3)
+    const x = [1, 2, 3, 4, 0, 1, 2, 3]
+    const w = [0, 0, 1, 1, 0, 1, 1, 0]
+    const value = async (y: number[]) => {
+      const t = tf.tidy(() => loss(params, cfg, tf.tensor2d(x, [2, 4], 'int32'), tf.tensor2d(y, [2, 4], 'int32'), { weights: { w: tf.tensor2d(w, [2, 4]), total: 4 } }))
+      const v = (await t.data())[0]
+      t.dispose()
+      return v
+    }
+    const y = [2, 3, 4, 0, 1, 2, 3, 4]
+    const base = await value(y)
+    expect(await value([4, 4, 4, 0, 3, 2, 3, 1])).toBeCloseTo(base, 6) // only zero-weight targets changed
+    expect(Math.abs((await value([2, 3, 0, 0, 1, 2, 3, 4])) - base)).toBeGreaterThan(1e-4) // a weighted one changed
+    disposeParams(params)
+  })
+})
+
 describe('learning', () => {
   it('overfits one sentence and then reproduces it greedily', async () => {
     const sentence = 'the cat sat on the mat.'

@@ -72,7 +72,10 @@ describe('Run', () => {
       const prepared = Run.prepare(pairs, settings, config, undefined, { pairs: pairMode })
       if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
       const run = prepared.build()
-      for (let i = 0; i < 60; i++) await run.trainStep()
+      await run.trainStep()
+      const tensors = tf.memory().numTensors
+      for (let i = 1; i < 60; i++) await run.trainStep()
+      expect(tf.memory().numTensors).toBe(tensors) // the weights tensors of every batch are freed too
       const e = await run.evaluate()
       const info = run.info()
       run.dispose()
