@@ -232,7 +232,7 @@ async function benchOne(backend, preset) {
   }
   const r = await page.evaluate(() => {
     const s = window.__playgroundStore.getState()
-    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks, watchEntries: s.watchTimeline.length }
+    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks, watchEntries: s.watchTimeline.length, saved: s.saved }
   })
   const vocab = r.run.vocab
   const prompt = [...r.text.slice(0, 200)].find((c) => vocab.includes(c)) ?? ''
@@ -280,6 +280,8 @@ async function benchOne(backend, preset) {
     samplingWarmMsPerToken: round(warm.ms / warm.tokens, 2), // the same generation again
     samplingLongMsPerToken: round(long.ms / long.tokens, 2),
     samplingLongTokens: long.tokens,
+    // the run is stored in IndexedDB as it trains: checkpoints while training and at the end; the last one's size and time
+    checkpoint: r.saved ? { saves: r.saved.count ?? null, lastStep: r.saved.step, MB: round(r.saved.bytes / 2 ** 20, 2), ms: round(r.saved.ms, 0) } : null,
     numTensors: { start: mem[0]?.numTensors ?? null, end: mem.at(-1)?.numTensors ?? null },
     peakWorkerJsHeapMB: peakHeap ? round(peakHeap / 2 ** 20, 1) : null, // sampled once a second while training
     peakTensorMB: round(Math.max(0, ...mem.map((m) => m.numBytes)) / 2 ** 20, 1),

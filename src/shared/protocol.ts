@@ -179,8 +179,8 @@ export type FromWorker =
   /** Pair mode: one held-out pair, its reference completion and what the model generated for it. */
   | { type: 'pairs.row'; runId: string; requestId: string; step: number; index: number; total: number; prompt: string; reference: string; generation: string }
   | { type: 'pairs.done'; runId: string; requestId: string; step: number; reason: 'done' | 'cancelled' }
-  /** A checkpoint of the run is safely stored (the transaction completed). */
-  | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number }
+  /** A checkpoint of the run is safely stored (the transaction completed); ms: reading it back and writing it. */
+  | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number; ms: number }
   /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */
   | { type: 'storage.problem'; runId: string; full: boolean; message: string }
   | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }

@@ -94,7 +94,7 @@ function handle(msg: FromWorker): void {
       return
     case 'run.saved':
       if (msg.runId !== s.run?.runId) return
-      set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes }, storageProblem: undefined })
+      set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes, ms: msg.ms, count: (s.saved?.storedId === msg.storedId ? (s.saved.count ?? 0) : 0) + 1 }, storageProblem: undefined })
       void refreshRuns()
       return
     case 'pairs.row': {

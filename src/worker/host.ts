@@ -187,11 +187,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     if (!p || p.runId !== id || !p.created) return
     p.lastSaveAt = now()
     storeWrite(id, async (store) => {
+      const t0 = now()
       const { weights, resume } = await exclusive(() => r.capture())
       const upTo = resume.step
       const history = { points: p.history.points.filter((x) => x.step <= upTo), evals: p.history.evals.filter((e) => e.step <= upTo), watch: p.history.watch }
       const saved = await store.saveCheckpoint(p.storedId, { step: upTo, elapsedMs: resume.elapsedMs, weights, optimizer: resume.optimizer, sampler: resume.sampler }, history, { status, bestValLoss: p.bestValLoss })
-      if (persisted === p) post({ type: 'run.saved', runId: id, storedId: p.storedId, step: upTo, bytes: saved.checkpoint?.bytes ?? 0 })
+      if (persisted === p) post({ type: 'run.saved', runId: id, storedId: p.storedId, step: upTo, bytes: saved.checkpoint?.bytes ?? 0, ms: now() - t0 })
     })
   }
 

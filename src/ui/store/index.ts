@@ -60,7 +60,7 @@ export interface RunSlice {
   /** Pair mode's evaluation of the held-out pairs: the latest one, possibly in progress. */
   pairEval?: { requestId: string; step: number; total: number; rows: PairRow[]; done: boolean }
   /** The stored run the current run is saved as, and the step of its last stored checkpoint. */
-  saved?: { storedId: string; step: number; bytes: number }
+  saved?: { storedId: string; step: number; bytes: number; ms?: number; count?: number }
   storageProblem?: { full: boolean; message: string }
   storedRuns: StoredRun[]
   storageAvailable?: boolean
