@@ -8,6 +8,7 @@ import { AttentionPanel } from './components/AttentionPanel'
 import { ModelFilePanel } from './components/ModelFilePanel'
 import { RunsPanel } from './components/RunsPanel'
 import { PairsPanel } from './components/PairsPanel'
+import { AboutPanel } from './components/AboutPanel'
 
 export function App() {
   return (
@@ -23,6 +24,7 @@ export function App() {
           <SettingsPanel />
           <ModelFilePanel />
           <RunsPanel />
+          <AboutPanel />
         </div>
         <div className="column">
           <TrainingPanel />

