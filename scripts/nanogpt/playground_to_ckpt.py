@@ -57,10 +57,11 @@ def main():
         for group in optimizer.param_groups:
             for p in group["params"]:
                 name = names[id(p)]
+                # a fixed sinusoid in the app has no moments: nanoGPT's position table starts fresh
                 optimizer.state[p] = {
                     "step": torch.tensor(float(opt_meta["step"])),
-                    "exp_avg": moments["exp_avg." + name].clone(),
-                    "exp_avg_sq": moments["exp_avg_sq." + name].clone(),
+                    "exp_avg": moments.get("exp_avg." + name, torch.zeros_like(p)).clone(),
+                    "exp_avg_sq": moments.get("exp_avg_sq." + name, torch.zeros_like(p)).clone(),
                 }
         print(f"AdamW state carried over (step {opt_meta['step']})")
     checkpoint = {

@@ -16,6 +16,7 @@
 // Reading also accepts nanoGPT's causal-mask buffers (transformer.h.i.attn.bias, (1, 1, T, T)) and ignores them.
 import { validateConfig, type ModelConfig, type TrainConfig } from '../shared/config'
 import { paramShapes } from './gpt'
+import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
 
 export class CheckpointError extends Error {
@@ -70,6 +71,10 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     if (isLinearWeight(path)) return { name: nanoGptName(path), shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
     return { name: nanoGptName(path), shape, data }
   })
+  if (usesSinusoid(c.model)) {
+    // nanoGPT has no fixed encoding: it gets the sinusoid as its (then trainable) position table
+    tensors.splice(1, 0, { name: 'transformer.wpe.weight', shape: [c.model.blockSize, c.model.nEmbd], data: sinusoidTable(c.model.blockSize, c.model.nEmbd) })
+  }
   tensors.push({ name: 'lm_head.weight', shape: [c.model.vocabSize, c.model.nEmbd], data: c.weights['wte.weight'] })
   const m = c.model
   const metadata: Record<string, string> = {
@@ -81,6 +86,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     vocab_size: String(m.vocabSize),
     bias: m.bias ? 'True' : 'False',
     dropout: String(m.dropout),
+    pos_encoding: m.posEncoding ?? 'learned',
     tokenizer: JSON.stringify({ kind: 'char', vocab: c.vocab }),
   }
   if (c.train) metadata.train_config = JSON.stringify(c.train)
@@ -184,6 +190,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     dropout: 0,
     bias: meta.has('bias') ? /^(true|1)$/i.test(meta.get('bias')!) : tensors.has('transformer.ln_f.bias'),
   }
+  const pos = meta.get('pos_encoding')
+  if (pos === 'sinusoidal') model.posEncoding = 'sinusoidal'
+  else if (pos !== undefined && pos !== 'learned') throw new CheckpointError(`The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned" and "sinusoidal".`)
   const dropout = Number(meta.get('dropout') ?? 0)
   if (Number.isFinite(dropout) && dropout >= 0 && dropout < 1) model.dropout = dropout
   const problems = validateConfig(model, { batchSize: 1, maxIters: 1, learningRate: 1e-3, minLr: 0, warmupIters: 0, weightDecay: 0, beta1: 0.9, beta2: 0.99, gradClip: 0, evalInterval: 1, evalIters: 1, seed: 0 })
@@ -194,6 +203,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const ignored = (name: string) => /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
   for (const [name, t] of tensors) {
     if (name === 'lm_head.weight') continue
+    if (name === 'transformer.wpe.weight' && usesSinusoid(model)) {
+      if (t.shape.join(',') !== `${model.blockSize},${model.nEmbd}`) throw new CheckpointError(`transformer.wpe.weight has shape [${t.shape.join(', ')}], expected [${model.blockSize}, ${model.nEmbd}].`)
+      continue // the fixed sinusoid, written for nanoGPT's sake: recomputed, not read
+    }
     if (ignored(name)) {
       const T = model.blockSize
       if (t.shape.join(',') !== `1,1,${T},${T}`) throw new CheckpointError(`The causal mask ${name} has shape [${t.shape.join(', ')}], expected [1, 1, ${T}, ${T}].`)

@@ -19,12 +19,14 @@
  * linear weights transposed, so that every output is a contiguous dot product.
  */
 import type { ModelConfig } from '../shared/config'
+import { sinusoidTable, usesSinusoid } from './positions'
 
 export type Weights = Record<string, Float32Array>
 
 export class KVDecoder {
   private readonly C: number
   private readonly hs: number
+  private readonly wpe: Float32Array // the learned table, or the fixed sinusoid
   private readonly keys: Float32Array[] // per layer: (blockSize, C), position-major, heads side by side
   private readonly values: Float32Array[]
   private len = 0
@@ -69,7 +71,9 @@ export class KVDecoder {
     this.y = new Float64Array(C)
     this.hid = new Float64Array(4 * C)
     this.out = new Float64Array(C)
-    for (const name of ['wte.weight', 'wpe.weight', 'lnF.weight']) if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
+    this.wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : weights['wpe.weight']
+    for (const name of ['wte.weight', 'lnF.weight']) if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
+    if (!this.wpe) throw new Error('decoder: missing weight wpe.weight')
   }
 
   /** Tokens in the cache: the next token goes to this position. */
@@ -94,7 +98,7 @@ export class KVDecoder {
     const pos = this.len
     const x = this.x
     const wte = w['wte.weight']
-    const wpe = w['wpe.weight']
+    const wpe = this.wpe
     for (let c = 0; c < C; c++) x[c] = wte[id * C + c] + wpe[pos * C + c]
     for (let l = 0; l < cfg.nLayer; l++) {
       const p = `h.${l}`

@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
+import { sinusoidTable, usesSinusoid } from './positions'
 
 export type Params = Record<string, tf.Variable>
 
@@ -25,10 +26,8 @@ let modelCounter = 0
 /** Parameter shapes by path, in a fixed order (the order the closed-form count in shared/config.ts adds them). */
 export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   const C = cfg.nEmbd
-  const out: [string, number[]][] = [
-    ['wte.weight', [cfg.vocabSize, C]],
-    ['wpe.weight', [cfg.blockSize, C]],
-  ]
+  const out: [string, number[]][] = [['wte.weight', [cfg.vocabSize, C]]]
+  if (!usesSinusoid(cfg)) out.push(['wpe.weight', [cfg.blockSize, C]]) // a fixed sinusoid is not a parameter
   const lin = (name: string, nIn: number, nOut: number) => {
     out.push([`${name}.weight`, [nIn, nOut]])
     if (cfg.bias) out.push([`${name}.bias`, [nOut]])
@@ -289,7 +288,9 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
   const p = (name: string) => params[name] as tf.Tensor
   const b1 = (name: string) => params[name] as tf.Tensor1D | undefined
   const tokEmb = embedding(p('wte.weight') as tf.Tensor2D, tf.reshape(idx, [B * T]) as tf.Tensor1D) // (B·T, C)
-  const posEmb = embedding(p('wpe.weight') as tf.Tensor2D, tf.range(0, T, 1, 'int32') as tf.Tensor1D) // (T, C)
+  const posEmb = usesSinusoid(cfg)
+    ? tf.tensor2d(sinusoidTable(T, C), [T, C]) // fixed: the first T rows of the table (T, C)
+    : embedding(p('wpe.weight') as tf.Tensor2D, tf.range(0, T, 1, 'int32') as tf.Tensor1D) // (T, C)
   let x = drop(tf.reshape(tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb), [B * T, C])) as tf.Tensor2D // (B·T, C)
   const attention: tf.Tensor4D[] = []
   for (let i = 0; i < cfg.nLayer; i++) {

@@ -10,6 +10,8 @@ export interface ModelConfig {
   nEmbd: number // C: the width of the residual stream
   dropout: number // 0 ≤ p < 1; 0 for small data is usually better
   bias: boolean // true: bias in Linears and LayerNorms, like GPT-2. false: a bit better and faster
+  /** Positions: 'learned' (nanoGPT's wpe table, the default) or 'sinusoidal' (fixed, Vaswani et al.; no parameters). */
+  posEncoding?: 'learned' | 'sinusoidal'
 }
 
 export interface TrainConfig {
@@ -92,7 +94,8 @@ export function paramCount(m: ModelConfig): number {
   const C = m.nEmbd
   const perBlock = m.bias ? 12 * C * C + 13 * C : 12 * C * C + 2 * C
   const lnF = m.bias ? 2 * C : C
-  return m.vocabSize * C + m.blockSize * C + m.nLayer * perBlock + lnF
+  const positions = m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * C // a fixed sinusoid has no parameters
+  return m.vocabSize * C + positions + m.nLayer * perBlock + lnF
 }
 
 export interface MemoryEstimate {
@@ -172,6 +175,9 @@ export function validateConfig(
   checkInt(out, 'seed', train.seed, 'Seed', [0, 2 ** 31 - 1])
   if (Number.isInteger(model.nEmbd) && Number.isInteger(model.nHead) && model.nHead > 0 && model.nEmbd > 0 && model.nEmbd % model.nHead !== 0) {
     out.push({ field: 'nHead', message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)` })
+  }
+  if (model.posEncoding !== undefined && model.posEncoding !== 'learned' && model.posEncoding !== 'sinusoidal') {
+    out.push({ field: 'posEncoding', message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})` })
   }
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
     out.push({ field: 'dropout', message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })

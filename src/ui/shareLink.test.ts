@@ -5,11 +5,12 @@ import { readSettingsHash, settingsHash } from './shareLink'
 describe('settings in the URL hash', () => {
   it('round-trips every setting and the dataset, and carries no text', () => {
     const baby = getPreset('baby')
-    const s = { model: { ...baby.model, bias: false, dropout: 0.1 }, train: { ...baby.train, learningRate: 6e-4, seed: 42 }, datasetId: 'moby' }
+    const s = { model: { ...baby.model, bias: false, dropout: 0.1, posEncoding: 'sinusoidal' as const }, train: { ...baby.train, learningRate: 6e-4, seed: 42 }, datasetId: 'moby' }
     const hash = settingsHash(s)
     expect(hash).toMatch(/^#blockSize=64&nLayer=4&/)
     expect(hash).toContain('bias=0')
     expect(hash).toContain('learningRate=0.0006')
+    expect(hash).toContain('posEncoding=sinusoidal')
     expect(readSettingsHash(hash, ['names', 'moby'])).toEqual(s)
   })
 

@@ -16,6 +16,7 @@ export interface SharedSettings {
 export function settingsHash(s: SharedSettings): string {
   const p = new URLSearchParams()
   for (const k of MODEL_KEYS) p.set(k, String(k === 'bias' ? Number(s.model.bias) : s.model[k]))
+  if (s.model.posEncoding === 'sinusoidal') p.set('posEncoding', 'sinusoidal')
   for (const k of TRAIN_KEYS) p.set(k, String(s.train[k]))
   if (s.datasetId) p.set('dataset', s.datasetId)
   return `#${p.toString()}`
@@ -49,6 +50,9 @@ export function readSettingsHash(hash: string, knownDatasets: readonly string[])
     const v = num(k)
     if (v !== undefined) train[k] = v
   }
+  const pos = p.get('posEncoding')
+  if (pos === 'sinusoidal' || pos === 'learned') model.posEncoding = pos
+  else if (pos !== null) problems.push({ field: 'posEncoding', message: `The link's posEncoding is “${pos}”: it can be learned or sinusoidal` })
   const datasetId = p.get('dataset') ?? undefined
   if (datasetId && !knownDatasets.includes(datasetId)) problems.push({ field: 'text', message: `The link names a dataset “${datasetId}” this page does not have` })
   problems.push(...validateConfig(model, train))

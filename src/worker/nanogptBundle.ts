@@ -60,6 +60,7 @@ export function nanoGptConfig(b: BundleInput): string {
   return [
     `# Written by GPT Playground: the run it exported at step ${b.step}, as nanoGPT settings.`,
     '# python train.py config/train_' + b.name + '.py   (add --device=cpu --compile=False on a machine without a GPU)',
+    ...(m.posEncoding === 'sinusoidal' ? ['# The app used fixed sinusoidal positions; nanoGPT has none, so they arrive as its position table (wpe), which it then trains.'] : []),
     '',
     ...lines.map(([k, v, note]) => `${k} = ${py(v)}${note ? `  # ${note}` : ''}`),
     '',

@@ -117,6 +117,15 @@ export function SettingsPanel() {
           )
         })}
         <div className="field">
+          <label htmlFor="f-pos" title="How the model knows where a token is: a learned table (nanoGPT) or the fixed sinusoid of the original Transformer (no parameters)">
+            Positions
+          </label>
+          <select id="f-pos" disabled={locked} value={model.posEncoding ?? 'learned'} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, posEncoding: e.target.value as 'learned' | 'sinusoidal' } }))}>
+            <option value="learned">learned table</option>
+            <option value="sinusoidal">fixed sinusoid</option>
+          </select>
+        </div>
+        <div className="field">
           <label htmlFor="f-bias">Bias</label>
           <input id="f-bias" type="checkbox" disabled={locked} checked={model.bias} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, bias: e.target.checked } }))} />
         </div>
@@ -138,7 +147,7 @@ export function SettingsPanel() {
       <p className="stats" data-testid="param-count">
         {params !== undefined ? (
           <>
-            <strong>{fmt.format(params)}</strong> parameters ({fmt.format(cfg.vocabSize)}-token vocabulary) · about {formatBytes(mem!.totalBytes)} to train
+            <strong>{fmt.format(params)}</strong> parameters ({fmt.format(cfg.vocabSize)}-token vocabulary{model.posEncoding === 'sinusoidal' ? '; the fixed sinusoid adds none' : `; ${fmt.format(model.blockSize * model.nEmbd)} of them the position table`}) · about {formatBytes(mem!.totalBytes)} to train
           </>
         ) : (
           'Fix the sizes above to see the parameter count.'
