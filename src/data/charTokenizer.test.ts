@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CharTokenizer } from './charTokenizer'
+import { CharTokenizer } from '../shared/charTokenizer'
 import { BatchSampler, sampleBatch, splitTokens } from './dataset'
 import { mulberry32 } from '../shared/random'
 import { textStats } from '../shared/text'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CharTokenizer } from './charTokenizer'
+import { CharTokenizer } from '../shared/charTokenizer'
 import { sampleBatch } from './dataset'
 import { pairSplit, pairStream, pairsText } from './pairs'
 import { mulberry32 } from '../shared/random'

@@ -14,7 +14,7 @@ function checkpoint(model: ModelConfig = cfg, seed = 1): Checkpoint {
   const rand = mulberry32(seed)
   const weights: Record<string, Float32Array> = {}
   for (const [path, shape] of paramShapes(model)) weights[path] = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1)
-  return { model, vocab: vocab.slice(0, model.vocabSize), weights }
+  return { model, tokenizer: { kind: 'char', vocab: vocab.slice(0, model.vocabSize) }, weights }
 }
 
 /** A file from a header (object, or raw text) and data bytes; the length field can be forced. */
@@ -64,7 +64,7 @@ describe('checkpoint round trip', () => {
       expect(file.metadata.get('bias')).toBe(bias ? 'True' : 'False')
       const back = decodeCheckpoint(bytes)
       expect(back.model).toEqual(c.model)
-      expect(back.vocab).toEqual(c.vocab)
+      expect(back.tokenizer).toEqual(c.tokenizer)
       expect(back.step).toBe(42)
       for (const [path] of paramShapes(c.model)) expect(new Uint32Array(back.weights[path].buffer)).toEqual(new Uint32Array(c.weights[path].buffer))
     })

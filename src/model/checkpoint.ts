@@ -18,6 +18,7 @@ import { validateConfig, type ModelConfig, type TrainConfig } from '../shared/co
 import { paramShapes } from './gpt'
 import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
+import type { TokenizerSpec } from '../shared/tokenizer'
 
 export class CheckpointError extends Error {
   override name = 'CheckpointError'
@@ -25,7 +26,7 @@ export class CheckpointError extends Error {
 
 export interface Checkpoint {
   model: ModelConfig
-  vocab: string[] // token id → text (one code point each)
+  tokenizer: TokenizerSpec // characters (one code point per id), or byte-level BPE merges
   weights: Record<string, Float32Array> // by our parameter path, in our layout
   /** Present in files this app wrote: how the model was trained and for how many steps. */
   train?: TrainConfig
@@ -87,7 +88,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     bias: m.bias ? 'True' : 'False',
     dropout: String(m.dropout),
     pos_encoding: m.posEncoding ?? 'learned',
-    tokenizer: JSON.stringify({ kind: 'char', vocab: c.vocab }),
+    tokenizer: JSON.stringify(c.tokenizer),
   }
   if (c.train) metadata.train_config = JSON.stringify(c.train)
   if (c.step !== undefined) metadata.step = String(c.step)
@@ -119,7 +120,7 @@ function whole(meta: Map<string, string>, key: string): number | undefined {
   return Number(v)
 }
 
-function readVocab(meta: Map<string, string>, vocabSize: number): string[] {
+function readTokenizer(meta: Map<string, string>, vocabSize: number): TokenizerSpec {
   const raw = meta.get('tokenizer')
   if (raw === undefined) {
     throw new CheckpointError('The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with ckpt_to_playground.py (in scripts/nanogpt/, and in every “Export for nanoGPT” bundle), which reads meta.pkl.')
@@ -130,9 +131,18 @@ function readVocab(meta: Map<string, string>, vocabSize: number): string[] {
   } catch {
     throw new CheckpointError('The tokenizer in the file’s metadata is not valid JSON.')
   }
-  const t = parsed as { kind?: unknown; vocab?: unknown }
+  const t = parsed as { kind?: unknown; vocab?: unknown; merges?: unknown }
+  if (typeof parsed === 'object' && parsed !== null && t.kind === 'bpe' && Array.isArray(t.merges)) {
+    const merges = t.merges as unknown[]
+    if (merges.length + 256 !== vocabSize) throw new CheckpointError(`The BPE tokenizer has ${merges.length + 256} tokens (256 bytes and ${merges.length} merges) but the embedding has ${vocabSize} rows.`)
+    merges.forEach((m, k) => {
+      const ok = Array.isArray(m) && m.length === 2 && m.every((x) => Number.isInteger(x) && x >= 0 && x < 256 + k)
+      if (!ok) throw new CheckpointError(`Merge ${k} of the BPE tokenizer is ${JSON.stringify(m)}: it must join two earlier tokens.`)
+    })
+    return { kind: 'bpe', merges: merges as [number, number][] }
+  }
   if (typeof parsed !== 'object' || parsed === null || t.kind !== 'char' || !Array.isArray(t.vocab)) {
-    throw new CheckpointError('The file’s tokenizer is not one this app reads: it must be {"kind": "char", "vocab": [one character per token id]}.')
+    throw new CheckpointError('The file’s tokenizer is not one this app reads: it must be {"kind": "char", "vocab": [one character per token id]} or {"kind": "bpe", "merges": [[a, b], …]}.')
   }
   const vocab = t.vocab as unknown[]
   if (vocab.length !== vocabSize) throw new CheckpointError(`The tokenizer has ${vocab.length} tokens but the embedding has ${vocabSize} rows.`)
@@ -142,7 +152,7 @@ function readVocab(meta: Map<string, string>, vocabSize: number): string[] {
     if (seen.has(c)) throw new CheckpointError(`The tokenizer lists ${JSON.stringify(c)} twice.`)
     seen.add(c)
   }
-  return vocab as string[]
+  return { kind: 'char', vocab: vocab as string[] }
 }
 
 function readTrain(meta: Map<string, string>): TrainConfig | undefined {
@@ -230,9 +240,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     const embedding = weights['wte.weight']
     if (values.some((v, i) => v !== embedding[i])) throw new CheckpointError('lm_head.weight differs from the token embedding: this app’s GPT ties them (as nanoGPT does), so an untied head cannot be loaded.')
   }
-  const vocab = readVocab(meta, model.vocabSize)
+  const tokenizer = readTokenizer(meta, model.vocabSize)
   const step = whole(meta, 'step')
-  return { model, vocab, weights, train: readTrain(meta), step }
+  return { model, tokenizer, weights, train: readTrain(meta), step }
 }
 
 function describe(m: ModelConfig): string {

@@ -59,7 +59,7 @@ describe('sinusoidal positions', () => {
   it('a file of a sinusoidal model carries the table as transformer.wpe.weight, for nanoGPT', () => {
     const cfg: ModelConfig = { ...tinyConfig({ vocabSize: 3, blockSize: 4 }), posEncoding: 'sinusoidal' }
     const weights = toFloat32(randomParams64(cfg, 2))
-    const bytes = encodeCheckpoint({ model: cfg, vocab: ['a', 'b', 'c'], weights })
+    const bytes = encodeCheckpoint({ model: cfg, tokenizer: { kind: 'char', vocab: ['a', 'b', 'c'] }, weights })
     const file = readSafetensors(bytes)
     expect(file.read('transformer.wpe.weight')).toEqual(sinusoidTable(4, cfg.nEmbd))
     expect(file.metadata.get('pos_encoding')).toBe('sinusoidal')

@@ -37,7 +37,8 @@ export interface BeamSummary {
 
 /** One generated token and what the model believed at its position (temperature 1, before any cut-off). */
 export interface SampledToken {
-  text: string
+  text: string // what this token adds to the text (BPE: '' while a character's bytes are incomplete)
+  token: string // the token itself as it shows alone (BPE: ⟨hex⟩ for bytes of a partial character)
   id: number
   prob: number // probability of this token under the distribution it was drawn from
   top: { text: string; prob: number }[] // the 5 most likely tokens at this position
@@ -149,7 +150,8 @@ export interface RunInfo {
   model: ModelConfig
   train: TrainConfig
   paramCount: number
-  vocab: string[] // token id → text
+  vocab: string[] // token id → text (BPE: as the token shows alone)
+  tokenizerKind: 'char' | 'bpe'
   /**
    * A run that started from existing weights: a model file or a stored run (fine-tuning), how long that had
    * trained, and the characters added to its vocabulary.

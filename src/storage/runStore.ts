@@ -10,6 +10,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ModelConfig, TrainConfig } from '../shared/config'
 import type { EvalPoint, MetricPoint } from '../shared/protocol'
+import type { TokenizerSpec } from '../shared/tokenizer'
 
 export const DB_NAME = 'gpt-playground'
 const DB_VERSION = 1
@@ -32,7 +33,8 @@ export interface StoredRun {
   updatedAt: number
   model: ModelConfig
   train: TrainConfig
-  vocab: string[]
+  vocab: string[] // token id → text, as shown
+  tokenizer?: TokenizerSpec // the run's tokenizer (characters when absent: runs stored before BPE)
   text: TextSource
   status: StoredStatus
   step: number // of the last checkpoint

@@ -44,7 +44,7 @@ describe('Run', () => {
     await first.evaluate()
     const saved = await first.capture()
     first.dispose()
-    const prepared = Run.prepareFrom({ model: first.model, vocab: [...first.tokenizer.vocab], weights: saved.weights }, text, train, { resume: saved.resume })
+    const prepared = Run.prepareFrom({ model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights }, text, train, { resume: saved.resume })
     if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
     const resumed = prepared.build()
     expect(resumed.step).toBe(4)
@@ -53,7 +53,7 @@ describe('Run', () => {
     for (let i = 0; i < 4; i++) expect(after[i]).toBeCloseTo(expected[4 + i], 5)
     expect((await resumed.evaluate()).valLoss).toBeCloseTo(expectedEval, 5)
     // and without the optimizer and sampler state, it would not: the test can tell
-    const cold = Run.prepareFrom({ model: first.model, vocab: [...first.tokenizer.vocab], weights: saved.weights }, text, train)
+    const cold = Run.prepareFrom({ model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights }, text, train)
     const coldRun = cold.build!()
     const coldLoss = (await coldRun.trainStep()).loss
     expect(Math.abs(coldLoss - expected[4])).toBeGreaterThan(1e-4)

@@ -12,7 +12,8 @@ import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
 import { beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
-import { CharTokenizer } from '../data/charTokenizer'
+import { CharTokenizer } from '../shared/charTokenizer'
+import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { pairSplit, pairsText } from '../data/pairs'
 import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
@@ -68,7 +69,7 @@ function readData(text: string, pairs?: boolean): { text: string; pairs?: { list
 /** Tokens for training and validation: a 90/10 split of the text, or (pair mode) training and held-out pairs. */
 function splitData(
   data: { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } },
-  tokenizer: CharTokenizer,
+  tokenizer: TextTokenizer,
   blockSize: number,
   seed: number,
 ): { split: Split; counts: { trainTokens?: number; valTokens?: number }; pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
@@ -106,7 +107,7 @@ export class Run {
   private constructor(
     readonly model: ModelConfig,
     readonly train: TrainConfig,
-    readonly tokenizer: CharTokenizer,
+    readonly tokenizer: TextTokenizer,
     readonly split: Split,
     readonly params: Params,
     samplerStates?: readonly number[],
@@ -126,14 +127,15 @@ export class Run {
     settings: ModelSettings,
     train: TrainConfig,
     limits?: DeviceLimits,
-    o: { pairs?: boolean } = {},
+    o: { pairs?: boolean; tokenizer?: TokenizerSpec } = {},
   ): { problems: Problem[]; build?: never } | { problems?: never; build: () => Run } {
     const data = readData(text, o.pairs)
     if ('problems' in data) return { problems: data.problems }
-    const tokenizer = CharTokenizer.fromText(data.text)
+    // characters by default (the text's own); a BPE spec as given (it encodes any text)
+    const tokenizer = o.tokenizer?.kind === 'bpe' ? makeTokenizer(o.tokenizer) : CharTokenizer.fromText(data.text)
     const prepared = splitData(data, tokenizer, settings.blockSize, train.seed)
     if ('problems' in prepared) return { problems: prepared.problems }
-    const model: ModelConfig = { ...settings, vocabSize: tokenizer.vocab.length }
+    const model: ModelConfig = { ...settings, vocabSize: tokenizer.size }
     const problems = validateConfig(model, train, { ...prepared.counts, limits })
     if (problems.length) return { problems }
     return { build: () => new Run(model, train, tokenizer, prepared.split, initParams(model, train.seed), undefined, prepared.pairs) }
@@ -146,15 +148,15 @@ export class Run {
    * the vocabulary with fresh embedding rows (N(0, 0.02), seeded), every existing row kept.
    */
   static prepareFrom(
-    source: Pick<Checkpoint, 'model' | 'vocab' | 'weights'>,
+    source: Pick<Checkpoint, 'model' | 'tokenizer' | 'weights'>,
     text: string,
     train: TrainConfig,
     o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number; resume?: ResumeState; pairs?: boolean } = {},
   ): { problems: Problem[]; build?: never; added?: never } | { problems?: never; build: () => Run; added: string[] } {
     const data = readData(text, o.pairs)
     if ('problems' in data) return { problems: data.problems }
-    const base = CharTokenizer.fromVocab(source.vocab)
-    const added = base.unknown(data.text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
+    const base = makeTokenizer(source.tokenizer)
+    const added = base.unknown(data.text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!) // BPE: none
     // pair mode's tab and line break are its format, not the user's text: they join the vocabulary unasked
     const refused = added.filter((c) => !(data.pairs && (c === PAIR_SEPARATOR || c === PAIR_END)))
     if (refused.length && !o.extendVocab) {
@@ -168,11 +170,11 @@ export class Run {
         ],
       }
     }
-    const tokenizer = CharTokenizer.fromVocab([...source.vocab, ...added])
+    const tokenizer = added.length && source.tokenizer.kind === 'char' ? CharTokenizer.fromVocab([...source.tokenizer.vocab, ...added]) : base
     const prepared = splitData(data, tokenizer, source.model.blockSize, train.seed)
     if ('problems' in prepared) return { problems: prepared.problems }
     const { split } = prepared
-    const model: ModelConfig = { ...source.model, vocabSize: tokenizer.vocab.length, dropout: o.dropout ?? source.model.dropout }
+    const model: ModelConfig = { ...source.model, vocabSize: tokenizer.size, dropout: o.dropout ?? source.model.dropout }
     const problems = validateConfig(model, train, { ...prepared.counts, limits: o.limits })
     if (problems.length) return { problems }
     return {
@@ -204,6 +206,7 @@ export class Run {
       train: this.train,
       paramCount: paramCount(this.model),
       vocab: [...this.tokenizer.vocab],
+      tokenizerKind: this.tokenizer.kind,
       trainTokens: this.split.train.length,
       valTokens: this.split.val.length,
       tokensPerStep: this.train.batchSize * this.model.blockSize,
@@ -315,13 +318,15 @@ export class Run {
       for (const id of ctx) logits = decoder.push(id)
     }
     let generated = ''
+    const textOf = this.tokenizer.streamDecoder()
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
       if (!decoder) logits = await this.nextLogits([ctx.slice(-T)])
       const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
       ctx.push(id)
-      onToken(this.sampled(id, prob, logits!))
-      generated += this.tokenizer.vocab[id]
+      const text = textOf(id)
+      onToken(this.sampled(id, prob, logits!, text))
+      generated += text
       if (s.stop && generated.endsWith(s.stop)) return 'stop'
       if (decoder && i + 1 < s.maxNewTokens) {
         if (decoder.full) decoder = undefined // the window slides from here on
@@ -332,10 +337,11 @@ export class Run {
     return 'length'
   }
 
-  private sampled(id: number, prob: number, logits: ArrayLike<number>): SampledToken {
+  /** A token with what the model believed there; `text` is what it adds to the text (BPE: maybe part of a character). */
+  private sampled(id: number, prob: number, logits: ArrayLike<number>, text: string): SampledToken {
     const b = beliefAt(logits, 5)
     const vocab = this.tokenizer.vocab
-    return { text: vocab[id], id, prob, top: b.top.map((t) => ({ text: vocab[t.id], prob: t.prob })), entropy: b.entropy }
+    return { text, token: vocab[id], id, prob, top: b.top.map((t) => ({ text: vocab[t.id], prob: t.prob })), entropy: b.entropy }
   }
 
   /** Beam search (src/shared/beam.ts): every step is one batched forward pass over the live beams. */
@@ -371,9 +377,10 @@ export class Run {
     }
     onBeams?.(beams.map((b) => ({ text: decode(b.tokens), logProb: b.logProb, score: b.score, done: b.done })))
     const best = beams[0]
+    const textOf = this.tokenizer.streamDecoder()
     best.tokens.forEach((id, i) => {
       const logits = seen.get([...ctx, ...best.tokens.slice(0, i)].join(','))!
-      onToken(this.sampled(id, softmax(logits)[id], logits))
+      onToken(this.sampled(id, softmax(logits)[id], logits, textOf(id)))
     })
     return best.done ? 'stop' : 'length'
   }
@@ -394,6 +401,8 @@ export class Run {
     const V = this.model.vocabSize
     const tokens: SampledToken[] = []
     let logLikelihood = 0
+    const textOf = this.tokenizer.streamDecoder()
+    const first = textOf(ids[0])
     for (let s = 0; s < ids.length - 1; s += T) {
       const input = ids.slice(s, Math.min(s + T, ids.length - 1))
       const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits)
@@ -408,10 +417,10 @@ export class Run {
         const target = ids[s + i + 1]
         const p = softmax(row)[target]
         logLikelihood += Math.log(p)
-        tokens.push(this.sampled(target, p, row))
+        tokens.push(this.sampled(target, p, row, textOf(target)))
       }
     }
-    return { first: this.tokenizer.vocab[ids[0]], tokens, logLikelihood, perplexity: Math.exp(-logLikelihood / tokens.length), truncated }
+    return { first, tokens, logLikelihood, perplexity: Math.exp(-logLikelihood / tokens.length), truncated }
   }
 
   /**
@@ -470,7 +479,7 @@ export class Run {
   /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */
   async exportFile(): Promise<Uint8Array> {
     this.assertAlive()
-    return encodeCheckpoint({ model: this.model, vocab: [...this.tokenizer.vocab], weights: await readParams(this.params), train: this.train, step: this.step })
+    return encodeCheckpoint({ model: this.model, tokenizer: this.tokenizer.spec(), weights: await readParams(this.params), train: this.train, step: this.step })
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */

@@ -55,7 +55,7 @@ function handle(msg: FromWorker): void {
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, restored, pairs } = msg
+      const { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, restored, pairs } = msg
       let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
       if (origin || restored) {
         // the settings panel now describes the opened model, so nothing replaces it until the user asks
@@ -66,7 +66,7 @@ function handle(msg: FromWorker): void {
         key = settingsKey(settings, train)
       }
       set({
-        run: { runId, model, train, paramCount, vocab, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
+        run: { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -125,7 +125,7 @@ function handle(msg: FromWorker): void {
       return
     case 'sample.token':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, prob: msg.prob, top: msg.top, entropy: msg.entropy }] })
+      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, token: msg.token, prob: msg.prob, top: msg.top, entropy: msg.entropy }] })
       return
     case 'sample.done':
       if (msg.requestId !== s.sampleRequestId) return

@@ -14,7 +14,8 @@ import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { datasetFolder, nanoGptBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
-import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredStatus } from '../storage/runStore'
+import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
+import type { TokenizerSpec } from '../shared/tokenizer'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
@@ -22,6 +23,11 @@ export interface HostDeps {
   memory?: () => MemoryReport
   /** The browser's run store (IndexedDB), opened once when first needed; none where storage is unavailable. */
   openStore?: () => Promise<RunStore | undefined>
+}
+
+/** A stored run's tokenizer: its spec, or (runs stored before BPE existed) its characters. */
+function storedTokenizer(r: StoredRun): TokenizerSpec {
+  return r.tokenizer ?? { kind: 'char', vocab: r.vocab }
 }
 
 /** While training, a stored run gets a checkpoint at most this often (ms), at an evaluation; and at every pause, stop and finish. */
@@ -177,7 +183,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       const now = Date.now()
       const info = r.info()
       const source = await textSource(text, { datasetId: p.request.datasetId, label: p.request.textLabel })
-      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, text: source, status: 'training', step: 0, ...(p.pairs ? { pairs: true } : {}), ...(p.origin ? { origin: p.origin } : {}) })
+      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, tokenizer: r.tokenizer.spec(), text: source, status: 'training', step: 0, ...(p.pairs ? { pairs: true } : {}), ...(p.origin ? { origin: p.origin } : {}) })
     })
   }
 
@@ -339,7 +345,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           const what = stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
           return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`)
         }
-        const prepared = Run.prepareFrom({ model: stored.model, vocab: stored.vocab, weights: ckpt.weights }, text, stored.train, {
+        const prepared = Run.prepareFrom({ model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights }, text, stored.train, {
           limits: report?.limits,
           pairs: stored.pairs,
           resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
@@ -370,7 +376,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const loaded = store && (await store.load(msg.storedId))
         if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.')
         if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`)
-        const source = { model: loaded.run.model, vocab: loaded.run.vocab, weights: loaded.checkpoint.weights }
+        const source = { model: loaded.run.model, tokenizer: storedTokenizer(loaded.run), weights: loaded.checkpoint.weights }
         const prepared = Run.prepareFrom(source, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
         const origin = { from: 'run' as const, name: loaded.run.name, step: loaded.checkpoint.step, added: prepared.added }
@@ -389,7 +395,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           else {
             const { weights, resume } = await r.capture()
             const info = r.info()
-            bytes = nanoGptBundle({ name, model: r.model, train: r.train, vocab: info.vocab, split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss: persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal })
+            bytes = nanoGptBundle({ name, model: r.model, train: r.train, vocab: info.vocab, tokenizer: r.tokenizer.spec(), split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss: persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal })
           }
           post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step, format, name }, [bytes.buffer as ArrayBuffer])
         }).catch((e) => fail(e, ids))

@@ -3,6 +3,7 @@
 // this run's hyperparameters, the weights and AdamW state, a script that makes them nanoGPT's ckpt.pt, and one
 // that turns a nanoGPT checkpoint back into a file this app opens.
 import type { ModelConfig, TrainConfig } from '../shared/config'
+import type { TokenizerSpec } from '../shared/tokenizer'
 import { encodeCheckpoint, encodeOptimizer } from '../model/checkpoint'
 import { metaPkl, tar, uint16Bin } from '../data/nanogptExport'
 import toCkpt from '../../scripts/nanogpt/playground_to_ckpt.py?raw'
@@ -12,7 +13,8 @@ export interface BundleInput {
   name: string // dataset folder name: letters, digits, - and _
   model: ModelConfig
   train: TrainConfig
-  vocab: string[]
+  vocab: string[] // as shown: meta.pkl's itos (BPE tokens that hold part of a character show as ⟨hex⟩)
+  tokenizer: TokenizerSpec
   split: { train: Int32Array; val: Int32Array }
   weights: Record<string, Float32Array>
   optimizer: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }
@@ -94,7 +96,7 @@ export function nanoGptBundle(b: BundleInput): Uint8Array {
     { path: `${root}/data/${b.name}/val.bin`, data: uint16Bin(b.split.val) },
     { path: `${root}/data/${b.name}/meta.pkl`, data: metaPkl(b.vocab) },
     { path: `${root}/config/train_${b.name}.py`, data: enc.encode(nanoGptConfig(b)) },
-    { path: `${root}/out-${b.name}/playground.safetensors`, data: encodeCheckpoint({ model: b.model, vocab: b.vocab, weights: b.weights, train: b.train, step: b.step, bestValLoss: b.bestValLoss }) },
+    { path: `${root}/out-${b.name}/playground.safetensors`, data: encodeCheckpoint({ model: b.model, tokenizer: b.tokenizer, weights: b.weights, train: b.train, step: b.step, bestValLoss: b.bestValLoss }) },
     { path: `${root}/out-${b.name}/playground-optimizer.safetensors`, data: encodeOptimizer(b.model, b.optimizer) },
     { path: `${root}/playground_to_ckpt.py`, data: enc.encode(toCkpt), executable: true },
     { path: `${root}/ckpt_to_playground.py`, data: enc.encode(fromCkpt), executable: true },

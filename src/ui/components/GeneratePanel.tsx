@@ -94,7 +94,7 @@ export function GeneratePanel() {
   const pinned = useStore((s) => s.watchPinned)
   const timeline = useStore((s) => s.watchTimeline)
 
-  const unknown = useMemo(() => (run ? unknownChars(prompt, run.vocab) : []), [prompt, run])
+  const unknown = useMemo(() => (run && run.tokenizerKind === 'char' ? unknownChars(prompt, run.vocab) : []), [prompt, run]) // BPE has a token for every byte
   const t = Number(temperature)
   const k = Number(topK)
   const p = Number(topP)

@@ -8,8 +8,12 @@ export function probColour(p: number): string {
   return `rgba(64, 170, 90, ${(0.08 + 0.6 * a).toFixed(3)})`
 }
 
+/** A token's text with its white space and control characters made visible. */
+const shown = (s: string) => [...s].map(visibleChar).join('')
+
 /**
- * Tokens coloured by their probability; hovering or focusing one (Tab reaches each) shows its probability, the
+ * Tokens coloured by their probability; a BPE token that holds only part of a character shows its bytes
+ * (⟨e4⟩) until the character completes. hovering or focusing one (Tab reaches each) shows its probability, the
  * entropy of the model's distribution there and its top 5 alternatives, in `detail` below the text.
  */
 export function TokenStrip({ tokens, prefix, running, testId }: { tokens: SampleToken[]; prefix?: string; running?: boolean; testId: string }) {
@@ -25,11 +29,11 @@ export function TokenStrip({ tokens, prefix, running, testId }: { tokens: Sample
             className="tok"
             tabIndex={0}
             style={{ background: probColour(tok.prob) }}
-            aria-label={`${visibleChar(tok.text)}: probability ${(tok.prob * 100).toFixed(1)}%`}
+            aria-label={`${shown(tok.token)}: probability ${(tok.prob * 100).toFixed(1)}%`}
             onMouseEnter={() => setFocused(i)}
             onFocus={() => setFocused(i)}
           >
-            {tok.text}
+            {tok.text || <span className="partial">{tok.token}</span>}
           </span>
         ))}
         {running && <span className="cursor">▍</span>}
@@ -37,8 +41,8 @@ export function TokenStrip({ tokens, prefix, running, testId }: { tokens: Sample
       <p className="small" data-testid={`${testId}-detail`} aria-live="polite">
         {detail ? (
           <>
-            “{visibleChar(detail.text)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
-            {detail.top.map((a) => `“${visibleChar(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
+            “{shown(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
+            {detail.top.map((a) => `“${shown(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
           </>
         ) : tokens.length ? (
           <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered.</span>

@@ -84,7 +84,8 @@ export interface MetricsSlice {
 }
 
 export interface SampleToken {
-  text: string
+  text: string // what the token adds to the text
+  token: string // the token as it shows alone
   prob: number
   top: { text: string; prob: number }[] // the model's 5 most likely tokens at this position
   entropy: number // nats

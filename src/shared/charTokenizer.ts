@@ -1,18 +1,10 @@
 // Character-level tokenizer over Unicode code points: every distinct code point of the text is one token.
 // An emoji or a CJK character is one token; a combining mark is its own token; decode(encode(s)) === s.
 // Never `split('')`, which cuts astral characters (emoji) into UTF-16 halves.
-import { unknownChars } from '../shared/text'
+import { unknownChars } from './text'
+import type { TextTokenizer } from './tokenizer'
 
-export interface Tokenizer {
-  readonly kind: 'char'
-  readonly vocab: readonly string[] // id → code point
-  encode(text: string): Int32Array
-  decode(ids: ArrayLike<number>): string
-  /** the distinct characters of `text` that have no token, in order of first appearance */
-  unknown(text: string): string[]
-}
-
-export class CharTokenizer implements Tokenizer {
+export class CharTokenizer implements TextTokenizer {
   readonly kind = 'char' as const
   readonly vocab: readonly string[]
   private readonly ids: Map<string, number>
@@ -57,5 +49,17 @@ export class CharTokenizer implements Tokenizer {
 
   unknown(text: string): string[] {
     return unknownChars(text, this.ids.keys())
+  }
+
+  get size(): number {
+    return this.vocab.length
+  }
+
+  streamDecoder(): (id: number) => string {
+    return (id) => this.decode([id])
+  }
+
+  spec(): { kind: 'char'; vocab: string[] } {
+    return { kind: 'char', vocab: [...this.vocab] }
   }
 }
