@@ -2,6 +2,7 @@
 // Commands go page → worker (ToWorker), events come back (FromWorker). Both are discriminated unions on
 // `type`; both sides `switch` on it and end with assertNever, so a new message is a compile error until handled.
 import type { ModelConfig, ModelSettings, Problem, TrainConfig, DeviceLimits } from './config'
+import type { TokenizerSpec } from './tokenizer'
 
 export const PROTOCOL_VERSION = 1
 
@@ -51,7 +52,10 @@ export type ToWorker =
    * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
    * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
    */
-  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest; pairs?: boolean }
+  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest; pairs?: boolean; tokenizer?: TokenizerSpec }
+  /** Train a byte-level BPE tokenizer on `text` → tokenizer.progress… → tokenizer.trained; tokenizer.cancel stops it. */
+  | { type: 'tokenizer.train'; requestId: string; text: string; vocabSize: number }
+  | { type: 'tokenizer.cancel'; requestId: string }
   /**
    * Fine-tune: a new run from a stored run's weights (its last checkpoint; not its optimizer) on `text`, with
    * this training configuration. Like run.import, `extendVocab` lets new characters in.
@@ -178,6 +182,9 @@ export type FromWorker =
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number; format: 'safetensors' | 'nanogpt'; name: string }
+  | { type: 'tokenizer.progress'; requestId: string; merges: number; target: number }
+  /** The trained tokenizer; `stoppedEarly` when the text ran out of pairs that occur twice before the target. */
+  | { type: 'tokenizer.trained'; requestId: string; spec: TokenizerSpec; ms: number; stoppedEarly: boolean; cancelled: boolean; tokens: number }
   /** Pair mode: one held-out pair, its reference completion and what the model generated for it. */
   | { type: 'pairs.row'; runId: string; requestId: string; step: number; index: number; total: number; prompt: string; reference: string; generation: string }
   | { type: 'pairs.done'; runId: string; requestId: string; step: number; reason: 'done' | 'cancelled' }

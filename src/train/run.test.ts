@@ -4,6 +4,8 @@ import { getPreset } from '../shared/config'
 import { Run } from './run'
 import { loss } from '../model/gpt'
 import { mulberry32 } from '../shared/random'
+import { trainBpe } from '../shared/bpe'
+import { decodeCheckpoint } from '../model/checkpoint'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
 const tiny = getPreset('tiny')
@@ -92,6 +94,30 @@ describe('Run', () => {
     expect(Run.prepare('just some text', model, train, undefined, { pairs: true }).problems![0].message).toMatch(/could not be read as pairs/)
     const few = Array.from({ length: 10 }, (_, i) => `q${i}\ta`).join('\n')
     expect(Run.prepare(few, model, train, undefined, { pairs: true }).problems![0].message).toMatch(/^The 1 held-out pair holds 5 tokens, fewer than one window of the context \(16\) \+ 1/)
+  })
+
+  it('trains on byte-level BPE tokens, streams whole characters, and keeps its tokenizer in the file', async () => {
+    const poem = '白日依山盡，黃河入海流。欲窮千里目，更上一層樓。\n紅豆生南國，春來發幾枝。願君多采擷，此物最相思。\n'.repeat(30)
+    const spec = { kind: 'bpe' as const, merges: trainBpe(poem, 300).merges }
+    const prepared = Run.prepare(poem, model, train, undefined, { tokenizer: spec })
+    if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
+    const run = prepared.build()
+    expect(run.model.vocabSize).toBe(256 + spec.merges.length)
+    expect(run.info().tokenizerKind).toBe('bpe')
+    const first = await run.evaluate()
+    for (let i = 0; i < 30; i++) await run.trainStep()
+    expect((await run.evaluate()).valLoss).toBeLessThan(first.valLoss)
+    const pieces: string[] = []
+    const ids: number[] = []
+    await run.generate({ prompt: '白日', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 }, (t) => (pieces.push(t.text), ids.push(t.id)), () => false, async () => {})
+    // streamed pieces add up to the decoded text, less the bytes of a last character still incomplete
+    const whole = run.tokenizer.decode(ids)
+    expect(whole.startsWith(pieces.join(''))).toBe(true)
+    expect([...whole].length - [...pieces.join('')].length).toBeLessThanOrEqual(1)
+    const bytes = await run.exportFile()
+    const back = decodeCheckpoint(bytes)
+    expect(back.tokenizer).toEqual(spec)
+    run.dispose()
   })
 
   it('frees every tensor it made when disposed', async () => {

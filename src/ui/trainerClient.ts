@@ -4,7 +4,7 @@ import { textStats } from '../shared/text'
 import { fineTuneDefaults, formatBytes, validateConfig, type ModelSettings, type Problem } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
 import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
-import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, useStore, type AppState } from './store'
+import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizerKey, useStore, type AppState } from './store'
 import { DATASETS } from './datasets'
 import { pageStore, refreshRuns } from './runs'
 
@@ -66,7 +66,7 @@ function handle(msg: FromWorker): void {
         key = settingsKey(settings, train)
       }
       set({
-        run: { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key },
+        run: { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key, tokenizerKey: origin || restored ? tokenizerKey(s) : (pendingFrom?.tokenizerKey ?? tokenizerKey(s)) },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -107,6 +107,16 @@ function handle(msg: FromWorker): void {
       if (msg.runId === s.run?.runId && s.pairEval?.requestId === msg.requestId) set({ pairEval: { ...s.pairEval, done: true } })
       else if (msg.runId === s.run?.runId) set({ pairEval: { requestId: msg.requestId, step: msg.step, total: 0, rows: [], done: true } })
       return
+    case 'tokenizer.progress':
+      if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: { requestId: msg.requestId, merges: msg.merges, target: msg.target } })
+      return
+    case 'tokenizer.trained': {
+      if (msg.requestId !== s.bpeTraining?.requestId) return
+      const from = bpeTextVersion
+      if (msg.cancelled || msg.spec.kind !== 'bpe') return set({ bpeTraining: undefined })
+      set({ bpeTraining: undefined, bpeProblems: [], bpe: { spec: { kind: 'bpe', merges: msg.spec.merges.map(([a, b]) => [a, b]) }, textVersion: from, ms: msg.ms, stoppedEarly: msg.stoppedEarly, tokens: msg.tokens, chars: bpeChars, id: ++bpeCounter } })
+      return
+    }
     case 'storage.problem':
       if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, message: msg.message } })
       return
@@ -151,6 +161,7 @@ function handle(msg: FromWorker): void {
         if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
         if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
         if (msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
+        if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: undefined, bpeProblems: msg.problems })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         if (msg.runId === importingRunId) set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
         else if (msg.runId === restoringRunId) set({ restoreProblems: msg.problems, pendingRunId: undefined })
@@ -176,7 +187,7 @@ function handle(msg: FromWorker): void {
 
 // ---- runs ---------------------------------------------------------------------------------------------
 
-let pendingFrom: { textVersion: number; settingsKey: string } | undefined
+let pendingFrom: { textVersion: number; settingsKey: string; tokenizerKey?: string } | undefined
 
 let statsMemo: { text: string; stats: ReturnType<typeof textStats> } | undefined
 /** textStats of the current text, computed once per text (a megabyte takes tens of milliseconds). */
@@ -196,7 +207,12 @@ export function currentPairs(text: string) {
 }
 
 /** Problems with the current text and settings, checked on the page before anything is sent. */
-export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode'>): Problem[] {
+export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe'>): Problem[] {
+  if (s.tokenizerChoice === 'bpe') {
+    if (!s.bpe) return [{ field: 'text', message: 'Train the BPE tokenizer first (panel 1, Tokens), or choose characters' }]
+    // sequence lengths depend on the tokenizer: the worker checks the split; the sizes are checked here
+    return validateConfig({ ...s.model, vocabSize: 256 + s.bpe.spec.merges.length }, s.train, { limits: s.report?.limits })
+  }
   if (s.pairMode) {
     const p = currentPairs(s.text)
     if ('problems' in p.result) return p.result.problems.map((message) => ({ field: 'text', message }))
@@ -216,9 +232,10 @@ function createRun(): string | undefined {
     return undefined
   }
   const runId = `run-${++runCounter}`
-  pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train) }
+  pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train), tokenizerKey: tokenizerKey(s) }
   set({ pendingRunId: runId, runProblems: [] })
-  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s), pairs: s.pairMode })
+  const tokenizer = s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined
+  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s), pairs: s.pairMode, tokenizer })
   return runId
 }
 
@@ -453,6 +470,25 @@ function download(blob: Blob, name: string): void {
 }
 
 let pairCounter = 0
+let bpeCounter = 0
+let bpeTextVersion = 0
+let bpeChars = 0
+
+/** Trains a byte-level BPE tokenizer on the current text in the worker (progress and cancel in the store). */
+export function trainTokenizer(): void {
+  const s = get()
+  if (!worker || s.bpeTraining) return
+  const requestId = `bpe-${++bpeCounter}`
+  bpeTextVersion = s.textVersion
+  bpeChars = s.text.length
+  set({ bpeTraining: { requestId, merges: 0, target: s.bpeVocabSize - 256 }, bpeProblems: [] })
+  send({ type: 'tokenizer.train', requestId, text: s.text, vocabSize: s.bpeVocabSize })
+}
+
+export function cancelTokenizer(): void {
+  const t = get().bpeTraining
+  if (t) send({ type: 'tokenizer.cancel', requestId: t.requestId })
+}
 
 /** Pair mode: generate every held-out pair's completion now, with the model as it is. */
 export function evaluatePairsNow(): void {
@@ -516,5 +552,5 @@ export function watchAttention(): void {
 
 // keep the untrained model in step with the settings
 useStore.subscribe((s, prev) => {
-  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode) maybePrepareRun()
+  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode || s.tokenizerChoice !== prev.tokenizerChoice || s.bpe !== prev.bpe) maybePrepareRun()
 })

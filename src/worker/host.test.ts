@@ -417,4 +417,30 @@ describe('trainer host protocol', () => {
     await inbox.next(is('run.state', (m) => m.state === 'stopped'))
     expect(inbox.all.some((m) => m.type === 'run.saved')).toBe(false)
   })
+
+  it('trains a BPE tokenizer beside the model, with progress; cancels; refuses a vocabulary without merges', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    const corpus = 'the quick brown fox jumps over the lazy dog while the cat naps. '.repeat(200)
+    send({ type: 'tokenizer.train', requestId: 't1', text: corpus, vocabSize: 300 })
+    const trained = await inbox.next(is('tokenizer.trained', (m) => m.requestId === 't1'))
+    expect(trained.cancelled).toBe(false)
+    expect(trained.spec.kind).toBe('bpe')
+    const merges = trained.spec.kind === 'bpe' ? trained.spec.merges : []
+    expect(merges.length).toBeGreaterThan(20)
+    expect(merges.length).toBeLessThanOrEqual(44)
+    expect(trained.tokens).toBeLessThan(corpus.length / 2) // BPE shortens the sequence
+    // a model on those tokens
+    send({ type: 'run.create', runId: 'b', text: corpus, model, train, tokenizer: trained.spec })
+    const created = await inbox.next(is('run.created', (m) => m.runId === 'b'))
+    expect(created.tokenizerKind).toBe('bpe')
+    expect(created.model.vocabSize).toBe(256 + merges.length)
+    // cancel: sent at once, it stops the next slice
+    send({ type: 'tokenizer.train', requestId: 't2', text: corpus.repeat(5), vocabSize: 4000 })
+    send({ type: 'tokenizer.cancel', requestId: 't2' })
+    expect((await inbox.next(is('tokenizer.trained', (m) => m.requestId === 't2'))).cancelled).toBe(true)
+    send({ type: 'tokenizer.train', requestId: 't3', text: corpus, vocabSize: 256 })
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 't3'))).problems[0].message).toMatch(/from 257 \(the 256 bytes and one merge\)/)
+  })
 })

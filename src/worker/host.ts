@@ -15,7 +15,8 @@ import { datasetFolder, nanoGptBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
+import { BpeTrainer } from '../shared/bpe'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
@@ -328,7 +329,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return
       }
       case 'run.create': {
-        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits, { pairs: msg.pairs })
+        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits, { pairs: msg.pairs, tokenizer: msg.tokenizer })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
         return replaceRun(msg.runId, prepared.build, { persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs) })
       }
@@ -471,6 +472,37 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           if (run !== r) return
           post({ type: 'score.result', ...ids, step: r.step, ...(await r.score(msg.text)) })
         }).catch((e) => fail(e, ids))
+        return
+      }
+      case 'tokenizer.train': {
+        // beside the model queue: it does not touch the model; slices of merges with a yield between them
+        const problem = !(Number.isInteger(msg.vocabSize) && msg.vocabSize >= BPE_VOCAB.min && msg.vocabSize <= BPE_VOCAB.max)
+          ? `The BPE vocabulary size must be a whole number from ${BPE_VOCAB.min} (the 256 bytes and one merge) to ${BPE_VOCAB.max} (got ${msg.vocabSize})`
+          : typeof msg.text !== 'string' || msg.text.length === 0
+            ? 'There is no text to train the tokenizer on'
+            : undefined
+        if (problem) return post({ type: 'invalid', requestId: msg.requestId, problems: [{ field: 'text', message: problem }] })
+        void (async () => {
+          const t0 = now()
+          const trainer = new BpeTrainer(msg.text, msg.vocabSize)
+          let lastPost = -Infinity
+          while (!trainer.done && !cancelled.has(msg.requestId)) {
+            trainer.step(25)
+            if (now() - lastPost > 100) {
+              post({ type: 'tokenizer.progress', requestId: msg.requestId, merges: trainer.merges.length, target: trainer.target })
+              lastPost = now()
+            }
+            await yieldToEvents()
+          }
+          const wasCancelled = cancelled.delete(msg.requestId)
+          const ms = now() - t0
+          const tokens = makeTokenizer({ kind: 'bpe', merges: trainer.merges }).encode(msg.text).length // for the page's numbers
+          post({ type: 'tokenizer.trained', requestId: msg.requestId, spec: { kind: 'bpe', merges: trainer.merges }, ms, stoppedEarly: trainer.stoppedEarly, cancelled: wasCancelled, tokens })
+        })().catch((e) => fail(e, { requestId: msg.requestId }))
+        return
+      }
+      case 'tokenizer.cancel': {
+        cancelled.add(msg.requestId)
         return
       }
       case 'pairs.evaluate': {

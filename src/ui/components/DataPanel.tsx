@@ -3,6 +3,7 @@ import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
 import { currentPairs, currentTextStats } from '../trainerClient'
 import { heldOutCount } from '../../shared/pairs'
+import { TokenizerSection } from './TokenizerSection'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 
@@ -133,6 +134,7 @@ export function DataPanel() {
         <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} /> Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task
       </label>
       {pairMode && <PairSummary text={deferred} />}
+      <TokenizerSection />
       <p id="text-notice" className={notice?.kind === 'error' ? 'error' : 'muted small'} role={notice?.kind === 'error' ? 'alert' : undefined}>
         {notice?.message ?? ''}
       </p>

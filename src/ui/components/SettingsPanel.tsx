@@ -51,8 +51,10 @@ export function SettingsPanel() {
   }
 
   const pairMode = useStore((s) => s.pairMode)
-  const vocabSize = currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
-  const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report, pairMode }), [model, train, text, report, pairMode])
+  const tokenizerChoice = useStore((s) => s.tokenizerChoice)
+  const bpe = useStore((s) => s.bpe)
+  const vocabSize = tokenizerChoice === 'bpe' && bpe ? 256 + bpe.spec.merges.length : currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
+  const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report, pairMode, tokenizerChoice, bpe }), [model, train, text, report, pairMode, tokenizerChoice, bpe])
   const byField = (key: string) => problems.filter((p) => p.field === key)
   const cfg = { ...model, vocabSize: Math.max(vocabSize, 1) }
   const sizesOk = !problems.some((p) => ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize'].includes(p.field))

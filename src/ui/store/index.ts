@@ -20,6 +20,13 @@ export interface SettingsSlice {
   backendChoice: BackendChoice
   /** Pair mode: the text is prompt → completion pairs, and the loss counts completions only. */
   pairMode: boolean
+  /** Which tokenizer a new run uses, and the BPE vocabulary size to train. */
+  tokenizerChoice: 'char' | 'bpe'
+  bpeVocabSize: number
+  /** The trained BPE tokenizer: on which text version, how long it took, how many tokens that text became. */
+  bpe?: { spec: { kind: 'bpe'; merges: [number, number][] }; textVersion: number; ms: number; stoppedEarly: boolean; tokens: number; chars: number; id: number }
+  bpeTraining?: { requestId: string; merges: number; target: number }
+  bpeProblems: Problem[]
   linkProblems: Problem[] // why the settings of the link the page was opened with could not be used
 }
 
@@ -33,6 +40,7 @@ export interface RunInfoView extends RunInfo {
   /** what the run was built from, to tell whether the current settings still describe it */
   textVersion: number
   settingsKey: string
+  tokenizerKey: string
 }
 
 /** Opening a model file, or the last export's failure. */
@@ -152,6 +160,9 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
     train: { ...preset.train },
     backendChoice: initialBackend(),
     pairMode: false,
+    tokenizerChoice: 'char',
+    bpeVocabSize: 1024,
+    bpeProblems: [],
     linkProblems: [],
   }
 }
@@ -181,7 +192,12 @@ export const useStore = create<AppState>()((...a) => ({
 
 /** Does the run the worker holds still match what the page shows? */
 export function runMatchesSettings(s: AppState): boolean {
-  return Boolean(s.run && s.run.textVersion === s.textVersion && s.run.settingsKey === settingsKey(s.model, s.train))
+  return Boolean(s.run && s.run.textVersion === s.textVersion && s.run.settingsKey === settingsKey(s.model, s.train) && s.run.tokenizerKey === tokenizerKey(s))
+}
+
+/** Which tokenizer a new run would use: characters, or one trained BPE (a new training is a new tokenizer). */
+export function tokenizerKey(s: Pick<AppState, 'tokenizerChoice' | 'bpe'>): string {
+  return s.tokenizerChoice === 'bpe' ? `bpe-${s.bpe?.id ?? 'none'}` : 'char'
 }
 
 /** The model has been trained (at least one step) or came from a file — replacing it would lose work. */
