@@ -10,6 +10,7 @@
 //                    [--corpus FILE | --dataset names|moby] [--steps N] [--eval-every N] [--eval-iters N]
 //                    [--seed N] [--vs-torch] [--torch-threads N] [--curve FILE.svg] [--no-build] [--port N]
 //                    [--watch-prompt TEXT [--watch-every N]]   (pin a prompt: its cost shows in wallMsPerStep)
+//                    [--bpe VOCAB]   (train a byte-level BPE of that vocabulary size in the page first, and use it)
 //
 // Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
 // clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
@@ -62,6 +63,8 @@ const torchThreads = num('torch-threads')
 const curve = arg('curve')
 const watchPrompt = arg('watch-prompt')
 const watchEvery = num('watch-every') ?? 50
+const bpeVocab = num('bpe')
+if (bpeVocab !== undefined && vsTorch) fail('--vs-torch compares character models only')
 const PORT = num('port') ?? 4188
 
 // ------------------------------------------------------------------------------------------------ build
@@ -162,6 +165,19 @@ async function benchOne(backend, preset) {
     await page.getByLabel('Dataset').selectOption(dataset)
     await page.waitForFunction((id) => window.__playgroundStore.getState().datasetId === id, dataset, { timeout: 120_000 })
   }
+  let bpe = null
+  if (bpeVocab !== undefined) {
+    // the tokenizer, trained in the worker through the page's own controls
+    await page.getByRole('radio', { name: /Byte-level BPE/ }).check()
+    await page.getByLabel('Vocabulary', { exact: true }).fill(String(bpeVocab))
+    await page.getByRole('button', { name: 'Train tokenizer' }).click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().bpe !== undefined, null, { timeout: 600_000 })
+    bpe = await page.evaluate(() => {
+      const b = window.__playgroundStore.getState().bpe
+      return { vocab: 256 + b.spec.merges.length, merges: b.spec.merges.length, trainMs: Math.round(b.ms), chars: b.chars, tokens: b.tokens, charsPerToken: Math.round((100 * b.chars) / b.tokens) / 100 }
+    })
+    log(`bench: BPE ${bpe.vocab} tokens trained in ${bpe.trainMs} ms, ${bpe.charsPerToken} characters per token`)
+  }
   await page.getByLabel('Preset').selectOption(preset)
   const fields = { ...sizes, batchSize, maxIters: steps, evalInterval: evalEvery ?? steps, evalIters, seed }
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) await page.locator(`#f-${key}`).fill(String(value))
@@ -260,6 +276,7 @@ async function benchOne(backend, preset) {
     params: r.run.paramCount,
     corpus: corpus ?? `built-in: ${dataset ?? 'default dataset'}`,
     corpusChars: r.text.length,
+    tokenizer: bpe ? { kind: 'bpe', ...bpe } : { kind: 'char', vocab: r.run.vocab.length },
     tokensPerStep: r.run.tokensPerStep,
     steps: r.points.length,
     msPerStep: { median: round(quantile(steadyMs, 0.5)), p10: round(quantile(steadyMs, 0.1)), p90: round(quantile(steadyMs, 0.9)) },

@@ -38,6 +38,12 @@ describe('byte-level BPE', () => {
     expect(t.decode(t.encode(''))).toBe('')
   })
 
+  it('takes text with a lone surrogate (not valid Unicode) without failing: it becomes U+FFFD, as in any UTF-8 encoder', () => {
+    const t = new BpeTokenizer(trainBpe('ab ab ab', 300).merges)
+    expect(t.decode(t.encode('a\uD800b'))).toBe('a\uFFFDb')
+    expect(t.decode(t.encode('x\u0000y'))).toBe('x\u0000y') // NUL is a byte like any other
+  })
+
   it('streams text: a character split across tokens appears once its last byte arrives', () => {
     const t = new BpeTokenizer([])
     const push = t.streamDecoder()

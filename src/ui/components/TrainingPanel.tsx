@@ -92,7 +92,7 @@ export function TrainingPanel() {
         <p className="muted small">
           {fineTuning && state === 'ready'
             ? 'The text or settings changed: “Start training” fine-tunes the same starting model with them (a different shape of model starts from scratch).'
-            : 'The settings or text changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.'}
+            : 'The text, the tokenizer or the settings changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.'}
         </p>
       )}
       {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">{fineTuning ? '“Start training” fine-tunes the same starting model again, from its first weights.' : '“Start training” begins a new model from scratch with the same settings.'}</p>}
