@@ -94,6 +94,8 @@ export type ToWorker =
   | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
+  /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
+  | { type: 'positions.watch'; runId: string; on: boolean }
 
 export interface PersistRequest {
   name: string
@@ -202,6 +204,8 @@ export type FromWorker =
       tokens: string[] // the probe as the model saw it (cropped to the context)
       weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
     }
+  /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
+  | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
   | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[] }

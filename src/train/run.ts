@@ -20,6 +20,7 @@ import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs
 import { disposeParams, forward, initParams, isDecayed, loss, paramsFromArrays, readParams, type Params } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
+import { sinusoidTable, usesSinusoid } from '../model/positions'
 import { AdamW } from './adamw'
 
 export const MAX_TEXT_CHARS = 50_000_000
@@ -480,6 +481,13 @@ export class Run {
   async exportFile(): Promise<Uint8Array> {
     this.assertAlive()
     return encodeCheckpoint({ model: this.model, tokenizer: this.tokenizer.spec(), weights: await readParams(this.params), train: this.train, step: this.step })
+  }
+
+  /** The positional encoding in use, (blockSize, nEmbd): the learned table's current values, or the fixed sinusoid. */
+  async positionTable(): Promise<Float32Array> {
+    this.assertAlive()
+    if (usesSinusoid(this.model)) return sinusoidTable(this.model.blockSize, this.model.nEmbd).slice()
+    return ((await this.params['wpe.weight'].data()) as Float32Array).slice() // a copy: the caller may transfer it
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */

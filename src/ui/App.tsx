@@ -9,6 +9,7 @@ import { ModelFilePanel } from './components/ModelFilePanel'
 import { RunsPanel } from './components/RunsPanel'
 import { PairsPanel } from './components/PairsPanel'
 import { AboutPanel } from './components/AboutPanel'
+import { PositionsPanel } from './components/PositionsPanel'
 
 export function App() {
   return (
@@ -32,6 +33,7 @@ export function App() {
           <GeneratePanel />
           <PairsPanel />
           <AttentionPanel />
+          <PositionsPanel />
         </div>
       </main>
       <footer className="app-footer">

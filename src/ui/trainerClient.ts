@@ -82,6 +82,8 @@ function handle(msg: FromWorker): void {
       })
       pendingFrom = undefined
       watchAttention()
+      set({ positions: undefined })
+      if (get().positionsOpen) send({ type: 'positions.watch', runId, on: true })
       const pinned = get().watchPinned
       set({ watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [] })
       if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
@@ -128,6 +130,10 @@ function handle(msg: FromWorker): void {
     case 'metrics':
       if (msg.runId !== s.run?.runId) return
       set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals, memory: msg.memory })
+      return
+    case 'positions':
+      if (msg.runId !== s.run?.runId) return
+      set({ positions: { step: msg.step, kind: msg.kind, T: msg.T, C: msg.C, table: msg.table } })
       return
     case 'attention':
       if (msg.runId !== s.run?.runId) return
@@ -538,6 +544,13 @@ export function scoreText(): void {
 export function cancelGenerate(): void {
   const id = get().sampleRequestId
   if (id) send({ type: 'sample.cancel', requestId: id })
+}
+
+/** Opens or closes the positional-encoding view: while open, the worker sends the encoding after each evaluation. */
+export function watchPositions(on: boolean): void {
+  set({ positionsOpen: on })
+  const r = get().run
+  if (r && worker) send({ type: 'positions.watch', runId: r.runId, on })
 }
 
 /** Tells the worker which attention map to show; it answers now and refreshes it during training. */

@@ -6,6 +6,7 @@ import { Inbox, memoryChannel } from '../testing/memoryChannel'
 import { createTrainerHost } from './host'
 import 'fake-indexeddb/auto'
 import { RunStore, StorageFullError } from '../storage/runStore'
+import { sinusoidTable } from '../model/positions'
 
 const cpuReport: BackendReport = {
   backend: 'cpu',
@@ -442,5 +443,26 @@ describe('trainer host protocol', () => {
     expect((await inbox.next(is('tokenizer.trained', (m) => m.requestId === 't2'))).cancelled).toBe(true)
     send({ type: 'tokenizer.train', requestId: 't3', text: corpus, vocabSize: 256 })
     expect((await inbox.next(is('invalid', (m) => m.requestId === 't3'))).problems[0].message).toMatch(/from 257 \(the 256 bytes and one merge\)/)
+  })
+
+  it('sends the positional encoding in use when asked and after evaluations: the learned table, or the sinusoid', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'l', text, model, train: { ...train, maxIters: 5, evalInterval: 5 } })
+    await inbox.next(is('run.created'))
+    send({ type: 'positions.watch', runId: 'l', on: true })
+    const first = await inbox.next(is('positions', (m) => m.runId === 'l'))
+    expect(first).toMatchObject({ kind: 'learned', T: model.blockSize, C: model.nEmbd, step: 0 })
+    expect(first.table.length).toBe(model.blockSize * model.nEmbd)
+    send({ type: 'train.start', runId: 'l' })
+    const later = await inbox.next(is('positions', (m) => m.runId === 'l' && m.step === 5))
+    expect(later.table).not.toEqual(first.table) // the table trains
+    send({ type: 'run.create', runId: 's', text, model: { ...model, posEncoding: 'sinusoidal' }, train })
+    await inbox.next(is('run.created', (m) => m.runId === 's'))
+    send({ type: 'positions.watch', runId: 's', on: true })
+    const fixed = await inbox.next(is('positions', (m) => m.runId === 's'))
+    expect(fixed.kind).toBe('sinusoidal')
+    expect(fixed.table).toEqual(sinusoidTable(model.blockSize, model.nEmbd))
   })
 })

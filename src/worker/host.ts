@@ -100,6 +100,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let queue: Promise<unknown> = Promise.resolve()
   const cancelled = new Set<string>()
   let watch: { runId: string; probe: string; layer: number; head: number } | undefined
+  let positionsWatched: string | undefined // the run whose positional encoding the page shows
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -237,6 +238,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     }
   }
 
+  async function sendPositions(r: Run, id: string) {
+    if (positionsWatched !== id || run !== r) return
+    const table = await r.positionTable()
+    post({ type: 'positions', runId: id, step: r.step, kind: r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned', T: r.model.blockSize, C: r.model.nEmbd, table }, [table.buffer as ArrayBuffer])
+  }
+
   async function evaluate(r: Run, id: string) {
     const e = await r.evaluate()
     if (run !== r) return
@@ -248,6 +255,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     }
     flush(true)
     await sendAttention(r, id)
+    await sendPositions(r, id)
   }
 
   async function trainLoop(r: Run, id: string) {
@@ -513,6 +521,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'sample.cancel': {
         cancelled.add(msg.requestId)
+        return
+      }
+      case 'positions.watch': {
+        positionsWatched = msg.on ? msg.runId : undefined
+        const r = current(msg.runId)
+        if (r && msg.on) await exclusive(() => sendPositions(r, msg.runId))
         return
       }
       case 'attention.watch': {

@@ -130,7 +130,18 @@ export interface AttentionView {
   weights: Float32Array
 }
 
+export interface PositionsView {
+  step: number
+  kind: 'learned' | 'sinusoidal'
+  T: number
+  C: number
+  table: Float32Array
+}
+
 export interface VizSlice {
+  /** The positional-encoding view is open: the worker sends the encoding now and after each evaluation. */
+  positionsOpen: boolean
+  positions?: PositionsView
   layer: number
   head: number
   probeSource: 'validation' | 'prompt'
@@ -184,6 +195,7 @@ export const useStore = create<AppState>()((...a) => ({
   watchTimeline: [],
   sampleStatus: 'idle',
   sampleProblems: [],
+  positionsOpen: false,
   layer: 0,
   head: 0,
   probeSource: 'validation',

@@ -1,0 +1,81 @@
+import { useEffect, useMemo, useRef } from 'react'
+import { useStore } from '../store'
+import { watchPositions } from '../trainerClient'
+import { cosineSimilarities } from '../../shared/similarity'
+
+/** Blue for negative, white for 0, red for positive, scaled by `max`. */
+function diverging(v: number, max: number): string {
+  const a = Math.max(-1, Math.min(1, max ? v / max : 0))
+  const k = Math.round(255 * (1 - Math.abs(a)))
+  return a >= 0 ? `rgb(255, ${k}, ${k})` : `rgb(${k}, ${k}, 255)`
+}
+
+/** A rows × cols matrix as a heatmap, each cell `cell` px. */
+function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
+  const dpr = window.devicePixelRatio || 1
+  canvas.width = cols * cell * dpr
+  canvas.height = rows * cell * dpr
+  canvas.style.width = `${cols * cell}px`
+  canvas.style.height = `${rows * cell}px`
+  const g = canvas.getContext('2d')!
+  g.scale(dpr, dpr)
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) {
+      g.fillStyle = diverging(m[r * cols + c], max)
+      g.fillRect(c * cell, r * cell, cell, cell)
+    }
+}
+
+/**
+ * The positional encoding the model adds to every token: each row a position, each column a channel; and how
+ * alike any two positions' vectors are (cosine). A fixed sinusoid shows its stripes of falling frequency and a
+ * similarity that fades with distance; a learned table starts as noise and is redrawn after each evaluation.
+ */
+export function PositionsPanel() {
+  const run = useStore((s) => s.run)
+  const open = useStore((s) => s.positionsOpen)
+  const view = useStore((s) => s.positions)
+  const tableRef = useRef<HTMLCanvasElement>(null)
+  const simRef = useRef<HTMLCanvasElement>(null)
+  const sim = useMemo(() => (view ? cosineSimilarities(view.table, view.T, view.C) : undefined), [view])
+  useEffect(() => {
+    if (!view || !sim || !tableRef.current || !simRef.current) return
+    const cell = Math.max(2, Math.min(8, Math.floor(480 / Math.max(view.T, view.C))))
+    let max = 0
+    for (const v of view.table) max = Math.max(max, Math.abs(v))
+    paint(tableRef.current, view.table, view.T, view.C, max, cell)
+    paint(simRef.current, sim, view.T, view.T, 1, Math.max(2, Math.min(8, Math.floor(320 / view.T))))
+  }, [view, sim])
+  return (
+    <section className="panel" aria-labelledby="pos-h">
+      <details open={open} onToggle={(e) => watchPositions((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <h2 id="pos-h" className="inline">
+            Positional encoding
+          </h2>
+        </summary>
+        {!run ? (
+          <p className="muted small">It appears once a model exists.</p>
+        ) : !view ? (
+          <p className="muted small">Loading…</p>
+        ) : (
+          <>
+            <p className="muted small" data-testid="positions-caption">
+              {view.kind === 'sinusoidal' ? 'The fixed sinusoid' : `The learned table at step ${view.step}`}: {view.T} positions × {view.C} channels (red positive, blue negative), added to each token’s embedding so the model can tell where a token stands.
+            </p>
+            <div className="positions">
+              <figure>
+                <canvas ref={tableRef} data-testid="positions-table" aria-label={`Positional encoding: ${view.T} positions by ${view.C} channels`} />
+                <figcaption className="small muted">position (rows) × channel (columns)</figcaption>
+              </figure>
+              <figure>
+                <canvas ref={simRef} data-testid="positions-similarity" aria-label="Cosine similarity between positions" />
+                <figcaption className="small muted">similarity of each position to every other (cosine: red alike, blue opposite)</figcaption>
+              </figure>
+            </div>
+          </>
+        )}
+      </details>
+    </section>
+  )
+}
