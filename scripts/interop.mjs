@@ -38,4 +38,14 @@ if (process.env.NANOGPT_DIR) {
   run('npx', ['vitest', 'run', 'src/model/interop.test.ts'], { env: { ...process.env, INTEROP_BACK: back } })
   run('/usr/bin/python3', ['scripts/nanogpt_interop.py', 'check', back, back + '.json'])
   console.log(`   nanoGPT's checkpoint at step ${JSON.parse(readFileSync(back + '.json', 'utf8')).step} opens in the app with PyTorch's logits`)
+
+  // a BPE model: its merges travel in meta.pkl and come back
+  run('tar', ['-xf', join(dir, 'bundle-bpe.tar'), '-C', dir])
+  cpSync(join(dir, 'nanogpt-shakespeare_bpe_pg'), work, { recursive: true })
+  run('/usr/bin/python3', ['playground_to_ckpt.py', 'out-shakespeare_bpe_pg'], { cwd: work })
+  const backBpe = join(dir, 'back-bpe.safetensors')
+  run('/usr/bin/python3', ['ckpt_to_playground.py', 'out-shakespeare_bpe_pg/ckpt.pt', 'data/shakespeare_bpe_pg/meta.pkl', backBpe], { cwd: work })
+  run('npx', ['vitest', 'run', 'src/model/interop.test.ts'], { env: { ...process.env, INTEROP_BACK: backBpe, INTEROP_BPE: join(dir, 'bundle-bpe.json') } })
+  run('/usr/bin/python3', ['scripts/nanogpt_interop.py', 'check', backBpe, backBpe + '.json'])
+  console.log('3. a BPE model went to nanoGPT and back with its merges and PyTorch\'s logits')
 }

@@ -24,14 +24,14 @@ def main():
     args = ckpt["model_args"]
     with open(meta_path, "rb") as f:
         meta = pickle.load(f)
-    itos = meta["itos"]
-    vocab = [itos[i] for i in range(meta["vocab_size"])]
-    assert len(vocab) == args["vocab_size"], f"meta.pkl has {len(vocab)} tokens, the model {args['vocab_size']}"
+    assert meta["vocab_size"] == args["vocab_size"], f"meta.pkl has {meta['vocab_size']} tokens, the model {args['vocab_size']}"
+    # a BPE model exported by the playground carries its merges; otherwise the characters of itos
+    tokenizer = meta.get("playground_tokenizer") or json.dumps({"kind": "char", "vocab": [meta["itos"][i] for i in range(meta["vocab_size"])]}, ensure_ascii=False)
     tensors = {k: v for k, v in state.items() if not k.endswith(".attn.bias")}
     tensors.setdefault("lm_head.weight", tensors["transformer.wte.weight"])
     metadata = {k: str(args[k]) for k in ("n_layer", "n_head", "n_embd", "block_size", "vocab_size")}
     metadata.update(bias=str(bool(args["bias"])), dropout=str(float(args.get("dropout", 0.0))), step=str(int(ckpt.get("iter_num", 0))))
-    metadata["tokenizer"] = json.dumps({"kind": "char", "vocab": vocab}, ensure_ascii=False)
+    metadata["tokenizer"] = tokenizer
     header, blobs, offset = {"__metadata__": metadata}, [], 0
     for name, t in tensors.items():
         raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
@@ -42,7 +42,7 @@ def main():
     text += b" " * (-len(text) % 8)
     with open(out_path, "wb") as f:
         f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-    print(f"wrote {out_path}: {len(tensors)} tensors, step {metadata['step']}, {len(vocab)} tokens")
+    print(f"wrote {out_path}: {len(tensors)} tensors, step {metadata['step']}, {args['vocab_size']} tokens")
 
 
 if __name__ == "__main__":

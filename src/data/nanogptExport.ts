@@ -52,15 +52,19 @@ export function pickle(value: PickleValue): Uint8Array {
   return Uint8Array.from(out)
 }
 
-/** nanoGPT's meta.pkl for a character vocabulary (id → character). */
-export function metaPkl(vocab: readonly string[]): Uint8Array {
-  return pickle(
-    new Map<PickleValue, PickleValue>([
-      ['vocab_size', vocab.length],
-      ['itos', new Map(vocab.map((c, i) => [i, c]))],
-      ['stoi', new Map(vocab.map((c, i) => [c, i]))],
-    ]),
-  )
+/**
+ * nanoGPT's meta.pkl: vocab_size, itos (id → text) and stoi. With `tokenizer` (a JSON string), also
+ * 'playground_tokenizer', so ckpt_to_playground.py can bring a BPE model back with its merges (nanoGPT itself
+ * reads only vocab_size, itos and stoi).
+ */
+export function metaPkl(vocab: readonly string[], tokenizer?: string): Uint8Array {
+  const entries: [PickleValue, PickleValue][] = [
+    ['vocab_size', vocab.length],
+    ['itos', new Map(vocab.map((c, i) => [i, c]))],
+    ['stoi', new Map(vocab.map((c, i) => [c, i]))],
+  ]
+  if (tokenizer) entries.push(['playground_tokenizer', tokenizer])
+  return pickle(new Map<PickleValue, PickleValue>(entries))
 }
 
 export interface TarFile {

@@ -14,6 +14,7 @@ import { readSafetensors } from './safetensors'
 import { getPreset, type ModelConfig } from '../shared/config'
 import { Run } from '../train/run'
 import { nanoGptBundle } from '../worker/nanogptBundle'
+import { trainBpe } from '../shared/bpe'
 
 const FIXTURES = join(__dirname, 'fixtures')
 const torchFile = new Uint8Array(readFileSync(join(FIXTURES, 'nanogpt-tiny.safetensors')))
@@ -85,10 +86,20 @@ describe('nanoGPT interop (PyTorch fixture)', () => {
     writeFileSync(join(dir, 'bundle.tar'), nanoGptBundle({ name: 'shakespeare_char_pg', model: run.model, train: run.train, vocab: info.vocab, tokenizer: run.tokenizer.spec(), split: run.split, weights, optimizer: resume.optimizer, step: run.step, bestValLoss: evaluation.valLoss }))
     writeFileSync(join(dir, 'bundle.json'), JSON.stringify({ ...evaluation, step: run.step }))
     run.dispose()
+    // and a BPE model, whose merges must survive the trip through nanoGPT's meta.pkl
+    const spec = { kind: 'bpe' as const, merges: trainBpe(text, 400).merges }
+    const prepared = Run.prepare(text, tiny.model, { ...tiny.train, maxIters: 400, evalIters: 2 }, undefined, { tokenizer: spec })
+    const bpeRun = prepared.build!()
+    for (let i = 0; i < 5; i++) await bpeRun.trainStep()
+    const c = await bpeRun.capture()
+    writeFileSync(join(dir, 'bundle-bpe.tar'), nanoGptBundle({ name: 'shakespeare_bpe_pg', model: bpeRun.model, train: bpeRun.train, vocab: bpeRun.info().vocab, tokenizer: spec, split: bpeRun.split, weights: c.weights, optimizer: c.resume.optimizer, step: bpeRun.step }))
+    writeFileSync(join(dir, 'bundle-bpe.json'), JSON.stringify(spec))
+    bpeRun.dispose()
   })
 
   it.skipIf(!process.env.INTEROP_BACK)('opens the file nanoGPT’s checkpoint was converted back to, and writes its logits', async () => {
     const c = decodeCheckpoint(new Uint8Array(readFileSync(process.env.INTEROP_BACK!)))
+    if (process.env.INTEROP_BPE) expect(c.tokenizer).toEqual(JSON.parse(readFileSync(process.env.INTEROP_BPE, 'utf8')))
     const ids = Array.from({ length: Math.min(16, c.model.blockSize) }, (_, i) => (i * 7) % c.model.vocabSize)
     const logits = await logitsOf(c.model, c.weights, ids)
     writeFileSync(process.env.INTEROP_BACK! + '.json', JSON.stringify({ step: c.step, ids, logits: Array.from(logits) }))

@@ -94,7 +94,7 @@ export function nanoGptBundle(b: BundleInput): Uint8Array {
     { path: `${root}/README.md`, data: enc.encode(readme(b)) },
     { path: `${root}/data/${b.name}/train.bin`, data: uint16Bin(b.split.train) },
     { path: `${root}/data/${b.name}/val.bin`, data: uint16Bin(b.split.val) },
-    { path: `${root}/data/${b.name}/meta.pkl`, data: metaPkl(b.vocab) },
+    { path: `${root}/data/${b.name}/meta.pkl`, data: metaPkl(b.vocab, b.tokenizer.kind === 'bpe' ? JSON.stringify(b.tokenizer) : undefined) },
     { path: `${root}/config/train_${b.name}.py`, data: enc.encode(nanoGptConfig(b)) },
     { path: `${root}/out-${b.name}/playground.safetensors`, data: encodeCheckpoint({ model: b.model, tokenizer: b.tokenizer, weights: b.weights, train: b.train, step: b.step, bestValLoss: b.bestValLoss }) },
     { path: `${root}/out-${b.name}/playground-optimizer.safetensors`, data: encodeOptimizer(b.model, b.optimizer) },
