@@ -94,8 +94,30 @@ export type ToWorker =
   | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
+  /**
+   * The attention atlas: every layer and head on a probe — the validation slice, a text, or random tokens repeated
+   * once (for induction) — sent now and after every evaluation while watched; null stops it.
+   */
+  | { type: 'atlas.watch'; runId: string; probe: AtlasProbe | null }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
+
+export type AtlasProbe = { kind: 'validation' } | { kind: 'text'; text: string } | { kind: 'repeated'; seed: number }
+
+/** One snapshot of the atlas at a step: every head's attention (packed uint8 lower triangles) and its scores. */
+export interface AtlasSnapshot {
+  step: number
+  valLoss?: number
+  tokens: string[] // the probe as the model saw it
+  period?: number // the repeated probe's period (induction scores need it)
+  layers: number
+  heads: number
+  T: number
+  /** (L·H) packed lower triangles, head h of layer l at (l·H + h)·T(T+1)/2; every row sums to 255. */
+  weights: Uint8Array
+  /** per head, in the same order: previous, self, first, induction, entropy (bits) */
+  scores: Float32Array
+}
 
 export interface PersistRequest {
   name: string
@@ -165,6 +187,8 @@ export interface RunInfo {
   origin?: { from: 'file' | 'run'; name: string; step?: number; added: string[] }
   trainTokens: number
   valTokens: number
+  /** Reference losses for the chart, in nats per token: uniform guessing (ln V), by frequency, by the token before. */
+  reference: { uniform: number; unigram: number; bigram: number }
   /** Pair mode: how many pairs train, how many are held out for evaluation, and how they were written. */
   pairs?: { train: number; heldOut: number; format: 'tsv' | 'jsonl' }
   tokensPerStep: number
@@ -204,6 +228,7 @@ export type FromWorker =
       tokens: string[] // the probe as the model saw it (cropped to the context)
       weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
     }
+  | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
   /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
   | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)

@@ -11,6 +11,7 @@ import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
 import { beliefAt, sampleNext, softmax } from '../shared/sampling'
+import { referenceEntropies } from '../shared/heads'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../shared/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
@@ -104,6 +105,7 @@ export class Run {
   private readonly optimizer: AdamW
   disposed = false
   private snapshot?: { step: number; weights: Weights }
+  private reference?: { uniform: number; unigram: number; bigram: number }
 
   private constructor(
     readonly model: ModelConfig,
@@ -212,6 +214,7 @@ export class Run {
       valTokens: this.split.val.length,
       tokensPerStep: this.train.batchSize * this.model.blockSize,
       ...(this.pairs ? { pairs: { train: this.pairs.train.length, heldOut: this.pairs.heldOut.length, format: this.pairs.format } } : {}),
+      reference: (this.reference ??= referenceEntropies(this.split.train, this.model.vocabSize)),
     }
   }
 
@@ -488,6 +491,41 @@ export class Run {
     this.assertAlive()
     if (usesSinusoid(this.model)) return sinusoidTable(this.model.blockSize, this.model.nEmbd).slice()
     return ((await this.params['wpe.weight'].data()) as Float32Array).slice() // a copy: the caller may transfer it
+  }
+
+  /**
+   * Every layer's and head's attention on a probe, in one forward pass and one readback: (L, H, T, T) row-major.
+   */
+  async attentionAll(ids: number[]): Promise<Float32Array> {
+    this.assertAlive()
+    const T = ids.length
+    if (!T || T > this.model.blockSize) throw new Error(`a probe of ${T} tokens does not fit the context of ${this.model.blockSize}`)
+    const all = tf.tidy(() => {
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), { captureAttention: true })
+      return tf.concat(attention.map((a) => tf.reshape(a, [-1])))
+    })
+    try {
+      return (await all.data()) as Float32Array
+    } finally {
+      all.dispose()
+    }
+  }
+
+  /**
+   * A probe of random tokens repeated once ([r₁…r_p, r₁…r_p], p = ⌊T/2⌋), drawn from the tokens of the training
+   * text with a fixed seed: after the first half, an induction head can look up what came next last time.
+   */
+  repeatedProbe(seed = 1): { ids: number[]; period: number } {
+    const present = [...new Set(this.split.train)]
+    const period = Math.floor(this.model.blockSize / 2)
+    const rng = mulberry32(seed)
+    const half = Array.from({ length: period }, () => present[Math.floor(rng() * present.length)])
+    return { ids: [...half, ...half], period }
+  }
+
+  /** The token ids of a probe text, cropped to its last blockSize tokens (the default: the validation slice). */
+  probeIds(probe: string): number[] {
+    return Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(-this.model.blockSize)
   }
 
   /** The probe used when none is given: the start of the validation text, one context long. */

@@ -465,4 +465,46 @@ describe('trainer host protocol', () => {
     expect(fixed.kind).toBe('sinusoidal')
     expect(fixed.table).toEqual(sinusoidTable(model.blockSize, model.nEmbd))
   })
+
+  it('sends the attention atlas: every head in order (each equal to its own attention map), rows of 255, scores, and a repeated probe', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    const m3 = { ...model, nLayer: 3, nHead: 2 }
+    send({ type: 'run.create', runId: 'a', text, model: m3, train: { ...train, maxIters: 4, evalInterval: 4 } })
+    await inbox.next(is('run.created'))
+    send({ type: 'atlas.watch', runId: 'a', probe: { kind: 'validation' } })
+    const snap = await inbox.next(is('atlas', (m) => m.runId === 'a'))
+    expect(snap).toMatchObject({ layers: 3, heads: 2, T: m3.blockSize, step: 0 })
+    const T = snap.T
+    const tri = (T * (T + 1)) / 2
+    expect(snap.weights.length).toBe(6 * tri)
+    // each packed head equals that head's own map (a transposed layer/head order would not)
+    for (let l = 0; l < 3; l++)
+      for (let h = 0; h < 2; h++) {
+        send({ type: 'attention.watch', runId: 'a', probe: '', layer: l, head: h })
+        const one = await inbox.next(is('attention', (m) => m.layer === l && m.head === h))
+        const at = (l * 2 + h) * tri
+        for (let i = 0; i < T; i++) {
+          let sum = 0
+          for (let j = 0; j <= i; j++) {
+            const v = snap.weights[at + (i * (i + 1)) / 2 + j]
+            sum += v
+            expect(Math.abs(v / 255 - one.weights[i * T + j])).toBeLessThanOrEqual(1 / 255 + 1e-6)
+          }
+          expect(sum).toBe(255)
+        }
+      }
+    expect(snap.scores.length).toBe(6 * 5)
+    // after an evaluation: a new snapshot at that step
+    send({ type: 'train.start', runId: 'a' })
+    await inbox.next(is('atlas', (m) => m.step === 4))
+    // the repeated probe: its second half repeats its first, from the text's own tokens
+    send({ type: 'atlas.watch', runId: 'a', probe: { kind: 'repeated', seed: 3 } })
+    const rep = await inbox.next(is('atlas', (m) => m.period !== undefined))
+    const p = rep.period!
+    expect(p).toBe(Math.floor(m3.blockSize / 2))
+    for (let i = p; i < 2 * p; i++) expect(rep.tokens[i]).toBe(rep.tokens[i - p])
+    for (const t of rep.tokens) expect(text).toContain(t)
+  })
 })

@@ -6,7 +6,7 @@
 // queue, so a sample or an attention map is always computed between two steps on a consistent model. The
 // training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
 import * as tf from '@tensorflow/tfjs'
-import type { BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, PersistRequest, RestoredHistory, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import type { AtlasProbe, BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, PersistRequest, RestoredHistory, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
@@ -16,6 +16,7 @@ import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
 import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
+import { headScores, quantizeCausal, triangleSize } from '../shared/heads'
 import { BpeTrainer } from '../shared/bpe'
 
 export interface HostDeps {
@@ -101,6 +102,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   const cancelled = new Set<string>()
   let watch: { runId: string; probe: string; layer: number; head: number } | undefined
   let positionsWatched: string | undefined // the run whose positional encoding the page shows
+  let atlasWatched: { runId: string; probe: AtlasProbe } | undefined
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -244,6 +246,35 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     post({ type: 'positions', runId: id, step: r.step, kind: r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned', T: r.model.blockSize, C: r.model.nEmbd, table }, [table.buffer as ArrayBuffer])
   }
 
+  /** The attention atlas of the watched probe: one forward pass, one readback, then bytes and scores on the CPU. */
+  async function sendAtlas(r: Run, id: string) {
+    const w = atlasWatched
+    if (!w || w.runId !== id || run !== r) return
+    let ids: number[]
+    let period: number | undefined
+    if (w.probe.kind === 'repeated') ({ ids, period } = r.repeatedProbe(w.probe.seed))
+    else {
+      const text = w.probe.kind === 'text' ? w.probe.text : ''
+      const problems = r.checkText(text, 'probe')
+      if (problems.length) return post({ type: 'invalid', runId: id, problems })
+      ids = r.probeIds(text)
+    }
+    const all = await r.attentionAll(ids)
+    const { nLayer: L, nHead: H } = r.model
+    const T = ids.length
+    const tri = triangleSize(T)
+    const weights = new Uint8Array(L * H * tri)
+    const scores = new Float32Array(L * H * 5)
+    for (let k = 0; k < L * H; k++) {
+      const m = all.subarray(k * T * T, (k + 1) * T * T)
+      quantizeCausal(m, T, weights, k * tri)
+      const s = headScores((i, j) => (j > i ? 0 : m[i * T + j]), T, period)
+      scores.set([s.previous, s.self, s.first, s.induction, s.entropy], k * 5)
+    }
+    const tokens = ids.map((i) => r.tokenizer.vocab[i])
+    post({ type: 'atlas', runId: id, step: r.step, valLoss: lastVal, tokens, period, layers: L, heads: H, T, weights, scores }, [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer])
+  }
+
   async function evaluate(r: Run, id: string) {
     const e = await r.evaluate()
     if (run !== r) return
@@ -256,6 +287,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     flush(true)
     await sendAttention(r, id)
     await sendPositions(r, id)
+    await sendAtlas(r, id)
   }
 
   async function trainLoop(r: Run, id: string) {
@@ -521,6 +553,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'sample.cancel': {
         cancelled.add(msg.requestId)
+        return
+      }
+      case 'atlas.watch': {
+        atlasWatched = msg.probe ? { runId: msg.runId, probe: msg.probe } : undefined
+        const r = current(msg.runId)
+        if (r && msg.probe) await exclusive(() => sendAtlas(r, msg.runId))
         return
       }
       case 'positions.watch': {

@@ -1,0 +1,136 @@
+// What an attention head does, in numbers: the maths of the attention atlas and the head timeline, plain
+// TypeScript shared by the worker (which computes it on the model's real attention) and its tests.
+//
+// Transport: a causal (T, T) attention matrix is sent as its lower triangle, row by row (T·(T+1)/2 bytes),
+// each weight × 255 rounded so that every row still sums to exactly 255 (largest remainder: floor every cell,
+// then give the missing units to the cells with the largest fractional parts). Rows sum to 1 before and after.
+
+/** Number of cells in the lower triangle (diagonal included) of a T × T matrix. */
+export function triangleSize(T: number): number {
+  return (T * (T + 1)) / 2
+}
+
+/** Offset of row i in a packed lower triangle. */
+export function rowStart(i: number): number {
+  return (i * (i + 1)) / 2
+}
+
+/**
+ * One causal attention matrix (T, T), row-major, as a uint8 lower triangle whose rows each sum to 255.
+ * Writes into `out` at `offset` (so many heads can share one buffer).
+ */
+export function quantizeCausal(a: ArrayLike<number>, T: number, out: Uint8Array, offset = 0): void {
+  const frac: number[] = []
+  for (let i = 0; i < T; i++) {
+    const at = offset + rowStart(i)
+    let sum = 0
+    for (let j = 0; j <= i; j++) sum += a[i * T + j]
+    let used = 0
+    frac.length = 0
+    for (let j = 0; j <= i; j++) {
+      const exact = sum > 0 ? (255 * a[i * T + j]) / sum : 0
+      const whole = Math.floor(exact)
+      out[at + j] = whole
+      used += whole
+      frac.push(exact - whole)
+    }
+    // the units rounding lost go to the largest remainders (ties: the earlier key)
+    const order = frac.map((_, j) => j).sort((x, y) => frac[y] - frac[x] || x - y)
+    for (let k = 0; k < 255 - used && sum > 0; k++) out[at + order[k]]++
+  }
+}
+
+/** Weight of (query i, key j) in a packed uint8 triangle, as a probability (0 above the diagonal). */
+export function cell(tri: Uint8Array, offset: number, i: number, j: number): number {
+  return j > i ? 0 : tri[offset + rowStart(i) + j] / 255
+}
+
+export interface HeadScores {
+  previous: number // mean weight on the token just before (queries 1…T−1)
+  self: number // mean weight on itself
+  first: number // mean weight on the first token (queries 1…T−1)
+  induction: number // on a probe repeated with period p: mean weight on the token after the previous occurrence
+  entropy: number // mean entropy of a row, in bits
+}
+
+/**
+ * Scores of one head from its attention rows, `w(i, j)` for j ≤ i. `period`: the probe repeats with this period
+ * (the repeated-random probe), so query i ≥ period "induces" when it looks at key i − period + 1 — the token that
+ * followed the earlier occurrence of the current token. Without a period, induction is 0.
+ */
+export function headScores(w: (i: number, j: number) => number, T: number, period?: number): HeadScores {
+  let previous = 0
+  let self = 0
+  let first = 0
+  let entropy = 0
+  for (let i = 0; i < T; i++) {
+    self += w(i, i)
+    if (i > 0) {
+      previous += w(i, i - 1)
+      first += w(i, 0)
+    }
+    let h = 0
+    for (let j = 0; j <= i; j++) {
+      const p = w(i, j)
+      if (p > 0) h -= p * Math.log2(p)
+    }
+    entropy += h
+  }
+  let induction = 0
+  if (period && period >= 2 && T > period) {
+    for (let i = period; i < T; i++) induction += w(i, i - period + 1)
+    induction /= T - period
+  }
+  return { previous: T > 1 ? previous / (T - 1) : 0, self: self / T, first: T > 1 ? first / (T - 1) : 0, induction, entropy: entropy / T }
+}
+
+export type Badge = 'previous-token' | 'self' | 'first-token' | 'induction' | 'diffuse' | 'unclear'
+
+/** Above this share of attention a pattern earns its badge. */
+export const BADGE_THRESHOLD = 0.6
+
+/**
+ * A pattern label only when it is clear: one pattern's score above BADGE_THRESHOLD (the largest wins), or
+ * attention spread nearly as evenly as it can be ("diffuse": mean entropy ≥ 90% of a uniform row's); otherwise
+ * "unclear" — automatic labels mislead when they are forced.
+ */
+export function badgeOf(s: HeadScores, T: number): { badge: Badge; score: number } {
+  const candidates: [Badge, number][] = [
+    ['induction', s.induction],
+    ['previous-token', s.previous],
+    ['first-token', s.first],
+    ['self', s.self],
+  ]
+  const [badge, score] = candidates.reduce((best, c) => (c[1] > best[1] ? c : best))
+  if (score >= BADGE_THRESHOLD) return { badge, score }
+  let uniform = 0
+  for (let i = 0; i < T; i++) uniform += Math.log2(i + 1)
+  uniform /= T
+  if (uniform > 0 && s.entropy >= 0.9 * uniform) return { badge: 'diffuse', score: s.entropy / uniform }
+  return { badge: 'unclear', score }
+}
+
+/** Per-token entropies of a text's tokens: the loss of guessing uniformly, by frequency, and by the token before. */
+export function referenceEntropies(ids: ArrayLike<number>, vocabSize: number): { uniform: number; unigram: number; bigram: number } {
+  const uni = new Map<number, number>()
+  const bi = new Map<number, number>()
+  for (let i = 0; i < ids.length; i++) {
+    uni.set(ids[i], (uni.get(ids[i]) ?? 0) + 1)
+    if (i > 0) {
+      const k = ids[i - 1] * vocabSize + ids[i]
+      bi.set(k, (bi.get(k) ?? 0) + 1)
+    }
+  }
+  const n = ids.length
+  let unigram = 0
+  for (const c of uni.values()) unigram -= (c / n) * Math.log(c / n)
+  // H(X_t | X_{t−1}) = −Σ p(a, b) log p(b | a), over the n − 1 pairs
+  const prevCount = new Map<number, number>()
+  for (let i = 0; i + 1 < n; i++) prevCount.set(ids[i], (prevCount.get(ids[i]) ?? 0) + 1)
+  let bigram = 0
+  for (const [k, c] of bi) {
+    const a = Math.floor(k / vocabSize)
+    bigram -= (c / (n - 1)) * Math.log(c / prevCount.get(a)!)
+  }
+  return { uniform: Math.log(vocabSize), unigram, bigram: n > 1 ? bigram : unigram }
+}
