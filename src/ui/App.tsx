@@ -10,6 +10,7 @@ import { RunsPanel } from './components/RunsPanel'
 import { PairsPanel } from './components/PairsPanel'
 import { AboutPanel } from './components/AboutPanel'
 import { PositionsPanel } from './components/PositionsPanel'
+import { AtlasPanel } from './components/AtlasPanel'
 
 export function App() {
   return (
@@ -33,6 +34,7 @@ export function App() {
           <GeneratePanel />
           <PairsPanel />
           <AttentionPanel />
+          <AtlasPanel />
           <PositionsPanel />
         </div>
       </main>

@@ -3,7 +3,7 @@
 import { textStats } from '../shared/text'
 import { fineTuneDefaults, formatBytes, validateConfig, type ModelSettings, type Problem } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
-import { assertNever, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
+import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizerKey, useStore, type AppState } from './store'
 import { DATASETS } from './datasets'
 import { pageStore, refreshRuns } from './runs'
@@ -55,7 +55,7 @@ function handle(msg: FromWorker): void {
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, restored, pairs } = msg
+      const { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, restored, pairs, reference } = msg
       let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
       if (origin || restored) {
         // the settings panel now describes the opened model, so nothing replaces it until the user asks
@@ -66,7 +66,7 @@ function handle(msg: FromWorker): void {
         key = settingsKey(settings, train)
       }
       set({
-        run: { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key, tokenizerKey: origin || restored ? tokenizerKey(s) : (pendingFrom?.tokenizerKey ?? tokenizerKey(s)) },
+        run: { runId, model, train, paramCount, vocab, tokenizerKind, reference, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key, tokenizerKey: origin || restored ? tokenizerKey(s) : (pendingFrom?.tokenizerKey ?? tokenizerKey(s)) },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -82,8 +82,9 @@ function handle(msg: FromWorker): void {
       })
       pendingFrom = undefined
       watchAttention()
-      set({ positions: undefined })
+      set({ positions: undefined, atlasSnapshots: [], viewStep: 'live' })
       if (get().positionsOpen) send({ type: 'positions.watch', runId, on: true })
+      if (get().atlasOpen) send({ type: 'atlas.watch', runId, probe: get().atlasProbe })
       const pinned = get().watchPinned
       set({ watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [] })
       if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
@@ -131,6 +132,12 @@ function handle(msg: FromWorker): void {
       if (msg.runId !== s.run?.runId) return
       set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals, memory: msg.memory })
       return
+    case 'atlas': {
+      if (msg.runId !== s.run?.runId) return
+      const { type: _t, runId: _r, ...snap } = msg
+      set({ atlasSnapshots: keepSnapshot(s.atlasSnapshots, snap) })
+      return
+    }
     case 'positions':
       if (msg.runId !== s.run?.runId) return
       set({ positions: { step: msg.step, kind: msg.kind, T: msg.T, C: msg.C, table: msg.table } })
@@ -544,6 +551,24 @@ export function scoreText(): void {
 export function cancelGenerate(): void {
   const id = get().sampleRequestId
   if (id) send({ type: 'sample.cancel', requestId: id })
+}
+
+/** At most this many atlas snapshots are kept; when full, every other older one goes (dense early, sparse late). */
+export const MAX_SNAPSHOTS = 40
+
+/** Adds a snapshot (replacing one of the same step), thinning the buffer when it is full. */
+export function keepSnapshot(list: AtlasSnapshot[], snap: AtlasSnapshot): AtlasSnapshot[] {
+  let out = list.filter((s) => s.step !== snap.step).concat(snap).sort((a, b) => a.step - b.step)
+  if (out.length > MAX_SNAPSHOTS) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1)
+  return out
+}
+
+/** Opens or closes the attention atlas, or changes its probe (a new probe starts a new history). */
+export function watchAtlas(open: boolean, probe: AtlasProbe = get().atlasProbe): void {
+  const changed = JSON.stringify(probe) !== JSON.stringify(get().atlasProbe)
+  set({ atlasOpen: open, atlasProbe: probe, ...(changed ? { atlasSnapshots: [], viewStep: 'live' as const } : {}) })
+  const r = get().run
+  if (r && worker) send({ type: 'atlas.watch', runId: r.runId, probe: open ? probe : null })
 }
 
 /** Opens or closes the positional-encoding view: while open, the worker sends the encoding after each evaluation. */

@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useStore } from '../store'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
@@ -62,7 +62,11 @@ export function LossChart() {
   const points = useStore((s) => s.points)
   const evals = useStore((s) => s.evals)
   const compare = useStore((s) => s.compare)
+  const reference = useStore((s) => s.run?.reference)
+  const viewStep = useStore((s) => s.viewStep)
+  const atlasOpen = useStore((s) => s.atlasOpen)
   const [log, setLog] = useState(false)
+  const [refs, setRefs] = useState(true)
   // Throttled and deferred, so drawing never holds the page while metrics stream in (measured: a synchronous
   // recharts redraw took up to ~200 ms of main thread on 2 cores).
   const shown = useDeferredValue(useThrottled(useMemo(() => ({ points, evals }), [points, evals]), REDRAW_EVERY_MS))
@@ -71,9 +75,14 @@ export function LossChart() {
     <section className="panel" aria-labelledby="loss-h">
       <div className="panel-title">
         <h2 id="loss-h">Loss</h2>
-        <label className="small">
-          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
-        </label>
+        <span>
+          <label className="small">
+            <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} /> Reference lines
+          </label>{' '}
+          <label className="small">
+            <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
+          </label>
+        </span>
       </div>
       {evals.length > 0 && (
         <p className="small muted" data-testid="chart-last-eval">
@@ -84,12 +93,20 @@ export function LossChart() {
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
         {rows.length === 0 && <p className="muted chart-hint">The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).</p>}
         <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} onClick={(e) => atlasOpen && e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
               <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
               <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
               <Tooltip isAnimationActive={false} formatter={(v, name) => (typeof v !== 'number' ? String(v) : String(name).endsWith('validation') || String(name).endsWith('(validation)') ? `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})` : v.toFixed(4))} labelFormatter={(l) => `step ${l}`} />
               <Legend />
+              {refs && reference && (
+                <>
+                  <ReferenceLine y={reference.uniform} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'uniform guess', position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
+                  <ReferenceLine y={reference.unigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'token frequencies', position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
+                  <ReferenceLine y={reference.bigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'previous token only', position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }} />
+                </>
+              )}
+              {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: `step ${viewStep}`, position: 'top', fontSize: 11, fill: '#e8590c' }} />}
               <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               <Line name="validation" dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
               {compare.map((c, i) => (
@@ -98,6 +115,11 @@ export function LossChart() {
             </LineChart>
         </ResponsiveContainer>
       </div>
+      {refs && reference && (
+        <p className="muted small" data-testid="reference-lines">
+          Dashed lines: {reference.uniform.toFixed(2)} is guessing every token equally (ln V); {reference.unigram.toFixed(2)} is knowing only how often each token occurs; {reference.bigram.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.{atlasOpen ? ' Click the chart to show the attention atlas at that step.' : ''}
+        </p>
+      )}
     </section>
   )
 }

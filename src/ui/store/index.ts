@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { BackendChoice, BackendReport, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
 
@@ -139,6 +139,12 @@ export interface PositionsView {
 }
 
 export interface VizSlice {
+  /** The attention atlas is open, on this probe; its snapshots (one per evaluation, thinned when many). */
+  atlasOpen: boolean
+  atlasProbe: AtlasProbe
+  atlasSnapshots: AtlasSnapshot[]
+  /** The step every teaching view shows: the newest snapshot ('live'), or a chosen one. */
+  viewStep: number | 'live'
   /** The positional-encoding view is open: the worker sends the encoding now and after each evaluation. */
   positionsOpen: boolean
   positions?: PositionsView
@@ -196,6 +202,10 @@ export const useStore = create<AppState>()((...a) => ({
   sampleStatus: 'idle',
   sampleProblems: [],
   positionsOpen: false,
+  atlasOpen: false,
+  atlasProbe: { kind: 'validation' },
+  atlasSnapshots: [],
+  viewStep: 'live',
   layer: 0,
   head: 0,
   probeSource: 'validation',

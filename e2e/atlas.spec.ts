@@ -1,0 +1,38 @@
+import { expect, test } from '@playwright/test'
+import { backendInUse } from './helpers'
+
+// The attention atlas through training time: snapshots at every evaluation, a scrubber back to step 0, the
+// keyboard walking a query/key pair, the head timeline, and the loss chart's reference lines.
+test('atlas: every head at every evaluation, scrubbed back to step 0, read with the keyboard', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByText('Attention atlas: every layer × head').click()
+  await expect(page.getByTestId('atlas-step')).toContainText('step 0')
+  await expect(page.getByTestId('atlas-head-3')).toBeVisible() // tiny: 2 layers × 2 heads
+  await page.getByLabel('Steps', { exact: true }).fill('50')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await expect(page.getByTestId('atlas-step')).toContainText('step 50')
+  await expect(page.getByTestId('atlas-step')).toContainText(/[34] snapshots/) // at the evaluations 0, 25, 50 (and when opened)
+  const at50 = await page.getByTestId('atlas-head-0').screenshot()
+
+  // scrub back to the first snapshot: an early step, and a different picture from step 50
+  await page.getByLabel('Step', { exact: true }).fill('0')
+  await expect(page.getByTestId('atlas-step')).toContainText(/^step [01] ·/)
+  const early = /^step (\d+)/.exec((await page.getByTestId('atlas-step').textContent()) ?? '')![1]
+  await expect(page.getByLabel('Live')).not.toBeChecked()
+  expect((await page.getByTestId('atlas-head-0').screenshot()).equals(at50)).toBe(false)
+
+  // the keyboard: into the grid, down twice and right once → query 2, key 1
+  await page.getByRole('grid').focus()
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight']) await page.keyboard.press(key)
+  await expect(page.getByTestId('atlas-readout')).toContainText(new RegExp(`^Layer 0, head 0 at step ${early}: the query “.+” \\(position 2\\) looks at “.+” \\(position 1\\) with weight [01]\\.\\d\\d`))
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('atlas-readout')).toContainText('Each small map is one head')
+
+  // the head timeline and the repeated probe
+  await expect(page.getByTestId('head-timeline')).toContainText('1.1')
+  await page.getByLabel('Probe', { exact: true }).selectOption('repeated')
+  await expect(page.getByTestId('atlas-step')).toContainText('1 snapshot')
+  await expect(page.getByTestId('reference-lines')).toContainText('is guessing every token equally (ln V)')
+})

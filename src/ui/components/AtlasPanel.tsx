@@ -1,0 +1,255 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { useStore } from '../store'
+import { watchAtlas } from '../trainerClient'
+import { badgeOf, cell, triangleSize, type HeadScores } from '../../shared/heads'
+import type { AtlasSnapshot } from '../../shared/protocol'
+import { visibleChar } from '../../shared/text'
+
+const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
+type ScoreName = (typeof SCORE_NAMES)[number]
+const SCORE_LABEL: Record<ScoreName, string> = { previous: 'previous token', self: 'itself', first: 'first token', induction: 'induction (repeated probe)', entropy: 'entropy (bits)' }
+const BADGE_LABEL = { 'previous-token': 'previous token', self: 'itself', 'first-token': 'first token', induction: 'induction', diffuse: 'spread evenly', unclear: 'unclear' } as const
+const LINE_COLOURS = ['#2f6fdf', '#e8590c', '#2b8a3e', '#7048e8', '#c2255c', '#1098ad', '#5c940d', '#862e9c', '#d9480f', '#364fc7', '#0b7285', '#a61e4d']
+
+function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
+  const [previous, self, first, induction, entropy] = s.scores.subarray(k * 5, k * 5 + 5)
+  return { previous, self, first, induction, entropy }
+}
+
+/** The snapshot the views show: the newest (live), or the last one at or before the chosen step. */
+export function snapshotAt(list: AtlasSnapshot[], step: number | 'live'): AtlasSnapshot | undefined {
+  if (!list.length) return undefined
+  if (step === 'live') return list[list.length - 1]
+  return [...list].reverse().find((s) => s.step <= step) ?? list[0]
+}
+
+/** One head's causal map: white → blue by weight; masked future hatched grey; the focused cell outlined. */
+function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus?: [number, number]) {
+  const T = s.T
+  const dpr = window.devicePixelRatio || 1
+  canvas.width = T * px * dpr
+  canvas.height = T * px * dpr
+  canvas.style.width = `${T * px}px`
+  canvas.style.height = `${T * px}px`
+  const g = canvas.getContext('2d')!
+  g.scale(dpr, dpr)
+  const at = k * triangleSize(T)
+  for (let i = 0; i < T; i++) {
+    for (let j = 0; j < T; j++) {
+      if (j > i) {
+        g.fillStyle = '#f1f3f5'
+        g.fillRect(j * px, i * px, px, px)
+        if (px >= 3) {
+          g.strokeStyle = '#ced4da'
+          g.beginPath()
+          g.moveTo(j * px, (i + 1) * px)
+          g.lineTo((j + 1) * px, i * px)
+          g.stroke()
+        }
+        continue
+      }
+      const w = cell(s.weights, at, i, j)
+      const v = Math.round(255 * (1 - w))
+      g.fillStyle = `rgb(${v}, ${Math.round(255 - 160 * w)}, 255)`
+      g.fillRect(j * px, i * px, px, px)
+    }
+  }
+  if (focus) {
+    g.strokeStyle = '#e8590c'
+    g.lineWidth = 2
+    g.strokeRect(focus[1] * px, focus[0] * px, px, px)
+  }
+}
+
+function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: number; px: number; focus?: [number, number]; onCell: (c: [number, number]) => void; label: string }) {
+  const ref = useRef<HTMLCanvasElement>(null)
+  useEffect(() => {
+    if (ref.current) drawHead(ref.current, s, k, px, focus)
+  }, [s, k, px, focus])
+  return (
+    <canvas
+      ref={ref}
+      aria-label={label}
+      data-testid={`atlas-head-${k}`}
+      onMouseMove={(e) => {
+        const r = e.currentTarget.getBoundingClientRect()
+        const i = Math.floor((e.clientY - r.top) / px)
+        const j = Math.floor((e.clientX - r.left) / px)
+        if (i >= 0 && i < s.T && j >= 0 && j <= i) onCell([i, j])
+      }}
+    />
+  )
+}
+
+/**
+ * V1 and V2 of the teaching views: every layer × head of the model on one probe at the chosen step (hover or
+ * arrow keys pick a query/key pair, highlighted in every head and in the probe), each head's pattern badge when
+ * its pattern is clear, and each head's scores over training time. Snapshots are taken at every evaluation, so
+ * past steps can be scrubbed without old weights.
+ */
+export function AtlasPanel() {
+  const run = useStore((s) => s.run)
+  const open = useStore((s) => s.atlasOpen)
+  const probe = useStore((s) => s.atlasProbe)
+  const snapshots = useStore((s) => s.atlasSnapshots)
+  const viewStep = useStore((s) => s.viewStep)
+  const [focus, setFocus] = useState<[number, number] | undefined>()
+  const [zoom, setZoom] = useState(0)
+  const [score, setScore] = useState<ScoreName>('previous')
+  const [text, setText] = useState('')
+  const s = snapshotAt(snapshots, viewStep)
+  const px = s ? Math.max(2, Math.min(6, Math.floor(128 / s.T))) : 2
+  const lines = useMemo(() => {
+    const heads = snapshots[0] ? snapshots[0].layers * snapshots[0].heads : 0
+    const idx = SCORE_NAMES.indexOf(score)
+    return snapshots.map((snap) => {
+      const row: Record<string, number> = { step: snap.step }
+      for (let k = 0; k < heads; k++) row[`h${k}`] = snap.scores[k * 5 + idx]
+      return row
+    })
+  }, [snapshots, score])
+  const H = s?.heads ?? 1
+  const move = (e: KeyboardEvent) => {
+    if (!s) return
+    const [i, j] = focus ?? [0, 0]
+    const keys: Record<string, [number, number]> = { ArrowUp: [i - 1, Math.min(j, i - 1)], ArrowDown: [i + 1, j], ArrowLeft: [i, j - 1], ArrowRight: [i, Math.min(i, j + 1)], Home: [i, 0], End: [i, i] }
+    if (e.key === 'Escape') return setFocus(undefined)
+    const next = keys[e.key]
+    if (!next) return
+    e.preventDefault()
+    const [ni, nj] = next
+    if (ni >= 0 && ni < s.T && nj >= 0 && nj <= ni) setFocus([ni, nj])
+  }
+  const described = s && focus ? `${describeCell(s, zoom, focus)}` : ''
+
+  return (
+    <section className="panel" aria-labelledby="atlas-h">
+      <details open={open} onToggle={(e) => watchAtlas((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <h2 id="atlas-h" className="inline">
+            Attention atlas: every layer × head, through training
+          </h2>
+        </summary>
+        <div className="controls">
+          <label htmlFor="atlas-probe">Probe</label>
+          <select
+            id="atlas-probe"
+            value={probe.kind}
+            onChange={(e) => {
+              const k = e.target.value
+              watchAtlas(true, k === 'repeated' ? { kind: 'repeated', seed: 1 } : k === 'text' ? { kind: 'text', text } : { kind: 'validation' })
+            }}
+          >
+            <option value="validation">a slice of the validation text</option>
+            <option value="text">my own text</option>
+            <option value="repeated">random tokens, repeated (for induction)</option>
+          </select>
+          {probe.kind === 'text' && (
+            <input
+              className="grow"
+              aria-label="Probe text"
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              onBlur={() => watchAtlas(true, { kind: 'text', text })}
+              onKeyDown={(e) => e.key === 'Enter' && !e.nativeEvent.isComposing && watchAtlas(true, { kind: 'text', text })}
+            />
+          )}
+        </div>
+        {!run ? (
+          <p className="muted small">It appears once a model exists.</p>
+        ) : !s ? (
+          <p className="muted small">Computing…</p>
+        ) : (
+          <>
+            <div className="controls">
+              <label htmlFor="atlas-step">Step</label>
+              <input
+                id="atlas-step"
+                type="range"
+                min={0}
+                max={snapshots.length - 1}
+                value={snapshots.indexOf(s)}
+                onChange={(e) => useStore.setState({ viewStep: snapshots[Number(e.target.value)].step })}
+                aria-valuetext={`step ${s.step}`}
+              />
+              <span data-testid="atlas-step" className="small">
+                step {s.step}
+                {s.valLoss !== undefined ? ` · validation loss ${s.valLoss.toFixed(3)}` : ''} · {snapshots.length} snapshot{snapshots.length === 1 ? '' : 's'}
+              </span>
+              <label className="small">
+                <input type="checkbox" checked={viewStep === 'live'} onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })} /> Live
+              </label>
+            </div>
+            <p className="tokens probe-strip" aria-label="Probe tokens">
+              {s.tokens.map((t, i) => (
+                <span key={i} className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')} title={`position ${i}`}>
+                  {[...t].map((c) => (c === ' ' ? '·' : visibleChar(c))).join('')}
+                </span>
+              ))}
+            </p>
+            <div className="atlas" role="grid" tabIndex={0} aria-label="Attention of every layer and head: arrow keys move the query/key pair, Esc clears" aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => setFocus(undefined)}>
+              {Array.from({ length: s.layers }, (_, l) => (
+                <div className="atlas-row" role="row" key={l}>
+                  {Array.from({ length: s.heads }, (_, h) => {
+                    const k = l * s.heads + h
+                    const b = badgeOf(scoresOf(s, k), s.T)
+                    return (
+                      <figure key={h} role="gridcell" className={k === zoom ? 'zoomed' : undefined} onClick={() => setZoom(k)}>
+                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={setFocus} label={`Layer ${l} head ${h}`} />
+                        <figcaption className="small">
+                          {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{BADGE_LABEL[b.badge]}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
+                        </figcaption>
+                      </figure>
+                    )
+                  })}
+                </div>
+              ))}
+            </div>
+            <p id="atlas-readout" className="small" aria-live="polite" data-testid="atlas-readout">
+              {described || 'Each small map is one head: row = the token looking, column = the token looked at; the hatched triangle is the future, masked. Hover or use the arrow keys to follow one query/key pair through every head; click a head to read its numbers here.'}
+            </p>
+            <p className="muted small">
+              What to look for: a diagonal stripe just below the main diagonal is a previous-token head; on the repeated probe, a stripe one step after the earlier copy is an induction head. Badges appear only when a pattern holds at least 60% of the attention. Attention shows where a head reads from, not why the model predicts what it does.
+            </p>
+            <div className="controls">
+              <label htmlFor="atlas-score">Head scores over training:</label>
+              <select id="atlas-score" value={score} onChange={(e) => setScore(e.target.value as ScoreName)}>
+                {SCORE_NAMES.map((n) => (
+                  <option key={n} value={n}>
+                    {SCORE_LABEL[n]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="chart" data-testid="head-timeline">
+              <ResponsiveContainer width="100%" height={180}>
+                <LineChart data={lines} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} onClick={(e) => e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })}>
+                  <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+                  <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
+                  <YAxis width={40} domain={score === 'entropy' ? ['auto', 'auto'] : [0, 1]} tickFormatter={(v: number) => v.toFixed(1)} />
+                  <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(l) => `step ${l}`} />
+                  <Legend />
+                  {Array.from({ length: s.layers * H }, (_, k) => (
+                    <Line key={k} name={`${Math.floor(k / H)}.${k % H}`} dataKey={`h${k}`} stroke={LINE_COLOURS[k % LINE_COLOURS.length]} dot={false} isAnimationActive={false} strokeWidth={k === zoom ? 2.5 : 1} />
+                  ))}
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+          </>
+        )}
+      </details>
+    </section>
+  )
+}
+
+/** The focused pair in words, for the zoomed head (and the screen reader). */
+function describeCell(s: AtlasSnapshot, k: number, [i, j]: [number, number]): string {
+  const l = Math.floor(k / s.heads)
+  const h = k % s.heads
+  const w = cell(s.weights, k * triangleSize(s.T), i, j)
+  let best = 0
+  for (let x = 0; x <= i; x++) if (cell(s.weights, k * triangleSize(s.T), i, x) > cell(s.weights, k * triangleSize(s.T), i, best)) best = x
+  const show = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
+  return `Layer ${l}, head ${h} at step ${s.step}: the query “${show(s.tokens[i])}” (position ${i}) looks at “${show(s.tokens[j])}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${show(s.tokens[best])}” (position ${best}).`
+}
