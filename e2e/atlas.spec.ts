@@ -35,4 +35,6 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await page.getByLabel('Probe', { exact: true }).selectOption('repeated')
   await expect(page.getByTestId('atlas-step')).toContainText('1 snapshot')
   await expect(page.getByTestId('reference-lines')).toContainText('is guessing every token equally (ln V)')
+  await expect(page.getByTestId('loss-by-position')).toBeVisible() // a column per evaluation
+  await expect(page.getByText(/^Validation loss by position in the context/)).toBeVisible()
 })

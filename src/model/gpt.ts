@@ -340,6 +340,14 @@ export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, weights?
   return f(logits) as tf.Scalar
 }
 
+/** Every target's cross-entropy on a batch, (B·T), without dropout: for losses by position (evaluation only). */
+export function tokenLosses(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
+  const { logits } = forward(params, cfg, x)
+  const [N, V] = logits.shape
+  const at = tf.add(tf.mul(tf.range(0, N, 1, 'int32'), tf.scalar(V, 'int32')), tf.cast(tf.reshape(y, [-1]), 'int32'))
+  return tf.neg(tf.gather(tf.reshape(tf.logSoftmax(logits), [N * V]), at)) as tf.Tensor1D
+}
+
 /**
  * Training loss on a batch: x, y (B, T) int32. `weights` (B, T) float32 with their sum: only weighted targets
  * count (pair mode: the completions).

@@ -171,6 +171,8 @@ export interface EvalPoint {
   step: number
   valLoss: number
   trainLoss: number // averaged over the same number of batches as valLoss
+  /** Validation loss at each position 0…T−1 of the context (their mean is valLoss); not in pair mode. */
+  valByPosition?: number[]
 }
 
 /** What a run is: its full configuration and the facts of its text. */

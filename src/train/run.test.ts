@@ -120,6 +120,20 @@ describe('Run', () => {
     run.dispose()
   })
 
+  it('reports the validation loss by position: their mean is the validation loss, and an untrained model is near ln V everywhere', async () => {
+    const run = Run.create(text, model, train)
+    const e = await run.evaluate()
+    const pos = e.valByPosition!
+    expect(pos).toHaveLength(model.blockSize)
+    expect(pos.reduce((a, b) => a + b, 0) / pos.length).toBeCloseTo(e.valLoss, 5)
+    const lnV = Math.log(run.model.vocabSize)
+    for (const v of pos) expect(Math.abs(v - lnV)).toBeLessThan(0.1)
+    const before = tf.memory().numTensors
+    await run.evaluate()
+    expect(tf.memory().numTensors).toBe(before)
+    run.dispose()
+  })
+
   it('frees every tensor it made when disposed', async () => {
     const before = tf.memory().numTensors
     const run = Run.create(text, model, train)

@@ -1,6 +1,7 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useStore } from '../store'
+import { LossByPosition } from './LossByPosition'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
 const MAX_POINTS = 400
@@ -115,6 +116,7 @@ export function LossChart() {
             </LineChart>
         </ResponsiveContainer>
       </div>
+      <LossByPosition evals={shown.evals} />
       {refs && reference && (
         <p className="muted small" data-testid="reference-lines">
           Dashed lines: {reference.uniform.toFixed(2)} is guessing every token equally (ln V); {reference.unigram.toFixed(2)} is knowing only how often each token occurs; {reference.bigram.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.{atlasOpen ? ' Click the chart to show the attention atlas at that step.' : ''}
