@@ -38,3 +38,12 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await expect(page.getByTestId('loss-by-position')).toBeVisible() // a column per evaluation
   await expect(page.getByText(/^Validation loss by position in the context/)).toBeVisible()
 })
+
+test('token embeddings: the PCA map says what it keeps, and a token shows its neighbours in the full space', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByText('Token embeddings').click()
+  await expect(page.getByTestId('embedding-caption')).toContainText(/Step 0: each token’s embedding, 32 numbers, .* This picture keeps \d+% of the variance/)
+  await page.getByTestId('embedding-map').locator('text').first().hover()
+  await expect(page.getByTestId('embedding-neighbours')).toContainText(/^Closest to “.+” in all 32 dimensions: (“.+” -?\d\.\d\d(, )?){5}\.$/)
+})

@@ -99,6 +99,10 @@ export type ToWorker =
    * once (for induction) — sent now and after every evaluation while watched; null stops it.
    */
   | { type: 'atlas.watch'; runId: string; probe: AtlasProbe | null }
+  /** The embedding map: the worker sends wte's top two principal components now and after each evaluation. */
+  | { type: 'embedding.watch'; runId: string; on: boolean }
+  /** The tokens closest to one token in the full embedding space (cosine). */
+  | { type: 'embedding.neighbours'; runId: string; requestId: string; id: number }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
 
@@ -231,6 +235,9 @@ export type FromWorker =
       weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
     }
   | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
+  /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
+  | { type: 'embedding'; runId: string; step: number; tokens: string[]; counts: Uint32Array; coords: Float32Array; components: Float32Array; explained: [number, number]; C: number }
+  | { type: 'embedding.neighbours.result'; runId: string; requestId: string; id: number; neighbours: { id: number; cos: number }[] }
   /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
   | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)

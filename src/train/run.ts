@@ -505,6 +505,19 @@ export class Run {
     return encodeCheckpoint({ model: this.model, tokenizer: this.tokenizer.spec(), weights: await readParams(this.params), train: this.train, step: this.step })
   }
 
+  /** The token embedding (V, C) as it is now (a copy). */
+  async embedding(): Promise<Float32Array> {
+    this.assertAlive()
+    return ((await this.params['wte.weight'].data()) as Float32Array).slice()
+  }
+
+  /** How often each token occurs in the training text (for the embedding map's top-N filter). */
+  tokenCounts(): Uint32Array {
+    const counts = new Uint32Array(this.model.vocabSize)
+    for (const id of this.split.train) counts[id]++
+    return counts
+  }
+
   /** The positional encoding in use, (blockSize, nEmbd): the learned table's current values, or the fixed sinusoid. */
   async positionTable(): Promise<Float32Array> {
     this.assertAlive()

@@ -11,6 +11,7 @@ import { PairsPanel } from './components/PairsPanel'
 import { AboutPanel } from './components/AboutPanel'
 import { PositionsPanel } from './components/PositionsPanel'
 import { AtlasPanel } from './components/AtlasPanel'
+import { EmbeddingPanel } from './components/EmbeddingPanel'
 
 export function App() {
   return (
@@ -36,6 +37,7 @@ export function App() {
           <AttentionPanel />
           <AtlasPanel />
           <PositionsPanel />
+          <EmbeddingPanel />
         </div>
       </main>
       <footer className="app-footer">

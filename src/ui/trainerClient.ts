@@ -3,6 +3,7 @@
 import { textStats } from '../shared/text'
 import { fineTuneDefaults, formatBytes, validateConfig, type ModelSettings, type Problem } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
+import { alignTo } from '../shared/pca'
 import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizerKey, useStore, type AppState } from './store'
 import { DATASETS } from './datasets'
@@ -82,7 +83,8 @@ function handle(msg: FromWorker): void {
       })
       pendingFrom = undefined
       watchAttention()
-      set({ positions: undefined, atlasSnapshots: [], viewStep: 'live' })
+      set({ positions: undefined, atlasSnapshots: [], viewStep: 'live', embedding: undefined, neighbours: undefined })
+      if (get().embeddingOpen) send({ type: 'embedding.watch', runId, on: true })
       if (get().positionsOpen) send({ type: 'positions.watch', runId, on: true })
       if (get().atlasOpen) send({ type: 'atlas.watch', runId, probe: get().atlasProbe })
       const pinned = get().watchPinned
@@ -138,6 +140,16 @@ function handle(msg: FromWorker): void {
       set({ atlasSnapshots: keepSnapshot(s.atlasSnapshots, snap) })
       return
     }
+    case 'embedding': {
+      if (msg.runId !== s.run?.runId) return
+      const { type: _t, runId: _r, ...next } = msg
+      const aligned = alignTo(s.embedding && s.embedding.C === next.C ? { components: Float64Array.from(s.embedding.components) } : undefined, { components: Float64Array.from(next.components), coords: next.coords, explained: next.explained }, next.C)
+      set({ embedding: { ...next, coords: aligned.coords, components: Float32Array.from(aligned.components) } })
+      return
+    }
+    case 'embedding.neighbours.result':
+      if (msg.runId === s.run?.runId) set({ neighbours: { id: msg.id, list: msg.neighbours } })
+      return
     case 'positions':
       if (msg.runId !== s.run?.runId) return
       set({ positions: { step: msg.step, kind: msg.kind, T: msg.T, C: msg.C, table: msg.table } })
@@ -569,6 +581,20 @@ export function watchAtlas(open: boolean, probe: AtlasProbe = get().atlasProbe):
   set({ atlasOpen: open, atlasProbe: probe, ...(changed ? { atlasSnapshots: [], viewStep: 'live' as const } : {}) })
   const r = get().run
   if (r && worker) send({ type: 'atlas.watch', runId: r.runId, probe: open ? probe : null })
+}
+
+/** Opens or closes the embedding map: while open, the worker sends it after each evaluation. */
+export function watchEmbedding(on: boolean): void {
+  set({ embeddingOpen: on })
+  const r = get().run
+  if (r && worker) send({ type: 'embedding.watch', runId: r.runId, on })
+}
+
+let neighbourCounter = 0
+/** Asks for a token's nearest neighbours in the full embedding space. */
+export function askNeighbours(id: number): void {
+  const r = get().run
+  if (r && worker) send({ type: 'embedding.neighbours', runId: r.runId, requestId: `nb-${++neighbourCounter}`, id })
 }
 
 /** Opens or closes the positional-encoding view: while open, the worker sends the encoding after each evaluation. */

@@ -17,6 +17,7 @@ import { nowMs } from '../shared/clock'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
 import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { headScores, quantizeCausal, triangleSize } from '../shared/heads'
+import { nearest, pca2 } from '../shared/pca'
 import { BpeTrainer } from '../shared/bpe'
 
 export interface HostDeps {
@@ -103,6 +104,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let watch: { runId: string; probe: string; layer: number; head: number } | undefined
   let positionsWatched: string | undefined // the run whose positional encoding the page shows
   let atlasWatched: { runId: string; probe: AtlasProbe } | undefined
+  let embeddingWatched: string | undefined
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -275,6 +277,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     post({ type: 'atlas', runId: id, step: r.step, valLoss: lastVal, tokens, period, layers: L, heads: H, T, weights, scores }, [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer])
   }
 
+  /** wte by PCA in two dimensions (the page aligns frames and filters tokens). */
+  async function sendEmbedding(r: Run, id: string) {
+    if (embeddingWatched !== id || run !== r) return
+    const wte = await r.embedding()
+    const { nEmbd: C, vocabSize: V } = r.model
+    const p = pca2(wte, V, C)
+    const components = Float32Array.from(p.components)
+    const counts = r.tokenCounts()
+    post({ type: 'embedding', runId: id, step: r.step, tokens: [...r.tokenizer.vocab], counts, coords: p.coords, components, explained: p.explained, C }, [p.coords.buffer as ArrayBuffer, components.buffer as ArrayBuffer, counts.buffer as ArrayBuffer])
+  }
+
   async function evaluate(r: Run, id: string) {
     const e = await r.evaluate()
     if (run !== r) return
@@ -288,6 +301,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     await sendAttention(r, id)
     await sendPositions(r, id)
     await sendAtlas(r, id)
+    await sendEmbedding(r, id)
   }
 
   async function trainLoop(r: Run, id: string) {
@@ -559,6 +573,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         atlasWatched = msg.probe ? { runId: msg.runId, probe: msg.probe } : undefined
         const r = current(msg.runId)
         if (r && msg.probe) await exclusive(() => sendAtlas(r, msg.runId))
+        return
+      }
+      case 'embedding.watch': {
+        embeddingWatched = msg.on ? msg.runId : undefined
+        const r = current(msg.runId)
+        if (r && msg.on) await exclusive(() => sendEmbedding(r, msg.runId))
+        return
+      }
+      case 'embedding.neighbours': {
+        const r = current(msg.runId)
+        if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return
+        void exclusive(async () => {
+          const wte = await r.embedding()
+          const neighbours = nearest(wte, r.model.vocabSize, r.model.nEmbd, msg.id, 5).map((n) => ({ id: n.row, cos: n.cos }))
+          post({ type: 'embedding.neighbours.result', runId: msg.runId, requestId: msg.requestId, id: msg.id, neighbours })
+        }).catch((e) => fail(e, { runId: msg.runId, requestId: msg.requestId }))
         return
       }
       case 'positions.watch': {

@@ -138,7 +138,21 @@ export interface PositionsView {
   table: Float32Array
 }
 
+/** The embedding map at one step, aligned with the previous frame. */
+export interface EmbeddingView {
+  step: number
+  tokens: string[]
+  counts: Uint32Array
+  coords: Float32Array
+  components: Float32Array
+  explained: [number, number]
+  C: number
+}
+
 export interface VizSlice {
+  embeddingOpen: boolean
+  embedding?: EmbeddingView
+  neighbours?: { id: number; list: { id: number; cos: number }[] }
   /** The attention atlas is open, on this probe; its snapshots (one per evaluation, thinned when many). */
   atlasOpen: boolean
   atlasProbe: AtlasProbe
@@ -202,6 +216,7 @@ export const useStore = create<AppState>()((...a) => ({
   sampleStatus: 'idle',
   sampleProblems: [],
   positionsOpen: false,
+  embeddingOpen: false,
   atlasOpen: false,
   atlasProbe: { kind: 'validation' },
   atlasSnapshots: [],

@@ -1,0 +1,83 @@
+import { useMemo, useState } from 'react'
+import { useStore } from '../store'
+import { askNeighbours, watchEmbedding } from '../trainerClient'
+import { visibleChar } from '../../shared/text'
+
+const W = 420
+const H = 300
+
+/**
+ * V4: the token embeddings (wte) in two dimensions by PCA, redrawn after each evaluation with each frame
+ * aligned to the last (no random mirroring). The share of the variance the picture keeps is said; hovering a
+ * token asks for its nearest neighbours in the full space, so a 2-D closeness is not taken for the truth.
+ */
+export function EmbeddingPanel() {
+  const run = useStore((s) => s.run)
+  const open = useStore((s) => s.embeddingOpen)
+  const view = useStore((s) => s.embedding)
+  const neighbours = useStore((s) => s.neighbours)
+  const [top, setTop] = useState(100)
+  const shown = useMemo(() => {
+    if (!view) return []
+    const ids = view.tokens.map((_, i) => i).sort((a, b) => view.counts[b] - view.counts[a] || a - b)
+    return top > 0 ? ids.slice(0, top) : ids
+  }, [view, top])
+  const scale = useMemo(() => {
+    if (!view || !shown.length) return { x: (v: number) => v, y: (v: number) => v }
+    let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity]
+    for (const i of shown) {
+      x0 = Math.min(x0, view.coords[2 * i])
+      x1 = Math.max(x1, view.coords[2 * i])
+      y0 = Math.min(y0, view.coords[2 * i + 1])
+      y1 = Math.max(y1, view.coords[2 * i + 1])
+    }
+    const sx = x1 > x0 ? (W - 30) / (x1 - x0) : 1
+    const sy = y1 > y0 ? (H - 30) / (y1 - y0) : 1
+    return { x: (v: number) => 15 + (v - x0) * sx, y: (v: number) => H - 15 - (v - y0) * sy }
+  }, [view, shown])
+  const label = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
+  return (
+    <section className="panel" aria-labelledby="emb-h">
+      <details open={open} onToggle={(e) => watchEmbedding((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <h2 id="emb-h" className="inline">
+            Token embeddings
+          </h2>
+        </summary>
+        {!run ? (
+          <p className="muted small">It appears once a model exists.</p>
+        ) : !view ? (
+          <p className="muted small">Computing…</p>
+        ) : (
+          <>
+            <div className="controls">
+              <label htmlFor="emb-top">Show</label>
+              <select id="emb-top" value={top} onChange={(e) => setTop(Number(e.target.value))}>
+                <option value={50}>the 50 most frequent tokens</option>
+                <option value={100}>the 100 most frequent tokens</option>
+                <option value={300}>the 300 most frequent tokens</option>
+                <option value={0}>all {view.tokens.length} tokens</option>
+              </select>
+            </div>
+            <p className="small" data-testid="embedding-caption">
+              Step {view.step}: each token’s embedding, {view.C} numbers, drawn along the two directions where they differ most (PCA). This picture keeps {(100 * (view.explained[0] + view.explained[1])).toFixed(0)}% of the variance ({(100 * view.explained[0]).toFixed(0)}% + {(100 * view.explained[1]).toFixed(0)}%); the rest is hidden.
+            </p>
+            <svg width={W} height={H} className="embedding" role="img" aria-label={`Token embeddings in two dimensions at step ${view.step}`} data-testid="embedding-map">
+              {shown.map((i) => (
+                <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} tabIndex={0} onFocus={() => askNeighbours(i)}>
+                  {label(view.tokens[i])}
+                </text>
+              ))}
+            </svg>
+            <p className="small" aria-live="polite" data-testid="embedding-neighbours">
+              {neighbours
+                ? `Closest to “${label(view.tokens[neighbours.id])}” in all ${view.C} dimensions: ${neighbours.list.map((n) => `“${label(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', ')}.`
+                : 'Hover or focus a token to see its nearest neighbours in the full space (cosine similarity).'}
+            </p>
+            <p className="muted small">What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.</p>
+          </>
+        )}
+      </details>
+    </section>
+  )
+}
