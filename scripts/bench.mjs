@@ -11,6 +11,7 @@
 //                    [--seed N] [--vs-torch] [--torch-threads N] [--curve FILE.svg] [--no-build] [--port N]
 //                    [--watch-prompt TEXT [--watch-every N]]   (pin a prompt: its cost shows in wallMsPerStep)
 //                    [--bpe VOCAB]   (train a byte-level BPE of that vocabulary size in the page first, and use it)
+//                    [--views]   (open the teaching views — atlas, embeddings, positional encoding: their cost shows in wallMsPerStep)
 //
 // Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
 // clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
@@ -64,6 +65,7 @@ const curve = arg('curve')
 const watchPrompt = arg('watch-prompt')
 const watchEvery = num('watch-every') ?? 50
 const bpeVocab = num('bpe')
+const views = flag('views')
 if (bpeVocab !== undefined && vsTorch) fail('--vs-torch compares character models only')
 const PORT = num('port') ?? 4188
 
@@ -194,6 +196,10 @@ async function benchOne(backend, preset) {
     await page.getByRole('button', { name: 'Watch this prompt' }).click()
     await page.waitForFunction(() => window.__playgroundStore.getState().watchTimeline.length > 0, null, { timeout: 120_000 })
   }
+  if (views) {
+    for (const name of [/^Attention atlas/, /^Token embeddings/, /^Positional encoding/]) await page.getByText(name).first().click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().atlasSnapshots.length > 0 && window.__playgroundStore.getState().embedding !== undefined, null, { timeout: 120_000 })
+  }
   // timing marks in the page: the click on Start, the first step's arrival, and every metrics batch's memory
   await page.evaluate(() => {
     const w = window
@@ -286,6 +292,7 @@ async function benchOne(backend, preset) {
     // prompt cost on top of the steps themselves
     wallMsPerStep: round((r.bench.finishedAt - r.bench.firstStepAt) / Math.max(1, r.points.length - 1), 1),
     watched: watchPrompt !== undefined ? { prompt: watchPrompt, every: watchEvery, entries: r.watchEntries } : null,
+    views,
     clickToFirstStepMs: round(r.bench.firstStepAt - r.bench.clickAt, 0),
     firstLoss: round(r.points[0].loss, 4),
     lastLoss: round(r.points.at(-1).loss, 4),
