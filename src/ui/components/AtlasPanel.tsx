@@ -5,6 +5,7 @@ import { watchAtlas } from '../trainerClient'
 import { badgeOf, cell, triangleSize, type HeadScores } from '../../shared/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleChar } from '../../shared/text'
+import { sharpCanvas } from '../canvas'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
@@ -27,13 +28,7 @@ export function snapshotAt(list: AtlasSnapshot[], step: number | 'live'): AtlasS
 /** One head's causal map: white → blue by weight; masked future hatched grey; the focused cell outlined. */
 function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus?: [number, number]) {
   const T = s.T
-  const dpr = window.devicePixelRatio || 1
-  canvas.width = T * px * dpr
-  canvas.height = T * px * dpr
-  canvas.style.width = `${T * px}px`
-  canvas.style.height = `${T * px}px`
-  const g = canvas.getContext('2d')!
-  g.scale(dpr, dpr)
+  const g = sharpCanvas(canvas, T * px, T * px)
   const at = k * triangleSize(T)
   for (let i = 0; i < T; i++) {
     for (let j = 0; j < T; j++) {

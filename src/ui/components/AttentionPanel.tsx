@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useStore, type AttentionView } from '../store'
 import { watchAttention } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
+import { sharpCanvas } from '../canvas'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
@@ -20,13 +21,7 @@ function draw(canvas: HTMLCanvasElement, a: AttentionView, focus?: [number, numb
   const T = a.tokens.length
   const cs = cellSize(T)
   const size = LABEL + T * cs
-  const dpr = window.devicePixelRatio || 1
-  canvas.width = size * dpr
-  canvas.height = size * dpr
-  canvas.style.width = `${size}px`
-  canvas.style.height = `${size}px`
-  const g = canvas.getContext('2d')!
-  g.setTransform(dpr, 0, 0, dpr, 0, 0)
+  const g = sharpCanvas(canvas, size, size)
   g.clearRect(0, 0, size, size)
   g.font = `${Math.min(13, cs - 1)}px ui-monospace, monospace`
   g.textAlign = 'center'

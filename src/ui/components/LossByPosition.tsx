@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
 import type { EvalPoint } from '../../shared/protocol'
+import { sharpCanvas } from '../canvas'
 
 /** Dark (low loss) to light (high loss), a sequential scale from deep blue to pale yellow. */
 function shade(t: number): string {
@@ -27,13 +28,7 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
     let lo = Infinity
     let hi = -Infinity
     for (const e of cols) for (const v of e.valByPosition!) (lo = Math.min(lo, v)), (hi = Math.max(hi, v))
-    const dpr = window.devicePixelRatio || 1
-    canvas.width = cols.length * w * dpr
-    canvas.height = T * h * dpr
-    canvas.style.width = `${cols.length * w}px`
-    canvas.style.height = `${T * h}px`
-    const g = canvas.getContext('2d')!
-    g.scale(dpr, dpr)
+    const g = sharpCanvas(canvas, cols.length * w, T * h)
     cols.forEach((e, x) => e.valByPosition!.forEach((v, y) => ((g.fillStyle = shade(hi > lo ? (v - lo) / (hi - lo) : 0.5)), g.fillRect(x * w, y * h, w, h))))
   }, [cols, T])
   if (!cols.length) return null

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react'
 import { useStore } from '../store'
 import { watchPositions } from '../trainerClient'
 import { cosineSimilarities } from '../../shared/similarity'
+import { sharpCanvas } from '../canvas'
 
 /** Blue for negative, white for 0, red for positive, scaled by `max`. */
 function diverging(v: number, max: number): string {
@@ -12,13 +13,7 @@ function diverging(v: number, max: number): string {
 
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
 function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
-  const dpr = window.devicePixelRatio || 1
-  canvas.width = cols * cell * dpr
-  canvas.height = rows * cell * dpr
-  canvas.style.width = `${cols * cell}px`
-  canvas.style.height = `${rows * cell}px`
-  const g = canvas.getContext('2d')!
-  g.scale(dpr, dpr)
+  const g = sharpCanvas(canvas, cols * cell, rows * cell)
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) {
       g.fillStyle = diverging(m[r * cols + c], max)
