@@ -616,5 +616,10 @@ export function watchAttention(): void {
 
 // keep the untrained model in step with the settings
 useStore.subscribe((s, prev) => {
-  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode || s.tokenizerChoice !== prev.tokenizerChoice || s.bpe !== prev.bpe) maybePrepareRun()
+  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode || s.tokenizerChoice !== prev.tokenizerChoice || s.bpe !== prev.bpe) {
+    // the worker's refusal was about the text and settings as they were: it no longer applies (the page's own
+    // checks of the new ones show at once, and the next model request is checked again)
+    if (s.runProblems.length) useStore.setState({ runProblems: [] })
+    maybePrepareRun()
+  }
 })
