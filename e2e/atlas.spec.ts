@@ -47,3 +47,16 @@ test('token embeddings: the PCA map says what it keeps, and a token shows its ne
   await page.getByTestId('embedding-map').locator('text').first().hover()
   await expect(page.getByTestId('embedding-neighbours')).toContainText(/^Closest to “.+” in all 32 dimensions: (“.+” -?\d\.\d\d(, )?){5}\.$/)
 })
+
+test('next-token lens: bars from the raw logits, reshaped by temperature in the page, and the logit lens per block', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByText('Next-token lens').click()
+  await expect(page.getByTestId('lens-where')).toContainText('(position 8, step 0)')
+  const bars = page.getByRole('table', { name: 'Next-token probabilities' }).locator('tr')
+  await expect(bars).toHaveCount(10)
+  await expect(page.getByTestId('lens-layer-0')).toBeVisible()
+  await expect(page.getByTestId('lens-layer-2')).toBeVisible() // tiny: the embeddings and 2 blocks
+  await page.locator('#lens-t').fill('0') // greedy: all the mass on one token (the generate panel has a Temperature too)
+  await expect(bars.first().locator('td').nth(2)).toHaveText('100.0%')
+})

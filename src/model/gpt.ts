@@ -215,6 +215,7 @@ export interface ForwardOptions {
   captureAttention?: boolean // also return every layer's attention probabilities
   seed?: number // dropout seed for this call (same seed → same masks)
   lastOnly?: boolean // logits for the last position of each sequence only (generation)
+  captureResiduals?: boolean // also return the residual stream (B·T, C) after the embeddings and after each block
 }
 
 interface Dropper {
@@ -277,6 +278,7 @@ function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
 export type ForwardResult = {
   logits: tf.Tensor2D // (B·T, V), or (B, V) with lastOnly
   attention: tf.Tensor4D[] // per layer (B, nh, T, T) when captured, else empty
+  residuals: tf.Tensor2D[] // nLayer + 1 of them (B·T, C) when captured, else empty
 }
 
 /** idx (B, T) int32 → logits. T may be shorter than blockSize, never longer. */
@@ -293,6 +295,7 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
     : embedding(p('wpe.weight') as tf.Tensor2D, tf.range(0, T, 1, 'int32') as tf.Tensor1D) // (T, C)
   let x = drop(tf.reshape(tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb), [B * T, C])) as tf.Tensor2D // (B·T, C)
   const attention: tf.Tensor4D[] = []
+  const residuals: tf.Tensor2D[] = opts.captureResiduals ? [x] : []
   for (let i = 0; i < cfg.nLayer; i++) {
     const h = `h.${i}`
     const a = causalSelfAttention(params, `${h}.attn`, layerNorm(x, p(`${h}.ln1.weight`) as tf.Tensor1D, b1(`${h}.ln1.bias`)), B, T, cfg, drop)
@@ -300,13 +303,27 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
     x = tf.add(x, a.y) // residual
     const hid = gelu(linear(layerNorm(x, p(`${h}.ln2.weight`) as tf.Tensor1D, b1(`${h}.ln2.bias`)), p(`${h}.mlp.cFc.weight`) as tf.Tensor2D, b1(`${h}.mlp.cFc.bias`))) // (B·T, 4C)
     x = tf.add(x, drop(linear(hid, p(`${h}.mlp.cProj.weight`) as tf.Tensor2D, b1(`${h}.mlp.cProj.bias`)))) // residual
+    if (opts.captureResiduals) residuals.push(x)
   }
   if (opts.lastOnly) {
     x = tf.reshape(tf.slice(tf.reshape(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C]) as tf.Tensor2D // (B, C)
   }
   x = layerNorm(x, p('lnF.weight') as tf.Tensor1D, b1('lnF.bias'))
   const logits = linearTransposed(x, p('wte.weight') as tf.Tensor2D) // tied LM head: (N, V)
-  return { logits, attention }
+  return { logits, attention, residuals }
+}
+
+/**
+ * The logit lens: the residual stream at one position after the embeddings and after each block, read out as
+ * if it were the last layer (final LayerNorm, tied head): (nLayer + 1, V) logits, row L being the model's own.
+ */
+export function logitLens(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, position: number): tf.Tensor2D {
+  const [, T] = idx.shape
+  if (!(position >= 0 && position < T)) throw new Error(`position ${position} is outside the probe of ${T}`)
+  const { residuals } = forward(params, cfg, idx, { captureResiduals: true })
+  const rows = tf.concat(residuals.map((r) => tf.slice(r, [position, 0], [1, cfg.nEmbd]))) as tf.Tensor2D // (L+1, C), batch 0
+  const x = layerNorm(rows, params['lnF.weight'] as tf.Tensor1D, params['lnF.bias'] as tf.Tensor1D | undefined)
+  return linearTransposed(x, params['wte.weight'] as tf.Tensor2D)
 }
 
 /**

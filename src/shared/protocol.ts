@@ -103,6 +103,8 @@ export type ToWorker =
   | { type: 'embedding.watch'; runId: string; on: boolean }
   /** The tokens closest to one token in the full embedding space (cosine). */
   | { type: 'embedding.neighbours'; runId: string; requestId: string; id: number }
+  /** The next-token lens at one position of a probe text ('' = the validation slice). */
+  | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
 
@@ -237,6 +239,8 @@ export type FromWorker =
   | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
   /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
   | { type: 'embedding'; runId: string; step: number; tokens: string[]; counts: Uint32Array; coords: Float32Array; components: Float32Array; explained: [number, number]; C: number }
+  /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
+  | { type: 'lens.result'; runId: string; requestId: string; step: number; tokens: string[]; ids: number[]; position: number; layers: number; logits: Float32Array }
   | { type: 'embedding.neighbours.result'; runId: string; requestId: string; id: number; neighbours: { id: number; cos: number }[] }
   /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
   | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }

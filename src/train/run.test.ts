@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from './run'
-import { loss } from '../model/gpt'
+import { forward, loss } from '../model/gpt'
 import { mulberry32 } from '../shared/random'
 import { trainBpe } from '../shared/bpe'
 import { decodeCheckpoint } from '../model/checkpoint'
@@ -131,6 +131,23 @@ describe('Run', () => {
     const before = tf.memory().numTensors
     await run.evaluate()
     expect(tf.memory().numTensors).toBe(before)
+    run.dispose()
+  })
+
+  it('the logit lens: its last layer is the model’s own prediction at that position', async () => {
+    const run = Run.create(text, model, train)
+    for (let i = 0; i < 5; i++) await run.trainStep()
+    const probe = 'the lazy dog jumps over'
+    const { ids, logits } = await run.lens(probe, 7)
+    const V = run.model.vocabSize
+    expect(logits.length).toBe((run.model.nLayer + 1) * V)
+    const full = tf.tidy(() => forward(run.params, run.model, tf.tensor2d(ids, [1, ids.length], 'int32')).logits)
+    const ref = (await full.data()).slice(7 * V, 8 * V)
+    full.dispose()
+    const last = logits.subarray(run.model.nLayer * V)
+    for (let v = 0; v < V; v++) expect(last[v]).toBeCloseTo(ref[v], 4)
+    // earlier layers read something else (the residual stream before the last blocks)
+    expect(Math.max(...logits.subarray(0, V).map((x, v) => Math.abs(x - ref[v])))).toBeGreaterThan(1e-3)
     run.dispose()
   })
 

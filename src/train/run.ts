@@ -18,7 +18,7 @@ import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { pairSplit, pairsText } from '../data/pairs'
 import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
-import { disposeParams, forward, initParams, isDecayed, loss, paramsFromArrays, readParams, tokenLosses, type Params } from '../model/gpt'
+import { disposeParams, forward, initParams, isDecayed, logitLens, loss, paramsFromArrays, readParams, tokenLosses, type Params } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
@@ -503,6 +503,23 @@ export class Run {
   async exportFile(): Promise<Uint8Array> {
     this.assertAlive()
     return encodeCheckpoint({ model: this.model, tokenizer: this.tokenizer.spec(), weights: await readParams(this.params), train: this.train, step: this.step })
+  }
+
+  /**
+   * The next-token lens at one position of a probe: (nLayer + 1, V) logits, the residual stream after the
+   * embeddings and after each block read out through the final LayerNorm and the tied head; the last row is
+   * the model's own prediction. One forward pass, one readback.
+   */
+  async lens(probe: string, position: number): Promise<{ ids: number[]; logits: Float32Array }> {
+    this.assertAlive()
+    const ids = this.probeIds(probe)
+    const p = Math.min(Math.max(0, position), ids.length - 1)
+    const t = tf.tidy(() => logitLens(this.params, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), p))
+    try {
+      return { ids, logits: ((await t.data()) as Float32Array).slice() }
+    } finally {
+      t.dispose()
+    }
   }
 
   /** The token embedding (V, C) as it is now (a copy). */

@@ -12,6 +12,7 @@ import { AboutPanel } from './components/AboutPanel'
 import { PositionsPanel } from './components/PositionsPanel'
 import { AtlasPanel } from './components/AtlasPanel'
 import { EmbeddingPanel } from './components/EmbeddingPanel'
+import { LensPanel } from './components/LensPanel'
 
 export function App() {
   return (
@@ -38,6 +39,7 @@ export function App() {
           <AtlasPanel />
           <PositionsPanel />
           <EmbeddingPanel />
+          <LensPanel />
         </div>
       </main>
       <footer className="app-footer">

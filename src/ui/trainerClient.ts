@@ -147,6 +147,12 @@ function handle(msg: FromWorker): void {
       set({ embedding: { ...next, coords: aligned.coords, components: Float32Array.from(aligned.components) } })
       return
     }
+    case 'lens.result': {
+      if (msg.requestId !== s.lensRequestId) return
+      const { type: _t, runId: _r, ...lens } = msg
+      set({ lens })
+      return
+    }
     case 'embedding.neighbours.result':
       if (msg.runId === s.run?.runId) set({ neighbours: { id: msg.id, list: msg.neighbours } })
       return
@@ -588,6 +594,16 @@ export function watchEmbedding(on: boolean): void {
   set({ embeddingOpen: on })
   const r = get().run
   if (r && worker) send({ type: 'embedding.watch', runId: r.runId, on })
+}
+
+let lensCounter = 0
+/** Asks for the next-token lens at one position of a probe text ('' = the validation slice). */
+export function askLens(probe: string, position: number): void {
+  const r = get().run
+  if (!r || !worker) return
+  const requestId = `lens-${++lensCounter}`
+  set({ lensRequestId: requestId })
+  send({ type: 'lens.request', runId: r.runId, requestId, probe, position })
 }
 
 let neighbourCounter = 0

@@ -105,6 +105,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let positionsWatched: string | undefined // the run whose positional encoding the page shows
   let atlasWatched: { runId: string; probe: AtlasProbe } | undefined
   let embeddingWatched: string | undefined
+  let latestLens: string | undefined
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -579,6 +580,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         embeddingWatched = msg.on ? msg.runId : undefined
         const r = current(msg.runId)
         if (r && msg.on) await exclusive(() => sendEmbedding(r, msg.runId))
+        return
+      }
+      case 'lens.request': {
+        const r = current(msg.runId)
+        const ids = { runId: msg.runId, requestId: msg.requestId }
+        if (!r) return
+        const problems = r.checkText(msg.probe, 'probe')
+        if (problems.length) return post({ type: 'invalid', ...ids, problems })
+        // coalesced: a newer lens request replaces one still waiting for the model
+        latestLens = msg.requestId
+        void exclusive(async () => {
+          if (latestLens !== msg.requestId || run !== r) return
+          const { ids: tokenIds, logits } = await r.lens(msg.probe, msg.position)
+          const position = Math.min(Math.max(0, msg.position), tokenIds.length - 1)
+          post({ type: 'lens.result', ...ids, step: r.step, tokens: tokenIds.map((i) => r.tokenizer.vocab[i]), ids: tokenIds, position, layers: r.model.nLayer + 1, logits }, [logits.buffer as ArrayBuffer])
+        }).catch((e) => fail(e, ids))
         return
       }
       case 'embedding.neighbours': {

@@ -149,7 +149,20 @@ export interface EmbeddingView {
   C: number
 }
 
+/** The next-token lens at one probe position. */
+export interface LensView {
+  requestId: string
+  step: number
+  tokens: string[]
+  ids: number[]
+  position: number
+  layers: number
+  logits: Float32Array
+}
+
 export interface VizSlice {
+  lens?: LensView
+  lensRequestId?: string
   embeddingOpen: boolean
   embedding?: EmbeddingView
   neighbours?: { id: number; list: { id: number; cos: number }[] }

@@ -1,0 +1,127 @@
+import { useEffect, useMemo, useState } from 'react'
+import { useStore } from '../store'
+import { askLens } from '../trainerClient'
+import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
+import { visibleChar } from '../../shared/text'
+
+const show = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
+
+/**
+ * V6: what the model believes comes next at any position of a probe — probability bars with the true next
+ * token marked, reshaped live in the page by temperature, top-k and top-p (the same functions generation uses,
+ * on the raw logits) — and the logit lens: the residual stream after each block read out as if it were the last.
+ */
+export function LensPanel() {
+  const run = useStore((s) => s.run)
+  const lens = useStore((s) => s.lens)
+  const evaluations = useStore((s) => s.evals.length) // refreshed at each evaluation, not at every step
+  const [open, setOpen] = useState(false)
+  const [probe, setProbe] = useState('')
+  const [position, setPosition] = useState(8)
+  const [temperature, setTemperature] = useState(1)
+  const [k, setK] = useState(0)
+  const [p, setP] = useState(1)
+  // a new request when the probe, the position or the model (an evaluation) changes; the worker serves the newest
+  useEffect(() => {
+    if (open && run) askLens(probe, position)
+  }, [open, run, probe, position, evaluations])
+  const V = run?.model.vocabSize ?? 0
+  const view = useMemo(() => {
+    if (!lens || !V) return undefined
+    const last = lens.logits.subarray((lens.layers - 1) * V, lens.layers * V)
+    let probs = temperature > 0 ? softmax(last, temperature) : softmax(last, 1e-6)
+    probs = topK(probs, k)
+    if (p < 1) probs = topP(probs, p)
+    const bars = rankByProb(probs).slice(0, 10)
+    const layers = Array.from({ length: lens.layers }, (_, l) => {
+      const q = softmax(lens.logits.subarray(l * V, (l + 1) * V))
+      return rankByProb(q)
+        .slice(0, 3)
+        .map((id) => ({ id, prob: q[id] }))
+    })
+    return { probs, bars, layers, target: lens.ids[lens.position + 1] }
+  }, [lens, V, temperature, k, p])
+  return (
+    <section className="panel" aria-labelledby="lens-h">
+      <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <h2 id="lens-h" className="inline">
+            Next-token lens
+          </h2>
+        </summary>
+        {!run ? (
+          <p className="muted small">It appears once a model exists.</p>
+        ) : (
+          <>
+            <label className="block" htmlFor="lens-probe">
+              Probe text (empty: a slice of the validation text)
+            </label>
+            <input id="lens-probe" className="wide" value={probe} onChange={(e) => setProbe(e.target.value)} />
+            {lens && (
+              <>
+                <div className="controls">
+                  <label htmlFor="lens-pos">Position</label>
+                  <input id="lens-pos" type="range" min={0} max={lens.tokens.length - 1} value={lens.position} onChange={(e) => setPosition(Number(e.target.value))} />
+                  <span className="small" data-testid="lens-where">
+                    after “{show(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join(''))}” (position {lens.position}, step {lens.step})
+                  </span>
+                </div>
+                <div className="controls small">
+                  <label htmlFor="lens-t">Temperature</label>
+                  <input id="lens-t" type="number" className="short" min={0} max={10} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Number(e.target.value) || 0))} />
+                  <label htmlFor="lens-k">Top-k</label>
+                  <input id="lens-k" type="number" className="short" min={0} step={1} value={k} onChange={(e) => setK(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+                  <label htmlFor="lens-p">Top-p</label>
+                  <input id="lens-p" type="number" className="short" min={0.05} max={1} step={0.05} value={p} onChange={(e) => setP(Math.min(1, Math.max(0.05, Number(e.target.value) || 1)))} />
+                </div>
+                {view && (
+                  <>
+                    <table className="results lens" aria-label="Next-token probabilities">
+                      <tbody>
+                        {view.bars.map((id) => (
+                          <tr key={id} className={id === view.target ? 'target' : undefined}>
+                            <td className="mono">{show(run.vocab[id])}</td>
+                            <td>
+                              <span className="bar" style={{ width: `${Math.round(200 * view.probs[id])}px` }} />
+                            </td>
+                            <td className="num">{(100 * view.probs[id]).toFixed(1)}%</td>
+                            <td className="small">{id === view.target ? '← the true next token' : ''}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    {view.target !== undefined && !view.bars.includes(view.target) && (
+                      <p className="small" data-testid="lens-target">
+                        The true next token “{show(run.vocab[view.target])}” has {(100 * view.probs[view.target]).toFixed(2)}% after these settings.
+                      </p>
+                    )}
+                    <p className="small muted">Temperature, top-k and top-p reshape the model’s distribution here exactly as they do when it generates; the bars are what sampling would draw from.</p>
+                    <table className="results" aria-label="Logit lens">
+                      <thead>
+                        <tr>
+                          <th>Read out after</th>
+                          <th>Top guesses</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {view.layers.map((row, l) => (
+                          <tr key={l}>
+                            <td>{l === 0 ? 'the embeddings' : `block ${l}`}</td>
+                            <td className="mono" data-testid={`lens-layer-${l}`}>
+                              {row.map((g) => `${show(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`).join(' · ')}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                    <p className="small muted">The logit lens reads the residual stream after each block as if it were the last layer: watch the guess sharpen as it goes up. The last row is the model’s own prediction.</p>
+                  </>
+                )}
+              </>
+            )}
+          </>
+        )}
+      </details>
+    </section>
+  )
+}
