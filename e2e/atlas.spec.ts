@@ -60,3 +60,18 @@ test('next-token lens: bars from the raw logits, reshaped by temperature in the 
   await page.locator('#lens-t').fill('0') // greedy: all the mass on one token (the generate panel has a Temperature too)
   await expect(bars.first().locator('td').nth(2)).toHaveText('100.0%')
 })
+
+test('Q/K/V calculator: one head, one query, the model’s numbers recomputed in the page', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByText('Q/K/V calculator').click()
+  const steps = page.getByTestId('qkv-steps')
+  await expect(steps).toContainText('(position 8, step 0)')
+  await expect(steps).toContainText('divided by √16 = 4.000 (the head size, not the width)') // tiny: 32 wide, 2 heads
+  await expect(page.getByRole('table', { name: 'Scores and weights' }).locator('tbody tr')).toHaveCount(9)
+  const check = (await page.getByTestId('qkv-check').textContent()) ?? ''
+  const diff = Number(/is ([\d.e+-]+)\.$/.exec(check)![1])
+  expect(diff).toBeLessThan(1e-4)
+  await page.locator('#qkv-head').selectOption('1') // the attention panel has a Head select too
+  await expect(steps).toContainText('(position 8, step 0)')
+})

@@ -103,6 +103,8 @@ export type ToWorker =
   | { type: 'embedding.watch'; runId: string; on: boolean }
   /** The tokens closest to one token in the full embedding space (cosine). */
   | { type: 'embedding.neighbours'; runId: string; requestId: string; id: number }
+  /** One head's computation for one query of a probe → qkv.result. */
+  | { type: 'qkv.request'; runId: string; requestId: string; probe: string; layer: number; head: number; query: number }
   /** The next-token lens at one position of a probe text ('' = the validation slice). */
   | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
@@ -123,6 +125,30 @@ export interface AtlasSnapshot {
   weights: Uint8Array
   /** per head, in the same order: previous, self, first, induction, entropy (bits) */
   scores: Float32Array
+}
+
+/** One head, one query, as the model computed it (see Run.qkv): every input and every intermediate number. */
+export interface QkvData {
+  tokens: string[]
+  layer: number
+  head: number
+  query: number
+  headSize: number
+  x: number[][] // block input rows 0…query
+  xhat: number[][] // after LayerNorm (ln_1)
+  lnWeight: number[]
+  lnBias?: number[]
+  wq: number[][] // (C, hs)
+  wk: number[][]
+  wv: number[][]
+  bq?: number[]
+  bk?: number[]
+  bv?: number[]
+  q: number[]
+  k: number[][]
+  v: number[][]
+  weights: number[] // the attention row
+  out: number[] // the head's output for the query
 }
 
 export interface PersistRequest {
@@ -239,6 +265,7 @@ export type FromWorker =
   | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
   /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
   | { type: 'embedding'; runId: string; step: number; tokens: string[]; counts: Uint32Array; coords: Float32Array; components: Float32Array; explained: [number, number]; C: number }
+  | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
   | { type: 'lens.result'; runId: string; requestId: string; step: number; tokens: string[]; ids: number[]; position: number; layers: number; logits: Float32Array }
   | { type: 'embedding.neighbours.result'; runId: string; requestId: string; id: number; neighbours: { id: number; cos: number }[] }

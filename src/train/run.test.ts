@@ -5,6 +5,7 @@ import { Run } from './run'
 import { forward, loss } from '../model/gpt'
 import { mulberry32 } from '../shared/random'
 import { trainBpe } from '../shared/bpe'
+import { attendOne, moments } from '../shared/qkv'
 import { decodeCheckpoint } from '../model/checkpoint'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
@@ -148,6 +149,31 @@ describe('Run', () => {
     for (let v = 0; v < V; v++) expect(last[v]).toBeCloseTo(ref[v], 4)
     // earlier layers read something else (the residual stream before the last blocks)
     expect(Math.max(...logits.subarray(0, V).map((x, v) => Math.abs(x - ref[v])))).toBeGreaterThan(1e-3)
+    run.dispose()
+  })
+
+  it('the Q/K/V calculator: plain TypeScript from the sent inputs gives the model’s own q, K, V, attention row and output', async () => {
+    const run = Run.create(text, { ...model, nHead: 4 }, train)
+    for (let i = 0; i < 5; i++) await run.trainStep()
+    const d = await run.qkv('the quick brown fox', 1, 2, 9)
+    expect(d.headSize).toBe(16 / 4) // √(C / H), not √C
+    expect(d.xhat).toHaveLength(10)
+    const steps = attendOne({ xhat: d.xhat, wq: d.wq, wk: d.wk, wv: d.wv, bq: d.bq, bk: d.bk, bv: d.bv })
+    const close = (a: number[], b: number[]) => a.forEach((x, j) => expect(Math.abs(x - b[j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[j]))))
+    close(steps.q, d.q)
+    steps.k.forEach((row, j) => close(row, d.k[j]))
+    steps.v.forEach((row, j) => close(row, d.v[j]))
+    close(steps.weights, d.weights)
+    close(steps.out, d.out)
+    expect(d.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5)
+    // LayerNorm recomputed from the block input: (x − mean) / √(variance + 1e−5) · gain + bias
+    d.x.forEach((row, r) => {
+      const m = moments(row)
+      close(
+        row.map((v, c) => ((v - m.mean) / Math.sqrt(m.variance + 1e-5)) * d.lnWeight[c] + (d.lnBias?.[c] ?? 0)),
+        d.xhat[r],
+      )
+    })
     run.dispose()
   })
 

@@ -6,7 +6,7 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { BeamSummary, EvalPoint, MetricPoint, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
+import type { BeamSummary, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
@@ -18,7 +18,7 @@ import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { pairSplit, pairsText } from '../data/pairs'
 import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
-import { disposeParams, forward, initParams, isDecayed, logitLens, loss, paramsFromArrays, readParams, tokenLosses, type Params } from '../model/gpt'
+import { disposeParams, forward, initParams, isDecayed, layerNorm, linear, logitLens, loss, paramsFromArrays, readParams, tokenLosses, type Params } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
@@ -520,6 +520,63 @@ export class Run {
     } finally {
       t.dispose()
     }
+  }
+
+  /**
+   * One head, one query, as the model computes it: the block's input rows 0…i, the LayerNorm'd rows, this head's
+   * slices of the q/k/v projections, q, K, V (from the model's own fused projection), the attention row (from
+   * the model's own attention) and the head's output. One forward pass, one readback.
+   */
+  async qkv(probe: string, layer: number, head: number, query: number): Promise<QkvData> {
+    this.assertAlive()
+    const { nEmbd: C, nHead: H, nLayer: L } = this.model
+    if (!(layer >= 0 && layer < L && head >= 0 && head < H)) throw new Error(`no head ${layer}.${head}`)
+    const ids = this.probeIds(probe)
+    const i = Math.min(Math.max(0, query), ids.length - 1)
+    const hs = C / H
+    const n = i + 1
+    const pre = `h.${layer}`
+    const parts = tf.tidy(() => {
+      const p = this.params
+      const { residuals, attention } = forward(p, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), { captureResiduals: true, captureAttention: true })
+      const x = tf.slice(residuals[layer], [0, 0], [n, C]) as tf.Tensor2D
+      const xhat = layerNorm(x, p[`${pre}.ln1.weight`] as tf.Tensor1D, p[`${pre}.ln1.bias`] as tf.Tensor1D | undefined)
+      const qkvAll = linear(xhat, p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D, p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined) // (n, 3C)
+      const W = p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D // (C, 3C)
+      const B = p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined
+      const col = (which: number) => which * C + head * hs
+      const q = tf.slice(qkvAll, [i, col(0)], [1, hs])
+      const k = tf.slice(qkvAll, [0, col(1)], [n, hs])
+      const v = tf.slice(qkvAll, [0, col(2)], [n, hs])
+      const row = tf.reshape(tf.slice(attention[layer], [0, head, i, 0], [1, 1, 1, n]), [1, n])
+      const out = tf.matMul(row, v)
+      const slices = [0, 1, 2].map((w) => tf.slice(W, [0, col(w)], [C, hs]))
+      const biases = B ? [0, 1, 2].map((w) => tf.slice(B, [col(w)], [hs])) : []
+      const lnw = p[`${pre}.ln1.weight`]
+      const lnb = p[`${pre}.ln1.bias`]
+      return tf.concat([x, xhat, q, k, v, row, out, ...slices, ...biases, lnw, ...(lnb ? [lnb] : [])].map((t) => tf.reshape(t, [-1])))
+    })
+    let flat: Float32Array
+    try {
+      flat = (await parts.data()) as Float32Array
+    } finally {
+      parts.dispose()
+    }
+    let at = 0
+    const take = (len: number) => Array.from(flat.subarray(at, (at += len)))
+    const rows = (r: number, c: number) => Array.from({ length: r }, () => take(c))
+    const x = rows(n, C)
+    const xhat = rows(n, C)
+    const q = take(hs)
+    const k = rows(n, hs)
+    const v = rows(n, hs)
+    const weights = take(n)
+    const out = take(hs)
+    const [wq, wk, wv] = [rows(C, hs), rows(C, hs), rows(C, hs)]
+    const [bq, bk, bv] = this.model.bias ? [take(hs), take(hs), take(hs)] : [undefined, undefined, undefined]
+    const lnWeight = take(C)
+    const lnBias = this.model.bias ? take(C) : undefined
+    return { tokens: ids.map((t) => this.tokenizer.vocab[t]), layer, head, query: i, headSize: hs, x, xhat, lnWeight, lnBias, wq, wk, wv, bq, bk, bv, q, k, v, weights, out }
   }
 
   /** The token embedding (V, C) as it is now (a copy). */

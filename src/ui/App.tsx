@@ -13,6 +13,7 @@ import { PositionsPanel } from './components/PositionsPanel'
 import { AtlasPanel } from './components/AtlasPanel'
 import { EmbeddingPanel } from './components/EmbeddingPanel'
 import { LensPanel } from './components/LensPanel'
+import { QkvPanel } from './components/QkvPanel'
 
 export function App() {
   return (
@@ -40,6 +41,7 @@ export function App() {
           <PositionsPanel />
           <EmbeddingPanel />
           <LensPanel />
+          <QkvPanel />
         </div>
       </main>
       <footer className="app-footer">

@@ -147,6 +147,12 @@ function handle(msg: FromWorker): void {
       set({ embedding: { ...next, coords: aligned.coords, components: Float32Array.from(aligned.components) } })
       return
     }
+    case 'qkv.result': {
+      if (msg.requestId !== s.qkvRequestId) return
+      const { type: _t, runId: _r, ...qkv } = msg
+      set({ qkv })
+      return
+    }
     case 'lens.result': {
       if (msg.requestId !== s.lensRequestId) return
       const { type: _t, runId: _r, ...lens } = msg
@@ -594,6 +600,16 @@ export function watchEmbedding(on: boolean): void {
   set({ embeddingOpen: on })
   const r = get().run
   if (r && worker) send({ type: 'embedding.watch', runId: r.runId, on })
+}
+
+let qkvCounter = 0
+/** Asks for one head's computation for one query of a probe text. */
+export function askQkv(probe: string, layer: number, head: number, query: number): void {
+  const r = get().run
+  if (!r || !worker) return
+  const requestId = `qkv-${++qkvCounter}`
+  set({ qkvRequestId: requestId })
+  send({ type: 'qkv.request', runId: r.runId, requestId, probe, layer, head, query })
 }
 
 let lensCounter = 0

@@ -106,6 +106,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let atlasWatched: { runId: string; probe: AtlasProbe } | undefined
   let embeddingWatched: string | undefined
   let latestLens: string | undefined
+  let latestQkv: string | undefined
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -580,6 +581,19 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         embeddingWatched = msg.on ? msg.runId : undefined
         const r = current(msg.runId)
         if (r && msg.on) await exclusive(() => sendEmbedding(r, msg.runId))
+        return
+      }
+      case 'qkv.request': {
+        const r = current(msg.runId)
+        const ids = { runId: msg.runId, requestId: msg.requestId }
+        if (!r) return
+        const problems = r.checkText(msg.probe, 'probe')
+        if (problems.length) return post({ type: 'invalid', ...ids, problems })
+        latestQkv = msg.requestId
+        void exclusive(async () => {
+          if (latestQkv !== msg.requestId || run !== r) return
+          post({ type: 'qkv.result', ...ids, step: r.step, ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)) })
+        }).catch((e) => fail(e, ids))
         return
       }
       case 'lens.request': {

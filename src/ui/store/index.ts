@@ -3,7 +3,7 @@
 // (the attention map). The worker client writes it from outside React; components select narrowly.
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
 
@@ -161,6 +161,8 @@ export interface LensView {
 }
 
 export interface VizSlice {
+  qkv?: QkvData & { step: number; requestId: string }
+  qkvRequestId?: string
   lens?: LensView
   lensRequestId?: string
   embeddingOpen: boolean
