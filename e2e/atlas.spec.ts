@@ -72,6 +72,6 @@ test('Q/K/V calculator: one head, one query, the model’s numbers recomputed in
   const check = (await page.getByTestId('qkv-check').textContent()) ?? ''
   const diff = Number(/is ([\d.e+-]+)\.$/.exec(check)![1])
   expect(diff).toBeLessThan(1e-4)
-  await page.locator('#qkv-head').selectOption('1') // the attention panel has a Head select too
+  await page.getByLabel('Calculator head').selectOption('1')
   await expect(steps).toContainText('(position 8, step 0)')
 })

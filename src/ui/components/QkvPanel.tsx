@@ -49,9 +49,9 @@ export function QkvPanel() {
         ) : (
           <>
             <div className="controls small">
-              <label htmlFor="qkv-probe">Probe</label>
+              <label htmlFor="qkv-probe">Calculator probe</label>
               <input id="qkv-probe" className="grow" value={probe} placeholder="a slice of the validation text" onChange={(e) => setProbe(e.target.value)} />
-              <label htmlFor="qkv-layer">Layer</label>
+              <label htmlFor="qkv-layer">Calculator layer</label>
               <select id="qkv-layer" value={Math.min(layer, L - 1)} onChange={(e) => setLayer(Number(e.target.value))}>
                 {Array.from({ length: L }, (_, l) => (
                   <option key={l} value={l}>
@@ -59,7 +59,7 @@ export function QkvPanel() {
                   </option>
                 ))}
               </select>
-              <label htmlFor="qkv-head">Head</label>
+              <label htmlFor="qkv-head">Calculator head</label>
               <select id="qkv-head" value={Math.min(head, H - 1)} onChange={(e) => setHead(Number(e.target.value))}>
                 {Array.from({ length: H }, (_, h) => (
                   <option key={h} value={h}>
@@ -69,7 +69,7 @@ export function QkvPanel() {
               </select>
               {data && (
                 <>
-                  <label htmlFor="qkv-query">Query</label>
+                  <label htmlFor="qkv-query">Query position</label>
                   <input id="qkv-query" type="range" min={0} max={data.tokens.length - 1} value={data.query} onChange={(e) => setQuery(Number(e.target.value))} />
                 </>
               )}
