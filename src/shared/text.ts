@@ -43,3 +43,10 @@ export function visibleChar(c: string): string {
   if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || c.trim() === '') return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
   return c
 }
+
+/** A text with its white space and control characters made visible (visibleChar on each); spaces as `space`. */
+export function visibleText(text: string, space = '␣'): string {
+  let out = ''
+  for (const c of text) out += c === ' ' ? space : visibleChar(c)
+  return out
+}

@@ -4,7 +4,7 @@ import { useStore } from '../store'
 import { watchAtlas } from '../trainerClient'
 import { badgeOf, cell, triangleSize, type HeadScores } from '../../shared/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
@@ -179,7 +179,7 @@ export function AtlasPanel() {
             <p className="tokens probe-strip" aria-label="Probe tokens">
               {s.tokens.map((t, i) => (
                 <span key={i} className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')} title={`position ${i}`}>
-                  {[...t].map((c) => (c === ' ' ? '·' : visibleChar(c))).join('')}
+                  {visibleText(t, '·')}
                 </span>
               ))}
             </p>
@@ -245,6 +245,5 @@ function describeCell(s: AtlasSnapshot, k: number, [i, j]: [number, number]): st
   const w = cell(s.weights, k * triangleSize(s.T), i, j)
   let best = 0
   for (let x = 0; x <= i; x++) if (cell(s.weights, k * triangleSize(s.T), i, x) > cell(s.weights, k * triangleSize(s.T), i, best)) best = x
-  const show = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
-  return `Layer ${l}, head ${h} at step ${s.step}: the query “${show(s.tokens[i])}” (position ${i}) looks at “${show(s.tokens[j])}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${show(s.tokens[best])}” (position ${best}).`
+  return `Layer ${l}, head ${h} at step ${s.step}: the query “${visibleText(s.tokens[i])}” (position ${i}) looks at “${visibleText(s.tokens[j])}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${visibleText(s.tokens[best])}” (position ${best}).`
 }

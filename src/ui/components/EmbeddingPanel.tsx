@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { askNeighbours, watchEmbedding } from '../trainerClient'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 
 const W = 420
 const H = 300
@@ -35,7 +35,6 @@ export function EmbeddingPanel() {
     const sy = y1 > y0 ? (H - 30) / (y1 - y0) : 1
     return { x: (v: number) => 15 + (v - x0) * sx, y: (v: number) => H - 15 - (v - y0) * sy }
   }, [view, shown])
-  const label = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
   return (
     <section className="panel" aria-labelledby="emb-h">
       <details open={open} onToggle={(e) => watchEmbedding((e.target as HTMLDetailsElement).open)}>
@@ -65,13 +64,13 @@ export function EmbeddingPanel() {
             <svg width={W} height={H} className="embedding" role="img" aria-label={`Token embeddings in two dimensions at step ${view.step}`} data-testid="embedding-map">
               {shown.map((i) => (
                 <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} tabIndex={0} onFocus={() => askNeighbours(i)}>
-                  {label(view.tokens[i])}
+                  {visibleText(view.tokens[i])}
                 </text>
               ))}
             </svg>
             <p className="small" aria-live="polite" data-testid="embedding-neighbours">
               {neighbours
-                ? `Closest to “${label(view.tokens[neighbours.id])}” in all ${view.C} dimensions: ${neighbours.list.map((n) => `“${label(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', ')}.`
+                ? `Closest to “${visibleText(view.tokens[neighbours.id])}” in all ${view.C} dimensions: ${neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', ')}.`
                 : 'Hover or focus a token to see its nearest neighbours in the full space (cosine similarity).'}
             </p>
             <p className="muted small">What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.</p>

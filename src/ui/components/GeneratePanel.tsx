@@ -2,7 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../trainerClient'
 import { TokenStrip } from './TokenStrip'
-import { unknownChars, visibleChar } from '../../shared/text'
+import { unknownChars, visibleChar, visibleText } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
 
@@ -257,7 +257,7 @@ export function GeneratePanel() {
               <tr key={i}>
                 <td>{i + 1}</td>
                 <td>
-                  <code>{[...b.text].map(visibleChar).join('')}</code>
+                  <code>{visibleText(b.text)}</code>
                   {b.done ? ' (stopped)' : ''}
                 </td>
                 <td>{b.logProb.toFixed(3)}</td>
@@ -270,7 +270,7 @@ export function GeneratePanel() {
       {pinned && (
         <>
           <h3 id="watch-h">
-            Watching “{[...pinned.prompt].map(visibleChar).join('')}” every {pinned.every} steps
+            Watching “{visibleText(pinned.prompt)}” every {pinned.every} steps
           </h3>
           <table className="results" aria-label="Watched prompt timeline">
             <thead>
@@ -286,7 +286,7 @@ export function GeneratePanel() {
                   <td>{e.step}</td>
                   <td>{Number.isFinite(e.loss) ? e.loss.toFixed(3) : '–'}</td>
                   <td>
-                    <code>{[...e.text].map(visibleChar).join('')}</code>
+                    <code>{visibleText(e.text)}</code>
                   </td>
                 </tr>
               ))}

@@ -2,9 +2,8 @@ import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { askLens } from '../trainerClient'
 import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 
-const show = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
 
 /**
  * V6: what the model believes comes next at any position of a probe — probability bars with the true next
@@ -63,7 +62,7 @@ export function LensPanel() {
                   <label htmlFor="lens-pos">Position</label>
                   <input id="lens-pos" type="range" min={0} max={lens.tokens.length - 1} value={lens.position} onChange={(e) => setPosition(Number(e.target.value))} />
                   <span className="small" data-testid="lens-where">
-                    after “{show(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join(''))}” (position {lens.position}, step {lens.step})
+                    after “{visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join(''))}” (position {lens.position}, step {lens.step})
                   </span>
                 </div>
                 <div className="controls small">
@@ -80,7 +79,7 @@ export function LensPanel() {
                       <tbody>
                         {view.bars.map((id) => (
                           <tr key={id} className={id === view.target ? 'target' : undefined}>
-                            <td className="mono">{show(run.vocab[id])}</td>
+                            <td className="mono">{visibleText(run.vocab[id])}</td>
                             <td>
                               <span className="bar" style={{ width: `${Math.round(200 * view.probs[id])}px` }} />
                             </td>
@@ -92,7 +91,7 @@ export function LensPanel() {
                     </table>
                     {view.target !== undefined && !view.bars.includes(view.target) && (
                       <p className="small" data-testid="lens-target">
-                        The true next token “{show(run.vocab[view.target])}” has {(100 * view.probs[view.target]).toFixed(2)}% after these settings.
+                        The true next token “{visibleText(run.vocab[view.target])}” has {(100 * view.probs[view.target]).toFixed(2)}% after these settings.
                       </p>
                     )}
                     <p className="small muted">Temperature, top-k and top-p reshape the model’s distribution here exactly as they do when it generates; the bars are what sampling would draw from.</p>
@@ -108,7 +107,7 @@ export function LensPanel() {
                           <tr key={l}>
                             <td>{l === 0 ? 'the embeddings' : `block ${l}`}</td>
                             <td className="mono" data-testid={`lens-layer-${l}`}>
-                              {row.map((g) => `${show(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`).join(' · ')}
+                              {row.map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`).join(' · ')}
                             </td>
                           </tr>
                         ))}

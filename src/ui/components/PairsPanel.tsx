@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react'
 import { useStore, type PairRow } from '../store'
 import { evaluatePairsNow } from '../trainerClient'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 
 type Unit = 'characters' | 'words'
 
@@ -31,8 +31,6 @@ export function scorePair(row: PairRow, unit: Unit): Scored {
   }
 }
 
-/** A text as a table cell shows it: spaces as they are, other white space and control characters made visible. */
-const show = (s: string) => [...s].map((c) => (c === ' ' ? c : visibleChar(c))).join('')
 
 /**
  * Pair mode's evaluation: every held-out prompt, the completion it should have, what the model wrote, and
@@ -86,9 +84,9 @@ export function PairsPanel() {
               <tbody>
                 {scored.map((s) => (
                   <tr key={s.index}>
-                    <td className="mono">{show(s.prompt)}</td>
-                    <td className="mono">{show(s.reference)}</td>
-                    <td className="mono">{show(s.generation)}</td>
+                    <td className="mono">{visibleText(s.prompt, ' ')}</td>
+                    <td className="mono">{visibleText(s.reference, ' ')}</td>
+                    <td className="mono">{visibleText(s.generation, ' ')}</td>
                     <td>{s.exact ? '✓' : '✗'}</td>
                     <td className="num">{s.bleu.toFixed(2)}</td>
                     <td className="num">{s.rouge.toFixed(2)}</td>

@@ -2,9 +2,8 @@ import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { askQkv } from '../trainerClient'
 import { attendOne, moments } from '../../shared/qkv'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 
-const show = (t: string) => [...t].map((c) => (c === ' ' ? '␣' : visibleChar(c))).join('')
 const nums = (xs: number[], n = 8) => xs.slice(0, n).map((x) => x.toFixed(2)).join(' ') + (xs.length > n ? ' …' : '')
 
 /**
@@ -77,7 +76,7 @@ export function QkvPanel() {
             {data && check && (
               <ol className="qkv small" data-testid="qkv-steps">
                 <li>
-                  The query token is “{show(data.tokens[data.query])}” (position {data.query}, step {data.step}). Its input to block {data.layer}, after LayerNorm: <span className="mono">{nums(data.xhat[data.query])}</span> ({data.xhat[data.query].length} numbers; before the gain and bias their mean is {moments(data.x[data.query]).mean.toFixed(3)} → 0 and their spread is normalised to 1).
+                  The query token is “{visibleText(data.tokens[data.query])}” (position {data.query}, step {data.step}). Its input to block {data.layer}, after LayerNorm: <span className="mono">{nums(data.xhat[data.query])}</span> ({data.xhat[data.query].length} numbers; before the gain and bias their mean is {moments(data.x[data.query]).mean.toFixed(3)} → 0 and their spread is normalised to 1).
                 </li>
                 <li>
                   q = x̂·W_q + b_q, this head’s {data.headSize} numbers: <span className="mono">{nums(data.q)}</span>; each earlier token j gets a key k_j = x̂_j·W_k + b_k and a value v_j = x̂_j·W_v + b_v.
@@ -97,7 +96,7 @@ export function QkvPanel() {
                       {check.steps.scores.map((sc, j) => (
                         <tr key={j}>
                           <td className="mono">
-                            {j}: {show(data.tokens[j])}
+                            {j}: {visibleText(data.tokens[j])}
                           </td>
                           <td className="num">{sc.toFixed(3)}</td>
                           <td className="num">{check.steps.scaled[j].toFixed(3)}</td>

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { visibleChar } from '../../shared/text'
+import { visibleText } from '../../shared/text'
 import type { SampleToken } from '../store'
 
 /** White (p = 0) to green (p = 1), for a token's probability. */
@@ -7,9 +7,6 @@ export function probColour(p: number): string {
   const a = Math.max(0, Math.min(1, p))
   return `rgba(64, 170, 90, ${(0.08 + 0.6 * a).toFixed(3)})`
 }
-
-/** A token's text with its white space and control characters made visible. */
-const shown = (s: string) => [...s].map(visibleChar).join('')
 
 /**
  * Tokens coloured by their probability; a BPE token that holds only part of a character shows its bytes
@@ -29,7 +26,7 @@ export function TokenStrip({ tokens, prefix, running, testId }: { tokens: Sample
             className="tok"
             tabIndex={0}
             style={{ background: probColour(tok.prob) }}
-            aria-label={`${shown(tok.token)}: probability ${(tok.prob * 100).toFixed(1)}%`}
+            aria-label={`${visibleText(tok.token)}: probability ${(tok.prob * 100).toFixed(1)}%`}
             onMouseEnter={() => setFocused(i)}
             onFocus={() => setFocused(i)}
           >
@@ -41,8 +38,8 @@ export function TokenStrip({ tokens, prefix, running, testId }: { tokens: Sample
       <p className="small" data-testid={`${testId}-detail`} aria-live="polite">
         {detail ? (
           <>
-            “{shown(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
-            {detail.top.map((a) => `“${shown(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
+            “{visibleText(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
+            {detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
           </>
         ) : tokens.length ? (
           <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered.</span>
