@@ -528,4 +528,22 @@ describe('trainer host protocol', () => {
     for (let i = 1; i < 5; i++) expect(nb.neighbours[i - 1].cos).toBeGreaterThanOrEqual(nb.neighbours[i].cos)
     expect(nb.neighbours.map((n) => n.id)).not.toContain(1)
   })
+
+  it('coalesces probe requests: of two lens requests waiting for the model, only the newer is served', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'c', text, model, train })
+    await inbox.next(is('run.created'))
+    // a long generation holds the model queue; both requests arrive while it runs
+    send({ type: 'sample.request', runId: 'c', requestId: 'busy', settings: { prompt: 'he', maxNewTokens: 400, temperature: 1, topK: 0, seed: 1 } })
+    await inbox.next(is('sample.token', (m) => m.requestId === 'busy'))
+    send({ type: 'lens.request', runId: 'c', requestId: 'old', probe: 'hello world', position: 3 })
+    send({ type: 'lens.request', runId: 'c', requestId: 'new', probe: 'hello world', position: 5 })
+    const served = await inbox.next(is('lens.result'))
+    expect(served).toMatchObject({ requestId: 'new', position: 5, layers: model.nLayer + 1 })
+    send({ type: 'qkv.request', runId: 'c', requestId: 'q', probe: 'hello world', layer: 0, head: 1, query: 4 })
+    expect(await inbox.next(is('qkv.result'))).toMatchObject({ requestId: 'q', query: 4, head: 1 })
+    expect(inbox.all.filter(is('lens.result')).map((m) => m.requestId)).toEqual(['new'])
+  })
 })

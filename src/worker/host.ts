@@ -105,8 +105,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let positionsWatched: string | undefined // the run whose positional encoding the page shows
   let atlasWatched: { runId: string; probe: AtlasProbe } | undefined
   let embeddingWatched: string | undefined
-  let latestLens: string | undefined
-  let latestQkv: string | undefined
+  const latestProbe = new Map<string, string>() // kind → the newest request id
   let pinned: { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | undefined
   let lastLoss = Number.NaN
   let lastVal: number | undefined
@@ -178,6 +177,25 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     )
     cancelled.delete(requestId)
     post({ type: 'pairs.done', runId: id, requestId, step: r.step, reason })
+  }
+
+  /**
+   * A view's request about a probe text: checked, then served on the model queue — coalesced, so a newer
+   * request of the same kind replaces one still waiting (dragging a slider sends many; only the last counts).
+   */
+  function probeRequest(kind: string, msg: { runId: string; requestId: string; probe: string }, job: (r: Run) => Promise<FromWorker | [FromWorker, ArrayBuffer[]]>) {
+    const r = current(msg.runId)
+    const ids = { runId: msg.runId, requestId: msg.requestId }
+    if (!r) return
+    const problems = r.checkText(msg.probe, 'probe')
+    if (problems.length) return post({ type: 'invalid', ...ids, problems })
+    latestProbe.set(kind, msg.requestId)
+    void exclusive(async () => {
+      if (latestProbe.get(kind) !== msg.requestId || run !== r) return
+      const out = await job(r)
+      if (Array.isArray(out)) post(out[0], out[1])
+      else post(out)
+    }).catch((e) => fail(e, ids))
   }
 
   /** Stores the run's record the first time it trains. */
@@ -583,35 +601,14 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         if (r && msg.on) await exclusive(() => sendEmbedding(r, msg.runId))
         return
       }
-      case 'qkv.request': {
-        const r = current(msg.runId)
-        const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return
-        const problems = r.checkText(msg.probe, 'probe')
-        if (problems.length) return post({ type: 'invalid', ...ids, problems })
-        latestQkv = msg.requestId
-        void exclusive(async () => {
-          if (latestQkv !== msg.requestId || run !== r) return
-          post({ type: 'qkv.result', ...ids, step: r.step, ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)) })
-        }).catch((e) => fail(e, ids))
-        return
-      }
-      case 'lens.request': {
-        const r = current(msg.runId)
-        const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return
-        const problems = r.checkText(msg.probe, 'probe')
-        if (problems.length) return post({ type: 'invalid', ...ids, problems })
-        // coalesced: a newer lens request replaces one still waiting for the model
-        latestLens = msg.requestId
-        void exclusive(async () => {
-          if (latestLens !== msg.requestId || run !== r) return
+      case 'qkv.request':
+        return probeRequest('qkv', msg, async (r) => ({ type: 'qkv.result', runId: msg.runId, requestId: msg.requestId, step: r.step, ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)) }))
+      case 'lens.request':
+        return probeRequest('lens', msg, async (r) => {
           const { ids: tokenIds, logits } = await r.lens(msg.probe, msg.position)
           const position = Math.min(Math.max(0, msg.position), tokenIds.length - 1)
-          post({ type: 'lens.result', ...ids, step: r.step, tokens: tokenIds.map((i) => r.tokenizer.vocab[i]), ids: tokenIds, position, layers: r.model.nLayer + 1, logits }, [logits.buffer as ArrayBuffer])
-        }).catch((e) => fail(e, ids))
-        return
-      }
+          return [{ type: 'lens.result', runId: msg.runId, requestId: msg.requestId, step: r.step, tokens: tokenIds.map((i) => r.tokenizer.vocab[i]), ids: tokenIds, position, layers: r.model.nLayer + 1, logits }, [logits.buffer as ArrayBuffer]]
+        })
       case 'embedding.neighbours': {
         const r = current(msg.runId)
         if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return

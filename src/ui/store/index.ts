@@ -1,6 +1,7 @@
 // One zustand store, built from slices: settings (what the user chose), worker (the backend handshake),
 // run (the model the worker holds), metrics (loss history), sample (the generation in progress) and viz
 // (the attention map). The worker client writes it from outside React; components select narrowly.
+import { BPE_VOCAB } from '../../shared/tokenizer'
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
@@ -207,7 +208,7 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
     backendChoice: initialBackend(),
     pairMode: false,
     tokenizerChoice: 'char',
-    bpeVocabSize: 1024,
+    bpeVocabSize: BPE_VOCAB.default,
     bpeProblems: [],
     linkProblems: [],
   }
