@@ -44,7 +44,9 @@ export function TokenizerSection() {
   const chars = currentTextStats(useDeferredValue(text))
   const [sample, setSample] = useState<string | undefined>(undefined)
   const shownSample = sample ?? [...text].slice(0, 160).join('')
-  const charTok = useMemo(() => CharTokenizer.fromText(text + shownSample), [text, shownSample])
+  // the text's own characters (the ids a character model of it has), extended only when the sample brings new ones
+  const textTok = useMemo(() => CharTokenizer.fromText(text), [text])
+  const charTok = useMemo(() => (textTok.unknown(shownSample).length ? CharTokenizer.fromText(text + shownSample) : textTok), [textTok, text, shownSample])
   const bpeTok = useMemo(() => (bpe ? makeTokenizer(bpe.spec) : undefined), [bpe])
   const badSize = !(Number.isInteger(vocabSize) && vocabSize >= BPE_VOCAB.min && vocabSize <= BPE_VOCAB.max)
   const bpeTrain = bpe ? trainSplitIndex(bpe.tokens) : 0
