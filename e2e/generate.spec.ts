@@ -41,6 +41,22 @@ test('generate with sampling and beam search, and read what the model believed a
   await expect(page.getByTestId('sample-output-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
   await tokens.nth(5).focus()
   await expect(page.getByTestId('sample-output-detail')).toContainText('the model’s top 5')
+  // why this token: every layer × head's attention row over the 7 tokens before it ("An" + 5 generated)
+  const trace = page.getByRole('table', { name: 'Attention of every head for this token' })
+  await expect(trace.getByRole('row')).toHaveCount(1 + 2 * 2) // the tiny preset: 2 layers × 2 heads, and the key row
+  await expect(trace.getByRole('columnheader')).toHaveCount(1 + 7)
+  await expect(trace.getByRole('columnheader').nth(1)).toHaveText('A')
+  await expect(trace.getByRole('columnheader').nth(2)).toHaveText('n')
+  await expect(page.getByTestId('trace')).toContainText(/Strongest single link: layer \d, head \d put \d+% on/)
+  // Enter locks the token: hovering another no longer changes the detail; Esc unlocks
+  await page.keyboard.press('Enter')
+  const locked = (await page.getByTestId('sample-output-detail').textContent()) ?? ''
+  expect(locked).toContain('Locked')
+  await tokens.nth(3).hover() // token 3 was hovered above: it is visible (a newline token has no box to hover)
+  await expect(page.getByTestId('sample-output-detail')).toHaveText(locked)
+  await expect(trace.getByRole('columnheader')).toHaveCount(1 + 7)
+  await tokens.nth(5).press('Escape')
+  await expect(page.getByTestId('sample-output-detail')).not.toContainText('Locked')
   // compare with a reference: the text itself scores 1 on every metric (METEOR's one-chunk penalty, 0.5·(1/12)³, rounds away)
   await page.getByLabel('Reference text (to compare the generated text with)').fill(first.slice(2))
   await expect(page.getByTestId('comparison')).toContainText('Characters: BLEU-4 1.000 · ROUGE-L F 1.000 · METEOR 1.000 (12 matched in 1 chunk)')

@@ -32,6 +32,34 @@ describe('KVDecoder', () => {
     disposeParams(params)
   })
 
+  it('records, for the last token pushed, the attention rows a full forward pass computes for it (every layer and head)', async () => {
+    const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 3, nHead: 2, nEmbd: 8, bias: true })
+    const weights = toFloat32(randomParams64(cfg, 6))
+    const params = paramsFromArrays(cfg, weights)
+    const ids = randomIds(cfg.blockSize, cfg.vocabSize, 4)
+    const dec = new KVDecoder(cfg, weights)
+    for (let t = 1; t <= ids.length; t++) {
+      dec.push(ids[t - 1])
+      const rows = dec.lastAttention()
+      expect(rows.length).toBe(cfg.nLayer * cfg.nHead * t)
+      // the reference: the full (t, t) maps of every layer, row t − 1 (the last query)
+      const maps = tf.tidy(() => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { captureAttention: true }).attention.map((a) => tf.slice(a, [0, 0, t - 1, 0], [1, cfg.nHead, 1, t])))
+      const ref = await Promise.all(maps.map((m) => m.data()))
+      maps.forEach((m) => m.dispose())
+      for (let l = 0; l < cfg.nLayer; l++)
+        for (let h = 0; h < cfg.nHead; h++) {
+          let sum = 0
+          for (let j = 0; j < t; j++) {
+            const ours = rows[(l * cfg.nHead + h) * t + j]
+            sum += ours
+            expect(Math.abs(ours - ref[l][h * t + j]), `layer ${l} head ${h} query ${t - 1} key ${j}`).toBeLessThan(1e-5)
+          }
+          expect(sum).toBeCloseTo(1, 5)
+        }
+    }
+    disposeParams(params)
+  })
+
   it('computes GELU with an erf good to float32 precision', () => {
     for (let x = -6; x <= 6; x += 0.013) {
       const exact = 0.5 * x * (1 + erf64(x / Math.SQRT2))
@@ -47,9 +75,11 @@ describe('KVDecoder', () => {
     const gen = async (cache: boolean) => {
       const ids: number[] = []
       const probs: number[] = []
+      const traces: { start: number; rows: Uint8Array }[] = []
+      let context: string[] = []
       const settings = { prompt: 'the ', maxNewTokens: 40, temperature: 0, topK: 0, seed: 1 }
-      await run.generate(settings, (t) => (ids.push(t.id), probs.push(t.prob)), () => false, async () => {}, { cache })
-      return { ids, probs }
+      await run.generate(settings, (t) => (ids.push(t.id), probs.push(t.prob), traces.push(t.attention!)), () => false, async () => {}, { cache, trace: (c) => (context = c) })
+      return { ids, probs, traces, context }
     }
     const before = tf.memory().numTensors
     const cached = await gen(true)
@@ -59,6 +89,27 @@ describe('KVDecoder', () => {
     expect(cached.ids).toEqual(plain.ids)
     for (let i = 0; i < 40; i++) expect(cached.probs[i]).toBeCloseTo(plain.probs[i], 4)
     expect(new Set(cached.ids).size).toBeGreaterThan(2) // not a degenerate repetition of one token
+    // the attention trace: the cached path's rows equal the full forward pass's (bytes: within one unit of 255),
+    // and the keys are the last min(context, block) tokens of prompt + generated text
+    const H = run.model.nLayer * run.model.nHead
+    expect(cached.context).toEqual(['t', 'h', 'e', ' '])
+    expect(plain.context).toEqual(cached.context)
+    for (let i = 0; i < 40; i++) {
+      const a = cached.traces[i]
+      const b = plain.traces[i]
+      const keys = Math.min(4 + i, 16)
+      expect(a.rows.length, `token ${i}`).toBe(H * keys)
+      expect(a.start, `token ${i}`).toBe(4 + i - keys)
+      expect(b.start).toBe(a.start)
+      for (let r = 0; r < H; r++) {
+        let sum = 0
+        for (let j = 0; j < keys; j++) {
+          sum += a.rows[r * keys + j]
+          expect(Math.abs(a.rows[r * keys + j] - b.rows[r * keys + j]), `token ${i}, row ${r}, key ${j}`).toBeLessThanOrEqual(1)
+        }
+        expect(sum).toBe(255)
+      }
+    }
     run.dispose()
   })
 })

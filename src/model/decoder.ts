@@ -38,6 +38,7 @@ export class KVDecoder {
   private readonly y: Float64Array
   private readonly hid: Float64Array
   private readonly out: Float64Array
+  private readonly probs: Float32Array // the last push's attention: (nLayer, nHead, blockSize), row = keys 0..pos
 
   private readonly w: Weights // as given, except the linear weights
   private readonly lin: Record<string, Float64Array> = {} // linear weights, transposed to [out, in], in float64 (no conversion per load)
@@ -71,6 +72,7 @@ export class KVDecoder {
     this.y = new Float64Array(C)
     this.hid = new Float64Array(4 * C)
     this.out = new Float64Array(C)
+    this.probs = new Float32Array(cfg.nLayer * cfg.nHead * cfg.blockSize)
     this.wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : weights['wpe.weight']
     for (const name of ['wte.weight', 'lnF.weight']) if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
     if (!this.wpe) throw new Error('decoder: missing weight wpe.weight')
@@ -88,6 +90,19 @@ export class KVDecoder {
 
   reset(): void {
     this.len = 0
+  }
+
+  /**
+   * The attention rows of the last token pushed, every layer and head: (nLayer·nHead, length) row-major, each
+   * row its weights over the keys 0..length−1 (summing to 1). For a generated token these are the rows that
+   * produced its logits: where the model looked to choose it.
+   */
+  lastAttention(): Float32Array {
+    const { nLayer, nHead, blockSize } = this.cfg
+    const n = this.len
+    const out = new Float32Array(nLayer * nHead * n)
+    for (let r = 0; r < nLayer * nHead; r++) out.set(this.probs.subarray(r * blockSize, r * blockSize + n), r * n)
+    return out
   }
 
   /** Runs token `id` at the next position, caches its keys and values, and returns the logits (V) after it. */
@@ -152,8 +167,10 @@ export class KVDecoder {
         sum += att[t]
       }
       for (let i = 0; i < hs; i++) this.y[off + i] = 0
+      const probs = (layer * this.cfg.nHead + hd) * this.cfg.blockSize
       for (let t = 0; t <= pos; t++) {
         const a = att[t] / sum
+        this.probs[probs + t] = a
         for (let i = 0; i < hs; i++) this.y[off + i] += a * Vv[t * C + off + i]
       }
     }

@@ -1,7 +1,7 @@
 // The atlas's maths on synthetic attention: exact row sums after byte encoding, head scores of perfect
 // patterns worked out by hand, badges only when clear ("unclear" for random rows), and the reference entropies.
 import { describe, expect, it } from 'vitest'
-import { badgeOf, cell, headScores, quantizeCausal, referenceEntropies, rowStart, triangleSize } from './heads'
+import { badgeOf, cell, headScores, quantizeCausal, quantizeRows, referenceEntropies, rowStart, triangleSize } from './heads'
 import { mulberry32 } from './random'
 
 /** A causal matrix from a row function. */
@@ -37,6 +37,29 @@ describe('attention transport', () => {
     const third = new Uint8Array(6)
     quantizeCausal(matrix(3, (i) => Array(i + 1).fill(1 / (i + 1))), 3, third)
     expect([...third]).toEqual([255, 128, 127, 85, 85, 85])
+  })
+
+  it('full rows (a trace, or attention without the mask) keep every cell and sum to 255 each; an all-zero row stays zero', () => {
+    const rand = mulberry32(5)
+    const rows = 6
+    const n = 13
+    const a = new Float32Array(rows * n)
+    for (let r = 0; r < rows - 1; r++) {
+      const x = Array.from({ length: n }, () => rand() ** 2)
+      const s = x.reduce((p, q) => p + q, 0)
+      x.forEach((v, j) => (a[r * n + j] = v / s))
+    }
+    const out = quantizeRows(a, rows, n)
+    for (let r = 0; r < rows - 1; r++) {
+      let sum = 0
+      for (let j = 0; j < n; j++) {
+        sum += out[r * n + j]
+        expect(Math.abs(out[r * n + j] / 255 - a[r * n + j])).toBeLessThanOrEqual(1 / 255)
+      }
+      expect(sum).toBe(255)
+    }
+    expect([...out.subarray((rows - 1) * n)]).toEqual(Array(n).fill(0))
+    expect([...quantizeRows([0.5, 0.5, 0, 1], 2, 2)]).toEqual([128, 127, 0, 255])
   })
 })
 

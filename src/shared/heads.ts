@@ -20,24 +20,35 @@ export function rowStart(i: number): number {
  * Writes into `out` at `offset` (so many heads can share one buffer).
  */
 export function quantizeCausal(a: ArrayLike<number>, T: number, out: Uint8Array, offset = 0): void {
-  const frac: number[] = []
-  for (let i = 0; i < T; i++) {
-    const at = offset + rowStart(i)
-    let sum = 0
-    for (let j = 0; j <= i; j++) sum += a[i * T + j]
-    let used = 0
-    frac.length = 0
-    for (let j = 0; j <= i; j++) {
-      const exact = sum > 0 ? (255 * a[i * T + j]) / sum : 0
-      const whole = Math.floor(exact)
-      out[at + j] = whole
-      used += whole
-      frac.push(exact - whole)
-    }
-    // the units rounding lost go to the largest remainders (ties: the earlier key)
-    const order = frac.map((_, j) => j).sort((x, y) => frac[y] - frac[x] || x - y)
-    for (let k = 0; k < 255 - used && sum > 0; k++) out[at + order[k]]++
+  for (let i = 0; i < T; i++) quantizeRow(a, i * T, i + 1, out, offset + rowStart(i))
+}
+
+/**
+ * `rows` rows of `n` weights each, row-major, as uint8 rows that each sum to 255 (the same rounding):
+ * a generation trace's rows, or a full matrix when a model attends without the causal mask.
+ */
+export function quantizeRows(a: ArrayLike<number>, rows: number, n: number, out: Uint8Array = new Uint8Array(rows * n), offset = 0): Uint8Array {
+  for (let r = 0; r < rows; r++) quantizeRow(a, r * n, n, out, offset + r * n)
+  return out
+}
+
+/** a[from … from+n) × 255 into out[at …], rounded by largest remainder so that it sums to exactly 255 (0 if a sums to 0). */
+function quantizeRow(a: ArrayLike<number>, from: number, n: number, out: Uint8Array, at: number): void {
+  let sum = 0
+  for (let j = 0; j < n; j++) sum += a[from + j]
+  let used = 0
+  const frac = new Float64Array(n)
+  for (let j = 0; j < n; j++) {
+    const exact = sum > 0 ? (255 * a[from + j]) / sum : 0
+    const whole = Math.floor(exact)
+    out[at + j] = whole
+    used += whole
+    frac[j] = exact - whole
   }
+  if (!(sum > 0)) return
+  // the units rounding lost go to the largest remainders (ties: the earlier key)
+  const order = Array.from(frac.keys()).sort((x, y) => frac[y] - frac[x] || x - y)
+  for (let k = 0; k < 255 - used; k++) out[at + order[k]]++
 }
 
 /** Weight of (query i, key j) in a packed uint8 triangle, as a probability (0 above the diagonal). */

@@ -44,6 +44,13 @@ export interface SampledToken {
   prob: number // probability of this token under the distribution it was drawn from
   top: { text: string; prob: number }[] // the 5 most likely tokens at this position
   entropy: number // of the model's distribution at this position, in nats
+  /**
+   * "Why this token?": the attention rows that produced this token's logits (the query is the token before
+   * it), every layer and head: (nLayer·nHead, keys) uint8 rows, row layer·nHead + head, each summing to 255.
+   * Key j is token `start + j` of the context (the prompt's tokens, then the generated ones). Sampled
+   * generations only; beam search has none.
+   */
+  attention?: { start: number; rows: Uint8Array }
 }
 
 export type ToWorker =
@@ -274,6 +281,8 @@ export type FromWorker =
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
   | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[] }
+  /** Before a sampled generation's first token: the prompt's tokens the model sees (keys of the attention trace). */
+  | { type: 'sample.context'; runId: string; requestId: string; tokens: string[] }
   | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
   | ({ type: 'score.result'; runId: string; requestId: string; step: number } & TextScore)
   /** The pinned prompt's continuation at this step (loss: the last training loss, NaN before training). */

@@ -11,7 +11,7 @@ import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
 import { beliefAt, sampleNext, softmax } from '../shared/sampling'
-import { referenceEntropies } from '../shared/heads'
+import { quantizeRows, referenceEntropies } from '../shared/heads'
 import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../shared/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
@@ -327,33 +327,43 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[]) => void } = {},
+    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[]) => void; trace?: (context: string[]) => void } = {},
   ): Promise<'length' | 'stop' | 'cancelled'> {
     this.assertAlive()
     const T = this.model.blockSize
     const ctx = s.prompt.length ? Array.from(this.tokenizer.encode(s.prompt)) : [this.startId()]
     if (s.strategy === 'beam') return this.generateBeam(ctx, s, onToken, cancelled, between, opts.onBeams)
     const rng = mulberry32(s.seed ?? Math.floor(Math.random() * 2 ** 31))
+    const trace = !!opts.trace
+    const start = Math.max(0, ctx.length - T) // the prompt's first token the model sees (a long prompt is cropped)
+    opts.trace?.(ctx.slice(start).map((id) => this.tokenizer.vocab[id]))
     let decoder: KVDecoder | undefined
     let logits: Float32Array
+    let rows: Float32Array | undefined // the last query's attention, every layer and head
     if (opts.cache !== false && ctx.length < T) {
       decoder = new KVDecoder(this.model, await this.weights())
       for (const id of ctx) logits = decoder.push(id)
+      if (trace) rows = decoder.lastAttention()
     }
     let generated = ''
     const textOf = this.tokenizer.streamDecoder()
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
-      if (!decoder) logits = await this.nextLogits([ctx.slice(-T)])
+      if (!decoder) ({ logits, rows } = await this.nextWithAttention([ctx.slice(-T)], trace))
       const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
+      const keys = Math.min(ctx.length, T)
+      const attention = rows && { start: ctx.length - keys - start, rows: quantizeRows(rows, this.model.nLayer * this.model.nHead, keys) }
       ctx.push(id)
       const text = textOf(id)
-      onToken(this.sampled(id, prob, logits!, text))
+      onToken({ ...this.sampled(id, prob, logits!, text), ...(attention && { attention }) })
       generated += text
       if (s.stop && generated.endsWith(s.stop)) return 'stop'
       if (decoder && i + 1 < s.maxNewTokens) {
         if (decoder.full) decoder = undefined // the window slides from here on
-        else logits = decoder.push(id)
+        else {
+          logits = decoder.push(id)
+          if (trace) rows = decoder.lastAttention()
+        }
       }
       await between()
     }
@@ -451,11 +461,28 @@ export class Run {
    * and one (B, V) readback, row-major.
    */
   private async nextLogits(windows: number[][]): Promise<Float32Array> {
-    const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, windows[0].length], 'int32'), { lastOnly: true }).logits)
+    return (await this.nextWithAttention(windows, false)).logits
+  }
+
+  /**
+   * Last-position logits of each window (one forward pass, one readback); with `attention`, also the last
+   * query's attention rows of the first window, every layer and head: (nLayer·nHead, T).
+   */
+  private async nextWithAttention(windows: number[][], attention: boolean): Promise<{ logits: Float32Array; rows?: Float32Array }> {
+    const T = windows[0].length
+    const V = this.model.vocabSize
+    const outT = tf.tidy(() => {
+      const r = forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), { lastOnly: true, captureAttention: attention })
+      if (!attention) return r.logits
+      const last = r.attention.map((a) => tf.reshape(tf.slice(a, [0, 0, T - 1, 0], [1, this.model.nHead, 1, T]), [-1]))
+      return tf.concat([tf.reshape(r.logits, [-1]), ...last])
+    })
     try {
-      return (await logitsT.data()) as Float32Array
+      const all = (await outT.data()) as Float32Array
+      const n = windows.length * V
+      return attention ? { logits: all.slice(0, n), rows: all.slice(n) } : { logits: all }
     } finally {
-      logitsT.dispose()
+      outT.dispose()
     }
   }
 

@@ -172,7 +172,10 @@ function handle(msg: FromWorker): void {
       return
     case 'sample.token':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, token: msg.token, prob: msg.prob, top: msg.top, entropy: msg.entropy }] })
+      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, token: msg.token, prob: msg.prob, top: msg.top, entropy: msg.entropy, attention: msg.attention }] })
+      return
+    case 'sample.context':
+      if (msg.requestId === s.sampleRequestId) set({ sampleContext: msg.tokens })
       return
     case 'sample.done':
       if (msg.requestId !== s.sampleRequestId) return
@@ -543,7 +546,7 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   if (!s.run) return
   if (s.sampleRequestId && s.sampleStatus === 'running') send({ type: 'sample.cancel', requestId: s.sampleRequestId })
   const requestId = `sample-${++sampleCounter}`
-  set({ sampleRequestId: requestId, sampleTokens: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
+  set({ sampleRequestId: requestId, sampleTokens: [], sampleContext: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
 }
 

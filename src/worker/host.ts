@@ -506,7 +506,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           let lastYield = t0
           const reason = await r.generate(
             msg.settings,
-            (t) => (tokens++, post({ type: 'sample.token', ...ids, ...t })),
+            (t) => (tokens++, post({ type: 'sample.token', ...ids, ...t }, t.attention && [t.attention.rows.buffer as ArrayBuffer])),
             () => cancelled.has(msg.requestId) || run !== r,
             // a cancel (or any message) is looked at every YIELD_EVERY_MS, not after every token: a token takes
             // ~1–2 ms with the KV cache, and a hop through the event loop costs about as much again
@@ -515,7 +515,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
               await yieldToEvents()
               lastYield = now()
             },
-            { onBeams: (beams) => post({ type: 'sample.beams', ...ids, beams }) },
+            { onBeams: (beams) => post({ type: 'sample.beams', ...ids, beams }), trace: (context) => post({ type: 'sample.context', ...ids, tokens: context }) },
           )
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })

@@ -75,6 +75,7 @@ export function GeneratePanel() {
   const sampleElapsedMs = useStore((s) => s.sampleElapsedMs)
   const probeSource = useStore((s) => s.probeSource)
   const beams = useStore((s) => s.sampleBeams)
+  const context = useStore((s) => s.sampleContext)
   const requestId = useStore((s) => s.sampleRequestId)
   const scoreTextValue = useStore((s) => s.scoreText)
   const score = useStore((s) => s.score)
@@ -227,7 +228,7 @@ export function GeneratePanel() {
         )}
       </div>
       {tokens.length > 0 || running ? (
-        <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} />
+        <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} context={context} heads={run?.model} />
       ) : (
         <pre className="sample" aria-label="Generated text" data-testid="sample-output">
           <span className="muted">The continuation appears here, token by token.</span>

@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { visibleText } from '../../shared/text'
 import type { SampleToken } from '../store'
+import { TraceView } from './TraceView'
 
 /** White (p = 0) to green (p = 1), for a token's probability. */
 export function probColour(p: number): string {
@@ -10,25 +11,39 @@ export function probColour(p: number): string {
 
 /**
  * Tokens coloured by their probability; a BPE token that holds only part of a character shows its bytes
- * (⟨e4⟩) until the character completes. hovering or focusing one (Tab reaches each) shows its probability, the
- * entropy of the model's distribution there and its top 5 alternatives, in `detail` below the text.
+ * (⟨e4⟩) until the character completes. Hovering or focusing one (Tab reaches each) previews its probability,
+ * the entropy of the model's distribution there and its top 5 alternatives in `detail` below the text, and,
+ * for a sampled generation, where every head looked to choose it (TraceView). A click, Enter or Space locks
+ * that token (hovering others no longer changes the detail); Esc, or a second click, unlocks it.
  */
-export function TokenStrip({ tokens, prefix, running, testId }: { tokens: SampleToken[]; prefix?: string; running?: boolean; testId: string }) {
-  const [focused, setFocused] = useState<number | undefined>(undefined)
+export function TokenStrip({ tokens, prefix, running, testId, context, heads }: { tokens: SampleToken[]; prefix?: string; running?: boolean; testId: string; context?: string[]; heads?: { nLayer: number; nHead: number } }) {
+  const [hovered, setHovered] = useState<number | undefined>(undefined)
+  const [locked, setLocked] = useState<number | undefined>(undefined)
+  const focused = locked ?? hovered
   const detail = focused !== undefined ? tokens[focused] : undefined
+  const toggle = (i: number) => setLocked((l) => (l === i ? undefined : i))
   return (
     <>
-      <pre className="sample" aria-label={testId === 'sample-output' ? 'Generated text' : 'Scored text'} data-testid={testId}>
+      <pre className="sample" aria-label={testId === 'sample-output' ? 'Generated text' : 'Scored text'} data-testid={testId} onKeyDown={(e) => e.key === 'Escape' && setLocked(undefined)}>
         {prefix !== undefined && <span className="sample-prompt">{prefix}</span>}
         {tokens.map((tok, i) => (
           <span
             key={i}
-            className="tok"
+            className={`tok${locked === i ? ' locked' : ''}`}
             tabIndex={0}
+            role="button"
+            aria-pressed={locked === i}
             style={{ background: probColour(tok.prob) }}
             aria-label={`${visibleText(tok.token)}: probability ${(tok.prob * 100).toFixed(1)}%`}
-            onMouseEnter={() => setFocused(i)}
-            onFocus={() => setFocused(i)}
+            onMouseEnter={() => setHovered(i)}
+            onFocus={() => setHovered(i)}
+            onClick={() => toggle(i)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' || e.key === ' ') {
+                e.preventDefault()
+                toggle(i)
+              }
+            }}
           >
             {tok.text || <span className="partial">{tok.token}</span>}
           </span>
@@ -38,13 +53,16 @@ export function TokenStrip({ tokens, prefix, running, testId }: { tokens: Sample
       <p className="small" data-testid={`${testId}-detail`} aria-live="polite">
         {detail ? (
           <>
-            “{visibleText(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
+            {locked !== undefined && <span className="muted">Locked (Esc to unlock): </span>}“{visibleText(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
             {detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
           </>
         ) : tokens.length ? (
-          <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered.</span>
+          <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered{context ? ' and where it looked' : ''}; click or press Enter to keep it.</span>
         ) : null}
       </p>
+      {detail?.attention && context && heads && focused !== undefined && (
+        <TraceView attention={detail.attention} keys={[...context, ...tokens.map((t) => t.token)]} chosen={detail.token} heads={heads} />
+      )}
     </>
   )
 }

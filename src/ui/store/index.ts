@@ -98,6 +98,8 @@ export interface SampleToken {
   prob: number
   top: { text: string; prob: number }[] // the model's 5 most likely tokens at this position
   entropy: number // nats
+  /** the attention rows that chose this token: see SampledToken.attention in the protocol */
+  attention?: { start: number; rows: Uint8Array }
 }
 
 export interface ScoreView extends TextScore {
@@ -108,6 +110,7 @@ export interface SampleSlice {
   sampleRequestId?: string
   samplePrompt: string
   sampleTokens: SampleToken[]
+  sampleContext: string[] // the prompt's tokens the model saw (the first keys of each token's attention trace)
   sampleStatus: 'idle' | 'running' | 'done' | 'cancelled'
   sampleProblems: Problem[]
   sampleStep?: number // the training step of the model that wrote the sample
@@ -225,6 +228,7 @@ export const useStore = create<AppState>()((...a) => ({
   evals: [],
   samplePrompt: '',
   sampleTokens: [],
+  sampleContext: [],
   sampleBeams: [],
   scoreText: '',
   scoreProblems: [],
