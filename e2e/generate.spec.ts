@@ -85,6 +85,13 @@ test('generate with sampling and beam search, and read what the model believed a
   const beams = page.getByRole('table', { name: 'Beams' })
   await expect(beams.locator('tbody tr')).toHaveCount(3)
   await expect(page.getByText(/Done: 8 tokens/)).toBeVisible()
+  // and its tree: 3 kept and 3 pruned nodes a step, the best path and the greedy path marked
+  const tree = page.getByTestId('beam-tree')
+  await expect(tree.locator('g.beam-node[data-kept="true"]')).toHaveCount(3 * 8)
+  await expect(tree.locator('g.beam-node[data-kept="false"]')).toHaveCount(3 * 8)
+  await expect(tree.locator('g.beam-node.best')).toHaveCount(8)
+  expect(await tree.locator('g.beam-node.greedy').count()).toBeGreaterThanOrEqual(1) // greedy's first pick is the best first token: always kept
+  await expect(tree).toContainText(/Greedy|greedy decoding finds the same path/)
 
   // score a text: every token after the first gets a probability, with the totals
   await page.getByLabel('Text to score').fill('Anna')

@@ -9,6 +9,7 @@ import { erf64 } from './reference64'
 import { randomIds, randomParams64, tinyConfig, toFloat32 } from '../testing/fixtures'
 import { Run } from '../train/run'
 import { getPreset } from '../shared/config'
+import type { BeamTree } from '../shared/protocol'
 
 describe('KVDecoder', () => {
   it.each([true, false])('gives the tfjs forward pass’s logits after every prefix (bias %s)', async (bias) => {
@@ -110,6 +111,36 @@ describe('KVDecoder', () => {
         expect(sum).toBe(255)
       }
     }
+    run.dispose()
+  })
+
+  it('beam search’s tree: every node’s total log-probability is what a full forward pass gives its path; width 1 is the greedy path', async () => {
+    const text = 'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. '.repeat(40)
+    const p = getPreset('tiny')
+    const run = Run.create(text, { ...p.model, blockSize: 16, nEmbd: 16 }, { ...p.train, batchSize: 8, maxIters: 30, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 4 })
+    for (let i = 0; i < 30; i++) await run.trainStep()
+    const beam = async (width: number) => {
+      let tree: BeamTree | undefined
+      const ids: number[] = []
+      await run.generate({ prompt: 'a st', maxNewTokens: 6, temperature: 1, topK: 0, strategy: 'beam', beamWidth: width }, (t) => ids.push(t.id), () => false, async () => {}, { onBeams: (_, t) => (tree = t) })
+      return { tree: tree!, ids }
+    }
+    const { tree, ids } = await beam(3)
+    const path = (n: number): number[] => (n < 0 ? [] : [...path(tree.nodes[n].parent), tree.nodes[n].token])
+    expect(tree.nodes.filter((n) => n.kept)).toHaveLength(3 * 6)
+    for (const [i, n] of tree.nodes.entries()) {
+      const toks = path(i)
+      const scored = await run.score('a st' + run.tokenizer.decode(toks)) // full forward passes, no cache
+      const lp = scored.tokens.slice(-toks.length).reduce((a, t) => a + Math.log(t.prob), 0)
+      expect(Math.abs(n.logProb - lp), `node ${i} (${run.tokenizer.decode(toks)})`).toBeLessThan(1e-4)
+    }
+    expect(tree.best.map((i) => tree.nodes[i].token)).toEqual(ids) // the answer's path is marked in the tree
+    // the greedy path recorded beside the tree is width-1 beam search, which is greedy decoding
+    const one = await beam(1)
+    expect(tree.greedy).toEqual(one.ids)
+    const greedyIds: number[] = []
+    await run.generate({ prompt: 'a st', maxNewTokens: 6, temperature: 0, topK: 0 }, (t) => greedyIds.push(t.id), () => false, async () => {})
+    expect(one.ids).toEqual(greedyIds)
     run.dispose()
   })
 })

@@ -1,6 +1,6 @@
 // Beam search on small hand-built models, checked by brute force over every sequence.
 import { describe, expect, it } from 'vitest'
-import { beamSearch, lengthPenalty, type NextLogProbs } from './beam'
+import { beamSearch, lengthPenalty, type BeamNode, type NextLogProbs } from './beam'
 import { mulberry32 } from './random'
 
 /** A "model" whose next-token distribution is a fixed pseudo-random function of the whole prefix. */
@@ -58,6 +58,46 @@ describe('beam search', () => {
       expect(beams[0].logProb).toBeCloseTo(all[0].logProb, 10)
       expect(beams.map((b) => b.tokens)).toEqual(all.slice(0, 16).map((s) => s.tokens)) // and the runners-up, in order
     }
+  })
+
+  it('records the search tree: each node extends its parent by its token’s log-probability, the width best are kept, the next best pruned', async () => {
+    for (const seed of [21, 22, 23]) {
+      const model = tableModel(6, seed)
+      const tree: BeamNode[] = []
+      const width = 3
+      const beams = await beamSearch([4], batched(model), { width, maxNewTokens: 5, tree })
+      const path = (n: number): number[] => (n < 0 ? [] : [...path(tree[n].parent), tree[n].token])
+      for (let d = 1; d <= 5; d++) {
+        const level = tree.map((n, i) => ({ n, i })).filter(({ n }) => n.depth === d)
+        expect(level.filter(({ n }) => n.kept)).toHaveLength(width)
+        expect(level.filter(({ n }) => !n.kept)).toHaveLength(width)
+        const worstKept = Math.min(...level.filter(({ n }) => n.kept).map(({ n }) => n.logProb))
+        for (const { n, i } of level) {
+          const tokens = path(i)
+          expect(tokens).toHaveLength(d)
+          // independent: the sum of the model's log-probabilities along the path
+          const sum = tokens.reduce((acc, tok, k) => acc + model([4, ...tokens.slice(0, k)])[tok], 0)
+          expect(n.logProb).toBeCloseTo(sum, 10)
+          if (n.parent >= 0) expect(tree[n.parent].kept).toBe(true) // only kept beams have children
+          if (!n.kept) expect(n.logProb).toBeLessThanOrEqual(worstKept)
+        }
+        // the kept nodes are exactly the width best extensions of the previous level's kept beams (brute force)
+        const parents = d === 1 ? [[] as number[]] : tree.map((n, i) => ({ n, i })).filter(({ n }) => n.depth === d - 1 && n.kept).map(({ i }) => path(i))
+        const all = parents.flatMap((p) => model([4, ...p]).map((lp, tok) => ({ tokens: [...p, tok], logProb: p.reduce((acc, t, k) => acc + model([4, ...p.slice(0, k)])[t], 0) + lp })))
+        all.sort((a, b) => b.logProb - a.logProb)
+        expect(level.filter(({ n }) => n.kept).map(({ i }) => path(i))).toEqual(all.slice(0, width).map((x) => x.tokens))
+      }
+      // the answer is a kept path of the tree
+      const last = tree.findIndex((n) => n.depth === 5 && n.kept && path(tree.indexOf(n)).join() === beams[0].tokens.join())
+      expect(last).toBeGreaterThanOrEqual(0)
+    }
+  })
+
+  it('records the tree for its first treeSteps steps only', async () => {
+    const tree: BeamNode[] = []
+    await beamSearch([0], batched(tableModel(4, 3)), { width: 2, maxNewTokens: 8, tree, treeSteps: 3 })
+    expect(Math.max(...tree.map((n) => n.depth))).toBe(3)
+    expect(tree).toHaveLength(3 * 2 * 2)
   })
 
   it('beats greedy where the greedy first choice leads nowhere', async () => {

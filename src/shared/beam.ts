@@ -19,7 +19,26 @@ export interface BeamOptions {
   maxNewTokens: number
   lengthPenalty?: number // α, default 0
   isDone?: (tokens: number[]) => boolean
+  /** Record the search tree here (for its first `treeSteps` steps, default TREE_STEPS): see BeamNode. */
+  tree?: BeamNode[]
+  treeSteps?: number
 }
+
+/**
+ * One node of the recorded search tree: a token added to a beam at step `depth` (1 = the first new token).
+ * At each step the `width` best extensions are kept; the next `width` best (the runners-up the cut removed)
+ * are recorded as pruned, so the picture shows what beam search threw away and by how little.
+ */
+export interface BeamNode {
+  parent: number // index of the parent node in the tree, −1 for a child of the prompt
+  depth: number
+  token: number
+  logProb: number // total log-probability of the path from the prompt to this node
+  kept: boolean // false: pruned at this step
+  done: boolean // kept, and ended by isDone (it leaves the search finished)
+}
+
+export const TREE_STEPS = 24
 
 export type NextLogProbs = (prefixes: number[][]) => Promise<ArrayLike<number>[]>
 
@@ -36,7 +55,9 @@ export async function beamSearch(prompt: number[], next: NextLogProbs, o: BeamOp
   const alpha = o.lengthPenalty ?? 0
   const make = (tokens: number[], logProb: number, done: boolean): Beam => ({ tokens, logProb, score: logProb / lengthPenalty(tokens.length, alpha), done })
   let live: Beam[] = [make([], 0, false)]
+  let nodeOf: number[] = [-1] // each live beam's node in the tree
   const finished: Beam[] = []
+  const treeSteps = o.treeSteps ?? TREE_STEPS
   for (let t = 0; t < o.maxNewTokens && live.length; t++) {
     const dists = await next(live.map((b) => [...prompt, ...b.tokens]))
     const candidates: { beam: number; id: number; logProb: number }[] = []
@@ -49,6 +70,15 @@ export async function beamSearch(prompt: number[], next: NextLogProbs, o: BeamOp
       const tokens = [...live[c.beam].tokens, c.id]
       return make(tokens, c.logProb, o.isDone?.(tokens) ?? false)
     })
+    if (o.tree && t < treeSteps) {
+      const tree = o.tree
+      const at = candidates.slice(0, 2 * o.width).map((c, k) => {
+        const keep = k < o.width
+        tree.push({ parent: nodeOf[c.beam], depth: t + 1, token: c.id, logProb: c.logProb, kept: keep, done: keep && kept[k].done })
+        return tree.length - 1
+      })
+      nodeOf = kept.map((_, k) => at[k]).filter((_, k) => !kept[k].done)
+    }
     finished.push(...kept.filter((b) => b.done))
     live = kept.filter((b) => !b.done)
   }

@@ -3,6 +3,7 @@
 // `type`; both sides `switch` on it and end with assertNever, so a new message is a compile error until handled.
 import type { ModelConfig, ModelSettings, Problem, TrainConfig, DeviceLimits } from './config'
 import type { TokenizerSpec } from './tokenizer'
+import type { BeamNode } from './beam'
 
 export const PROTOCOL_VERSION = 1
 
@@ -34,6 +35,16 @@ export interface BeamSummary {
   logProb: number // total log-probability of the generated tokens
   score: number // logProb divided by the length penalty: what beams are ranked by
   done: boolean // ended at the stop text
+}
+
+/**
+ * A beam search's tree over its first TREE_STEPS steps (src/shared/beam.ts BeamNode: token ids, total
+ * log-probabilities, kept or pruned) and the greedy path over the same steps, to overlay on it.
+ */
+export interface BeamTree {
+  nodes: BeamNode[]
+  greedy: number[]
+  best: number[] // the nodes along the best beam (its first TREE_STEPS tokens)
 }
 
 /** One generated token and what the model believed at its position (temperature 1, before any cut-off). */
@@ -280,7 +291,7 @@ export type FromWorker =
   | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
-  | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[] }
+  | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[]; tree: BeamTree }
   /** Before a sampled generation's first token: the prompt's tokens the model sees (keys of the attention trace). */
   | { type: 'sample.context'; runId: string; requestId: string; tokens: string[] }
   | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }

@@ -6,13 +6,13 @@
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
 import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { BeamSummary, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
+import type { BeamSummary, BeamTree, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { visibleChar } from '../shared/text'
-import { beliefAt, sampleNext, softmax } from '../shared/sampling'
+import { argmax, beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { quantizeRows, referenceEntropies } from '../shared/heads'
-import { beamSearch, type Beam, type NextLogProbs } from '../shared/beam'
+import { beamSearch, TREE_STEPS, type Beam, type BeamNode, type NextLogProbs } from '../shared/beam'
 import { CharTokenizer } from '../shared/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
@@ -327,7 +327,7 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[]) => void; trace?: (context: string[]) => void } = {},
+    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[], tree: BeamTree) => void; trace?: (context: string[]) => void } = {},
   ): Promise<'length' | 'stop' | 'cancelled'> {
     this.assertAlive()
     const T = this.model.blockSize
@@ -384,7 +384,7 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    onBeams?: (beams: BeamSummary[]) => void,
+    onBeams?: (beams: BeamSummary[], tree: BeamTree) => void,
   ): Promise<'length' | 'stop' | 'cancelled'> {
     const T = this.model.blockSize
     const seen = new Map<string, Float32Array>() // prefix → logits after it, to report the best beam's beliefs
@@ -402,13 +402,24 @@ export class Run {
     }
     const decode = (tokens: number[]) => this.tokenizer.decode(tokens)
     let beams: Beam[]
+    const tree: BeamNode[] = []
+    const greedy: number[] = [] // the greedy path over the tree's steps, to overlay on it
+    const isDone = s.stop ? (t: number[]) => decode(t).endsWith(s.stop!) : undefined
     try {
-      beams = await beamSearch(ctx, next, { width: s.beamWidth ?? 4, maxNewTokens: s.maxNewTokens, lengthPenalty: s.lengthPenalty ?? 0, isDone: s.stop ? (t) => decode(t).endsWith(s.stop!) : undefined })
+      beams = await beamSearch(ctx, next, { width: s.beamWidth ?? 4, maxNewTokens: s.maxNewTokens, lengthPenalty: s.lengthPenalty ?? 0, isDone, tree })
+      for (let t = 0; t < Math.min(s.maxNewTokens, TREE_STEPS) && !isDone?.(greedy); t++) {
+        const prefix = [...ctx, ...greedy]
+        const logits = seen.get(prefix.join(',')) ?? (await next([prefix]), seen.get(prefix.join(','))!)
+        greedy.push(argmax(logits))
+      }
     } catch (e) {
       if (e === stopped) return 'cancelled'
       throw e
     }
-    onBeams?.(beams.map((b) => ({ text: decode(b.tokens), logProb: b.logProb, score: b.score, done: b.done })))
+    onBeams?.(
+      beams.map((b) => ({ text: decode(b.tokens), logProb: b.logProb, score: b.score, done: b.done })),
+      { nodes: tree, greedy, best: pathIn(tree, beams[0].tokens) },
+    )
     const best = beams[0]
     const textOf = this.tokenizer.streamDecoder()
     best.tokens.forEach((id, i) => {
@@ -697,4 +708,17 @@ export class Run {
     disposeParams(this.params)
     this.optimizer.dispose()
   }
+}
+
+/** The nodes of `tree` along `tokens` from its root (as far as the tree goes): indices, one per depth. */
+export function pathIn(tree: readonly BeamNode[], tokens: readonly number[]): number[] {
+  const path: number[] = []
+  let parent = -1
+  for (let d = 1; d <= tokens.length; d++) {
+    const i = tree.findIndex((n) => n.parent === parent && n.depth === d && n.token === tokens[d - 1])
+    if (i < 0) break
+    path.push(i)
+    parent = i
+  }
+  return path
 }

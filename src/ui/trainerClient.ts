@@ -193,7 +193,7 @@ function handle(msg: FromWorker): void {
     }
     case 'sample.beams':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleBeams: msg.beams })
+      set({ sampleBeams: msg.beams, sampleTree: msg.tree })
       return
     case 'invalid':
       if (msg.requestId) {
@@ -546,7 +546,7 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   if (!s.run) return
   if (s.sampleRequestId && s.sampleStatus === 'running') send({ type: 'sample.cancel', requestId: s.sampleRequestId })
   const requestId = `sample-${++sampleCounter}`
-  set({ sampleRequestId: requestId, sampleTokens: [], sampleContext: [], sampleBeams: [], sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
+  set({ sampleRequestId: requestId, sampleTokens: [], sampleContext: [], sampleBeams: [], sampleTree: undefined, sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
 }
 

@@ -515,7 +515,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
               await yieldToEvents()
               lastYield = now()
             },
-            { onBeams: (beams) => post({ type: 'sample.beams', ...ids, beams }), trace: (context) => post({ type: 'sample.context', ...ids, tokens: context }) },
+            { onBeams: (beams, tree) => post({ type: 'sample.beams', ...ids, beams, tree }), trace: (context) => post({ type: 'sample.context', ...ids, tokens: context }) },
           )
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })

@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../trainerClient'
 import { TokenStrip } from './TokenStrip'
+import { BeamTreeView } from './BeamTreeView'
 import { unknownChars, visibleChar, visibleText } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
@@ -76,6 +77,7 @@ export function GeneratePanel() {
   const probeSource = useStore((s) => s.probeSource)
   const beams = useStore((s) => s.sampleBeams)
   const context = useStore((s) => s.sampleContext)
+  const tree = useStore((s) => s.sampleTree)
   const requestId = useStore((s) => s.sampleRequestId)
   const scoreTextValue = useStore((s) => s.scoreText)
   const score = useStore((s) => s.score)
@@ -268,6 +270,7 @@ export function GeneratePanel() {
           </tbody>
         </table>
       )}
+      {beams.length > 0 && tree && run && <BeamTreeView tree={tree} vocab={run.vocab} />}
       {pinned && (
         <>
           <h3 id="watch-h">

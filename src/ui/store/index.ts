@@ -4,7 +4,7 @@
 import { BPE_VOCAB } from '../../shared/tokenizer'
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
-import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
 
@@ -116,6 +116,7 @@ export interface SampleSlice {
   sampleStep?: number // the training step of the model that wrote the sample
   sampleElapsedMs?: number // worker time for the whole generation
   sampleBeams: BeamSummary[] // beam search: every final beam, best first
+  sampleTree?: BeamTree // beam search: its tree over the first steps, and the greedy path
   sampleReason?: 'length' | 'stop' | 'cancelled'
   scoreText: string
   /** "Watch this prompt": what is pinned, and its continuation at each step it was generated */
