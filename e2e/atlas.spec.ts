@@ -27,6 +27,11 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await page.getByRole('grid').focus()
   for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight']) await page.keyboard.press(key)
   await expect(page.getByTestId('atlas-readout')).toContainText(new RegExp(`^Layer 0, head 0 at step ${early}: the query “.+” \\(position 2\\) looks at “.+” \\(position 1\\) with weight [01]\\.\\d\\d`))
+  // Enter locks the pair: the mouse passing over the maps no longer moves it; Esc clears
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('atlas-readout')).toContainText(/^Locked \(Enter or Esc to release\): Layer 0, head 0 .*\(position 2\) looks at .*\(position 1\)/)
+  await page.getByTestId('atlas-head-1').hover({ position: { x: 20, y: 60 } })
+  await expect(page.getByTestId('atlas-readout')).toContainText('(position 2) looks at')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('atlas-readout')).toContainText('Each small map is one head')
 
@@ -74,4 +79,26 @@ test('Q/K/V calculator: one head, one query, the model’s numbers recomputed in
   expect(diff).toBeLessThan(1e-4)
   await page.getByLabel('Calculator head').selectOption('1')
   await expect(steps).toContainText('(position 8, step 0)')
+})
+
+test('break it: the no-mask twin trains from the same settings, its attention fills the future, the masked run stays to compare', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByLabel('Steps', { exact: true }).fill('25')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByText('Break it to learn it: no causal mask').click()
+  await page.getByRole('button', { name: 'Train a twin without the causal mask' }).click()
+  await expect(page.getByTestId('twin-status')).toContainText('You are training the no-mask twin')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await expect(page.getByTestId('twin-status')).toContainText(/Now: training loss \d\.\d{3} at step 25; the masked run had validation loss \d\.\d{3} at step 25\./)
+  // the atlas: no hatching, a share of attention on the future under every head
+  await page.getByText('Attention atlas: every layer × head').click()
+  await expect(page.getByTestId('atlas-no-mask')).toBeVisible()
+  for (let k = 0; k < 4; k++) {
+    const future = Number(/future (\d\.\d\d)/.exec((await page.getByTestId(`future-${k}`).textContent()) ?? '')![1])
+    expect(future).toBeGreaterThan(0)
+  }
+  // the masked run is kept, and the twin can hand back to it
+  await expect(page.getByRole('button', { name: /Back to the masked run \(step 25\)/ })).toBeEnabled()
 })

@@ -70,6 +70,19 @@ describe('checkpoint round trip', () => {
     })
   }
 
+  it('keeps a model without the causal mask as one (and a masked model says nothing, as nanoGPT expects)', () => {
+    const twin = checkpoint({ ...cfg, causal: false })
+    const bytes = encodeCheckpoint(twin)
+    expect(readSafetensors(bytes).metadata.get('causal')).toBe('False')
+    expect(decodeCheckpoint(bytes).model.causal).toBe(false)
+    expect(readSafetensors(encodeCheckpoint(checkpoint())).metadata.has('causal')).toBe(false)
+    expect(decodeCheckpoint(encodeCheckpoint(checkpoint())).model.causal).toBeUndefined()
+    const odd = readSafetensors(bytes)
+    const meta = Object.fromEntries(odd.metadata)
+    const bad = writeSafetensors([...odd.tensors].map(([name, t]) => ({ name, shape: t.shape, data: odd.read(name) })), { ...meta, causal: 'sometimes' })
+    expect(() => decodeCheckpoint(bad)).toThrow(/causal is "sometimes"/)
+  })
+
   it('keeps a training configuration, and the header is padded so the data starts on 8 bytes', () => {
     const train = { batchSize: 8, maxIters: 500, learningRate: 3e-3, minLr: 3e-4, warmupIters: 10, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 25, evalIters: 4, seed: 7 }
     const bytes = encodeCheckpoint({ ...checkpoint(), train })

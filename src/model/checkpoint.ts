@@ -88,6 +88,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     bias: m.bias ? 'True' : 'False',
     dropout: String(m.dropout),
     pos_encoding: m.posEncoding ?? 'learned',
+    ...(m.causal === false && { causal: 'False' }), // the "break it" twin; nanoGPT itself always masks
     tokenizer: JSON.stringify(c.tokenizer),
   }
   if (c.train) metadata.train_config = JSON.stringify(c.train)
@@ -203,6 +204,9 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const pos = meta.get('pos_encoding')
   if (pos === 'sinusoidal') model.posEncoding = 'sinusoidal'
   else if (pos !== undefined && pos !== 'learned') throw new CheckpointError(`The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned" and "sinusoidal".`)
+  const causal = meta.get('causal')
+  if (causal !== undefined && !/^(true|false|1|0)$/i.test(causal)) throw new CheckpointError(`The file's causal is ${JSON.stringify(causal)}; expected True or False.`)
+  if (causal !== undefined && /^(false|0)$/i.test(causal)) model.causal = false
   const dropout = Number(meta.get('dropout') ?? 0)
   if (Number.isFinite(dropout) && dropout >= 0 && dropout < 1) model.dropout = dropout
   const problems = validateConfig(model, { batchSize: 1, maxIters: 1, learningRate: 1e-3, minLr: 0, warmupIters: 0, weightDecay: 0, beta1: 0.9, beta2: 0.99, gradClip: 0, evalInterval: 1, evalIters: 1, seed: 0 })

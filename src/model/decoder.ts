@@ -48,6 +48,9 @@ export class KVDecoder {
     weights: Weights,
   ) {
     const C = cfg.nEmbd
+    // without the causal mask, earlier positions read later tokens, so their keys and values change with every
+    // token appended: nothing can be cached (Run.generate runs the full forward pass for such a model)
+    if (cfg.causal === false) throw new Error('decoder: a model without the causal mask cannot use a key/value cache')
     this.w = { ...weights }
     for (let l = 0; l < cfg.nLayer; l++) {
       for (const [name, nIn, nOut] of [

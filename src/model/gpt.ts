@@ -251,8 +251,9 @@ export function causalSelfAttention(
   const qh = heads(q)
   const kh = heads(k)
   const vh = heads(v)
-  const scores = tf.add(tf.mul(batchedQK(qh, kh), 1 / Math.sqrt(hs)), causalMask(T)) // (B, nh, T, T)
-  const att = tf.softmax(scores) as tf.Tensor4D // (B, nh, T, T), rows sum to 1 over keys ≤ query
+  const scaled = tf.mul(batchedQK(qh, kh), 1 / Math.sqrt(hs)) // (B, nh, T, T)
+  const scores = cfg.causal === false ? scaled : tf.add(scaled, causalMask(T)) // no mask: the "break it" experiment
+  const att = tf.softmax(scores) as tf.Tensor4D // (B, nh, T, T), rows sum to 1 over keys ≤ query (over all keys without the mask)
   const yh = batchedAV(drop(att) as tf.Tensor4D, vh) // (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D // (B, T, nh, hs) → (B·T, C)
   const out = linear(y, params[`${prefix}.cProj.weight`] as tf.Tensor2D, params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined)

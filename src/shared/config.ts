@@ -12,6 +12,11 @@ export interface ModelConfig {
   bias: boolean // true: bias in Linears and LayerNorms, like GPT-2. false: a bit better and faster
   /** Positions: 'learned' (nanoGPT's wpe table, the default) or 'sinusoidal' (fixed, Vaswani et al.; no parameters). */
   posEncoding?: 'learned' | 'sinusoidal'
+  /**
+   * The causal mask (default true). false only for the "break it" experiment: every position may attend to
+   * every other, the future included, so the model can read the very token it is asked to predict.
+   */
+  causal?: boolean
 }
 
 export interface TrainConfig {
@@ -178,6 +183,9 @@ export function validateConfig(
   }
   if (model.posEncoding !== undefined && model.posEncoding !== 'learned' && model.posEncoding !== 'sinusoidal') {
     out.push({ field: 'posEncoding', message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})` })
+  }
+  if (model.causal !== undefined && typeof model.causal !== 'boolean') {
+    out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
   }
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
     out.push({ field: 'dropout', message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })

@@ -51,6 +51,22 @@ function quantizeRow(a: ArrayLike<number>, from: number, n: number, out: Uint8Ar
   for (let k = 0; k < 255 - used; k++) out[at + order[k]]++
 }
 
+/**
+ * Weight of (query i, key j) of head k in an atlas snapshot's bytes, as a probability: packed lower triangles,
+ * or whole matrices when the model attends without the causal mask (`full`).
+ */
+export function weightAt(s: { weights: Uint8Array; T: number; full?: boolean }, k: number, i: number, j: number): number {
+  return s.full ? s.weights[k * s.T * s.T + i * s.T + j] / 255 : cell(s.weights, k * triangleSize(s.T), i, j)
+}
+
+/** Mean share of a head's attention on keys after the query (the future): 0 with the causal mask. */
+export function futureShare(s: { weights: Uint8Array; T: number; full?: boolean }, k: number): number {
+  if (!s.full || s.T < 2) return 0
+  let sum = 0
+  for (let i = 0; i < s.T - 1; i++) for (let j = i + 1; j < s.T; j++) sum += weightAt(s, k, i, j)
+  return sum / (s.T - 1)
+}
+
 /** Weight of (query i, key j) in a packed uint8 triangle, as a probability (0 above the diagonal). */
 export function cell(tri: Uint8Array, offset: number, i: number, j: number): number {
   return j > i ? 0 : tri[offset + rowStart(i) + j] / 255

@@ -139,8 +139,12 @@ export interface AtlasSnapshot {
   layers: number
   heads: number
   T: number
-  /** (L·H) packed lower triangles, head h of layer l at (l·H + h)·T(T+1)/2; every row sums to 255. */
+  /**
+   * (L·H) packed lower triangles, head h of layer l at (l·H + h)·T(T+1)/2; every row sums to 255. With `full`
+   * (a model without the causal mask): (L·H) whole T × T matrices instead, at (l·H + h)·T², rows summing to 255.
+   */
   weights: Uint8Array
+  full?: boolean
   /** per head, in the same order: previous, self, first, induction, entropy (bits) */
   scores: Float32Array
 }

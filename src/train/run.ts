@@ -340,7 +340,7 @@ export class Run {
     let decoder: KVDecoder | undefined
     let logits: Float32Array
     let rows: Float32Array | undefined // the last query's attention, every layer and head
-    if (opts.cache !== false && ctx.length < T) {
+    if (opts.cache !== false && ctx.length < T && this.model.causal !== false) {
       decoder = new KVDecoder(this.model, await this.weights())
       for (const id of ctx) logits = decoder.push(id)
       if (trace) rows = decoder.lastAttention()

@@ -14,6 +14,7 @@ import { AtlasPanel } from './components/AtlasPanel'
 import { EmbeddingPanel } from './components/EmbeddingPanel'
 import { LensPanel } from './components/LensPanel'
 import { QkvPanel } from './components/QkvPanel'
+import { ExperimentPanel } from './components/ExperimentPanel'
 
 export function App() {
   return (
@@ -42,6 +43,7 @@ export function App() {
           <EmbeddingPanel />
           <LensPanel />
           <QkvPanel />
+          <ExperimentPanel />
         </div>
       </main>
       <footer className="app-footer">

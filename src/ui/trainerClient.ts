@@ -401,6 +401,33 @@ export async function startTraining(): Promise<void> {
   if (id) send({ type: 'train.start', runId: id })
 }
 
+/**
+ * "Break it to learn it" (V11): a twin of the current settings, text and seed without the causal mask, trained
+ * at once. The run before it pauses (and so is saved) and its validation curve stays on the loss chart to
+ * compare with; the settings panel keeps describing the masked model, so Start training afterwards trains that.
+ */
+export async function trainNoMaskTwin(): Promise<void> {
+  const s = get()
+  if (!s.report || !worker || s.pendingRunId || s.run?.model.causal === false) return
+  const problems = localProblems(s)
+  if (problems.length) return set({ runProblems: problems })
+  if (s.runState === 'training') pauseTraining()
+  if (!(await acquireTrainingLock())) return set({ lock: 'other' })
+  const model = { ...s.model, causal: false }
+  const runId = `run-${++runCounter}`
+  pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(model, s.train), tokenizerKey: tokenizerKey(s) }
+  const masked = s.run && s.evals.length ? [{ id: `masked-${s.run.runId}`, name: `with the mask (to step ${s.evals.at(-1)!.step})`, evals: s.evals }] : []
+  set({
+    pendingRunId: runId,
+    runProblems: [],
+    twinOf: hasTrainedModel(s) ? { storedId: s.saved?.storedId, step: s.points.at(-1)?.step ?? 0 } : undefined,
+    compare: [...s.compare.filter((c) => !c.id.startsWith('masked-')), ...masked],
+  })
+  const persist = persistRequest(s)
+  send({ type: 'run.create', runId, text: s.text, model, train: s.train, persist: { ...persist, name: `No causal mask · ${persist.name}` }, pairs: s.pairMode, tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined })
+  send({ type: 'train.start', runId })
+}
+
 export function pauseTraining(): void {
   const r = get().run
   if (r) send({ type: 'train.pause', runId: r.runId })

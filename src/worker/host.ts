@@ -16,7 +16,7 @@ import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
 import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
-import { headScores, quantizeCausal, triangleSize } from '../shared/heads'
+import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../shared/heads'
 import { nearest, pca2 } from '../shared/pca'
 import { BpeTrainer } from '../shared/bpe'
 
@@ -284,17 +284,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     const all = await r.attentionAll(ids)
     const { nLayer: L, nHead: H } = r.model
     const T = ids.length
+    const full = r.model.causal === false // no mask: the whole matrix, so the learner sees the future filled in
     const tri = triangleSize(T)
-    const weights = new Uint8Array(L * H * tri)
+    const weights = full ? quantizeRows(all, L * H * T, T) : new Uint8Array(L * H * tri)
     const scores = new Float32Array(L * H * 5)
     for (let k = 0; k < L * H; k++) {
       const m = all.subarray(k * T * T, (k + 1) * T * T)
-      quantizeCausal(m, T, weights, k * tri)
+      if (!full) quantizeCausal(m, T, weights, k * tri)
       const s = headScores((i, j) => (j > i ? 0 : m[i * T + j]), T, period)
       scores.set([s.previous, s.self, s.first, s.induction, s.entropy], k * 5)
     }
     const tokens = ids.map((i) => r.tokenizer.vocab[i])
-    post({ type: 'atlas', runId: id, step: r.step, valLoss: lastVal, tokens, period, layers: L, heads: H, T, weights, scores }, [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer])
+    post({ type: 'atlas', runId: id, step: r.step, valLoss: lastVal, tokens, period, layers: L, heads: H, T, weights, scores, ...(full && { full }) }, [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer])
   }
 
   /** wte by PCA in two dimensions (the page aligns frames and filters tokens). */
@@ -463,6 +464,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'There is no model to export yet' }] })
         const format = msg.format ?? 'safetensors'
         const name = datasetFolder(msg.name ?? 'playground')
+        if (format === 'nanogpt' && r.model.causal === false) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.' }] })
         if (format === 'nanogpt' && r.model.vocabSize > 65536) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.` }] })
         void exclusive(async () => {
           let bytes: Uint8Array

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useStore } from '../store'
 import { watchAtlas } from '../trainerClient'
-import { badgeOf, cell, triangleSize, type HeadScores } from '../../shared/heads'
+import { badgeOf, futureShare, weightAt, type HeadScores } from '../../shared/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
@@ -25,14 +25,16 @@ export function snapshotAt(list: AtlasSnapshot[], step: number | 'live'): AtlasS
   return [...list].reverse().find((s) => s.step <= step) ?? list[0]
 }
 
-/** One head's causal map: white → blue by weight; masked future hatched grey; the focused cell outlined. */
+/**
+ * One head's map: white → blue by weight; the masked future hatched grey (a model without the mask has no
+ * hatching: its future cells are drawn like the rest); the focused cell outlined.
+ */
 function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus?: [number, number]) {
   const T = s.T
   const g = sharpCanvas(canvas, T * px, T * px)
-  const at = k * triangleSize(T)
   for (let i = 0; i < T; i++) {
     for (let j = 0; j < T; j++) {
-      if (j > i) {
+      if (j > i && !s.full) {
         g.fillStyle = '#f1f3f5'
         g.fillRect(j * px, i * px, px, px)
         if (px >= 3) {
@@ -44,7 +46,7 @@ function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: nu
         }
         continue
       }
-      const w = cell(s.weights, at, i, j)
+      const w = weightAt(s, k, i, j)
       const v = Math.round(255 * (1 - w))
       g.fillStyle = `rgb(${v}, ${Math.round(255 - 160 * w)}, 255)`
       g.fillRect(j * px, i * px, px, px)
@@ -71,7 +73,7 @@ function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: n
         const r = e.currentTarget.getBoundingClientRect()
         const i = Math.floor((e.clientY - r.top) / px)
         const j = Math.floor((e.clientX - r.left) / px)
-        if (i >= 0 && i < s.T && j >= 0 && j <= i) onCell([i, j])
+        if (i >= 0 && i < s.T && j >= 0 && j < s.T && (j <= i || s.full)) onCell([i, j])
       }}
     />
   )
@@ -89,7 +91,9 @@ export function AtlasPanel() {
   const probe = useStore((s) => s.atlasProbe)
   const snapshots = useStore((s) => s.atlasSnapshots)
   const viewStep = useStore((s) => s.viewStep)
-  const [focus, setFocus] = useState<[number, number] | undefined>()
+  const [focus, setFocusNow] = useState<[number, number] | undefined>()
+  const [locked, setLocked] = useState(false) // P4: hover previews; click, Enter or Space locks; Esc clears
+  const hoverFocus = (c: [number, number]) => !locked && setFocusNow(c)
   const [zoom, setZoom] = useState(0)
   const [score, setScore] = useState<ScoreName>('previous')
   const [text, setText] = useState('')
@@ -108,13 +112,30 @@ export function AtlasPanel() {
   const move = (e: KeyboardEvent) => {
     if (!s) return
     const [i, j] = focus ?? [0, 0]
-    const keys: Record<string, [number, number]> = { ArrowUp: [i - 1, Math.min(j, i - 1)], ArrowDown: [i + 1, j], ArrowLeft: [i, j - 1], ArrowRight: [i, Math.min(i, j + 1)], Home: [i, 0], End: [i, i] }
-    if (e.key === 'Escape') return setFocus(undefined)
+    const last = (row: number) => (s.full ? s.T - 1 : row) // the last key a query may look at
+    const keys: Record<string, [number, number]> = {
+      ArrowUp: [i - 1, Math.min(j, last(i - 1))],
+      ArrowDown: [i + 1, j],
+      ArrowLeft: [i, j - 1],
+      ArrowRight: [i, Math.min(last(i), j + 1)],
+      Home: e.ctrlKey ? [0, 0] : [i, 0],
+      End: e.ctrlKey ? [s.T - 1, last(s.T - 1)] : [i, last(i)],
+      PageUp: [Math.max(0, i - 8), Math.min(j, last(Math.max(0, i - 8)))],
+      PageDown: [Math.min(s.T - 1, i + 8), j],
+    }
+    if (e.key === 'Escape') {
+      setLocked(false)
+      return setFocusNow(undefined)
+    }
+    if ((e.key === 'Enter' || e.key === ' ') && focus) {
+      e.preventDefault()
+      return setLocked((l) => !l)
+    }
     const next = keys[e.key]
     if (!next) return
     e.preventDefault()
     const [ni, nj] = next
-    if (ni >= 0 && ni < s.T && nj >= 0 && nj <= ni) setFocus([ni, nj])
+    if (ni >= 0 && ni < s.T && nj >= 0 && nj <= last(ni)) setFocusNow([ni, nj])
   }
   const described = s && focus ? `${describeCell(s, zoom, focus)}` : ''
 
@@ -183,17 +204,30 @@ export function AtlasPanel() {
                 </span>
               ))}
             </p>
-            <div className="atlas" role="grid" tabIndex={0} aria-label="Attention of every layer and head: arrow keys move the query/key pair, Esc clears" aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => setFocus(undefined)}>
+            <div className="atlas" role="grid" tabIndex={0} aria-label="Attention of every layer and head: arrow keys move the query/key pair, Esc clears" aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => !locked && setFocusNow(undefined)}>
               {Array.from({ length: s.layers }, (_, l) => (
                 <div className="atlas-row" role="row" key={l}>
                   {Array.from({ length: s.heads }, (_, h) => {
                     const k = l * s.heads + h
                     const b = badgeOf(scoresOf(s, k), s.T)
                     return (
-                      <figure key={h} role="gridcell" className={k === zoom ? 'zoomed' : undefined} onClick={() => setZoom(k)}>
-                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={setFocus} label={`Layer ${l} head ${h}`} />
+                      <figure
+                        key={h}
+                        role="gridcell"
+                        className={k === zoom ? 'zoomed' : undefined}
+                        onClick={() => {
+                          setZoom(k)
+                          if (focus) setLocked((was) => !was)
+                        }}
+                      >
+                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} label={`Layer ${l} head ${h}`} />
                         <figcaption className="small">
                           {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{BADGE_LABEL[b.badge]}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
+                          {s.full && (
+                            <span className="badge future" data-testid={`future-${k}`} title="Mean share of each row's attention on later tokens (the future): exactly 0 with the causal mask">
+                              future {futureShare(s, k).toFixed(2)}
+                            </span>
+                          )}
                         </figcaption>
                       </figure>
                     )
@@ -201,7 +235,13 @@ export function AtlasPanel() {
                 </div>
               ))}
             </div>
+            {s.full && (
+              <p className="notice small" data-testid="atlas-no-mask">
+                This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.
+              </p>
+            )}
             <p id="atlas-readout" className="small" aria-live="polite" data-testid="atlas-readout">
+              {locked && described ? 'Locked (Enter or Esc to release): ' : ''}
               {described || 'Each small map is one head: row = the token looking, column = the token looked at; the hatched triangle is the future, masked. Hover or use the arrow keys to follow one query/key pair through every head; click a head to read its numbers here.'}
             </p>
             <p className="muted small">
@@ -242,8 +282,8 @@ export function AtlasPanel() {
 function describeCell(s: AtlasSnapshot, k: number, [i, j]: [number, number]): string {
   const l = Math.floor(k / s.heads)
   const h = k % s.heads
-  const w = cell(s.weights, k * triangleSize(s.T), i, j)
+  const w = weightAt(s, k, i, j)
   let best = 0
-  for (let x = 0; x <= i; x++) if (cell(s.weights, k * triangleSize(s.T), i, x) > cell(s.weights, k * triangleSize(s.T), i, best)) best = x
+  for (let x = 0; x <= (s.full ? s.T - 1 : i); x++) if (weightAt(s, k, i, x) > weightAt(s, k, i, best)) best = x
   return `Layer ${l}, head ${h} at step ${s.step}: the query “${visibleText(s.tokens[i])}” (position ${i}) looks at “${visibleText(s.tokens[j])}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${visibleText(s.tokens[best])}” (position ${best}).`
 }

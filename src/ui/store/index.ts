@@ -70,6 +70,8 @@ export interface RunSlice {
   pairEval?: { requestId: string; step: number; total: number; rows: PairRow[]; done: boolean }
   /** The stored run the current run is saved as, and the step of its last stored checkpoint. */
   saved?: { storedId: string; step: number; bytes: number; ms?: number; count?: number }
+  /** The "break it" experiment: the masked run the current no-mask twin was made from (its stored id, if saved). */
+  twinOf?: { storedId?: string; step: number }
   storageProblem?: { full: boolean; message: string }
   storedRuns: StoredRun[]
   storageAvailable?: boolean
