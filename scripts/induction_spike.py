@@ -47,21 +47,23 @@ def mulberry32(seed):
     return nxt
 
 
-def repeated_sequences(lines=20000, seed=1):
+def repeated_sequences(lines=20000, seed=1, copies=2, shortest=8, longest=24):
     rng = mulberry32(seed)
     letters = 'abcdefghijklmnopqrstuvwxyz'
     out = []
     for _ in range(lines):
-        n = 8 + int(rng() * 17)
+        n = shortest + int(rng() * (longest - shortest + 1))
         r = ''.join(letters[int(rng() * 26)] for _ in range(n))
-        out.append(f'{r} {r}\n')
+        out.append(' '.join([r] * copies) + '\n')
     return ''.join(out)
 
 
 if data_name == 'shakespeare':
     text = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../shared/data/tinyshakespeare.txt')).read()
-else:
+elif data_name == 'repeats':
     text = repeated_sequences()
+else:  # repeats3: each line three times, shorter lines (6-16 letters)
+    text = repeated_sequences(copies=3, shortest=6, longest=16)
 chars = sorted(set(text))
 stoi = {c: i for i, c in enumerate(chars)}
 data = torch.tensor([stoi[c] for c in text], dtype=torch.long)

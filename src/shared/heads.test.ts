@@ -1,7 +1,7 @@
 // The atlas's maths on synthetic attention: exact row sums after byte encoding, head scores of perfect
 // patterns worked out by hand, badges only when clear ("unclear" for random rows), and the reference entropies.
 import { describe, expect, it } from 'vitest'
-import { badgeOf, cell, headScores, quantizeCausal, quantizeRows, referenceEntropies, rowStart, triangleSize } from './heads'
+import { badgeOf, cell, headScores, PHASE_RISE, phaseChange, quantizeCausal, quantizeRows, referenceEntropies, rowStart, triangleSize } from './heads'
 import { mulberry32 } from './random'
 
 /** A causal matrix from a row function. */
@@ -118,5 +118,46 @@ describe('reference entropies', () => {
     const ab = referenceEntropies(Int32Array.from({ length: 1000 }, (_, i) => i % 2), 2)
     expect(ab.unigram).toBeCloseTo(Math.log(2), 12)
     expect(ab.bigram).toBeCloseTo(0, 12)
+  })
+})
+
+describe('the phase-change marker', () => {
+  // 41 snapshots over 2,000 steps (every 50); the window is 10% of the run: 200 steps
+  const steps = Array.from({ length: 41 }, (_, i) => i * 50)
+  /** A plateau then a drop at `at` (loss), an induction score that jumps at `jump`; four heads, head 2 the one. */
+  const run = (at: number, jump: number, size = 0.6) =>
+    steps.map((step) => ({
+      step,
+      valLoss: step < at ? 3.3 - 0.0001 * step : 3.3 - 0.0001 * at - 0.004 * (step - at),
+      induction: [0.02, 0.03, step < jump ? 0.03 : Math.min(0.03 + size, 0.03 + (size * (step - jump + 50)) / 150), 0.05],
+    }))
+
+  it('marks the step where an induction score jumps while the loss steepens', () => {
+    const p = phaseChange(run(800, 800))!
+    expect(p.head).toBe(2)
+    expect(p.step).toBeGreaterThanOrEqual(800)
+    expect(p.step).toBeLessThanOrEqual(1000)
+    expect(p.rise).toBeGreaterThan(PHASE_RISE)
+    expect(p.lossDrop).toBeGreaterThan(p.previousDrop)
+  })
+
+  it('stays silent when the score rises but the loss keeps its ordinary decelerating fall', () => {
+    const smooth = run(800, 800).map((s) => ({ ...s, valLoss: 1 + 2.3 * Math.exp(-s.step / 400) }))
+    expect(phaseChange(smooth)).toBeUndefined()
+  })
+
+  it('stays silent when the loss bends but no head’s score rises by more than the threshold', () => {
+    expect(phaseChange(run(800, 800, 0.15))).toBeUndefined()
+    expect(phaseChange(run(800, 5000))).toBeUndefined() // the jump never comes
+  })
+
+  it('stays silent when the rise is slow (more than a window long)', () => {
+    const slow = run(800, 800).map((s) => ({ ...s, induction: [0.02, 0.03, 0.03 + (0.6 * s.step) / 2000, 0.05] })) // 0.06 per 200 steps
+    expect(phaseChange(slow)).toBeUndefined()
+  })
+
+  it('needs three snapshots and a window before the rise', () => {
+    expect(phaseChange(run(800, 800).slice(0, 2))).toBeUndefined()
+    expect(phaseChange([])).toBeUndefined()
   })
 })

@@ -161,3 +161,61 @@ export function referenceEntropies(ids: ArrayLike<number>, vocabSize: number): {
   }
   return { uniform: Math.log(vocabSize), unigram, bigram: n > 1 ? bigram : unigram }
 }
+
+/** Where an induction head forms: the step, the head (layer·H + head), how much its score rose, and how the loss bent. */
+export interface PhaseChange {
+  step: number
+  head: number
+  rise: number // induction score gained within the window ending at `step`
+  lossDrop: number // validation loss lost over that window
+  previousDrop: number // … and over the window before it
+}
+
+/** Rise of an induction score that marks a phase change, within PHASE_WINDOW of the run. */
+export const PHASE_RISE = 0.2
+export const PHASE_WINDOW = 0.1
+
+/**
+ * The head timeline's phase-change marker (TEACHING-VIEWS V2): the first snapshot step t at which some head's
+ * induction score exceeds its lowest value in the window [t − W, t] by more than PHASE_RISE (W = PHASE_WINDOW
+ * of the steps covered), while the validation loss bends there: it fell more over [t − W, t] than over
+ * [t − 2W, t − W]. Training loss normally falls ever more slowly, so a steeper fall is the bend an induction
+ * head leaves (Olsson et al. 2022). `snapshots`: in step order, each with its per-head induction scores and the
+ * validation loss at that step. Undefined when nothing qualifies: the view says so rather than guess.
+ */
+export function phaseChange(snapshots: readonly { step: number; valLoss?: number; induction: ArrayLike<number> }[]): PhaseChange | undefined {
+  const n = snapshots.length
+  if (n < 3) return undefined
+  const first = snapshots[0].step
+  const W = Math.max(1, PHASE_WINDOW * (snapshots[n - 1].step - first))
+  /** The validation loss of the last snapshot at or before `step` that has one. */
+  const lossAt = (step: number): number | undefined => {
+    let v: number | undefined
+    for (const s of snapshots) {
+      if (s.step > step) break
+      if (s.valLoss !== undefined) v = s.valLoss
+    }
+    return v
+  }
+  for (let t = 1; t < n; t++) {
+    const { step } = snapshots[t]
+    if (step - 2 * W < first) continue // no window before this one to compare the loss with
+    const l0 = lossAt(step - 2 * W)
+    const l1 = lossAt(step - W)
+    const l2 = snapshots[t].valLoss
+    if (l0 === undefined || l1 === undefined || l2 === undefined) continue
+    const lossDrop = l1 - l2
+    const previousDrop = l0 - l1
+    if (!(lossDrop > previousDrop && lossDrop > 0)) continue
+    const heads = snapshots[t].induction.length
+    let best: PhaseChange | undefined
+    for (let k = 0; k < heads; k++) {
+      let low = Infinity
+      for (let u = t; u >= 0 && snapshots[u].step >= step - W; u--) low = Math.min(low, snapshots[u].induction[k])
+      const rise = snapshots[t].induction[k] - low
+      if (rise > PHASE_RISE && (!best || rise > best.rise)) best = { step, head: k, rise, lossDrop, previousDrop }
+    }
+    if (best) return best
+  }
+  return undefined
+}

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useStore } from '../store'
 import { watchAtlas } from '../trainerClient'
-import { badgeOf, futureShare, weightAt, type HeadScores } from '../../shared/heads'
+import { badgeOf, futureShare, PHASE_RISE, PHASE_WINDOW, phaseChange, weightAt, type HeadScores, type PhaseChange } from '../../shared/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
@@ -16,6 +16,12 @@ const LINE_COLOURS = ['#2f6fdf', '#e8590c', '#2b8a3e', '#7048e8', '#c2255c', '#1
 function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
   const [previous, self, first, induction, entropy] = s.scores.subarray(k * 5, k * 5 + 5)
   return { previous, self, first, induction, entropy }
+}
+
+/** The phase-change marker over the atlas snapshots, when they are of the repeated probe (the only one with induction scores). */
+export function inductionMarker(snapshots: AtlasSnapshot[]): PhaseChange | undefined {
+  if (!snapshots.length || !snapshots[0].period) return undefined
+  return phaseChange(snapshots.map((s) => ({ step: s.step, valLoss: s.valLoss, induction: Array.from({ length: s.layers * s.heads }, (_, k) => s.scores[k * 5 + 3]) })))
 }
 
 /** The snapshot the views show: the newest (live), or the last one at or before the chosen step. */
@@ -109,6 +115,7 @@ export function AtlasPanel() {
     })
   }, [snapshots, score])
   const H = s?.heads ?? 1
+  const marker = useMemo(() => inductionMarker(snapshots), [snapshots])
   const move = (e: KeyboardEvent) => {
     if (!s) return
     const [i, j] = focus ?? [0, 0]
@@ -265,12 +272,24 @@ export function AtlasPanel() {
                   <YAxis width={40} domain={score === 'entropy' ? ['auto', 'auto'] : [0, 1]} tickFormatter={(v: number) => v.toFixed(1)} />
                   <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(l) => `step ${l}`} />
                   <Legend />
+                  {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: `induction head ${Math.floor(marker.head / H)}.${marker.head % H}`, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
                   {Array.from({ length: s.layers * H }, (_, k) => (
                     <Line key={k} name={`${Math.floor(k / H)}.${k % H}`} dataKey={`h${k}`} stroke={LINE_COLOURS[k % LINE_COLOURS.length]} dot={false} isAnimationActive={false} strokeWidth={k === zoom ? 2.5 : 1} />
                   ))}
                 </LineChart>
               </ResponsiveContainer>
             </div>
+            <p className="small" data-testid="phase-change">
+              {!s.period ? (
+                <span className="muted">Induction scores need the repeated probe: choose “random tokens, repeated” above to watch for an induction head forming.</span>
+              ) : marker ? (
+                <>
+                  <strong>Phase change at step {marker.step}:</strong> head {Math.floor(marker.head / H)}.{marker.head % H}’s induction score rose by {marker.rise.toFixed(2)} within {Math.round(PHASE_WINDOW * 100)}% of the run, while the validation loss fell faster ({marker.lossDrop.toFixed(3)} against {marker.previousDrop.toFixed(3)} over the window before). An induction head (归纳头) finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.
+                </>
+              ) : (
+                <span className="muted">No induction head has formed so far: no head’s induction score rose by more than {PHASE_RISE} within {Math.round(PHASE_WINDOW * 100)}% of the run while the loss bent. On many texts and short runs it does not happen; the Induction demo dataset is made for it.</span>
+              )}
+            </p>
           </>
         )}
       </details>

@@ -2,6 +2,7 @@ import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
 import { useStore } from '../store'
 import { LossByPosition } from './LossByPosition'
+import { inductionMarker } from './AtlasPanel'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
 const MAX_POINTS = 400
@@ -66,6 +67,8 @@ export function LossChart() {
   const reference = useStore((s) => s.run?.reference)
   const viewStep = useStore((s) => s.viewStep)
   const atlasOpen = useStore((s) => s.atlasOpen)
+  const snapshots = useStore((s) => s.atlasSnapshots)
+  const marker = useMemo(() => inductionMarker(snapshots), [snapshots])
   const [log, setLog] = useState(false)
   const [refs, setRefs] = useState(true)
   // Throttled and deferred, so drawing never holds the page while metrics stream in (measured: a synchronous
@@ -107,6 +110,7 @@ export function LossChart() {
                   <ReferenceLine y={reference.bigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'previous token only', position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }} />
                 </>
               )}
+              {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: 'induction head forms', position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
               {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: `step ${viewStep}`, position: 'top', fontSize: 11, fill: '#e8590c' }} />}
               <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               <Line name="validation" dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
