@@ -64,6 +64,23 @@ describe('Run', () => {
     resumed.dispose()
   })
 
+  it('an atlas snapshot at step s is what a fresh probe of the checkpoint saved at step s shows (past steps need no old weights)', async () => {
+    const run = Run.create(text, model, train)
+    for (let i = 0; i < 3; i++) await run.trainStep()
+    const { ids } = run.repeatedProbe(2)
+    const snapshot = await run.attentionAll(ids) // what the worker quantizes into the snapshot at step 3
+    const saved = await run.capture()
+    for (let i = 0; i < 3; i++) await run.trainStep()
+    const later = await run.attentionAll(ids)
+    expect(later).not.toEqual(snapshot) // training moved on: the test can tell the steps apart
+    const reopened = Run.prepareFrom({ model: run.model, tokenizer: run.tokenizer.spec(), weights: saved.weights }, text, train, { resume: saved.resume }).build!()
+    expect(reopened.step).toBe(3)
+    expect(reopened.repeatedProbe(2).ids).toEqual(ids)
+    expect(await reopened.attentionAll(ids)).toEqual(snapshot)
+    reopened.dispose()
+    run.dispose()
+  })
+
   it('pair mode: the loss counts only completions, so noisy prompts do not keep it high', async () => {
     // prompts are random letters (unpredictable), completions always "ok": only the completions are learned
     const rand = mulberry32(9)
