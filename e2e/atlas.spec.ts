@@ -35,6 +35,11 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('atlas-readout')).toContainText('Each small map is one head')
 
+  // the zoomed head in words, and as a table (each query's strongest keys)
+  await expect(page.getByTestId('head-summary')).toContainText(/^Layer 0 Head 0: .*\. Strongest link: .*\. Focus: (sharp|moderate|spread) \(entropy \d\.\d bits\)\.$/)
+  await page.getByText('View head 0.0 as a table').click()
+  await expect(page.getByRole('table', { name: /^Head 0\.0: each query's three strongest keys/ }).locator('tbody tr')).toHaveCount(32) // tiny: context 32
+
   // the head timeline and the repeated probe
   await expect(page.getByTestId('head-timeline')).toContainText('1.1')
   await page.getByLabel('Probe', { exact: true }).selectOption('repeated')

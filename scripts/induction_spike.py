@@ -70,8 +70,9 @@ data = torch.tensor([stoi[c] for c in text], dtype=torch.long)
 n = int(0.9 * len(data))
 train, val = data[:n], data[n:]
 
-T, B = 64, 12
-cfg = GPTConfig(block_size=T, vocab_size=len(chars), n_layer=4, n_head=4, n_embd=128, dropout=0.0, bias=True)
+# the Baby GPT preset; SPIKE_MODEL=layers,heads,width,context,batch tries another size
+L_, H_, C_, T, B = (int(x) for x in os.environ.get('SPIKE_MODEL', '4,4,128,64,12').split(','))
+cfg = GPTConfig(block_size=T, vocab_size=len(chars), n_layer=L_, n_head=H_, n_embd=C_, dropout=0.0, bias=True)
 model = GPT(cfg)
 min_lr, warmup = lr / 10, 100
 opt = model.configure_optimizers(0.1, lr, (0.9, 0.99), 'cpu')
@@ -96,7 +97,8 @@ def get_lr(it):
 # the repeated-random probe, as Run.repeatedProbe(1) builds it: ids in order of first appearance in train
 present = list(dict.fromkeys(train.tolist()))
 rng = mulberry32(1)
-half = [present[int(rng() * len(present))] for _ in range(T // 2)]
+P = T // 2  # the probe's period
+half = [present[int(rng() * len(present))] for _ in range(P)]
 probe = torch.tensor([half + half])
 
 
@@ -125,7 +127,7 @@ def scores():
         per = []
         for a in att:
             prev = torch.stack([a[i, i - 1] for i in range(1, T)]).mean().item()
-            ind = torch.stack([a[i, i - 31] for i in range(32, T)]).mean().item()
+            ind = torch.stack([a[i, i - P + 1] for i in range(P, T)]).mean().item()
             per.append({'previous': prev, 'induction': ind})
         out.append(per)
     return out
@@ -160,4 +162,4 @@ for it in range(max_iters + 1):
     opt.step()
     recent.append(loss.item())
 
-json.dump({'data': data_name, 'seed': seed, 'maxIters': max_iters, 'learningRate': lr, 'vocab': len(chars), 'evals': evals, 'seconds': time.time() - t0}, open(out_path, 'w'))
+json.dump({'data': data_name, 'seed': seed, 'maxIters': max_iters, 'learningRate': lr, 'model': [L_, H_, C_, T, B], 'vocab': len(chars), 'evals': evals, 'seconds': time.time() - t0}, open(out_path, 'w'))

@@ -6,6 +6,7 @@ import { badgeOf, futureShare, PHASE_RISE, PHASE_WINDOW, phaseChange, weightAt, 
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
+import { headSummary, topKeys } from '../headSummary'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
@@ -249,8 +250,32 @@ export function AtlasPanel() {
             )}
             <p id="atlas-readout" className="small" aria-live="polite" data-testid="atlas-readout">
               {locked && described ? 'Locked (Enter or Esc to release): ' : ''}
-              {described || 'Each small map is one head: row = the token looking, column = the token looked at; the hatched triangle is the future, masked. Hover or use the arrow keys to follow one query/key pair through every head; click a head to read its numbers here.'}
+              {described || `Each small map is one head: row = the token looking, column = the token looked at${s.full ? '' : '; the hatched triangle is the future, masked'}. Hover or use the arrow keys to follow one query/key pair through every head; Enter or a click keeps it; click a head to read its numbers here.`}
             </p>
+            <p className="small" data-testid="head-summary" id="head-summary">
+              {headSummary({ ...s, tokens: s.tokens, heads: s.heads }, zoom, 'en')}
+            </p>
+            <details className="small">
+              <summary>View head {Math.floor(zoom / s.heads)}.{zoom % s.heads} as a table</summary>
+              <table className="results" aria-label={`Head ${Math.floor(zoom / s.heads)}.${zoom % s.heads}: each query's three strongest keys`}>
+                <thead>
+                  <tr>
+                    <th>query</th>
+                    <th>strongest keys (weight)</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {topKeys({ ...s, heads: s.heads }, zoom).map((r) => (
+                    <tr key={r.query}>
+                      <td>
+                        {r.query} “{visibleText(s.tokens[r.query])}”
+                      </td>
+                      <td>{r.keys.map((x) => `${x.key} “${visibleText(s.tokens[x.key])}” ${x.weight.toFixed(2)}`).join(' · ')}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
             <p className="muted small">
               What to look for: a diagonal stripe just below the main diagonal is a previous-token head; on the repeated probe, a stripe one step after the earlier copy is an induction head. Badges appear only when a pattern holds at least 60% of the attention. Attention shows where a head reads from, not why the model predicts what it does.
             </p>
