@@ -47,14 +47,14 @@ def mulberry32(seed):
     return nxt
 
 
-def repeated_sequences(lines=20000, seed=1, copies=2, shortest=8, longest=24):
+def repeated_sequences(lines=20000, seed=1, copies=2, shortest=8, longest=24, sep=' '):
     rng = mulberry32(seed)
     letters = 'abcdefghijklmnopqrstuvwxyz'
     out = []
     for _ in range(lines):
         n = shortest + int(rng() * (longest - shortest + 1))
         r = ''.join(letters[int(rng() * 26)] for _ in range(n))
-        out.append(' '.join([r] * copies) + '\n')
+        out.append(sep.join([r] * copies) + '\n')
     return ''.join(out)
 
 
@@ -62,6 +62,8 @@ if data_name == 'shakespeare':
     text = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../shared/data/tinyshakespeare.txt')).read()
 elif data_name == 'repeats':
     text = repeated_sequences()
+elif data_name == 'repeats-nosep':  # "rr": nothing marks where the copy starts, so only matching content finds it
+    text = repeated_sequences(sep='')
 else:  # repeats3: each line three times, shorter lines (6-16 letters)
     text = repeated_sequences(copies=3, shortest=6, longest=16)
 chars = sorted(set(text))

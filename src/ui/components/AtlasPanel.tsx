@@ -7,6 +7,8 @@ import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { headSummary, topKeys } from '../headSummary'
+import { scaled, sequential, type SequentialMap } from '../colourMaps'
+import { HeatmapKey } from './HeatmapKey'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
@@ -36,7 +38,7 @@ export function snapshotAt(list: AtlasSnapshot[], step: number | 'live'): AtlasS
  * One head's map: white → blue by weight; the masked future hatched grey (a model without the mask has no
  * hatching: its future cells are drawn like the rest); the focused cell outlined.
  */
-function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus?: [number, number]) {
+function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus: [number, number] | undefined, map: SequentialMap, scale: 'linear' | 'sqrt') {
   const T = s.T
   const g = sharpCanvas(canvas, T * px, T * px)
   for (let i = 0; i < T; i++) {
@@ -53,24 +55,28 @@ function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: nu
         }
         continue
       }
-      const w = weightAt(s, k, i, j)
-      const v = Math.round(255 * (1 - w))
-      g.fillStyle = `rgb(${v}, ${Math.round(255 - 160 * w)}, 255)`
+      g.fillStyle = sequential(map, scaled(weightAt(s, k, i, j), scale))
       g.fillRect(j * px, i * px, px, px)
     }
   }
   if (focus) {
-    g.strokeStyle = '#e8590c'
+    // white inside black: visible on the dark and the light end of the map
     g.lineWidth = 2
+    g.strokeStyle = '#000'
+    g.strokeRect(focus[1] * px - 1, focus[0] * px - 1, px + 2, px + 2)
+    g.strokeStyle = '#fff'
+    g.lineWidth = 1
     g.strokeRect(focus[1] * px, focus[0] * px, px, px)
   }
 }
 
 function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: number; px: number; focus?: [number, number]; onCell: (c: [number, number]) => void; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null)
+  const map = useStore((st) => st.colourMap)
+  const scale = useStore((st) => st.attentionScale)
   useEffect(() => {
-    if (ref.current) drawHead(ref.current, s, k, px, focus)
-  }, [s, k, px, focus])
+    if (ref.current) drawHead(ref.current, s, k, px, focus, map, scale)
+  }, [s, k, px, focus, map, scale])
   return (
     <canvas
       ref={ref}
@@ -243,6 +249,7 @@ export function AtlasPanel() {
                 </div>
               ))}
             </div>
+            <HeatmapKey low="0" high="1" label="Attention weight" scale />
             {s.full && (
               <p className="notice small" data-testid="atlas-no-mask">
                 This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.

@@ -3,21 +3,17 @@ import { useStore, type AttentionView } from '../store'
 import { watchAttention } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
+import { scaled, sequential, type SequentialMap } from '../colourMaps'
+import { HeatmapKey } from './HeatmapKey'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
-/** White → deep blue: darker means more attention. */
-function color(w: number): string {
-  const t = Math.max(0, Math.min(1, w)) ** 0.7 // lift small weights a little so structure shows
-  const lerp = (a: number, b: number) => Math.round(a + (b - a) * t)
-  return `rgb(${lerp(247, 8)},${lerp(251, 48)},${lerp(255, 107)})`
-}
 
 function cellSize(T: number): number {
   return Math.max(8, Math.min(28, Math.floor(520 / Math.max(T, 1))))
 }
 
-function draw(canvas: HTMLCanvasElement, a: AttentionView, focus?: [number, number]) {
+function draw(canvas: HTMLCanvasElement, a: AttentionView, focus: [number, number] | undefined, map: SequentialMap, scale: 'linear' | 'sqrt', full: boolean) {
   const T = a.tokens.length
   const cs = cellSize(T)
   const size = LABEL + T * cs
@@ -36,7 +32,7 @@ function draw(canvas: HTMLCanvasElement, a: AttentionView, focus?: [number, numb
     for (let j = 0; j < T; j++) {
       const x = LABEL + j * cs
       const y = LABEL + i * cs
-      if (j > i) {
+      if (j > i && !full) {
         // the future is masked: hatched, not drawn as a zero weight
         g.fillStyle = '#f1f1f4'
         g.fillRect(x, y, cs, cs)
@@ -46,16 +42,18 @@ function draw(canvas: HTMLCanvasElement, a: AttentionView, focus?: [number, numb
         g.lineTo(x + cs, y)
         g.stroke()
       } else {
-        g.fillStyle = color(a.weights[i * T + j])
+        g.fillStyle = sequential(map, scaled(a.weights[i * T + j], scale))
         g.fillRect(x, y, cs, cs)
       }
     }
   }
   if (focus) {
-    g.strokeStyle = '#c2410c'
     g.lineWidth = 2
+    g.strokeStyle = '#000'
     g.strokeRect(LABEL + focus[1] * cs + 1, LABEL + focus[0] * cs + 1, cs - 2, cs - 2)
+    g.strokeStyle = '#fff'
     g.lineWidth = 1
+    g.strokeRect(LABEL + focus[1] * cs + 2, LABEL + focus[0] * cs + 2, cs - 4, cs - 4)
   }
 }
 
@@ -81,10 +79,13 @@ export function AttentionPanel() {
   const problems = useStore((s) => s.attentionProblems)
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const [focus, setFocus] = useState<[number, number] | undefined>()
+  const map = useStore((s) => s.colourMap)
+  const scale = useStore((s) => s.attentionScale)
+  const full = run?.model.causal === false // the no-mask twin attends to the future too
 
   useEffect(() => {
-    if (canvasRef.current && attention) draw(canvasRef.current, attention, focus)
-  }, [attention, focus])
+    if (canvasRef.current && attention) draw(canvasRef.current, attention, focus, map, scale, full)
+  }, [attention, focus, map, scale, full])
 
   const nLayer = run?.model.nLayer ?? 1
   const nHead = run?.model.nHead ?? 1
@@ -119,13 +120,14 @@ export function AttentionPanel() {
     const [i, j] = focus
     const q = `“${visibleChar(attention.tokens[i])}” (position ${i})`
     const k = `“${visibleChar(attention.tokens[j])}” (position ${j})`
-    readout = j > i ? `Query ${q} cannot see key ${k}: it lies in the future, so the causal mask hides it.` : `Query ${q} → key ${k}: weight ${attention.weights[i * T + j].toFixed(3)}`
+    readout = j > i && !full ? `Query ${q} cannot see key ${k}: it lies in the future, so the causal mask hides it.` : `Query ${q} → key ${k}: weight ${attention.weights[i * T + j].toFixed(3)}`
   }
 
   return (
     <section className="panel" aria-labelledby="att-h">
       <h2 id="att-h">Attention</h2>
-      <p className="muted small">Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. The hatched triangle is the future, hidden by the causal mask.</p>
+      <p className="muted small">Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. {full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}</p>
+      <HeatmapKey low="0" high="1" label="Attention weight" scale />
       <div className="row">
         <label htmlFor="att-layer">Layer</label>
         <IndexSelect id="att-layer" count={nLayer} value={layer} disabled={!run} onChange={(i) => choose({ layer: i })} />

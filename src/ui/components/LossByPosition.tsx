@@ -1,15 +1,10 @@
 import { useEffect, useMemo, useRef } from 'react'
 import type { EvalPoint } from '../../shared/protocol'
 import { sharpCanvas } from '../canvas'
+import { useStore } from '../store'
+import { sequential } from '../colourMaps'
+import { HeatmapKey } from './HeatmapKey'
 
-/** Dark (low loss) to light (high loss), a sequential scale from deep blue to pale yellow. */
-function shade(t: number): string {
-  const a = Math.max(0, Math.min(1, t))
-  const r = Math.round(30 + 220 * a)
-  const g = Math.round(40 + 200 * a)
-  const b = Math.round(120 + 40 * (1 - a))
-  return `rgb(${r}, ${g}, ${b})`
-}
 
 /**
  * V8: the validation loss at every position of the context (rows, position 0 at the top) at every evaluation
@@ -20,17 +15,23 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
   const ref = useRef<HTMLCanvasElement>(null)
   const cols = useMemo(() => evals.filter((e) => e.valByPosition), [evals])
   const T = cols[0]?.valByPosition?.length ?? 0
+  const map = useStore((s) => s.colourMap)
+  const range = useMemo(() => {
+    let lo = Infinity
+    let hi = -Infinity
+    for (const e of cols) for (const v of e.valByPosition!) (lo = Math.min(lo, v)), (hi = Math.max(hi, v))
+    return { lo, hi }
+  }, [cols])
   useEffect(() => {
     const canvas = ref.current
     if (!canvas || !cols.length) return
     const w = Math.max(4, Math.min(16, Math.floor(600 / cols.length)))
     const h = Math.max(2, Math.min(6, Math.floor(160 / T)))
-    let lo = Infinity
-    let hi = -Infinity
-    for (const e of cols) for (const v of e.valByPosition!) (lo = Math.min(lo, v)), (hi = Math.max(hi, v))
+    const { lo, hi } = range
     const g = sharpCanvas(canvas, cols.length * w, T * h)
-    cols.forEach((e, x) => e.valByPosition!.forEach((v, y) => ((g.fillStyle = shade(hi > lo ? (v - lo) / (hi - lo) : 0.5)), g.fillRect(x * w, y * h, w, h))))
-  }, [cols, T])
+    // dark = low loss (viridis' dark end), light = high
+    cols.forEach((e, x) => e.valByPosition!.forEach((v, y) => ((g.fillStyle = sequential(map, hi > lo ? (v - lo) / (hi - lo) : 0.5)), g.fillRect(x * w, y * h, w, h))))
+  }, [cols, T, map, range])
   if (!cols.length) return null
   const last = cols[cols.length - 1].valByPosition!
   const early = last.slice(1, Math.max(2, Math.floor(T / 8)))
@@ -39,6 +40,7 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
   return (
     <figure className="loss-by-position">
       <canvas ref={ref} data-testid="loss-by-position" aria-label={`Validation loss by position (${T} rows) at ${cols.length} evaluations`} />
+      <HeatmapKey low={range.lo.toFixed(2)} high={range.hi.toFixed(2)} label="Validation loss (nats)" />
       <figcaption className="small muted">
         Validation loss by position in the context (rows, 0 at the top) at each evaluation (columns; darker is lower). Now: positions 1–{Math.max(1, Math.floor(T / 8) - 1)} {mean(early).toFixed(2)}, the last eighth {mean(late).toFixed(2)}
         {mean(late) < mean(early) - 0.05 ? ' — later tokens are predicted better: the model uses the context before them.' : '.'}

@@ -3,13 +3,9 @@ import { useStore } from '../store'
 import { watchPositions } from '../trainerClient'
 import { cosineSimilarities } from '../../shared/similarity'
 import { sharpCanvas } from '../canvas'
+import { diverging } from '../colourMaps'
+import { HeatmapKey } from './HeatmapKey'
 
-/** Blue for negative, white for 0, red for positive, scaled by `max`. */
-function diverging(v: number, max: number): string {
-  const a = Math.max(-1, Math.min(1, max ? v / max : 0))
-  const k = Math.round(255 * (1 - Math.abs(a)))
-  return a >= 0 ? `rgb(255, ${k}, ${k})` : `rgb(${k}, ${k}, 255)`
-}
 
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
 function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
@@ -62,10 +58,12 @@ export function PositionsPanel() {
               <figure>
                 <canvas ref={tableRef} data-testid="positions-table" aria-label={`Positional encoding: ${view.T} positions by ${view.C} channels`} />
                 <figcaption className="small muted">position (rows) × channel (columns)</figcaption>
+                <HeatmapKey low="−" high="+" label="Channel value: orange negative, grey 0, blue positive" diverging />
               </figure>
               <figure>
                 <canvas ref={simRef} data-testid="positions-similarity" aria-label="Cosine similarity between positions" />
-                <figcaption className="small muted">similarity of each position to every other (cosine: red alike, blue opposite)</figcaption>
+                <figcaption className="small muted">similarity of each position to every other (cosine: blue alike, orange opposite)</figcaption>
+                <HeatmapKey low="−1" high="1" label="Cosine similarity" diverging />
               </figure>
             </div>
           </>

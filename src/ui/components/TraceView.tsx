@@ -1,9 +1,7 @@
 import { visibleText } from '../../shared/text'
-
-/** Light to dark blue for an attention weight in [0, 1] (a square-root scale, so small weights stay visible). */
-function weightColour(w: number): string {
-  return `rgba(31, 95, 191, ${Math.sqrt(Math.max(0, Math.min(1, w))).toFixed(3)})`
-}
+import { useStore } from '../store'
+import { scaled, sequential } from '../colourMaps'
+import { HeatmapKey } from './HeatmapKey'
 
 /**
  * "Why this token?" (V7): for one generated token, every layer × head's attention row over the context that
@@ -20,11 +18,13 @@ export function TraceView({ attention, keys, chosen, heads }: { attention: { sta
       const w = attention.rows[r * n + j]
       if (w > best.w) best = { r, j, w }
     }
+  const map = useStore((s) => s.colourMap)
+  const scale = useStore((s) => s.attentionScale)
   const name = (r: number) => `layer ${Math.floor(r / heads.nHead) + 1}, head ${(r % heads.nHead) + 1}`
   return (
     <figure className="trace" data-testid="trace">
       <figcaption className="small">
-        Where the model looked to choose “{visibleText(chosen)}”: each row is one head’s attention from the token before it over the {n} tokens of its context (darker = more weight; each row sums to 1).
+        Where the model looked to choose “{visibleText(chosen)}”: each row is one head’s attention from the token before it over the {n} tokens of its context (each row sums to 1).
         {best.w >= 0 && (
           <>
             {' '}
@@ -33,6 +33,7 @@ export function TraceView({ attention, keys, chosen, heads }: { attention: { sta
         )}{' '}
         <span className="muted">Attention shows where information was read from, not why: it is not an explanation by itself.</span>
       </figcaption>
+      <HeatmapKey low="0" high="1" label="Attention weight" scale />
       <div className="trace-grid" role="table" aria-label="Attention of every head for this token" style={{ gridTemplateColumns: `auto repeat(${n}, minmax(0.9em, 1fr))` }}>
         <div role="row" className="trace-row">
           <span role="columnheader" className="trace-label" />
@@ -49,7 +50,7 @@ export function TraceView({ attention, keys, chosen, heads }: { attention: { sta
             </span>
             {Array.from({ length: n }, (_, j) => {
               const w = attention.rows[r * n + j] / 255
-              return <span role="cell" key={j} className="trace-cell" style={{ background: weightColour(w) }} title={`${name(r)} → “${visibleText(ctx[j] ?? '')}”: ${(w * 100).toFixed(1)}%`} aria-label={`${(w * 100).toFixed(0)}%`} />
+              return <span role="cell" key={j} className="trace-cell" style={{ background: sequential(map, scaled(w, scale)) }} title={`${name(r)} → “${visibleText(ctx[j] ?? '')}”: ${(w * 100).toFixed(1)}%`} aria-label={`${(w * 100).toFixed(0)}%`} />
             })}
           </div>
         ))}

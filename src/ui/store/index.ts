@@ -4,6 +4,7 @@
 import { BPE_VOCAB } from '../../shared/tokenizer'
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
+import type { SequentialMap } from '../colourMaps'
 import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
@@ -177,6 +178,9 @@ export interface VizSlice {
   neighbours?: { id: number; list: { id: number; cos: number }[] }
   /** The attention atlas is open, on this probe; its snapshots (one per evaluation, thinned when many). */
   atlasOpen: boolean
+  /** Heatmaps: viridis, or cividis for colour-vision deficiency; attention on a linear or square-root scale. */
+  colourMap: SequentialMap
+  attentionScale: 'linear' | 'sqrt'
   atlasProbe: AtlasProbe
   atlasSnapshots: AtlasSnapshot[]
   /** The step every teaching view shows: the newest snapshot ('live'), or a chosen one. */
@@ -195,6 +199,14 @@ export type AppState = SettingsSlice & WorkerSlice & RunSlice & MetricsSlice & S
 
 export function settingsKey(model: ModelSettings, train: TrainConfig): string {
   return JSON.stringify([model, train])
+}
+
+function initialColourMap(): SequentialMap {
+  try {
+    return typeof localStorage !== 'undefined' && localStorage.getItem('gpt-playground:colours') === 'cividis' ? 'cividis' : 'viridis'
+  } catch {
+    return 'viridis' // storage blocked
+  }
 }
 
 function initialBackend(): BackendChoice {
@@ -241,6 +253,8 @@ export const useStore = create<AppState>()((...a) => ({
   positionsOpen: false,
   embeddingOpen: false,
   atlasOpen: false,
+  colourMap: initialColourMap(),
+  attentionScale: 'linear',
   atlasProbe: { kind: 'validation' },
   atlasSnapshots: [],
   viewStep: 'live',
