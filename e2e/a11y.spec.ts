@@ -1,0 +1,25 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test } from '@playwright/test'
+import { backendInUse } from './helpers'
+
+// Automated accessibility checks (axe-core, WCAG 2 A and AA rules) on the whole page with every view open,
+// after a short training run so the views hold real content: no serious or critical violation.
+test('every view passes axe with no serious or critical violations', async ({ page }) => {
+  await page.goto('/')
+  await backendInUse(page)
+  await page.getByLabel('Steps', { exact: true }).fill('10')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  // open every collapsible view
+  const closed = page.locator('details:not([open]) > summary')
+  for (let n = 0; n < 50 && (await closed.count()) > 0; n++) await closed.first().click() // opening one may reveal more
+  await page.getByLabel('Prompt', { exact: true }).fill('An')
+  await page.getByLabel('Max new tokens').fill('6')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  await expect(page.getByText(/Done: 6 tokens/)).toBeVisible()
+  await page.getByTestId('sample-output').locator('.tok').nth(2).focus()
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+  expect(report, report.join('\n')).toEqual([])
+})
