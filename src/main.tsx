@@ -7,7 +7,9 @@ import './ui/app.css'
 import { applySettingsFromLocation } from './ui/shareLink'
 import { DATASETS } from './ui/datasets'
 import { PRESETS } from './shared/config'
+import { applyLang } from './ui/i18n'
 
+applyLang(useStore.getState().lang)
 startWorker()
 // A shared link's settings (in the hash) replace the defaults; a bad one is said in the settings panel.
 void applySettingsFromLocation(

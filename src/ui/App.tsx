@@ -15,13 +15,28 @@ import { EmbeddingPanel } from './components/EmbeddingPanel'
 import { LensPanel } from './components/LensPanel'
 import { QkvPanel } from './components/QkvPanel'
 import { ExperimentPanel } from './components/ExperimentPanel'
+import { setLang, useT } from './i18n'
+import { useStore } from './store'
 
 export function App() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
   return (
     <div className="app">
       <header className="app-header">
-        <h1>GPT Playground</h1>
-        <p className="tagline">Train a small GPT on your own text, right here in the tab. Watch the loss fall, watch attention form, and talk to the model while it learns.</p>
+        <div className="title-row">
+          <h1>{t.appTitle}</h1>
+          <div className="lang-switch" role="group" aria-label={t.languageLabel}>
+            {/* each button names its language in that language, as language pickers do */}
+            <button type="button" lang="zh-CN" aria-pressed={lang === 'zh-CN'} onClick={() => setLang('zh-CN')}>
+              中文
+            </button>
+            <button type="button" lang="en" aria-pressed={lang === 'en'} onClick={() => setLang('en')}>
+              EN
+            </button>
+          </div>
+        </div>
+        <p className="tagline">{t.tagline}</p>
         <BackendPanel />
       </header>
       <main className="columns">
@@ -46,9 +61,7 @@ export function App() {
           <ExperimentPanel />
         </div>
       </main>
-      <footer className="app-footer">
-        The model is nanoGPT's GPT (token + position embeddings, pre-LayerNorm blocks with causal self-attention and a GELU MLP, tied LM head, AdamW), running on TensorFlow.js in a Web Worker. Nothing leaves your browser.
-      </footer>
+      <footer className="app-footer">{t.footer}</footer>
     </div>
   )
 }

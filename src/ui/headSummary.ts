@@ -5,7 +5,7 @@
 import { badgeOf, headScores, weightAt, type Badge } from '../shared/heads'
 import { visibleText } from '../shared/text'
 
-export type Lang = 'en' | 'zh-CN'
+import type { Lang } from './i18n/lang'
 
 export interface HeadView {
   weights: Uint8Array

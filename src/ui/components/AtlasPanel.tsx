@@ -9,6 +9,7 @@ import { sharpCanvas } from '../canvas'
 import { headSummary, topKeys } from '../headSummary'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { useT } from '../i18n'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
@@ -99,6 +100,8 @@ function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: n
  * past steps can be scrubbed without old weights.
  */
 export function AtlasPanel() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.atlasOpen)
   const probe = useStore((s) => s.atlasProbe)
@@ -249,7 +252,7 @@ export function AtlasPanel() {
                 </div>
               ))}
             </div>
-            <HeatmapKey low="0" high="1" label="Attention weight" scale />
+            <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
             {s.full && (
               <p className="notice small" data-testid="atlas-no-mask">
                 This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.
@@ -260,7 +263,7 @@ export function AtlasPanel() {
               {described || `Each small map is one head: row = the token looking, column = the token looked at${s.full ? '' : '; the hatched triangle is the future, masked'}. Hover or use the arrow keys to follow one query/key pair through every head; Enter or a click keeps it; click a head to read its numbers here.`}
             </p>
             <p className="small" data-testid="head-summary" id="head-summary">
-              {headSummary({ ...s, tokens: s.tokens, heads: s.heads }, zoom, 'en')}
+              {headSummary({ ...s, tokens: s.tokens, heads: s.heads }, zoom, lang)}
             </p>
             <details className="small">
               <summary>View head {Math.floor(zoom / s.heads)}.{zoom % s.heads} as a table</summary>

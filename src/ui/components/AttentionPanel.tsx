@@ -5,6 +5,7 @@ import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { useT } from '../i18n'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
@@ -71,6 +72,7 @@ function IndexSelect(p: { id: string; count: number; value: number; disabled: bo
 }
 
 export function AttentionPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const attention = useStore((s) => s.attention)
   const layer = useStore((s) => s.layer)
@@ -127,7 +129,7 @@ export function AttentionPanel() {
     <section className="panel" aria-labelledby="att-h">
       <h2 id="att-h">Attention</h2>
       <p className="muted small">Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. {full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}</p>
-      <HeatmapKey low="0" high="1" label="Attention weight" scale />
+      <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
       <div className="row">
         <label htmlFor="att-layer">Layer</label>
         <IndexSelect id="att-layer" count={nLayer} value={layer} disabled={!run} onChange={(i) => choose({ layer: i })} />

@@ -1,5 +1,6 @@
 import { visibleText } from '../../shared/text'
 import type { BeamTree } from '../../shared/protocol'
+import { useT } from '../i18n'
 
 const COL = 64
 const ROW = 24
@@ -10,6 +11,7 @@ const ROW = 24
  * path in orange, so the learner sees where the two part and what beam search kept that greedy threw away.
  */
 export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] }) {
+  const t = useT()
   const { nodes } = tree
   if (!nodes.length) return null
   const depth = Math.max(...nodes.map((n) => n.depth))
@@ -41,12 +43,14 @@ export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] 
   return (
     <figure className="beam-tree" data-testid="beam-tree">
       <figcaption className="small">
-        The search, step by step (width {width}, first {depth} steps): each column is one step; solid boxes are the beams kept, grey dashed ones the best extensions the cut removed; numbers are total log-probabilities.{' '}
-        <span className="beam-best-key">Blue</span>: the best beam. <span className="beam-greedy-key">Orange</span>: greedy decoding.{' '}
-        {sameAsBest ? 'Here greedy decoding finds the same path.' : leaves ? `Greedy leaves the beams at step ${leaves} (it picks “${token(tree.greedy[leaves - 1])}”, which the search pruned or never reached).` : 'Greedy and the best beam part ways, both inside the tree.'}
+        {t.beamCaption(width, depth)} <span className="beam-best-key">{t.beamBest}</span>
+        {t.beamBestIs}
+        <span className="beam-greedy-key">{t.beamGreedy}</span>
+        {t.beamGreedyIs}
+        {sameAsBest ? t.beamSame : leaves ? t.beamLeaves(leaves, token(tree.greedy[leaves - 1])) : t.beamPart}
       </figcaption>
       <div className="beam-tree-scroll">
-        <svg width={32 + depth * COL + 40} height={rows * ROW + 12} role="img" aria-label={`Beam search tree: ${nodes.filter((n) => n.kept).length} kept and ${nodes.filter((n) => !n.kept).length} pruned nodes over ${depth} steps`}>
+        <svg width={32 + depth * COL + 40} height={rows * ROW + 12} role="img" aria-label={t.beamAria(nodes.filter((n) => n.kept).length, nodes.filter((n) => !n.kept).length, depth)}>
           {nodes.map((n, i) => {
             const cls = `beam-edge${n.kept ? '' : ' pruned'}${best.has(i) ? ' best' : ''}${greedy.has(i) ? ' greedy' : ''}`
             return <line key={`e${i}`} className={cls} x1={x(n.parent) + 22} y1={y(n.parent)} x2={x(i) - 22} y2={y(i)} />
@@ -56,7 +60,7 @@ export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] 
           </text>
           {nodes.map((n, i) => (
             <g key={i} className={`beam-node${n.kept ? '' : ' pruned'}${best.has(i) ? ' best' : ''}${greedy.has(i) ? ' greedy' : ''}${n.done ? ' done' : ''}`} data-kept={n.kept}>
-              <title>{`step ${n.depth}: “${token(n.token)}”, total log-probability ${n.logProb.toFixed(3)}${n.kept ? (n.done ? ' (kept, reached the stop text)' : ' (kept)') : ' (pruned)'}`}</title>
+              <title>{t.beamNode(n.depth, token(n.token), n.logProb, n.kept ? (n.done ? 'done' : 'kept') : 'pruned')}</title>
               <rect x={x(i) - 22} y={y(i) - 10} width={44} height={20} rx={3} />
               <text x={x(i) - 18} y={y(i) + 4}>
                 {token(n.token).slice(0, 3)}

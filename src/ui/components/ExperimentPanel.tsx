@@ -1,5 +1,6 @@
 import { useStore } from '../store'
 import { openStoredRun, trainNoMaskTwin } from '../trainerClient'
+import { useT } from '../i18n'
 
 /**
  * "Break it to learn it" (V11), the first experiment: the same text, settings and seed trained without the
@@ -7,6 +8,7 @@ import { openStoredRun, trainNoMaskTwin } from '../trainerClient'
  * garbage (at generation time there is no future to read), and its attention fills the upper triangle.
  */
 export function ExperimentPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
   const pending = useStore((s) => s.pendingRunId)
@@ -23,45 +25,43 @@ export function ExperimentPanel() {
       <details>
         <summary>
           <h2 id="experiment-h" className="inline">
-            Break it to learn it: no causal mask
+            {t.twinTitle}
           </h2>
         </summary>
-        <p className="small">
-          A GPT is trained to predict each next token from the tokens before it. The causal mask is what keeps the future hidden: without it, every position may look at every other, including the very token it is asked to predict. One click trains a twin of your model on the same text, with the same settings and seed, but without the mask.
-        </p>
+        <p className="small">{t.twinIntro}</p>
         {!isTwin ? (
           <>
             <button type="button" disabled={!report || !!pending} onClick={() => void trainNoMaskTwin()}>
-              Train a twin without the causal mask
+              {t.twinButton}
             </button>
-            <p className="muted small">The current run pauses and is kept (reopen it from the Runs panel); its validation curve stays on the loss chart to compare with.</p>
+            <p className="muted small">{t.twinKeep}</p>
           </>
         ) : (
           <div data-testid="twin-status">
-            <p className="notice small">
-              You are training the no-mask twin{runState === 'training' ? '' : ` (${runState})`}. What to look for:
-            </p>
+            <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
             <ol className="small">
               <li>
-                <strong>The loss</strong> falls far below anything the masked model reaches: the answer is in the input. {last && <>Now: training loss {last.loss.toFixed(3)} at step {last.step}</>}
-                {maskedAt && maskedAt.valLoss !== undefined && <>; the masked run had validation loss {maskedAt.valLoss.toFixed(3)} at step {maskedAt.step}</>}
-                {last && '.'}
+                <strong>{t.twinLossTitle}</strong>
+                {t.twinLoss}
+                {last && t.twinNow(last.loss, last.step)}
+                {maskedAt && maskedAt.valLoss !== undefined && t.twinMasked(maskedAt.valLoss, maskedAt.step)}
+                {last && t.fullStop}
               </li>
               <li>
-                <strong>Generate</strong> some text: it is garbage. While generating there is no future token to read, so what the twin learned — copy the next token — has nothing to copy. A low loss bought by reading the answer teaches nothing.
+                <strong>{t.twinGenerateTitle}</strong>
+                {t.twinGenerate}
               </li>
               <li>
-                <strong>The attention atlas</strong>: no hatching, and the upper triangle (tokens looking at later tokens) fills in. Look for a head whose “future” share grows: it reads the next token.
+                <strong>{t.twinAtlasTitle}</strong>
+                {t.twinAtlas}
               </li>
             </ol>
             {twinOf?.storedId && (
-              <button type="button" disabled={runState === 'training'} onClick={() => void openStoredRun(twinOf.storedId!)} title={runState === 'training' ? 'Pause the twin first' : undefined}>
-                Back to the masked run (step {twinOf.step})
+              <button type="button" disabled={runState === 'training'} onClick={() => void openStoredRun(twinOf.storedId!)} title={runState === 'training' ? t.twinPauseFirst : undefined}>
+                {t.twinBack(twinOf.step)}
               </button>
             )}
-            <p className="muted small">
-              A correction to the founding tutorial, which says GPT is pre-trained with a masked language model (掩码语言模型) objective: that is BERT's. BERT sees both sides of a hidden token and fills it in; GPT predicts the next token from the ones before it, so it must never see what it predicts — this experiment shows what happens when it can.
-            </p>
+            <p className="muted small">{t.twinCorrection}</p>
           </div>
         )}
       </details>

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { visibleText } from '../../shared/text'
 import type { SampleToken } from '../store'
 import { TraceView } from './TraceView'
+import { useT } from '../i18n'
 
 /** White (p = 0) to green (p = 1), for a token's probability. */
 export function probColour(p: number): string {
@@ -17,6 +18,7 @@ export function probColour(p: number): string {
  * that token (hovering others no longer changes the detail); Esc, or a second click, unlocks it.
  */
 export function TokenStrip({ tokens, prefix, running, testId, context, heads }: { tokens: SampleToken[]; prefix?: string; running?: boolean; testId: string; context?: string[]; heads?: { nLayer: number; nHead: number } }) {
+  const t = useT()
   const [hovered, setHovered] = useState<number | undefined>(undefined)
   const [locked, setLocked] = useState<number | undefined>(undefined)
   const focused = locked ?? hovered
@@ -24,7 +26,7 @@ export function TokenStrip({ tokens, prefix, running, testId, context, heads }: 
   const toggle = (i: number) => setLocked((l) => (l === i ? undefined : i))
   return (
     <>
-      <pre className="sample" aria-label={testId === 'sample-output' ? 'Generated text' : 'Scored text'} data-testid={testId} onKeyDown={(e) => e.key === 'Escape' && setLocked(undefined)}>
+      <pre className="sample" aria-label={testId === 'sample-output' ? t.generatedText : t.scoredText} data-testid={testId} onKeyDown={(e) => e.key === 'Escape' && setLocked(undefined)}>
         {prefix !== undefined && <span className="sample-prompt">{prefix}</span>}
         {tokens.map((tok, i) => (
           <span
@@ -34,7 +36,7 @@ export function TokenStrip({ tokens, prefix, running, testId, context, heads }: 
             role="button"
             aria-pressed={locked === i}
             style={{ background: probColour(tok.prob) }}
-            aria-label={`${visibleText(tok.token)}: probability ${(tok.prob * 100).toFixed(1)}%`}
+            aria-label={t.tokenAria(visibleText(tok.token), tok.prob)}
             onMouseEnter={() => setHovered(i)}
             onFocus={() => setHovered(i)}
             onClick={() => toggle(i)}
@@ -53,15 +55,15 @@ export function TokenStrip({ tokens, prefix, running, testId, context, heads }: 
       <p className="small" data-testid={`${testId}-detail`} aria-live="polite">
         {detail ? (
           <>
-            {locked !== undefined && <span className="muted">Locked (Esc to unlock): </span>}“{visibleText(detail.token)}” had probability {(detail.prob * 100).toFixed(1)}% · entropy {detail.entropy.toFixed(2)} nats · the model’s top 5:{' '}
-            {detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', ')}
+            {locked !== undefined && <span className="muted">{t.lockedHint}</span>}
+            {t.tokenDetail(visibleText(detail.token), detail.prob, detail.entropy, detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', '))}
           </>
         ) : tokens.length ? (
-          <span className="muted">Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered{context ? ' and where it looked' : ''}; click or press Enter to keep it.</span>
+          <span className="muted">{t.tokenStripHint(!!context)}</span>
         ) : null}
       </p>
       {detail?.attention && context && heads && focused !== undefined && (
-        <TraceView attention={detail.attention} keys={[...context, ...tokens.map((t) => t.token)]} chosen={detail.token} heads={heads} />
+        <TraceView attention={detail.attention} keys={[...context, ...tokens.map((tok) => tok.token)]} chosen={detail.token} heads={heads} />
       )}
     </>
   )

@@ -5,6 +5,7 @@ import { BPE_VOCAB } from '../../shared/tokenizer'
 import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import type { SequentialMap } from '../colourMaps'
+import { initialLang, type Lang } from '../i18n/lang'
 import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
@@ -180,6 +181,7 @@ export interface VizSlice {
   atlasOpen: boolean
   /** Heatmaps: viridis, or cividis for colour-vision deficiency; attention on a linear or square-root scale. */
   colourMap: SequentialMap
+  lang: Lang
   attentionScale: 'linear' | 'sqrt'
   atlasProbe: AtlasProbe
   atlasSnapshots: AtlasSnapshot[]
@@ -254,6 +256,7 @@ export const useStore = create<AppState>()((...a) => ({
   embeddingOpen: false,
   atlasOpen: false,
   colourMap: initialColourMap(),
+  lang: initialLang(),
   attentionScale: 'linear',
   atlasProbe: { kind: 'validation' },
   atlasSnapshots: [],

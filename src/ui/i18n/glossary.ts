@@ -1,0 +1,35 @@
+// One spelling per term, in both languages (TEACHING-VIEWS §4's glossary, preferring the founding tutorial's
+// own words). Messages that name a concept build on these, so "自注意力" is written one way everywhere.
+export const GLOSSARY = {
+  token: { en: 'token', zh: '词元' },
+  tokenization: { en: 'tokenization', zh: '分词' },
+  subword: { en: 'subword', zh: '子词' },
+  embedding: { en: 'token embedding', zh: '词嵌入' },
+  positionalEncoding: { en: 'positional encoding', zh: '位置编码' },
+  selfAttention: { en: 'self-attention', zh: '自注意力' },
+  maskedSelfAttention: { en: 'masked self-attention', zh: '掩码自注意力' },
+  multiHead: { en: 'multi-head attention', zh: '多头注意力' },
+  head: { en: 'attention head', zh: '注意力头' },
+  query: { en: 'query', zh: '查询' },
+  key: { en: 'key', zh: '键' },
+  value: { en: 'value', zh: '值' },
+  attentionWeight: { en: 'attention weight', zh: '注意力权重' },
+  causalMask: { en: 'causal mask', zh: '因果掩码' },
+  feedForward: { en: 'feed-forward network', zh: '前馈网络' },
+  residual: { en: 'residual connection', zh: '残差连接' },
+  layerNorm: { en: 'layer normalization', zh: '层归一化' },
+  pretraining: { en: 'generative pre-training', zh: '生成式预训练' },
+  fineTuning: { en: 'fine-tuning', zh: '微调' },
+  greedy: { en: 'greedy search', zh: '贪心搜索' },
+  beamSearch: { en: 'beam search', zh: '束搜索' },
+  temperature: { en: 'temperature', zh: '温度' },
+  loss: { en: 'loss', zh: '损失' },
+  crossEntropy: { en: 'cross-entropy', zh: '交叉熵' },
+  perplexity: { en: 'perplexity', zh: '困惑度' },
+  inductionHead: { en: 'induction head', zh: '归纳头' },
+  phaseChange: { en: 'phase change', zh: '相变' },
+  heatmap: { en: 'heatmap', zh: '热力图' },
+  pca: { en: 'PCA', zh: '主成分分析' },
+} as const satisfies Record<string, { en: string; zh: string }>
+
+export type Term = keyof typeof GLOSSARY

@@ -1,0 +1,66 @@
+// The catalogue in both languages: every key present and non-empty (the type check also insists), every key
+// used somewhere in the page's code, no key used that does not exist, and the glossary's terms used as spelled.
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { en, zhCN } from './messages'
+import { GLOSSARY } from './glossary'
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) return sources(p)
+    return /\.tsx?$/.test(name) && !/\.test\.tsx?$/.test(name) && !/i18n\/(messages|glossary)\.ts$/.test(p) ? [p] : []
+  })
+}
+
+// the files that translate: they take the catalogue as `t` from useT() (or messagesFor)
+const code = sources(join(__dirname, '..'))
+  .map((p) => readFileSync(p, 'utf8'))
+  .filter((src) => /\buseT\(\)|CATALOGUES\[lang\]/.test(src))
+  .join('\n')
+const used = new Set([...code.matchAll(/\bt\.(\w+)/g)].map((m) => m[1]))
+
+/** Every string a message can produce, with sample arguments. */
+function rendered(m: Record<string, unknown>): string[] {
+  return Object.values(m).map((v) => (typeof v === 'function' ? String((v as (...a: unknown[]) => string)(1, 2, 3, 4, 5)) : String(v)))
+}
+
+describe('the message catalogue', () => {
+  it('has the same keys in English and Chinese, none empty', () => {
+    expect(Object.keys(zhCN).sort()).toEqual(Object.keys(en).sort())
+    for (const [k, v] of Object.entries(zhCN)) {
+      expect(typeof v, k).toBe(typeof en[k as keyof typeof en])
+      if (typeof v === 'string') expect(v.trim(), k).not.toBe('')
+    }
+  })
+
+  it('uses every key somewhere, and uses no key it lacks', () => {
+    const unused = Object.keys(en).filter((k) => !used.has(k))
+    expect(unused).toEqual([])
+    const unknown = [...used].filter((k) => !(k in en))
+    expect(unknown).toEqual([])
+  })
+
+  it('writes Chinese in Chinese: every message holds CJK text, except symbols kept as they are', () => {
+    const symbols = new Set(['viridis', 'fullStop'])
+    for (const [k, v] of Object.entries(zhCN)) {
+      if (symbols.has(k)) continue
+      const text = typeof v === 'function' ? (v as (...a: unknown[]) => string)(1, 2, 3, 4, 'kept') : v
+      expect(/[\u4e00-\u9fff]/.test(text), `${k}: ${text}`).toBe(true)
+    }
+  })
+
+  it('spells glossary terms one way: a Chinese message about a concept uses the glossary’s word', () => {
+    const zh = rendered(zhCN).join('\n')
+    // words a translation might drift to, and the glossary term that must be used instead
+    const drift: [RegExp, string][] = [
+      [/标记|令牌/, GLOSSARY.token.zh],
+      [/集束搜索|波束搜索/, GLOSSARY.beamSearch.zh],
+      [/因果遮罩|因果屏蔽/, GLOSSARY.causalMask.zh],
+    ]
+    for (const [bad, good] of drift) expect(zh, `use “${good}”`).not.toMatch(bad)
+    expect(zh).toContain(GLOSSARY.token.zh)
+    expect(zh).toContain(GLOSSARY.causalMask.zh)
+  })
+})
