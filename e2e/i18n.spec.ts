@@ -16,8 +16,9 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await page.goto('/')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
   await expect(page.getByText('动手破坏，才能真正理解：去掉因果掩码')).toBeVisible()
-  // the atlas's head summary speaks Chinese
-  await page.getByText('Attention atlas: every layer × head').click()
+  // the atlas speaks Chinese: its title, its readout, its head summary
+  await page.getByText('注意力总览：训练过程中的每一层 × 每个头').click()
+  await expect(page.getByTestId('atlas-readout')).toContainText('每张小图是一个注意力头')
   await expect(page.getByTestId('head-summary')).toContainText(/^第 0 层第 0 头：.*（熵 \d\.\d 比特）。$/)
   await page.getByRole('button', { name: 'EN', exact: true }).click()
   await expect(page.locator('html')).toHaveAttribute('lang', 'en')

@@ -10,11 +10,10 @@ import { headSummary, topKeys } from '../headSummary'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
 import { useT } from '../i18n'
+import type { Messages } from '../i18n/messages'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
-const SCORE_LABEL: Record<ScoreName, string> = { previous: 'previous token', self: 'itself', first: 'first token', induction: 'induction (repeated probe)', entropy: 'entropy (bits)' }
-const BADGE_LABEL = { 'previous-token': 'previous token', self: 'itself', 'first-token': 'first token', induction: 'induction', diffuse: 'spread evenly', unclear: 'unclear' } as const
 const LINE_COLOURS = ['#2f6fdf', '#e8590c', '#2b8a3e', '#7048e8', '#c2255c', '#1098ad', '#5c940d', '#862e9c', '#d9480f', '#364fc7', '#0b7285', '#a61e4d']
 
 function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
@@ -154,18 +153,18 @@ export function AtlasPanel() {
     const [ni, nj] = next
     if (ni >= 0 && ni < s.T && nj >= 0 && nj <= last(ni)) setFocusNow([ni, nj])
   }
-  const described = s && focus ? `${describeCell(s, zoom, focus)}` : ''
+  const described = s && focus ? describeCell(t, s, zoom, focus) : ''
 
   return (
     <section className="panel" aria-labelledby="atlas-h">
       <details open={open} onToggle={(e) => watchAtlas((e.target as HTMLDetailsElement).open)}>
         <summary>
           <h2 id="atlas-h" className="inline">
-            Attention atlas: every layer × head, through training
+            {t.atlasTitle}
           </h2>
         </summary>
         <div className="controls">
-          <label htmlFor="atlas-probe">Probe</label>
+          <label htmlFor="atlas-probe">{t.probe}</label>
           <select
             id="atlas-probe"
             value={probe.kind}
@@ -174,14 +173,14 @@ export function AtlasPanel() {
               watchAtlas(true, k === 'repeated' ? { kind: 'repeated', seed: 1 } : k === 'text' ? { kind: 'text', text } : { kind: 'validation' })
             }}
           >
-            <option value="validation">a slice of the validation text</option>
-            <option value="text">my own text</option>
-            <option value="repeated">random tokens, repeated (for induction)</option>
+            <option value="validation">{t.probeValidation}</option>
+            <option value="text">{t.probeOwn}</option>
+            <option value="repeated">{t.probeRepeated}</option>
           </select>
           {probe.kind === 'text' && (
             <input
               className="grow"
-              aria-label="Probe text"
+              aria-label={t.probeText}
               value={text}
               onChange={(e) => setText(e.target.value)}
               onBlur={() => watchAtlas(true, { kind: 'text', text })}
@@ -190,13 +189,13 @@ export function AtlasPanel() {
           )}
         </div>
         {!run ? (
-          <p className="muted small">It appears once a model exists.</p>
+          <p className="muted small">{t.appearsWithModel}</p>
         ) : !s ? (
-          <p className="muted small">Computing…</p>
+          <p className="muted small">{t.computing}</p>
         ) : (
           <>
             <div className="controls">
-              <label htmlFor="atlas-step">Step</label>
+              <label htmlFor="atlas-step">{t.step}</label>
               <input
                 id="atlas-step"
                 type="range"
@@ -207,21 +206,20 @@ export function AtlasPanel() {
                 aria-valuetext={`step ${s.step}`}
               />
               <span data-testid="atlas-step" className="small">
-                step {s.step}
-                {s.valLoss !== undefined ? ` · validation loss ${s.valLoss.toFixed(3)}` : ''} · {snapshots.length} snapshot{snapshots.length === 1 ? '' : 's'}
+                {t.atlasStep(s.step, s.valLoss, snapshots.length)}
               </span>
               <label className="small">
-                <input type="checkbox" checked={viewStep === 'live'} onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })} /> Live
+                <input type="checkbox" checked={viewStep === 'live'} onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })} /> {t.live}
               </label>
             </div>
-            <p className="tokens probe-strip" aria-label="Probe tokens">
-              {s.tokens.map((t, i) => (
-                <span key={i} className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')} title={`position ${i}`}>
-                  {visibleText(t, '·')}
+            <p className="tokens probe-strip" aria-label={t.probeTokens}>
+              {s.tokens.map((tok, i) => (
+                <span key={i} className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')} title={t.positionN(i)}>
+                  {visibleText(tok, '·')}
                 </span>
               ))}
             </p>
-            <div className="atlas" role="grid" tabIndex={0} aria-label="Attention of every layer and head: arrow keys move the query/key pair, Esc clears" aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => !locked && setFocusNow(undefined)}>
+            <div className="atlas" role="grid" tabIndex={0} aria-label={t.atlasGrid} aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => !locked && setFocusNow(undefined)}>
               {Array.from({ length: s.layers }, (_, l) => (
                 <div className="atlas-row" role="row" key={l}>
                   {Array.from({ length: s.heads }, (_, h) => {
@@ -237,12 +235,12 @@ export function AtlasPanel() {
                           if (focus) setLocked((was) => !was)
                         }}
                       >
-                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} label={`Layer ${l} head ${h}`} />
+                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} label={t.headLabel(l, h)} />
                         <figcaption className="small">
-                          {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{BADGE_LABEL[b.badge]}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
+                          {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{t.badge(b.badge)}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
                           {s.full && (
-                            <span className="badge future" data-testid={`future-${k}`} title="Mean share of each row's attention on later tokens (the future): exactly 0 with the causal mask">
-                              future {futureShare(s, k).toFixed(2)}
+                            <span className="badge future" data-testid={`future-${k}`} title={t.futureTitle}>
+                              {t.futureShare(futureShare(s, k))}
                             </span>
                           )}
                         </figcaption>
@@ -255,23 +253,23 @@ export function AtlasPanel() {
             <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
             {s.full && (
               <p className="notice small" data-testid="atlas-no-mask">
-                This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.
+                {t.noMaskNotice}
               </p>
             )}
             <p id="atlas-readout" className="small" aria-live="polite" data-testid="atlas-readout">
-              {locked && described ? 'Locked (Enter or Esc to release): ' : ''}
-              {described || `Each small map is one head: row = the token looking, column = the token looked at${s.full ? '' : '; the hatched triangle is the future, masked'}. Hover or use the arrow keys to follow one query/key pair through every head; Enter or a click keeps it; click a head to read its numbers here.`}
+              {locked && described ? t.lockedPair : ''}
+              {described || t.atlasHint(!s.full)}
             </p>
             <p className="small" data-testid="head-summary" id="head-summary">
               {headSummary({ ...s, tokens: s.tokens, heads: s.heads }, zoom, lang)}
             </p>
             <details className="small">
-              <summary>View head {Math.floor(zoom / s.heads)}.{zoom % s.heads} as a table</summary>
-              <table className="results" aria-label={`Head ${Math.floor(zoom / s.heads)}.${zoom % s.heads}: each query's three strongest keys`}>
+              <summary>{t.viewAsTable(`${Math.floor(zoom / s.heads)}.${zoom % s.heads}`)}</summary>
+              <table className="results" aria-label={t.tableLabel(`${Math.floor(zoom / s.heads)}.${zoom % s.heads}`)}>
                 <thead>
                   <tr>
-                    <th>query</th>
-                    <th>strongest keys (weight)</th>
+                    <th>{t.query}</th>
+                    <th>{t.strongestKeys}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -286,15 +284,13 @@ export function AtlasPanel() {
                 </tbody>
               </table>
             </details>
-            <p className="muted small">
-              What to look for: a diagonal stripe just below the main diagonal is a previous-token head; on the repeated probe, a stripe one step after the earlier copy is an induction head. Badges appear only when a pattern holds at least 60% of the attention. Attention shows where a head reads from, not why the model predicts what it does.
-            </p>
+            <p className="muted small">{t.atlasLookFor}</p>
             <div className="controls">
-              <label htmlFor="atlas-score">Head scores over training:</label>
+              <label htmlFor="atlas-score">{t.headScoresOverTraining}</label>
               <select id="atlas-score" value={score} onChange={(e) => setScore(e.target.value as ScoreName)}>
                 {SCORE_NAMES.map((n) => (
                   <option key={n} value={n}>
-                    {SCORE_LABEL[n]}
+                    {t.scoreName(n)}
                   </option>
                 ))}
               </select>
@@ -307,7 +303,7 @@ export function AtlasPanel() {
                   <YAxis width={40} domain={score === 'entropy' ? ['auto', 'auto'] : [0, 1]} tickFormatter={(v: number) => v.toFixed(1)} />
                   <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(l) => `step ${l}`} />
                   <Legend />
-                  {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: `induction head ${Math.floor(marker.head / H)}.${marker.head % H}`, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
+                  {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: t.inductionHeadForms(`${Math.floor(marker.head / H)}.${marker.head % H}`), position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
                   {Array.from({ length: s.layers * H }, (_, k) => (
                     <Line key={k} name={`${Math.floor(k / H)}.${k % H}`} dataKey={`h${k}`} stroke={LINE_COLOURS[k % LINE_COLOURS.length]} dot={false} isAnimationActive={false} strokeWidth={k === zoom ? 2.5 : 1} />
                   ))}
@@ -316,13 +312,14 @@ export function AtlasPanel() {
             </div>
             <p className="small" data-testid="phase-change">
               {!s.period ? (
-                <span className="muted">Induction scores need the repeated probe: choose “random tokens, repeated” above to watch for an induction head forming.</span>
+                <span className="muted">{t.needRepeated}</span>
               ) : marker ? (
                 <>
-                  <strong>Phase change at step {marker.step}:</strong> head {Math.floor(marker.head / H)}.{marker.head % H}’s induction score rose by {marker.rise.toFixed(2)} within {Math.round(PHASE_WINDOW * 100)}% of the run, while the validation loss fell faster ({marker.lossDrop.toFixed(3)} against {marker.previousDrop.toFixed(3)} over the window before). An induction head (归纳头) finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.
+                  <strong>{t.phaseChangeAt(marker.step)}</strong>
+                  {t.phaseChange(`${Math.floor(marker.head / H)}.${marker.head % H}`, marker.rise, Math.round(PHASE_WINDOW * 100), marker.lossDrop, marker.previousDrop)}
                 </>
               ) : (
-                <span className="muted">No induction head has formed so far: no head’s induction score rose by more than {PHASE_RISE} within {Math.round(PHASE_WINDOW * 100)}% of the run while the loss bent. On many texts and short runs it does not happen; the Induction demo dataset is made for it.</span>
+                <span className="muted">{t.noPhaseChange(PHASE_RISE, Math.round(PHASE_WINDOW * 100))}</span>
               )}
             </p>
           </>
@@ -333,11 +330,11 @@ export function AtlasPanel() {
 }
 
 /** The focused pair in words, for the zoomed head (and the screen reader). */
-function describeCell(s: AtlasSnapshot, k: number, [i, j]: [number, number]): string {
+function describeCell(t: Messages, s: AtlasSnapshot, k: number, [i, j]: [number, number]): string {
   const l = Math.floor(k / s.heads)
   const h = k % s.heads
   const w = weightAt(s, k, i, j)
   let best = 0
   for (let x = 0; x <= (s.full ? s.T - 1 : i); x++) if (weightAt(s, k, i, x) > weightAt(s, k, i, best)) best = x
-  return `Layer ${l}, head ${h} at step ${s.step}: the query “${visibleText(s.tokens[i])}” (position ${i}) looks at “${visibleText(s.tokens[j])}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${visibleText(s.tokens[best])}” (position ${best}).`
+  return t.describeCell(l, h, s.step, visibleText(s.tokens[i]), i, visibleText(s.tokens[j]), j, w, visibleText(s.tokens[best]), best)
 }

@@ -21,9 +21,13 @@ const code = sources(join(__dirname, '..'))
   .join('\n')
 const used = new Set([...code.matchAll(/\bt\.(\w+)/g)].map((m) => m[1]))
 
-/** Every string a message can produce, with sample arguments. */
-function rendered(m: Record<string, unknown>): string[] {
-  return Object.values(m).map((v) => (typeof v === 'function' ? String((v as (...a: unknown[]) => string)(1, 2, 3, 4, 5)) : String(v)))
+/** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
+const SAMPLE: Record<string, unknown[]> = { badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
+const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+
+/** What a message says, with sample arguments. */
+function say(k: string, v: unknown): string {
+  return typeof v === 'function' ? String((v as (...a: unknown[]) => string)(...args(k))) : String(v)
 }
 
 describe('the message catalogue', () => {
@@ -46,13 +50,15 @@ describe('the message catalogue', () => {
     const symbols = new Set(['viridis', 'fullStop'])
     for (const [k, v] of Object.entries(zhCN)) {
       if (symbols.has(k)) continue
-      const text = typeof v === 'function' ? (v as (...a: unknown[]) => string)(1, 2, 3, 4, 'kept') : v
+      const text = say(k, v)
       expect(/[\u4e00-\u9fff]/.test(text), `${k}: ${text}`).toBe(true)
     }
   })
 
   it('spells glossary terms one way: a Chinese message about a concept uses the glossary’s word', () => {
-    const zh = rendered(zhCN).join('\n')
+    const zh = Object.entries(zhCN)
+      .map(([k, v]) => say(k, v))
+      .join('\n')
     // words a translation might drift to, and the glossary term that must be used instead
     const drift: [RegExp, string][] = [
       [/标记|令牌/, GLOSSARY.token.zh],
