@@ -16,6 +16,8 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await page.goto('/')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
   await expect(page.getByText('动手破坏，才能真正理解：去掉因果掩码')).toBeVisible()
+  await expect(page.getByRole('heading', { name: '4. 生成' })).toBeVisible()
+  await expect(page.getByLabel('提示词', { exact: true })).toBeVisible()
   // the atlas speaks Chinese: its title, its readout, its head summary
   await page.getByText('注意力总览：训练过程中的每一层 × 每个头').click()
   await expect(page.getByTestId('atlas-readout')).toContainText('每张小图是一个注意力头')

@@ -6,6 +6,7 @@ import { BeamTreeView } from './BeamTreeView'
 import { unknownChars, visibleChar, visibleText } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
+import { useT } from '../i18n'
 
 /**
  * Character-level ROUGE-L and METEOR grow with n·m (measured in Node: 2,000 characters each way, 65 and
@@ -19,23 +20,24 @@ const MAX_PAIR_CELLS = 4_000_000
  * characters, which suit a character-level model. The reference is deferred so typing stays responsive.
  */
 function Comparison({ generated, reference: typed }: { generated: string; reference: string }) {
+  const t = useT()
   const reference = useDeferredValue(typed)
   const rows = useMemo(() => {
-    const splits: [string, (t: string) => string[]][] = [
-      ['Words', (t) => t.split(/\s+/).filter(Boolean)],
-      ['Characters', (t) => [...t]],
+    const splits: [string, (x: string) => string[]][] = [
+      [t.words, (x) => x.split(/\s+/).filter(Boolean)],
+      [t.characters, (x) => [...x]],
     ]
     return splits.map(([name, split]) => {
       const hyp = split(generated)
       const ref = split(reference)
-      if (!hyp.length || !ref.length) return { name, text: 'nothing to compare' }
+      if (!hyp.length || !ref.length) return { name, text: t.nothingToCompare }
       const bleu = sentenceBleu([ref], hyp, { smoothing: 'add-one' }).toFixed(3)
-      if (hyp.length * ref.length > MAX_PAIR_CELLS) return { name, text: `BLEU-4 ${bleu} · ROUGE-L and METEOR: too long to compute here` }
+      if (hyp.length * ref.length > MAX_PAIR_CELLS) return { name, text: t.tooLong(bleu) }
       const m = meteor([ref], hyp)
-      const meteorText = `${m.score.toFixed(3)} (${m.matches} matched in ${m.chunks} chunk${m.chunks === 1 ? '' : 's'}${m.exact ? '' : ', alignment by local search'})`
+      const meteorText = t.meteorDetail(m.score.toFixed(3), m.matches, m.chunks, m.exact)
       return { name, text: `BLEU-4 ${bleu} · ROUGE-L F ${rougeL(ref, hyp).f.toFixed(3)} · METEOR ${meteorText}` }
     })
-  }, [generated, reference])
+  }, [generated, reference, t])
   return (
     <ul className="small" data-testid="comparison">
       {rows.map((r) => (
@@ -52,21 +54,23 @@ const MARKED_WINDOW = 160
 
 /** The prompt again, with each character the model has never seen marked where it stands. */
 function MarkedPrompt({ prompt, unknown }: { prompt: string; unknown: string[] }) {
+  const t = useT()
   const chars = [...prompt]
   const bad = new Set(unknown)
   const first = chars.findIndex((c) => bad.has(c))
   const start = Math.max(0, Math.min(first - MARKED_WINDOW / 4, chars.length - MARKED_WINDOW))
   const shown = chars.slice(start, start + MARKED_WINDOW)
   return (
-    <p className="small marked-prompt" data-testid="prompt-unknown" aria-label="The prompt, unknown characters marked">
+    <p className="small marked-prompt" data-testid="prompt-unknown" aria-label={t.markedPrompt}>
       {start > 0 && '…'}
-      {shown.map((c, i) => (bad.has(c) ? <mark key={i} title="Not in the model's vocabulary">{visibleChar(c)}</mark> : c === '\n' ? '⏎' : c))}
+      {shown.map((c, i) => (bad.has(c) ? <mark key={i} title={t.notInVocab}>{visibleChar(c)}</mark> : c === '\n' ? '⏎' : c))}
       {start + MARKED_WINDOW < chars.length && '…'}
     </p>
   )
 }
 
 export function GeneratePanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const prompt = useStore((s) => s.samplePrompt)
   const tokens = useStore((s) => s.sampleTokens)
@@ -98,7 +102,7 @@ export function GeneratePanel() {
   const timeline = useStore((s) => s.watchTimeline)
 
   const unknown = useMemo(() => (run && run.tokenizerKind === 'char' ? unknownChars(prompt, run.vocab) : []), [prompt, run]) // BPE has a token for every byte
-  const t = Number(temperature)
+  const temp = Number(temperature)
   const k = Number(topK)
   const p = Number(topP)
   const w = Number(beamWidth)
@@ -106,20 +110,20 @@ export function GeneratePanel() {
   const n = Number(maxNew)
   const beam = strategy === 'beam'
   const errors: string[] = []
-  if (!beam && (temperature.trim() === '' || !(t >= 0 && t <= 10))) errors.push('Temperature must be between 0 (greedy) and 10.')
-  if (!beam && (topK.trim() === '' || !(Number.isInteger(k) && k >= 0))) errors.push('Top-k must be 0 (off) or a positive whole number.')
-  if (!beam && (topP.trim() === '' || !(p > 0 && p <= 1))) errors.push('Top-p must be above 0 and at most 1 (1 = off).')
-  if (beam && (beamWidth.trim() === '' || !(Number.isInteger(w) && w >= 1 && w <= MAX_BEAM_WIDTH))) errors.push(`Beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH}.`)
-  if (beam && (lengthPenalty.trim() === '' || !(lp >= 0 && lp <= 5))) errors.push('Length penalty must be between 0 and 5.')
+  if (!beam && (temperature.trim() === '' || !(temp >= 0 && temp <= 10))) errors.push(t.errTemperature)
+  if (!beam && (topK.trim() === '' || !(Number.isInteger(k) && k >= 0))) errors.push(t.errTopK)
+  if (!beam && (topP.trim() === '' || !(p > 0 && p <= 1))) errors.push(t.errTopP)
+  if (beam && (beamWidth.trim() === '' || !(Number.isInteger(w) && w >= 1 && w <= MAX_BEAM_WIDTH))) errors.push(t.errBeamWidth(MAX_BEAM_WIDTH))
+  if (beam && (lengthPenalty.trim() === '' || !(lp >= 0 && lp <= 5))) errors.push(t.errLengthPenalty)
   const stopText = stop.replace(/\\n/g, '\n') // typed \n means a new line (an input box cannot hold one)
-  if (stopText.length > 100) errors.push('The stop text must be at most 100 characters.')
+  if (stopText.length > 100) errors.push(t.errStop)
   const every = Number(watchEvery)
   const settings = () =>
     beam
       ? { strategy: 'beam' as const, beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText }
-      : { strategy: 'sample' as const, temperature: t, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) }
-  if (maxNew.trim() === '' || !(Number.isInteger(n) && n >= 1 && n <= 10000)) errors.push('Max new tokens must be a whole number from 1 to 10000.')
-  if (seed.trim() !== '' && !(Number.isInteger(Number(seed)) && Number(seed) >= 0)) errors.push('Seed must be empty (random) or a whole number.')
+      : { strategy: 'sample' as const, temperature: temp, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) }
+  if (maxNew.trim() === '' || !(Number.isInteger(n) && n >= 1 && n <= 10000)) errors.push(t.errMaxNew)
+  if (seed.trim() !== '' && !(Number.isInteger(Number(seed)) && Number(seed) >= 0)) errors.push(t.errSeed)
   const cropped = run && [...prompt].length > run.model.blockSize
 
   useEffect(() => {
@@ -129,61 +133,65 @@ export function GeneratePanel() {
   }, [prompt, probeSource])
 
   const running = status === 'running'
-  const samplingOnly = beam ? 'Beam search keeps the most likely sequences: nothing is drawn at random' : undefined
-  const beamOnly = beam ? undefined : 'Only for beam search'
+  const samplingOnly = beam ? t.samplingOnly : undefined
+  const beamOnly = beam ? undefined : t.beamOnly
   const vocabSize = run?.vocab.length ?? 0
   const topKClamped = !beam && vocabSize > 0 && Number.isInteger(k) && k > vocabSize
   return (
     <section className="panel" aria-labelledby="gen-h">
-      <h2 id="gen-h">4. Generate</h2>
-      <p className="muted small">Sample from the model as it is right now — before, during or after training. The prompt is cropped to the last {run?.model.blockSize ?? '…'} characters the model can see.</p>
+      <h2 id="gen-h">{t.genTitle}</h2>
+      <p className="muted small">{t.genIntro(run?.model.blockSize)}</p>
       <label className="block" htmlFor="gen-prompt">
-        Prompt
+        {t.prompt}
       </label>
-      <textarea id="gen-prompt" rows={2} value={prompt} spellCheck={false} onChange={(e) => useStore.setState({ samplePrompt: e.target.value })} aria-describedby="prompt-help" placeholder="Leave empty to start from a new line" />
+      <textarea id="gen-prompt" rows={2} value={prompt} spellCheck={false} onChange={(e) => useStore.setState({ samplePrompt: e.target.value })} aria-describedby="prompt-help" placeholder={t.promptPlaceholder} />
       <p id="prompt-help" className={unknown.length ? 'error' : 'muted small'} role={unknown.length ? 'alert' : undefined}>
         {unknown.length
-          ? `The model has never seen ${unknown.length === 1 ? 'this character' : 'these characters'}: ${unknown
-              .slice(0, 10)
-              .map((c) => `“${visibleChar(c)}”`)
-              .join(' ')}${unknown.length > 10 ? ` and ${unknown.length - 10} more` : ''}. Remove ${unknown.length === 1 ? 'it' : 'them'} to generate.`
+          ? t.unknownChars(
+              unknown.length,
+              unknown
+                .slice(0, 10)
+                .map((c) => `“${visibleChar(c)}”`)
+                .join(' '),
+              unknown.length - 10,
+            )
           : cropped
-            ? `Only the last ${run!.model.blockSize} characters of the prompt are used as context.`
+            ? t.promptCropped(run!.model.blockSize)
             : ''}
       </p>
       {unknown.length > 0 && <MarkedPrompt prompt={prompt} unknown={unknown} />}
       <div className="row">
-        <label htmlFor="gen-strategy">Decoding</label>
+        <label htmlFor="gen-strategy">{t.decoding}</label>
         <select id="gen-strategy" value={strategy} onChange={(e) => setStrategy(e.target.value as 'sample' | 'beam')}>
-          <option value="sample">Sampling (temperature 0 = greedy)</option>
-          <option value="beam">Beam search</option>
+          <option value="sample">{t.sampling}</option>
+          <option value="beam">{t.beamSearchOption}</option>
         </select>
-        <label htmlFor="gen-max">Max new tokens</label>
+        <label htmlFor="gen-max">{t.maxNewTokens}</label>
         <input id="gen-max" type="number" min="1" max="10000" step="1" value={maxNew} onChange={(e) => setMaxNew(e.target.value)} className="short" />
-        <label htmlFor="gen-stop">Stop at</label>
-        <input id="gen-stop" type="text" value={stop} placeholder="(never)" onChange={(e) => setStop(e.target.value)} className="short" title="Stop once the text ends with this; type \n for a new line (\n\n: a blank line)" />
+        <label htmlFor="gen-stop">{t.stopAt}</label>
+        <input id="gen-stop" type="text" value={stop} placeholder={t.stopNever} onChange={(e) => setStop(e.target.value)} className="short" title={t.stopTitle} />
       </div>
       <div className="row">
-        <label htmlFor="gen-temp">Temperature</label>
+        <label htmlFor="gen-temp">{t.temperatureLabel}</label>
         <input id="gen-temp" type="number" step="0.1" min="0" max="10" value={temperature} disabled={beam} title={samplingOnly} onChange={(e) => setTemperature(e.target.value)} className="short" />
-        <label htmlFor="gen-topk">Top-k</label>
-        <input id="gen-topk" type="number" min="0" step="1" value={topK} disabled={beam} title={samplingOnly ?? (vocabSize ? `0 = off; ${vocabSize} or more keeps the whole vocabulary` : undefined)} onChange={(e) => setTopK(e.target.value)} className="short" />
-        <label htmlFor="gen-topp">Top-p</label>
-        <input id="gen-topp" type="number" min="0" max="1" step="0.05" value={topP} disabled={beam} title={samplingOnly ?? 'Keep the smallest set of likeliest tokens whose probabilities add up to p; 1 = off'} onChange={(e) => setTopP(e.target.value)} className="short" />
-        <label htmlFor="gen-seed">Seed</label>
-        <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder="random" disabled={beam} title={samplingOnly} onChange={(e) => setSeed(e.target.value)} className="short" />
+        <label htmlFor="gen-topk">{t.topK}</label>
+        <input id="gen-topk" type="number" min="0" step="1" value={topK} disabled={beam} title={samplingOnly ?? (vocabSize ? t.topKTitle(vocabSize) : undefined)} onChange={(e) => setTopK(e.target.value)} className="short" />
+        <label htmlFor="gen-topp">{t.topP}</label>
+        <input id="gen-topp" type="number" min="0" max="1" step="0.05" value={topP} disabled={beam} title={samplingOnly ?? t.topPTitle} onChange={(e) => setTopP(e.target.value)} className="short" />
+        <label htmlFor="gen-seed">{t.seed}</label>
+        <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder={t.seedRandom} disabled={beam} title={samplingOnly} onChange={(e) => setSeed(e.target.value)} className="short" />
       </div>
       {topKClamped && (
         <p className="muted small" data-testid="topk-note">
-          Top-k {k} is more than the {vocabSize} tokens in the vocabulary: it keeps them all (the same as 0, off).
+          {t.topKNote(k, vocabSize)}
         </p>
       )}
       <div className="row">
-        <label htmlFor="gen-width">Beam width</label>
+        <label htmlFor="gen-width">{t.beamWidth}</label>
         <input id="gen-width" type="number" min="1" max={MAX_BEAM_WIDTH} step="1" value={beamWidth} disabled={!beam} title={beamOnly} onChange={(e) => setBeamWidth(e.target.value)} className="short" />
-        <label htmlFor="gen-lp">Length penalty</label>
-        <input id="gen-lp" type="number" min="0" max="5" step="0.1" value={lengthPenalty} disabled={!beam} title={beamOnly ?? 'α: finished beams are ranked by log-probability ÷ ((5 + length) / 6)^α; above 0 favours longer ones'} onChange={(e) => setLengthPenalty(e.target.value)} className="short" />
-        <span className="muted small">{beam ? 'Temperature, top-k, top-p and seed do not apply: beam search is deterministic.' : 'Beam width and length penalty apply to beam search only.'}</span>
+        <label htmlFor="gen-lp">{t.lengthPenalty}</label>
+        <input id="gen-lp" type="number" min="0" max="5" step="0.1" value={lengthPenalty} disabled={!beam} title={beamOnly ?? t.lengthPenaltyTitle} onChange={(e) => setLengthPenalty(e.target.value)} className="short" />
+        <span className="muted small">{t.beamNote(beam)}</span>
       </div>
       {errors.map((e) => (
         <p className="error" key={e}>
@@ -197,13 +205,13 @@ export function GeneratePanel() {
           disabled={!run || unknown.length > 0 || errors.length > 0}
           onClick={() => generate(settings())}
         >
-          Generate
+          {t.generate}
         </button>
         <button type="button" onClick={cancelGenerate} disabled={!running}>
-          Cancel
+          {t.cancel}
         </button>
         <span className="muted small" aria-live="polite">
-          {running ? `Generating… ${tokens.length} tokens` : status === 'done' ? `Done${reason === 'stop' ? ' (reached the stop text)' : ''}: ${tokens.length} tokens from the model at step ${sampleStep}${sampleElapsedMs && tokens.length ? `, ${(sampleElapsedMs / tokens.length).toFixed(1)} ms per token` : ''}.` : status === 'cancelled' ? `Cancelled after ${tokens.length} tokens.` : ''}
+          {running ? t.generating(tokens.length) : status === 'done' ? t.genDone(reason === 'stop', tokens.length, sampleStep, sampleElapsedMs && tokens.length ? sampleElapsedMs / tokens.length : undefined) : status === 'cancelled' ? t.genCancelled(tokens.length) : ''}
         </span>
       </div>
       {problems.map((p) => (
@@ -212,47 +220,47 @@ export function GeneratePanel() {
         </p>
       ))}
       <div className="row">
-        <label htmlFor="watch-every">Watch this prompt every</label>
+        <label htmlFor="watch-every">{t.watchEvery}</label>
         <input id="watch-every" type="number" min="1" step="1" value={watchEvery} onChange={(e) => setWatchEvery(e.target.value)} className="short" />
-        <span className="small">steps</span>
+        <span className="small">{t.steps}</span>
         <button
           type="button"
           disabled={!run || unknown.length > 0 || errors.length > 0 || !(Number.isInteger(every) && every >= 1)}
-          title="While training, the model continues this prompt every N steps with these settings (a fixed seed: 1 if none is set), and the timeline below keeps each answer"
+          title={t.watchTitle}
           onClick={() => pinPrompt(every, { ...settings(), maxNewTokens: Math.min(n, 100), seed: beam ? undefined : seed.trim() === '' ? 1 : Number(seed) })}
         >
-          {pinned ? 'Pin this prompt instead' : 'Watch this prompt'}
+          {pinned ? t.pinInstead : t.watchPrompt}
         </button>
         {pinned && (
           <button type="button" onClick={unpinPrompt}>
-            Stop watching
+            {t.stopWatching}
           </button>
         )}
       </div>
       {tokens.length > 0 || running ? (
         <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} context={context} heads={run?.model} />
       ) : (
-        <pre className="sample" aria-label="Generated text" data-testid="sample-output">
-          <span className="muted">The continuation appears here, token by token.</span>
+        <pre className="sample" aria-label={t.generatedText} data-testid="sample-output">
+          <span className="muted">{t.continuationHere}</span>
         </pre>
       )}
       {tokens.length > 0 && !running && (
         <div className="compare">
           <label className="block" htmlFor="gen-reference">
-            Reference text (to compare the generated text with)
+            {t.referenceLabel}
           </label>
-          <textarea id="gen-reference" rows={2} value={reference} spellCheck={false} onChange={(e) => setReference(e.target.value)} placeholder="Paste what you hoped the model would write" />
+          <textarea id="gen-reference" rows={2} value={reference} spellCheck={false} onChange={(e) => setReference(e.target.value)} placeholder={t.referencePlaceholder} />
           {reference.trim() !== '' && <Comparison generated={tokens.map((x) => x.text).join('')} reference={reference} />}
         </div>
       )}
       {beams.length > 0 && (
-        <table className="results" aria-label="Beams">
+        <table className="results" aria-label={t.beamsTable}>
           <thead>
             <tr>
               <th>#</th>
-              <th>beam</th>
-              <th>log-probability</th>
-              <th>score</th>
+              <th>{t.beamColumn}</th>
+              <th>{t.logProbability}</th>
+              <th>{t.scoreColumn}</th>
             </tr>
           </thead>
           <tbody>
@@ -261,7 +269,7 @@ export function GeneratePanel() {
                 <td>{i + 1}</td>
                 <td>
                   <code>{visibleText(b.text)}</code>
-                  {b.done ? ' (stopped)' : ''}
+                  {b.done ? t.stopped : ''}
                 </td>
                 <td>{b.logProb.toFixed(3)}</td>
                 <td>{b.score.toFixed(3)}</td>
@@ -273,15 +281,13 @@ export function GeneratePanel() {
       {beams.length > 0 && tree && run && <BeamTreeView tree={tree} vocab={run.vocab} />}
       {pinned && (
         <>
-          <h3 id="watch-h">
-            Watching “{visibleText(pinned.prompt)}” every {pinned.every} steps
-          </h3>
-          <table className="results" aria-label="Watched prompt timeline">
+          <h3 id="watch-h">{t.watching(visibleText(pinned.prompt), pinned.every)}</h3>
+          <table className="results" aria-label={t.watchTimeline}>
             <thead>
               <tr>
-                <th>step</th>
-                <th>loss</th>
-                <th>continuation</th>
+                <th>{t.stepColumn}</th>
+                <th>{t.lossColumn}</th>
+                <th>{t.continuationColumn}</th>
               </tr>
             </thead>
             <tbody>
@@ -296,23 +302,22 @@ export function GeneratePanel() {
               ))}
             </tbody>
           </table>
-          {timeline.length === 0 && <p className="muted small">The first answer appears in a moment; then one every {pinned.every} steps while training.</p>}
+          {timeline.length === 0 && <p className="muted small">{t.firstAnswerSoon(pinned.every)}</p>}
         </>
       )}
-      <h3 id="score-h">Score a text</h3>
-      <p className="muted small">How likely does the model find a text? Every token’s probability given the ones before it, the total log-likelihood and the perplexity.</p>
+      <h3 id="score-h">{t.scoreTitle}</h3>
+      <p className="muted small">{t.scoreIntro}</p>
       <label className="block" htmlFor="score-text">
-        Text to score
+        {t.textToScore}
       </label>
       <textarea id="score-text" rows={2} value={scoreTextValue} spellCheck={false} onChange={(e) => useStore.setState({ scoreText: e.target.value })} />
       <div className="controls">
         <button type="button" disabled={!run || [...scoreTextValue].length < 2} onClick={scoreText}>
-          Score
+          {t.scoreButton}
         </button>
         {score && (
           <span className="small" data-testid="score-summary">
-            {score.tokens.length} tokens predicted (model at step {score.step}) · log-likelihood {score.logLikelihood.toFixed(2)} nats · perplexity {score.perplexity.toFixed(2)}
-            {score.truncated ? ' · only the start of the text was scored' : ''}
+            {t.scoreSummary(score.tokens.length, score.step, score.logLikelihood, score.perplexity, score.truncated)}
           </span>
         )}
       </div>
