@@ -7,6 +7,7 @@ import { alignTo } from '../shared/pca'
 import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
 import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizerKey, useStore, type AppState } from './store'
 import { DATASETS } from './datasets'
+import { messagesFor } from './i18n'
 import { pageStore, refreshRuns } from './runs'
 
 let worker: Worker | undefined
@@ -416,7 +417,7 @@ export async function trainNoMaskTwin(): Promise<void> {
   const model = { ...s.model, causal: false }
   const runId = `run-${++runCounter}`
   pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(model, s.train), tokenizerKey: tokenizerKey(s) }
-  const masked = s.run && s.evals.length ? [{ id: `masked-${s.run.runId}`, name: `with the mask (to step ${s.evals.at(-1)!.step})`, evals: s.evals }] : []
+  const masked = s.run && s.evals.length ? [{ id: `masked-${s.run.runId}`, name: messagesFor(s.lang).maskedCompare(s.evals.at(-1)!.step), evals: s.evals }] : []
   set({
     pendingRunId: runId,
     runProblems: [],
@@ -553,8 +554,8 @@ export function trainTokenizer(): void {
 }
 
 export function cancelTokenizer(): void {
-  const t = get().bpeTraining
-  if (t) send({ type: 'tokenizer.cancel', requestId: t.requestId })
+  const training = get().bpeTraining
+  if (training) send({ type: 'tokenizer.cancel', requestId: training.requestId })
 }
 
 /** Pair mode: generate every held-out pair's completion now, with the model as it is. */

@@ -4,6 +4,7 @@ import { sharpCanvas } from '../canvas'
 import { useStore } from '../store'
 import { sequential } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { useT } from '../i18n'
 
 
 /**
@@ -12,6 +13,7 @@ import { HeatmapKey } from './HeatmapKey'
  * darker than early ones.
  */
 export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
+  const t = useT()
   const ref = useRef<HTMLCanvasElement>(null)
   const cols = useMemo(() => evals.filter((e) => e.valByPosition), [evals])
   const T = cols[0]?.valByPosition?.length ?? 0
@@ -39,12 +41,9 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
   const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length
   return (
     <figure className="loss-by-position">
-      <canvas ref={ref} data-testid="loss-by-position" aria-label={`Validation loss by position (${T} rows) at ${cols.length} evaluations`} />
-      <HeatmapKey low={range.lo.toFixed(2)} high={range.hi.toFixed(2)} label="Validation loss (nats)" />
-      <figcaption className="small muted">
-        Validation loss by position in the context (rows, 0 at the top) at each evaluation (columns; darker is lower). Now: positions 1–{Math.max(1, Math.floor(T / 8) - 1)} {mean(early).toFixed(2)}, the last eighth {mean(late).toFixed(2)}
-        {mean(late) < mean(early) - 0.05 ? ' — later tokens are predicted better: the model uses the context before them.' : '.'}
-      </figcaption>
+      <canvas ref={ref} data-testid="loss-by-position" aria-label={t.lossByPositionAria(T, cols.length)} />
+      <HeatmapKey low={range.lo.toFixed(2)} high={range.hi.toFixed(2)} label={t.lossByPositionLegend} />
+      <figcaption className="small muted">{t.lossByPosition(Math.max(1, Math.floor(T / 8) - 1), mean(early), mean(late), mean(late) < mean(early) - 0.05)}</figcaption>
     </figure>
   )
 }

@@ -3,6 +3,7 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContai
 import { useStore } from '../store'
 import { LossByPosition } from './LossByPosition'
 import { inductionMarker } from './AtlasPanel'
+import { useT } from '../i18n'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
 const MAX_POINTS = 400
@@ -61,6 +62,7 @@ function useThrottled<T>(value: T, ms: number): T {
 }
 
 export function LossChart() {
+  const t = useT()
   const points = useStore((s) => s.points)
   const evals = useStore((s) => s.evals)
   const compare = useStore((s) => s.compare)
@@ -78,44 +80,44 @@ export function LossChart() {
   return (
     <section className="panel" aria-labelledby="loss-h">
       <div className="panel-title">
-        <h2 id="loss-h">Loss</h2>
+        <h2 id="loss-h">{t.lossTitle}</h2>
         <span>
           <label className="small">
-            <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} /> Reference lines
+            <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} /> {t.referenceLinesToggle}
           </label>{' '}
           <label className="small">
-            <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> Log scale
+            <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> {t.logScale}
           </label>
         </span>
       </div>
       {evals.length > 0 && (
         <p className="small muted" data-testid="chart-last-eval">
-          Step {evals.at(-1)!.step}: validation loss {evals.at(-1)!.valLoss.toFixed(4)}, perplexity {Math.exp(evals.at(-1)!.valLoss).toFixed(2)} (the model is as unsure as a uniform choice among that many tokens)
+          {t.lastEval(evals.at(-1)!.step, evals.at(-1)!.valLoss)}
         </p>
       )}
       <div className="chart" data-testid="loss-chart">
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
-        {rows.length === 0 && <p className="muted chart-hint">The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).</p>}
+        {rows.length === 0 && <p className="muted chart-hint">{t.chartHint}</p>}
         <ResponsiveContainer width="100%" height={240}>
             <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} onClick={(e) => atlasOpen && e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })}>
               <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: 'step', position: 'insideBottomRight', offset: -4 }} />
+              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }} />
               <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-              <Tooltip isAnimationActive={false} formatter={(v, name) => (typeof v !== 'number' ? String(v) : String(name).endsWith('validation') || String(name).endsWith('(validation)') ? `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})` : v.toFixed(4))} labelFormatter={(l) => `step ${l}`} />
+              <Tooltip isAnimationActive={false} formatter={(v, _name, item) => (typeof v !== 'number' ? String(v) : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey)) ? t.withPerplexity(v) : v.toFixed(4))} labelFormatter={(l) => t.stepN(Number(l))} />
               <Legend />
               {refs && reference && (
                 <>
-                  <ReferenceLine y={reference.uniform} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'uniform guess', position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
-                  <ReferenceLine y={reference.unigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'token frequencies', position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
-                  <ReferenceLine y={reference.bigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: 'previous token only', position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }} />
+                  <ReferenceLine y={reference.uniform} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
+                  <ReferenceLine y={reference.unigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
+                  <ReferenceLine y={reference.bigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.previousTokenOnly, position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }} />
                 </>
               )}
-              {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: 'induction head forms', position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
-              {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: `step ${viewStep}`, position: 'top', fontSize: 11, fill: '#e8590c' }} />}
-              <Line name="train" dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
-              <Line name="validation" dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
+              {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
+              {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: '#e8590c' }} />}
+              <Line name={t.trainLine} dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
+              <Line name={t.validationLine} dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
               {compare.map((c, i) => (
-                <Line key={c.id} name={`${c.name} (validation)`} dataKey={`c${i}`} stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
+                <Line key={c.id} name={t.compareLine(c.name)} dataKey={`c${i}`} stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               ))}
             </LineChart>
         </ResponsiveContainer>
@@ -123,7 +125,7 @@ export function LossChart() {
       <LossByPosition evals={shown.evals} />
       {refs && reference && (
         <p className="muted small" data-testid="reference-lines">
-          Dashed lines: {reference.uniform.toFixed(2)} is guessing every token equally (ln V); {reference.unigram.toFixed(2)} is knowing only how often each token occurs; {reference.bigram.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.{atlasOpen ? ' Click the chart to show the attention atlas at that step.' : ''}
+          {t.referenceText(reference.uniform, reference.unigram, reference.bigram, atlasOpen)}
         </p>
       )}
     </section>

@@ -3,8 +3,8 @@ import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
 import { localProblems, pauseTraining, resumeTraining, startTraining, stopTraining, takeOverTraining } from '../trainerClient'
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
+import { useT } from '../i18n'
 
-const fmt = new Intl.NumberFormat('en', { maximumFractionDigits: 0 })
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–'
@@ -21,9 +21,11 @@ function recentStepMs(points: MetricPoint[]): number | undefined {
   return tail.length ? tail[Math.floor(tail.length / 2)] : undefined
 }
 
-const STATE_LABEL = { ready: 'Ready', training: 'Training', paused: 'Paused', stopped: 'Stopped', finished: 'Finished' } as const
 
 export function TrainingPanel() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
+  const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }), [lang])
   const state = useStore((s) => s.runState)
   const run = useStore((s) => s.run)
   const points = useStore((s) => s.points)
@@ -50,86 +52,83 @@ export function TrainingPanel() {
 
   return (
     <section className="panel" aria-labelledby="train-h">
-      <h2 id="train-h">3. Train</h2>
+      <h2 id="train-h">{t.trainTitle}</h2>
       <div className="controls">
         <button type="button" className="primary" onClick={startTraining} disabled={!report || training || paused || blocked}>
-          Start training
+          {t.startTraining}
         </button>
         {paused ? (
           <button type="button" onClick={resumeTraining}>
-            Resume
+            {t.resume}
           </button>
         ) : (
           <button type="button" onClick={pauseTraining} disabled={!training}>
-            Pause
+            {t.pause}
           </button>
         )}
         <button type="button" onClick={stopTraining} disabled={!training && !paused}>
-          Stop
+          {t.stop}
         </button>
       </div>
       {lock === 'other' && (
         <p className="error" role="alert">
-          Another tab of this page is training a model: one tab trains at a time.{' '}
+          {t.otherTab}{' '}
           <button type="button" className="link" onClick={() => void takeOverTraining()}>
-            Take over
+            {t.takeOver}
           </button>{' '}
-          (that tab pauses, and its run is saved).
+          {t.otherTabPauses}
         </p>
       )}
       {lock === 'taken' && (
         <p className="muted small" role="status">
-          Another tab took over training, so this one paused{saved ? ` (saved at step ${saved.step})` : ''}. Resume here to take it back.
+          {t.tookOver(saved?.step)}
         </p>
       )}
       {run?.origin && (
         <p className="small" data-testid="origin">
-          Starts from {run.origin.from === 'file' ? 'the model file' : 'the stored run'} “{run.origin.name}”{run.origin.step !== undefined ? ` (trained ${run.origin.step.toLocaleString('en')} steps)` : ''}
-          {run.origin.added.length > 0 ? `, with ${run.origin.added.length} new character${run.origin.added.length === 1 ? '' : 's'} in its vocabulary` : ''}: training fine-tunes it on the text in panel 1.
+          {t.origin(run.origin.from === 'file', run.origin.name, run.origin.step, run.origin.added.length)}
         </p>
       )}
       {stale && (
         <p className="muted small">
-          {fineTuning && state === 'ready'
-            ? 'The text or settings changed: “Start training” fine-tunes the same starting model with them (a different shape of model starts from scratch).'
-            : 'The text, the tokenizer or the settings changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.'}
+          {fineTuning && state === 'ready' ? t.staleFineTune : t.staleNew}
         </p>
       )}
-      {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">{fineTuning ? '“Start training” fine-tunes the same starting model again, from its first weights.' : '“Start training” begins a new model from scratch with the same settings.'}</p>}
-      <div role="status" aria-label="Training status" className="status" data-testid="status">
+      {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">{fineTuning ? t.againFineTune : t.againNew}</p>}
+      <div role="status" aria-label={t.trainingStatus} className="status" data-testid="status">
         <span>
-          <b>{state ? STATE_LABEL[state] : report ? 'Preparing model' : 'Starting'}</b>
-        </span>
-        <span>
-          Step <b data-testid="status-step">{step}</b> / {maxIters || '–'}
+          <b>{t.runState(state ?? (report ? 'preparing' : 'starting'))}</b>
         </span>
         <span>
-          Train loss <b data-testid="status-loss">{last ? last.loss.toFixed(4) : '–'}</b>
+          {t.stepLabel} <b data-testid="status-step">{step}</b> / {maxIters || '–'}
         </span>
         <span>
-          Val loss <b data-testid="status-val">{lastEval ? lastEval.valLoss.toFixed(4) : '–'}</b>
-        </span>
-        <span title="Validation perplexity, e^loss: as uncertain as a uniform choice among this many tokens">
-          Perplexity <b data-testid="status-ppl">{lastEval ? Math.exp(lastEval.valLoss).toFixed(2) : '–'}</b>
+          {t.trainLoss} <b data-testid="status-loss">{last ? last.loss.toFixed(4) : '–'}</b>
         </span>
         <span>
-          <b>{tokensPerSec ? fmt.format(tokensPerSec) : '–'}</b> tokens/s
+          {t.valLoss} <b data-testid="status-val">{lastEval ? lastEval.valLoss.toFixed(4) : '–'}</b>
+        </span>
+        <span title={t.perplexityTitle}>
+          {t.perplexityLabel} <b data-testid="status-ppl">{lastEval ? Math.exp(lastEval.valLoss).toFixed(2) : '–'}</b>
         </span>
         <span>
-          Elapsed <b>{formatDuration(last?.elapsedMs ?? 0)}</b>
+          <b>{tokensPerSec ? fmt.format(tokensPerSec) : '–'}</b> {t.tokensPerSec}
         </span>
         <span>
-          ETA <b>{eta !== undefined ? formatDuration(eta) : '–'}</b>
+          {t.elapsed} <b>{formatDuration(last?.elapsedMs ?? 0)}</b>
         </span>
         <span>
-          Backend <b data-testid="status-backend">{report?.backend ?? '–'}</b>
+          {t.eta} <b>{eta !== undefined ? formatDuration(eta) : '–'}</b>
         </span>
-        <span title="Live tensors in the training engine and the memory they hold; the count stays flat from step to step">
-          Tensors <b data-testid="status-tensors">{memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}</b>
+        <span>
+          {t.backend} <b data-testid="status-backend">{report?.backend ?? '–'}</b>
+        </span>
+        <span title={t.tensorsTitle}>
+          {t.tensors} <b data-testid="status-tensors">{memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}</b>
         </span>
       </div>
       <p className="small muted" data-testid="saved-status" aria-live="polite">
-        {storageProblem ? <span className="error">{storageProblem.message}</span> : saved ? `Saved in this browser at step ${saved.step}: a reload keeps it (see Runs).` : ''}
+        {storageProblem ? <span className="error">{storageProblem.message}</span> : saved ? t.savedAt(saved.step) : ''}
       </p>
       {runError && (
         <p className="error" role="alert">

@@ -17,12 +17,12 @@ function sources(dir: string): string[] {
 // the files that translate: they take the catalogue as `t` from useT() (or messagesFor)
 const code = sources(join(__dirname, '..'))
   .map((p) => readFileSync(p, 'utf8'))
-  .filter((src) => /\buseT\(\)|CATALOGUES\[lang\]/.test(src))
+  .filter((src) => /\buseT\(\)|CATALOGUES\[lang\]|messagesFor\(/.test(src))
   .join('\n')
-const used = new Set([...code.matchAll(/\bt\.(\w+)/g)].map((m) => m[1]))
+const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g)].map((m) => m[1] ?? m[2]))
 
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
-const SAMPLE: Record<string, unknown[]> = { badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
+const SAMPLE: Record<string, unknown[]> = { runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */
