@@ -81,6 +81,7 @@ export function AttentionPanel() {
   const problems = useStore((s) => s.attentionProblems)
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const [focus, setFocus] = useState<[number, number] | undefined>()
+  const [locked, setLocked] = useState(false) // P4: hover previews, Enter or a click locks, Esc clears
   const map = useStore((s) => s.colourMap)
   const scale = useStore((s) => s.attentionScale)
   const full = run?.model.causal === false // the no-mask twin attends to the future too
@@ -104,11 +105,19 @@ export function AttentionPanel() {
     const cs = cellSize(T)
     const j = Math.floor((e.clientX - rect.left - LABEL) / cs)
     const i = Math.floor((e.clientY - rect.top - LABEL) / cs)
-    setFocus(i >= 0 && j >= 0 && i < T && j < T ? [i, j] : undefined)
+    if (!locked) setFocus(i >= 0 && j >= 0 && i < T && j < T ? [i, j] : undefined)
   }
 
   function onKey(e: React.KeyboardEvent<HTMLCanvasElement>) {
     if (!attention) return
+    if (e.key === 'Escape') {
+      setLocked(false)
+      return setFocus(undefined)
+    }
+    if ((e.key === 'Enter' || e.key === ' ') && focus) {
+      e.preventDefault()
+      return setLocked((l) => !l)
+    }
     const [i, j] = focus ?? [0, 0]
     const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }
     const m = moves[e.key]
@@ -117,28 +126,28 @@ export function AttentionPanel() {
     setFocus([Math.max(0, Math.min(T - 1, i + m[0])), Math.max(0, Math.min(T - 1, j + m[1]))])
   }
 
-  let readout = 'Hover over a cell (or focus the map and use the arrow keys) to read one weight.'
+  let readout = t.attReadoutHint
   if (attention && focus) {
     const [i, j] = focus
-    const q = `“${visibleChar(attention.tokens[i])}” (position ${i})`
-    const k = `“${visibleChar(attention.tokens[j])}” (position ${j})`
-    readout = j > i && !full ? `Query ${q} cannot see key ${k}: it lies in the future, so the causal mask hides it.` : `Query ${q} → key ${k}: weight ${attention.weights[i * T + j].toFixed(3)}`
+    const q = visibleChar(attention.tokens[i])
+    const k = visibleChar(attention.tokens[j])
+    readout = (locked ? t.lockedPair : '') + (j > i && !full ? t.attFuture(q, i, k, j) : t.attWeight(q, i, k, j, attention.weights[i * T + j]))
   }
 
   return (
     <section className="panel" aria-labelledby="att-h">
-      <h2 id="att-h">Attention</h2>
-      <p className="muted small">Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. {full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}</p>
+      <h2 id="att-h">{t.attentionTitle}</h2>
+      <p className="muted small">{t.attentionIntro(full)}</p>
       <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
       <div className="row">
-        <label htmlFor="att-layer">Layer</label>
+        <label htmlFor="att-layer">{t.layer}</label>
         <IndexSelect id="att-layer" count={nLayer} value={layer} disabled={!run} onChange={(i) => choose({ layer: i })} />
-        <label htmlFor="att-head">Head</label>
+        <label htmlFor="att-head">{t.headWord}</label>
         <IndexSelect id="att-head" count={nHead} value={head} disabled={!run} onChange={(i) => choose({ head: i })} />
-        <label htmlFor="att-probe">Probe text</label>
+        <label htmlFor="att-probe">{t.attProbe}</label>
         <select id="att-probe" value={probeSource} onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })} disabled={!run}>
-            <option value="validation">A slice of the validation text</option>
-            <option value="prompt">The prompt</option>
+            <option value="validation">{t.attProbeValidation}</option>
+            <option value="prompt">{t.attProbePrompt}</option>
         </select>
       </div>
       {problems.map((p) => (
@@ -153,21 +162,22 @@ export function AttentionPanel() {
             className="heatmap"
             tabIndex={0}
             role="img"
-            aria-label={`Attention of layer ${attention.layer + 1}, head ${attention.head + 1} at step ${attention.step} over ${T} tokens`}
+            aria-label={t.attAria(attention.layer + 1, attention.head + 1, attention.step, T)}
             data-testid="attention-heatmap"
             onMouseMove={onMove}
-            onMouseLeave={() => setFocus(undefined)}
+            onMouseLeave={() => !locked && setFocus(undefined)}
+            onClick={() => focus && setLocked((l) => !l)}
             onKeyDown={onKey}
           />
           <p className="readout" aria-live="polite" data-testid="attention-readout">
             {readout}
           </p>
           <p className="muted small">
-            Layer {attention.layer + 1}, head {attention.head + 1}, at step {attention.step}; refreshed while training.
+            {t.attCaption(attention.layer + 1, attention.head + 1, attention.step)}
           </p>
         </>
       ) : (
-        <p className="muted">{run ? 'Computing the attention map…' : 'The attention map appears once a model exists.'}</p>
+        <p className="muted">{run ? t.attComputing : t.attNoModel}</p>
       )}
     </section>
   )

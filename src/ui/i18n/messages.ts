@@ -228,6 +228,22 @@ export const en = {
   lossByPositionAria: (T: number, n: number) => `Validation loss by position (${T} rows) at ${n} evaluations`,
   lossByPositionLegend: 'Validation loss (nats)',
   lossByPosition: (last: number, early: number, late: number, better: boolean) => `Validation loss by position in the context (rows, 0 at the top) at each evaluation (columns; darker is lower). Now: positions 1–${last} ${early.toFixed(2)}, the last eighth ${late.toFixed(2)}${better ? ' — later tokens are predicted better: the model uses the context before them.' : '.'}`,
+
+  // attention panel
+  attentionTitle: 'Attention',
+  attentionIntro: (full: boolean) => `Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. ${full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}`,
+  layer: 'Layer',
+  headWord: 'Head',
+  attProbe: 'Probe text',
+  attProbeValidation: 'A slice of the validation text',
+  attProbePrompt: 'The prompt',
+  attReadoutHint: 'Hover over a cell (or focus the map and use the arrow keys) to read one weight; Enter keeps it, Esc clears.',
+  attFuture: (q: string, qi: number, k: string, kj: number) => `Query “${q}” (position ${qi}) cannot see key “${k}” (position ${kj}): it lies in the future, so the causal mask hides it.`,
+  attWeight: (q: string, qi: number, k: string, kj: number, w: number) => `Query “${q}” (position ${qi}) → key “${k}” (position ${kj}): weight ${w.toFixed(3)}`,
+  attAria: (layer: number, head: number, step: number, T: number) => `Attention of layer ${layer}, head ${head} at step ${step} over ${T} tokens`,
+  attCaption: (layer: number, head: number, step: number) => `Layer ${layer}, head ${head}, at step ${step}; refreshed while training.`,
+  attComputing: 'Computing the attention map…',
+  attNoModel: 'The attention map appears once a model exists.',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -448,4 +464,19 @@ export const zhCN: Messages = {
   lossByPositionAria: (T, n) => `按位置的验证${G.loss.zh}（${T} 行），共 ${n} 次评估`,
   lossByPositionLegend: `验证${G.loss.zh}（奈特）`,
   lossByPosition: (last, early, late, better) => `上下文中每个位置（行，0 在最上面）在每次评估（列）时的验证${G.loss.zh}，颜色越深越低。目前：位置 1–${last} 为 ${early.toFixed(2)}，最后八分之一为 ${late.toFixed(2)}${better ? '——靠后的词元预测得更好：模型用上了它们前面的上下文。' : '。'}`,
+
+  attentionTitle: '注意力',
+  attentionIntro: (full) => `每一行是一个${G.query.zh}${G.token.zh}；每一列是它可以关注的${G.key.zh}${G.token.zh}。每行的权重之和为 1。${full ? `这个模型没有${G.causalMask.zh}：它也会关注未来。` : `斜线阴影的三角是未来，被${G.causalMask.zh}遮住。`}`,
+  layer: '层',
+  headWord: '头',
+  attProbe: '探针文本',
+  attProbeValidation: '验证文本的一段',
+  attProbePrompt: '提示词',
+  attReadoutHint: '把鼠标移到某个格子上（或聚焦热力图后用方向键）读取一个权重；Enter 锁定，Esc 清除。',
+  attFuture: (q, qi, k, kj) => `${G.query.zh}“${q}”（位置 ${qi}）看不到${G.key.zh}“${k}”（位置 ${kj}）：它在未来，被${G.causalMask.zh}遮住了。`,
+  attWeight: (q, qi, k, kj, w) => `${G.query.zh}“${q}”（位置 ${qi}）→ ${G.key.zh}“${k}”（位置 ${kj}）：权重 ${w.toFixed(3)}`,
+  attAria: (layer, head, step, T) => `第 ${layer} 层第 ${head} 头在第 ${step} 步、${T} 个${G.token.zh}上的注意力`,
+  attCaption: (layer, head, step) => `第 ${layer} 层第 ${head} 头，第 ${step} 步；训练时会刷新。`,
+  attComputing: '正在计算注意力图…',
+  attNoModel: '有了模型之后就会显示注意力图。',
 }
