@@ -26,3 +26,43 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await expect(page.locator('html')).toHaveAttribute('lang', 'en')
   await expect(page.getByTestId('head-summary')).toContainText(/^Layer 0 Head 0: /)
 })
+
+test('an input method composing pinyin sends no probe until the characters are chosen: exactly one request', async ({ page }) => {
+  // count the page's lens requests to the worker
+  await page.addInitScript(() => {
+    const sent: string[] = []
+    ;(window as unknown as { __lensProbes: string[] }).__lensProbes = sent
+    const post = Worker.prototype.postMessage
+    Worker.prototype.postMessage = function (this: Worker, msg: unknown, ...rest: unknown[]) {
+      const m = msg as { type?: string; probe?: string }
+      if (m?.type === 'lens.request') sent.push(m.probe ?? '')
+      return (post as (...a: unknown[]) => void).call(this, msg, ...rest)
+    } as typeof Worker.prototype.postMessage
+  })
+  await page.goto('/?lang=en')
+  await page.getByText('Next-token lens').click()
+  const where = page.getByTestId('lens-where')
+  await expect(where).toContainText('(position 8, step 0)')
+  const probes = () => page.evaluate(() => (window as unknown as { __lensProbes: string[] }).__lensProbes.slice())
+  const initial = (await probes()).length
+  const box = page.locator('#lens-probe')
+  await box.focus()
+  // what an IME does: compositionstart, the Latin letters of the pinyin as input events, compositionend
+  await box.dispatchEvent('compositionstart', { data: '' })
+  for (const partial of ['n', 'ni', 'nih', 'niha', 'nihao']) {
+    await box.evaluate((el, v) => {
+      const input = el as HTMLInputElement
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, v)
+      input.dispatchEvent(new InputEvent('input', { bubbles: true, data: v, isComposing: true }))
+    }, partial)
+  }
+  await expect(box).toHaveValue('nihao')
+  // the chosen characters end the composition (here a name the model's text has)
+  await box.evaluate((el) => {
+    const input = el as HTMLInputElement
+    Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, 'Anna')
+    input.dispatchEvent(new CompositionEvent('compositionend', { bubbles: true, data: 'Anna' }))
+  })
+  await expect(where).toContainText('“Anna”')
+  expect((await probes()).slice(initial)).toEqual(['Anna']) // one request, none for the pinyin on the way
+})

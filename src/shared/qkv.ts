@@ -2,7 +2,8 @@
 // worker's numbers from its inputs with this, so every number on screen is checked against the model's own.
 
 export interface HeadInputs {
-  xhat: number[][] // LayerNorm'd block input, rows 0…i (each C)
+  xhat: number[][] // LayerNorm'd block input of every key's token (each C): rows 0…i with the causal mask, all rows without
+  query?: number // the query's row in xhat (default: the last, as with the causal mask)
   wq: number[][] // (C, hs): this head's columns of the query projection
   wk: number[][]
   wv: number[][]
@@ -25,7 +26,7 @@ const project = (x: number[], w: number[][], b?: number[]) => w[0].map((_, c) =>
 
 export function attendOne(h: HeadInputs): HeadSteps {
   const hs = h.wq[0].length
-  const i = h.xhat.length - 1
+  const i = h.query ?? h.xhat.length - 1
   const q = project(h.xhat[i], h.wq, h.bq)
   const k = h.xhat.map((x) => project(x, h.wk, h.bk))
   const v = h.xhat.map((x) => project(x, h.wv, h.bv))

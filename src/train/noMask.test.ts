@@ -8,6 +8,7 @@ import { Run } from './run'
 import { getPreset } from '../shared/config'
 import { KVDecoder } from '../model/decoder'
 import { repeatedSequences } from '../shared/repeats'
+import { attendOne } from '../shared/qkv'
 
 // random letters, each line said twice (the induction demo text): the first half of a line is unpredictable
 // with the mask, and readable without it
@@ -81,6 +82,18 @@ describe('the no-mask twin', () => {
       expect(tok.attention!.rows.length).toBe(H * (4 + i))
       for (let r = 0; r < H; r++) expect(tok.attention!.rows.subarray(r * (4 + i), (r + 1) * (4 + i)).reduce((a, b) => a + b, 0)).toBe(255)
     })
+    twin.dispose()
+  })
+
+  it('the Q/K/V calculator, recomputed in plain TypeScript, reads every key for a query without the mask', async () => {
+    const twin = make(false)
+    const d = await twin.qkv('abcdefghij', 0, 1, 4)
+    expect(d.xhat).toHaveLength(10) // every token is a key, not only 0…4
+    expect(d.weights).toHaveLength(10)
+    expect(d.weights.slice(5).reduce((a, b) => a + b, 0)).toBeGreaterThan(0.05) // weight on the future
+    const steps = attendOne({ xhat: d.xhat, query: d.query, wq: d.wq, wk: d.wk, wv: d.wv, bq: d.bq, bk: d.bk, bv: d.bv })
+    steps.weights.forEach((w, j) => expect(Math.abs(w - d.weights[j])).toBeLessThan(1e-4))
+    steps.out.forEach((o, c) => expect(Math.abs(o - d.out[c])).toBeLessThan(1e-4 * Math.max(1, Math.abs(d.out[c]))))
     twin.dispose()
   })
 })

@@ -572,7 +572,7 @@ export class Run {
     const ids = this.probeIds(probe)
     const i = Math.min(Math.max(0, query), ids.length - 1)
     const hs = C / H
-    const n = i + 1
+    const n = this.model.causal === false ? ids.length : i + 1 // keys the query may read: 0…i, or all without the mask
     const pre = `h.${layer}`
     const parts = tf.tidy(() => {
       const p = this.params

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { askNeighbours, watchEmbedding } from '../trainerClient'
 import { visibleText } from '../../shared/text'
+import { useT } from '../i18n'
 
 const W = 420
 const H = 300
@@ -12,6 +13,7 @@ const H = 300
  * token asks for its nearest neighbours in the full space, so a 2-D closeness is not taken for the truth.
  */
 export function EmbeddingPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.embeddingOpen)
   const view = useStore((s) => s.embedding)
@@ -40,28 +42,28 @@ export function EmbeddingPanel() {
       <details open={open} onToggle={(e) => watchEmbedding((e.target as HTMLDetailsElement).open)}>
         <summary>
           <h2 id="emb-h" className="inline">
-            Token embeddings
+            {t.embeddingsTitle}
           </h2>
         </summary>
         {!run ? (
-          <p className="muted small">It appears once a model exists.</p>
+          <p className="muted small">{t.appearsWithModel}</p>
         ) : !view ? (
-          <p className="muted small">Computing…</p>
+          <p className="muted small">{t.computing}</p>
         ) : (
           <>
             <div className="controls">
-              <label htmlFor="emb-top">Show</label>
+              <label htmlFor="emb-top">{t.show}</label>
               <select id="emb-top" value={top} onChange={(e) => setTop(Number(e.target.value))}>
-                <option value={50}>the 50 most frequent tokens</option>
-                <option value={100}>the 100 most frequent tokens</option>
-                <option value={300}>the 300 most frequent tokens</option>
-                <option value={0}>all {view.tokens.length} tokens</option>
+                <option value={50}>{t.mostFrequent(50)}</option>
+                <option value={100}>{t.mostFrequent(100)}</option>
+                <option value={300}>{t.mostFrequent(300)}</option>
+                <option value={0}>{t.allTokens(view.tokens.length)}</option>
               </select>
             </div>
             <p className="small" data-testid="embedding-caption">
-              Step {view.step}: each token’s embedding, {view.C} numbers, drawn along the two directions where they differ most (PCA). This picture keeps {(100 * (view.explained[0] + view.explained[1])).toFixed(0)}% of the variance ({(100 * view.explained[0]).toFixed(0)}% + {(100 * view.explained[1]).toFixed(0)}%); the rest is hidden.
+              {t.embeddingCaption(view.step, view.C, 100 * (view.explained[0] + view.explained[1]), 100 * view.explained[0], 100 * view.explained[1])}
             </p>
-            <svg width={W} height={H} className="embedding" role="img" aria-label={`Token embeddings in two dimensions at step ${view.step}`} data-testid="embedding-map">
+            <svg width={W} height={H} className="embedding" role="img" aria-label={t.embeddingAria(view.step)} data-testid="embedding-map">
               {shown.map((i) => (
                 <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} tabIndex={0} onFocus={() => askNeighbours(i)}>
                   {visibleText(view.tokens[i])}
@@ -70,10 +72,10 @@ export function EmbeddingPanel() {
             </svg>
             <p className="small" aria-live="polite" data-testid="embedding-neighbours">
               {neighbours
-                ? `Closest to “${visibleText(view.tokens[neighbours.id])}” in all ${view.C} dimensions: ${neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', ')}.`
-                : 'Hover or focus a token to see its nearest neighbours in the full space (cosine similarity).'}
+                ? t.neighbours(visibleText(view.tokens[neighbours.id]), view.C, neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', '))
+                : t.neighboursHint}
             </p>
-            <p className="muted small">What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.</p>
+            <p className="muted small">{t.embeddingLookFor}</p>
           </>
         )}
       </details>

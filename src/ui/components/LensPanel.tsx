@@ -3,6 +3,7 @@ import { useStore } from '../store'
 import { askLens } from '../trainerClient'
 import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
 import { visibleText } from '../../shared/text'
+import { useT } from '../i18n'
 
 
 /**
@@ -11,11 +12,14 @@ import { visibleText } from '../../shared/text'
  * on the raw logits) — and the logit lens: the residual stream after each block read out as if it were the last.
  */
 export function LensPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const lens = useStore((s) => s.lens)
   const evaluations = useStore((s) => s.evals.length) // refreshed at each evaluation, not at every step
   const [open, setOpen] = useState(false)
-  const [probe, setProbe] = useState('')
+  const [probe, setProbe] = useState('') // what is asked for: unchanged while an input method composes
+  const [draft, setDraft] = useState('')
+  const [composing, setComposing] = useState(false)
   const [position, setPosition] = useState(8)
   const [temperature, setTemperature] = useState(1)
   const [k, setK] = useState(0)
@@ -45,37 +49,51 @@ export function LensPanel() {
       <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
         <summary>
           <h2 id="lens-h" className="inline">
-            Next-token lens
+            {t.lensTitle}
           </h2>
         </summary>
         {!run ? (
-          <p className="muted small">It appears once a model exists.</p>
+          <p className="muted small">{t.appearsWithModel}</p>
         ) : (
           <>
             <label className="block" htmlFor="lens-probe">
-              Probe text (empty: a slice of the validation text)
+              {t.lensProbe}
             </label>
-            <input id="lens-probe" className="wide" value={probe} onChange={(e) => setProbe(e.target.value)} />
+            <input
+              id="lens-probe"
+              className="wide"
+              value={draft}
+              onChange={(e) => {
+                setDraft(e.target.value)
+                // a pinyin keystroke is not text yet: ask the model only once composition ends
+                if (!composing && !(e.nativeEvent as InputEvent).isComposing) setProbe(e.target.value)
+              }}
+              onCompositionStart={() => setComposing(true)}
+              onCompositionEnd={(e) => {
+                setComposing(false)
+                setProbe((e.target as HTMLInputElement).value)
+              }}
+            />
             {lens && (
               <>
                 <div className="controls">
-                  <label htmlFor="lens-pos">Position</label>
+                  <label htmlFor="lens-pos">{t.position}</label>
                   <input id="lens-pos" type="range" min={0} max={lens.tokens.length - 1} value={lens.position} onChange={(e) => setPosition(Number(e.target.value))} />
                   <span className="small" data-testid="lens-where">
-                    after “{visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join(''))}” (position {lens.position}, step {lens.step})
+                    {t.lensWhere(visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join('')), lens.position, lens.step)}
                   </span>
                 </div>
                 <div className="controls small">
-                  <label htmlFor="lens-t">Temperature</label>
+                  <label htmlFor="lens-t">{t.temperatureLabel}</label>
                   <input id="lens-t" type="number" className="short" min={0} max={10} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Number(e.target.value) || 0))} />
-                  <label htmlFor="lens-k">Top-k</label>
+                  <label htmlFor="lens-k">{t.topK}</label>
                   <input id="lens-k" type="number" className="short" min={0} step={1} value={k} onChange={(e) => setK(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
-                  <label htmlFor="lens-p">Top-p</label>
+                  <label htmlFor="lens-p">{t.topP}</label>
                   <input id="lens-p" type="number" className="short" min={0.05} max={1} step={0.05} value={p} onChange={(e) => setP(Math.min(1, Math.max(0.05, Number(e.target.value) || 1)))} />
                 </div>
                 {view && (
                   <>
-                    <table className="results lens" aria-label="Next-token probabilities">
+                    <table className="results lens" aria-label={t.nextTokenProbs}>
                       <tbody>
                         {view.bars.map((id) => (
                           <tr key={id} className={id === view.target ? 'target' : undefined}>
@@ -84,28 +102,28 @@ export function LensPanel() {
                               <span className="bar" style={{ width: `${Math.round(200 * view.probs[id])}px` }} />
                             </td>
                             <td className="num">{(100 * view.probs[id]).toFixed(1)}%</td>
-                            <td className="small">{id === view.target ? '← the true next token' : ''}</td>
+                            <td className="small">{id === view.target ? t.trueNext : ''}</td>
                           </tr>
                         ))}
                       </tbody>
                     </table>
                     {view.target !== undefined && !view.bars.includes(view.target) && (
                       <p className="small" data-testid="lens-target">
-                        The true next token “{visibleText(run.vocab[view.target])}” has {(100 * view.probs[view.target]).toFixed(2)}% after these settings.
+                        {t.trueNextOutside(visibleText(run.vocab[view.target]), 100 * view.probs[view.target])}
                       </p>
                     )}
-                    <p className="small muted">Temperature, top-k and top-p reshape the model’s distribution here exactly as they do when it generates; the bars are what sampling would draw from.</p>
-                    <table className="results" aria-label="Logit lens">
+                    <p className="small muted">{t.lensSettingsNote}</p>
+                    <table className="results" aria-label={t.logitLens}>
                       <thead>
                         <tr>
-                          <th>Read out after</th>
-                          <th>Top guesses</th>
+                          <th>{t.readOutAfter}</th>
+                          <th>{t.topGuesses}</th>
                         </tr>
                       </thead>
                       <tbody>
                         {view.layers.map((row, l) => (
                           <tr key={l}>
-                            <td>{l === 0 ? 'the embeddings' : `block ${l}`}</td>
+                            <td>{l === 0 ? t.theEmbeddings : t.blockN(l)}</td>
                             <td className="mono" data-testid={`lens-layer-${l}`}>
                               {row.map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`).join(' · ')}
                             </td>
@@ -113,7 +131,7 @@ export function LensPanel() {
                         ))}
                       </tbody>
                     </table>
-                    <p className="small muted">The logit lens reads the residual stream after each block as if it were the last layer: watch the guess sharpen as it goes up. The last row is the model’s own prediction.</p>
+                    <p className="small muted">{t.logitLensNote}</p>
                   </>
                 )}
               </>

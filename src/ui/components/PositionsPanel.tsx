@@ -5,6 +5,7 @@ import { cosineSimilarities } from '../../shared/similarity'
 import { sharpCanvas } from '../canvas'
 import { diverging } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { useT } from '../i18n'
 
 
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
@@ -23,6 +24,7 @@ function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, co
  * similarity that fades with distance; a learned table starts as noise and is redrawn after each evaluation.
  */
 export function PositionsPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.positionsOpen)
   const view = useStore((s) => s.positions)
@@ -42,28 +44,28 @@ export function PositionsPanel() {
       <details open={open} onToggle={(e) => watchPositions((e.target as HTMLDetailsElement).open)}>
         <summary>
           <h2 id="pos-h" className="inline">
-            Positional encoding
+            {t.positionsTitle}
           </h2>
         </summary>
         {!run ? (
-          <p className="muted small">It appears once a model exists.</p>
+          <p className="muted small">{t.appearsWithModel}</p>
         ) : !view ? (
-          <p className="muted small">Loading…</p>
+          <p className="muted small">{t.loading}</p>
         ) : (
           <>
             <p className="muted small" data-testid="positions-caption">
-              {view.kind === 'sinusoidal' ? 'The fixed sinusoid' : `The learned table at step ${view.step}`}: {view.T} positions × {view.C} channels (red positive, blue negative), added to each token’s embedding so the model can tell where a token stands.
+              {t.positionsCaption(view.kind === 'sinusoidal', view.step, view.T, view.C)}
             </p>
             <div className="positions">
               <figure>
-                <canvas ref={tableRef} data-testid="positions-table" aria-label={`Positional encoding: ${view.T} positions by ${view.C} channels`} />
-                <figcaption className="small muted">position (rows) × channel (columns)</figcaption>
-                <HeatmapKey low="−" high="+" label="Channel value: orange negative, grey 0, blue positive" diverging />
+                <canvas ref={tableRef} data-testid="positions-table" aria-label={t.positionsAria(view.T, view.C)} />
+                <figcaption className="small muted">{t.positionsAxes}</figcaption>
+                <HeatmapKey low="−" high="+" label={t.channelValue} diverging />
               </figure>
               <figure>
-                <canvas ref={simRef} data-testid="positions-similarity" aria-label="Cosine similarity between positions" />
-                <figcaption className="small muted">similarity of each position to every other (cosine: blue alike, orange opposite)</figcaption>
-                <HeatmapKey low="−1" high="1" label="Cosine similarity" diverging />
+                <canvas ref={simRef} data-testid="positions-similarity" aria-label={t.similarityAria} />
+                <figcaption className="small muted">{t.similarityCaption}</figcaption>
+                <HeatmapKey low="−1" high="1" label={t.cosineSimilarity} diverging />
               </figure>
             </div>
           </>

@@ -3,6 +3,7 @@ import { useStore } from '../store'
 import { askQkv } from '../trainerClient'
 import { attendOne, moments } from '../../shared/qkv'
 import { visibleText } from '../../shared/text'
+import { useT } from '../i18n'
 
 const nums = (xs: number[], n = 8) => xs.slice(0, n).map((x) => x.toFixed(2)).join(' ') + (xs.length > n ? ' …' : '')
 
@@ -12,11 +13,14 @@ const nums = (xs: number[], n = 8) => xs.slice(0, n).map((x) => x.toFixed(2)).jo
  * from the sent inputs and says how far it is from the model's own numbers.
  */
 export function QkvPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const data = useStore((s) => s.qkv)
   const evaluations = useStore((s) => s.evals.length)
   const [open, setOpen] = useState(false)
-  const [probe, setProbe] = useState('')
+  const [probe, setProbe] = useState('') // what is asked for: unchanged while an input method composes
+  const [draft, setDraft] = useState('')
+  const [composing, setComposing] = useState(false)
   const [layer, setLayer] = useState(0)
   const [head, setHead] = useState(0)
   const [query, setQuery] = useState(8)
@@ -27,7 +31,7 @@ export function QkvPanel() {
   }, [open, run, probe, layer, head, query, evaluations, L, H])
   const check = useMemo(() => {
     if (!data) return undefined
-    const steps = attendOne({ xhat: data.xhat, wq: data.wq, wk: data.wk, wv: data.wv, bq: data.bq, bk: data.bk, bv: data.bv })
+    const steps = attendOne({ xhat: data.xhat, query: data.query, wq: data.wq, wk: data.wk, wv: data.wv, bq: data.bq, bk: data.bk, bv: data.bv })
     let worst = 0
     const cmp = (a: number[], b: number[]) => a.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - b[j]))))
     cmp(steps.q, data.q)
@@ -40,17 +44,31 @@ export function QkvPanel() {
       <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
         <summary>
           <h2 id="qkv-h" className="inline">
-            Q/K/V calculator
+            {t.qkvTitle}
           </h2>
         </summary>
         {!run ? (
-          <p className="muted small">It appears once a model exists.</p>
+          <p className="muted small">{t.appearsWithModel}</p>
         ) : (
           <>
             <div className="controls small">
-              <label htmlFor="qkv-probe">Calculator probe</label>
-              <input id="qkv-probe" className="grow" value={probe} placeholder="a slice of the validation text" onChange={(e) => setProbe(e.target.value)} />
-              <label htmlFor="qkv-layer">Calculator layer</label>
+              <label htmlFor="qkv-probe">{t.calcProbe}</label>
+              <input
+                id="qkv-probe"
+                className="grow"
+                value={draft}
+                placeholder={t.calcProbePlaceholder}
+                onChange={(e) => {
+                  setDraft(e.target.value)
+                  if (!composing && !(e.nativeEvent as InputEvent).isComposing) setProbe(e.target.value)
+                }}
+                onCompositionStart={() => setComposing(true)}
+                onCompositionEnd={(e) => {
+                  setComposing(false)
+                  setProbe((e.target as HTMLInputElement).value)
+                }}
+              />
+              <label htmlFor="qkv-layer">{t.calcLayer}</label>
               <select id="qkv-layer" value={Math.min(layer, L - 1)} onChange={(e) => setLayer(Number(e.target.value))}>
                 {Array.from({ length: L }, (_, l) => (
                   <option key={l} value={l}>
@@ -58,7 +76,7 @@ export function QkvPanel() {
                   </option>
                 ))}
               </select>
-              <label htmlFor="qkv-head">Calculator head</label>
+              <label htmlFor="qkv-head">{t.calcHead}</label>
               <select id="qkv-head" value={Math.min(head, H - 1)} onChange={(e) => setHead(Number(e.target.value))}>
                 {Array.from({ length: H }, (_, h) => (
                   <option key={h} value={h}>
@@ -68,33 +86,29 @@ export function QkvPanel() {
               </select>
               {data && (
                 <>
-                  <label htmlFor="qkv-query">Query position</label>
+                  <label htmlFor="qkv-query">{t.queryPosition}</label>
                   <input id="qkv-query" type="range" min={0} max={data.tokens.length - 1} value={data.query} onChange={(e) => setQuery(Number(e.target.value))} />
                 </>
               )}
             </div>
             {data && check && (
               <ol className="qkv small" data-testid="qkv-steps">
+                <li>{t.qkvStep1(visibleText(data.tokens[data.query]), data.query, data.step, data.layer, nums(data.xhat[data.query]), data.xhat[data.query].length, moments(data.x[data.query]).mean.toFixed(3))}</li>
+                <li>{t.qkvStep2(data.headSize, nums(data.q))}</li>
                 <li>
-                  The query token is “{visibleText(data.tokens[data.query])}” (position {data.query}, step {data.step}). Its input to block {data.layer}, after LayerNorm: <span className="mono">{nums(data.xhat[data.query])}</span> ({data.xhat[data.query].length} numbers; before the gain and bias their mean is {moments(data.x[data.query]).mean.toFixed(3)} → 0 and their spread is normalised to 1).
-                </li>
-                <li>
-                  q = x̂·W_q + b_q, this head’s {data.headSize} numbers: <span className="mono">{nums(data.q)}</span>; each earlier token j gets a key k_j = x̂_j·W_k + b_k and a value v_j = x̂_j·W_v + b_v.
-                </li>
-                <li>
-                  Scores q·k_j, divided by √{data.headSize} = {Math.sqrt(data.headSize).toFixed(3)} (the head size, not the width), then softmax (the future is masked, so only positions 0…{data.query} take part):
-                  <table className="results" aria-label="Scores and weights">
+                  {t.qkvStep3(data.headSize, Math.sqrt(data.headSize).toFixed(3), data.query, run.model.causal !== false)}
+                  <table className="results" aria-label={t.scoresAndWeights}>
                     <thead>
                       <tr>
-                        <th>key</th>
+                        <th>{t.keyColumn}</th>
                         <th>q·k</th>
                         <th>÷√{data.headSize}</th>
-                        <th>weight</th>
+                        <th>{t.weightColumn}</th>
                       </tr>
                     </thead>
                     <tbody>
                       {check.steps.scores.map((sc, j) => (
-                        <tr key={j}>
+                        <tr key={j} className={j > data.query ? 'future' : undefined}>
                           <td className="mono">
                             {j}: {visibleText(data.tokens[j])}
                           </td>
@@ -108,11 +122,9 @@ export function QkvPanel() {
                     </tbody>
                   </table>
                 </li>
-                <li>
-                  The head’s output is Σ_j weight_j · v_j: <span className="mono">{nums(data.out)}</span>. It joins the other heads’ outputs, and the output projection (c_proj) adds the result to the residual stream.
-                </li>
+                <li>{t.qkvStep4(nums(data.out))}</li>
                 <li className="muted" data-testid="qkv-check">
-                  Recomputed here from the inputs the model used: the largest difference from the model’s own numbers is {check.worst.toExponential(1)}.
+                  {t.qkvCheck(check.worst.toExponential(1))}
                 </li>
               </ol>
             )}

@@ -17,6 +17,7 @@ export const GLOSSARY = {
   causalMask: { en: 'causal mask', zh: '因果掩码' },
   feedForward: { en: 'feed-forward network', zh: '前馈网络' },
   residual: { en: 'residual connection', zh: '残差连接' },
+  residualStream: { en: 'residual stream', zh: '残差流' },
   layerNorm: { en: 'layer normalization', zh: '层归一化' },
   pretraining: { en: 'generative pre-training', zh: '生成式预训练' },
   fineTuning: { en: 'fine-tuning', zh: '微调' },
