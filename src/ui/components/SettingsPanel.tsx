@@ -4,31 +4,33 @@ import { isTraining, useStore } from '../store'
 import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
+import { useT } from '../i18n'
 
-type Field = { group: 'model'; key: keyof ModelSettings; label: string; hint: string; step?: string } | { group: 'train'; key: keyof TrainConfig; label: string; hint: string; step?: string }
+type Field = { group: 'model'; key: keyof ModelSettings; step?: string } | { group: 'train'; key: keyof TrainConfig; step?: string } // labels and hints: the catalogue's field() and fieldHint()
 
 const FIELDS: Field[] = [
-  { group: 'model', key: 'nLayer', label: 'Layers', hint: 'Transformer blocks stacked on top of each other' },
-  { group: 'model', key: 'nHead', label: 'Heads', hint: 'Attention heads per block; must divide the embedding width' },
-  { group: 'model', key: 'nEmbd', label: 'Embedding width', hint: 'Channels in the residual stream (C)' },
-  { group: 'model', key: 'blockSize', label: 'Context length', hint: 'How many tokens the model sees at once (block size)' },
-  { group: 'model', key: 'dropout', label: 'Dropout', hint: 'Fraction of activations zeroed in training (0 – 0.9)', step: '0.05' },
-  { group: 'train', key: 'batchSize', label: 'Batch size', hint: 'Sequences per step' },
-  { group: 'train', key: 'maxIters', label: 'Steps', hint: 'Training stops here; the learning rate decays to its minimum by then' },
-  { group: 'train', key: 'learningRate', label: 'Learning rate', hint: 'Peak AdamW learning rate', step: 'any' },
-  { group: 'train', key: 'warmupIters', label: 'Warmup steps', hint: 'Linear warmup before the cosine decay' },
-  { group: 'train', key: 'minLr', label: 'Minimum learning rate', hint: 'Where the cosine decay ends', step: 'any' },
-  { group: 'train', key: 'weightDecay', label: 'Weight decay', hint: 'AdamW decay on 2-D weights', step: 'any' },
-  { group: 'train', key: 'beta2', label: 'β2', hint: "AdamW's second-moment decay", step: 'any' },
-  { group: 'train', key: 'gradClip', label: 'Gradient clip', hint: 'Global-norm clipping; 0 turns it off', step: 'any' },
-  { group: 'train', key: 'evalInterval', label: 'Evaluate every', hint: 'Steps between validation losses' },
-  { group: 'train', key: 'evalIters', label: 'Validation batches', hint: 'Batches averaged for each validation loss' },
-  { group: 'train', key: 'seed', label: 'Seed', hint: 'Same seed, same weights and batches' },
+  { group: 'model', key: 'nLayer' },
+  { group: 'model', key: 'nHead' },
+  { group: 'model', key: 'nEmbd' },
+  { group: 'model', key: 'blockSize' },
+  { group: 'model', key: 'dropout', step: '0.05' },
+  { group: 'train', key: 'batchSize' },
+  { group: 'train', key: 'maxIters' },
+  { group: 'train', key: 'learningRate', step: 'any' },
+  { group: 'train', key: 'warmupIters' },
+  { group: 'train', key: 'minLr', step: 'any' },
+  { group: 'train', key: 'weightDecay', step: 'any' },
+  { group: 'train', key: 'beta2', step: 'any' },
+  { group: 'train', key: 'gradClip', step: 'any' },
+  { group: 'train', key: 'evalInterval' },
+  { group: 'train', key: 'evalIters' },
+  { group: 'train', key: 'seed' },
 ]
 
 const fmt = new Intl.NumberFormat('en')
 
 export function SettingsPanel() {
+  const t = useT()
   const presetId = useStore((s) => s.presetId)
   const model = useStore((s) => s.model)
   const train = useStore((s) => s.train)
@@ -78,17 +80,17 @@ export function SettingsPanel() {
   const current = PRESETS.find((p) => p.id === presetId)
   return (
     <section className="panel" aria-labelledby="settings-h">
-      <h2 id="settings-h">2. Model and training</h2>
-      <label htmlFor="preset">Preset</label>{' '}
+      <h2 id="settings-h">{t.settingsTitle}</h2>
+      <label htmlFor="preset">{t.preset}</label>{' '}
       <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
           {PRESETS.map((p) => (
             <option key={p.id} value={p.id}>
-              {p.label}
+              {t.presetName(p.id, p.label)}
             </option>
           ))}
-          <option value="custom">Custom</option>
+          <option value="custom">{t.custom}</option>
       </select>
-      <p className="muted small">{current ? current.description : 'Your own settings.'}</p>
+      <p className="muted small">{current ? t.presetDescription(current.id, current.description) : t.ownSettings}</p>
       <div className="fields">
         {FIELDS.map((f) => {
           const value = f.group === 'model' ? model[f.key] : train[f.key]
@@ -96,8 +98,8 @@ export function SettingsPanel() {
           const id = `f-${f.key}`
           return (
             <div className={`field${errs.length ? ' invalid' : ''}`} key={f.key}>
-              <label htmlFor={id} title={f.hint}>
-                {f.label}
+              <label htmlFor={id} title={t.fieldHint(f.key)}>
+                {t.field(f.key)}
               </label>
               <input
                 id={id}
@@ -119,16 +121,16 @@ export function SettingsPanel() {
           )
         })}
         <div className="field">
-          <label htmlFor="f-pos" title="How the model knows where a token is: a learned table (nanoGPT) or the fixed sinusoid of the original Transformer (no parameters)">
-            Positions
+          <label htmlFor="f-pos" title={t.positionsTitleHint}>
+            {t.positions}
           </label>
           <select id="f-pos" disabled={locked} value={model.posEncoding ?? 'learned'} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, posEncoding: e.target.value as 'learned' | 'sinusoidal' } }))}>
-            <option value="learned">learned table</option>
-            <option value="sinusoidal">fixed sinusoid</option>
+            <option value="learned">{t.learnedTable}</option>
+            <option value="sinusoidal">{t.fixedSinusoid}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor="f-bias">Bias</label>
+          <label htmlFor="f-bias">{t.bias}</label>
           <input id="f-bias" type="checkbox" disabled={locked} checked={model.bias} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, bias: e.target.checked } }))} />
         </div>
       </div>
@@ -148,24 +150,22 @@ export function SettingsPanel() {
         ))}
       <p className="stats" data-testid="param-count">
         {params !== undefined ? (
-          <>
-            <strong>{fmt.format(params)}</strong> parameters ({fmt.format(cfg.vocabSize)}-token vocabulary{model.posEncoding === 'sinusoidal' ? '; the fixed sinusoid adds none' : `; ${fmt.format(model.blockSize * model.nEmbd)} of them the position table`}) · about {formatBytes(mem!.totalBytes)} to train
-          </>
+          t.paramCount(fmt.format(params), fmt.format(cfg.vocabSize), model.posEncoding === 'sinusoidal', fmt.format(model.blockSize * model.nEmbd), formatBytes(mem!.totalBytes))
         ) : (
-          'Fix the sizes above to see the parameter count.'
+          t.fixSizes
         )}
       </p>
-      {locked && <p className="muted small">Settings are locked while training. Stop training to change them.</p>}
+      {locked && <p className="muted small">{t.settingsLocked}</p>}
       <div className="controls">
         <button type="button" onClick={share}>
-          Share these settings
+          {t.shareSettings}
         </button>
-        {shared && <input className="grow" readOnly aria-label="Link to these settings" value={shared} onFocus={(e) => e.target.select()} />}
+        {shared && <input className="grow" readOnly aria-label={t.linkToSettings} value={shared} onFocus={(e) => e.target.select()} />}
       </div>
-      {shared && <p className="muted small">The link carries the settings{DATASETS.some((d) => d.id === datasetId) ? ' and the built-in dataset' : ''} — never your text or the model. It is copied to the clipboard where the browser allows.</p>}
+      {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
       {linkProblems.length > 0 && (
         <div role="alert">
-          <p className="error">The settings in this page’s link could not be used, so the defaults stay:</p>
+          <p className="error">{t.badLink}</p>
           <ul className="error small">
             {linkProblems.map((p) => (
               <li key={p.message}>{p.message}</li>

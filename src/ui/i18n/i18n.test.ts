@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { en, zhCN } from './messages'
 import { GLOSSARY } from './glossary'
+import { PRESETS } from '../../shared/config'
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,7 +23,7 @@ const code = sources(join(__dirname, '..'))
 const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g)].map((m) => m[1] ?? m[2]))
 
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
-const SAMPLE: Record<string, unknown[]> = { runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
+const SAMPLE: Record<string, unknown[]> = { presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */
@@ -68,5 +69,17 @@ describe('the message catalogue', () => {
     for (const [bad, good] of drift) expect(zh, `use “${good}”`).not.toMatch(bad)
     expect(zh).toContain(GLOSSARY.token.zh)
     expect(zh).toContain(GLOSSARY.causalMask.zh)
+  })
+
+  it('names every preset, setting and built-in dataset in Chinese (a new one cannot fall back to English unnoticed)', () => {
+    for (const p of PRESETS) {
+      expect(zhCN.presetName(p.id, p.label), p.id).not.toBe(p.label)
+      expect(zhCN.presetDescription(p.id, p.description), p.id).not.toBe(p.description)
+    }
+    for (const key of ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'dropout', 'batchSize', 'maxIters', 'learningRate', 'warmupIters', 'minLr', 'weightDecay', 'beta2', 'gradClip', 'evalInterval', 'evalIters', 'seed']) {
+      expect(en.field(key), key).not.toBe(key)
+      if (key !== 'dropout' && key !== 'beta2') expect(zhCN.field(key), key).toMatch(/[\u4e00-\u9fff]/)
+      expect(zhCN.fieldHint(key), key).toMatch(/[\u4e00-\u9fff]/)
+    }
   })
 })
