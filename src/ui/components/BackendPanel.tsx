@@ -1,22 +1,12 @@
 import { useStore, isTraining } from '../store'
 import { setBackendChoice } from '../trainerClient'
 import type { BackendChoice } from '../../shared/protocol'
+import { useT } from '../i18n'
 
-const CHOICES: { value: BackendChoice; label: string }[] = [
-  { value: 'auto', label: 'Auto (fastest available)' },
-  { value: 'webgpu', label: 'WebGPU' },
-  { value: 'webgl', label: 'WebGL' },
-  { value: 'wasm', label: 'WebAssembly (wasm)' },
-  { value: 'cpu', label: 'Plain JavaScript (cpu)' },
-]
-
-const WEBGPU_NOTE = {
-  hardware: 'WebGPU: available on a GPU',
-  software: 'WebGPU: only a software adapter (no GPU)',
-  none: 'WebGPU: not available in this browser',
-} as const
+const CHOICES: BackendChoice[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu']
 
 export function BackendPanel() {
+  const t = useT()
   const report = useStore((s) => s.report)
   const choice = useStore((s) => s.backendChoice)
   const training = useStore(isTraining)
@@ -24,19 +14,19 @@ export function BackendPanel() {
   const workerError = useStore((s) => s.workerError)
   return (
     <section className="backend">
-      <label htmlFor="backend-choice">Backend</label>
+      <label htmlFor="backend-choice">{t.backend}</label>
       <select
           id="backend-choice"
           value={choice}
           disabled={training}
           onChange={(e) => {
-            if (trained && !confirm('Switching the backend starts a fresh worker: the trained model will be discarded. Continue?')) return
+            if (trained && !confirm(t.switchBackendConfirm)) return
             setBackendChoice(e.target.value as BackendChoice)
           }}
         >
           {CHOICES.map((c) => (
-            <option key={c.value} value={c.value}>
-              {c.label}
+            <option key={c} value={c}>
+              {t.backendChoice(c)}
             </option>
           ))}
       </select>
@@ -46,16 +36,16 @@ export function BackendPanel() {
         </p>
       ) : report ? (
         <div className="backend-report" data-testid="backend-report">
-          Running on <strong data-testid="backend-name">{report.backend}</strong>
-          {report.adapter ? ` (${report.adapter.software ? 'software' : 'hardware'}: ${report.adapter.description})` : ''} — {report.reason}.{' '}
-          <span className="muted">{WEBGPU_NOTE[report.webgpu]}.</span>
+          {t.runningOn} <strong data-testid="backend-name">{report.backend}</strong>
+          {report.adapter ? t.adapter(report.adapter.software, report.adapter.description) : ''} — {report.reason}.{' '}
+          <span className="muted">{t.webgpuNote(report.webgpu)}.</span>
           {report.attempts.length > 0 && (
             <details className="small">
-              <summary>Backends tried</summary>
+              <summary>{t.backendsTried}</summary>
               <ul>
                 {report.attempts.map((a, i) => (
                   <li key={i}>
-                    {a.backend}: {a.ok ? 'works' : 'unusable'} — {a.note}
+                    {a.backend}: {t.backendWorks(a.ok)} — {a.note}
                   </li>
                 ))}
               </ul>
@@ -63,9 +53,9 @@ export function BackendPanel() {
           )}
         </div>
       ) : (
-        <p className="muted">Starting the training worker and testing backends…</p>
+        <p className="muted">{t.startingWorker}</p>
       )}
-      {training && <p className="muted small">Stop training to change the backend.</p>}
+      {training && <p className="muted small">{t.stopToChangeBackend}</p>}
     </section>
   )
 }

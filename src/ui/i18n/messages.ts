@@ -335,6 +335,17 @@ export const en = {
   linkToSettings: 'Link to these settings',
   shareNote: (dataset: boolean) => `The link carries the settings${dataset ? ' and the built-in dataset' : ''} — never your text or the model. It is copied to the clipboard where the browser allows.`,
   badLink: 'The settings in this page’s link could not be used, so the defaults stay:',
+
+  // backend
+  backendChoice: (c: string) => ({ auto: 'Auto (fastest available)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'Plain JavaScript (cpu)' })[c] ?? c,
+  switchBackendConfirm: 'Switching the backend starts a fresh worker: the trained model will be discarded. Continue?',
+  runningOn: 'Running on',
+  adapter: (software: boolean, description: string) => ` (${software ? 'software' : 'hardware'}: ${description})`,
+  webgpuNote: (kind: string) => ({ hardware: 'WebGPU: available on a GPU', software: 'WebGPU: only a software adapter (no GPU)', none: 'WebGPU: not available in this browser' })[kind] ?? kind,
+  backendsTried: 'Backends tried',
+  backendWorks: (ok: boolean) => (ok ? 'works' : 'unusable'),
+  startingWorker: 'Starting the training worker and testing backends…',
+  stopToChangeBackend: 'Stop training to change the backend.',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -655,4 +666,14 @@ export const zhCN: Messages = {
   linkToSettings: '这些设置的链接',
   shareNote: (dataset) => `链接包含这些设置${dataset ? '和内置数据集' : ''}——绝不包含你的文本或模型。在浏览器允许时会复制到剪贴板。`,
   badLink: '这个页面链接中的设置无法使用，所以保留默认值：',
+
+  backendChoice: (c) => ({ auto: '自动（最快的可用后端）', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly（wasm）', cpu: '纯 JavaScript（cpu）' })[c] ?? c,
+  switchBackendConfirm: '切换后端会启动一个新的工作线程：训练好的模型将被丢弃。继续吗？',
+  runningOn: '运行在',
+  adapter: (software, description) => `（${software ? '软件' : '硬件'}：${description}）`,
+  webgpuNote: (kind) => ({ hardware: 'WebGPU：可在 GPU 上使用', software: 'WebGPU：只有软件适配器（没有 GPU）', none: 'WebGPU：这个浏览器不可用' })[kind] ?? kind,
+  backendsTried: '尝试过的后端',
+  backendWorks: (ok) => (ok ? '可用' : '不可用'),
+  startingWorker: '正在启动训练工作线程并测试后端…',
+  stopToChangeBackend: '停止训练后才能更换后端。',
 }
