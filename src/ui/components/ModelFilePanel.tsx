@@ -2,6 +2,7 @@ import { useRef } from 'react'
 import { isTraining, useStore } from '../store'
 import { exportModel, importModel } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
+import { useT } from '../i18n'
 
 /**
  * Save the model as a .safetensors file in nanoGPT's layout (PyTorch loads it), or open one — written here or
@@ -9,6 +10,7 @@ import { visibleChar } from '../../shared/text'
  * text in panel 1.
  */
 export function ModelFilePanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const status = useStore((s) => s.importStatus)
   const exporting = useStore((s) => s.exportRequestId !== undefined)
@@ -19,19 +21,25 @@ export function ModelFilePanel() {
 
   return (
     <section className="panel" aria-labelledby="file-h">
-      <h2 id="file-h">Model file</h2>
+      <h2 id="file-h">{t.fileTitle}</h2>
       <p className="muted small">
-        Save the model as <code>.safetensors</code> with nanoGPT’s names and PyTorch’s layouts (a nanoGPT <code>GPT</code> loads it with <code>load_state_dict(…, strict=False)</code>), or open one to sample from it and train it further on the text in panel 1.
+        {t.fileIntroBefore}
+        <code>.safetensors</code>
+        {t.fileIntroMiddle}
+        <code>GPT</code>
+        {t.fileIntroAfter}
+        <code>load_state_dict(…, strict=False)</code>
+        {t.fileIntroEnd}
       </p>
       <div className="controls">
         <button type="button" onClick={() => exportModel()} disabled={!run || exporting}>
-          {exporting ? 'Exporting…' : 'Export .safetensors'}
+          {exporting ? t.exporting : t.exportSafetensors}
         </button>
-        <button type="button" onClick={() => exportModel('nanogpt')} disabled={!run || exporting} title="A .tar with the tokenized text as nanoGPT's train.bin / val.bin / meta.pkl, a config with these settings, the weights and optimizer state, and the scripts to turn them into nanoGPT's ckpt.pt and back">
-          Export for nanoGPT
+        <button type="button" onClick={() => exportModel('nanogpt')} disabled={!run || exporting} title={t.exportNanoGptTitle}>
+          {t.exportNanoGpt}
         </button>
         <label className="file" htmlFor="model-file">
-          Open a model file
+          {t.openModelFile}
         </label>
         <input
           ref={input}
@@ -47,23 +55,21 @@ export function ModelFilePanel() {
         />
       </div>
       <label className="small">
-        <input type="checkbox" checked={extend} onChange={(e) => useStore.setState({ extendVocab: e.target.checked })} /> Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)
+        <input type="checkbox" checked={extend} onChange={(e) => useStore.setState({ extendVocab: e.target.checked })} /> {t.extendVocab}
       </label>
-      {training && <p className="muted small">Pause or stop training to open a model file.</p>}
+      {training && <p className="muted small">{t.pauseToOpen}</p>}
       <div aria-live="polite" data-testid="model-file-status">
-        {status?.kind === 'loading' && <p className="muted small">Checking {status.fileName}…</p>}
+        {status?.kind === 'loading' && <p className="muted small">{t.checkingFile(status.fileName)}</p>}
         {status?.kind === 'done' && run?.origin?.from === 'file' && (
           <p className="small">
-            Opened <b>{status.fileName}</b>: {run.model.nLayer} layers × {run.model.nHead} heads, {run.model.nEmbd} wide, context {run.model.blockSize}, {run.vocab.length} tokens
-            {status.step !== undefined ? `, trained ${status.step.toLocaleString('en')} steps` : ''}.
-            {status.added.length > 0 && ` Added to the vocabulary: ${status.added.map((c) => `“${visibleChar(c)}”`).join(' ')}.`} “Start training” continues training it on the text in panel 1.
+            {t.openedFile(status.fileName, run.model.nLayer, run.model.nHead, run.model.nEmbd, run.model.blockSize, run.vocab.length, status.step, status.added.map((c) => `“${visibleChar(c)}”`).join(' '))}
           </p>
         )}
         {status?.kind === 'error' &&
           status.problems.map((p) => (
             <p className="error" role="alert" key={p.message}>
               {p.message}
-              {run ? ' The current model is unchanged.' : ''}
+              {run ? t.modelUnchanged : ''}
             </p>
           ))}
       </div>
