@@ -4,10 +4,13 @@ import { fineTuneFrom, openStoredRun } from '../trainerClient'
 import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'
+import { useT } from '../i18n'
 
-const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
 
 function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
+  const when = new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
   const training = useStore(isTraining)
   const compared = useStore((s) => s.compare.some((c) => c.id === run.id))
   const [editing, setEditing] = useState(false)
@@ -24,17 +27,17 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
               if (name.trim()) void renameRun(run.id, name).then(() => setEditing(false))
             }}
           >
-            <input aria-label="Run name" value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus />
-            <button type="submit">Save</button>
+            <input aria-label={t.runName} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus />
+            <button type="submit">{t.save}</button>
           </form>
         ) : (
           <>
             {run.name}
-            {current && <span className="muted small"> (open)</span>}{' '}
+            {current && <span className="muted small">{t.openMark}</span>}{' '}
             <button type="button" className="link small" onClick={() => (setName(run.name), setEditing(true))}>
-              Rename
+              {t.rename}
             </button>
-            <div className="muted small">saved {when.format(run.updatedAt)}</div>
+            <div className="muted small">{t.savedWhen(when.format(run.updatedAt))}</div>
           </>
         )}
       </td>
@@ -42,35 +45,35 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
         {run.step.toLocaleString('en')} / {run.train.maxIters.toLocaleString('en')}
       </td>
       <td className="num">{run.bestValLoss !== undefined ? run.bestValLoss.toFixed(4) : '–'}</td>
-      <td className="num small">{run.checkpoint ? formatBytes(run.checkpoint.bytes) : 'no checkpoint'}</td>
+      <td className="num small">{run.checkpoint ? formatBytes(run.checkpoint.bytes) : t.noCheckpoint}</td>
       <td>
         <label className="small">
-          <input type="checkbox" checked={compared} onChange={() => void toggleCompare(run)} /> Compare
+          <input type="checkbox" checked={compared} onChange={() => void toggleCompare(run)} /> {t.compare}
         </label>
       </td>
       <td>
         {!current && (
           <>
-            <button type="button" disabled={training || !run.checkpoint} onClick={() => void openStoredRun(run.id)} title={run.checkpoint ? undefined : 'This run closed before its first checkpoint'}>
-              {finished ? 'Open' : 'Resume'}
+            <button type="button" disabled={training || !run.checkpoint} onClick={() => void openStoredRun(run.id)} title={run.checkpoint ? undefined : t.noCheckpointYet}>
+              {finished ? t.open : t.resume}
             </button>{' '}
           </>
         )}
-        <button type="button" disabled={training || !run.checkpoint} onClick={() => void fineTuneFrom(run.id)} title="A new run from this one's weights, on the text in panel 1, with a ten times lower learning rate">
-          Fine-tune
+        <button type="button" disabled={training || !run.checkpoint} onClick={() => void fineTuneFrom(run.id)} title={t.fineTuneTitle}>
+          {t.fineTune}
         </button>{' '}
         {confirm ? (
           <>
             <button type="button" onClick={() => void deleteRun(run.id)}>
-              Delete for good
+              {t.deleteForGood}
             </button>{' '}
             <button type="button" className="link" onClick={() => setConfirm(false)}>
-              Keep
+              {t.keep}
             </button>
           </>
         ) : (
           <button type="button" disabled={current && training} onClick={() => setConfirm(true)}>
-            Delete
+            {t.deleteRun}
           </button>
         )}
       </td>
@@ -83,6 +86,7 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
  * delete, and overlay the validation curves of several on the loss chart.
  */
 export function RunsPanel() {
+  const t = useT()
   const runs = useStore((s) => s.storedRuns)
   const available = useStore((s) => s.storageAvailable)
   const current = useStore((s) => s.saved?.storedId)
@@ -94,13 +98,13 @@ export function RunsPanel() {
   const interrupted = !hasRun ? runs.find((r) => (r.status === 'training' || r.status === 'paused') && r.checkpoint && r.step < r.train.maxIters) : undefined
   return (
     <section className="panel" aria-labelledby="runs-h">
-      <h2 id="runs-h">Runs</h2>
-      {available === false && <p className="muted small">This browser does not let the page store data (private mode, or storage blocked): runs are not kept after a reload.</p>}
+      <h2 id="runs-h">{t.runsTitle}</h2>
+      {available === false && <p className="muted small">{t.noStorage}</p>}
       {interrupted && (
         <p className="notice" data-testid="interrupted-run">
-          “{interrupted.name}” stopped at step {interrupted.step.toLocaleString('en')} when the page closed.{' '}
+          {t.interrupted(interrupted.name, interrupted.step.toLocaleString('en'))}{' '}
           <button type="button" className="primary" onClick={() => void openStoredRun(interrupted.id)}>
-            Resume from step {interrupted.step.toLocaleString('en')}
+            {t.resumeFrom(interrupted.step.toLocaleString('en'))}
           </button>
         </p>
       )}
@@ -110,15 +114,15 @@ export function RunsPanel() {
         </p>
       ))}
       {runs.length === 0 ? (
-        available !== false && <p className="muted small">Runs you train are kept here, with their last checkpoint, loss history and settings: reload the page and resume where you were.</p>
+        available !== false && <p className="muted small">{t.runsEmpty}</p>
       ) : (
-        <table className="results runs" aria-label="Stored runs">
+        <table className="results runs" aria-label={t.storedRuns}>
           <thead>
             <tr>
-              <th>Run</th>
-              <th>Steps</th>
-              <th title="The lowest validation loss of the run">Best val loss</th>
-              <th>Size</th>
+              <th>{t.runColumn}</th>
+              <th>{t.stepsColumn}</th>
+              <th title={t.bestValTitle}>{t.bestVal}</th>
+              <th>{t.sizeColumn}</th>
               <th></th>
               <th></th>
             </tr>
