@@ -3,6 +3,7 @@ import { useStore, type PairRow } from '../store'
 import { evaluatePairsNow } from '../trainerClient'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
 import { visibleText } from '../../shared/text'
+import { useT } from '../i18n'
 
 type Unit = 'characters' | 'words'
 
@@ -37,6 +38,7 @@ export function scorePair(row: PairRow, unit: Unit): Scored {
  * the scores — after training ends, and whenever asked.
  */
 export function PairsPanel() {
+  const t = useT()
   const run = useStore((s) => s.run)
   const pairEval = useStore((s) => s.pairEval)
   const [unit, setUnit] = useState<Unit>('characters')
@@ -46,36 +48,34 @@ export function PairsPanel() {
   const running = pairEval && !pairEval.done
   return (
     <section className="panel" aria-labelledby="pairs-h">
-      <h2 id="pairs-h">Held-out pairs</h2>
-      <p className="muted small">
-        {run.pairs.heldOut} of {run.pairs.train + run.pairs.heldOut} pairs were held out from training. For each (at most 50), the model continues the prompt and its tab greedily until a line break; the scores compare that with the true completion.
-      </p>
+      <h2 id="pairs-h">{t.pairsTitle}</h2>
+      <p className="muted small">{t.pairsIntro(run.pairs.heldOut, run.pairs.train + run.pairs.heldOut)}</p>
       <div className="controls">
         <button type="button" onClick={evaluatePairsNow} disabled={Boolean(running)}>
-          Evaluate now
+          {t.evaluateNow}
         </button>
-        <label htmlFor="pair-unit">Score over</label>
+        <label htmlFor="pair-unit">{t.scoreOver}</label>
         <select id="pair-unit" value={unit} onChange={(e) => setUnit(e.target.value as Unit)}>
-          <option value="characters">characters</option>
-          <option value="words">words</option>
+          <option value="characters">{t.unitName('characters')}</option>
+          <option value="words">{t.unitName('words')}</option>
         </select>
         <span className="muted small" aria-live="polite">
-          {running ? `Evaluating… ${pairEval.rows.length} / ${pairEval.total}` : pairEval ? `Model at step ${pairEval.step}.` : 'Evaluated when training ends, or now.'}
+          {running ? t.pairsEvaluating(pairEval.rows.length, pairEval.total) : pairEval ? t.pairsModelAt(pairEval.step) : t.pairsWhen}
         </span>
       </div>
       {scored.length > 0 && (
         <>
           <p className="stats" data-testid="pair-scores">
-            Exact match <b>{(100 * mean((s) => Number(s.exact))).toFixed(1)}%</b> · BLEU-4 <b>{mean((s) => s.bleu).toFixed(3)}</b> · ROUGE-L F <b>{mean((s) => s.rouge).toFixed(3)}</b> · METEOR <b>{mean((s) => s.meteor).toFixed(3)}</b> <span className="muted small">(means over {scored.length} pairs, {unit})</span>
+            {t.exactMatch} <b>{(100 * mean((s) => Number(s.exact))).toFixed(1)}%</b> · BLEU-4 <b>{mean((s) => s.bleu).toFixed(3)}</b> · ROUGE-L F <b>{mean((s) => s.rouge).toFixed(3)}</b> · METEOR <b>{mean((s) => s.meteor).toFixed(3)}</b> <span className="muted small">{t.pairMeans(scored.length, t.unitName(unit))}</span>
           </p>
           <div className="table-scroll">
-            <table className="results" aria-label="Held-out pairs and scores">
+            <table className="results" aria-label={t.pairsTable}>
               <thead>
                 <tr>
-                  <th>Prompt</th>
-                  <th>Reference</th>
-                  <th>Generated</th>
-                  <th title="Exact match">EM</th>
+                  <th>{t.promptColumn}</th>
+                  <th>{t.referenceColumn}</th>
+                  <th>{t.generatedColumn}</th>
+                  <th title={t.exactMatch}>EM</th>
                   <th>BLEU-4</th>
                   <th>ROUGE-L</th>
                   <th>METEOR</th>

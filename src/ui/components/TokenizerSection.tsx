@@ -4,20 +4,22 @@ import { cancelTokenizer, currentTextStats, trainTokenizer } from '../trainerCli
 import { makeTokenizer, BPE_VOCAB, type TextTokenizer } from '../../shared/tokenizer'
 import { CharTokenizer } from '../../shared/charTokenizer'
 import { trainSplitIndex, visibleChar } from '../../shared/text'
+import { useT } from '../i18n'
 
 const fmt = new Intl.NumberFormat('en')
 
 /** A text cut into its tokens: alternating colours, the id on hover, white space made visible. */
 function Tokens({ tokenizer, text, label }: { tokenizer: TextTokenizer; text: string; label: string }) {
+  const t = useT()
   const ids = useMemo(() => Array.from(tokenizer.encode(text)), [tokenizer, text])
   return (
     <div className="inspector-row">
       <div className="small muted">
-        {label}: {fmt.format(ids.length)} tokens{ids.length ? `, ${([...text].length / ids.length).toFixed(2)} characters per token` : ''}
+        {t.tokensOf(label, fmt.format(ids.length), ids.length ? ([...text].length / ids.length).toFixed(2) : undefined)}
       </div>
-      <p className="tokens" data-testid={`tokens-${tokenizer.kind}`} aria-label={`${label} tokens`}>
+      <p className="tokens" data-testid={`tokens-${tokenizer.kind}`} aria-label={t.tokensAria(label)}>
         {ids.map((id, i) => (
-          <span key={i} className={`t${i % 2}`} title={`token ${id}`}>
+          <span key={i} className={`t${i % 2}`} title={t.tokenId(id)}>
             {[...tokenizer.vocab[id]].map((c) => (c === '\n' ? '⏎\n' : c === ' ' ? '·' : c === '\t' ? '⇥' : visibleChar(c))).join('')}
           </span>
         ))}
@@ -33,6 +35,7 @@ function Tokens({ tokenizer, text, label }: { tokenizer: TextTokenizer; text: st
  * inspector that shows any text cut both ways.
  */
 export function TokenizerSection() {
+  const t = useT()
   const text = useStore((s) => s.text)
   const choice = useStore((s) => s.tokenizerChoice)
   const vocabSize = useStore((s) => s.bpeVocabSize)
@@ -52,35 +55,33 @@ export function TokenizerSection() {
   const bpeTrain = bpe ? trainSplitIndex(bpe.tokens) : 0
   return (
     <fieldset className="tokens-box" disabled={locked}>
-      <legend>Tokens</legend>
+      <legend>{t.tokensLegend}</legend>
       <label className="small">
-        <input type="radio" name="tokenizer" checked={choice === 'char'} onChange={() => useStore.setState({ tokenizerChoice: 'char' })} /> Characters: every distinct character is a token
+        <input type="radio" name="tokenizer" checked={choice === 'char'} onChange={() => useStore.setState({ tokenizerChoice: 'char' })} /> {t.charTokens}
       </label>
       <label className="small">
-        <input type="radio" name="tokenizer" checked={choice === 'bpe'} onChange={() => useStore.setState({ tokenizerChoice: 'bpe' })} /> Byte-level BPE (as GPT-2), trained on this text:
+        <input type="radio" name="tokenizer" checked={choice === 'bpe'} onChange={() => useStore.setState({ tokenizerChoice: 'bpe' })} /> {t.bpeTokens}
       </label>
       <div className="row">
-        <label htmlFor="bpe-vocab">Vocabulary</label>
+        <label htmlFor="bpe-vocab">{t.vocabulary}</label>
         <input id="bpe-vocab" type="number" className="short" min={BPE_VOCAB.min} max={BPE_VOCAB.max} step={256} value={Number.isFinite(vocabSize) ? vocabSize : ''} onChange={(e) => useStore.setState({ bpeVocabSize: e.target.value === '' ? NaN : Number(e.target.value) })} />
         {training ? (
           <>
-            <progress max={training.target} value={training.merges} aria-label="BPE training" />
-            <span className="small muted">
-              {fmt.format(training.merges)} / {fmt.format(training.target)} merges
-            </span>
+            <progress max={training.target} value={training.merges} aria-label={t.bpeTraining} />
+            <span className="small muted">{t.merges(fmt.format(training.merges), fmt.format(training.target))}</span>
             <button type="button" onClick={cancelTokenizer}>
-              Cancel
+              {t.cancel}
             </button>
           </>
         ) : (
           <button type="button" onClick={trainTokenizer} disabled={badSize || text.length === 0}>
-            Train tokenizer
+            {t.trainTokenizer}
           </button>
         )}
       </div>
       {badSize && (
         <p className="error" role="alert">
-          The BPE vocabulary must be a whole number from {BPE_VOCAB.min} (the 256 bytes and one merge) to {fmt.format(BPE_VOCAB.max)}.
+          {t.bpeBadSize(BPE_VOCAB.min, fmt.format(BPE_VOCAB.max))}
         </p>
       )}
       {problems.map((p) => (
@@ -88,18 +89,18 @@ export function TokenizerSection() {
           {p.message}
         </p>
       ))}
-      <table className="results" aria-label="Tokenizers on this text">
+      <table className="results" aria-label={t.tokenizersTable}>
         <thead>
           <tr>
             <th></th>
-            <th>Vocabulary</th>
-            <th>Characters per token</th>
-            <th>Train / validation tokens</th>
+            <th>{t.vocabulary}</th>
+            <th>{t.charsPerToken}</th>
+            <th>{t.trainValTokens}</th>
           </tr>
         </thead>
         <tbody>
           <tr>
-            <td>Characters</td>
+            <td>{t.charactersRow}</td>
             <td className="num">{fmt.format(chars.vocabSize)}</td>
             <td className="num">1.00</td>
             <td className="num">
@@ -118,7 +119,7 @@ export function TokenizerSection() {
               </>
             ) : (
               <td colSpan={3} className="muted small">
-                not trained yet
+                {t.notTrainedYet}
               </td>
             )}
           </tr>
@@ -126,22 +127,18 @@ export function TokenizerSection() {
       </table>
       {bpe && (
         <p className="muted small" data-testid="bpe-note">
-          Trained in {(bpe.ms / 1000).toFixed(2)} s: {fmt.format(bpe.spec.merges.length)} merges{bpe.stoppedEarly ? ' (all there were: no pair of tokens occurs twice more)' : ''}
-          {bpe.textVersion !== textVersion ? '; on an earlier text (it still encodes this one; train again to fit it)' : ''}.
-          {bpe.chars / bpe.tokens < 1 && ' Fewer than one character per token: in UTF-8 a Hanzi takes 3 bytes and an accented letter 2, and a small vocabulary makes only the most frequent of them whole tokens — raise the vocabulary, or use characters.'}
+          {t.bpeNote((bpe.ms / 1000).toFixed(2), fmt.format(bpe.spec.merges.length), !!bpe.stoppedEarly, bpe.textVersion !== textVersion, bpe.chars / bpe.tokens < 1)}
         </p>
       )}
-      <p className="muted small">
-        More characters per token means a context of the same length sees more text, but the vocabulary (and the output layer) grows, and each token is seen less often. A different tokenizer means a new model.
-      </p>
+      <p className="muted small">{t.tokenizerTradeoff}</p>
       <details className="inspector">
-        <summary>Token inspector</summary>
+        <summary>{t.tokenInspector}</summary>
         <label className="block" htmlFor="inspect-text">
-          Text to cut into tokens
+          {t.textToCut}
         </label>
         <textarea id="inspect-text" rows={2} value={shownSample} spellCheck={false} onChange={(e) => setSample(e.target.value)} />
-        <Tokens tokenizer={charTok} text={shownSample} label="Characters" />
-        {bpeTok ? <Tokens tokenizer={bpeTok} text={shownSample} label="BPE" /> : <p className="muted small">Train the BPE tokenizer to see the same text in its tokens.</p>}
+        <Tokens tokenizer={charTok} text={shownSample} label={t.charactersRow} />
+        {bpeTok ? <Tokens tokenizer={bpeTok} text={shownSample} label="BPE" /> : <p className="muted small">{t.trainBpeToSee}</p>}
       </details>
     </fieldset>
   )
