@@ -66,3 +66,23 @@ test('an input method composing pinyin sends no probe until the characters are c
   await expect(where).toContainText('“Anna”')
   expect((await probes()).slice(initial)).toEqual(['Anna']) // one request, none for the pinyin on the way
 })
+
+test('at 1024 px wide, in both languages, the page fits its width; screenshots are kept as artefacts', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1024, height: 900 })
+  await page.goto('/?lang=en')
+  await page.getByLabel('Steps', { exact: true }).fill('10')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  const closed = page.locator('details:not([open]) > summary')
+  for (let n = 0; n < 50 && (await closed.count()) > 0; n++) await closed.first().click()
+  for (const lang of ['en', 'zh-CN'] as const) {
+    if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).click()
+    await expect(page.locator('html')).toHaveAttribute('lang', lang)
+    // nothing wider than the window: no sideways scrolling at 1024 px, in the longer English or in Chinese
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    expect(overflow, `${lang}: the page is ${overflow}px wider than the window`).toBeLessThanOrEqual(0)
+    const path = testInfo.outputPath(`page-1024-${lang}.png`)
+    await page.screenshot({ path, fullPage: true })
+    await testInfo.attach(`page at 1024 px (${lang})`, { path, contentType: 'image/png' })
+  }
+})
