@@ -16,7 +16,7 @@ describe('config validation', () => {
 
   it('names each impossible setting, with the value in the message', () => {
     const problems = validateConfig({ ...baby.model, nEmbd: 130, nHead: 4 }, baby.train)
-    expect(problems).toEqual([{ field: 'nHead', message: expect.stringContaining('130 is not divisible by 4') }])
+    expect(problems).toEqual([{ field: 'nHead', code: 'heads-divide', params: { C: 130, H: 4 }, message: expect.stringContaining('130 is not divisible by 4') }])
     expect(fields({ ...baby.model, nLayer: 0 }, baby.train)).toEqual(['nLayer'])
     expect(fields({ ...baby.model, blockSize: -4 }, baby.train)).toEqual(['blockSize'])
     expect(fields({ ...baby.model, nEmbd: 2.5 }, baby.train)).toContain('nEmbd')

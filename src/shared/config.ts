@@ -136,6 +136,9 @@ export interface DeviceLimits {
 }
 
 export interface Problem {
+  /** What went wrong in words, in English; `code` and `params` let the page say it in another language. */
+  code?: string
+  params?: Record<string, string | number>
   field: keyof ModelSettings | keyof TrainConfig | 'text' | 'model' | 'prompt' | 'probe' | 'sample' | 'score' | 'file' | 'stored'
   message: string
 }
@@ -152,9 +155,9 @@ const LIMITS = {
 } as const
 
 function checkInt(out: Problem[], field: Problem['field'], v: number, label: string, [lo, hi]: readonly [number, number]) {
-  if (!Number.isFinite(v) || !Number.isInteger(v)) out.push({ field, message: `${label} must be a whole number (got ${v})` })
-  else if (v < lo) out.push({ field, message: `${label} must be at least ${lo} (got ${v})` })
-  else if (v > hi) out.push({ field, message: `${label} must be at most ${hi} (got ${v})` })
+  if (!Number.isFinite(v) || !Number.isInteger(v)) out.push({ field, code: 'int', params: { field, got: String(v) }, message: `${label} must be a whole number (got ${v})` })
+  else if (v < lo) out.push({ field, code: 'min', params: { field, min: lo, got: v }, message: `${label} must be at least ${lo} (got ${v})` })
+  else if (v > hi) out.push({ field, code: 'max', params: { field, max: hi, got: v }, message: `${label} must be at most ${hi} (got ${v})` })
 }
 
 /**
@@ -179,7 +182,7 @@ export function validateConfig(
   checkInt(out, 'warmupIters', train.warmupIters, 'Warmup steps', [0, 10_000_000])
   checkInt(out, 'seed', train.seed, 'Seed', [0, 2 ** 31 - 1])
   if (Number.isInteger(model.nEmbd) && Number.isInteger(model.nHead) && model.nHead > 0 && model.nEmbd > 0 && model.nEmbd % model.nHead !== 0) {
-    out.push({ field: 'nHead', message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)` })
+    out.push({ field: 'nHead', code: 'heads-divide', params: { C: model.nEmbd, H: model.nHead }, message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)` })
   }
   if (model.posEncoding !== undefined && model.posEncoding !== 'learned' && model.posEncoding !== 'sinusoidal') {
     out.push({ field: 'posEncoding', message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})` })
@@ -188,33 +191,35 @@ export function validateConfig(
     out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
   }
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
-    out.push({ field: 'dropout', message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })
+    out.push({ field: 'dropout', code: 'dropout', params: { got: String(model.dropout) }, message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })
   }
   if (!(Number.isFinite(train.learningRate) && train.learningRate > 0 && train.learningRate <= 1)) {
-    out.push({ field: 'learningRate', message: `Learning rate must be a positive number no larger than 1 (got ${train.learningRate})` })
+    out.push({ field: 'learningRate', code: 'lr', params: { got: String(train.learningRate) }, message: `Learning rate must be a positive number no larger than 1 (got ${train.learningRate})` })
   }
   if (!(Number.isFinite(train.minLr) && train.minLr >= 0)) {
-    out.push({ field: 'minLr', message: `Minimum learning rate must be zero or positive (got ${train.minLr})` })
+    out.push({ field: 'minLr', code: 'min-lr', params: { got: String(train.minLr) }, message: `Minimum learning rate must be zero or positive (got ${train.minLr})` })
   } else if (Number.isFinite(train.learningRate) && train.learningRate > 0 && train.minLr > train.learningRate) {
-    out.push({ field: 'minLr', message: `Minimum learning rate ${train.minLr} is above the learning rate ${train.learningRate}` })
+    out.push({ field: 'minLr', code: 'min-lr-above', params: { min: train.minLr, lr: train.learningRate }, message: `Minimum learning rate ${train.minLr} is above the learning rate ${train.learningRate}` })
   }
   if (!(Number.isFinite(train.weightDecay) && train.weightDecay >= 0 && train.weightDecay < 10)) {
-    out.push({ field: 'weightDecay', message: `Weight decay must be between 0 and 10 (got ${train.weightDecay})` })
+    out.push({ field: 'weightDecay', code: 'weight-decay', params: { got: String(train.weightDecay) }, message: `Weight decay must be between 0 and 10 (got ${train.weightDecay})` })
   }
   for (const k of ['beta1', 'beta2'] as const) {
-    if (!(Number.isFinite(train[k]) && train[k] >= 0 && train[k] < 1)) out.push({ field: k, message: `${k === 'beta1' ? 'β1' : 'β2'} must be at least 0 and below 1 (got ${train[k]})` })
+    if (!(Number.isFinite(train[k]) && train[k] >= 0 && train[k] < 1)) out.push({ field: k, code: 'beta', params: { field: k, got: String(train[k]) }, message: `${k === 'beta1' ? 'β1' : 'β2'} must be at least 0 and below 1 (got ${train[k]})` })
   }
   if (!(Number.isFinite(train.gradClip) && train.gradClip >= 0)) {
-    out.push({ field: 'gradClip', message: `Gradient clip must be zero (off) or positive (got ${train.gradClip})` })
+    out.push({ field: 'gradClip', code: 'grad-clip', params: { got: String(train.gradClip) }, message: `Gradient clip must be zero (off) or positive (got ${train.gradClip})` })
   }
   const need = model.blockSize + 1
   if (opts.trainTokens !== undefined && Number.isInteger(model.blockSize)) {
-    if (opts.trainTokens === 0) out.push({ field: 'text', message: 'The training text is empty: paste some text or pick a built-in dataset' })
+    if (opts.trainTokens === 0) out.push({ field: 'text', code: 'text-empty', message: 'The training text is empty: paste some text or pick a built-in dataset' })
     else if (opts.trainTokens < need || (opts.valTokens ?? need) < need) {
       const total = opts.trainTokens + (opts.valTokens ?? 0)
       const needTotal = Math.ceil(need / 0.1)
       out.push({
         field: 'text',
+        code: 'text-short',
+        params: { T: model.blockSize, total, need, needTotal },
         message: `The text is too short for a context of ${model.blockSize}: it has ${total} tokens, and both the training part (90%) and the validation part (10%) need at least ${need} — about ${needTotal} tokens in all. Use a longer text or a shorter context.`,
       })
     }
@@ -222,9 +227,9 @@ export function validateConfig(
   if (opts.limits && out.length === 0 && model.vocabSize !== undefined) {
     const est = estimateMemory(model as ModelConfig, train)
     if (est.largestTensorBytes > opts.limits.maxTensorBytes) {
-      out.push({ field: 'model', message: `Too large for this device: one tensor of this model needs ${formatBytes(est.largestTensorBytes)}, the backend allows ${formatBytes(opts.limits.maxTensorBytes)}. Reduce batch size, context length or width.` })
+      out.push({ field: 'model', code: 'tensor-too-large', params: { need: formatBytes(est.largestTensorBytes), limit: formatBytes(opts.limits.maxTensorBytes) }, message: `Too large for this device: one tensor of this model needs ${formatBytes(est.largestTensorBytes)}, the backend allows ${formatBytes(opts.limits.maxTensorBytes)}. Reduce batch size, context length or width.` })
     } else if (est.totalBytes > opts.limits.maxTotalBytes) {
-      out.push({ field: 'model', message: `Too large for this device: training needs about ${formatBytes(est.totalBytes)}, more than the ${formatBytes(opts.limits.maxTotalBytes)} this backend can safely use. Reduce layers, width, batch size or context length.` })
+      out.push({ field: 'model', code: 'too-large', params: { need: formatBytes(est.totalBytes), limit: formatBytes(opts.limits.maxTotalBytes) }, message: `Too large for this device: training needs about ${formatBytes(est.totalBytes)}, more than the ${formatBytes(opts.limits.maxTotalBytes)} this backend can safely use. Reduce layers, width, batch size or context length.` })
     }
   }
   return out

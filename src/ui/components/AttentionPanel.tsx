@@ -5,7 +5,7 @@ import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
@@ -73,6 +73,7 @@ function IndexSelect(p: { id: string; count: number; value: number; disabled: bo
 
 export function AttentionPanel() {
   const t = useT()
+  const say = useSay()
   const run = useStore((s) => s.run)
   const attention = useStore((s) => s.attention)
   const layer = useStore((s) => s.layer)
@@ -151,8 +152,8 @@ export function AttentionPanel() {
         </select>
       </div>
       {problems.map((p) => (
-        <p className="error" key={p.message}>
-          {p.message}
+        <p className="error" key={say(p)}>
+          {say(p)}
         </p>
       ))}
       {attention ? (

@@ -6,7 +6,7 @@ import { BeamTreeView } from './BeamTreeView'
 import { unknownChars, visibleChar, visibleText } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 /**
  * Character-level ROUGE-L and METEOR grow with n·m (measured in Node: 2,000 characters each way, 65 and
@@ -71,6 +71,7 @@ function MarkedPrompt({ prompt, unknown }: { prompt: string; unknown: string[] }
 
 export function GeneratePanel() {
   const t = useT()
+  const say = useSay()
   const run = useStore((s) => s.run)
   const prompt = useStore((s) => s.samplePrompt)
   const tokens = useStore((s) => s.sampleTokens)
@@ -215,8 +216,8 @@ export function GeneratePanel() {
         </span>
       </div>
       {problems.map((p) => (
-        <p className="error" role="alert" key={p.message}>
-          {p.message}
+        <p className="error" role="alert" key={say(p)}>
+          {say(p)}
         </p>
       ))}
       <div className="row">
@@ -322,8 +323,8 @@ export function GeneratePanel() {
         )}
       </div>
       {scoreProblems.map((p) => (
-        <p className="error" role="alert" key={p.message}>
-          {p.message}
+        <p className="error" role="alert" key={say(p)}>
+          {say(p)}
         </p>
       ))}
       {score && <TokenStrip tokens={score.tokens} prefix={score.first} testId="score-output" key={`${score.step}-${score.logLikelihood}`} />}

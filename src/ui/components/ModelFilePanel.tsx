@@ -2,7 +2,7 @@ import { useRef } from 'react'
 import { isTraining, useStore } from '../store'
 import { exportModel, importModel } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 /**
  * Save the model as a .safetensors file in nanoGPT's layout (PyTorch loads it), or open one — written here or
@@ -11,6 +11,7 @@ import { useT } from '../i18n'
  */
 export function ModelFilePanel() {
   const t = useT()
+  const say = useSay()
   const run = useStore((s) => s.run)
   const status = useStore((s) => s.importStatus)
   const exporting = useStore((s) => s.exportRequestId !== undefined)
@@ -67,8 +68,8 @@ export function ModelFilePanel() {
         )}
         {status?.kind === 'error' &&
           status.problems.map((p) => (
-            <p className="error" role="alert" key={p.message}>
-              {p.message}
+            <p className="error" role="alert" key={say(p)}>
+              {say(p)}
               {run ? t.modelUnchanged : ''}
             </p>
           ))}

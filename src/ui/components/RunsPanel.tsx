@@ -4,7 +4,7 @@ import { fineTuneFrom, openStoredRun } from '../trainerClient'
 import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 
 function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
@@ -87,6 +87,7 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
  */
 export function RunsPanel() {
   const t = useT()
+  const say = useSay()
   const runs = useStore((s) => s.storedRuns)
   const available = useStore((s) => s.storageAvailable)
   const current = useStore((s) => s.saved?.storedId)
@@ -109,8 +110,8 @@ export function RunsPanel() {
         </p>
       )}
       {problems.map((p) => (
-        <p className="error" role="alert" key={p.message}>
-          {p.message}
+        <p className="error" role="alert" key={say(p)}>
+          {say(p)}
         </p>
       ))}
       {runs.length === 0 ? (

@@ -4,7 +4,7 @@ import { isTraining, useStore } from '../store'
 import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 type Field = { group: 'model'; key: keyof ModelSettings; step?: string } | { group: 'train'; key: keyof TrainConfig; step?: string } // labels and hints: the catalogue's field() and fieldHint()
 
@@ -31,6 +31,7 @@ const fmt = new Intl.NumberFormat('en')
 
 export function SettingsPanel() {
   const t = useT()
+  const say = useSay()
   const presetId = useStore((s) => s.presetId)
   const model = useStore((s) => s.model)
   const train = useStore((s) => s.train)
@@ -114,7 +115,7 @@ export function SettingsPanel() {
               />
               {errs.length > 0 && (
                 <span id={`${id}-err`} className="field-error">
-                  {errs.map((e) => e.message).join(' ')}
+                  {errs.map((e) => say(e)).join(' ')}
                 </span>
               )}
             </div>
@@ -137,15 +138,15 @@ export function SettingsPanel() {
       {problems
         .filter((p) => p.field === 'text' || p.field === 'model')
         .map((p) => (
-          <p className="error" role="alert" key={p.message}>
-            {p.message}
+          <p className="error" role="alert" key={say(p)}>
+            {say(p)}
           </p>
         ))}
       {runProblems
         .filter((p) => !problems.some((q) => q.message === p.message))
         .map((p) => (
-          <p className="error" role="alert" key={p.message}>
-            {p.message}
+          <p className="error" role="alert" key={say(p)}>
+            {say(p)}
           </p>
         ))}
       <p className="stats" data-testid="param-count">
@@ -168,7 +169,7 @@ export function SettingsPanel() {
           <p className="error">{t.badLink}</p>
           <ul className="error small">
             {linkProblems.map((p) => (
-              <li key={p.message}>{p.message}</li>
+              <li key={say(p)}>{say(p)}</li>
             ))}
           </ul>
         </div>

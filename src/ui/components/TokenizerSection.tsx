@@ -4,7 +4,7 @@ import { cancelTokenizer, currentTextStats, trainTokenizer } from '../trainerCli
 import { makeTokenizer, BPE_VOCAB, type TextTokenizer } from '../../shared/tokenizer'
 import { CharTokenizer } from '../../shared/charTokenizer'
 import { trainSplitIndex, visibleChar } from '../../shared/text'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 const fmt = new Intl.NumberFormat('en')
 
@@ -36,6 +36,7 @@ function Tokens({ tokenizer, text, label }: { tokenizer: TextTokenizer; text: st
  */
 export function TokenizerSection() {
   const t = useT()
+  const say = useSay()
   const text = useStore((s) => s.text)
   const choice = useStore((s) => s.tokenizerChoice)
   const vocabSize = useStore((s) => s.bpeVocabSize)
@@ -85,8 +86,8 @@ export function TokenizerSection() {
         </p>
       )}
       {problems.map((p) => (
-        <p className="error" role="alert" key={p.message}>
-          {p.message}
+        <p className="error" role="alert" key={say(p)}>
+          {say(p)}
         </p>
       ))}
       <table className="results" aria-label={t.tokenizersTable}>

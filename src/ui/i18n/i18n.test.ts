@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { en, zhCN } from './messages'
 import { GLOSSARY } from './glossary'
-import { PRESETS } from '../../shared/config'
+import { PRESETS, getPreset, validateConfig } from '../../shared/config'
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,7 +23,7 @@ const code = sources(join(__dirname, '..'))
 const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g)].map((m) => m[1] ?? m[2]))
 
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
-const SAMPLE: Record<string, unknown[]> = { backendChoice: ['auto'], webgpuNote: ['software'], adapter: [true, 'x'], presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
+const SAMPLE: Record<string, unknown[]> = { problem: ['text-empty', {}], backendChoice: ['auto'], webgpuNote: ['software'], adapter: [true, 'x'], presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], beamNode: [1, 'a', -1, 'kept'] }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */
@@ -80,6 +80,24 @@ describe('the message catalogue', () => {
       expect(en.field(key), key).not.toBe(key)
       if (key !== 'dropout' && key !== 'beta2') expect(zhCN.field(key), key).toMatch(/[\u4e00-\u9fff]/)
       expect(zhCN.fieldHint(key), key).toMatch(/[\u4e00-\u9fff]/)
+    }
+  })
+
+  it('says the settings’ problems in Chinese: every problem validateConfig finds has a code the catalogue knows', () => {
+    const base = getPreset('tiny')
+    const bad = [
+      validateConfig({ ...base.model, nLayer: 0.5, nHead: 3, nEmbd: 32, blockSize: 100000, dropout: 1 }, { ...base.train, learningRate: 0, minLr: -1, weightDecay: 20, beta1: 1, gradClip: -1, batchSize: 0 }),
+      validateConfig(base.model, { ...base.train, minLr: 0.5, learningRate: 0.1 }, { trainTokens: 0 }),
+      validateConfig(base.model, base.train, { trainTokens: 10, valTokens: 2 }),
+      validateConfig({ ...base.model, vocabSize: 50 }, base.train, { limits: { maxTensorBytes: 16, maxTotalBytes: 1e12 } }),
+      validateConfig({ ...base.model, vocabSize: 50 }, base.train, { limits: { maxTensorBytes: 1e12, maxTotalBytes: 16 } }),
+    ].flat()
+    expect(new Set(bad.map((p) => p.code)).size).toBeGreaterThanOrEqual(14)
+    for (const p of bad) {
+      expect(p.code, p.message).toBeDefined()
+      const zh = zhCN.problem(p.code!, p.params ?? {})
+      expect(zh, `${p.code}: ${p.message}`).toMatch(/[\u4e00-\u9fff]/)
+      expect(en.problem(p.code!, p.params ?? {})).toBe('') // English: the problem's own words
     }
   })
 })

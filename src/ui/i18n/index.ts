@@ -5,6 +5,7 @@
 // fonts and the screen reader's voice.
 import { useStore } from '../store'
 import { en, zhCN, type Messages } from './messages'
+import type { Problem } from '../../shared/config'
 import { STORAGE_KEY, type Lang } from './lang'
 
 export { initialLang, isLang, LANGS, type Lang } from './lang'
@@ -38,4 +39,10 @@ export function useT(): Messages {
 
 export function messagesFor(lang: Lang): Messages {
   return CATALOGUES[lang]
+}
+
+/** A problem in the active language: its translation when the catalogue knows its code, else its own words. */
+export function useSay(): (p: Problem) => string {
+  const t = useT()
+  return (p) => (p.code && t.problem(p.code, p.params ?? {})) || p.message
 }

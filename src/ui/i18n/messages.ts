@@ -435,6 +435,9 @@ export const en = {
   tokensAria: (label: string) => `${label} tokens`,
   tokenId: (id: number) => `token ${id}`,
   trainBpeToSee: 'Train the BPE tokenizer to see the same text in its tokens.',
+
+  /** A problem in the active language: '' means "use the problem's own English message". */
+  problem: (_code: string, _p: Record<string, string | number>) => '',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -849,4 +852,42 @@ export const zhCN: Messages = {
   tokensAria: (label) => `${label}的${G.token.zh}`,
   tokenId: (id) => `${G.token.zh} ${id}`,
   trainBpeToSee: `训练 BPE 分词器后，可以看到同一段文本切分成的${G.token.zh}。`,
+
+  problem: (code, p) => {
+    const name = (f: unknown) => (typeof f === 'string' ? zhCN.field(f) : '')
+    switch (code) {
+      case 'int':
+        return `${name(p.field)}必须是整数（现在是 ${p.got}）`
+      case 'min':
+        return `${name(p.field)}至少为 ${p.min}（现在是 ${p.got}）`
+      case 'max':
+        return `${name(p.field)}最多为 ${p.max}（现在是 ${p.got}）`
+      case 'heads-divide':
+        return `嵌入宽度 ${p.C} 不能被 ${p.H} 个头整除（每个头分到 nEmbd / nHead 个通道）`
+      case 'dropout':
+        return `Dropout 必须不小于 0 且小于 1（现在是 ${p.got}）`
+      case 'lr':
+        return `学习率必须是不大于 1 的正数（现在是 ${p.got}）`
+      case 'min-lr':
+        return `最小学习率必须为零或正数（现在是 ${p.got}）`
+      case 'min-lr-above':
+        return `最小学习率 ${p.min} 高于学习率 ${p.lr}`
+      case 'weight-decay':
+        return `权重衰减必须在 0 到 10 之间（现在是 ${p.got}）`
+      case 'beta':
+        return `${p.field === 'beta1' ? 'β1' : 'β2'} 必须不小于 0 且小于 1（现在是 ${p.got}）`
+      case 'grad-clip':
+        return `梯度裁剪必须为零（关闭）或正数（现在是 ${p.got}）`
+      case 'text-empty':
+        return '训练文本是空的：请粘贴一些文本或选择一个内置数据集'
+      case 'text-short':
+        return `对于长度为 ${p.T} 的上下文，文本太短：它有 ${p.total} 个词元，而训练部分（90%）和验证部分（10%）都至少需要 ${p.need} 个——总共约 ${p.needTotal} 个。请使用更长的文本或更短的上下文。`
+      case 'tensor-too-large':
+        return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
+      case 'too-large':
+        return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      default:
+        return ''
+    }
+  },
 }
