@@ -4,6 +4,7 @@ import { askLens } from '../trainerClient'
 import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { ComposedInput } from './ComposedInput'
 
 
 /**
@@ -17,9 +18,7 @@ export function LensPanel() {
   const lens = useStore((s) => s.lens)
   const evaluations = useStore((s) => s.evals.length) // refreshed at each evaluation, not at every step
   const [open, setOpen] = useState(false)
-  const [probe, setProbe] = useState('') // what is asked for: unchanged while an input method composes
-  const [draft, setDraft] = useState('')
-  const [composing, setComposing] = useState(false)
+  const [probe, setProbe] = useState('') // what is asked for (ComposedInput: unchanged while an input method composes)
   const [position, setPosition] = useState(8)
   const [temperature, setTemperature] = useState(1)
   const [k, setK] = useState(0)
@@ -59,21 +58,7 @@ export function LensPanel() {
             <label className="block" htmlFor="lens-probe">
               {t.lensProbe}
             </label>
-            <input
-              id="lens-probe"
-              className="wide"
-              value={draft}
-              onChange={(e) => {
-                setDraft(e.target.value)
-                // a pinyin keystroke is not text yet: ask the model only once composition ends
-                if (!composing && !(e.nativeEvent as InputEvent).isComposing) setProbe(e.target.value)
-              }}
-              onCompositionStart={() => setComposing(true)}
-              onCompositionEnd={(e) => {
-                setComposing(false)
-                setProbe((e.target as HTMLInputElement).value)
-              }}
-            />
+            <ComposedInput id="lens-probe" className="wide" onCommit={setProbe} />
             {lens && (
               <>
                 <div className="controls">

@@ -4,6 +4,7 @@ import { askQkv } from '../trainerClient'
 import { attendOne, moments } from '../../shared/qkv'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { ComposedInput } from './ComposedInput'
 
 const nums = (xs: number[], n = 8) => xs.slice(0, n).map((x) => x.toFixed(2)).join(' ') + (xs.length > n ? ' …' : '')
 
@@ -18,9 +19,7 @@ export function QkvPanel() {
   const data = useStore((s) => s.qkv)
   const evaluations = useStore((s) => s.evals.length)
   const [open, setOpen] = useState(false)
-  const [probe, setProbe] = useState('') // what is asked for: unchanged while an input method composes
-  const [draft, setDraft] = useState('')
-  const [composing, setComposing] = useState(false)
+  const [probe, setProbe] = useState('') // what is asked for (ComposedInput: unchanged while an input method composes)
   const [layer, setLayer] = useState(0)
   const [head, setHead] = useState(0)
   const [query, setQuery] = useState(8)
@@ -53,21 +52,7 @@ export function QkvPanel() {
           <>
             <div className="controls small">
               <label htmlFor="qkv-probe">{t.calcProbe}</label>
-              <input
-                id="qkv-probe"
-                className="grow"
-                value={draft}
-                placeholder={t.calcProbePlaceholder}
-                onChange={(e) => {
-                  setDraft(e.target.value)
-                  if (!composing && !(e.nativeEvent as InputEvent).isComposing) setProbe(e.target.value)
-                }}
-                onCompositionStart={() => setComposing(true)}
-                onCompositionEnd={(e) => {
-                  setComposing(false)
-                  setProbe((e.target as HTMLInputElement).value)
-                }}
-              />
+              <ComposedInput id="qkv-probe" className="grow" placeholder={t.calcProbePlaceholder} onCommit={setProbe} />
               <label htmlFor="qkv-layer">{t.calcLayer}</label>
               <select id="qkv-layer" value={Math.min(layer, L - 1)} onChange={(e) => setLayer(Number(e.target.value))}>
                 {Array.from({ length: L }, (_, l) => (
