@@ -86,3 +86,22 @@ test('at 1024 px wide, in both languages, the page fits its width; screenshots a
     await testInfo.attach(`page at 1024 px (${lang})`, { path, contentType: 'image/png' })
   }
 })
+
+test('concept cards carry the model’s own numbers, in both languages, and lead to their views', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await page.getByLabel('Steps', { exact: true }).fill('10')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByText('Concept cards: the tutorial, on your model').click()
+  await expect(page.getByRole('article')).toHaveCount(13)
+  const val = Number(await page.getByTestId('status-val').textContent()) // 4 decimals in the status line
+  await expect(page.getByTestId('live-pretraining')).toContainText(`validation loss ${val.toFixed(3)}`)
+  await expect(page.getByTestId('live-mask')).toHaveText('Now: every weight above the diagonal is exactly 0.')
+  // "show me" opens the view the card is about
+  await page.getByTestId('concept-multihead').getByRole('button', { name: 'Show me' }).click()
+  await expect(page.getByTestId('atlas-step')).toBeVisible()
+  await expect(page.getByTestId('live-multihead')).toContainText(/^Now \(step 10\): 4 heads, \d with a clear pattern/)
+  await page.getByRole('button', { name: '中文', exact: true }).click()
+  await expect(page.getByTestId('concept-attention')).toContainText('自注意力：Q、K、V 与缩放点积')
+  await expect(page.getByTestId('live-pretraining')).toContainText(`验证损失 ${val.toFixed(3)}`)
+})

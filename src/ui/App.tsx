@@ -15,6 +15,7 @@ import { EmbeddingPanel } from './components/EmbeddingPanel'
 import { LensPanel } from './components/LensPanel'
 import { QkvPanel } from './components/QkvPanel'
 import { ExperimentPanel } from './components/ExperimentPanel'
+import { ConceptsPanel } from './components/ConceptsPanel'
 import { setLang, useT } from './i18n'
 import { useStore } from './store'
 
@@ -46,6 +47,7 @@ export function App() {
           <ModelFilePanel />
           <RunsPanel />
           <AboutPanel />
+          <ConceptsPanel />
         </div>
         <div className="column">
           <TrainingPanel />

@@ -438,6 +438,20 @@ export const en = {
 
   /** A problem in the active language: '' means "use the problem's own English message". */
   problem: (_code: string, _p: Record<string, string | number>) => '',
+
+  // concept cards
+  conceptsTitle: 'Concept cards: the tutorial, on your model',
+  conceptsIntro: 'One card per idea of the tutorial, in its order: what it is, its formula, what to look for, something to try, a caveat — and the number from your model right now.',
+  conceptNoNumber: 'No number yet: train a little, or open the view this card points to.',
+  lookFor: 'What to look for',
+  tryThis: 'Try this',
+  caveat: 'Caveat',
+  showMe: 'Show me',
+  maskExplorer: 'Three attention masks side by side',
+  maskCausal: 'causal (GPT): each token sees itself and the past',
+  maskBidirectional: 'bidirectional (BERT): every token sees every token',
+  maskCross: 'cross-attention (encoder–decoder): decoder rows see all encoder columns',
+  maskIllustration: 'An illustration (dark: may attend). This page trains the first kind; the no-mask twin trains the second on purpose, to show why a GPT must not.',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -890,4 +904,17 @@ export const zhCN: Messages = {
         return ''
     }
   },
+
+  conceptsTitle: '概念卡片：教程中的概念，用你的模型来看',
+  conceptsIntro: '教程中的每个概念一张卡片，按教程的顺序：它是什么、公式、观察要点、动手试试、注意事项——以及你的模型此刻的数字。',
+  conceptNoNumber: '还没有数字：先训练一会儿，或者打开这张卡片指向的视图。',
+  lookFor: '观察要点',
+  tryThis: '动手试试',
+  caveat: '注意',
+  showMe: '带我去看',
+  maskExplorer: '三种注意力掩码并排比较',
+  maskCausal: `因果（GPT）：每个${G.token.zh}只能看到自己和过去`,
+  maskBidirectional: `双向（BERT）：每个${G.token.zh}都能看到所有${G.token.zh}`,
+  maskCross: '交叉注意力（编码器–解码器）：解码器的每一行都能看到编码器的所有列',
+  maskIllustration: '示意图（深色：可以关注）。这个页面训练的是第一种；没有掩码的双胞胎模型故意训练第二种，用来说明 GPT 为什么不能这样。',
 }

@@ -1,0 +1,110 @@
+import { useState } from 'react'
+import { useStore } from '../store'
+import { useT } from '../i18n'
+import { CONCEPTS } from '../lesson/concepts'
+
+/** Opens the view a card points at (its <details>, if folded) and brings it into sight. */
+function showView(id: string) {
+  const heading = document.getElementById(id)
+  if (!heading) return
+  const details = heading.closest('details')
+  if (details && !details.open) details.open = true // its onToggle starts the view's data, as a click would
+  heading.scrollIntoView({ block: 'start' })
+  const section = heading.closest('section')
+  section?.classList.add('flash')
+  setTimeout(() => section?.classList.remove('flash'), 1200)
+}
+
+/** Causal (GPT), bidirectional (BERT) and cross-attention (encoder–decoder) masks side by side: an illustration. */
+function MaskExplorer() {
+  const t = useT()
+  const n = 6
+  const cell = 12
+  const grid = (allowed: (i: number, j: number) => boolean, rows = n, cols = n) => (
+    <svg width={cols * cell} height={rows * cell} aria-hidden="true">
+      {Array.from({ length: rows }, (_, i) =>
+        Array.from({ length: cols }, (_, j) => <rect key={`${i}-${j}`} x={j * cell} y={i * cell} width={cell - 1} height={cell - 1} className={allowed(i, j) ? 'mask-on' : 'mask-off'} />),
+      )}
+    </svg>
+  )
+  return (
+    <figure className="mask-explorer" aria-label={t.maskExplorer}>
+      <div>
+        {grid((i, j) => j <= i)}
+        <figcaption className="small">{t.maskCausal}</figcaption>
+      </div>
+      <div>
+        {grid(() => true)}
+        <figcaption className="small">{t.maskBidirectional}</figcaption>
+      </div>
+      <div>
+        {grid(() => true, 4, n)}
+        <figcaption className="small">{t.maskCross}</figcaption>
+      </div>
+      <p className="muted small">{t.maskIllustration}</p>
+    </figure>
+  )
+}
+
+/**
+ * One card per concept of the founding tutorial, in its order, with the formula, what to look for, something
+ * to try, a caveat, the view that shows it — and the model's own number now (lesson/concepts.ts).
+ */
+export function ConceptsPanel() {
+  const t = useT()
+  const [open, setOpen] = useState(false)
+  return (
+    <section className="panel" aria-labelledby="concepts-h">
+      <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <h2 id="concepts-h" className="inline">
+            {t.conceptsTitle}
+          </h2>
+        </summary>
+        {open && <Cards />}
+      </details>
+    </section>
+  )
+}
+
+/** The cards themselves: rendered only while open, since their live numbers follow every change of the model. */
+function Cards() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
+  const state = useStore()
+  return (
+    <>
+        <p className="muted small">{t.conceptsIntro}</p>
+        {CONCEPTS.map((c, i) => {
+          const text = lang === 'zh-CN' ? c.zh : c.en
+          const live = c.live(state, lang)
+          return (
+            <article className="concept" key={c.id} aria-labelledby={`concept-${c.id}`} data-testid={`concept-${c.id}`}>
+              <h3 id={`concept-${c.id}`}>
+                {i + 1}. {text.title}
+              </h3>
+              <p>{text.intuition}</p>
+              <p className="formula" lang="en">
+                {text.formula}
+              </p>
+              <p className="live" data-testid={`live-${c.id}`}>
+                {live ?? <span className="muted">{t.conceptNoNumber}</span>}
+              </p>
+              <dl className="small">
+                <dt>{t.lookFor}</dt>
+                <dd>{text.lookFor}</dd>
+                <dt>{t.tryThis}</dt>
+                <dd>{text.tryThis}</dd>
+                <dt>{t.caveat}</dt>
+                <dd>{text.caveat}</dd>
+              </dl>
+              {c.id === 'mask' && <MaskExplorer />}
+              <button type="button" className="link small" onClick={() => showView(c.view)}>
+                {t.showMe}
+              </button>
+            </article>
+          )
+        })}
+    </>
+  )
+}
