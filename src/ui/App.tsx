@@ -16,6 +16,7 @@ import { LensPanel } from './components/LensPanel'
 import { QkvPanel } from './components/QkvPanel'
 import { ExperimentPanel } from './components/ExperimentPanel'
 import { ConceptsPanel } from './components/ConceptsPanel'
+import { TourPanel } from './components/TourPanel'
 import { setLang, useT } from './i18n'
 import { useStore } from './store'
 
@@ -50,6 +51,7 @@ export function App() {
           <ConceptsPanel />
         </div>
         <div className="column">
+          <TourPanel />
           <TrainingPanel />
           <LossChart />
           <GeneratePanel />

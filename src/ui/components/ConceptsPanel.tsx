@@ -3,12 +3,15 @@ import { useStore } from '../store'
 import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 
-/** Opens the view a card points at (its <details>, if folded) and brings it into sight. */
-function showView(id: string) {
+/**
+ * Brings the view a card (or a tour step) points at into sight, opening its <details> when `open` (its onToggle
+ * starts the view's data, as a click would); the tour leaves opening to the learner when that is the task.
+ */
+export function showView(id: string, open = true) {
   const heading = document.getElementById(id)
   if (!heading) return
   const details = heading.closest('details')
-  if (details && !details.open) details.open = true // its onToggle starts the view's data, as a click would
+  if (open && details && !details.open) details.open = true
   heading.scrollIntoView({ block: 'start' })
   const section = heading.closest('section')
   section?.classList.add('flash')

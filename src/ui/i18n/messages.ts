@@ -452,6 +452,23 @@ export const en = {
   maskBidirectional: 'bidirectional (BERT): every token sees every token',
   maskCross: 'cross-attention (encoder–decoder): decoder rows see all encoder columns',
   maskIllustration: 'An illustration (dark: may attend). This page trains the first kind; the no-mask twin trains the second on purpose, to show why a GPT must not.',
+
+  // guided tour
+  tourTitle: 'Guided tour',
+  tourIntro: 'Fourteen steps through the tutorial’s ideas on your own model, each with something to do. You can skip any step, leave, and come back where you were.',
+  tourStart: 'Start the tour',
+  tourResume: (n: number) => `Resume the tour at step ${n}`,
+  tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
+  tourTask: 'To do',
+  tourDone: 'Done ✓',
+  tourWaiting: 'Not yet',
+  tourBack: 'Back',
+  tourNext: 'Next',
+  tourSkip: 'Skip',
+  tourEnd: 'End the tour',
+  tourFinish: 'Finish',
+  tourFinished: 'Tour finished: every concept card stays open below for reference.',
+  tourNoTask: 'Nothing to do here but look: read the view, then go on.',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -917,4 +934,20 @@ export const zhCN: Messages = {
   maskBidirectional: `双向（BERT）：每个${G.token.zh}都能看到所有${G.token.zh}`,
   maskCross: '交叉注意力（编码器–解码器）：解码器的每一行都能看到编码器的所有列',
   maskIllustration: '示意图（深色：可以关注）。这个页面训练的是第一种；没有掩码的双胞胎模型故意训练第二种，用来说明 GPT 为什么不能这样。',
+
+  tourTitle: '导览',
+  tourIntro: '十四步，在你自己的模型上走一遍教程中的概念，每一步都有事可做。任何一步都可以跳过，可以离开，回来时从原处继续。',
+  tourStart: '开始导览',
+  tourResume: (n) => `从第 ${n} 步继续导览`,
+  tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,
+  tourTask: '要做的事',
+  tourDone: '已完成 ✓',
+  tourWaiting: '尚未完成',
+  tourBack: '上一步',
+  tourNext: '下一步',
+  tourSkip: '跳过',
+  tourEnd: '结束导览',
+  tourFinish: '完成',
+  tourFinished: '导览结束：所有概念卡片都留在下面，随时可以查看。',
+  tourNoTask: '这里只需要看：读一读这个视图，然后继续。',
 }

@@ -182,6 +182,8 @@ export interface VizSlice {
   /** Heatmaps: viridis, or cividis for colour-vision deficiency; attention on a linear or square-root scale. */
   colourMap: SequentialMap
   lang: Lang
+  /** The guided tour's step (0-based), or undefined when no tour is running */
+  tourStep?: number
   attentionScale: 'linear' | 'sqrt'
   atlasProbe: AtlasProbe
   atlasSnapshots: AtlasSnapshot[]

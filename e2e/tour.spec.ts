@@ -1,0 +1,78 @@
+import { expect, test, type Page } from '@playwright/test'
+import { backendInUse } from './helpers'
+
+// The guided tour, run to the end: in English doing every task the page checks, in Chinese skipping them.
+async function next(page: Page, name: string, n: number) {
+  await page.getByTestId('tour').getByRole('button', { name, exact: true }).click()
+  await expect(page.getByTestId('tour-step')).toContainText(new RegExp(`^(Step ${n} of 14|第 ${n} 步，共 14 步)$`))
+}
+
+test('the tour in English: every task done, from tokens to evaluation', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await backendInUse(page)
+  await page.getByLabel('Steps', { exact: true }).fill('30')
+  await page.getByRole('button', { name: 'Start the tour' }).click()
+  const tour = page.getByTestId('tour')
+  const task = page.getByTestId('tour-task')
+  await expect(page.getByTestId('tour-step')).toHaveText('Step 1 of 14')
+  await expect(tour).toContainText('Tokenization (分词)')
+  await next(page, 'Next', 2)
+  await expect(tour.getByRole('button', { name: 'Next', exact: true })).toBeDisabled()
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 3)
+  await expect(task).toContainText('Done ✓', { timeout: 120_000 }) // training step 6 of 30: the tour waits for it
+  await next(page, 'Next', 4)
+  await page.getByText('Token embeddings', { exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 5)
+  await page.getByText('Positional encoding', { exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 6)
+  await page.getByText('Q/K/V calculator', { exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 7)
+  await next(page, 'Next', 8)
+  await page.getByText('Attention atlas: every layer × head, through training').click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 9)
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByLabel('Live', { exact: true }).uncheck()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 10)
+  await next(page, 'Next', 11)
+  await page.getByText('Next-token lens', { exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 12)
+  await page.getByLabel('Decoding').selectOption('beam')
+  await page.getByLabel('Max new tokens').fill('5')
+  await page.getByRole('button', { name: 'Generate', exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 13)
+  await page.getByLabel('Decoding').selectOption('sample')
+  await page.getByRole('button', { name: 'Generate', exact: true }).click()
+  await expect(task).toContainText('Done ✓')
+  await next(page, 'Next', 14)
+  await tour.getByRole('button', { name: 'Finish' }).click()
+  await expect(page.getByText('Tour finished: every concept card stays open below for reference.')).toBeVisible()
+})
+
+test('the tour in Chinese, skipped through to the end, and resumed where it was left', async ({ page }) => {
+  await page.goto('/?lang=zh-CN')
+  await backendInUse(page)
+  await page.getByRole('button', { name: '开始导览' }).click()
+  await expect(page.getByTestId('tour-step')).toHaveText('第 1 步，共 14 步')
+  await expect(page.getByTestId('tour')).toContainText('分词（tokenization）')
+  await next(page, '下一步', 2)
+  for (let n = 3; n <= 5; n++) await next(page, '跳过', n)
+  // leave and come back: the tour resumes at step 5
+  await page.reload()
+  await page.getByRole('button', { name: '从第 5 步继续导览' }).click()
+  await expect(page.getByTestId('tour-step')).toHaveText('第 5 步，共 14 步')
+  for (let n = 6; n <= 14; n++) {
+    const skip = page.getByTestId('tour').getByRole('button', { name: '跳过', exact: true })
+    await next(page, (await skip.count()) ? '跳过' : '下一步', n)
+  }
+  await page.getByTestId('tour').getByRole('button', { name: '完成' }).click()
+  await expect(page.getByText('导览结束：所有概念卡片都留在下面，随时可以查看。')).toBeVisible()
+})

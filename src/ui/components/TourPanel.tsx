@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'react'
+import { useStore } from '../store'
+import { useT } from '../i18n'
+import { CONCEPTS } from '../lesson/concepts'
+import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
+import { showView } from './ConceptsPanel'
+
+/** Moves the tour to `step` (undefined ends it), remembers it, and shows its view. */
+function go(step: number | undefined) {
+  useStore.setState({ tourStep: step })
+  rememberTourStep(step)
+  if (step !== undefined) showView(TOUR[step].view, false)
+}
+
+/**
+ * The guided tour (lesson/tour.ts): one concept card at a time on its live view, with a task the page checks
+ * from its own state. Back, Next (once the task is done), Skip, End; remembered across reloads.
+ */
+export function TourPanel() {
+  const t = useT()
+  const lang = useStore((s) => s.lang)
+  const step = useStore((s) => s.tourStep)
+  const state = useStore()
+  const [finished, setFinished] = useState(false)
+  const [saved] = useState(initialTourStep)
+  useEffect(() => {
+    // a lesson link (?tour=N) starts the tour where it says
+    if (saved !== undefined && new URLSearchParams(location.search).has('tour')) go(saved)
+  }, [saved])
+  if (step === undefined)
+    return (
+      <section className="panel tour" aria-labelledby="tour-h">
+        <h2 id="tour-h">{t.tourTitle}</h2>
+        <p className="muted small">{finished ? t.tourFinished : t.tourIntro}</p>
+        <button type="button" onClick={() => (setFinished(false), go(0))}>
+          {t.tourStart}
+        </button>{' '}
+        {saved !== undefined && saved > 0 && !finished && (
+          <button type="button" onClick={() => go(saved)}>
+            {t.tourResume(saved + 1)}
+          </button>
+        )}
+      </section>
+    )
+  const s = TOUR[step]
+  const concept = CONCEPTS.find((c) => c.id === s.concept)!
+  const text = lang === 'zh-CN' ? concept.zh : concept.en
+  const done = s.task ? s.task.done(state) : true
+  const live = concept.live(state, lang)
+  const last = step === TOUR.length - 1
+  return (
+    <section className="panel tour active" aria-labelledby="tour-h" data-testid="tour">
+      <h2 id="tour-h">
+        {t.tourTitle} · <span data-testid="tour-step">{t.tourStepOf(step + 1, TOUR.length)}</span>
+      </h2>
+      <h3>{text.title}</h3>
+      <p>{text.intuition}</p>
+      {live && <p className="live small">{live}</p>}
+      <p className="small">
+        <strong>{t.lookFor}:</strong> {text.lookFor}
+      </p>
+      <p className="small" aria-live="polite" data-testid="tour-task">
+        <strong>{t.tourTask}:</strong> {s.task ? (lang === 'zh-CN' ? s.task.zh : s.task.en) : t.tourNoTask} {s.task && <span className={done ? 'ok' : 'muted'}>{done ? t.tourDone : t.tourWaiting}</span>}
+      </p>
+      <div className="controls">
+        <button type="button" disabled={step === 0} onClick={() => go(step - 1)}>
+          {t.tourBack}
+        </button>
+        <button
+          type="button"
+          className="primary"
+          disabled={!done}
+          onClick={() => {
+            if (last) {
+              setFinished(true)
+              go(undefined)
+            } else go(step + 1)
+          }}
+        >
+          {last ? t.tourFinish : t.tourNext}
+        </button>
+        {!done && (
+          <button type="button" onClick={() => go(last ? undefined : step + 1)}>
+            {t.tourSkip}
+          </button>
+        )}
+        <button type="button" className="link" onClick={() => go(undefined)}>
+          {t.tourEnd}
+        </button>
+      </div>
+    </section>
+  )
+}
