@@ -4,7 +4,7 @@ import { backendInUse } from './helpers'
 
 // Automated accessibility checks (axe-core, WCAG 2 A and AA rules) on the whole page with every view open,
 // after a short training run so the views hold real content: no serious or critical violation.
-test('every view passes axe with no serious or critical violations', async ({ page }) => {
+test('every view passes axe in both languages with no serious or critical violations', async ({ page }) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByLabel('Steps', { exact: true }).fill('10')
@@ -18,8 +18,12 @@ test('every view passes axe with no serious or critical violations', async ({ pa
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 6 tokens/)).toBeVisible()
   await page.getByTestId('sample-output').locator('.tok').nth(2).focus()
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-  const report = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
-  expect(report, report.join('\n')).toEqual([])
+  for (const lang of ['en', 'zh-CN'] as const) {
+    if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).click()
+    await expect(page.locator('html')).toHaveAttribute('lang', lang)
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+    const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    const report = serious.map((v) => `${lang}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+    expect(report, report.join('\n')).toEqual([])
+  }
 })
