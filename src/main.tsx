@@ -8,8 +8,25 @@ import { applySettingsFromLocation } from './ui/shareLink'
 import { DATASETS } from './ui/datasets'
 import { PRESETS } from './shared/config'
 import { applyLang } from './ui/i18n'
+import { readLesson } from './ui/lessonLink'
+import { showView } from './ui/components/ConceptsPanel'
 
 applyLang(useStore.getState().lang)
+// a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are
+// read where they start: i18n/lang.ts, lesson/tour.ts); the view to open at once the page has rendered
+const { lesson, refused } = readLesson(location.search)
+useStore.setState({
+  ...(lesson.probe && { atlasProbe: lesson.probe }),
+  ...(lesson.layer !== undefined && { layer: lesson.layer }),
+  ...(lesson.head !== undefined && { head: lesson.head }),
+  ...(lesson.step !== undefined && { viewStep: lesson.step }),
+  hidden: lesson.hide ?? [],
+  lessonRefused: refused,
+})
+if (lesson.view) {
+  const view = lesson.view
+  requestAnimationFrame(() => requestAnimationFrame(() => showView(view)))
+}
 startWorker()
 // A shared link's settings (in the hash) replace the defaults; a bad one is said in the settings panel.
 void applySettingsFromLocation(

@@ -19,10 +19,14 @@ import { ConceptsPanel } from './components/ConceptsPanel'
 import { TourPanel } from './components/TourPanel'
 import { setLang, useT } from './i18n'
 import { useStore } from './store'
+import type { Hideable } from './lessonLink'
 
 export function App() {
   const t = useT()
   const lang = useStore((s) => s.lang)
+  const hidden = useStore((s) => s.hidden)
+  const refused = useStore((s) => s.lessonRefused)
+  const show = (key: Hideable) => !hidden.includes(key)
   return (
     <div className="app">
       <header className="app-header">
@@ -39,30 +43,35 @@ export function App() {
           </div>
         </div>
         <p className="tagline">{t.tagline}</p>
-        <BackendPanel />
+        {refused.length > 0 && (
+          <p className="error small" role="alert">
+            {t.lessonRefused(refused.join(', '))}
+          </p>
+        )}
+        {show('backend') && <BackendPanel />}
       </header>
       <main className="columns">
         <div className="column">
-          <DataPanel />
-          <SettingsPanel />
-          <ModelFilePanel />
-          <RunsPanel />
-          <AboutPanel />
-          <ConceptsPanel />
+          {show('data') && <DataPanel />}
+          {show('settings') && <SettingsPanel />}
+          {show('file') && <ModelFilePanel />}
+          {show('runs') && <RunsPanel />}
+          {show('about') && <AboutPanel />}
+          {show('concepts') && <ConceptsPanel />}
         </div>
         <div className="column">
           <TourPanel />
           <TrainingPanel />
           <LossChart />
           <GeneratePanel />
-          <PairsPanel />
-          <AttentionPanel />
+          {show('pairs') && <PairsPanel />}
+          {show('att') && <AttentionPanel />}
           <AtlasPanel />
-          <PositionsPanel />
-          <EmbeddingPanel />
-          <LensPanel />
-          <QkvPanel />
-          <ExperimentPanel />
+          {show('pos') && <PositionsPanel />}
+          {show('emb') && <EmbeddingPanel />}
+          {show('lens') && <LensPanel />}
+          {show('qkv') && <QkvPanel />}
+          {show('experiment') && <ExperimentPanel />}
         </div>
       </main>
       <footer className="app-footer">{t.footer}</footer>

@@ -4,6 +4,34 @@ import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
 import { showView } from './ConceptsPanel'
+import { lessonQuery } from '../lessonLink'
+
+/** The lesson link for the page as it is now (lessonLink.ts). */
+function LessonLink() {
+  const t = useT()
+  const [link, setLink] = useState<string | undefined>()
+  const make = () => {
+    const s = useStore.getState()
+    const url = new URL(location.href)
+    url.search = lessonQuery({ lang: s.lang, tour: s.tourStep !== undefined ? s.tourStep + 1 : undefined, probe: s.atlasProbe, layer: s.layer, head: s.head, step: typeof s.viewStep === 'number' ? s.viewStep : undefined, hide: s.hidden.length ? s.hidden : undefined })
+    url.hash = ''
+    setLink(url.href)
+    void navigator.clipboard?.writeText(url.href).catch(() => {}) // where the browser allows
+  }
+  return (
+    <div className="controls small">
+      <button type="button" className="link" onClick={make}>
+        {t.copyLessonLink}
+      </button>
+      {link && (
+        <>
+          <input className="grow" readOnly aria-label={t.lessonLinkLabel} value={link} onFocus={(e) => e.target.select()} data-testid="lesson-link" />
+          <span className="muted">{t.lessonLinkNote}</span>
+        </>
+      )}
+    </div>
+  )
+}
 
 /** Moves the tour to `step` (undefined ends it), remembers it, and shows its view. */
 function go(step: number | undefined) {
@@ -40,6 +68,7 @@ export function TourPanel() {
             {t.tourResume(saved + 1)}
           </button>
         )}
+        <LessonLink />
       </section>
     )
   const s = TOUR[step]
@@ -88,6 +117,7 @@ export function TourPanel() {
           {t.tourEnd}
         </button>
       </div>
+      <LessonLink />
     </section>
   )
 }

@@ -469,6 +469,11 @@ export const en = {
   tourFinish: 'Finish',
   tourFinished: 'Tour finished: every concept card stays open below for reference.',
   tourNoTask: 'Nothing to do here but look: read the view, then go on.',
+
+  lessonRefused: (keys: string) => `This link’s ${keys} could not be used (unknown or out of range); the rest of it was.`,
+  copyLessonLink: 'Copy a lesson link',
+  lessonLinkLabel: 'Lesson link',
+  lessonLinkNote: 'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -533,7 +538,7 @@ export const zhCN: Messages = {
   twinCorrection: '对创始教程的一处更正：教程说 GPT 用掩码语言模型（Masked Language Modeling）目标进行预训练，其实那是 BERT 的目标。BERT 能看到被遮住词元的两侧并把它补出来；GPT 根据前面的词元预测下一个词元，所以它绝不能看到自己要预测的内容——这个实验展示了如果它能看到会发生什么。',
 
   atlasTitle: '注意力总览：训练过程中的每一层 × 每个头',
-  probe: '探针文本',
+  probe: '探针',
   probeValidation: '验证文本的一段',
   probeOwn: '我自己的文本',
   probeRepeated: '重复一次的随机词元（用于观察归纳头）',
@@ -950,4 +955,9 @@ export const zhCN: Messages = {
   tourFinish: '完成',
   tourFinished: '导览结束：所有概念卡片都留在下面，随时可以查看。',
   tourNoTask: '这里只需要看：读一读这个视图，然后继续。',
+
+  lessonRefused: (keys) => `这个链接中的 ${keys} 无法使用（未知或超出范围）；其余部分已生效。`,
+  copyLessonLink: '复制课程链接',
+  lessonLinkLabel: '课程链接',
+  lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
 }

@@ -6,6 +6,7 @@ import { create, type StateCreator } from 'zustand'
 import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import type { SequentialMap } from '../colourMaps'
 import { initialLang, type Lang } from '../i18n/lang'
+import type { Hideable } from '../lessonLink'
 import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
@@ -184,6 +185,9 @@ export interface VizSlice {
   lang: Lang
   /** The guided tour's step (0-based), or undefined when no tour is running */
   tourStep?: number
+  /** Panels a lesson link hides, and the link's parameters that could not be used */
+  hidden: Hideable[]
+  lessonRefused: string[]
   attentionScale: 'linear' | 'sqrt'
   atlasProbe: AtlasProbe
   atlasSnapshots: AtlasSnapshot[]
@@ -259,6 +263,8 @@ export const useStore = create<AppState>()((...a) => ({
   atlasOpen: false,
   colourMap: initialColourMap(),
   lang: initialLang(),
+  hidden: [],
+  lessonRefused: [],
   attentionScale: 'linear',
   atlasProbe: { kind: 'validation' },
   atlasSnapshots: [],
