@@ -34,6 +34,11 @@ describe('head summaries', () => {
     expect(headSummary(v, 0, 'zh-CN')).toMatch(/^第 0 层第 0 头：把注意力均匀地分散在上下文中。.*注意力分散（熵 2\.\d 比特）。$/)
   })
 
+  it('count layers and heads from 1 where the view does, or name them outright', () => {
+    expect(headSummary(v, 1, 'en', 1)).toMatch(/^Layer 1 Head 2: mostly looks at the previous token/)
+    expect(headSummary(v, 1, 'zh-CN', 1, { layer: 2, head: 0 })).toMatch(/^第 3 层第 1 头：主要关注前一个词元/)
+  })
+
   it('list each query’s strongest keys for the table view', () => {
     const rows = topKeys(v, 1, 2)
     expect(rows).toHaveLength(T)

@@ -50,10 +50,14 @@ function strongest(v: HeadView, k: number): { i: number; j: number; w: number } 
   return best
 }
 
-/** One head in words: "Layer 2 Head 1: mostly looks at the previous token (average 0.71). Strongest link: …". */
-export function headSummary(v: HeadView, k: number, lang: Lang): string {
-  const layer = Math.floor(k / v.heads)
-  const head = k % v.heads
+/**
+ * One head in words: "Layer 2 Head 1: mostly looks at the previous token (average 0.71). Strongest link: …".
+ * `base`: the number of the first layer and head as the view shows them (the atlas counts from 0, the
+ * attention panel from 1).
+ */
+export function headSummary(v: HeadView, k: number, lang: Lang, base = 0, names?: { layer: number; head: number }): string {
+  const layer = (names?.layer ?? Math.floor(k / v.heads)) + base
+  const head = (names?.head ?? k % v.heads) + base
   const scores = headScores((i, j) => weightAt(v, k, i, j), v.T, v.period)
   const { badge, score } = badgeOf(scores, v.T)
   const fmt = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })

@@ -1,10 +1,12 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { useStore, type AttentionView } from '../store'
 import { watchAttention } from '../trainerClient'
 import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { headSummary, topKeys } from '../headSummary'
+import { quantizeCausal, quantizeRows, triangleSize } from '../../shared/heads'
 import { useSay, useT } from '../i18n'
 
 const LABEL = 22 // px reserved for token labels on the top and left
@@ -86,6 +88,15 @@ export function AttentionPanel() {
   const map = useStore((s) => s.colourMap)
   const scale = useStore((s) => s.attentionScale)
   const full = run?.model.causal === false // the no-mask twin attends to the future too
+  const lang = useStore((s) => s.lang)
+  // the same bytes the atlas uses (rows summing to 255), so the words and the table agree with the atlas
+  const view = useMemo(() => {
+    if (!attention) return undefined
+    const T = attention.tokens.length
+    const weights = full ? quantizeRows(attention.weights, T, T) : new Uint8Array(triangleSize(T))
+    if (!full) quantizeCausal(attention.weights, T, weights)
+    return { weights, T, full, tokens: attention.tokens, heads: 1 }
+  }, [attention, full])
 
   useEffect(() => {
     if (canvasRef.current && attention) draw(canvasRef.current, attention, focus, map, scale, full)
@@ -176,6 +187,34 @@ export function AttentionPanel() {
           <p className="muted small">
             {t.attCaption(attention.layer + 1, attention.head + 1, attention.step)}
           </p>
+          {view && (
+            <>
+              <p className="small" data-testid="attention-summary">
+                {headSummary(view, 0, lang, 1, { layer: attention.layer, head: attention.head })}
+              </p>
+              <details className="small">
+                <summary>{t.viewAsTable(`${attention.layer + 1}.${attention.head + 1}`)}</summary>
+                <table className="results" aria-label={t.tableLabel(`${attention.layer + 1}.${attention.head + 1}`)}>
+                  <thead>
+                    <tr>
+                      <th>{t.query}</th>
+                      <th>{t.strongestKeys}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {topKeys(view, 0).map((r) => (
+                      <tr key={r.query}>
+                        <td>
+                          {r.query} “{visibleChar(attention.tokens[r.query])}”
+                        </td>
+                        <td>{r.keys.map((x) => `${x.key} “${visibleChar(attention.tokens[x.key])}” ${x.weight.toFixed(2)}`).join(' · ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </details>
+            </>
+          )}
         </>
       ) : (
         <p className="muted">{run ? t.attComputing : t.attNoModel}</p>
