@@ -81,7 +81,7 @@ export function DataPanel() {
   async function upload(file: File | undefined) {
     if (!file) return
     const r = await readTextFile(file)
-    if ('error' in r) useStore.setState({ textNotice: { kind: 'error', message: r.error } })
+    if ('error' in r) useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
     else setText(r.text, 'custom', { kind: 'info', message: t.loadedFile(file.name, formatBytes(file.size)) })
   }
 

@@ -474,6 +474,8 @@ export const en = {
   copyLessonLink: 'Copy a lesson link',
   lessonLinkLabel: 'Lesson link',
   lessonLinkNote: 'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
+
+  fileRefused: (_code: string, _p: Record<string, string | number>) => '',
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -960,4 +962,12 @@ export const zhCN: Messages = {
   copyLessonLink: '复制课程链接',
   lessonLinkLabel: '课程链接',
   lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
+
+  fileRefused: (code, p) =>
+    ({
+      empty: `“${p.name}”是空的。当前文本没有改变。`,
+      'too-big': `“${p.name}”有 ${p.mib} MiB；上限是 ${p.limit} MiB。当前文本没有改变。`,
+      binary: `“${p.name}”看起来是二进制文件，不是文本。请上传 UTF-8 文本文件（.txt）。当前文本没有改变。`,
+      'not-utf8': `“${p.name}”不是有效的 UTF-8 文本。请另存为 UTF-8 后再试。当前文本没有改变。`,
+    })[code] ?? '',
 }
