@@ -302,7 +302,7 @@ export class Run {
     const shown = unknown.slice(0, 8).map((c) => `“${visibleChar(c)}”`)
     const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
     const what = { prompt: 'The prompt', probe: 'The probe text', score: 'The text to score' }[field]
-    return [{ field, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]
+    return [{ field, code: 'unknown-chars', params: { field, n: unknown.length, shown: shown.join(' '), more: Math.max(0, unknown.length - 8) }, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]
   }
 
   /** The token the model starts from when the prompt is empty: a newline when the text has one, else the text's first token. */

@@ -100,4 +100,9 @@ describe('the message catalogue', () => {
       expect(en.problem(p.code!, p.params ?? {})).toBe('') // English: the problem's own words
     }
   })
+
+  it('says the engine’s unknown-character problem in Chinese, naming the characters', () => {
+    expect(zhCN.problem('unknown-chars', { field: 'probe', n: 2, shown: '“Ω” “é”', more: 0 })).toBe('探针文本中有模型从未见过的字符：“Ω” “é”。删掉它们，或者把它们加到训练文本中。')
+    expect(zhCN.problem('unknown-chars', { field: 'prompt', n: 10, shown: '“a”', more: 2 })).toContain('等另外 2 个')
+  })
 })

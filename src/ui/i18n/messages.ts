@@ -924,6 +924,8 @@ export const zhCN: Messages = {
         return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
       case 'too-large':
         return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      case 'unknown-chars':
+        return `${{ prompt: '提示词', probe: '探针文本', score: '要打分的文本' }[String(p.field)] ?? '文本'}中有模型从未见过的字符：${p.shown}${Number(p.more) > 0 ? ` 等另外 ${p.more} 个` : ''}。删掉${Number(p.n) === 1 ? '它' : '它们'}，或者把${Number(p.n) === 1 ? '它' : '它们'}加到训练文本中。`
       default:
         return ''
     }
