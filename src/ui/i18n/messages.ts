@@ -476,6 +476,8 @@ export const en = {
   lessonLinkNote: 'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
 
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
+
+  fileProblem: (detail: string) => detail,
 }
 
 type Widen<T> = { [K in keyof T]: T[K] extends (...args: infer A) => string ? (...args: A) => string : string }
@@ -972,4 +974,6 @@ export const zhCN: Messages = {
       binary: `“${p.name}”看起来是二进制文件，不是文本。请上传 UTF-8 文本文件（.txt）。当前文本没有改变。`,
       'not-utf8': `“${p.name}”不是有效的 UTF-8 文本。请另存为 UTF-8 后再试。当前文本没有改变。`,
     })[code] ?? '',
+
+  fileProblem: (detail) => `无法使用这个文件（详情暂时只有英文）：${detail}`,
 }
