@@ -6,9 +6,9 @@ import { badgeOf, futureShare, PHASE_RISE, PHASE_WINDOW, phaseChange, weightAt, 
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
-import { headSummary, topKeys } from '../headSummary'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
+import { HeadInWords } from './HeadInWords'
 import { useT } from '../i18n'
 import type { Messages } from '../i18n/messages'
 
@@ -100,7 +100,6 @@ function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: n
  */
 export function AtlasPanel() {
   const t = useT()
-  const lang = useStore((s) => s.lang)
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.atlasOpen)
   const probe = useStore((s) => s.atlasProbe)
@@ -260,30 +259,7 @@ export function AtlasPanel() {
               {locked && described ? t.lockedPair : ''}
               {described || t.atlasHint(!s.full)}
             </p>
-            <p className="small" data-testid="head-summary" id="head-summary">
-              {headSummary({ ...s, tokens: s.tokens, heads: s.heads }, zoom, lang)}
-            </p>
-            <details className="small">
-              <summary>{t.viewAsTable(`${Math.floor(zoom / s.heads)}.${zoom % s.heads}`)}</summary>
-              <table className="results" aria-label={t.tableLabel(`${Math.floor(zoom / s.heads)}.${zoom % s.heads}`)}>
-                <thead>
-                  <tr>
-                    <th>{t.query}</th>
-                    <th>{t.strongestKeys}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {topKeys({ ...s, heads: s.heads }, zoom).map((r) => (
-                    <tr key={r.query}>
-                      <td>
-                        {r.query} “{visibleText(s.tokens[r.query])}”
-                      </td>
-                      <td>{r.keys.map((x) => `${x.key} “${visibleText(s.tokens[x.key])}” ${x.weight.toFixed(2)}`).join(' · ')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </details>
+            <HeadInWords view={s} k={zoom} base={0} names={{ layer: Math.floor(zoom / s.heads), head: zoom % s.heads }} testId="head-summary" />
             <p className="muted small">{t.atlasLookFor}</p>
             <div className="controls">
               <label htmlFor="atlas-score">{t.headScoresOverTraining}</label>

@@ -5,7 +5,7 @@ import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
-import { headSummary, topKeys } from '../headSummary'
+import { HeadInWords } from './HeadInWords'
 import { quantizeCausal, quantizeRows, triangleSize } from '../../shared/heads'
 import { useSay, useT } from '../i18n'
 
@@ -88,7 +88,6 @@ export function AttentionPanel() {
   const map = useStore((s) => s.colourMap)
   const scale = useStore((s) => s.attentionScale)
   const full = run?.model.causal === false // the no-mask twin attends to the future too
-  const lang = useStore((s) => s.lang)
   // the same bytes the atlas uses (rows summing to 255), so the words and the table agree with the atlas
   const view = useMemo(() => {
     if (!attention) return undefined
@@ -189,30 +188,7 @@ export function AttentionPanel() {
           </p>
           {view && (
             <>
-              <p className="small" data-testid="attention-summary">
-                {headSummary(view, 0, lang, 1, { layer: attention.layer, head: attention.head })}
-              </p>
-              <details className="small">
-                <summary>{t.viewAsTable(`${attention.layer + 1}.${attention.head + 1}`)}</summary>
-                <table className="results" aria-label={t.tableLabel(`${attention.layer + 1}.${attention.head + 1}`)}>
-                  <thead>
-                    <tr>
-                      <th>{t.query}</th>
-                      <th>{t.strongestKeys}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {topKeys(view, 0).map((r) => (
-                      <tr key={r.query}>
-                        <td>
-                          {r.query} “{visibleChar(attention.tokens[r.query])}”
-                        </td>
-                        <td>{r.keys.map((x) => `${x.key} “${visibleChar(attention.tokens[x.key])}” ${x.weight.toFixed(2)}`).join(' · ')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </details>
+              <HeadInWords view={view} k={0} base={1} names={{ layer: attention.layer, head: attention.head }} testId="attention-summary" />
             </>
           )}
         </>
