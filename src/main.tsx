@@ -9,7 +9,7 @@ import { DATASETS } from './ui/datasets'
 import { PRESETS } from './shared/config'
 import { applyLang } from './ui/i18n'
 import { readLesson } from './ui/lessonLink'
-import { showView } from './ui/components/ConceptsPanel'
+import { showView } from './ui/showView'
 
 applyLang(useStore.getState().lang)
 // a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { REPEAT_MAX, REPEAT_MIN, repeatedSequences } from './repeats'
 
-describe('the induction demo text', () => {
+describe('the repeated-sequence text', () => {
   it('is lines of random letters, each said twice', () => {
     const lines = repeatedSequences(2000, 7).split('\n')
     expect(lines.pop()).toBe('') // ends with a newline

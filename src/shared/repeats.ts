@@ -1,10 +1,10 @@
-// The "Induction demo" text: lines of random letters, each said twice ("qzkfmwpa qzkfmwpa"). The first half of
-// a line cannot be predicted beyond letter frequencies; the second half can be copied exactly by a model that
-// finds where the current letter occurred before and predicts what followed it there: an induction head
-// (Olsson et al. 2022), built from a previous-token head in an earlier layer. The loss on this text falls in
-// two stages, and the second stage is the head forming: a phase change the head timeline can show.
-// Deterministic (mulberry32 from the seed), so the same seed gives the same text in the page, in tests and in
-// scripts/induction_spike.py (which ports the generator).
+// A repeated-sequence text: lines of random letters, each said twice ("qzkfmwpa qzkfmwpa"). The first half of
+// a line cannot be predicted beyond letter frequencies; the second half could be copied by a model that finds
+// where the current letter occurred before and predicts what followed it there — an induction head (Olsson et
+// al. 2022). It is the repeated-sequence text of the induction spike (docs/induction-spike.md: at Baby GPT
+// sizes and 2,000–5,000 steps no induction head formed on it, so the page offers it as no "demo"), and a text
+// the tests use where only the first half of each line is unpredictable (the no-mask twin's loss collapse).
+// Deterministic (mulberry32 from the seed): scripts/induction_spike.py ports the generator byte for byte.
 import { mulberry32 } from './random'
 
 export const REPEAT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz'

@@ -162,7 +162,7 @@ export function AttentionPanel() {
         </select>
       </div>
       {problems.map((p) => (
-        <p className="error" key={say(p)}>
+        <p className="error" key={p.message}>
           {say(p)}
         </p>
       ))}

@@ -2,21 +2,8 @@ import { useState } from 'react'
 import { useStore } from '../store'
 import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
+import { showView } from '../showView'
 
-/**
- * Brings the view a card (or a tour step) points at into sight, opening its <details> when `open` (its onToggle
- * starts the view's data, as a click would); the tour leaves opening to the learner when that is the task.
- */
-export function showView(id: string, open = true) {
-  const heading = document.getElementById(id)
-  if (!heading) return
-  const details = heading.closest('details')
-  if (open && details && !details.open) details.open = true
-  heading.scrollIntoView({ block: 'start' })
-  const section = heading.closest('section')
-  section?.classList.add('flash')
-  setTimeout(() => section?.classList.remove('flash'), 1200)
-}
 
 /** Causal (GPT), bidirectional (BERT) and cross-attention (encoder–decoder) masks side by side: an illustration. */
 function MaskExplorer() {

@@ -216,7 +216,7 @@ export function GeneratePanel() {
         </span>
       </div>
       {problems.map((p) => (
-        <p className="error" role="alert" key={say(p)}>
+        <p className="error" role="alert" key={p.message}>
           {say(p)}
         </p>
       ))}
@@ -323,7 +323,7 @@ export function GeneratePanel() {
         )}
       </div>
       {scoreProblems.map((p) => (
-        <p className="error" role="alert" key={say(p)}>
+        <p className="error" role="alert" key={p.message}>
           {say(p)}
         </p>
       ))}

@@ -68,7 +68,7 @@ export function ModelFilePanel() {
         )}
         {status?.kind === 'error' &&
           status.problems.map((p) => (
-            <p className="error" role="alert" key={say(p)}>
+            <p className="error" role="alert" key={p.message}>
               {say(p)}
               {run ? t.modelUnchanged : ''}
             </p>

@@ -110,7 +110,7 @@ export function RunsPanel() {
         </p>
       )}
       {problems.map((p) => (
-        <p className="error" role="alert" key={say(p)}>
+        <p className="error" role="alert" key={p.message}>
           {say(p)}
         </p>
       ))}

@@ -138,14 +138,14 @@ export function SettingsPanel() {
       {problems
         .filter((p) => p.field === 'text' || p.field === 'model')
         .map((p) => (
-          <p className="error" role="alert" key={say(p)}>
+          <p className="error" role="alert" key={p.message}>
             {say(p)}
           </p>
         ))}
       {runProblems
         .filter((p) => !problems.some((q) => q.message === p.message))
         .map((p) => (
-          <p className="error" role="alert" key={say(p)}>
+          <p className="error" role="alert" key={p.message}>
             {say(p)}
           </p>
         ))}
@@ -169,7 +169,7 @@ export function SettingsPanel() {
           <p className="error">{t.badLink}</p>
           <ul className="error small">
             {linkProblems.map((p) => (
-              <li key={say(p)}>{say(p)}</li>
+              <li key={p.message}>{say(p)}</li>
             ))}
           </ul>
         </div>

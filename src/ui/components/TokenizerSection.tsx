@@ -86,7 +86,7 @@ export function TokenizerSection() {
         </p>
       )}
       {problems.map((p) => (
-        <p className="error" role="alert" key={say(p)}>
+        <p className="error" role="alert" key={p.message}>
           {say(p)}
         </p>
       ))}

@@ -3,7 +3,7 @@ import { useStore } from '../store'
 import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
-import { showView } from './ConceptsPanel'
+import { showView } from '../showView'
 import { lessonQuery } from '../lessonLink'
 
 /** The lesson link for the page as it is now (lessonLink.ts). */

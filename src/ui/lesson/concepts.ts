@@ -408,4 +408,3 @@ export const CONCEPTS: readonly Concept[] = [
   },
 ]
 
-export type { State as ConceptState }
