@@ -56,6 +56,10 @@ test('token embeddings: the PCA map says what it keeps, and a token shows its ne
   await expect(page.getByTestId('embedding-caption')).toContainText(/Step 0: each token’s embedding, 32 numbers, .* This picture keeps \d+% of the variance/)
   await page.getByTestId('embedding-map').locator('text').first().hover()
   await expect(page.getByTestId('embedding-neighbours')).toContainText(/^Closest to “.+” in all 32 dimensions: (“.+” -?\d\.\d\d(, )?){5}\.$/)
+  // the same from the list, the scatter's equivalent for a keyboard or a finger
+  const third = await page.locator('#emb-token option').nth(3).textContent()
+  await page.locator('#emb-token').selectOption({ index: 3 })
+  await expect(page.getByTestId('embedding-neighbours')).toContainText(`Closest to “${third}” in all 32 dimensions`)
 })
 
 test('next-token lens: bars from the raw logits, reshaped by temperature in the page, and the logit lens per block', async ({ page }) => {

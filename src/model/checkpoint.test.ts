@@ -1,7 +1,7 @@
 // safetensors in nanoGPT's layout: a bit-exact round trip, half-precision decoding against hand-worked values,
 // and a table of hostile files, each refused with its own message.
 import { describe, expect, it } from 'vitest'
-import { decodeCheckpoint, encodeCheckpoint, nanoGptName, type Checkpoint } from './checkpoint'
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nanoGptName, type Checkpoint } from './checkpoint'
 import { halfToFloat, readSafetensors, writeSafetensors } from './safetensors'
 import { paramShapes } from './gpt'
 import type { ModelConfig } from '../shared/config'
@@ -170,6 +170,15 @@ describe('hostile files are refused, each with its own message', () => {
   for (const [what, make, message] of cases) {
     it(what, () => {
       expect(() => decodeCheckpoint(make())).toThrow(message)
+      // and with a code, so the page can say it in another language (i18n.test.ts checks the catalogue has it)
+      let error: unknown
+      try {
+        decodeCheckpoint(make())
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(CheckpointError)
+      expect((error as CheckpointError).code).toMatch(/^(st|ck)-[a-z0-9-]+$/)
     })
   }
 

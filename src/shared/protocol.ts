@@ -204,6 +204,8 @@ export interface BackendReport {
   limits: DeviceLimits
   /** whether this browser exposes a usable WebGPU adapter at all */
   webgpu: 'hardware' | 'software' | 'none'
+  /** the same for WebGL 2 (with `webgpu`, `requested` and `backend`, enough for the page to say `reason` in another language) */
+  webgl: 'hardware' | 'software' | 'none'
 }
 
 export interface MetricPoint {

@@ -61,7 +61,7 @@ export interface ResumeState {
 /** The text a run trains on: as it is, or (pair mode) its pairs written out. */
 function readData(text: string, pairs?: boolean): { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
   if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
-  if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+  if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', code: 'text-huge', params: { n: text.length, limit: MAX_TEXT_CHARS }, message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
   if (!pairs) return { text }
   const parsed = parsePairs(text)
   if ('problems' in parsed) return { problems: parsed.problems.map((message) => ({ field: 'text' as const, message })) }
@@ -83,7 +83,7 @@ function splitData(
   const need = blockSize + 1
   for (const [name, stream, n] of [['training', p.split.train, p.trainPairs.length], ['held-out', p.split.val, p.heldOut.length]] as const) {
     if (stream.length < need) {
-      return { problems: [{ field: 'text', message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.` }] }
+      return { problems: [{ field: 'text', code: 'pairs-short', params: { n, heldOut: name === 'held-out' ? 1 : 0, tokens: stream.length, T: blockSize }, message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.` }] }
     }
   }
   return { split: p.split, counts: {}, pairs: { train: p.trainPairs, heldOut: p.heldOut, format: data.pairs.format } }
@@ -168,6 +168,8 @@ export class Run {
         problems: [
           {
             field: 'text',
+            code: 'new-chars',
+            params: { n: refused.length, shown, more: Math.max(0, refused.length - 12) },
             message: `The text has ${refused.length} character${refused.length === 1 ? '' : 's'} the model has never seen: ${shown}${refused.length > 12 ? ` and ${refused.length - 12} more` : ''}. Add ${refused.length === 1 ? 'it' : 'them'} to the vocabulary (new embedding rows, the existing ones kept), or use a text without ${refused.length === 1 ? 'it' : 'them'}.`,
           },
         ],

@@ -250,7 +250,7 @@ export function currentPairs(text: string) {
 /** Problems with the current text and settings, checked on the page before anything is sent. */
 export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe'>): Problem[] {
   if (s.tokenizerChoice === 'bpe') {
-    if (!s.bpe) return [{ field: 'text', message: 'Train the BPE tokenizer first (panel 1, Tokens), or choose characters' }]
+    if (!s.bpe) return [{ field: 'text', code: 'bpe-first', message: 'Train the BPE tokenizer first (panel 1, Tokens), or choose characters' }]
     // sequence lengths depend on the tokenizer: the worker checks the split; the sizes are checked here
     return validateConfig({ ...s.model, vocabSize: 256 + s.bpe.spec.merges.length }, s.train, { limits: s.report?.limits })
   }
@@ -299,7 +299,7 @@ export async function openStoredRun(storedId: string): Promise<void> {
   if (!worker || !s.report || isTraining(s)) return
   const record = await (await pageStore())?.get(storedId)
   if (!record) {
-    set({ restoreProblems: [{ field: 'stored', message: 'That run is no longer stored.' }] })
+    set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
     return void refreshRuns()
   }
   let text = s.text
@@ -461,14 +461,14 @@ export const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
 export async function importModel(file: File, extendVocab: boolean): Promise<void> {
   const s = get()
   if (!worker || !s.report) return
-  if (isTraining(s)) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: 'Pause or stop training before opening a model file.' }] } })
-  if (file.size > MAX_MODEL_FILE_BYTES) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.` }] } })
+  if (isTraining(s)) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'import-while-training', message: 'Pause or stop training before opening a model file.' }] } })
+  if (file.size > MAX_MODEL_FILE_BYTES) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'model-file-big', params: { name: file.name, size: formatBytes(file.size), limit: formatBytes(MAX_MODEL_FILE_BYTES) }, message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.` }] } })
   set({ importStatus: { kind: 'loading', fileName: file.name } })
   let bytes: ArrayBuffer
   try {
     bytes = await file.arrayBuffer()
   } catch (e) {
-    return set({ importStatus: { kind: 'error', problems: [{ field: 'file', message: `${file.name} could not be read: ${(e as Error).message}` }] } })
+    return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'file-unreadable', params: { name: file.name, detail: (e as Error).message }, message: `${file.name} could not be read: ${(e as Error).message}` }] } })
   }
   set({ fineTuneSource: { kind: 'file', name: file.name, bytes: bytes.slice(0) }, extendVocab })
   sendFineTune(fineTuneDefaults(s.train))
@@ -499,7 +499,7 @@ export async function fineTuneFrom(storedId: string): Promise<void> {
   const s = get()
   if (!worker || !s.report || isTraining(s)) return
   const record = await (await pageStore())?.get(storedId)
-  if (!record) return set({ restoreProblems: [{ field: 'stored', message: 'That run is no longer stored.' }] })
+  if (!record) return set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
   set({ fineTuneSource: { kind: 'run', storedId, name: record.name }, importStatus: undefined, restoreProblems: [] })
   sendFineTune(fineTuneDefaults(record.train))
 }

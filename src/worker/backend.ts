@@ -148,6 +148,7 @@ export async function initBackend(requested: BackendChoice): Promise<BackendRepo
     attempts,
     limits: limitsFor(backend, gpu, gl),
     webgpu: gpu.status,
+    webgl: gl.status,
   })
 
   if (requested !== 'auto') {

@@ -15,6 +15,7 @@ const cpuReport: BackendReport = {
   attempts: [],
   limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 },
   webgpu: 'none',
+  webgl: 'none',
 }
 
 const text = 'hello world, hello tiny transformer. '.repeat(40)

@@ -409,17 +409,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return replaceRun(msg.runId, prepared.build, { persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs) })
       }
       case 'run.restore': {
-        const refuse = (field: Problem['field'], message: string) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message }] })
+        const refuse = (field: Problem['field'], message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message, code, params }] })
         const store = await getStore()
-        if (!store) return refuse('stored', 'Saved runs are not available in this browser (its storage is off or blocked).')
+        if (!store) return refuse('stored', 'Saved runs are not available in this browser (its storage is off or blocked).', 'storage-off')
         const loaded = await store.load(msg.storedId)
-        if (!loaded) return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.')
+        if (!loaded) return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
         const { run: stored, checkpoint: ckpt, history } = loaded
-        if (!ckpt) return refuse('stored', `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`)
+        if (!ckpt) return refuse('stored', `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`, 'no-checkpoint', { name: stored.name })
         const text = stored.text.kind === 'inline' ? stored.text.text : msg.text
         if (stored.text.kind !== 'inline' && (text.length !== stored.text.length || (await textDigest(text)) !== stored.text.digest)) {
           const what = stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
-          return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`)
+          return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`, 'other-text', { name: stored.name, dataset: stored.text.kind === 'dataset' ? stored.text.datasetId : '', label: stored.text.kind === 'dataset' ? '' : stored.text.label, n: stored.text.length })
         }
         const prepared = Run.prepareFrom({ model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights }, text, stored.train, {
           limits: report?.limits,
@@ -439,7 +439,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           checkpoint = decodeCheckpoint(new Uint8Array(msg.file))
         } catch (e) {
           if (!(e instanceof CheckpointError)) throw e
-          return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'file', message: `${msg.fileName}: ${e.message}` }] })
+          return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'file', code: e.code, params: { ...e.params, file: msg.fileName }, message: `${msg.fileName}: ${e.message}` }] })
         }
         const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
@@ -447,11 +447,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return replaceRun(msg.runId, prepared.build, { origin, persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin) })
       }
       case 'run.finetune': {
-        const refuse = (message: string) => post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message }] })
+        const refuse = (message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message, code, params }] })
         const store = await getStore()
         const loaded = store && (await store.load(msg.storedId))
-        if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.')
-        if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`)
+        if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
+        if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`, 'no-checkpoint', { name: loaded.run.name })
         const source = { model: loaded.run.model, tokenizer: storedTokenizer(loaded.run), weights: loaded.checkpoint.weights }
         const prepared = Run.prepareFrom(source, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
@@ -461,11 +461,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'run.export': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'There is no model to export yet' }] })
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'no-model', message: 'There is no model to export yet' }] })
         const format = msg.format ?? 'safetensors'
         const name = datasetFolder(msg.name ?? 'playground')
-        if (format === 'nanogpt' && r.model.causal === false) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: 'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.' }] })
-        if (format === 'nanogpt' && r.model.vocabSize > 65536) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.` }] })
+        if (format === 'nanogpt' && r.model.causal === false) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'export-no-mask', message: 'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.' }] })
+        if (format === 'nanogpt' && r.model.vocabSize > 65536) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'export-vocab', params: { n: r.model.vocabSize }, message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.` }] })
         void exclusive(async () => {
           let bytes: Uint8Array
           if (format === 'safetensors') bytes = await r.exportFile()
@@ -498,7 +498,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'sample.request': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'sample', message: 'There is no model yet: pick a text and settings first' }] })
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'sample', code: 'no-model', message: 'There is no model yet: pick a text and settings first' }] })
         const problems = [...validateSample(msg.settings), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
@@ -531,7 +531,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         const r = current(msg.runId)
         const problems = [...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }), ...(r ? r.checkText(msg.watch.prompt, 'prompt') : [])]
-        if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1)) problems.push({ field: 'sample', message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})` })
+        if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1)) problems.push({ field: 'sample', code: 'watch-every', params: { got: String(msg.watch.every) }, message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})` })
         if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'watch', problems })
         pinned = { runId: msg.runId, ...msg.watch }
         if (r) void exclusive(() => sendWatched(r, msg.runId)).catch((e) => fail(e, { runId: msg.runId }))
@@ -540,8 +540,8 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'score.request': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', message: 'There is no model yet: pick a text and settings first' }] })
-        if (typeof msg.text !== 'string' || [...msg.text].length < 2) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', message: 'Type at least two characters to score' }] })
+        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', code: 'no-model', message: 'There is no model yet: pick a text and settings first' }] })
+        if (typeof msg.text !== 'string' || [...msg.text].length < 2) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', code: 'score-short', message: 'Type at least two characters to score' }] })
         const problems = r.checkText(msg.text, 'score')
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
@@ -583,7 +583,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'pairs.evaluate': {
         const r = current(msg.runId)
-        if (!r?.pairs) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems: [{ field: 'sample', message: 'This model was not trained in pair mode: it has no held-out pairs to evaluate' }] })
+        if (!r?.pairs) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems: [{ field: 'sample', code: 'not-pairs', message: 'This model was not trained in pair mode: it has no held-out pairs to evaluate' }] })
         void exclusive(() => evaluatePairs(r, msg.runId, msg.requestId)).catch((e) => fail(e, { runId: msg.runId, requestId: msg.requestId }))
         return
       }

@@ -70,23 +70,32 @@ function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: nu
   }
 }
 
-function HeadCanvas({ s, k, px, focus, onCell, label }: { s: AtlasSnapshot; k: number; px: number; focus?: [number, number]; onCell: (c: [number, number]) => void; label: string }) {
+function HeadCanvas({ s, k, px, focus, onCell, onPick, label }: { s: AtlasSnapshot; k: number; px: number; focus?: [number, number]; onCell: (c: [number, number]) => void; onPick: (c: [number, number]) => void; label: string }) {
   const ref = useRef<HTMLCanvasElement>(null)
   const map = useStore((st) => st.colourMap)
   const scale = useStore((st) => st.attentionScale)
   useEffect(() => {
     if (ref.current) drawHead(ref.current, s, k, px, focus, map, scale)
   }, [s, k, px, focus, map, scale])
+  const cellAt = (e: React.MouseEvent<HTMLCanvasElement>): [number, number] | undefined => {
+    const r = e.currentTarget.getBoundingClientRect()
+    const i = Math.floor((e.clientY - r.top) / px)
+    const j = Math.floor((e.clientX - r.left) / px)
+    return i >= 0 && i < s.T && j >= 0 && j < s.T && (j <= i || s.full) ? [i, j] : undefined
+  }
   return (
     <canvas
       ref={ref}
       aria-label={label}
       data-testid={`atlas-head-${k}`}
       onMouseMove={(e) => {
-        const r = e.currentTarget.getBoundingClientRect()
-        const i = Math.floor((e.clientY - r.top) / px)
-        const j = Math.floor((e.clientX - r.left) / px)
-        if (i >= 0 && i < s.T && j >= 0 && j < s.T && (j <= i || s.full)) onCell([i, j])
+        const c = cellAt(e)
+        if (c) onCell(c)
+      }}
+      // the cell under the pointer, not the last hovered one: a tap sends no hover first that React has drawn
+      onClick={(e) => {
+        const c = cellAt(e)
+        if (c) onPick(c)
       }}
     />
   )
@@ -108,6 +117,12 @@ export function AtlasPanel() {
   const [focus, setFocusNow] = useState<[number, number] | undefined>()
   const [locked, setLocked] = useState(false) // P4: hover previews; click, Enter or Space locks; Esc clears
   const hoverFocus = (c: [number, number]) => !locked && setFocusNow(c)
+  // a click or a tap on a cell locks it; on the locked cell again, unlocks
+  const pick = (c: [number, number]) => {
+    const same = locked && focus?.[0] === c[0] && focus?.[1] === c[1]
+    setFocusNow(c)
+    setLocked(!same)
+  }
   const [zoom, setZoom] = useState(0)
   const [score, setScore] = useState<ScoreName>('previous')
   const [text, setText] = useState('')
@@ -229,12 +244,9 @@ export function AtlasPanel() {
                         key={h}
                         role="gridcell"
                         className={k === zoom ? 'zoomed' : undefined}
-                        onClick={() => {
-                          setZoom(k)
-                          if (focus) setLocked((was) => !was)
-                        }}
+                        onClick={() => setZoom(k)}
                       >
-                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} label={t.headLabel(l, h)} />
+                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} onPick={pick} label={t.headLabel(l, h)} />
                         <figcaption className="small">
                           {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{t.badge(b.badge)}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
                           {s.full && (

@@ -110,13 +110,25 @@ export function AttentionPanel() {
     watchAttention()
   }
 
-  function onMove(e: React.MouseEvent<HTMLCanvasElement>) {
-    if (!attention) return
+  function cellAt(e: React.MouseEvent<HTMLCanvasElement>): [number, number] | undefined {
     const rect = e.currentTarget.getBoundingClientRect()
     const cs = cellSize(T)
     const j = Math.floor((e.clientX - rect.left - LABEL) / cs)
     const i = Math.floor((e.clientY - rect.top - LABEL) / cs)
-    if (!locked) setFocus(i >= 0 && j >= 0 && i < T && j < T ? [i, j] : undefined)
+    return i >= 0 && j >= 0 && i < T && j < T ? [i, j] : undefined
+  }
+
+  function onMove(e: React.MouseEvent<HTMLCanvasElement>) {
+    if (attention && !locked) setFocus(cellAt(e))
+  }
+
+  // a click or a tap locks the cell under it (a tap sends no hover React has drawn first); the locked cell again unlocks
+  function onPick(e: React.MouseEvent<HTMLCanvasElement>) {
+    const c = attention && cellAt(e)
+    if (!c) return
+    const same = locked && focus?.[0] === c[0] && focus?.[1] === c[1]
+    setFocus(c)
+    setLocked(!same)
   }
 
   function onKey(e: React.KeyboardEvent<HTMLCanvasElement>) {
@@ -177,7 +189,7 @@ export function AttentionPanel() {
             data-testid="attention-heatmap"
             onMouseMove={onMove}
             onMouseLeave={() => !locked && setFocus(undefined)}
-            onClick={() => focus && setLocked((l) => !l)}
+            onClick={onPick}
             onKeyDown={onKey}
           />
           <p className="readout" aria-live="polite" data-testid="attention-readout">

@@ -37,7 +37,7 @@ export function BackendPanel() {
       ) : report ? (
         <div className="backend-report" data-testid="backend-report">
           {t.runningOn} <strong data-testid="backend-name">{report.backend}</strong>
-          {report.adapter ? t.adapter(report.adapter.software, report.adapter.description) : ''} — {report.reason}.{' '}
+          {report.adapter ? t.adapter(report.adapter.software, report.adapter.description) : ''} — {t.backendReason(report.requested, report.backend, report.webgpu, report.webgl) || report.reason}.{' '}
           <span className="muted">{t.webgpuNote(report.webgpu)}.</span>
           {report.attempts.length > 0 && (
             <details className="small">

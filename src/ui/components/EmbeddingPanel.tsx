@@ -59,13 +59,23 @@ export function EmbeddingPanel() {
                 <option value={300}>{t.mostFrequent(300)}</option>
                 <option value={0}>{t.allTokens(view.tokens.length)}</option>
               </select>
+              {/* the scatter's equivalent for a keyboard, a screen reader and a finger: its points are too small to tap */}
+              <label htmlFor="emb-token">{t.nearestOf}</label>
+              <select id="emb-token" value={neighbours ? String(neighbours.id) : ''} onChange={(e) => e.target.value !== '' && askNeighbours(Number(e.target.value))}>
+                <option value="">{t.chooseToken}</option>
+                {shown.map((i) => (
+                  <option key={i} value={i}>
+                    {visibleText(view.tokens[i])}
+                  </option>
+                ))}
+              </select>
             </div>
             <p className="small" data-testid="embedding-caption">
               {t.embeddingCaption(view.step, view.C, 100 * (view.explained[0] + view.explained[1]), 100 * view.explained[0], 100 * view.explained[1])}
             </p>
             <svg width={W} height={H} className="embedding" role="img" aria-label={t.embeddingAria(view.step)} data-testid="embedding-map">
               {shown.map((i) => (
-                <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} tabIndex={0} onFocus={() => askNeighbours(i)}>
+                <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} onClick={() => askNeighbours(i)}>
                   {visibleText(view.tokens[i])}
                 </text>
               ))}

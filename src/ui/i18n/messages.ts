@@ -263,7 +263,9 @@ export const en = {
   embeddingCaption: (step: number, C: number, kept: number, pc1: number, pc2: number) => `Step ${step}: each token’s embedding, ${C} numbers, drawn along the two directions where they differ most (PCA). This picture keeps ${kept.toFixed(0)}% of the variance (${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%); the rest is hidden.`,
   embeddingAria: (step: number) => `Token embeddings in two dimensions at step ${step}`,
   neighbours: (token: string, C: number, list: string) => `Closest to “${token}” in all ${C} dimensions: ${list}.`,
-  neighboursHint: 'Hover or focus a token to see its nearest neighbours in the full space (cosine similarity).',
+  neighboursHint: 'Hover or tap a token, or choose one above, to see its nearest neighbours in the full space (cosine similarity).',
+  nearestOf: 'Nearest to',
+  chooseToken: 'choose a token…',
   embeddingLookFor: 'What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.',
 
   // next-token lens
@@ -341,6 +343,8 @@ export const en = {
   switchBackendConfirm: 'Switching the backend starts a fresh worker: the trained model will be discarded. Continue?',
   runningOn: 'Running on',
   adapter: (software: boolean, description: string) => ` (${software ? 'software' : 'hardware'}: ${description})`,
+  /** Why this backend runs, from the report's facts; English shows the worker's own sentence instead. */
+  backendReason: (_requested: string, _backend: string, _webgpu: string, _webgl: string) => '',
   webgpuNote: (kind: string) => ({ hardware: 'WebGPU: available on a GPU', software: 'WebGPU: only a software adapter (no GPU)', none: 'WebGPU: not available in this browser' })[kind] ?? kind,
   backendsTried: 'Backends tried',
   backendWorks: (ok: boolean) => (ok ? 'works' : 'unusable'),
@@ -477,6 +481,8 @@ export const en = {
 
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
 
+  /** A model file's refusal by its code (safetensors.ts, checkpoint.ts); English says the error's own words. */
+  modelFileProblem: (_code: string, _p: Record<string, string | number>) => '',
   fileProblem: (detail: string) => detail,
 }
 
@@ -730,7 +736,9 @@ export const zhCN: Messages = {
   embeddingCaption: (step, C, kept, pc1, pc2) => `第 ${step} 步：每个${G.token.zh}的嵌入有 ${C} 个数，沿着它们差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%）；其余的被隐藏了。`,
   embeddingAria: (step) => `第 ${step} 步的二维${G.embedding.zh}`,
   neighbours: (token, C, list) => `在全部 ${C} 维中与“${token}”最接近的：${list}。`,
-  neighboursHint: `把鼠标移到或聚焦某个${G.token.zh}，查看它在完整空间中的最近邻（余弦相似度）。`,
+  neighboursHint: `把鼠标移到或点按某个${G.token.zh}，或者在上面选择一个，查看它在完整空间中的最近邻（余弦相似度）。`,
+  nearestOf: '最近邻',
+  chooseToken: `选择一个${G.token.zh}…`,
   embeddingLookFor: `训练过程中的观察要点：作用相似的${G.token.zh}会逐渐靠拢（元音、数字、标点）。在这张图里靠得近的两个点，在其他维度上可能相距很远——最近邻列表才是真相。`,
 
   lensTitle: '下一个词元透镜',
@@ -803,6 +811,21 @@ export const zhCN: Messages = {
   switchBackendConfirm: '切换后端会启动一个新的工作线程：训练好的模型将被丢弃。继续吗？',
   runningOn: '运行在',
   adapter: (software, description) => `（${software ? '软件' : '硬件'}：${description}）`,
+  backendReason: (requested, backend, webgpu, webgl) => {
+    const gpuSays = { hardware: 'WebGPU 没能通过自检', software: 'WebGPU 只有软件适配器（不是 GPU）', none: 'WebGPU 不可用' }[webgpu] ?? ''
+    const glSays = { hardware: 'WebGL 没能通过自检', software: 'WebGL 只是软件渲染器', none: 'WebGL 2 不可用' }[webgl] ?? ''
+    const auto =
+      backend === 'webgpu'
+        ? '通过 WebGPU 使用 GPU'
+        : backend === 'webgl'
+          ? `${gpuSays}，所以通过 WebGL 使用 GPU`
+          : backend === 'wasm'
+            ? `${gpuSays}，${glSays}，所以用 WebAssembly（wasm）在 CPU 上训练——这是这里真正可用的最快后端`
+            : `${gpuSays}，${glSays}，WebAssembly 也失败了，只好退回纯 JavaScript 的 cpu 后端（很慢）`
+    if (requested === 'auto') return `自动：${auto}`
+    if (requested === backend) return `按你的选择使用 ${backend}${(backend === 'webgpu' && webgpu === 'software') || (backend === 'webgl' && webgl === 'software') ? '（这是软件模拟，不是 GPU：会很慢）' : ''}`
+    return `你选择了 ${requested}，但它在这里不可用；${auto}`
+  },
   webgpuNote: (kind) => ({ hardware: 'WebGPU：可在 GPU 上使用', software: 'WebGPU：只有软件适配器（没有 GPU）', none: 'WebGPU：这个浏览器不可用' })[kind] ?? kind,
   backendsTried: '尝试过的后端',
   backendWorks: (ok) => (ok ? '可用' : '不可用'),
@@ -895,6 +918,7 @@ export const zhCN: Messages = {
 
   problem: (code, p) => {
     const name = (f: unknown) => (typeof f === 'string' ? zhCN.field(f) : '')
+    const num = (n: unknown) => new Intl.NumberFormat('zh-CN').format(Number(n))
     switch (code) {
       case 'int':
         return `${name(p.field)}必须是整数（现在是 ${p.got}）`
@@ -926,6 +950,40 @@ export const zhCN: Messages = {
         return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
       case 'too-large':
         return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      case 'storage-off':
+        return '这个浏览器里无法使用保存的运行（存储被关闭或被阻止）。'
+      case 'run-gone':
+        return '这个运行已经不在存储里了：它被删除了，也许是在另一个标签页中。'
+      case 'no-checkpoint':
+        return `“${p.name}”没有可以接着训练的检查点：页面在第一次保存之前就关闭了。`
+      case 'other-text':
+        return `“${p.name}”是在${p.dataset ? `内置数据集“${p.dataset}”` : `“${p.label}”`}（${num(p.n)} 个字符）上训练的，而面板 1 中的文本不同。请先载入那段文本，再打开这个运行。`
+      case 'no-model':
+        return '还没有模型：请先选择文本和设置。'
+      case 'export-no-mask':
+        return '这个模型是在没有因果掩码的情况下训练的；nanoGPT 总是使用掩码，所以它会运行一个不同的模型。请导出为 .safetensors。'
+      case 'export-vocab':
+        return `nanoGPT 用 16 位数字存储词元：${num(p.n)} 个词元的词表放不下。`
+      case 'score-short':
+        return '请至少输入两个字符再打分。'
+      case 'not-pairs':
+        return '这个模型不是用问答对模式训练的：没有留出的问答对可以评估。'
+      case 'watch-every':
+        return `“每隔多少步观察”必须是 1 或更大的整数（现在是 ${p.got}）。`
+      case 'bpe-first':
+        return '请先训练 BPE 分词器（面板 1，词元），或者改用字符。'
+      case 'import-while-training':
+        return '请先暂停或停止训练，再打开模型文件。'
+      case 'model-file-big':
+        return `“${p.name}”有 ${p.size}；超过 ${p.limit} 的文件不会被读取。`
+      case 'file-unreadable':
+        return `无法读取“${p.name}”（${p.detail}）。`
+      case 'text-huge':
+        return `文本有 ${num(p.n)} 个字符；上限是 ${num(p.limit)}。请使用更短的文本。`
+      case 'pairs-short':
+        return `${num(p.n)} 个${Number(p.heldOut) ? '留出的' : '训练用的'}问答对只有 ${p.tokens} 个词元，不够上下文的一个窗口（${p.T}）加 1：请添加问答对，或使用更短的上下文。`
+      case 'new-chars':
+        return `文本中有 ${p.n} 个模型从未见过的字符：${p.shown}${Number(p.more) > 0 ? ` 等另外 ${p.more} 个` : ''}。把${Number(p.n) === 1 ? '它' : '它们'}加到词表中（新增嵌入行，原有的保留），或者使用不含${Number(p.n) === 1 ? '它' : '它们'}的文本。`
       case 'unknown-chars':
         return `${{ prompt: '提示词', probe: '探针文本', score: '要打分的文本' }[String(p.field)] ?? '文本'}中有模型从未见过的字符：${p.shown}${Number(p.more) > 0 ? ` 等另外 ${p.more} 个` : ''}。删掉${Number(p.n) === 1 ? '它' : '它们'}，或者把${Number(p.n) === 1 ? '它' : '它们'}加到训练文本中。`
       default:
@@ -975,5 +1033,104 @@ export const zhCN: Messages = {
       'not-utf8': `“${p.name}”不是有效的 UTF-8 文本。请另存为 UTF-8 后再试。当前文本没有改变。`,
     })[code] ?? '',
 
-  fileProblem: (detail) => `无法使用这个文件（详情暂时只有英文）：${detail}`,
+  modelFileProblem: (code, p) => {
+    const bytes = (n: unknown) => `${new Intl.NumberFormat('zh-CN').format(Number(n))} 字节`
+    const shape = `${p.layers} 层、宽 ${p.width}、上下文 ${p.context}、${p.vocab} 个词元${Number(p.bias) ? '' : '、无偏置'}`
+    const said = ((): string => {
+      switch (code) {
+        case 'st-short':
+          return `文件太短，不是 safetensors 文件：只有 ${bytes(p.bytes)}，而光是头部长度就要占 8 字节。`
+        case 'st-header-huge':
+          return `头部声称有 ${bytes(p.claimed)}，超过了 ${bytes(p.limit)} 的上限：这不是 safetensors 文件，或者文件已损坏。`
+        case 'st-header-truncated':
+          return `头部声称有 ${bytes(p.claimed)}，但后面只有 ${bytes(p.available)}：文件被截断了，或者不是 safetensors 文件。`
+        case 'st-header-empty':
+          return '头部是空的：这不是 safetensors 文件。'
+        case 'st-header-utf8':
+          return '头部不是有效的 UTF-8：这不是 safetensors 文件，或者文件已损坏。'
+        case 'st-header-json':
+          return `头部不是有效的 JSON（${p.detail}）。`
+        case 'st-header-object':
+          return '头部必须是一个描述张量的 JSON 对象。'
+        case 'st-meta-object':
+          return '__metadata__ 必须是字符串到字符串的对象。'
+        case 'st-meta-string':
+          return `__metadata__ 中的值必须是字符串；“${p.key}”不是。`
+        case 'st-tensor-object':
+          return `张量“${p.name}”的描述不是一个对象。`
+        case 'st-tensor-fields':
+          return `张量“${p.name}”有未知字段：${p.fields}。`
+        case 'st-dtype':
+          return `张量“${p.name}”的数据类型是 ${p.dtype}；只能读取 ${p.allowed} 的权重。`
+        case 'st-shape':
+          return `张量“${p.name}”的形状 ${p.shape} 无效：它必须是最多 ${p.rank} 个非负整数组成的列表。`
+        case 'st-offsets':
+          return `张量“${p.name}”的 data_offsets ${p.offsets} 无效：它必须是两个整数 [起点, 终点]。`
+        case 'st-range':
+          return `张量“${p.name}”的数据 [${p.begin}, ${p.end}) 超出了文件中 ${bytes(p.bytes)} 的数据范围。`
+        case 'st-elements':
+          return `张量“${p.name}”的形状 [${p.shape}] 的元素比整个文件能容纳的还多。`
+        case 'st-size':
+          return `张量“${p.name}”的形状 [${p.shape}] 需要 ${bytes(p.need)} 的 ${p.dtype}，但它的数据范围只有 ${bytes(p.have)}。`
+        case 'st-overlap':
+          return `张量“${p.a}”和“${p.b}”在文件中互相重叠。`
+        case 'st-hole':
+          return `文件在“${p.name}”之前有 ${bytes(p.bytes)} 没有被任何张量使用。`
+        case 'st-tail':
+          return `文件在最后一个张量之后有 ${bytes(p.bytes)} 没有被任何张量使用。`
+        case 'st-no-tensor':
+          return `文件中没有张量“${p.name}”。`
+        case 'ck-whole':
+          return `文件中的 ${p.key} 是 ${p.value}，不是整数。`
+        case 'ck-no-tokenizer':
+          return '文件的元数据里没有分词器，所以无法把它的词元编号变回文本。本应用导出的文件都带有分词器；nanoGPT 的检查点请用 ckpt_to_playground.py 转换（在 scripts/nanogpt/ 中，每个“导出给 nanoGPT”的压缩包里也有），它会读取 meta.pkl。'
+        case 'ck-tokenizer-json':
+          return '文件元数据中的分词器不是有效的 JSON。'
+        case 'ck-bpe-size':
+          return `BPE 分词器有 ${p.tokens} 个词元（256 个字节加 ${p.merges} 次合并），但嵌入矩阵有 ${p.rows} 行。`
+        case 'ck-bpe-merge':
+          return `BPE 分词器的第 ${p.k} 次合并是 ${p.merge}：它必须连接两个更早的词元。`
+        case 'ck-tokenizer-kind':
+          return '文件中的分词器不是本应用能读取的格式：它必须是 {"kind": "char", "vocab": [每个词元编号一个字符]} 或 {"kind": "bpe", "merges": [[a, b], …]}。'
+        case 'ck-tokenizer-size':
+          return `分词器有 ${p.tokens} 个词元，但嵌入矩阵有 ${p.rows} 行。`
+        case 'ck-token-char':
+          return `分词器的第 ${p.i} 个词元是 ${p.value}，不是单个字符。`
+        case 'ck-token-twice':
+          return `分词器把 ${p.value} 列出了两次。`
+        case 'ck-layout':
+          return '这不是 nanoGPT 布局的 GPT：缺少 transformer.wte.weight 和 transformer.wpe.weight（二维）。'
+        case 'ck-no-heads':
+          return '文件没有说明模型有几个注意力头（元数据中的 n_head），而权重本身看不出来。'
+        case 'ck-pos':
+          return `文件中的 pos_encoding 是 ${p.value}；本应用只认识 "learned" 和 "sinusoidal"。`
+        case 'ck-causal':
+          return `文件中的 causal 是 ${p.value}；应当是 True 或 False。`
+        case 'ck-config':
+          return `文件中的模型设置无法使用（详情只有英文）：${p.detail}。`
+        case 'ck-vocab-huge':
+          return `${p.n} 个词元的词表超出了本应用能处理的上限（1,000,000）。`
+        case 'ck-wpe-shape':
+          return `transformer.wpe.weight 的形状是 [${p.shape}]，应当是 [${p.expected}]。`
+        case 'ck-mask-shape':
+          return `因果掩码 ${p.name} 的形状是 [${p.shape}]，应当是 [${p.expected}]。`
+        case 'ck-extra':
+          return `文件中有一个这个模型没有的张量：“${p.name}”${Number(p.compiled) ? '（这是 torch.compile 加的前缀：请用 ckpt_to_playground.py 转换检查点）' : ''}。`
+        case 'ck-missing':
+          return `文件缺少“${p.name}”，而 ${shape} 的模型需要它。`
+        case 'ck-shape':
+          return `“${p.name}”的形状是 [${p.shape}]；${shape} 的模型需要 [${p.expected}]。`
+        case 'ck-nan':
+          return `“${p.name}”含有 NaN 或无穷大的值：模型在保存之前就已经发散了。`
+        case 'ck-head-shape':
+          return `lm_head.weight 的形状是 [${p.shape}]，与词元嵌入不同。`
+        case 'ck-untied':
+          return 'lm_head.weight 与词元嵌入不同：本应用的 GPT（和 nanoGPT 一样）让两者共享权重，所以无法载入不共享的输出层。'
+        default:
+          return ''
+      }
+    })()
+    return said && (p.file ? `“${p.file}”：${said}` : said)
+  },
+  fileProblem: (detail) => `无法使用这个文件（详情只有英文）：${detail}`,
 }
