@@ -275,7 +275,8 @@ export type FromWorker =
   /** A checkpoint of the run is safely stored (the transaction completed); ms: reading it back and writing it. */
   | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number; ms: number }
   /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */
-  | { type: 'storage.problem'; runId: string; full: boolean; message: string }
+  /** `reason` lets the page say it in another language; `message` is English */
+  | { type: 'storage.problem'; runId: string; full: boolean; reason: 'deleted' | 'full' | 'failed'; message: string }
   | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }
   | {
       type: 'attention'

@@ -124,7 +124,7 @@ function handle(msg: FromWorker): void {
       return
     }
     case 'storage.problem':
-      if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, message: msg.message } })
+      if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, reason: msg.reason, message: msg.message } })
       return
     case 'run.exported':
       if (msg.requestId !== s.exportRequestId) return

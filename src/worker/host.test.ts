@@ -411,7 +411,7 @@ describe('trainer host protocol', () => {
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
     send({ type: 'train.pause', runId: 'r' })
     const problem = await inbox.next(is('storage.problem'))
-    expect(problem).toMatchObject({ full: true, message: expect.stringMatching(/storage for this page is full/) })
+    expect(problem).toMatchObject({ full: true, reason: 'full', message: expect.stringMatching(/storage for this page is full/) })
     send({ type: 'train.resume', runId: 'r' })
     const before = inbox.all.filter(is('metrics')).flatMap((m) => m.points).at(-1)!.step
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= before + 3))) // it trains on

@@ -155,10 +155,10 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         if (persisted !== p) return
         if (e instanceof RunGoneError) {
           persisted = undefined // deleted from storage: the run goes on unsaved, and is not written back
-          return post({ type: 'storage.problem', runId: id, full: false, message: 'This run was deleted from the browser’s storage: it goes on in memory, unsaved.' })
+          return post({ type: 'storage.problem', runId: id, full: false, reason: 'deleted', message: 'This run was deleted from the browser’s storage: it goes on in memory, unsaved.' })
         }
         const full = e instanceof StorageFullError
-        post({ type: 'storage.problem', runId: id, full, message: full ? e.message : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.` })
+        post({ type: 'storage.problem', runId: id, full, reason: full ? 'full' : 'failed', message: full ? e.message : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.` })
       })
   }
 

@@ -128,7 +128,7 @@ export function TrainingPanel() {
         </span>
       </div>
       <p className="small muted" data-testid="saved-status" aria-live="polite">
-        {storageProblem ? <span className="error">{storageProblem.message}</span> : saved ? t.savedAt(saved.step) : ''}
+        {storageProblem ? <span className="error">{t.storageProblem(storageProblem.reason) || storageProblem.message}</span> : saved ? t.savedAt(saved.step) : ''}
       </p>
       {runError && (
         <p className="error" role="alert">

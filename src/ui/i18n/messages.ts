@@ -480,6 +480,8 @@ export const en = {
   lessonLinkNote: 'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
 
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
+  /** A checkpoint that could not be written; English says the worker's own words. */
+  storageProblem: (_reason: string) => '',
 
   /** A model file's refusal by its code (safetensors.ts, checkpoint.ts); English says the error's own words. */
   modelFileProblem: (_code: string, _p: Record<string, string | number>) => '',
@@ -1025,6 +1027,12 @@ export const zhCN: Messages = {
   lessonLinkLabel: '课程链接',
   lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
 
+  storageProblem: (reason) =>
+    ({
+      deleted: '这个运行已从浏览器存储中删除：它会在内存中继续，但不再保存。',
+      full: '这个页面的浏览器存储已满：运行会在内存中继续，但没有保存。删除一些旧的运行来腾出空间。',
+      failed: '这个运行没能保存（详情见英文界面）。训练会在内存中继续。',
+    })[reason] ?? '',
   fileRefused: (code, p) =>
     ({
       empty: `“${p.name}”是空的。当前文本没有改变。`,

@@ -75,7 +75,7 @@ export interface RunSlice {
   saved?: { storedId: string; step: number; bytes: number; ms?: number; count?: number }
   /** The "break it" experiment: the masked run the current no-mask twin was made from (its stored id, if saved). */
   twinOf?: { storedId?: string; step: number }
-  storageProblem?: { full: boolean; message: string }
+  storageProblem?: { full: boolean; reason: 'deleted' | 'full' | 'failed'; message: string }
   storedRuns: StoredRun[]
   storageAvailable?: boolean
   /** Stored runs whose validation curves the loss chart overlays. */
