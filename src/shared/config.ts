@@ -193,8 +193,8 @@ export function validateConfig(
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
     out.push({ field: 'dropout', code: 'dropout', params: { got: String(model.dropout) }, message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })
   }
-  if (!(Number.isFinite(train.learningRate) && train.learningRate > 0 && train.learningRate <= 1)) {
-    out.push({ field: 'learningRate', code: 'lr', params: { got: String(train.learningRate) }, message: `Learning rate must be a positive number no larger than 1 (got ${train.learningRate})` })
+  if (!(Number.isFinite(train.learningRate) && train.learningRate > 0 && train.learningRate <= MAX_LEARNING_RATE)) {
+    out.push({ field: 'learningRate', code: 'lr', params: { got: String(train.learningRate), max: MAX_LEARNING_RATE }, message: `Learning rate must be a positive number no larger than ${MAX_LEARNING_RATE} (got ${train.learningRate})` })
   }
   if (!(Number.isFinite(train.minLr) && train.minLr >= 0)) {
     out.push({ field: 'minLr', code: 'min-lr', params: { got: String(train.minLr) }, message: `Minimum learning rate must be zero or positive (got ${train.minLr})` })
@@ -246,6 +246,17 @@ export function formatBytes(n: number): string {
  * nanoGPT's learning-rate schedule: linear warmup, then cosine decay to minLr at maxIters, minLr after.
  * `it` is the 0-based step about to be taken.
  */
+/**
+ * Far above any rate that trains a GPT (nanoGPT's are 1e-3 to 6e-4), on purpose: a learner may set 10 to watch
+ * training diverge, which the run catches (see Run.trainStep and the host's divergence check).
+ */
+export const MAX_LEARNING_RATE = 100
+
+/** `t` with a new peak learning rate; the minimum scales with it, so the schedule keeps its shape. */
+export function retuned<T extends Pick<TrainConfig, 'learningRate' | 'minLr'>>(t: T, learningRate: number): T {
+  return { ...t, learningRate, minLr: Number((t.minLr * (learningRate / t.learningRate)).toPrecision(6)) }
+}
+
 export function learningRateAt(it: number, t: Pick<TrainConfig, 'learningRate' | 'minLr' | 'warmupIters' | 'maxIters'>): number {
   if (it < t.warmupIters) return (t.learningRate * (it + 1)) / (t.warmupIters + 1)
   if (it > t.maxIters) return t.minLr

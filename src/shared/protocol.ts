@@ -4,6 +4,7 @@
 import type { ModelConfig, ModelSettings, Problem, TrainConfig, DeviceLimits } from './config'
 import type { TokenizerSpec } from './tokenizer'
 import type { BeamNode } from './beam'
+import type { DivergenceKind } from './divergence'
 
 export const PROTOCOL_VERSION = 1
 
@@ -85,7 +86,7 @@ export type ToWorker =
    * Rebuild a stored run from its last checkpoint, exactly where it was (weights, optimizer, batch generators).
    * `text` is the text the page has; a run that stored its text inline uses its own, others must match its digest.
    */
-  | { type: 'run.restore'; runId: string; storedId: string; text: string }
+  | { type: 'run.restore'; runId: string; storedId: string; text: string; learningRate?: number }
   /**
    * Build a run from a model file (safetensors, nanoGPT's layout) that trains on `text` from here; replaces the
    * previous run only once the file and the text have passed every check. `extendVocab`: characters of the
@@ -101,6 +102,8 @@ export type ToWorker =
   | { type: 'train.pause'; runId: string }
   | { type: 'train.resume'; runId: string }
   | { type: 'train.stop'; runId: string }
+  /** A new peak learning rate for a run that is not training (minLr scales with it): after a divergence → run.train. */
+  | { type: 'run.retune'; runId: string; learningRate: number }
   | { type: 'sample.request'; runId: string; requestId: string; settings: SampleSettings }
   | { type: 'sample.cancel'; requestId: string }
   /**
@@ -211,9 +214,13 @@ export interface BackendReport {
 export interface MetricPoint {
   step: number // 1-based: the number of optimizer steps taken
   loss: number // training loss of this step's batch
+  /** the gradients' global L2 norm before clipping */
+  gradNorm?: number
   lr: number
   stepMs: number
   elapsedMs: number // training time so far, pauses excluded
+  /** the loss or the gradient norm was not finite: the update was not applied, and the run is still at step − 1 */
+  skipped?: true
 }
 
 /** The worker's memory, sent with every metrics batch: tensors should stay flat from step to step. */
@@ -265,6 +272,10 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
+  /** Training paused itself (see shared/divergence.ts); the model is the one after `step − 1` for `non-finite`. */
+  | { type: 'diverged'; runId: string; step: number; loss: number; gradNorm?: number; kind: DivergenceKind; reference?: number; learningRate: number; suggested: number; savedStep?: number }
+  /** The run's training settings changed (run.retune) */
+  | { type: 'run.train'; runId: string; train: TrainConfig }
   | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number; format: 'safetensors' | 'nanogpt'; name: string }
   | { type: 'tokenizer.progress'; requestId: string; merges: number; target: number }
   /** The trained tokenizer; `stoppedEarly` when the text ran out of pairs that occur twice before the target. */

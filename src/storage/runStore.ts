@@ -212,6 +212,16 @@ export class RunStore {
     })
   }
 
+  /** The run's training settings from now on (a new learning rate after a divergence). */
+  async setTrain(id: string, train: StoredRun['train']): Promise<void> {
+    await this.write(async () => {
+      const tx = this.db.transaction('runs', 'readwrite')
+      const run = await tx.store.get(id)
+      if (run) await tx.store.put({ ...run, train, updatedAt: Date.now() })
+      await tx.done
+    })
+  }
+
   async rename(id: string, name: string): Promise<void> {
     const trimmed = name.trim().slice(0, 200)
     if (!trimmed) throw new Error('A run needs a name')

@@ -50,8 +50,12 @@ export class AdamW {
    *   m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
    *   p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
    * Returns the gradient norm before clipping.
+   *
+   * An update whose gradient norm is not finite (or, with `loss`, whose loss is not finite) changes nothing: the
+   * parameters and both moments keep their values, chosen on the device, so NaN never reaches the weights and
+   * no readback is needed to decide. The caller sees the non-finite value and calls `undo()` for the step count.
    */
-  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0): { norm: tf.Scalar } {
+  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0, loss?: tf.Scalar): { norm: tf.Scalar } {
     const { beta1, beta2, eps, weightDecay } = this.cfg
     const missing = this.names.filter((n) => !grads[n])
     if (missing.length) throw new Error(`AdamW: no gradient for ${missing.join(', ')}`)
@@ -62,19 +66,26 @@ export class AdamW {
     const g0 = flat(this.names.map((n) => grads[n]))
     const norm = tf.sqrt(tf.sum(tf.square(g0))) as tf.Scalar
     const g = clip > 0 ? tf.mul(g0, tf.minimum(tf.div(clip, tf.add(norm, 1e-6)), 1)) : g0
+    const finite = loss ? tf.logicalAnd(tf.isFinite(norm), tf.isFinite(loss)) : tf.isFinite(norm)
+    const ok = tf.broadcastTo(finite, [this.m.shape[0]]) // where() on a scalar condition, spelled out for every backend
     const m = tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1))
     const v = tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2))
-    this.m.assign(m)
-    this.v.assign(v)
     const p = flat(this.names.map((n) => this.params[n]))
     const decayed = weightDecay > 0 ? tf.mul(p, tf.sub(1, tf.mul(this.decayMask, lr * weightDecay))) : p
     const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), eps)
-    const updated = tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1))
+    const updated = tf.where(ok, tf.sub(decayed, tf.mul(tf.div(m, denom), lr / bc1)), p)
+    this.m.assign(tf.where(ok, m, this.m))
+    this.v.assign(tf.where(ok, v, this.v))
     tf.split(updated, this.sizes).forEach((x, i) => {
       const target = this.params[this.names[i]]
       target.assign(tf.reshape(x, target.shape))
     })
     return { norm }
+  }
+
+  /** Forgets the last `apply` in the step count, after it changed nothing (a non-finite gradient or loss). */
+  undo(): void {
+    this.t -= 1
   }
 
   /** The optimizer state as plain arrays per parameter (checkpoints, tests). */

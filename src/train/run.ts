@@ -5,7 +5,7 @@
 // Memory discipline: every synchronous tensor computation is one tf.tidy that returns only what is read back;
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
-import { paramCount, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
+import { paramCount, retuned, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
 import type { BeamSummary, BeamTree, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
@@ -46,7 +46,7 @@ export function optimizerStep(
   const { value, grads } = tf.variableGrads(f, Object.values(params))
   const named: Record<string, tf.Tensor> = {}
   for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
-  const { norm } = optimizer.apply(named, o.lr, o.gradClip) // clips by the global norm, then updates
+  const { norm } = optimizer.apply(named, o.lr, o.gradClip, value) // clips by the global norm, then updates; a non-finite step changes nothing
   return { loss: value, gradNorm: norm }
 }
 
@@ -109,7 +109,7 @@ export class Run {
 
   private constructor(
     readonly model: ModelConfig,
-    readonly train: TrainConfig,
+    public train: TrainConfig, // replaced only by retune
     readonly tokenizer: TextTokenizer,
     readonly split: Split,
     readonly params: Params,
@@ -226,26 +226,44 @@ export class Run {
   }
 
   /** One optimizer step on the next training batch. Reads back the loss (one GPU sync). */
+  /**
+   * A new peak learning rate from the next step on; the minimum scales with it, so the schedule keeps its shape.
+   * Returns the problems (the same checks as a new run's), changing nothing if there are any.
+   */
+  retune(learningRate: number): Problem[] {
+    const train = retuned(this.train, learningRate)
+    const problems = validateConfig(this.model, train)
+    if (!problems.length) this.train = train
+    return problems
+  }
+
   async trainStep(): Promise<MetricPoint> {
     this.assertAlive()
     const t0 = nowMs()
     const batch = this.sampler.next('train')
     const lr = learningRateAt(this.step, this.train)
     const it = this.step
-    const lossT = tf.tidy(() => {
+    const out = tf.tidy(() => {
       const [x, y, weights] = this.batchTensors(batch)
-      return optimizerStep(this.params, this.model, this.optimizer, x, y, { lr, gradClip: this.train.gradClip, seed: this.train.seed * 100_003 + it, weights }).loss
+      const { loss, gradNorm } = optimizerStep(this.params, this.model, this.optimizer, x, y, { lr, gradClip: this.train.gradClip, seed: this.train.seed * 100_003 + it, weights })
+      return tf.stack([loss, gradNorm])
     })
     let lossValue: number
+    let gradNorm: number
     try {
-      lossValue = (await lossT.data())[0]
+      ;[lossValue, gradNorm] = await out.data() // one readback, as before: the loss and the gradient norm together
     } finally {
-      lossT.dispose()
+      out.dispose()
+    }
+    const stepMs = nowMs() - t0
+    if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
+      // the update changed nothing (AdamW.apply): the model is still the one after step `this.step`
+      this.optimizer.undo()
+      return { step: this.step + 1, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs, skipped: true }
     }
     this.step += 1
-    const stepMs = nowMs() - t0
     this.elapsedMs += stepMs
-    return { step: this.step, loss: lossValue, lr, stepMs, elapsedMs: this.elapsedMs }
+    return { step: this.step, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs }
   }
 
   /** Mean loss over evalIters batches of each split, without dropout; one readback. */

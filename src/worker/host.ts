@@ -10,6 +10,7 @@ import type { AtlasProbe, BackendChoice, BackendReport, Endpoint, EvalPoint, Fro
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
+import { retuned } from '../shared/config'
 import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { datasetFolder, nanoGptBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
@@ -19,6 +20,7 @@ import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenize
 import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../shared/heads'
 import { nearest, pca2 } from '../shared/pca'
 import { BpeTrainer } from '../shared/bpe'
+import { checkDivergence, lowerLearningRate, RECENT_STEPS } from '../shared/divergence'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
@@ -49,6 +51,7 @@ interface Persisted {
   writes: Promise<void> // one write at a time, in order
   history: Omit<StoredHistory, 'runId'>
   bestValLoss?: number
+  lastSavedStep?: number // the step of the stored checkpoint
 }
 
 /** tfjs's tensor count and bytes, and the JS heap where the browser exposes it (Chromium: performance.memory). */
@@ -110,6 +113,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let lastLoss = Number.NaN
   let lastVal: number | undefined
   let lastAttentionAt = -Infinity
+  let recentLosses: number[] = [] // the latest RECENT_STEPS finite training losses, for the divergence check
   let pendingPoints: MetricPoint[] = []
   let pendingEvals: EvalPoint[] = []
   let lastFlush = -Infinity
@@ -224,6 +228,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       const upTo = resume.step
       const history = { points: p.history.points.filter((x) => x.step <= upTo), evals: p.history.evals.filter((e) => e.step <= upTo), watch: p.history.watch }
       const saved = await store.saveCheckpoint(p.storedId, { step: upTo, elapsedMs: resume.elapsedMs, weights, optimizer: resume.optimizer, sampler: resume.sampler }, history, { status, bestValLoss: p.bestValLoss })
+      p.lastSavedStep = upTo
       if (persisted === p) post({ type: 'run.saved', runId: id, storedId: p.storedId, step: upTo, bytes: saved.checkpoint?.bytes ?? 0, ms: now() - t0 })
     })
   }
@@ -338,13 +343,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         const p = await exclusive(() => r.trainStep())
         if (run !== r) break
-        pendingPoints.push(p)
-        if (persisted?.runId === id) persisted.history.points.push(p)
-        lastLoss = p.loss
-        if (!Number.isFinite(p.loss)) {
+        const diverged = checkDivergence({ loss: p.loss, gradNorm: p.gradNorm, step: p.step - 1, recent: recentLosses, warmupIters: r.train.warmupIters, vocabSize: r.model.vocabSize })
+        if (!p.skipped) {
+          pendingPoints.push(p)
+          if (persisted?.runId === id) persisted.history.points.push(p)
+          lastLoss = p.loss
+          recentLosses.push(p.loss)
+          if (recentLosses.length > RECENT_STEPS) recentLosses.shift()
+        }
+        if (diverged) {
+          // Paused, not saved: the stored checkpoint stays the last good one (a spike's weights are finite but
+          // worse; a non-finite step changed nothing). The page marks the step and offers a lower learning rate.
           flush(true)
-          post({ type: 'error', runId: id, name: 'Diverged', message: `The loss became ${p.loss} at step ${p.step}: training stopped. Lower the learning rate or raise gradient clipping, then start again.` })
-          setState('stopped', { save: false }) // the last good checkpoint stays the one to resume from
+          const savedStep = persisted?.runId === id && persisted.created ? persisted.lastSavedStep : undefined
+          post({ type: 'diverged', runId: id, step: p.step, loss: p.loss, gradNorm: p.gradNorm, kind: diverged.kind, reference: diverged.reference, learningRate: r.train.learningRate, suggested: lowerLearningRate(r.train.learningRate), savedStep })
+          recentLosses = [] // a fresh average after the user's change
+          setState('paused', { save: false })
           break
         }
         if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) {
@@ -376,6 +390,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     pendingPoints = []
     pendingEvals = []
     lastAttentionAt = -Infinity
+    recentLosses = (o.restored?.points ?? []).slice(-RECENT_STEPS).map((p) => p.loss)
     await exclusive(async () => {
       old?.dispose()
       run = build()
@@ -421,16 +436,20 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           const what = stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
           return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`, 'other-text', { name: stored.name, dataset: stored.text.kind === 'dataset' ? stored.text.datasetId : '', label: stored.text.kind === 'dataset' ? '' : stored.text.label, n: stored.text.length })
         }
-        const prepared = Run.prepareFrom({ model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights }, text, stored.train, {
+        // going back after a divergence: the same checkpoint with a new peak learning rate (checked with the rest)
+        const trainAs = msg.learningRate === undefined ? stored.train : retuned(stored.train, msg.learningRate)
+        const prepared = Run.prepareFrom({ model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights }, text, trainAs, {
           limits: report?.limits,
           pairs: stored.pairs,
           resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
         })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, pairs: stored.pairs, origin: stored.origin, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss }
+        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, pairs: stored.pairs, origin: stored.origin, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss, lastSavedStep: ckpt.step }
         const restored: RestoredHistory = { storedId: stored.id, name: stored.name, points: history.points, evals: history.evals, watch: history.watch }
         const at = ckpt.step >= stored.train.maxIters ? 'finished' : ckpt.step > 0 ? 'paused' : 'ready'
-        return replaceRun(msg.runId, prepared.build, { persist, restored, origin: stored.origin, state: at })
+        await replaceRun(msg.runId, prepared.build, { persist, restored, origin: stored.origin, state: at })
+        if (trainAs !== stored.train) storeWrite(msg.runId, (s, p) => s.setTrain(p.storedId, trainAs))
+        return
       }
       case 'run.import': {
         // Everything is checked on the CPU before tfjs sees a number; a bad file leaves the current run as it was.
@@ -486,6 +505,15 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         setState('training')
         void trainLoop(r, msg.runId)
         return
+      }
+      case 'run.retune': {
+        const r = current(msg.runId)
+        if (!r) return
+        if (state === 'training') return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'learningRate', code: 'retune-training', message: 'Pause training before changing the learning rate' }] })
+        const problems = r.retune(msg.learningRate)
+        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'retune', problems })
+        storeWrite(msg.runId, (store, p) => store.setTrain(p.storedId, r.train))
+        return post({ type: 'run.train', runId: msg.runId, train: r.train })
       }
       case 'train.pause': {
         if (current(msg.runId) && state === 'training') setState('paused')

@@ -68,6 +68,7 @@ export function LossChart() {
   const compare = useStore((s) => s.compare)
   const reference = useStore((s) => s.run?.reference)
   const viewStep = useStore((s) => s.viewStep)
+  const divergedAt = useStore((s) => s.divergedAt)
   const atlasOpen = useStore((s) => s.atlasOpen)
   const snapshots = useStore((s) => s.atlasSnapshots)
   const marker = useMemo(() => inductionMarker(snapshots), [snapshots])
@@ -113,6 +114,9 @@ export function LossChart() {
                 </>
               )}
               {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
+              {divergedAt.map((step) => (
+                <ReferenceLine key={`d${step}`} x={step} ifOverflow="extendDomain" stroke="#c92a2a" strokeWidth={2} label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: '#c92a2a' }} />
+              ))}
               {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: '#e8590c' }} />}
               <Line name={t.trainLine} dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
               <Line name={t.validationLine} dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />

@@ -29,6 +29,16 @@ const FIELDS: Field[] = [
 
 const fmt = new Intl.NumberFormat('en')
 
+/**
+ * What a field shows: what the user typed while it still means the stored value ("0.10", "1e-3", "" for NaN),
+ * else the stored value — which a preset, an opened model or a new learning rate after a divergence has changed.
+ */
+function shownValue(draft: string | undefined, value: number): string {
+  const parsed = draft === undefined || draft.trim() === '' ? Number.NaN : Number(draft)
+  if (draft !== undefined && (Object.is(parsed, value) || parsed === value || (Number.isNaN(parsed) && Number.isNaN(value)))) return draft
+  return Number.isFinite(value) ? String(value) : ''
+}
+
 export function SettingsPanel() {
   const t = useT()
   const say = useSay()
@@ -108,7 +118,7 @@ export function SettingsPanel() {
                 inputMode="decimal"
                 step={f.step ?? '1'}
                 disabled={locked}
-                value={drafts[f.key] ?? (Number.isFinite(value as number) ? String(value) : '')}
+                value={shownValue(drafts[f.key], value as number)}
                 aria-invalid={errs.length > 0}
                 aria-describedby={errs.length ? `${id}-err` : undefined}
                 onChange={(e) => edit(f, e.target.value)}

@@ -1,9 +1,9 @@
 import { useMemo } from 'react'
 import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
-import { localProblems, pauseTraining, resumeTraining, startTraining, stopTraining, takeOverTraining } from '../trainerClient'
+import { localProblems, pauseTraining, restartWithLearningRate, resumeTraining, resumeWithLearningRate, rewindWithLearningRate, startTraining, stopTraining, takeOverTraining } from '../trainerClient'
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
-import { useT } from '../i18n'
+import { useSay, useT } from '../i18n'
 
 
 export function formatDuration(ms: number): string {
@@ -39,6 +39,9 @@ export function TrainingPanel() {
   const lock = useStore((s) => s.lock)
   const saved = useStore((s) => s.saved)
   const storageProblem = useStore((s) => s.storageProblem)
+  const divergence = useStore((s) => s.divergence)
+  const retuneProblems = useStore((s) => s.retuneProblems)
+  const say = useSay()
 
   const last = points.at(-1)
   const lastEval = evals.at(-1)
@@ -134,6 +137,39 @@ export function TrainingPanel() {
         <p className="error" role="alert">
           {runError}
         </p>
+      )}
+      {divergence && paused && (
+        <div className="callout error" role="alert" data-testid="divergence">
+          <p>
+            <b>{t.divergedTitle}</b> {t.diverged(divergence.kind, divergence.step, divergence.loss, divergence.reference ?? Number.NaN)} {t.divergedAdvice(divergence.learningRate, divergence.suggested)}{' '}
+            {divergence.savedStep !== undefined && t.divergedKept(divergence.savedStep)}
+          </p>
+          <div className="controls">
+            {/* a non-finite step changed nothing, so going on from here is sound; after a blow-up the weights are
+                damaged, and the saved checkpoint is the good place to go on from */}
+            {divergence.kind !== 'non-finite' && divergence.savedStep !== undefined && (
+              <button type="button" className="primary" onClick={() => void rewindWithLearningRate(divergence.suggested)}>
+                {t.rewindAtLr(divergence.savedStep, divergence.suggested)}
+              </button>
+            )}
+            {divergence.kind !== 'non-finite' && divergence.savedStep === undefined && (
+              <button type="button" className="primary" onClick={() => void restartWithLearningRate(divergence.suggested)}>
+                {t.restartAtLr(divergence.suggested)}
+              </button>
+            )}
+            <button type="button" className={divergence.kind === 'non-finite' ? 'primary' : undefined} onClick={() => void resumeWithLearningRate(divergence.suggested)}>
+              {t.resumeAtLr(divergence.suggested)}
+            </button>
+            <button type="button" onClick={() => void resumeTraining()}>
+              {t.resumeAnyway}
+            </button>
+          </div>
+          {retuneProblems.map((p, i) => (
+            <p key={i} className="error">
+              {say(p)}
+            </p>
+          ))}
+        </div>
       )}
     </section>
   )

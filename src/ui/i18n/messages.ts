@@ -482,6 +482,20 @@ export const en = {
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
   /** A checkpoint that could not be written; English says the worker's own words. */
   storageProblem: (_reason: string) => '',
+  divergedTitle: 'Training paused itself.',
+  diverged: (kind: string, step: number, loss: number, reference: number) =>
+    kind === 'non-finite'
+      ? `At step ${step} the loss became ${loss} — not a number. That step’s update was not applied: the model is as it was after step ${step - 1}.`
+      : kind === 'worse-than-guessing'
+        ? `At step ${step} the loss reached ${loss.toFixed(2)}, far worse than guessing every token evenly (${reference.toFixed(2)}): the updates overshoot.`
+        : `At step ${step} the loss jumped to ${loss.toFixed(2)}, more than twice its recent average (${reference.toFixed(2)}).`,
+  divergedAdvice: (lr: number, suggested: number) => `A learning rate of ${lr} is probably too high for this model; try ${suggested}.`,
+  divergedKept: (step: number) => `The saved checkpoint (step ${step}) was not overwritten: the Runs panel can reopen it.`,
+  resumeAtLr: (lr: number) => `Resume from here with learning rate ${lr}`,
+  restartAtLr: (lr: number) => `Start again with learning rate ${lr}`,
+  rewindAtLr: (step: number, lr: number) => `Go back to step ${step} and resume with learning rate ${lr}`,
+  resumeAnyway: 'Resume unchanged',
+  divergedLine: 'diverged',
 
   /** A model file's refusal by its code (safetensors.ts, checkpoint.ts); English says the error's own words. */
   modelFileProblem: (_code: string, _p: Record<string, string | number>) => '',
@@ -933,7 +947,7 @@ export const zhCN: Messages = {
       case 'dropout':
         return `Dropout 必须不小于 0 且小于 1（现在是 ${p.got}）`
       case 'lr':
-        return `学习率必须是不大于 1 的正数（现在是 ${p.got}）`
+        return `学习率必须是不大于 ${p.max} 的正数（现在是 ${p.got}）`
       case 'min-lr':
         return `最小学习率必须为零或正数（现在是 ${p.got}）`
       case 'min-lr-above':
@@ -952,6 +966,8 @@ export const zhCN: Messages = {
         return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
       case 'too-large':
         return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      case 'retune-training':
+        return '请先暂停训练，再修改学习率。'
       case 'storage-off':
         return '这个浏览器里无法使用保存的运行（存储被关闭或被阻止）。'
       case 'run-gone':
@@ -1027,6 +1043,20 @@ export const zhCN: Messages = {
   lessonLinkLabel: '课程链接',
   lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
 
+  divergedTitle: '训练自动暂停了。',
+  diverged: (kind, step, loss, reference) =>
+    kind === 'non-finite'
+      ? `第 ${step} 步的损失变成了 ${loss}——不是一个数。这一步的更新没有执行：模型仍是第 ${step - 1} 步之后的样子。`
+      : kind === 'worse-than-guessing'
+        ? `第 ${step} 步的损失达到 ${loss.toFixed(2)}，远远差于对每个${G.token.zh}平均猜测（${reference.toFixed(2)}）：更新的步子迈得太大了。`
+        : `第 ${step} 步的损失跳到 ${loss.toFixed(2)}，超过最近平均值（${reference.toFixed(2)}）的两倍。`,
+  divergedAdvice: (lr, suggested) => `对这个模型来说，学习率 ${lr} 大概太高了；试试 ${suggested}。`,
+  divergedKept: (step) => `已保存的检查点（第 ${step} 步）没有被覆盖：可以在“运行”面板中重新打开它。`,
+  resumeAtLr: (lr) => `从这里用学习率 ${lr} 继续`,
+  restartAtLr: (lr) => `用学习率 ${lr} 重新开始`,
+  rewindAtLr: (step, lr) => `回到第 ${step} 步，用学习率 ${lr} 继续`,
+  resumeAnyway: '不做改变，继续',
+  divergedLine: '发散',
   storageProblem: (reason) =>
     ({
       deleted: '这个运行已从浏览器存储中删除：它会在内存中继续，但不再保存。',

@@ -7,7 +7,7 @@ import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '.
 import type { SequentialMap } from '../colourMaps'
 import { initialLang, type Lang } from '../i18n/lang'
 import type { Hideable } from '../lessonLink'
-import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, FromWorker, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
 
@@ -89,7 +89,14 @@ export interface RunSlice {
   runProblems: Problem[] // why the last run.create was refused
   restoreProblems: Problem[] // why the last stored run could not be reopened
   runError?: string
+  /** Training paused itself: what happened, until the user resumes (src/shared/divergence.ts) */
+  divergence?: Divergence
+  /** Steps where training diverged in this run, marked on the loss chart */
+  divergedAt: number[]
+  retuneProblems: Problem[]
 }
+
+export type Divergence = Omit<Extract<FromWorker, { type: 'diverged' }>, 'type' | 'runId'>
 
 export interface MetricsSlice {
   points: MetricPoint[]
@@ -243,6 +250,8 @@ const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = () => {
 export const useStore = create<AppState>()((...a) => ({
   ...settingsSlice(...a),
   runProblems: [],
+  divergedAt: [],
+  retuneProblems: [],
   restoreProblems: [],
   extendVocab: false,
   storedRuns: [],
