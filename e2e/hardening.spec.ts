@@ -1,4 +1,5 @@
-import { expect, test } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
+import { statusNumber } from './helpers'
 
 // Failures the page survives, caused on purpose.
 
@@ -23,4 +24,54 @@ test('divergence: learning rate 10 on the names dataset pauses training by itsel
   // a new run: it trains, or diverges again and suggests a tenth again — never the old rate
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText(/Training|Paused|Finished/)
   if (await alert.isVisible()) await expect(alert).toContainText('A learning rate of 1 is probably too high for this model; try 0.1.')
+})
+
+/** Trains, pauses (which saves a checkpoint), resumes; returns the checkpoint's step. */
+async function trainWithACheckpoint(page: Page): Promise<number> {
+  await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(5)
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(page.getByTestId('saved-status')).toContainText(/Saved in this browser at step \d+/)
+  const saved = Number(/step (\d+)/.exec((await page.getByTestId('saved-status').textContent()) ?? '')![1])
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(saved + 3)
+  return saved
+}
+
+test('a worker killed mid-training is noticed within seconds; Restart resumes the run from its last checkpoint', async ({ page }) => {
+  await page.goto('/?lang=en&test-hooks')
+  const saved = await trainWithACheckpoint(page)
+  const killedAt = Date.now()
+  await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('exit'))
+  const banner = page.getByTestId('engine-stopped')
+  await expect(banner).toContainText('Training engine stopped.', { timeout: 30_000 })
+  expect(Date.now() - killedAt).toBeLessThan(20_000) // silence 8 s, then a ping unanswered for 4 s
+  await expect(banner).toContainText('has not answered')
+  await expect(banner).toContainText(`at its last checkpoint, step ${saved}, and trains on`)
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled() // nothing is sent to a dead worker
+  await banner.getByRole('button', { name: 'Restart' }).click()
+  await expect(banner).toBeHidden()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training')
+  // it trains on from the checkpoint: the counter passes it without having started again from 0
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(saved + 2)
+  const curve = await page.getByTestId('loss-chart').locator('.recharts-line-curve').first().getAttribute('d')
+  expect(curve).toBeTruthy()
+})
+
+test('an exception that escapes the worker stops the engine at once, and Restart without a checkpoint starts afresh', async ({ page }) => {
+  await page.goto('/?lang=en&test-hooks')
+  await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(2)
+  const thrownAt = Date.now()
+  await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('throw'))
+  const banner = page.getByTestId('engine-stopped')
+  await expect(banner).toContainText('An error escaped the training worker', { timeout: 10_000 })
+  expect(Date.now() - thrownAt).toBeLessThan(5_000)
+  await expect(banner).toContainText('No checkpoint of this run was saved yet')
+  await banner.getByRole('button', { name: 'Restart' }).click()
+  await expect(banner).toBeHidden()
+  await expect(page.getByTestId('backend-name')).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })

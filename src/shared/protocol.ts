@@ -65,8 +65,20 @@ export interface SampledToken {
   attention?: { start: number; rows: Uint8Array }
 }
 
+/** The worker says it is alive this often (ms), from its entry (train.worker.ts). */
+export const HEARTBEAT_MS = 1000
+
 export type ToWorker =
-  | { type: 'init'; backend: BackendChoice }
+  /**
+   * `testHooks` turns on the test.* messages (end-to-end tests inject failures with them: the page sends it only
+   * with ?test-hooks in its address); `budget` lowers the memory limits the backend reports, so "too large" is
+   * reached deterministically in a test.
+   */
+  | { type: 'init'; backend: BackendChoice; testHooks?: boolean; budget?: Partial<DeviceLimits> }
+  /** Is the worker still there? It answers `alive` (the page asks when it has heard nothing for a while). */
+  | { type: 'ping' }
+  /** Test hooks (init.testHooks): an exception that escapes the worker, or the worker closing itself as if killed. */
+  | { type: 'test.crash'; how: 'throw' | 'exit' }
   /**
    * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
    * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
@@ -270,6 +282,8 @@ export interface TextScore {
 
 export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
+  /** The heartbeat: every second from the worker's entry, and in answer to a ping. */
+  | { type: 'alive' }
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   /** Training paused itself (see shared/divergence.ts); the model is the one after `step − 1` for `non-finite`. */

@@ -1,4 +1,5 @@
 import { BackendPanel } from './components/BackendPanel'
+import { EngineBanner } from './components/EngineBanner'
 import { DataPanel } from './components/DataPanel'
 import { SettingsPanel } from './components/SettingsPanel'
 import { TrainingPanel } from './components/TrainingPanel'
@@ -48,6 +49,7 @@ export function App() {
             {t.lessonRefused(refused.join(', '))}
           </p>
         )}
+        <EngineBanner />
         {show('backend') && <BackendPanel />}
       </header>
       <main className="columns">

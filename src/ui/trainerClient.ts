@@ -17,25 +17,109 @@ const get = useStore.getState
 const set = useStore.setState
 
 function send(msg: ToWorker, transfer: Transferable[] = []) {
-  if (!worker) throw new Error('the training worker is not running')
+  if (!worker) return // the engine stopped: the banner says so and offers Restart; nothing is queued for a dead worker
   worker.postMessage(msg, transfer)
+}
+
+/** Silence from the worker while it works, beyond which the page asks whether it is still there (ms). */
+export const SILENCE_MS = 8000
+/** After asking, how long the page waits for an answer before it counts the worker as stopped (ms). */
+export const PING_WAIT_MS = 4000
+
+let lastHeard = 0
+let pingAt: number | undefined
+let watchdog: ReturnType<typeof setInterval> | undefined
+/** After a restart: the stored run to reopen once the new worker is ready, and whether to train it on. */
+let restoreAfterReady: { storedId: string; resume: boolean } | undefined
+
+/** ?test-hooks turns on the worker's failure injection (end-to-end tests); ?test-budget=BYTES lowers its memory limit. */
+function testOptions(): { testHooks?: boolean; budget?: { maxTotalBytes: number } } {
+  if (typeof location === 'undefined') return {}
+  const q = new URLSearchParams(location.search)
+  const budget = Number(q.get('test-budget'))
+  return { ...(q.has('test-hooks') && { testHooks: true }), ...(budget > 0 && { budget: { maxTotalBytes: budget } }) }
 }
 
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker?.terminate()
-  set({ report: undefined, workerError: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
+  clearInterval(watchdog)
+  set({ report: undefined, workerError: undefined, engineStopped: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'gpt-trainer' })
   worker = w
+  lastHeard = performance.now()
+  pingAt = undefined
   w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
-    if (worker === w) handle(ev.data)
+    if (worker !== w) return
+    lastHeard = performance.now()
+    pingAt = undefined
+    handle(ev.data)
   })
   w.addEventListener('error', (ev) => {
     if (worker !== w) return
     ev.preventDefault()
-    set({ workerError: `The training worker failed: ${ev.message || 'it could not start'}. Reload the page to try again.`, runState: undefined })
+    // an exception escaped the worker: whatever it was doing is in an unknown state, so it is not trusted further
+    engineStopped(get().report ? 'crashed' : 'failed-to-start', ev.message || '')
   })
   w.addEventListener('messageerror', () => set({ workerError: 'A message from the training worker could not be read.' }))
-  send({ type: 'init', backend: choice })
+  const test = testOptions()
+  send({ type: 'init', backend: choice, ...test })
+  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }) }
+  watchdog = setInterval(checkAlive, 1000)
+}
+
+/**
+ * The heartbeat's other end. While the worker trains or generates, silence longer than SILENCE_MS (or three of
+ * its slowest recent steps, for a slow backend) sends a ping; no answer within PING_WAIT_MS means it is gone —
+ * killed, or stuck. The ping keeps a page that was frozen in the background from mistaking its own pause for
+ * the worker's: the messages that queued up meanwhile arrive before the answer is due.
+ */
+function checkAlive() {
+  const s = get()
+  if (!worker || !(s.runState === 'training' || s.sampleStatus === 'running')) {
+    pingAt = undefined
+    return
+  }
+  const now = performance.now()
+  // The worker cannot speak during one long synchronous computation: a slow step, or an evaluation (2·evalIters
+  // forward passes, each about half a step). Before two steps are timed, a first compile may be slow: 30 s.
+  const slowest = s.points.slice(-20).reduce((a, p) => Math.max(a, p.stepMs), 0)
+  const evaluation = slowest * (s.run?.train.evalIters ?? 1)
+  if (now - lastHeard < Math.max(s.points.length < 2 ? 30_000 : SILENCE_MS, 3 * slowest, 1.5 * evaluation)) return
+  if (pingAt === undefined) {
+    pingAt = now
+    return send({ type: 'ping' })
+  }
+  if (now - pingAt > PING_WAIT_MS) engineStopped('silent', String(Math.round((now - lastHeard) / 1000)))
+}
+
+/** The worker is gone: every pending request is answered here, and the last checkpoint is what Restart resumes. */
+function engineStopped(why: 'crashed' | 'silent' | 'failed-to-start', detail: string) {
+  const s = get()
+  worker?.terminate()
+  worker = undefined
+  clearInterval(watchdog)
+  releaseTrainingLock()
+  const stopped = { field: 'sample' as const, code: 'engine-stopped', message: 'The training engine stopped before answering.' }
+  set({
+    engineStopped: { why, detail, storedId: s.saved?.storedId, step: s.saved?.step, name: s.saved ? s.storedRuns.find((r) => r.id === s.saved!.storedId)?.name : undefined, wasTraining: s.runState === 'training' },
+    report: undefined,
+    runState: undefined,
+    pendingRunId: undefined,
+    ...(s.sampleStatus === 'running' && { sampleStatus: 'idle', sampleProblems: [stopped] }),
+    sampleRequestId: undefined,
+    ...(s.scoreRequestId && { scoreRequestId: undefined, scoreProblems: [{ ...stopped, field: 'score' }] }),
+    ...(s.exportRequestId && { exportRequestId: undefined, importStatus: { kind: 'error', problems: [{ ...stopped, field: 'file' }] } }),
+    ...(s.bpeTraining && { bpeTraining: undefined, bpeProblems: [{ ...stopped, field: 'text' }] }),
+    qkvRequestId: undefined,
+    lensRequestId: undefined,
+  })
+}
+
+/** Restart after the engine stopped: a new worker, and the run reopened at its last checkpoint (trained on if it was training). */
+export function restartEngine(): void {
+  const e = get().engineStopped
+  restoreAfterReady = e?.storedId ? { storedId: e.storedId, resume: e.wasTraining } : undefined
+  startWorker()
 }
 
 export function setBackendChoice(choice: BackendChoice): void {
@@ -50,10 +134,16 @@ export function setBackendChoice(choice: BackendChoice): void {
 function handle(msg: FromWorker): void {
   const s = get()
   switch (msg.type) {
-    case 'ready':
+    case 'ready': {
       set({ report: msg.report })
-      maybePrepareRun()
+      const restore = restoreAfterReady
+      restoreAfterReady = undefined
+      if (restore) void openStoredRun(restore.storedId, { resume: restore.resume })
+      else maybePrepareRun()
       void refreshRuns()
+      return
+    }
+    case 'alive':
       return
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return

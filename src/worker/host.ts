@@ -26,6 +26,8 @@ export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
   now?: () => number
   memory?: () => MemoryReport
+  /** Ends the worker at once, as if it were killed (the test.crash hook); absent in tests in Node. */
+  exit?: () => void
   /** The browser's run store (IndexedDB), opened once when first needed; none where storage is unavailable. */
   openStore?: () => Promise<RunStore | undefined>
 }
@@ -95,9 +97,20 @@ export function validateSample(s: SampleSettings): Problem[] {
   return out
 }
 
+/** A budget may only lower the limits (a test's, or a cautious user's): a larger value is ignored. */
+function lowerOnly(limits: BackendReport['limits'], budget: Partial<BackendReport['limits']>): Partial<BackendReport['limits']> {
+  const out: Partial<BackendReport['limits']> = {}
+  for (const k of ['maxTensorBytes', 'maxTotalBytes'] as const) {
+    const v = budget[k]
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0 && v < limits[k]) out[k] = v
+  }
+  return out
+}
+
 export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps: HostDeps): { dispose(): void } {
   const now = deps.now ?? nowMs
   let report: BackendReport | undefined
+  let testHooks = false
   let run: Run | undefined
   let runId: string | undefined
   let state: RunState = 'ready'
@@ -414,8 +427,20 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   async function handle(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'init': {
+        testHooks = msg.testHooks === true
         report = await deps.initBackend(msg.backend)
+        if (msg.budget) report = { ...report, limits: { ...report.limits, ...lowerOnly(report.limits, msg.budget) } }
         post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, report })
+        return
+      }
+      case 'ping':
+        return post({ type: 'alive' })
+      case 'test.crash': {
+        if (!testHooks) return
+        if (msg.how === 'exit') return deps.exit?.()
+        setTimeout(() => {
+          throw new Error('test.crash: an exception that escapes the worker')
+        })
         return
       }
       case 'run.create': {

@@ -23,7 +23,7 @@ const code = sources(join(__dirname, '..'))
 const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g)].map((m) => m[1] ?? m[2]))
 
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
-const SAMPLE: Record<string, unknown[]> = { fileRefused: ['empty', { name: 'a.txt' }], problem: ['text-empty', {}], backendChoice: ['auto'], webgpuNote: ['software'], adapter: [true, 'x'], presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], storageProblem: ['full'], diverged: ['spike', 5, 4.2, 2.1], beamNode: [1, 'a', -1, 'kept'], modelFileProblem: ['ck-untied', {}], backendReason: ['auto', 'wasm', 'software', 'none'] }
+const SAMPLE: Record<string, unknown[]> = { fileRefused: ['empty', { name: 'a.txt' }], problem: ['text-empty', {}], backendChoice: ['auto'], webgpuNote: ['software'], adapter: [true, 'x'], presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], storageProblem: ['full'], diverged: ['spike', 5, 4.2, 2.1], engineStoppedWhy: ['silent', '12'], engineRestartResumes: ['r', 5, true], beamNode: [1, 'a', -1, 'kept'], modelFileProblem: ['ck-untied', {}], backendReason: ['auto', 'wasm', 'software', 'none'] }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */

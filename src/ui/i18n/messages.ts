@@ -482,6 +482,16 @@ export const en = {
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
   /** A checkpoint that could not be written; English says the worker's own words. */
   storageProblem: (_reason: string) => '',
+  engineStoppedTitle: 'Training engine stopped.',
+  engineStoppedWhy: (why: string, detail: string) =>
+    why === 'silent'
+      ? `The training worker has not answered for ${detail} s: it was killed or is stuck.`
+      : why === 'crashed'
+        ? `An error escaped the training worker${detail ? ` (${detail})` : ''}.`
+        : `The training worker could not start${detail ? ` (${detail})` : ''}.`,
+  engineRestartResumes: (name: string, step: number, training: boolean) => `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
+  engineRestartFresh: 'No checkpoint of this run was saved yet: Restart starts a new engine with a new model.',
+  restartEngine: 'Restart',
   divergedTitle: 'Training paused itself.',
   diverged: (kind: string, step: number, loss: number, reference: number) =>
     kind === 'non-finite'
@@ -966,6 +976,8 @@ export const zhCN: Messages = {
         return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
       case 'too-large':
         return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      case 'engine-stopped':
+        return '训练引擎在回答之前停止了。'
       case 'retune-training':
         return '请先暂停训练，再修改学习率。'
       case 'storage-off':
@@ -1043,6 +1055,16 @@ export const zhCN: Messages = {
   lessonLinkLabel: '课程链接',
   lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
 
+  engineStoppedTitle: '训练引擎停止了。',
+  engineStoppedWhy: (why, detail) =>
+    why === 'silent'
+      ? `训练线程已经 ${detail} 秒没有回应：它被终止了，或者卡住了。`
+      : why === 'crashed'
+        ? `训练线程中出现了未捕获的错误${detail ? `（${detail}）` : ''}。`
+        : `训练线程无法启动${detail ? `（${detail}）` : ''}。`,
+  engineRestartResumes: (name, step, training) => `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
+  engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
+  restartEngine: '重新启动',
   divergedTitle: '训练自动暂停了。',
   diverged: (kind, step, loss, reference) =>
     kind === 'non-finite'

@@ -36,7 +36,9 @@ export interface SettingsSlice {
 
 export interface WorkerSlice {
   report?: BackendReport
-  workerError?: string // the worker died or failed; shown at the top
+  workerError?: string // a message from the worker could not be read
+  /** The worker crashed, was killed or fell silent: the page says so and offers Restart (trainerClient). */
+  engineStopped?: { why: 'crashed' | 'silent' | 'failed-to-start'; detail: string; storedId?: string; step?: number; name?: string; wasTraining: boolean }
 }
 
 export interface RunInfoView extends RunInfo {

@@ -1,0 +1,21 @@
+import { useStore } from '../store'
+import { restartEngine } from '../trainerClient'
+import { useT } from '../i18n'
+
+/** "Training engine stopped": the worker crashed, was killed or fell silent; Restart resumes from the last checkpoint. */
+export function EngineBanner() {
+  const t = useT()
+  const stopped = useStore((s) => s.engineStopped)
+  if (!stopped) return null
+  return (
+    <div className="callout error" role="alert" data-testid="engine-stopped">
+      <p>
+        <b>{t.engineStoppedTitle}</b> {t.engineStoppedWhy(stopped.why, stopped.detail)}{' '}
+        {stopped.storedId && stopped.step !== undefined ? t.engineRestartResumes(stopped.name ?? '', stopped.step, stopped.wasTraining) : t.engineRestartFresh}
+      </p>
+      <button type="button" className="primary" onClick={restartEngine}>
+        {t.restartEngine}
+      </button>
+    </div>
+  )
+}
