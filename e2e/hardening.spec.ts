@@ -75,3 +75,14 @@ test('an exception that escapes the worker stops the engine at once, and Restart
   await expect(page.getByTestId('backend-name')).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
+
+test('a model too large for the device is refused before anything is allocated, with the numbers (a lowered test budget)', async ({ page }) => {
+  await page.goto('/?lang=en&test-budget=30000000')
+  await expect(page.getByTestId('backend-name')).toBeVisible()
+  await page.getByLabel('Preset', { exact: true }).selectOption('baby')
+  await expect(page.getByText(/Too large for this device: training needs about [\d.]+ MiB, more than the 28\.6 MiB this backend can safely use/)).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled()
+  await page.getByLabel('Preset', { exact: true }).selectOption('tiny')
+  await expect(page.getByText(/Too large for this device/)).toBeHidden()
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
+})

@@ -612,3 +612,24 @@ describe('divergence', () => {
     expect(refused.problems[0]).toMatchObject({ field: 'learningRate', code: 'lr' })
   })
 })
+
+describe('model too large', () => {
+  it('a lowered budget (a test’s) refuses a model before anything is allocated, with the numbers; a larger one is ignored', async () => {
+    const { send, inbox } = setup()
+    send({ type: 'init', backend: 'cpu', budget: { maxTotalBytes: 4_000_000, maxTensorBytes: 2 ** 40 } })
+    const ready = await inbox.next(is('ready'))
+    expect(ready.report.limits).toEqual({ maxTotalBytes: 4_000_000, maxTensorBytes: cpuReport.limits.maxTensorBytes }) // only lowered
+    const tensorsBefore = tf.memory().numTensors
+    send({ type: 'run.create', runId: 'big', text, model: { ...model, nEmbd: 64, nLayer: 2 }, train })
+    const refused = await inbox.next(is('invalid', (m) => m.runId === 'big'))
+    expect(refused.problems).toHaveLength(1)
+    expect(refused.problems[0]).toMatchObject({ field: 'model', code: 'too-large' })
+    expect(refused.problems[0].message).toMatch(/training needs about [\d.]+ MiB, more than the 3\.8 MiB this backend can safely use/)
+    expect(tf.memory().numTensors).toBe(tensorsBefore) // nothing reached tfjs
+    // the same model fits the real limits
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready', (m) => m.report.limits.maxTotalBytes === cpuReport.limits.maxTotalBytes))
+    send({ type: 'run.create', runId: 'fits', text, model: { ...model, nEmbd: 64, nLayer: 2 }, train })
+    await inbox.next(is('run.created', (m) => m.runId === 'fits'))
+  })
+})

@@ -1,0 +1,38 @@
+// The memory estimate that refuses a model before anything is allocated, checked against what tfjs really
+// holds at its peak during a training step (tf.profile's peakBytes, on the cpu backend): it must not be an
+// underestimate (a refusal that comes too late is a crash or silent NaN on a GPU), nor wildly pessimistic.
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import { estimateMemory, type ModelConfig } from '../shared/config'
+import { Run } from './run'
+
+const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(300)
+
+describe('estimateMemory against a training step’s real peak', () => {
+  const cases: [string, Omit<ModelConfig, 'vocabSize'>, number][] = [
+    // none of these shapes was among the 16 the estimate's coefficients were fitted to
+    ['wide and shallow', { nLayer: 1, nHead: 3, nEmbd: 96, blockSize: 24, dropout: 0, bias: true }, 6],
+    ['deep and narrow', { nLayer: 5, nHead: 2, nEmbd: 24, blockSize: 20, dropout: 0.1, bias: true }, 6],
+    ['long context', { nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 96, dropout: 0, bias: false }, 4],
+    ['big batch', { nLayer: 2, nHead: 2, nEmbd: 40, blockSize: 12, dropout: 0.2, bias: true }, 48],
+  ]
+  for (const [what, settings, batchSize] of cases) {
+    it(what, async () => {
+      await tf.setBackend('cpu')
+      const prepared = Run.prepare(text, settings, { batchSize, maxIters: 10, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 5, evalIters: 1, seed: 1 })
+      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
+      const before = tf.memory().numBytes
+      const run = prepared.build()
+      try {
+        await run.trainStep() // the first step allocates what later steps reuse
+        const profile = await tf.profile(() => run.trainStep())
+        const peak = profile.peakBytes - before // what this run holds at its peak, over what was there before it
+        const estimate = estimateMemory({ ...settings, vocabSize: run.model.vocabSize }, { batchSize })
+        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
+        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
+      } finally {
+        run.dispose()
+      }
+    })
+  }
+})
