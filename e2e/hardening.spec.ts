@@ -86,3 +86,39 @@ test('a model too large for the device is refused before anything is allocated, 
   await expect(page.getByText(/Too large for this device/)).toBeHidden()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
+
+test('the Content-Security-Policy holds: nothing in the app violates it, no inline script runs, and markup in text stays text', async ({ page }) => {
+  await page.addInitScript(() => {
+    const seen: string[] = []
+    ;(window as unknown as { __violations: string[] }).__violations = seen
+    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`))
+  })
+  const violations = () => page.evaluate(() => (window as unknown as { __violations: string[] }).__violations.slice())
+  await page.goto('/?lang=en')
+  const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
+  expect(policy).toContain("default-src 'self'")
+  expect(policy).toMatch(/script-src 'self'(;|$)/) // the built app: no nonce, no 'unsafe-inline', no eval
+  expect(policy).toContain("worker-src 'self' blob:")
+  // text with markup in it trains, and is shown as the characters it is
+  const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b> '.repeat(200)
+  await page.getByLabel('Training text').fill(hostile)
+  await page.getByLabel('Steps', { exact: true }).fill('5')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByLabel('Prompt', { exact: true }).fill('<img src=x onerror="window.__pwned=1">')
+  await page.getByRole('button', { name: 'Generate' }).click()
+  await expect(page.getByTestId('sample-output')).toContainText('<img src=x')
+  expect(await page.locator('img[src="x"]').count()).toBe(0)
+  expect(await page.locator('b', { hasText: /^bold$/ }).count()).toBe(0)
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+  expect(await violations()).toEqual([]) // the app itself (worker, wasm, charts, downloads) needs no exception
+  // and an inline script injected into the page does not run
+  const ran = await page.evaluate(() => {
+    const s = document.createElement('script')
+    s.textContent = 'window.__inline = true'
+    document.head.append(s)
+    return (window as unknown as { __inline?: boolean }).__inline === true
+  })
+  expect(ran).toBe(false)
+  await expect.poll(violations).toEqual([expect.stringMatching(/^script-src/)])
+})

@@ -11,4 +11,5 @@ const run = (cmd, args, env = process.env) => {
 const chromium = findChromium()
 console.log(`End-to-end tests use ${chromium}`)
 run('npx', ['vite', 'build', '--logLevel', 'warn'])
+run('node', ['scripts/check-bundle.mjs']) // the page's bundle holds no tfjs
 run('npx', ['playwright', 'test', ...process.argv.slice(2)], { ...process.env, CHROMIUM_PATH: chromium })

@@ -25,7 +25,7 @@ describe('estimateMemory against a training step’s real peak', () => {
       const run = prepared.build()
       try {
         await run.trainStep() // the first step allocates what later steps reuse
-        const profile = await tf.profile(() => run.trainStep())
+        const profile = await tf.profile(async () => void (await run.trainStep()))
         const peak = profile.peakBytes - before // what this run holds at its peak, over what was there before it
         const estimate = estimateMemory({ ...settings, vocabSize: run.model.vocabSize }, { batchSize })
         expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
