@@ -1,0 +1,132 @@
+// The protocol under abuse: commands at random moments, and a long run with every view watching. Tiny models
+// on the cpu backend; what is checked is the host's bookkeeping, not the learning.
+import * as tf from '@tensorflow/tfjs'
+import { describe, expect, it } from 'vitest'
+import type { BackendReport, FromWorker, RunState, ToWorker } from '../shared/protocol'
+import { Inbox, memoryChannel } from '../testing/memoryChannel'
+import { mulberry32 } from '../shared/random'
+import { createTrainerHost, yieldToEvents } from './host'
+
+const report: BackendReport = { backend: 'cpu', requested: 'cpu', reason: 'unit test', attempts: [], limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 }, webgpu: 'none', webgl: 'none' }
+const text = 'one small step for a model, one giant leap for a learner. '.repeat(30)
+const model = { nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 8, dropout: 0.1, bias: true }
+const train = { batchSize: 2, maxIters: 60, learningRate: 3e-3, minLr: 3e-4, warmupIters: 2, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 7, evalIters: 1, seed: 5 }
+
+type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>
+const is =
+  <T extends FromWorker['type']>(type: T, extra: (m: Of<T>) => boolean = () => true) =>
+  (m: FromWorker): m is Of<T> =>
+    m.type === type && extra(m as Of<T>)
+
+/** The run states a state may be followed by (repeating a state is never announced). */
+const NEXT: Record<RunState, RunState[]> = {
+  ready: ['training'],
+  training: ['paused', 'stopped', 'finished'],
+  paused: ['training', 'stopped'],
+  stopped: ['training'],
+  finished: [],
+}
+
+function setup() {
+  const [page, worker] = memoryChannel<FromWorker, ToWorker>()
+  const host = createTrainerHost(worker, { initBackend: async () => report })
+  return { host, inbox: new Inbox<FromWorker>(page), send: (m: ToWorker) => page.postMessage(m) }
+}
+
+describe('the protocol under abuse', () => {
+  it('50 random sequences of start / pause / resume / stop / generate / cancel: no error, no illegal state, tensors back to their count', async () => {
+    await tf.setBackend('cpu')
+    const { host, inbox, send } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    const rng = mulberry32(2024)
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]
+    try {
+      for (let k = 0; k < 50; k++) {
+        const runId = `s${k}`
+        send({ type: 'run.create', runId, text, model, train: { ...train, maxIters: 20 + Math.floor(rng() * 40), seed: k } })
+        await inbox.next(is('run.created', (m) => m.runId === runId))
+        await inbox.next(is('run.state', (m) => m.runId === runId && m.state === 'ready'))
+        const atRest = tf.memory().numTensors // the model and its optimizer, nothing in flight
+        let samples = 0
+        for (let c = 0; c < 10; c++) {
+          const command = pick(['train.start', 'train.pause', 'train.resume', 'train.stop', 'sample', 'cancel', 'pause-twice'] as const)
+          if (command === 'sample') send({ type: 'sample.request', runId, requestId: `${runId}-q${samples++}`, settings: { prompt: 'one', maxNewTokens: 1 + Math.floor(rng() * 30), temperature: 1, topK: 0, seed: c, ...(rng() < 0.3 && { strategy: 'beam' as const, beamWidth: 3 }) } })
+          else if (command === 'cancel') send({ type: 'sample.cancel', requestId: `${runId}-q${Math.max(0, samples - 1)}` })
+          else if (command === 'pause-twice') {
+            send({ type: 'train.pause', runId })
+            send({ type: 'train.pause', runId }) // idempotent
+          } else send({ type: command, runId })
+          // the next command comes at once, after an event-loop hop, or once the worker has handled this one
+          // (a ping is answered in order, after every message sent before it)
+          const wait = rng()
+          if (wait < 0.3) await yieldToEvents()
+          else if (wait < 0.6) {
+            const before = inbox.all.length
+            send({ type: 'ping' })
+            await inbox.next((m) => m.type === 'alive' && inbox.all.indexOf(m) >= before)
+          }
+        }
+        // settle: stop (a no-op for a run that is ready or finished), then let every queued job finish: a last
+        // sample goes through the model's queue after all of them
+        send({ type: 'train.stop', runId })
+        const last = `${runId}-last`
+        send({ type: 'sample.request', runId, requestId: last, settings: { prompt: 'one', maxNewTokens: 2, temperature: 1, topK: 0, seed: 1 } })
+        await inbox.next(is('sample.done', (m) => m.requestId === last))
+        const mine = inbox.all.filter((m): m is FromWorker & { runId: string } => 'runId' in m && m.runId === runId)
+        expect(mine.filter((m) => m.type === 'error' || m.type === 'invalid'), `sequence ${k}`).toEqual([])
+        // every announced state follows from the one before it
+        const states = mine.filter(is('run.state')).map((m) => m.state)
+        for (let i = 1; i < states.length; i++) expect(NEXT[states[i - 1]], `sequence ${k}: ${states.join(' → ')}`).toContain(states[i])
+        // every sample request was answered exactly once
+        for (let q = 0; q < samples; q++) expect(mine.filter(is('sample.done', (m) => m.requestId === `${runId}-q${q}`)), `sequence ${k}, sample ${q}`).toHaveLength(1)
+        // steps only go up, one at a time
+        const steps = mine.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
+        expect(steps, `sequence ${k}`).toEqual(steps.map((_, i) => i + 1))
+        const state = states.at(-1)
+        expect(state === 'training', `sequence ${k} ends ${state}`).toBe(false)
+        expect(tf.memory().numTensors, `sequence ${k}`).toBe(atRest)
+      }
+    } finally {
+      host.dispose()
+    }
+  }, 300_000)
+
+  it('1,000 steps with attention, atlas, embedding, a watched prompt and samples: tensors flat, heap bounded', async () => {
+    await tf.setBackend('cpu')
+    const { host, inbox, send } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'long', text, model, train: { ...train, maxIters: 1000, evalInterval: 5 } })
+    await inbox.next(is('run.created'))
+    send({ type: 'attention.watch', runId: 'long', probe: 'one small step', layer: 0, head: 1 })
+    send({ type: 'atlas.watch', runId: 'long', probe: { kind: 'text', text: 'one giant leap' } })
+    send({ type: 'embedding.watch', runId: 'long', on: true })
+    send({ type: 'positions.watch', runId: 'long', on: true })
+    send({ type: 'watch.prompt', runId: 'long', watch: { prompt: 'one', every: 10, settings: { maxNewTokens: 8, temperature: 1, topK: 0, seed: 2 } } })
+    send({ type: 'train.start', runId: 'long' })
+    const tensorsAt: Record<number, number> = {}
+    const heapAt: Record<number, number> = {}
+    let samples = 0
+    for (const mark of [100, 250, 500, 750, 1000]) {
+      const m = await inbox.next(is('metrics', (x) => x.points.some((p) => p.step >= mark)), 120_000)
+      tensorsAt[mark] = m.memory.numTensors
+      heapAt[mark] = process.memoryUsage().heapUsed
+      send({ type: 'sample.request', runId: 'long', requestId: `long-${samples++}`, settings: { prompt: 'one', maxNewTokens: 20, temperature: 0.8, topK: 5, seed: mark } })
+    }
+    await inbox.next(is('run.state', (m) => m.state === 'finished'), 120_000)
+    await inbox.next(is('sample.done', (m) => m.requestId === `long-${samples - 1}`))
+    expect(inbox.all.filter((m) => m.type === 'error')).toEqual([])
+    // the views really were captured all along
+    expect(inbox.all.filter(is('atlas')).length).toBeGreaterThan(150)
+    expect(inbox.all.filter(is('watch.entry')).length).toBe(101) // at step 0, then every 10 steps
+    expect(inbox.all.filter(is('attention')).length).toBeGreaterThan(150)
+    // tensors: the same count at every mark (measured after a step, with nothing else in flight)
+    expect(new Set(Object.values(tensorsAt)).size, JSON.stringify(tensorsAt)).toBe(1)
+    // heap: 750 more steps with every view must not grow it by more than a few megabytes (the host keeps only
+    // the loss history, about a hundred bytes a step); a leak of one attention map a step would be ~1 MB per 100
+    const growth = heapAt[1000] - heapAt[250]
+    expect(growth, `heap grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(16 * 2 ** 20)
+    host.dispose()
+  }, 300_000)
+})
