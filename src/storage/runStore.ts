@@ -11,6 +11,7 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ModelConfig, TrainConfig } from '../shared/config'
 import type { EvalPoint, MetricPoint } from '../shared/protocol'
 import type { TokenizerSpec } from '../shared/tokenizer'
+import { checkStoredCheckpoint, checkStoredHistory, checkStoredRun, RECORD_FORMAT, StoredRecordError } from './schema'
 
 export const DB_NAME = 'gpt-playground'
 const DB_VERSION = 1
@@ -43,6 +44,8 @@ export interface StoredRun {
   origin?: { from: 'file' | 'run'; name: string; step?: number; added: string[] }
   /** Pair mode: the text is prompt → completion pairs and the loss counts completions only. */
   pairs?: boolean
+  /** The record's version (schema.ts): absent in records older than the field, which are version 1. */
+  format?: number
 }
 
 export interface WatchEntry {
@@ -130,25 +133,42 @@ export class RunStore {
     this.db.close()
   }
 
-  /** Every stored run, most recently updated first. */
+  /** Every stored run that reads as one, most recently updated first (see `unreadable` for the others). */
   async list(): Promise<StoredRun[]> {
-    const runs = await this.db.getAll('runs')
-    return runs.sort((a, b) => b.updatedAt - a.updatedAt)
+    return (await this.listAll()).runs
   }
 
-  get(id: string): Promise<StoredRun | undefined> {
-    return this.db.get('runs', id)
+  /** The stored runs, and the records that could not be read as runs, each with the reason (schema.ts). */
+  async listAll(): Promise<{ runs: StoredRun[]; unreadable: { id: string; error: StoredRecordError }[] }> {
+    const runs: StoredRun[] = []
+    const unreadable: { id: string; error: StoredRecordError }[] = []
+    for (const raw of await this.db.getAll('runs')) {
+      try {
+        runs.push(checkStoredRun(raw))
+      } catch (e) {
+        if (!(e instanceof StoredRecordError)) throw e
+        unreadable.push({ id: typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?', error: e })
+      }
+    }
+    return { runs: runs.sort((a, b) => b.updatedAt - a.updatedAt), unreadable }
   }
 
-  history(id: string): Promise<StoredHistory | undefined> {
-    return this.db.get('histories', id)
+  /** The run's record, checked; a record that does not read as a run throws a StoredRecordError. */
+  async get(id: string): Promise<StoredRun | undefined> {
+    const raw = await this.db.get('runs', id)
+    return raw === undefined ? undefined : checkStoredRun(raw)
+  }
+
+  async history(id: string): Promise<StoredHistory | undefined> {
+    const raw = await this.db.get('histories', id)
+    return raw === undefined ? undefined : checkStoredHistory(raw, id)
   }
 
   /** A new run, before its first checkpoint. */
   async create(run: StoredRun): Promise<void> {
     await this.write(async () => {
       const tx = this.db.transaction(['runs', 'histories'], 'readwrite')
-      await Promise.all([tx.objectStore('runs').put(run), tx.objectStore('histories').put({ runId: run.id, points: [], evals: [], watch: null }), tx.done])
+      await Promise.all([tx.objectStore('runs').put({ ...run, format: RECORD_FORMAT }), tx.objectStore('histories').put({ runId: run.id, points: [], evals: [], watch: null }), tx.done])
     })
   }
 
@@ -242,14 +262,18 @@ export class RunStore {
     await Promise.all([...ops, tx.done])
   }
 
-  /** The run, its last good checkpoint (if it has one) and its history. */
+  /**
+   * The run, its last good checkpoint (if it has one) and its history, each checked (schema.ts): a record that
+   * does not read as what it should be throws a StoredRecordError saying what is wrong.
+   */
   async load(id: string): Promise<{ run: StoredRun; checkpoint?: StoredCheckpoint; history: StoredHistory } | undefined> {
     const tx = this.db.transaction(['runs', 'checkpoints', 'histories'], 'readonly')
-    const run = await tx.objectStore('runs').get(id)
-    if (!run) return undefined
+    const raw = await tx.objectStore('runs').get(id)
+    if (!raw) return undefined
+    const run = checkStoredRun(raw)
     const [checkpoint, history] = await Promise.all([run.checkpoint ? tx.objectStore('checkpoints').get(run.checkpoint.id) : undefined, tx.objectStore('histories').get(id)])
     await tx.done
-    return { run, checkpoint, history: history ?? { runId: id, points: [], evals: [], watch: null } }
+    return { run, checkpoint: checkpoint === undefined ? undefined : checkStoredCheckpoint(checkpoint), history: history ? checkStoredHistory(history, id) : { runId: id, points: [], evals: [], watch: null } }
   }
 
   /** Runs a write, turning a full disk into a StorageFullError. */

@@ -18,8 +18,8 @@ export async function refreshRuns(): Promise<StoredRun[]> {
     useStore.setState({ storedRuns: [], storageAvailable: false })
     return []
   }
-  const runs = await store.list()
-  useStore.setState({ storedRuns: runs, storageAvailable: true })
+  const { runs, unreadable } = await store.listAll()
+  useStore.setState({ storedRuns: runs, storageAvailable: true, unreadableRuns: unreadable.map((u) => ({ id: u.id, code: u.error.code, params: u.error.params, message: u.error.message })) })
   return runs
 }
 

@@ -7,7 +7,7 @@ describe('settings in the URL hash', () => {
     const baby = getPreset('baby')
     const s = { model: { ...baby.model, bias: false, dropout: 0.1, posEncoding: 'sinusoidal' as const }, train: { ...baby.train, learningRate: 6e-4, seed: 42 }, datasetId: 'moby' }
     const hash = settingsHash(s)
-    expect(hash).toMatch(/^#blockSize=64&nLayer=4&/)
+    expect(hash).toMatch(/^#v=1&blockSize=64&nLayer=4&/)
     expect(hash).toContain('bias=0')
     expect(hash).toContain('learningRate=0.0006')
     expect(hash).toContain('posEncoding=sinusoidal')
@@ -26,5 +26,11 @@ describe('settings in the URL hash', () => {
       'Layers must be a whole number (got NaN)',
       'Embedding width 32 is not divisible by 3 heads (each head gets nEmbd / nHead channels)',
     ])
+  })
+  it('reads links from before the format field; refuses one from a newer version, and a damaged format, saying so', () => {
+    expect(readSettingsHash('#nLayer=3', ['names'])).not.toHaveProperty('problems') // no v: version 1
+    expect(readSettingsHash('#v=1&nLayer=3', ['names'])).not.toHaveProperty('problems')
+    expect(readSettingsHash('#v=2&nLayer=3&futureKnob=7', ['names'])).toEqual({ problems: [expect.objectContaining({ code: 'link-newer', message: expect.stringMatching(/made by a newer version of the playground \(format 2; this page reads up to 1\)/) })] })
+    expect(readSettingsHash('#v=__proto__&nLayer=3', ['names'])).toEqual({ problems: [expect.objectContaining({ code: 'link-version' })] })
   })
 })

@@ -6,6 +6,9 @@ import { getPreset, validateConfig, type ModelSettings, type Problem, type Train
 const MODEL_KEYS = ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout', 'bias'] as const satisfies readonly (keyof ModelSettings)[]
 const TRAIN_KEYS = ['batchSize', 'maxIters', 'learningRate', 'minLr', 'warmupIters', 'weightDecay', 'beta1', 'beta2', 'gradClip', 'evalInterval', 'evalIters', 'seed'] as const satisfies readonly (keyof TrainConfig)[]
 
+/** The link format this page writes and reads; a link with a higher `v` came from a newer version. */
+export const LINK_FORMAT = 1
+
 export interface SharedSettings {
   model: ModelSettings
   train: TrainConfig
@@ -15,6 +18,7 @@ export interface SharedSettings {
 /** The hash for these settings: "#nLayer=4&nHead=4&…&dataset=names". */
 export function settingsHash(s: SharedSettings): string {
   const p = new URLSearchParams()
+  p.set('v', String(LINK_FORMAT))
   for (const k of MODEL_KEYS) p.set(k, String(k === 'bias' ? Number(s.model.bias) : s.model[k]))
   if (s.model.posEncoding === 'sinusoidal') p.set('posEncoding', 'sinusoidal')
   for (const k of TRAIN_KEYS) p.set(k, String(s.train[k]))
@@ -29,6 +33,9 @@ export function settingsHash(s: SharedSettings): string {
 export function readSettingsHash(hash: string, knownDatasets: readonly string[]): SharedSettings | { problems: Problem[] } | undefined {
   const p = new URLSearchParams(hash.replace(/^#/, ''))
   if (![...MODEL_KEYS, ...TRAIN_KEYS].some((k) => p.has(k))) return undefined
+  const v = p.get('v') ?? '1' // links from before the field are version 1
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1) return { problems: [{ field: 'model', code: 'link-version', params: { v }, message: `The link's format “${v}” is not a version number: the link is damaged` }] }
+  if (Number(v) > LINK_FORMAT) return { problems: [{ field: 'model', code: 'link-newer', params: { v, reads: LINK_FORMAT }, message: `The link was made by a newer version of the playground (format ${v}; this page reads up to ${LINK_FORMAT}): reload to get the newer version` }] }
   const base = getPreset('tiny')
   const model: ModelSettings = { ...base.model }
   const train: TrainConfig = { ...base.train }

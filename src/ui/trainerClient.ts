@@ -9,6 +9,7 @@ import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizer
 import { DATASETS } from './datasets'
 import { messagesFor } from './i18n'
 import { pageStore, refreshRuns } from './runs'
+import { StoredRecordError } from '../storage/schema'
 
 let worker: Worker | undefined
 let runCounter = 0
@@ -399,6 +400,17 @@ function persistRequest(s: AppState, prefix?: string) {
   return { name: prefix ? `${prefix} → ${what} · ${when}` : `${what} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`, datasetId: dataset?.id, textLabel: 'the text you trained it on' }
 }
 
+/** A stored run's record; null (after saying why) when it does not read as one: damaged, or from a newer version. */
+async function storedRecord(storedId: string) {
+  try {
+    return await (await pageStore())?.get(storedId)
+  } catch (e) {
+    if (!(e instanceof StoredRecordError)) throw e
+    set({ restoreProblems: [{ field: 'stored', code: e.code, params: e.params, message: e.message }] })
+    return null
+  }
+}
+
 let restoringRunId: string | undefined
 let resumeOnCreate: string | undefined // a restored run to train as soon as it is created (going back after a divergence)
 
@@ -409,7 +421,8 @@ let resumeOnCreate: string | undefined // a restored run to train as soon as it 
 export async function openStoredRun(storedId: string, o: { learningRate?: number; resume?: boolean } = {}): Promise<void> {
   const s = get()
   if (!worker || !s.report || isTraining(s)) return
-  const record = await (await pageStore())?.get(storedId)
+  const record = await storedRecord(storedId)
+  if (record === null) return
   if (!record) {
     set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
     return void refreshRuns()
@@ -642,7 +655,8 @@ function sendFineTune(train = get().train): string | undefined {
 export async function fineTuneFrom(storedId: string): Promise<void> {
   const s = get()
   if (!worker || !s.report || isTraining(s)) return
-  const record = await (await pageStore())?.get(storedId)
+  const record = await storedRecord(storedId)
+  if (record === null) return
   if (!record) return set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
   set({ fineTuneSource: { kind: 'run', storedId, name: record.name }, importStatus: undefined, restoreProblems: [] })
   sendFineTune(fineTuneDefaults(record.train))

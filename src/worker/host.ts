@@ -15,6 +15,7 @@ import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
 import { datasetFolder, nanoGptBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
+import { StoredRecordError } from '../storage/schema'
 import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
 import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../shared/heads'
@@ -452,7 +453,13 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const refuse = (field: Problem['field'], message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message, code, params }] })
         const store = await getStore()
         if (!store) return refuse('stored', 'Saved runs are not available in this browser (its storage is off or blocked).', 'storage-off')
-        const loaded = await store.load(msg.storedId)
+        let loaded
+        try {
+          loaded = await store.load(msg.storedId)
+        } catch (e) {
+          if (e instanceof StoredRecordError) return refuse('stored', e.message, e.code, e.params)
+          throw e
+        }
         if (!loaded) return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
         const { run: stored, checkpoint: ckpt, history } = loaded
         if (!ckpt) return refuse('stored', `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`, 'no-checkpoint', { name: stored.name })
@@ -493,7 +500,13 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'run.finetune': {
         const refuse = (message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message, code, params }] })
         const store = await getStore()
-        const loaded = store && (await store.load(msg.storedId))
+        let loaded
+        try {
+          loaded = store && (await store.load(msg.storedId))
+        } catch (e) {
+          if (e instanceof StoredRecordError) return refuse(e.message, e.code, e.params)
+          throw e
+        }
         if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
         if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`, 'no-checkpoint', { name: loaded.run.name })
         const source = { model: loaded.run.model, tokenizer: storedTokenizer(loaded.run), weights: loaded.checkpoint.weights }

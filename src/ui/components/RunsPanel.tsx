@@ -92,6 +92,7 @@ export function RunsPanel() {
   const available = useStore((s) => s.storageAvailable)
   const current = useStore((s) => s.saved?.storedId)
   const problems = useStore((s) => s.restoreProblems)
+  const unreadable = useStore((s) => s.unreadableRuns)
   const hasRun = useStore((s) => Boolean(s.run && s.points.length > 0))
   useEffect(() => {
     void refreshRuns()
@@ -134,6 +135,18 @@ export function RunsPanel() {
             ))}
           </tbody>
         </table>
+      )}
+      {unreadable.length > 0 && (
+        <ul className="small" data-testid="unreadable-runs">
+          {unreadable.map((u) => (
+            <li key={u.id} className="error">
+              {t.unreadableRun(u.id)} {say({ field: 'stored', code: u.code, params: u.params, message: u.message })}{' '}
+              <button type="button" className="link" onClick={() => void deleteRun(u.id)}>
+                {t.deleteRecord}
+              </button>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   )

@@ -492,6 +492,8 @@ export const en = {
   engineRestartResumes: (name: string, step: number, training: boolean) => `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
   engineRestartFresh: 'No checkpoint of this run was saved yet: Restart starts a new engine with a new model.',
   restartEngine: 'Restart',
+  unreadableRun: (id: string) => `A stored record (${id}) could not be read as a run:`,
+  deleteRecord: 'Delete it',
   divergedTitle: 'Training paused itself.',
   diverged: (kind: string, step: number, loss: number, reference: number) =>
     kind === 'non-finite'
@@ -976,6 +978,14 @@ export const zhCN: Messages = {
         return `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`
       case 'too-large':
         return `对这个设备来说太大了：训练大约需要 ${p.need}，超过了这个后端能安全使用的 ${p.limit}。请减少层数、宽度、批大小或上下文长度。`
+      case 'link-newer':
+        return `这个链接是由更新版本的游乐场生成的（格式 ${p.v}；这个页面最多读取到 ${p.reads}）：请重新加载页面以获得新版本。`
+      case 'link-version':
+        return `链接中的格式“${p.v}”不是版本号：链接已损坏。`
+      case 'stored-newer':
+        return `这条保存的${p.what === 'run' ? '运行' : p.what === 'checkpoint' ? '检查点' : '历史'}是由更新版本的游乐场保存的（格式 ${p.format}；这个页面最多读取到 ${p.reads}）。请在那里打开它，或者重新加载这个页面以获得新版本。`
+      case 'stored-damaged':
+        return `保存的${p.what === 'run' ? '运行' : p.what === 'checkpoint' ? '检查点' : '历史'}已损坏（详情只有英文：${p.detail}），无法使用。`
       case 'engine-stopped':
         return '训练引擎在回答之前停止了。'
       case 'retune-training':
@@ -1065,6 +1075,8 @@ export const zhCN: Messages = {
   engineRestartResumes: (name, step, training) => `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
   engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
   restartEngine: '重新启动',
+  unreadableRun: (id) => `一条保存的记录（${id}）无法作为运行读取：`,
+  deleteRecord: '删除它',
   divergedTitle: '训练自动暂停了。',
   diverged: (kind, step, loss, reference) =>
     kind === 'non-finite'

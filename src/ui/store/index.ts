@@ -79,6 +79,8 @@ export interface RunSlice {
   twinOf?: { storedId?: string; step: number }
   storageProblem?: { full: boolean; reason: 'deleted' | 'full' | 'failed'; message: string }
   storedRuns: StoredRun[]
+  /** Stored records that do not read as runs (damaged, or from a newer version), with why */
+  unreadableRuns: { id: string; code: string; params: Record<string, string | number>; message: string }[]
   storageAvailable?: boolean
   /** Stored runs whose validation curves the loss chart overlays. */
   compare: { id: string; name: string; evals: EvalPoint[] }[]
@@ -257,6 +259,7 @@ export const useStore = create<AppState>()((...a) => ({
   restoreProblems: [],
   extendVocab: false,
   storedRuns: [],
+  unreadableRuns: [],
   compare: [],
   points: [],
   evals: [],
