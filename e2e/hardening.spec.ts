@@ -122,3 +122,39 @@ test('the Content-Security-Policy holds: nothing in the app violates it, no inli
   expect(ran).toBe(false)
   await expect.poll(violations).toEqual([expect.stringMatching(/^script-src/)])
 })
+
+test('a hidden, then frozen tab: training goes on, the step counter never goes back, and it is current on return', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await page.getByLabel('Steps', { exact: true }).fill('100000')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(5)
+  // every value the counter shows from now on
+  await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="status-step"]')!
+    const seen: number[] = []
+    ;(window as unknown as { __steps: number[] }).__steps = seen
+    new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, { childList: true, characterData: true, subtree: true })
+  })
+  const setHidden = (hidden: boolean) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }, hidden)
+  await setHidden(true)
+  const before = await statusNumber(page, 'status-step')
+  const startedAt = Date.now()
+  // hidden for five seconds, the last two of them frozen (Page Lifecycle): the condition under test, not a wait for something
+  await page.waitForTimeout(3000)
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' })
+  await page.waitForTimeout(2000)
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' })
+  await setHidden(false)
+  const hiddenMs = Date.now() - startedAt
+  // current at once: the worker trained on while the page was away, and the page shows where it is now
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 2000 }).toBeGreaterThan(before + 10)
+  const seen = await page.evaluate(() => (window as unknown as { __steps: number[] }).__steps)
+  for (let i = 1; i < seen.length; i++) expect(seen[i], `the counter went from ${seen[i - 1]} to ${seen[i]}`).toBeGreaterThanOrEqual(seen[i - 1])
+  await expect(page.getByTestId('engine-stopped')).toHaveCount(0) // the pause was the page's, not the worker's
+  expect(hiddenMs).toBeGreaterThanOrEqual(5000)
+})

@@ -77,6 +77,8 @@ export type ToWorker =
   | { type: 'init'; backend: BackendChoice; testHooks?: boolean; budget?: Partial<DeviceLimits> }
   /** Is the worker still there? It answers `alive` (the page asks when it has heard nothing for a while). */
   | { type: 'ping' }
+  /** The page was hidden (or frozen) or is visible again: the worker coalesces what it sends meanwhile. */
+  | { type: 'page.visibility'; hidden: boolean }
   /** Test hooks (init.testHooks): an exception that escapes the worker, or the worker closing itself as if killed. */
   | { type: 'test.crash'; how: 'throw' | 'exit' }
   /**

@@ -66,7 +66,18 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
   send({ type: 'init', backend: choice, ...test })
   if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }) }
   watchdog = setInterval(checkAlive, 1000)
+  if (typeof document !== 'undefined') {
+    if (document.visibilityState === 'hidden') send({ type: 'page.visibility', hidden: true })
+    if (!visibilityListening) {
+      visibilityListening = true
+      const say = () => send({ type: 'page.visibility', hidden: document.visibilityState === 'hidden' })
+      document.addEventListener('visibilitychange', say)
+      document.addEventListener('resume', say) // back from frozen (Page Lifecycle)
+    }
+  }
 }
+
+let visibilityListening = false
 
 /**
  * The heartbeat's other end. While the worker trains or generates, silence longer than SILENCE_MS (or three of

@@ -68,6 +68,12 @@ export function memoryReport(): MemoryReport {
 const METRICS_EVERY_MS = 100
 /** While training, the watched attention map is refreshed at most this often (ms) and after every evaluation. */
 const ATTENTION_EVERY_MS = 1000
+/**
+ * While the page is hidden, metrics go out at most this often (ms) and the views that only show the latest
+ * state (attention map, embedding, positions) not at all: a hidden or frozen tab queues messages it cannot
+ * read, so they are coalesced here; on return the page gets the latest of everything at once.
+ */
+export const HIDDEN_FLUSH_MS = 2000
 
 /** While generating, the worker looks at its messages (a cancel) at least this often (ms). */
 const YIELD_EVERY_MS = 8
@@ -131,6 +137,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let pendingPoints: MetricPoint[] = []
   let pendingEvals: EvalPoint[] = []
   let lastFlush = -Infinity
+  let pageHidden = false
   let persisted: Persisted | undefined
   let storeOpening: Promise<RunStore | undefined> | undefined
   const getStore = () => (storeOpening ??= (deps.openStore?.() ?? Promise.resolve(undefined)).catch(() => undefined))
@@ -249,7 +256,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
 
   function flush(force = false) {
     if (!runId || (!pendingPoints.length && !pendingEvals.length)) return
-    if (!force && now() - lastFlush < METRICS_EVERY_MS) return
+    if (!force && now() - lastFlush < (pageHidden ? HIDDEN_FLUSH_MS : METRICS_EVERY_MS)) return
     post({ type: 'metrics', runId, points: pendingPoints, evals: pendingEvals, memory: (deps.memory ?? memoryReport)() })
     pendingPoints = []
     pendingEvals = []
@@ -258,7 +265,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
 
   async function sendAttention(r: Run, id: string) {
     const w = watch
-    if (!w || w.runId !== id || run !== r) return
+    if (!w || w.runId !== id || run !== r || pageHidden) return // hidden: the latest is sent on return
     const problems = r.checkText(w.probe, 'probe')
     if (problems.length) return post({ type: 'invalid', runId: id, problems })
     lastAttentionAt = now()
@@ -282,7 +289,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   }
 
   async function sendPositions(r: Run, id: string) {
-    if (positionsWatched !== id || run !== r) return
+    if (positionsWatched !== id || run !== r || pageHidden) return
     const table = await r.positionTable()
     post({ type: 'positions', runId: id, step: r.step, kind: r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned', T: r.model.blockSize, C: r.model.nEmbd, table }, [table.buffer as ArrayBuffer])
   }
@@ -319,7 +326,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
 
   /** wte by PCA in two dimensions (the page aligns frames and filters tokens). */
   async function sendEmbedding(r: Run, id: string) {
-    if (embeddingWatched !== id || run !== r) return
+    if (embeddingWatched !== id || run !== r || pageHidden) return
     const wte = await r.embedding()
     const { nEmbd: C, vocabSize: V } = r.model
     const p = pca2(wte, V, C)
@@ -337,10 +344,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       persisted.history.evals.push(e)
       if (!(persisted.bestValLoss! <= e.valLoss)) persisted.bestValLoss = e.valLoss
     }
-    flush(true)
+    flush(!pageHidden)
+    await sendAtlas(r, id) // a snapshot for the scrubber: kept even while the page is hidden
+    if (pageHidden) return // the latest of the others is sent when the page is back
     await sendAttention(r, id)
     await sendPositions(r, id)
-    await sendAtlas(r, id)
     await sendEmbedding(r, id)
   }
 
@@ -379,7 +387,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           await exclusive(() => evaluate(r, id))
           if (persisted?.runId === id && now() - persisted.lastSaveAt >= CHECKPOINT_EVERY_MS && r.step < r.train.maxIters) checkpoint(r, id, 'training')
         }
-        else if (now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
+        else if (!pageHidden && now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
         if (pinned && r.step % pinned.every === 0) await exclusive(() => sendWatched(r, id))
         flush()
         await yieldToEvents()
@@ -436,6 +444,21 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'ping':
         return post({ type: 'alive' })
+      case 'page.visibility': {
+        const was = pageHidden
+        pageHidden = msg.hidden
+        if (!was || pageHidden) return
+        // back: everything the page missed, at once — the metrics so far, then the latest views
+        flush(true)
+        const r = run
+        const id = runId
+        if (r && id) void exclusive(async () => {
+          await sendAttention(r, id)
+          await sendPositions(r, id)
+          await sendEmbedding(r, id)
+        }).catch((e) => fail(e, { runId: id }))
+        return
+      }
       case 'test.crash': {
         if (!testHooks) return
         if (msg.how === 'exit') return deps.exit?.()

@@ -130,3 +130,44 @@ describe('the protocol under abuse', () => {
     host.dispose()
   }, 300_000)
 })
+
+describe('a hidden page', () => {
+  it('gets metrics coalesced and no attention maps while hidden, and everything at once when it is back', async () => {
+    await tf.setBackend('cpu')
+    const { host, inbox, send } = setup()
+    send({ type: 'init', backend: 'cpu' })
+    await inbox.next(is('ready'))
+    send({ type: 'run.create', runId: 'h', text, model, train: { ...train, maxIters: 100_000, evalInterval: 3 } })
+    await inbox.next(is('run.created'))
+    send({ type: 'attention.watch', runId: 'h', probe: 'one small step', layer: 0, head: 0 })
+    send({ type: 'train.start', runId: 'h' })
+    await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 20)))
+    send({ type: 'page.visibility', hidden: true })
+    send({ type: 'ping' }) // answered after 'hidden' was handled: from here on the worker knows
+    await inbox.next(is('alive'))
+    const received: { at: number; m: FromWorker }[] = []
+    const record = inbox.next((m) => (received.push({ at: performance.now(), m }), false), 60_000).catch(() => undefined)
+    // three coalesced metrics messages while hidden
+    for (let i = 0; i < 3; i++) await inbox.next(is('metrics'), 10_000)
+    const hiddenUntil = performance.now()
+    send({ type: 'page.visibility', hidden: false })
+    const back = await inbox.next(is('metrics'), 10_000)
+    const attentionBack = await inbox.next(is('attention'), 10_000)
+    send({ type: 'train.stop', runId: 'h' })
+    await inbox.next(is('run.state', (m) => m.state === 'stopped'))
+    void record
+    const whileHidden = received.filter((r) => r.at <= hiddenUntil).map((r) => r.m)
+    const metrics = received.filter((r) => r.at <= hiddenUntil && r.m.type === 'metrics')
+    // nothing but coalesced metrics (and atlas snapshots, none watched here) while hidden: no attention maps
+    expect(whileHidden.filter((m) => m.type === 'attention')).toEqual([])
+    // at most one metrics message per HIDDEN_FLUSH_MS (a little slack for timers), each carrying many steps
+    for (let i = 1; i < metrics.length; i++) expect(metrics[i].at - metrics[i - 1].at).toBeGreaterThan(1800)
+    expect(metrics.slice(1).every((r) => (r.m as Of<'metrics'>).points.length > 10)).toBe(true)
+    // back: the steps continue where they were, and the latest attention map comes at once
+    const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
+    expect(steps).toEqual(steps.map((_, i) => i + 1))
+    expect(back.points.length).toBeGreaterThan(0)
+    expect(attentionBack.step).toBeGreaterThanOrEqual(back.points.at(-1)!.step)
+    host.dispose()
+  }, 120_000)
+})
