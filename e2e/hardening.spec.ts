@@ -158,3 +158,49 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0) // the pause was the page's, not the worker's
   expect(hiddenMs).toBeGreaterThanOrEqual(5000)
 })
+
+test('a 25 MB file: measured in the worker with progress while the page stays clickable; Cancel keeps the current text; then taken', async ({ page }) => {
+  await page.goto('/?lang=en')
+  const stats = page.getByTestId('text-stats')
+  await expect(stats).toContainText('characters')
+  const before = await stats.textContent()
+  // 25 MB of text: lines of letters and CJK, so code points differ from UTF-16 units
+  const line = 'The quick brown fox 床前明月光 jumps over the lazy dog.\n'
+  const buffer = Buffer.from(line.repeat(Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))))
+  await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })
+  const loading = page.getByTestId('text-loading')
+  await expect(loading).toBeVisible()
+  await expect(loading).toContainText(/Measuring the new text \([\d,]+ characters\)/)
+  // the page answers a click within a second while the worker counts
+  const about = page.locator('details', { has: page.getByText('About the built-in texts') })
+  const t0 = Date.now()
+  await about.locator('summary').click()
+  await expect(about).toHaveAttribute('open', '', { timeout: 1000 })
+  expect(Date.now() - t0).toBeLessThan(1000)
+  await loading.getByRole('button', { name: 'Cancel' }).click()
+  await expect(loading).toBeHidden()
+  await expect(page.getByText('Loading the text was cancelled: the current text is unchanged.')).toBeVisible()
+  await expect(stats).toHaveText(before!)
+  // again, to the end: the text is taken with the worker's measurements, and shown as a preview
+  await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })
+  await expect(loading).toBeHidden({ timeout: 60_000 })
+  const chars = [...line].length * Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))
+  await expect(stats).toContainText(new Intl.NumberFormat('en').format(chars))
+  await expect(page.getByText(/Showing the first 100,000 of [\d,]+ characters/)).toBeVisible()
+  await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
+})
+
+test('a long paste is taken as a text, not typed into the box', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await page.getByLabel('Dataset', { exact: true }).selectOption('custom')
+  const box = page.getByLabel('Training text')
+  await box.fill('')
+  await box.evaluate((el) => {
+    const data = new DataTransfer()
+    data.setData('text/plain', 'all work and no play makes a dull model. '.repeat(50_000)) // 2 M characters
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }))
+  })
+  await expect(page.getByText(/Showing the first 100,000 of 2,050,000 characters/)).toBeVisible()
+  expect(await box.evaluate((el) => (el as HTMLTextAreaElement).value.length)).toBeLessThan(100_010) // a preview, read-only
+  await expect(page.getByTestId('text-stats')).toContainText('2,050,000')
+})

@@ -5,6 +5,7 @@ import type { ModelConfig, ModelSettings, Problem, TrainConfig, DeviceLimits } f
 import type { TokenizerSpec } from './tokenizer'
 import type { BeamNode } from './beam'
 import type { DivergenceKind } from './divergence'
+import type { TextStats } from './text'
 
 export const PROTOCOL_VERSION = 1
 
@@ -77,6 +78,9 @@ export type ToWorker =
   | { type: 'init'; backend: BackendChoice; testHooks?: boolean; budget?: Partial<DeviceLimits> }
   /** Is the worker still there? It answers `alive` (the page asks when it has heard nothing for a while). */
   | { type: 'ping' }
+  /** Measure a long text (code points, distinct characters, split) in slices → text.progress …, text.stats */
+  | { type: 'text.analyze'; requestId: string; text: string }
+  | { type: 'text.cancel'; requestId: string }
   /** The page was hidden (or frozen) or is visible again: the worker coalesces what it sends meanwhile. */
   | { type: 'page.visibility'; hidden: boolean }
   /** Test hooks (init.testHooks): an exception that escapes the worker, or the worker closing itself as if killed. */
@@ -286,6 +290,10 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   /** The heartbeat: every second from the worker's entry, and in answer to a ping. */
   | { type: 'alive' }
+  | { type: 'text.progress'; requestId: string; done: number; total: number }
+  /** `cancelled`: stopped by text.cancel, no stats */
+  | ({ type: 'text.stats'; requestId: string; cancelled: false } & TextStats)
+  | { type: 'text.stats'; requestId: string; cancelled: true }
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   /** Training paused itself (see shared/divergence.ts); the model is the one after `step − 1` for `non-finite`. */

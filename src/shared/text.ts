@@ -16,14 +16,38 @@ export interface TextStats {
 }
 
 export function textStats(text: string): TextStats {
-  const seen = new Set<string>()
-  let chars = 0
-  for (const c of text) {
-    seen.add(c)
-    chars++
+  const counter = new TextStatsCounter()
+  counter.add(text)
+  return counter.finish()
+}
+
+/** textStats over a text given in pieces (the worker measures a long text in slices, with progress and cancel). */
+export class TextStatsCounter {
+  private readonly seen = new Set<string>()
+  private chars = 0
+  add(piece: string): void {
+    for (const c of piece) {
+      this.seen.add(c)
+      this.chars++
+    }
   }
-  const trainTokens = trainSplitIndex(chars)
-  return { chars, vocabSize: seen.size, trainTokens, valTokens: chars - trainTokens }
+  finish(): TextStats {
+    const trainTokens = trainSplitIndex(this.chars)
+    return { chars: this.chars, vocabSize: this.seen.size, trainTokens, valTokens: this.chars - trainTokens }
+  }
+}
+
+/** The longest text a run trains on, in UTF-16 units (50 Mi). A longer paste or file is offered cut to this. */
+export const MAX_TEXT_CHARS = 50 * 2 ** 20
+
+/** Texts longer than this are measured in the worker, with progress and cancel, before the page takes them. */
+export const LARGE_TEXT_CHARS = 1_000_000
+
+/** Where to cut `text` at about `n` UTF-16 units without splitting a surrogate pair: n, or n − 1. */
+export function cutAt(text: string, n: number): number {
+  if (n >= text.length) return text.length
+  const code = text.charCodeAt(n - 1)
+  return code >= 0xd800 && code <= 0xdbff ? n - 1 : n
 }
 
 /** Distinct characters of `text` missing from `vocab`, in order of first appearance. */

@@ -9,7 +9,7 @@ import { paramCount, retuned, validateConfig, learningRateAt, type DeviceLimits,
 import type { BeamSummary, BeamTree, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
-import { visibleChar } from '../shared/text'
+import { MAX_TEXT_CHARS, visibleChar } from '../shared/text'
 import { argmax, beliefAt, sampleNext, softmax } from '../shared/sampling'
 import { quantizeRows, referenceEntropies } from '../shared/heads'
 import { beamSearch, TREE_STEPS, type Beam, type BeamNode, type NextLogProbs } from '../shared/beam'
@@ -24,7 +24,7 @@ import { KVDecoder, type Weights } from '../model/decoder'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
 import { AdamW } from './adamw'
 
-export const MAX_TEXT_CHARS = 50_000_000
+export { MAX_TEXT_CHARS }
 /** Pair mode evaluates at most this many held-out pairs at a time. */
 export const MAX_EVAL_PAIRS = 50
 /** Scoring a text stops after this many tokens (and says so). */

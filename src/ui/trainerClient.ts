@@ -1,6 +1,6 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
-import { textStats } from '../shared/text'
+import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../shared/text'
 import { fineTuneDefaults, formatBytes, retuned, validateConfig, type ModelSettings, type Problem } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
 import { alignTo } from '../shared/pca'
@@ -157,6 +157,18 @@ function handle(msg: FromWorker): void {
     }
     case 'alive':
       return
+    case 'text.progress':
+      if (msg.requestId === s.textLoading?.requestId) set({ textLoading: { requestId: msg.requestId, done: msg.done, total: msg.total } })
+      return
+    case 'text.stats': {
+      const p = pendingText
+      if (!p || p.requestId !== msg.requestId || msg.cancelled) return
+      pendingText = undefined
+      const { type: _t, requestId: _r, cancelled: _c, ...stats } = msg
+      rememberStats(p.text, stats) // measured in the worker: the page never counts it again
+      takeText(p.text, p.datasetId, p)
+      return
+    }
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
       const { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, restored, pairs, reference } = msg
@@ -353,11 +365,23 @@ function handle(msg: FromWorker): void {
 
 let pendingFrom: { textVersion: number; settingsKey: string; tokenizerKey?: string } | undefined
 
-let statsMemo: { text: string; stats: ReturnType<typeof textStats> } | undefined
-/** textStats of the current text, computed once per text (a megabyte takes tens of milliseconds). */
-export function currentTextStats(text: string) {
-  if (statsMemo?.text !== text) statsMemo = { text, stats: textStats(text) }
-  return statsMemo.stats
+/**
+ * textStats of the texts the page shows, computed once per text (a megabyte takes tens of milliseconds; a long
+ * text's come from the worker). A few are kept, not one: while React defers a render, the old text and the new
+ * are both asked for, and one slot would recount them in turn.
+ */
+const statsMemo = new Map<string, TextStats>()
+export function currentTextStats(text: string): TextStats {
+  let stats = statsMemo.get(text)
+  if (!stats) {
+    stats = textStats(text)
+    rememberStats(text, stats)
+  }
+  return stats
+}
+function rememberStats(text: string, stats: TextStats) {
+  statsMemo.set(text, stats)
+  if (statsMemo.size > 4) statsMemo.delete(statsMemo.keys().next().value!)
 }
 
 let pairsMemo: { text: string; result: ReturnType<typeof parsePairs>; written: string } | undefined
@@ -455,6 +479,46 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
 
 function setText(text: string, datasetId: string) {
   set((st) => ({ text, datasetId, textVersion: st.textVersion + 1, textNotice: undefined }))
+}
+
+type TextNotice = AppState['textNotice']
+let textCounter = 0
+/** The long text being measured, and what to do with it once it is. */
+let pendingText: { requestId: string; text: string; datasetId: string; notice?: TextNotice; pairs?: boolean } | undefined
+
+/**
+ * Takes a new training text. Up to LARGE_TEXT_CHARS at once; a longer one is first measured in the worker —
+ * in slices, with progress and Cancel — so the page never counts fifty million characters itself, and is taken
+ * (with its measurements) only when that is done: until then, and after a Cancel, the current text stays.
+ * A text over MAX_TEXT_CHARS is not taken: its start is offered instead.
+ */
+export function offerText(text: string, datasetId: string, o: { notice?: TextNotice; pairs?: boolean; name?: string } = {}): void {
+  cancelTextLoading(false)
+  if (text.length > MAX_TEXT_CHARS) {
+    const cut = cutAt(text, MAX_TEXT_CHARS)
+    set({ textOffer: { what: 'text', name: o.name ?? '', size: new Intl.NumberFormat('en').format(text.length), limit: new Intl.NumberFormat('en').format(MAX_TEXT_CHARS), take: () => offerText(text.slice(0, cut), datasetId, o) } })
+    return
+  }
+  set({ textOffer: undefined })
+  if (text.length <= LARGE_TEXT_CHARS || !worker) return takeText(text, datasetId, o)
+  const requestId = `text-${++textCounter}`
+  pendingText = { requestId, text, datasetId, ...o }
+  set({ textLoading: { requestId, done: 0, total: text.length } })
+  send({ type: 'text.analyze', requestId, text })
+}
+
+function takeText(text: string, datasetId: string, o: { notice?: TextNotice; pairs?: boolean }) {
+  set((st) => ({ text, datasetId, textVersion: st.textVersion + 1, textNotice: o.notice, textLoading: undefined, ...(o.pairs !== undefined && st.pairMode !== o.pairs && { pairMode: o.pairs }) }))
+}
+
+/** Stops measuring a long text: the current text stays as it was. */
+export function cancelTextLoading(say = true): void {
+  const p = pendingText
+  if (!p) return
+  pendingText = undefined
+  send({ type: 'text.cancel', requestId: p.requestId })
+  const lang = get().lang
+  set({ textLoading: undefined, ...(say && { textNotice: { kind: 'info', message: messagesFor(lang).textLoadCancelled } }) })
 }
 
 let prepareTimer: ReturnType<typeof setTimeout> | undefined

@@ -22,6 +22,7 @@ import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../share
 import { nearest, pca2 } from '../shared/pca'
 import { BpeTrainer } from '../shared/bpe'
 import { checkDivergence, lowerLearningRate, RECENT_STEPS } from '../shared/divergence'
+import { cutAt, TextStatsCounter } from '../shared/text'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>
@@ -74,6 +75,9 @@ const ATTENTION_EVERY_MS = 1000
  * read, so they are coalesced here; on return the page gets the latest of everything at once.
  */
 export const HIDDEN_FLUSH_MS = 2000
+
+/** A long text is measured this many UTF-16 units at a time (about 40 ms each), with a progress message after each. */
+const TEXT_SLICE = 1_000_000
 
 /** While generating, the worker looks at its messages (a cancel) at least this often (ms). */
 const YIELD_EVERY_MS = 8
@@ -221,6 +225,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       if (Array.isArray(out)) post(out[0], out[1])
       else post(out)
     }).catch((e) => fail(e, ids))
+  }
+
+  /** A long text measured in slices, with progress after each and a cancel looked for before each. */
+  async function analyzeText(requestId: string, text: string) {
+    const counter = new TextStatsCounter()
+    const total = text.length
+    for (let at = 0; at < total; ) {
+      await yieldToEvents()
+      if (cancelled.delete(requestId)) return post({ type: 'text.stats', requestId, cancelled: true })
+      const end = cutAt(text, Math.min(total, at + TEXT_SLICE))
+      counter.add(text.slice(at, end))
+      at = end
+      post({ type: 'text.progress', requestId, done: at, total })
+    }
+    cancelled.delete(requestId)
+    post({ type: 'text.stats', requestId, cancelled: false, ...counter.finish() })
   }
 
   /** Stores the run's record the first time it trains. */
@@ -444,6 +464,13 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'ping':
         return post({ type: 'alive' })
+      case 'text.analyze':
+        // not awaited: messages after it (a cancel, a ping) are handled between its slices
+        void analyzeText(msg.requestId, msg.text).catch((e) => fail(e, { requestId: msg.requestId }))
+        return
+      case 'text.cancel':
+        cancelled.add(msg.requestId)
+        return
       case 'page.visibility': {
         const was = pageHidden
         pageHidden = msg.hidden

@@ -171,3 +171,23 @@ describe('a hidden page', () => {
     host.dispose()
   }, 120_000)
 })
+
+describe('measuring a long text in the worker', () => {
+  it('in slices with progress, to the same numbers as counting it at once; a cancel stops it', async () => {
+    const { host, inbox, send } = setup()
+    const long = 'naïve 床前明月光 👋 e\u0301 '.repeat(200_000) // 3.6 M UTF-16 units, astral characters across slice ends
+    send({ type: 'text.analyze', requestId: 'a', text: long })
+    const stats = await inbox.next(is('text.stats', (m) => m.requestId === 'a'))
+    const chars = Array.from(long)
+    expect(stats).toMatchObject({ cancelled: false, chars: chars.length, vocabSize: new Set(chars).size, trainTokens: Math.floor(chars.length * 0.9), valTokens: chars.length - Math.floor(chars.length * 0.9) })
+    const progress = inbox.all.filter(is('text.progress', (m) => m.requestId === 'a')).map((m) => m.done)
+    expect(progress.length).toBeGreaterThanOrEqual(4)
+    expect(progress).toEqual([...progress].sort((x, y) => x - y))
+    expect(progress.at(-1)).toBe(long.length)
+    send({ type: 'text.analyze', requestId: 'b', text: long })
+    send({ type: 'text.cancel', requestId: 'b' })
+    expect(await inbox.next(is('text.stats', (m) => m.requestId === 'b'))).toEqual({ type: 'text.stats', requestId: 'b', cancelled: true })
+    expect(inbox.all.filter(is('text.progress', (m) => m.requestId === 'b')).length).toBeLessThanOrEqual(1)
+    host.dispose()
+  })
+})

@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
-import { currentPairs, currentTextStats } from '../trainerClient'
+import { cancelTextLoading, currentPairs, currentTextStats, offerText } from '../trainerClient'
 import { heldOutCount } from '../../shared/pairs'
 import { TokenizerSection } from './TokenizerSection'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
@@ -69,8 +69,7 @@ export function DataPanel() {
     }
     setLoading(true)
     try {
-      setText(await d.load(), d.id)
-      setPairMode(Boolean(d.pairs))
+      offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
     } catch (e) {
       useStore.setState({ textNotice: { kind: 'error', message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message) } })
     } finally {
@@ -81,8 +80,24 @@ export function DataPanel() {
   async function upload(file: File | undefined) {
     if (!file) return
     const r = await readTextFile(file)
-    if ('error' in r) useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
-    else setText(r.text, 'custom', { kind: 'info', message: t.loadedFile(file.name, formatBytes(file.size)) })
+    if ('error' in r) return useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
+    const notice = { kind: 'info' as const, message: t.loadedFile(file.name, formatBytes(file.size)) }
+    if (r.cutFrom === undefined) return offerText(r.text, 'custom', { notice, name: file.name })
+    // over the upload limit: its start is offered, not taken
+    useStore.setState({ textOffer: { what: 'file', name: file.name, size: formatBytes(r.cutFrom), limit: formatBytes(MAX_UPLOAD_BYTES), take: () => offerText(r.text, 'custom', { notice: { kind: 'info', message: t.loadedFile(file.name, formatBytes(MAX_UPLOAD_BYTES)) }, name: file.name }) } })
+  }
+
+  const textLoading = useStore((s) => s.textLoading)
+  const textOffer = useStore((s) => s.textOffer)
+
+  /** A paste that makes the text long is taken as a text, not typed into the box (a 50 MB textarea freezes the page). */
+  function paste(e: React.ClipboardEvent<HTMLTextAreaElement>) {
+    const pasted = e.clipboardData.getData('text/plain')
+    const box = e.currentTarget
+    const next = box.value.slice(0, box.selectionStart) + pasted + box.value.slice(box.selectionEnd)
+    if (next.length <= PREVIEW_CHARS) return // an ordinary paste
+    e.preventDefault()
+    offerText(next, 'custom')
   }
 
   const current = DATASETS.find((d) => d.id === datasetId)
@@ -129,7 +144,30 @@ export function DataPanel() {
           readOnly={locked}
           aria-describedby="text-stats text-notice"
           onChange={(e) => setText(e.target.value, 'custom')}
+          onPaste={paste}
         />
+      )}
+      {textLoading && (
+        <div className="row" role="status" data-testid="text-loading">
+          <progress max={textLoading.total} value={textLoading.done} aria-label={t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))} />
+          <span className="small">{t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}</span>
+          <button type="button" onClick={() => cancelTextLoading()}>
+            {t.cancel}
+          </button>
+        </div>
+      )}
+      {textOffer && (
+        <div className="callout" role="alert" data-testid="text-offer">
+          <p>{t.textOffer(textOffer.what, textOffer.name, textOffer.size, textOffer.limit)}</p>
+          <div className="controls">
+            <button type="button" className="primary" onClick={textOffer.take}>
+              {t.useTextStart(textOffer.what, textOffer.limit)}
+            </button>
+            <button type="button" onClick={() => useStore.setState({ textOffer: undefined })}>
+              {t.keepCurrentText}
+            </button>
+          </div>
+        </div>
       )}
       <p id="text-stats" className="stats" data-testid="text-stats">
         {t.textStats(fmt.format(stats.chars), fmt.format(stats.vocabSize), fmt.format(stats.trainTokens), fmt.format(stats.valTokens))}

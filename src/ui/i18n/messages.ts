@@ -492,6 +492,12 @@ export const en = {
   engineRestartResumes: (name: string, step: number, training: boolean) => `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
   engineRestartFresh: 'No checkpoint of this run was saved yet: Restart starts a new engine with a new model.',
   restartEngine: 'Restart',
+  textLoadCancelled: 'Loading the text was cancelled: the current text is unchanged.',
+  measuringText: (pct: number, chars: string) => `Measuring the new text (${chars} characters) in the training worker: ${pct}%. The current text stays until it is done.`,
+  textOffer: (what: string, name: string, size: string, limit: string) =>
+    what === 'file' ? `“${name}” is ${size}; the limit is ${limit}. Its first ${limit} can be used; the current text is unchanged until you choose.` : `The text has ${size} characters; the limit is ${limit}. Its first ${limit} characters can be used; the current text is unchanged until you choose.`,
+  useTextStart: (what: string, limit: string) => (what === 'file' ? `Use its first ${limit}` : `Use the first ${limit} characters`),
+  keepCurrentText: 'Keep the current text',
   unreadableRun: (id: string) => `A stored record (${id}) could not be read as a run:`,
   deleteRecord: 'Delete it',
   divergedTitle: 'Training paused itself.',
@@ -1075,6 +1081,12 @@ export const zhCN: Messages = {
   engineRestartResumes: (name, step, training) => `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
   engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
   restartEngine: '重新启动',
+  textLoadCancelled: '已取消载入文本：当前文本没有改变。',
+  measuringText: (pct, chars) => `正在训练线程中统计新文本（${chars} 个字符）：${pct}%。完成之前，当前文本保持不变。`,
+  textOffer: (what, name, size, limit) =>
+    what === 'file' ? `“${name}”有 ${size}；上限是 ${limit}。可以使用它的前 ${limit}；在你选择之前，当前文本不会改变。` : `文本有 ${size} 个字符；上限是 ${limit}。可以使用它的前 ${limit} 个字符；在你选择之前，当前文本不会改变。`,
+  useTextStart: (what, limit) => (what === 'file' ? `使用它的前 ${limit}` : `使用前 ${limit} 个字符`),
+  keepCurrentText: '保留当前文本',
   unreadableRun: (id) => `一条保存的记录（${id}）无法作为运行读取：`,
   deleteRecord: '删除它',
   divergedTitle: '训练自动暂停了。',
@@ -1100,7 +1112,6 @@ export const zhCN: Messages = {
   fileRefused: (code, p) =>
     ({
       empty: `“${p.name}”是空的。当前文本没有改变。`,
-      'too-big': `“${p.name}”有 ${p.mib} MiB；上限是 ${p.limit} MiB。当前文本没有改变。`,
       binary: `“${p.name}”看起来是二进制文件，不是文本。请上传 UTF-8 文本文件（.txt）。当前文本没有改变。`,
       'not-utf8': `“${p.name}”不是有效的 UTF-8 文本。请另存为 UTF-8 后再试。当前文本没有改变。`,
     })[code] ?? '',

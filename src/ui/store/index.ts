@@ -18,6 +18,10 @@ export interface SettingsSlice {
   text: string
   textVersion: number // bumps on every change of text, so a run knows which text it was built from
   textNotice?: { kind: 'error' | 'info'; message: string }
+  /** A long text being measured in the worker before the page takes it (trainerClient.offerText) */
+  textLoading?: { requestId: string; done: number; total: number }
+  /** A text over MAX_TEXT_CHARS, or a file over MAX_UPLOAD_BYTES: its start is offered, never taken unasked */
+  textOffer?: { what: 'text' | 'file'; name: string; size: string; limit: string; take: () => void }
   presetId: string // a preset id, or 'custom' once a field is edited
   model: ModelSettings
   train: TrainConfig
