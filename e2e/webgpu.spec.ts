@@ -21,3 +21,37 @@ test('with the backend forced to webgpu, a few steps train and the loss is finit
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 5 tokens/)).toBeVisible({ timeout: 120_000 })
 })
+
+test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoint and trains on; lost again within a minute, it falls back to another backend', async ({ page }) => {
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(e.message)) // an unhandled rejection on the page would land here
+  await page.goto('/?backend=webgpu&test-hooks&lang=en')
+  expect(await backendInUse(page)).toBe('webgpu')
+  await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 180_000 }).toBeGreaterThanOrEqual(2)
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(page.getByTestId('saved-status')).toContainText(/Saved in this browser at step \d+/, { timeout: 60_000 })
+  const saved = Number(/step (\d+)/.exec((await page.getByTestId('saved-status').textContent()) ?? '')![1])
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training')
+  const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
+
+  await lose()
+  const notice = page.getByTestId('device-lost')
+  await expect(notice).toContainText('The GPU device under webgpu was lost', { timeout: 60_000 })
+  await expect(notice).toContainText('A new engine was started on webgpu.')
+  await expect(notice).toContainText(`The run was reopened at its last checkpoint, step ${saved}.`)
+  expect(await backendInUse(page)).toBe('webgpu')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 120_000 })
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 180_000 }).toBeGreaterThan(saved)
+
+  await lose() // the second time within a minute: the GPU is not dependable now
+  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })
+  expect(await backendInUse(page)).toBe('wasm')
+  await expect(page.getByLabel('Backend')).toHaveValue('wasm')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 120_000 })
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 60_000 }).toBeGreaterThan(saved)
+  await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
+  expect(errors).toEqual([])
+})

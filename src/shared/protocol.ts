@@ -85,6 +85,8 @@ export type ToWorker =
   | { type: 'page.visibility'; hidden: boolean }
   /** Test hooks (init.testHooks): an exception that escapes the worker, or the worker closing itself as if killed. */
   | { type: 'test.crash'; how: 'throw' | 'exit' }
+  /** Test hook (init.testHooks): destroy the GPU device under the backend, as a driver reset would. */
+  | { type: 'test.loseDevice' }
   /**
    * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
    * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
@@ -290,6 +292,8 @@ export type FromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }
   /** The heartbeat: every second from the worker's entry, and in answer to a ping. */
   | { type: 'alive' }
+  /** The GPU device was lost: every tensor with it. The worker stops; the page starts a new one and reopens the run. */
+  | { type: 'device.lost'; backend: BackendName; message: string }
   | { type: 'text.progress'; requestId: string; done: number; total: number }
   /** `cancelled`: stopped by text.cancel, no stats */
   | ({ type: 'text.stats'; requestId: string; cancelled: false } & TextStats)

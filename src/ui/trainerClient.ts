@@ -28,6 +28,7 @@ export const SILENCE_MS = 8000
 export const PING_WAIT_MS = 4000
 
 let lastHeard = 0
+let deviceLosses: number[] = [] // when the GPU device was lost (performance.now()), within the last minute
 let pingAt: number | undefined
 let watchdog: ReturnType<typeof setInterval> | undefined
 /** After a restart: the stored run to reopen once the new worker is ready, and whether to train it on. */
@@ -64,7 +65,7 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
   w.addEventListener('messageerror', () => set({ workerError: 'A message from the training worker could not be read.' }))
   const test = testOptions()
   send({ type: 'init', backend: choice, ...test })
-  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }) }
+  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }), loseDevice: () => send({ type: 'test.loseDevice' }) }
   watchdog = setInterval(checkAlive, 1000)
   if (typeof document !== 'undefined') {
     if (document.visibilityState === 'hidden') send({ type: 'page.visibility', hidden: true })
@@ -157,6 +158,19 @@ function handle(msg: FromWorker): void {
     }
     case 'alive':
       return
+    case 'device.lost': {
+      // A new worker is a clean start for tfjs; the run comes back from its last checkpoint. Twice within a
+      // minute means the GPU is not dependable now: the new worker gets another backend.
+      const at = performance.now()
+      deviceLosses = [...deviceLosses.filter((x) => at - x < 60_000), at]
+      const fallback = deviceLosses.length >= 2 ? (msg.backend === 'webgpu' && s.report?.webgl === 'hardware' ? 'webgl' : 'wasm') : undefined
+      set({ deviceLoss: { backend: msg.backend, message: msg.message, step: s.saved?.step, fallback, count: deviceLosses.length } })
+      restoreAfterReady = s.saved?.storedId ? { storedId: s.saved.storedId, resume: s.runState === 'training' } : undefined
+      releaseTrainingLock()
+      if (fallback) setBackendChoice(fallback)
+      else startWorker()
+      return
+    }
     case 'text.progress':
       if (msg.requestId === s.textLoading?.requestId) set({ textLoading: { requestId: msg.requestId, done: msg.done, total: msg.total } })
       return
@@ -348,7 +362,7 @@ function handle(msg: FromWorker): void {
       }
       return
     case 'error': {
-      const text = msg.name === 'Diverged' ? msg.message : `${msg.name}: ${msg.message}`
+      const text = `${msg.name}: ${msg.message}`
       if (msg.requestId && msg.requestId === s.sampleRequestId) set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
       else if (msg.requestId && msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: [{ field: 'file', message: text }] } })
       else if (msg.requestId && msg.requestId === s.scoreRequestId) set({ scoreProblems: [{ field: 'score', message: text }] })

@@ -180,3 +180,31 @@ async function pickAuto(gpu: GpuProbe, gl: GpuProbe, tried: (n: BackendName, why
   await tried('cpu', 'last resort')
   return { backend: 'cpu', reason: `${notes.join('; ')}; falling back to the plain JavaScript cpu backend (slow)` }
 }
+
+interface LosableDevice {
+  lost: Promise<{ reason?: string; message?: string }>
+  destroy(): void
+}
+
+/** The GPU device of the backend now in use (WebGPU only): tfjs-backend-webgpu does not watch it itself. */
+function currentDevice(): LosableDevice | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined
+  const device = (tf.backend() as unknown as { device?: LosableDevice }).device
+  return device && typeof device.destroy === 'function' && device.lost instanceof Promise ? device : undefined
+}
+
+/**
+ * Calls `onLost` once when the GPU device of the current backend is lost (a driver reset, the GPU process
+ * crashing, another tab taking the memory, device.destroy()): every tensor on it is gone with it.
+ */
+export function watchDeviceLoss(onLost: (message: string) => void): void {
+  const device = currentDevice()
+  void device?.lost.then((info) => onLost(info.message || info.reason || 'unknown reason'))
+}
+
+/** The test hook behind test.loseDevice: destroys the current GPU device, as a driver reset would. */
+export function loseDevice(): boolean {
+  const device = currentDevice()
+  device?.destroy()
+  return Boolean(device)
+}

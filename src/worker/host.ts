@@ -30,6 +30,10 @@ export interface HostDeps {
   memory?: () => MemoryReport
   /** Ends the worker at once, as if it were killed (the test.crash hook); absent in tests in Node. */
   exit?: () => void
+  /** Calls back once when the backend's GPU device is lost (WebGPU); see backend.ts. */
+  watchDeviceLoss?: (onLost: (message: string) => void) => void
+  /** The test.loseDevice hook: destroys the GPU device. */
+  loseDevice?: () => boolean
   /** The browser's run store (IndexedDB), opened once when first needed; none where storage is unavailable. */
   openStore?: () => Promise<RunStore | undefined>
 }
@@ -122,6 +126,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   const now = deps.now ?? nowMs
   let report: BackendReport | undefined
   let testHooks = false
+  let deviceLost = false
   let run: Run | undefined
   let runId: string | undefined
   let state: RunState = 'ready'
@@ -148,6 +153,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
 
   const post = (m: FromWorker, transfer?: ArrayBuffer[]) => endpoint.postMessage(m, transfer)
   const fail = (e: unknown, ids: { runId?: string; requestId?: string } = {}) => {
+    if (deviceLost) return // the device took every tensor with it: the page already knows (device.lost)
     const err = e instanceof Error ? e : new Error(String(e))
     post({ type: 'error', ...ids, name: err.name, message: err.message, stack: err.stack })
   }
@@ -413,7 +419,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         await yieldToEvents()
       }
     } catch (e) {
-      if (run === r) {
+      // a lost GPU device first shows as a failed readback; its own message follows within moments
+      if (report?.backend === 'webgpu' && !deviceLost) await new Promise((resolve) => setTimeout(resolve, 200))
+      if (run === r && !deviceLost) {
         fail(e, { runId: id })
         setState('stopped')
       }
@@ -459,9 +467,21 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         testHooks = msg.testHooks === true
         report = await deps.initBackend(msg.backend)
         if (msg.budget) report = { ...report, limits: { ...report.limits, ...lowerOnly(report.limits, msg.budget) } }
+        const backend = report.backend
+        deps.watchDeviceLoss?.((message) => {
+          // Everything on the device is gone: nothing more is computed or reported here (the failed readbacks
+          // that follow are expected, not news); the page starts a new worker and reopens the run from its checkpoint.
+          deviceLost = true
+          looping = undefined
+          state = 'paused'
+          post({ type: 'device.lost', backend, message })
+        })
         post({ type: 'ready', protocolVersion: PROTOCOL_VERSION, report })
         return
       }
+      case 'test.loseDevice':
+        if (testHooks) deps.loseDevice?.()
+        return
       case 'ping':
         return post({ type: 'alive' })
       case 'text.analyze':

@@ -2,10 +2,23 @@ import { useStore } from '../store'
 import { restartEngine } from '../trainerClient'
 import { useT } from '../i18n'
 
-/** "Training engine stopped": the worker crashed, was killed or fell silent; Restart resumes from the last checkpoint. */
+/**
+ * "Training engine stopped": the worker crashed, was killed or fell silent; Restart resumes from the last checkpoint.
+ * Or, after a lost GPU device (restarted without asking), what happened and where the run is now.
+ */
 export function EngineBanner() {
   const t = useT()
   const stopped = useStore((s) => s.engineStopped)
+  const lost = useStore((s) => s.deviceLoss)
+  if (!stopped && lost)
+    return (
+      <div className="callout" role="status" data-testid="device-lost">
+        <p>{t.deviceLost(lost.backend, lost.message, lost.step, lost.fallback)}</p>
+        <button type="button" onClick={() => useStore.setState({ deviceLoss: undefined })}>
+          {t.dismiss}
+        </button>
+      </div>
+    )
   if (!stopped) return null
   return (
     <div className="callout error" role="alert" data-testid="engine-stopped">

@@ -492,6 +492,9 @@ export const en = {
   engineRestartResumes: (name: string, step: number, training: boolean) => `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
   engineRestartFresh: 'No checkpoint of this run was saved yet: Restart starts a new engine with a new model.',
   restartEngine: 'Restart',
+  deviceLost: (backend: string, message: string, step: number | undefined, fallback: string | undefined) =>
+    `The GPU device under ${backend} was lost (${message}).${fallback ? ` It was the second time within a minute, so training now runs on ${fallback}.` : ` A new engine was started on ${backend}.`}${step !== undefined ? ` The run was reopened at its last checkpoint, step ${step}.` : ' No checkpoint had been saved, so the run starts again.'}`,
+  dismiss: 'Dismiss',
   textLoadCancelled: 'Loading the text was cancelled: the current text is unchanged.',
   measuringText: (pct: number, chars: string) => `Measuring the new text (${chars} characters) in the training worker: ${pct}%. The current text stays until it is done.`,
   textOffer: (what: string, name: string, size: string, limit: string) =>
@@ -1081,6 +1084,9 @@ export const zhCN: Messages = {
   engineRestartResumes: (name, step, training) => `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
   engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
   restartEngine: '重新启动',
+  deviceLost: (backend, message, step, fallback) =>
+    `${backend} 使用的 GPU 设备丢失了（${message}）。${fallback ? `这是一分钟内第二次丢失，所以训练改在 ${fallback} 上进行。` : `已经在 ${backend} 上启动了新的引擎。`}${step !== undefined ? `运行已在最后一个检查点（第 ${step} 步）重新打开。` : '还没有保存过检查点，所以运行会重新开始。'}`,
+  dismiss: '关闭',
   textLoadCancelled: '已取消载入文本：当前文本没有改变。',
   measuringText: (pct, chars) => `正在训练线程中统计新文本（${chars} 个字符）：${pct}%。完成之前，当前文本保持不变。`,
   textOffer: (what, name, size, limit) =>

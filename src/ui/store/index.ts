@@ -42,6 +42,8 @@ export interface WorkerSlice {
   report?: BackendReport
   workerError?: string // a message from the worker could not be read
   /** The worker crashed, was killed or fell silent: the page says so and offers Restart (trainerClient). */
+  /** The GPU device was lost: the engine restarted (on another backend after two losses in a minute) */
+  deviceLoss?: { backend: string; message: string; step?: number; fallback?: string; count: number }
   engineStopped?: { why: 'crashed' | 'silent' | 'failed-to-start'; detail: string; storedId?: string; step?: number; name?: string; wasTraining: boolean }
 }
 
