@@ -4,6 +4,7 @@ import { defineConfig } from '@playwright/test'
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
 const baseArgs = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 const PORT = Number(process.env.E2E_PORT || 4173)
+const DEV_PORT = PORT + 1 // the development server, for the one test that the Content-Security-Policy holds there too
 
 export default defineConfig({
   testDir: 'e2e',
@@ -18,12 +19,20 @@ export default defineConfig({
     trace: 'retain-on-failure',
     viewport: { width: 1280, height: 1000 },
   },
-  webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
-    url: `http://localhost:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite preview --port ${PORT} --strictPort`,
+      url: `http://localhost:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `npx vite --port ${DEV_PORT} --strictPort`,
+      url: `http://localhost:${DEV_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 120_000,
+    },
+  ],
   projects: [
     {
       name: 'webgpu-enabled',
@@ -33,6 +42,11 @@ export default defineConfig({
     {
       name: 'bench', // drives its own preview server and browser through scripts/bench.mjs
       testMatch: /bench\.spec\.ts/,
+    },
+    {
+      name: 'dev-server',
+      testMatch: /devserver\.spec\.ts/,
+      use: { baseURL: `http://localhost:${DEV_PORT}`, launchOptions: { executablePath, args: baseArgs } },
     },
     {
       name: 'no-webgpu',
