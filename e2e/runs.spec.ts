@@ -68,7 +68,7 @@ test('share settings by link: another page opens with them; a bad link says why 
   await page.getByLabel('Learning rate', { exact: true }).fill('0.002')
   await page.getByRole('button', { name: 'Share these settings' }).click()
   const link = await page.getByLabel('Link to these settings').inputValue()
-  expect(link).toMatch(/#blockSize=32&nLayer=3&.*learningRate=0\.002.*&dataset=names$/)
+  expect(link).toMatch(/#v=1&blockSize=32&nLayer=3&.*learningRate=0\.002.*&dataset=names$/)
 
   const other = await context.newPage()
   await other.goto(link)

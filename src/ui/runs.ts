@@ -1,6 +1,8 @@
 // The page's view of the runs kept in IndexedDB (the worker writes checkpoints; the page lists, renames,
 // deletes and compares runs, and asks the worker to reopen one). No tfjs here: the run store is plain data.
 import { RunStore, type StoredRun } from '../storage/runStore'
+import { StoredRecordError } from '../storage/schema'
+import type { EvalPoint } from '../shared/protocol'
 import { useStore } from './store'
 
 let opening: Promise<RunStore | undefined> | undefined
@@ -40,6 +42,14 @@ export async function deleteRun(id: string): Promise<void> {
 export async function toggleCompare(run: StoredRun): Promise<void> {
   const s = useStore.getState()
   if (s.compare.some((c) => c.id === run.id)) return useStore.setState({ compare: s.compare.filter((c) => c.id !== run.id) })
-  const history = await (await pageStore())?.history(run.id)
-  useStore.setState((st) => ({ compare: [...st.compare, { id: run.id, name: run.name, evals: history?.evals ?? [] }] }))
+  // ticked at once (the box follows the click); its curve follows from storage
+  useStore.setState({ compare: [...s.compare, { id: run.id, name: run.name, evals: [] }] })
+  let evals: EvalPoint[] = []
+  try {
+    evals = (await (await pageStore())?.history(run.id))?.evals ?? []
+  } catch (e) {
+    if (!(e instanceof StoredRecordError)) throw e
+    useStore.setState({ restoreProblems: [{ field: 'stored', code: e.code, params: e.params, message: e.message }] })
+  }
+  useStore.setState((st) => ({ compare: st.compare.map((c) => (c.id === run.id ? { ...c, evals } : c)) }))
 }
