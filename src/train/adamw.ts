@@ -49,15 +49,12 @@ export class AdamW {
    *   p ← p·(1 − lr·wd)                     (decoupled decay, decayed parameters only)
    *   m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
    *   p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
-   * Returns the gradient norm before clipping.
-   *
-   * An update whose gradient norm is not finite (or, with `loss`, whose loss is not finite) changes nothing: the
-   * parameters and both moments keep their values, chosen on the device, so NaN never reaches the weights and
-   * no readback is needed to decide. The caller sees the non-finite value and calls `undo()` for the step count.
+   * Returns the gradient norm before clipping. `pre`: the gradients already flattened, with their norm, by
+   * `flatGrads` (Run.trainStep reads the norm back first, and applies no update at all when it is not finite).
    */
-  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0, loss?: tf.Scalar): { norm: tf.Scalar } {
+  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0, pre?: { flat: tf.Tensor1D; norm: tf.Scalar }): { norm: tf.Scalar } {
     const { beta1, beta2, eps, weightDecay } = this.cfg
-    const missing = this.names.filter((n) => !grads[n])
+    const missing = pre ? [] : this.names.filter((n) => !grads[n])
     if (missing.length) throw new Error(`AdamW: no gradient for ${missing.join(', ')}`)
     this.t += 1
     const bc1 = 1 - beta1 ** this.t
@@ -65,35 +62,36 @@ export class AdamW {
     const flat = (xs: tf.Tensor[]) => tf.concat(xs.map((x) => tf.reshape(x, [-1])))
     // In three tidies, so each stage's parameter-sized temporaries are freed before the next one makes its own:
     // the peak is about 9 copies of the parameters instead of 25 (measured with tf.profile; see estimateMemory).
-    const [g, norm, ok] = tf.tidy(() => {
-      const g0 = flat(this.names.map((n) => grads[n]))
-      const norm = tf.sqrt(tf.sum(tf.square(g0))) as tf.Scalar
+    const [g, norm] = tf.tidy(() => {
+      const g0 = pre ? pre.flat : flat(this.names.map((n) => grads[n]))
+      const norm = pre ? tf.clone(pre.norm) : (tf.sqrt(tf.sum(tf.square(g0))) as tf.Scalar)
       const g = clip > 0 ? tf.mul(g0, tf.minimum(tf.div(clip, tf.add(norm, 1e-6)), 1)) : g0
-      const finite = loss ? tf.logicalAnd(tf.isFinite(norm), tf.isFinite(loss)) : tf.isFinite(norm)
-      return [g, norm, tf.broadcastTo(finite, [this.m.shape[0]])] as const // where() on a scalar condition, spelled out for every backend
+      return [g, norm] as const
     })
     tf.tidy(() => {
-      this.m.assign(tf.where(ok, tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)), this.m))
-      this.v.assign(tf.where(ok, tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)), this.v))
+      this.m.assign(tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)))
+      this.v.assign(tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)))
     })
     g.dispose()
     tf.tidy(() => {
       const p = flat(this.names.map((n) => this.params[n]))
       const decayed = weightDecay > 0 ? tf.mul(p, tf.sub(1, tf.mul(this.decayMask, lr * weightDecay))) : p
       const denom = tf.add(tf.div(tf.sqrt(this.v), Math.sqrt(bc2)), eps)
-      const updated = tf.where(ok, tf.sub(decayed, tf.mul(tf.div(this.m, denom), lr / bc1)), p)
+      const updated = tf.sub(decayed, tf.mul(tf.div(this.m, denom), lr / bc1))
       tf.split(updated, this.sizes).forEach((x, i) => {
         const target = this.params[this.names[i]]
         target.assign(tf.reshape(x, target.shape))
       })
     })
-    ok.dispose()
     return { norm }
   }
 
-  /** Forgets the last `apply` in the step count, after it changed nothing (a non-finite gradient or loss). */
-  undo(): void {
-    this.t -= 1
+  /** Every gradient in one vector, in `apply`'s order, and its L2 norm (call inside tf.tidy). */
+  flatGrads(grads: Record<string, tf.Tensor>): { flat: tf.Tensor1D; norm: tf.Scalar } {
+    const missing = this.names.filter((n) => !grads[n])
+    if (missing.length) throw new Error(`AdamW: no gradient for ${missing.join(', ')}`)
+    const flat = tf.concat(this.names.map((n) => tf.reshape(grads[n], [-1]))) as tf.Tensor1D
+    return { flat, norm: tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar }
   }
 
   /** The optimizer state as plain arrays per parameter (checkpoints, tests). */

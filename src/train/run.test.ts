@@ -14,6 +14,28 @@ const model = { ...tiny.model, blockSize: 16, nEmbd: 16 }
 const train = { ...tiny.train, batchSize: 4, evalIters: 2 }
 
 describe('Run', () => {
+  it('a step whose loss is not finite is not applied: weights, moments and step count stay as they were, and no tensor is left', async () => {
+    const run = Run.create(text, model, train)
+    await run.trainStep()
+    await run.trainStep()
+    // poison one weight: every loss from now on is NaN, and so is every gradient
+    const lnF = run.params['lnF.weight']
+    const poisoned = (await lnF.data()) as Float32Array
+    poisoned[0] = Number.NaN
+    lnF.assign(tf.tensor1d(poisoned))
+    const before = await run.capture()
+    const tensors = tf.memory().numTensors
+    const p = await run.trainStep()
+    expect(p).toMatchObject({ step: 3, skipped: true })
+    expect(Number.isNaN(p.loss)).toBe(true)
+    expect(run.step).toBe(2) // still the model after step 2
+    const after = await run.capture()
+    expect(after.weights).toEqual(before.weights) // bit for bit (NaN included): nothing was written
+    expect(after.resume.optimizer).toEqual(before.resume.optimizer) // moments and step count too
+    expect(tf.memory().numTensors).toBe(tensors)
+    run.dispose()
+  })
+
   it('keeps tf.memory().numTensors flat across training steps, evaluation, sampling and attention capture', async () => {
     const run = Run.create(text, model, train)
     await run.trainStep() // warm-up: kernels and the mask cache settle on the first step
