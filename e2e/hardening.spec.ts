@@ -142,21 +142,22 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
     }, hidden)
   await setHidden(true)
   const before = await statusNumber(page, 'status-step')
-  const startedAt = Date.now()
-  // hidden for five seconds, the last two of them frozen (Page Lifecycle): the condition under test, not a wait for something
-  await page.waitForTimeout(3000)
+  // hidden: training goes on, and the coalesced metrics (one message per 2 s) still move the counter
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 30_000 }).toBeGreaterThan(before + 20)
+  // frozen (Page Lifecycle): nothing on the page runs, so nothing there can be waited on; two seconds of it are
+  // the condition under test, not a wait for something to happen
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Page.setWebLifecycleState', { state: 'frozen' })
-  await page.waitForTimeout(2000)
+  await new Promise((resolve) => setTimeout(resolve, 2000))
   await cdp.send('Page.setWebLifecycleState', { state: 'active' })
+  const thawed = await statusNumber(page, 'status-step')
   await setHidden(false)
-  const hiddenMs = Date.now() - startedAt
-  // current at once: the worker trained on while the page was away, and the page shows where it is now
-  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 2000 }).toBeGreaterThan(before + 10)
+  // current at once: the page shows where the worker is now
+  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 2000 }).toBeGreaterThan(thawed)
   const seen = await page.evaluate(() => (window as unknown as { __steps: number[] }).__steps)
+  expect(seen.length).toBeGreaterThan(3)
   for (let i = 1; i < seen.length; i++) expect(seen[i], `the counter went from ${seen[i - 1]} to ${seen[i]}`).toBeGreaterThanOrEqual(seen[i - 1])
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0) // the pause was the page's, not the worker's
-  expect(hiddenMs).toBeGreaterThanOrEqual(5000)
 })
 
 test('a 25 MB file: measured in the worker with progress while the page stays clickable; Cancel keeps the current text; then taken', async ({ page }) => {
