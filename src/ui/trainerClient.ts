@@ -45,7 +45,8 @@ function testOptions(): { testHooks?: boolean; budget?: { maxTotalBytes: number 
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker?.terminate()
   clearInterval(watchdog)
-  set({ report: undefined, workerError: undefined, engineStopped: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
+  pendingText = undefined // a text being measured by the old worker: its answer will not come
+  set({ textLoading: undefined, report: undefined, workerError: undefined, engineStopped: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'gpt-trainer' })
   worker = w
   lastHeard = performance.now()
@@ -112,6 +113,7 @@ function engineStopped(why: 'crashed' | 'silent' | 'failed-to-start', detail: st
   worker = undefined
   clearInterval(watchdog)
   releaseTrainingLock()
+  pendingText = undefined
   const stopped = { field: 'sample' as const, code: 'engine-stopped', message: 'The training engine stopped before answering.' }
   set({
     engineStopped: { why, detail, storedId: s.saved?.storedId, step: s.saved?.step, name: s.saved ? s.storedRuns.find((r) => r.id === s.saved!.storedId)?.name : undefined, wasTraining: s.runState === 'training' },
@@ -125,6 +127,7 @@ function engineStopped(why: 'crashed' | 'silent' | 'failed-to-start', detail: st
     ...(s.bpeTraining && { bpeTraining: undefined, bpeProblems: [{ ...stopped, field: 'text' }] }),
     qkvRequestId: undefined,
     lensRequestId: undefined,
+    textLoading: undefined, // the current text stays
   })
 }
 
@@ -164,7 +167,7 @@ function handle(msg: FromWorker): void {
       const at = performance.now()
       deviceLosses = [...deviceLosses.filter((x) => at - x < 60_000), at]
       const fallback = deviceLosses.length >= 2 ? (msg.backend === 'webgpu' && s.report?.webgl === 'hardware' ? 'webgl' : 'wasm') : undefined
-      set({ deviceLoss: { backend: msg.backend, message: msg.message, step: s.saved?.step, fallback, count: deviceLosses.length } })
+      set({ deviceLoss: { backend: msg.backend, message: msg.message, step: s.saved?.step, fallback } })
       restoreAfterReady = s.saved?.storedId ? { storedId: s.saved.storedId, resume: s.runState === 'training' } : undefined
       releaseTrainingLock()
       if (fallback) setBackendChoice(fallback)

@@ -43,7 +43,7 @@ export interface WorkerSlice {
   workerError?: string // a message from the worker could not be read
   /** The worker crashed, was killed or fell silent: the page says so and offers Restart (trainerClient). */
   /** The GPU device was lost: the engine restarted (on another backend after two losses in a minute) */
-  deviceLoss?: { backend: string; message: string; step?: number; fallback?: string; count: number }
+  deviceLoss?: { backend: string; message: string; step?: number; fallback?: string }
   engineStopped?: { why: 'crashed' | 'silent' | 'failed-to-start'; detail: string; storedId?: string; step?: number; name?: string; wasTraining: boolean }
 }
 
