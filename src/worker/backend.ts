@@ -193,18 +193,29 @@ function currentDevice(): LosableDevice | undefined {
   return device && typeof device.destroy === 'function' && device.lost instanceof Promise ? device : undefined
 }
 
+/** The WebGL context of the backend now in use (WebGL only), on tfjs's own canvas. */
+function currentGl(): WebGL2RenderingContext | undefined {
+  if (tf.getBackend() !== 'webgl') return undefined
+  return (tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } }).gpgpu?.gl
+}
+
 /**
- * Calls `onLost` once when the GPU device of the current backend is lost (a driver reset, the GPU process
- * crashing, another tab taking the memory, device.destroy()): every tensor on it is gone with it.
+ * Calls `onLost` once when the GPU under the current backend is lost — a WebGPU device (a driver reset, the GPU
+ * process crashing, another tab taking the memory, device.destroy()) or a WebGL context: every tensor on it
+ * is gone with it.
  */
 export function watchDeviceLoss(onLost: (message: string) => void): void {
   const device = currentDevice()
   void device?.lost.then((info) => onLost(info.message || info.reason || 'unknown reason'))
+  const canvas = (currentGl() as unknown as { canvas?: EventTarget } | undefined)?.canvas
+  canvas?.addEventListener('webglcontextlost', (e: Event) => onLost((e as Event & { statusMessage?: string }).statusMessage || 'the WebGL context was lost'), { once: true })
 }
 
-/** The test hook behind test.loseDevice: destroys the current GPU device, as a driver reset would. */
+/** The test hook behind test.loseDevice: destroys the current GPU device (or loses the WebGL context), as a driver reset would. */
 export function loseDevice(): boolean {
   const device = currentDevice()
   device?.destroy()
-  return Boolean(device)
+  const lose = currentGl()?.getExtension('WEBGL_lose_context')
+  lose?.loseContext()
+  return Boolean(device || lose)
 }

@@ -420,7 +420,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
     } catch (e) {
       // a lost GPU device first shows as a failed readback; its own message follows within moments
-      if (report?.backend === 'webgpu' && !deviceLost) await new Promise((resolve) => setTimeout(resolve, 200))
+      if ((report?.backend === 'webgpu' || report?.backend === 'webgl') && !deviceLost) await new Promise((resolve) => setTimeout(resolve, 200))
       if (run === r && !deviceLost) {
         fail(e, { runId: id })
         setState('stopped')
