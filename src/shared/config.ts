@@ -117,7 +117,7 @@ export interface MemoryEstimate {
  * What one training step holds at its peak, so that "too large" is caught before tfjs allocates. Measured, not
  * guessed: tf.profile's peak bytes of a step on the cpu backend, over 16 shapes, fitted by least squares to
  * the sizes below (bytes per parameter, per B·T·C per layer, per attention weight, per B·T·C outside the blocks,
- * per logit), each coefficient then raised by a fifth. The fit was within −11 % / +32 % of every measured peak;
+ * per logit), each coefficient then raised by a fifth. The fit was within −9 % / +27 % of every measured peak;
  * src/train/memoryEstimate.test.ts checks shapes the fit never saw (the estimate must cover the peak, and not
  * by more than twice). The autograd tape keeps every op's output for the backward pass: ~180 floats per
  * B·T·C in each block, far more than the dozen activations a hand count finds.
@@ -129,7 +129,7 @@ export function estimateMemory(m: ModelConfig, t: Pick<TrainConfig, 'batchSize'>
   const P = paramCount(m)
   const attn = B * m.nHead * T * T // one layer's attention weights
   const logits = B * T * m.vocabSize
-  const totalBytes = 84 * P + 730 * m.nLayer * B * T * C + 78 * m.nLayer * attn + 98 * B * T * C + 49 * logits
+  const totalBytes = 75 * P + 746 * m.nLayer * B * T * C + 77 * m.nLayer * attn + 105 * B * T * C + 47 * logits
   const paramBytes = 16 * P
   const largestTensorBytes = 4 * Math.max(logits, attn, B * T * 4 * C, m.vocabSize * C, P) // P: AdamW's flat vectors
   return { paramBytes, activationBytes: totalBytes - paramBytes, largestTensorBytes, totalBytes }

@@ -49,32 +49,33 @@ export class AdamW {
    *   p ← p·(1 − lr·wd)                     (decoupled decay, decayed parameters only)
    *   m ← β1·m + (1 − β1)·g ;  v ← β2·v + (1 − β2)·g²
    *   p ← p − lr/(1 − β1ᵗ) · m / (√v / √(1 − β2ᵗ) + ε)
-   * Returns the gradient norm before clipping. `pre`: the gradients already flattened, with their norm, by
-   * `flatGrads` (Run.trainStep reads the norm back first, and applies no update at all when it is not finite).
+   * Returns the gradient norm before clipping.
    */
-  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0, pre?: { flat: tf.Tensor1D; norm: tf.Scalar }): { norm: tf.Scalar } {
+  apply(grads: Record<string, tf.Tensor>, lr: number, clip = 0): { norm: tf.Scalar } {
+    const pre = this.flatGrads(grads)
+    this.applyFlat(pre, lr, clip)
+    return { norm: pre.norm }
+  }
+
+  /**
+   * `apply` from the gradients as `flatGrads` gives them: Run.trainStep reads their norm back first, and applies
+   * no update at all when it (or the loss) is not finite. Call inside tf.tidy.
+   */
+  applyFlat(grads: { flat: tf.Tensor1D; norm: tf.Scalar }, lr: number, clip = 0): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg
-    const missing = pre ? [] : this.names.filter((n) => !grads[n])
-    if (missing.length) throw new Error(`AdamW: no gradient for ${missing.join(', ')}`)
     this.t += 1
     const bc1 = 1 - beta1 ** this.t
     const bc2 = 1 - beta2 ** this.t
-    const flat = (xs: tf.Tensor[]) => tf.concat(xs.map((x) => tf.reshape(x, [-1])))
-    // In three tidies, so each stage's parameter-sized temporaries are freed before the next one makes its own:
-    // the peak is about 9 copies of the parameters instead of 25 (measured with tf.profile; see estimateMemory).
-    const [g, norm] = tf.tidy(() => {
-      const g0 = pre ? pre.flat : flat(this.names.map((n) => grads[n]))
-      const norm = pre ? tf.clone(pre.norm) : (tf.sqrt(tf.sum(tf.square(g0))) as tf.Scalar)
-      const g = clip > 0 ? tf.mul(g0, tf.minimum(tf.div(clip, tf.add(norm, 1e-6)), 1)) : g0
-      return [g, norm] as const
-    })
+    // In three tidies, so each stage's parameter-sized temporaries are freed before the next one makes its own
+    // (tf.profile, a step of an 800 k-parameter model on the cpu backend: a peak of 83 MB with one tidy, 58 MB with three).
+    const g = tf.tidy(() => (clip > 0 ? tf.mul(grads.flat, tf.minimum(tf.div(clip, tf.add(grads.norm, 1e-6)), 1)) : tf.clone(grads.flat)))
     tf.tidy(() => {
       this.m.assign(tf.add(tf.mul(this.m, beta1), tf.mul(g, 1 - beta1)))
       this.v.assign(tf.add(tf.mul(this.v, beta2), tf.mul(tf.square(g), 1 - beta2)))
     })
     g.dispose()
     tf.tidy(() => {
-      const p = flat(this.names.map((n) => this.params[n]))
+      const p = tf.concat(this.names.map((n) => tf.reshape(this.params[n], [-1])))
       const decayed = weightDecay > 0 ? tf.mul(p, tf.sub(1, tf.mul(this.decayMask, lr * weightDecay))) : p
       const denom = tf.add(tf.div(tf.sqrt(this.v), Math.sqrt(bc2)), eps)
       const updated = tf.sub(decayed, tf.mul(tf.div(this.m, denom), lr / bc1))
@@ -83,7 +84,6 @@ export class AdamW {
         target.assign(tf.reshape(x, target.shape))
       })
     })
-    return { norm }
   }
 
   /** Every gradient in one vector, in `apply`'s order, and its L2 norm (call inside tf.tidy). */

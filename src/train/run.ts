@@ -259,7 +259,7 @@ export class Run {
     let gradNorm: number
     try {
       ;[lossValue, gradNorm] = await both.data()
-      if (Number.isFinite(lossValue) && Number.isFinite(gradNorm)) tf.tidy(() => void this.optimizer.apply({}, lr, this.train.gradClip, { flat, norm }))
+      if (Number.isFinite(lossValue) && Number.isFinite(gradNorm)) tf.tidy(() => this.optimizer.applyFlat({ flat, norm }, lr, this.train.gradClip))
     } finally {
       tf.dispose([flat, norm, both])
     }

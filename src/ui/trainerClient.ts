@@ -1,7 +1,7 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../shared/text'
-import { fineTuneDefaults, formatBytes, retuned, validateConfig, type ModelSettings, type Problem } from '../shared/config'
+import { fineTuneDefaults, formatBytes, retuned, validateConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
 import { alignTo } from '../shared/pca'
 import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
@@ -480,10 +480,11 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
     return void refreshRuns()
   }
   let text = s.text
-  if (record.text.kind === 'inline' && record.text.text !== s.text) setText(record.text.text, 'custom')
+  // taken at once (a stored text is at most MAX_INLINE_TEXT_CHARS): the restore below sends it right away
+  if (record.text.kind === 'inline' && record.text.text !== s.text) takeText(record.text.text, 'custom', {})
   if (record.text.kind === 'dataset' && s.datasetId !== record.text.datasetId) {
     const d = DATASETS.find((x) => x.id === (record.text as { datasetId: string }).datasetId)
-    if (d) setText(await d.load(), d.id)
+    if (d) takeText(await d.load(), d.id, {})
   }
   text = get().text
   const runId = `run-${++runCounter}`
@@ -492,10 +493,6 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
   set({ pendingRunId: runId, runProblems: [], restoreProblems: [] })
   resumeOnCreate = o.resume ? runId : undefined
   send({ type: 'run.restore', runId, storedId, text: record.text.kind === 'inline' ? '' : text, ...(o.learningRate !== undefined && { learningRate: o.learningRate }) })
-}
-
-function setText(text: string, datasetId: string) {
-  set((st) => ({ text, datasetId, textVersion: st.textVersion + 1, textNotice: undefined }))
 }
 
 type TextNotice = AppState['textNotice']
@@ -660,22 +657,32 @@ export async function resumeTraining(): Promise<void> {
   send({ type: 'train.resume', runId: r.runId })
 }
 
+/**
+ * `train` at a new peak learning rate, as the worker will make it (shared `retuned`, the minimum scaled with it),
+ * or undefined after saying why it cannot be: a refused rate must never go on training at the old one.
+ */
+function retunedOrSay(model: ModelSettings, train: TrainConfig, learningRate: number): TrainConfig | undefined {
+  const next = retuned(train, learningRate)
+  const problems = validateConfig(model, next)
+  if (!problems.length) return next
+  set({ retuneProblems: problems })
+  return undefined
+}
+
 /** After a divergence: back to the run's stored checkpoint (the last good one), training on at a lower peak learning rate. */
 export async function rewindWithLearningRate(learningRate: number): Promise<void> {
   const s = get()
   const storedId = s.saved?.storedId
   if (!s.run || !storedId) return
-  const problems = validateConfig(s.run.model, { ...s.run.train, learningRate, minLr: Math.min(s.run.train.minLr, learningRate) })
-  if (problems.length) return set({ retuneProblems: problems })
+  if (!retunedOrSay(s.run.model, s.run.train, learningRate)) return
   await openStoredRun(storedId, { learningRate, resume: true })
 }
 
 /** After an early divergence, before any checkpoint: a new run of the same settings with a lower peak learning rate. */
 export async function restartWithLearningRate(learningRate: number): Promise<void> {
   const s = get()
-  const train = retuned(s.train, learningRate)
-  const problems = validateConfig(s.model, train)
-  if (problems.length) return set({ retuneProblems: problems })
+  const train = retunedOrSay(s.model, s.train, learningRate)
+  if (!train) return
   set({ train, presetId: 'custom', divergence: undefined })
   await startTraining() // the settings no longer match the run: a fresh model
 }
@@ -684,8 +691,7 @@ export async function restartWithLearningRate(learningRate: number): Promise<voi
 export async function resumeWithLearningRate(learningRate: number): Promise<void> {
   const r = get().run
   if (!r) return
-  const problems = validateConfig(r.model, { ...r.train, learningRate, minLr: Math.min(r.train.minLr, learningRate) })
-  if (problems.length) return set({ retuneProblems: problems }) // checked here too, so a refused rate never resumes at the old one
+  if (!retunedOrSay(r.model, r.train, learningRate)) return
   send({ type: 'run.retune', runId: r.runId, learningRate })
   await resumeTraining() // the worker handles the two in order: the new rate applies from the first step
 }

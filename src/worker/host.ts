@@ -472,7 +472,6 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           // Everything on the device is gone: nothing more is computed or reported here (the failed readbacks
           // that follow are expected, not news); the page starts a new worker and reopens the run from its checkpoint.
           deviceLost = true
-          looping = undefined
           state = 'paused'
           post({ type: 'device.lost', backend, message })
         })

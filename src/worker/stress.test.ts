@@ -38,12 +38,22 @@ function setup() {
   return { host, inbox: new Inbox<FromWorker>(page), send: (m: ToWorker) => page.postMessage(m) }
 }
 
+/** A host on the cpu backend, past its handshake; with `run`, that run created with these training settings. */
+async function ready(run?: { runId: string; train: Partial<typeof train> }) {
+  await tf.setBackend('cpu')
+  const h = setup()
+  h.send({ type: 'init', backend: 'cpu' })
+  await h.inbox.next(is('ready'))
+  if (run) {
+    h.send({ type: 'run.create', runId: run.runId, text, model, train: { ...train, ...run.train } })
+    await h.inbox.next(is('run.created', (m) => m.runId === run.runId))
+  }
+  return h
+}
+
 describe('the protocol under abuse', () => {
   it('50 random sequences of start / pause / resume / stop / generate / cancel: no error, no illegal state, tensors back to their count', async () => {
-    await tf.setBackend('cpu')
-    const { host, inbox, send } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
+    const { host, inbox, send } = await ready()
     const rng = mulberry32(2024)
     const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]
     try {
@@ -98,12 +108,7 @@ describe('the protocol under abuse', () => {
   }, 300_000)
 
   it('1,000 steps with attention, atlas, embedding, a watched prompt and samples: tensors flat, heap bounded', async () => {
-    await tf.setBackend('cpu')
-    const { host, inbox, send } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'long', text, model, train: { ...train, maxIters: 1000, evalInterval: 5 } })
-    await inbox.next(is('run.created'))
+    const { host, inbox, send } = await ready({ runId: 'long', train: { maxIters: 1000, evalInterval: 5 } })
     send({ type: 'attention.watch', runId: 'long', probe: 'one small step', layer: 0, head: 1 })
     send({ type: 'atlas.watch', runId: 'long', probe: { kind: 'text', text: 'one giant leap' } })
     send({ type: 'embedding.watch', runId: 'long', on: true })
@@ -149,12 +154,7 @@ describe('the protocol under abuse', () => {
 
 describe('a hidden page', () => {
   it('gets metrics coalesced and no attention maps while hidden, and everything at once when it is back', async () => {
-    await tf.setBackend('cpu')
-    const { host, inbox, send } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'h', text, model, train: { ...train, maxIters: 100_000, evalInterval: 3 } })
-    await inbox.next(is('run.created'))
+    const { host, inbox, send } = await ready({ runId: 'h', train: { maxIters: 100_000, evalInterval: 3 } })
     send({ type: 'attention.watch', runId: 'h', probe: 'one small step', layer: 0, head: 0 })
     send({ type: 'train.start', runId: 'h' })
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 20)))

@@ -10,10 +10,6 @@ import { useT } from '../i18n'
 
 const fmt = new Intl.NumberFormat('en') // the same digits and separators in both languages
 
-function setText(text: string, datasetId: string, notice?: { kind: 'error' | 'info'; message: string }) {
-  useStore.setState((s) => ({ text, datasetId, textVersion: s.textVersion + 1, textNotice: notice }))
-}
-
 /** Pair mode changes what the text means: a model built on it is one of a new text. */
 function setPairMode(on: boolean) {
   useStore.setState((s) => (s.pairMode === on ? {} : { pairMode: on, textVersion: s.textVersion + 1 }))
@@ -130,7 +126,7 @@ export function DataPanel() {
           <textarea id="training-text" value={preview} rows={10} spellCheck={false} readOnly aria-describedby="text-stats text-preview-note text-notice" />
           <p id="text-preview-note" className="muted small">
             {t.previewNote(fmt.format(PREVIEW_CHARS), fmt.format(text.length))}{' '}
-            <button type="button" className="link" disabled={locked} onClick={() => setText('', 'custom')}>
+            <button type="button" className="link" disabled={locked} onClick={() => offerText('', 'custom')}>
               {t.clearToType}
             </button>
           </p>
@@ -143,7 +139,7 @@ export function DataPanel() {
           spellCheck={false}
           readOnly={locked}
           aria-describedby="text-stats text-notice"
-          onChange={(e) => setText(e.target.value, 'custom')}
+          onChange={(e) => offerText(e.target.value, 'custom')}
           onPaste={paste}
         />
       )}
