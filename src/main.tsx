@@ -9,7 +9,7 @@ import { DATASETS } from './ui/datasets'
 import { PRESETS } from './shared/config'
 import { applyLang } from './ui/i18n'
 import { readLesson } from './ui/lessonLink'
-import { showView } from './ui/showView'
+import { showViewWhenRendered } from './ui/showView'
 
 applyLang(useStore.getState().lang)
 // a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are
@@ -23,10 +23,7 @@ useStore.setState({
   hidden: lesson.hide ?? [],
   lessonRefused: refused,
 })
-if (lesson.view) {
-  const view = lesson.view
-  requestAnimationFrame(() => requestAnimationFrame(() => showView(view)))
-}
+if (lesson.view) showViewWhenRendered(lesson.view)
 startWorker()
 // A shared link's settings (in the hash) replace the defaults; a bad one is said in the settings panel.
 void applySettingsFromLocation(

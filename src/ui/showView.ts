@@ -4,6 +4,21 @@
  * Brings the view a card (or a tour step) points at into sight, opening its <details> when `open` (its onToggle
  * starts the view's data, as a click would); the tour leaves opening to the learner when that is the task.
  */
+/**
+ * showView once the view is on the page: a lesson link names its view before React has rendered, and how long
+ * the first render takes depends on the machine (two animation frames were not always enough under load).
+ */
+export function showViewWhenRendered(id: string, giveUpMs = 30_000) {
+  if (document.getElementById(id)) return showView(id)
+  const seen = new MutationObserver(() => {
+    if (!document.getElementById(id)) return
+    seen.disconnect()
+    showView(id)
+  })
+  seen.observe(document.body, { childList: true, subtree: true })
+  setTimeout(() => seen.disconnect(), giveUpMs)
+}
+
 export function showView(id: string, open = true) {
   const heading = document.getElementById(id)
   if (!heading) return
