@@ -12,8 +12,10 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1, // two cores: one browser at a time keeps the timings sane
-  retries: process.env.CI ? 1 : 0,
-  reporter: [['list']],
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0, // one try, everywhere: a journey that needs a second try is a bug in the test or in the app
+  // list on the console; JSON too when npm test asks for it (scripts/test-all.mjs reads it: nothing may be skipped under CI)
+  reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
@@ -36,7 +38,7 @@ export default defineConfig({
   projects: [
     {
       name: 'webgpu-enabled',
-      testMatch: /(journey|webgpu|generate)\.spec\.ts/,
+      testMatch: /(journey|webgpu|generate|backends)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: [...baseArgs, '--enable-unsafe-webgpu'] } },
     },
     {

@@ -47,6 +47,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],
+    // PyTorch on both sides: only the interop stage (scripts/interop.mjs) runs it, with INTEROP_STAGE set
+    exclude: process.env.INTEROP_STAGE ? [] : ['src/**/*.torch.test.ts'],
     setupFiles: ['src/testSetup.ts'],
     testTimeout: 60_000,
     pool: 'forks',

@@ -1,10 +1,10 @@
-import { expect, test, type Page } from '@playwright/test'
-import { statusNumber } from './helpers'
+import { expect, test } from '@playwright/test'
+import { expectResumedAtCheckpoint, lastStep, statusNumber, testLog, trainWithACheckpoint } from './helpers'
 
 // Failures the page survives, caused on purpose.
 
 test('divergence: learning rate 10 on the names dataset pauses training by itself, marks the step and offers a lower rate', async ({ page }) => {
-  await page.goto('/?lang=en')
+  await page.goto('/?lang=en&test-hooks')
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('names')
   await page.getByLabel('Learning rate', { exact: true }).fill('10')
   await page.getByLabel('Minimum learning rate', { exact: true }).fill('1')
@@ -18,45 +18,38 @@ test('divergence: learning rate 10 on the names dataset pauses training by itsel
   // the step is marked on the loss chart
   await expect(page.getByTestId('loss-chart').getByText('diverged', { exact: true })).toHaveCount(1)
   // no checkpoint was saved this early: the offer is a fresh start at a tenth of the rate
+  const mark = (await testLog(page)).length
   await alert.getByRole('button', { name: 'Start again with learning rate 1' }).click()
   await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('1')
   await expect(page.getByLabel('Minimum learning rate', { exact: true })).toHaveValue('0.1')
-  // a new run: it trains, or diverges again and suggests a tenth again — never the old rate
-  await expect(page.getByRole('status', { name: 'Training status' })).toContainText(/Training|Paused|Finished/)
-  if (await alert.isVisible()) await expect(alert).toContainText('A learning rate of 1 is probably too high for this model; try 0.1.')
+  // a new run, made by the worker at the new rate (not the old one), which trains from step 1
+  await expect.poll(async () => (await testLog(page)).slice(mark).filter((e) => e.kind === 'point').length).toBeGreaterThan(0)
+  const after = (await testLog(page)).slice(mark)
+  const created = after.filter((e) => e.kind === 'created')
+  expect(created).toEqual([expect.objectContaining({ learningRate: 1, minLr: 0.1 })])
+  expect(created[0].kind === 'created' && created[0].restored).toBeUndefined()
+  expect(after.find((e) => e.kind === 'point')).toMatchObject({ runId: created[0].kind === 'created' ? created[0].runId : '', step: 1 })
 })
-
-/** Trains, pauses (which saves a checkpoint), resumes; returns the checkpoint's step. */
-async function trainWithACheckpoint(page: Page): Promise<number> {
-  await page.getByLabel('Steps', { exact: true }).fill('5000')
-  await page.getByRole('button', { name: 'Start training' }).click()
-  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(5)
-  await page.getByRole('button', { name: 'Pause' }).click()
-  await expect(page.getByTestId('saved-status')).toContainText(/Saved in this browser at step \d+/)
-  const saved = Number(/step (\d+)/.exec((await page.getByTestId('saved-status').textContent()) ?? '')![1])
-  await page.getByRole('button', { name: 'Resume' }).click()
-  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(saved + 3)
-  return saved
-}
 
 test('a worker killed mid-training is noticed within seconds; Restart resumes the run from its last checkpoint', async ({ page }) => {
   await page.goto('/?lang=en&test-hooks')
   const saved = await trainWithACheckpoint(page)
+  const mark = (await testLog(page)).length
   const killedAt = Date.now()
   await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('exit'))
   const banner = page.getByTestId('engine-stopped')
-  await expect(banner).toContainText('Training engine stopped.', { timeout: 30_000 })
-  expect(Date.now() - killedAt).toBeLessThan(20_000) // silence 8 s, then a ping unanswered for 4 s
+  await expect(banner).toContainText('Training engine stopped.', { timeout: 60_000 })
+  // The behaviour under test is "within seconds": by design 8 s of silence, then a ping unanswered for 4 s
+  // (12–14 s). The bound is generous for a loaded two-core machine and still far below "never".
+  expect(Date.now() - killedAt).toBeLessThan(40_000)
   await expect(banner).toContainText('has not answered')
   await expect(banner).toContainText(`at its last checkpoint, step ${saved}, and trains on`)
   await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled() // nothing is sent to a dead worker
   await banner.getByRole('button', { name: 'Restart' }).click()
   await expect(banner).toBeHidden()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training')
-  // it trains on from the checkpoint: the counter passes it without having started again from 0
-  await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(saved + 2)
-  const curve = await page.getByTestId('loss-chart').locator('.recharts-line-curve').first().getAttribute('d')
-  expect(curve).toBeTruthy()
+  // it trains on from the checkpoint, exactly: step saved + 1 next, with the uninterrupted run's loss there
+  await expectResumedAtCheckpoint(page, mark, saved, 1e-5)
 })
 
 test('an exception that escapes the worker stops the engine at once, and Restart without a checkpoint starts afresh', async ({ page }) => {
@@ -67,8 +60,9 @@ test('an exception that escapes the worker stops the engine at once, and Restart
   const thrownAt = Date.now()
   await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('throw'))
   const banner = page.getByTestId('engine-stopped')
-  await expect(banner).toContainText('An error escaped the training worker', { timeout: 10_000 })
-  expect(Date.now() - thrownAt).toBeLessThan(5_000)
+  await expect(banner).toContainText('An error escaped the training worker', { timeout: 30_000 })
+  // "at once": the Worker's error event, not the heartbeat's 12 s; generous for a loaded machine, still below it
+  expect(Date.now() - thrownAt).toBeLessThan(10_000)
   await expect(banner).toContainText('No checkpoint of this run was saved yet')
   await banner.getByRole('button', { name: 'Restart' }).click()
   await expect(banner).toBeHidden()
@@ -172,12 +166,12 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   const loading = page.getByTestId('text-loading')
   await expect(loading).toBeVisible()
   await expect(loading).toContainText(/Measuring the new text \([\d,]+ characters\)/)
-  // the page answers a click within a second while the worker counts
+  // the page answers a click while the worker counts: the click has taken effect and the count is still going
+  // (counted on the page, the click would wait for the count to end, and the progress would be gone by then)
   const about = page.locator('details', { has: page.getByText('About the built-in texts') })
-  const t0 = Date.now()
   await about.locator('summary').click()
-  await expect(about).toHaveAttribute('open', '', { timeout: 1000 })
-  expect(Date.now() - t0).toBeLessThan(1000)
+  await expect(about).toHaveAttribute('open', '')
+  await expect(loading).toBeVisible()
   await loading.getByRole('button', { name: 'Cancel' }).click()
   await expect(loading).toBeHidden()
   await expect(page.getByText('Loading the text was cancelled: the current text is unchanged.')).toBeVisible()
@@ -213,16 +207,22 @@ test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
   const saved = await trainWithACheckpoint(page)
   const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
+  let mark = (await testLog(page)).length
   await lose()
   const notice = page.getByTestId('device-lost')
   await expect(notice).toContainText('The GPU device under webgl was lost', { timeout: 60_000 })
   await expect(notice).toContainText(`A new engine was started on webgl. The run was reopened at its last checkpoint, step ${saved}.`)
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
-  await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 120_000 }).toBeGreaterThan(saved)
+  await expectResumedAtCheckpoint(page, mark, saved, 1e-5) // the same backend: the same numbers
+  // lost again (the checkpoint is still the first: nothing saves without a pause or an evaluation), once the
+  // reopened run has taken two steps past it
+  await expect.poll(() => lastStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(saved + 2)
+  mark = (await testLog(page)).length
   await lose()
   await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 })
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 60_000 })
+  await expectResumedAtCheckpoint(page, mark, saved, 1e-3) // another backend: float32 sums in another order
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
   expect(errors).toEqual([])
 })

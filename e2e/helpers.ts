@@ -30,3 +30,73 @@ export async function heatmapInk(page: Page): Promise<{ inked: number; distinct:
     return { inked: inked / (d.length / 4), distinct: colours.size }
   })
 }
+
+/** What the workers said, in brief (src/ui/trainerClient.ts TestEvent); the page must be opened with ?test-hooks. */
+export type TestEvent =
+  | { kind: 'ready'; backend: string }
+  | { kind: 'created'; runId: string; learningRate: number; minLr: number; restored?: { steps: number[] } }
+  | { kind: 'state'; runId: string; state: string; step: number }
+  | { kind: 'point'; runId: string; step: number; loss: number }
+  | { kind: 'eval'; runId: string; step: number; trainLoss: number; valLoss: number }
+  | { kind: 'saved'; runId: string; step: number }
+  | { kind: 'lost'; backend: string }
+
+export function testLog(page: Page): Promise<TestEvent[]> {
+  return page.evaluate(() => (window as unknown as { __playgroundTest: { log(): unknown[] } }).__playgroundTest.log() as never)
+}
+
+type Point = Extract<TestEvent, { kind: 'point' }>
+const points = (events: TestEvent[]) => events.filter((e): e is Point => e.kind === 'point')
+
+/** The latest step the page has heard of (0 before the first). */
+export async function lastStep(page: Page): Promise<number> {
+  return points(await testLog(page)).at(-1)?.step ?? 0
+}
+
+/**
+ * After a crash or a lost device (the log had `mark` events before it): the run was reopened exactly at the
+ * checkpoint of step `saved` — restored with its history up to that step, paused there, not at 0 — and its
+ * first step after it is step `saved` + 1 with the loss the uninterrupted run had at that step (same batch, same
+ * weights, same AdamW state: `tolerance` relative, looser across backends), so it did not start again from ln V.
+ * Waits for that first step.
+ */
+export async function expectResumedAtCheckpoint(page: Page, mark: number, saved: number, tolerance: number): Promise<void> {
+  const restarted = (log: TestEvent[]) => log.slice(log.findIndex((e, i) => i >= mark && e.kind === 'ready') + 1 || log.length)
+  await expect.poll(async () => points(restarted(await testLog(page))).length, { timeout: 180_000 }).toBeGreaterThan(0)
+  const log = await testLog(page)
+  // the new engine's handshake divides the old worker's last words from the new one's
+  const restart = log.findIndex((e, i) => i >= mark && e.kind === 'ready')
+  expect(restart, 'a new engine started').toBeGreaterThanOrEqual(0)
+  const before = log.slice(0, restart)
+  const after = log.slice(restart)
+  const reopened = after.find((e): e is Extract<TestEvent, { kind: 'created' }> => e.kind === 'created')
+  expect(reopened?.restored, 'the run was reopened from storage').toBeDefined()
+  const steps = reopened!.restored!.steps
+  expect(steps.at(-1), 'its history ends at the checkpoint').toBe(saved)
+  expect(steps, 'with every step up to it').toEqual(steps.map((_, i) => i + 1))
+  const paused = after.find((e) => e.kind === 'state' && e.runId === reopened!.runId)
+  expect(paused, 'the reopened run starts paused at the checkpoint’s step').toMatchObject({ state: 'paused', step: saved })
+  const first = points(after)[0]
+  expect(first.step, 'the first step after reopening').toBe(saved + 1)
+  const uninterrupted = points(before).filter((p) => p.step === saved + 1).at(-1)
+  expect(uninterrupted, `the run had taken step ${saved + 1} before it stopped`).toBeDefined()
+  expect(Math.abs(first.loss - uninterrupted!.loss) / uninterrupted!.loss, `loss ${first.loss} at step ${saved + 1}, ${uninterrupted!.loss} before`).toBeLessThan(tolerance)
+}
+
+/**
+ * Trains, pauses (which saves a checkpoint), resumes and trains a few steps past it; returns the checkpoint's
+ * step. No evaluations (every 5,000 steps), so no other checkpoint is written meanwhile: the last one is this.
+ */
+export async function trainWithACheckpoint(page: Page): Promise<number> {
+  await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await page.getByLabel('Evaluate every', { exact: true }).fill('5000')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(5)
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(page.getByTestId('saved-status')).toContainText(/Saved in this browser at step \d+/, { timeout: 60_000 })
+  const saved = Number(/step (\d+)/.exec((await page.getByTestId('saved-status').textContent()) ?? '')![1])
+  expect((await testLog(page)).filter((e) => e.kind === 'saved').map((e) => e.kind === 'saved' && e.step)).toEqual([saved])
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(saved + 3)
+  return saved
+}

@@ -10,17 +10,27 @@ has no python3-safetensors; the format is small.
   fixture  builds a tiny nanoGPT with seeded random weights, writes its whole state_dict (mask buffers and the
            tied lm_head included) to src/model/fixtures/nanogpt-tiny.safetensors, and the logits of a fixed
            input to nanogpt-tiny.json. src/model/interop.test.ts imports the file and must reproduce them.
+           With --out/--expect elsewhere, --seed and --no-bias: a fresh file for the interop stage of `npm test`.
   check    loads a file the app exported into this model with load_state_dict(strict=False) and compares its
            logits with the app's (a JSON file of {"ids": [...], "logits": [...]}) to 1e-4.
-           `npm run interop` writes both from the app and runs this.
+  logits   loads any file in nanoGPT's layout (one ckpt_to_playground.py wrote, say) and writes PyTorch's logits
+           for fixed ids, for the app to reproduce (src/model/interop.torch.test.ts).
+  bundle   unpacks an "Export for nanoGPT" tar and reads data/<name>/train.bin, val.bin and meta.pkl back as
+           nanoGPT's train.py does (numpy uint16, pickle); the tokens must be the text's: for characters, the
+           text tokenized here through meta.pkl's stoi (and itos the text's sorted code points); for byte-level
+           BPE, the tokens decoded through the merges in meta.pkl back to the text's UTF-8 bytes; split 90/10.
+  `npm run interop` (a stage of `npm test`) runs them all.
 
 Needs Debian's python3-torch; run with /usr/bin/python3.
 """
 import argparse
+import io
 import json
 import math
+import pickle
 import struct
 import sys
+import tarfile
 
 import torch
 import torch.nn as nn
@@ -144,8 +154,8 @@ def config_from(meta):
 # ----------------------------------------------------------------------------------------------- commands
 def fixture(args):
     vocab = sorted(set("hello, world! 中文🙂\n"))
-    cfg = {"n_layer": 2, "n_head": 2, "n_embd": 16, "block_size": 8, "vocab_size": len(vocab), "bias": True}
-    torch.manual_seed(20261128)
+    cfg = {"n_layer": 2, "n_head": 2, "n_embd": 16, "block_size": 8, "vocab_size": len(vocab), "bias": args.bias}
+    torch.manual_seed(args.seed)
     model = GPT(cfg)
     with torch.no_grad():  # weights of unit scale, so every path of the model shows in the logits
         for name, p in model.named_parameters():
@@ -188,13 +198,86 @@ def check(args):
         sys.exit(f"logits differ by {diff} (limit 1e-4 relative to {scale})")
 
 
+def load_model(path):
+    """A file in nanoGPT's layout, loaded into nanoGPT's module tree: only the causal-mask buffers may be missing."""
+    tensors, meta = load_safetensors(path)
+    cfg = config_from(meta)
+    model = GPT(cfg)
+    result = model.load_state_dict(tensors, strict=False)
+    assert not result.unexpected_keys, result.unexpected_keys
+    assert all(k.endswith(".attn.bias") for k in result.missing_keys), result.missing_keys
+    return model, cfg, meta
+
+
+def logits_of(args):
+    model, cfg, meta = load_model(args.file)
+    ids = [(5 * i + 3) % cfg["vocab_size"] for i in range(min(16, cfg["block_size"]))]
+    with torch.no_grad():
+        logits = model(torch.tensor([ids]))[0]
+    out = {"ids": ids, "logits": logits.flatten().tolist(), "config": cfg}
+    if "step" in meta:
+        out["step"] = int(meta["step"])
+    with open(args.out, "w") as f:
+        json.dump(out, f)
+    print(f"wrote PyTorch's logits for {args.file} to {args.out}", file=sys.stderr)
+
+
+def check_bundle(args):
+    import numpy as np
+
+    with open(args.text, encoding="utf-8") as f:
+        text = f.read()
+    files = {}
+    with tarfile.open(args.tar) as t:
+        for m in t.getmembers():
+            if m.isfile():
+                files[m.name] = t.extractfile(m).read()
+    folders = {n.split("/")[-2] for n in files if n.endswith("/meta.pkl")}
+    assert len(folders) == 1, f"one data folder expected, found {sorted(folders)}"
+    (name,) = folders
+    root = next(n for n in files if n.endswith(f"data/{name}/meta.pkl")).rsplit(f"data/{name}/", 1)[0]
+    read_bin = lambda part: np.frombuffer(files[f"{root}data/{name}/{part}.bin"], dtype=np.uint16).astype(np.int64).tolist()
+    train, val = read_bin("train"), read_bin("val")
+    meta = pickle.loads(files[f"{root}data/{name}/meta.pkl"])
+    V = meta["vocab_size"]
+    assert sorted(meta["itos"]) == list(range(V)), "itos must name every id from 0 to vocab_size - 1"
+    assert all(meta["stoi"][s] == i for i, s in meta["itos"].items()), "stoi must invert itos"
+    tokens = train + val
+    assert all(0 <= t < V for t in tokens), "a token id outside the vocabulary"
+    spec = json.loads(meta["playground_tokenizer"]) if "playground_tokenizer" in meta else {"kind": "char"}
+    if spec["kind"] == "char":
+        vocab = sorted(set(text))  # code points, as nanoGPT's prepare.py does
+        assert [meta["itos"][i] for i in range(V)] == vocab, "itos is not the text's sorted characters"
+        expected = [meta["stoi"][c] for c in text]
+        assert tokens == expected, "train.bin + val.bin are not the text tokenized through meta.pkl"
+    else:
+        pieces = [bytes([b]) for b in range(256)]
+        for a, b in spec["merges"]:
+            pieces.append(pieces[a] + pieces[b])
+        assert len(pieces) == V, f"{len(pieces)} BPE tokens, vocab_size {V}"
+        assert b"".join(pieces[t] for t in tokens) == text.encode("utf-8"), "the BPE tokens do not decode to the text"
+    n = len(tokens)
+    assert len(train) == int(n * 0.9), f"train.bin holds {len(train)} of {n} tokens, not the first 90%"
+    print(json.dumps({"bundle": args.tar, "dataset": name, "tokenizer": spec["kind"], "vocab": V, "train": len(train), "val": len(val)}))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     fx = sub.add_parser("fixture")
     fx.add_argument("--out", default="src/model/fixtures/nanogpt-tiny.safetensors")
     fx.add_argument("--expect", default="src/model/fixtures/nanogpt-tiny.json")
+    fx.add_argument("--seed", type=int, default=20261128)
+    fx.add_argument("--no-bias", dest="bias", action="store_false", help="a model without biases (nanoGPT's bias=False)")
     fx.set_defaults(run=fixture)
+    lg = sub.add_parser("logits")
+    lg.add_argument("file")
+    lg.add_argument("out")
+    lg.set_defaults(run=logits_of)
+    bd = sub.add_parser("bundle")
+    bd.add_argument("tar")
+    bd.add_argument("text")
+    bd.set_defaults(run=check_bundle)
     ck = sub.add_parser("check")
     ck.add_argument("file")
     ck.add_argument("expect")

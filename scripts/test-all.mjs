@@ -1,8 +1,13 @@
-// `npm test`: every test. Type checks, unit and protocol tests (vitest, Node), then the end-to-end journeys
-// (Playwright, Chromium). Stops at the first failing stage.
+// `npm test`: every test. Type checks, unit and protocol tests (vitest, Node), the PyTorch interop checks, then
+// the end-to-end journeys (Playwright, Chromium). Stops at the first failing stage. Under CI=true nothing may be
+// left out: a missing prerequisite fails the run instead of skipping a stage.
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { checkNode } from './engines.mjs'
 import { findChromium } from './find-chromium.mjs'
+import { findPython } from './python-prereqs.mjs'
+
+checkNode() // package.json "engines", as the README promises
 
 // Chromium first: the end-to-end tests drive it, and its SwiftShader Vulkan driver lets the webgpu unit tests
 // run tfjs-backend-webgpu in Node (through Dawn) on a machine without a GPU.
@@ -14,19 +19,65 @@ if (existsSync(swiftshader) && !process.env.VK_ICD_FILENAMES) {
   unitEnv.VK_ICD_FILENAMES = swiftshader
   unitEnv.LD_LIBRARY_PATH = ['/usr/lib/chromium', process.env.LD_LIBRARY_PATH].filter(Boolean).join(':')
 }
+// PyTorch (Debian's python3-torch): found or installed now; without it (and outside CI) its stage is left out, saying why
+const torch = findPython()
+
+// Each test runner also writes a JSON report, read after its stage: a skipped test is named, and under CI it fails
+// the run (a skip is a check that did not happen).
+const REPORTS = 'node_modules/.tmp'
+mkdirSync(REPORTS, { recursive: true })
+const vitestReport = `${REPORTS}/vitest-report.json`
+const playwrightReport = `${REPORTS}/playwright-report.json`
+rmSync(vitestReport, { force: true })
+rmSync(playwrightReport, { force: true })
+
+/** Names of the skipped tests in a vitest (jest-style) or Playwright JSON report. */
+function skippedIn(file) {
+  const j = JSON.parse(readFileSync(file, 'utf8'))
+  if (j.testResults) return j.testResults.flatMap((f) => f.assertionResults.filter((t) => t.status !== 'passed' && t.status !== 'failed').map((t) => `${f.name.replace(`${process.cwd()}/`, '')}: ${t.fullName} (${t.status})`))
+  const out = []
+  const walk = (suite, path) => {
+    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.results?.some((r) => r.status === 'skipped') || t.status === 'skipped') out.push(`${spec.file}: ${[...path, spec.title].join(' › ')} (${t.projectName})`)
+    for (const child of suite.suites ?? []) walk(child, [...path, child.title])
+  }
+  for (const suite of j.suites ?? []) walk(suite, [])
+  return out
+}
 
 const stages = [
   ['Type check', 'npx', ['tsc', '-b'], env],
-  ['Unit and protocol tests', 'npx', ['vitest', 'run'], unitEnv],
-  ['End-to-end tests', 'node', ['scripts/e2e.mjs'], env],
+  ['Unit and protocol tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], unitEnv, undefined, vitestReport],
+  ['Interop with PyTorch', 'node', ['scripts/interop.mjs'], env, torch.reason],
+  ['End-to-end tests', 'node', ['scripts/e2e.mjs'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }, undefined, playwrightReport],
 ]
-for (const [name, cmd, args, stageEnv] of stages) {
+const left = []
+for (const [name, cmd, args, stageEnv, cannot, report] of stages) {
   console.log(`\n=== ${name} ===`)
+  if (cannot) {
+    console.log(`${name}: NOT RUN. ${cannot}`)
+    left.push(name)
+    continue
+  }
   const t0 = Date.now()
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: stageEnv })
   if (r.status !== 0) {
     console.error(`\n${name} failed (exit ${r.status}).`)
     process.exit(r.status ?? 1)
   }
+  if (report) {
+    if (!existsSync(report)) {
+      console.error(`\n${name}: its runner wrote no report (${report}), so what ran cannot be checked.`)
+      process.exit(1)
+    }
+    const skipped = skippedIn(report)
+    if (skipped.length) {
+      console.log(`\n${name}: ${skipped.length} test${skipped.length === 1 ? '' : 's'} skipped:\n  ${skipped.join('\n  ')}`)
+      if (process.env.CI) {
+        console.error(`${name}: under CI nothing may be skipped.`)
+        process.exit(1)
+      }
+    }
+  }
   console.log(`${name}: passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
 }
+if (left.length) console.log(`\nEvery stage passed except those not run: ${left.join(', ')} (see above).`)

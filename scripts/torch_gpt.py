@@ -4,9 +4,10 @@
 Two uses:
   bench    trains the same model, config, corpus, batches and learning-rate schedule on the CPU and prints one
            JSON line (ms/step, tokens/s, losses). `npm run bench -- --vs-torch` runs it after the browser run.
-  fixture  writes src/train/fixtures/adamw-step.json: a tiny GPT in float64 with fixed weights and a fixed
-           batch — its loss, every gradient, the global gradient norm, and the parameters after one AdamW step
-           with clipping and weight decay. src/train/exactness.test.ts holds the TypeScript step to it.
+  fixture  writes src/train/fixtures/adamw-step.json (with --no-bias: adamw-step-nobias.json): a tiny GPT in
+           float64 with fixed weights and a fixed batch — its loss, every gradient, the global gradient norm,
+           and the parameters after one AdamW step with clipping and weight decay.
+           src/train/exactness.test.ts holds the training step (Run.stepOn) to both.
 
 Faithful to nanoGPT's model.py / train.py: token + learned position embeddings, pre-LN blocks, causal
 multi-head attention, exact-erf GELU MLP, final LayerNorm, LM head tied to the token embedding, AdamW with
@@ -243,13 +244,15 @@ def bench(args):
 def fixture(args):
     """One AdamW step of a tiny GPT in float64, from weights and a batch drawn here with a fixed seed."""
     torch.set_default_dtype(torch.float64)
-    cfg = {"vocabSize": 7, "blockSize": 6, "nLayer": 2, "nHead": 2, "nEmbd": 8, "dropout": 0, "bias": True}
+    args.out = args.out or ("src/train/fixtures/adamw-step.json" if args.bias else "src/train/fixtures/adamw-step-nobias.json")
+    cfg = {"vocabSize": 7, "blockSize": 6, "nLayer": 2, "nHead": 2, "nEmbd": 8, "dropout": 0, "bias": args.bias}
     t = {"learningRate": 0.05, "beta1": 0.9, "beta2": 0.99, "weightDecay": 0.1, "gradClip": 0.5}
     g = torch.Generator().manual_seed(20261128)
     model = GPT(cfg)
     with torch.no_grad():
         for p in model.parameters():  # unit-scale weights, so every path of the model matters
-            p.copy_(torch.rand(p.shape, generator=g) * 0.6 - 0.3)
+            if p.requires_grad:  # (torch < 2.1 without biases: LayerNorm's bias stays pinned at zero)
+                p.copy_(torch.rand(p.shape, generator=g) * 0.6 - 0.3)
         for name, p in model.named_parameters():
             if name.endswith("ln_1.weight") or name.endswith("ln_2.weight") or name == "ln_f.weight":
                 p.add_(1.0)
@@ -296,11 +299,12 @@ BLOCK_NAMES = [
 
 def ts_names(cfg):
     """(TypeScript parameter path, PyTorch parameter name) pairs, in src/model/gpt.ts paramShapes order."""
+    kinds = ("weight", "bias") if cfg["bias"] else ("weight",)
     out = [("wte.weight", "wte.weight"), ("wpe.weight", "wpe.weight")]
     for i in range(cfg["nLayer"]):
         for ts, pt in BLOCK_NAMES:
-            out += [(f"h.{i}.{ts}.{kind}", f"h.{i}.{pt}.{kind}") for kind in ("weight", "bias")]
-    return out + [("lnF.weight", "ln_f.weight"), ("lnF.bias", "ln_f.bias")]
+            out += [(f"h.{i}.{ts}.{kind}", f"h.{i}.{pt}.{kind}") for kind in kinds]
+    return out + [(f"lnF.{kind}", f"ln_f.{kind}") for kind in kinds]
 
 
 def export(p, ts_name):
@@ -322,7 +326,8 @@ def main():
     b.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
     b.set_defaults(run=bench)
     fx = sub.add_parser("fixture")
-    fx.add_argument("--out", default="src/train/fixtures/adamw-step.json")
+    fx.add_argument("--out", default=None, help="default: src/train/fixtures/adamw-step.json, or adamw-step-nobias.json with --no-bias")
+    fx.add_argument("--no-bias", dest="bias", action="store_false", help="the bias-free model (nanoGPT's bias=False)")
     fx.set_defaults(run=fixture)
     args = ap.parse_args()
     args.run(args)

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
 import { mulberry32 } from '../shared/random'
-import { disposeParams, loss, paramShapes, paramsFromArrays } from '../model/gpt'
+import { disposeParams, forward, loss, paramShapes, paramsFromArrays } from '../model/gpt'
 import type { Params64 } from '../model/reference64'
 
 export const tinyConfig = (over: Partial<ModelConfig> = {}): ModelConfig => ({
@@ -73,4 +73,17 @@ export function worstRelDiff(a: Record<string, Float32Array>, b: Record<string, 
     out[name] = worst
   }
   return out
+}
+
+/** The model's logits (1, T, V) for one sequence of ids, from weights as plain arrays; nothing left allocated. */
+export async function logitsOf(model: ModelConfig, weights: Record<string, Float32Array>, ids: number[]): Promise<Float32Array> {
+  const params = paramsFromArrays(model, weights)
+  try {
+    const t = tf.tidy(() => forward(params, model, tf.tensor2d(ids, [1, ids.length], 'int32')).logits)
+    const out = (await t.data()) as Float32Array
+    t.dispose()
+    return out
+  } finally {
+    disposeParams(params)
+  }
 }

@@ -30,26 +30,6 @@ export const MAX_EVAL_PAIRS = 50
 /** Scoring a text stops after this many tokens (and says so). */
 export const MAX_SCORE_TOKENS = 4096
 
-/**
- * One training step on a batch: loss, gradients of every parameter, global-norm clipping, AdamW update.
- * Returns the loss and the gradient norm before clipping, as tensors. Call inside tf.tidy.
- */
-export function optimizerStep(
-  params: Params,
-  model: ModelConfig,
-  optimizer: AdamW,
-  x: tf.Tensor2D,
-  y: tf.Tensor2D,
-  o: { lr: number; gradClip: number; seed?: number; weights?: { w: tf.Tensor2D; total: number } },
-): { loss: tf.Scalar; gradNorm: tf.Scalar } {
-  const f = () => loss(params, model, x, y, { training: true, seed: o.seed, weights: o.weights })
-  const { value, grads } = tf.variableGrads(f, Object.values(params))
-  const named: Record<string, tf.Tensor> = {}
-  for (const [name, p] of Object.entries(params)) named[name] = grads[p.name]
-  const { norm } = optimizer.apply(named, o.lr, o.gradClip) // clips by the global norm, then updates
-  return { loss: value, gradNorm: norm }
-}
-
 /** The training state beyond the weights that a checkpoint keeps (see Run.capture). */
 export interface ResumeState {
   step: number
@@ -225,7 +205,6 @@ export class Run {
     return [tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'), tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32'), w]
   }
 
-  /** One optimizer step on the next training batch. Reads back the loss (one GPU sync). */
   /**
    * A new peak learning rate from the next step on; the minimum scales with it, so the schedule keeps its shape.
    * Returns the problems (the same checks as a new run's), changing nothing if there are any.
@@ -237,10 +216,20 @@ export class Run {
     return problems
   }
 
-  async trainStep(): Promise<MetricPoint> {
+  /** One optimizer step on the next training batch. Reads back the loss and the gradient norm (one GPU sync). */
+  trainStep(): Promise<MetricPoint> {
+    this.assertAlive()
+    return this.stepOn(this.sampler.next('train'))
+  }
+
+  /**
+   * One optimizer step on a given batch — the step training takes (trainStep is this on the sampler's next
+   * batch): loss and gradients of every parameter, their global norm, clipping, AdamW at this step's learning
+   * rate. The PyTorch golden step (exactness.test.ts) holds this method to float64.
+   */
+  async stepOn(batch: Batch): Promise<MetricPoint> {
     this.assertAlive()
     const t0 = nowMs()
-    const batch = this.sampler.next('train')
     const lr = learningRateAt(this.step, this.train)
     const it = this.step
     // The loss and the gradients' norm are read back before the update (the step's one readback, moved from its

@@ -42,6 +42,27 @@ function testOptions(): { testHooks?: boolean; budget?: { maxTotalBytes: number 
   return { ...(q.has('test-hooks') && { testHooks: true }), ...(budget > 0 && { budget: { maxTotalBytes: budget } }) }
 }
 
+/** With ?test-hooks: what the workers said, in order and across restarts, in brief (end-to-end tests read it). */
+export type TestEvent =
+  | { kind: 'ready'; backend: string }
+  | { kind: 'created'; runId: string; learningRate: number; minLr: number; restored?: { steps: number[] } }
+  | { kind: 'state'; runId: string; state: string; step: number }
+  | { kind: 'point'; runId: string; step: number; loss: number }
+  | { kind: 'eval'; runId: string; step: number; trainLoss: number; valLoss: number }
+  | { kind: 'saved'; runId: string; step: number }
+  | { kind: 'lost'; backend: string }
+const testLog: TestEvent[] = []
+function record(msg: FromWorker): void {
+  if (msg.type === 'ready') testLog.push({ kind: 'ready', backend: msg.report.backend })
+  else if (msg.type === 'run.created') testLog.push({ kind: 'created', runId: msg.runId, learningRate: msg.train.learningRate, minLr: msg.train.minLr, ...(msg.restored && { restored: { steps: msg.restored.points.map((p) => p.step) } }) })
+  else if (msg.type === 'run.state') testLog.push({ kind: 'state', runId: msg.runId, state: msg.state, step: msg.step })
+  else if (msg.type === 'metrics') {
+    for (const p of msg.points) testLog.push({ kind: 'point', runId: msg.runId, step: p.step, loss: p.loss })
+    for (const e of msg.evals) testLog.push({ kind: 'eval', runId: msg.runId, step: e.step, trainLoss: e.trainLoss, valLoss: e.valLoss })
+  } else if (msg.type === 'run.saved') testLog.push({ kind: 'saved', runId: msg.runId, step: msg.step })
+  else if (msg.type === 'device.lost') testLog.push({ kind: 'lost', backend: msg.backend })
+}
+
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker?.terminate()
   clearInterval(watchdog)
@@ -51,10 +72,12 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker = w
   lastHeard = performance.now()
   pingAt = undefined
+  const test = testOptions()
   w.addEventListener('message', (ev: MessageEvent<FromWorker>) => {
     if (worker !== w) return
     lastHeard = performance.now()
     pingAt = undefined
+    if (test.testHooks) record(ev.data)
     handle(ev.data)
   })
   w.addEventListener('error', (ev) => {
@@ -64,9 +87,8 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
     engineStopped(get().report ? 'crashed' : 'failed-to-start', ev.message || '')
   })
   w.addEventListener('messageerror', () => set({ workerError: 'A message from the training worker could not be read.' }))
-  const test = testOptions()
   send({ type: 'init', backend: choice, ...test })
-  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }), loseDevice: () => send({ type: 'test.loseDevice' }) }
+  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }), loseDevice: () => send({ type: 'test.loseDevice' }), log: () => testLog.slice() }
   watchdog = setInterval(checkAlive, 1000)
   if (typeof document !== 'undefined') {
     if (document.visibilityState === 'hidden') send({ type: 'page.visibility', hidden: true })

@@ -561,7 +561,7 @@ describe('divergence', () => {
     await inbox.next(is('ready'))
     const calm = { ...train, maxIters: 2000, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, evalInterval: 1000, evalIters: 1 }
     send({ type: 'run.create', runId: 'd', text: names, model, train: calm, persist: { name: 'divergence' } })
-    await inbox.next(is('run.created'))
+    const created = await inbox.next(is('run.created'))
     send({ type: 'train.start', runId: 'd' })
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
     send({ type: 'train.pause', runId: 'd' })
@@ -580,8 +580,13 @@ describe('divergence', () => {
     const points = inbox.all.filter(is('metrics')).flatMap((m) => m.points)
     expect(points.every((p) => Number.isFinite(p.loss))).toBe(true) // a non-finite step never reaches the chart
     expect(points.map((p) => p.step)).toEqual(points.map((_, i) => i + 1)) // and no step is counted twice
-    if (diverged.kind === 'non-finite') expect(stopped.step).toBe(diverged.step - 1) // its update was not applied
-    else expect(diverged.loss).toBeGreaterThan(2 * Math.log(27) + 1 - 1e-9) // ln V for about 27 characters
+    // a non-finite step's update was not applied; a finite blow-up or spike was taken, then training paused
+    expect(stopped.step).toBe(diverged.kind === 'non-finite' ? diverged.step - 1 : diverged.step)
+    // and each kind means what it says, measured here from the numbers the message carries
+    const lnV = Math.log(created.vocab.length)
+    const recent = points.slice(-51, -1).map((p) => p.loss)
+    const means = { 'non-finite': !Number.isFinite(diverged.loss) || !Number.isFinite(diverged.gradNorm ?? 0), 'worse-than-guessing': diverged.loss > 2 * lnV + 1, spike: diverged.loss > 2 * (recent.reduce((a, b) => a + b, 0) / recent.length) }
+    expect(means[diverged.kind], `${diverged.kind} at loss ${diverged.loss}`).toBe(true)
 
     // the stored checkpoint is still the one from before the divergence, with finite weights
     const store = await RunStore.open('divergence-test')
@@ -591,7 +596,6 @@ describe('divergence', () => {
 
     // the weights after a blow-up are damaged (resumed from here, it blows up again at any rate): going back to
     // the saved checkpoint with a lower rate — a tenth of the suggestion, as 1 is still wild for this model
-    expect(diverged.kind).toBe('worse-than-guessing') // this seed, this text: a finite blow-up at step 6
     send({ type: 'run.restore', runId: 'd2', storedId: saved.storedId, text: names, learningRate: 1e-3 })
     const back = await inbox.next(is('run.created', (m) => m.runId === 'd2'))
     expect(back.train).toMatchObject({ learningRate: 1e-3, minLr: 1e-4 })

@@ -12,7 +12,7 @@ import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
 import { retuned } from '../shared/config'
 import { CheckpointError, decodeCheckpoint } from '../model/checkpoint'
-import { datasetFolder, nanoGptBundle } from './nanogptBundle'
+import { datasetFolder, runBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { StoredRecordError } from '../storage/schema'
@@ -595,11 +595,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         void exclusive(async () => {
           let bytes: Uint8Array
           if (format === 'safetensors') bytes = await r.exportFile()
-          else {
-            const { weights, resume } = await r.capture()
-            const info = r.info()
-            bytes = nanoGptBundle({ name, model: r.model, train: r.train, vocab: info.vocab, tokenizer: r.tokenizer.spec(), split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss: persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal })
-          }
+          else bytes = await runBundle(r, name, persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal)
           post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step, format, name }, [bytes.buffer as ArrayBuffer])
         }).catch((e) => fail(e, ids))
         return

@@ -6,6 +6,7 @@ import type { ModelConfig, TrainConfig } from '../shared/config'
 import type { TokenizerSpec } from '../shared/tokenizer'
 import { encodeCheckpoint, encodeOptimizer } from '../model/checkpoint'
 import { metaPkl, tar, uint16Bin } from '../data/nanogptExport'
+import type { Run } from '../train/run'
 import toCkpt from '../../scripts/nanogpt/playground_to_ckpt.py?raw'
 import fromCkpt from '../../scripts/nanogpt/ckpt_to_playground.py?raw'
 
@@ -101,4 +102,10 @@ export function nanoGptBundle(b: BundleInput): Uint8Array {
     { path: `${root}/playground_to_ckpt.py`, data: enc.encode(toCkpt), executable: true },
     { path: `${root}/ckpt_to_playground.py`, data: enc.encode(fromCkpt), executable: true },
   ])
+}
+
+/** The bundle of a run as it is now (what "Export for nanoGPT" downloads): its weights, AdamW state, data and settings. */
+export async function runBundle(r: Run, name: string, bestValLoss?: number): Promise<Uint8Array> {
+  const { weights, resume } = await r.capture()
+  return nanoGptBundle({ name, model: r.model, train: r.train, vocab: r.info().vocab, tokenizer: r.tokenizer.spec(), split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss })
 }
