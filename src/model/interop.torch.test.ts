@@ -44,6 +44,7 @@ describe('interop with PyTorch (files made fresh by scripts/interop.mjs)', () =>
       const scale = Math.max(1, ...expected.logits.map(Math.abs))
       let worst = 0
       logits.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - expected.logits[i]))))
+      console.log(JSON.stringify({ file: expectFile, model: c.model, maxAbsDiff: worst, maxAbsLogit: scale }))
       expect(worst / scale, `${expectFile}: largest logit difference ${worst}`).toBeLessThan(1e-4)
     }
   })

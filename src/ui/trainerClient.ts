@@ -706,7 +706,12 @@ export async function restartWithLearningRate(learningRate: number): Promise<voi
   const train = retunedOrSay(s.model, s.train, learningRate)
   if (!train) return
   set({ train, presetId: 'custom', divergence: undefined })
-  await startTraining() // the settings no longer match the run: a fresh model
+  // A fresh model replaces the paused, diverged run (whose saved checkpoint, from before the divergence, stays).
+  // Not startTraining: a paused run counts as training there, and it would do nothing (it did, until a test that
+  // looked at the new run instead of the page's state caught it).
+  if (!(await acquireTrainingLock())) return set({ lock: 'other' })
+  const id = createRun()
+  if (id) send({ type: 'train.start', runId: id })
 }
 
 /** After a divergence: the run goes on from where it paused with a lower peak learning rate (the worker checks it). */
