@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test'
+import type { TestEvent } from '../src/ui/trainerClient'
 
 export async function statusNumber(page: Page, testId: 'status-step' | 'status-loss' | 'status-val'): Promise<number> {
   const t = (await page.getByTestId(testId).textContent()) ?? ''
@@ -31,15 +32,8 @@ export async function heatmapInk(page: Page): Promise<{ inked: number; distinct:
   })
 }
 
-/** What the workers said, in brief (src/ui/trainerClient.ts TestEvent); the page must be opened with ?test-hooks. */
-export type TestEvent =
-  | { kind: 'ready'; backend: string }
-  | { kind: 'created'; runId: string; learningRate: number; minLr: number; restored?: { steps: number[] } }
-  | { kind: 'state'; runId: string; state: string; step: number }
-  | { kind: 'point'; runId: string; step: number; loss: number }
-  | { kind: 'eval'; runId: string; step: number; trainLoss: number; valLoss: number }
-  | { kind: 'saved'; runId: string; step: number }
-  | { kind: 'lost'; backend: string }
+/** What the workers said, in brief; the page must be opened with ?test-hooks. */
+export type { TestEvent }
 
 export function testLog(page: Page): Promise<TestEvent[]> {
   return page.evaluate(() => (window as unknown as { __playgroundTest: { log(): unknown[] } }).__playgroundTest.log() as never)
