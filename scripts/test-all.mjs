@@ -2,10 +2,11 @@
 // the end-to-end journeys (Playwright, Chromium). Stops at the first failing stage. Under CI=true nothing may be
 // left out: a missing prerequisite fails the run instead of skipping a stage.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { checkNode } from './engines.mjs'
 import { findChromium } from './find-chromium.mjs'
 import { findPython } from './python-prereqs.mjs'
+import { skippedIn } from './skipped.mjs'
 
 checkNode() // package.json "engines", as the README promises
 
@@ -30,19 +31,6 @@ const vitestReport = `${REPORTS}/vitest-report.json`
 const playwrightReport = `${REPORTS}/playwright-report.json`
 rmSync(vitestReport, { force: true })
 rmSync(playwrightReport, { force: true })
-
-/** Names of the skipped tests in a vitest (jest-style) or Playwright JSON report. */
-function skippedIn(file) {
-  const j = JSON.parse(readFileSync(file, 'utf8'))
-  if (j.testResults) return j.testResults.flatMap((f) => f.assertionResults.filter((t) => t.status !== 'passed' && t.status !== 'failed').map((t) => `${f.name.replace(`${process.cwd()}/`, '')}: ${t.fullName} (${t.status})`))
-  const out = []
-  const walk = (suite, path) => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.results?.some((r) => r.status === 'skipped') || t.status === 'skipped') out.push(`${spec.file}: ${[...path, spec.title].join(' › ')} (${t.projectName})`)
-    for (const child of suite.suites ?? []) walk(child, [...path, child.title])
-  }
-  for (const suite of j.suites ?? []) walk(suite, [])
-  return out
-}
 
 const stages = [
   ['Type check', 'npx', ['tsc', '-b'], env],
