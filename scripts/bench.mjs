@@ -26,6 +26,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { findChromium } from './find-chromium.mjs'
+import { findPython } from './python-prereqs.mjs'
 
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
@@ -323,12 +324,12 @@ async function benchOne(backend, preset) {
 }
 
 function torchRun(result, textFile) {
-  const py = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'
+  const { python: py } = findPython({ required: true, log }) // found, or installed as npm test does
   const args = [join(ROOT, 'scripts', 'torch_gpt.py'), 'bench', '--model', JSON.stringify(result.model), '--train', JSON.stringify(result.train), '--corpus', textFile, '--steps', String(result.steps), '--eval-every', String(result.train.evalInterval)]
   if (torchThreads) args.push('--threads', String(torchThreads))
   log(`bench: the same run in PyTorch on the CPU (${py} scripts/torch_gpt.py)…`)
   const r = spawnSync(py, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 })
-  if (r.status !== 0) throw new Error(`PyTorch run failed (exit ${r.status}); install Debian's python3-torch (and libopenblas0 for a fast BLAS)`)
+  if (r.status !== 0) throw new Error(`PyTorch run failed (exit ${r.status})`)
   return JSON.parse(r.stdout.trim().split('\n').at(-1))
 }
 

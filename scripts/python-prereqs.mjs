@@ -5,7 +5,9 @@
 import { execSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 
-export const PYTHON = '/usr/bin/python3'
+// TORCH_PYTHON names another Python with torch and numpy (a virtual environment, say); nothing is installed for it
+export const PYTHON = process.env.TORCH_PYTHON || '/usr/bin/python3'
+const DEBIAN = PYTHON === '/usr/bin/python3'
 const PACKAGES = ['python3-torch', 'libopenblas0-pthread']
 const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0'
 
@@ -14,7 +16,7 @@ function missing() {
   const out = []
   const r = existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) : undefined
   if (!r || r.status !== 0) out.push(`${PYTHON} cannot import torch and numpy (Debian: python3-torch)`)
-  if (process.arch === 'x64' && !existsSync(OPENBLAS)) out.push('OpenBLAS with threads is not installed (Debian: libopenblas0-pthread)')
+  if (DEBIAN && process.arch === 'x64' && !existsSync(OPENBLAS)) out.push('OpenBLAS with threads is not installed (Debian: libopenblas0-pthread)')
   return out
 }
 
@@ -27,7 +29,7 @@ export function findPython({ required = false, log = console.log } = {}) {
   let gaps = missing()
   if (!gaps.length) return { python: PYTHON }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (isRoot && existsSync('/usr/bin/apt-get')) {
+  if (DEBIAN && isRoot && existsSync('/usr/bin/apt-get')) {
     log(`PyTorch checks: ${gaps.join('; ')}. Installing Debian's ${PACKAGES.join(' and ')} with apt-get…`)
     try {
       execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES.join(' ')}`, { stdio: 'inherit', shell: '/bin/bash' })
@@ -37,7 +39,8 @@ export function findPython({ required = false, log = console.log } = {}) {
     gaps = missing()
     if (!gaps.length) return { python: PYTHON }
   }
-  const why = `The PyTorch checks cannot run: ${gaps.join('; ')}, and ${isRoot ? 'apt-get could not install them' : 'installing them needs root (sudo apt-get install -y ' + PACKAGES.join(' ') + ')'}.`
+  const how = !DEBIAN ? `TORCH_PYTHON is set, so nothing is installed for it` : !existsSync('/usr/bin/apt-get') ? `this is not Debian or Ubuntu (no apt-get): install PyTorch and numpy and set TORCH_PYTHON to that Python` : isRoot ? 'apt-get could not install them' : `installing them needs root (sudo apt-get install -y ${PACKAGES.join(' ')}), or set TORCH_PYTHON to a Python with torch`
+  const why = `The PyTorch checks cannot run: ${gaps.join('; ')}; ${how}.`
   if (required || process.env.CI) {
     console.error(why)
     process.exit(1)
