@@ -8,7 +8,7 @@ const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const
 const STEPS = 8
 
 test('every backend trains the same run: losses and evaluations equal to the cpu backend’s to 1e-3, and falling', async ({ page }) => {
-  test.setTimeout(600_000)
+  test.setTimeout(900_000) // four engines one after another; SwiftShader's WebGPU is slow (~35 s in all here)
   const runs: Record<string, { points: number[]; evals: { step: number; trainLoss: number; valLoss: number }[] }> = {}
   for (const backend of BACKENDS) {
     await page.goto(`/?backend=${backend}&test-hooks&lang=en`)
@@ -28,7 +28,7 @@ test('every backend trains the same run: losses and evaluations equal to the cpu
   }
   const cpu = runs.cpu
   expect(cpu.evals.map((e) => e.step)).toEqual([0, STEPS])
-  // it learns: at 10× the preset's rate, 8 steps take the validation loss well below the untrained model's
+  // it learns: at about 3× the preset's rate and no warmup, 8 steps take the validation loss well below the untrained model's
   expect(cpu.evals[1].valLoss).toBeLessThan(cpu.evals[0].valLoss - 0.2)
   for (const backend of BACKENDS.slice(1)) {
     const r = runs[backend]

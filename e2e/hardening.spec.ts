@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { expectResumedAtCheckpoint, lastStep, statusNumber, testLog, trainWithACheckpoint } from './helpers'
+import { expectResumedAtCheckpoint, statusNumber, testLog, trainWithACheckpoint } from './helpers'
 
 // Failures the page survives, caused on purpose.
 
@@ -155,7 +155,7 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
 })
 
 test('a 25 MB file: measured in the worker with progress while the page stays clickable; Cancel keeps the current text; then taken', async ({ page }) => {
-  await page.goto('/?lang=en')
+  await page.goto('/?lang=en&test-hooks')
   const stats = page.getByTestId('text-stats')
   await expect(stats).toContainText('characters')
   const before = await stats.textContent()
@@ -177,8 +177,14 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   await expect(page.getByText('Loading the text was cancelled: the current text is unchanged.')).toBeVisible()
   await expect(stats).toHaveText(before!)
   // again, to the end: the text is taken with the worker's measurements, and shown as a preview
+  const mark = (await testLog(page)).length
   await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })
   await expect(loading).toBeHidden({ timeout: 60_000 })
+  // measured by the worker, in slices: its progress messages, each further along, the last one at the end
+  const progress = (await testLog(page)).slice(mark).filter((e) => e.kind === 'text')
+  expect(progress.length).toBeGreaterThan(2)
+  for (let i = 1; i < progress.length; i++) expect(progress[i].kind === 'text' && progress[i - 1].kind === 'text' && progress[i].done > progress[i - 1].done).toBe(true)
+  expect(progress.at(-1)).toEqual({ kind: 'text', done: buffer.toString('utf8').length, total: buffer.toString('utf8').length })
   const chars = [...line].length * Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))
   await expect(stats).toContainText(new Intl.NumberFormat('en').format(chars))
   await expect(page.getByText(/Showing the first 100,000 of [\d,]+ characters/)).toBeVisible()
@@ -208,15 +214,16 @@ test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost
   const saved = await trainWithACheckpoint(page)
   const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
   let mark = (await testLog(page)).length
+  const firstLoss = Date.now()
   await lose()
   const notice = page.getByTestId('device-lost')
   await expect(notice).toContainText('The GPU device under webgl was lost', { timeout: 60_000 })
   await expect(notice).toContainText(`A new engine was started on webgl. The run was reopened at its last checkpoint, step ${saved}.`)
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-5) // the same backend: the same numbers
-  // lost again (the checkpoint is still the first: nothing saves without a pause or an evaluation), once the
-  // reopened run has taken two steps past it
-  await expect.poll(() => lastStep(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(saved + 2)
+  // lost again within the minute that makes it a second loss (the behaviour under test; said if the reopening
+  // took it all), the checkpoint still the first: nothing saves without a pause or an evaluation
+  expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
   mark = (await testLog(page)).length
   await lose()
   await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, expectResumedAtCheckpoint, lastStep, statusNumber, testLog, trainWithACheckpoint } from './helpers'
+import { backendInUse, expectResumedAtCheckpoint, statusNumber, testLog, trainWithACheckpoint } from './helpers'
 
 // Forcing WebGPU runs every kernel a training step needs on tfjs-backend-webgpu. Here that is a software
 // adapter (SwiftShader), slow but real WebGPU. That its losses are the other backends' is backends.spec.ts;
@@ -27,6 +27,7 @@ test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoin
   const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
 
   let mark = (await testLog(page)).length
+  const firstLoss = Date.now()
   await lose()
   const notice = page.getByTestId('device-lost')
   await expect(notice).toContainText('The GPU device under webgpu was lost', { timeout: 60_000 })
@@ -36,8 +37,9 @@ test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoin
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 120_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-5) // the same backend: the same numbers
 
-  // the second time within a minute (the checkpoint is still the first): the GPU is not dependable now
-  await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(saved + 2)
+  // the second time within a minute (the checkpoint is still the first): the GPU is not dependable now. That
+  // minute is the behaviour under test; if the reopening above took it all, say so rather than fail below.
+  expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
   mark = (await testLog(page)).length
   await lose()
   await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })

@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { findPython } from './python-prereqs.mjs'
+import { skippedIn } from './skipped.mjs'
 
 const { python } = findPython({ required: true })
 const dir = mkdtempSync(join(tmpdir(), 'interop-'))
@@ -28,7 +29,16 @@ const run = (cmd, args, o = {}) => {
   }
   return r.stdout
 }
-const vitest = (env, ...filter) => run('npx', ['vitest', 'run', 'src/model/interop.torch.test.ts', ...filter], { env: { ...process.env, INTEROP_STAGE: '1', ...env } })
+/** The app's side; every test in it must run (a skip here is a check that did not happen), unless `filter` picks some. */
+const vitest = (env, ...filter) => {
+  const report = join(dir, `vitest-${Date.now()}.json`)
+  run('npx', ['vitest', 'run', 'src/model/interop.torch.test.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filter], { env: { ...process.env, INTEROP_STAGE: '1', ...env } })
+  const skipped = filter.length ? [] : skippedIn(report)
+  if (skipped.length) {
+    console.error(`interop: tests did not run:\n  ${skipped.join('\n  ')}`)
+    process.exit(1)
+  }
+}
 
 // 1. PyTorch's files for the app to open
 for (const [name, args] of [['torch-bias', ['--seed', '101']], ['torch-no-bias', ['--seed', '202', '--no-bias']]]) {

@@ -4,6 +4,7 @@
 // Chromium — installed with apt-get, saying so. Where it can do neither it says why in one line.
 import { execSync, spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { isCI } from './ci.mjs'
 
 // TORCH_PYTHON names another Python with torch and numpy (a virtual environment, say); nothing is installed for it
 export const PYTHON = process.env.TORCH_PYTHON || '/usr/bin/python3'
@@ -14,8 +15,8 @@ const OPENBLAS = '/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0'
 /** What is missing, in words; empty when everything is there. */
 function missing() {
   const out = []
-  const r = existsSync(PYTHON) ? spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) : undefined
-  if (!r || r.status !== 0) out.push(`${PYTHON} cannot import torch and numpy (Debian: python3-torch)`)
+  const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) // a bare name is looked up on PATH
+  if (r.status !== 0) out.push(`${PYTHON} cannot import torch and numpy (Debian: python3-torch)`)
   if (DEBIAN && process.arch === 'x64' && !existsSync(OPENBLAS)) out.push('OpenBLAS with threads is not installed (Debian: libopenblas0-pthread)')
   return out
 }
@@ -41,7 +42,7 @@ export function findPython({ required = false, log = console.log } = {}) {
   }
   const how = !DEBIAN ? `TORCH_PYTHON is set, so nothing is installed for it` : !existsSync('/usr/bin/apt-get') ? `this is not Debian or Ubuntu (no apt-get): install PyTorch and numpy and set TORCH_PYTHON to that Python` : isRoot ? 'apt-get could not install them' : `installing them needs root (sudo apt-get install -y ${PACKAGES.join(' ')}), or set TORCH_PYTHON to a Python with torch`
   const why = `The PyTorch checks cannot run: ${gaps.join('; ')}; ${how}.`
-  if (required || process.env.CI) {
+  if (required || isCI) {
     console.error(why)
     process.exit(1)
   }

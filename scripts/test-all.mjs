@@ -3,6 +3,7 @@
 // left out: a missing prerequisite fails the run instead of skipping a stage.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { isCI } from './ci.mjs'
 import { checkNode } from './engines.mjs'
 import { findChromium } from './find-chromium.mjs'
 import { findPython } from './python-prereqs.mjs'
@@ -12,7 +13,13 @@ checkNode() // package.json "engines", as the README promises
 
 // Chromium first: the end-to-end tests drive it, and its SwiftShader Vulkan driver lets the webgpu unit tests
 // run tfjs-backend-webgpu in Node (through Dawn) on a machine without a GPU.
-const chromium = findChromium()
+let chromium
+try {
+  chromium = findChromium()
+} catch (e) {
+  console.error(`npm test cannot run the browser tests: ${e.message}`) // one line, no stack
+  process.exit(1)
+}
 const env = { ...process.env, CHROMIUM_PATH: chromium }
 const unitEnv = { ...env } // the Vulkan driver settings are for Dawn in Node only, not for the browser
 const swiftshader = '/usr/lib/chromium/vk_swiftshader_icd.json'
@@ -60,7 +67,7 @@ for (const [name, cmd, args, stageEnv, cannot, report] of stages) {
     const skipped = skippedIn(report)
     if (skipped.length) {
       console.log(`\n${name}: ${skipped.length} test${skipped.length === 1 ? '' : 's'} skipped:\n  ${skipped.join('\n  ')}`)
-      if (process.env.CI) {
+      if (isCI) {
         console.error(`${name}: under CI nothing may be skipped.`)
         process.exit(1)
       }

@@ -26,7 +26,29 @@ describe('Node.js versions', () => {
     expect(satisfies('0.12.3', '~0.12')).toBe(true)
     expect(satisfies('20.3.1', '20.x')).toBe(true)
     expect(satisfies('21.0.0', '20.x')).toBe(false)
+    // partial versions, as node-semver desugars them
+    expect(satisfies('1.2.5', '>1.2')).toBe(false) // >1.2 is >=1.3.0
+    expect(satisfies('1.3.0', '>1.2')).toBe(true)
+    expect(satisfies('1.2.5', '<=1.2')).toBe(true) // <=1.2 is <1.3.0
+    expect(satisfies('1.3.0', '<=1.2')).toBe(false)
+    expect(satisfies('1.2.5', '=1.2')).toBe(true)
+    expect(satisfies('1.2.5', '<1.2')).toBe(false)
+    expect(satisfies('20.0.0', '>20')).toBe(false) // >20 is >=21.0.0
+    expect(satisfies('20.19.0', '>20')).toBe(false)
+    expect(satisfies('1.5.0', '1.2.3 - 2.0.0')).toBe(true)
+    expect(satisfies('2.0.1', '1.2.3 - 2.0.0')).toBe(false)
+    expect(satisfies('2.9.0', '1.2.3 - 2')).toBe(true) // a partial upper end: <3.0.0
+    expect(satisfies('1.2.9', '~>1.2')).toBe(true)
+    expect(satisfies('3.0.0', '*')).toBe(true)
+    // prereleases count only where a comparator names one of the same version
+    expect(satisfies('20.0.0-rc.1', '>=20.0.0')).toBe(false)
+    expect(satisfies('20.0.0-rc.1', '>=19.0.0')).toBe(false)
+    expect(satisfies('20.0.0-rc.2', '>=20.0.0-rc.1')).toBe(true)
+    expect(satisfies('20.0.0-rc.1', '<20.0.0 >=20.0.0-rc.0')).toBe(true)
     expect(lowerBounds('^20.19.0 || ^22.12.0 || >=24.0.0')).toEqual(['20.19.0', '22.12.0', '24.0.0'])
+    expect(lowerBounds('~20.19 || 22.13.0')).toEqual(['20.19.0', '22.13.0'])
+    expect(lowerBounds('>16')).toEqual(['17.0.0']) // >16 is >=17.0.0
+    expect(() => lowerBounds('<18')).toThrow(/lowerBounds reads/)
   })
 
   it('the README promises the range package.json declares', () => {

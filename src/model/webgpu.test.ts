@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
 import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
+import { isCI } from '../../scripts/ci.mjs'
 
 async function webgpuAvailable(): Promise<string | undefined> {
   try {
@@ -29,7 +30,7 @@ async function webgpuAvailable(): Promise<string | undefined> {
 // Outside CI a machine without a Vulkan driver skips these, saying why. Under CI=true they always run: a Dawn
 // that cannot start fails them (scripts/test-all.mjs points Dawn at Chromium's SwiftShader, which CI installs).
 const unavailable = await webgpuAvailable()
-const skip = Boolean(unavailable) && !process.env.CI
+const skip = Boolean(unavailable) && !isCI
 if (skip) console.warn(`skipping the webgpu tests (not under CI): ${unavailable}`)
 
 describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {

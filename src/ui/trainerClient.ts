@@ -51,6 +51,7 @@ export type TestEvent =
   | { kind: 'eval'; runId: string; step: number; trainLoss: number; valLoss: number }
   | { kind: 'saved'; runId: string; step: number }
   | { kind: 'lost'; backend: string }
+  | { kind: 'text'; done: number; total: number }
 const testLog: TestEvent[] = []
 function record(msg: FromWorker): void {
   if (msg.type === 'ready') testLog.push({ kind: 'ready', backend: msg.report.backend })
@@ -61,6 +62,7 @@ function record(msg: FromWorker): void {
     for (const e of msg.evals) testLog.push({ kind: 'eval', runId: msg.runId, step: e.step, trainLoss: e.trainLoss, valLoss: e.valLoss })
   } else if (msg.type === 'run.saved') testLog.push({ kind: 'saved', runId: msg.runId, step: msg.step })
   else if (msg.type === 'device.lost') testLog.push({ kind: 'lost', backend: msg.backend })
+  else if (msg.type === 'text.progress') testLog.push({ kind: 'text', done: msg.done, total: msg.total })
 }
 
 export function startWorker(choice: BackendChoice = get().backendChoice): void {
