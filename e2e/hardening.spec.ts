@@ -179,14 +179,15 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   // again, to the end: the text is taken with the worker's measurements, and shown as a preview
   const mark = (await testLog(page)).length
   await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })
+  await expect(loading).toBeVisible() // (hidden before the file is read, too)
   await expect(loading).toBeHidden({ timeout: 60_000 })
+  const chars = [...line].length * Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))
+  await expect(stats).toContainText(new Intl.NumberFormat('en').format(chars))
   // measured by the worker, in slices: its progress messages, each further along, the last one at the end
   const progress = (await testLog(page)).slice(mark).filter((e) => e.kind === 'text')
   expect(progress.length).toBeGreaterThan(2)
   for (let i = 1; i < progress.length; i++) expect(progress[i].kind === 'text' && progress[i - 1].kind === 'text' && progress[i].done > progress[i - 1].done).toBe(true)
   expect(progress.at(-1)).toEqual({ kind: 'text', done: buffer.toString('utf8').length, total: buffer.toString('utf8').length })
-  const chars = [...line].length * Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))
-  await expect(stats).toContainText(new Intl.NumberFormat('en').format(chars))
   await expect(page.getByText(/Showing the first 100,000 of [\d,]+ characters/)).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
