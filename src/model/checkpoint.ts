@@ -19,17 +19,10 @@ import { paramShapes } from './gpt'
 import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
 import type { TokenizerSpec } from '../shared/tokenizer'
+import { CodedError } from '../shared/codedError'
 
-export class CheckpointError extends Error {
+export class CheckpointError extends CodedError {
   override name = 'CheckpointError'
-  /** `code` and `params` let the page say the problem in another language (the message is English). */
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(message)
-  }
 }
 
 export interface Checkpoint {

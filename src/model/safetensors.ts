@@ -8,16 +8,10 @@
 // may not overlap and together must cover the data without holes (as the format requires). Every violation is
 // a SafetensorsError whose message says what is wrong, in words. Plain TypeScript: no tfjs.
 
-export class SafetensorsError extends Error {
+import { CodedError } from '../shared/codedError'
+
+export class SafetensorsError extends CodedError {
   override name = 'SafetensorsError'
-  /** `code` and `params` let the page say the problem in another language (the message is English). */
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(message)
-  }
 }
 
 /** What can be read: float tensors, converted to float32. */

@@ -4,19 +4,13 @@
 // a key), or throws a StoredRecordError that says what is wrong. A record written by a newer version of the
 // app (a `format` above RECORD_FORMAT) is refused rather than guessed at.
 import type { StoredCheckpoint, StoredHistory, StoredRun } from './runStore'
+import { CodedError } from '../shared/codedError'
 
 /** The version of the records this app writes; older records (no `format`) are version 1. */
 export const RECORD_FORMAT = 1
 
-export class StoredRecordError extends Error {
+export class StoredRecordError extends CodedError<'stored-newer' | 'stored-damaged'> {
   override name = 'StoredRecordError'
-  constructor(
-    message: string,
-    readonly code: 'stored-newer' | 'stored-damaged',
-    readonly params: Record<string, string | number> = {},
-  ) {
-    super(message)
-  }
 }
 
 type Obj = Record<string, unknown>
