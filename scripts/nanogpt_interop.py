@@ -1,11 +1,8 @@
 #!/usr/bin/python3
 """Proves that the playground's .safetensors files and nanoGPT's PyTorch model understand each other.
 
-The model below has nanoGPT's module tree, so its state_dict has nanoGPT's names (transformer.wte.weight,
-transformer.h.0.attn.c_attn.weight, ..., lm_head.weight tied to wte, and the causal-mask buffers
-transformer.h.i.attn.bias that PyTorch versions without flash attention register). safetensors is read and
-written by hand here (8-byte little-endian header length, JSON header, raw little-endian data), because Debian
-has no python3-safetensors; the format is small.
+The model is pg_nanogpt.GPT, nanoGPT's module tree, so its state_dict has nanoGPT's names; safetensors is read
+and written by pg_safetensors.
 
   fixture  builds a tiny nanoGPT with seeded random weights, writes its whole state_dict (mask buffers and the
            tied lm_head included) to src/model/fixtures/nanogpt-tiny.safetensors, and the logits of a fixed
@@ -13,6 +10,7 @@ has no python3-safetensors; the format is small.
            With --out/--expect elsewhere, --seed and --no-bias: a fresh file for the interop stage of `npm test`.
   check    loads a file the app exported into this model with load_state_dict(strict=False) and compares its
            logits with the app's (a JSON file of {"ids": [...], "logits": [...]}) to 1e-4.
+  ckpt     writes a checkpoint as nanoGPT's train.py saves it, for a bundle's meta.pkl (ckpt_to_playground.py's input).
   logits   loads any file in nanoGPT's layout (one ckpt_to_playground.py wrote, say) and writes PyTorch's logits
            for fixed ids, for the app to reproduce (src/model/interop.torch.test.ts).
   bundle   unpacks an "Export for nanoGPT" tar and reads data/<name>/train.bin, val.bin and meta.pkl back as
@@ -24,127 +22,18 @@ has no python3-safetensors; the format is small.
 Needs Debian's python3-torch; run with /usr/bin/python3.
 """
 import argparse
-import io
 import json
-import math
 import pickle
-import struct
 import sys
 import tarfile
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+from pg_nanogpt import GPT
+from pg_safetensors import load_safetensors, save_safetensors
 
 
-# ----------------------------------------------------------------------------------- nanoGPT's module tree
-class LayerNorm(nn.Module):
-    """LayerNorm with an optional bias (nanoGPT's own, since torch < 2.1 has no bias=False)."""
-
-    def __init__(self, ndim, bias):
-        super().__init__()
-        self.weight = nn.Parameter(torch.ones(ndim))
-        self.bias = nn.Parameter(torch.zeros(ndim)) if bias else None
-
-    def forward(self, x):
-        return F.layer_norm(x, self.weight.shape, self.weight, self.bias, 1e-5)
-
-
-class CausalSelfAttention(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        C, T = cfg["n_embd"], cfg["block_size"]
-        self.n_head = cfg["n_head"]
-        self.c_attn = nn.Linear(C, 3 * C, bias=cfg["bias"])
-        self.c_proj = nn.Linear(C, C, bias=cfg["bias"])
-        self.register_buffer("bias", torch.tril(torch.ones(T, T)).view(1, 1, T, T))
-
-    def forward(self, x):
-        B, T, C = x.size()
-        q, k, v = self.c_attn(x).split(C, dim=2)
-        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
-        att = (q @ k.transpose(-2, -1)) / math.sqrt(k.size(-1))
-        att = F.softmax(att.masked_fill(self.bias[:, :, :T, :T] == 0, float("-inf")), dim=-1)
-        return self.c_proj((att @ v).transpose(1, 2).contiguous().view(B, T, C))
-
-
-class MLP(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        C = cfg["n_embd"]
-        self.c_fc = nn.Linear(C, 4 * C, bias=cfg["bias"])
-        self.gelu = nn.GELU()
-        self.c_proj = nn.Linear(4 * C, C, bias=cfg["bias"])
-
-    def forward(self, x):
-        return self.c_proj(self.gelu(self.c_fc(x)))
-
-
-class Block(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        self.ln_1 = LayerNorm(cfg["n_embd"], cfg["bias"])
-        self.attn = CausalSelfAttention(cfg)
-        self.ln_2 = LayerNorm(cfg["n_embd"], cfg["bias"])
-        self.mlp = MLP(cfg)
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
-
-
-class GPT(nn.Module):
-    def __init__(self, cfg):
-        super().__init__()
-        C = cfg["n_embd"]
-        self.transformer = nn.ModuleDict(
-            dict(
-                wte=nn.Embedding(cfg["vocab_size"], C),
-                wpe=nn.Embedding(cfg["block_size"], C),
-                h=nn.ModuleList([Block(cfg) for _ in range(cfg["n_layer"])]),
-                ln_f=LayerNorm(C, cfg["bias"]),
-            )
-        )
-        self.lm_head = nn.Linear(C, cfg["vocab_size"], bias=False)
-        self.transformer.wte.weight = self.lm_head.weight  # weight tying
-
-    def forward(self, idx):
-        T = idx.size(1)
-        x = self.transformer.wte(idx) + self.transformer.wpe(torch.arange(T))
-        for block in self.transformer.h:
-            x = block(x)
-        return self.lm_head(self.transformer.ln_f(x))
-
-
-# ------------------------------------------------------------------------------------------ safetensors
-def save_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, t in tensors.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    text = json.dumps(header).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
-
-
-def load_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8 : 8 + n].decode("utf-8"))
-    meta = header.pop("__metadata__", {})
-    base = 8 + n
-    tensors = {}
-    for name, info in header.items():
-        assert info["dtype"] == "F32", f"{name}: {info['dtype']}"
-        b, e = info["data_offsets"]
-        tensors[name] = torch.frombuffer(bytearray(data[base + b : base + e]), dtype=torch.float32).reshape(info["shape"])
-    return tensors, meta
-
-
+# --------------------------------------------------------------------------------------------------- files
 def config_from(meta):
     cfg = {k: int(meta[k]) for k in ("n_layer", "n_head", "n_embd", "block_size", "vocab_size")}
     cfg["bias"] = meta["bias"] == "True"
@@ -163,7 +52,7 @@ def fixture(args):
     text = "hello 中文🙂!"
     ids = [vocab.index(c) for c in text][: cfg["block_size"]]
     with torch.no_grad():
-        logits = model(torch.tensor([ids]))[0]
+        logits = model(torch.tensor([ids]))[0][0]
     metadata = {k: str(v) for k, v in cfg.items()}
     metadata["tokenizer"] = json.dumps({"kind": "char", "vocab": vocab}, ensure_ascii=False)
     save_safetensors(args.out, model.state_dict(), metadata)
@@ -179,25 +68,6 @@ def fixture(args):
     print(f"wrote {args.out} ({len(model.state_dict())} tensors) and {args.expect}", file=sys.stderr)
 
 
-def check(args):
-    tensors, meta = load_safetensors(args.file)
-    cfg = config_from(meta)
-    model = GPT(cfg)
-    result = model.load_state_dict(tensors, strict=False)
-    # nothing but the causal-mask buffers may be missing, and nothing may be unexpected
-    assert not result.unexpected_keys, result.unexpected_keys
-    assert all(k.endswith(".attn.bias") for k in result.missing_keys), result.missing_keys
-    with open(args.expect) as f:
-        app = json.load(f)
-    with torch.no_grad():
-        logits = model(torch.tensor([app["ids"]]))[0].flatten()
-    diff = (logits - torch.tensor(app["logits"])).abs().max().item()
-    scale = logits.abs().max().item()
-    print(json.dumps({"file": args.file, "config": cfg, "tensors": len(tensors), "missing": result.missing_keys, "maxAbsDiff": diff, "maxAbsLogit": scale}))
-    if not diff <= 1e-4 * max(1.0, scale):
-        sys.exit(f"logits differ by {diff} (limit 1e-4 relative to {scale})")
-
-
 def load_model(path):
     """A file in nanoGPT's layout, loaded into nanoGPT's module tree: only the causal-mask buffers may be missing."""
     tensors, meta = load_safetensors(path)
@@ -206,20 +76,50 @@ def load_model(path):
     result = model.load_state_dict(tensors, strict=False)
     assert not result.unexpected_keys, result.unexpected_keys
     assert all(k.endswith(".attn.bias") for k in result.missing_keys), result.missing_keys
-    return model, cfg, meta
+    return model, cfg, meta, {"tensors": len(tensors), "missing": result.missing_keys}
+
+
+def check(args):
+    model, cfg, meta, loaded = load_model(args.file)
+    with open(args.expect) as f:
+        app = json.load(f)
+    with torch.no_grad():
+        logits = model(torch.tensor([app["ids"]]))[0][0].flatten()
+    diff = (logits - torch.tensor(app["logits"])).abs().max().item()
+    scale = logits.abs().max().item()
+    print(json.dumps({"file": args.file, "config": cfg, "tensors": loaded["tensors"], "missing": loaded["missing"], "maxAbsDiff": diff, "maxAbsLogit": scale}))
+    if not diff <= 1e-4 * max(1.0, scale):
+        sys.exit(f"logits differ by {diff} (limit 1e-4 relative to {scale})")
 
 
 def logits_of(args):
-    model, cfg, meta = load_model(args.file)
+    model, cfg, meta, _ = load_model(args.file)
     ids = [(5 * i + 3) % cfg["vocab_size"] for i in range(min(16, cfg["block_size"]))]
     with torch.no_grad():
-        logits = model(torch.tensor([ids]))[0]
+        logits = model(torch.tensor([ids]))[0][0]
     out = {"ids": ids, "logits": logits.flatten().tolist(), "config": cfg}
     if "step" in meta:
         out["step"] = int(meta["step"])
     with open(args.out, "w") as f:
         json.dump(out, f)
     print(f"wrote PyTorch's logits for {args.file} to {args.out}", file=sys.stderr)
+
+
+def nanogpt_ckpt(args):
+    """A checkpoint shaped as nanoGPT's train.py saves it (a torch.compile'd model's "_orig_mod." names, the mask
+    buffers, model_args, iter_num), for a vocabulary read from a bundle's meta.pkl: what ckpt_to_playground.py
+    is given after training in nanoGPT."""
+    with open(args.meta, "rb") as f:
+        meta = pickle.load(f)
+    cfg = {"n_layer": 2, "n_head": 2, "n_embd": 16, "block_size": 8, "vocab_size": meta["vocab_size"], "bias": False}
+    torch.manual_seed(args.seed)
+    model = GPT(cfg)
+    with torch.no_grad():
+        for name, p in model.named_parameters():
+            p.copy_(torch.randn(p.shape) * 0.3 + (1.0 if name.endswith(("ln_1.weight", "ln_2.weight", "ln_f.weight")) else 0.0))
+    state = {f"_orig_mod.{k}": v for k, v in model.state_dict().items()}
+    torch.save({"model": state, "model_args": {**cfg, "dropout": 0.0}, "iter_num": args.step, "best_val_loss": 9.9, "config": {}}, args.out)
+    print(f"wrote {args.out}: a nanoGPT checkpoint at step {args.step}", file=sys.stderr)
 
 
 def check_bundle(args):
@@ -274,6 +174,12 @@ def main():
     lg.add_argument("file")
     lg.add_argument("out")
     lg.set_defaults(run=logits_of)
+    nc = sub.add_parser("ckpt")
+    nc.add_argument("meta")
+    nc.add_argument("out")
+    nc.add_argument("--seed", type=int, default=303)
+    nc.add_argument("--step", type=int, default=1234)
+    nc.set_defaults(run=nanogpt_ckpt)
     bd = sub.add_parser("bundle")
     bd.add_argument("tar")
     bd.add_argument("text")

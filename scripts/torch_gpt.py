@@ -9,9 +9,8 @@ Two uses:
            and the parameters after one AdamW step with clipping and weight decay.
            src/train/exactness.test.ts holds the training step (Run.stepOn) to both.
 
-Faithful to nanoGPT's model.py / train.py: token + learned position embeddings, pre-LN blocks, causal
-multi-head attention, exact-erf GELU MLP, final LayerNorm, LM head tied to the token embedding, AdamW with
-weight decay on 2-D tensors only, warmup + cosine learning rate, global-norm clipping.
+The model is pg_nanogpt.GPT (nanoGPT's module tree and initialisation); the training is nanoGPT's train.py:
+AdamW with weight decay on 2-D tensors only, warmup + cosine learning rate, global-norm clipping.
 Batches come from the same seeded generator (mulberry32) and 90/10 split as src/data/dataset.ts, so both
 trainers see the same tokens in the same order; the initial weights are drawn by torch (same distribution).
 
@@ -24,8 +23,8 @@ import sys
 import time
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
+
+from pg_nanogpt import GPT, nanogpt_config
 
 
 # ---------------------------------------------------------------------------------------------------- data
@@ -70,80 +69,10 @@ def char_tokens(text):
     return vocab, torch.tensor([ids[c] for c in text], dtype=torch.long)
 
 
-# --------------------------------------------------------------------------------------------------- model
-class Block(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        C, self.nh = c["nEmbd"], c["nHead"]
-        self.ln_1 = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
-        self.c_attn = nn.Linear(C, 3 * C, bias=c["bias"])
-        self.c_proj = nn.Linear(C, C, bias=c["bias"])
-        self.ln_2 = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
-        self.c_fc = nn.Linear(C, 4 * C, bias=c["bias"])
-        self.mlp_proj = nn.Linear(4 * C, C, bias=c["bias"])
-        T = c["blockSize"]
-        self.register_buffer("mask", torch.tril(torch.ones(T, T, dtype=torch.bool)))
-
-    def attn(self, x):
-        B, T, C = x.shape
-        q, k, v = self.c_attn(x).split(C, dim=2)
-        q, k, v = (t.view(B, T, self.nh, C // self.nh).transpose(1, 2) for t in (q, k, v))
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
-        att = att.masked_fill(~self.mask[:T, :T], float("-inf")).softmax(dim=-1)
-        y = (att @ v).transpose(1, 2).contiguous().view(B, T, C)
-        return self.c_proj(y)
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x))))
-
-
-def _ln_has_bias():
-    try:
-        nn.LayerNorm(2, bias=False)
-        return True
-    except TypeError:  # torch < 2.1 (Debian's 1.13): LayerNorm always has a bias
-        return False
-
-
-class GPT(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.c = c
-        C = c["nEmbd"]
-        self.wte = nn.Embedding(c["vocabSize"], C)
-        self.wpe = nn.Embedding(c["blockSize"], C)
-        self.h = nn.ModuleList(Block(c) for _ in range(c["nLayer"]))
-        self.ln_f = nn.LayerNorm(C, bias=c["bias"]) if _ln_has_bias() else nn.LayerNorm(C)
-        self.apply(self._init)
-        if not c["bias"] and not _ln_has_bias():  # torch 1.13: pin LayerNorm biases at zero instead
-            for m in self.modules():
-                if isinstance(m, nn.LayerNorm):
-                    m.bias.requires_grad_(False)
-        for name, p in self.named_parameters():
-            if name.endswith("c_proj.weight") or name.endswith("mlp_proj.weight"):
-                nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * c["nLayer"]))
-
-    @staticmethod
-    def _init(m):
-        if isinstance(m, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(m.weight, 0.0, 0.02)
-            if isinstance(m, nn.Linear) and m.bias is not None:
-                nn.init.zeros_(m.bias)
-
-    def forward(self, idx, targets):
-        B, T = idx.shape
-        x = self.wte(idx) + self.wpe(torch.arange(T))
-        for block in self.h:
-            x = block(x)
-        logits = self.ln_f(x) @ self.wte.weight.t()  # tied LM head
-        return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
-
-
+# ----------------------------------------------------------------------------------------------- training
 def make_optimizer(model, t):
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in trainable if p.dim() >= 2]
-    no_decay = [p for p in trainable if p.dim() < 2]
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
     groups = [{"params": decay, "weight_decay": t["weightDecay"]}, {"params": no_decay, "weight_decay": 0.0}]
     return torch.optim.AdamW(groups, lr=t["learningRate"], betas=(t["beta1"], t["beta2"]), eps=1e-8)
 
@@ -180,16 +109,16 @@ def bench(args):
     n = math.floor(len(tokens) * 0.9)
     sampler = Sampler(tokens[:n], tokens[n:], t["batchSize"], model_cfg["blockSize"], t["seed"])
     torch.manual_seed(t["seed"])
-    model = GPT({**model_cfg, "vocabSize": len(vocab)})
+    model = GPT(nanogpt_config({**model_cfg, "vocabSize": len(vocab)})).init_weights()
     opt = make_optimizer(model, t)
-    params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    params = sum(p.numel() for p in model.parameters())
 
     def evaluate():
         model.eval()
         with torch.no_grad():
             out = {}
             for stream in ("evalTrain", "evalVal"):
-                out[stream] = sum(model(*sampler.next(stream)).item() for _ in range(t["evalIters"])) / t["evalIters"]
+                out[stream] = sum(model(*sampler.next(stream))[1].item() for _ in range(t["evalIters"])) / t["evalIters"]
         model.train()
         return out
 
@@ -202,7 +131,7 @@ def bench(args):
         x, y = sampler.next("train")
         for g in opt.param_groups:
             g["lr"] = lr_at(it, t)
-        loss = model(x, y)
+        _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         if t["gradClip"] > 0:
@@ -248,20 +177,19 @@ def fixture(args):
     cfg = {"vocabSize": 7, "blockSize": 6, "nLayer": 2, "nHead": 2, "nEmbd": 8, "dropout": 0, "bias": args.bias}
     t = {"learningRate": 0.05, "beta1": 0.9, "beta2": 0.99, "weightDecay": 0.1, "gradClip": 0.5}
     g = torch.Generator().manual_seed(20261128)
-    model = GPT(cfg)
+    model = GPT(nanogpt_config(cfg))
     with torch.no_grad():
         for p in model.parameters():  # unit-scale weights, so every path of the model matters
-            if p.requires_grad:  # (torch < 2.1 without biases: LayerNorm's bias stays pinned at zero)
-                p.copy_(torch.rand(p.shape, generator=g) * 0.6 - 0.3)
+            p.copy_(torch.rand(p.shape, generator=g) * 0.6 - 0.3)
         for name, p in model.named_parameters():
-            if name.endswith("ln_1.weight") or name.endswith("ln_2.weight") or name == "ln_f.weight":
+            if name.endswith(("ln_1.weight", "ln_2.weight", "ln_f.weight")):
                 p.add_(1.0)
     x = torch.randint(0, cfg["vocabSize"], (2, cfg["blockSize"]), generator=g)
     y = torch.randint(0, cfg["vocabSize"], (2, cfg["blockSize"]), generator=g)
 
     names = ts_names(cfg)
     before = {ts: export(model.get_parameter(pt), ts) for ts, pt in names}
-    loss = model(x, y)
+    _, loss = model(x, y)
     loss.backward()
     grads = {ts: export(model.get_parameter(pt).grad, ts) for ts, pt in names}
     norm = torch.nn.utils.clip_grad_norm_(model.parameters(), t["gradClip"])
@@ -286,25 +214,25 @@ def fixture(args):
     print(f"wrote {args.out}: loss {loss.item():.6f}, gradient norm {norm.item():.6f}", file=sys.stderr)
 
 
-# per block: (TypeScript path suffix, PyTorch module), each with a .weight and a .bias
+# per block: (TypeScript path suffix, nanoGPT module), each with a .weight and (with biases) a .bias
 BLOCK_NAMES = [
     ("ln1", "ln_1"),
-    ("attn.cAttn", "c_attn"),
-    ("attn.cProj", "c_proj"),
+    ("attn.cAttn", "attn.c_attn"),
+    ("attn.cProj", "attn.c_proj"),
     ("ln2", "ln_2"),
-    ("mlp.cFc", "c_fc"),
-    ("mlp.cProj", "mlp_proj"),
+    ("mlp.cFc", "mlp.c_fc"),
+    ("mlp.cProj", "mlp.c_proj"),
 ]
 
 
 def ts_names(cfg):
-    """(TypeScript parameter path, PyTorch parameter name) pairs, in src/model/gpt.ts paramShapes order."""
+    """(TypeScript parameter path, nanoGPT parameter name) pairs, in src/model/gpt.ts paramShapes order."""
     kinds = ("weight", "bias") if cfg["bias"] else ("weight",)
-    out = [("wte.weight", "wte.weight"), ("wpe.weight", "wpe.weight")]
+    out = [("wte.weight", "transformer.wte.weight"), ("wpe.weight", "transformer.wpe.weight")]
     for i in range(cfg["nLayer"]):
         for ts, pt in BLOCK_NAMES:
-            out += [(f"h.{i}.{ts}.{kind}", f"h.{i}.{pt}.{kind}") for kind in kinds]
-    return out + [(f"lnF.{kind}", f"ln_f.{kind}") for kind in kinds]
+            out += [(f"h.{i}.{ts}.{kind}", f"transformer.h.{i}.{pt}.{kind}") for kind in kinds]
+    return out + [(f"lnF.{kind}", f"transformer.ln_f.{kind}") for kind in kinds]
 
 
 def export(p, ts_name):

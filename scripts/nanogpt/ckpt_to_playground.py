@@ -15,6 +15,22 @@ import sys
 import torch
 
 
+# --- shared: save_safetensors (scripts/pg_safetensors.py) ---
+def save_safetensors(path, tensors, metadata):
+    """Tensors as float32, little-endian, in the order given; metadata as strings; the header padded to 8 bytes."""
+    header, offset, blobs = {"__metadata__": metadata}, 0, []
+    for name, t in tensors.items():
+        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
+        offset += len(raw)
+        blobs.append(raw)
+    text = json.dumps(header).encode("utf-8")
+    text += b" " * (-len(text) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+# --- end shared ---
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -32,16 +48,7 @@ def main():
     metadata = {k: str(args[k]) for k in ("n_layer", "n_head", "n_embd", "block_size", "vocab_size")}
     metadata.update(bias=str(bool(args["bias"])), dropout=str(float(args.get("dropout", 0.0))), step=str(int(ckpt.get("iter_num", 0))))
     metadata["tokenizer"] = tokenizer
-    header, blobs, offset = {"__metadata__": metadata}, [], 0
-    for name, t in tensors.items():
-        raw = t.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(raw)]}
-        offset += len(raw)
-        blobs.append(raw)
-    text = json.dumps(header).encode("utf-8")
-    text += b" " * (-len(text) % 8)
-    with open(out_path, "wb") as f:
-        f.write(struct.pack("<Q", len(text)) + text + b"".join(blobs))
+    save_safetensors(out_path, tensors, metadata)
     print(f"wrote {out_path}: {len(tensors)} tensors, step {metadata['step']}, {args['vocab_size']} tokens")
 
 

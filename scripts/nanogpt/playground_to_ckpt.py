@@ -18,10 +18,12 @@ import torch
 
 from model import GPT, GPTConfig
 
+# --- shared: load_safetensors (scripts/pg_safetensors.py) ---
 DTYPES = {"F32": torch.float32, "F16": torch.float16, "BF16": torch.bfloat16, "F64": torch.float64}
 
 
 def load_safetensors(path):
+    """The tensors of a .safetensors file as float32, and its metadata."""
     with open(path, "rb") as f:
         data = f.read()
     (n,) = struct.unpack("<Q", data[:8])
@@ -33,6 +35,7 @@ def load_safetensors(path):
         raw = bytearray(data[8 + n + b : 8 + n + e])
         tensors[name] = torch.frombuffer(raw, dtype=DTYPES[info["dtype"]]).reshape(info["shape"]).float()
     return tensors, meta
+# --- end shared ---
 
 
 def main():
