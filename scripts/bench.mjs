@@ -21,7 +21,7 @@
 // (DevTools protocol, sampled every second), and the page's long tasks
 // (main thread blocked > 50 ms; Chromium's Long Tasks API) while training.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'

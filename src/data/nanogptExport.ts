@@ -30,7 +30,10 @@ export function pickle(value: PickleValue): Uint8Array {
       if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new Error(`pickle: ${v} is not a 32-bit integer`)
       if (v >= 0 && v < 256) out.push(0x4b, v)
       else if (v >= 0 && v < 65536) out.push(0x4d, v & 0xff, v >>> 8)
-      else out.push(0x4a), u32(v >>> 0)
+      else {
+        out.push(0x4a)
+        u32(v >>> 0)
+      }
     } else if (typeof v === 'string') {
       const bytes = new TextEncoder().encode(v)
       out.push(0x58)

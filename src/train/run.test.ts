@@ -56,12 +56,11 @@ describe('Run', () => {
     const withDropout = { ...model, dropout: 0.1 } // dropout masks depend on the step: they must line up too
     const straight = Run.create(text, withDropout, train)
     const expected: number[] = []
-    let expectedEval = 0
     for (let i = 1; i <= 8; i++) {
       expected.push((await straight.trainStep()).loss)
       if (i === 4) await straight.evaluate() // evaluation draws from its own generators: restored as well
     }
-    expectedEval = (await straight.evaluate()).valLoss
+    const expectedEval = (await straight.evaluate()).valLoss
     straight.dispose()
 
     const first = Run.create(text, withDropout, train)

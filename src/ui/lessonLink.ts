@@ -53,11 +53,20 @@ export function readLesson(search: string): { lesson: Lesson; refused: string[] 
     return undefined
   }
   const lang = p.get('lang')
-  if (lang !== null) isLang(lang) ? (lesson.lang = lang) : refused.push('lang')
+  if (lang !== null) {
+    if (isLang(lang)) lesson.lang = lang
+    else refused.push('lang')
+  }
   const tour = whole('tour', 14)
-  if (tour !== undefined) tour >= 1 ? (lesson.tour = tour) : refused.push('tour')
+  if (tour !== undefined) {
+    if (tour >= 1) lesson.tour = tour
+    else refused.push('tour')
+  }
   const view = p.get('view')
-  if (view !== null) (VIEWS as readonly string[]).includes(view) ? (lesson.view = view as Lesson['view']) : refused.push('view')
+  if (view !== null) {
+    if ((VIEWS as readonly string[]).includes(view)) lesson.view = view as Lesson['view']
+    else refused.push('view')
+  }
   const probe = p.get('probe')
   if (probe !== null) {
     if (probe === 'validation') lesson.probe = { kind: 'validation' }

@@ -503,14 +503,13 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
     set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
     return void refreshRuns()
   }
-  let text = s.text
   // taken at once (a stored text is at most MAX_INLINE_TEXT_CHARS): the restore below sends it right away
   if (record.text.kind === 'inline' && record.text.text !== s.text) takeText(record.text.text, 'custom', {})
   if (record.text.kind === 'dataset' && s.datasetId !== record.text.datasetId) {
     const d = DATASETS.find((x) => x.id === (record.text as { datasetId: string }).datasetId)
     if (d) takeText(await d.load(), d.id, {})
   }
-  text = get().text
+  const text = get().text
   const runId = `run-${++runCounter}`
   restoringRunId = runId
   pendingFrom = { textVersion: get().textVersion, settingsKey: '' }

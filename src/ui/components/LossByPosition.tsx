@@ -21,7 +21,12 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
   const range = useMemo(() => {
     let lo = Infinity
     let hi = -Infinity
-    for (const e of cols) for (const v of e.valByPosition!) (lo = Math.min(lo, v)), (hi = Math.max(hi, v))
+    for (const e of cols) {
+      for (const v of e.valByPosition!) {
+        lo = Math.min(lo, v)
+        hi = Math.max(hi, v)
+      }
+    }
     return { lo, hi }
   }, [cols])
   useEffect(() => {
