@@ -119,7 +119,8 @@ describe('the message catalogue', () => {
 
   it('says in Chinese every coded problem the worker, the run and the page send (not only the settings’)', () => {
     const senders = ['../../worker/host.ts', '../../train/run.ts', '../trainerClient.ts', '../../storage/schema.ts', '../shareLink.ts'].map((f) => readFileSync(join(__dirname, f), 'utf8')).join('\n')
-    const codes = [...new Set([...senders.matchAll(/\bcode: '([a-z-]+)'|, '([a-z]+(?:-[a-z]+)+)'(?=\)|, \{)/g)].map((m) => m[1] ?? m[2]))]
+    // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`), on one line or across lines
+    const codes = [...new Set([...senders.matchAll(/\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)/g)].map((m) => m[1] ?? m[2]))]
     expect(codes).toEqual(expect.arrayContaining(['run-gone', 'no-checkpoint', 'other-text', 'storage-off', 'export-vocab', 'new-chars', 'text-huge', 'model-file-big']))
     const params = { name: 'r', dataset: 'names', label: 'x.txt', n: 12345, got: 0, shown: '“Ω”', more: 0, size: '9 MB', limit: 100, detail: 'x', heldOut: 1, tokens: 3, T: 8, what: 'run', format: 2, reads: 1, v: 2 }
     for (const code of codes) expect(zhCN.problem(code, params), code).toMatch(/[\u4e00-\u9fff]/)
