@@ -2,7 +2,15 @@ import { defineConfig } from '@playwright/test'
 
 // Playwright drives a system Chromium (Debian's, or CHROMIUM_PATH): scripts/e2e.mjs finds or installs it.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
-const baseArgs = ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const baseArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
 const PORT = Number(process.env.E2E_PORT || 4173)
 const DEV_PORT = PORT + 1 // the development server, for the one test that the Content-Security-Policy holds there too
 

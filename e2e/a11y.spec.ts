@@ -25,7 +25,13 @@ test('every view passes axe in both languages with no serious or critical violat
     await expect(page.locator('html')).toHaveAttribute('lang', lang)
     const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    const report = serious.map((v) => `${lang}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`)
+    const report = serious.map(
+      (v) =>
+        `${lang}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    )
     expect(report, report.join('\n')).toEqual([])
   }
 })

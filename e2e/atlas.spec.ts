@@ -26,19 +26,29 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   // the keyboard: into the grid, down twice and right once → query 2, key 1
   await page.getByRole('grid').focus()
   for (const key of ['ArrowDown', 'ArrowDown', 'ArrowRight']) await page.keyboard.press(key)
-  await expect(page.getByTestId('atlas-readout')).toContainText(new RegExp(`^Layer 0, head 0 at step ${early}: the query “.+” \\(position 2\\) looks at “.+” \\(position 1\\) with weight [01]\\.\\d\\d`))
+  await expect(page.getByTestId('atlas-readout')).toContainText(
+    new RegExp(
+      `^Layer 0, head 0 at step ${early}: the query “.+” \\(position 2\\) looks at “.+” \\(position 1\\) with weight [01]\\.\\d\\d`,
+    ),
+  )
   // Enter locks the pair: the mouse passing over the maps no longer moves it; Esc clears
   await page.keyboard.press('Enter')
-  await expect(page.getByTestId('atlas-readout')).toContainText(/^Locked \(Enter or Esc to release\): Layer 0, head 0 .*\(position 2\) looks at .*\(position 1\)/)
+  await expect(page.getByTestId('atlas-readout')).toContainText(
+    /^Locked \(Enter or Esc to release\): Layer 0, head 0 .*\(position 2\) looks at .*\(position 1\)/,
+  )
   await page.getByTestId('atlas-head-1').hover({ position: { x: 20, y: 60 } })
   await expect(page.getByTestId('atlas-readout')).toContainText('(position 2) looks at')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('atlas-readout')).toContainText('Each small map is one head')
 
   // the zoomed head in words, and as a table (each query's strongest keys)
-  await expect(page.getByTestId('head-summary')).toContainText(/^Layer 0 Head 0: .*\. Strongest link: .*\. Focus: (sharp|moderate|spread) \(entropy \d\.\d bits\)\.$/)
+  await expect(page.getByTestId('head-summary')).toContainText(
+    /^Layer 0 Head 0: .*\. Strongest link: .*\. Focus: (sharp|moderate|spread) \(entropy \d\.\d bits\)\.$/,
+  )
   await page.getByText('View head 0.0 as a table').click()
-  await expect(page.getByRole('table', { name: /^Head 0\.0: each query's three strongest keys/ }).locator('tbody tr')).toHaveCount(32) // tiny: context 32
+  await expect(
+    page.getByRole('table', { name: /^Head 0\.0: each query's three strongest keys/ }).locator('tbody tr'),
+  ).toHaveCount(32) // tiny: context 32
 
   // the head timeline and the repeated probe
   await expect(page.getByTestId('head-timeline')).toContainText('1.1')
@@ -49,20 +59,28 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await expect(page.getByText(/^Validation loss by position in the context/)).toBeVisible()
 })
 
-test('token embeddings: the PCA map says what it keeps, and a token shows its neighbours in the full space', async ({ page }) => {
+test('token embeddings: the PCA map says what it keeps, and a token shows its neighbours in the full space', async ({
+  page,
+}) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByText('Token embeddings').click()
-  await expect(page.getByTestId('embedding-caption')).toContainText(/Step 0: each token’s embedding, 32 numbers, .* This picture keeps \d+% of the variance/)
+  await expect(page.getByTestId('embedding-caption')).toContainText(
+    /Step 0: each token’s embedding, 32 numbers, .* This picture keeps \d+% of the variance/,
+  )
   await page.getByTestId('embedding-map').locator('text').first().hover()
-  await expect(page.getByTestId('embedding-neighbours')).toContainText(/^Closest to “.+” in all 32 dimensions: (“.+” -?\d\.\d\d(, )?){5}\.$/)
+  await expect(page.getByTestId('embedding-neighbours')).toContainText(
+    /^Closest to “.+” in all 32 dimensions: (“.+” -?\d\.\d\d(, )?){5}\.$/,
+  )
   // the same from the list, the scatter's equivalent for a keyboard or a finger
   const third = await page.locator('#emb-token option').nth(3).textContent()
   await page.locator('#emb-token').selectOption({ index: 3 })
   await expect(page.getByTestId('embedding-neighbours')).toContainText(`Closest to “${third}” in all 32 dimensions`)
 })
 
-test('next-token lens: bars from the raw logits, reshaped by temperature in the page, and the logit lens per block', async ({ page }) => {
+test('next-token lens: bars from the raw logits, reshaped by temperature in the page, and the logit lens per block', async ({
+  page,
+}) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByText('Next-token lens').click()
@@ -90,7 +108,9 @@ test('Q/K/V calculator: one head, one query, the model’s numbers recomputed in
   await expect(steps).toContainText('(position 8, step 0)')
 })
 
-test('break it: the no-mask twin trains from the same settings, its attention fills the future, the masked run stays to compare', async ({ page }) => {
+test('break it: the no-mask twin trains from the same settings, its attention fills the future, the masked run stays to compare', async ({
+  page,
+}) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByLabel('Steps', { exact: true }).fill('25')
@@ -100,7 +120,9 @@ test('break it: the no-mask twin trains from the same settings, its attention fi
   await page.getByRole('button', { name: 'Train a twin without the causal mask' }).click()
   await expect(page.getByTestId('twin-status')).toContainText('You are training the no-mask twin')
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
-  await expect(page.getByTestId('twin-status')).toContainText(/Now: training loss \d\.\d{3} at step 25; the masked run had validation loss \d\.\d{3} at step 25\./)
+  await expect(page.getByTestId('twin-status')).toContainText(
+    /Now: training loss \d\.\d{3} at step 25; the masked run had validation loss \d\.\d{3} at step 25\./,
+  )
   // the atlas: no hatching, a share of attention on the future under every head
   await page.getByText('Attention atlas: every layer × head').click()
   await expect(page.getByTestId('atlas-no-mask')).toBeVisible()

@@ -7,7 +7,9 @@ import { backendInUse, testLog, type TestEvent } from './helpers'
 const BACKENDS = ['cpu', 'wasm', 'webgl', 'webgpu'] as const
 const STEPS = 8
 
-test('every backend trains the same run: losses and evaluations equal to the cpu backend’s to 1e-3, and falling', async ({ page }) => {
+test('every backend trains the same run: losses and evaluations equal to the cpu backend’s to 1e-3, and falling', async ({
+  page,
+}) => {
   test.setTimeout(900_000) // four engines one after another; SwiftShader's WebGPU is slow (~35 s in all here)
   const runs: Record<string, { points: number[]; evals: { step: number; trainLoss: number; valLoss: number }[] }> = {}
   for (const backend of BACKENDS) {
@@ -23,8 +25,16 @@ test('every backend trains the same run: losses and evaluations equal to the cpu
     const created = log.filter((e): e is Extract<TestEvent, { kind: 'created' }> => e.kind === 'created').at(-1)!
     const mine = log.filter((e) => 'runId' in e && e.runId === created.runId)
     const points = mine.filter((e): e is Extract<TestEvent, { kind: 'point' }> => e.kind === 'point')
-    expect(points.map((p) => p.step), backend).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1))
-    runs[backend] = { points: points.map((p) => p.loss), evals: mine.filter((e): e is Extract<TestEvent, { kind: 'eval' }> => e.kind === 'eval').map(({ step, trainLoss, valLoss }) => ({ step, trainLoss, valLoss })) }
+    expect(
+      points.map((p) => p.step),
+      backend,
+    ).toEqual(Array.from({ length: STEPS }, (_, i) => i + 1))
+    runs[backend] = {
+      points: points.map((p) => p.loss),
+      evals: mine
+        .filter((e): e is Extract<TestEvent, { kind: 'eval' }> => e.kind === 'eval')
+        .map(({ step, trainLoss, valLoss }) => ({ step, trainLoss, valLoss })),
+    }
   }
   const cpu = runs.cpu
   expect(cpu.evals.map((e) => e.step)).toEqual([0, STEPS])
@@ -32,11 +42,23 @@ test('every backend trains the same run: losses and evaluations equal to the cpu
   expect(cpu.evals[1].valLoss).toBeLessThan(cpu.evals[0].valLoss - 0.2)
   for (const backend of BACKENDS.slice(1)) {
     const r = runs[backend]
-    r.points.forEach((loss, i) => expect(Math.abs(loss - cpu.points[i]), `${backend}, step ${i + 1}: ${loss} vs cpu ${cpu.points[i]}`).toBeLessThan(1e-3))
-    expect(r.evals.map((e) => e.step), backend).toEqual([0, STEPS])
+    r.points.forEach((loss, i) =>
+      expect(Math.abs(loss - cpu.points[i]), `${backend}, step ${i + 1}: ${loss} vs cpu ${cpu.points[i]}`).toBeLessThan(
+        1e-3,
+      ),
+    )
+    expect(
+      r.evals.map((e) => e.step),
+      backend,
+    ).toEqual([0, STEPS])
     r.evals.forEach((e, i) => {
-      expect(Math.abs(e.trainLoss - cpu.evals[i].trainLoss), `${backend}, training loss at step ${e.step}`).toBeLessThan(1e-3)
-      expect(Math.abs(e.valLoss - cpu.evals[i].valLoss), `${backend}, validation loss at step ${e.step}`).toBeLessThan(1e-3)
+      expect(
+        Math.abs(e.trainLoss - cpu.evals[i].trainLoss),
+        `${backend}, training loss at step ${e.step}`,
+      ).toBeLessThan(1e-3)
+      expect(Math.abs(e.valLoss - cpu.evals[i].valLoss), `${backend}, validation loss at step ${e.step}`).toBeLessThan(
+        1e-3,
+      )
     })
   }
 })

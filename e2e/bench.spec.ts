@@ -5,7 +5,26 @@ import { spawnSync } from 'node:child_process'
 
 test('npm run bench prints one sane JSON line for a short tiny run', async () => {
   test.setTimeout(300_000)
-  const r = spawnSync('node', ['scripts/bench.mjs', '--backend', 'wasm', '--preset', 'tiny', '--steps', '24', '--eval-every', '12', '--seed', '7', '--no-build', '--port', '4191'], { encoding: 'utf8', timeout: 280_000 })
+  const r = spawnSync(
+    'node',
+    [
+      'scripts/bench.mjs',
+      '--backend',
+      'wasm',
+      '--preset',
+      'tiny',
+      '--steps',
+      '24',
+      '--eval-every',
+      '12',
+      '--seed',
+      '7',
+      '--no-build',
+      '--port',
+      '4191',
+    ],
+    { encoding: 'utf8', timeout: 280_000 },
+  )
   expect(r.status, r.stderr).toBe(0)
   const lines = r.stdout.trim().split('\n')
   expect(lines).toHaveLength(1) // progress goes to stderr, the result alone to stdout
@@ -16,7 +35,18 @@ test('npm run bench prints one sane JSON line for a short tiny run', async () =>
   expect(j.steps).toBe(24)
   expect(j.params).toBeGreaterThan(0)
   expect(j.tokensPerStep).toBe(j.train.batchSize * j.model.blockSize)
-  const positive = [j.msPerStep.p10, j.msPerStep.median, j.msPerStep.p90, j.tokensPerSec, j.firstStepMs, j.clickToFirstStepMs, j.samplingMsPerToken, j.samplingWarmMsPerToken, j.samplingLongMsPerToken, j.peakTensorMB]
+  const positive = [
+    j.msPerStep.p10,
+    j.msPerStep.median,
+    j.msPerStep.p90,
+    j.tokensPerSec,
+    j.firstStepMs,
+    j.clickToFirstStepMs,
+    j.samplingMsPerToken,
+    j.samplingWarmMsPerToken,
+    j.samplingLongMsPerToken,
+    j.peakTensorMB,
+  ]
   for (const x of positive) expect(Number.isFinite(x) && x > 0, String(x)).toBe(true)
   expect(j.msPerStep.p10).toBeLessThanOrEqual(j.msPerStep.median)
   expect(j.msPerStep.median).toBeLessThanOrEqual(j.msPerStep.p90)

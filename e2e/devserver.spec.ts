@@ -3,7 +3,9 @@ import { statusNumber } from './helpers'
 
 // The development server (`npm start`) under the same Content-Security-Policy as the built app: its own inline
 // scripts carry a nonce made for each start, and nothing the app does is blocked.
-test('under the development server the Content-Security-Policy holds, with a nonce, and the app trains', async ({ page }) => {
+test('under the development server the Content-Security-Policy holds, with a nonce, and the app trains', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     const seen: string[] = []
     ;(window as unknown as { __violations: string[] }).__violations = seen

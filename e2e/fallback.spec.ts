@@ -33,12 +33,16 @@ test('bad input gets a clear message where the user looks, and nothing is lost',
   await expect(start).toBeEnabled()
 
   // a non-UTF-8 upload is refused and the text stays
-  await page.getByLabel('Upload a text file').setInputFiles({ name: 'latin1.txt', mimeType: 'text/plain', buffer: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]) })
+  await page
+    .getByLabel('Upload a text file')
+    .setInputFiles({ name: 'latin1.txt', mimeType: 'text/plain', buffer: Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0a]) })
   await expect(page.getByRole('alert').filter({ hasText: 'is not valid UTF-8 text' })).toBeVisible()
   expect(await text.inputValue()).toBe(original)
   // a UTF-8 file with emoji and CJK is accepted as is, counted by code point (14 per line: 🌙 is one character, not two UTF-16 units)
   const poem = '床前明月光，疑是地上霜。🌙\n'.repeat(20)
-  await page.getByLabel('Upload a text file').setInputFiles({ name: 'poem.txt', mimeType: 'text/plain', buffer: Buffer.from(poem, 'utf8') })
+  await page
+    .getByLabel('Upload a text file')
+    .setInputFiles({ name: 'poem.txt', mimeType: 'text/plain', buffer: Buffer.from(poem, 'utf8') })
   await expect(text).toHaveValue(poem)
   await expect(page.getByTestId('text-stats')).toContainText('280 characters · vocabulary 14')
 

@@ -25,7 +25,9 @@ test('generate with sampling and beam search, and read what the model believed a
   await expect(page.getByLabel('Beam width')).toBeDisabled()
   await page.getByLabel('Prompt', { exact: true }).fill('An')
   await page.getByLabel('Top-k').fill('1000') // more than the vocabulary: said, and it keeps every token
-  await expect(page.getByTestId('topk-note')).toHaveText(/Top-k 1000 is more than the \d+ tokens in the vocabulary: it keeps them all/)
+  await expect(page.getByTestId('topk-note')).toHaveText(
+    /Top-k 1000 is more than the \d+ tokens in the vocabulary: it keeps them all/,
+  )
   await page.getByLabel('Top-k').fill('0')
   await expect(page.getByTestId('topk-note')).toHaveCount(0)
   await page.getByLabel('Top-p').fill('0.9')
@@ -38,7 +40,9 @@ test('generate with sampling and beam search, and read what the model believed a
   const tokens = out.locator('.tok')
   await expect(tokens).toHaveCount(12)
   await tokens.nth(3).hover()
-  await expect(page.getByTestId('sample-output-detail')).toContainText(/had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/)
+  await expect(page.getByTestId('sample-output-detail')).toContainText(
+    /had probability \d+\.\d% · entropy \d\.\d\d nats · the model’s top 5:/,
+  )
   await tokens.nth(5).focus()
   await expect(page.getByTestId('sample-output-detail')).toContainText('the model’s top 5')
   // why this token: every layer × head's attention row over the 7 tokens before it ("An" + 5 generated)
@@ -59,7 +63,9 @@ test('generate with sampling and beam search, and read what the model believed a
   await expect(page.getByTestId('sample-output-detail')).not.toContainText('Locked')
   // compare with a reference: the text itself scores 1 on every metric (METEOR's one-chunk penalty, 0.5·(1/12)³, rounds away)
   await page.getByLabel('Reference text (to compare the generated text with)').fill(first.slice(2))
-  await expect(page.getByTestId('comparison')).toContainText('Characters: BLEU-4 1.000 · ROUGE-L F 1.000 · METEOR 1.000 (12 matched in 1 chunk)')
+  await expect(page.getByTestId('comparison')).toContainText(
+    'Characters: BLEU-4 1.000 · ROUGE-L F 1.000 · METEOR 1.000 (12 matched in 1 chunk)',
+  )
   // same seed, same model, same settings: same text
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 12 tokens/)).toBeVisible()
@@ -102,7 +108,9 @@ test('generate with sampling and beam search, and read what the model believed a
   // score a text: every token after the first gets a probability, with the totals
   await page.getByLabel('Text to score').fill('Anna')
   await page.getByRole('button', { name: 'Score', exact: true }).click()
-  await expect(page.getByTestId('score-summary')).toContainText(/3 tokens predicted \(model at step 15\) · log-likelihood -\d+\.\d\d nats · perplexity \d+\.\d\d/)
+  await expect(page.getByTestId('score-summary')).toContainText(
+    /3 tokens predicted \(model at step 15\) · log-likelihood -\d+\.\d\d nats · perplexity \d+\.\d\d/,
+  )
   await page.getByTestId('score-output').locator('.tok').nth(1).hover()
   await expect(page.getByTestId('score-output-detail')).toContainText('the model’s top 5')
 })

@@ -3,7 +3,9 @@ import { expectResumedAtCheckpoint, statusNumber, testLog, trainWithACheckpoint 
 
 // Failures the page survives, caused on purpose.
 
-test('divergence: learning rate 10 on the names dataset pauses training by itself, marks the step and offers a lower rate', async ({ page }) => {
+test('divergence: learning rate 10 on the names dataset pauses training by itself, marks the step and offers a lower rate', async ({
+  page,
+}) => {
   await page.goto('/?lang=en&test-hooks')
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('names')
   await page.getByLabel('Learning rate', { exact: true }).fill('10')
@@ -23,20 +25,29 @@ test('divergence: learning rate 10 on the names dataset pauses training by itsel
   await expect(page.getByLabel('Learning rate', { exact: true })).toHaveValue('1')
   await expect(page.getByLabel('Minimum learning rate', { exact: true })).toHaveValue('0.1')
   // a new run, made by the worker at the new rate (not the old one), which trains from step 1
-  await expect.poll(async () => (await testLog(page)).slice(mark).filter((e) => e.kind === 'point').length).toBeGreaterThan(0)
+  await expect
+    .poll(async () => (await testLog(page)).slice(mark).filter((e) => e.kind === 'point').length)
+    .toBeGreaterThan(0)
   const after = (await testLog(page)).slice(mark)
   const created = after.filter((e) => e.kind === 'created')
   expect(created).toEqual([expect.objectContaining({ learningRate: 1, minLr: 0.1 })])
   expect(created[0].kind === 'created' && created[0].restored).toBeUndefined()
-  expect(after.find((e) => e.kind === 'point')).toMatchObject({ runId: created[0].kind === 'created' ? created[0].runId : '', step: 1 })
+  expect(after.find((e) => e.kind === 'point')).toMatchObject({
+    runId: created[0].kind === 'created' ? created[0].runId : '',
+    step: 1,
+  })
 })
 
-test('a worker killed mid-training is noticed within seconds; Restart resumes the run from its last checkpoint', async ({ page }) => {
+test('a worker killed mid-training is noticed within seconds; Restart resumes the run from its last checkpoint', async ({
+  page,
+}) => {
   await page.goto('/?lang=en&test-hooks')
   const saved = await trainWithACheckpoint(page)
   const mark = (await testLog(page)).length
   const killedAt = Date.now()
-  await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('exit'))
+  await page.evaluate(() =>
+    (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('exit'),
+  )
   const banner = page.getByTestId('engine-stopped')
   await expect(banner).toContainText('Training engine stopped.', { timeout: 60_000 })
   // The behaviour under test is "within seconds": by design 8 s of silence, then a ping unanswered for 4 s
@@ -52,13 +63,17 @@ test('a worker killed mid-training is noticed within seconds; Restart resumes th
   await expectResumedAtCheckpoint(page, mark, saved, 1e-5)
 })
 
-test('an exception that escapes the worker stops the engine at once, and Restart without a checkpoint starts afresh', async ({ page }) => {
+test('an exception that escapes the worker stops the engine at once, and Restart without a checkpoint starts afresh', async ({
+  page,
+}) => {
   await page.goto('/?lang=en&test-hooks')
   await page.getByLabel('Steps', { exact: true }).fill('5000')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(2)
   const thrownAt = Date.now()
-  await page.evaluate(() => (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('throw'))
+  await page.evaluate(() =>
+    (window as unknown as { __playgroundTest: { crash(how: string): void } }).__playgroundTest.crash('throw'),
+  )
   const banner = page.getByTestId('engine-stopped')
   await expect(banner).toContainText('An error escaped the training worker', { timeout: 30_000 })
   // "at once": the Worker's error event, not the heartbeat's 12 s; generous for a loaded machine, still below it
@@ -70,18 +85,26 @@ test('an exception that escapes the worker stops the engine at once, and Restart
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
 
-test('a model too large for the device is refused before anything is allocated, with the numbers (a lowered test budget)', async ({ page }) => {
+test('a model too large for the device is refused before anything is allocated, with the numbers (a lowered test budget)', async ({
+  page,
+}) => {
   await page.goto('/?lang=en&test-budget=30000000')
   await expect(page.getByTestId('backend-name')).toBeVisible()
   await page.getByLabel('Preset', { exact: true }).selectOption('baby')
-  await expect(page.getByText(/Too large for this device: training needs about [\d.]+ MiB, more than the 28\.6 MiB this backend can safely use/)).toBeVisible()
+  await expect(
+    page.getByText(
+      /Too large for this device: training needs about [\d.]+ MiB, more than the 28\.6 MiB this backend can safely use/,
+    ),
+  ).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeDisabled()
   await page.getByLabel('Preset', { exact: true }).selectOption('tiny')
   await expect(page.getByText(/Too large for this device/)).toBeHidden()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
 
-test('the Content-Security-Policy holds: nothing in the app violates it, no inline script runs, and markup in text stays text', async ({ page }) => {
+test('the Content-Security-Policy holds: nothing in the app violates it, no inline script runs, and markup in text stays text', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     const seen: string[] = []
     ;(window as unknown as { __violations: string[] }).__violations = seen
@@ -117,7 +140,9 @@ test('the Content-Security-Policy holds: nothing in the app violates it, no inli
   await expect.poll(violations).toEqual([expect.stringMatching(/^script-src/)])
 })
 
-test('a hidden, then frozen tab: training goes on, the step counter never goes back, and it is current on return', async ({ page }) => {
+test('a hidden, then frozen tab: training goes on, the step counter never goes back, and it is current on return', async ({
+  page,
+}) => {
   await page.goto('/?lang=en')
   await page.getByLabel('Steps', { exact: true }).fill('100000')
   await page.getByRole('button', { name: 'Start training' }).click()
@@ -127,7 +152,11 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
     const el = document.querySelector('[data-testid="status-step"]')!
     const seen: number[] = []
     ;(window as unknown as { __steps: number[] }).__steps = seen
-    new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, { childList: true, characterData: true, subtree: true })
+    new MutationObserver(() => seen.push(Number(el.textContent))).observe(el, {
+      childList: true,
+      characterData: true,
+      subtree: true,
+    })
   })
   const setHidden = (hidden: boolean) =>
     page.evaluate((h) => {
@@ -150,11 +179,14 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
   await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 2000 }).toBeGreaterThan(thawed)
   const seen = await page.evaluate(() => (window as unknown as { __steps: number[] }).__steps)
   expect(seen.length).toBeGreaterThan(3)
-  for (let i = 1; i < seen.length; i++) expect(seen[i], `the counter went from ${seen[i - 1]} to ${seen[i]}`).toBeGreaterThanOrEqual(seen[i - 1])
+  for (let i = 1; i < seen.length; i++)
+    expect(seen[i], `the counter went from ${seen[i - 1]} to ${seen[i]}`).toBeGreaterThanOrEqual(seen[i - 1])
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0) // the pause was the page's, not the worker's
 })
 
-test('a 25 MB file: measured in the worker with progress while the page stays clickable; Cancel keeps the current text; then taken', async ({ page }) => {
+test('a 25 MB file: measured in the worker with progress while the page stays clickable; Cancel keeps the current text; then taken', async ({
+  page,
+}) => {
   await page.goto('/?lang=en&test-hooks')
   const stats = page.getByTestId('text-stats')
   await expect(stats).toContainText('characters')
@@ -186,8 +218,15 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   // measured by the worker, in slices: its progress messages, each further along, the last one at the end
   const progress = (await testLog(page)).slice(mark).filter((e) => e.kind === 'text')
   expect(progress.length).toBeGreaterThan(2)
-  for (let i = 1; i < progress.length; i++) expect(progress[i].kind === 'text' && progress[i - 1].kind === 'text' && progress[i].done > progress[i - 1].done).toBe(true)
-  expect(progress.at(-1)).toEqual({ kind: 'text', done: buffer.toString('utf8').length, total: buffer.toString('utf8').length })
+  for (let i = 1; i < progress.length; i++)
+    expect(
+      progress[i].kind === 'text' && progress[i - 1].kind === 'text' && progress[i].done > progress[i - 1].done,
+    ).toBe(true)
+  expect(progress.at(-1)).toEqual({
+    kind: 'text',
+    done: buffer.toString('utf8').length,
+    total: buffer.toString('utf8').length,
+  })
   await expect(page.getByText(/Showing the first 100,000 of [\d,]+ characters/)).toBeVisible()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
@@ -207,19 +246,26 @@ test('a long paste is taken as a text, not typed into the box', async ({ page })
   await expect(page.getByTestId('text-stats')).toContainText('2,050,000')
 })
 
-test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost again within a minute, training moves to wasm', async ({ page }) => {
+test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost again within a minute, training moves to wasm', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto('/?backend=webgl&test-hooks&lang=en')
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
   const saved = await trainWithACheckpoint(page)
-  const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
+  const lose = () =>
+    page.evaluate(() =>
+      (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice(),
+    )
   let mark = (await testLog(page)).length
   const firstLoss = Date.now()
   await lose()
   const notice = page.getByTestId('device-lost')
   await expect(notice).toContainText('The GPU device under webgl was lost', { timeout: 60_000 })
-  await expect(notice).toContainText(`A new engine was started on webgl. The run was reopened at its last checkpoint, step ${saved}.`)
+  await expect(notice).toContainText(
+    `A new engine was started on webgl. The run was reopened at its last checkpoint, step ${saved}.`,
+  )
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-5) // the same backend: the same numbers
   // lost again within the minute that makes it a second loss (the behaviour under test; said if the reopening
@@ -227,7 +273,9 @@ test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost
   expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
   mark = (await testLog(page)).length
   await lose()
-  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })
+  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', {
+    timeout: 60_000,
+  })
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 })
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 60_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-3) // another backend: float32 sums in another order

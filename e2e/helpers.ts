@@ -36,7 +36,9 @@ export async function heatmapInk(page: Page): Promise<{ inked: number; distinct:
 export type { TestEvent }
 
 export function testLog(page: Page): Promise<TestEvent[]> {
-  return page.evaluate(() => (window as unknown as { __playgroundTest: { log(): unknown[] } }).__playgroundTest.log() as never)
+  return page.evaluate(
+    () => (window as unknown as { __playgroundTest: { log(): unknown[] } }).__playgroundTest.log() as never,
+  )
 }
 
 type Point = Extract<TestEvent, { kind: 'point' }>
@@ -55,9 +57,17 @@ export async function lastStep(page: Page): Promise<number> {
  * between them too (AdamW's moments and step count, the learning-rate schedule). So it did not start again
  * from ln V. Waits for those two steps.
  */
-export async function expectResumedAtCheckpoint(page: Page, mark: number, saved: number, tolerance: number): Promise<void> {
-  const restarted = (log: TestEvent[]) => log.slice(log.findIndex((e, i) => i >= mark && e.kind === 'ready') + 1 || log.length)
-  await expect.poll(async () => points(restarted(await testLog(page))).length, { timeout: 180_000 }).toBeGreaterThanOrEqual(2)
+export async function expectResumedAtCheckpoint(
+  page: Page,
+  mark: number,
+  saved: number,
+  tolerance: number,
+): Promise<void> {
+  const restarted = (log: TestEvent[]) =>
+    log.slice(log.findIndex((e, i) => i >= mark && e.kind === 'ready') + 1 || log.length)
+  await expect
+    .poll(async () => points(restarted(await testLog(page))).length, { timeout: 180_000 })
+    .toBeGreaterThanOrEqual(2)
   const log = await testLog(page)
   // the new engine's handshake divides the old worker's last words from the new one's
   const restart = log.findIndex((e, i) => i >= mark && e.kind === 'ready')
@@ -70,12 +80,25 @@ export async function expectResumedAtCheckpoint(page: Page, mark: number, saved:
   expect(steps.at(-1), 'its history ends at the checkpoint').toBe(saved)
   expect(steps, 'with every step up to it').toEqual(steps.map((_, i) => i + 1))
   const paused = after.find((e) => e.kind === 'state' && e.runId === reopened!.runId)
-  expect(paused, 'the reopened run starts paused at the checkpoint’s step').toMatchObject({ state: 'paused', step: saved })
-  expect(points(after).slice(0, 2).map((p) => p.step), 'the first steps after reopening').toEqual([saved + 1, saved + 2])
+  expect(paused, 'the reopened run starts paused at the checkpoint’s step').toMatchObject({
+    state: 'paused',
+    step: saved,
+  })
+  expect(
+    points(after)
+      .slice(0, 2)
+      .map((p) => p.step),
+    'the first steps after reopening',
+  ).toEqual([saved + 1, saved + 2])
   for (const now of points(after).slice(0, 2)) {
-    const uninterrupted = points(before).filter((p) => p.step === now.step).at(-1)
+    const uninterrupted = points(before)
+      .filter((p) => p.step === now.step)
+      .at(-1)
     expect(uninterrupted, `the run had taken step ${now.step} before it stopped`).toBeDefined()
-    expect(Math.abs(now.loss - uninterrupted!.loss) / uninterrupted!.loss, `loss ${now.loss} at step ${now.step}, ${uninterrupted!.loss} before`).toBeLessThan(tolerance)
+    expect(
+      Math.abs(now.loss - uninterrupted!.loss) / uninterrupted!.loss,
+      `loss ${now.loss} at step ${now.step}, ${uninterrupted!.loss} before`,
+    ).toBeLessThan(tolerance)
   }
 }
 
@@ -91,7 +114,9 @@ export async function trainWithACheckpoint(page: Page): Promise<number> {
   await page.getByRole('button', { name: 'Pause' }).click()
   await expect(page.getByTestId('saved-status')).toContainText(/Saved in this browser at step \d+/, { timeout: 60_000 })
   const saved = Number(/step (\d+)/.exec((await page.getByTestId('saved-status').textContent()) ?? '')![1])
-  expect((await testLog(page)).filter((e) => e.kind === 'saved').map((e) => e.kind === 'saved' && e.step)).toEqual([saved])
+  expect((await testLog(page)).filter((e) => e.kind === 'saved').map((e) => e.kind === 'saved' && e.step)).toEqual([
+    saved,
+  ])
   await page.getByRole('button', { name: 'Resume' }).click()
   await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(saved + 3)
   return saved

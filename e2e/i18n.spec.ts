@@ -27,7 +27,9 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await expect(page.getByTestId('head-summary')).toContainText(/^Layer 0 Head 0: /)
 })
 
-test('an input method composing pinyin sends no probe until the characters are chosen: exactly one request', async ({ page }) => {
+test('an input method composing pinyin sends no probe until the characters are chosen: exactly one request', async ({
+  page,
+}) => {
   // count the page's lens requests to the worker
   await page.addInitScript(() => {
     const sent: string[] = []
@@ -67,7 +69,9 @@ test('an input method composing pinyin sends no probe until the characters are c
   expect((await probes()).slice(initial)).toEqual(['Anna']) // one request, none for the pinyin on the way
 })
 
-test('at 1024 px wide, in both languages, the page fits its width; screenshots are kept as artefacts', async ({ page }, testInfo) => {
+test('at 1024 px wide, in both languages, the page fits its width; screenshots are kept as artefacts', async ({
+  page,
+}, testInfo) => {
   await page.setViewportSize({ width: 1024, height: 900 })
   await page.goto('/?lang=en')
   await page.getByLabel('Steps', { exact: true }).fill('10')
@@ -79,7 +83,9 @@ test('at 1024 px wide, in both languages, the page fits its width; screenshots a
     if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).click()
     await expect(page.locator('html')).toHaveAttribute('lang', lang)
     // nothing wider than the window: no sideways scrolling at 1024 px, in the longer English or in Chinese
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    )
     expect(overflow, `${lang}: the page is ${overflow}px wider than the window`).toBeLessThanOrEqual(0)
     const path = testInfo.outputPath(`page-1024-${lang}.png`)
     await page.screenshot({ path, fullPage: true })

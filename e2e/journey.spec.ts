@@ -6,9 +6,15 @@ test('train, watch the loss fall, pause, generate, and read the attention map', 
   await page.goto('/')
   const backend = await backendInUse(page)
   const report = (await page.getByTestId('backend-report').textContent()) ?? ''
-  const webgpu = /WebGPU: available on a GPU/.test(report) ? 'hardware' : /WebGPU: only a software adapter/.test(report) ? 'software' : 'none'
+  const webgpu = /WebGPU: available on a GPU/.test(report)
+    ? 'hardware'
+    : /WebGPU: only a software adapter/.test(report)
+      ? 'software'
+      : 'none'
   expect(webgpu, 'this project starts Chromium with WebGPU switched on: an adapter is there').not.toBe('none')
-  expect(backend === 'webgpu', `auto picks WebGPU exactly when its adapter is a GPU (here: ${webgpu})`).toBe(webgpu === 'hardware')
+  expect(backend === 'webgpu', `auto picks WebGPU exactly when its adapter is a GPU (here: ${webgpu})`).toBe(
+    webgpu === 'hardware',
+  )
   await expect(page.getByLabel('Dataset')).toHaveValue('names')
   await expect(page.getByLabel('Preset')).toHaveValue('tiny')
   await expect(page.getByTestId('param-count')).toContainText('parameters')

@@ -14,7 +14,10 @@ async function greedy(page: Page, prompt: string): Promise<string> {
   return (await page.getByTestId('sample-output').textContent()) ?? ''
 }
 
-test('export a model, open it in a fresh page: same greedy text; a bad file changes nothing', async ({ page, browser }, info) => {
+test('export a model, open it in a fresh page: same greedy text; a bad file changes nothing', async ({
+  page,
+  browser,
+}, info) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByLabel('Steps', { exact: true }).fill('20')
@@ -56,14 +59,24 @@ test('export a model, open it in a fresh page: same greedy text; a bad file chan
   const fresh = await browser.newPage()
   await fresh.goto('/')
   await backendInUse(fresh)
-  await fresh.getByLabel('Open a model file').setInputFiles({ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: bytes })
-  await expect(fresh.getByTestId('model-file-status')).toContainText('Opened model.safetensors: 2 layers × 2 heads, 32 wide, context 32')
+  await fresh
+    .getByLabel('Open a model file')
+    .setInputFiles({ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: bytes })
+  await expect(fresh.getByTestId('model-file-status')).toContainText(
+    'Opened model.safetensors: 2 layers × 2 heads, 32 wide, context 32',
+  )
   await expect(fresh.getByTestId('model-file-status')).toContainText('trained 20 steps')
   expect(await greedy(fresh, 'Ma')).toBe(text)
 
   // a damaged file: the reason, and the opened model still generates the same
-  await fresh.getByLabel('Open a model file').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: bytes.subarray(0, bytes.length - 100) })
-  await expect(fresh.getByRole('alert')).toContainText(/broken\.safetensors: .*lies outside .* The current model is unchanged\./)
+  await fresh.getByLabel('Open a model file').setInputFiles({
+    name: 'broken.safetensors',
+    mimeType: 'application/octet-stream',
+    buffer: bytes.subarray(0, bytes.length - 100),
+  })
+  await expect(fresh.getByRole('alert')).toContainText(
+    /broken\.safetensors: .*lies outside .* The current model is unchanged\./,
+  )
   expect(await greedy(fresh, 'Ma')).toBe(text)
   await fresh.close()
 })

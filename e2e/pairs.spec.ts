@@ -14,7 +14,9 @@ test('pre-train, then fine-tune on prompt → completion pairs and score the hel
   await expect(runs.locator('tbody tr')).toHaveCount(1)
 
   await page.getByLabel('Dataset').selectOption('reverse')
-  await expect(page.getByTestId('pair-stats')).toHaveText(/^4,951 pairs \(tab-separated\) · 4,456 to train on, 495 held out to evaluate/)
+  await expect(page.getByTestId('pair-stats')).toHaveText(
+    /^4,951 pairs \(tab-separated\) · 4,456 to train on, 495 held out to evaluate/,
+  )
   await expect(page.getByRole('checkbox', { name: /Pair mode/ })).toBeChecked()
 
   await runs.getByRole('button', { name: 'Fine-tune' }).click()
@@ -28,7 +30,9 @@ test('pre-train, then fine-tune on prompt → completion pairs and score the hel
 
   const table = page.getByRole('table', { name: 'Held-out pairs and scores' })
   await expect(table.locator('tbody tr')).toHaveCount(50, { timeout: 60_000 })
-  await expect(page.getByTestId('pair-scores')).toHaveText(/^Exact match \d+\.\d% · BLEU-4 \d\.\d{3} · ROUGE-L F \d\.\d{3} · METEOR \d\.\d{3} \(means over 50 pairs, characters\)/)
+  await expect(page.getByTestId('pair-scores')).toHaveText(
+    /^Exact match \d+\.\d% · BLEU-4 \d\.\d{3} · ROUGE-L F \d\.\d{3} · METEOR \d\.\d{3} \(means over 50 pairs, characters\)/,
+  )
   // the reference of each row is its prompt reversed
   const first = table.locator('tbody tr').first().locator('td')
   const prompt = (await first.nth(0).textContent()) ?? ''

@@ -12,7 +12,9 @@ test('train, reload, resume from the stored checkpoint; rename and compare runs'
   await page.getByRole('button', { name: 'Pause' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Paused')
   const step = await statusNumber(page, 'status-step')
-  await expect(page.getByTestId('saved-status')).toHaveText(`Saved in this browser at step ${step}: a reload keeps it (see Runs).`)
+  await expect(page.getByTestId('saved-status')).toHaveText(
+    `Saved in this browser at step ${step}: a reload keeps it (see Runs).`,
+  )
   const valBefore = (await page.getByTestId('status-val').textContent()) ?? ''
 
   await page.reload()
@@ -61,7 +63,10 @@ test('one tab trains at a time: a second tab says so and can take over', async (
   await second.close()
 })
 
-test('share settings by link: another page opens with them; a bad link says why and keeps the defaults', async ({ page, context }) => {
+test('share settings by link: another page opens with them; a bad link says why and keeps the defaults', async ({
+  page,
+  context,
+}) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByLabel('Layers').fill('3')

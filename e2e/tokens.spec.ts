@@ -37,11 +37,15 @@ test('Tang poems with a BPE tokenizer: train, generate Chinese, inspect tokens',
   await expect(bpe).toContainText('。') // whole characters where BPE learned them, ⟨hex⟩ bytes where not
 })
 
-test('positional encoding: the learned table and its similarities, and the fixed sinusoid with no parameters', async ({ page }) => {
+test('positional encoding: the learned table and its similarities, and the fixed sinusoid with no parameters', async ({
+  page,
+}) => {
   await page.goto('/')
   await backendInUse(page)
   await page.getByText('Positional encoding').click()
-  await expect(page.getByTestId('positions-caption')).toContainText('The learned table at step 0: 32 positions × 32 channels')
+  await expect(page.getByTestId('positions-caption')).toContainText(
+    'The learned table at step 0: 32 positions × 32 channels',
+  )
   await expect(page.getByTestId('positions-table')).toBeVisible()
   await expect(page.getByTestId('positions-similarity')).toBeVisible()
   await expect(page.getByTestId('param-count')).toContainText('1,024 of them the position table')

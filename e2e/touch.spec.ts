@@ -5,7 +5,9 @@ import { expect, test } from '@playwright/test'
 // an attention cell as a click does.
 test.use({ hasTouch: true })
 
-test('by touch, every control is big enough for a finger, in both languages, and a tap locks a heatmap cell', async ({ page }) => {
+test('by touch, every control is big enough for a finger, in both languages, and a tap locks a heatmap cell', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1024, height: 900 })
   await page.goto('/?lang=en')
   expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true)
@@ -22,8 +24,12 @@ test('by touch, every control is big enough for a finger, in both languages, and
           const r = e.getBoundingClientRect()
           const name = `${e.tagName.toLowerCase()}${input.type ? `[${input.type}]` : ''} ${e.id || e.getAttribute('aria-label') || (e.textContent ?? '').slice(0, 30)}`
           if (input.type === 'checkbox' || input.type === 'radio') {
-            const label = Array.from(input.labels ?? []).map((l) => l.getBoundingClientRect()).find((b) => b.height >= 44)
-            return r.width >= 24 && r.height >= 24 && label ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
+            const label = Array.from(input.labels ?? [])
+              .map((l) => l.getBoundingClientRect())
+              .find((b) => b.height >= 44)
+            return r.width >= 24 && r.height >= 24 && label
+              ? []
+              : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
           }
           return r.width >= 44 && r.height >= 44 ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}`]
         }),

@@ -77,7 +77,9 @@ test('the tour in Chinese, skipped through to the end, and resumed where it was 
   await expect(page.getByText('导览结束：所有概念卡片都留在下面，随时可以查看。')).toBeVisible()
 })
 
-test('a lesson link opens in its language, at its tour step, with its panels hidden; a bad value is said', async ({ page }) => {
+test('a lesson link opens in its language, at its tour step, with its panels hidden; a bad value is said', async ({
+  page,
+}) => {
   await page.goto('/?lang=zh-CN&tour=4&hide=settings,backend,runs&probe=repeated&layer=1&view=atlas-h&step=abc')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
   await expect(page.getByTestId('tour-step')).toHaveText('第 4 步，共 14 步')
@@ -92,5 +94,12 @@ test('a lesson link opens in its language, at its tour step, with its panels hid
   // and the page makes such a link from where it is
   await page.getByTestId('tour').getByRole('button', { name: '复制课程链接' }).click()
   const link = new URL(await page.getByTestId('lesson-link').inputValue())
-  expect(Object.fromEntries(link.searchParams)).toEqual({ lang: 'zh-CN', tour: '4', probe: 'repeated', layer: '1', head: '0', hide: 'settings,backend,runs' })
+  expect(Object.fromEntries(link.searchParams)).toEqual({
+    lang: 'zh-CN',
+    tour: '4',
+    probe: 'repeated',
+    layer: '1',
+    head: '0',
+    hide: 'settings,backend,runs',
+  })
 })

@@ -18,13 +18,18 @@ test('with the backend forced to webgpu, it trains, stops, and samples through t
   await expect(page.getByText(/Done: 5 tokens/)).toBeVisible({ timeout: 120_000 })
 })
 
-test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoint and trains on; lost again within a minute, it falls back to another backend', async ({ page }) => {
+test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoint and trains on; lost again within a minute, it falls back to another backend', async ({
+  page,
+}) => {
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message)) // an unhandled rejection on the page would land here
   await page.goto('/?backend=webgpu&test-hooks&lang=en')
   expect(await backendInUse(page)).toBe('webgpu')
   const saved = await trainWithACheckpoint(page)
-  const lose = () => page.evaluate(() => (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice())
+  const lose = () =>
+    page.evaluate(() =>
+      (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice(),
+    )
 
   let mark = (await testLog(page)).length
   const firstLoss = Date.now()
@@ -42,7 +47,9 @@ test('a lost GPU device: a new engine on webgpu reopens the run at its checkpoin
   expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
   mark = (await testLog(page)).length
   await lose()
-  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', { timeout: 60_000 })
+  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', {
+    timeout: 60_000,
+  })
   expect(await backendInUse(page)).toBe('wasm')
   await expect(page.getByLabel('Backend')).toHaveValue('wasm')
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 120_000 })

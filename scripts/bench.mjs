@@ -78,15 +78,26 @@ function newestMtime(path) {
   return Math.max(0, ...readdirSync(path).map((f) => newestMtime(join(path, f))))
 }
 const distIndex = join(ROOT, 'dist', 'index.html')
-const sourcesMtime = Math.max(...['src', 'index.html', 'vite.config.ts', 'package.json', 'public'].filter((p) => existsSync(join(ROOT, p))).map((p) => newestMtime(join(ROOT, p))))
+const sourcesMtime = Math.max(
+  ...['src', 'index.html', 'vite.config.ts', 'package.json', 'public']
+    .filter((p) => existsSync(join(ROOT, p)))
+    .map((p) => newestMtime(join(ROOT, p))),
+)
 if (!flag('no-build') && (!existsSync(distIndex) || statSync(distIndex).mtimeMs < sourcesMtime)) {
   log('bench: building the app (vite build)…')
-  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT })
+  const r = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: ROOT,
+  })
   if (r.status !== 0) fail('the build failed')
 }
 
 // ------------------------------------------------------------------------------------------------ serve
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], { cwd: ROOT, stdio: 'ignore', detached: true })
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  cwd: ROOT,
+  stdio: 'ignore',
+  detached: true,
+})
 const stopServer = () => {
   try {
     process.kill(-server.pid)
@@ -108,7 +119,17 @@ if (!up) fail(`vite preview did not answer on port ${PORT}`)
 const exe = findChromium()
 const browser = await chromium.launch({
   executablePath: exe,
-  args: ['--headless', '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu', '--enable-precise-memory-info'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--enable-unsafe-webgpu',
+    '--enable-precise-memory-info',
+  ],
 })
 const browserVersion = browser.version()
 
@@ -133,7 +154,10 @@ async function workerHeapProbe() {
     async usedBytes() {
       const n = ++id
       const answer = new Promise((res) => waiting.set(n, res))
-      await cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: n, method: 'Runtime.getHeapUsage' }) })
+      await cdp.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: n, method: 'Runtime.getHeapUsage' }),
+      })
       const r = await Promise.race([answer, new Promise((res) => setTimeout(() => res(undefined), 2000))])
       return r?.usedSize
     },
@@ -163,10 +187,14 @@ async function benchOne(backend, preset) {
   // the text: a file through the upload control, a built-in dataset, or the default one
   if (corpus) {
     await page.locator('#upload').setInputFiles(corpus)
-    await page.waitForFunction(() => window.__playgroundStore.getState().datasetId === 'custom', null, { timeout: 120_000 })
+    await page.waitForFunction(() => window.__playgroundStore.getState().datasetId === 'custom', null, {
+      timeout: 120_000,
+    })
   } else if (dataset) {
     await page.getByLabel('Dataset').selectOption(dataset)
-    await page.waitForFunction((id) => window.__playgroundStore.getState().datasetId === id, dataset, { timeout: 120_000 })
+    await page.waitForFunction((id) => window.__playgroundStore.getState().datasetId === id, dataset, {
+      timeout: 120_000,
+    })
   }
   let bpe = null
   if (bpeVocab !== undefined) {
@@ -177,39 +205,68 @@ async function benchOne(backend, preset) {
     await page.waitForFunction(() => window.__playgroundStore.getState().bpe !== undefined, null, { timeout: 600_000 })
     bpe = await page.evaluate(() => {
       const b = window.__playgroundStore.getState().bpe
-      return { vocab: 256 + b.spec.merges.length, merges: b.spec.merges.length, trainMs: Math.round(b.ms), chars: b.chars, tokens: b.tokens, charsPerToken: Math.round((100 * b.chars) / b.tokens) / 100 }
+      return {
+        vocab: 256 + b.spec.merges.length,
+        merges: b.spec.merges.length,
+        trainMs: Math.round(b.ms),
+        chars: b.chars,
+        tokens: b.tokens,
+        charsPerToken: Math.round((100 * b.chars) / b.tokens) / 100,
+      }
     })
     log(`bench: BPE ${bpe.vocab} tokens trained in ${bpe.trainMs} ms, ${bpe.charsPerToken} characters per token`)
   }
   await page.getByLabel('Preset').selectOption(preset)
   const fields = { ...sizes, batchSize, maxIters: steps, evalInterval: evalEvery ?? steps, evalIters, seed }
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) await page.locator(`#f-${key}`).fill(String(value))
+  for (const [key, value] of Object.entries(fields))
+    if (value !== undefined) await page.locator(`#f-${key}`).fill(String(value))
   const settings = await page.evaluate(() => {
     const s = window.__playgroundStore.getState()
     return { model: s.model, train: s.train, text: s.text.length }
   })
-  log(`bench: ${backend} · ${preset} · ${settings.train.maxIters} steps · evaluation every ${settings.train.evalInterval} over ${settings.train.evalIters} batches · seed ${settings.train.seed}`)
+  log(
+    `bench: ${backend} · ${preset} · ${settings.train.maxIters} steps · evaluation every ${settings.train.evalInterval} over ${settings.train.evalIters} batches · seed ${settings.train.seed}`,
+  )
 
   if (watchPrompt !== undefined) {
     // "Watch this prompt" with the panel's default settings: its continuation every watchEvery steps
     await page.getByLabel('Prompt', { exact: true }).fill(watchPrompt)
     await page.getByLabel('Watch this prompt every').fill(String(watchEvery))
     await page.getByRole('button', { name: 'Watch this prompt' }).click()
-    await page.waitForFunction(() => window.__playgroundStore.getState().watchTimeline.length > 0, null, { timeout: 120_000 })
+    await page.waitForFunction(() => window.__playgroundStore.getState().watchTimeline.length > 0, null, {
+      timeout: 120_000,
+    })
   }
   if (views) {
-    for (const name of [/^Attention atlas/, /^Token embeddings/, /^Positional encoding/]) await page.getByText(name).first().click()
-    await page.waitForFunction(() => window.__playgroundStore.getState().atlasSnapshots.length > 0 && window.__playgroundStore.getState().embedding !== undefined, null, { timeout: 120_000 })
+    for (const name of [/^Attention atlas/, /^Token embeddings/, /^Positional encoding/])
+      await page.getByText(name).first().click()
+    await page.waitForFunction(
+      () =>
+        window.__playgroundStore.getState().atlasSnapshots.length > 0 &&
+        window.__playgroundStore.getState().embedding !== undefined,
+      null,
+      { timeout: 120_000 },
+    )
   }
   // timing marks in the page: the click on Start, the first step's arrival, and every metrics batch's memory
   await page.evaluate(() => {
     const w = window
     w.__bench = { memory: [] }
-    document.addEventListener('click', (e) => {
-      if (e.target instanceof HTMLElement && e.target.textContent === 'Start training' && w.__bench.clickAt === undefined) w.__bench.clickAt = performance.now()
-    }, true)
+    document.addEventListener(
+      'click',
+      (e) => {
+        if (
+          e.target instanceof HTMLElement &&
+          e.target.textContent === 'Start training' &&
+          w.__bench.clickAt === undefined
+        )
+          w.__bench.clickAt = performance.now()
+      },
+      true,
+    )
     w.__playgroundStore.subscribe((s, prev) => {
-      if (s.points.length && !prev.points.length && w.__bench.firstStepAt === undefined) w.__bench.firstStepAt = performance.now()
+      if (s.points.length && !prev.points.length && w.__bench.firstStepAt === undefined)
+        w.__bench.firstStepAt = performance.now()
       if (s.memory && s.memory !== prev.memory) w.__bench.memory.push(s.memory)
       if (s.runState === 'finished' && w.__bench.finishedAt === undefined) w.__bench.finishedAt = performance.now()
     })
@@ -227,13 +284,29 @@ async function benchOne(backend, preset) {
       const st = window.__playgroundStore.getState()
       const p = st.points.at(-1)
       const e = st.evals.at(-1)
-      const recent = st.points.slice(-10).map((x) => x.stepMs).sort((a, b) => a - b)
+      const recent = st.points
+        .slice(-10)
+        .map((x) => x.stepMs)
+        .sort((a, b) => a - b)
       const refused = st.runProblems.map((x) => x.message).join('; ')
-      return { state: st.runState, error: st.runError ?? st.workerError ?? (refused ? `the page refused the settings: ${refused}` : undefined), step: p?.step ?? 0, loss: p?.loss, val: e?.valLoss, evalStep: e?.step, ms: recent[recent.length >> 1] }
+      return {
+        state: st.runState,
+        error: st.runError ?? st.workerError ?? (refused ? `the page refused the settings: ${refused}` : undefined),
+        step: p?.step ?? 0,
+        loss: p?.loss,
+        val: e?.valLoss,
+        evalStep: e?.step,
+        ms: recent[recent.length >> 1],
+      }
     })
     if (s.error) throw new Error(`training failed: ${s.error}`)
-    if (s.step !== lastLogged && (s.step - lastLogged >= Math.max(1, Math.round(maxIters / 40)) || s.state === 'finished')) {
-      log(`  step ${s.step}/${maxIters}  loss ${s.loss?.toFixed(4) ?? '–'}${s.val !== undefined ? `  val ${s.val.toFixed(4)} (step ${s.evalStep})` : ''}  ${s.ms ? `${s.ms.toFixed(0)} ms/step` : ''}`)
+    if (
+      s.step !== lastLogged &&
+      (s.step - lastLogged >= Math.max(1, Math.round(maxIters / 40)) || s.state === 'finished')
+    ) {
+      log(
+        `  step ${s.step}/${maxIters}  loss ${s.loss?.toFixed(4) ?? '–'}${s.val !== undefined ? `  val ${s.val.toFixed(4)} (step ${s.evalStep})` : ''}  ${s.ms ? `${s.ms.toFixed(0)} ms/step` : ''}`,
+      )
       lastLogged = s.step
     }
     if (s.state === 'finished') break
@@ -247,7 +320,9 @@ async function benchOne(backend, preset) {
     await page.getByLabel('Temperature').fill('0')
     await page.getByLabel('Max new tokens').fill(String(maxNew))
     await page.getByRole('button', { name: 'Generate' }).click()
-    await page.waitForFunction(() => window.__playgroundStore.getState().sampleStatus === 'done', null, { timeout: 600_000 })
+    await page.waitForFunction(() => window.__playgroundStore.getState().sampleStatus === 'done', null, {
+      timeout: 600_000,
+    })
     return page.evaluate(() => {
       const s = window.__playgroundStore.getState()
       return { tokens: s.sampleTokens.length, ms: s.sampleElapsedMs, text: s.sampleTokens.map((t) => t.text).join('') }
@@ -255,7 +330,17 @@ async function benchOne(backend, preset) {
   }
   const r = await page.evaluate(() => {
     const s = window.__playgroundStore.getState()
-    return { points: s.points, evals: s.evals, run: s.run, report: s.report, text: s.text, bench: window.__bench, longTasks: window.__longTasks, watchEntries: s.watchTimeline.length, saved: s.saved }
+    return {
+      points: s.points,
+      evals: s.evals,
+      run: s.run,
+      report: s.report,
+      text: s.text,
+      bench: window.__bench,
+      longTasks: window.__longTasks,
+      watchEntries: s.watchTimeline.length,
+      saved: s.saved,
+    }
   })
   const vocab = r.run.vocab
   const prompt = [...r.text.slice(0, 200)].find((c) => vocab.includes(c)) ?? ''
@@ -264,11 +349,16 @@ async function benchOne(backend, preset) {
   const warm = await sample(prompt, Math.max(1, blockSize - [...prompt].length))
   const long = await sample(prompt, Math.max(200, 3 * blockSize))
 
-  const ms = r.points.slice(3).map((p) => p.stepMs).sort((a, b) => a - b)
+  const ms = r.points
+    .slice(3)
+    .map((p) => p.stepMs)
+    .sort((a, b) => a - b)
   const steadyMs = ms.length ? ms : r.points.map((p) => p.stepMs).sort((a, b) => a - b)
   const lastEval = r.evals.at(-1)
   const mem = r.bench.memory
-  const trainingTasks = r.longTasks ? r.longTasks.filter((t) => t.start >= r.bench.clickAt && t.start <= (r.bench.finishedAt ?? Infinity)) : null
+  const trainingTasks = r.longTasks
+    ? r.longTasks.filter((t) => t.start >= r.bench.clickAt && t.start <= (r.bench.finishedAt ?? Infinity))
+    : null
   for (let i = 0; i < 2; i++) peakHeap = Math.max(peakHeap, (await heap?.usedBytes().catch(() => 0)) ?? 0) // after sampling too
   await heap?.detach()
   const result = {
@@ -276,7 +366,9 @@ async function benchOne(backend, preset) {
     browser: `Chromium ${browserVersion}`,
     backend: r.report.backend,
     requested: backend,
-    adapter: r.report.adapter ? `${r.report.adapter.software ? 'software' : 'hardware'}: ${r.report.adapter.description}` : 'none (runs on the CPU)',
+    adapter: r.report.adapter
+      ? `${r.report.adapter.software ? 'software' : 'hardware'}: ${r.report.adapter.description}`
+      : 'none (runs on the CPU)',
     preset,
     model: r.run.model,
     train: r.run.train,
@@ -286,7 +378,11 @@ async function benchOne(backend, preset) {
     tokenizer: bpe ? { kind: 'bpe', ...bpe } : { kind: 'char', vocab: r.run.vocab.length },
     tokensPerStep: r.run.tokensPerStep,
     steps: r.points.length,
-    msPerStep: { median: round(quantile(steadyMs, 0.5)), p10: round(quantile(steadyMs, 0.1)), p90: round(quantile(steadyMs, 0.9)) },
+    msPerStep: {
+      median: round(quantile(steadyMs, 0.5)),
+      p10: round(quantile(steadyMs, 0.1)),
+      p90: round(quantile(steadyMs, 0.9)),
+    },
     tokensPerSec: Math.round((r.run.tokensPerStep * 1000) / quantile(steadyMs, 0.5)),
     firstStepMs: round(r.points[0].stepMs, 0),
     // wall clock per step on the page, first step to the end: what evaluations, attention maps and a watched
@@ -306,12 +402,25 @@ async function benchOne(backend, preset) {
     samplingLongMsPerToken: round(long.ms / long.tokens, 2),
     samplingLongTokens: long.tokens,
     // the run is stored in IndexedDB as it trains: checkpoints while training and at the end; the last one's size and time
-    checkpoint: r.saved ? { saves: r.saved.count ?? null, lastStep: r.saved.step, MB: round(r.saved.bytes / 2 ** 20, 2), ms: round(r.saved.ms, 0) } : null,
+    checkpoint: r.saved
+      ? {
+          saves: r.saved.count ?? null,
+          lastStep: r.saved.step,
+          MB: round(r.saved.bytes / 2 ** 20, 2),
+          ms: round(r.saved.ms, 0),
+        }
+      : null,
     numTensors: { start: mem[0]?.numTensors ?? null, end: mem.at(-1)?.numTensors ?? null },
     peakWorkerJsHeapMB: peakHeap ? round(peakHeap / 2 ** 20, 1) : null, // sampled once a second while training
     peakTensorMB: round(Math.max(0, ...mem.map((m) => m.numBytes)) / 2 ** 20, 1),
     longTaskList: trainingTasks?.map((t) => ({ atMs: Math.round(t.start - r.bench.clickAt), ms: Math.round(t.ms) })), // after the click on Start
-    longTasks: trainingTasks ? { over50ms: trainingTasks.length, over100ms: trainingTasks.filter((t) => t.ms > 100).length, maxMs: round(Math.max(0, ...trainingTasks.map((t) => t.ms)), 0) } : null,
+    longTasks: trainingTasks
+      ? {
+          over50ms: trainingTasks.length,
+          over100ms: trainingTasks.filter((t) => t.ms > 100).length,
+          maxMs: round(Math.max(0, ...trainingTasks.map((t) => t.ms)), 0),
+        }
+      : null,
     evals: r.evals.map((e) => ({ step: e.step, trainLoss: round(e.trainLoss, 4), valLoss: round(e.valLoss, 4) })),
   }
   let textFile = corpus
@@ -325,10 +434,28 @@ async function benchOne(backend, preset) {
 
 function torchRun(result, textFile) {
   const { python: py } = findPython({ required: true, log }) // found, or installed as npm test does
-  const args = [join(ROOT, 'scripts', 'torch_gpt.py'), 'bench', '--model', JSON.stringify(result.model), '--train', JSON.stringify(result.train), '--corpus', textFile, '--steps', String(result.steps), '--eval-every', String(result.train.evalInterval)]
+  const args = [
+    join(ROOT, 'scripts', 'torch_gpt.py'),
+    'bench',
+    '--model',
+    JSON.stringify(result.model),
+    '--train',
+    JSON.stringify(result.train),
+    '--corpus',
+    textFile,
+    '--steps',
+    String(result.steps),
+    '--eval-every',
+    String(result.train.evalInterval),
+  ]
   if (torchThreads) args.push('--threads', String(torchThreads))
   log(`bench: the same run in PyTorch on the CPU (${py} scripts/torch_gpt.py)…`)
-  const r = spawnSync(py, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 << 20 })
+  const r = spawnSync(py, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  })
   if (r.status !== 0) throw new Error(`PyTorch run failed (exit ${r.status})`)
   return JSON.parse(r.stdout.trim().split('\n').at(-1))
 }
@@ -346,8 +473,14 @@ function curveSvg(runs) {
   const x = (s) => m.l + ((W - m.l - m.r) * s) / maxStep
   const y = (v) => m.t + ((H - m.t - m.b) * (hi - v)) / (hi - lo)
   const colours = ['#1f6feb', '#d9480f']
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`]
-  for (let v = lo; v <= hi + 1e-9; v += 0.5) parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`)
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+  ]
+  for (let v = lo; v <= hi + 1e-9; v += 0.5)
+    parts.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${y(v)}" y2="${y(v)}" stroke="#ddd"/><text x="${m.l - 6}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(1)}</text>`,
+    )
   for (let i = 0; i <= 4; i++) {
     const s = Math.round((maxStep * i) / 4)
     parts.push(`<text x="${x(s)}" y="${H - m.b + 16}" text-anchor="middle">${s}</text>`)
@@ -356,9 +489,13 @@ function curveSvg(runs) {
   runs.forEach((r, i) => {
     const pts = (k) => r.evals.map((e) => `${x(e.step).toFixed(1)},${y(e[k]).toFixed(1)}`).join(' ')
     parts.push(`<polyline fill="none" stroke="${colours[i]}" stroke-width="2" points="${pts('valLoss')}"/>`)
-    parts.push(`<polyline fill="none" stroke="${colours[i]}" stroke-width="1" stroke-dasharray="4 3" points="${pts('trainLoss')}"/>`)
+    parts.push(
+      `<polyline fill="none" stroke="${colours[i]}" stroke-width="1" stroke-dasharray="4 3" points="${pts('trainLoss')}"/>`,
+    )
     const last = r.evals.at(-1)
-    parts.push(`<text x="${W - m.r - 4}" y="${m.t + 14 + 16 * i}" text-anchor="end" fill="${colours[i]}">${r.label}: val ${last.valLoss.toFixed(3)} at step ${last.step}</text>`)
+    parts.push(
+      `<text x="${W - m.r - 4}" y="${m.t + 14 + 16 * i}" text-anchor="end" fill="${colours[i]}">${r.label}: val ${last.valLoss.toFixed(3)} at step ${last.step}</text>`,
+    )
   })
   parts.push(`<text x="${m.l}" y="${m.t - 8}">loss (solid: validation, dashed: training)</text>`, '</svg>')
   return parts.join('\n') + '\n'
@@ -375,7 +512,11 @@ try {
       }
       if (curve) {
         const runs = [{ label: `browser (${result.backend})`, evals: result.evals }]
-        if (result.torch?.evals?.length) runs.push({ label: 'PyTorch', evals: result.torch.evals.map((e) => ({ step: e.step, valLoss: e.valLoss, trainLoss: e.trainLoss })) })
+        if (result.torch?.evals?.length)
+          runs.push({
+            label: 'PyTorch',
+            evals: result.torch.evals.map((e) => ({ step: e.step, valLoss: e.valLoss, trainLoss: e.trainLoss })),
+          })
         writeFileSync(curve, curveSvg(runs))
         log(`bench: wrote ${curve}`)
       }

@@ -21,16 +21,23 @@ while (queue.length) {
   seen.add(file)
   const code = readFileSync(join(dist, file), 'utf8')
   // static imports between chunks: import{…}from"./x.js" / import"./x.js" (dynamic import() loads on demand and is not followed)
-  for (const m of code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["']\.\/([^"']+\.js)["']/g)) queue.push(`assets/${m[1]}`)
+  for (const m of code.matchAll(/(?:^|[;\s}])import\s*(?:[^'"();]*?from\s*)?["']\.\/([^"']+\.js)["']/g))
+    queue.push(`assets/${m[1]}`)
 }
 const bad = [...seen].filter((f) => hasTfjs(readFileSync(join(dist, f), 'utf8')))
 const worker = readdirSync(join(dist, 'assets')).filter((f) => /^train\.worker-.*\.js$/.test(f))
 if (!worker.length || !worker.every((f) => hasTfjs(readFileSync(join(dist, 'assets', f), 'utf8')))) {
-  console.error('check-bundle: the worker chunk has no tfjs in it either: the markers no longer match tfjs, so this check would pass blindly.')
+  console.error(
+    'check-bundle: the worker chunk has no tfjs in it either: the markers no longer match tfjs, so this check would pass blindly.',
+  )
   process.exit(1)
 }
 if (bad.length) {
-  console.error(`check-bundle: tfjs is in the page's bundle (${bad.join(', ')}): something under src/ui imports it, directly or through shared code.`)
+  console.error(
+    `check-bundle: tfjs is in the page's bundle (${bad.join(', ')}): something under src/ui imports it, directly or through shared code.`,
+  )
   process.exit(1)
 }
-console.log(`check-bundle: the page loads ${seen.size} chunk(s), ${[...seen].map((f) => `${f} ${(readFileSync(join(dist, f)).length / 1024).toFixed(0)} KiB`).join(', ')}: no tfjs; the worker's ${worker.join(', ')} has it.`)
+console.log(
+  `check-bundle: the page loads ${seen.size} chunk(s), ${[...seen].map((f) => `${f} ${(readFileSync(join(dist, f)).length / 1024).toFixed(0)} KiB`).join(', ')}: no tfjs; the worker's ${worker.join(', ')} has it.`,
+)

@@ -35,11 +35,18 @@ function desugar(c) {
   const partial = min === null || pat === null
   switch (op) {
     case '^': {
-      const hi = maj !== 0 || min === null ? [maj + 1, 0, 0] : min !== 0 || pat === null ? [0, min + 1, 0] : [0, 0, pat + 1]
-      return [['>=', lo], ['<', full(hi)]]
+      const hi =
+        maj !== 0 || min === null ? [maj + 1, 0, 0] : min !== 0 || pat === null ? [0, min + 1, 0] : [0, 0, pat + 1]
+      return [
+        ['>=', lo],
+        ['<', full(hi)],
+      ]
     }
     case '~':
-      return [['>=', lo], ['<', full(min === null ? [maj + 1, 0, 0] : [maj, min + 1, 0])]]
+      return [
+        ['>=', lo],
+        ['<', full(min === null ? [maj + 1, 0, 0] : [maj, min + 1, 0])],
+      ]
     case '>':
       return [partial ? ['>=', full(past(v))] : ['>', lo]]
     case '<=':
@@ -48,7 +55,12 @@ function desugar(c) {
     case '<':
       return [[op, lo]]
     default: // '' or '=': a partial version is a range
-      return partial ? [['>=', lo], ['<', full(past(v))]] : [['=', lo]]
+      return partial
+        ? [
+            ['>=', lo],
+            ['<', full(past(v))],
+          ]
+        : [['=', lo]]
   }
 }
 
@@ -58,7 +70,11 @@ const TEST = { '>=': (d) => d >= 0, '>': (d) => d > 0, '<=': (d) => d <= 0, '<':
 function comparators(alt) {
   const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(alt)
   if (hyphen) return [...desugar(`>=${hyphen[1]}`), ...desugar(`<=${hyphen[2]}`)]
-  return alt.replace(/(>=|<=|>|<|=|\^|~>?)\s+/g, '$1').split(/\s+/).filter(Boolean).flatMap(desugar)
+  return alt
+    .replace(/(>=|<=|>|<|=|\^|~>?)\s+/g, '$1')
+    .split(/\s+/)
+    .filter(Boolean)
+    .flatMap(desugar)
 }
 
 /** Whether `version` (e.g. process.version) satisfies an npm range such as `^20.19.0 || >=22.12.0`, as npm reads it. */
@@ -76,7 +92,8 @@ export function satisfies(version, range) {
 export function lowerBounds(range) {
   return range.split('||').map((alt) => {
     const lows = comparators(alt.trim()).filter(([op]) => op === '>=' || op === '=')
-    if (lows.length !== 1) throw new Error(`lowerBounds reads ranges of the form ^a.b.c, ~a.b.c, >=a.b.c or a.b.c, not “${alt.trim()}”`)
+    if (lows.length !== 1)
+      throw new Error(`lowerBounds reads ranges of the form ^a.b.c, ~a.b.c, >=a.b.c or a.b.c, not “${alt.trim()}”`)
     return lows[0][1].v.join('.')
   })
 }
@@ -90,7 +107,9 @@ export function promisedNode(dir = new URL('..', import.meta.url)) {
 export function checkNode() {
   const range = promisedNode()
   if (!satisfies(process.version, range)) {
-    console.error(`This project needs Node.js ${range} (package.json "engines"); this is ${process.version}. Install a supported Node.js and run npm ci again.`)
+    console.error(
+      `This project needs Node.js ${range} (package.json "engines"); this is ${process.version}. Install a supported Node.js and run npm ci again.`,
+    )
     process.exit(1)
   }
 }

@@ -27,10 +27,15 @@ export function findChromium({ log = console.log } = {}) {
   if (pw) return pw
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
   if (!isRoot || !existsSync('/usr/bin/apt-get')) {
-    throw new Error('No Chromium found. Install one (Debian: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.')
+    throw new Error(
+      'No Chromium found. Install one (Debian: `sudo apt-get install -y chromium`) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+    )
   }
   log('No Chromium found: installing Debian\'s "chromium" package with apt-get (the end-to-end tests drive it)…')
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit', shell: '/bin/bash' })
+  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', {
+    stdio: 'inherit',
+    shell: '/bin/bash',
+  })
   if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium'
   throw new Error('apt-get finished, but /usr/bin/chromium is still missing')
 }

@@ -24,7 +24,12 @@ import { skippedIn } from './skipped.mjs'
 const { python } = findPython({ required: true })
 const dir = mkdtempSync(join(tmpdir(), 'interop-'))
 const run = (cmd, args, o = {}) => {
-  const r = spawnSync(cmd, args, { stdio: o.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', env: o.env ?? process.env, cwd: o.cwd, encoding: 'utf8' })
+  const r = spawnSync(cmd, args, {
+    stdio: o.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
+    env: o.env ?? process.env,
+    cwd: o.cwd,
+    encoding: 'utf8',
+  })
   if (r.status !== 0) {
     console.error(`interop: ${cmd} ${args.join(' ')} failed (exit ${r.status})`)
     process.exit(r.status ?? 1)
@@ -34,7 +39,19 @@ const run = (cmd, args, o = {}) => {
 /** The app's side; every test in it must run (a skip here is a check that did not happen), unless `filter` picks some. */
 const vitest = (env, ...filter) => {
   const report = join(dir, `vitest-${Date.now()}.json`)
-  run('npx', ['vitest', 'run', 'src/model/interop.torch.test.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...filter], { env: { ...process.env, INTEROP_STAGE: '1', ...env } })
+  run(
+    'npx',
+    [
+      'vitest',
+      'run',
+      'src/model/interop.torch.test.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${report}`,
+      ...filter,
+    ],
+    { env: { ...process.env, INTEROP_STAGE: '1', ...env } },
+  )
   const skipped = filter.length ? [] : skippedIn(report)
   if (skipped.length) {
     console.error(`interop: tests did not run:\n  ${skipped.join('\n  ')}`)
@@ -43,20 +60,42 @@ const vitest = (env, ...filter) => {
 }
 
 // 1. PyTorch's files for the app to open
-for (const [name, args] of [['torch-bias', ['--seed', '101']], ['torch-no-bias', ['--seed', '202', '--no-bias']]]) {
-  run(python, ['scripts/nanogpt_interop.py', 'fixture', ...args, '--out', join(dir, `${name}.safetensors`), '--expect', join(dir, `${name}.torch.json`)])
+for (const [name, args] of [
+  ['torch-bias', ['--seed', '101']],
+  ['torch-no-bias', ['--seed', '202', '--no-bias']],
+]) {
+  run(python, [
+    'scripts/nanogpt_interop.py',
+    'fixture',
+    ...args,
+    '--out',
+    join(dir, `${name}.safetensors`),
+    '--expect',
+    join(dir, `${name}.torch.json`),
+  ])
 }
-const corpus = process.env.NANOGPT_DIR ? (process.env.INTEROP_CORPUS ?? fileURLToPath(new URL('../../shared/data/tinyshakespeare.txt', import.meta.url))) : undefined
+const corpus = process.env.NANOGPT_DIR
+  ? (process.env.INTEROP_CORPUS ?? fileURLToPath(new URL('../../shared/data/tinyshakespeare.txt', import.meta.url)))
+  : undefined
 vitest({ INTEROP_DIR: dir, INTEROP_MIN_FILES: '2', ...(corpus && { INTEROP_CORPUS: corpus }) })
 console.log('1. the app opened the files PyTorch wrote (with and without biases) with PyTorch’s logits')
 
 // 2. the app's exports, loaded by PyTorch
-for (const bias of [true, false]) run(python, ['scripts/nanogpt_interop.py', 'check', join(dir, `export-bias-${bias}.safetensors`), join(dir, `export-bias-${bias}.json`)])
+for (const bias of [true, false])
+  run(python, [
+    'scripts/nanogpt_interop.py',
+    'check',
+    join(dir, `export-bias-${bias}.safetensors`),
+    join(dir, `export-bias-${bias}.json`),
+  ])
 console.log('2. PyTorch reproduced the app’s logits for both exports')
 
 // 3. the nanoGPT bundles, read back in Python
-for (const b of ['bundle-unicode', 'bundle-bpe-unicode', ...(corpus ? ['bundle', 'bundle-bpe'] : [])]) run(python, ['scripts/nanogpt_interop.py', 'bundle', join(dir, `${b}.tar`), join(dir, `${b}.txt`)])
-console.log(`3. train.bin, val.bin and meta.pkl of every “Export for nanoGPT” bundle read back in Python to the text’s tokens (files in ${dir})`)
+for (const b of ['bundle-unicode', 'bundle-bpe-unicode', ...(corpus ? ['bundle', 'bundle-bpe'] : [])])
+  run(python, ['scripts/nanogpt_interop.py', 'bundle', join(dir, `${b}.tar`), join(dir, `${b}.txt`)])
+console.log(
+  `3. train.bin, val.bin and meta.pkl of every “Export for nanoGPT” bundle read back in Python to the text’s tokens (files in ${dir})`,
+)
 
 // 4. the bundle's own ckpt_to_playground.py (the file shipped in it) turns a nanoGPT checkpoint for that bundle's
 //    meta.pkl into a file the app opens with PyTorch's logits, the bundle's vocabulary and nanoGPT's step
@@ -67,12 +106,31 @@ const unicodeMeta = join(shipped, 'nanogpt-unicode_char_pg', 'data', 'unicode_ch
 const fromNanoGpt = join(shipped, 'from-nanogpt')
 mkdirSync(fromNanoGpt)
 run(python, ['scripts/nanogpt_interop.py', 'ckpt', unicodeMeta, join(shipped, 'ckpt.pt'), '--step', '1234'])
-run(python, [join(shipped, 'nanogpt-unicode_char_pg', 'ckpt_to_playground.py'), join(shipped, 'ckpt.pt'), unicodeMeta, join(fromNanoGpt, 'ckpt.safetensors')])
-run(python, ['scripts/nanogpt_interop.py', 'logits', join(fromNanoGpt, 'ckpt.safetensors'), join(fromNanoGpt, 'ckpt.torch.json')])
+run(python, [
+  join(shipped, 'nanogpt-unicode_char_pg', 'ckpt_to_playground.py'),
+  join(shipped, 'ckpt.pt'),
+  unicodeMeta,
+  join(fromNanoGpt, 'ckpt.safetensors'),
+])
+run(python, [
+  'scripts/nanogpt_interop.py',
+  'logits',
+  join(fromNanoGpt, 'ckpt.safetensors'),
+  join(fromNanoGpt, 'ckpt.torch.json'),
+])
 const ckptLogits = join(fromNanoGpt, 'ckpt.torch.json')
-writeFileSync(ckptLogits, JSON.stringify({ ...JSON.parse(readFileSync(ckptLogits, 'utf8')), step: 1234, tokenizer: JSON.parse(readFileSync(join(dir, 'bundle-unicode.json'), 'utf8')).tokenizer }))
+writeFileSync(
+  ckptLogits,
+  JSON.stringify({
+    ...JSON.parse(readFileSync(ckptLogits, 'utf8')),
+    step: 1234,
+    tokenizer: JSON.parse(readFileSync(join(dir, 'bundle-unicode.json'), 'utf8')).tokenizer,
+  }),
+)
 vitest({ INTEROP_DIR: fromNanoGpt, INTEROP_MIN_FILES: '1' }, '-t', 'opens every file PyTorch wrote')
-console.log('4. the bundle’s ckpt_to_playground.py turned a nanoGPT checkpoint into a file the app opens, with PyTorch’s logits, the vocabulary and the step')
+console.log(
+  '4. the bundle’s ckpt_to_playground.py turned a nanoGPT checkpoint into a file the app opens, with PyTorch’s logits, the vocabulary and the step',
+)
 
 if (process.env.NANOGPT_DIR) {
   const work = join(dir, 'nanoGPT')
@@ -83,22 +141,65 @@ if (process.env.NANOGPT_DIR) {
   cpSync(join(dir, 'nanogpt-shakespeare_char_pg'), work, { recursive: true })
   const app = JSON.parse(readFileSync(join(dir, 'bundle.json'), 'utf8'))
   run(python, ['playground_to_ckpt.py', 'out-shakespeare_char_pg'], { cwd: work })
-  const out = run(python, ['train.py', 'config/train_shakespeare_char_pg.py', '--device=cpu', '--compile=False', '--dtype=float32', `--max_iters=${app.step + 10}`, '--eval_interval=5', '--eval_iters=50', '--always_save_checkpoint=True', '--log_interval=1'], { cwd: work, capture: true })
+  const out = run(
+    python,
+    [
+      'train.py',
+      'config/train_shakespeare_char_pg.py',
+      '--device=cpu',
+      '--compile=False',
+      '--dtype=float32',
+      `--max_iters=${app.step + 10}`,
+      '--eval_interval=5',
+      '--eval_iters=50',
+      '--always_save_checkpoint=True',
+      '--log_interval=1',
+    ],
+    { cwd: work, capture: true },
+  )
   console.log(out)
   const resumed = new RegExp(`step ${app.step}: train loss ([\\d.]+), val loss ([\\d.]+)`).exec(out)
   if (!resumed) throw new Error(`nanoGPT did not evaluate at the resume step ${app.step}`)
-  console.log(`5. at step ${app.step}: the app's losses train ${app.trainLoss.toFixed(4)} / val ${app.valLoss.toFixed(4)} (20 batches); nanoGPT's estimate after resuming train ${resumed[1]} / val ${resumed[2]} (50 batches)`)
-  run(python, ['ckpt_to_playground.py', 'out-shakespeare_char_pg/ckpt.pt', 'data/shakespeare_char_pg/meta.pkl', join(back, 'char.safetensors')], { cwd: work })
+  console.log(
+    `5. at step ${app.step}: the app's losses train ${app.trainLoss.toFixed(4)} / val ${app.valLoss.toFixed(4)} (20 batches); nanoGPT's estimate after resuming train ${resumed[1]} / val ${resumed[2]} (50 batches)`,
+  )
+  run(
+    python,
+    [
+      'ckpt_to_playground.py',
+      'out-shakespeare_char_pg/ckpt.pt',
+      'data/shakespeare_char_pg/meta.pkl',
+      join(back, 'char.safetensors'),
+    ],
+    { cwd: work },
+  )
   run(python, ['scripts/nanogpt_interop.py', 'logits', join(back, 'char.safetensors'), join(back, 'char.torch.json')])
 
   // a BPE model: its merges travel in meta.pkl and come back
   run('tar', ['-xf', join(dir, 'bundle-bpe.tar'), '-C', dir])
   cpSync(join(dir, 'nanogpt-shakespeare_bpe_pg'), work, { recursive: true })
   run(python, ['playground_to_ckpt.py', 'out-shakespeare_bpe_pg'], { cwd: work })
-  run(python, ['ckpt_to_playground.py', 'out-shakespeare_bpe_pg/ckpt.pt', 'data/shakespeare_bpe_pg/meta.pkl', join(back, 'bpe.safetensors')], { cwd: work })
+  run(
+    python,
+    [
+      'ckpt_to_playground.py',
+      'out-shakespeare_bpe_pg/ckpt.pt',
+      'data/shakespeare_bpe_pg/meta.pkl',
+      join(back, 'bpe.safetensors'),
+    ],
+    { cwd: work },
+  )
   run(python, ['scripts/nanogpt_interop.py', 'logits', join(back, 'bpe.safetensors'), join(back, 'bpe.torch.json')])
   const bpeLogits = join(back, 'bpe.torch.json')
-  writeFileSync(bpeLogits, JSON.stringify({ ...JSON.parse(readFileSync(bpeLogits, 'utf8')), tokenizer: JSON.parse(readFileSync(join(dir, 'bundle-bpe.json'), 'utf8')).tokenizer }))
+  writeFileSync(
+    bpeLogits,
+    JSON.stringify({
+      ...JSON.parse(readFileSync(bpeLogits, 'utf8')),
+      tokenizer: JSON.parse(readFileSync(join(dir, 'bundle-bpe.json'), 'utf8')).tokenizer,
+    }),
+  )
   vitest({ INTEROP_DIR: back, INTEROP_MIN_FILES: '2' }, '-t', 'opens every file PyTorch wrote')
-  console.log(`   nanoGPT's checkpoints (characters, step ${JSON.parse(readFileSync(join(back, 'char.torch.json'), 'utf8')).step}; BPE, with its merges) open in the app with PyTorch's logits`)
+  console.log(
+    `   nanoGPT's checkpoints (characters, step ${JSON.parse(readFileSync(join(back, 'char.torch.json'), 'utf8')).step}; BPE, with its merges) open in the app with PyTorch's logits`,
+  )
 }

@@ -17,7 +17,8 @@ function missing() {
   const out = []
   const r = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }) // a bare name is looked up on PATH
   if (r.status !== 0) out.push(`${PYTHON} cannot import torch and numpy (Debian: python3-torch)`)
-  if (DEBIAN && process.arch === 'x64' && !existsSync(OPENBLAS)) out.push('OpenBLAS with threads is not installed (Debian: libopenblas0-pthread)')
+  if (DEBIAN && process.arch === 'x64' && !existsSync(OPENBLAS))
+    out.push('OpenBLAS with threads is not installed (Debian: libopenblas0-pthread)')
   return out
 }
 
@@ -33,14 +34,23 @@ export function findPython({ required = false, log = console.log } = {}) {
   if (DEBIAN && isRoot && existsSync('/usr/bin/apt-get')) {
     log(`PyTorch checks: ${gaps.join('; ')}. Installing Debian's ${PACKAGES.join(' and ')} with apt-get…`)
     try {
-      execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES.join(' ')}`, { stdio: 'inherit', shell: '/bin/bash' })
+      execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${PACKAGES.join(' ')}`, {
+        stdio: 'inherit',
+        shell: '/bin/bash',
+      })
     } catch {
       // said below, with what is still missing
     }
     gaps = missing()
     if (!gaps.length) return { python: PYTHON }
   }
-  const how = !DEBIAN ? `TORCH_PYTHON is set, so nothing is installed for it` : !existsSync('/usr/bin/apt-get') ? `this is not Debian or Ubuntu (no apt-get): install PyTorch and numpy and set TORCH_PYTHON to that Python` : isRoot ? 'apt-get could not install them' : `installing them needs root (sudo apt-get install -y ${PACKAGES.join(' ')}), or set TORCH_PYTHON to a Python with torch`
+  const how = !DEBIAN
+    ? `TORCH_PYTHON is set, so nothing is installed for it`
+    : !existsSync('/usr/bin/apt-get')
+      ? `this is not Debian or Ubuntu (no apt-get): install PyTorch and numpy and set TORCH_PYTHON to that Python`
+      : isRoot
+        ? 'apt-get could not install them'
+        : `installing them needs root (sudo apt-get install -y ${PACKAGES.join(' ')}), or set TORCH_PYTHON to a Python with torch`
   const why = `The PyTorch checks cannot run: ${gaps.join('; ')}; ${how}.`
   if (required || isCI) {
     console.error(why)

@@ -5,10 +5,18 @@ import { readFileSync } from 'node:fs'
 /** Names of the skipped tests in a vitest (jest-style) or Playwright JSON report. */
 export function skippedIn(file) {
   const j = JSON.parse(readFileSync(file, 'utf8'))
-  if (j.testResults) return j.testResults.flatMap((f) => f.assertionResults.filter((t) => t.status !== 'passed' && t.status !== 'failed').map((t) => `${f.name.replace(`${process.cwd()}/`, '')}: ${t.fullName} (${t.status})`))
+  if (j.testResults)
+    return j.testResults.flatMap((f) =>
+      f.assertionResults
+        .filter((t) => t.status !== 'passed' && t.status !== 'failed')
+        .map((t) => `${f.name.replace(`${process.cwd()}/`, '')}: ${t.fullName} (${t.status})`),
+    )
   const out = []
   const walk = (suite, path) => {
-    for (const spec of suite.specs ?? []) for (const t of spec.tests ?? []) if (t.results?.some((r) => r.status === 'skipped') || t.status === 'skipped') out.push(`${spec.file}: ${[...path, spec.title].join(' › ')} (${t.projectName})`)
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.results?.some((r) => r.status === 'skipped') || t.status === 'skipped')
+          out.push(`${spec.file}: ${[...path, spec.title].join(' › ')} (${t.projectName})`)
     for (const child of suite.suites ?? []) walk(child, [...path, child.title])
   }
   for (const suite of j.suites ?? []) walk(suite, [])

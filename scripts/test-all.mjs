@@ -41,9 +41,23 @@ rmSync(playwrightReport, { force: true })
 
 const stages = [
   ['Type check', 'npx', ['tsc', '-b'], env],
-  ['Unit and protocol tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`], unitEnv, undefined, vitestReport],
+  [
+    'Unit and protocol tests',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestReport}`],
+    unitEnv,
+    undefined,
+    vitestReport,
+  ],
   ['Interop with PyTorch', 'node', ['scripts/interop.mjs'], env, torch.reason],
-  ['End-to-end tests', 'node', ['scripts/e2e.mjs'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport }, undefined, playwrightReport],
+  [
+    'End-to-end tests',
+    'node',
+    ['scripts/e2e.mjs'],
+    { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport },
+    undefined,
+    playwrightReport,
+  ],
 ]
 const left = []
 for (const [name, cmd, args, stageEnv, cannot, report] of stages) {
@@ -66,7 +80,9 @@ for (const [name, cmd, args, stageEnv, cannot, report] of stages) {
     }
     const skipped = skippedIn(report)
     if (skipped.length) {
-      console.log(`\n${name}: ${skipped.length} test${skipped.length === 1 ? '' : 's'} skipped:\n  ${skipped.join('\n  ')}`)
+      console.log(
+        `\n${name}: ${skipped.length} test${skipped.length === 1 ? '' : 's'} skipped:\n  ${skipped.join('\n  ')}`,
+      )
       if (isCI) {
         console.error(`${name}: under CI nothing may be skipped.`)
         process.exit(1)

@@ -14,12 +14,19 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const src = readFileSync(file, 'utf8')
-  return [...src.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm)].map((m) => m[1] ?? m[2] ?? m[3])
+  return [
+    ...src.matchAll(
+      /^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|^\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm,
+    ),
+  ].map((m) => m[1] ?? m[2] ?? m[3])
 }
 
 /** For each layer, the src/ folders and packages it must not import. */
 const RULES: Record<string, { noDirs: string[]; noPackages: RegExp }> = {
-  shared: { noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
+  shared: {
+    noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage'],
+    noPackages: /^(@tensorflow|react|zustand|recharts)/,
+  },
   storage: { noDirs: ['ui', 'worker', 'train', 'model', 'data'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
   model: { noDirs: ['ui', 'worker', 'train', 'data', 'storage'], noPackages: /^(react|zustand|recharts)/ },
   data: { noDirs: ['ui', 'worker', 'train', 'model', 'storage'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },
@@ -53,8 +60,25 @@ describe('architecture', () => {
   it('src/ never reads back synchronously or renders raw HTML', () => {
     // built from pieces so that this guard does not match the searches it stands for (shared/hooks/before-stop)
     // raw HTML in any spelling, and code from strings (the page's Content-Security-Policy forbids that too)
-    const banned = new RegExp(['\\.data' + 'Sync\\(\\)', 'dangerously' + 'SetInnerHTML', '\\.(inner|outer)' + 'HTML\\b', 'insertAdjacent' + 'HTML', 'document\\.' + 'write', '\\bev' + 'al\\(', 'new Fun' + 'ction\\('].join('|'))
-    for (const bad of ['x.data' + 'Sync()', 'el.inner' + 'HTML = s', 'el.insertAdjacent' + 'HTML(', 'ev' + 'al(code)', 'new Fun' + 'ction(code)']) expect(bad).toMatch(banned) // the pattern does match what it bans
+    const banned = new RegExp(
+      [
+        '\\.data' + 'Sync\\(\\)',
+        'dangerously' + 'SetInnerHTML',
+        '\\.(inner|outer)' + 'HTML\\b',
+        'insertAdjacent' + 'HTML',
+        'document\\.' + 'write',
+        '\\bev' + 'al\\(',
+        'new Fun' + 'ction\\(',
+      ].join('|'),
+    )
+    for (const bad of [
+      'x.data' + 'Sync()',
+      'el.inner' + 'HTML = s',
+      'el.insertAdjacent' + 'HTML(',
+      'ev' + 'al(code)',
+      'new Fun' + 'ction(code)',
+    ])
+      expect(bad).toMatch(banned) // the pattern does match what it bans
     for (const f of files(SRC)) {
       const src = readFileSync(f, 'utf8')
       expect(src, relative(SRC, f)).not.toMatch(banned)

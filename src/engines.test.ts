@@ -58,7 +58,9 @@ describe('Node.js versions', () => {
   })
 
   it('every locked package accepts the oldest version of every Node.js line the project promises', () => {
-    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean; os?: string[] }> }
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { engines?: { node?: string } | string[]; optional?: boolean; os?: string[] }>
+    }
     const bounds = lowerBounds(promised)
     const refused: string[] = []
     for (const [name, p] of Object.entries(lock.packages)) {

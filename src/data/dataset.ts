@@ -30,9 +30,16 @@ export function splitTokens(tokens: Int32Array): Split {
  * B windows of T+1 consecutive tokens at random offsets: x = window[0..T), y = window[1..T]. With a mask,
  * w = mask[1..T] of each window: which targets count.
  */
-export function sampleBatch(data: Int32Array, batchSize: number, blockSize: number, rng: Rng, mask?: Uint8Array): Batch {
+export function sampleBatch(
+  data: Int32Array,
+  batchSize: number,
+  blockSize: number,
+  rng: Rng,
+  mask?: Uint8Array,
+): Batch {
   const maxStart = data.length - blockSize - 1
-  if (maxStart < 0) throw new Error(`a split of ${data.length} tokens cannot hold one window of blockSize ${blockSize} + 1`)
+  if (maxStart < 0)
+    throw new Error(`a split of ${data.length} tokens cannot hold one window of blockSize ${blockSize} + 1`)
   const x = new Int32Array(batchSize * blockSize)
   const y = new Int32Array(batchSize * blockSize)
   const w = mask ? new Float32Array(batchSize * blockSize) : undefined
@@ -72,6 +79,12 @@ export class BatchSampler {
   }
   next(stream: 'train' | 'evalTrain' | 'evalVal'): Batch {
     const val = stream === 'evalVal'
-    return sampleBatch(val ? this.split.val : this.split.train, this.batchSize, this.blockSize, this.rngs[stream], val ? this.split.valMask : this.split.trainMask)
+    return sampleBatch(
+      val ? this.split.val : this.split.train,
+      this.batchSize,
+      this.blockSize,
+      this.rngs[stream],
+      val ? this.split.valMask : this.split.trainMask,
+    )
   }
 }

@@ -9,7 +9,8 @@ export function uint16Bin(tokens: ArrayLike<number>): Uint8Array {
   const view = new DataView(out.buffer)
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]
-    if (!(Number.isInteger(t) && t >= 0 && t < 65536)) throw new Error(`token id ${t} does not fit nanoGPT's uint16 .bin files`)
+    if (!(Number.isInteger(t) && t >= 0 && t < 65536))
+      throw new Error(`token id ${t} does not fit nanoGPT's uint16 .bin files`)
     view.setUint16(2 * i, t, true)
   }
   return out
@@ -27,7 +28,8 @@ export function pickle(value: PickleValue): Uint8Array {
   const u32 = (n: number) => out.push(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff)
   const write = (v: PickleValue) => {
     if (typeof v === 'number') {
-      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31) throw new Error(`pickle: ${v} is not a 32-bit integer`)
+      if (!Number.isInteger(v) || v < -(2 ** 31) || v >= 2 ** 31)
+        throw new Error(`pickle: ${v} is not a 32-bit integer`)
       if (v >= 0 && v < 256) out.push(0x4b, v)
       else if (v >= 0 && v < 65536) out.push(0x4d, v & 0xff, v >>> 8)
       else {
@@ -92,7 +94,8 @@ export function tar(files: readonly TarFile[], mtime = Math.floor(Date.now() / 1
   }
   const octal = (n: number, length: number) => n.toString(8).padStart(length - 1, '0') // NUL-terminated
   for (const f of files) {
-    if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..')) throw new Error(`tar: unsafe path ${f.path}`)
+    if (!f.path || f.path.startsWith('/') || f.path.split('/').includes('..'))
+      throw new Error(`tar: unsafe path ${f.path}`)
     const h = out.subarray(at, at + 512)
     field(h, 0, 100, f.path)
     field(h, 100, 8, octal(f.executable ? 0o755 : 0o644, 8))

@@ -19,7 +19,9 @@ describe('pair streams', () => {
     const a = pairSplit(pairs, (s) => tok.encode(s), 1)
     expect(a.heldOut).toHaveLength(2)
     expect(a.trainPairs).toHaveLength(18)
-    expect([...a.trainPairs, ...a.heldOut].map((p) => p.prompt + p.completion).sort()).toEqual(pairs.map((p) => p.prompt + p.completion).sort())
+    expect([...a.trainPairs, ...a.heldOut].map((p) => p.prompt + p.completion).sort()).toEqual(
+      pairs.map((p) => p.prompt + p.completion).sort(),
+    )
     expect(pairSplit(pairs, (s) => tok.encode(s), 1).heldOut).toEqual(a.heldOut)
     expect(pairSplit(pairs, (s) => tok.encode(s), 2).heldOut).not.toEqual(a.heldOut)
     expect(tok.decode(a.split.val)).toBe(a.heldOut.map((p) => `${p.prompt}\t${p.completion}\n`).join(''))

@@ -17,7 +17,10 @@ export function pairsText(pairs: readonly Pair[]): string {
 }
 
 /** A stream of pairs and its mask, given an encoder. */
-export function pairStream(pairs: readonly Pair[], encode: (s: string) => Int32Array): { tokens: Int32Array; mask: Uint8Array } {
+export function pairStream(
+  pairs: readonly Pair[],
+  encode: (s: string) => Int32Array,
+): { tokens: Int32Array; mask: Uint8Array } {
   const parts = pairs.map((p) => ({ prompt: encode(p.prompt + PAIR_SEPARATOR), answer: encode(p.completion + '\n') }))
   const length = parts.reduce((n, p) => n + p.prompt.length + p.answer.length, 0)
   const tokens = new Int32Array(length)
@@ -46,5 +49,9 @@ export function pairSplit(pairs: readonly Pair[], encode: (s: string) => Int32Ar
   const heldOut = order.slice(order.length - k).map((i) => pairs[i])
   const train = pairStream(trainPairs, encode)
   const val = pairStream(heldOut, encode)
-  return { split: { train: train.tokens, val: val.tokens, trainMask: train.mask, valMask: val.mask }, trainPairs, heldOut }
+  return {
+    split: { train: train.tokens, val: val.tokens, trainMask: train.mask, valMask: val.mask },
+    trainPairs,
+    heldOut,
+  }
 }

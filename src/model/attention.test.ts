@@ -17,7 +17,13 @@ describe('attention', () => {
     }
     const params = paramsFromArrays(cfg, w)
     const T = 6
-    const att = tf.tidy(() => tf.concat(forward(params, cfg, tf.tensor2d(randomIds(T, 7, 2), [1, T], 'int32'), { captureAttention: true }).attention.map((a) => tf.reshape(a, [-1]))))
+    const att = tf.tidy(() =>
+      tf.concat(
+        forward(params, cfg, tf.tensor2d(randomIds(T, 7, 2), [1, T], 'int32'), {
+          captureAttention: true,
+        }).attention.map((a) => tf.reshape(a, [-1])),
+      ),
+    )
     const a = await att.data()
     att.dispose()
     for (let k = 0; k < cfg.nLayer * cfg.nHead; k++)

@@ -32,12 +32,16 @@ describe('SIMD batched matmul', () => {
         for (let j = 0; j < P; j++) {
           let s = 0
           for (let k = 0; k < K; k++) s += a[(n * M + i) * K + k] * b[(n * K + k) * P + j]
-          expect(Math.abs(out[(n * M + i) * P + j] - s), `[${n}, ${i}, ${j}]`).toBeLessThan(1e-5 * Math.max(1, Math.abs(s)))
+          expect(Math.abs(out[(n * M + i) * P + j] - s), `[${n}, ${i}, ${j}]`).toBeLessThan(
+            1e-5 * Math.max(1, Math.abs(s)),
+          )
         }
   })
 
   it('refuses arrays whose sizes do not match the shape', () => {
-    expect(() => bmm!(new Float32Array(6), new Float32Array(6), new Float32Array(4), 1, 2, 3, 3)).toThrow(/sizes do not match/)
+    expect(() => bmm!(new Float32Array(6), new Float32Array(6), new Float32Array(4), 1, 2, 3, 3)).toThrow(
+      /sizes do not match/,
+    )
   })
 
   it('ships the bytes that bmm.wat compiles to (regenerate with node scripts/build-wasm.mjs)', async () => {

@@ -16,7 +16,15 @@ interface WasmMemory {
 }
 const env = globalThis as unknown as { WebAssembly?: WasmApi; atob?: (s: string) => string }
 
-export type BatchMatMul = (a: Float32Array, b: Float32Array, out: Float32Array, N: number, M: number, K: number, P: number) => void
+export type BatchMatMul = (
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  N: number,
+  M: number,
+  K: number,
+  P: number,
+) => void
 
 let cached: BatchMatMul | null | undefined
 
@@ -29,9 +37,18 @@ export function simdBatchMatMul(): BatchMatMul | null {
   if (!wasm.validate(bytes)) return null // no SIMD
   const instance = new wasm.Instance(new wasm.Module(bytes), {})
   const memory = instance.exports.memory as WasmMemory
-  const run = instance.exports.bmm as (a: number, b: number, c: number, N: number, M: number, K: number, P: number) => void
+  const run = instance.exports.bmm as (
+    a: number,
+    b: number,
+    c: number,
+    N: number,
+    M: number,
+    K: number,
+    P: number,
+  ) => void
   cached = (a, b, out, N, M, K, P) => {
-    if (a.length !== N * M * K || b.length !== N * K * P || out.length !== N * M * P) throw new Error(`batched matmul: sizes do not match (${N}, ${M}, ${K}) × (${N}, ${K}, ${P})`)
+    if (a.length !== N * M * K || b.length !== N * K * P || out.length !== N * M * P)
+      throw new Error(`batched matmul: sizes do not match (${N}, ${M}, ${K}) × (${N}, ${K}, ${P})`)
     const bytesNeeded = 4 * (a.length + b.length + out.length)
     if (memory.buffer.byteLength < bytesNeeded) memory.grow(Math.ceil((bytesNeeded - memory.buffer.byteLength) / 65536))
     const heap = new Float32Array(memory.buffer)

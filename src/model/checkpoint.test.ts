@@ -13,7 +13,8 @@ const vocab = ['\n', 'a', 'é', '中', '🙂', 'z']
 function checkpoint(model: ModelConfig = cfg, seed = 1): Checkpoint {
   const rand = mulberry32(seed)
   const weights: Record<string, Float32Array> = {}
-  for (const [path, shape] of paramShapes(model)) weights[path] = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1)
+  for (const [path, shape] of paramShapes(model))
+    weights[path] = Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rand() * 2 - 1)
   return { model, tokenizer: { kind: 'char', vocab: vocab.slice(0, model.vocabSize) }, weights }
 }
 
@@ -40,7 +41,9 @@ function editHeader(bytes: Uint8Array, edit: (h: Record<string, any>) => void, d
 /** A valid file rewritten with only the tensors `keep` keeps. */
 function rewrite(bytes: Uint8Array, keep: (name: string) => boolean): Uint8Array {
   const file = readSafetensors(bytes)
-  const tensors = [...file.tensors].filter(([name]) => keep(name)).map(([name, t]) => ({ name, shape: t.shape, data: file.read(name) }))
+  const tensors = [...file.tensors]
+    .filter(([name]) => keep(name))
+    .map(([name, t]) => ({ name, shape: t.shape, data: file.read(name) }))
   return writeSafetensors(tensors, Object.fromEntries(file.metadata))
 }
 
@@ -67,7 +70,8 @@ describe('checkpoint round trip', () => {
       expect(back.model).toEqual(c.model)
       expect(back.tokenizer).toEqual(c.tokenizer)
       expect(back.step).toBe(42)
-      for (const [path] of paramShapes(c.model)) expect(new Uint32Array(back.weights[path].buffer)).toEqual(new Uint32Array(c.weights[path].buffer))
+      for (const [path] of paramShapes(c.model))
+        expect(new Uint32Array(back.weights[path].buffer)).toEqual(new Uint32Array(c.weights[path].buffer))
     })
   }
 
@@ -80,24 +84,57 @@ describe('checkpoint round trip', () => {
     expect(decodeCheckpoint(encodeCheckpoint(checkpoint())).model.causal).toBeUndefined()
     const odd = readSafetensors(bytes)
     const meta = Object.fromEntries(odd.metadata)
-    const bad = writeSafetensors([...odd.tensors].map(([name, t]) => ({ name, shape: t.shape, data: odd.read(name) })), { ...meta, causal: 'sometimes' })
+    const bad = writeSafetensors(
+      [...odd.tensors].map(([name, t]) => ({ name, shape: t.shape, data: odd.read(name) })),
+      { ...meta, causal: 'sometimes' },
+    )
     expect(() => decodeCheckpoint(bad)).toThrow(/causal is "sometimes"/)
   })
 
   it('keeps a training configuration, and the header is padded so the data starts on 8 bytes', () => {
-    const train = { batchSize: 8, maxIters: 500, learningRate: 3e-3, minLr: 3e-4, warmupIters: 10, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 25, evalIters: 4, seed: 7 }
+    const train = {
+      batchSize: 8,
+      maxIters: 500,
+      learningRate: 3e-3,
+      minLr: 3e-4,
+      warmupIters: 10,
+      weightDecay: 0.1,
+      beta1: 0.9,
+      beta2: 0.99,
+      gradClip: 1,
+      evalInterval: 25,
+      evalIters: 4,
+      seed: 7,
+    }
     const bytes = encodeCheckpoint({ ...checkpoint(), train })
     expect(decodeCheckpoint(bytes).train).toEqual(train)
     expect(Number(new DataView(bytes.buffer).getBigUint64(0, true)) % 8).toBe(0)
   })
 
   it('ignores nanoGPT’s causal-mask buffers and reads F16, BF16 and F64 tensors', () => {
-    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00, 0x3555].map(halfToFloat)).toEqual([1, -2, 65504, 2 ** -24, -0, Infinity, 0.333251953125])
+    expect([0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00, 0x3555].map(halfToFloat)).toEqual([
+      1,
+      -2,
+      65504,
+      2 ** -24,
+      -0,
+      Infinity,
+      0.333251953125,
+    ])
     const f16 = new Uint8Array(new Uint16Array([0x3c00, 0xc000]).buffer)
     const bf16 = new Uint8Array(new Uint16Array([0x3f80, 0xc0a0]).buffer) // 1, −5
     const f64 = new Uint8Array(new Float64Array([0.1]).buffer)
     const data = new Uint8Array([...f16, ...bf16, ...f64])
-    const file = readSafetensors(craft({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] }, c: { dtype: 'F64', shape: [1], data_offsets: [8, 16] } }, data))
+    const file = readSafetensors(
+      craft(
+        {
+          a: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+          b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
+          c: { dtype: 'F64', shape: [1], data_offsets: [8, 16] },
+        },
+        data,
+      ),
+    )
     expect(file.read('a')).toEqual(Float32Array.from([1, -2]))
     expect(file.read('b')).toEqual(Float32Array.from([1, -5]))
     expect(file.read('c')).toEqual(Float32Array.from([0.1]))
@@ -107,13 +144,27 @@ describe('checkpoint round trip', () => {
     const n = Number(new DataView(good.buffer).getBigUint64(0, true))
     const oldData = good.subarray(8 + n)
     const mask = new Uint8Array(4 * T * T)
-    const withMask = editHeader(good, (h) => (h['transformer.h.0.attn.bias'] = { dtype: 'F32', shape: [1, 1, T, T], data_offsets: [oldData.length, oldData.length + mask.length] }), new Uint8Array([...oldData, ...mask]))
+    const withMask = editHeader(
+      good,
+      (h) =>
+        (h['transformer.h.0.attn.bias'] = {
+          dtype: 'F32',
+          shape: [1, 1, T, T],
+          data_offsets: [oldData.length, oldData.length + mask.length],
+        }),
+      new Uint8Array([...oldData, ...mask]),
+    )
     expect(decodeCheckpoint(withMask).model).toEqual(cfg)
   })
 
   it('writes what it is given, and refuses to write nonsense', () => {
     expect(() => writeSafetensors([{ name: 'x', shape: [3], data: new Float32Array(2) }])).toThrow(/does not match/)
-    expect(() => writeSafetensors([{ name: 'x', shape: [1], data: new Float32Array(1) }, { name: 'x', shape: [1], data: new Float32Array(1) }])).toThrow(/twice/)
+    expect(() =>
+      writeSafetensors([
+        { name: 'x', shape: [1], data: new Float32Array(1) },
+        { name: 'x', shape: [1], data: new Float32Array(1) },
+      ]),
+    ).toThrow(/twice/)
   })
 })
 
@@ -125,17 +176,41 @@ describe('hostile files are refused, each with its own message', () => {
     ['empty', () => new Uint8Array(0), /too short to be a safetensors file: 0 bytes/],
     ['truncated in the data', () => good.subarray(0, good.length - 10), /lies outside the [\d,]+ bytes of data/],
     ['truncated in the header', () => good.subarray(0, 40), /claims [\d,]+ bytes but only 32 bytes follow/],
-    ['header length 2^63', () => craft('{}', 0, 2n ** 63n), /claims 9,223,372,036,854,775,808 bytes, over the 100,000,000 bytes limit/],
+    [
+      'header length 2^63',
+      () => craft('{}', 0, 2n ** 63n),
+      /claims 9,223,372,036,854,775,808 bytes, over the 100,000,000 bytes limit/,
+    ],
     ['header longer than the file', () => craft('{}', 0, 1000n), /claims 1,000 bytes but only 2 bytes follow/],
     ['header not UTF-8', () => craft('{"ab": 1}').map((b, i) => (i === 10 ? 0xff : b)), /not valid UTF-8/],
     ['header not JSON', () => craft('{"a": ', 0), /not valid JSON/],
     ['header a JSON array', () => craft('[1, 2]', 0), /must be a JSON object/],
     ['metadata not strings', () => editHeader(good, (h) => (h.__metadata__.n_head = 2)), /"n_head" is number/],
-    ['wrong dtype', () => editHeader(good, (h) => (h['transformer.wpe.weight'].dtype = 'I64')), /dtype "I64"; only F32, F16, BF16, F64/],
-    ['negative shape', () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [-4, 4])), /invalid shape \[-4,4\]/],
-    ['shape overflow', () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [2 ** 40, 2 ** 40])), /more elements than the file could hold/],
-    ['shape not matching its range', () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [4, 3])), /needs 48 bytes of F32, but its data range holds 64 bytes/],
-    ['offsets not numbers', () => editHeader(good, (h) => (h['transformer.wpe.weight'].data_offsets = ['0', 64])), /invalid data_offsets/],
+    [
+      'wrong dtype',
+      () => editHeader(good, (h) => (h['transformer.wpe.weight'].dtype = 'I64')),
+      /dtype "I64"; only F32, F16, BF16, F64/,
+    ],
+    [
+      'negative shape',
+      () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [-4, 4])),
+      /invalid shape \[-4,4\]/,
+    ],
+    [
+      'shape overflow',
+      () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [2 ** 40, 2 ** 40])),
+      /more elements than the file could hold/,
+    ],
+    [
+      'shape not matching its range',
+      () => editHeader(good, (h) => (h['transformer.wpe.weight'].shape = [4, 3])),
+      /needs 48 bytes of F32, but its data range holds 64 bytes/,
+    ],
+    [
+      'offsets not numbers',
+      () => editHeader(good, (h) => (h['transformer.wpe.weight'].data_offsets = ['0', 64])),
+      /invalid data_offsets/,
+    ],
     [
       'overlapping ranges',
       () =>
@@ -145,28 +220,79 @@ describe('hostile files are refused, each with its own message', () => {
         }),
       /overlap in the file/,
     ],
-    ['bytes no tensor uses', () => editHeader(good, () => {}, new Uint8Array([...data, 0, 0, 0, 0])), /4 bytes after the last tensor that no tensor uses/],
-    ['missing tensor', () => rewrite(good, (name) => name !== 'transformer.ln_f.bias'), /lacks “transformer.ln_f.bias”, which a model with 2 layers, 4 wide, context 4, 6 tokens needs/],
-    ['extra tensor', () => editHeader(good, (h) => (h['transformer.h.0.attn.extra'] = { dtype: 'F32', shape: [0], data_offsets: [data.length, data.length] })), /a tensor this model does not: “transformer.h.0.attn.extra”/],
-    ['a tensor called __proto__', () => editHeader(good, (h) => Object.defineProperty(h, '__proto__', { value: { dtype: 'F32', shape: [0], data_offsets: [data.length, data.length] }, enumerable: true })), /a tensor this model does not: “__proto__”/],
+    [
+      'bytes no tensor uses',
+      () => editHeader(good, () => {}, new Uint8Array([...data, 0, 0, 0, 0])),
+      /4 bytes after the last tensor that no tensor uses/,
+    ],
+    [
+      'missing tensor',
+      () => rewrite(good, (name) => name !== 'transformer.ln_f.bias'),
+      /lacks “transformer.ln_f.bias”, which a model with 2 layers, 4 wide, context 4, 6 tokens needs/,
+    ],
+    [
+      'extra tensor',
+      () =>
+        editHeader(
+          good,
+          (h) =>
+            (h['transformer.h.0.attn.extra'] = { dtype: 'F32', shape: [0], data_offsets: [data.length, data.length] }),
+        ),
+      /a tensor this model does not: “transformer.h.0.attn.extra”/,
+    ],
+    [
+      'a tensor called __proto__',
+      () =>
+        editHeader(good, (h) =>
+          Object.defineProperty(h, '__proto__', {
+            value: { dtype: 'F32', shape: [0], data_offsets: [data.length, data.length] },
+            enumerable: true,
+          }),
+        ),
+      /a tensor this model does not: “__proto__”/,
+    ],
     ['no n_head', () => editHeader(good, (h) => delete h.__metadata__.n_head), /how many attention heads/],
     ['no tokenizer', () => editHeader(good, (h) => delete h.__metadata__.tokenizer), /no tokenizer in its metadata/],
-    ['tokenizer of the wrong size', () => editHeader(good, (h) => (h.__metadata__.tokenizer = JSON.stringify({ kind: 'char', vocab: ['a'] }))), /1 tokens but the embedding has 6 rows/],
-    ['heads not dividing the width', () => editHeader(good, (h) => (h.__metadata__.n_head = '3')), /not divisible by 3 heads/],
-    ['a config the shapes contradict', () => editHeader(good, (h) => (h.__metadata__.block_size = '8')), /“transformer.wpe.weight” has shape \[4, 4\]; a model with .* context 8, .* needs \[8, 4\]/],
-    ['not a GPT', () => craft({ x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4), /not a GPT in nanoGPT’s layout/],
-    ['an untied head', () => {
-      const c = checkpoint()
-      const bytes = encodeCheckpoint(c)
-      const out = bytes.slice()
-      out[out.length - 1] ^= 0x01 // lm_head.weight is written last: change its last value
-      return out
-    }, /lm_head.weight differs from the token embedding/],
-    ['NaN weights', () => {
-      const c = checkpoint()
-      c.weights['lnF.weight'][1] = Number.NaN
-      return encodeCheckpoint(c)
-    }, /“transformer.ln_f.weight” holds NaN or infinite values/],
+    [
+      'tokenizer of the wrong size',
+      () => editHeader(good, (h) => (h.__metadata__.tokenizer = JSON.stringify({ kind: 'char', vocab: ['a'] }))),
+      /1 tokens but the embedding has 6 rows/,
+    ],
+    [
+      'heads not dividing the width',
+      () => editHeader(good, (h) => (h.__metadata__.n_head = '3')),
+      /not divisible by 3 heads/,
+    ],
+    [
+      'a config the shapes contradict',
+      () => editHeader(good, (h) => (h.__metadata__.block_size = '8')),
+      /“transformer.wpe.weight” has shape \[4, 4\]; a model with .* context 8, .* needs \[8, 4\]/,
+    ],
+    [
+      'not a GPT',
+      () => craft({ x: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, 4),
+      /not a GPT in nanoGPT’s layout/,
+    ],
+    [
+      'an untied head',
+      () => {
+        const c = checkpoint()
+        const bytes = encodeCheckpoint(c)
+        const out = bytes.slice()
+        out[out.length - 1] ^= 0x01 // lm_head.weight is written last: change its last value
+        return out
+      },
+      /lm_head.weight differs from the token embedding/,
+    ],
+    [
+      'NaN weights',
+      () => {
+        const c = checkpoint()
+        c.weights['lnF.weight'][1] = Number.NaN
+        return encodeCheckpoint(c)
+      },
+      /“transformer.ln_f.weight” holds NaN or infinite values/,
+    ],
   ]
   for (const [what, make, message] of cases) {
     it(what, () => {

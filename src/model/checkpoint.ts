@@ -70,12 +70,17 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
   const tensors = paramShapes(c.model).map(([path, shape]) => {
     const data = c.weights[path]
     if (!data) throw new Error(`missing parameter ${path}`)
-    if (isLinearWeight(path)) return { name: nanoGptName(path), shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
+    if (isLinearWeight(path))
+      return { name: nanoGptName(path), shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
     return { name: nanoGptName(path), shape, data }
   })
   if (usesSinusoid(c.model)) {
     // nanoGPT has no fixed encoding: it gets the sinusoid as its (then trainable) position table
-    tensors.splice(1, 0, { name: 'transformer.wpe.weight', shape: [c.model.blockSize, c.model.nEmbd], data: sinusoidTable(c.model.blockSize, c.model.nEmbd) })
+    tensors.splice(1, 0, {
+      name: 'transformer.wpe.weight',
+      shape: [c.model.blockSize, c.model.nEmbd],
+      data: sinusoidTable(c.model.blockSize, c.model.nEmbd),
+    })
   }
   tensors.push({ name: 'lm_head.weight', shape: [c.model.vocabSize, c.model.nEmbd], data: c.weights['wte.weight'] })
   const m = c.model
@@ -103,13 +108,18 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
  * and `exp_avg_sq.<name>` per parameter (the first and second moments), the step count in the metadata.
  * scripts/nanogpt/playground_to_ckpt.py puts it into the optimizer of the ckpt.pt it writes.
  */
-export function encodeOptimizer(model: ModelConfig, state: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }): Uint8Array {
+export function encodeOptimizer(
+  model: ModelConfig,
+  state: { t: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> },
+): Uint8Array {
   const tensors = paramShapes(model).flatMap(([path, shape]) =>
     (['m', 'v'] as const).map((k) => {
       const data = state[k][path]
       if (!data) throw new Error(`missing optimizer state for ${path}`)
       const name = `${k === 'm' ? 'exp_avg' : 'exp_avg_sq'}.${nanoGptName(path)}`
-      return isLinearWeight(path) ? { name, shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) } : { name, shape, data }
+      return isLinearWeight(path)
+        ? { name, shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
+        : { name, shape, data }
     }),
   )
   return writeSafetensors(tensors, { format: 'pt', step: String(state.t) })
@@ -118,14 +128,21 @@ export function encodeOptimizer(model: ModelConfig, state: { t: number; m: Recor
 function whole(meta: Map<string, string>, key: string): number | undefined {
   const v = meta.get(key)
   if (v === undefined) return undefined
-  if (!/^\d{1,9}$/.test(v.trim())) throw new CheckpointError(`The file's ${key} is ${JSON.stringify(v)}, not a whole number.`, 'ck-whole', { key, value: JSON.stringify(v) })
+  if (!/^\d{1,9}$/.test(v.trim()))
+    throw new CheckpointError(`The file's ${key} is ${JSON.stringify(v)}, not a whole number.`, 'ck-whole', {
+      key,
+      value: JSON.stringify(v),
+    })
   return Number(v)
 }
 
 function readTokenizer(meta: Map<string, string>, vocabSize: number): TokenizerSpec {
   const raw = meta.get('tokenizer')
   if (raw === undefined) {
-    throw new CheckpointError('The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with ckpt_to_playground.py (in scripts/nanogpt/, and in every “Export for nanoGPT” bundle), which reads meta.pkl.', 'ck-no-tokenizer')
+    throw new CheckpointError(
+      'The file has no tokenizer in its metadata, so its token ids cannot be turned into text. Files this app exports carry one; for a nanoGPT checkpoint, convert it with ckpt_to_playground.py (in scripts/nanogpt/, and in every “Export for nanoGPT” bundle), which reads meta.pkl.',
+      'ck-no-tokenizer',
+    )
   }
   let parsed: unknown
   try {
@@ -136,22 +153,48 @@ function readTokenizer(meta: Map<string, string>, vocabSize: number): TokenizerS
   const t = parsed as { kind?: unknown; vocab?: unknown; merges?: unknown }
   if (typeof parsed === 'object' && parsed !== null && t.kind === 'bpe' && Array.isArray(t.merges)) {
     const merges = t.merges as unknown[]
-    if (merges.length + 256 !== vocabSize) throw new CheckpointError(`The BPE tokenizer has ${merges.length + 256} tokens (256 bytes and ${merges.length} merges) but the embedding has ${vocabSize} rows.`, 'ck-bpe-size', { tokens: merges.length + 256, merges: merges.length, rows: vocabSize })
+    if (merges.length + 256 !== vocabSize)
+      throw new CheckpointError(
+        `The BPE tokenizer has ${merges.length + 256} tokens (256 bytes and ${merges.length} merges) but the embedding has ${vocabSize} rows.`,
+        'ck-bpe-size',
+        { tokens: merges.length + 256, merges: merges.length, rows: vocabSize },
+      )
     merges.forEach((m, k) => {
       const ok = Array.isArray(m) && m.length === 2 && m.every((x) => Number.isInteger(x) && x >= 0 && x < 256 + k)
-      if (!ok) throw new CheckpointError(`Merge ${k} of the BPE tokenizer is ${JSON.stringify(m)}: it must join two earlier tokens.`, 'ck-bpe-merge', { k, merge: JSON.stringify(m) ?? 'undefined' })
+      if (!ok)
+        throw new CheckpointError(
+          `Merge ${k} of the BPE tokenizer is ${JSON.stringify(m)}: it must join two earlier tokens.`,
+          'ck-bpe-merge',
+          { k, merge: JSON.stringify(m) ?? 'undefined' },
+        )
     })
     return { kind: 'bpe', merges: merges as [number, number][] }
   }
   if (typeof parsed !== 'object' || parsed === null || t.kind !== 'char' || !Array.isArray(t.vocab)) {
-    throw new CheckpointError('The file’s tokenizer is not one this app reads: it must be {"kind": "char", "vocab": [one character per token id]} or {"kind": "bpe", "merges": [[a, b], …]}.', 'ck-tokenizer-kind')
+    throw new CheckpointError(
+      'The file’s tokenizer is not one this app reads: it must be {"kind": "char", "vocab": [one character per token id]} or {"kind": "bpe", "merges": [[a, b], …]}.',
+      'ck-tokenizer-kind',
+    )
   }
   const vocab = t.vocab as unknown[]
-  if (vocab.length !== vocabSize) throw new CheckpointError(`The tokenizer has ${vocab.length} tokens but the embedding has ${vocabSize} rows.`, 'ck-tokenizer-size', { tokens: vocab.length, rows: vocabSize })
+  if (vocab.length !== vocabSize)
+    throw new CheckpointError(
+      `The tokenizer has ${vocab.length} tokens but the embedding has ${vocabSize} rows.`,
+      'ck-tokenizer-size',
+      { tokens: vocab.length, rows: vocabSize },
+    )
   const seen = new Set<string>()
   for (const [i, c] of vocab.entries()) {
-    if (typeof c !== 'string' || [...c].length !== 1) throw new CheckpointError(`Token ${i} of the tokenizer is ${JSON.stringify(c)}, not one character.`, 'ck-token-char', { i, value: JSON.stringify(c) ?? 'undefined' })
-    if (seen.has(c)) throw new CheckpointError(`The tokenizer lists ${JSON.stringify(c)} twice.`, 'ck-token-twice', { value: JSON.stringify(c) })
+    if (typeof c !== 'string' || [...c].length !== 1)
+      throw new CheckpointError(
+        `Token ${i} of the tokenizer is ${JSON.stringify(c)}, not one character.`,
+        'ck-token-char',
+        { i, value: JSON.stringify(c) ?? 'undefined' },
+      )
+    if (seen.has(c))
+      throw new CheckpointError(`The tokenizer lists ${JSON.stringify(c)} twice.`, 'ck-token-twice', {
+        value: JSON.stringify(c),
+      })
     seen.add(c)
   }
   return { kind: 'char', vocab: vocab as string[] }
@@ -162,7 +205,11 @@ function readTrain(meta: Map<string, string>): TrainConfig | undefined {
   if (raw === undefined) return undefined
   try {
     const t = JSON.parse(raw) as TrainConfig
-    return typeof t === 'object' && t !== null && validateConfig({ blockSize: 2, nLayer: 1, nHead: 1, nEmbd: 1, dropout: 0, bias: true }, t).length === 0 ? t : undefined
+    return typeof t === 'object' &&
+      t !== null &&
+      validateConfig({ blockSize: 2, nLayer: 1, nHead: 1, nEmbd: 1, dropout: 0, bias: true }, t).length === 0
+      ? t
+      : undefined
   } catch {
     return undefined // a training config is a convenience: a file without a usable one still loads
   }
@@ -187,12 +234,19 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const wte = tensors.get('transformer.wte.weight')
   const wpe = tensors.get('transformer.wpe.weight')
   if (!wte || !wpe || wte.shape.length !== 2 || wpe.shape.length !== 2) {
-    throw new CheckpointError('This is not a GPT in nanoGPT’s layout: transformer.wte.weight and transformer.wpe.weight (2-D) are missing.', 'ck-layout')
+    throw new CheckpointError(
+      'This is not a GPT in nanoGPT’s layout: transformer.wte.weight and transformer.wpe.weight (2-D) are missing.',
+      'ck-layout',
+    )
   }
   let layers = 0
   while (tensors.has(`transformer.h.${layers}.attn.c_attn.weight`)) layers++
   const nHead = whole(meta, 'n_head')
-  if (nHead === undefined) throw new CheckpointError('The file does not say how many attention heads the model has (n_head in its metadata), and the weights cannot tell.', 'ck-no-heads')
+  if (nHead === undefined)
+    throw new CheckpointError(
+      'The file does not say how many attention heads the model has (n_head in its metadata), and the weights cannot tell.',
+      'ck-no-heads',
+    )
   const model: ModelConfig = {
     vocabSize: whole(meta, 'vocab_size') ?? wte.shape[0],
     blockSize: whole(meta, 'block_size') ?? wpe.shape[0],
@@ -204,46 +258,122 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   }
   const pos = meta.get('pos_encoding')
   if (pos === 'sinusoidal') model.posEncoding = 'sinusoidal'
-  else if (pos !== undefined && pos !== 'learned') throw new CheckpointError(`The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned" and "sinusoidal".`, 'ck-pos', { value: JSON.stringify(pos) })
+  else if (pos !== undefined && pos !== 'learned')
+    throw new CheckpointError(
+      `The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned" and "sinusoidal".`,
+      'ck-pos',
+      { value: JSON.stringify(pos) },
+    )
   const causal = meta.get('causal')
-  if (causal !== undefined && !/^(true|false|1|0)$/i.test(causal)) throw new CheckpointError(`The file's causal is ${JSON.stringify(causal)}; expected True or False.`, 'ck-causal', { value: JSON.stringify(causal) })
+  if (causal !== undefined && !/^(true|false|1|0)$/i.test(causal))
+    throw new CheckpointError(`The file's causal is ${JSON.stringify(causal)}; expected True or False.`, 'ck-causal', {
+      value: JSON.stringify(causal),
+    })
   if (causal !== undefined && /^(false|0)$/i.test(causal)) model.causal = false
   const dropout = Number(meta.get('dropout') ?? 0)
   if (Number.isFinite(dropout) && dropout >= 0 && dropout < 1) model.dropout = dropout
-  const problems = validateConfig(model, { batchSize: 1, maxIters: 1, learningRate: 1e-3, minLr: 0, warmupIters: 0, weightDecay: 0, beta1: 0.9, beta2: 0.99, gradClip: 0, evalInterval: 1, evalIters: 1, seed: 0 })
-  if (problems.length) throw new CheckpointError(`The model in the file cannot be used: ${problems.map((p) => p.message).join('; ')}.`, 'ck-config', { detail: problems.map((p) => p.message).join('; ') })
-  if (model.vocabSize > 1_000_000) throw new CheckpointError(`The vocabulary of ${model.vocabSize} tokens is larger than this app handles (1,000,000).`, 'ck-vocab-huge', { n: model.vocabSize })
+  const problems = validateConfig(model, {
+    batchSize: 1,
+    maxIters: 1,
+    learningRate: 1e-3,
+    minLr: 0,
+    warmupIters: 0,
+    weightDecay: 0,
+    beta1: 0.9,
+    beta2: 0.99,
+    gradClip: 0,
+    evalInterval: 1,
+    evalIters: 1,
+    seed: 0,
+  })
+  if (problems.length)
+    throw new CheckpointError(
+      `The model in the file cannot be used: ${problems.map((p) => p.message).join('; ')}.`,
+      'ck-config',
+      { detail: problems.map((p) => p.message).join('; ') },
+    )
+  if (model.vocabSize > 1_000_000)
+    throw new CheckpointError(
+      `The vocabulary of ${model.vocabSize} tokens is larger than this app handles (1,000,000).`,
+      'ck-vocab-huge',
+      { n: model.vocabSize },
+    )
 
-  const expected = new Map(paramShapes(model).map(([path, shape]) => [nanoGptName(path), { path, shape: isLinearWeight(path) ? [shape[1], shape[0]] : shape }]))
-  const ignored = (name: string) => /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
+  const expected = new Map(
+    paramShapes(model).map(([path, shape]) => [
+      nanoGptName(path),
+      { path, shape: isLinearWeight(path) ? [shape[1], shape[0]] : shape },
+    ]),
+  )
+  const ignored = (name: string) =>
+    /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
   for (const [name, t] of tensors) {
     if (name === 'lm_head.weight') continue
     if (name === 'transformer.wpe.weight' && usesSinusoid(model)) {
-      if (t.shape.join(',') !== `${model.blockSize},${model.nEmbd}`) throw new CheckpointError(`transformer.wpe.weight has shape [${t.shape.join(', ')}], expected [${model.blockSize}, ${model.nEmbd}].`, 'ck-wpe-shape', { shape: t.shape.join(', '), expected: `${model.blockSize}, ${model.nEmbd}` })
+      if (t.shape.join(',') !== `${model.blockSize},${model.nEmbd}`)
+        throw new CheckpointError(
+          `transformer.wpe.weight has shape [${t.shape.join(', ')}], expected [${model.blockSize}, ${model.nEmbd}].`,
+          'ck-wpe-shape',
+          { shape: t.shape.join(', '), expected: `${model.blockSize}, ${model.nEmbd}` },
+        )
       continue // the fixed sinusoid, written for nanoGPT's sake: recomputed, not read
     }
     if (ignored(name)) {
       const T = model.blockSize
-      if (t.shape.join(',') !== `1,1,${T},${T}`) throw new CheckpointError(`The causal mask ${name} has shape [${t.shape.join(', ')}], expected [1, 1, ${T}, ${T}].`, 'ck-mask-shape', { name, shape: t.shape.join(', '), expected: `1, 1, ${T}, ${T}` })
+      if (t.shape.join(',') !== `1,1,${T},${T}`)
+        throw new CheckpointError(
+          `The causal mask ${name} has shape [${t.shape.join(', ')}], expected [1, 1, ${T}, ${T}].`,
+          'ck-mask-shape',
+          { name, shape: t.shape.join(', '), expected: `1, 1, ${T}, ${T}` },
+        )
       continue
     }
-    if (!expected.has(name)) throw new CheckpointError(`The file has a tensor this model does not: “${name}”${/^_orig_mod\./.test(name) ? ' (a torch.compile prefix: convert the checkpoint with ckpt_to_playground.py)' : ''}.`, 'ck-extra', { name, compiled: /^_orig_mod\./.test(name) ? 1 : 0 })
+    if (!expected.has(name))
+      throw new CheckpointError(
+        `The file has a tensor this model does not: “${name}”${/^_orig_mod\./.test(name) ? ' (a torch.compile prefix: convert the checkpoint with ckpt_to_playground.py)' : ''}.`,
+        'ck-extra',
+        { name, compiled: /^_orig_mod\./.test(name) ? 1 : 0 },
+      )
   }
   const weights: Record<string, Float32Array> = {}
   for (const [name, { path, shape }] of expected) {
     const t = tensors.get(name)
-    if (!t) throw new CheckpointError(`The file lacks “${name}”, which a model with ${describe(model)} needs.`, 'ck-missing', { name, ...shapeParams(model) })
-    if (t.shape.join(',') !== shape.join(',')) throw new CheckpointError(`“${name}” has shape [${t.shape.join(', ')}]; a model with ${describe(model)} needs [${shape.join(', ')}].`, 'ck-shape', { name, shape: t.shape.join(', '), expected: shape.join(', '), ...shapeParams(model) })
+    if (!t)
+      throw new CheckpointError(
+        `The file lacks “${name}”, which a model with ${describe(model)} needs.`,
+        'ck-missing',
+        { name, ...shapeParams(model) },
+      )
+    if (t.shape.join(',') !== shape.join(','))
+      throw new CheckpointError(
+        `“${name}” has shape [${t.shape.join(', ')}]; a model with ${describe(model)} needs [${shape.join(', ')}].`,
+        'ck-shape',
+        { name, shape: t.shape.join(', '), expected: shape.join(', '), ...shapeParams(model) },
+      )
     const data = file.read(name)
-    if (!data.every(Number.isFinite)) throw new CheckpointError(`“${name}” holds NaN or infinite values: the model diverged before it was saved.`, 'ck-nan', { name })
+    if (!data.every(Number.isFinite))
+      throw new CheckpointError(
+        `“${name}” holds NaN or infinite values: the model diverged before it was saved.`,
+        'ck-nan',
+        { name },
+      )
     weights[path] = isLinearWeight(path) ? transpose(data, shape[0], shape[1]) : data
   }
   const head = tensors.get('lm_head.weight')
   if (head) {
-    if (head.shape.join(',') !== wte.shape.join(',')) throw new CheckpointError(`lm_head.weight has shape [${head.shape.join(', ')}], not that of the token embedding.`, 'ck-head-shape', { shape: head.shape.join(', ') })
+    if (head.shape.join(',') !== wte.shape.join(','))
+      throw new CheckpointError(
+        `lm_head.weight has shape [${head.shape.join(', ')}], not that of the token embedding.`,
+        'ck-head-shape',
+        { shape: head.shape.join(', ') },
+      )
     const values = file.read('lm_head.weight')
     const embedding = weights['wte.weight']
-    if (values.some((v, i) => v !== embedding[i])) throw new CheckpointError('lm_head.weight differs from the token embedding: this app’s GPT ties them (as nanoGPT does), so an untied head cannot be loaded.', 'ck-untied')
+    if (values.some((v, i) => v !== embedding[i]))
+      throw new CheckpointError(
+        'lm_head.weight differs from the token embedding: this app’s GPT ties them (as nanoGPT does), so an untied head cannot be loaded.',
+        'ck-untied',
+      )
   }
   const tokenizer = readTokenizer(meta, model.vocabSize)
   const step = whole(meta, 'step')

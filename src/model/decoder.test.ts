@@ -20,10 +20,15 @@ describe('KVDecoder', () => {
     const dec = new KVDecoder(cfg, weights)
     for (let t = 1; t <= ids.length; t++) {
       const ours = dec.push(ids[t - 1])
-      const logitsT = tf.tidy(() => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { lastOnly: true }).logits)
+      const logitsT = tf.tidy(
+        () => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { lastOnly: true }).logits,
+      )
       const ref = await logitsT.data()
       logitsT.dispose()
-      for (let v = 0; v < cfg.vocabSize; v++) expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[v])))
+      for (let v = 0; v < cfg.vocabSize; v++)
+        expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(
+          1e-4 * Math.max(1, Math.abs(ref[v])),
+        )
     }
     expect(dec.full).toBe(true)
     expect(() => dec.push(0)).toThrow(/block size/)
@@ -44,7 +49,11 @@ describe('KVDecoder', () => {
       const rows = dec.lastAttention()
       expect(rows.length).toBe(cfg.nLayer * cfg.nHead * t)
       // the reference: the full (t, t) maps of every layer, row t − 1 (the last query)
-      const maps = tf.tidy(() => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { captureAttention: true }).attention.map((a) => tf.slice(a, [0, 0, t - 1, 0], [1, cfg.nHead, 1, t])))
+      const maps = tf.tidy(() =>
+        forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { captureAttention: true }).attention.map(
+          (a) => tf.slice(a, [0, 0, t - 1, 0], [1, cfg.nHead, 1, t]),
+        ),
+      )
       const ref = await Promise.all(maps.map((m) => m.data()))
       maps.forEach((m) => m.dispose())
       for (let l = 0; l < cfg.nLayer; l++)
@@ -53,7 +62,9 @@ describe('KVDecoder', () => {
           for (let j = 0; j < t; j++) {
             const ours = rows[(l * cfg.nHead + h) * t + j]
             sum += ours
-            expect(Math.abs(ours - ref[l][h * t + j]), `layer ${l} head ${h} query ${t - 1} key ${j}`).toBeLessThan(1e-5)
+            expect(Math.abs(ours - ref[l][h * t + j]), `layer ${l} head ${h} query ${t - 1} key ${j}`).toBeLessThan(
+              1e-5,
+            )
           }
           expect(sum).toBeCloseTo(1, 5)
         }
@@ -71,7 +82,11 @@ describe('KVDecoder', () => {
   it('generates the same greedy tokens with and without the cache, across the sliding window', async () => {
     const text = 'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. '.repeat(40)
     const p = getPreset('tiny')
-    const run = Run.create(text, { ...p.model, blockSize: 16, nEmbd: 16 }, { ...p.train, batchSize: 8, maxIters: 60, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 3 })
+    const run = Run.create(
+      text,
+      { ...p.model, blockSize: 16, nEmbd: 16 },
+      { ...p.train, batchSize: 8, maxIters: 60, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 3 },
+    )
     for (let i = 0; i < 60; i++) await run.trainStep() // a model with opinions: well-separated greedy choices
     const gen = async (cache: boolean) => {
       const ids: number[] = []
@@ -79,7 +94,13 @@ describe('KVDecoder', () => {
       const traces: { start: number; rows: Uint8Array }[] = []
       let context: string[] = []
       const settings = { prompt: 'the ', maxNewTokens: 40, temperature: 0, topK: 0, seed: 1 }
-      await run.generate(settings, (t) => (ids.push(t.id), probs.push(t.prob), traces.push(t.attention!)), () => false, async () => {}, { cache, trace: (c) => (context = c) })
+      await run.generate(
+        settings,
+        (t) => (ids.push(t.id), probs.push(t.prob), traces.push(t.attention!)),
+        () => false,
+        async () => {},
+        { cache, trace: (c) => (context = c) },
+      )
       return { ids, probs, traces, context }
     }
     const before = tf.memory().numTensors
@@ -106,7 +127,10 @@ describe('KVDecoder', () => {
         let sum = 0
         for (let j = 0; j < keys; j++) {
           sum += a.rows[r * keys + j]
-          expect(Math.abs(a.rows[r * keys + j] - b.rows[r * keys + j]), `token ${i}, row ${r}, key ${j}`).toBeLessThanOrEqual(1)
+          expect(
+            Math.abs(a.rows[r * keys + j] - b.rows[r * keys + j]),
+            `token ${i}, row ${r}, key ${j}`,
+          ).toBeLessThanOrEqual(1)
         }
         expect(sum).toBe(255)
       }
@@ -117,12 +141,22 @@ describe('KVDecoder', () => {
   it('beam search’s tree: every node’s total log-probability is what a full forward pass gives its path; width 1 is the greedy path', async () => {
     const text = 'the quick brown fox jumps over the lazy dog. a stitch in time saves nine. '.repeat(40)
     const p = getPreset('tiny')
-    const run = Run.create(text, { ...p.model, blockSize: 16, nEmbd: 16 }, { ...p.train, batchSize: 8, maxIters: 30, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 4 })
+    const run = Run.create(
+      text,
+      { ...p.model, blockSize: 16, nEmbd: 16 },
+      { ...p.train, batchSize: 8, maxIters: 30, learningRate: 1e-2, minLr: 1e-3, warmupIters: 5, seed: 4 },
+    )
     for (let i = 0; i < 30; i++) await run.trainStep()
     const beam = async (width: number) => {
       let tree: BeamTree | undefined
       const ids: number[] = []
-      await run.generate({ prompt: 'a st', maxNewTokens: 6, temperature: 1, topK: 0, strategy: 'beam', beamWidth: width }, (t) => ids.push(t.id), () => false, async () => {}, { onBeams: (_, t) => (tree = t) })
+      await run.generate(
+        { prompt: 'a st', maxNewTokens: 6, temperature: 1, topK: 0, strategy: 'beam', beamWidth: width },
+        (t) => ids.push(t.id),
+        () => false,
+        async () => {},
+        { onBeams: (_, t) => (tree = t) },
+      )
       return { tree: tree!, ids }
     }
     const { tree, ids } = await beam(3)
@@ -139,7 +173,12 @@ describe('KVDecoder', () => {
     const one = await beam(1)
     expect(tree.greedy).toEqual(one.ids)
     const greedyIds: number[] = []
-    await run.generate({ prompt: 'a st', maxNewTokens: 6, temperature: 0, topK: 0 }, (t) => greedyIds.push(t.id), () => false, async () => {})
+    await run.generate(
+      { prompt: 'a st', maxNewTokens: 6, temperature: 0, topK: 0 },
+      (t) => greedyIds.push(t.id),
+      () => false,
+      async () => {},
+    )
     expect(one.ids).toEqual(greedyIds)
     run.dispose()
   })

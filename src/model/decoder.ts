@@ -77,7 +77,8 @@ export class KVDecoder {
     this.out = new Float64Array(C)
     this.probs = new Float32Array(cfg.nLayer * cfg.nHead * cfg.blockSize)
     this.wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : weights['wpe.weight']
-    for (const name of ['wte.weight', 'lnF.weight']) if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
+    for (const name of ['wte.weight', 'lnF.weight'])
+      if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
     if (!this.wpe) throw new Error('decoder: missing weight wpe.weight')
   }
 
@@ -111,8 +112,12 @@ export class KVDecoder {
   /** Runs token `id` at the next position, caches its keys and values, and returns the logits (V) after it. */
   push(id: number): Float32Array {
     const { cfg, C, w } = this
-    if (this.full) throw new Error(`decoder: the cache holds ${cfg.blockSize} tokens, the block size; reset it and feed the window again`)
-    if (!(Number.isInteger(id) && id >= 0 && id < cfg.vocabSize)) throw new Error(`decoder: token id ${id} is outside the vocabulary (0..${cfg.vocabSize - 1})`)
+    if (this.full)
+      throw new Error(
+        `decoder: the cache holds ${cfg.blockSize} tokens, the block size; reset it and feed the window again`,
+      )
+    if (!(Number.isInteger(id) && id >= 0 && id < cfg.vocabSize))
+      throw new Error(`decoder: token id ${id} is outside the vocabulary (0..${cfg.vocabSize - 1})`)
     const pos = this.len
     const x = this.x
     const wte = w['wte.weight']

@@ -17,7 +17,12 @@ describe('GPT forward', () => {
     const cfg = tinyConfig()
     const params = initParams(cfg, 1)
     const out = tf.tidy(() => {
-      const { logits, attention } = forward(params, cfg, tf.tensor2d(randomIds(3 * 5, cfg.vocabSize, 2), [3, 5], 'int32'), { captureAttention: true })
+      const { logits, attention } = forward(
+        params,
+        cfg,
+        tf.tensor2d(randomIds(3 * 5, cfg.vocabSize, 2), [3, 5], 'int32'),
+        { captureAttention: true },
+      )
       return [logits.shape, attention.map((a) => a.shape)]
     })
     expect(out[0]).toEqual([15, cfg.vocabSize])
@@ -31,7 +36,9 @@ describe('GPT forward', () => {
   it('refuses a sequence longer than the block size, with the numbers in the message', () => {
     const cfg = tinyConfig()
     const params = initParams(cfg, 1)
-    expect(() => tf.tidy(() => forward(params, cfg, tf.zeros([1, cfg.blockSize + 1], 'int32') as tf.Tensor2D))).toThrow(/length 7, block size is only 6/)
+    expect(() => tf.tidy(() => forward(params, cfg, tf.zeros([1, cfg.blockSize + 1], 'int32') as tf.Tensor2D))).toThrow(
+      /length 7, block size is only 6/,
+    )
     disposeParams(params)
   })
 
@@ -46,7 +53,10 @@ describe('GPT forward', () => {
     // nanoGPT's baby config on tiny Shakespeare (V = 65): 0.81M, counted by hand from model.py's layers
     // wte 65·128 + wpe 64·128 + 4 × (ln 256 + c_attn 128·384+384 + c_proj 128·128+128 + ln 256 + c_fc 128·512+512 + c_proj 512·128+128) + ln_f 256
     expect(paramCount({ vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true })).toBe(
-      65 * 128 + 64 * 128 + 4 * (256 + 128 * 384 + 384 + 128 * 128 + 128 + 256 + 128 * 512 + 512 + 512 * 128 + 128) + 256,
+      65 * 128 +
+        64 * 128 +
+        4 * (256 + 128 * 384 + 384 + 128 * 128 + 128 + 256 + 128 * 512 + 512 + 512 * 128 + 128) +
+        256,
     )
   })
 
@@ -57,7 +67,9 @@ describe('GPT forward', () => {
     for (let changed = 1; changed < cfg.blockSize; changed++) {
       const other = [...ids]
       other[changed] = (other[changed] + 1) % cfg.vocabSize
-      const [a, b] = tf.tidy(() => [ids, other].map((s) => forward(params, cfg, tf.tensor2d(s, [1, s.length], 'int32')).logits))
+      const [a, b] = tf.tidy(() =>
+        [ids, other].map((s) => forward(params, cfg, tf.tensor2d(s, [1, s.length], 'int32')).logits),
+      )
       const [da, db] = [await a.data(), await b.data()]
       tf.dispose([a, b])
       const V = cfg.vocabSize
@@ -74,13 +86,20 @@ describe('GPT forward', () => {
     const p64 = rounded64(randomParams64(cfg, 7))
     const params = paramsFromArrays(cfg, toFloat32(p64))
     const seqs = [randomIds(6, cfg.vocabSize, 8), randomIds(6, cfg.vocabSize, 9)]
-    const { logits, attention } = tf.tidy(() => forward(params, cfg, tf.tensor2d(seqs.flat(), [2, 6], 'int32'), { captureAttention: true }))
+    const { logits, attention } = tf.tidy(() =>
+      forward(params, cfg, tf.tensor2d(seqs.flat(), [2, 6], 'int32'), { captureAttention: true }),
+    )
     const got = await logits.data()
     const atts = await Promise.all(attention.map((a) => a.data()))
     tf.dispose([logits, ...attention])
     seqs.forEach((s, b) => {
       const ref = forward64(p64, cfg, s)
-      expect(maxRelErr(got.subarray(b * 6 * cfg.vocabSize, (b + 1) * 6 * cfg.vocabSize), ref.logits.flatMap((r) => [...r]))).toBeLessThan(1e-4)
+      expect(
+        maxRelErr(
+          got.subarray(b * 6 * cfg.vocabSize, (b + 1) * 6 * cfg.vocabSize),
+          ref.logits.flatMap((r) => [...r]),
+        ),
+      ).toBeLessThan(1e-4)
       for (let l = 0; l < cfg.nLayer; l++) {
         const refAtt = ref.attention[l].flat(2) // (nh, T, T) for this sequence
         const mine = atts[l].subarray(b * refAtt.length, (b + 1) * refAtt.length)
@@ -93,7 +112,14 @@ describe('GPT forward', () => {
   it('starts at a loss within 0.1 of ln(V) (GPT-2 init predicts nearly uniformly)', async () => {
     const cfg = tinyConfig({ vocabSize: 65, blockSize: 16, nEmbd: 32, nHead: 4 })
     const params = initParams(cfg, 11)
-    const l = tf.tidy(() => loss(params, cfg, tf.tensor2d(randomIds(8 * 16, 65, 1), [8, 16], 'int32'), tf.tensor2d(randomIds(8 * 16, 65, 2), [8, 16], 'int32')))
+    const l = tf.tidy(() =>
+      loss(
+        params,
+        cfg,
+        tf.tensor2d(randomIds(8 * 16, 65, 1), [8, 16], 'int32'),
+        tf.tensor2d(randomIds(8 * 16, 65, 2), [8, 16], 'int32'),
+      ),
+    )
     const v = (await l.data())[0]
     l.dispose()
     expect(Math.abs(v - Math.log(65))).toBeLessThan(0.1)
@@ -120,47 +146,60 @@ describe('GPT forward', () => {
 
 describe('GPT gradients', () => {
   for (const weighted of [false, true])
-  it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}`, async () => {
-    const cfg = tinyConfig({ blockSize: 4, vocabSize: 5 })
-    const p64 = rounded64(randomParams64(cfg, 21))
-    const params = paramsFromArrays(cfg, toFloat32(p64))
-    const xs = [randomIds(4, 5, 22), randomIds(4, 5, 23)]
-    const ys = [randomIds(4, 5, 24), randomIds(4, 5, 25)]
-    const ws = weighted ? [[0, 1, 1, 0], [0, 0, 1, 1]] : undefined
-    const vars = Object.values(params)
-    const weights = ws && { w: tf.tensor2d(ws.flat(), [2, 4]), total: 4 }
-    const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(xs.flat(), [2, 4], 'int32'), tf.tensor2d(ys.flat(), [2, 4], 'int32'), { weights }), vars)
-    expect((await value.data())[0]).toBeCloseTo(loss64(p64, cfg, xs, ys, ws), 5)
-    if (weighted) expect(loss64(p64, cfg, xs, ys, ws)).not.toBeCloseTo(loss64(p64, cfg, xs, ys), 3) // the weights matter
-    const h = 1e-5
-    let checked = 0
-    for (const [name, p] of Object.entries(params)) {
-      const g = await grads[p.name].data()
-      const arr = p64[name]
-      const fd = new Float64Array(arr.length)
-      for (let i = 0; i < arr.length; i++) {
-        const keep = arr[i]
-        arr[i] = keep + h
-        const up = loss64(p64, cfg, xs, ys, ws)
-        arr[i] = keep - h
-        const down = loss64(p64, cfg, xs, ys, ws)
-        arr[i] = keep
-        fd[i] = (up - down) / (2 * h)
+    it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}`, async () => {
+      const cfg = tinyConfig({ blockSize: 4, vocabSize: 5 })
+      const p64 = rounded64(randomParams64(cfg, 21))
+      const params = paramsFromArrays(cfg, toFloat32(p64))
+      const xs = [randomIds(4, 5, 22), randomIds(4, 5, 23)]
+      const ys = [randomIds(4, 5, 24), randomIds(4, 5, 25)]
+      const ws = weighted
+        ? [
+            [0, 1, 1, 0],
+            [0, 0, 1, 1],
+          ]
+        : undefined
+      const vars = Object.values(params)
+      const weights = ws && { w: tf.tensor2d(ws.flat(), [2, 4]), total: 4 }
+      const { value, grads } = tf.variableGrads(
+        () =>
+          loss(params, cfg, tf.tensor2d(xs.flat(), [2, 4], 'int32'), tf.tensor2d(ys.flat(), [2, 4], 'int32'), {
+            weights,
+          }),
+        vars,
+      )
+      expect((await value.data())[0]).toBeCloseTo(loss64(p64, cfg, xs, ys, ws), 5)
+      if (weighted) expect(loss64(p64, cfg, xs, ys, ws)).not.toBeCloseTo(loss64(p64, cfg, xs, ys), 3) // the weights matter
+      const h = 1e-5
+      let checked = 0
+      for (const [name, p] of Object.entries(params)) {
+        const g = await grads[p.name].data()
+        const arr = p64[name]
+        const fd = new Float64Array(arr.length)
+        for (let i = 0; i < arr.length; i++) {
+          const keep = arr[i]
+          arr[i] = keep + h
+          const up = loss64(p64, cfg, xs, ys, ws)
+          arr[i] = keep - h
+          const down = loss64(p64, cfg, xs, ys, ws)
+          arr[i] = keep
+          fd[i] = (up - down) / (2 * h)
+        }
+        let err = 0
+        let scale = 0
+        for (let i = 0; i < arr.length; i++) {
+          err = Math.max(err, Math.abs(g[i] - fd[i]))
+          scale = Math.max(scale, Math.abs(fd[i]))
+        }
+        expect(err, `${name}: max |tfjs − finite difference| ${err} vs max |grad| ${scale}`).toBeLessThan(
+          1e-4 * Math.max(scale, 1e-2) + 2e-6,
+        )
+        checked += arr.length
       }
-      let err = 0
-      let scale = 0
-      for (let i = 0; i < arr.length; i++) {
-        err = Math.max(err, Math.abs(g[i] - fd[i]))
-        scale = Math.max(scale, Math.abs(fd[i]))
-      }
-      expect(err, `${name}: max |tfjs − finite difference| ${err} vs max |grad| ${scale}`).toBeLessThan(1e-4 * Math.max(scale, 1e-2) + 2e-6)
-      checked += arr.length
-    }
-    expect(checked).toBe(paramCount(cfg))
-    tf.dispose([value, ...Object.values(grads)])
-    weights?.w.dispose()
-    disposeParams(params)
-  })
+      expect(checked).toBe(paramCount(cfg))
+      tf.dispose([value, ...Object.values(grads)])
+      weights?.w.dispose()
+      disposeParams(params)
+    })
 })
 
 describe('pair mode loss', () => {
@@ -170,7 +209,11 @@ describe('pair mode loss', () => {
     const x = [1, 2, 3, 4, 0, 1, 2, 3]
     const w = [0, 0, 1, 1, 0, 1, 1, 0]
     const value = async (y: number[]) => {
-      const t = tf.tidy(() => loss(params, cfg, tf.tensor2d(x, [2, 4], 'int32'), tf.tensor2d(y, [2, 4], 'int32'), { weights: { w: tf.tensor2d(w, [2, 4]), total: 4 } }))
+      const t = tf.tidy(() =>
+        loss(params, cfg, tf.tensor2d(x, [2, 4], 'int32'), tf.tensor2d(y, [2, 4], 'int32'), {
+          weights: { w: tf.tensor2d(w, [2, 4]), total: 4 },
+        }),
+      )
       const v = (await t.data())[0]
       t.dispose()
       return v
@@ -207,7 +250,9 @@ describe('learning', () => {
     expect(last).toBeLessThan(0.05)
     const out = [ids[0]]
     while (out.length < ids.length) {
-      const logits = tf.tidy(() => forward(params, cfg, tf.tensor2d(out, [1, out.length], 'int32'), { lastOnly: true }).logits)
+      const logits = tf.tidy(
+        () => forward(params, cfg, tf.tensor2d(out, [1, out.length], 'int32'), { lastOnly: true }).logits,
+      )
       const d = await logits.data()
       logits.dispose()
       out.push(d.indexOf(Math.max(...d)))

@@ -141,7 +141,10 @@ const batchMatMulSimd = tf.customGrad((a, b, save) => {
     value: simdProduct(a as tf.Tensor3D, b as tf.Tensor3D),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sa, sb] = saved as tf.Tensor3D[]
-      return [simdProduct(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])), simdProduct(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D)]
+      return [
+        simdProduct(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])),
+        simdProduct(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D),
+      ]
     },
   }
 })
@@ -245,7 +248,11 @@ export function causalSelfAttention(
   const C = cfg.nEmbd
   const nh = cfg.nHead
   const hs = C / nh
-  const qkv = linear(x, params[`${prefix}.cAttn.weight`] as tf.Tensor2D, params[`${prefix}.cAttn.bias`] as tf.Tensor1D | undefined) // (B·T, 3C)
+  const qkv = linear(
+    x,
+    params[`${prefix}.cAttn.weight`] as tf.Tensor2D,
+    params[`${prefix}.cAttn.bias`] as tf.Tensor1D | undefined,
+  ) // (B·T, 3C)
   const [q, k, v] = tf.split(qkv, 3, 1) // each (B·T, C)
   const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3]) as tf.Tensor4D // (B, nh, T, hs)
   const qh = heads(q)
@@ -256,7 +263,11 @@ export function causalSelfAttention(
   const att = tf.softmax(scores) as tf.Tensor4D // (B, nh, T, T), rows sum to 1 over keys ≤ query (over all keys without the mask)
   const yh = batchedAV(drop(att) as tf.Tensor4D, vh) // (B, nh, T, hs)
   const y = tf.reshape(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) as tf.Tensor2D // (B, T, nh, hs) → (B·T, C)
-  const out = linear(y, params[`${prefix}.cProj.weight`] as tf.Tensor2D, params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined)
+  const out = linear(
+    y,
+    params[`${prefix}.cProj.weight`] as tf.Tensor2D,
+    params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined,
+  )
   return { y: drop(out) as tf.Tensor2D, att }
 }
 
@@ -272,7 +283,10 @@ function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
 function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
   if (!useSimdBatch()) return tf.matMul(att, v)
   const [B, nh, T, hs] = v.shape
-  const y = batchMatMulSimd(tf.reshape(att, [B * nh, T, T]) as tf.Tensor3D, tf.reshape(v, [B * nh, T, hs]) as tf.Tensor3D)
+  const y = batchMatMulSimd(
+    tf.reshape(att, [B * nh, T, T]) as tf.Tensor3D,
+    tf.reshape(v, [B * nh, T, hs]) as tf.Tensor3D,
+  )
   return tf.reshape(y, [B, nh, T, hs]) as tf.Tensor4D
 }
 
@@ -299,10 +313,24 @@ export function forward(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, opts
   const residuals: tf.Tensor2D[] = opts.captureResiduals ? [x] : []
   for (let i = 0; i < cfg.nLayer; i++) {
     const h = `h.${i}`
-    const a = causalSelfAttention(params, `${h}.attn`, layerNorm(x, p(`${h}.ln1.weight`) as tf.Tensor1D, b1(`${h}.ln1.bias`)), B, T, cfg, drop)
+    const a = causalSelfAttention(
+      params,
+      `${h}.attn`,
+      layerNorm(x, p(`${h}.ln1.weight`) as tf.Tensor1D, b1(`${h}.ln1.bias`)),
+      B,
+      T,
+      cfg,
+      drop,
+    )
     if (opts.captureAttention) attention.push(a.att)
     x = tf.add(x, a.y) // residual
-    const hid = gelu(linear(layerNorm(x, p(`${h}.ln2.weight`) as tf.Tensor1D, b1(`${h}.ln2.bias`)), p(`${h}.mlp.cFc.weight`) as tf.Tensor2D, b1(`${h}.mlp.cFc.bias`))) // (B·T, 4C)
+    const hid = gelu(
+      linear(
+        layerNorm(x, p(`${h}.ln2.weight`) as tf.Tensor1D, b1(`${h}.ln2.bias`)),
+        p(`${h}.mlp.cFc.weight`) as tf.Tensor2D,
+        b1(`${h}.mlp.cFc.bias`),
+      ),
+    ) // (B·T, 4C)
     x = tf.add(x, drop(linear(hid, p(`${h}.mlp.cProj.weight`) as tf.Tensor2D, b1(`${h}.mlp.cProj.bias`)))) // residual
     if (opts.captureResiduals) residuals.push(x)
   }
@@ -336,7 +364,11 @@ export function logitLens(params: Params, cfg: ModelConfig, idx: tf.Tensor2D, po
  * through the gather would scatter into N·V segments (tfjs-cpu's UnsortedSegmentSum loops over segments:
  * measured 777 ms a tiny step) and through a one-hot product costs two more passes over (N, V).
  */
-export function crossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, weights?: { w: tf.Tensor1D; total: number }): tf.Scalar {
+export function crossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  weights?: { w: tf.Tensor1D; total: number },
+): tf.Scalar {
   const [N, V] = logits.shape
   const norm = weights ? Math.max(weights.total, 1) : N // a batch without a weighted position has loss 0, not NaN
   const f = tf.customGrad((lg, save) => {
@@ -370,7 +402,13 @@ export function tokenLosses(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y:
  * Training loss on a batch: x, y (B, T) int32. `weights` (B, T) float32 with their sum: only weighted targets
  * count (pair mode: the completions).
  */
-export function loss(params: Params, cfg: ModelConfig, x: tf.Tensor2D, y: tf.Tensor2D, opts: ForwardOptions & { weights?: { w: tf.Tensor2D; total: number } } = {}): tf.Scalar {
+export function loss(
+  params: Params,
+  cfg: ModelConfig,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  opts: ForwardOptions & { weights?: { w: tf.Tensor2D; total: number } } = {},
+): tf.Scalar {
   const { logits } = forward(params, cfg, x, opts)
   const w = opts.weights && { w: tf.reshape(opts.weights.w, [-1]) as tf.Tensor1D, total: opts.weights.total }
   return crossEntropy(logits, tf.reshape(y, [-1]) as tf.Tensor1D, w)

@@ -13,7 +13,11 @@ import { logitsOf } from '../testing/fixtures'
 
 const FIXTURES = join(__dirname, 'fixtures')
 const torchFile = new Uint8Array(readFileSync(join(FIXTURES, 'nanogpt-tiny.safetensors')))
-const expected = JSON.parse(readFileSync(join(FIXTURES, 'nanogpt-tiny.json'), 'utf8')) as { ids: number[]; logits: number[]; config: Record<string, number | boolean> }
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'nanogpt-tiny.json'), 'utf8')) as {
+  ids: number[]
+  logits: number[]
+  config: Record<string, number | boolean>
+}
 
 describe('nanoGPT interop (PyTorch fixture)', () => {
   it('imports a file PyTorch wrote from a nanoGPT model and reproduces its logits to 1e-4', async () => {

@@ -30,8 +30,15 @@ function segmentArgs(args: KernelArgs, where: string) {
   const segmentIds = args.inputs.segmentIds as tf.TensorInfo
   const numSegments = args.attrs!.numSegments as number
   if (x.dtype !== 'float32') throw new Error(`UnsortedSegmentSum (${where}): float32 data only, got ${x.dtype}`)
-  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0]) throw new Error(`UnsortedSegmentSum (${where}): one segment id per row of x`)
-  return { x, segmentIds, numSegments, rowSize: x.shape.slice(1).reduce((a, b) => a * b, 1), outShape: [numSegments, ...x.shape.slice(1)] }
+  if (segmentIds.shape.length !== 1 || segmentIds.shape[0] !== x.shape[0])
+    throw new Error(`UnsortedSegmentSum (${where}): one segment id per row of x`)
+  return {
+    x,
+    segmentIds,
+    numSegments,
+    rowSize: x.shape.slice(1).reduce((a, b) => a * b, 1),
+    outShape: [numSegments, ...x.shape.slice(1)],
+  }
 }
 
 function unsortedSegmentSumWasm(args: KernelArgs): tf.TensorInfo {
@@ -79,7 +86,11 @@ function makeSliceKernel(original: tf.KernelConfig | undefined) {
   return (args: KernelArgs) => {
     const x = args.inputs.x as tf.TensorInfo
     if (x.dtype === 'string' && original) return original.kernelFunc(args as never)
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, args.attrs!.begin as number[], args.attrs!.size as number[])
+    const [begin, size] = tf.slice_util.parseSliceParams(
+      x as tf.Tensor,
+      args.attrs!.begin as number[],
+      args.attrs!.size as number[],
+    )
     tf.slice_util.assertParamsValid(x as tf.Tensor, begin, size)
     return sliceWasm(x, begin, size, args.backend as WasmBackendLike)
   }
@@ -90,7 +101,11 @@ function makeSplitKernel(original: tf.KernelConfig | undefined) {
     const x = args.inputs.x as tf.TensorInfo
     if (x.dtype === 'string' && original) return original.kernelFunc(args as never)
     const axis = tf.util.parseAxisParam(args.attrs!.axis as number, x.shape)[0]
-    const sizes = tf.backend_util.prepareSplitSize(x as tf.Tensor, args.attrs!.numOrSizeSplits as number[] | number, axis)
+    const sizes = tf.backend_util.prepareSplitSize(
+      x as tf.Tensor,
+      args.attrs!.numOrSizeSplits as number[] | number,
+      axis,
+    )
     const begin = new Array<number>(x.shape.length).fill(0)
     return sizes.map((n) => {
       const size = [...x.shape]
@@ -108,10 +123,19 @@ function gptBatchMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as WasmBackendLike
   const [N, M, K] = a.shape
   const P = b.shape[2]
-  if (a.shape.length !== 3 || b.shape.length !== 3 || b.shape[0] !== N || b.shape[1] !== K) throw new Error(`GptBatchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`)
+  if (a.shape.length !== 3 || b.shape.length !== 3 || b.shape[0] !== N || b.shape[1] !== K)
+    throw new Error(`GptBatchMatMul: cannot multiply [${a.shape}] by [${b.shape}]`)
   const out = backend.makeOutput([N, M, P], 'float32')
   const outVals = backend.typedArrayFromHeap(out) as Float32Array
-  simdBatchMatMul()!(backend.typedArrayFromHeap(a) as Float32Array, backend.typedArrayFromHeap(b) as Float32Array, outVals, N, M, K, P)
+  simdBatchMatMul()!(
+    backend.typedArrayFromHeap(a) as Float32Array,
+    backend.typedArrayFromHeap(b) as Float32Array,
+    outVals,
+    N,
+    M,
+    K,
+    P,
+  )
   return out
 }
 
@@ -128,12 +152,24 @@ function unsortedSegmentSumCpu(args: KernelArgs): tf.TensorInfo {
   const { x, segmentIds, numSegments, rowSize, outShape } = segmentArgs(args, 'cpu')
   const backend = args.backend as CpuBackendLike
   const out = new Float32Array(numSegments * rowSize)
-  scatterAdd(backend.readSync(x.dataId) as Float32Array, backend.readSync(segmentIds.dataId) as Int32Array, rowSize, numSegments, out)
+  scatterAdd(
+    backend.readSync(x.dataId) as Float32Array,
+    backend.readSync(segmentIds.dataId) as Int32Array,
+    rowSize,
+    numSegments,
+    out,
+  )
   return backend.makeTensorInfo(outShape, 'float32', out)
 }
 
 /** out[ids[r]] += x[r] for every row r (rows of rowSize values); ids outside [0, numSegments) are dropped. */
-function scatterAdd(xVals: Float32Array, ids: Int32Array, rowSize: number, numSegments: number, out: Float32Array): void {
+function scatterAdd(
+  xVals: Float32Array,
+  ids: Int32Array,
+  rowSize: number,
+  numSegments: number,
+  out: Float32Array,
+): void {
   for (let r = 0; r < ids.length; r++) {
     const id = ids[r]
     if (id < 0 || id >= numSegments) continue // TensorFlow drops out-of-range ids
@@ -146,7 +182,11 @@ function scatterAdd(xVals: Float32Array, ids: Int32Array, rowSize: number, numSe
 const ours = new Set<unknown>()
 
 /** Installs a kernel for a backend, replacing tfjs's (kept for what ours does not handle: strings). */
-function install(name: string, make: (original: tf.KernelConfig | undefined) => (args: KernelArgs) => unknown, backendName = 'wasm'): void {
+function install(
+  name: string,
+  make: (original: tf.KernelConfig | undefined) => (args: KernelArgs) => unknown,
+  backendName = 'wasm',
+): void {
   const current = tf.getKernel(name, backendName)
   if (current && ours.has(current.kernelFunc)) return
   if (current) tf.unregisterKernel(name, backendName)

@@ -23,7 +23,8 @@ describe('sinusoidal positions', () => {
     expect(t[7 * 6 + 2]).toBeCloseTo(a * Math.sin(7 / 10000 ** (2 / 6)), 7) // i = 1
     expect(t[7 * 6 + 3]).toBeCloseTo(a * Math.cos(7 / 10000 ** (2 / 6)), 7)
     expect(t[49 * 6 + 5]).toBeCloseTo(a * Math.cos(49 / 10000 ** (4 / 6)), 7) // i = 2
-    for (let pos = 0; pos < 50; pos++) for (let i = 0; i < 3; i++) expect(t[pos * 6 + 2 * i] ** 2 + t[pos * 6 + 2 * i + 1] ** 2).toBeCloseTo(a * a, 9)
+    for (let pos = 0; pos < 50; pos++)
+      for (let i = 0; i < 3; i++) expect(t[pos * 6 + 2 * i] ** 2 + t[pos * 6 + 2 * i + 1] ** 2).toBeCloseTo(a * a, 9)
     const odd = sinusoidTable(3, 5) // an odd width: the last channel is a sine
     expect(odd[2 * 5 + 4]).toBeCloseTo(a * Math.sin(2 / 10000 ** (4 / 5)), 7)
   })
@@ -52,7 +53,8 @@ describe('sinusoidal positions', () => {
     const dec = new KVDecoder(cfg, weights)
     let last: Float32Array = new Float32Array()
     for (const id of ids) last = dec.push(id)
-    for (let v = 0; v < 9; v++) expect(Math.abs(last[v] - ref[5 * 9 + v])).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[5 * 9 + v])))
+    for (let v = 0; v < 9; v++)
+      expect(Math.abs(last[v] - ref[5 * 9 + v])).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[5 * 9 + v])))
     disposeParams(params)
   })
 
@@ -70,7 +72,11 @@ describe('sinusoidal positions', () => {
 
   it('a model with sinusoidal positions trains: the loss falls', async () => {
     const tiny = getPreset('tiny')
-    const run = Run.create('the quick brown fox jumps over the lazy dog. '.repeat(40), { ...tiny.model, blockSize: 16, nEmbd: 16, posEncoding: 'sinusoidal' }, { ...tiny.train, batchSize: 4, evalIters: 2 })
+    const run = Run.create(
+      'the quick brown fox jumps over the lazy dog. '.repeat(40),
+      { ...tiny.model, blockSize: 16, nEmbd: 16, posEncoding: 'sinusoidal' },
+      { ...tiny.train, batchSize: 4, evalIters: 2 },
+    )
     const first = await run.evaluate()
     for (let i = 0; i < 80; i++) await run.trainStep()
     const after = await run.evaluate()

@@ -77,7 +77,12 @@ const gelu64 = (x: number) => 0.5 * x * (1 + erf64(x / Math.SQRT2))
  * Naive causal self-attention for one sequence: x is T rows of C. Returns the output rows and the
  * attention probabilities att[h][i][j] (zero for j > i), computed head by head, query by query.
  */
-export function attentionNaive(p: Params64, prefix: string, x: Vec[], cfg: ModelConfig): { y: Vec[]; att: number[][][] } {
+export function attentionNaive(
+  p: Params64,
+  prefix: string,
+  x: Vec[],
+  cfg: ModelConfig,
+): { y: Vec[]; att: number[][][] } {
   const C = cfg.nEmbd
   const nh = cfg.nHead
   const hs = C / nh

@@ -44,27 +44,49 @@ function describeBytes(n: number | bigint): string {
 
 /** Parses the header and checks it against the file; tensor data is decoded on demand by `read`. */
 export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
-  if (bytes.length < 8) throw new SafetensorsError(`The file is too short to be a safetensors file: ${describeBytes(bytes.length)}, and the header length alone takes 8.`, 'st-short', { bytes: bytes.length })
+  if (bytes.length < 8)
+    throw new SafetensorsError(
+      `The file is too short to be a safetensors file: ${describeBytes(bytes.length)}, and the header length alone takes 8.`,
+      'st-short',
+      { bytes: bytes.length },
+    )
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const claimed = view.getBigUint64(0, true)
-  if (claimed > BigInt(MAX_HEADER_BYTES)) throw new SafetensorsError(`The header claims ${describeBytes(claimed)}, over the ${describeBytes(MAX_HEADER_BYTES)} limit: this is not a safetensors file, or it is damaged.`, 'st-header-huge', { claimed: claimed.toString(), limit: MAX_HEADER_BYTES })
+  if (claimed > BigInt(MAX_HEADER_BYTES))
+    throw new SafetensorsError(
+      `The header claims ${describeBytes(claimed)}, over the ${describeBytes(MAX_HEADER_BYTES)} limit: this is not a safetensors file, or it is damaged.`,
+      'st-header-huge',
+      { claimed: claimed.toString(), limit: MAX_HEADER_BYTES },
+    )
   const headerLength = Number(claimed)
-  if (headerLength > bytes.length - 8) throw new SafetensorsError(`The header claims ${describeBytes(headerLength)} but only ${describeBytes(bytes.length - 8)} follow: the file is truncated or not a safetensors file.`, 'st-header-truncated', { claimed: headerLength, available: bytes.length - 8 })
-  if (headerLength < 2) throw new SafetensorsError('The header is empty: this is not a safetensors file.', 'st-header-empty')
+  if (headerLength > bytes.length - 8)
+    throw new SafetensorsError(
+      `The header claims ${describeBytes(headerLength)} but only ${describeBytes(bytes.length - 8)} follow: the file is truncated or not a safetensors file.`,
+      'st-header-truncated',
+      { claimed: headerLength, available: bytes.length - 8 },
+    )
+  if (headerLength < 2)
+    throw new SafetensorsError('The header is empty: this is not a safetensors file.', 'st-header-empty')
 
   let text: string
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength))
   } catch {
-    throw new SafetensorsError('The header is not valid UTF-8: this is not a safetensors file, or it is damaged.', 'st-header-utf8')
+    throw new SafetensorsError(
+      'The header is not valid UTF-8: this is not a safetensors file, or it is damaged.',
+      'st-header-utf8',
+    )
   }
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch (e) {
-    throw new SafetensorsError(`The header is not valid JSON (${(e as Error).message}).`, 'st-header-json', { detail: (e as Error).message })
+    throw new SafetensorsError(`The header is not valid JSON (${(e as Error).message}).`, 'st-header-json', {
+      detail: (e as Error).message,
+    })
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new SafetensorsError('The header must be a JSON object of tensors.', 'st-header-object')
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new SafetensorsError('The header must be a JSON object of tensors.', 'st-header-object')
   // JSON.parse makes every key an own data property, "__proto__" included; a Map keeps them as plain names.
   const entries = new Map<string, unknown>(Object.entries(parsed))
 
@@ -74,9 +96,15 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   const rawMeta = entries.get('__metadata__')
   entries.delete('__metadata__')
   if (rawMeta !== undefined) {
-    if (typeof rawMeta !== 'object' || rawMeta === null || Array.isArray(rawMeta)) throw new SafetensorsError('__metadata__ must be an object of strings.', 'st-meta-object')
+    if (typeof rawMeta !== 'object' || rawMeta === null || Array.isArray(rawMeta))
+      throw new SafetensorsError('__metadata__ must be an object of strings.', 'st-meta-object')
     for (const [k, v] of Object.entries(rawMeta)) {
-      if (typeof v !== 'string') throw new SafetensorsError(`__metadata__ must map names to strings; "${k}" is ${v === null ? 'null' : typeof v}.`, 'st-meta-string', { key: k })
+      if (typeof v !== 'string')
+        throw new SafetensorsError(
+          `__metadata__ must map names to strings; "${k}" is ${v === null ? 'null' : typeof v}.`,
+          'st-meta-string',
+          { key: k },
+        )
       metadata.set(k, v)
     }
   }
@@ -84,44 +112,90 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
   const tensors = new Map<string, TensorInfo>()
   for (const [name, raw] of entries) {
     const label = `Tensor “${name}”`
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new SafetensorsError(`${label} is not described by an object.`, 'st-tensor-object', { name })
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new SafetensorsError(`${label} is not described by an object.`, 'st-tensor-object', { name })
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>
     const extra = Object.keys(raw).filter((k) => !['dtype', 'shape', 'data_offsets'].includes(k))
-    if (extra.length) throw new SafetensorsError(`${label} has unknown fields: ${extra.join(', ')}.`, 'st-tensor-fields', { name, fields: extra.join(', ') })
+    if (extra.length)
+      throw new SafetensorsError(`${label} has unknown fields: ${extra.join(', ')}.`, 'st-tensor-fields', {
+        name,
+        fields: extra.join(', '),
+      })
     if (typeof dtype !== 'string' || !Object.hasOwn(READABLE_DTYPES, dtype)) {
-      throw new SafetensorsError(`${label} has dtype ${JSON.stringify(dtype)}; only ${Object.keys(READABLE_DTYPES).join(', ')} weights can be read.`, 'st-dtype', { name, dtype: JSON.stringify(dtype) ?? 'undefined', allowed: Object.keys(READABLE_DTYPES).join(', ') })
+      throw new SafetensorsError(
+        `${label} has dtype ${JSON.stringify(dtype)}; only ${Object.keys(READABLE_DTYPES).join(', ')} weights can be read.`,
+        'st-dtype',
+        { name, dtype: JSON.stringify(dtype) ?? 'undefined', allowed: Object.keys(READABLE_DTYPES).join(', ') },
+      )
     }
     if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw new SafetensorsError(`${label} has an invalid shape ${JSON.stringify(shape)}: it must be a list of at most ${MAX_RANK} whole numbers, none negative.`, 'st-shape', { name, shape: JSON.stringify(shape) ?? 'undefined', rank: MAX_RANK })
+      throw new SafetensorsError(
+        `${label} has an invalid shape ${JSON.stringify(shape)}: it must be a list of at most ${MAX_RANK} whole numbers, none negative.`,
+        'st-shape',
+        { name, shape: JSON.stringify(shape) ?? 'undefined', rank: MAX_RANK },
+      )
     }
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-      throw new SafetensorsError(`${label} has invalid data_offsets ${JSON.stringify(offsets)}: they must be two whole numbers [begin, end].`, 'st-offsets', { name, offsets: JSON.stringify(offsets) ?? 'undefined' })
+      throw new SafetensorsError(
+        `${label} has invalid data_offsets ${JSON.stringify(offsets)}: they must be two whole numbers [begin, end].`,
+        'st-offsets',
+        { name, offsets: JSON.stringify(offsets) ?? 'undefined' },
+      )
     }
     const [begin, end] = offsets as number[]
-    if (begin > end || end > dataLength) throw new SafetensorsError(`${label}'s data [${begin}, ${end}) lies outside the ${describeBytes(dataLength)} of data in the file.`, 'st-range', { name, begin, end, bytes: dataLength })
+    if (begin > end || end > dataLength)
+      throw new SafetensorsError(
+        `${label}'s data [${begin}, ${end}) lies outside the ${describeBytes(dataLength)} of data in the file.`,
+        'st-range',
+        { name, begin, end, bytes: dataLength },
+      )
     // Element count with overflow-safe arithmetic: stop as soon as it could not fit in the data.
     const itemSize = READABLE_DTYPES[dtype as DType]
     let elements = 1
     for (const d of shape as number[]) {
       elements *= d
-      if (elements * itemSize > dataLength) throw new SafetensorsError(`${label}'s shape [${(shape as number[]).join(', ')}] has more elements than the file could hold.`, 'st-elements', { name, shape: (shape as number[]).join(', ') })
+      if (elements * itemSize > dataLength)
+        throw new SafetensorsError(
+          `${label}'s shape [${(shape as number[]).join(', ')}] has more elements than the file could hold.`,
+          'st-elements',
+          { name, shape: (shape as number[]).join(', ') },
+        )
     }
     if (elements * itemSize !== end - begin) {
-      throw new SafetensorsError(`${label}'s shape [${(shape as number[]).join(', ')}] needs ${describeBytes(elements * itemSize)} of ${dtype}, but its data range holds ${describeBytes(end - begin)}.`, 'st-size', { name, shape: (shape as number[]).join(', '), need: elements * itemSize, dtype, have: end - begin })
+      throw new SafetensorsError(
+        `${label}'s shape [${(shape as number[]).join(', ')}] needs ${describeBytes(elements * itemSize)} of ${dtype}, but its data range holds ${describeBytes(end - begin)}.`,
+        'st-size',
+        { name, shape: (shape as number[]).join(', '), need: elements * itemSize, dtype, have: end - begin },
+      )
     }
     tensors.set(name, { dtype: dtype as DType, shape: shape as number[], begin, end })
   }
 
   const byStart = [...tensors.entries()].sort((a, b) => a[1].begin - b[1].begin || a[1].end - b[1].end)
   for (let i = 1; i < byStart.length; i++) {
-    if (byStart[i][1].begin < byStart[i - 1][1].end) throw new SafetensorsError(`Tensors “${byStart[i - 1][0]}” and “${byStart[i][0]}” overlap in the file.`, 'st-overlap', { a: byStart[i - 1][0], b: byStart[i][0] })
+    if (byStart[i][1].begin < byStart[i - 1][1].end)
+      throw new SafetensorsError(
+        `Tensors “${byStart[i - 1][0]}” and “${byStart[i][0]}” overlap in the file.`,
+        'st-overlap',
+        { a: byStart[i - 1][0], b: byStart[i][0] },
+      )
   }
   let covered = 0
   for (const [name, t] of byStart) {
-    if (t.begin > covered) throw new SafetensorsError(`The file has ${describeBytes(t.begin - covered)} that no tensor uses, before “${name}”.`, 'st-hole', { bytes: t.begin - covered, name })
+    if (t.begin > covered)
+      throw new SafetensorsError(
+        `The file has ${describeBytes(t.begin - covered)} that no tensor uses, before “${name}”.`,
+        'st-hole',
+        { bytes: t.begin - covered, name },
+      )
     covered = t.end
   }
-  if (covered !== dataLength) throw new SafetensorsError(`The file has ${describeBytes(dataLength - covered)} after the last tensor that no tensor uses.`, 'st-tail', { bytes: dataLength - covered })
+  if (covered !== dataLength)
+    throw new SafetensorsError(
+      `The file has ${describeBytes(dataLength - covered)} after the last tensor that no tensor uses.`,
+      'st-tail',
+      { bytes: dataLength - covered },
+    )
 
   return {
     metadata,
@@ -183,9 +257,13 @@ export function writeSafetensors(tensors: readonly TensorToWrite[], metadata: Re
   let offset = 0
   for (const t of tensors) {
     const elements = t.shape.reduce((a, b) => a * b, 1)
-    if (elements !== t.data.length) throw new Error(`tensor ${t.name}: shape [${t.shape.join(', ')}] does not match ${t.data.length} values`)
+    if (elements !== t.data.length)
+      throw new Error(`tensor ${t.name}: shape [${t.shape.join(', ')}] does not match ${t.data.length} values`)
     if (Object.hasOwn(header, t.name)) throw new Error(`tensor ${t.name} is written twice`)
-    Object.defineProperty(header, t.name, { value: { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * elements] }, enumerable: true })
+    Object.defineProperty(header, t.name, {
+      value: { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * elements] },
+      enumerable: true,
+    })
     offset += 4 * elements
   }
   let json = new TextEncoder().encode(JSON.stringify(header))

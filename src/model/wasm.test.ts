@@ -38,19 +38,37 @@ describe('wasm backend', () => {
   it('slices and splits in place, with the values a naive index walk gives (contiguous and strided, rank 1–4)', async () => {
     const shape = [3, 4, 5, 6]
     const n = shape.reduce((a, b) => a * b)
-    const x = tf.tensor(Float32Array.from({ length: n }, (_, i) => i), shape)
+    const x = tf.tensor(
+      Float32Array.from({ length: n }, (_, i) => i),
+      shape,
+    )
     // value at an index = its flat position, so every expected slice is computable by hand
     const flat = (i: number[]) => ((i[0] * 4 + i[1]) * 5 + i[2]) * 6 + i[3]
     const cases: [number[], number[]][] = [
-      [[1, 0, 0, 0], [2, 4, 5, 6]], // contiguous
-      [[0, 1, 2, 3], [3, 2, 3, 2]], // strided in every dimension
-      [[2, 3, 4, 5], [1, 1, 1, 1]],
-      [[0, 0, 0, 0], [3, 4, 5, 0]], // empty
+      [
+        [1, 0, 0, 0],
+        [2, 4, 5, 6],
+      ], // contiguous
+      [
+        [0, 1, 2, 3],
+        [3, 2, 3, 2],
+      ], // strided in every dimension
+      [
+        [2, 3, 4, 5],
+        [1, 1, 1, 1],
+      ],
+      [
+        [0, 0, 0, 0],
+        [3, 4, 5, 0],
+      ], // empty
     ]
     for (const [begin, size] of cases) {
       const got = await tf.slice(x, begin, size).data()
       const want: number[] = []
-      for (let a = 0; a < size[0]; a++) for (let b = 0; b < size[1]; b++) for (let c = 0; c < size[2]; c++) for (let d = 0; d < size[3]; d++) want.push(flat([begin[0] + a, begin[1] + b, begin[2] + c, begin[3] + d]))
+      for (let a = 0; a < size[0]; a++)
+        for (let b = 0; b < size[1]; b++)
+          for (let c = 0; c < size[2]; c++)
+            for (let d = 0; d < size[3]; d++) want.push(flat([begin[0] + a, begin[1] + b, begin[2] + c, begin[3] + d]))
       expect(Array.from(got), JSON.stringify([begin, size])).toEqual(want)
     }
     const m = tf.reshape(x, [12, 30])

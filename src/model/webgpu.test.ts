@@ -16,7 +16,8 @@ async function webgpuAvailable(): Promise<string | undefined> {
     const { create, globals } = await import('webgpu')
     Object.assign(globalThis, globals)
     const gpu = create([])
-    if (!(await gpu.requestAdapter())) return 'Dawn found no adapter (no Vulkan driver: install chromium for SwiftShader)'
+    if (!(await gpu.requestAdapter()))
+      return 'Dawn found no adapter (no Vulkan driver: install chromium for SwiftShader)'
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
     await import('@tensorflow/tfjs-backend-webgpu')
     return (await tf.setBackend('webgpu')) ? undefined : 'tfjs could not start its webgpu backend'

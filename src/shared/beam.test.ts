@@ -22,12 +22,22 @@ function tableModel(V: number, seed: number): (prefix: number[]) => number[] {
   }
 }
 
-const batched = (model: (prefix: number[]) => number[]): NextLogProbs => async (prefixes) => prefixes.map(model)
+const batched =
+  (model: (prefix: number[]) => number[]): NextLogProbs =>
+  async (prefixes) =>
+    prefixes.map(model)
 
 /** Every sequence of length L (over the model's whole vocabulary), with its total log-probability, best first. */
-function bruteForce(model: (prefix: number[]) => number[], prompt: number[], L: number): { tokens: number[]; logProb: number }[] {
+function bruteForce(
+  model: (prefix: number[]) => number[],
+  prompt: number[],
+  L: number,
+): { tokens: number[]; logProb: number }[] {
   let seqs = [{ tokens: [] as number[], logProb: 0 }]
-  for (let t = 0; t < L; t++) seqs = seqs.flatMap((s) => model([...prompt, ...s.tokens]).map((lp, id) => ({ tokens: [...s.tokens, id], logProb: s.logProb + lp })))
+  for (let t = 0; t < L; t++)
+    seqs = seqs.flatMap((s) =>
+      model([...prompt, ...s.tokens]).map((lp, id) => ({ tokens: [...s.tokens, id], logProb: s.logProb + lp })),
+    )
   return seqs.sort((a, b) => b.logProb - a.logProb)
 }
 
@@ -82,13 +92,28 @@ describe('beam search', () => {
           if (!n.kept) expect(n.logProb).toBeLessThanOrEqual(worstKept)
         }
         // the kept nodes are exactly the width best extensions of the previous level's kept beams (brute force)
-        const parents = d === 1 ? [[] as number[]] : tree.map((n, i) => ({ n, i })).filter(({ n }) => n.depth === d - 1 && n.kept).map(({ i }) => path(i))
-        const all = parents.flatMap((p) => model([4, ...p]).map((lp, tok) => ({ tokens: [...p, tok], logProb: p.reduce((acc, t, k) => acc + model([4, ...p.slice(0, k)])[t], 0) + lp })))
+        const parents =
+          d === 1
+            ? [[] as number[]]
+            : tree
+                .map((n, i) => ({ n, i }))
+                .filter(({ n }) => n.depth === d - 1 && n.kept)
+                .map(({ i }) => path(i))
+        const all = parents.flatMap((p) =>
+          model([4, ...p]).map((lp, tok) => ({
+            tokens: [...p, tok],
+            logProb: p.reduce((acc, t, k) => acc + model([4, ...p.slice(0, k)])[t], 0) + lp,
+          })),
+        )
         all.sort((a, b) => b.logProb - a.logProb)
-        expect(level.filter(({ n }) => n.kept).map(({ i }) => path(i))).toEqual(all.slice(0, width).map((x) => x.tokens))
+        expect(level.filter(({ n }) => n.kept).map(({ i }) => path(i))).toEqual(
+          all.slice(0, width).map((x) => x.tokens),
+        )
       }
       // the answer is a kept path of the tree
-      const last = tree.findIndex((n) => n.depth === 5 && n.kept && path(tree.indexOf(n)).join() === beams[0].tokens.join())
+      const last = tree.findIndex(
+        (n) => n.depth === 5 && n.kept && path(tree.indexOf(n)).join() === beams[0].tokens.join(),
+      )
       expect(last).toBeGreaterThanOrEqual(0)
     }
   })
@@ -117,7 +142,10 @@ describe('beam search', () => {
 
   it('moves beams that end (a stop) to the finished set, and ranks them with the length penalty', async () => {
     // token 2 ends a sequence. Ending at once: p = 0.5. Token 0 then the end: 0.45 · 0.9 = 0.405.
-    const model = (prefix: number[]): number[] => (prefix.length === 1 ? [Math.log(0.45), Math.log(0.05), Math.log(0.5)] : [Math.log(0.05), Math.log(0.05), Math.log(0.9)])
+    const model = (prefix: number[]): number[] =>
+      prefix.length === 1
+        ? [Math.log(0.45), Math.log(0.05), Math.log(0.5)]
+        : [Math.log(0.05), Math.log(0.05), Math.log(0.9)]
     const isDone = (t: number[]) => t.at(-1) === 2
     const raw = await beamSearch([0], batched(model), { width: 3, maxNewTokens: 3, isDone })
     expect(raw[0].done).toBe(true)

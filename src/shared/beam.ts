@@ -50,10 +50,17 @@ export function lengthPenalty(length: number, alpha: number): number {
 
 /** All beams at the end, best first (beams[0] is the answer). Runs maxNewTokens model calls at most. */
 export async function beamSearch(prompt: number[], next: NextLogProbs, o: BeamOptions): Promise<Beam[]> {
-  if (!(Number.isInteger(o.width) && o.width >= 1 && o.width <= MAX_BEAM_WIDTH)) throw new Error(`beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH} (got ${o.width})`)
-  if (!(Number.isInteger(o.maxNewTokens) && o.maxNewTokens >= 1)) throw new Error(`max new tokens must be a positive whole number (got ${o.maxNewTokens})`)
+  if (!(Number.isInteger(o.width) && o.width >= 1 && o.width <= MAX_BEAM_WIDTH))
+    throw new Error(`beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH} (got ${o.width})`)
+  if (!(Number.isInteger(o.maxNewTokens) && o.maxNewTokens >= 1))
+    throw new Error(`max new tokens must be a positive whole number (got ${o.maxNewTokens})`)
   const alpha = o.lengthPenalty ?? 0
-  const make = (tokens: number[], logProb: number, done: boolean): Beam => ({ tokens, logProb, score: logProb / lengthPenalty(tokens.length, alpha), done })
+  const make = (tokens: number[], logProb: number, done: boolean): Beam => ({
+    tokens,
+    logProb,
+    score: logProb / lengthPenalty(tokens.length, alpha),
+    done,
+  })
   let live: Beam[] = [make([], 0, false)]
   let nodeOf: number[] = [-1] // each live beam's node in the tree
   const finished: Beam[] = []
@@ -63,7 +70,8 @@ export async function beamSearch(prompt: number[], next: NextLogProbs, o: BeamOp
     const candidates: { beam: number; id: number; logProb: number }[] = []
     live.forEach((b, i) => {
       const lp = dists[i]
-      for (let id = 0; id < lp.length; id++) if (lp[id] > -Infinity) candidates.push({ beam: i, id, logProb: b.logProb + lp[id] })
+      for (let id = 0; id < lp.length; id++)
+        if (lp[id] > -Infinity) candidates.push({ beam: i, id, logProb: b.logProb + lp[id] })
     })
     candidates.sort((a, b) => b.logProb - a.logProb || a.beam - b.beam || a.id - b.id)
     const kept = candidates.slice(0, o.width).map((c) => {
@@ -74,7 +82,14 @@ export async function beamSearch(prompt: number[], next: NextLogProbs, o: BeamOp
       const tree = o.tree
       const at = candidates.slice(0, 2 * o.width).map((c, k) => {
         const keep = k < o.width
-        tree.push({ parent: nodeOf[c.beam], depth: t + 1, token: c.id, logProb: c.logProb, kept: keep, done: keep && kept[k].done })
+        tree.push({
+          parent: nodeOf[c.beam],
+          depth: t + 1,
+          token: c.id,
+          logProb: c.logProb,
+          kept: keep,
+          done: keep && kept[k].done,
+        })
         return tree.length - 1
       })
       nodeOf = kept.map((_, k) => at[k]).filter((_, k) => !kept[k].done)

@@ -6,20 +6,47 @@ import { mulberry32 } from './random'
 
 describe('byte-level BPE', () => {
   it('cuts text into GPT-2 chunks: words with one leading space, digits, punctuation, white space', () => {
-    expect(chunks("Hello, world! It's 2026  ok\n")).toEqual(['Hello', ',', ' world', '!', ' It', "'s", ' 2026', ' ', ' ok', '\n'])
+    expect(chunks("Hello, world! It's 2026  ok\n")).toEqual([
+      'Hello',
+      ',',
+      ' world',
+      '!',
+      ' It',
+      "'s",
+      ' 2026',
+      ' ',
+      ' ok',
+      '\n',
+    ])
     expect(chunks('白日依山盡，黃河')).toEqual(['白日依山盡', '，', '黃河'])
   })
 
   it('learns the merges a hand count gives', () => {
     // "ab ab ab abc" → chunks ab, ␣ab ×2, ␣abc: (a,b) 4 times → 256; then (␣,256) 3 times → 257; then nothing twice
-    expect(trainBpe('ab ab ab abc', 300)).toEqual({ merges: [[97, 98], [32, 256]], stoppedEarly: true })
+    expect(trainBpe('ab ab ab abc', 300)).toEqual({
+      merges: [
+        [97, 98],
+        [32, 256],
+      ],
+      stoppedEarly: true,
+    })
     // ties go to the lower ids: (␣,z), (x,y) and (z,w) occur twice each → (32,122) first; then (120,121) before (256,119)
-    expect(trainBpe('xy xy zw zw', 300).merges).toEqual([[32, 122], [120, 121], [256, 119]])
-    expect(trainBpe('xy xy zw zw', 258).merges).toEqual([[32, 122], [120, 121]]) // the target: 258 − 256 merges
+    expect(trainBpe('xy xy zw zw', 300).merges).toEqual([
+      [32, 122],
+      [120, 121],
+      [256, 119],
+    ])
+    expect(trainBpe('xy xy zw zw', 258).merges).toEqual([
+      [32, 122],
+      [120, 121],
+    ]) // the target: 258 − 256 merges
   })
 
   it('encodes with the lowest-ranked merge first, as GPT-2 does', () => {
-    const t = new BpeTokenizer([[97, 98], [32, 256]])
+    const t = new BpeTokenizer([
+      [97, 98],
+      [32, 256],
+    ])
     expect([...t.encode(' ab ab')]).toEqual([257, 257])
     expect([...t.encode('abc')]).toEqual([256, 99])
     expect(t.size).toBe(258)
@@ -28,8 +55,26 @@ describe('byte-level BPE', () => {
 
   it('round-trips any valid text exactly: emoji, CJK, combining marks, NUL, lone newlines', () => {
     const rand = mulberry32(5)
-    const alphabet = ['a', 'é', 'e\u0301', '中', '文', '🙂', '👩‍👩‍👧', '\u0000', '\n', ' ', '\t', 'ß', 'ﬁ', '\u200d', '９', 'Ω']
-    const sample = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
+    const alphabet = [
+      'a',
+      'é',
+      'e\u0301',
+      '中',
+      '文',
+      '🙂',
+      '👩‍👩‍👧',
+      '\u0000',
+      '\n',
+      ' ',
+      '\t',
+      'ß',
+      'ﬁ',
+      '\u200d',
+      '９',
+      'Ω',
+    ]
+    const sample = (n: number) =>
+      Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
     const t = new BpeTokenizer(trainBpe(sample(3000), 400).merges)
     for (let i = 0; i < 50; i++) {
       const s = sample(200)
@@ -55,7 +100,10 @@ describe('byte-level BPE', () => {
 
   it('reports progress, stops when cancelled, and refuses a vocabulary no larger than the bytes', () => {
     const seen: number[] = []
-    trainBpe('the cat sat on the mat with the hat '.repeat(20), 270, { onProgress: (p) => seen.push(p.merges), every: 5 })
+    trainBpe('the cat sat on the mat with the hat '.repeat(20), 270, {
+      onProgress: (p) => seen.push(p.merges),
+      every: 5,
+    })
     expect(seen.at(-1)).toBe(14)
     expect(seen.slice(0, 3)).toEqual([0, 5, 10])
     expect(trainBpe('the the the', 300, { cancelled: () => true }).merges).toEqual([])

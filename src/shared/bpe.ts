@@ -99,7 +99,8 @@ export class BpeTrainer {
   private readonly heap = new PairHeap()
 
   constructor(text: string, vocabSize: number) {
-    if (!Number.isInteger(vocabSize) || vocabSize < 257) throw new RangeError(`a byte-level BPE vocabulary needs more than the 256 bytes (got ${vocabSize})`)
+    if (!Number.isInteger(vocabSize) || vocabSize < 257)
+      throw new RangeError(`a byte-level BPE vocabulary needs more than the 256 bytes (got ${vocabSize})`)
     this.target = vocabSize - 256
     // distinct chunks with their frequencies, as arrays of token ids
     const freq = new Map<string, number>()
@@ -187,7 +188,11 @@ export class BpeTrainer {
  * least twice. `onProgress` is called every `every` merges; `cancelled()` is checked as often, and stops
  * training with the merges so far.
  */
-export function trainBpe(text: string, vocabSize: number, o: { onProgress?: (p: BpeProgress) => void; cancelled?: () => boolean; every?: number } = {}): BpeTrainResult {
+export function trainBpe(
+  text: string,
+  vocabSize: number,
+  o: { onProgress?: (p: BpeProgress) => void; cancelled?: () => boolean; every?: number } = {},
+): BpeTrainResult {
   const t = new BpeTrainer(text, vocabSize)
   const every = o.every ?? 50
   while (!t.done) {
@@ -209,7 +214,8 @@ export class BpeTokenizer {
   constructor(readonly merges: readonly Merge[]) {
     this.bytes = Array.from({ length: 256 }, (_, i) => Uint8Array.of(i))
     merges.forEach(([a, b], k) => {
-      if (!(a < 256 + k && b < 256 + k && a >= 0 && b >= 0 && Number.isInteger(a) && Number.isInteger(b))) throw new Error(`merge ${k} joins tokens that do not exist yet (${a}, ${b})`)
+      if (!(a < 256 + k && b < 256 + k && a >= 0 && b >= 0 && Number.isInteger(a) && Number.isInteger(b)))
+        throw new Error(`merge ${k} joins tokens that do not exist yet (${a}, ${b})`)
       const joined = new Uint8Array(this.bytes[a].length + this.bytes[b].length)
       joined.set(this.bytes[a])
       joined.set(this.bytes[b], this.bytes[a].length)

@@ -31,7 +31,10 @@ export class CharTokenizer implements TextTokenizer {
     let n = 0
     for (const c of text) {
       const id = this.ids.get(c)
-      if (id === undefined) throw new Error(`character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not in the vocabulary`)
+      if (id === undefined)
+        throw new Error(
+          `character ${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}) is not in the vocabulary`,
+        )
       out[n++] = id
     }
     return out.slice(0, n)

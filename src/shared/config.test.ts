@@ -2,21 +2,41 @@ import { describe, expect, it } from 'vitest'
 import { fineTuneDefaults, getPreset, learningRateAt, PRESETS, validateConfig, type TrainConfig } from './config'
 
 const baby = getPreset('baby')
-const fields = (m: Parameters<typeof validateConfig>[0], t: TrainConfig, o?: Parameters<typeof validateConfig>[2]) => validateConfig(m, t, o).map((p) => p.field)
+const fields = (m: Parameters<typeof validateConfig>[0], t: TrainConfig, o?: Parameters<typeof validateConfig>[2]) =>
+  validateConfig(m, t, o).map((p) => p.field)
 
 describe('config validation', () => {
   it('accepts every preset', () => {
-    for (const p of PRESETS) expect(validateConfig({ ...p.model, vocabSize: 65 }, p.train, { trainTokens: 10_000, valTokens: 1000 })).toEqual([])
+    for (const p of PRESETS)
+      expect(validateConfig({ ...p.model, vocabSize: 65 }, p.train, { trainTokens: 10_000, valTokens: 1000 })).toEqual(
+        [],
+      )
   })
 
   it('matches nanoGPT’s CPU baby config', () => {
     expect(baby.model).toMatchObject({ nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, dropout: 0 })
-    expect(baby.train).toMatchObject({ batchSize: 12, learningRate: 1e-3, minLr: 1e-4, warmupIters: 100, maxIters: 2000, beta2: 0.99, weightDecay: 0.1, gradClip: 1 })
+    expect(baby.train).toMatchObject({
+      batchSize: 12,
+      learningRate: 1e-3,
+      minLr: 1e-4,
+      warmupIters: 100,
+      maxIters: 2000,
+      beta2: 0.99,
+      weightDecay: 0.1,
+      gradClip: 1,
+    })
   })
 
   it('names each impossible setting, with the value in the message', () => {
     const problems = validateConfig({ ...baby.model, nEmbd: 130, nHead: 4 }, baby.train)
-    expect(problems).toEqual([{ field: 'nHead', code: 'heads-divide', params: { C: 130, H: 4 }, message: expect.stringContaining('130 is not divisible by 4') }])
+    expect(problems).toEqual([
+      {
+        field: 'nHead',
+        code: 'heads-divide',
+        params: { C: 130, H: 4 },
+        message: expect.stringContaining('130 is not divisible by 4'),
+      },
+    ])
     expect(fields({ ...baby.model, nLayer: 0 }, baby.train)).toEqual(['nLayer'])
     expect(fields({ ...baby.model, blockSize: -4 }, baby.train)).toEqual(['blockSize'])
     expect(fields({ ...baby.model, nEmbd: 2.5 }, baby.train)).toContain('nEmbd')
@@ -49,7 +69,7 @@ describe('learning-rate schedule (nanoGPT get_lr)', () => {
   const t = { learningRate: 1e-3, minLr: 1e-4, warmupIters: 100, maxIters: 2000 }
   it('warms up linearly, peaks, decays by cosine to minLr, and stays there', () => {
     expect(learningRateAt(0, t)).toBeCloseTo(1e-3 / 101, 15)
-    expect(learningRateAt(99, t)).toBeCloseTo(1e-3 * 100 / 101, 15)
+    expect(learningRateAt(99, t)).toBeCloseTo((1e-3 * 100) / 101, 15)
     expect(learningRateAt(100, t)).toBeCloseTo(1e-3, 15)
     expect(learningRateAt(1050, t)).toBeCloseTo(1e-4 + 0.5 * (1e-3 - 1e-4), 15) // halfway: cos(π/2) = 0
     expect(learningRateAt(2000, t)).toBeCloseTo(1e-4, 15)

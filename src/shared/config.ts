@@ -66,19 +66,38 @@ export const PRESETS: readonly Preset[] = [
     label: 'Tiny',
     description: '2 layers × 2 heads, 32 wide, context 32: trains in seconds on any backend.',
     model: { blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32, dropout: 0, bias: true },
-    train: { ...baseTrain, batchSize: 8, maxIters: 500, learningRate: 3e-3, minLr: 3e-4, warmupIters: 10, evalInterval: 25, evalIters: 4 },
+    train: {
+      ...baseTrain,
+      batchSize: 8,
+      maxIters: 500,
+      learningRate: 3e-3,
+      minLr: 3e-4,
+      warmupIters: 10,
+      evalInterval: 25,
+      evalIters: 4,
+    },
   },
   {
     id: 'small',
     label: 'Small',
     description: '3 layers × 4 heads, 64 wide, context 64: learns first names well in a few minutes.',
     model: { blockSize: 64, nLayer: 3, nHead: 4, nEmbd: 64, dropout: 0, bias: true },
-    train: { ...baseTrain, batchSize: 12, maxIters: 1500, learningRate: 2e-3, minLr: 2e-4, warmupIters: 50, evalInterval: 50, evalIters: 10 },
+    train: {
+      ...baseTrain,
+      batchSize: 12,
+      maxIters: 1500,
+      learningRate: 2e-3,
+      minLr: 2e-4,
+      warmupIters: 50,
+      evalInterval: 50,
+      evalIters: 10,
+    },
   },
   {
     id: 'baby',
     label: 'Baby GPT (nanoGPT CPU)',
-    description: "nanoGPT's shakespeare_char config shrunk for a CPU: 4 layers × 4 heads, 128 wide, context 64, batch 12.",
+    description:
+      "nanoGPT's shakespeare_char config shrunk for a CPU: 4 layers × 4 heads, 128 wide, context 64, batch 12.",
     model: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true },
     train: { ...baseTrain },
   },
@@ -145,7 +164,17 @@ export interface Problem {
   /** What went wrong in words, in English; `code` and `params` let the page say it in another language. */
   code?: string
   params?: Record<string, string | number>
-  field: keyof ModelSettings | keyof TrainConfig | 'text' | 'model' | 'prompt' | 'probe' | 'sample' | 'score' | 'file' | 'stored'
+  field:
+    | keyof ModelSettings
+    | keyof TrainConfig
+    | 'text'
+    | 'model'
+    | 'prompt'
+    | 'probe'
+    | 'sample'
+    | 'score'
+    | 'file'
+    | 'stored'
   message: string
 }
 
@@ -160,10 +189,34 @@ const LIMITS = {
   evalIters: [1, 1000],
 } as const
 
-function checkInt(out: Problem[], field: Problem['field'], v: number, label: string, [lo, hi]: readonly [number, number]) {
-  if (!Number.isFinite(v) || !Number.isInteger(v)) out.push({ field, code: 'int', params: { field, got: String(v) }, message: `${label} must be a whole number (got ${v})` })
-  else if (v < lo) out.push({ field, code: 'min', params: { field, min: lo, got: v }, message: `${label} must be at least ${lo} (got ${v})` })
-  else if (v > hi) out.push({ field, code: 'max', params: { field, max: hi, got: v }, message: `${label} must be at most ${hi} (got ${v})` })
+function checkInt(
+  out: Problem[],
+  field: Problem['field'],
+  v: number,
+  label: string,
+  [lo, hi]: readonly [number, number],
+) {
+  if (!Number.isFinite(v) || !Number.isInteger(v))
+    out.push({
+      field,
+      code: 'int',
+      params: { field, got: String(v) },
+      message: `${label} must be a whole number (got ${v})`,
+    })
+  else if (v < lo)
+    out.push({
+      field,
+      code: 'min',
+      params: { field, min: lo, got: v },
+      message: `${label} must be at least ${lo} (got ${v})`,
+    })
+  else if (v > hi)
+    out.push({
+      field,
+      code: 'max',
+      params: { field, max: hi, got: v },
+      message: `${label} must be at most ${hi} (got ${v})`,
+    })
 }
 
 /**
@@ -187,38 +240,93 @@ export function validateConfig(
   checkInt(out, 'evalIters', train.evalIters, 'Validation batches', LIMITS.evalIters)
   checkInt(out, 'warmupIters', train.warmupIters, 'Warmup steps', [0, 10_000_000])
   checkInt(out, 'seed', train.seed, 'Seed', [0, 2 ** 31 - 1])
-  if (Number.isInteger(model.nEmbd) && Number.isInteger(model.nHead) && model.nHead > 0 && model.nEmbd > 0 && model.nEmbd % model.nHead !== 0) {
-    out.push({ field: 'nHead', code: 'heads-divide', params: { C: model.nEmbd, H: model.nHead }, message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)` })
+  if (
+    Number.isInteger(model.nEmbd) &&
+    Number.isInteger(model.nHead) &&
+    model.nHead > 0 &&
+    model.nEmbd > 0 &&
+    model.nEmbd % model.nHead !== 0
+  ) {
+    out.push({
+      field: 'nHead',
+      code: 'heads-divide',
+      params: { C: model.nEmbd, H: model.nHead },
+      message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)`,
+    })
   }
   if (model.posEncoding !== undefined && model.posEncoding !== 'learned' && model.posEncoding !== 'sinusoidal') {
-    out.push({ field: 'posEncoding', message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})` })
+    out.push({
+      field: 'posEncoding',
+      message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})`,
+    })
   }
   if (model.causal !== undefined && typeof model.causal !== 'boolean') {
     out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
   }
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
-    out.push({ field: 'dropout', code: 'dropout', params: { got: String(model.dropout) }, message: `Dropout must be at least 0 and below 1 (got ${model.dropout})` })
+    out.push({
+      field: 'dropout',
+      code: 'dropout',
+      params: { got: String(model.dropout) },
+      message: `Dropout must be at least 0 and below 1 (got ${model.dropout})`,
+    })
   }
   if (!(Number.isFinite(train.learningRate) && train.learningRate > 0 && train.learningRate <= MAX_LEARNING_RATE)) {
-    out.push({ field: 'learningRate', code: 'lr', params: { got: String(train.learningRate), max: MAX_LEARNING_RATE }, message: `Learning rate must be a positive number no larger than ${MAX_LEARNING_RATE} (got ${train.learningRate})` })
+    out.push({
+      field: 'learningRate',
+      code: 'lr',
+      params: { got: String(train.learningRate), max: MAX_LEARNING_RATE },
+      message: `Learning rate must be a positive number no larger than ${MAX_LEARNING_RATE} (got ${train.learningRate})`,
+    })
   }
   if (!(Number.isFinite(train.minLr) && train.minLr >= 0)) {
-    out.push({ field: 'minLr', code: 'min-lr', params: { got: String(train.minLr) }, message: `Minimum learning rate must be zero or positive (got ${train.minLr})` })
+    out.push({
+      field: 'minLr',
+      code: 'min-lr',
+      params: { got: String(train.minLr) },
+      message: `Minimum learning rate must be zero or positive (got ${train.minLr})`,
+    })
   } else if (Number.isFinite(train.learningRate) && train.learningRate > 0 && train.minLr > train.learningRate) {
-    out.push({ field: 'minLr', code: 'min-lr-above', params: { min: train.minLr, lr: train.learningRate }, message: `Minimum learning rate ${train.minLr} is above the learning rate ${train.learningRate}` })
+    out.push({
+      field: 'minLr',
+      code: 'min-lr-above',
+      params: { min: train.minLr, lr: train.learningRate },
+      message: `Minimum learning rate ${train.minLr} is above the learning rate ${train.learningRate}`,
+    })
   }
   if (!(Number.isFinite(train.weightDecay) && train.weightDecay >= 0 && train.weightDecay < 10)) {
-    out.push({ field: 'weightDecay', code: 'weight-decay', params: { got: String(train.weightDecay) }, message: `Weight decay must be between 0 and 10 (got ${train.weightDecay})` })
+    out.push({
+      field: 'weightDecay',
+      code: 'weight-decay',
+      params: { got: String(train.weightDecay) },
+      message: `Weight decay must be between 0 and 10 (got ${train.weightDecay})`,
+    })
   }
   for (const k of ['beta1', 'beta2'] as const) {
-    if (!(Number.isFinite(train[k]) && train[k] >= 0 && train[k] < 1)) out.push({ field: k, code: 'beta', params: { field: k, got: String(train[k]) }, message: `${k === 'beta1' ? 'β1' : 'β2'} must be at least 0 and below 1 (got ${train[k]})` })
+    if (!(Number.isFinite(train[k]) && train[k] >= 0 && train[k] < 1))
+      out.push({
+        field: k,
+        code: 'beta',
+        params: { field: k, got: String(train[k]) },
+        message: `${k === 'beta1' ? 'β1' : 'β2'} must be at least 0 and below 1 (got ${train[k]})`,
+      })
   }
   if (!(Number.isFinite(train.gradClip) && train.gradClip >= 0)) {
-    out.push({ field: 'gradClip', code: 'grad-clip', params: { got: String(train.gradClip) }, message: `Gradient clip must be zero (off) or positive (got ${train.gradClip})` })
+    out.push({
+      field: 'gradClip',
+      code: 'grad-clip',
+      params: { got: String(train.gradClip) },
+      message: `Gradient clip must be zero (off) or positive (got ${train.gradClip})`,
+    })
   }
   const need = model.blockSize + 1
   if (opts.trainTokens !== undefined && Number.isInteger(model.blockSize)) {
-    if (opts.trainTokens === 0) out.push({ field: 'text', code: 'text-empty', message: 'The training text is empty: paste some text or pick a built-in dataset' })
+    if (opts.trainTokens === 0)
+      out.push({
+        field: 'text',
+        code: 'text-empty',
+        message: 'The training text is empty: paste some text or pick a built-in dataset',
+      })
     else if (opts.trainTokens < need || (opts.valTokens ?? need) < need) {
       const total = opts.trainTokens + (opts.valTokens ?? 0)
       const needTotal = Math.ceil(need / 0.1)
@@ -233,9 +341,19 @@ export function validateConfig(
   if (opts.limits && out.length === 0 && model.vocabSize !== undefined) {
     const est = estimateMemory(model as ModelConfig, train)
     if (est.largestTensorBytes > opts.limits.maxTensorBytes) {
-      out.push({ field: 'model', code: 'tensor-too-large', params: { need: formatBytes(est.largestTensorBytes), limit: formatBytes(opts.limits.maxTensorBytes) }, message: `Too large for this device: one tensor of this model needs ${formatBytes(est.largestTensorBytes)}, the backend allows ${formatBytes(opts.limits.maxTensorBytes)}. Reduce batch size, context length or width.` })
+      out.push({
+        field: 'model',
+        code: 'tensor-too-large',
+        params: { need: formatBytes(est.largestTensorBytes), limit: formatBytes(opts.limits.maxTensorBytes) },
+        message: `Too large for this device: one tensor of this model needs ${formatBytes(est.largestTensorBytes)}, the backend allows ${formatBytes(opts.limits.maxTensorBytes)}. Reduce batch size, context length or width.`,
+      })
     } else if (est.totalBytes > opts.limits.maxTotalBytes) {
-      out.push({ field: 'model', code: 'too-large', params: { need: formatBytes(est.totalBytes), limit: formatBytes(opts.limits.maxTotalBytes) }, message: `Too large for this device: training needs about ${formatBytes(est.totalBytes)}, more than the ${formatBytes(opts.limits.maxTotalBytes)} this backend can safely use. Reduce layers, width, batch size or context length.` })
+      out.push({
+        field: 'model',
+        code: 'too-large',
+        params: { need: formatBytes(est.totalBytes), limit: formatBytes(opts.limits.maxTotalBytes) },
+        message: `Too large for this device: training needs about ${formatBytes(est.totalBytes)}, more than the ${formatBytes(opts.limits.maxTotalBytes)} this backend can safely use. Reduce layers, width, batch size or context length.`,
+      })
     }
   }
   return out
@@ -263,7 +381,10 @@ export function retuned<T extends Pick<TrainConfig, 'learningRate' | 'minLr'>>(t
   return { ...t, learningRate, minLr: Number((t.minLr * (learningRate / t.learningRate)).toPrecision(6)) }
 }
 
-export function learningRateAt(it: number, t: Pick<TrainConfig, 'learningRate' | 'minLr' | 'warmupIters' | 'maxIters'>): number {
+export function learningRateAt(
+  it: number,
+  t: Pick<TrainConfig, 'learningRate' | 'minLr' | 'warmupIters' | 'maxIters'>,
+): number {
   if (it < t.warmupIters) return (t.learningRate * (it + 1)) / (t.warmupIters + 1)
   if (it > t.maxIters) return t.minLr
   const span = t.maxIters - t.warmupIters

@@ -14,7 +14,10 @@ describe('checkDivergence', () => {
 
   it('catches a loss far worse than guessing uniformly (2·ln V + 1), even during warmup', () => {
     const lnV = Math.log(27) // 3.30
-    expect(checkDivergence({ ...base, step: 3, recent: [], loss: 2 * lnV + 1.01 })).toEqual({ kind: 'worse-than-guessing', reference: lnV })
+    expect(checkDivergence({ ...base, step: 3, recent: [], loss: 2 * lnV + 1.01 })).toEqual({
+      kind: 'worse-than-guessing',
+      reference: lnV,
+    })
     expect(checkDivergence({ ...base, step: 3, recent: [], loss: 2 * lnV + 0.99 })).toBeUndefined() // a bad start is not a divergence
   })
 

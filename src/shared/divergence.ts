@@ -25,8 +25,16 @@ const MIN_RECENT = 20
  * - spike (after warmup, with ≥ 20 recent losses): more than twice the recent mean and more than 1 nat above it.
  *   Both: a small loss may double by chance on one batch; a large one cannot rise by a nat without a cause.
  */
-export function checkDivergence(o: { loss: number; gradNorm?: number; step: number; recent: readonly number[]; warmupIters: number; vocabSize: number }): Divergence | undefined {
-  if (!Number.isFinite(o.loss) || (o.gradNorm !== undefined && !Number.isFinite(o.gradNorm))) return { kind: 'non-finite' }
+export function checkDivergence(o: {
+  loss: number
+  gradNorm?: number
+  step: number
+  recent: readonly number[]
+  warmupIters: number
+  vocabSize: number
+}): Divergence | undefined {
+  if (!Number.isFinite(o.loss) || (o.gradNorm !== undefined && !Number.isFinite(o.gradNorm)))
+    return { kind: 'non-finite' }
   const uniform = Math.log(o.vocabSize)
   if (o.loss > 2 * uniform + 1) return { kind: 'worse-than-guessing', reference: uniform }
   if (o.step >= o.warmupIters && o.recent.length >= MIN_RECENT) {

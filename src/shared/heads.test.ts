@@ -1,7 +1,18 @@
 // The atlas's maths on synthetic attention: exact row sums after byte encoding, head scores of perfect
 // patterns worked out by hand, badges only when clear ("unclear" for random rows), and the reference entropies.
 import { describe, expect, it } from 'vitest'
-import { badgeOf, cell, headScores, PHASE_RISE, phaseChange, quantizeCausal, quantizeRows, referenceEntropies, rowStart, triangleSize } from './heads'
+import {
+  badgeOf,
+  cell,
+  headScores,
+  PHASE_RISE,
+  phaseChange,
+  quantizeCausal,
+  quantizeRows,
+  referenceEntropies,
+  rowStart,
+  triangleSize,
+} from './heads'
 import { mulberry32 } from './random'
 
 /** A causal matrix from a row function. */
@@ -35,7 +46,11 @@ describe('attention transport', () => {
     expect(cell(out, 3, 2, 5)).toBe(0) // above the diagonal: masked
     // thirds: 85 each — and 1/3, 1/3, 1/3 of 255 is exact; sevenths round with the remainder to the earliest
     const third = new Uint8Array(6)
-    quantizeCausal(matrix(3, (i) => Array(i + 1).fill(1 / (i + 1))), 3, third)
+    quantizeCausal(
+      matrix(3, (i) => Array(i + 1).fill(1 / (i + 1))),
+      3,
+      third,
+    )
     expect([...third]).toEqual([255, 128, 127, 85, 85, 85])
   })
 
@@ -75,7 +90,9 @@ describe('head scores and badges', () => {
   })
 
   it('an induction stripe on a probe of period 16: induction 1', () => {
-    const m = matrix(T, (i) => Array.from({ length: i + 1 }, (_, j) => (i >= 16 ? (j === i - 15 ? 1 : 0) : j === i ? 1 : 0)))
+    const m = matrix(T, (i) =>
+      Array.from({ length: i + 1 }, (_, j) => (i >= 16 ? (j === i - 15 ? 1 : 0) : j === i ? 1 : 0)),
+    )
     const s = headScores(w(m, T), T, 16)
     expect(s.induction).toBe(1)
     expect(badgeOf(s, T).badge).toBe('induction')
@@ -115,7 +132,10 @@ describe('reference entropies', () => {
     expect(Math.abs(r.unigram - Math.log(20)) / Math.log(20)).toBeLessThan(0.01)
     expect(r.bigram).toBeLessThanOrEqual(r.unigram + 1e-9)
     // alternating a, b: unigram ln 2, bigram 0 (each token fixes the next)
-    const ab = referenceEntropies(Int32Array.from({ length: 1000 }, (_, i) => i % 2), 2)
+    const ab = referenceEntropies(
+      Int32Array.from({ length: 1000 }, (_, i) => i % 2),
+      2,
+    )
     expect(ab.unigram).toBeCloseTo(Math.log(2), 12)
     expect(ab.bigram).toBeCloseTo(0, 12)
   })
@@ -129,7 +149,12 @@ describe('the phase-change marker', () => {
     steps.map((step) => ({
       step,
       valLoss: step < at ? 3.3 - 0.0001 * step : 3.3 - 0.0001 * at - 0.004 * (step - at),
-      induction: [0.02, 0.03, step < jump ? 0.03 : Math.min(0.03 + size, 0.03 + (size * (step - jump + 50)) / 150), 0.05],
+      induction: [
+        0.02,
+        0.03,
+        step < jump ? 0.03 : Math.min(0.03 + size, 0.03 + (size * (step - jump + 50)) / 150),
+        0.05,
+      ],
     }))
 
   it('marks the step where an induction score jumps while the loss steepens', () => {

@@ -27,7 +27,13 @@ export function quantizeCausal(a: ArrayLike<number>, T: number, out: Uint8Array,
  * `rows` rows of `n` weights each, row-major, as uint8 rows that each sum to 255 (the same rounding):
  * a generation trace's rows, or a full matrix when a model attends without the causal mask.
  */
-export function quantizeRows(a: ArrayLike<number>, rows: number, n: number, out: Uint8Array = new Uint8Array(rows * n), offset = 0): Uint8Array {
+export function quantizeRows(
+  a: ArrayLike<number>,
+  rows: number,
+  n: number,
+  out: Uint8Array = new Uint8Array(rows * n),
+  offset = 0,
+): Uint8Array {
   for (let r = 0; r < rows; r++) quantizeRow(a, r * n, n, out, offset + r * n)
   return out
 }
@@ -55,7 +61,12 @@ function quantizeRow(a: ArrayLike<number>, from: number, n: number, out: Uint8Ar
  * Weight of (query i, key j) of head k in an atlas snapshot's bytes, as a probability: packed lower triangles,
  * or whole matrices when the model attends without the causal mask (`full`).
  */
-export function weightAt(s: { weights: Uint8Array; T: number; full?: boolean }, k: number, i: number, j: number): number {
+export function weightAt(
+  s: { weights: Uint8Array; T: number; full?: boolean },
+  k: number,
+  i: number,
+  j: number,
+): number {
   return s.full ? s.weights[k * s.T * s.T + i * s.T + j] / 255 : cell(s.weights, k * triangleSize(s.T), i, j)
 }
 
@@ -108,7 +119,13 @@ export function headScores(w: (i: number, j: number) => number, T: number, perio
     for (let i = period; i < T; i++) induction += w(i, i - period + 1)
     induction /= T - period
   }
-  return { previous: T > 1 ? previous / (T - 1) : 0, self: self / T, first: T > 1 ? first / (T - 1) : 0, induction, entropy: entropy / T }
+  return {
+    previous: T > 1 ? previous / (T - 1) : 0,
+    self: self / T,
+    first: T > 1 ? first / (T - 1) : 0,
+    induction,
+    entropy: entropy / T,
+  }
 }
 
 export type Badge = 'previous-token' | 'self' | 'first-token' | 'induction' | 'diffuse' | 'unclear'
@@ -138,7 +155,10 @@ export function badgeOf(s: HeadScores, T: number): { badge: Badge; score: number
 }
 
 /** Per-token entropies of a text's tokens: the loss of guessing uniformly, by frequency, and by the token before. */
-export function referenceEntropies(ids: ArrayLike<number>, vocabSize: number): { uniform: number; unigram: number; bigram: number } {
+export function referenceEntropies(
+  ids: ArrayLike<number>,
+  vocabSize: number,
+): { uniform: number; unigram: number; bigram: number } {
   const uni = new Map<number, number>()
   const bi = new Map<number, number>()
   for (let i = 0; i < ids.length; i++) {
@@ -183,7 +203,9 @@ export const PHASE_WINDOW = 0.1
  * head leaves (Olsson et al. 2022). `snapshots`: in step order, each with its per-head induction scores and the
  * validation loss at that step. Undefined when nothing qualifies: the view says so rather than guess.
  */
-export function phaseChange(snapshots: readonly { step: number; valLoss?: number; induction: ArrayLike<number> }[]): PhaseChange | undefined {
+export function phaseChange(
+  snapshots: readonly { step: number; valLoss?: number; induction: ArrayLike<number> }[],
+): PhaseChange | undefined {
   const n = snapshots.length
   if (n < 3) return undefined
   const first = snapshots[0].step

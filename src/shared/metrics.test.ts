@@ -15,14 +15,112 @@
 //   part. Banerjee & Lavie (2005), §2: "the president spoke to the audience" against "the president then
 //   spoke to the audience" is two chunks.
 import { describe, expect, it } from 'vitest'
-import { brevityPenalty, closestRefLength, corpusBleu, countChunks, lcsLength, meteor, meteorAlignment, modifiedPrecision, rougeL, sentenceBleu } from './metrics'
+import {
+  brevityPenalty,
+  closestRefLength,
+  corpusBleu,
+  countChunks,
+  lcsLength,
+  meteor,
+  meteorAlignment,
+  modifiedPrecision,
+  rougeL,
+  sentenceBleu,
+} from './metrics'
 import { mulberry32 } from './random'
 
-const hypothesis1 = ['It', 'is', 'a', 'guide', 'to', 'action', 'which', 'ensures', 'that', 'the', 'military', 'always', 'obeys', 'the', 'commands', 'of', 'the', 'party']
-const hypothesis2 = ['It', 'is', 'to', 'insure', 'the', 'troops', 'forever', 'hearing', 'the', 'activity', 'guidebook', 'that', 'party', 'direct']
-const reference1 = ['It', 'is', 'a', 'guide', 'to', 'action', 'that', 'ensures', 'that', 'the', 'military', 'will', 'forever', 'heed', 'Party', 'commands']
-const reference2 = ['It', 'is', 'the', 'guiding', 'principle', 'which', 'guarantees', 'the', 'military', 'forces', 'always', 'being', 'under', 'the', 'command', 'of', 'the', 'Party']
-const reference3 = ['It', 'is', 'the', 'practical', 'guide', 'for', 'the', 'army', 'always', 'to', 'heed', 'the', 'directions', 'of', 'the', 'party']
+const hypothesis1 = [
+  'It',
+  'is',
+  'a',
+  'guide',
+  'to',
+  'action',
+  'which',
+  'ensures',
+  'that',
+  'the',
+  'military',
+  'always',
+  'obeys',
+  'the',
+  'commands',
+  'of',
+  'the',
+  'party',
+]
+const hypothesis2 = [
+  'It',
+  'is',
+  'to',
+  'insure',
+  'the',
+  'troops',
+  'forever',
+  'hearing',
+  'the',
+  'activity',
+  'guidebook',
+  'that',
+  'party',
+  'direct',
+]
+const reference1 = [
+  'It',
+  'is',
+  'a',
+  'guide',
+  'to',
+  'action',
+  'that',
+  'ensures',
+  'that',
+  'the',
+  'military',
+  'will',
+  'forever',
+  'heed',
+  'Party',
+  'commands',
+]
+const reference2 = [
+  'It',
+  'is',
+  'the',
+  'guiding',
+  'principle',
+  'which',
+  'guarantees',
+  'the',
+  'military',
+  'forces',
+  'always',
+  'being',
+  'under',
+  'the',
+  'command',
+  'of',
+  'the',
+  'Party',
+]
+const reference3 = [
+  'It',
+  'is',
+  'the',
+  'practical',
+  'guide',
+  'for',
+  'the',
+  'army',
+  'always',
+  'to',
+  'heed',
+  'the',
+  'directions',
+  'of',
+  'the',
+  'party',
+]
 const refs = [reference1, reference2, reference3]
 const a = (n: number) => Array.from({ length: n }, () => 'a')
 const frac = (p: { matches: number; total: number }) => p.matches / p.total
@@ -31,7 +129,16 @@ const startsAs = (v: number, printed: string) => expect(v.toFixed(12).slice(0, p
 
 describe('BLEU (NLTK reference values)', () => {
   it('modified n-gram precision clips each n-gram by its count in any one reference', () => {
-    startsAs(frac(modifiedPrecision(['the cat is on the mat'.split(' '), 'there is a cat on the mat'.split(' ')], 'the the the the the the the'.split(' '), 1)), '0.2857')
+    startsAs(
+      frac(
+        modifiedPrecision(
+          ['the cat is on the mat'.split(' '), 'there is a cat on the mat'.split(' ')],
+          'the the the the the the the'.split(' '),
+          1,
+        ),
+      ),
+      '0.2857',
+    )
     expect(frac(modifiedPrecision(refs, ['of', 'the'], 1))).toBe(1)
     expect(frac(modifiedPrecision(refs, ['of', 'the'], 2))).toBe(1)
     startsAs(frac(modifiedPrecision(refs, hypothesis1, 1)), '0.9444')
@@ -108,11 +215,16 @@ describe('METEOR (exact matching)', () => {
     expect(reordered.chunks).toBe(6)
     expect(reordered.score).toBeCloseTo(0.5, 12)
     expect(meteor(cat, words('The cat was sat on the mat')).score).toBeCloseTo(0.9654, 4)
-    expect(meteor([words('The candidate has no alignment to any of the references')], words('John loves Mary')).score).toBe(0)
+    expect(
+      meteor([words('The candidate has no alignment to any of the references')], words('John loves Mary')).score,
+    ).toBe(0)
   })
 
   it('NLTK’s unit test: case folded, best reference wins; case kept when asked', () => {
-    const refs = [['this', 'is', 'a', 'test'], ['this', 'is' + 'test']] // sic: NLTK's list misses a comma
+    const refs = [
+      ['this', 'is', 'a', 'test'],
+      ['this', 'is' + 'test'],
+    ] // sic: NLTK's list misses a comma
     expect(meteor(refs, ['THIS', 'Is', 'a', 'tEST']).score).toBe(0.9921875)
     // only "a" matches: P = R = Fmean = 1/4, one chunk of one match, the full penalty 0.5
     expect(meteor(refs, ['THIS', 'Is', 'a', 'tEST'], { caseFold: false }).score).toBe(0.125)
@@ -129,7 +241,15 @@ describe('METEOR (exact matching)', () => {
 
   it('chunks count runs adjacent in both texts', () => {
     expect(countChunks([])).toBe(0)
-    expect(countChunks([[0, 0], [1, 1], [2, 5], [3, 6], [5, 7]])).toBe(3)
+    expect(
+      countChunks([
+        [0, 0],
+        [1, 1],
+        [2, 5],
+        [3, 6],
+        [5, 7],
+      ]),
+    ).toBe(3)
   })
 
   it('refuses no reference; an empty hypothesis scores 0', () => {
@@ -164,7 +284,8 @@ describe('METEOR (exact matching)', () => {
     const combine = (i: number, acc: [number, number][]) => {
       if (i === perType.length) {
         let c = 0
-        for (let a = 0; a < acc.length; a++) for (let b = a + 1; b < acc.length; b++) if ((acc[a][0] - acc[b][0]) * (acc[a][1] - acc[b][1]) < 0) c++
+        for (let a = 0; a < acc.length; a++)
+          for (let b = a + 1; b < acc.length; b++) if ((acc[a][0] - acc[b][0]) * (acc[a][1] - acc[b][1]) < 0) c++
         best = Math.min(best, c)
         matches = acc.length
         return
@@ -177,7 +298,9 @@ describe('METEOR (exact matching)', () => {
 
   const crossingsIn = (alignment: [number, number][]) => {
     let c = 0
-    for (let a = 0; a < alignment.length; a++) for (let b = a + 1; b < alignment.length; b++) if ((alignment[a][0] - alignment[b][0]) * (alignment[a][1] - alignment[b][1]) < 0) c++
+    for (let a = 0; a < alignment.length; a++)
+      for (let b = a + 1; b < alignment.length; b++)
+        if ((alignment[a][0] - alignment[b][0]) * (alignment[a][1] - alignment[b][1]) < 0) c++
     return c
   }
   const randomPairs = (seed: number, count: number) => {

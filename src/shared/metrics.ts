@@ -17,7 +17,11 @@ function ngramCounts(tokens: Tokens, n: number): Map<string, number> {
  * BLEU's modified n-gram precision as a fraction: hypothesis n-grams, each counted at most as often as it
  * appears in any one reference, over all hypothesis n-grams (the denominator is at least 1).
  */
-export function modifiedPrecision(references: readonly Tokens[], hypothesis: Tokens, n: number): { matches: number; total: number } {
+export function modifiedPrecision(
+  references: readonly Tokens[],
+  hypothesis: Tokens,
+  n: number,
+): { matches: number; total: number } {
   const counts = ngramCounts(hypothesis, n)
   const refCounts = references.map((r) => ngramCounts(r, n))
   let matches = 0
@@ -31,7 +35,14 @@ export function modifiedPrecision(references: readonly Tokens[], hypothesis: Tok
 
 /** The reference length closest to the hypothesis length (the shorter one on a tie), as BLEU's r. */
 export function closestRefLength(references: readonly Tokens[], hypLength: number): number {
-  return references.map((r) => r.length).reduce((best, len) => (Math.abs(len - hypLength) < Math.abs(best - hypLength) || (Math.abs(len - hypLength) === Math.abs(best - hypLength) && len < best) ? len : best))
+  return references
+    .map((r) => r.length)
+    .reduce((best, len) =>
+      Math.abs(len - hypLength) < Math.abs(best - hypLength) ||
+      (Math.abs(len - hypLength) === Math.abs(best - hypLength) && len < best)
+        ? len
+        : best,
+    )
 }
 
 /** exp(1 − r/c) when the hypothesis (c) is shorter than the reference length (r), else 1; 0 for an empty one. */
@@ -55,7 +66,11 @@ export interface BleuOptions {
  * brevity penalty from the summed lengths, geometric mean of the precisions with uniform weights.
  * Each hypothesis has one or more references.
  */
-export function corpusBleu(referenceSets: readonly (readonly Tokens[])[], hypotheses: readonly Tokens[], o: BleuOptions = {}): number {
+export function corpusBleu(
+  referenceSets: readonly (readonly Tokens[])[],
+  hypotheses: readonly Tokens[],
+  o: BleuOptions = {},
+): number {
   if (referenceSets.length !== hypotheses.length) throw new Error('BLEU needs one set of references per hypothesis')
   const maxN = o.maxN ?? 4
   const matches = new Array<number>(maxN).fill(0)
@@ -184,7 +199,8 @@ function orderedChoices(h: readonly number[], r: readonly number[]): Pair[][] {
   const walk = (i: number, acc: Pair[]) => {
     const j = acc.length
     if (j === short.length) return void out.push(acc)
-    for (let n = i; n <= long.length - (short.length - j); n++) walk(n + 1, [...acc, hypLonger ? [long[n], short[j]] : [short[j], long[n]]])
+    for (let n = i; n <= long.length - (short.length - j); n++)
+      walk(n + 1, [...acc, hypLonger ? [long[n], short[j]] : [short[j], long[n]]])
   }
   walk(0, [])
   return out
@@ -211,7 +227,11 @@ export const METEOR_EXHAUSTIVE_LIMIT = 50_000
  * occurrences; ties go to matches nearer the diagonal), repeated until no choice improves, like the beam
  * search of METEOR's own aligner a good alignment but not always the best one.
  */
-export function meteorAlignment(reference: Tokens, hypothesis: Tokens, exhaustiveLimit = METEOR_EXHAUSTIVE_LIMIT): { pairs: Pair[]; exact: boolean } {
+export function meteorAlignment(
+  reference: Tokens,
+  hypothesis: Tokens,
+  exhaustiveLimit = METEOR_EXHAUSTIVE_LIMIT,
+): { pairs: Pair[]; exact: boolean } {
   const where = new Map<string, { h: number[]; r: number[] }>()
   const slot = (t: string) => where.get(t) ?? where.set(t, { h: [], r: [] }).get(t)!
   hypothesis.forEach((t, i) => slot(t).h.push(i))
@@ -237,7 +257,8 @@ export function meteorAlignment(reference: Tokens, hypothesis: Tokens, exhaustiv
     const best = Array.from({ length: long + 1 }, () => new Array<number>(k + 1).fill(Infinity))
     for (let i = 0; i <= long; i++) best[i][0] = 0
     for (let i = 1; i <= long; i++)
-      for (let j = 1; j <= Math.min(i, k); j++) best[i][j] = Math.min(best[i - 1][j], best[i - 1][j - 1] + c(i - 1, j - 1))
+      for (let j = 1; j <= Math.min(i, k); j++)
+        best[i][j] = Math.min(best[i - 1][j], best[i - 1][j - 1] + c(i - 1, j - 1))
     const pairs: Pair[] = []
     for (let i = long, j = k; j > 0; i--) {
       if (best[i][j] === best[i - 1][j - 1] + c(i - 1, j - 1)) {
@@ -248,7 +269,8 @@ export function meteorAlignment(reference: Tokens, hypothesis: Tokens, exhaustiv
     token.pairs = pairs.reverse()
     return Math.round(best[long][k] - tieWeight * token.pairs.reduce((s, p) => s + diagonal(...p), 0))
   }
-  const crossingsOf = (token: (typeof free)[number]) => crossingsBetween(token.pairs, fixed.concat(...free.filter((f) => f !== token).map((f) => f.pairs)))
+  const crossingsOf = (token: (typeof free)[number]) =>
+    crossingsBetween(token.pairs, fixed.concat(...free.filter((f) => f !== token).map((f) => f.pairs)))
   for (const token of free) place(token)
   for (let round = 0, improved = true; improved && round < 50; round++) {
     improved = false
@@ -259,12 +281,23 @@ export function meteorAlignment(reference: Tokens, hypothesis: Tokens, exhaustiv
       else token.pairs = before
     }
   }
-  const combinations = free.reduce((n, f) => n * choose(Math.max(f.h.length, f.r.length), Math.min(f.h.length, f.r.length)), 1)
+  const combinations = free.reduce(
+    (n, f) => n * choose(Math.max(f.h.length, f.r.length), Math.min(f.h.length, f.r.length)),
+    1,
+  )
   const exact = combinations <= exhaustiveLimit
   if (exact && free.length) {
     // Branch and bound over every combination, the local search's answer as the one to beat.
-    const options = free.map((f) => orderedChoices(f.h, f.r).map((pairs) => ({ pairs, withFixed: crossingsBetween(pairs, fixed) })))
-    let bestCost = free.reduce((s, f, i) => s + crossingsBetween(f.pairs, fixed) + free.slice(0, i).reduce((t, g) => t + crossingsBetween(f.pairs, g.pairs), 0), 0)
+    const options = free.map((f) =>
+      orderedChoices(f.h, f.r).map((pairs) => ({ pairs, withFixed: crossingsBetween(pairs, fixed) })),
+    )
+    let bestCost = free.reduce(
+      (s, f, i) =>
+        s +
+        crossingsBetween(f.pairs, fixed) +
+        free.slice(0, i).reduce((t, g) => t + crossingsBetween(f.pairs, g.pairs), 0),
+      0,
+    )
     let bestPick: Pair[][] = free.map((f) => f.pairs)
     const picked: Pair[][] = []
     const search = (t: number, cost: number) => {
@@ -311,7 +344,17 @@ export function meteor(references: readonly Tokens[], hypothesis: Tokens, o: Met
     const ref = fold(reference)
     const { pairs: alignment, exact } = meteorAlignment(ref, hyp, o.exhaustiveLimit)
     const matches = alignment.length
-    let result: MeteorResult = { score: 0, precision: 0, recall: 0, fmean: 0, matches, chunks: 0, penalty: 0, alignment, exact }
+    let result: MeteorResult = {
+      score: 0,
+      precision: 0,
+      recall: 0,
+      fmean: 0,
+      matches,
+      chunks: 0,
+      penalty: 0,
+      alignment,
+      exact,
+    }
     if (matches > 0) {
       const precision = matches / hyp.length
       const recall = matches / ref.length

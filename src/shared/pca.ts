@@ -81,7 +81,13 @@ export function alignTo(prev: Pick<Pca2, 'components'> | undefined, next: Pca2, 
 }
 
 /** The k rows most similar to row `r` by cosine in the full space (brute force). */
-export function nearest(m: ArrayLike<number>, rows: number, C: number, r: number, k: number): { row: number; cos: number }[] {
+export function nearest(
+  m: ArrayLike<number>,
+  rows: number,
+  C: number,
+  r: number,
+  k: number,
+): { row: number; cos: number }[] {
   const norm = (i: number) => {
     let s = 0
     for (let c = 0; c < C; c++) s += m[i * C + c] ** 2

@@ -91,7 +91,16 @@ export type ToWorker =
    * Build a model on this text (tokenize, split, initialise weights). Replaces the previous run. `persist`: keep
    * the run in the browser's storage once it starts training (name, and the built-in dataset the text is, if any).
    */
-  | { type: 'run.create'; runId: string; text: string; model: ModelSettings; train: TrainConfig; persist?: PersistRequest; pairs?: boolean; tokenizer?: TokenizerSpec }
+  | {
+      type: 'run.create'
+      runId: string
+      text: string
+      model: ModelSettings
+      train: TrainConfig
+      persist?: PersistRequest
+      pairs?: boolean
+      tokenizer?: TokenizerSpec
+    }
   /** Train a byte-level BPE tokenizer on `text` → tokenizer.progress… → tokenizer.trained; tokenizer.cancel stops it. */
   | { type: 'tokenizer.train'; requestId: string; text: string; vocabSize: number }
   | { type: 'tokenizer.cancel'; requestId: string }
@@ -99,7 +108,16 @@ export type ToWorker =
    * Fine-tune: a new run from a stored run's weights (its last checkpoint; not its optimizer) on `text`, with
    * this training configuration. Like run.import, `extendVocab` lets new characters in.
    */
-  | { type: 'run.finetune'; runId: string; storedId: string; text: string; train: TrainConfig; extendVocab?: boolean; pairs?: boolean; persist?: PersistRequest }
+  | {
+      type: 'run.finetune'
+      runId: string
+      storedId: string
+      text: string
+      train: TrainConfig
+      extendVocab?: boolean
+      pairs?: boolean
+      persist?: PersistRequest
+    }
   /** Pair mode: generate each held-out pair's completion → pairs.row for each, then pairs.done. */
   | { type: 'pairs.evaluate'; runId: string; requestId: string }
   /**
@@ -112,7 +130,17 @@ export type ToWorker =
    * previous run only once the file and the text have passed every check. `extendVocab`: characters of the
    * text the model lacks get new embedding rows instead of being refused.
    */
-  | { type: 'run.import'; runId: string; file: ArrayBuffer; fileName: string; text: string; train: TrainConfig; extendVocab?: boolean; pairs?: boolean; persist?: PersistRequest }
+  | {
+      type: 'run.import'
+      runId: string
+      file: ArrayBuffer
+      fileName: string
+      text: string
+      train: TrainConfig
+      extendVocab?: boolean
+      pairs?: boolean
+      persist?: PersistRequest
+    }
   /**
    * The current model as a safetensors file, or ('nanogpt') a tar to continue the run with nanoGPT: its data
    * as train.bin / val.bin / meta.pkl in data/<name>/, a config, the weights and AdamW state → run.exported.
@@ -130,7 +158,11 @@ export type ToWorker =
    * Pin a prompt (or unpin: null): every `every` steps while training, and at once, the worker generates its
    * continuation with these settings (a fixed seed) and sends a watch.entry, so the page can keep a timeline.
    */
-  | { type: 'watch.prompt'; runId: string; watch: { prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | null }
+  | {
+      type: 'watch.prompt'
+      runId: string
+      watch: { prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | null
+    }
   /** How likely the model finds a text: every token's probability given the tokens before it. */
   | { type: 'score.request'; runId: string; requestId: string; text: string }
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
@@ -301,15 +333,52 @@ export type FromWorker =
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   /** Training paused itself (see shared/divergence.ts); the model is the one after `step − 1` for `non-finite`. */
-  | { type: 'diverged'; runId: string; step: number; loss: number; gradNorm?: number; kind: DivergenceKind; reference?: number; learningRate: number; suggested: number; savedStep?: number }
+  | {
+      type: 'diverged'
+      runId: string
+      step: number
+      loss: number
+      gradNorm?: number
+      kind: DivergenceKind
+      reference?: number
+      learningRate: number
+      suggested: number
+      savedStep?: number
+    }
   /** The run's training settings changed (run.retune) */
   | { type: 'run.train'; runId: string; train: TrainConfig }
-  | { type: 'run.exported'; runId: string; requestId: string; bytes: ArrayBuffer; step: number; format: 'safetensors' | 'nanogpt'; name: string }
+  | {
+      type: 'run.exported'
+      runId: string
+      requestId: string
+      bytes: ArrayBuffer
+      step: number
+      format: 'safetensors' | 'nanogpt'
+      name: string
+    }
   | { type: 'tokenizer.progress'; requestId: string; merges: number; target: number }
   /** The trained tokenizer; `stoppedEarly` when the text ran out of pairs that occur twice before the target. */
-  | { type: 'tokenizer.trained'; requestId: string; spec: TokenizerSpec; ms: number; stoppedEarly: boolean; cancelled: boolean; tokens: number }
+  | {
+      type: 'tokenizer.trained'
+      requestId: string
+      spec: TokenizerSpec
+      ms: number
+      stoppedEarly: boolean
+      cancelled: boolean
+      tokens: number
+    }
   /** Pair mode: one held-out pair, its reference completion and what the model generated for it. */
-  | { type: 'pairs.row'; runId: string; requestId: string; step: number; index: number; total: number; prompt: string; reference: string; generation: string }
+  | {
+      type: 'pairs.row'
+      runId: string
+      requestId: string
+      step: number
+      index: number
+      total: number
+      prompt: string
+      reference: string
+      generation: string
+    }
   | { type: 'pairs.done'; runId: string; requestId: string; step: number; reason: 'done' | 'cancelled' }
   /** A checkpoint of the run is safely stored (the transaction completed); ms: reading it back and writing it. */
   | { type: 'run.saved'; runId: string; storedId: string; step: number; bytes: number; ms: number }
@@ -328,19 +397,61 @@ export type FromWorker =
     }
   | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
   /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
-  | { type: 'embedding'; runId: string; step: number; tokens: string[]; counts: Uint32Array; coords: Float32Array; components: Float32Array; explained: [number, number]; C: number }
+  | {
+      type: 'embedding'
+      runId: string
+      step: number
+      tokens: string[]
+      counts: Uint32Array
+      coords: Float32Array
+      components: Float32Array
+      explained: [number, number]
+      C: number
+    }
   | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
-  | { type: 'lens.result'; runId: string; requestId: string; step: number; tokens: string[]; ids: number[]; position: number; layers: number; logits: Float32Array }
-  | { type: 'embedding.neighbours.result'; runId: string; requestId: string; id: number; neighbours: { id: number; cos: number }[] }
+  | {
+      type: 'lens.result'
+      runId: string
+      requestId: string
+      step: number
+      tokens: string[]
+      ids: number[]
+      position: number
+      layers: number
+      logits: Float32Array
+    }
+  | {
+      type: 'embedding.neighbours.result'
+      runId: string
+      requestId: string
+      id: number
+      neighbours: { id: number; cos: number }[]
+    }
   /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
-  | { type: 'positions'; runId: string; step: number; kind: 'learned' | 'sinusoidal'; T: number; C: number; table: Float32Array }
+  | {
+      type: 'positions'
+      runId: string
+      step: number
+      kind: 'learned' | 'sinusoidal'
+      T: number
+      C: number
+      table: Float32Array
+    }
   | ({ type: 'sample.token'; runId: string; requestId: string } & SampledToken)
   /** Beam search: every final beam, best first (the best one's tokens also arrive as sample.token). */
   | { type: 'sample.beams'; runId: string; requestId: string; beams: BeamSummary[]; tree: BeamTree }
   /** Before a sampled generation's first token: the prompt's tokens the model sees (keys of the attention trace). */
   | { type: 'sample.context'; runId: string; requestId: string; tokens: string[] }
-  | { type: 'sample.done'; runId: string; requestId: string; reason: 'length' | 'stop' | 'cancelled'; step: number; tokens: number; elapsedMs: number }
+  | {
+      type: 'sample.done'
+      runId: string
+      requestId: string
+      reason: 'length' | 'stop' | 'cancelled'
+      step: number
+      tokens: number
+      elapsedMs: number
+    }
   | ({ type: 'score.result'; runId: string; requestId: string; step: number } & TextScore)
   /** The pinned prompt's continuation at this step (loss: the last training loss, NaN before training). */
   | { type: 'watch.entry'; runId: string; step: number; loss: number; valLoss?: number; prompt: string; text: string }

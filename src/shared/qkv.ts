@@ -22,7 +22,8 @@ export interface HeadSteps {
   out: number[] // Σ_j w_j v_j
 }
 
-const project = (x: number[], w: number[][], b?: number[]) => w[0].map((_, c) => x.reduce((s, xi, r) => s + xi * w[r][c], b ? b[c] : 0))
+const project = (x: number[], w: number[][], b?: number[]) =>
+  w[0].map((_, c) => x.reduce((s, xi, r) => s + xi * w[r][c], b ? b[c] : 0))
 
 export function attendOne(h: HeadInputs): HeadSteps {
   const hs = h.wq[0].length

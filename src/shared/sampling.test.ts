@@ -50,7 +50,9 @@ describe('sampling maths', () => {
     const n = 20000
     for (let i = 0; i < n; i++) counts[drawFrom(probs, rng)]++
     counts.forEach((c, i) => expect(Math.abs(c / n - probs[i])).toBeLessThan(0.015))
-    expect(sampleNext([0, Math.log(3)], 1, 0, mulberry32(1)).prob).toBeOneOf([0.25, 0.75].map((x) => expect.closeTo(x, 12)))
+    expect(sampleNext([0, Math.log(3)], 1, 0, mulberry32(1)).prob).toBeOneOf(
+      [0.25, 0.75].map((x) => expect.closeTo(x, 12)),
+    )
   })
 
   it('is reproducible for a seed', () => {
@@ -76,7 +78,8 @@ describe('sampling maths', () => {
   it('top-p breaks ties towards the lower id, and refuses p outside (0, 1]', () => {
     expect(Array.from(topP(Float64Array.from([0.25, 0.25, 0.25, 0.25]), 0.5))).toEqual([0.5, 0.5, 0, 0])
     expect(rankByProb([0.2, 0.4, 0.2, 0.2])).toEqual([1, 0, 2, 3])
-    for (const bad of [0, -0.1, 1.01, Number.NaN]) expect(() => topP(Float64Array.from([1]), bad)).toThrow(/top-p must be in/)
+    for (const bad of [0, -0.1, 1.01, Number.NaN])
+      expect(() => topP(Float64Array.from([1]), bad)).toThrow(/top-p must be in/)
   })
 
   it('entropy: 0 for a certain outcome, ln n for a uniform one, and the closed form for a coin', () => {

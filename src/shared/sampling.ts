@@ -85,7 +85,12 @@ export interface TokenBelief {
 /** What the model believes at one position: its k most likely tokens (at temperature 1) and the entropy. */
 export function beliefAt(logits: ArrayLike<number>, k = 5): TokenBelief {
   const probs = softmax(logits)
-  return { top: rankByProb(probs).slice(0, k).map((id) => ({ id, prob: probs[id] })), entropy: entropy(probs) }
+  return {
+    top: rankByProb(probs)
+      .slice(0, k)
+      .map((id) => ({ id, prob: probs[id] })),
+    entropy: entropy(probs),
+  }
 }
 
 /** Draw an index from a probability vector with the given uniform source. */

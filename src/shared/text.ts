@@ -64,7 +64,8 @@ export function visibleChar(c: string): string {
   if (c === '\t') return '⇥'
   if (c === ' ') return '␣'
   const cp = c.codePointAt(0)!
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || c.trim() === '') return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || c.trim() === '')
+    return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
   return c
 }
 

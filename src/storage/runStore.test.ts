@@ -3,7 +3,15 @@
 // run is not brought back by a late write.
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { RunGoneError, RunStore, StorageFullError, textDigest, textSource, type StoredCheckpoint, type StoredRun } from './runStore'
+import {
+  RunGoneError,
+  RunStore,
+  StorageFullError,
+  textDigest,
+  textSource,
+  type StoredCheckpoint,
+  type StoredRun,
+} from './runStore'
 
 let n = 0
 let store: RunStore | undefined
@@ -18,10 +26,34 @@ async function fresh(): Promise<RunStore> {
 }
 
 const model = { vocabSize: 3, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 2, dropout: 0, bias: true }
-const train = { batchSize: 1, maxIters: 10, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 5, evalIters: 1, seed: 1 }
+const train = {
+  batchSize: 1,
+  maxIters: 10,
+  learningRate: 1e-3,
+  minLr: 1e-4,
+  warmupIters: 0,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.99,
+  gradClip: 1,
+  evalInterval: 5,
+  evalIters: 1,
+  seed: 1,
+}
 
 function run(id: string): StoredRun {
-  return { id, name: `run ${id}`, createdAt: 1, updatedAt: 1, model, train, vocab: ['a', 'b', 'c'], text: { kind: 'inline', text: 'abc', digest: 'd', length: 3 }, status: 'training', step: 0 }
+  return {
+    id,
+    name: `run ${id}`,
+    createdAt: 1,
+    updatedAt: 1,
+    model,
+    train,
+    vocab: ['a', 'b', 'c'],
+    text: { kind: 'inline', text: 'abc', digest: 'd', length: 3 },
+    status: 'training',
+    step: 0,
+  }
 }
 
 function checkpoint(step: number, fill: number): Omit<StoredCheckpoint, 'id' | 'runId' | 'createdAt'> {
@@ -29,7 +61,17 @@ function checkpoint(step: number, fill: number): Omit<StoredCheckpoint, 'id' | '
   return { step, elapsedMs: step * 10, weights: w(), optimizer: { t: step, m: w(), v: w() }, sampler: [1, 2, 3] }
 }
 
-const history = (steps: number) => ({ points: Array.from({ length: steps }, (_, i) => ({ step: i + 1, loss: 3 - i / 10, lr: 1e-3, stepMs: 5, elapsedMs: 5 * (i + 1) })), evals: [], watch: null })
+const history = (steps: number) => ({
+  points: Array.from({ length: steps }, (_, i) => ({
+    step: i + 1,
+    loss: 3 - i / 10,
+    lr: 1e-3,
+    stepMs: 5,
+    elapsedMs: 5 * (i + 1),
+  })),
+  evals: [],
+  watch: null,
+})
 
 describe('RunStore', () => {
   it('stores a run, replaces its checkpoint, and keeps only the newest', async () => {
@@ -39,7 +81,12 @@ describe('RunStore', () => {
     await s.saveCheckpoint('a', checkpoint(5, 0.5), history(5), { bestValLoss: 2.5 })
     const second = await s.saveCheckpoint('a', checkpoint(10, 1), history(10), { status: 'paused', bestValLoss: 2.1 })
     const loaded = (await s.load('a'))!
-    expect(loaded.run).toMatchObject({ step: 10, status: 'paused', bestValLoss: 2.1, checkpoint: { step: 10, bytes: 72 } })
+    expect(loaded.run).toMatchObject({
+      step: 10,
+      status: 'paused',
+      bestValLoss: 2.1,
+      checkpoint: { step: 10, bytes: 72 },
+    })
     expect(loaded.checkpoint!.weights['wte.weight']).toEqual(new Float32Array(6).fill(1))
     expect(loaded.checkpoint!.optimizer.t).toBe(10)
     expect(loaded.history.points).toHaveLength(10)
@@ -54,7 +101,10 @@ describe('RunStore', () => {
     await s.create(run('a'))
     await s.saveCheckpoint('a', checkpoint(5, 0.5), history(5))
     // the checkpoint is put first; the history then holds a value IndexedDB cannot clone, and the transaction aborts
-    const bad = { ...history(8), points: [{ step: 1, loss: 1, lr: 1, stepMs: 1, elapsedMs: 1, oops: () => 1 } as never] }
+    const bad = {
+      ...history(8),
+      points: [{ step: 1, loss: 1, lr: 1, stepMs: 1, elapsedMs: 1, oops: () => 1 } as never],
+    }
     await expect(s.saveCheckpoint('a', checkpoint(8, 0.8), bad)).rejects.toThrow()
     const loaded = (await s.load('a'))!
     expect(loaded.run.step).toBe(5)
@@ -105,8 +155,17 @@ describe('RunStore', () => {
     // SHA-256("abc") from FIPS 180-2, appendix B.1
     expect(await textDigest('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad')
     expect(await textSource('abc')).toMatchObject({ kind: 'inline', text: 'abc', length: 3 })
-    expect(await textSource('abc', { datasetId: 'names' })).toEqual({ kind: 'dataset', datasetId: 'names', digest: await textDigest('abc'), length: 3 })
+    expect(await textSource('abc', { datasetId: 'names' })).toEqual({
+      kind: 'dataset',
+      datasetId: 'names',
+      digest: await textDigest('abc'),
+      length: 3,
+    })
     const big = 'x'.repeat(2_000_001)
-    expect(await textSource(big, { label: 'big.txt' })).toMatchObject({ kind: 'digest', length: 2_000_001, label: 'big.txt' })
+    expect(await textSource(big, { label: 'big.txt' })).toMatchObject({
+      kind: 'digest',
+      length: 2_000_001,
+      label: 'big.txt',
+    })
   })
 })

@@ -147,7 +147,10 @@ export class RunStore {
         runs.push(checkStoredRun(raw))
       } catch (e) {
         if (!(e instanceof StoredRecordError)) throw e
-        unreadable.push({ id: typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?', error: e })
+        unreadable.push({
+          id: typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : '?',
+          error: e,
+        })
       }
     }
     return { runs: runs.sort((a, b) => b.updatedAt - a.updatedAt), unreadable }
@@ -168,7 +171,11 @@ export class RunStore {
   async create(run: StoredRun): Promise<void> {
     await this.write(async () => {
       const tx = this.db.transaction(['runs', 'histories'], 'readwrite')
-      await Promise.all([tx.objectStore('runs').put({ ...run, format: RECORD_FORMAT }), tx.objectStore('histories').put({ runId: run.id, points: [], evals: [], watch: null }), tx.done])
+      await Promise.all([
+        tx.objectStore('runs').put({ ...run, format: RECORD_FORMAT }),
+        tx.objectStore('histories').put({ runId: run.id, points: [], evals: [], watch: null }),
+        tx.done,
+      ])
     })
   }
 
@@ -195,7 +202,13 @@ export class RunStore {
       const id = `${runId}@${checkpoint.step}-${now}`
       const previous = run.checkpoint?.id
       const bytes = bytesOf(checkpoint)
-      const next: StoredRun = { ...run, ...update, step: checkpoint.step, updatedAt: now, checkpoint: { id, step: checkpoint.step, bytes } }
+      const next: StoredRun = {
+        ...run,
+        ...update,
+        step: checkpoint.step,
+        updatedAt: now,
+        checkpoint: { id, step: checkpoint.step, bytes },
+      }
       try {
         // each request is watched as soon as it is made: after an abort, the ones already made reject too
         const ops: Promise<unknown>[] = []
@@ -266,14 +279,23 @@ export class RunStore {
    * The run, its last good checkpoint (if it has one) and its history, each checked (schema.ts): a record that
    * does not read as what it should be throws a StoredRecordError saying what is wrong.
    */
-  async load(id: string): Promise<{ run: StoredRun; checkpoint?: StoredCheckpoint; history: StoredHistory } | undefined> {
+  async load(
+    id: string,
+  ): Promise<{ run: StoredRun; checkpoint?: StoredCheckpoint; history: StoredHistory } | undefined> {
     const tx = this.db.transaction(['runs', 'checkpoints', 'histories'], 'readonly')
     const raw = await tx.objectStore('runs').get(id)
     if (!raw) return undefined
     const run = checkStoredRun(raw)
-    const [checkpoint, history] = await Promise.all([run.checkpoint ? tx.objectStore('checkpoints').get(run.checkpoint.id) : undefined, tx.objectStore('histories').get(id)])
+    const [checkpoint, history] = await Promise.all([
+      run.checkpoint ? tx.objectStore('checkpoints').get(run.checkpoint.id) : undefined,
+      tx.objectStore('histories').get(id),
+    ])
     await tx.done
-    return { run, checkpoint: checkpoint === undefined ? undefined : checkStoredCheckpoint(checkpoint), history: history ? checkStoredHistory(history, id) : { runId: id, points: [], evals: [], watch: null } }
+    return {
+      run,
+      checkpoint: checkpoint === undefined ? undefined : checkStoredCheckpoint(checkpoint),
+      history: history ? checkStoredHistory(history, id) : { runId: id, points: [], evals: [], watch: null },
+    }
   }
 
   /** Runs a write, turning a full disk into a StorageFullError. */
@@ -281,7 +303,10 @@ export class RunStore {
     try {
       return await f()
     } catch (e) {
-      if (isQuotaError(e)) throw new StorageFullError('The browser’s storage for this page is full: the run goes on in memory but is not saved. Delete old runs to make room.')
+      if (isQuotaError(e))
+        throw new StorageFullError(
+          'The browser’s storage for this page is full: the run goes on in memory but is not saved. Delete old runs to make room.',
+        )
       throw e
     }
   }

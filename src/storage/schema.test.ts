@@ -10,8 +10,32 @@ let store: RunStore | undefined
 afterEach(() => store?.close())
 
 const model = { vocabSize: 3, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 2, dropout: 0, bias: true }
-const train = { batchSize: 1, maxIters: 10, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 5, evalIters: 1, seed: 1 }
-const good = (): StoredRun => ({ id: 'a', name: 'run a', createdAt: 1, updatedAt: 2, model, train, vocab: ['a', 'b', 'c'], text: { kind: 'inline', text: 'abc', digest: 'd', length: 3 }, status: 'paused', step: 0 })
+const train = {
+  batchSize: 1,
+  maxIters: 10,
+  learningRate: 1e-3,
+  minLr: 1e-4,
+  warmupIters: 0,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.99,
+  gradClip: 1,
+  evalInterval: 5,
+  evalIters: 1,
+  seed: 1,
+}
+const good = (): StoredRun => ({
+  id: 'a',
+  name: 'run a',
+  createdAt: 1,
+  updatedAt: 2,
+  model,
+  train,
+  vocab: ['a', 'b', 'c'],
+  text: { kind: 'inline', text: 'abc', digest: 'd', length: 3 },
+  status: 'paused',
+  step: 0,
+})
 
 /** Puts a raw record straight into the store, as another version or a damaged profile might have. */
 async function withRaw(raw: unknown): Promise<RunStore> {
@@ -41,7 +65,9 @@ describe('stored records', () => {
 
   it('refuses a run from a newer version of the app, saying so, and lists it as unreadable', async () => {
     const s = await withRaw({ ...good(), format: RECORD_FORMAT + 1, somethingNew: { x: 1 } })
-    await expect(s.get('a')).rejects.toThrow(/stored by a newer version of the playground \(format 2; this page reads up to 1\)/)
+    await expect(s.get('a')).rejects.toThrow(
+      /stored by a newer version of the playground \(format 2; this page reads up to 1\)/,
+    )
     const listed = await s.listAll()
     expect(listed.runs).toEqual([])
     expect(listed.unreadable).toMatchObject([{ id: 'a', error: { code: 'stored-newer' } }])
@@ -50,15 +76,43 @@ describe('stored records', () => {
 
   const damaged: [string, (r: Record<string, unknown>) => void, RegExp][] = [
     ['not an object', (r) => Object.assign(r, { model: 'x' }), /model is not an object/],
-    ['a setting that is not a number', (r) => Object.assign(r, { train: { ...train, learningRate: 'fast' } }), /train\.learningRate is not a setting|train\.learningRate is missing or not a number/],
-    ['a missing setting', (r) => Object.assign(r, { model: { ...model, nLayer: undefined } }), /model\.nLayer is missing or not a number/],
-    ['a nested object in the settings', (r) => Object.assign(r, { model: { ...model, nHead: { valueOf: 2 } } }), /model\.nHead is not a setting/],
-    ['bias not a boolean', (r) => Object.assign(r, { model: { ...model, bias: 'yes' } }), /model\.bias is not true or false/],
-    ['an unknown status', (r) => Object.assign(r, { status: 'exploded' }), /status is "exploded", not one of ready, training/],
+    [
+      'a setting that is not a number',
+      (r) => Object.assign(r, { train: { ...train, learningRate: 'fast' } }),
+      /train\.learningRate is not a setting|train\.learningRate is missing or not a number/,
+    ],
+    [
+      'a missing setting',
+      (r) => Object.assign(r, { model: { ...model, nLayer: undefined } }),
+      /model\.nLayer is missing or not a number/,
+    ],
+    [
+      'a nested object in the settings',
+      (r) => Object.assign(r, { model: { ...model, nHead: { valueOf: 2 } } }),
+      /model\.nHead is not a setting/,
+    ],
+    [
+      'bias not a boolean',
+      (r) => Object.assign(r, { model: { ...model, bias: 'yes' } }),
+      /model\.bias is not true or false/,
+    ],
+    [
+      'an unknown status',
+      (r) => Object.assign(r, { status: 'exploded' }),
+      /status is "exploded", not one of ready, training/,
+    ],
     ['a fractional step', (r) => Object.assign(r, { step: 2.5 }), /step is not a whole number/],
-    ['an unknown text kind', (r) => Object.assign(r, { text: { kind: 'url', url: 'http://x' } }), /text\.kind is "url"/],
+    [
+      'an unknown text kind',
+      (r) => Object.assign(r, { text: { kind: 'url', url: 'http://x' } }),
+      /text\.kind is "url"/,
+    ],
     ['a vocabulary of numbers', (r) => Object.assign(r, { vocab: [1, 2, 3] }), /vocab is not a list of tokens/],
-    ['a tokenizer of another kind', (r) => Object.assign(r, { tokenizer: { kind: 'sentencepiece' } }), /tokenizer is neither/],
+    [
+      'a tokenizer of another kind',
+      (r) => Object.assign(r, { tokenizer: { kind: 'sentencepiece' } }),
+      /tokenizer is neither/,
+    ],
     ['a negative format', (r) => Object.assign(r, { format: -1 }), /format is not a version number/],
   ]
   for (const [what, spoil, message] of damaged) {
@@ -72,7 +126,16 @@ describe('stored records', () => {
     })
   }
 
-  const checkpoint = () => ({ id: 'c', runId: 'a', step: 3, createdAt: 1, elapsedMs: 30, weights: { w: new Float32Array([1, 2]) }, optimizer: { t: 3, m: { w: new Float32Array(2) }, v: { w: new Float32Array(2) } }, sampler: [1, 2] })
+  const checkpoint = () => ({
+    id: 'c',
+    runId: 'a',
+    step: 3,
+    createdAt: 1,
+    elapsedMs: 30,
+    weights: { w: new Float32Array([1, 2]) },
+    optimizer: { t: 3, m: { w: new Float32Array(2) }, v: { w: new Float32Array(2) } },
+    sampler: [1, 2],
+  })
 
   it('reads a checkpoint into null-prototype maps: a weight called __proto__ is only a name', () => {
     const c = checkpoint()
@@ -91,7 +154,9 @@ describe('stored records', () => {
     expect(refusal(() => checkStoredCheckpoint(nan)).message).toMatch(/weights\.w holds NaN or infinite values/)
     const short = checkpoint()
     short.optimizer.m.w = new Float32Array(1)
-    expect(refusal(() => checkStoredCheckpoint(short)).message).toMatch(/the optimizer state of w does not match its weights/)
+    expect(refusal(() => checkStoredCheckpoint(short)).message).toMatch(
+      /the optimizer state of w does not match its weights/,
+    )
     const plain = checkpoint() as unknown as { weights: Record<string, unknown> }
     plain.weights.w = [1, 2]
     expect(refusal(() => checkStoredCheckpoint(plain)).message).toMatch(/weights\.w is not an array of float32 values/)

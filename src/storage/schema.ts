@@ -16,7 +16,10 @@ export class StoredRecordError extends CodedError<'stored-newer' | 'stored-damag
 type Obj = Record<string, unknown>
 
 function damaged(what: string, detail: string): never {
-  throw new StoredRecordError(`The stored ${what} is damaged (${detail}); it cannot be used.`, 'stored-damaged', { what, detail })
+  throw new StoredRecordError(`The stored ${what} is damaged (${detail}); it cannot be used.`, 'stored-damaged', {
+    what,
+    detail,
+  })
 }
 
 function obj(v: unknown, what: string, path: string): Obj {
@@ -28,7 +31,13 @@ function str(v: unknown, what: string, path: string): string {
   return v
 }
 function num(v: unknown, what: string, path: string, o: { int?: boolean; min?: number } = {}): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || (o.int && !Number.isInteger(v)) || (o.min !== undefined && v < o.min)) damaged(what, `${path} is not a ${o.int ? 'whole ' : ''}number${o.min !== undefined ? ` ≥ ${o.min}` : ''}`)
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    (o.int && !Number.isInteger(v)) ||
+    (o.min !== undefined && v < o.min)
+  )
+    damaged(what, `${path} is not a ${o.int ? 'whole ' : ''}number${o.min !== undefined ? ` ≥ ${o.min}` : ''}`)
   return v
 }
 function oneOf<T extends string>(v: unknown, options: readonly T[], what: string, path: string): T {
@@ -38,7 +47,12 @@ function oneOf<T extends string>(v: unknown, options: readonly T[], what: string
 function format(r: Obj, what: string): void {
   const f = r.format ?? 1
   if (typeof f !== 'number' || !Number.isInteger(f) || f < 1) damaged(what, 'its format is not a version number')
-  if (f > RECORD_FORMAT) throw new StoredRecordError(`This ${what} was stored by a newer version of the playground (format ${f}; this page reads up to ${RECORD_FORMAT}). Open it there, or reload this page to get the newer version.`, 'stored-newer', { what, format: f, reads: RECORD_FORMAT })
+  if (f > RECORD_FORMAT)
+    throw new StoredRecordError(
+      `This ${what} was stored by a newer version of the playground (format ${f}; this page reads up to ${RECORD_FORMAT}). Open it there, or reload this page to get the newer version.`,
+      'stored-newer',
+      { what, format: f, reads: RECORD_FORMAT },
+    )
 }
 /** A map of names to float arrays, as a null-prototype object. */
 function floats(v: unknown, what: string, path: string, finite: boolean): Record<string, Float32Array> {
@@ -59,12 +73,27 @@ function settings(v: unknown, what: string, path: string, keys: readonly string[
     if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'string') out[k] = x
     else damaged(what, `${path}.${k} is not a setting`)
   }
-  for (const k of keys) if (typeof out[k] !== 'number' || !Number.isFinite(out[k] as number)) damaged(what, `${path}.${k} is missing or not a number`)
+  for (const k of keys)
+    if (typeof out[k] !== 'number' || !Number.isFinite(out[k] as number))
+      damaged(what, `${path}.${k} is missing or not a number`)
   return { ...out } // an ordinary object again: settings are spread and compared elsewhere
 }
 
 const MODEL_NUMBERS = ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout'] as const
-const TRAIN_NUMBERS = ['batchSize', 'maxIters', 'learningRate', 'minLr', 'warmupIters', 'weightDecay', 'beta1', 'beta2', 'gradClip', 'evalInterval', 'evalIters', 'seed'] as const
+const TRAIN_NUMBERS = [
+  'batchSize',
+  'maxIters',
+  'learningRate',
+  'minLr',
+  'warmupIters',
+  'weightDecay',
+  'beta1',
+  'beta2',
+  'gradClip',
+  'evalInterval',
+  'evalIters',
+  'seed',
+] as const
 
 export function checkStoredRun(v: unknown): StoredRun {
   const what = 'run'
@@ -76,28 +105,60 @@ export function checkStoredRun(v: unknown): StoredRun {
   const kind = oneOf(text.kind, ['inline', 'dataset', 'digest'] as const, what, 'text.kind')
   const source =
     kind === 'inline'
-      ? { kind, text: str(text.text, what, 'text.text'), digest: str(text.digest, what, 'text.digest'), length: num(text.length, what, 'text.length', { int: true, min: 0 }) }
+      ? {
+          kind,
+          text: str(text.text, what, 'text.text'),
+          digest: str(text.digest, what, 'text.digest'),
+          length: num(text.length, what, 'text.length', { int: true, min: 0 }),
+        }
       : kind === 'dataset'
-        ? { kind, datasetId: str(text.datasetId, what, 'text.datasetId'), digest: str(text.digest, what, 'text.digest'), length: num(text.length, what, 'text.length', { int: true, min: 0 }) }
-        : { kind, digest: str(text.digest, what, 'text.digest'), length: num(text.length, what, 'text.length', { int: true, min: 0 }), label: str(text.label, what, 'text.label') }
-  if (!Array.isArray(r.vocab) || !r.vocab.every((c) => typeof c === 'string')) damaged(what, 'vocab is not a list of tokens')
+        ? {
+            kind,
+            datasetId: str(text.datasetId, what, 'text.datasetId'),
+            digest: str(text.digest, what, 'text.digest'),
+            length: num(text.length, what, 'text.length', { int: true, min: 0 }),
+          }
+        : {
+            kind,
+            digest: str(text.digest, what, 'text.digest'),
+            length: num(text.length, what, 'text.length', { int: true, min: 0 }),
+            label: str(text.label, what, 'text.label'),
+          }
+  if (!Array.isArray(r.vocab) || !r.vocab.every((c) => typeof c === 'string'))
+    damaged(what, 'vocab is not a list of tokens')
   let tokenizer: StoredRun['tokenizer']
   if (r.tokenizer !== undefined) {
     const t = obj(r.tokenizer, what, 'tokenizer')
-    if (t.kind === 'char' && Array.isArray(t.vocab) && t.vocab.every((c) => typeof c === 'string')) tokenizer = { kind: 'char', vocab: [...(t.vocab as string[])] }
-    else if (t.kind === 'bpe' && Array.isArray(t.merges) && t.merges.every((m) => Array.isArray(m) && m.length === 2 && m.every((x) => Number.isInteger(x) && x >= 0))) tokenizer = { kind: 'bpe', merges: (t.merges as [number, number][]).map(([a, b]) => [a, b]) }
+    if (t.kind === 'char' && Array.isArray(t.vocab) && t.vocab.every((c) => typeof c === 'string'))
+      tokenizer = { kind: 'char', vocab: [...(t.vocab as string[])] }
+    else if (
+      t.kind === 'bpe' &&
+      Array.isArray(t.merges) &&
+      t.merges.every((m) => Array.isArray(m) && m.length === 2 && m.every((x) => Number.isInteger(x) && x >= 0))
+    )
+      tokenizer = { kind: 'bpe', merges: (t.merges as [number, number][]).map(([a, b]) => [a, b]) }
     else damaged(what, 'tokenizer is neither characters nor BPE merges')
   }
   let checkpoint: StoredRun['checkpoint']
   if (r.checkpoint !== undefined) {
     const c = obj(r.checkpoint, what, 'checkpoint')
-    checkpoint = { id: str(c.id, what, 'checkpoint.id'), step: num(c.step, what, 'checkpoint.step', { int: true, min: 0 }), bytes: num(c.bytes, what, 'checkpoint.bytes', { min: 0 }) }
+    checkpoint = {
+      id: str(c.id, what, 'checkpoint.id'),
+      step: num(c.step, what, 'checkpoint.step', { int: true, min: 0 }),
+      bytes: num(c.bytes, what, 'checkpoint.bytes', { min: 0 }),
+    }
   }
   let origin: StoredRun['origin']
   if (r.origin !== undefined) {
     const o = obj(r.origin, what, 'origin')
-    if (!Array.isArray(o.added) || !o.added.every((c) => typeof c === 'string')) damaged(what, 'origin.added is not a list of characters')
-    origin = { from: oneOf(o.from, ['file', 'run'] as const, what, 'origin.from'), name: str(o.name, what, 'origin.name'), ...(o.step !== undefined && { step: num(o.step, what, 'origin.step', { int: true, min: 0 }) }), added: [...(o.added as string[])] }
+    if (!Array.isArray(o.added) || !o.added.every((c) => typeof c === 'string'))
+      damaged(what, 'origin.added is not a list of characters')
+    origin = {
+      from: oneOf(o.from, ['file', 'run'] as const, what, 'origin.from'),
+      name: str(o.name, what, 'origin.name'),
+      ...(o.step !== undefined && { step: num(o.step, what, 'origin.step', { int: true, min: 0 }) }),
+      added: [...(o.added as string[])],
+    }
   }
   return {
     id: str(r.id, what, 'id'),
@@ -127,8 +188,11 @@ export function checkStoredCheckpoint(v: unknown): StoredCheckpoint {
   const o = obj(c.optimizer, what, 'optimizer')
   const m = floats(o.m, what, 'optimizer.m', true)
   const vv = floats(o.v, what, 'optimizer.v', true)
-  for (const k of Object.keys(weights)) if (m[k]?.length !== weights[k].length || vv[k]?.length !== weights[k].length) damaged(what, `the optimizer state of ${k} does not match its weights`)
-  if (!Array.isArray(c.sampler) || !c.sampler.every((s) => Number.isInteger(s))) damaged(what, 'sampler is not a list of generator states')
+  for (const k of Object.keys(weights))
+    if (m[k]?.length !== weights[k].length || vv[k]?.length !== weights[k].length)
+      damaged(what, `the optimizer state of ${k} does not match its weights`)
+  if (!Array.isArray(c.sampler) || !c.sampler.every((s) => Number.isInteger(s)))
+    damaged(what, 'sampler is not a list of generator states')
   return {
     id: str(c.id, what, 'id'),
     runId: str(c.runId, what, 'runId'),
@@ -156,7 +220,15 @@ export function checkStoredHistory(v: unknown, runId: string): StoredHistory {
   let watch: StoredHistory['watch'] = null
   if (h.watch !== null && h.watch !== undefined) {
     const w = obj(h.watch, what, 'watch')
-    watch = { prompt: str(w.prompt, what, 'watch.prompt'), entries: list(w.entries, 'watch.entries') as unknown as NonNullable<StoredHistory['watch']>['entries'] }
+    watch = {
+      prompt: str(w.prompt, what, 'watch.prompt'),
+      entries: list(w.entries, 'watch.entries') as unknown as NonNullable<StoredHistory['watch']>['entries'],
+    }
   }
-  return { runId, points: list(h.points, 'points') as unknown as StoredHistory['points'], evals: list(h.evals, 'evals') as unknown as StoredHistory['evals'], watch }
+  return {
+    runId,
+    points: list(h.points, 'points') as unknown as StoredHistory['points'],
+    evals: list(h.evals, 'evals') as unknown as StoredHistory['evals'],
+    watch,
+  }
 }

@@ -56,7 +56,10 @@ export async function lossAndGradsOn(backend: string): Promise<Record<string, Fl
   const params = paramsFromArrays(cfg, toFloat32(randomParams64(cfg, 31)))
   const x = randomIds(10, 9, 1)
   const y = randomIds(10, 9, 2)
-  const { value, grads } = tf.variableGrads(() => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')), Object.values(params))
+  const { value, grads } = tf.variableGrads(
+    () => loss(params, cfg, tf.tensor2d(x, [2, 5], 'int32'), tf.tensor2d(y, [2, 5], 'int32')),
+    Object.values(params),
+  )
   const out: Record<string, Float32Array> = { loss: (await value.data()) as Float32Array }
   for (const [name, p] of Object.entries(params)) out[name] = (await grads[p.name].data()) as Float32Array
   tf.dispose([value, ...Object.values(grads)])
@@ -69,14 +72,19 @@ export function worstRelDiff(a: Record<string, Float32Array>, b: Record<string, 
   const out: Record<string, number> = {}
   for (const name of Object.keys(b)) {
     let worst = 0
-    for (let i = 0; i < b[name].length; i++) worst = Math.max(worst, Math.abs(a[name][i] - b[name][i]) / Math.max(1e-3, Math.abs(b[name][i])))
+    for (let i = 0; i < b[name].length; i++)
+      worst = Math.max(worst, Math.abs(a[name][i] - b[name][i]) / Math.max(1e-3, Math.abs(b[name][i])))
     out[name] = worst
   }
   return out
 }
 
 /** The model's logits (1, T, V) for one sequence of ids, from weights as plain arrays; nothing left allocated. */
-export async function logitsOf(model: ModelConfig, weights: Record<string, Float32Array>, ids: number[]): Promise<Float32Array> {
+export async function logitsOf(
+  model: ModelConfig,
+  weights: Record<string, Float32Array>,
+  ids: number[],
+): Promise<Float32Array> {
   const params = paramsFromArrays(model, weights)
   try {
     const t = tf.tidy(() => forward(params, model, tf.tensor2d(ids, [1, ids.length], 'int32')).logits)

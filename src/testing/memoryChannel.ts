@@ -30,7 +30,12 @@ export function memoryChannel<A, B>(): [Endpoint<A, B>, Endpoint<B, A>] {
 /** Collects every message an endpoint receives and lets a test wait for one that matches. */
 export class Inbox<T> {
   readonly all: T[] = []
-  private waiters: { pred: (m: T) => boolean; resolve: (m: T) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = []
+  private waiters: {
+    pred: (m: T) => boolean
+    resolve: (m: T) => void
+    reject: (e: Error) => void
+    timer: ReturnType<typeof setTimeout>
+  }[] = []
   constructor(endpoint: Endpoint<T, unknown>) {
     endpoint.addEventListener('message', (ev) => {
       this.all.push(ev.data)

@@ -4,7 +4,18 @@ import { AdamW } from './adamw'
 import { mulberry32 } from '../shared/random'
 
 /** torch.optim.AdamW's update for one tensor, written out in float64. */
-function adamwRef(p: number[], g: number[], m: number[], v: number[], t: number, lr: number, b1: number, b2: number, eps: number, wd: number) {
+function adamwRef(
+  p: number[],
+  g: number[],
+  m: number[],
+  v: number[],
+  t: number,
+  lr: number,
+  b1: number,
+  b2: number,
+  eps: number,
+  wd: number,
+) {
   const bc1 = 1 - b1 ** t
   const bc2 = 1 - b2 ** t
   for (let i = 0; i < p.length; i++) {
@@ -24,7 +35,14 @@ describe('AdamW', () => {
     const params = { w: tf.variable(tf.tensor2d(w0, [2, 3])), b: tf.variable(tf.tensor1d(b0)) }
     const cfg = { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 }
     const opt = new AdamW(params, cfg, (_, shape) => shape.length >= 2)
-    const ref = { w: [...w0], b: [...b0], mw: Array(6).fill(0), vw: Array(6).fill(0), mb: Array(3).fill(0), vb: Array(3).fill(0) }
+    const ref = {
+      w: [...w0],
+      b: [...b0],
+      mw: Array(6).fill(0),
+      vw: Array(6).fill(0),
+      mb: Array(3).fill(0),
+      vb: Array(3).fill(0),
+    }
     const lrs = [1e-2, 5e-3, 2e-2, 1e-3]
     for (let t = 1; t <= lrs.length; t++) {
       const gw = rand(6)
@@ -66,7 +84,14 @@ describe('AdamW', () => {
   it('flatGrads gives the global L2 norm, and applyFlat on it updates as apply does', async () => {
     const make = () => {
       const params = { a: tf.variable(tf.tensor2d([1, 2, 3, 4], [2, 2])), b: tf.variable(tf.tensor1d([5, 6])) }
-      return { params, opt: new AdamW(params, { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 }, (_, shape) => shape.length >= 2) }
+      return {
+        params,
+        opt: new AdamW(
+          params,
+          { beta1: 0.9, beta2: 0.99, eps: 1e-8, weightDecay: 0.1 },
+          (_, shape) => shape.length >= 2,
+        ),
+      }
     }
     const grads = () => ({ a: tf.tensor2d([3, -4, 0.5, 2], [2, 2]), b: tf.tensor1d([0.5, -6]) })
     const one = make()

@@ -19,7 +19,20 @@ describe('estimateMemory against a training step’s real peak', () => {
   for (const [what, settings, batchSize] of cases) {
     it(what, async () => {
       await tf.setBackend('cpu')
-      const prepared = Run.prepare(text, settings, { batchSize, maxIters: 10, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 5, evalIters: 1, seed: 1 })
+      const prepared = Run.prepare(text, settings, {
+        batchSize,
+        maxIters: 10,
+        learningRate: 1e-3,
+        minLr: 1e-4,
+        warmupIters: 0,
+        weightDecay: 0.1,
+        beta1: 0.9,
+        beta2: 0.99,
+        gradClip: 1,
+        evalInterval: 5,
+        evalIters: 1,
+        seed: 1,
+      })
       if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
       const before = tf.memory().numBytes
       const run = prepared.build()

@@ -14,7 +14,12 @@ import { attendOne } from '../shared/qkv'
 // with the mask, and readable without it
 const text = repeatedSequences(400, 3)
 const p = getPreset('tiny')
-const make = (causal: boolean) => Run.create(text, { ...p.model, blockSize: 16, nLayer: 1, causal }, { ...p.train, maxIters: 80, learningRate: 3e-2, minLr: 3e-3, seed: 5 })
+const make = (causal: boolean) =>
+  Run.create(
+    text,
+    { ...p.model, blockSize: 16, nLayer: 1, causal },
+    { ...p.train, maxIters: 80, learningRate: 3e-2, minLr: 3e-3, seed: 5 },
+  )
 
 /** Sum of the weights above the diagonal, per head, for a probe: (L·H) numbers. */
 async function upperTriangle(run: Run, ids: number[]): Promise<number[]> {
@@ -74,13 +79,20 @@ describe('the no-mask twin', () => {
     const weights = await twin.weights()
     expect(() => new KVDecoder(twin.model, weights)).toThrow(/causal mask/)
     const got: { id: number; attention?: { start: number; rows: Uint8Array } }[] = []
-    const reason = await twin.generate({ prompt: 'abcd', maxNewTokens: 5, temperature: 1, topK: 0, seed: 2 }, (tok) => got.push(tok), () => false, async () => {}, { trace: () => {} })
+    const reason = await twin.generate(
+      { prompt: 'abcd', maxNewTokens: 5, temperature: 1, topK: 0, seed: 2 },
+      (tok) => got.push(tok),
+      () => false,
+      async () => {},
+      { trace: () => {} },
+    )
     expect(reason).toBe('length')
     expect(got).toHaveLength(5)
     const H = twin.model.nLayer * twin.model.nHead
     got.forEach((tok, i) => {
       expect(tok.attention!.rows.length).toBe(H * (4 + i))
-      for (let r = 0; r < H; r++) expect(tok.attention!.rows.subarray(r * (4 + i), (r + 1) * (4 + i)).reduce((a, b) => a + b, 0)).toBe(255)
+      for (let r = 0; r < H; r++)
+        expect(tok.attention!.rows.subarray(r * (4 + i), (r + 1) * (4 + i)).reduce((a, b) => a + b, 0)).toBe(255)
     })
     twin.dispose()
   })
@@ -91,7 +103,16 @@ describe('the no-mask twin', () => {
     expect(d.xhat).toHaveLength(10) // every token is a key, not only 0…4
     expect(d.weights).toHaveLength(10)
     expect(d.weights.slice(5).reduce((a, b) => a + b, 0)).toBeGreaterThan(0.05) // weight on the future
-    const steps = attendOne({ xhat: d.xhat, query: d.query, wq: d.wq, wk: d.wk, wv: d.wv, bq: d.bq, bk: d.bk, bv: d.bv })
+    const steps = attendOne({
+      xhat: d.xhat,
+      query: d.query,
+      wq: d.wq,
+      wk: d.wk,
+      wv: d.wv,
+      bq: d.bq,
+      bk: d.bk,
+      bv: d.bv,
+    })
     steps.weights.forEach((w, j) => expect(Math.abs(w - d.weights[j])).toBeLessThan(1e-4))
     steps.out.forEach((o, c) => expect(Math.abs(o - d.out[c])).toBeLessThan(1e-4 * Math.max(1, Math.abs(d.out[c]))))
     twin.dispose()

@@ -44,7 +44,12 @@ describe('Run', () => {
     expect(tf.memory().numTensors).toBe(before)
     await run.evaluate()
     expect(tf.memory().numTensors).toBe(before)
-    await run.generate({ prompt: 'the ', maxNewTokens: 20, temperature: 1, topK: 5, seed: 1 }, () => {}, () => false, async () => {})
+    await run.generate(
+      { prompt: 'the ', maxNewTokens: 20, temperature: 1, topK: 5, seed: 1 },
+      () => {},
+      () => false,
+      async () => {},
+    )
     expect(tf.memory().numTensors).toBe(before)
     await run.attention('the lazy dog', 1, 0)
     await run.attention('', 0, 1)
@@ -68,7 +73,12 @@ describe('Run', () => {
     await first.evaluate()
     const saved = await first.capture()
     first.dispose()
-    const prepared = Run.prepareFrom({ model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights }, text, train, { resume: saved.resume })
+    const prepared = Run.prepareFrom(
+      { model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights },
+      text,
+      train,
+      { resume: saved.resume },
+    )
     if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
     const resumed = prepared.build()
     expect(resumed.step).toBe(4)
@@ -77,7 +87,11 @@ describe('Run', () => {
     for (let i = 0; i < 4; i++) expect(after[i]).toBeCloseTo(expected[4 + i], 5)
     expect((await resumed.evaluate()).valLoss).toBeCloseTo(expectedEval, 5)
     // and without the optimizer and sampler state, it would not: the test can tell
-    const cold = Run.prepareFrom({ model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights }, text, train)
+    const cold = Run.prepareFrom(
+      { model: first.model, tokenizer: first.tokenizer.spec(), weights: saved.weights },
+      text,
+      train,
+    )
     const coldRun = cold.build!()
     const coldLoss = (await coldRun.trainStep()).loss
     expect(Math.abs(coldLoss - expected[4])).toBeGreaterThan(1e-4)
@@ -94,7 +108,12 @@ describe('Run', () => {
     for (let i = 0; i < 3; i++) await run.trainStep()
     const later = await run.attentionAll(ids)
     expect(later).not.toEqual(snapshot) // training moved on: the test can tell the steps apart
-    const reopened = Run.prepareFrom({ model: run.model, tokenizer: run.tokenizer.spec(), weights: saved.weights }, text, train, { resume: saved.resume }).build!()
+    const reopened = Run.prepareFrom(
+      { model: run.model, tokenizer: run.tokenizer.spec(), weights: saved.weights },
+      text,
+      train,
+      { resume: saved.resume },
+    ).build!()
     expect(reopened.step).toBe(3)
     expect(reopened.repeatedProbe(2).ids).toEqual(ids)
     expect(await reopened.attentionAll(ids)).toEqual(snapshot)
@@ -106,7 +125,10 @@ describe('Run', () => {
     // prompts are random letters (unpredictable), completions always "ok": only the completions are learned
     const rand = mulberry32(9)
     const letters = 'abcdefghijklmnopqrstuvwxyz'
-    const pairs = Array.from({ length: 300 }, () => `${Array.from({ length: 6 }, () => letters[Math.floor(rand() * 26)]).join('')}\tok`).join('\n')
+    const pairs = Array.from(
+      { length: 300 },
+      () => `${Array.from({ length: 6 }, () => letters[Math.floor(rand() * 26)]).join('')}\tok`,
+    ).join('\n')
     const settings = { ...model, blockSize: 16 }
     const config = { ...train, learningRate: 1e-2, warmupIters: 0, maxIters: 100 }
     const lossAfter = async (pairMode: boolean) => {
@@ -130,13 +152,18 @@ describe('Run', () => {
   })
 
   it('pair mode: refuses text that is not pairs, and held-out pairs too short for the context', () => {
-    expect(Run.prepare('just some text', model, train, undefined, { pairs: true }).problems![0].message).toMatch(/could not be read as pairs/)
+    expect(Run.prepare('just some text', model, train, undefined, { pairs: true }).problems![0].message).toMatch(
+      /could not be read as pairs/,
+    )
     const few = Array.from({ length: 10 }, (_, i) => `q${i}\ta`).join('\n')
-    expect(Run.prepare(few, model, train, undefined, { pairs: true }).problems![0].message).toMatch(/^The 1 held-out pair holds 5 tokens, fewer than one window of the context \(16\) \+ 1/)
+    expect(Run.prepare(few, model, train, undefined, { pairs: true }).problems![0].message).toMatch(
+      /^The 1 held-out pair holds 5 tokens, fewer than one window of the context \(16\) \+ 1/,
+    )
   })
 
   it('trains on byte-level BPE tokens, streams whole characters, and keeps its tokenizer in the file', async () => {
-    const poem = '白日依山盡，黃河入海流。欲窮千里目，更上一層樓。\n紅豆生南國，春來發幾枝。願君多采擷，此物最相思。\n'.repeat(30)
+    const poem =
+      '白日依山盡，黃河入海流。欲窮千里目，更上一層樓。\n紅豆生南國，春來發幾枝。願君多采擷，此物最相思。\n'.repeat(30)
     const spec = { kind: 'bpe' as const, merges: trainBpe(poem, 300).merges }
     const prepared = Run.prepare(poem, model, train, undefined, { tokenizer: spec })
     if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
@@ -148,7 +175,12 @@ describe('Run', () => {
     expect((await run.evaluate()).valLoss).toBeLessThan(first.valLoss)
     const pieces: string[] = []
     const ids: number[] = []
-    await run.generate({ prompt: '白日', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 }, (t) => (pieces.push(t.text), ids.push(t.id)), () => false, async () => {})
+    await run.generate(
+      { prompt: '白日', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 },
+      (t) => (pieces.push(t.text), ids.push(t.id)),
+      () => false,
+      async () => {},
+    )
     // streamed pieces add up to the decoded text, less the bytes of a last character still incomplete
     const whole = run.tokenizer.decode(ids)
     expect(whole.startsWith(pieces.join(''))).toBe(true)
@@ -197,7 +229,8 @@ describe('Run', () => {
     expect(d.headSize).toBe(16 / 4) // √(C / H), not √C
     expect(d.xhat).toHaveLength(10)
     const steps = attendOne({ xhat: d.xhat, wq: d.wq, wk: d.wk, wv: d.wv, bq: d.bq, bk: d.bk, bv: d.bv })
-    const close = (a: number[], b: number[]) => a.forEach((x, j) => expect(Math.abs(x - b[j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[j]))))
+    const close = (a: number[], b: number[]) =>
+      a.forEach((x, j) => expect(Math.abs(x - b[j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(b[j]))))
     close(steps.q, d.q)
     steps.k.forEach((row, j) => close(row, d.k[j]))
     steps.v.forEach((row, j) => close(row, d.v[j]))
@@ -250,7 +283,12 @@ describe('Run', () => {
     const run = Run.create(text, model, train)
     const gen = async (prompt: string, n: number, cancelAfter = Infinity) => {
       const out: string[] = []
-      const reason = await run.generate({ prompt, maxNewTokens: n, temperature: 1, topK: 0, seed: 42 }, (t) => out.push(t.text), () => out.length >= cancelAfter, async () => {})
+      const reason = await run.generate(
+        { prompt, maxNewTokens: n, temperature: 1, topK: 0, seed: 42 },
+        (t) => out.push(t.text),
+        () => out.length >= cancelAfter,
+        async () => {},
+      )
       return { text: out.join(''), reason }
     }
     const a = await gen('the', 30)
@@ -281,7 +319,14 @@ describe('Run', () => {
     expect(sc.tokens.map((t) => t.text).join('')).toBe(short.slice(1))
     // independent: the model's own cross-entropy on the same windows (x = ids[s..s+L), y = shifted by one)
     const ce = async (from: number, to: number) => {
-      const l = tf.tidy(() => loss(run.params, run.model, tf.tensor2d(ids.slice(from, to), [1, to - from], 'int32'), tf.tensor2d(ids.slice(from + 1, to + 1), [1, to - from], 'int32')))
+      const l = tf.tidy(() =>
+        loss(
+          run.params,
+          run.model,
+          tf.tensor2d(ids.slice(from, to), [1, to - from], 'int32'),
+          tf.tensor2d(ids.slice(from + 1, to + 1), [1, to - from], 'int32'),
+        ),
+      )
       const v = (await l.data())[0] * (to - from)
       l.dispose()
       return v

@@ -5,8 +5,28 @@
 // Memory discipline: every synchronous tensor computation is one tf.tidy that returns only what is read back;
 // readbacks are `await t.data()` outside the tidy, followed by dispose. Nothing is awaited inside a tidy.
 import * as tf from '@tensorflow/tfjs'
-import { paramCount, retuned, validateConfig, learningRateAt, type DeviceLimits, type ModelConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
-import type { BeamSummary, BeamTree, EvalPoint, MetricPoint, QkvData, RunInfo, SampledToken, SampleSettings, TextScore } from '../shared/protocol'
+import {
+  paramCount,
+  retuned,
+  validateConfig,
+  learningRateAt,
+  type DeviceLimits,
+  type ModelConfig,
+  type ModelSettings,
+  type Problem,
+  type TrainConfig,
+} from '../shared/config'
+import type {
+  BeamSummary,
+  BeamTree,
+  EvalPoint,
+  MetricPoint,
+  QkvData,
+  RunInfo,
+  SampledToken,
+  SampleSettings,
+  TextScore,
+} from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
 import { MAX_TEXT_CHARS, visibleChar } from '../shared/text'
@@ -18,7 +38,20 @@ import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
 import { pairSplit, pairsText } from '../data/pairs'
 import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
-import { disposeParams, forward, initParams, isDecayed, layerNorm, linear, logitLens, loss, paramsFromArrays, readParams, tokenLosses, type Params } from '../model/gpt'
+import {
+  disposeParams,
+  forward,
+  initParams,
+  isDecayed,
+  layerNorm,
+  linear,
+  logitLens,
+  loss,
+  paramsFromArrays,
+  readParams,
+  tokenLosses,
+  type Params,
+} from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import { KVDecoder, type Weights } from '../model/decoder'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
@@ -39,9 +72,22 @@ export interface ResumeState {
 }
 
 /** The text a run trains on: as it is, or (pair mode) its pairs written out. */
-function readData(text: string, pairs?: boolean): { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
+function readData(
+  text: string,
+  pairs?: boolean,
+): { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
   if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
-  if (text.length > MAX_TEXT_CHARS) return { problems: [{ field: 'text', code: 'text-huge', params: { n: text.length, limit: MAX_TEXT_CHARS }, message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.` }] }
+  if (text.length > MAX_TEXT_CHARS)
+    return {
+      problems: [
+        {
+          field: 'text',
+          code: 'text-huge',
+          params: { n: text.length, limit: MAX_TEXT_CHARS },
+          message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.`,
+        },
+      ],
+    }
   if (!pairs) return { text }
   const parsed = parsePairs(text)
   if ('problems' in parsed) return { problems: parsed.problems.map((message) => ({ field: 'text' as const, message })) }
@@ -54,16 +100,34 @@ function splitData(
   tokenizer: TextTokenizer,
   blockSize: number,
   seed: number,
-): { split: Split; counts: { trainTokens?: number; valTokens?: number }; pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
+):
+  | {
+      split: Split
+      counts: { trainTokens?: number; valTokens?: number }
+      pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' }
+    }
+  | { problems: Problem[] } {
   if (!data.pairs) {
     const split = splitTokens(tokenizer.encode(data.text))
     return { split, counts: { trainTokens: split.train.length, valTokens: split.val.length } }
   }
   const p = pairSplit(data.pairs.list, (s) => tokenizer.encode(s), seed)
   const need = blockSize + 1
-  for (const [name, stream, n] of [['training', p.split.train, p.trainPairs.length], ['held-out', p.split.val, p.heldOut.length]] as const) {
+  for (const [name, stream, n] of [
+    ['training', p.split.train, p.trainPairs.length],
+    ['held-out', p.split.val, p.heldOut.length],
+  ] as const) {
     if (stream.length < need) {
-      return { problems: [{ field: 'text', code: 'pairs-short', params: { n, heldOut: name === 'held-out' ? 1 : 0, tokens: stream.length, T: blockSize }, message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.` }] }
+      return {
+        problems: [
+          {
+            field: 'text',
+            code: 'pairs-short',
+            params: { n, heldOut: name === 'held-out' ? 1 : 0, tokens: stream.length, T: blockSize },
+            message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.`,
+          },
+        ],
+      }
     }
   }
   return { split: p.split, counts: {}, pairs: { train: p.trainPairs, heldOut: p.heldOut, format: data.pairs.format } }
@@ -74,7 +138,8 @@ function extendRows(matrix: Float32Array, width: number, rows: number, seed: num
   const out = new Float32Array(matrix.length + rows * width)
   out.set(matrix)
   const rng = mulberry32(seed ^ 0x2545f491)
-  for (let i = matrix.length; i < out.length; i++) out[i] = 0.02 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) // Box–Muller
+  for (let i = matrix.length; i < out.length; i++)
+    out[i] = 0.02 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) // Box–Muller
   return out
 }
 
@@ -98,7 +163,11 @@ export class Run {
     readonly pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' },
   ) {
     this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed, samplerStates)
-    this.optimizer = new AdamW(params, { beta1: train.beta1, beta2: train.beta2, eps: 1e-8, weightDecay: train.weightDecay }, (_, shape) => isDecayed(shape))
+    this.optimizer = new AdamW(
+      params,
+      { beta1: train.beta1, beta2: train.beta2, eps: 1e-8, weightDecay: train.weightDecay },
+      (_, shape) => isDecayed(shape),
+    )
   }
 
   /**
@@ -121,7 +190,10 @@ export class Run {
     const model: ModelConfig = { ...settings, vocabSize: tokenizer.size }
     const problems = validateConfig(model, train, { ...prepared.counts, limits })
     if (problems.length) return { problems }
-    return { build: () => new Run(model, train, tokenizer, prepared.split, initParams(model, train.seed), undefined, prepared.pairs) }
+    return {
+      build: () =>
+        new Run(model, train, tokenizer, prepared.split, initParams(model, train.seed), undefined, prepared.pairs),
+    }
   }
 
   /**
@@ -143,7 +215,10 @@ export class Run {
     // pair mode's tab and line break are its format, not the user's text: they join the vocabulary unasked
     const refused = added.filter((c) => !(data.pairs && (c === PAIR_SEPARATOR || c === PAIR_END)))
     if (refused.length && !o.extendVocab) {
-      const shown = refused.slice(0, 12).map((c) => `“${visibleChar(c)}”`).join(' ')
+      const shown = refused
+        .slice(0, 12)
+        .map((c) => `“${visibleChar(c)}”`)
+        .join(' ')
       return {
         problems: [
           {
@@ -155,19 +230,35 @@ export class Run {
         ],
       }
     }
-    const tokenizer = added.length && source.tokenizer.kind === 'char' ? CharTokenizer.fromVocab([...source.tokenizer.vocab, ...added]) : base
+    const tokenizer =
+      added.length && source.tokenizer.kind === 'char'
+        ? CharTokenizer.fromVocab([...source.tokenizer.vocab, ...added])
+        : base
     const prepared = splitData(data, tokenizer, source.model.blockSize, train.seed)
     if ('problems' in prepared) return { problems: prepared.problems }
     const { split } = prepared
-    const model: ModelConfig = { ...source.model, vocabSize: tokenizer.size, dropout: o.dropout ?? source.model.dropout }
+    const model: ModelConfig = {
+      ...source.model,
+      vocabSize: tokenizer.size,
+      dropout: o.dropout ?? source.model.dropout,
+    }
     const problems = validateConfig(model, train, { ...prepared.counts, limits: o.limits })
     if (problems.length) return { problems }
     return {
       added,
       build: () => {
         const weights = { ...source.weights }
-        if (added.length) weights['wte.weight'] = extendRows(source.weights['wte.weight'], source.model.nEmbd, added.length, train.seed)
-        const run = new Run(model, train, tokenizer, split, paramsFromArrays(model, weights), o.resume?.sampler, prepared.pairs)
+        if (added.length)
+          weights['wte.weight'] = extendRows(source.weights['wte.weight'], source.model.nEmbd, added.length, train.seed)
+        const run = new Run(
+          model,
+          train,
+          tokenizer,
+          split,
+          paramsFromArrays(model, weights),
+          o.resume?.sampler,
+          prepared.pairs,
+        )
         if (o.resume) {
           run.optimizer.load(o.resume.optimizer)
           run.step = o.resume.step
@@ -195,14 +286,20 @@ export class Run {
       trainTokens: this.split.train.length,
       valTokens: this.split.val.length,
       tokensPerStep: this.train.batchSize * this.model.blockSize,
-      ...(this.pairs ? { pairs: { train: this.pairs.train.length, heldOut: this.pairs.heldOut.length, format: this.pairs.format } } : {}),
+      ...(this.pairs
+        ? { pairs: { train: this.pairs.train.length, heldOut: this.pairs.heldOut.length, format: this.pairs.format } }
+        : {}),
       reference: (this.reference ??= referenceEntropies(this.split.train, this.model.vocabSize)),
     }
   }
 
   private batchTensors(b: Batch): [tf.Tensor2D, tf.Tensor2D, { w: tf.Tensor2D; total: number } | undefined] {
     const w = b.w ? { w: tf.tensor2d(b.w, [b.batchSize, b.blockSize]), total: b.wTotal ?? 0 } : undefined
-    return [tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'), tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32'), w]
+    return [
+      tf.tensor2d(b.x, [b.batchSize, b.blockSize], 'int32'),
+      tf.tensor2d(b.y, [b.batchSize, b.blockSize], 'int32'),
+      w,
+    ]
   }
 
   /**
@@ -237,7 +334,8 @@ export class Run {
     // AdamW's moments. Deciding on the device instead (a `where` on every parameter) cost 18 % of a step on wasm.
     const { flat, norm, both } = tf.tidy(() => {
       const [x, y, weights] = this.batchTensors(batch)
-      const f = () => loss(this.params, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
+      const f = () =>
+        loss(this.params, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
       const { value, grads } = tf.variableGrads(f, Object.values(this.params))
       const named: Record<string, tf.Tensor> = {}
       for (const [name, p] of Object.entries(this.params)) named[name] = grads[p.name]
@@ -248,7 +346,8 @@ export class Run {
     let gradNorm: number
     try {
       ;[lossValue, gradNorm] = await both.data()
-      if (Number.isFinite(lossValue) && Number.isFinite(gradNorm)) tf.tidy(() => this.optimizer.applyFlat({ flat, norm }, lr, this.train.gradClip))
+      if (Number.isFinite(lossValue) && Number.isFinite(gradNorm))
+        tf.tidy(() => this.optimizer.applyFlat({ flat, norm }, lr, this.train.gradClip))
     } finally {
       tf.dispose([flat, norm, both])
     }
@@ -281,7 +380,10 @@ export class Run {
             const [nextSum, nextPos] = tf.tidy(() => {
               const [x, y] = this.batchTensors(batch)
               const each = tf.reshape(tokenLosses(this.params, this.model, x, y), [batch.batchSize, T])
-              return [tf.add(sums.evalVal, tf.mean(each)) as tf.Scalar, tf.add(byPosition!, tf.mean(each, 0)) as tf.Tensor1D]
+              return [
+                tf.add(sums.evalVal, tf.mean(each)) as tf.Scalar,
+                tf.add(byPosition!, tf.mean(each, 0)) as tf.Tensor1D,
+              ]
             })
             tf.dispose([sums.evalVal, byPosition])
             sums.evalVal = nextSum
@@ -297,7 +399,9 @@ export class Run {
         }
       }
       const parts = [sums.evalTrain, sums.evalVal]
-      const all = tf.tidy(() => tf.concat([...parts.map((p) => tf.reshape(p, [1])), ...(byPosition ? [byPosition] : [])]))
+      const all = tf.tidy(() =>
+        tf.concat([...parts.map((p) => tf.reshape(p, [1])), ...(byPosition ? [byPosition] : [])]),
+      )
       try {
         const values = await all.data() // one readback
         const point: EvalPoint = { step: this.step, trainLoss: values[0] / n, valLoss: values[1] / n }
@@ -318,7 +422,14 @@ export class Run {
     const shown = unknown.slice(0, 8).map((c) => `“${visibleChar(c)}”`)
     const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
     const what = { prompt: 'The prompt', probe: 'The probe text', score: 'The text to score' }[field]
-    return [{ field, code: 'unknown-chars', params: { field, n: unknown.length, shown: shown.join(' '), more: Math.max(0, unknown.length - 8) }, message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.` }]
+    return [
+      {
+        field,
+        code: 'unknown-chars',
+        params: { field, n: unknown.length, shown: shown.join(' '), more: Math.max(0, unknown.length - 8) },
+        message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.`,
+      },
+    ]
   }
 
   /** The token the model starts from when the prompt is empty: a newline when the text has one, else the text's first token. */
@@ -343,7 +454,11 @@ export class Run {
     onToken: (t: SampledToken) => void,
     cancelled: () => boolean,
     between: () => Promise<void>,
-    opts: { cache?: boolean; onBeams?: (beams: BeamSummary[], tree: BeamTree) => void; trace?: (context: string[]) => void } = {},
+    opts: {
+      cache?: boolean
+      onBeams?: (beams: BeamSummary[], tree: BeamTree) => void
+      trace?: (context: string[]) => void
+    } = {},
   ): Promise<'length' | 'stop' | 'cancelled'> {
     this.assertAlive()
     const T = this.model.blockSize
@@ -368,14 +483,18 @@ export class Run {
       if (!decoder) ({ logits, rows } = await this.nextWithAttention([ctx.slice(-T)], trace))
       const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
       const keys = Math.min(ctx.length, T)
-      const attention = rows && { start: ctx.length - keys - start, rows: quantizeRows(rows, this.model.nLayer * this.model.nHead, keys) }
+      const attention = rows && {
+        start: ctx.length - keys - start,
+        rows: quantizeRows(rows, this.model.nLayer * this.model.nHead, keys),
+      }
       ctx.push(id)
       const text = textOf(id)
       onToken({ ...this.sampled(id, prob, logits!, text), ...(attention && { attention }) })
       generated += text
       if (s.stop && generated.endsWith(s.stop)) return 'stop'
       if (decoder && i + 1 < s.maxNewTokens) {
-        if (decoder.full) decoder = undefined // the window slides from here on
+        if (decoder.full)
+          decoder = undefined // the window slides from here on
         else {
           logits = decoder.push(id)
           if (trace) rows = decoder.lastAttention()
@@ -390,7 +509,14 @@ export class Run {
   private sampled(id: number, prob: number, logits: ArrayLike<number>, text: string): SampledToken {
     const b = beliefAt(logits, 5)
     const vocab = this.tokenizer.vocab
-    return { text, token: vocab[id], id, prob, top: b.top.map((t) => ({ text: vocab[t.id], prob: t.prob })), entropy: b.entropy }
+    return {
+      text,
+      token: vocab[id],
+      id,
+      prob,
+      top: b.top.map((t) => ({ text: vocab[t.id], prob: t.prob })),
+      entropy: b.entropy,
+    }
   }
 
   /** Beam search (src/shared/beam.ts): every step is one batched forward pass over the live beams. */
@@ -422,7 +548,13 @@ export class Run {
     const greedy: number[] = [] // the greedy path over the tree's steps, to overlay on it
     const isDone = s.stop ? (t: number[]) => decode(t).endsWith(s.stop!) : undefined
     try {
-      beams = await beamSearch(ctx, next, { width: s.beamWidth ?? 4, maxNewTokens: s.maxNewTokens, lengthPenalty: s.lengthPenalty ?? 0, isDone, tree })
+      beams = await beamSearch(ctx, next, {
+        width: s.beamWidth ?? 4,
+        maxNewTokens: s.maxNewTokens,
+        lengthPenalty: s.lengthPenalty ?? 0,
+        isDone,
+        tree,
+      })
       for (let t = 0; t < Math.min(s.maxNewTokens, TREE_STEPS) && !isDone?.(greedy); t++) {
         const prefix = [...ctx, ...greedy]
         const logits = seen.get(prefix.join(',')) ?? (await next([prefix]), seen.get(prefix.join(','))!)
@@ -465,7 +597,9 @@ export class Run {
     const first = textOf(ids[0])
     for (let s = 0; s < ids.length - 1; s += T) {
       const input = ids.slice(s, Math.min(s + T, ids.length - 1))
-      const logitsT = tf.tidy(() => forward(this.params, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits)
+      const logitsT = tf.tidy(
+        () => forward(this.params, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits,
+      )
       let logits: Float32Array
       try {
         logits = (await logitsT.data()) as Float32Array
@@ -495,11 +629,17 @@ export class Run {
    * Last-position logits of each window (one forward pass, one readback); with `attention`, also the last
    * query's attention rows of the first window, every layer and head: (nLayer·nHead, T).
    */
-  private async nextWithAttention(windows: number[][], attention: boolean): Promise<{ logits: Float32Array; rows?: Float32Array }> {
+  private async nextWithAttention(
+    windows: number[][],
+    attention: boolean,
+  ): Promise<{ logits: Float32Array; rows?: Float32Array }> {
     const T = windows[0].length
     const V = this.model.vocabSize
     const outT = tf.tidy(() => {
-      const r = forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), { lastOnly: true, captureAttention: attention })
+      const r = forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), {
+        lastOnly: true,
+        captureAttention: attention,
+      })
       if (!attention) return r.logits
       const last = r.attention.map((a) => tf.reshape(tf.slice(a, [0, 0, T - 1, 0], [1, this.model.nHead, 1, T]), [-1]))
       return tf.concat([tf.reshape(r.logits, [-1]), ...last])
@@ -539,16 +679,31 @@ export class Run {
    * Pair mode's evaluation: the model continues each held-out pair's prompt (and its tab) greedily until a
    * newline, at most MAX_EVAL_PAIRS of them; `onRow` gets each generation beside its reference.
    */
-  async evaluatePairs(onRow: (row: { index: number; total: number; prompt: string; reference: string; generation: string }) => void, cancelled: () => boolean, between: () => Promise<void>): Promise<'done' | 'cancelled'> {
+  async evaluatePairs(
+    onRow: (row: { index: number; total: number; prompt: string; reference: string; generation: string }) => void,
+    cancelled: () => boolean,
+    between: () => Promise<void>,
+  ): Promise<'done' | 'cancelled'> {
     this.assertAlive()
     const pairs = (this.pairs?.heldOut ?? []).slice(0, MAX_EVAL_PAIRS)
     for (const [index, p] of pairs.entries()) {
       if (cancelled()) return 'cancelled'
       let generation = ''
       const maxNewTokens = Math.min(256, 2 * [...p.completion].length + 16)
-      const reason = await this.generate({ prompt: p.prompt + '\t', maxNewTokens, temperature: 0, topK: 0, stop: '\n' }, (t) => (generation += t.text), cancelled, between)
+      const reason = await this.generate(
+        { prompt: p.prompt + '\t', maxNewTokens, temperature: 0, topK: 0, stop: '\n' },
+        (t) => (generation += t.text),
+        cancelled,
+        between,
+      )
       if (reason === 'cancelled') return 'cancelled'
-      onRow({ index, total: pairs.length, prompt: p.prompt, reference: p.completion, generation: generation.replace(/\n$/, '') })
+      onRow({
+        index,
+        total: pairs.length,
+        prompt: p.prompt,
+        reference: p.completion,
+        generation: generation.replace(/\n$/, ''),
+      })
     }
     return 'done'
   }
@@ -556,7 +711,13 @@ export class Run {
   /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */
   async exportFile(): Promise<Uint8Array> {
     this.assertAlive()
-    return encodeCheckpoint({ model: this.model, tokenizer: this.tokenizer.spec(), weights: await readParams(this.params), train: this.train, step: this.step })
+    return encodeCheckpoint({
+      model: this.model,
+      tokenizer: this.tokenizer.spec(),
+      weights: await readParams(this.params),
+      train: this.train,
+      step: this.step,
+    })
   }
 
   /**
@@ -592,10 +753,17 @@ export class Run {
     const pre = `h.${layer}`
     const parts = tf.tidy(() => {
       const p = this.params
-      const { residuals, attention } = forward(p, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), { captureResiduals: true, captureAttention: true })
+      const { residuals, attention } = forward(p, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), {
+        captureResiduals: true,
+        captureAttention: true,
+      })
       const x = tf.slice(residuals[layer], [0, 0], [n, C]) as tf.Tensor2D
       const xhat = layerNorm(x, p[`${pre}.ln1.weight`] as tf.Tensor1D, p[`${pre}.ln1.bias`] as tf.Tensor1D | undefined)
-      const qkvAll = linear(xhat, p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D, p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined) // (n, 3C)
+      const qkvAll = linear(
+        xhat,
+        p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D,
+        p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined,
+      ) // (n, 3C)
       const W = p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D // (C, 3C)
       const B = p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined
       const col = (which: number) => which * C + head * hs
@@ -608,7 +776,9 @@ export class Run {
       const biases = B ? [0, 1, 2].map((w) => tf.slice(B, [col(w)], [hs])) : []
       const lnw = p[`${pre}.ln1.weight`]
       const lnb = p[`${pre}.ln1.bias`]
-      return tf.concat([x, xhat, q, k, v, row, out, ...slices, ...biases, lnw, ...(lnb ? [lnb] : [])].map((t) => tf.reshape(t, [-1])))
+      return tf.concat(
+        [x, xhat, q, k, v, row, out, ...slices, ...biases, lnw, ...(lnb ? [lnb] : [])].map((t) => tf.reshape(t, [-1])),
+      )
     })
     let flat: Float32Array
     try {
@@ -630,7 +800,28 @@ export class Run {
     const [bq, bk, bv] = this.model.bias ? [take(hs), take(hs), take(hs)] : [undefined, undefined, undefined]
     const lnWeight = take(C)
     const lnBias = this.model.bias ? take(C) : undefined
-    return { tokens: ids.map((t) => this.tokenizer.vocab[t]), layer, head, query: i, headSize: hs, x, xhat, lnWeight, lnBias, wq, wk, wv, bq, bk, bv, q, k, v, weights, out }
+    return {
+      tokens: ids.map((t) => this.tokenizer.vocab[t]),
+      layer,
+      head,
+      query: i,
+      headSize: hs,
+      x,
+      xhat,
+      lnWeight,
+      lnBias,
+      wq,
+      wk,
+      wv,
+      bq,
+      bk,
+      bv,
+      q,
+      k,
+      v,
+      weights,
+      out,
+    }
   }
 
   /** The token embedding (V, C) as it is now (a copy). */
@@ -659,9 +850,12 @@ export class Run {
   async attentionAll(ids: number[]): Promise<Float32Array> {
     this.assertAlive()
     const T = ids.length
-    if (!T || T > this.model.blockSize) throw new Error(`a probe of ${T} tokens does not fit the context of ${this.model.blockSize}`)
+    if (!T || T > this.model.blockSize)
+      throw new Error(`a probe of ${T} tokens does not fit the context of ${this.model.blockSize}`)
     const all = tf.tidy(() => {
-      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), { captureAttention: true })
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+        captureAttention: true,
+      })
       return tf.concat(attention.map((a) => tf.reshape(a, [-1])))
     })
     try {
@@ -696,13 +890,18 @@ export class Run {
   /** Attention probabilities of one layer and head on a probe text (cropped to its last blockSize tokens). */
   async attention(probe: string, layer: number, head: number): Promise<{ tokens: string[]; weights: Float32Array }> {
     this.assertAlive()
-    if (!(layer >= 0 && layer < this.model.nLayer)) throw new Error(`layer ${layer} is outside 0..${this.model.nLayer - 1}`)
+    if (!(layer >= 0 && layer < this.model.nLayer))
+      throw new Error(`layer ${layer} is outside 0..${this.model.nLayer - 1}`)
     if (!(head >= 0 && head < this.model.nHead)) throw new Error(`head ${head} is outside 0..${this.model.nHead - 1}`)
-    const ids = Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(-this.model.blockSize)
+    const ids = Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(
+      -this.model.blockSize,
+    )
     if (!ids.length) throw new Error('the probe text is empty')
     const T = ids.length
     const map = tf.tidy(() => {
-      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), { captureAttention: true })
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+        captureAttention: true,
+      })
       return tf.reshape(tf.slice(attention[layer], [0, head, 0, 0], [1, 1, T, T]), [T, T]) // (T, T)
     })
     try {

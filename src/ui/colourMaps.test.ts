@@ -2,18 +2,21 @@ import { describe, expect, it } from 'vitest'
 import { diverging, relativeLuminance, scaled, sequential, sequentialRgb } from './colourMaps'
 
 describe('colour maps', () => {
-  it.each(['viridis', 'cividis'] as const)('%s gets lighter all the way from 0 to 1 (order survives greyscale and colour-blindness)', (map) => {
-    let last = -1
-    for (let t = 0; t <= 1.0000001; t += 1 / 64) {
-      const y = relativeLuminance(sequentialRgb(map, t))
-      expect(y, `t = ${t}`).toBeGreaterThan(last)
-      last = y
-    }
-    // and spans a usable range: adjacent legend ends differ by more than 3:1 in contrast
-    const lo = relativeLuminance(sequentialRgb(map, 0))
-    const hi = relativeLuminance(sequentialRgb(map, 1))
-    expect((hi + 0.05) / (lo + 0.05)).toBeGreaterThan(3)
-  })
+  it.each(['viridis', 'cividis'] as const)(
+    '%s gets lighter all the way from 0 to 1 (order survives greyscale and colour-blindness)',
+    (map) => {
+      let last = -1
+      for (let t = 0; t <= 1.0000001; t += 1 / 64) {
+        const y = relativeLuminance(sequentialRgb(map, t))
+        expect(y, `t = ${t}`).toBeGreaterThan(last)
+        last = y
+      }
+      // and spans a usable range: adjacent legend ends differ by more than 3:1 in contrast
+      const lo = relativeLuminance(sequentialRgb(map, 0))
+      const hi = relativeLuminance(sequentialRgb(map, 1))
+      expect((hi + 0.05) / (lo + 0.05)).toBeGreaterThan(3)
+    },
+  )
 
   it('ends at the published end colours and clamps outside [0, 1]', () => {
     expect(sequential('viridis', 0)).toBe('rgb(68, 1, 84)')

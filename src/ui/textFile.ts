@@ -3,14 +3,23 @@
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 /** Why a file was refused: the English words, and a code with parameters for the page's other language. */
-export type FileRefusal = { error: string; code: 'empty' | 'binary' | 'not-utf8'; params: Record<string, string | number> }
+export type FileRefusal = {
+  error: string
+  code: 'empty' | 'binary' | 'not-utf8'
+  params: Record<string, string | number>
+}
 
 /**
  * A file's text. One larger than MAX_UPLOAD_BYTES is read only up to that size (at a whole character) and
  * comes back with `cutFrom`, its full size: the page offers that start of it, never takes it unasked.
  */
 export async function readTextFile(file: File): Promise<{ text: string; cutFrom?: number } | FileRefusal> {
-  if (file.size === 0) return { error: `“${file.name}” is empty. The current text is unchanged.`, code: 'empty', params: { name: file.name } }
+  if (file.size === 0)
+    return {
+      error: `“${file.name}” is empty. The current text is unchanged.`,
+      code: 'empty',
+      params: { name: file.name },
+    }
   if (file.size > MAX_UPLOAD_BYTES) {
     const head = new Uint8Array(await file.slice(0, MAX_UPLOAD_BYTES).arrayBuffer())
     const read = decodeUtf8(head.subarray(0, wholeCharacters(head)), file.name)
@@ -33,11 +42,20 @@ export function wholeCharacters(bytes: Uint8Array): number {
 
 /** Strict UTF-8 decoding; binary files (NUL bytes) and invalid sequences are refused. A BOM is dropped. */
 export function decodeUtf8(bytes: Uint8Array, name: string): { text: string } | FileRefusal {
-  if (bytes.includes(0)) return { error: `“${name}” looks like a binary file, not text. Upload a UTF-8 text file (.txt). The current text is unchanged.`, code: 'binary', params: { name } }
+  if (bytes.includes(0))
+    return {
+      error: `“${name}” looks like a binary file, not text. Upload a UTF-8 text file (.txt). The current text is unchanged.`,
+      code: 'binary',
+      params: { name },
+    }
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
     return { text: text.replace(/\r\n?/g, '\n') }
   } catch {
-    return { error: `“${name}” is not valid UTF-8 text. Save it as UTF-8 and try again. The current text is unchanged.`, code: 'not-utf8', params: { name } }
+    return {
+      error: `“${name}” is not valid UTF-8 text. Save it as UTF-8 and try again. The current text is unchanged.`,
+      code: 'not-utf8',
+      params: { name },
+    }
   }
 }

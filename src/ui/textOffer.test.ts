@@ -10,7 +10,11 @@ describe('offerText', () => {
     const long = 'ab'.repeat(MAX_TEXT_CHARS / 2 - 1) + 'x' + '👋' + 'cd'.repeat(10) // the limit falls inside the emoji
     offerText(long, 'custom')
     const offer = useStore.getState().textOffer!
-    expect(offer).toMatchObject({ what: 'text', size: new Intl.NumberFormat('en').format(long.length), limit: new Intl.NumberFormat('en').format(MAX_TEXT_CHARS) })
+    expect(offer).toMatchObject({
+      what: 'text',
+      size: new Intl.NumberFormat('en').format(long.length),
+      limit: new Intl.NumberFormat('en').format(MAX_TEXT_CHARS),
+    })
     expect(useStore.getState().text).toBe(before) // nothing taken yet
     offer.take() // no worker in this test: the cut text is taken at once
     const taken = useStore.getState().text

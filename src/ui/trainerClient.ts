@@ -1,11 +1,35 @@
 // The page's side of the protocol: owns the Worker, sends typed commands, and folds every event into the
 // store. Never touches tfjs. A dead worker is noticed and reported; changing the backend recreates it.
 import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../shared/text'
-import { fineTuneDefaults, formatBytes, retuned, validateConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
+import {
+  fineTuneDefaults,
+  formatBytes,
+  retuned,
+  validateConfig,
+  type ModelSettings,
+  type Problem,
+  type TrainConfig,
+} from '../shared/config'
 import { parsePairs, pairText } from '../shared/pairs'
 import { alignTo } from '../shared/pca'
-import { assertNever, type AtlasProbe, type AtlasSnapshot, type BackendChoice, type FromWorker, type SampleSettings, type ToWorker } from '../shared/protocol'
-import { hasTrainedModel, isTraining, runMatchesSettings, settingsKey, tokenizerKey, useStore, type AppState } from './store'
+import {
+  assertNever,
+  type AtlasProbe,
+  type AtlasSnapshot,
+  type BackendChoice,
+  type FromWorker,
+  type SampleSettings,
+  type ToWorker,
+} from '../shared/protocol'
+import {
+  hasTrainedModel,
+  isTraining,
+  runMatchesSettings,
+  settingsKey,
+  tokenizerKey,
+  useStore,
+  type AppState,
+} from './store'
 import { DATASETS } from './datasets'
 import { messagesFor } from './i18n'
 import { pageStore, refreshRuns } from './runs'
@@ -55,11 +79,19 @@ export type TestEvent =
 const testLog: TestEvent[] = []
 function record(msg: FromWorker): void {
   if (msg.type === 'ready') testLog.push({ kind: 'ready', backend: msg.report.backend })
-  else if (msg.type === 'run.created') testLog.push({ kind: 'created', runId: msg.runId, learningRate: msg.train.learningRate, minLr: msg.train.minLr, ...(msg.restored && { restored: { steps: msg.restored.points.map((p) => p.step) } }) })
+  else if (msg.type === 'run.created')
+    testLog.push({
+      kind: 'created',
+      runId: msg.runId,
+      learningRate: msg.train.learningRate,
+      minLr: msg.train.minLr,
+      ...(msg.restored && { restored: { steps: msg.restored.points.map((p) => p.step) } }),
+    })
   else if (msg.type === 'run.state') testLog.push({ kind: 'state', runId: msg.runId, state: msg.state, step: msg.step })
   else if (msg.type === 'metrics') {
     for (const p of msg.points) testLog.push({ kind: 'point', runId: msg.runId, step: p.step, loss: p.loss })
-    for (const e of msg.evals) testLog.push({ kind: 'eval', runId: msg.runId, step: e.step, trainLoss: e.trainLoss, valLoss: e.valLoss })
+    for (const e of msg.evals)
+      testLog.push({ kind: 'eval', runId: msg.runId, step: e.step, trainLoss: e.trainLoss, valLoss: e.valLoss })
   } else if (msg.type === 'run.saved') testLog.push({ kind: 'saved', runId: msg.runId, step: msg.step })
   else if (msg.type === 'device.lost') testLog.push({ kind: 'lost', backend: msg.backend })
   else if (msg.type === 'text.progress') testLog.push({ kind: 'text', done: msg.done, total: msg.total })
@@ -69,7 +101,20 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
   worker?.terminate()
   clearInterval(watchdog)
   pendingText = undefined // a text being measured by the old worker: its answer will not come
-  set({ textLoading: undefined, report: undefined, workerError: undefined, engineStopped: undefined, run: undefined, runState: undefined, pendingRunId: undefined, points: [], evals: [], memory: undefined, attention: undefined, sampleStatus: 'idle' })
+  set({
+    textLoading: undefined,
+    report: undefined,
+    workerError: undefined,
+    engineStopped: undefined,
+    run: undefined,
+    runState: undefined,
+    pendingRunId: undefined,
+    points: [],
+    evals: [],
+    memory: undefined,
+    attention: undefined,
+    sampleStatus: 'idle',
+  })
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module', name: 'gpt-trainer' })
   worker = w
   lastHeard = performance.now()
@@ -88,9 +133,16 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
     // an exception escaped the worker: whatever it was doing is in an unknown state, so it is not trusted further
     engineStopped(get().report ? 'crashed' : 'failed-to-start', ev.message || '')
   })
-  w.addEventListener('messageerror', () => set({ workerError: 'A message from the training worker could not be read.' }))
+  w.addEventListener('messageerror', () =>
+    set({ workerError: 'A message from the training worker could not be read.' }),
+  )
   send({ type: 'init', backend: choice, ...test })
-  if (test.testHooks) (globalThis as { __playgroundTest?: unknown }).__playgroundTest = { crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }), loseDevice: () => send({ type: 'test.loseDevice' }), log: () => testLog.slice() }
+  if (test.testHooks)
+    (globalThis as { __playgroundTest?: unknown }).__playgroundTest = {
+      crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }),
+      loseDevice: () => send({ type: 'test.loseDevice' }),
+      log: () => testLog.slice(),
+    }
   watchdog = setInterval(checkAlive, 1000)
   if (typeof document !== 'undefined') {
     if (document.visibilityState === 'hidden') send({ type: 'page.visibility', hidden: true })
@@ -138,16 +190,30 @@ function engineStopped(why: 'crashed' | 'silent' | 'failed-to-start', detail: st
   clearInterval(watchdog)
   releaseTrainingLock()
   pendingText = undefined
-  const stopped = { field: 'sample' as const, code: 'engine-stopped', message: 'The training engine stopped before answering.' }
+  const stopped = {
+    field: 'sample' as const,
+    code: 'engine-stopped',
+    message: 'The training engine stopped before answering.',
+  }
   set({
-    engineStopped: { why, detail, storedId: s.saved?.storedId, step: s.saved?.step, name: s.saved ? s.storedRuns.find((r) => r.id === s.saved!.storedId)?.name : undefined, wasTraining: s.runState === 'training' },
+    engineStopped: {
+      why,
+      detail,
+      storedId: s.saved?.storedId,
+      step: s.saved?.step,
+      name: s.saved ? s.storedRuns.find((r) => r.id === s.saved!.storedId)?.name : undefined,
+      wasTraining: s.runState === 'training',
+    },
     report: undefined,
     runState: undefined,
     pendingRunId: undefined,
     ...(s.sampleStatus === 'running' && { sampleStatus: 'idle', sampleProblems: [stopped] }),
     sampleRequestId: undefined,
     ...(s.scoreRequestId && { scoreRequestId: undefined, scoreProblems: [{ ...stopped, field: 'score' }] }),
-    ...(s.exportRequestId && { exportRequestId: undefined, importStatus: { kind: 'error', problems: [{ ...stopped, field: 'file' }] } }),
+    ...(s.exportRequestId && {
+      exportRequestId: undefined,
+      importStatus: { kind: 'error', problems: [{ ...stopped, field: 'file' }] },
+    }),
     ...(s.bpeTraining && { bpeTraining: undefined, bpeProblems: [{ ...stopped, field: 'text' }] }),
     qkvRequestId: undefined,
     lensRequestId: undefined,
@@ -190,16 +256,24 @@ function handle(msg: FromWorker): void {
       // minute means the GPU is not dependable now: the new worker gets another backend.
       const at = performance.now()
       deviceLosses = [...deviceLosses.filter((x) => at - x < 60_000), at]
-      const fallback = deviceLosses.length >= 2 ? (msg.backend === 'webgpu' && s.report?.webgl === 'hardware' ? 'webgl' : 'wasm') : undefined
+      const fallback =
+        deviceLosses.length >= 2
+          ? msg.backend === 'webgpu' && s.report?.webgl === 'hardware'
+            ? 'webgl'
+            : 'wasm'
+          : undefined
       set({ deviceLoss: { backend: msg.backend, message: msg.message, step: s.saved?.step, fallback } })
-      restoreAfterReady = s.saved?.storedId ? { storedId: s.saved.storedId, resume: s.runState === 'training' } : undefined
+      restoreAfterReady = s.saved?.storedId
+        ? { storedId: s.saved.storedId, resume: s.runState === 'training' }
+        : undefined
       releaseTrainingLock()
       if (fallback) setBackendChoice(fallback)
       else startWorker()
       return
     }
     case 'text.progress':
-      if (msg.requestId === s.textLoading?.requestId) set({ textLoading: { requestId: msg.requestId, done: msg.done, total: msg.total } })
+      if (msg.requestId === s.textLoading?.requestId)
+        set({ textLoading: { requestId: msg.requestId, done: msg.done, total: msg.total } })
       return
     case 'text.stats': {
       const p = pendingText
@@ -212,18 +286,49 @@ function handle(msg: FromWorker): void {
     }
     case 'run.created': {
       if (msg.runId !== s.pendingRunId) return
-      const { runId, model, train, paramCount, vocab, tokenizerKind, trainTokens, valTokens, tokensPerStep, origin, restored, pairs, reference } = msg
+      const {
+        runId,
+        model,
+        train,
+        paramCount,
+        vocab,
+        tokenizerKind,
+        trainTokens,
+        valTokens,
+        tokensPerStep,
+        origin,
+        restored,
+        pairs,
+        reference,
+      } = msg
       let key = pendingFrom?.settingsKey ?? settingsKey(s.model, s.train)
       if (origin || restored) {
         // the settings panel now describes the opened model, so nothing replaces it until the user asks
         const { vocabSize: _v, ...settings } = model
         set({ model: settings, train, presetId: 'custom' })
-        if (origin?.from === 'file' && !restored) set({ importStatus: { kind: 'done', fileName: origin.name, step: origin.step, added: origin.added } })
+        if (origin?.from === 'file' && !restored)
+          set({ importStatus: { kind: 'done', fileName: origin.name, step: origin.step, added: origin.added } })
         if (!restored) set({ pairEval: undefined })
         key = settingsKey(settings, train)
       }
       set({
-        run: { runId, model, train, paramCount, vocab, tokenizerKind, reference, trainTokens, valTokens, tokensPerStep, origin, pairs, textVersion: pendingFrom?.textVersion ?? s.textVersion, settingsKey: key, tokenizerKey: origin || restored ? tokenizerKey(s) : (pendingFrom?.tokenizerKey ?? tokenizerKey(s)) },
+        run: {
+          runId,
+          model,
+          train,
+          paramCount,
+          vocab,
+          tokenizerKind,
+          reference,
+          trainTokens,
+          valTokens,
+          tokensPerStep,
+          origin,
+          pairs,
+          textVersion: pendingFrom?.textVersion ?? s.textVersion,
+          settingsKey: key,
+          tokenizerKey: origin || restored ? tokenizerKey(s) : (pendingFrom?.tokenizerKey ?? tokenizerKey(s)),
+        },
         pendingRunId: undefined,
         runState: 'ready',
         runProblems: [],
@@ -233,7 +338,9 @@ function handle(msg: FromWorker): void {
         retuneProblems: [],
         points: restored?.points ?? [],
         evals: restored?.evals ?? [],
-        saved: restored ? { storedId: restored.storedId, step: restored.points.at(-1)?.step ?? 0, bytes: 0 } : undefined,
+        saved: restored
+          ? { storedId: restored.storedId, step: restored.points.at(-1)?.step ?? 0, bytes: 0 }
+          : undefined,
         storageProblem: undefined,
         memory: undefined,
         attention: undefined,
@@ -251,7 +358,10 @@ function handle(msg: FromWorker): void {
       if (get().positionsOpen) send({ type: 'positions.watch', runId, on: true })
       if (get().atlasOpen) send({ type: 'atlas.watch', runId, probe: get().atlasProbe })
       const pinned = get().watchPinned
-      set({ watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [] })
+      set({
+        watchTimeline:
+          restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [],
+      })
       if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
       return
     }
@@ -270,45 +380,92 @@ function handle(msg: FromWorker): void {
       if (msg.runId !== s.run?.runId) return
       // the settings panel follows when it described this run, so the run still matches its settings
       const matched = runMatchesSettings(s)
-      set({ run: { ...s.run, train: msg.train, settingsKey: settingsKey(s.model, matched ? msg.train : s.train) }, ...(matched ? { train: msg.train } : {}), retuneProblems: [] })
+      set({
+        run: { ...s.run, train: msg.train, settingsKey: settingsKey(s.model, matched ? msg.train : s.train) },
+        ...(matched ? { train: msg.train } : {}),
+        retuneProblems: [],
+      })
       return
     }
     case 'run.saved':
       if (msg.runId !== s.run?.runId) return
-      set({ saved: { storedId: msg.storedId, step: msg.step, bytes: msg.bytes, ms: msg.ms, count: (s.saved?.storedId === msg.storedId ? (s.saved.count ?? 0) : 0) + 1 }, storageProblem: undefined })
+      set({
+        saved: {
+          storedId: msg.storedId,
+          step: msg.step,
+          bytes: msg.bytes,
+          ms: msg.ms,
+          count: (s.saved?.storedId === msg.storedId ? (s.saved.count ?? 0) : 0) + 1,
+        },
+        storageProblem: undefined,
+      })
       void refreshRuns()
       return
     case 'pairs.row': {
       if (msg.runId !== s.run?.runId) return
-      const current = s.pairEval?.requestId === msg.requestId ? s.pairEval : { requestId: msg.requestId, step: msg.step, total: msg.total, rows: [], done: false }
-      set({ pairEval: { ...current, rows: [...current.rows, { index: msg.index, prompt: msg.prompt, reference: msg.reference, generation: msg.generation }] } })
+      const current =
+        s.pairEval?.requestId === msg.requestId
+          ? s.pairEval
+          : { requestId: msg.requestId, step: msg.step, total: msg.total, rows: [], done: false }
+      set({
+        pairEval: {
+          ...current,
+          rows: [
+            ...current.rows,
+            { index: msg.index, prompt: msg.prompt, reference: msg.reference, generation: msg.generation },
+          ],
+        },
+      })
       return
     }
     case 'pairs.done':
-      if (msg.runId === s.run?.runId && s.pairEval?.requestId === msg.requestId) set({ pairEval: { ...s.pairEval, done: true } })
-      else if (msg.runId === s.run?.runId) set({ pairEval: { requestId: msg.requestId, step: msg.step, total: 0, rows: [], done: true } })
+      if (msg.runId === s.run?.runId && s.pairEval?.requestId === msg.requestId)
+        set({ pairEval: { ...s.pairEval, done: true } })
+      else if (msg.runId === s.run?.runId)
+        set({ pairEval: { requestId: msg.requestId, step: msg.step, total: 0, rows: [], done: true } })
       return
     case 'tokenizer.progress':
-      if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: { requestId: msg.requestId, merges: msg.merges, target: msg.target } })
+      if (msg.requestId === s.bpeTraining?.requestId)
+        set({ bpeTraining: { requestId: msg.requestId, merges: msg.merges, target: msg.target } })
       return
     case 'tokenizer.trained': {
       if (msg.requestId !== s.bpeTraining?.requestId) return
       const from = bpeTextVersion
       if (msg.cancelled || msg.spec.kind !== 'bpe') return set({ bpeTraining: undefined })
-      set({ bpeTraining: undefined, bpeProblems: [], bpe: { spec: { kind: 'bpe', merges: msg.spec.merges.map(([a, b]) => [a, b]) }, textVersion: from, ms: msg.ms, stoppedEarly: msg.stoppedEarly, tokens: msg.tokens, chars: bpeChars, id: ++bpeCounter } })
+      set({
+        bpeTraining: undefined,
+        bpeProblems: [],
+        bpe: {
+          spec: { kind: 'bpe', merges: msg.spec.merges.map(([a, b]) => [a, b]) },
+          textVersion: from,
+          ms: msg.ms,
+          stoppedEarly: msg.stoppedEarly,
+          tokens: msg.tokens,
+          chars: bpeChars,
+          id: ++bpeCounter,
+        },
+      })
       return
     }
     case 'storage.problem':
-      if (msg.runId === s.run?.runId) set({ storageProblem: { full: msg.full, reason: msg.reason, message: msg.message } })
+      if (msg.runId === s.run?.runId)
+        set({ storageProblem: { full: msg.full, reason: msg.reason, message: msg.message } })
       return
     case 'run.exported':
       if (msg.requestId !== s.exportRequestId) return
       set({ exportRequestId: undefined })
-      download(new Blob([msg.bytes], { type: msg.format === 'nanogpt' ? 'application/x-tar' : 'application/octet-stream' }), msg.format === 'nanogpt' ? `nanogpt-${msg.name}-step${msg.step}.tar` : exportFileName(msg.step))
+      download(
+        new Blob([msg.bytes], { type: msg.format === 'nanogpt' ? 'application/x-tar' : 'application/octet-stream' }),
+        msg.format === 'nanogpt' ? `nanogpt-${msg.name}-step${msg.step}.tar` : exportFileName(msg.step),
+      )
       return
     case 'metrics':
       if (msg.runId !== s.run?.runId) return
-      set({ points: msg.points.length ? s.points.concat(msg.points) : s.points, evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals, memory: msg.memory })
+      set({
+        points: msg.points.length ? s.points.concat(msg.points) : s.points,
+        evals: msg.evals.length ? s.evals.concat(msg.evals) : s.evals,
+        memory: msg.memory,
+      })
       return
     case 'atlas': {
       if (msg.runId !== s.run?.runId) return
@@ -319,7 +476,11 @@ function handle(msg: FromWorker): void {
     case 'embedding': {
       if (msg.runId !== s.run?.runId) return
       const { type: _t, runId: _r, ...next } = msg
-      const aligned = alignTo(s.embedding && s.embedding.C === next.C ? { components: Float64Array.from(s.embedding.components) } : undefined, { components: Float64Array.from(next.components), coords: next.coords, explained: next.explained }, next.C)
+      const aligned = alignTo(
+        s.embedding && s.embedding.C === next.C ? { components: Float64Array.from(s.embedding.components) } : undefined,
+        { components: Float64Array.from(next.components), coords: next.coords, explained: next.explained },
+        next.C,
+      )
       set({ embedding: { ...next, coords: aligned.coords, components: Float32Array.from(aligned.components) } })
       return
     }
@@ -344,22 +505,44 @@ function handle(msg: FromWorker): void {
       return
     case 'attention':
       if (msg.runId !== s.run?.runId) return
-      set({ attention: { step: msg.step, layer: msg.layer, head: msg.head, tokens: msg.tokens, weights: msg.weights }, attentionProblems: [] })
+      set({
+        attention: { step: msg.step, layer: msg.layer, head: msg.head, tokens: msg.tokens, weights: msg.weights },
+        attentionProblems: [],
+      })
       return
     case 'sample.token':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleTokens: [...s.sampleTokens, { text: msg.text, token: msg.token, prob: msg.prob, top: msg.top, entropy: msg.entropy, attention: msg.attention }] })
+      set({
+        sampleTokens: [
+          ...s.sampleTokens,
+          {
+            text: msg.text,
+            token: msg.token,
+            prob: msg.prob,
+            top: msg.top,
+            entropy: msg.entropy,
+            attention: msg.attention,
+          },
+        ],
+      })
       return
     case 'sample.context':
       if (msg.requestId === s.sampleRequestId) set({ sampleContext: msg.tokens })
       return
     case 'sample.done':
       if (msg.requestId !== s.sampleRequestId) return
-      set({ sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done', sampleStep: msg.step, sampleElapsedMs: msg.elapsedMs, sampleReason: msg.reason })
+      set({
+        sampleStatus: msg.reason === 'cancelled' ? 'cancelled' : 'done',
+        sampleStep: msg.step,
+        sampleElapsedMs: msg.elapsedMs,
+        sampleReason: msg.reason,
+      })
       return
     case 'watch.entry':
       if (msg.runId !== s.run?.runId || !s.watchPinned || msg.prompt !== s.watchPinned.prompt) return
-      set({ watchTimeline: [...s.watchTimeline, { step: msg.step, loss: msg.loss, valLoss: msg.valLoss, text: msg.text }] })
+      set({
+        watchTimeline: [...s.watchTimeline, { step: msg.step, loss: msg.loss, valLoss: msg.valLoss, text: msg.text }],
+      })
       return
     case 'score.result': {
       if (msg.requestId !== s.scoreRequestId) return
@@ -376,11 +559,13 @@ function handle(msg: FromWorker): void {
         if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
         if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
         if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
-        if (msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
+        if (msg.requestId === s.exportRequestId)
+          set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
         if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: undefined, bpeProblems: msg.problems })
         if (msg.requestId === 'retune') set({ retuneProblems: msg.problems })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
-        if (msg.runId === importingRunId) set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
+        if (msg.runId === importingRunId)
+          set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
         else if (msg.runId === restoringRunId) set({ restoreProblems: msg.problems, pendingRunId: undefined })
         else set({ runProblems: msg.problems, pendingRunId: undefined })
         pendingFrom = undefined
@@ -390,9 +575,15 @@ function handle(msg: FromWorker): void {
       return
     case 'error': {
       const text = `${msg.name}: ${msg.message}`
-      if (msg.requestId && msg.requestId === s.sampleRequestId) set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
-      else if (msg.requestId && msg.requestId === s.exportRequestId) set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: [{ field: 'file', message: text }] } })
-      else if (msg.requestId && msg.requestId === s.scoreRequestId) set({ scoreProblems: [{ field: 'score', message: text }] })
+      if (msg.requestId && msg.requestId === s.sampleRequestId)
+        set({ sampleProblems: [{ field: 'sample', message: text }], sampleStatus: 'idle' })
+      else if (msg.requestId && msg.requestId === s.exportRequestId)
+        set({
+          exportRequestId: undefined,
+          importStatus: { kind: 'error', problems: [{ field: 'file', message: text }] },
+        })
+      else if (msg.requestId && msg.requestId === s.scoreRequestId)
+        set({ scoreProblems: [{ field: 'score', message: text }] })
       else set({ runError: text })
       console.error('[worker]', msg.name, msg.message, msg.stack)
       return
@@ -436,20 +627,37 @@ export function currentPairs(text: string) {
 }
 
 /** Problems with the current text and settings, checked on the page before anything is sent. */
-export function localProblems(s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe'>): Problem[] {
+export function localProblems(
+  s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe'>,
+): Problem[] {
   if (s.tokenizerChoice === 'bpe') {
-    if (!s.bpe) return [{ field: 'text', code: 'bpe-first', message: 'Train the BPE tokenizer first (panel 1, Tokens), or choose characters' }]
+    if (!s.bpe)
+      return [
+        {
+          field: 'text',
+          code: 'bpe-first',
+          message: 'Train the BPE tokenizer first (panel 1, Tokens), or choose characters',
+        },
+      ]
     // sequence lengths depend on the tokenizer: the worker checks the split; the sizes are checked here
-    return validateConfig({ ...s.model, vocabSize: 256 + s.bpe.spec.merges.length }, s.train, { limits: s.report?.limits })
+    return validateConfig({ ...s.model, vocabSize: 256 + s.bpe.spec.merges.length }, s.train, {
+      limits: s.report?.limits,
+    })
   }
   if (s.pairMode) {
     const p = currentPairs(s.text)
     if ('problems' in p.result) return p.result.problems.map((message) => ({ field: 'text', message }))
     // the held-out pairs' length is checked by the worker, which splits them
-    return validateConfig({ ...s.model, vocabSize: currentTextStats(p.written).vocabSize }, s.train, { limits: s.report?.limits })
+    return validateConfig({ ...s.model, vocabSize: currentTextStats(p.written).vocabSize }, s.train, {
+      limits: s.report?.limits,
+    })
   }
   const stats = currentTextStats(s.text)
-  return validateConfig({ ...s.model, vocabSize: stats.vocabSize }, s.train, { trainTokens: stats.trainTokens, valTokens: stats.valTokens, limits: s.report?.limits })
+  return validateConfig({ ...s.model, vocabSize: stats.vocabSize }, s.train, {
+    trainTokens: stats.trainTokens,
+    valTokens: stats.valTokens,
+    limits: s.report?.limits,
+  })
 }
 
 function createRun(): string | undefined {
@@ -461,19 +669,41 @@ function createRun(): string | undefined {
     return undefined
   }
   const runId = `run-${++runCounter}`
-  pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(s.model, s.train), tokenizerKey: tokenizerKey(s) }
+  pendingFrom = {
+    textVersion: s.textVersion,
+    settingsKey: settingsKey(s.model, s.train),
+    tokenizerKey: tokenizerKey(s),
+  }
   set({ pendingRunId: runId, runProblems: [] })
   const tokenizer = s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined
-  send({ type: 'run.create', runId, text: s.text, model: s.model, train: s.train, persist: persistRequest(s), pairs: s.pairMode, tokenizer })
+  send({
+    type: 'run.create',
+    runId,
+    text: s.text,
+    model: s.model,
+    train: s.train,
+    persist: persistRequest(s),
+    pairs: s.pairMode,
+    tokenizer,
+  })
   return runId
 }
 
 /** How a new run is named and where its text comes from, for the run store. */
 function persistRequest(s: AppState, prefix?: string) {
   const dataset = DATASETS.find((d) => d.id === s.datasetId)
-  const when = new Date().toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
+  const when = new Date().toLocaleString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
   const what = dataset?.label ?? (s.pairMode ? 'Own pairs' : 'Own text')
-  return { name: prefix ? `${prefix} → ${what} · ${when}` : `${what} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`, datasetId: dataset?.id, textLabel: 'the text you trained it on' }
+  return {
+    name: prefix ? `${prefix} → ${what} · ${when}` : `${what} · ${s.model.nLayer}×${s.model.nEmbd} · ${when}`,
+    datasetId: dataset?.id,
+    textLabel: 'the text you trained it on',
+  }
 }
 
 /** A stored run's record; null (after saying why) when it does not read as one: damaged, or from a newer version. */
@@ -494,7 +724,10 @@ let resumeOnCreate: string | undefined // a restored run to train as soon as it 
  * Reopens a stored run where its last checkpoint left it. Its text comes back too: stored with the run, or
  * the built-in dataset it names; a run stored by its text's digest needs that text in panel 1 (the worker checks).
  */
-export async function openStoredRun(storedId: string, o: { learningRate?: number; resume?: boolean } = {}): Promise<void> {
+export async function openStoredRun(
+  storedId: string,
+  o: { learningRate?: number; resume?: boolean } = {},
+): Promise<void> {
   const s = get()
   if (!worker || !s.report || isTraining(s)) return
   const record = await storedRecord(storedId)
@@ -515,13 +748,20 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
   pendingFrom = { textVersion: get().textVersion, settingsKey: '' }
   set({ pendingRunId: runId, runProblems: [], restoreProblems: [] })
   resumeOnCreate = o.resume ? runId : undefined
-  send({ type: 'run.restore', runId, storedId, text: record.text.kind === 'inline' ? '' : text, ...(o.learningRate !== undefined && { learningRate: o.learningRate }) })
+  send({
+    type: 'run.restore',
+    runId,
+    storedId,
+    text: record.text.kind === 'inline' ? '' : text,
+    ...(o.learningRate !== undefined && { learningRate: o.learningRate }),
+  })
 }
 
 type TextNotice = AppState['textNotice']
 let textCounter = 0
 /** The long text being measured, and what to do with it once it is. */
-let pendingText: { requestId: string; text: string; datasetId: string; notice?: TextNotice; pairs?: boolean } | undefined
+let pendingText:
+  { requestId: string; text: string; datasetId: string; notice?: TextNotice; pairs?: boolean } | undefined
 
 /**
  * Takes a new training text. Up to LARGE_TEXT_CHARS at once; a longer one is first measured in the worker —
@@ -529,11 +769,23 @@ let pendingText: { requestId: string; text: string; datasetId: string; notice?: 
  * (with its measurements) only when that is done: until then, and after a Cancel, the current text stays.
  * A text over MAX_TEXT_CHARS is not taken: its start is offered instead.
  */
-export function offerText(text: string, datasetId: string, o: { notice?: TextNotice; pairs?: boolean; name?: string } = {}): void {
+export function offerText(
+  text: string,
+  datasetId: string,
+  o: { notice?: TextNotice; pairs?: boolean; name?: string } = {},
+): void {
   cancelTextLoading(false)
   if (text.length > MAX_TEXT_CHARS) {
     const cut = cutAt(text, MAX_TEXT_CHARS)
-    set({ textOffer: { what: 'text', name: o.name ?? '', size: new Intl.NumberFormat('en').format(text.length), limit: new Intl.NumberFormat('en').format(MAX_TEXT_CHARS), take: () => offerText(text.slice(0, cut), datasetId, o) } })
+    set({
+      textOffer: {
+        what: 'text',
+        name: o.name ?? '',
+        size: new Intl.NumberFormat('en').format(text.length),
+        limit: new Intl.NumberFormat('en').format(MAX_TEXT_CHARS),
+        take: () => offerText(text.slice(0, cut), datasetId, o),
+      },
+    })
     return
   }
   set({ textOffer: undefined })
@@ -545,7 +797,14 @@ export function offerText(text: string, datasetId: string, o: { notice?: TextNot
 }
 
 function takeText(text: string, datasetId: string, o: { notice?: TextNotice; pairs?: boolean }) {
-  set((st) => ({ text, datasetId, textVersion: st.textVersion + 1, textNotice: o.notice, textLoading: undefined, ...(o.pairs !== undefined && st.pairMode !== o.pairs && { pairMode: o.pairs }) }))
+  set((st) => ({
+    text,
+    datasetId,
+    textVersion: st.textVersion + 1,
+    textNotice: o.notice,
+    textLoading: undefined,
+    ...(o.pairs !== undefined && st.pairMode !== o.pairs && { pairMode: o.pairs }),
+  }))
 }
 
 /** Stops measuring a long text: the current text stays as it was. */
@@ -555,7 +814,10 @@ export function cancelTextLoading(say = true): void {
   pendingText = undefined
   send({ type: 'text.cancel', requestId: p.requestId })
   const lang = get().lang
-  set({ textLoading: undefined, ...(say && { textNotice: { kind: 'info', message: messagesFor(lang).textLoadCancelled } }) })
+  set({
+    textLoading: undefined,
+    ...(say && { textNotice: { kind: 'info', message: messagesFor(lang).textLoadCancelled } }),
+  })
 }
 
 let prepareTimer: ReturnType<typeof setTimeout> | undefined
@@ -624,7 +886,12 @@ export async function startTraining(): Promise<void> {
     send({ type: 'train.start', runId: s.run.runId })
     return
   }
-  if (s.pendingRunId && pendingFrom && pendingFrom.textVersion === s.textVersion && pendingFrom.settingsKey === settingsKey(s.model, s.train)) {
+  if (
+    s.pendingRunId &&
+    pendingFrom &&
+    pendingFrom.textVersion === s.textVersion &&
+    pendingFrom.settingsKey === settingsKey(s.model, s.train)
+  ) {
     // the model for these settings is being built: the worker handles messages in order, so start it next
     send({ type: 'train.start', runId: s.pendingRunId })
     return
@@ -655,7 +922,10 @@ export async function trainNoMaskTwin(): Promise<void> {
   const model = { ...s.model, causal: false }
   const runId = `run-${++runCounter}`
   pendingFrom = { textVersion: s.textVersion, settingsKey: settingsKey(model, s.train), tokenizerKey: tokenizerKey(s) }
-  const masked = s.run && s.evals.length ? [{ id: `masked-${s.run.runId}`, name: messagesFor(s.lang).maskedCompare(s.evals.at(-1)!.step), evals: s.evals }] : []
+  const masked =
+    s.run && s.evals.length
+      ? [{ id: `masked-${s.run.runId}`, name: messagesFor(s.lang).maskedCompare(s.evals.at(-1)!.step), evals: s.evals }]
+      : []
   set({
     pendingRunId: runId,
     runProblems: [],
@@ -663,7 +933,16 @@ export async function trainNoMaskTwin(): Promise<void> {
     compare: [...s.compare.filter((c) => !c.id.startsWith('masked-')), ...masked],
   })
   const persist = persistRequest(s)
-  send({ type: 'run.create', runId, text: s.text, model, train: s.train, persist: { ...persist, name: `No causal mask · ${persist.name}` }, pairs: s.pairMode, tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined })
+  send({
+    type: 'run.create',
+    runId,
+    text: s.text,
+    model,
+    train: s.train,
+    persist: { ...persist, name: `No causal mask · ${persist.name}` },
+    pairs: s.pairMode,
+    tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,
+  })
   send({ type: 'train.start', runId })
 }
 
@@ -744,14 +1023,51 @@ export const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
 export async function importModel(file: File, extendVocab: boolean): Promise<void> {
   const s = get()
   if (!worker || !s.report) return
-  if (isTraining(s)) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'import-while-training', message: 'Pause or stop training before opening a model file.' }] } })
-  if (file.size > MAX_MODEL_FILE_BYTES) return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'model-file-big', params: { name: file.name, size: formatBytes(file.size), limit: formatBytes(MAX_MODEL_FILE_BYTES) }, message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.` }] } })
+  if (isTraining(s))
+    return set({
+      importStatus: {
+        kind: 'error',
+        problems: [
+          {
+            field: 'file',
+            code: 'import-while-training',
+            message: 'Pause or stop training before opening a model file.',
+          },
+        ],
+      },
+    })
+  if (file.size > MAX_MODEL_FILE_BYTES)
+    return set({
+      importStatus: {
+        kind: 'error',
+        problems: [
+          {
+            field: 'file',
+            code: 'model-file-big',
+            params: { name: file.name, size: formatBytes(file.size), limit: formatBytes(MAX_MODEL_FILE_BYTES) },
+            message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.`,
+          },
+        ],
+      },
+    })
   set({ importStatus: { kind: 'loading', fileName: file.name } })
   let bytes: ArrayBuffer
   try {
     bytes = await file.arrayBuffer()
   } catch (e) {
-    return set({ importStatus: { kind: 'error', problems: [{ field: 'file', code: 'file-unreadable', params: { name: file.name, detail: (e as Error).message }, message: `${file.name} could not be read: ${(e as Error).message}` }] } })
+    return set({
+      importStatus: {
+        kind: 'error',
+        problems: [
+          {
+            field: 'file',
+            code: 'file-unreadable',
+            params: { name: file.name, detail: (e as Error).message },
+            message: `${file.name} could not be read: ${(e as Error).message}`,
+          },
+        ],
+      },
+    })
   }
   set({ fineTuneSource: { kind: 'file', name: file.name, bytes: bytes.slice(0) }, extendVocab })
   sendFineTune(fineTuneDefaults(s.train))
@@ -769,7 +1085,14 @@ function sendFineTune(train = get().train): string | undefined {
   importingRunId = runId
   pendingFrom = { textVersion: s.textVersion, settingsKey: '' }
   set({ pendingRunId: runId, runProblems: [] })
-  const common = { runId, text: s.text, train, extendVocab: s.extendVocab, pairs: s.pairMode, persist: persistRequest(s, src.name.replace(/ · \d+ \w+, [\d:]+$/, '')) }
+  const common = {
+    runId,
+    text: s.text,
+    train,
+    extendVocab: s.extendVocab,
+    pairs: s.pairMode,
+    persist: persistRequest(s, src.name.replace(/ · \d+ \w+, [\d:]+$/, '')),
+  }
   if (src.kind === 'file') {
     const file = src.bytes.slice(0)
     send({ type: 'run.import', ...common, file, fileName: src.name }, [file])
@@ -783,14 +1106,21 @@ export async function fineTuneFrom(storedId: string): Promise<void> {
   if (!worker || !s.report || isTraining(s)) return
   const record = await storedRecord(storedId)
   if (record === null) return
-  if (!record) return set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
+  if (!record)
+    return set({ restoreProblems: [{ field: 'stored', code: 'run-gone', message: 'That run is no longer stored.' }] })
   set({ fineTuneSource: { kind: 'run', storedId, name: record.name }, importStatus: undefined, restoreProblems: [] })
   sendFineTune(fineTuneDefaults(record.train))
 }
 
 /** Whether two model shapes are the same (the weights of one fit the other). */
 function sameShape(a: ModelSettings, b: ModelSettings): boolean {
-  return a.nLayer === b.nLayer && a.nHead === b.nHead && a.nEmbd === b.nEmbd && a.blockSize === b.blockSize && a.bias === b.bias
+  return (
+    a.nLayer === b.nLayer &&
+    a.nHead === b.nHead &&
+    a.nEmbd === b.nEmbd &&
+    a.blockSize === b.blockSize &&
+    a.bias === b.bias
+  )
 }
 
 /**
@@ -802,7 +1132,13 @@ export function exportModel(format: 'safetensors' | 'nanogpt' = 'safetensors'): 
   if (!s.run) return
   const requestId = `export-${++exportCounter}`
   set({ exportRequestId: requestId })
-  send({ type: 'run.export', runId: s.run.runId, requestId, format, name: DATASETS.find((d) => d.id === s.datasetId)?.id ?? 'mytext' })
+  send({
+    type: 'run.export',
+    runId: s.run.runId,
+    requestId,
+    format,
+    name: DATASETS.find((d) => d.id === s.datasetId)?.id ?? 'mytext',
+  })
 }
 
 function exportFileName(step: number): string {
@@ -847,7 +1183,15 @@ export function evaluatePairsNow(): void {
   const s = get()
   if (!s.run?.pairs) return
   const requestId = `pairs-${++pairCounter}`
-  set({ pairEval: { requestId, step: s.points.at(-1)?.step ?? 0, total: Math.min(50, s.run.pairs.heldOut), rows: [], done: false } })
+  set({
+    pairEval: {
+      requestId,
+      step: s.points.at(-1)?.step ?? 0,
+      total: Math.min(50, s.run.pairs.heldOut),
+      rows: [],
+      done: false,
+    },
+  })
   send({ type: 'pairs.evaluate', runId: s.run.runId, requestId })
 }
 
@@ -858,7 +1202,17 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
   if (!s.run) return
   if (s.sampleRequestId && s.sampleStatus === 'running') send({ type: 'sample.cancel', requestId: s.sampleRequestId })
   const requestId = `sample-${++sampleCounter}`
-  set({ sampleRequestId: requestId, sampleTokens: [], sampleContext: [], sampleBeams: [], sampleTree: undefined, sampleStatus: 'running', sampleProblems: [], sampleStep: undefined, sampleReason: undefined })
+  set({
+    sampleRequestId: requestId,
+    sampleTokens: [],
+    sampleContext: [],
+    sampleBeams: [],
+    sampleTree: undefined,
+    sampleStatus: 'running',
+    sampleProblems: [],
+    sampleStep: undefined,
+    sampleReason: undefined,
+  })
   send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
 }
 
@@ -897,7 +1251,10 @@ export const MAX_SNAPSHOTS = 40
 
 /** Adds a snapshot (replacing one of the same step), thinning the buffer when it is full. */
 export function keepSnapshot(list: AtlasSnapshot[], snap: AtlasSnapshot): AtlasSnapshot[] {
-  let out = list.filter((s) => s.step !== snap.step).concat(snap).sort((a, b) => a.step - b.step)
+  let out = list
+    .filter((s) => s.step !== snap.step)
+    .concat(snap)
+    .sort((a, b) => a.step - b.step)
   if (out.length > MAX_SNAPSHOTS) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1)
   return out
 }
@@ -963,7 +1320,14 @@ export function watchAttention(): void {
 
 // keep the untrained model in step with the settings
 useStore.subscribe((s, prev) => {
-  if (s.text !== prev.text || s.model !== prev.model || s.train !== prev.train || s.pairMode !== prev.pairMode || s.tokenizerChoice !== prev.tokenizerChoice || s.bpe !== prev.bpe) {
+  if (
+    s.text !== prev.text ||
+    s.model !== prev.model ||
+    s.train !== prev.train ||
+    s.pairMode !== prev.pairMode ||
+    s.tokenizerChoice !== prev.tokenizerChoice ||
+    s.bpe !== prev.bpe
+  ) {
     // the worker's refusal was about the text and settings as they were: it no longer applies (the page's own
     // checks of the new ones show at once, and the next model request is checked again)
     if (s.runProblems.length) useStore.setState({ runProblems: [] })

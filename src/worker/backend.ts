@@ -15,7 +15,11 @@ import { chooseBackend, probeWebGL, probeWebGPU, type GpuLike } from './backendC
 // Threads are off: tfjs-wasm's pthread workers are classic scripts that cannot load the module worker
 // bundle ("e is not defined" in each of them), and the wasm backend then fails to initialise.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
-setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmPlain, 'tfjs-backend-wasm-simd.wasm': wasmSimd, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded })
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+})
 installWasmKernels() // after the wasm backend registered its own kernels (the import above): see src/model/kernels.ts
 installCpuKernels()
 
@@ -84,7 +88,11 @@ export function watchDeviceLoss(onLost: (message: string) => void): void {
   const device = currentDevice()
   void device?.lost.then((info) => onLost(info.message || info.reason || 'unknown reason'))
   const canvas = (currentGl() as unknown as { canvas?: EventTarget } | undefined)?.canvas
-  canvas?.addEventListener('webglcontextlost', (e: Event) => onLost((e as Event & { statusMessage?: string }).statusMessage || 'the WebGL context was lost'), { once: true })
+  canvas?.addEventListener(
+    'webglcontextlost',
+    (e: Event) => onLost((e as Event & { statusMessage?: string }).statusMessage || 'the WebGL context was lost'),
+    { once: true },
+  )
 }
 
 /** The test hook behind test.loseDevice: destroys the current GPU device (or loses the WebGL context), as a driver reset would. */

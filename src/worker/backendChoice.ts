@@ -43,21 +43,34 @@ export interface CanvasLike {
 /** WebGPU as this browser has it: no navigator.gpu, no adapter, a software fallback, or a GPU (with its limits). */
 export async function probeWebGPU(gpu: GpuLike | undefined): Promise<GpuProbe> {
   if (!gpu) return { status: 'none', description: '', note: 'this browser has no WebGPU (navigator.gpu is missing)' }
-  let adapter: { info?: AdapterInfoLike; isFallbackAdapter?: boolean; limits: { maxBufferSize: number; maxStorageBufferBindingSize: number }; requestAdapterInfo?: () => Promise<AdapterInfoLike> } | null
+  let adapter: {
+    info?: AdapterInfoLike
+    isFallbackAdapter?: boolean
+    limits: { maxBufferSize: number; maxStorageBufferBindingSize: number }
+    requestAdapterInfo?: () => Promise<AdapterInfoLike>
+  } | null
   try {
     adapter = (await gpu.requestAdapter({ powerPreference: 'high-performance' })) as typeof adapter
   } catch (e) {
     return { status: 'none', description: '', note: `requesting a WebGPU adapter failed: ${(e as Error).message}` }
   }
-  if (!adapter) return { status: 'none', description: '', note: 'WebGPU is present but offers no adapter (disabled, blocklisted or no usable GPU)' }
+  if (!adapter)
+    return {
+      status: 'none',
+      description: '',
+      note: 'WebGPU is present but offers no adapter (disabled, blocklisted or no usable GPU)',
+    }
   const info: AdapterInfoLike = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {}
-  const description = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter'
+  const description =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter'
   const software = Boolean(info.isFallbackAdapter || adapter.isFallbackAdapter || SOFTWARE_RENDERER.test(description))
   const maxBufferBytes = Math.min(adapter.limits.maxBufferSize, adapter.limits.maxStorageBufferBindingSize)
   return {
     status: software ? 'software' : 'hardware',
     description,
-    note: software ? `the WebGPU adapter is a software fallback (${description}), not a GPU` : `WebGPU adapter: ${description}`,
+    note: software
+      ? `the WebGPU adapter is a software fallback (${description}), not a GPU`
+      : `WebGPU adapter: ${description}`,
     maxBufferBytes,
   }
 }
@@ -73,14 +86,24 @@ export function probeWebGL(canvas: (() => CanvasLike) | undefined): GpuProbe & {
     const maxTextureSize = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number
     gl.getExtension('WEBGL_lose_context')?.loseContext()
     const software = SOFTWARE_RENDERER.test(renderer)
-    return { status: software ? 'software' : 'hardware', description: renderer, note: software ? `WebGL is a software renderer (${renderer})` : `WebGL renderer: ${renderer}`, maxTextureSize }
+    return {
+      status: software ? 'software' : 'hardware',
+      description: renderer,
+      note: software ? `WebGL is a software renderer (${renderer})` : `WebGL renderer: ${renderer}`,
+      maxTextureSize,
+    }
   } catch (e) {
     return { status: 'none', description: '', note: `WebGL probe failed: ${(e as Error).message}` }
   }
 }
 
 /** How much one tensor and all of them together may take on a backend; `deviceMemory` is navigator.deviceMemory (GiB). */
-export function limitsFor(name: BackendName, gpu: GpuProbe, gl: ReturnType<typeof probeWebGL>, deviceMemory?: number): DeviceLimits {
+export function limitsFor(
+  name: BackendName,
+  gpu: GpuProbe,
+  gl: ReturnType<typeof probeWebGL>,
+  deviceMemory?: number,
+): DeviceLimits {
   const hostTotal = deviceMemory ? (deviceMemory * GiB) / 2 : 2 * GiB
   switch (name) {
     case 'webgpu':
@@ -118,7 +141,12 @@ export async function chooseBackend(
     backend,
     requested,
     reason,
-    adapter: backend === 'webgpu' ? { description: gpu.description, software: gpu.status === 'software' } : backend === 'webgl' ? { description: gl.description, software: gl.status === 'software' } : undefined,
+    adapter:
+      backend === 'webgpu'
+        ? { description: gpu.description, software: gpu.status === 'software' }
+        : backend === 'webgl'
+          ? { description: gl.description, software: gl.status === 'software' }
+          : undefined,
     attempts,
     limits: limitsFor(backend, gpu, gl, deviceMemory),
     webgpu: gpu.status,
@@ -126,10 +154,15 @@ export async function chooseBackend(
   })
 
   if (requested !== 'auto') {
-    const unavailable = (requested === 'webgpu' && gpu.status === 'none' && gpu.note) || (requested === 'webgl' && gl.status === 'none' && gl.note)
+    const unavailable =
+      (requested === 'webgpu' && gpu.status === 'none' && gpu.note) ||
+      (requested === 'webgl' && gl.status === 'none' && gl.note)
     if (!unavailable && (await tried(requested, 'requested'))) {
       const probe = requested === 'webgpu' ? gpu : requested === 'webgl' ? gl : undefined
-      return report(requested, `${requested} was requested${probe && probe.status === 'software' ? ` (${probe.note}: expect it to be slow)` : ''}`)
+      return report(
+        requested,
+        `${requested} was requested${probe && probe.status === 'software' ? ` (${probe.note}: expect it to be slow)` : ''}`,
+      )
     }
     const why = unavailable || attempts.at(-1)?.note || 'failed'
     const fallback = await pickAuto(gpu, gl, tried)
@@ -139,17 +172,27 @@ export async function chooseBackend(
   return report(auto.backend, `auto: ${auto.reason}`)
 }
 
-async function pickAuto(gpu: GpuProbe, gl: GpuProbe, tried: (n: BackendName, why: string) => Promise<boolean>): Promise<{ backend: BackendName; reason: string }> {
+async function pickAuto(
+  gpu: GpuProbe,
+  gl: GpuProbe,
+  tried: (n: BackendName, why: string) => Promise<boolean>,
+): Promise<{ backend: BackendName; reason: string }> {
   const notes: string[] = []
   if (gpu.status === 'hardware') {
-    if (await tried('webgpu', gpu.note)) return { backend: 'webgpu', reason: `using the GPU through WebGPU (${gpu.description})` }
+    if (await tried('webgpu', gpu.note))
+      return { backend: 'webgpu', reason: `using the GPU through WebGPU (${gpu.description})` }
     notes.push('WebGPU failed its smoke test')
   } else notes.push(gpu.note)
   if (gl.status === 'hardware') {
-    if (await tried('webgl', gl.note)) return { backend: 'webgl', reason: `${notes.join('; ')}; using the GPU through WebGL (${gl.description})` }
+    if (await tried('webgl', gl.note))
+      return { backend: 'webgl', reason: `${notes.join('; ')}; using the GPU through WebGL (${gl.description})` }
     notes.push('WebGL failed its smoke test')
   } else notes.push(gl.note)
-  if (await tried('wasm', 'fastest CPU backend')) return { backend: 'wasm', reason: `${notes.join('; ')}; so training runs on the CPU with WebAssembly (wasm), the fastest backend really present` }
+  if (await tried('wasm', 'fastest CPU backend'))
+    return {
+      backend: 'wasm',
+      reason: `${notes.join('; ')}; so training runs on the CPU with WebAssembly (wasm), the fastest backend really present`,
+    }
   notes.push('wasm failed')
   await tried('cpu', 'last resort')
   return { backend: 'cpu', reason: `${notes.join('; ')}; falling back to the plain JavaScript cpu backend (slow)` }

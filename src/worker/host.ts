@@ -6,7 +6,22 @@
 // queue, so a sample or an attention map is always computed between two steps on a consistent model. The
 // training loop yields to the event loop after every step, so pause / stop / sample messages are handled promptly.
 import * as tf from '@tensorflow/tfjs'
-import type { AtlasProbe, BackendChoice, BackendReport, Endpoint, EvalPoint, FromWorker, MemoryReport, MetricPoint, PersistRequest, RestoredHistory, RunInfo, RunState, SampleSettings, ToWorker } from '../shared/protocol'
+import type {
+  AtlasProbe,
+  BackendChoice,
+  BackendReport,
+  Endpoint,
+  EvalPoint,
+  FromWorker,
+  MemoryReport,
+  MetricPoint,
+  PersistRequest,
+  RestoredHistory,
+  RunInfo,
+  RunState,
+  SampleSettings,
+  ToWorker,
+} from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
@@ -16,7 +31,16 @@ import { datasetFolder, runBundle } from './nanogptBundle'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { nowMs } from '../shared/clock'
 import { StoredRecordError } from '../storage/schema'
-import { RunGoneError, StorageFullError, textDigest, textSource, type RunStore, type StoredHistory, type StoredRun, type StoredStatus } from '../storage/runStore'
+import {
+  RunGoneError,
+  StorageFullError,
+  textDigest,
+  textSource,
+  type RunStore,
+  type StoredHistory,
+  type StoredRun,
+  type StoredStatus,
+} from '../storage/runStore'
 import { BPE_VOCAB, makeTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../shared/heads'
 import { nearest, pca2 } from '../shared/pca'
@@ -100,20 +124,43 @@ export function yieldToEvents(): Promise<void> {
 
 export function validateSample(s: SampleSettings): Problem[] {
   const out: Problem[] = []
-  if (!(Number.isInteger(s.maxNewTokens) && s.maxNewTokens >= 1 && s.maxNewTokens <= 10_000)) out.push({ field: 'sample', message: `Max new tokens must be a whole number from 1 to 10000 (got ${s.maxNewTokens})` })
-  if (!(Number.isFinite(s.temperature) && s.temperature >= 0 && s.temperature <= 10)) out.push({ field: 'sample', message: `Temperature must be between 0 and 10 (got ${s.temperature})` })
-  if (!(Number.isInteger(s.topK) && s.topK >= 0)) out.push({ field: 'sample', message: `Top-k must be 0 (off) or a positive whole number (got ${s.topK})` })
-  if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1)) out.push({ field: 'sample', message: `Top-p must be above 0 and at most 1 (got ${s.topP})` })
-  if (s.strategy !== undefined && s.strategy !== 'sample' && s.strategy !== 'beam') out.push({ field: 'sample', message: `Unknown decoding strategy “${String(s.strategy)}”` })
-  if (s.beamWidth !== undefined && !(Number.isInteger(s.beamWidth) && s.beamWidth >= 1 && s.beamWidth <= MAX_BEAM_WIDTH)) out.push({ field: 'sample', message: `Beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH} (got ${s.beamWidth})` })
-  if (s.lengthPenalty !== undefined && !(Number.isFinite(s.lengthPenalty) && s.lengthPenalty >= 0 && s.lengthPenalty <= 5)) out.push({ field: 'sample', message: `Length penalty must be between 0 and 5 (got ${s.lengthPenalty})` })
-  if (s.stop !== undefined && !(typeof s.stop === 'string' && s.stop.length <= 100)) out.push({ field: 'sample', message: 'The stop text must be at most 100 characters' })
+  if (!(Number.isInteger(s.maxNewTokens) && s.maxNewTokens >= 1 && s.maxNewTokens <= 10_000))
+    out.push({
+      field: 'sample',
+      message: `Max new tokens must be a whole number from 1 to 10000 (got ${s.maxNewTokens})`,
+    })
+  if (!(Number.isFinite(s.temperature) && s.temperature >= 0 && s.temperature <= 10))
+    out.push({ field: 'sample', message: `Temperature must be between 0 and 10 (got ${s.temperature})` })
+  if (!(Number.isInteger(s.topK) && s.topK >= 0))
+    out.push({ field: 'sample', message: `Top-k must be 0 (off) or a positive whole number (got ${s.topK})` })
+  if (s.topP !== undefined && !(s.topP > 0 && s.topP <= 1))
+    out.push({ field: 'sample', message: `Top-p must be above 0 and at most 1 (got ${s.topP})` })
+  if (s.strategy !== undefined && s.strategy !== 'sample' && s.strategy !== 'beam')
+    out.push({ field: 'sample', message: `Unknown decoding strategy “${String(s.strategy)}”` })
+  if (
+    s.beamWidth !== undefined &&
+    !(Number.isInteger(s.beamWidth) && s.beamWidth >= 1 && s.beamWidth <= MAX_BEAM_WIDTH)
+  )
+    out.push({
+      field: 'sample',
+      message: `Beam width must be a whole number from 1 to ${MAX_BEAM_WIDTH} (got ${s.beamWidth})`,
+    })
+  if (
+    s.lengthPenalty !== undefined &&
+    !(Number.isFinite(s.lengthPenalty) && s.lengthPenalty >= 0 && s.lengthPenalty <= 5)
+  )
+    out.push({ field: 'sample', message: `Length penalty must be between 0 and 5 (got ${s.lengthPenalty})` })
+  if (s.stop !== undefined && !(typeof s.stop === 'string' && s.stop.length <= 100))
+    out.push({ field: 'sample', message: 'The stop text must be at most 100 characters' })
   if (typeof s.prompt !== 'string') out.push({ field: 'prompt', message: 'The prompt is missing' })
   return out
 }
 
 /** A budget may only lower the limits (a test's, or a cautious user's): a larger value is ignored. */
-function lowerOnly(limits: BackendReport['limits'], budget: Partial<BackendReport['limits']>): Partial<BackendReport['limits']> {
+function lowerOnly(
+  limits: BackendReport['limits'],
+  budget: Partial<BackendReport['limits']>,
+): Partial<BackendReport['limits']> {
   const out: Partial<BackendReport['limits']> = {}
   for (const k of ['maxTensorBytes', 'maxTotalBytes'] as const) {
     const v = budget[k]
@@ -190,16 +237,47 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         if (persisted !== p) return
         if (e instanceof RunGoneError) {
           persisted = undefined // deleted from storage: the run goes on unsaved, and is not written back
-          return post({ type: 'storage.problem', runId: id, full: false, reason: 'deleted', message: 'This run was deleted from the browser’s storage: it goes on in memory, unsaved.' })
+          return post({
+            type: 'storage.problem',
+            runId: id,
+            full: false,
+            reason: 'deleted',
+            message: 'This run was deleted from the browser’s storage: it goes on in memory, unsaved.',
+          })
         }
         const full = e instanceof StorageFullError
-        post({ type: 'storage.problem', runId: id, full, reason: full ? 'full' : 'failed', message: full ? e.message : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.` })
+        post({
+          type: 'storage.problem',
+          runId: id,
+          full,
+          reason: full ? 'full' : 'failed',
+          message: full
+            ? e.message
+            : `The run could not be saved: ${e instanceof Error ? e.message : String(e)}. Training goes on in memory.`,
+        })
       })
   }
 
-  function newPersist(id: string, request: PersistRequest | undefined, text: string, pairs?: boolean, origin?: RunInfo['origin']): Persisted | undefined {
+  function newPersist(
+    id: string,
+    request: PersistRequest | undefined,
+    text: string,
+    pairs?: boolean,
+    origin?: RunInfo['origin'],
+  ): Persisted | undefined {
     if (!request) return undefined
-    return { runId: id, storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`, request, pairs, origin, text, created: false, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [], evals: [], watch: null } }
+    return {
+      runId: id,
+      storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
+      request,
+      pairs,
+      origin,
+      text,
+      created: false,
+      lastSaveAt: now(),
+      writes: Promise.resolve(),
+      history: { points: [], evals: [], watch: null },
+    }
   }
 
   /** Pair mode: each held-out pair's generation beside its reference, between training steps. */
@@ -218,7 +296,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
    * A view's request about a probe text: checked, then served on the model queue — coalesced, so a newer
    * request of the same kind replaces one still waiting (dragging a slider sends many; only the last counts).
    */
-  function probeRequest(kind: string, msg: { runId: string; requestId: string; probe: string }, job: (r: Run) => Promise<FromWorker | [FromWorker, ArrayBuffer[]]>) {
+  function probeRequest(
+    kind: string,
+    msg: { runId: string; requestId: string; probe: string },
+    job: (r: Run) => Promise<FromWorker | [FromWorker, ArrayBuffer[]]>,
+  ) {
     const r = current(msg.runId)
     const ids = { runId: msg.runId, requestId: msg.requestId }
     if (!r) return
@@ -237,7 +319,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   async function analyzeText(requestId: string, text: string) {
     const counter = new TextStatsCounter()
     const total = text.length
-    for (let at = 0; at < total; ) {
+    for (let at = 0; at < total;) {
       await yieldToEvents()
       if (cancelled.delete(requestId)) return post({ type: 'text.stats', requestId, cancelled: true })
       const end = cutAt(text, Math.min(total, at + TEXT_SLICE))
@@ -260,7 +342,21 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       const now = Date.now()
       const info = r.info()
       const source = await textSource(text, { datasetId: p.request.datasetId, label: p.request.textLabel })
-      await store.create({ id: p.storedId, name: p.request.name, createdAt: now, updatedAt: now, model: info.model, train: info.train, vocab: info.vocab, tokenizer: r.tokenizer.spec(), text: source, status: 'training', step: 0, ...(p.pairs ? { pairs: true } : {}), ...(p.origin ? { origin: p.origin } : {}) })
+      await store.create({
+        id: p.storedId,
+        name: p.request.name,
+        createdAt: now,
+        updatedAt: now,
+        model: info.model,
+        train: info.train,
+        vocab: info.vocab,
+        tokenizer: r.tokenizer.spec(),
+        text: source,
+        status: 'training',
+        step: 0,
+        ...(p.pairs ? { pairs: true } : {}),
+        ...(p.origin ? { origin: p.origin } : {}),
+      })
     })
   }
 
@@ -273,17 +369,40 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       const t0 = now()
       const { weights, resume } = await exclusive(() => r.capture())
       const upTo = resume.step
-      const history = { points: p.history.points.filter((x) => x.step <= upTo), evals: p.history.evals.filter((e) => e.step <= upTo), watch: p.history.watch }
-      const saved = await store.saveCheckpoint(p.storedId, { step: upTo, elapsedMs: resume.elapsedMs, weights, optimizer: resume.optimizer, sampler: resume.sampler }, history, { status, bestValLoss: p.bestValLoss })
+      const history = {
+        points: p.history.points.filter((x) => x.step <= upTo),
+        evals: p.history.evals.filter((e) => e.step <= upTo),
+        watch: p.history.watch,
+      }
+      const saved = await store.saveCheckpoint(
+        p.storedId,
+        { step: upTo, elapsedMs: resume.elapsedMs, weights, optimizer: resume.optimizer, sampler: resume.sampler },
+        history,
+        { status, bestValLoss: p.bestValLoss },
+      )
       p.lastSavedStep = upTo
-      if (persisted === p) post({ type: 'run.saved', runId: id, storedId: p.storedId, step: upTo, bytes: saved.checkpoint?.bytes ?? 0, ms: now() - t0 })
+      if (persisted === p)
+        post({
+          type: 'run.saved',
+          runId: id,
+          storedId: p.storedId,
+          step: upTo,
+          bytes: saved.checkpoint?.bytes ?? 0,
+          ms: now() - t0,
+        })
     })
   }
 
   function flush(force = false) {
     if (!runId || (!pendingPoints.length && !pendingEvals.length)) return
     if (!force && now() - lastFlush < (pageHidden ? HIDDEN_FLUSH_MS : METRICS_EVERY_MS)) return
-    post({ type: 'metrics', runId, points: pendingPoints, evals: pendingEvals, memory: (deps.memory ?? memoryReport)() })
+    post({
+      type: 'metrics',
+      runId,
+      points: pendingPoints,
+      evals: pendingEvals,
+      memory: (deps.memory ?? memoryReport)(),
+    })
     pendingPoints = []
     pendingEvals = []
     lastFlush = now()
@@ -296,7 +415,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     if (problems.length) return post({ type: 'invalid', runId: id, problems })
     lastAttentionAt = now()
     const { tokens, weights } = await r.attention(w.probe, w.layer, w.head)
-    post({ type: 'attention', runId: id, step: r.step, layer: w.layer, head: w.head, tokens, weights }, [weights.buffer as ArrayBuffer])
+    post({ type: 'attention', runId: id, step: r.step, layer: w.layer, head: w.head, tokens, weights }, [
+      weights.buffer as ArrayBuffer,
+    ])
   }
 
   /** The pinned prompt's continuation now (between steps, on the serial queue). */
@@ -304,7 +425,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     const p = pinned
     if (!p || p.runId !== id || run !== r) return
     let text = ''
-    await r.generate({ ...p.settings, prompt: p.prompt }, (t) => (text += t.text), () => run !== r || pinned !== p, async () => {})
+    await r.generate(
+      { ...p.settings, prompt: p.prompt },
+      (t) => (text += t.text),
+      () => run !== r || pinned !== p,
+      async () => {},
+    )
     if (run !== r || pinned !== p) return
     post({ type: 'watch.entry', runId: id, step: r.step, loss: lastLoss, valLoss: lastVal, prompt: p.prompt, text })
     if (persisted?.runId === id) {
@@ -317,7 +443,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   async function sendPositions(r: Run, id: string) {
     if (positionsWatched !== id || run !== r || pageHidden) return
     const table = await r.positionTable()
-    post({ type: 'positions', runId: id, step: r.step, kind: r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned', T: r.model.blockSize, C: r.model.nEmbd, table }, [table.buffer as ArrayBuffer])
+    post(
+      {
+        type: 'positions',
+        runId: id,
+        step: r.step,
+        kind: r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned',
+        T: r.model.blockSize,
+        C: r.model.nEmbd,
+        table,
+      },
+      [table.buffer as ArrayBuffer],
+    )
   }
 
   /** The attention atlas of the watched probe: one forward pass, one readback, then bytes and scores on the CPU. */
@@ -347,7 +484,23 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       scores.set([s.previous, s.self, s.first, s.induction, s.entropy], k * 5)
     }
     const tokens = ids.map((i) => r.tokenizer.vocab[i])
-    post({ type: 'atlas', runId: id, step: r.step, valLoss: lastVal, tokens, period, layers: L, heads: H, T, weights, scores, ...(full && { full }) }, [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer])
+    post(
+      {
+        type: 'atlas',
+        runId: id,
+        step: r.step,
+        valLoss: lastVal,
+        tokens,
+        period,
+        layers: L,
+        heads: H,
+        T,
+        weights,
+        scores,
+        ...(full && { full }),
+      },
+      [weights.buffer as ArrayBuffer, scores.buffer as ArrayBuffer],
+    )
   }
 
   /** wte by PCA in two dimensions (the page aligns frames and filters tokens). */
@@ -358,7 +511,20 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     const p = pca2(wte, V, C)
     const components = Float32Array.from(p.components)
     const counts = r.tokenCounts()
-    post({ type: 'embedding', runId: id, step: r.step, tokens: [...r.tokenizer.vocab], counts, coords: p.coords, components, explained: p.explained, C }, [p.coords.buffer as ArrayBuffer, components.buffer as ArrayBuffer, counts.buffer as ArrayBuffer])
+    post(
+      {
+        type: 'embedding',
+        runId: id,
+        step: r.step,
+        tokens: [...r.tokenizer.vocab],
+        counts,
+        coords: p.coords,
+        components,
+        explained: p.explained,
+        C,
+      },
+      [p.coords.buffer as ArrayBuffer, components.buffer as ArrayBuffer, counts.buffer as ArrayBuffer],
+    )
   }
 
   async function evaluate(r: Run, id: string) {
@@ -391,7 +557,14 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         }
         const p = await exclusive(() => r.trainStep())
         if (run !== r) break
-        const diverged = checkDivergence({ loss: p.loss, gradNorm: p.gradNorm, step: p.step - 1, recent: recentLosses, warmupIters: r.train.warmupIters, vocabSize: r.model.vocabSize })
+        const diverged = checkDivergence({
+          loss: p.loss,
+          gradNorm: p.gradNorm,
+          step: p.step - 1,
+          recent: recentLosses,
+          warmupIters: r.train.warmupIters,
+          vocabSize: r.model.vocabSize,
+        })
         if (!p.skipped) {
           pendingPoints.push(p)
           if (persisted?.runId === id) persisted.history.points.push(p)
@@ -404,23 +577,40 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           // worse; a non-finite step changed nothing). The page marks the step and offers a lower learning rate.
           flush(true)
           const savedStep = persisted?.runId === id && persisted.created ? persisted.lastSavedStep : undefined
-          post({ type: 'diverged', runId: id, step: p.step, loss: p.loss, gradNorm: p.gradNorm, kind: diverged.kind, reference: diverged.reference, learningRate: r.train.learningRate, suggested: lowerLearningRate(r.train.learningRate), savedStep })
+          post({
+            type: 'diverged',
+            runId: id,
+            step: p.step,
+            loss: p.loss,
+            gradNorm: p.gradNorm,
+            kind: diverged.kind,
+            reference: diverged.reference,
+            learningRate: r.train.learningRate,
+            suggested: lowerLearningRate(r.train.learningRate),
+            savedStep,
+          })
           recentLosses = [] // a fresh average after the user's change
           setState('paused', { save: false })
           break
         }
         if (r.step % r.train.evalInterval === 0 || r.step === r.train.maxIters) {
           await exclusive(() => evaluate(r, id))
-          if (persisted?.runId === id && now() - persisted.lastSaveAt >= CHECKPOINT_EVERY_MS && r.step < r.train.maxIters) checkpoint(r, id, 'training')
-        }
-        else if (!pageHidden && now() - lastAttentionAt >= ATTENTION_EVERY_MS) await exclusive(() => sendAttention(r, id))
+          if (
+            persisted?.runId === id &&
+            now() - persisted.lastSaveAt >= CHECKPOINT_EVERY_MS &&
+            r.step < r.train.maxIters
+          )
+            checkpoint(r, id, 'training')
+        } else if (!pageHidden && now() - lastAttentionAt >= ATTENTION_EVERY_MS)
+          await exclusive(() => sendAttention(r, id))
         if (pinned && r.step % pinned.every === 0) await exclusive(() => sendWatched(r, id))
         flush()
         await yieldToEvents()
       }
     } catch (e) {
       // a lost GPU device first shows as a failed readback; its own message follows within moments
-      if ((report?.backend === 'webgpu' || report?.backend === 'webgl') && !deviceLost) await new Promise((resolve) => setTimeout(resolve, 200))
+      if ((report?.backend === 'webgpu' || report?.backend === 'webgl') && !deviceLost)
+        await new Promise((resolve) => setTimeout(resolve, 200))
       if (run === r && !deviceLost) {
         fail(e, { runId: id })
         setState('stopped')
@@ -432,7 +622,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   }
 
   /** Swap in a new run (built once the old one is disposed, on the model queue) and announce it. */
-  async function replaceRun(id: string, build: () => Run, o: { origin?: RunInfo['origin']; persist?: Persisted; restored?: RestoredHistory; state?: RunState } = {}) {
+  async function replaceRun(
+    id: string,
+    build: () => Run,
+    o: { origin?: RunInfo['origin']; persist?: Persisted; restored?: RestoredHistory; state?: RunState } = {},
+  ) {
     const old = run
     run = undefined // stops the old loop after its current step
     runId = id
@@ -446,7 +640,13 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       run = build()
     })
     const r = run!
-    post({ type: 'run.created', runId: id, ...r.info(), ...(o.origin ? { origin: o.origin } : {}), ...(o.restored ? { restored: o.restored } : {}) })
+    post({
+      type: 'run.created',
+      runId: id,
+      ...r.info(),
+      ...(o.origin ? { origin: o.origin } : {}),
+      ...(o.restored ? { restored: o.restored } : {}),
+    })
     if (o.restored) {
       lastVal = o.restored.evals.at(-1)?.valLoss
       lastLoss = o.restored.points.at(-1)?.loss ?? Number.NaN
@@ -498,11 +698,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         flush(true)
         const r = run
         const id = runId
-        if (r && id) void exclusive(async () => {
-          await sendAttention(r, id)
-          await sendPositions(r, id)
-          await sendEmbedding(r, id)
-        }).catch((e) => fail(e, { runId: id }))
+        if (r && id)
+          void exclusive(async () => {
+            await sendAttention(r, id)
+            await sendPositions(r, id)
+            await sendEmbedding(r, id)
+          }).catch((e) => fail(e, { runId: id }))
         return
       }
       case 'test.crash': {
@@ -514,14 +715,25 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return
       }
       case 'run.create': {
-        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits, { pairs: msg.pairs, tokenizer: msg.tokenizer })
+        const prepared = Run.prepare(msg.text, msg.model, msg.train, report?.limits, {
+          pairs: msg.pairs,
+          tokenizer: msg.tokenizer,
+        })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems }) // the old run stays as it was
-        return replaceRun(msg.runId, prepared.build, { persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs) })
+        return replaceRun(msg.runId, prepared.build, {
+          persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs),
+        })
       }
       case 'run.restore': {
-        const refuse = (field: Problem['field'], message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field, message, code, params }] })
+        const refuse = (field: Problem['field'], message: string, code: string, params: Problem['params'] = {}) =>
+          post({ type: 'invalid', runId: msg.runId, problems: [{ field, message, code, params }] })
         const store = await getStore()
-        if (!store) return refuse('stored', 'Saved runs are not available in this browser (its storage is off or blocked).', 'storage-off')
+        if (!store)
+          return refuse(
+            'stored',
+            'Saved runs are not available in this browser (its storage is off or blocked).',
+            'storage-off',
+          )
         let loaded
         try {
           loaded = await store.load(msg.storedId)
@@ -529,24 +741,68 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           if (e instanceof StoredRecordError) return refuse('stored', e.message, e.code, e.params)
           throw e
         }
-        if (!loaded) return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
+        if (!loaded)
+          return refuse('stored', 'That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
         const { run: stored, checkpoint: ckpt, history } = loaded
-        if (!ckpt) return refuse('stored', `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`, 'no-checkpoint', { name: stored.name })
+        if (!ckpt)
+          return refuse(
+            'stored',
+            `“${stored.name}” has no checkpoint to continue from: the page closed before its first save.`,
+            'no-checkpoint',
+            { name: stored.name },
+          )
         const text = stored.text.kind === 'inline' ? stored.text.text : msg.text
-        if (stored.text.kind !== 'inline' && (text.length !== stored.text.length || (await textDigest(text)) !== stored.text.digest)) {
-          const what = stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
-          return refuse('text', `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`, 'other-text', { name: stored.name, dataset: stored.text.kind === 'dataset' ? stored.text.datasetId : '', label: stored.text.kind === 'dataset' ? '' : stored.text.label, n: stored.text.length })
+        if (
+          stored.text.kind !== 'inline' &&
+          (text.length !== stored.text.length || (await textDigest(text)) !== stored.text.digest)
+        ) {
+          const what =
+            stored.text.kind === 'dataset' ? `the built-in dataset “${stored.text.datasetId}”` : stored.text.label
+          return refuse(
+            'text',
+            `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`,
+            'other-text',
+            {
+              name: stored.name,
+              dataset: stored.text.kind === 'dataset' ? stored.text.datasetId : '',
+              label: stored.text.kind === 'dataset' ? '' : stored.text.label,
+              n: stored.text.length,
+            },
+          )
         }
         // going back after a divergence: the same checkpoint with a new peak learning rate (checked with the rest)
         const trainAs = msg.learningRate === undefined ? stored.train : retuned(stored.train, msg.learningRate)
-        const prepared = Run.prepareFrom({ model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights }, text, trainAs, {
-          limits: report?.limits,
-          pairs: stored.pairs,
-          resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
-        })
+        const prepared = Run.prepareFrom(
+          { model: stored.model, tokenizer: storedTokenizer(stored), weights: ckpt.weights },
+          text,
+          trainAs,
+          {
+            limits: report?.limits,
+            pairs: stored.pairs,
+            resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
+          },
+        )
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        const persist: Persisted = { runId: msg.runId, storedId: stored.id, request: { name: stored.name }, pairs: stored.pairs, origin: stored.origin, created: true, lastSaveAt: now(), writes: Promise.resolve(), history: { points: [...history.points], evals: [...history.evals], watch: history.watch }, bestValLoss: stored.bestValLoss, lastSavedStep: ckpt.step }
-        const restored: RestoredHistory = { storedId: stored.id, name: stored.name, points: history.points, evals: history.evals, watch: history.watch }
+        const persist: Persisted = {
+          runId: msg.runId,
+          storedId: stored.id,
+          request: { name: stored.name },
+          pairs: stored.pairs,
+          origin: stored.origin,
+          created: true,
+          lastSaveAt: now(),
+          writes: Promise.resolve(),
+          history: { points: [...history.points], evals: [...history.evals], watch: history.watch },
+          bestValLoss: stored.bestValLoss,
+          lastSavedStep: ckpt.step,
+        }
+        const restored: RestoredHistory = {
+          storedId: stored.id,
+          name: stored.name,
+          points: history.points,
+          evals: history.evals,
+          watch: history.watch,
+        }
         const at = ckpt.step >= stored.train.maxIters ? 'finished' : ckpt.step > 0 ? 'paused' : 'ready'
         await replaceRun(msg.runId, prepared.build, { persist, restored, origin: stored.origin, state: at })
         if (trainAs !== stored.train) storeWrite(msg.runId, (s, p) => s.setTrain(p.storedId, trainAs))
@@ -559,15 +815,34 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           checkpoint = decodeCheckpoint(new Uint8Array(msg.file))
         } catch (e) {
           if (!(e instanceof CheckpointError)) throw e
-          return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'file', code: e.code, params: { ...e.params, file: msg.fileName }, message: `${msg.fileName}: ${e.message}` }] })
+          return post({
+            type: 'invalid',
+            runId: msg.runId,
+            problems: [
+              {
+                field: 'file',
+                code: e.code,
+                params: { ...e.params, file: msg.fileName },
+                message: `${msg.fileName}: ${e.message}`,
+              },
+            ],
+          })
         }
-        const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
+        const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, {
+          limits: report?.limits,
+          extendVocab: msg.extendVocab,
+          pairs: msg.pairs,
+        })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
         const origin = { from: 'file' as const, name: msg.fileName, step: checkpoint.step, added: prepared.added }
-        return replaceRun(msg.runId, prepared.build, { origin, persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin) })
+        return replaceRun(msg.runId, prepared.build, {
+          origin,
+          persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin),
+        })
       }
       case 'run.finetune': {
-        const refuse = (message: string, code: string, params: Problem['params'] = {}) => post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message, code, params }] })
+        const refuse = (message: string, code: string, params: Problem['params'] = {}) =>
+          post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'stored', message, code, params }] })
         const store = await getStore()
         let loaded
         try {
@@ -577,26 +852,76 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           throw e
         }
         if (!loaded) return refuse('That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
-        if (!loaded.checkpoint) return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`, 'no-checkpoint', { name: loaded.run.name })
-        const source = { model: loaded.run.model, tokenizer: storedTokenizer(loaded.run), weights: loaded.checkpoint.weights }
-        const prepared = Run.prepareFrom(source, msg.text, msg.train, { limits: report?.limits, extendVocab: msg.extendVocab, pairs: msg.pairs })
+        if (!loaded.checkpoint)
+          return refuse(`“${loaded.run.name}” has no checkpoint to fine-tune from.`, 'no-checkpoint', {
+            name: loaded.run.name,
+          })
+        const source = {
+          model: loaded.run.model,
+          tokenizer: storedTokenizer(loaded.run),
+          weights: loaded.checkpoint.weights,
+        }
+        const prepared = Run.prepareFrom(source, msg.text, msg.train, {
+          limits: report?.limits,
+          extendVocab: msg.extendVocab,
+          pairs: msg.pairs,
+        })
         if (prepared.problems) return post({ type: 'invalid', runId: msg.runId, problems: prepared.problems })
-        const origin = { from: 'run' as const, name: loaded.run.name, step: loaded.checkpoint.step, added: prepared.added }
-        return replaceRun(msg.runId, prepared.build, { origin, persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin) })
+        const origin = {
+          from: 'run' as const,
+          name: loaded.run.name,
+          step: loaded.checkpoint.step,
+          added: prepared.added,
+        }
+        return replaceRun(msg.runId, prepared.build, {
+          origin,
+          persist: newPersist(msg.runId, msg.persist, msg.text, msg.pairs, origin),
+        })
       }
       case 'run.export': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'no-model', message: 'There is no model to export yet' }] })
+        if (!r)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [{ field: 'file', code: 'no-model', message: 'There is no model to export yet' }],
+          })
         const format = msg.format ?? 'safetensors'
         const name = datasetFolder(msg.name ?? 'playground')
-        if (format === 'nanogpt' && r.model.causal === false) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'export-no-mask', message: 'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.' }] })
-        if (format === 'nanogpt' && r.model.vocabSize > 65536) return post({ type: 'invalid', ...ids, problems: [{ field: 'file', code: 'export-vocab', params: { n: r.model.vocabSize }, message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.` }] })
+        if (format === 'nanogpt' && r.model.causal === false)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [
+              {
+                field: 'file',
+                code: 'export-no-mask',
+                message:
+                  'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.',
+              },
+            ],
+          })
+        if (format === 'nanogpt' && r.model.vocabSize > 65536)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [
+              {
+                field: 'file',
+                code: 'export-vocab',
+                params: { n: r.model.vocabSize },
+                message: `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.`,
+              },
+            ],
+          })
         void exclusive(async () => {
           let bytes: Uint8Array
           if (format === 'safetensors') bytes = await r.exportFile()
           else bytes = await runBundle(r, name, persisted?.runId === msg.runId ? persisted.bestValLoss : lastVal)
-          post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step, format, name }, [bytes.buffer as ArrayBuffer])
+          post({ type: 'run.exported', ...ids, bytes: bytes.buffer as ArrayBuffer, step: r.step, format, name }, [
+            bytes.buffer as ArrayBuffer,
+          ])
         }).catch((e) => fail(e, ids))
         return
       }
@@ -612,7 +937,18 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'run.retune': {
         const r = current(msg.runId)
         if (!r) return
-        if (state === 'training') return post({ type: 'invalid', runId: msg.runId, problems: [{ field: 'learningRate', code: 'retune-training', message: 'Pause training before changing the learning rate' }] })
+        if (state === 'training')
+          return post({
+            type: 'invalid',
+            runId: msg.runId,
+            problems: [
+              {
+                field: 'learningRate',
+                code: 'retune-training',
+                message: 'Pause training before changing the learning rate',
+              },
+            ],
+          })
         const problems = r.retune(msg.learningRate)
         if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'retune', problems })
         storeWrite(msg.runId, (store, p) => store.setTrain(p.storedId, r.train))
@@ -629,17 +965,28 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'sample.request': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'sample', code: 'no-model', message: 'There is no model yet: pick a text and settings first' }] })
+        if (!r)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [
+              { field: 'sample', code: 'no-model', message: 'There is no model yet: pick a text and settings first' },
+            ],
+          })
         const problems = [...validateSample(msg.settings), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
-          if (run !== r) return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step, tokens: 0, elapsedMs: 0 })
+          if (run !== r)
+            return post({ type: 'sample.done', ...ids, reason: 'cancelled', step: r.step, tokens: 0, elapsedMs: 0 })
           const t0 = now()
           let tokens = 0
           let lastYield = t0
           const reason = await r.generate(
             msg.settings,
-            (t) => (tokens++, post({ type: 'sample.token', ...ids, ...t }, t.attention && [t.attention.rows.buffer as ArrayBuffer])),
+            (t) => (
+              tokens++,
+              post({ type: 'sample.token', ...ids, ...t }, t.attention && [t.attention.rows.buffer as ArrayBuffer])
+            ),
             () => cancelled.has(msg.requestId) || run !== r,
             // a cancel (or any message) is looked at every YIELD_EVERY_MS, not after every token: a token takes
             // ~1–2 ms with the KV cache, and a hop through the event loop costs about as much again
@@ -648,7 +995,10 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
               await yieldToEvents()
               lastYield = now()
             },
-            { onBeams: (beams, tree) => post({ type: 'sample.beams', ...ids, beams, tree }), trace: (context) => post({ type: 'sample.context', ...ids, tokens: context }) },
+            {
+              onBeams: (beams, tree) => post({ type: 'sample.beams', ...ids, beams, tree }),
+              trace: (context) => post({ type: 'sample.context', ...ids, tokens: context }),
+            },
           )
           cancelled.delete(msg.requestId)
           post({ type: 'sample.done', ...ids, reason, step: r.step, tokens, elapsedMs: now() - t0 })
@@ -661,8 +1011,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           return
         }
         const r = current(msg.runId)
-        const problems = [...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }), ...(r ? r.checkText(msg.watch.prompt, 'prompt') : [])]
-        if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1)) problems.push({ field: 'sample', code: 'watch-every', params: { got: String(msg.watch.every) }, message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})` })
+        const problems = [
+          ...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }),
+          ...(r ? r.checkText(msg.watch.prompt, 'prompt') : []),
+        ]
+        if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1))
+          problems.push({
+            field: 'sample',
+            code: 'watch-every',
+            params: { got: String(msg.watch.every) },
+            message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})`,
+          })
         if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'watch', problems })
         pinned = { runId: msg.runId, ...msg.watch }
         if (r) void exclusive(() => sendWatched(r, msg.runId)).catch((e) => fail(e, { runId: msg.runId }))
@@ -671,8 +1030,20 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'score.request': {
         const r = current(msg.runId)
         const ids = { runId: msg.runId, requestId: msg.requestId }
-        if (!r) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', code: 'no-model', message: 'There is no model yet: pick a text and settings first' }] })
-        if (typeof msg.text !== 'string' || [...msg.text].length < 2) return post({ type: 'invalid', ...ids, problems: [{ field: 'score', code: 'score-short', message: 'Type at least two characters to score' }] })
+        if (!r)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [
+              { field: 'score', code: 'no-model', message: 'There is no model yet: pick a text and settings first' },
+            ],
+          })
+        if (typeof msg.text !== 'string' || [...msg.text].length < 2)
+          return post({
+            type: 'invalid',
+            ...ids,
+            problems: [{ field: 'score', code: 'score-short', message: 'Type at least two characters to score' }],
+          })
         const problems = r.checkText(msg.text, 'score')
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
@@ -683,12 +1054,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'tokenizer.train': {
         // beside the model queue: it does not touch the model; slices of merges with a yield between them
-        const problem = !(Number.isInteger(msg.vocabSize) && msg.vocabSize >= BPE_VOCAB.min && msg.vocabSize <= BPE_VOCAB.max)
+        const problem = !(
+          Number.isInteger(msg.vocabSize) &&
+          msg.vocabSize >= BPE_VOCAB.min &&
+          msg.vocabSize <= BPE_VOCAB.max
+        )
           ? `The BPE vocabulary size must be a whole number from ${BPE_VOCAB.min} (the 256 bytes and one merge) to ${BPE_VOCAB.max} (got ${msg.vocabSize})`
           : typeof msg.text !== 'string' || msg.text.length === 0
             ? 'There is no text to train the tokenizer on'
             : undefined
-        if (problem) return post({ type: 'invalid', requestId: msg.requestId, problems: [{ field: 'text', message: problem }] })
+        if (problem)
+          return post({ type: 'invalid', requestId: msg.requestId, problems: [{ field: 'text', message: problem }] })
         void (async () => {
           const t0 = now()
           const trainer = new BpeTrainer(msg.text, msg.vocabSize)
@@ -696,7 +1072,12 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           while (!trainer.done && !cancelled.has(msg.requestId)) {
             trainer.step(25)
             if (now() - lastPost > 100) {
-              post({ type: 'tokenizer.progress', requestId: msg.requestId, merges: trainer.merges.length, target: trainer.target })
+              post({
+                type: 'tokenizer.progress',
+                requestId: msg.requestId,
+                merges: trainer.merges.length,
+                target: trainer.target,
+              })
               lastPost = now()
             }
             await yieldToEvents()
@@ -704,7 +1085,15 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           const wasCancelled = cancelled.delete(msg.requestId)
           const ms = now() - t0
           const tokens = makeTokenizer({ kind: 'bpe', merges: trainer.merges }).encode(msg.text).length // for the page's numbers
-          post({ type: 'tokenizer.trained', requestId: msg.requestId, spec: { kind: 'bpe', merges: trainer.merges }, ms, stoppedEarly: trainer.stoppedEarly, cancelled: wasCancelled, tokens })
+          post({
+            type: 'tokenizer.trained',
+            requestId: msg.requestId,
+            spec: { kind: 'bpe', merges: trainer.merges },
+            ms,
+            stoppedEarly: trainer.stoppedEarly,
+            cancelled: wasCancelled,
+            tokens,
+          })
         })().catch((e) => fail(e, { requestId: msg.requestId }))
         return
       }
@@ -714,8 +1103,22 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       }
       case 'pairs.evaluate': {
         const r = current(msg.runId)
-        if (!r?.pairs) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems: [{ field: 'sample', code: 'not-pairs', message: 'This model was not trained in pair mode: it has no held-out pairs to evaluate' }] })
-        void exclusive(() => evaluatePairs(r, msg.runId, msg.requestId)).catch((e) => fail(e, { runId: msg.runId, requestId: msg.requestId }))
+        if (!r?.pairs)
+          return post({
+            type: 'invalid',
+            runId: msg.runId,
+            requestId: msg.requestId,
+            problems: [
+              {
+                field: 'sample',
+                code: 'not-pairs',
+                message: 'This model was not trained in pair mode: it has no held-out pairs to evaluate',
+              },
+            ],
+          })
+        void exclusive(() => evaluatePairs(r, msg.runId, msg.requestId)).catch((e) =>
+          fail(e, { runId: msg.runId, requestId: msg.requestId }),
+        )
         return
       }
       case 'sample.cancel': {
@@ -735,20 +1138,48 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return
       }
       case 'qkv.request':
-        return probeRequest('qkv', msg, async (r) => ({ type: 'qkv.result', runId: msg.runId, requestId: msg.requestId, step: r.step, ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)) }))
+        return probeRequest('qkv', msg, async (r) => ({
+          type: 'qkv.result',
+          runId: msg.runId,
+          requestId: msg.requestId,
+          step: r.step,
+          ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)),
+        }))
       case 'lens.request':
         return probeRequest('lens', msg, async (r) => {
           const { ids: tokenIds, logits } = await r.lens(msg.probe, msg.position)
           const position = Math.min(Math.max(0, msg.position), tokenIds.length - 1)
-          return [{ type: 'lens.result', runId: msg.runId, requestId: msg.requestId, step: r.step, tokens: tokenIds.map((i) => r.tokenizer.vocab[i]), ids: tokenIds, position, layers: r.model.nLayer + 1, logits }, [logits.buffer as ArrayBuffer]]
+          return [
+            {
+              type: 'lens.result',
+              runId: msg.runId,
+              requestId: msg.requestId,
+              step: r.step,
+              tokens: tokenIds.map((i) => r.tokenizer.vocab[i]),
+              ids: tokenIds,
+              position,
+              layers: r.model.nLayer + 1,
+              logits,
+            },
+            [logits.buffer as ArrayBuffer],
+          ]
         })
       case 'embedding.neighbours': {
         const r = current(msg.runId)
         if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return
         void exclusive(async () => {
           const wte = await r.embedding()
-          const neighbours = nearest(wte, r.model.vocabSize, r.model.nEmbd, msg.id, 5).map((n) => ({ id: n.row, cos: n.cos }))
-          post({ type: 'embedding.neighbours.result', runId: msg.runId, requestId: msg.requestId, id: msg.id, neighbours })
+          const neighbours = nearest(wte, r.model.vocabSize, r.model.nEmbd, msg.id, 5).map((n) => ({
+            id: n.row,
+            cos: n.cos,
+          }))
+          post({
+            type: 'embedding.neighbours.result',
+            runId: msg.runId,
+            requestId: msg.requestId,
+            id: msg.id,
+            neighbours,
+          })
         }).catch((e) => fail(e, { runId: msg.runId, requestId: msg.requestId }))
         return
       }
@@ -773,7 +1204,14 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   let inbox: Promise<void> = Promise.resolve()
   const onMessage = (ev: { data: ToWorker }) => {
     const msg = ev.data
-    inbox = inbox.then(() => handle(msg)).catch((e) => fail(e, { runId: 'runId' in msg ? msg.runId : undefined, requestId: 'requestId' in msg ? msg.requestId : undefined }))
+    inbox = inbox
+      .then(() => handle(msg))
+      .catch((e) =>
+        fail(e, {
+          runId: 'runId' in msg ? msg.runId : undefined,
+          requestId: 'requestId' in msg ? msg.requestId : undefined,
+        }),
+      )
   }
   endpoint.addEventListener('message', onMessage)
   return {

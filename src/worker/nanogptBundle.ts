@@ -25,14 +25,21 @@ export interface BundleInput {
 
 /** A dataset name nanoGPT can use as a folder: ASCII letters, digits, - and _. */
 export function datasetFolder(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'playground'
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9_-]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 40) || 'playground'
+  )
 }
 
 /** nanoGPT's config file for this run: train.py config/train_<name>.py resumes it. */
 export function nanoGptConfig(b: BundleInput): string {
   const m = b.model
   const t = b.train
-  const py = (v: number | boolean | string) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? `'${v}'` : String(v))
+  const py = (v: number | boolean | string) =>
+    typeof v === 'boolean' ? (v ? 'True' : 'False') : typeof v === 'string' ? `'${v}'` : String(v)
   const lines: [string, number | boolean | string, string?][] = [
     ['out_dir', `out-${b.name}`],
     ['init_from', 'resume', 'playground_to_ckpt.py wrote ckpt.pt there'],
@@ -63,7 +70,11 @@ export function nanoGptConfig(b: BundleInput): string {
   return [
     `# Written by GPT Playground: the run it exported at step ${b.step}, as nanoGPT settings.`,
     '# python train.py config/train_' + b.name + '.py   (add --device=cpu --compile=False on a machine without a GPU)',
-    ...(m.posEncoding === 'sinusoidal' ? ['# The app used fixed sinusoidal positions; nanoGPT has none, so they arrive as its position table (wpe), which it then trains.'] : []),
+    ...(m.posEncoding === 'sinusoidal'
+      ? [
+          '# The app used fixed sinusoidal positions; nanoGPT has none, so they arrive as its position table (wpe), which it then trains.',
+        ]
+      : []),
     '',
     ...lines.map(([k, v, note]) => `${k} = ${py(v)}${note ? `  # ${note}` : ''}`),
     '',
@@ -95,9 +106,22 @@ export function nanoGptBundle(b: BundleInput): Uint8Array {
     { path: `${root}/README.md`, data: enc.encode(readme(b)) },
     { path: `${root}/data/${b.name}/train.bin`, data: uint16Bin(b.split.train) },
     { path: `${root}/data/${b.name}/val.bin`, data: uint16Bin(b.split.val) },
-    { path: `${root}/data/${b.name}/meta.pkl`, data: metaPkl(b.vocab, b.tokenizer.kind === 'bpe' ? JSON.stringify(b.tokenizer) : undefined) },
+    {
+      path: `${root}/data/${b.name}/meta.pkl`,
+      data: metaPkl(b.vocab, b.tokenizer.kind === 'bpe' ? JSON.stringify(b.tokenizer) : undefined),
+    },
     { path: `${root}/config/train_${b.name}.py`, data: enc.encode(nanoGptConfig(b)) },
-    { path: `${root}/out-${b.name}/playground.safetensors`, data: encodeCheckpoint({ model: b.model, tokenizer: b.tokenizer, weights: b.weights, train: b.train, step: b.step, bestValLoss: b.bestValLoss }) },
+    {
+      path: `${root}/out-${b.name}/playground.safetensors`,
+      data: encodeCheckpoint({
+        model: b.model,
+        tokenizer: b.tokenizer,
+        weights: b.weights,
+        train: b.train,
+        step: b.step,
+        bestValLoss: b.bestValLoss,
+      }),
+    },
     { path: `${root}/out-${b.name}/playground-optimizer.safetensors`, data: encodeOptimizer(b.model, b.optimizer) },
     { path: `${root}/playground_to_ckpt.py`, data: enc.encode(toCkpt), executable: true },
     { path: `${root}/ckpt_to_playground.py`, data: enc.encode(fromCkpt), executable: true },
@@ -107,5 +131,16 @@ export function nanoGptBundle(b: BundleInput): Uint8Array {
 /** The bundle of a run as it is now (what "Export for nanoGPT" downloads): its weights, AdamW state, data and settings. */
 export async function runBundle(r: Run, name: string, bestValLoss?: number): Promise<Uint8Array> {
   const { weights, resume } = await r.capture()
-  return nanoGptBundle({ name, model: r.model, train: r.train, vocab: r.info().vocab, tokenizer: r.tokenizer.spec(), split: r.split, weights, optimizer: resume.optimizer, step: r.step, bestValLoss })
+  return nanoGptBundle({
+    name,
+    model: r.model,
+    train: r.train,
+    vocab: r.info().vocab,
+    tokenizer: r.tokenizer.spec(),
+    split: r.split,
+    weights,
+    optimizer: resume.optimizer,
+    step: r.step,
+    bestValLoss,
+  })
 }

@@ -12,10 +12,31 @@ import { runInNewContext } from 'node:vm'
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void // a full collection before each heap reading
 
-const report: BackendReport = { backend: 'cpu', requested: 'cpu', reason: 'unit test', attempts: [], limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 }, webgpu: 'none', webgl: 'none' }
+const report: BackendReport = {
+  backend: 'cpu',
+  requested: 'cpu',
+  reason: 'unit test',
+  attempts: [],
+  limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 },
+  webgpu: 'none',
+  webgl: 'none',
+}
 const text = 'one small step for a model, one giant leap for a learner. '.repeat(30)
 const model = { nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 8, dropout: 0.1, bias: true }
-const train = { batchSize: 2, maxIters: 60, learningRate: 3e-3, minLr: 3e-4, warmupIters: 2, weightDecay: 0.1, beta1: 0.9, beta2: 0.99, gradClip: 1, evalInterval: 7, evalIters: 1, seed: 5 }
+const train = {
+  batchSize: 2,
+  maxIters: 60,
+  learningRate: 3e-3,
+  minLr: 3e-4,
+  warmupIters: 2,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.99,
+  gradClip: 1,
+  evalInterval: 7,
+  evalIters: 1,
+  seed: 5,
+}
 
 type Of<T extends FromWorker['type']> = Extract<FromWorker, { type: T }>
 const is =
@@ -62,19 +83,47 @@ describe('the protocol under abuse', () => {
   it('50 random sequences of start / pause / resume / stop / generate / cancel: no error, no illegal state, tensors back to their count', async () => {
     const { host, inbox, send } = await ready()
     const rng = mulberry32(2024)
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)]
     try {
       for (let k = 0; k < 50; k++) {
         const runId = `s${k}`
-        send({ type: 'run.create', runId, text, model, train: { ...train, maxIters: 20 + Math.floor(rng() * 40), seed: k } })
+        send({
+          type: 'run.create',
+          runId,
+          text,
+          model,
+          train: { ...train, maxIters: 20 + Math.floor(rng() * 40), seed: k },
+        })
         await inbox.next(is('run.created', (m) => m.runId === runId))
         await inbox.next(is('run.state', (m) => m.runId === runId && m.state === 'ready'))
         const atRest = tf.memory().numTensors // the model and its optimizer, nothing in flight
         let samples = 0
         for (let c = 0; c < 10; c++) {
-          const command = pick(['train.start', 'train.pause', 'train.resume', 'train.stop', 'sample', 'cancel', 'pause-twice'] as const)
-          if (command === 'sample') send({ type: 'sample.request', runId, requestId: `${runId}-q${samples++}`, settings: { prompt: 'one', maxNewTokens: 1 + Math.floor(rng() * 30), temperature: 1, topK: 0, seed: c, ...(rng() < 0.3 && { strategy: 'beam' as const, beamWidth: 3 }) } })
-          else if (command === 'cancel') send({ type: 'sample.cancel', requestId: `${runId}-q${Math.max(0, samples - 1)}` })
+          const command = pick([
+            'train.start',
+            'train.pause',
+            'train.resume',
+            'train.stop',
+            'sample',
+            'cancel',
+            'pause-twice',
+          ] as const)
+          if (command === 'sample')
+            send({
+              type: 'sample.request',
+              runId,
+              requestId: `${runId}-q${samples++}`,
+              settings: {
+                prompt: 'one',
+                maxNewTokens: 1 + Math.floor(rng() * 30),
+                temperature: 1,
+                topK: 0,
+                seed: c,
+                ...(rng() < 0.3 && { strategy: 'beam' as const, beamWidth: 3 }),
+              },
+            })
+          else if (command === 'cancel')
+            send({ type: 'sample.cancel', requestId: `${runId}-q${Math.max(0, samples - 1)}` })
           else if (command === 'pause-twice') {
             send({ type: 'train.pause', runId })
             send({ type: 'train.pause', runId }) // idempotent
@@ -93,15 +142,28 @@ describe('the protocol under abuse', () => {
         // sample goes through the model's queue after all of them
         send({ type: 'train.stop', runId })
         const last = `${runId}-last`
-        send({ type: 'sample.request', runId, requestId: last, settings: { prompt: 'one', maxNewTokens: 2, temperature: 1, topK: 0, seed: 1 } })
+        send({
+          type: 'sample.request',
+          runId,
+          requestId: last,
+          settings: { prompt: 'one', maxNewTokens: 2, temperature: 1, topK: 0, seed: 1 },
+        })
         await inbox.next(is('sample.done', (m) => m.requestId === last))
         const mine = inbox.all.filter((m): m is FromWorker & { runId: string } => 'runId' in m && m.runId === runId)
-        expect(mine.filter((m) => m.type === 'error' || m.type === 'invalid'), `sequence ${k}`).toEqual([])
+        expect(
+          mine.filter((m) => m.type === 'error' || m.type === 'invalid'),
+          `sequence ${k}`,
+        ).toEqual([])
         // every announced state follows from the one before it
         const states = mine.filter(is('run.state')).map((m) => m.state)
-        for (let i = 1; i < states.length; i++) expect(NEXT[states[i - 1]], `sequence ${k}: ${states.join(' → ')}`).toContain(states[i])
+        for (let i = 1; i < states.length; i++)
+          expect(NEXT[states[i - 1]], `sequence ${k}: ${states.join(' → ')}`).toContain(states[i])
         // every sample request was answered exactly once
-        for (let q = 0; q < samples; q++) expect(mine.filter(is('sample.done', (m) => m.requestId === `${runId}-q${q}`)), `sequence ${k}, sample ${q}`).toHaveLength(1)
+        for (let q = 0; q < samples; q++)
+          expect(
+            mine.filter(is('sample.done', (m) => m.requestId === `${runId}-q${q}`)),
+            `sequence ${k}, sample ${q}`,
+          ).toHaveLength(1)
         // steps only go up, one at a time
         const steps = mine.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
         expect(steps, `sequence ${k}`).toEqual(steps.map((_, i) => i + 1))
@@ -120,7 +182,11 @@ describe('the protocol under abuse', () => {
     send({ type: 'atlas.watch', runId: 'long', probe: { kind: 'text', text: 'one giant leap' } })
     send({ type: 'embedding.watch', runId: 'long', on: true })
     send({ type: 'positions.watch', runId: 'long', on: true })
-    send({ type: 'watch.prompt', runId: 'long', watch: { prompt: 'one', every: 10, settings: { maxNewTokens: 8, temperature: 1, topK: 0, seed: 2 } } })
+    send({
+      type: 'watch.prompt',
+      runId: 'long',
+      watch: { prompt: 'one', every: 10, settings: { maxNewTokens: 8, temperature: 1, topK: 0, seed: 2 } },
+    })
     send({ type: 'train.start', runId: 'long' })
     const tensorsAt: Record<number, number> = {}
     const heapAt: Record<number, number> = {}
@@ -133,14 +199,25 @@ describe('the protocol under abuse', () => {
     }
     let samples = 0
     for (const mark of [100, 250, 500, 750, 1000]) {
-      const m = await inbox.next(is('metrics', (x) => x.points.some((p) => p.step >= mark)), 120_000)
+      const m = await inbox.next(
+        is('metrics', (x) => x.points.some((p) => p.step >= mark)),
+        120_000,
+      )
       tensorsAt[mark] = m.memory.numTensors
       tally()
       gc()
       heapAt[mark] = process.memoryUsage().heapUsed
-      send({ type: 'sample.request', runId: 'long', requestId: `long-${samples++}`, settings: { prompt: 'one', maxNewTokens: 20, temperature: 0.8, topK: 5, seed: mark } })
+      send({
+        type: 'sample.request',
+        runId: 'long',
+        requestId: `long-${samples++}`,
+        settings: { prompt: 'one', maxNewTokens: 20, temperature: 0.8, topK: 5, seed: mark },
+      })
     }
-    await inbox.next(is('run.state', (m) => m.state === 'finished'), 120_000)
+    await inbox.next(
+      is('run.state', (m) => m.state === 'finished'),
+      120_000,
+    )
     await inbox.next(is('sample.done', (m) => m.requestId === `long-${samples - 1}`))
     tally()
     expect(seen.error ?? 0).toBe(0)
@@ -183,7 +260,8 @@ describe('a hidden page', () => {
     // nothing but coalesced metrics (and atlas snapshots, none watched here) while hidden: no attention maps
     expect(whileHidden.filter((x) => x.m.type === 'attention')).toEqual([])
     // at most one metrics message per HIDDEN_FLUSH_MS on the host's clock (the few ms are posting's own time)
-    for (let i = 1; i < metrics.length; i++) expect(metrics[i].at - metrics[i - 1].at).toBeGreaterThan(HIDDEN_FLUSH_MS - 20)
+    for (let i = 1; i < metrics.length; i++)
+      expect(metrics[i].at - metrics[i - 1].at).toBeGreaterThan(HIDDEN_FLUSH_MS - 20)
     // each one after the first carries the several steps taken meanwhile (coalesced, not dropped: see below)
     expect(metrics.slice(1).every((x) => (x.m as Of<'metrics'>).points.length > 1)).toBe(true)
     // back: the steps continue where they were, and the latest attention map comes at once
@@ -202,14 +280,24 @@ describe('measuring a long text in the worker', () => {
     send({ type: 'text.analyze', requestId: 'a', text: long })
     const stats = await inbox.next(is('text.stats', (m) => m.requestId === 'a'))
     const chars = Array.from(long)
-    expect(stats).toMatchObject({ cancelled: false, chars: chars.length, vocabSize: new Set(chars).size, trainTokens: Math.floor(chars.length * 0.9), valTokens: chars.length - Math.floor(chars.length * 0.9) })
+    expect(stats).toMatchObject({
+      cancelled: false,
+      chars: chars.length,
+      vocabSize: new Set(chars).size,
+      trainTokens: Math.floor(chars.length * 0.9),
+      valTokens: chars.length - Math.floor(chars.length * 0.9),
+    })
     const progress = inbox.all.filter(is('text.progress', (m) => m.requestId === 'a')).map((m) => m.done)
     expect(progress.length).toBeGreaterThanOrEqual(4)
     expect(progress).toEqual([...progress].sort((x, y) => x - y))
     expect(progress.at(-1)).toBe(long.length)
     send({ type: 'text.analyze', requestId: 'b', text: long })
     send({ type: 'text.cancel', requestId: 'b' })
-    expect(await inbox.next(is('text.stats', (m) => m.requestId === 'b'))).toEqual({ type: 'text.stats', requestId: 'b', cancelled: true })
+    expect(await inbox.next(is('text.stats', (m) => m.requestId === 'b'))).toEqual({
+      type: 'text.stats',
+      requestId: 'b',
+      cancelled: true,
+    })
     expect(inbox.all.filter(is('text.progress', (m) => m.requestId === 'b')).length).toBeLessThanOrEqual(1)
     host.dispose()
   })

@@ -1,8 +1,27 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 import { useStore } from '../store'
 import { watchAtlas } from '../trainerClient'
-import { badgeOf, futureShare, PHASE_RISE, PHASE_WINDOW, phaseChange, weightAt, type HeadScores, type PhaseChange } from '../../shared/heads'
+import {
+  badgeOf,
+  futureShare,
+  PHASE_RISE,
+  PHASE_WINDOW,
+  phaseChange,
+  weightAt,
+  type HeadScores,
+  type PhaseChange,
+} from '../../shared/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { visibleText } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
@@ -14,7 +33,20 @@ import type { Messages } from '../i18n/messages'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
 type ScoreName = (typeof SCORE_NAMES)[number]
-const LINE_COLOURS = ['#2f6fdf', '#e8590c', '#2b8a3e', '#7048e8', '#c2255c', '#1098ad', '#5c940d', '#862e9c', '#d9480f', '#364fc7', '#0b7285', '#a61e4d']
+const LINE_COLOURS = [
+  '#2f6fdf',
+  '#e8590c',
+  '#2b8a3e',
+  '#7048e8',
+  '#c2255c',
+  '#1098ad',
+  '#5c940d',
+  '#862e9c',
+  '#d9480f',
+  '#364fc7',
+  '#0b7285',
+  '#a61e4d',
+]
 
 function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
   const [previous, self, first, induction, entropy] = s.scores.subarray(k * 5, k * 5 + 5)
@@ -24,7 +56,13 @@ function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
 /** The phase-change marker over the atlas snapshots, when they are of the repeated probe (the only one with induction scores). */
 export function inductionMarker(snapshots: AtlasSnapshot[]): PhaseChange | undefined {
   if (!snapshots.length || !snapshots[0].period) return undefined
-  return phaseChange(snapshots.map((s) => ({ step: s.step, valLoss: s.valLoss, induction: Array.from({ length: s.layers * s.heads }, (_, k) => s.scores[k * 5 + 3]) })))
+  return phaseChange(
+    snapshots.map((s) => ({
+      step: s.step,
+      valLoss: s.valLoss,
+      induction: Array.from({ length: s.layers * s.heads }, (_, k) => s.scores[k * 5 + 3]),
+    })),
+  )
 }
 
 /** The snapshot the views show: the newest (live), or the last one at or before the chosen step. */
@@ -38,7 +76,15 @@ export function snapshotAt(list: AtlasSnapshot[], step: number | 'live'): AtlasS
  * One head's map: white → blue by weight; the masked future hatched grey (a model without the mask has no
  * hatching: its future cells are drawn like the rest); the focused cell outlined.
  */
-function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: number, focus: [number, number] | undefined, map: SequentialMap, scale: 'linear' | 'sqrt') {
+function drawHead(
+  canvas: HTMLCanvasElement,
+  s: AtlasSnapshot,
+  k: number,
+  px: number,
+  focus: [number, number] | undefined,
+  map: SequentialMap,
+  scale: 'linear' | 'sqrt',
+) {
   const T = s.T
   const g = sharpCanvas(canvas, T * px, T * px)
   for (let i = 0; i < T; i++) {
@@ -70,7 +116,23 @@ function drawHead(canvas: HTMLCanvasElement, s: AtlasSnapshot, k: number, px: nu
   }
 }
 
-function HeadCanvas({ s, k, px, focus, onCell, onPick, label }: { s: AtlasSnapshot; k: number; px: number; focus?: [number, number]; onCell: (c: [number, number]) => void; onPick: (c: [number, number]) => void; label: string }) {
+function HeadCanvas({
+  s,
+  k,
+  px,
+  focus,
+  onCell,
+  onPick,
+  label,
+}: {
+  s: AtlasSnapshot
+  k: number
+  px: number
+  focus?: [number, number]
+  onCell: (c: [number, number]) => void
+  onPick: (c: [number, number]) => void
+  label: string
+}) {
   const ref = useRef<HTMLCanvasElement>(null)
   const map = useStore((st) => st.colourMap)
   const scale = useStore((st) => st.attentionScale)
@@ -184,7 +246,14 @@ export function AtlasPanel() {
             value={probe.kind}
             onChange={(e) => {
               const k = e.target.value
-              watchAtlas(true, k === 'repeated' ? { kind: 'repeated', seed: 1 } : k === 'text' ? { kind: 'text', text } : { kind: 'validation' })
+              watchAtlas(
+                true,
+                k === 'repeated'
+                  ? { kind: 'repeated', seed: 1 }
+                  : k === 'text'
+                    ? { kind: 'text', text }
+                    : { kind: 'validation' },
+              )
             }}
           >
             <option value="validation">{t.probeValidation}</option>
@@ -198,7 +267,9 @@ export function AtlasPanel() {
               value={text}
               onChange={(e) => setText(e.target.value)}
               onBlur={() => watchAtlas(true, { kind: 'text', text })}
-              onKeyDown={(e) => e.key === 'Enter' && !e.nativeEvent.isComposing && watchAtlas(true, { kind: 'text', text })}
+              onKeyDown={(e) =>
+                e.key === 'Enter' && !e.nativeEvent.isComposing && watchAtlas(true, { kind: 'text', text })
+              }
             />
           )}
         </div>
@@ -223,17 +294,34 @@ export function AtlasPanel() {
                 {t.atlasStep(s.step, s.valLoss, snapshots.length)}
               </span>
               <label className="small">
-                <input type="checkbox" checked={viewStep === 'live'} onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })} /> {t.live}
+                <input
+                  type="checkbox"
+                  checked={viewStep === 'live'}
+                  onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })}
+                />{' '}
+                {t.live}
               </label>
             </div>
             <p className="tokens probe-strip" aria-label={t.probeTokens}>
               {s.tokens.map((tok, i) => (
-                <span key={i} className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')} title={t.positionN(i)}>
+                <span
+                  key={i}
+                  className={focus && (i === focus[0] ? 'q' : i === focus[1] ? 'k' : '')}
+                  title={t.positionN(i)}
+                >
                   {visibleText(tok, '·')}
                 </span>
               ))}
             </p>
-            <div className="atlas" role="grid" tabIndex={0} aria-label={t.atlasGrid} aria-describedby="atlas-readout" onKeyDown={move} onMouseLeave={() => !locked && setFocusNow(undefined)}>
+            <div
+              className="atlas"
+              role="grid"
+              tabIndex={0}
+              aria-label={t.atlasGrid}
+              aria-describedby="atlas-readout"
+              onKeyDown={move}
+              onMouseLeave={() => !locked && setFocusNow(undefined)}
+            >
               {Array.from({ length: s.layers }, (_, l) => (
                 <div className="atlas-row" role="row" key={l}>
                   {Array.from({ length: s.heads }, (_, h) => {
@@ -246,9 +334,21 @@ export function AtlasPanel() {
                         className={k === zoom ? 'zoomed' : undefined}
                         onClick={() => setZoom(k)}
                       >
-                        <HeadCanvas s={s} k={k} px={px} focus={focus} onCell={hoverFocus} onPick={pick} label={t.headLabel(l, h)} />
+                        <HeadCanvas
+                          s={s}
+                          k={k}
+                          px={px}
+                          focus={focus}
+                          onCell={hoverFocus}
+                          onPick={pick}
+                          label={t.headLabel(l, h)}
+                        />
                         <figcaption className="small">
-                          {l}.{h} <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>{t.badge(b.badge)}{b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}</span>
+                          {l}.{h}{' '}
+                          <span className={`badge ${b.badge}`} data-testid={`badge-${k}`}>
+                            {t.badge(b.badge)}
+                            {b.badge !== 'unclear' && b.badge !== 'diffuse' ? ` ${b.score.toFixed(2)}` : ''}
+                          </span>
                           {s.full && (
                             <span className="badge future" data-testid={`future-${k}`} title={t.futureTitle}>
                               {t.futureShare(futureShare(s, k))}
@@ -271,7 +371,13 @@ export function AtlasPanel() {
               {locked && described ? t.lockedPair : ''}
               {described || t.atlasHint(!s.full)}
             </p>
-            <HeadInWords view={s} k={zoom} base={0} names={{ layer: Math.floor(zoom / s.heads), head: zoom % s.heads }} testId="head-summary" />
+            <HeadInWords
+              view={s}
+              k={zoom}
+              base={0}
+              names={{ layer: Math.floor(zoom / s.heads), head: zoom % s.heads }}
+              testId="head-summary"
+            />
             <p className="muted small">{t.atlasLookFor}</p>
             <div className="controls">
               <label htmlFor="atlas-score">{t.headScoresOverTraining}</label>
@@ -285,15 +391,49 @@ export function AtlasPanel() {
             </div>
             <div className="chart" data-testid="head-timeline">
               <ResponsiveContainer width="100%" height={180}>
-                <LineChart data={lines} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} onClick={(e) => e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })}>
+                <LineChart
+                  data={lines}
+                  margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+                  onClick={(e) =>
+                    e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })
+                  }
+                >
                   <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
                   <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
-                  <YAxis width={40} domain={score === 'entropy' ? ['auto', 'auto'] : [0, 1]} tickFormatter={(v: number) => v.toFixed(1)} />
-                  <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} labelFormatter={(l) => `step ${l}`} />
+                  <YAxis
+                    width={40}
+                    domain={score === 'entropy' ? ['auto', 'auto'] : [0, 1]}
+                    tickFormatter={(v: number) => v.toFixed(1)}
+                  />
+                  <Tooltip
+                    isAnimationActive={false}
+                    formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))}
+                    labelFormatter={(l) => `step ${l}`}
+                  />
                   <Legend />
-                  {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: t.inductionHeadForms(`${Math.floor(marker.head / H)}.${marker.head % H}`), position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
+                  {marker && (
+                    <ReferenceLine
+                      x={marker.step}
+                      stroke="#7048e8"
+                      strokeDasharray="5 3"
+                      label={{
+                        value: t.inductionHeadForms(`${Math.floor(marker.head / H)}.${marker.head % H}`),
+                        position: 'insideTopLeft',
+                        fontSize: 11,
+                        fill: '#7048e8',
+                      }}
+                    />
+                  )}
                   {Array.from({ length: s.layers * H }, (_, k) => (
-                    <Line key={k} name={`${Math.floor(k / H)}.${k % H}`} dataKey={`h${k}`} stroke={LINE_COLOURS[k % LINE_COLOURS.length]} dot={false} isAnimationActive={false} strokeWidth={k === zoom ? 2.5 : 1} />
+                    <Line
+                      key={k}
+                      name={`${Math.floor(k / H)}.${k % H}`}
+                      dataKey={`h${k}`}
+                      stroke={LINE_COLOURS[k % LINE_COLOURS.length]}
+                      dot={false}
+                      isAnimationActive={false}
+                      strokeWidth={k === zoom ? 2.5 : 1}
+                    />
                   ))}
                 </LineChart>
               </ResponsiveContainer>
@@ -304,7 +444,13 @@ export function AtlasPanel() {
               ) : marker ? (
                 <>
                   <strong>{t.phaseChangeAt(marker.step)}</strong>
-                  {t.phaseChange(`${Math.floor(marker.head / H)}.${marker.head % H}`, marker.rise, Math.round(PHASE_WINDOW * 100), marker.lossDrop, marker.previousDrop)}
+                  {t.phaseChange(
+                    `${Math.floor(marker.head / H)}.${marker.head % H}`,
+                    marker.rise,
+                    Math.round(PHASE_WINDOW * 100),
+                    marker.lossDrop,
+                    marker.previousDrop,
+                  )}
                 </>
               ) : (
                 <span className="muted">{t.noPhaseChange(PHASE_RISE, Math.round(PHASE_WINDOW * 100))}</span>
@@ -324,5 +470,16 @@ function describeCell(t: Messages, s: AtlasSnapshot, k: number, [i, j]: [number,
   const w = weightAt(s, k, i, j)
   let best = 0
   for (let x = 0; x <= (s.full ? s.T - 1 : i); x++) if (weightAt(s, k, i, x) > weightAt(s, k, i, best)) best = x
-  return t.describeCell(l, h, s.step, visibleText(s.tokens[i]), i, visibleText(s.tokens[j]), j, w, visibleText(s.tokens[best]), best)
+  return t.describeCell(
+    l,
+    h,
+    s.step,
+    visibleText(s.tokens[i]),
+    i,
+    visibleText(s.tokens[j]),
+    j,
+    w,
+    visibleText(s.tokens[best]),
+    best,
+  )
 }

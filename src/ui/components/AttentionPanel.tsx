@@ -11,12 +11,18 @@ import { useSay, useT } from '../i18n'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
-
 function cellSize(T: number): number {
   return Math.max(8, Math.min(28, Math.floor(520 / Math.max(T, 1))))
 }
 
-function draw(canvas: HTMLCanvasElement, a: AttentionView, focus: [number, number] | undefined, map: SequentialMap, scale: 'linear' | 'sqrt', full: boolean) {
+function draw(
+  canvas: HTMLCanvasElement,
+  a: AttentionView,
+  focus: [number, number] | undefined,
+  map: SequentialMap,
+  scale: 'linear' | 'sqrt',
+  full: boolean,
+) {
   const T = a.tokens.length
   const cs = cellSize(T)
   const size = LABEL + T * cs
@@ -61,9 +67,20 @@ function draw(canvas: HTMLCanvasElement, a: AttentionView, focus: [number, numbe
 }
 
 /** A select over 0..count-1, shown 1-based as learners count layers and heads. */
-function IndexSelect(p: { id: string; count: number; value: number; disabled: boolean; onChange: (i: number) => void }) {
+function IndexSelect(p: {
+  id: string
+  count: number
+  value: number
+  disabled: boolean
+  onChange: (i: number) => void
+}) {
   return (
-    <select id={p.id} value={Math.min(p.value, p.count - 1)} disabled={p.disabled} onChange={(e) => p.onChange(Number(e.target.value))}>
+    <select
+      id={p.id}
+      value={Math.min(p.value, p.count - 1)}
+      disabled={p.disabled}
+      onChange={(e) => p.onChange(Number(e.target.value))}
+    >
       {Array.from({ length: p.count }, (_, i) => (
         <option key={i} value={i}>
           {i + 1}
@@ -142,7 +159,12 @@ export function AttentionPanel() {
       return setLocked((l) => !l)
     }
     const [i, j] = focus ?? [0, 0]
-    const moves: Record<string, [number, number]> = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] }
+    const moves: Record<string, [number, number]> = {
+      ArrowUp: [-1, 0],
+      ArrowDown: [1, 0],
+      ArrowLeft: [0, -1],
+      ArrowRight: [0, 1],
+    }
     const m = moves[e.key]
     if (!m) return
     e.preventDefault()
@@ -154,7 +176,9 @@ export function AttentionPanel() {
     const [i, j] = focus
     const q = visibleChar(attention.tokens[i])
     const k = visibleChar(attention.tokens[j])
-    readout = (locked ? t.lockedPair : '') + (j > i && !full ? t.attFuture(q, i, k, j) : t.attWeight(q, i, k, j, attention.weights[i * T + j]))
+    readout =
+      (locked ? t.lockedPair : '') +
+      (j > i && !full ? t.attFuture(q, i, k, j) : t.attWeight(q, i, k, j, attention.weights[i * T + j]))
   }
 
   return (
@@ -164,13 +188,24 @@ export function AttentionPanel() {
       <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
       <div className="row">
         <label htmlFor="att-layer">{t.layer}</label>
-        <IndexSelect id="att-layer" count={nLayer} value={layer} disabled={!run} onChange={(i) => choose({ layer: i })} />
+        <IndexSelect
+          id="att-layer"
+          count={nLayer}
+          value={layer}
+          disabled={!run}
+          onChange={(i) => choose({ layer: i })}
+        />
         <label htmlFor="att-head">{t.headWord}</label>
         <IndexSelect id="att-head" count={nHead} value={head} disabled={!run} onChange={(i) => choose({ head: i })} />
         <label htmlFor="att-probe">{t.attProbe}</label>
-        <select id="att-probe" value={probeSource} onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })} disabled={!run}>
-            <option value="validation">{t.attProbeValidation}</option>
-            <option value="prompt">{t.attProbePrompt}</option>
+        <select
+          id="att-probe"
+          value={probeSource}
+          onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })}
+          disabled={!run}
+        >
+          <option value="validation">{t.attProbeValidation}</option>
+          <option value="prompt">{t.attProbePrompt}</option>
         </select>
       </div>
       {problems.map((p) => (
@@ -195,12 +230,16 @@ export function AttentionPanel() {
           <p className="readout" aria-live="polite" data-testid="attention-readout">
             {readout}
           </p>
-          <p className="muted small">
-            {t.attCaption(attention.layer + 1, attention.head + 1, attention.step)}
-          </p>
+          <p className="muted small">{t.attCaption(attention.layer + 1, attention.head + 1, attention.step)}</p>
           {view && (
             <>
-              <HeadInWords view={view} k={0} base={1} names={{ layer: attention.layer, head: attention.head }} testId="attention-summary" />
+              <HeadInWords
+                view={view}
+                k={0}
+                base={1}
+                names={{ layer: attention.layer, head: attention.head }}
+                testId="attention-summary"
+              />
             </>
           )}
         </>

@@ -16,19 +16,19 @@ export function BackendPanel() {
     <section className="backend">
       <label htmlFor="backend-choice">{t.backend}</label>
       <select
-          id="backend-choice"
-          value={choice}
-          disabled={training}
-          onChange={(e) => {
-            if (trained && !confirm(t.switchBackendConfirm)) return
-            setBackendChoice(e.target.value as BackendChoice)
-          }}
-        >
-          {CHOICES.map((c) => (
-            <option key={c} value={c}>
-              {t.backendChoice(c)}
-            </option>
-          ))}
+        id="backend-choice"
+        value={choice}
+        disabled={training}
+        onChange={(e) => {
+          if (trained && !confirm(t.switchBackendConfirm)) return
+          setBackendChoice(e.target.value as BackendChoice)
+        }}
+      >
+        {CHOICES.map((c) => (
+          <option key={c} value={c}>
+            {t.backendChoice(c)}
+          </option>
+        ))}
       </select>
       {workerError ? (
         <p className="error" role="alert">
@@ -37,7 +37,8 @@ export function BackendPanel() {
       ) : report ? (
         <div className="backend-report" data-testid="backend-report">
           {t.runningOn} <strong data-testid="backend-name">{report.backend}</strong>
-          {report.adapter ? t.adapter(report.adapter.software, report.adapter.description) : ''} — {t.backendReason(report.requested, report.backend, report.webgpu, report.webgl) || report.reason}.{' '}
+          {report.adapter ? t.adapter(report.adapter.software, report.adapter.description) : ''} —{' '}
+          {t.backendReason(report.requested, report.backend, report.webgpu, report.webgl) || report.reason}.{' '}
           <span className="muted">{t.webgpuNote(report.webgpu)}.</span>
           {report.attempts.length > 0 && (
             <details className="small">

@@ -15,7 +15,9 @@ export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] 
   const { nodes } = tree
   if (!nodes.length) return null
   const depth = Math.max(...nodes.map((n) => n.depth))
-  const width = Math.max(...Array.from({ length: depth }, (_, d) => nodes.filter((n) => n.kept && n.depth === d + 1).length))
+  const width = Math.max(
+    ...Array.from({ length: depth }, (_, d) => nodes.filter((n) => n.kept && n.depth === d + 1).length),
+  )
   // rows: within a step, best log-probability first
   const rank = new Array<number>(nodes.length)
   let rows = 0
@@ -50,17 +52,30 @@ export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] 
         {sameAsBest ? t.beamSame : leaves ? t.beamLeaves(leaves, token(tree.greedy[leaves - 1])) : t.beamPart}
       </figcaption>
       <div className="beam-tree-scroll">
-        <svg width={32 + depth * COL + 40} height={rows * ROW + 12} role="img" aria-label={t.beamAria(nodes.filter((n) => n.kept).length, nodes.filter((n) => !n.kept).length, depth)}>
+        <svg
+          width={32 + depth * COL + 40}
+          height={rows * ROW + 12}
+          role="img"
+          aria-label={t.beamAria(nodes.filter((n) => n.kept).length, nodes.filter((n) => !n.kept).length, depth)}
+        >
           {nodes.map((n, i) => {
             const cls = `beam-edge${n.kept ? '' : ' pruned'}${best.has(i) ? ' best' : ''}${greedy.has(i) ? ' greedy' : ''}`
-            return <line key={`e${i}`} className={cls} x1={x(n.parent) + 22} y1={y(n.parent)} x2={x(i) - 22} y2={y(i)} />
+            return (
+              <line key={`e${i}`} className={cls} x1={x(n.parent) + 22} y1={y(n.parent)} x2={x(i) - 22} y2={y(i)} />
+            )
           })}
           <text x={8} y={y(-1) + 4} className="beam-root">
             ▸
           </text>
           {nodes.map((n, i) => (
-            <g key={i} className={`beam-node${n.kept ? '' : ' pruned'}${best.has(i) ? ' best' : ''}${greedy.has(i) ? ' greedy' : ''}${n.done ? ' done' : ''}`} data-kept={n.kept}>
-              <title>{t.beamNode(n.depth, token(n.token), n.logProb, n.kept ? (n.done ? 'done' : 'kept') : 'pruned')}</title>
+            <g
+              key={i}
+              className={`beam-node${n.kept ? '' : ' pruned'}${best.has(i) ? ' best' : ''}${greedy.has(i) ? ' greedy' : ''}${n.done ? ' done' : ''}`}
+              data-kept={n.kept}
+            >
+              <title>
+                {t.beamNode(n.depth, token(n.token), n.logProb, n.kept ? (n.done ? 'done' : 'kept') : 'pruned')}
+              </title>
               <rect x={x(i) - 22} y={y(i) - 10} width={44} height={20} rx={3} />
               <text x={x(i) - 18} y={y(i) + 4}>
                 {token(n.token).slice(0, 3)}

@@ -5,7 +5,17 @@ import { useState } from 'react'
  * the way to 你好), keystrokes change the box but ask nothing of the model; the composed characters are
  * committed once, at compositionend. For boxes that send a request on every change (the probes).
  */
-export function ComposedInput({ id, className, placeholder, onCommit }: { id: string; className?: string; placeholder?: string; onCommit: (value: string) => void }) {
+export function ComposedInput({
+  id,
+  className,
+  placeholder,
+  onCommit,
+}: {
+  id: string
+  className?: string
+  placeholder?: string
+  onCommit: (value: string) => void
+}) {
   const [draft, setDraft] = useState('')
   const [composing, setComposing] = useState(false)
   return (

@@ -4,7 +4,6 @@ import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 import { showView } from '../showView'
 
-
 /** Causal (GPT), bidirectional (BERT) and cross-attention (encoder–decoder) masks side by side: an illustration. */
 function MaskExplorer() {
   const t = useT()
@@ -13,7 +12,16 @@ function MaskExplorer() {
   const grid = (allowed: (i: number, j: number) => boolean, rows = n, cols = n) => (
     <svg width={cols * cell} height={rows * cell} aria-hidden="true">
       {Array.from({ length: rows }, (_, i) =>
-        Array.from({ length: cols }, (_, j) => <rect key={`${i}-${j}`} x={j * cell} y={i * cell} width={cell - 1} height={cell - 1} className={allowed(i, j) ? 'mask-on' : 'mask-off'} />),
+        Array.from({ length: cols }, (_, j) => (
+          <rect
+            key={`${i}-${j}`}
+            x={j * cell}
+            y={i * cell}
+            width={cell - 1}
+            height={cell - 1}
+            className={allowed(i, j) ? 'mask-on' : 'mask-off'}
+          />
+        )),
       )}
     </svg>
   )
@@ -64,37 +72,37 @@ function Cards() {
   const state = useStore()
   return (
     <>
-        <p className="muted small">{t.conceptsIntro}</p>
-        {CONCEPTS.map((c, i) => {
-          const text = lang === 'zh-CN' ? c.zh : c.en
-          const live = c.live(state, lang)
-          return (
-            <article className="concept" key={c.id} aria-labelledby={`concept-${c.id}`} data-testid={`concept-${c.id}`}>
-              <h3 id={`concept-${c.id}`}>
-                {i + 1}. {text.title}
-              </h3>
-              <p>{text.intuition}</p>
-              <p className="formula" lang="en">
-                {text.formula}
-              </p>
-              <p className="live" data-testid={`live-${c.id}`}>
-                {live ?? <span className="muted">{t.conceptNoNumber}</span>}
-              </p>
-              <dl className="small">
-                <dt>{t.lookFor}</dt>
-                <dd>{text.lookFor}</dd>
-                <dt>{t.tryThis}</dt>
-                <dd>{text.tryThis}</dd>
-                <dt>{t.caveat}</dt>
-                <dd>{text.caveat}</dd>
-              </dl>
-              {c.id === 'mask' && <MaskExplorer />}
-              <button type="button" className="link small" onClick={() => showView(c.view)}>
-                {t.showMe}
-              </button>
-            </article>
-          )
-        })}
+      <p className="muted small">{t.conceptsIntro}</p>
+      {CONCEPTS.map((c, i) => {
+        const text = lang === 'zh-CN' ? c.zh : c.en
+        const live = c.live(state, lang)
+        return (
+          <article className="concept" key={c.id} aria-labelledby={`concept-${c.id}`} data-testid={`concept-${c.id}`}>
+            <h3 id={`concept-${c.id}`}>
+              {i + 1}. {text.title}
+            </h3>
+            <p>{text.intuition}</p>
+            <p className="formula" lang="en">
+              {text.formula}
+            </p>
+            <p className="live" data-testid={`live-${c.id}`}>
+              {live ?? <span className="muted">{t.conceptNoNumber}</span>}
+            </p>
+            <dl className="small">
+              <dt>{t.lookFor}</dt>
+              <dd>{text.lookFor}</dd>
+              <dt>{t.tryThis}</dt>
+              <dd>{text.tryThis}</dd>
+              <dt>{t.caveat}</dt>
+              <dd>{text.caveat}</dd>
+            </dl>
+            {c.id === 'mask' && <MaskExplorer />}
+            <button type="button" className="link small" onClick={() => showView(c.view)}>
+              {t.showMe}
+            </button>
+          </article>
+        )
+      })}
     </>
   )
 }

@@ -28,7 +28,13 @@ function PairSummary({ text }: { text: string }) {
   const n = result.pairs.length
   return (
     <p className="stats" data-testid="pair-stats">
-      {t.pairStats(fmt.format(n), result.format === 'tsv', fmt.format(n - heldOutCount(n)), fmt.format(heldOutCount(n)), fmt.format(currentTextStats(written).vocabSize))}
+      {t.pairStats(
+        fmt.format(n),
+        result.format === 'tsv',
+        fmt.format(n - heldOutCount(n)),
+        fmt.format(heldOutCount(n)),
+        fmt.format(currentTextStats(written).vocabSize),
+      )}
     </p>
   )
 }
@@ -67,7 +73,12 @@ export function DataPanel() {
     try {
       offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
     } catch (e) {
-      useStore.setState({ textNotice: { kind: 'error', message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message) } })
+      useStore.setState({
+        textNotice: {
+          kind: 'error',
+          message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message),
+        },
+      })
     } finally {
       setLoading(false)
     }
@@ -76,11 +87,24 @@ export function DataPanel() {
   async function upload(file: File | undefined) {
     if (!file) return
     const r = await readTextFile(file)
-    if ('error' in r) return useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
+    if ('error' in r)
+      return useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
     const notice = { kind: 'info' as const, message: t.loadedFile(file.name, formatBytes(file.size)) }
     if (r.cutFrom === undefined) return offerText(r.text, 'custom', { notice, name: file.name })
     // over the upload limit: its start is offered, not taken
-    useStore.setState({ textOffer: { what: 'file', name: file.name, size: formatBytes(r.cutFrom), limit: formatBytes(MAX_UPLOAD_BYTES), take: () => offerText(r.text, 'custom', { notice: { kind: 'info', message: t.loadedFile(file.name, formatBytes(MAX_UPLOAD_BYTES)) }, name: file.name }) } })
+    useStore.setState({
+      textOffer: {
+        what: 'file',
+        name: file.name,
+        size: formatBytes(r.cutFrom),
+        limit: formatBytes(MAX_UPLOAD_BYTES),
+        take: () =>
+          offerText(r.text, 'custom', {
+            notice: { kind: 'info', message: t.loadedFile(file.name, formatBytes(MAX_UPLOAD_BYTES)) },
+            name: file.name,
+          }),
+      },
+    })
   }
 
   const textLoading = useStore((s) => s.textLoading)
@@ -104,26 +128,52 @@ export function DataPanel() {
       <h2 id="data-h">{t.dataTitle}</h2>
       <div className="row">
         <label htmlFor="dataset">{t.dataset}</label>
-        <select id="dataset" value={datasetId} disabled={locked || loading} onChange={(e) => void chooseDataset(e.target.value)}>
-            {DATASETS.map((d) => (
-              <option key={d.id} value={d.id}>
-                {lang === 'zh-CN' ? d.zh.label : d.label}
-              </option>
-            ))}
-            <option value="custom">{t.ownText}</option>
+        <select
+          id="dataset"
+          value={datasetId}
+          disabled={locked || loading}
+          onChange={(e) => void chooseDataset(e.target.value)}
+        >
+          {DATASETS.map((d) => (
+            <option key={d.id} value={d.id}>
+              {lang === 'zh-CN' ? d.zh.label : d.label}
+            </option>
+          ))}
+          <option value="custom">{t.ownText}</option>
         </select>
         <label className="file" htmlFor="upload">
           {t.uploadFile}
         </label>
-        <input id="upload" type="file" accept=".txt,.md,.csv,.tsv,.json,text/plain" disabled={locked} onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
+        <input
+          id="upload"
+          type="file"
+          accept=".txt,.md,.csv,.tsv,.json,text/plain"
+          disabled={locked}
+          onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))}
+        />
       </div>
-      <p className="muted small">{loading ? t.loading : current ? (lang === 'zh-CN' ? current.zh.description : current.description) : t.ownTextHelp(formatBytes(MAX_UPLOAD_BYTES))}</p>
+      <p className="muted small">
+        {loading
+          ? t.loading
+          : current
+            ? lang === 'zh-CN'
+              ? current.zh.description
+              : current.description
+            : t.ownTextHelp(formatBytes(MAX_UPLOAD_BYTES))}
+      </p>
       <label className="block" htmlFor="training-text">
         {t.trainingText}
       </label>
       {large ? (
         <>
-          <textarea id="training-text" value={preview} rows={10} spellCheck={false} readOnly aria-describedby="text-stats text-preview-note text-notice" />
+          <textarea
+            id="training-text"
+            value={preview}
+            rows={10}
+            spellCheck={false}
+            readOnly
+            aria-describedby="text-stats text-preview-note text-notice"
+          />
           <p id="text-preview-note" className="muted small">
             {t.previewNote(fmt.format(PREVIEW_CHARS), fmt.format(text.length))}{' '}
             <button type="button" className="link" disabled={locked} onClick={() => offerText('', 'custom')}>
@@ -145,8 +195,17 @@ export function DataPanel() {
       )}
       {textLoading && (
         <div className="row" role="status" data-testid="text-loading">
-          <progress max={textLoading.total} value={textLoading.done} aria-label={t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))} />
-          <span className="small">{t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}</span>
+          <progress
+            max={textLoading.total}
+            value={textLoading.done}
+            aria-label={t.measuringText(
+              Math.floor((100 * textLoading.done) / textLoading.total),
+              fmt.format(textLoading.total),
+            )}
+          />
+          <span className="small">
+            {t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}
+          </span>
           <button type="button" onClick={() => cancelTextLoading()}>
             {t.cancel}
           </button>
@@ -166,14 +225,24 @@ export function DataPanel() {
         </div>
       )}
       <p id="text-stats" className="stats" data-testid="text-stats">
-        {t.textStats(fmt.format(stats.chars), fmt.format(stats.vocabSize), fmt.format(stats.trainTokens), fmt.format(stats.valTokens))}
+        {t.textStats(
+          fmt.format(stats.chars),
+          fmt.format(stats.vocabSize),
+          fmt.format(stats.trainTokens),
+          fmt.format(stats.valTokens),
+        )}
       </p>
       <label className="small">
-        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} /> {t.pairModeLabel}
+        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} />{' '}
+        {t.pairModeLabel}
       </label>
       {pairMode && <PairSummary text={deferred} />}
       <TokenizerSection />
-      <p id="text-notice" className={notice?.kind === 'error' ? 'error' : 'muted small'} role={notice?.kind === 'error' ? 'alert' : undefined}>
+      <p
+        id="text-notice"
+        className={notice?.kind === 'error' ? 'error' : 'muted small'}
+        role={notice?.kind === 'error' ? 'alert' : undefined}
+      >
         {notice?.message ?? ''}
       </p>
       {locked && <p className="muted small">{t.textLocked}</p>}

@@ -61,7 +61,11 @@ export function EmbeddingPanel() {
               </select>
               {/* the scatter's equivalent for a keyboard, a screen reader and a finger: its points are too small to tap */}
               <label htmlFor="emb-token">{t.nearestOf}</label>
-              <select id="emb-token" value={neighbours ? String(neighbours.id) : ''} onChange={(e) => e.target.value !== '' && askNeighbours(Number(e.target.value))}>
+              <select
+                id="emb-token"
+                value={neighbours ? String(neighbours.id) : ''}
+                onChange={(e) => e.target.value !== '' && askNeighbours(Number(e.target.value))}
+              >
                 <option value="">{t.chooseToken}</option>
                 {shown.map((i) => (
                   <option key={i} value={i}>
@@ -71,18 +75,44 @@ export function EmbeddingPanel() {
               </select>
             </div>
             <p className="small" data-testid="embedding-caption">
-              {t.embeddingCaption(view.step, view.C, 100 * (view.explained[0] + view.explained[1]), 100 * view.explained[0], 100 * view.explained[1])}
+              {t.embeddingCaption(
+                view.step,
+                view.C,
+                100 * (view.explained[0] + view.explained[1]),
+                100 * view.explained[0],
+                100 * view.explained[1],
+              )}
             </p>
-            <svg width={W} height={H} className="embedding" role="img" aria-label={t.embeddingAria(view.step)} data-testid="embedding-map">
+            <svg
+              width={W}
+              height={H}
+              className="embedding"
+              role="img"
+              aria-label={t.embeddingAria(view.step)}
+              data-testid="embedding-map"
+            >
               {shown.map((i) => (
-                <text key={i} x={scale.x(view.coords[2 * i])} y={scale.y(view.coords[2 * i + 1])} className={neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined} onMouseEnter={() => askNeighbours(i)} onClick={() => askNeighbours(i)}>
+                <text
+                  key={i}
+                  x={scale.x(view.coords[2 * i])}
+                  y={scale.y(view.coords[2 * i + 1])}
+                  className={
+                    neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined
+                  }
+                  onMouseEnter={() => askNeighbours(i)}
+                  onClick={() => askNeighbours(i)}
+                >
                   {visibleText(view.tokens[i])}
                 </text>
               ))}
             </svg>
             <p className="small" aria-live="polite" data-testid="embedding-neighbours">
               {neighbours
-                ? t.neighbours(visibleText(view.tokens[neighbours.id]), view.C, neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', '))
+                ? t.neighbours(
+                    visibleText(view.tokens[neighbours.id]),
+                    view.C,
+                    neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', '),
+                  )
                 : t.neighboursHint}
             </p>
             <p className="muted small">{t.embeddingLookFor}</p>

@@ -24,7 +24,9 @@ export function EngineBanner() {
     <div className="callout error" role="alert" data-testid="engine-stopped">
       <p>
         <b>{t.engineStoppedTitle}</b> {t.engineStoppedWhy(stopped.why, stopped.detail)}{' '}
-        {stopped.storedId && stopped.step !== undefined ? t.engineRestartResumes(stopped.name ?? '', stopped.step, stopped.wasTraining) : t.engineRestartFresh}
+        {stopped.storedId && stopped.step !== undefined
+          ? t.engineRestartResumes(stopped.name ?? '', stopped.step, stopped.wasTraining)
+          : t.engineRestartFresh}
       </p>
       <button type="button" className="primary" onClick={restartEngine}>
         {t.restartEngine}

@@ -57,7 +57,12 @@ export function ExperimentPanel() {
               </li>
             </ol>
             {twinOf?.storedId && (
-              <button type="button" disabled={runState === 'training'} onClick={() => void openStoredRun(twinOf.storedId!)} title={runState === 'training' ? t.twinPauseFirst : undefined}>
+              <button
+                type="button"
+                disabled={runState === 'training'}
+                onClick={() => void openStoredRun(twinOf.storedId!)}
+                title={runState === 'training' ? t.twinPauseFirst : undefined}
+              >
                 {t.twinBack(twinOf.step)}
               </button>
             )}

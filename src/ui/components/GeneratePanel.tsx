@@ -63,7 +63,17 @@ function MarkedPrompt({ prompt, unknown }: { prompt: string; unknown: string[] }
   return (
     <p className="small marked-prompt" data-testid="prompt-unknown" aria-label={t.markedPrompt}>
       {start > 0 && '…'}
-      {shown.map((c, i) => (bad.has(c) ? <mark key={i} title={t.notInVocab}>{visibleChar(c)}</mark> : c === '\n' ? '⏎' : c))}
+      {shown.map((c, i) =>
+        bad.has(c) ? (
+          <mark key={i} title={t.notInVocab}>
+            {visibleChar(c)}
+          </mark>
+        ) : c === '\n' ? (
+          '⏎'
+        ) : (
+          c
+        ),
+      )}
       {start + MARKED_WINDOW < chars.length && '…'}
     </p>
   )
@@ -102,7 +112,10 @@ export function GeneratePanel() {
   const pinned = useStore((s) => s.watchPinned)
   const timeline = useStore((s) => s.watchTimeline)
 
-  const unknown = useMemo(() => (run && run.tokenizerKind === 'char' ? unknownChars(prompt, run.vocab) : []), [prompt, run]) // BPE has a token for every byte
+  const unknown = useMemo(
+    () => (run && run.tokenizerKind === 'char' ? unknownChars(prompt, run.vocab) : []),
+    [prompt, run],
+  ) // BPE has a token for every byte
   const temp = Number(temperature)
   const k = Number(topK)
   const p = Number(topP)
@@ -114,15 +127,32 @@ export function GeneratePanel() {
   if (!beam && (temperature.trim() === '' || !(temp >= 0 && temp <= 10))) errors.push(t.errTemperature)
   if (!beam && (topK.trim() === '' || !(Number.isInteger(k) && k >= 0))) errors.push(t.errTopK)
   if (!beam && (topP.trim() === '' || !(p > 0 && p <= 1))) errors.push(t.errTopP)
-  if (beam && (beamWidth.trim() === '' || !(Number.isInteger(w) && w >= 1 && w <= MAX_BEAM_WIDTH))) errors.push(t.errBeamWidth(MAX_BEAM_WIDTH))
+  if (beam && (beamWidth.trim() === '' || !(Number.isInteger(w) && w >= 1 && w <= MAX_BEAM_WIDTH)))
+    errors.push(t.errBeamWidth(MAX_BEAM_WIDTH))
   if (beam && (lengthPenalty.trim() === '' || !(lp >= 0 && lp <= 5))) errors.push(t.errLengthPenalty)
   const stopText = stop.replace(/\\n/g, '\n') // typed \n means a new line (an input box cannot hold one)
   if (stopText.length > 100) errors.push(t.errStop)
   const every = Number(watchEvery)
   const settings = () =>
     beam
-      ? { strategy: 'beam' as const, beamWidth: w, lengthPenalty: lp, temperature: 0, topK: 0, maxNewTokens: n, stop: stopText }
-      : { strategy: 'sample' as const, temperature: temp, topK: k, topP: p, maxNewTokens: n, stop: stopText, seed: seed.trim() === '' ? undefined : Number(seed) }
+      ? {
+          strategy: 'beam' as const,
+          beamWidth: w,
+          lengthPenalty: lp,
+          temperature: 0,
+          topK: 0,
+          maxNewTokens: n,
+          stop: stopText,
+        }
+      : {
+          strategy: 'sample' as const,
+          temperature: temp,
+          topK: k,
+          topP: p,
+          maxNewTokens: n,
+          stop: stopText,
+          seed: seed.trim() === '' ? undefined : Number(seed),
+        }
   if (maxNew.trim() === '' || !(Number.isInteger(n) && n >= 1 && n <= 10000)) errors.push(t.errMaxNew)
   if (seed.trim() !== '' && !(Number.isInteger(Number(seed)) && Number(seed) >= 0)) errors.push(t.errSeed)
   const cropped = run && [...prompt].length > run.model.blockSize
@@ -145,8 +175,20 @@ export function GeneratePanel() {
       <label className="block" htmlFor="gen-prompt">
         {t.prompt}
       </label>
-      <textarea id="gen-prompt" rows={2} value={prompt} spellCheck={false} onChange={(e) => useStore.setState({ samplePrompt: e.target.value })} aria-describedby="prompt-help" placeholder={t.promptPlaceholder} />
-      <p id="prompt-help" className={unknown.length ? 'error' : 'muted small'} role={unknown.length ? 'alert' : undefined}>
+      <textarea
+        id="gen-prompt"
+        rows={2}
+        value={prompt}
+        spellCheck={false}
+        onChange={(e) => useStore.setState({ samplePrompt: e.target.value })}
+        aria-describedby="prompt-help"
+        placeholder={t.promptPlaceholder}
+      />
+      <p
+        id="prompt-help"
+        className={unknown.length ? 'error' : 'muted small'}
+        role={unknown.length ? 'alert' : undefined}
+      >
         {unknown.length
           ? t.unknownChars(
               unknown.length,
@@ -168,19 +210,79 @@ export function GeneratePanel() {
           <option value="beam">{t.beamSearchOption}</option>
         </select>
         <label htmlFor="gen-max">{t.maxNewTokens}</label>
-        <input id="gen-max" type="number" min="1" max="10000" step="1" value={maxNew} onChange={(e) => setMaxNew(e.target.value)} className="short" />
+        <input
+          id="gen-max"
+          type="number"
+          min="1"
+          max="10000"
+          step="1"
+          value={maxNew}
+          onChange={(e) => setMaxNew(e.target.value)}
+          className="short"
+        />
         <label htmlFor="gen-stop">{t.stopAt}</label>
-        <input id="gen-stop" type="text" value={stop} placeholder={t.stopNever} onChange={(e) => setStop(e.target.value)} className="short" title={t.stopTitle} />
+        <input
+          id="gen-stop"
+          type="text"
+          value={stop}
+          placeholder={t.stopNever}
+          onChange={(e) => setStop(e.target.value)}
+          className="short"
+          title={t.stopTitle}
+        />
       </div>
       <div className="row">
         <label htmlFor="gen-temp">{t.temperatureLabel}</label>
-        <input id="gen-temp" type="number" step="0.1" min="0" max="10" value={temperature} disabled={beam} title={samplingOnly} onChange={(e) => setTemperature(e.target.value)} className="short" />
+        <input
+          id="gen-temp"
+          type="number"
+          step="0.1"
+          min="0"
+          max="10"
+          value={temperature}
+          disabled={beam}
+          title={samplingOnly}
+          onChange={(e) => setTemperature(e.target.value)}
+          className="short"
+        />
         <label htmlFor="gen-topk">{t.topK}</label>
-        <input id="gen-topk" type="number" min="0" step="1" value={topK} disabled={beam} title={samplingOnly ?? (vocabSize ? t.topKTitle(vocabSize) : undefined)} onChange={(e) => setTopK(e.target.value)} className="short" />
+        <input
+          id="gen-topk"
+          type="number"
+          min="0"
+          step="1"
+          value={topK}
+          disabled={beam}
+          title={samplingOnly ?? (vocabSize ? t.topKTitle(vocabSize) : undefined)}
+          onChange={(e) => setTopK(e.target.value)}
+          className="short"
+        />
         <label htmlFor="gen-topp">{t.topP}</label>
-        <input id="gen-topp" type="number" min="0" max="1" step="0.05" value={topP} disabled={beam} title={samplingOnly ?? t.topPTitle} onChange={(e) => setTopP(e.target.value)} className="short" />
+        <input
+          id="gen-topp"
+          type="number"
+          min="0"
+          max="1"
+          step="0.05"
+          value={topP}
+          disabled={beam}
+          title={samplingOnly ?? t.topPTitle}
+          onChange={(e) => setTopP(e.target.value)}
+          className="short"
+        />
         <label htmlFor="gen-seed">{t.seed}</label>
-        <input id="gen-seed" type="number" min="0" step="1" value={seed} placeholder={t.seedRandom} disabled={beam} title={samplingOnly} onChange={(e) => setSeed(e.target.value)} className="short" />
+        <input
+          id="gen-seed"
+          type="number"
+          min="0"
+          step="1"
+          value={seed}
+          placeholder={t.seedRandom}
+          disabled={beam}
+          title={samplingOnly}
+          onChange={(e) => setSeed(e.target.value)}
+          className="short"
+        />
       </div>
       {topKClamped && (
         <p className="muted small" data-testid="topk-note">
@@ -189,9 +291,31 @@ export function GeneratePanel() {
       )}
       <div className="row">
         <label htmlFor="gen-width">{t.beamWidth}</label>
-        <input id="gen-width" type="number" min="1" max={MAX_BEAM_WIDTH} step="1" value={beamWidth} disabled={!beam} title={beamOnly} onChange={(e) => setBeamWidth(e.target.value)} className="short" />
+        <input
+          id="gen-width"
+          type="number"
+          min="1"
+          max={MAX_BEAM_WIDTH}
+          step="1"
+          value={beamWidth}
+          disabled={!beam}
+          title={beamOnly}
+          onChange={(e) => setBeamWidth(e.target.value)}
+          className="short"
+        />
         <label htmlFor="gen-lp">{t.lengthPenalty}</label>
-        <input id="gen-lp" type="number" min="0" max="5" step="0.1" value={lengthPenalty} disabled={!beam} title={beamOnly ?? t.lengthPenaltyTitle} onChange={(e) => setLengthPenalty(e.target.value)} className="short" />
+        <input
+          id="gen-lp"
+          type="number"
+          min="0"
+          max="5"
+          step="0.1"
+          value={lengthPenalty}
+          disabled={!beam}
+          title={beamOnly ?? t.lengthPenaltyTitle}
+          onChange={(e) => setLengthPenalty(e.target.value)}
+          className="short"
+        />
         <span className="muted small">{t.beamNote(beam)}</span>
       </div>
       {errors.map((e) => (
@@ -212,7 +336,18 @@ export function GeneratePanel() {
           {t.cancel}
         </button>
         <span className="muted small" aria-live="polite">
-          {running ? t.generating(tokens.length) : status === 'done' ? t.genDone(reason === 'stop', tokens.length, sampleStep, sampleElapsedMs && tokens.length ? sampleElapsedMs / tokens.length : undefined) : status === 'cancelled' ? t.genCancelled(tokens.length) : ''}
+          {running
+            ? t.generating(tokens.length)
+            : status === 'done'
+              ? t.genDone(
+                  reason === 'stop',
+                  tokens.length,
+                  sampleStep,
+                  sampleElapsedMs && tokens.length ? sampleElapsedMs / tokens.length : undefined,
+                )
+              : status === 'cancelled'
+                ? t.genCancelled(tokens.length)
+                : ''}
         </span>
       </div>
       {problems.map((p) => (
@@ -222,13 +357,27 @@ export function GeneratePanel() {
       ))}
       <div className="row">
         <label htmlFor="watch-every">{t.watchEvery}</label>
-        <input id="watch-every" type="number" min="1" step="1" value={watchEvery} onChange={(e) => setWatchEvery(e.target.value)} className="short" />
+        <input
+          id="watch-every"
+          type="number"
+          min="1"
+          step="1"
+          value={watchEvery}
+          onChange={(e) => setWatchEvery(e.target.value)}
+          className="short"
+        />
         <span className="small">{t.steps}</span>
         <button
           type="button"
           disabled={!run || unknown.length > 0 || errors.length > 0 || !(Number.isInteger(every) && every >= 1)}
           title={t.watchTitle}
-          onClick={() => pinPrompt(every, { ...settings(), maxNewTokens: Math.min(n, 100), seed: beam ? undefined : seed.trim() === '' ? 1 : Number(seed) })}
+          onClick={() =>
+            pinPrompt(every, {
+              ...settings(),
+              maxNewTokens: Math.min(n, 100),
+              seed: beam ? undefined : seed.trim() === '' ? 1 : Number(seed),
+            })
+          }
         >
           {pinned ? t.pinInstead : t.watchPrompt}
         </button>
@@ -239,7 +388,15 @@ export function GeneratePanel() {
         )}
       </div>
       {tokens.length > 0 || running ? (
-        <TokenStrip tokens={tokens} prefix={prompt} running={running} testId="sample-output" key={requestId} context={context} heads={run?.model} />
+        <TokenStrip
+          tokens={tokens}
+          prefix={prompt}
+          running={running}
+          testId="sample-output"
+          key={requestId}
+          context={context}
+          heads={run?.model}
+        />
       ) : (
         <pre className="sample" aria-label={t.generatedText} data-testid="sample-output">
           <span className="muted">{t.continuationHere}</span>
@@ -250,8 +407,17 @@ export function GeneratePanel() {
           <label className="block" htmlFor="gen-reference">
             {t.referenceLabel}
           </label>
-          <textarea id="gen-reference" rows={2} value={reference} spellCheck={false} onChange={(e) => setReference(e.target.value)} placeholder={t.referencePlaceholder} />
-          {reference.trim() !== '' && <Comparison generated={tokens.map((x) => x.text).join('')} reference={reference} />}
+          <textarea
+            id="gen-reference"
+            rows={2}
+            value={reference}
+            spellCheck={false}
+            onChange={(e) => setReference(e.target.value)}
+            placeholder={t.referencePlaceholder}
+          />
+          {reference.trim() !== '' && (
+            <Comparison generated={tokens.map((x) => x.text).join('')} reference={reference} />
+          )}
         </div>
       )}
       {beams.length > 0 && (
@@ -311,7 +477,13 @@ export function GeneratePanel() {
       <label className="block" htmlFor="score-text">
         {t.textToScore}
       </label>
-      <textarea id="score-text" rows={2} value={scoreTextValue} spellCheck={false} onChange={(e) => useStore.setState({ scoreText: e.target.value })} />
+      <textarea
+        id="score-text"
+        rows={2}
+        value={scoreTextValue}
+        spellCheck={false}
+        onChange={(e) => useStore.setState({ scoreText: e.target.value })}
+      />
       <div className="controls">
         <button type="button" disabled={!run || [...scoreTextValue].length < 2} onClick={scoreText}>
           {t.scoreButton}
@@ -327,7 +499,14 @@ export function GeneratePanel() {
           {say(p)}
         </p>
       ))}
-      {score && <TokenStrip tokens={score.tokens} prefix={score.first} testId="score-output" key={`${score.step}-${score.logLikelihood}`} />}
+      {score && (
+        <TokenStrip
+          tokens={score.tokens}
+          prefix={score.first}
+          testId="score-output"
+          key={`${score.step}-${score.logLikelihood}`}
+        />
+      )}
     </section>
   )
 }

@@ -8,7 +8,19 @@ import { visibleText } from '../../shared/text'
  * and, folded, a table of each query's strongest keys. `base`: the number the view gives its first layer and
  * head (the atlas counts from 0, the attention panel from 1).
  */
-export function HeadInWords({ view, k, base, names, testId }: { view: HeadView; k: number; base: number; names: { layer: number; head: number }; testId: string }) {
+export function HeadInWords({
+  view,
+  k,
+  base,
+  names,
+  testId,
+}: {
+  view: HeadView
+  k: number
+  base: number
+  names: { layer: number; head: number }
+  testId: string
+}) {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const name = `${names.layer + base}.${names.head + base}`
@@ -32,7 +44,11 @@ export function HeadInWords({ view, k, base, names, testId }: { view: HeadView; 
                 <td>
                   {r.query} “{visibleText(view.tokens[r.query])}”
                 </td>
-                <td>{r.keys.map((x) => `${x.key} “${visibleText(view.tokens[x.key])}” ${x.weight.toFixed(2)}`).join(' · ')}</td>
+                <td>
+                  {r.keys
+                    .map((x) => `${x.key} “${visibleText(view.tokens[x.key])}” ${x.weight.toFixed(2)}`)
+                    .join(' · ')}
+                </td>
               </tr>
             ))}
           </tbody>

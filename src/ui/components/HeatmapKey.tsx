@@ -6,7 +6,19 @@ import { useT } from '../i18n'
  * A heatmap's legend (the colour of its lowest and highest values, with their numbers) and, beside it, the
  * page-wide heatmap choices: viridis or cividis, and for attention a linear or square-root scale.
  */
-export function HeatmapKey({ low, high, label, scale, diverging }: { low: string; high: string; label: string; scale?: boolean; diverging?: boolean }) {
+export function HeatmapKey({
+  low,
+  high,
+  label,
+  scale,
+  diverging,
+}: {
+  low: string
+  high: string
+  label: string
+  scale?: boolean
+  diverging?: boolean
+}) {
   const t = useT()
   const map = useStore((s) => s.colourMap)
   const attentionScale = useStore((s) => s.attentionScale)
@@ -21,7 +33,12 @@ export function HeatmapKey({ low, high, label, scale, diverging }: { low: string
   return (
     <div className="heatmap-key small">
       <span aria-hidden="true">{low}</span>
-      <span className="heatmap-gradient" style={{ background: gradientCss(diverging ? 'diverging' : map) }} role="img" aria-label={t.legendLabel(label, low, high, !!scale && attentionScale === 'sqrt')} />
+      <span
+        className="heatmap-gradient"
+        style={{ background: gradientCss(diverging ? 'diverging' : map) }}
+        role="img"
+        aria-label={t.legendLabel(label, low, high, !!scale && attentionScale === 'sqrt')}
+      />
       <span aria-hidden="true">{high}</span>
       {!diverging && (
         <label>
@@ -35,7 +52,10 @@ export function HeatmapKey({ low, high, label, scale, diverging }: { low: string
       {scale && (
         <label>
           {t.scale}{' '}
-          <select value={attentionScale} onChange={(e) => useStore.setState({ attentionScale: e.target.value as 'linear' | 'sqrt' })}>
+          <select
+            value={attentionScale}
+            onChange={(e) => useStore.setState({ attentionScale: e.target.value as 'linear' | 'sqrt' })}
+          >
             <option value="linear">{t.linear}</option>
             <option value="sqrt">{t.sqrtScale}</option>
           </select>

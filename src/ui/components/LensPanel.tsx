@@ -6,7 +6,6 @@ import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
 import { ComposedInput } from './ComposedInput'
 
-
 /**
  * V6: what the model believes comes next at any position of a probe — probability bars with the true next
  * token marked, reshaped live in the page by temperature, top-k and top-p (the same functions generation uses,
@@ -63,18 +62,55 @@ export function LensPanel() {
               <>
                 <div className="controls">
                   <label htmlFor="lens-pos">{t.position}</label>
-                  <input id="lens-pos" type="range" min={0} max={lens.tokens.length - 1} value={lens.position} onChange={(e) => setPosition(Number(e.target.value))} />
+                  <input
+                    id="lens-pos"
+                    type="range"
+                    min={0}
+                    max={lens.tokens.length - 1}
+                    value={lens.position}
+                    onChange={(e) => setPosition(Number(e.target.value))}
+                  />
                   <span className="small" data-testid="lens-where">
-                    {t.lensWhere(visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join('')), lens.position, lens.step)}
+                    {t.lensWhere(
+                      visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join('')),
+                      lens.position,
+                      lens.step,
+                    )}
                   </span>
                 </div>
                 <div className="controls small">
                   <label htmlFor="lens-t">{t.temperatureLabel}</label>
-                  <input id="lens-t" type="number" className="short" min={0} max={10} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Number(e.target.value) || 0))} />
+                  <input
+                    id="lens-t"
+                    type="number"
+                    className="short"
+                    min={0}
+                    max={10}
+                    step={0.1}
+                    value={temperature}
+                    onChange={(e) => setTemperature(Math.max(0, Number(e.target.value) || 0))}
+                  />
                   <label htmlFor="lens-k">{t.topK}</label>
-                  <input id="lens-k" type="number" className="short" min={0} step={1} value={k} onChange={(e) => setK(Math.max(0, Math.floor(Number(e.target.value) || 0)))} />
+                  <input
+                    id="lens-k"
+                    type="number"
+                    className="short"
+                    min={0}
+                    step={1}
+                    value={k}
+                    onChange={(e) => setK(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
+                  />
                   <label htmlFor="lens-p">{t.topP}</label>
-                  <input id="lens-p" type="number" className="short" min={0.05} max={1} step={0.05} value={p} onChange={(e) => setP(Math.min(1, Math.max(0.05, Number(e.target.value) || 1)))} />
+                  <input
+                    id="lens-p"
+                    type="number"
+                    className="short"
+                    min={0.05}
+                    max={1}
+                    step={0.05}
+                    value={p}
+                    onChange={(e) => setP(Math.min(1, Math.max(0.05, Number(e.target.value) || 1)))}
+                  />
                 </div>
                 {view && (
                   <>
@@ -110,7 +146,9 @@ export function LensPanel() {
                           <tr key={l}>
                             <td>{l === 0 ? t.theEmbeddings : t.blockN(l)}</td>
                             <td className="mono" data-testid={`lens-layer-${l}`}>
-                              {row.map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`).join(' · ')}
+                              {row
+                                .map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`)
+                                .join(' · ')}
                             </td>
                           </tr>
                         ))}

@@ -6,7 +6,6 @@ import { sequential } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
 import { useT } from '../i18n'
 
-
 /**
  * V8: the validation loss at every position of the context (rows, position 0 at the top) at every evaluation
  * (columns, left to right). Once the model uses context, later positions (more tokens to look back at) get
@@ -37,7 +36,14 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
     const { lo, hi } = range
     const g = sharpCanvas(canvas, cols.length * w, T * h)
     // dark = low loss (viridis' dark end), light = high
-    cols.forEach((e, x) => e.valByPosition!.forEach((v, y) => ((g.fillStyle = sequential(map, hi > lo ? (v - lo) / (hi - lo) : 0.5)), g.fillRect(x * w, y * h, w, h))))
+    cols.forEach((e, x) =>
+      e.valByPosition!.forEach(
+        (v, y) => (
+          (g.fillStyle = sequential(map, hi > lo ? (v - lo) / (hi - lo) : 0.5)),
+          g.fillRect(x * w, y * h, w, h)
+        ),
+      ),
+    )
   }, [cols, T, map, range])
   if (!cols.length) return null
   const last = cols[cols.length - 1].valByPosition!
@@ -48,7 +54,9 @@ export function LossByPosition({ evals }: { evals: EvalPoint[] }) {
     <figure className="loss-by-position">
       <canvas ref={ref} data-testid="loss-by-position" aria-label={t.lossByPositionAria(T, cols.length)} />
       <HeatmapKey low={range.lo.toFixed(2)} high={range.hi.toFixed(2)} label={t.lossByPositionLegend} />
-      <figcaption className="small muted">{t.lossByPosition(Math.max(1, Math.floor(T / 8) - 1), mean(early), mean(late), mean(late) < mean(early) - 0.05)}</figcaption>
+      <figcaption className="small muted">
+        {t.lossByPosition(Math.max(1, Math.floor(T / 8) - 1), mean(early), mean(late), mean(late) < mean(early) - 0.05)}
+      </figcaption>
     </figure>
   )
 }

@@ -1,5 +1,15 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts'
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts'
 import { useStore } from '../store'
 import { LossByPosition } from './LossByPosition'
 import { inductionMarker } from './AtlasPanel'
@@ -28,7 +38,10 @@ export function chartRows(points: MetricPoint[], evals: EvalPoint[], compare: { 
   for (let i = 0; i < points.length; i += size) {
     const chunk = points.slice(i, i + size)
     const finite = chunk.filter((p) => Number.isFinite(p.loss))
-    rows.push({ step: chunk[chunk.length - 1].step, train: finite.length ? finite.reduce((a, p) => a + p.loss, 0) / finite.length : undefined })
+    rows.push({
+      step: chunk[chunk.length - 1].step,
+      train: finite.length ? finite.reduce((a, p) => a + p.loss, 0) / finite.length : undefined,
+    })
   }
   for (const e of evals) rows.push({ step: e.step, val: e.valLoss })
   compare.forEach((c, i) => {
@@ -76,7 +89,12 @@ export function LossChart() {
   const [refs, setRefs] = useState(true)
   // Throttled and deferred, so drawing never holds the page while metrics stream in (measured: a synchronous
   // recharts redraw took up to ~200 ms of main thread on 2 cores).
-  const shown = useDeferredValue(useThrottled(useMemo(() => ({ points, evals }), [points, evals]), REDRAW_EVERY_MS))
+  const shown = useDeferredValue(
+    useThrottled(
+      useMemo(() => ({ points, evals }), [points, evals]),
+      REDRAW_EVERY_MS,
+    ),
+  )
   const rows = useMemo(() => chartRows(shown.points, shown.evals, compare), [shown, compare])
   return (
     <section className="panel" aria-labelledby="loss-h">
@@ -84,7 +102,8 @@ export function LossChart() {
         <h2 id="loss-h">{t.lossTitle}</h2>
         <span>
           <label className="small">
-            <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} /> {t.referenceLinesToggle}
+            <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} />{' '}
+            {t.referenceLinesToggle}
           </label>{' '}
           <label className="small">
             <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> {t.logScale}
@@ -100,30 +119,119 @@ export function LossChart() {
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
         {rows.length === 0 && <p className="muted chart-hint">{t.chartHint}</p>}
         <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={rows} margin={{ top: 8, right: 16, bottom: 8, left: 0 }} onClick={(e) => atlasOpen && e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })}>
-              <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
-              <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }} />
-              <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-              <Tooltip isAnimationActive={false} formatter={(v, _name, item) => (typeof v !== 'number' ? String(v) : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey)) ? t.withPerplexity(v) : v.toFixed(4))} labelFormatter={(l) => t.stepN(Number(l))} />
-              <Legend />
-              {refs && reference && (
-                <>
-                  <ReferenceLine y={reference.uniform} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
-                  <ReferenceLine y={reference.unigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }} />
-                  <ReferenceLine y={reference.bigram} stroke="#adb5bd" strokeDasharray="4 4" label={{ value: t.previousTokenOnly, position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }} />
-                </>
-              )}
-              {marker && <ReferenceLine x={marker.step} stroke="#7048e8" strokeDasharray="5 3" label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }} />}
-              {divergedAt.map((step) => (
-                <ReferenceLine key={`d${step}`} x={step} ifOverflow="extendDomain" stroke="#c92a2a" strokeWidth={2} label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: '#c92a2a' }} />
-              ))}
-              {atlasOpen && viewStep !== 'live' && <ReferenceLine x={viewStep} stroke="#e8590c" label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: '#e8590c' }} />}
-              <Line name={t.trainLine} dataKey="train" stroke="#2f6fdf" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
-              <Line name={t.validationLine} dataKey="val" stroke="#e8590c" dot={false} isAnimationActive={false} connectNulls strokeWidth={2} />
-              {compare.map((c, i) => (
-                <Line key={c.id} name={t.compareLine(c.name)} dataKey={`c${i}`} stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]} strokeDasharray="5 3" dot={false} isAnimationActive={false} connectNulls strokeWidth={1.5} />
-              ))}
-            </LineChart>
+          <LineChart
+            data={rows}
+            margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+            onClick={(e) =>
+              atlasOpen && e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })
+            }
+          >
+            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+            <XAxis
+              dataKey="step"
+              type="number"
+              domain={['dataMin', 'dataMax']}
+              allowDecimals={false}
+              label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }}
+            />
+            <YAxis
+              scale={log ? 'log' : 'linear'}
+              domain={['auto', 'auto']}
+              allowDataOverflow
+              width={48}
+              tickFormatter={(v: number) => v.toFixed(2)}
+            />
+            <Tooltip
+              isAnimationActive={false}
+              formatter={(v, _name, item) =>
+                typeof v !== 'number'
+                  ? String(v)
+                  : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey))
+                    ? t.withPerplexity(v)
+                    : v.toFixed(4)
+              }
+              labelFormatter={(l) => t.stepN(Number(l))}
+            />
+            <Legend />
+            {refs && reference && (
+              <>
+                <ReferenceLine
+                  y={reference.uniform}
+                  stroke="#adb5bd"
+                  strokeDasharray="4 4"
+                  label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }}
+                />
+                <ReferenceLine
+                  y={reference.unigram}
+                  stroke="#adb5bd"
+                  strokeDasharray="4 4"
+                  label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }}
+                />
+                <ReferenceLine
+                  y={reference.bigram}
+                  stroke="#adb5bd"
+                  strokeDasharray="4 4"
+                  label={{ value: t.previousTokenOnly, position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }}
+                />
+              </>
+            )}
+            {marker && (
+              <ReferenceLine
+                x={marker.step}
+                stroke="#7048e8"
+                strokeDasharray="5 3"
+                label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }}
+              />
+            )}
+            {divergedAt.map((step) => (
+              <ReferenceLine
+                key={`d${step}`}
+                x={step}
+                ifOverflow="extendDomain"
+                stroke="#c92a2a"
+                strokeWidth={2}
+                label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: '#c92a2a' }}
+              />
+            ))}
+            {atlasOpen && viewStep !== 'live' && (
+              <ReferenceLine
+                x={viewStep}
+                stroke="#e8590c"
+                label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: '#e8590c' }}
+              />
+            )}
+            <Line
+              name={t.trainLine}
+              dataKey="train"
+              stroke="#2f6fdf"
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+              strokeWidth={1.5}
+            />
+            <Line
+              name={t.validationLine}
+              dataKey="val"
+              stroke="#e8590c"
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+              strokeWidth={2}
+            />
+            {compare.map((c, i) => (
+              <Line
+                key={c.id}
+                name={t.compareLine(c.name)}
+                dataKey={`c${i}`}
+                stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]}
+                strokeDasharray="5 3"
+                dot={false}
+                isAnimationActive={false}
+                connectNulls
+                strokeWidth={1.5}
+              />
+            ))}
+          </LineChart>
         </ResponsiveContainer>
       </div>
       <LossByPosition evals={shown.evals} />

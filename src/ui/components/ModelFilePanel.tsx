@@ -36,7 +36,12 @@ export function ModelFilePanel() {
         <button type="button" onClick={() => exportModel()} disabled={!run || exporting}>
           {exporting ? t.exporting : t.exportSafetensors}
         </button>
-        <button type="button" onClick={() => exportModel('nanogpt')} disabled={!run || exporting} title={t.exportNanoGptTitle}>
+        <button
+          type="button"
+          onClick={() => exportModel('nanogpt')}
+          disabled={!run || exporting}
+          title={t.exportNanoGptTitle}
+        >
           {t.exportNanoGpt}
         </button>
         <label className="file" htmlFor="model-file">
@@ -56,14 +61,28 @@ export function ModelFilePanel() {
         />
       </div>
       <label className="small">
-        <input type="checkbox" checked={extend} onChange={(e) => useStore.setState({ extendVocab: e.target.checked })} /> {t.extendVocab}
+        <input
+          type="checkbox"
+          checked={extend}
+          onChange={(e) => useStore.setState({ extendVocab: e.target.checked })}
+        />{' '}
+        {t.extendVocab}
       </label>
       {training && <p className="muted small">{t.pauseToOpen}</p>}
       <div aria-live="polite" data-testid="model-file-status">
         {status?.kind === 'loading' && <p className="muted small">{t.checkingFile(status.fileName)}</p>}
         {status?.kind === 'done' && run?.origin?.from === 'file' && (
           <p className="small">
-            {t.openedFile(status.fileName, run.model.nLayer, run.model.nHead, run.model.nEmbd, run.model.blockSize, run.vocab.length, status.step, status.added.map((c) => `“${visibleChar(c)}”`).join(' '))}
+            {t.openedFile(
+              status.fileName,
+              run.model.nLayer,
+              run.model.nHead,
+              run.model.nEmbd,
+              run.model.blockSize,
+              run.vocab.length,
+              status.step,
+              status.added.map((c) => `“${visibleChar(c)}”`).join(' '),
+            )}
           </p>
         )}
         {status?.kind === 'error' &&

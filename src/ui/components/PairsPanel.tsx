@@ -32,7 +32,6 @@ export function scorePair(row: PairRow, unit: Unit): Scored {
   }
 }
 
-
 /**
  * Pair mode's evaluation: every held-out prompt, the completion it should have, what the model wrote, and
  * the scores — after training ends, and whenever asked.
@@ -60,13 +59,20 @@ export function PairsPanel() {
           <option value="words">{t.unitName('words')}</option>
         </select>
         <span className="muted small" aria-live="polite">
-          {running ? t.pairsEvaluating(pairEval.rows.length, pairEval.total) : pairEval ? t.pairsModelAt(pairEval.step) : t.pairsWhen}
+          {running
+            ? t.pairsEvaluating(pairEval.rows.length, pairEval.total)
+            : pairEval
+              ? t.pairsModelAt(pairEval.step)
+              : t.pairsWhen}
         </span>
       </div>
       {scored.length > 0 && (
         <>
           <p className="stats" data-testid="pair-scores">
-            {t.exactMatch} <b>{(100 * mean((s) => Number(s.exact))).toFixed(1)}%</b> · BLEU-4 <b>{mean((s) => s.bleu).toFixed(3)}</b> · ROUGE-L F <b>{mean((s) => s.rouge).toFixed(3)}</b> · METEOR <b>{mean((s) => s.meteor).toFixed(3)}</b> <span className="muted small">{t.pairMeans(scored.length, t.unitName(unit))}</span>
+            {t.exactMatch} <b>{(100 * mean((s) => Number(s.exact))).toFixed(1)}%</b> · BLEU-4{' '}
+            <b>{mean((s) => s.bleu).toFixed(3)}</b> · ROUGE-L F <b>{mean((s) => s.rouge).toFixed(3)}</b> · METEOR{' '}
+            <b>{mean((s) => s.meteor).toFixed(3)}</b>{' '}
+            <span className="muted small">{t.pairMeans(scored.length, t.unitName(unit))}</span>
           </p>
           <div className="table-scroll">
             <table className="results" aria-label={t.pairsTable}>

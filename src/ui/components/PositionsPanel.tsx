@@ -7,7 +7,6 @@ import { diverging } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
 import { useT } from '../i18n'
 
-
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
 function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
   const g = sharpCanvas(canvas, cols * cell, rows * cell)

@@ -6,7 +6,11 @@ import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
 import { ComposedInput } from './ComposedInput'
 
-const nums = (xs: number[], n = 8) => xs.slice(0, n).map((x) => x.toFixed(2)).join(' ') + (xs.length > n ? ' …' : '')
+const nums = (xs: number[], n = 8) =>
+  xs
+    .slice(0, n)
+    .map((x) => x.toFixed(2))
+    .join(' ') + (xs.length > n ? ' …' : '')
 
 /**
  * V3: one head's attention for one query token, with the model's real numbers — the LayerNorm'd input, q, the
@@ -30,7 +34,16 @@ export function QkvPanel() {
   }, [open, run, probe, layer, head, query, evaluations, L, H])
   const check = useMemo(() => {
     if (!data) return undefined
-    const steps = attendOne({ xhat: data.xhat, query: data.query, wq: data.wq, wk: data.wk, wv: data.wv, bq: data.bq, bk: data.bk, bv: data.bv })
+    const steps = attendOne({
+      xhat: data.xhat,
+      query: data.query,
+      wq: data.wq,
+      wk: data.wk,
+      wv: data.wv,
+      bq: data.bq,
+      bk: data.bk,
+      bv: data.bv,
+    })
     let worst = 0
     const cmp = (a: number[], b: number[]) => a.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - b[j]))))
     cmp(steps.q, data.q)
@@ -72,16 +85,38 @@ export function QkvPanel() {
               {data && (
                 <>
                   <label htmlFor="qkv-query">{t.queryPosition}</label>
-                  <input id="qkv-query" type="range" min={0} max={data.tokens.length - 1} value={data.query} onChange={(e) => setQuery(Number(e.target.value))} />
+                  <input
+                    id="qkv-query"
+                    type="range"
+                    min={0}
+                    max={data.tokens.length - 1}
+                    value={data.query}
+                    onChange={(e) => setQuery(Number(e.target.value))}
+                  />
                 </>
               )}
             </div>
             {data && check && (
               <ol className="qkv small" data-testid="qkv-steps">
-                <li>{t.qkvStep1(visibleText(data.tokens[data.query]), data.query, data.step, data.layer, nums(data.xhat[data.query]), data.xhat[data.query].length, moments(data.x[data.query]).mean.toFixed(3))}</li>
+                <li>
+                  {t.qkvStep1(
+                    visibleText(data.tokens[data.query]),
+                    data.query,
+                    data.step,
+                    data.layer,
+                    nums(data.xhat[data.query]),
+                    data.xhat[data.query].length,
+                    moments(data.x[data.query]).mean.toFixed(3),
+                  )}
+                </li>
                 <li>{t.qkvStep2(data.headSize, nums(data.q))}</li>
                 <li>
-                  {t.qkvStep3(data.headSize, Math.sqrt(data.headSize).toFixed(3), data.query, run.model.causal !== false)}
+                  {t.qkvStep3(
+                    data.headSize,
+                    Math.sqrt(data.headSize).toFixed(3),
+                    data.query,
+                    run.model.causal !== false,
+                  )}
                   <table className="results" aria-label={t.scoresAndWeights}>
                     <thead>
                       <tr>
@@ -100,7 +135,8 @@ export function QkvPanel() {
                           <td className="num">{sc.toFixed(3)}</td>
                           <td className="num">{check.steps.scaled[j].toFixed(3)}</td>
                           <td className="num">
-                            <span className="bar" style={{ width: `${Math.round(80 * data.weights[j])}px` }} /> {data.weights[j].toFixed(3)}
+                            <span className="bar" style={{ width: `${Math.round(80 * data.weights[j])}px` }} />{' '}
+                            {data.weights[j].toFixed(3)}
                           </td>
                         </tr>
                       ))}

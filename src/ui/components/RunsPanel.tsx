@@ -6,11 +6,16 @@ import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'
 import { useSay, useT } from '../i18n'
 
-
 function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
   const t = useT()
   const lang = useStore((s) => s.lang)
-  const when = new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' })
+  const when = new Intl.DateTimeFormat(lang === 'zh-CN' ? 'zh-CN' : 'en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
   const training = useStore(isTraining)
   const compared = useStore((s) => s.compare.some((c) => c.id === run.id))
   const [editing, setEditing] = useState(false)
@@ -27,7 +32,13 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
               if (name.trim()) void renameRun(run.id, name).then(() => setEditing(false))
             }}
           >
-            <input aria-label={t.runName} value={name} onChange={(e) => setName(e.target.value)} maxLength={200} autoFocus />
+            <input
+              aria-label={t.runName}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              maxLength={200}
+              autoFocus
+            />
             <button type="submit">{t.save}</button>
           </form>
         ) : (
@@ -54,12 +65,22 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
       <td>
         {!current && (
           <>
-            <button type="button" disabled={training || !run.checkpoint} onClick={() => void openStoredRun(run.id)} title={run.checkpoint ? undefined : t.noCheckpointYet}>
+            <button
+              type="button"
+              disabled={training || !run.checkpoint}
+              onClick={() => void openStoredRun(run.id)}
+              title={run.checkpoint ? undefined : t.noCheckpointYet}
+            >
               {finished ? t.open : t.resume}
             </button>{' '}
           </>
         )}
-        <button type="button" disabled={training || !run.checkpoint} onClick={() => void fineTuneFrom(run.id)} title={t.fineTuneTitle}>
+        <button
+          type="button"
+          disabled={training || !run.checkpoint}
+          onClick={() => void fineTuneFrom(run.id)}
+          title={t.fineTuneTitle}
+        >
           {t.fineTune}
         </button>{' '}
         {confirm ? (
@@ -97,7 +118,9 @@ export function RunsPanel() {
   useEffect(() => {
     void refreshRuns()
   }, [])
-  const interrupted = !hasRun ? runs.find((r) => (r.status === 'training' || r.status === 'paused') && r.checkpoint && r.step < r.train.maxIters) : undefined
+  const interrupted = !hasRun
+    ? runs.find((r) => (r.status === 'training' || r.status === 'paused') && r.checkpoint && r.step < r.train.maxIters)
+    : undefined
   return (
     <section className="panel" aria-labelledby="runs-h">
       <h2 id="runs-h">{t.runsTitle}</h2>

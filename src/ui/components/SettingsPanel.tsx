@@ -1,12 +1,23 @@
 import { useMemo, useState } from 'react'
-import { PRESETS, estimateMemory, formatBytes, getPreset, paramCount, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
+import {
+  PRESETS,
+  estimateMemory,
+  formatBytes,
+  getPreset,
+  paramCount,
+  type ModelSettings,
+  type Problem,
+  type TrainConfig,
+} from '../../shared/config'
 import { isTraining, useStore } from '../store'
 import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
 
-type Field = { group: 'model'; key: keyof ModelSettings; step?: string } | { group: 'train'; key: keyof TrainConfig; step?: string } // labels and hints: the catalogue's field() and fieldHint()
+type Field =
+  | { group: 'model'; key: keyof ModelSettings; step?: string }
+  | { group: 'train'; key: keyof TrainConfig; step?: string } // labels and hints: the catalogue's field() and fieldHint()
 
 const FIELDS: Field[] = [
   { group: 'model', key: 'nLayer' },
@@ -35,7 +46,11 @@ const fmt = new Intl.NumberFormat('en')
  */
 function shownValue(draft: string | undefined, value: number): string {
   const parsed = draft === undefined || draft.trim() === '' ? Number.NaN : Number(draft)
-  if (draft !== undefined && (Object.is(parsed, value) || parsed === value || (Number.isNaN(parsed) && Number.isNaN(value)))) return draft
+  if (
+    draft !== undefined &&
+    (Object.is(parsed, value) || parsed === value || (Number.isNaN(parsed) && Number.isNaN(value)))
+  )
+    return draft
   return Number.isFinite(value) ? String(value) : ''
 }
 
@@ -57,7 +72,11 @@ export function SettingsPanel() {
   /** Puts these settings in the address (never the text or weights) and copies it. */
   function share() {
     const url = new URL(location.href)
-    url.hash = settingsHash({ model, train, datasetId: DATASETS.some((d) => d.id === datasetId) ? datasetId : undefined })
+    url.hash = settingsHash({
+      model,
+      train,
+      datasetId: DATASETS.some((d) => d.id === datasetId) ? datasetId : undefined,
+    })
     history.replaceState(null, '', url)
     setShared(url.href)
     void navigator.clipboard?.writeText(url.href).catch(() => undefined) // the link is shown either way
@@ -66,8 +85,14 @@ export function SettingsPanel() {
   const pairMode = useStore((s) => s.pairMode)
   const tokenizerChoice = useStore((s) => s.tokenizerChoice)
   const bpe = useStore((s) => s.bpe)
-  const vocabSize = tokenizerChoice === 'bpe' && bpe ? 256 + bpe.spec.merges.length : currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
-  const problems: Problem[] = useMemo(() => localProblems({ model, train, text, report, pairMode, tokenizerChoice, bpe }), [model, train, text, report, pairMode, tokenizerChoice, bpe])
+  const vocabSize =
+    tokenizerChoice === 'bpe' && bpe
+      ? 256 + bpe.spec.merges.length
+      : currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
+  const problems: Problem[] = useMemo(
+    () => localProblems({ model, train, text, report, pairMode, tokenizerChoice, bpe }),
+    [model, train, text, report, pairMode, tokenizerChoice, bpe],
+  )
   const byField = (key: string) => problems.filter((p) => p.field === key)
   const cfg = { ...model, vocabSize: Math.max(vocabSize, 1) }
   const sizesOk = !problems.some((p) => ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize'].includes(p.field))
@@ -94,12 +119,12 @@ export function SettingsPanel() {
       <h2 id="settings-h">{t.settingsTitle}</h2>
       <label htmlFor="preset">{t.preset}</label>{' '}
       <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
-          {PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {t.presetName(p.id, p.label)}
-            </option>
-          ))}
-          <option value="custom">{t.custom}</option>
+        {PRESETS.map((p) => (
+          <option key={p.id} value={p.id}>
+            {t.presetName(p.id, p.label)}
+          </option>
+        ))}
+        <option value="custom">{t.custom}</option>
       </select>
       <p className="muted small">{current ? t.presetDescription(current.id, current.description) : t.ownSettings}</p>
       <div className="fields">
@@ -135,14 +160,32 @@ export function SettingsPanel() {
           <label htmlFor="f-pos" title={t.positionsTitleHint}>
             {t.positions}
           </label>
-          <select id="f-pos" disabled={locked} value={model.posEncoding ?? 'learned'} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, posEncoding: e.target.value as 'learned' | 'sinusoidal' } }))}>
+          <select
+            id="f-pos"
+            disabled={locked}
+            value={model.posEncoding ?? 'learned'}
+            onChange={(e) =>
+              useStore.setState((s) => ({
+                presetId: 'custom',
+                model: { ...s.model, posEncoding: e.target.value as 'learned' | 'sinusoidal' },
+              }))
+            }
+          >
             <option value="learned">{t.learnedTable}</option>
             <option value="sinusoidal">{t.fixedSinusoid}</option>
           </select>
         </div>
         <div className="field">
           <label htmlFor="f-bias">{t.bias}</label>
-          <input id="f-bias" type="checkbox" disabled={locked} checked={model.bias} onChange={(e) => useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, bias: e.target.checked } }))} />
+          <input
+            id="f-bias"
+            type="checkbox"
+            disabled={locked}
+            checked={model.bias}
+            onChange={(e) =>
+              useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, bias: e.target.checked } }))
+            }
+          />
         </div>
       </div>
       {problems
@@ -160,18 +203,30 @@ export function SettingsPanel() {
           </p>
         ))}
       <p className="stats" data-testid="param-count">
-        {params !== undefined ? (
-          t.paramCount(fmt.format(params), fmt.format(cfg.vocabSize), model.posEncoding === 'sinusoidal', fmt.format(model.blockSize * model.nEmbd), formatBytes(mem!.totalBytes))
-        ) : (
-          t.fixSizes
-        )}
+        {params !== undefined
+          ? t.paramCount(
+              fmt.format(params),
+              fmt.format(cfg.vocabSize),
+              model.posEncoding === 'sinusoidal',
+              fmt.format(model.blockSize * model.nEmbd),
+              formatBytes(mem!.totalBytes),
+            )
+          : t.fixSizes}
       </p>
       {locked && <p className="muted small">{t.settingsLocked}</p>}
       <div className="controls">
         <button type="button" onClick={share}>
           {t.shareSettings}
         </button>
-        {shared && <input className="grow" readOnly aria-label={t.linkToSettings} value={shared} onFocus={(e) => e.target.select()} />}
+        {shared && (
+          <input
+            className="grow"
+            readOnly
+            aria-label={t.linkToSettings}
+            value={shared}
+            onFocus={(e) => e.target.select()}
+          />
+        )}
       </div>
       {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
       {linkProblems.length > 0 && (

@@ -17,7 +17,21 @@ export function probColour(p: number): string {
  * for a sampled generation, where every head looked to choose it (TraceView). A click, Enter or Space locks
  * that token (hovering others no longer changes the detail); Esc, or a second click, unlocks it.
  */
-export function TokenStrip({ tokens, prefix, running, testId, context, heads }: { tokens: SampleToken[]; prefix?: string; running?: boolean; testId: string; context?: string[]; heads?: { nLayer: number; nHead: number } }) {
+export function TokenStrip({
+  tokens,
+  prefix,
+  running,
+  testId,
+  context,
+  heads,
+}: {
+  tokens: SampleToken[]
+  prefix?: string
+  running?: boolean
+  testId: string
+  context?: string[]
+  heads?: { nLayer: number; nHead: number }
+}) {
   const t = useT()
   const [hovered, setHovered] = useState<number | undefined>(undefined)
   const [locked, setLocked] = useState<number | undefined>(undefined)
@@ -26,7 +40,12 @@ export function TokenStrip({ tokens, prefix, running, testId, context, heads }: 
   const toggle = (i: number) => setLocked((l) => (l === i ? undefined : i))
   return (
     <>
-      <pre className="sample" aria-label={testId === 'sample-output' ? t.generatedText : t.scoredText} data-testid={testId} onKeyDown={(e) => e.key === 'Escape' && setLocked(undefined)}>
+      <pre
+        className="sample"
+        aria-label={testId === 'sample-output' ? t.generatedText : t.scoredText}
+        data-testid={testId}
+        onKeyDown={(e) => e.key === 'Escape' && setLocked(undefined)}
+      >
         {prefix !== undefined && <span className="sample-prompt">{prefix}</span>}
         {tokens.map((tok, i) => (
           <span
@@ -56,14 +75,24 @@ export function TokenStrip({ tokens, prefix, running, testId, context, heads }: 
         {detail ? (
           <>
             {locked !== undefined && <span className="muted">{t.lockedHint}</span>}
-            {t.tokenDetail(visibleText(detail.token), detail.prob, detail.entropy, detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', '))}
+            {t.tokenDetail(
+              visibleText(detail.token),
+              detail.prob,
+              detail.entropy,
+              detail.top.map((a) => `“${visibleText(a.text)}” ${(a.prob * 100).toFixed(1)}%`).join(', '),
+            )}
           </>
         ) : tokens.length ? (
           <span className="muted">{t.tokenStripHint(!!context)}</span>
         ) : null}
       </p>
       {detail?.attention && context && heads && focused !== undefined && (
-        <TraceView attention={detail.attention} keys={[...context, ...tokens.map((tok) => tok.token)]} chosen={detail.token} heads={heads} />
+        <TraceView
+          attention={detail.attention}
+          keys={[...context, ...tokens.map((tok) => tok.token)]}
+          chosen={detail.token}
+          heads={heads}
+        />
       )}
     </>
   )

@@ -20,7 +20,9 @@ function Tokens({ tokenizer, text, label }: { tokenizer: TextTokenizer; text: st
       <p className="tokens" data-testid={`tokens-${tokenizer.kind}`} aria-label={t.tokensAria(label)}>
         {ids.map((id, i) => (
           <span key={i} className={`t${i % 2}`} title={t.tokenId(id)}>
-            {[...tokenizer.vocab[id]].map((c) => (c === '\n' ? '⏎\n' : c === ' ' ? '·' : c === '\t' ? '⇥' : visibleChar(c))).join('')}
+            {[...tokenizer.vocab[id]]
+              .map((c) => (c === '\n' ? '⏎\n' : c === ' ' ? '·' : c === '\t' ? '⇥' : visibleChar(c)))
+              .join('')}
           </span>
         ))}
       </p>
@@ -50,7 +52,10 @@ export function TokenizerSection() {
   const shownSample = sample ?? [...text].slice(0, 160).join('')
   // the text's own characters (the ids a character model of it has), extended only when the sample brings new ones
   const textTok = useMemo(() => CharTokenizer.fromText(text), [text])
-  const charTok = useMemo(() => (textTok.unknown(shownSample).length ? CharTokenizer.fromText(text + shownSample) : textTok), [textTok, text, shownSample])
+  const charTok = useMemo(
+    () => (textTok.unknown(shownSample).length ? CharTokenizer.fromText(text + shownSample) : textTok),
+    [textTok, text, shownSample],
+  )
   const bpeTok = useMemo(() => (bpe ? makeTokenizer(bpe.spec) : undefined), [bpe])
   const badSize = !(Number.isInteger(vocabSize) && vocabSize >= BPE_VOCAB.min && vocabSize <= BPE_VOCAB.max)
   const bpeTrain = bpe ? trainSplitIndex(bpe.tokens) : 0
@@ -58,14 +63,35 @@ export function TokenizerSection() {
     <fieldset className="tokens-box" disabled={locked}>
       <legend>{t.tokensLegend}</legend>
       <label className="small">
-        <input type="radio" name="tokenizer" checked={choice === 'char'} onChange={() => useStore.setState({ tokenizerChoice: 'char' })} /> {t.charTokens}
+        <input
+          type="radio"
+          name="tokenizer"
+          checked={choice === 'char'}
+          onChange={() => useStore.setState({ tokenizerChoice: 'char' })}
+        />{' '}
+        {t.charTokens}
       </label>
       <label className="small">
-        <input type="radio" name="tokenizer" checked={choice === 'bpe'} onChange={() => useStore.setState({ tokenizerChoice: 'bpe' })} /> {t.bpeTokens}
+        <input
+          type="radio"
+          name="tokenizer"
+          checked={choice === 'bpe'}
+          onChange={() => useStore.setState({ tokenizerChoice: 'bpe' })}
+        />{' '}
+        {t.bpeTokens}
       </label>
       <div className="row">
         <label htmlFor="bpe-vocab">{t.vocabulary}</label>
-        <input id="bpe-vocab" type="number" className="short" min={BPE_VOCAB.min} max={BPE_VOCAB.max} step={256} value={Number.isFinite(vocabSize) ? vocabSize : ''} onChange={(e) => useStore.setState({ bpeVocabSize: e.target.value === '' ? NaN : Number(e.target.value) })} />
+        <input
+          id="bpe-vocab"
+          type="number"
+          className="short"
+          min={BPE_VOCAB.min}
+          max={BPE_VOCAB.max}
+          step={256}
+          value={Number.isFinite(vocabSize) ? vocabSize : ''}
+          onChange={(e) => useStore.setState({ bpeVocabSize: e.target.value === '' ? NaN : Number(e.target.value) })}
+        />
         {training ? (
           <>
             <progress max={training.target} value={training.merges} aria-label={t.bpeTraining} />
@@ -128,7 +154,13 @@ export function TokenizerSection() {
       </table>
       {bpe && (
         <p className="muted small" data-testid="bpe-note">
-          {t.bpeNote((bpe.ms / 1000).toFixed(2), fmt.format(bpe.spec.merges.length), !!bpe.stoppedEarly, bpe.textVersion !== textVersion, bpe.chars / bpe.tokens < 1)}
+          {t.bpeNote(
+            (bpe.ms / 1000).toFixed(2),
+            fmt.format(bpe.spec.merges.length),
+            !!bpe.stoppedEarly,
+            bpe.textVersion !== textVersion,
+            bpe.chars / bpe.tokens < 1,
+          )}
         </p>
       )}
       <p className="muted small">{t.tokenizerTradeoff}</p>
@@ -137,9 +169,19 @@ export function TokenizerSection() {
         <label className="block" htmlFor="inspect-text">
           {t.textToCut}
         </label>
-        <textarea id="inspect-text" rows={2} value={shownSample} spellCheck={false} onChange={(e) => setSample(e.target.value)} />
+        <textarea
+          id="inspect-text"
+          rows={2}
+          value={shownSample}
+          spellCheck={false}
+          onChange={(e) => setSample(e.target.value)}
+        />
         <Tokens tokenizer={charTok} text={shownSample} label={t.charactersRow} />
-        {bpeTok ? <Tokens tokenizer={bpeTok} text={shownSample} label="BPE" /> : <p className="muted small">{t.trainBpeToSee}</p>}
+        {bpeTok ? (
+          <Tokens tokenizer={bpeTok} text={shownSample} label="BPE" />
+        ) : (
+          <p className="muted small">{t.trainBpeToSee}</p>
+        )}
       </details>
     </fieldset>
   )

@@ -13,7 +13,15 @@ function LessonLink() {
   const make = () => {
     const s = useStore.getState()
     const url = new URL(location.href)
-    url.search = lessonQuery({ lang: s.lang, tour: s.tourStep !== undefined ? s.tourStep + 1 : undefined, probe: s.atlasProbe, layer: s.layer, head: s.head, step: typeof s.viewStep === 'number' ? s.viewStep : undefined, hide: s.hidden.length ? s.hidden : undefined })
+    url.search = lessonQuery({
+      lang: s.lang,
+      tour: s.tourStep !== undefined ? s.tourStep + 1 : undefined,
+      probe: s.atlasProbe,
+      layer: s.layer,
+      head: s.head,
+      step: typeof s.viewStep === 'number' ? s.viewStep : undefined,
+      hide: s.hidden.length ? s.hidden : undefined,
+    })
     url.hash = ''
     setLink(url.href)
     void navigator.clipboard?.writeText(url.href).catch(() => {}) // where the browser allows
@@ -25,7 +33,14 @@ function LessonLink() {
       </button>
       {link && (
         <>
-          <input className="grow" readOnly aria-label={t.lessonLinkLabel} value={link} onFocus={(e) => e.target.select()} data-testid="lesson-link" />
+          <input
+            className="grow"
+            readOnly
+            aria-label={t.lessonLinkLabel}
+            value={link}
+            onFocus={(e) => e.target.select()}
+            data-testid="lesson-link"
+          />
           <span className="muted">{t.lessonLinkNote}</span>
         </>
       )}
@@ -89,7 +104,8 @@ export function TourPanel() {
         <strong>{t.lookFor}:</strong> {text.lookFor}
       </p>
       <p className="small" aria-live="polite" data-testid="tour-task">
-        <strong>{t.tourTask}:</strong> {s.task ? (lang === 'zh-CN' ? s.task.zh : s.task.en) : t.tourNoTask} {s.task && <span className={done ? 'ok' : 'muted'}>{done ? t.tourDone : t.tourWaiting}</span>}
+        <strong>{t.tourTask}:</strong> {s.task ? (lang === 'zh-CN' ? s.task.zh : s.task.en) : t.tourNoTask}{' '}
+        {s.task && <span className={done ? 'ok' : 'muted'}>{done ? t.tourDone : t.tourWaiting}</span>}
       </p>
       <div className="controls">
         <button type="button" disabled={step === 0} onClick={() => go(step - 1)}>

@@ -10,7 +10,17 @@ import { HeatmapKey } from './HeatmapKey'
  * and the single strongest link. Weights arrive as bytes whose rows sum to 255 (SampledToken.attention).
  * Layers and heads are counted from 1 here, as in the generation panel's words.
  */
-export function TraceView({ attention, keys, chosen, heads }: { attention: { start: number; rows: Uint8Array }; keys: string[]; chosen: string; heads: { nLayer: number; nHead: number } }) {
+export function TraceView({
+  attention,
+  keys,
+  chosen,
+  heads,
+}: {
+  attention: { start: number; rows: Uint8Array }
+  keys: string[]
+  chosen: string
+  heads: { nLayer: number; nHead: number }
+}) {
   const t = useT()
   const map = useStore((s) => s.colourMap)
   const scale = useStore((s) => s.attentionScale)
@@ -28,10 +38,24 @@ export function TraceView({ attention, keys, chosen, heads }: { attention: { sta
   return (
     <figure className="trace" data-testid="trace">
       <figcaption className="small">
-        {t.traceCaption(visibleText(chosen), n)} {best.w >= 0 && t.traceStrongest(layerOf(best.r), headOf(best.r), best.w / 255, visibleText(ctx[best.j] ?? ''), best.j + 1)} <span className="muted">{t.traceCaveat}</span>
+        {t.traceCaption(visibleText(chosen), n)}{' '}
+        {best.w >= 0 &&
+          t.traceStrongest(
+            layerOf(best.r),
+            headOf(best.r),
+            best.w / 255,
+            visibleText(ctx[best.j] ?? ''),
+            best.j + 1,
+          )}{' '}
+        <span className="muted">{t.traceCaveat}</span>
       </figcaption>
       <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
-      <div className="trace-grid" role="table" aria-label={t.traceTable} style={{ gridTemplateColumns: `auto repeat(${n}, minmax(0.9em, 1fr))` }}>
+      <div
+        className="trace-grid"
+        role="table"
+        aria-label={t.traceTable}
+        style={{ gridTemplateColumns: `auto repeat(${n}, minmax(0.9em, 1fr))` }}
+      >
         <div role="row" className="trace-row">
           <span role="columnheader" className="trace-label" />
           {ctx.map((tok, j) => (
@@ -47,7 +71,16 @@ export function TraceView({ attention, keys, chosen, heads }: { attention: { sta
             </span>
             {Array.from({ length: n }, (_, j) => {
               const w = attention.rows[r * n + j] / 255
-              return <span role="cell" key={j} className="trace-cell" style={{ background: sequential(map, scaled(w, scale)) }} title={t.traceCell(layerOf(r), headOf(r), visibleText(ctx[j] ?? ''), w)} aria-label={`${(w * 100).toFixed(0)}%`} />
+              return (
+                <span
+                  role="cell"
+                  key={j}
+                  className="trace-cell"
+                  style={{ background: sequential(map, scaled(w, scale)) }}
+                  title={t.traceCell(layerOf(r), headOf(r), visibleText(ctx[j] ?? ''), w)}
+                  aria-label={`${(w * 100).toFixed(0)}%`}
+                />
+              )
             })}
           </div>
         ))}

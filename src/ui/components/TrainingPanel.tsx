@@ -1,10 +1,19 @@
 import { useMemo } from 'react'
 import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
-import { localProblems, pauseTraining, restartWithLearningRate, resumeTraining, resumeWithLearningRate, rewindWithLearningRate, startTraining, stopTraining, takeOverTraining } from '../trainerClient'
+import {
+  localProblems,
+  pauseTraining,
+  restartWithLearningRate,
+  resumeTraining,
+  resumeWithLearningRate,
+  rewindWithLearningRate,
+  startTraining,
+  stopTraining,
+  takeOverTraining,
+} from '../trainerClient'
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
 import { useSay, useT } from '../i18n'
-
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–'
@@ -12,15 +21,19 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(s / 3600)
   const m = Math.floor((s % 3600) / 60)
   const sec = s % 60
-  return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`
+  return h
+    ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`
+    : `${m}:${String(sec).padStart(2, '0')}`
 }
 
 /** Median step time over the last few steps (the first steps compile kernels and are slow). */
 function recentStepMs(points: MetricPoint[]): number | undefined {
-  const tail = points.slice(-20).map((p) => p.stepMs).sort((a, b) => a - b)
+  const tail = points
+    .slice(-20)
+    .map((p) => p.stepMs)
+    .sort((a, b) => a - b)
   return tail.length ? tail[Math.floor(tail.length / 2)] : undefined
 }
-
 
 export function TrainingPanel() {
   const t = useT()
@@ -57,7 +70,12 @@ export function TrainingPanel() {
     <section className="panel" aria-labelledby="train-h">
       <h2 id="train-h">{t.trainTitle}</h2>
       <div className="controls">
-        <button type="button" className="primary" onClick={startTraining} disabled={!report || training || paused || blocked}>
+        <button
+          type="button"
+          className="primary"
+          onClick={startTraining}
+          disabled={!report || training || paused || blocked}
+        >
           {t.startTraining}
         </button>
         {paused ? (
@@ -92,12 +110,10 @@ export function TrainingPanel() {
           {t.origin(run.origin.from === 'file', run.origin.name, run.origin.step, run.origin.added.length)}
         </p>
       )}
-      {stale && (
-        <p className="muted small">
-          {fineTuning && state === 'ready' ? t.staleFineTune : t.staleNew}
-        </p>
+      {stale && <p className="muted small">{fineTuning && state === 'ready' ? t.staleFineTune : t.staleNew}</p>}
+      {(state === 'stopped' || state === 'finished') && !stale && (
+        <p className="muted small">{fineTuning ? t.againFineTune : t.againNew}</p>
       )}
-      {(state === 'stopped' || state === 'finished') && !stale && <p className="muted small">{fineTuning ? t.againFineTune : t.againNew}</p>}
       <div role="status" aria-label={t.trainingStatus} className="status" data-testid="status">
         <span>
           <b>{t.runState(state ?? (report ? 'preparing' : 'starting'))}</b>
@@ -127,11 +143,20 @@ export function TrainingPanel() {
           {t.backend} <b data-testid="status-backend">{report?.backend ?? '–'}</b>
         </span>
         <span title={t.tensorsTitle}>
-          {t.tensors} <b data-testid="status-tensors">{memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}</b>
+          {t.tensors}{' '}
+          <b data-testid="status-tensors">
+            {memory ? `${fmt.format(memory.numTensors)} · ${formatBytes(memory.numBytes)}` : '–'}
+          </b>
         </span>
       </div>
       <p className="small muted" data-testid="saved-status" aria-live="polite">
-        {storageProblem ? <span className="error">{t.storageProblem(storageProblem.reason) || storageProblem.message}</span> : saved ? t.savedAt(saved.step) : ''}
+        {storageProblem ? (
+          <span className="error">{t.storageProblem(storageProblem.reason) || storageProblem.message}</span>
+        ) : saved ? (
+          t.savedAt(saved.step)
+        ) : (
+          ''
+        )}
       </p>
       {runError && (
         <p className="error" role="alert">
@@ -141,23 +166,37 @@ export function TrainingPanel() {
       {divergence && paused && (
         <div className="callout error" role="alert" data-testid="divergence">
           <p>
-            <b>{t.divergedTitle}</b> {t.diverged(divergence.kind, divergence.step, divergence.loss, divergence.reference ?? Number.NaN)} {t.divergedAdvice(divergence.learningRate, divergence.suggested)}{' '}
+            <b>{t.divergedTitle}</b>{' '}
+            {t.diverged(divergence.kind, divergence.step, divergence.loss, divergence.reference ?? Number.NaN)}{' '}
+            {t.divergedAdvice(divergence.learningRate, divergence.suggested)}{' '}
             {divergence.savedStep !== undefined && t.divergedKept(divergence.savedStep)}
           </p>
           <div className="controls">
             {/* a non-finite step changed nothing, so going on from here is sound; after a blow-up the weights are
                 damaged, and the saved checkpoint is the good place to go on from */}
             {divergence.kind !== 'non-finite' && divergence.savedStep !== undefined && (
-              <button type="button" className="primary" onClick={() => void rewindWithLearningRate(divergence.suggested)}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void rewindWithLearningRate(divergence.suggested)}
+              >
                 {t.rewindAtLr(divergence.savedStep, divergence.suggested)}
               </button>
             )}
             {divergence.kind !== 'non-finite' && divergence.savedStep === undefined && (
-              <button type="button" className="primary" onClick={() => void restartWithLearningRate(divergence.suggested)}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void restartWithLearningRate(divergence.suggested)}
+              >
                 {t.restartAtLr(divergence.suggested)}
               </button>
             )}
-            <button type="button" className={divergence.kind === 'non-finite' ? 'primary' : undefined} onClick={() => void resumeWithLearningRate(divergence.suggested)}>
+            <button
+              type="button"
+              className={divergence.kind === 'non-finite' ? 'primary' : undefined}
+              onClick={() => void resumeWithLearningRate(divergence.suggested)}
+            >
               {t.resumeAtLr(divergence.suggested)}
             </button>
             <button type="button" onClick={() => void resumeTraining()}>

@@ -23,7 +23,30 @@ const code = sources(join(__dirname, '..'))
 const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g)].map((m) => m[1] ?? m[2]))
 
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
-const SAMPLE: Record<string, unknown[]> = { fileRefused: ['empty', { name: 'a.txt' }], problem: ['text-empty', {}], backendChoice: ['auto'], webgpuNote: ['software'], adapter: [true, 'x'], presetName: ['baby', 'Baby'], presetDescription: ['baby', 'x'], field: ['nLayer'], fieldHint: ['nLayer'], runState: ['paused'], origin: [true, 'x', 10, 2], badge: ['previous-token'], scoreName: ['previous'], twinTraining: ['paused'], storageProblem: ['full'], diverged: ['spike', 5, 4.2, 2.1], engineStoppedWhy: ['silent', '12'], engineRestartResumes: ['r', 5, true], deviceLost: ['webgpu', 'destroyed', 5, 'wasm'], beamNode: [1, 'a', -1, 'kept'], modelFileProblem: ['ck-untied', {}], backendReason: ['auto', 'wasm', 'software', 'none'] }
+const SAMPLE: Record<string, unknown[]> = {
+  fileRefused: ['empty', { name: 'a.txt' }],
+  problem: ['text-empty', {}],
+  backendChoice: ['auto'],
+  webgpuNote: ['software'],
+  adapter: [true, 'x'],
+  presetName: ['baby', 'Baby'],
+  presetDescription: ['baby', 'x'],
+  field: ['nLayer'],
+  fieldHint: ['nLayer'],
+  runState: ['paused'],
+  origin: [true, 'x', 10, 2],
+  badge: ['previous-token'],
+  scoreName: ['previous'],
+  twinTraining: ['paused'],
+  storageProblem: ['full'],
+  diverged: ['spike', 5, 4.2, 2.1],
+  engineStoppedWhy: ['silent', '12'],
+  engineRestartResumes: ['r', 5, true],
+  deviceLost: ['webgpu', 'destroyed', 5, 'wasm'],
+  beamNode: [1, 'a', -1, 'kept'],
+  modelFileProblem: ['ck-untied', {}],
+  backendReason: ['auto', 'wasm', 'software', 'none'],
+}
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */
@@ -76,7 +99,24 @@ describe('the message catalogue', () => {
       expect(zhCN.presetName(p.id, p.label), p.id).not.toBe(p.label)
       expect(zhCN.presetDescription(p.id, p.description), p.id).not.toBe(p.description)
     }
-    for (const key of ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'dropout', 'batchSize', 'maxIters', 'learningRate', 'warmupIters', 'minLr', 'weightDecay', 'beta2', 'gradClip', 'evalInterval', 'evalIters', 'seed']) {
+    for (const key of [
+      'nLayer',
+      'nHead',
+      'nEmbd',
+      'blockSize',
+      'dropout',
+      'batchSize',
+      'maxIters',
+      'learningRate',
+      'warmupIters',
+      'minLr',
+      'weightDecay',
+      'beta2',
+      'gradClip',
+      'evalInterval',
+      'evalIters',
+      'seed',
+    ]) {
       expect(en.field(key), key).not.toBe(key)
       if (key !== 'dropout' && key !== 'beta2') expect(zhCN.field(key), key).toMatch(/[\u4e00-\u9fff]/)
       expect(zhCN.fieldHint(key), key).toMatch(/[\u4e00-\u9fff]/)
@@ -86,11 +126,18 @@ describe('the message catalogue', () => {
   it('says the settings’ problems in Chinese: every problem validateConfig finds has a code the catalogue knows', () => {
     const base = getPreset('tiny')
     const bad = [
-      validateConfig({ ...base.model, nLayer: 0.5, nHead: 3, nEmbd: 32, blockSize: 100000, dropout: 1 }, { ...base.train, learningRate: 0, minLr: -1, weightDecay: 20, beta1: 1, gradClip: -1, batchSize: 0 }),
+      validateConfig(
+        { ...base.model, nLayer: 0.5, nHead: 3, nEmbd: 32, blockSize: 100000, dropout: 1 },
+        { ...base.train, learningRate: 0, minLr: -1, weightDecay: 20, beta1: 1, gradClip: -1, batchSize: 0 },
+      ),
       validateConfig(base.model, { ...base.train, minLr: 0.5, learningRate: 0.1 }, { trainTokens: 0 }),
       validateConfig(base.model, base.train, { trainTokens: 10, valTokens: 2 }),
-      validateConfig({ ...base.model, vocabSize: 50 }, base.train, { limits: { maxTensorBytes: 16, maxTotalBytes: 1e12 } }),
-      validateConfig({ ...base.model, vocabSize: 50 }, base.train, { limits: { maxTensorBytes: 1e12, maxTotalBytes: 16 } }),
+      validateConfig({ ...base.model, vocabSize: 50 }, base.train, {
+        limits: { maxTensorBytes: 16, maxTotalBytes: 1e12 },
+      }),
+      validateConfig({ ...base.model, vocabSize: 50 }, base.train, {
+        limits: { maxTensorBytes: 1e12, maxTotalBytes: 16 },
+      }),
     ].flat()
     expect(new Set(bad.map((p) => p.code)).size).toBeGreaterThanOrEqual(14)
     for (const p of bad) {
@@ -102,10 +149,48 @@ describe('the message catalogue', () => {
   })
 
   it('says every refusal of a model file in Chinese, with its names and numbers', () => {
-    const readers = ['safetensors.ts', 'checkpoint.ts'].map((f) => readFileSync(join(__dirname, '../../model', f), 'utf8')).join('\n')
+    const readers = ['safetensors.ts', 'checkpoint.ts']
+      .map((f) => readFileSync(join(__dirname, '../../model', f), 'utf8'))
+      .join('\n')
     const codes = [...new Set([...readers.matchAll(/'((?:st|ck)-[a-z0-9-]+)'/g)].map((m) => m[1]))]
     expect(codes.length).toBeGreaterThan(40)
-    const params = { file: 'model.safetensors', name: 'transformer.ln_f.bias', bytes: 12345, claimed: 99999, available: 32, limit: 100, key: 'n_head', fields: 'foo', dtype: '"I64"', allowed: 'F32', shape: '4, 3', rank: 8, offsets: '["0",64]', begin: 0, end: 64, need: 48, have: 64, a: 'x', b: 'y', value: '"maybe"', detail: 'oops', tokens: 7, merges: 1, rows: 6, k: 3, merge: '[1]', i: 2, n: 5, expected: '8, 4', compiled: 1, layers: 2, width: 4, context: 8, vocab: 6, bias: 1 }
+    const params = {
+      file: 'model.safetensors',
+      name: 'transformer.ln_f.bias',
+      bytes: 12345,
+      claimed: 99999,
+      available: 32,
+      limit: 100,
+      key: 'n_head',
+      fields: 'foo',
+      dtype: '"I64"',
+      allowed: 'F32',
+      shape: '4, 3',
+      rank: 8,
+      offsets: '["0",64]',
+      begin: 0,
+      end: 64,
+      need: 48,
+      have: 64,
+      a: 'x',
+      b: 'y',
+      value: '"maybe"',
+      detail: 'oops',
+      tokens: 7,
+      merges: 1,
+      rows: 6,
+      k: 3,
+      merge: '[1]',
+      i: 2,
+      n: 5,
+      expected: '8, 4',
+      compiled: 1,
+      layers: 2,
+      width: 4,
+      context: 8,
+      vocab: 6,
+      bias: 1,
+    }
     for (const code of codes) {
       const zh = zhCN.modelFileProblem(code, params)
       expect(zh, code).toMatch(/^“model\.safetensors”：.*[\u4e00-\u9fff]/)
@@ -118,25 +203,74 @@ describe('the message catalogue', () => {
   })
 
   it('says in Chinese every coded problem the worker, the run and the page send (not only the settings’)', () => {
-    const senders = ['../../worker/host.ts', '../../train/run.ts', '../trainerClient.ts', '../../storage/schema.ts', '../shareLink.ts'].map((f) => readFileSync(join(__dirname, f), 'utf8')).join('\n')
+    const senders = [
+      '../../worker/host.ts',
+      '../../train/run.ts',
+      '../trainerClient.ts',
+      '../../storage/schema.ts',
+      '../shareLink.ts',
+    ]
+      .map((f) => readFileSync(join(__dirname, f), 'utf8'))
+      .join('\n')
     // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`), on one line or across lines
-    const codes = [...new Set([...senders.matchAll(/\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)/g)].map((m) => m[1] ?? m[2]))]
-    expect(codes).toEqual(expect.arrayContaining(['run-gone', 'no-checkpoint', 'other-text', 'storage-off', 'export-vocab', 'new-chars', 'text-huge', 'model-file-big']))
-    const params = { name: 'r', dataset: 'names', label: 'x.txt', n: 12345, got: 0, shown: '“Ω”', more: 0, size: '9 MB', limit: 100, detail: 'x', heldOut: 1, tokens: 3, T: 8, what: 'run', format: 2, reads: 1, v: 2 }
+    const codes = [
+      ...new Set(
+        [...senders.matchAll(/\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)/g)].map(
+          (m) => m[1] ?? m[2],
+        ),
+      ),
+    ]
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'run-gone',
+        'no-checkpoint',
+        'other-text',
+        'storage-off',
+        'export-vocab',
+        'new-chars',
+        'text-huge',
+        'model-file-big',
+      ]),
+    )
+    const params = {
+      name: 'r',
+      dataset: 'names',
+      label: 'x.txt',
+      n: 12345,
+      got: 0,
+      shown: '“Ω”',
+      more: 0,
+      size: '9 MB',
+      limit: 100,
+      detail: 'x',
+      heldOut: 1,
+      tokens: 3,
+      T: 8,
+      what: 'run',
+      format: 2,
+      reads: 1,
+      v: 2,
+    }
     for (const code of codes) expect(zhCN.problem(code, params), code).toMatch(/[\u4e00-\u9fff]/)
     expect(zhCN.problem('other-text', params)).toContain('12,345 个字符')
   })
 
   it('says why a backend runs in Chinese from the report’s facts (English keeps the worker’s sentence)', () => {
-    expect(zhCN.backendReason('auto', 'wasm', 'software', 'none')).toBe('自动：WebGPU 只有软件适配器（不是 GPU），WebGL 2 不可用，所以用 WebAssembly（wasm）在 CPU 上训练——这是这里真正可用的最快后端')
+    expect(zhCN.backendReason('auto', 'wasm', 'software', 'none')).toBe(
+      '自动：WebGPU 只有软件适配器（不是 GPU），WebGL 2 不可用，所以用 WebAssembly（wasm）在 CPU 上训练——这是这里真正可用的最快后端',
+    )
     expect(zhCN.backendReason('auto', 'webgpu', 'hardware', 'hardware')).toBe('自动：通过 WebGPU 使用 GPU')
-    expect(zhCN.backendReason('webgpu', 'wasm', 'none', 'none')).toMatch(/^你选择了 webgpu，但它在这里不可用；WebGPU 不可用/)
+    expect(zhCN.backendReason('webgpu', 'wasm', 'none', 'none')).toMatch(
+      /^你选择了 webgpu，但它在这里不可用；WebGPU 不可用/,
+    )
     expect(zhCN.backendReason('webgpu', 'webgpu', 'software', 'none')).toContain('软件模拟')
     expect(en.backendReason('auto', 'wasm', 'none', 'none')).toBe('')
   })
 
   it('says the engine’s unknown-character problem in Chinese, naming the characters', () => {
-    expect(zhCN.problem('unknown-chars', { field: 'probe', n: 2, shown: '“Ω” “é”', more: 0 })).toBe('探针文本中有模型从未见过的字符：“Ω” “é”。删掉它们，或者把它们加到训练文本中。')
+    expect(zhCN.problem('unknown-chars', { field: 'probe', n: 2, shown: '“Ω” “é”', more: 0 })).toBe(
+      '探针文本中有模型从未见过的字符：“Ω” “é”。删掉它们，或者把它们加到训练文本中。',
+    )
     expect(zhCN.problem('unknown-chars', { field: 'prompt', n: 10, shown: '“a”', more: 2 })).toContain('等另外 2 个')
   })
 })

@@ -20,4 +20,3 @@ export function initialLang(): Lang {
   }
   return typeof navigator !== 'undefined' && /^zh\b/i.test(navigator.language) ? 'zh-CN' : 'en'
 }
-

@@ -8,8 +8,10 @@ const pct = (x: number) => `${(x * 100).toFixed(0)}%`
 export const en = {
   documentTitle: 'GPT Playground — train a transformer in your tab',
   appTitle: 'GPT Playground',
-  tagline: 'Train a small GPT on your own text, right here in the tab. Watch the loss fall, watch attention form, and talk to the model while it learns.',
-  footer: "The model is nanoGPT's GPT (token + position embeddings, pre-LayerNorm blocks with causal self-attention and a GELU MLP, tied LM head, AdamW), running on TensorFlow.js in a Web Worker. Nothing leaves your browser.",
+  tagline:
+    'Train a small GPT on your own text, right here in the tab. Watch the loss fall, watch attention form, and talk to the model while it learns.',
+  footer:
+    "The model is nanoGPT's GPT (token + position embeddings, pre-LayerNorm blocks with causal self-attention and a GELU MLP, tied LM head, AdamW), running on TensorFlow.js in a Web Worker. Nothing leaves your browser.",
   languageLabel: 'Language',
   fullStop: '.',
 
@@ -20,7 +22,8 @@ export const en = {
   scale: 'Scale',
   linear: 'linear',
   sqrtScale: 'square root (small weights show)',
-  legendLabel: (label: string, low: string, high: string, sqrt: boolean) => `${label}: from ${low} to ${high}${sqrt ? ', square-root scale' : ''}`,
+  legendLabel: (label: string, low: string, high: string, sqrt: boolean) =>
+    `${label}: from ${low} to ${high}${sqrt ? ', square-root scale' : ''}`,
   attentionWeight: 'Attention weight',
 
   // token strip ("why this token?")
@@ -28,44 +31,58 @@ export const en = {
   scoredText: 'Scored text',
   tokenAria: (token: string, p: number) => `${token}: probability ${(p * 100).toFixed(1)}%`,
   lockedHint: 'Locked (Esc to unlock): ',
-  tokenDetail: (token: string, p: number, entropy: number, top: string) => `“${token}” had probability ${(p * 100).toFixed(1)}% · entropy ${entropy.toFixed(2)} nats · the model’s top 5: ${top}`,
-  tokenStripHint: (trace: boolean) => `Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered${trace ? ' and where it looked' : ''}; click or press Enter to keep it.`,
-  traceCaption: (token: string, n: number) => `Where the model looked to choose “${token}”: each row is one head’s attention from the token before it over the ${n} tokens of its context (each row sums to 1).`,
-  traceStrongest: (layer: number, head: number, share: number, token: string, pos: number) => `Strongest single link: layer ${layer}, head ${head} put ${pct(share)} on “${token}” (context token ${pos}).`,
+  tokenDetail: (token: string, p: number, entropy: number, top: string) =>
+    `“${token}” had probability ${(p * 100).toFixed(1)}% · entropy ${entropy.toFixed(2)} nats · the model’s top 5: ${top}`,
+  tokenStripHint: (trace: boolean) =>
+    `Colour shows each token’s probability (white = unlikely, green = likely). Hover or focus a token to see what else the model considered${trace ? ' and where it looked' : ''}; click or press Enter to keep it.`,
+  traceCaption: (token: string, n: number) =>
+    `Where the model looked to choose “${token}”: each row is one head’s attention from the token before it over the ${n} tokens of its context (each row sums to 1).`,
+  traceStrongest: (layer: number, head: number, share: number, token: string, pos: number) =>
+    `Strongest single link: layer ${layer}, head ${head} put ${pct(share)} on “${token}” (context token ${pos}).`,
   traceCaveat: 'Attention shows where information was read from, not why: it is not an explanation by itself.',
   traceTable: 'Attention of every head for this token',
-  traceCell: (layer: number, head: number, token: string, w: number) => `layer ${layer}, head ${head} → “${token}”: ${(w * 100).toFixed(1)}%`,
+  traceCell: (layer: number, head: number, token: string, w: number) =>
+    `layer ${layer}, head ${head} → “${token}”: ${(w * 100).toFixed(1)}%`,
   contextToken: (n: number) => `context token ${n}`,
 
   // beam tree
-  beamCaption: (width: number, depth: number) => `The search, step by step (width ${width}, first ${depth} steps): each column is one step; solid boxes are the beams kept, grey dashed ones the best extensions the cut removed; numbers are total log-probabilities.`,
+  beamCaption: (width: number, depth: number) =>
+    `The search, step by step (width ${width}, first ${depth} steps): each column is one step; solid boxes are the beams kept, grey dashed ones the best extensions the cut removed; numbers are total log-probabilities.`,
   beamBest: 'Blue',
   beamBestIs: ': the best beam. ',
   beamGreedy: 'Orange',
   beamGreedyIs: `: ${G.greedy.en}. `,
   beamSame: 'Here greedy decoding finds the same path.',
-  beamLeaves: (step: number, token: string) => `Greedy leaves the beams at step ${step} (it picks “${token}”, which the search pruned or never reached).`,
+  beamLeaves: (step: number, token: string) =>
+    `Greedy leaves the beams at step ${step} (it picks “${token}”, which the search pruned or never reached).`,
   beamPart: 'Greedy and the best beam part ways, both inside the tree.',
-  beamAria: (kept: number, pruned: number, depth: number) => `Beam search tree: ${kept} kept and ${pruned} pruned nodes over ${depth} steps`,
-  beamNode: (step: number, token: string, lp: number, state: 'kept' | 'done' | 'pruned') => `step ${step}: “${token}”, total log-probability ${lp.toFixed(3)} (${state === 'kept' ? 'kept' : state === 'done' ? 'kept, reached the stop text' : 'pruned'})`,
+  beamAria: (kept: number, pruned: number, depth: number) =>
+    `Beam search tree: ${kept} kept and ${pruned} pruned nodes over ${depth} steps`,
+  beamNode: (step: number, token: string, lp: number, state: 'kept' | 'done' | 'pruned') =>
+    `step ${step}: “${token}”, total log-probability ${lp.toFixed(3)} (${state === 'kept' ? 'kept' : state === 'done' ? 'kept, reached the stop text' : 'pruned'})`,
 
   // break it to learn it
   twinTitle: 'Break it to learn it: no causal mask',
   twinIntro: `A GPT is trained to predict each next token from the tokens before it. The ${G.causalMask.en} is what keeps the future hidden: without it, every position may look at every other, including the very token it is asked to predict. One click trains a twin of your model on the same text, with the same settings and seed, but without the mask.`,
   twinButton: 'Train a twin without the causal mask',
-  twinKeep: 'The current run pauses and is kept (reopen it from the Runs panel); its validation curve stays on the loss chart to compare with.',
-  twinTraining: (state: string) => `You are training the no-mask twin${state === 'training' ? '' : ` (${state})`}. What to look for:`,
+  twinKeep:
+    'The current run pauses and is kept (reopen it from the Runs panel); its validation curve stays on the loss chart to compare with.',
+  twinTraining: (state: string) =>
+    `You are training the no-mask twin${state === 'training' ? '' : ` (${state})`}. What to look for:`,
   twinLossTitle: 'The loss',
   twinLoss: ' falls far below anything the masked model reaches: the answer is in the input.',
   twinNow: (loss: number, step: number) => ` Now: training loss ${loss.toFixed(3)} at step ${step}`,
   twinMasked: (loss: number, step: number) => `; the masked run had validation loss ${loss.toFixed(3)} at step ${step}`,
   twinGenerateTitle: 'Generate',
-  twinGenerate: ' some text: it is garbage. While generating there is no future token to read, so what the twin learned — copy the next token — has nothing to copy. A low loss bought by reading the answer teaches nothing.',
+  twinGenerate:
+    ' some text: it is garbage. While generating there is no future token to read, so what the twin learned — copy the next token — has nothing to copy. A low loss bought by reading the answer teaches nothing.',
   twinAtlasTitle: 'The attention atlas',
-  twinAtlas: ': no hatching, and the upper triangle (tokens looking at later tokens) fills in. Look for a head whose “future” share grows: it reads the next token.',
+  twinAtlas:
+    ': no hatching, and the upper triangle (tokens looking at later tokens) fills in. Look for a head whose “future” share grows: it reads the next token.',
   twinBack: (step: number) => `Back to the masked run (step ${step})`,
   twinPauseFirst: 'Pause the twin first',
-  twinCorrection: "A correction to the founding tutorial, which says GPT is pre-trained with a masked language model (掩码语言模型) objective: that is BERT's. BERT sees both sides of a hidden token and fills it in; GPT predicts the next token from the ones before it, so it must never see what it predicts — this experiment shows what happens when it can.",
+  twinCorrection:
+    "A correction to the founding tutorial, which says GPT is pre-trained with a masked language model (掩码语言模型) objective: that is BERT's. BERT sees both sides of a hidden token and fills it in; GPT predicts the next token from the ones before it, so it must never see what it predicts — this experiment shows what happens when it can.",
 
   // attention atlas
   atlasTitle: 'Attention atlas: every layer × head, through training',
@@ -77,38 +94,74 @@ export const en = {
   appearsWithModel: 'It appears once a model exists.',
   computing: 'Computing…',
   step: 'Step',
-  atlasStep: (step: number, valLoss: number | undefined, n: number) => `step ${step}${valLoss !== undefined ? ` · validation loss ${valLoss.toFixed(3)}` : ''} · ${n} snapshot${n === 1 ? '' : 's'}`,
+  atlasStep: (step: number, valLoss: number | undefined, n: number) =>
+    `step ${step}${valLoss !== undefined ? ` · validation loss ${valLoss.toFixed(3)}` : ''} · ${n} snapshot${n === 1 ? '' : 's'}`,
   live: 'Live',
   probeTokens: 'Probe tokens',
   positionN: (i: number) => `position ${i}`,
   atlasGrid: 'Attention of every layer and head: arrow keys move the query/key pair, Enter keeps it, Esc clears',
   headLabel: (l: number, h: number) => `Layer ${l} head ${h}`,
-  badge: (b: string) => ({ 'previous-token': 'previous token', self: 'itself', 'first-token': 'first token', induction: 'induction', diffuse: 'spread evenly', unclear: 'unclear' })[b] ?? b,
+  badge: (b: string) =>
+    ({
+      'previous-token': 'previous token',
+      self: 'itself',
+      'first-token': 'first token',
+      induction: 'induction',
+      diffuse: 'spread evenly',
+      unclear: 'unclear',
+    })[b] ?? b,
   futureShare: (x: number) => `future ${x.toFixed(2)}`,
   futureTitle: "Mean share of each row's attention on later tokens (the future): exactly 0 with the causal mask",
-  noMaskNotice: 'This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.',
+  noMaskNotice:
+    'This model trains without the causal mask: nothing is hatched, and the upper triangle — each token looking at tokens after it — fills in. The “future” number under each head is the mean share of a row’s attention that goes to later tokens (exactly 0 with the mask). A head that looks one step ahead reads the very token it must predict.',
   lockedPair: 'Locked (Enter or Esc to release): ',
-  atlasHint: (masked: boolean) => `Each small map is one head: row = the token looking, column = the token looked at${masked ? '; the hatched triangle is the future, masked' : ''}. Hover or use the arrow keys to follow one query/key pair through every head; Enter or a click keeps it; click a head to read its numbers here.`,
-  describeCell: (l: number, h: number, step: number, q: string, i: number, k: string, j: number, w: number, best: string, b: number) => `Layer ${l}, head ${h} at step ${step}: the query “${q}” (position ${i}) looks at “${k}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${best}” (position ${b}).`,
+  atlasHint: (masked: boolean) =>
+    `Each small map is one head: row = the token looking, column = the token looked at${masked ? '; the hatched triangle is the future, masked' : ''}. Hover or use the arrow keys to follow one query/key pair through every head; Enter or a click keeps it; click a head to read its numbers here.`,
+  describeCell: (
+    l: number,
+    h: number,
+    step: number,
+    q: string,
+    i: number,
+    k: string,
+    j: number,
+    w: number,
+    best: string,
+    b: number,
+  ) =>
+    `Layer ${l}, head ${h} at step ${step}: the query “${q}” (position ${i}) looks at “${k}” (position ${j}) with weight ${w.toFixed(2)}; its strongest key is “${best}” (position ${b}).`,
   viewAsTable: (name: string) => `View head ${name} as a table`,
   tableLabel: (name: string) => `Head ${name}: each query's three strongest keys`,
   query: 'query',
   strongestKeys: 'strongest keys (weight)',
-  atlasLookFor: 'What to look for: a diagonal stripe just below the main diagonal is a previous-token head; on the repeated probe, a stripe one step after the earlier copy is an induction head. Badges appear only when a pattern holds at least 60% of the attention. Attention shows where a head reads from, not why the model predicts what it does.',
+  atlasLookFor:
+    'What to look for: a diagonal stripe just below the main diagonal is a previous-token head; on the repeated probe, a stripe one step after the earlier copy is an induction head. Badges appear only when a pattern holds at least 60% of the attention. Attention shows where a head reads from, not why the model predicts what it does.',
   headScoresOverTraining: 'Head scores over training:',
-  scoreName: (n: string) => ({ previous: 'previous token', self: 'itself', first: 'first token', induction: 'induction (repeated probe)', entropy: 'entropy (bits)' })[n] ?? n,
+  scoreName: (n: string) =>
+    ({
+      previous: 'previous token',
+      self: 'itself',
+      first: 'first token',
+      induction: 'induction (repeated probe)',
+      entropy: 'entropy (bits)',
+    })[n] ?? n,
   inductionHeadForms: (name: string) => `induction head ${name}`,
-  needRepeated: 'Induction scores need the repeated probe: choose “random tokens, repeated” above to watch for an induction head forming.',
+  needRepeated:
+    'Induction scores need the repeated probe: choose “random tokens, repeated” above to watch for an induction head forming.',
   phaseChangeAt: (step: number) => `Phase change at step ${step}:`,
-  phaseChange: (name: string, rise: number, window: number, drop: number, before: number) => ` head ${name}’s induction score rose by ${rise.toFixed(2)} within ${window}% of the run, while the validation loss fell faster (${drop.toFixed(3)} against ${before.toFixed(3)} over the window before). An ${G.inductionHead.en} finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.`,
-  noPhaseChange: (rise: number, window: number) => `No induction head has formed so far: no head’s induction score rose by more than ${rise} within ${window}% of the run while the loss bent. At these model sizes and run lengths that is the usual result (measured on tiny Shakespeare and on repeated random letters: see the README); a longer run or a larger model may still show one.`,
+  phaseChange: (name: string, rise: number, window: number, drop: number, before: number) =>
+    ` head ${name}’s induction score rose by ${rise.toFixed(2)} within ${window}% of the run, while the validation loss fell faster (${drop.toFixed(3)} against ${before.toFixed(3)} over the window before). An ${G.inductionHead.en} finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.`,
+  noPhaseChange: (rise: number, window: number) =>
+    `No induction head has formed so far: no head’s induction score rose by more than ${rise} within ${window}% of the run while the loss bent. At these model sizes and run lengths that is the usual result (measured on tiny Shakespeare and on repeated random letters: see the README); a longer run or a larger model may still show one.`,
 
   // generation panel
   genTitle: '4. Generate',
-  genIntro: (block: number | undefined) => `Sample from the model as it is right now — before, during or after training. The prompt is cropped to the last ${block ?? '…'} characters the model can see.`,
+  genIntro: (block: number | undefined) =>
+    `Sample from the model as it is right now — before, during or after training. The prompt is cropped to the last ${block ?? '…'} characters the model can see.`,
   prompt: 'Prompt',
   promptPlaceholder: 'Leave empty to start from a new line',
-  unknownChars: (n: number, list: string, more: number) => `The model has never seen ${n === 1 ? 'this character' : 'these characters'}: ${list}${more > 0 ? ` and ${more} more` : ''}. Remove ${n === 1 ? 'it' : 'them'} to generate.`,
+  unknownChars: (n: number, list: string, more: number) =>
+    `The model has never seen ${n === 1 ? 'this character' : 'these characters'}: ${list}${more > 0 ? ` and ${more} more` : ''}. Remove ${n === 1 ? 'it' : 'them'} to generate.`,
   promptCropped: (block: number) => `Only the last ${block} characters of the prompt are used as context.`,
   markedPrompt: 'The prompt, unknown characters marked',
   notInVocab: "Not in the model's vocabulary",
@@ -128,11 +181,16 @@ export const en = {
   topPTitle: 'Keep the smallest set of likeliest tokens whose probabilities add up to p; 1 = off',
   samplingOnly: 'Beam search keeps the most likely sequences: nothing is drawn at random',
   beamOnly: 'Only for beam search',
-  topKNote: (k: number, v: number) => `Top-k ${k} is more than the ${v} tokens in the vocabulary: it keeps them all (the same as 0, off).`,
+  topKNote: (k: number, v: number) =>
+    `Top-k ${k} is more than the ${v} tokens in the vocabulary: it keeps them all (the same as 0, off).`,
   beamWidth: 'Beam width',
   lengthPenalty: 'Length penalty',
-  lengthPenaltyTitle: 'α: finished beams are ranked by log-probability ÷ ((5 + length) / 6)^α; above 0 favours longer ones',
-  beamNote: (beam: boolean) => (beam ? 'Temperature, top-k, top-p and seed do not apply: beam search is deterministic.' : 'Beam width and length penalty apply to beam search only.'),
+  lengthPenaltyTitle:
+    'α: finished beams are ranked by log-probability ÷ ((5 + length) / 6)^α; above 0 favours longer ones',
+  beamNote: (beam: boolean) =>
+    beam
+      ? 'Temperature, top-k, top-p and seed do not apply: beam search is deterministic.'
+      : 'Beam width and length penalty apply to beam search only.',
   errTemperature: 'Temperature must be between 0 (greedy) and 10.',
   errTopK: 'Top-k must be 0 (off) or a positive whole number.',
   errTopP: 'Top-p must be above 0 and at most 1 (1 = off).',
@@ -144,11 +202,13 @@ export const en = {
   generate: 'Generate',
   cancel: 'Cancel',
   generating: (n: number) => `Generating… ${n} tokens`,
-  genDone: (stopped: boolean, n: number, step: number | undefined, msPerToken: number | undefined) => `Done${stopped ? ' (reached the stop text)' : ''}: ${n} tokens from the model at step ${step}${msPerToken !== undefined ? `, ${msPerToken.toFixed(1)} ms per token` : ''}.`,
+  genDone: (stopped: boolean, n: number, step: number | undefined, msPerToken: number | undefined) =>
+    `Done${stopped ? ' (reached the stop text)' : ''}: ${n} tokens from the model at step ${step}${msPerToken !== undefined ? `, ${msPerToken.toFixed(1)} ms per token` : ''}.`,
   genCancelled: (n: number) => `Cancelled after ${n} tokens.`,
   watchEvery: 'Watch this prompt every',
   steps: 'steps',
-  watchTitle: 'While training, the model continues this prompt every N steps with these settings (a fixed seed: 1 if none is set), and the timeline below keeps each answer',
+  watchTitle:
+    'While training, the model continues this prompt every N steps with these settings (a fixed seed: 1 if none is set), and the timeline below keeps each answer',
   watchPrompt: 'Watch this prompt',
   pinInstead: 'Pin this prompt instead',
   stopWatching: 'Stop watching',
@@ -159,7 +219,8 @@ export const en = {
   characters: 'Characters',
   nothingToCompare: 'nothing to compare',
   tooLong: (bleu: string) => `BLEU-4 ${bleu} · ROUGE-L and METEOR: too long to compute here`,
-  meteorDetail: (score: string, matches: number, chunks: number, exact: boolean) => `${score} (${matches} matched in ${chunks} chunk${chunks === 1 ? '' : 's'}${exact ? '' : ', alignment by local search'})`,
+  meteorDetail: (score: string, matches: number, chunks: number, exact: boolean) =>
+    `${score} (${matches} matched in ${chunks} chunk${chunks === 1 ? '' : 's'}${exact ? '' : ', alignment by local search'})`,
   beamsTable: 'Beams',
   beamColumn: 'beam',
   logProbability: 'log-probability',
@@ -170,12 +231,15 @@ export const en = {
   stepColumn: 'step',
   lossColumn: 'loss',
   continuationColumn: 'continuation',
-  firstAnswerSoon: (every: number) => `The first answer appears in a moment; then one every ${every} steps while training.`,
+  firstAnswerSoon: (every: number) =>
+    `The first answer appears in a moment; then one every ${every} steps while training.`,
   scoreTitle: 'Score a text',
-  scoreIntro: 'How likely does the model find a text? Every token’s probability given the ones before it, the total log-likelihood and the perplexity.',
+  scoreIntro:
+    'How likely does the model find a text? Every token’s probability given the ones before it, the total log-likelihood and the perplexity.',
   textToScore: 'Text to score',
   scoreButton: 'Score',
-  scoreSummary: (n: number, step: number, ll: number, ppl: number, truncated: boolean) => `${n} tokens predicted (model at step ${step}) · log-likelihood ${ll.toFixed(2)} nats · perplexity ${ppl.toFixed(2)}${truncated ? ' · only the start of the text was scored' : ''}`,
+  scoreSummary: (n: number, step: number, ll: number, ppl: number, truncated: boolean) =>
+    `${n} tokens predicted (model at step ${step}) · log-likelihood ${ll.toFixed(2)} nats · perplexity ${ppl.toFixed(2)}${truncated ? ' · only the start of the text was scored' : ''}`,
 
   // training panel
   trainTitle: '3. Train',
@@ -186,14 +250,27 @@ export const en = {
   otherTab: 'Another tab of this page is training a model: one tab trains at a time.',
   takeOver: 'Take over',
   otherTabPauses: '(that tab pauses, and its run is saved).',
-  tookOver: (step: number | undefined) => `Another tab took over training, so this one paused${step !== undefined ? ` (saved at step ${step})` : ''}. Resume here to take it back.`,
-  origin: (file: boolean, name: string, steps: number | undefined, added: number) => `Starts from ${file ? 'the model file' : 'the stored run'} “${name}”${steps !== undefined ? ` (trained ${steps.toLocaleString('en')} steps)` : ''}${added > 0 ? `, with ${added} new character${added === 1 ? '' : 's'} in its vocabulary` : ''}: training fine-tunes it on the text in panel 1.`,
-  staleFineTune: 'The text or settings changed: “Start training” fine-tunes the same starting model with them (a different shape of model starts from scratch).',
-  staleNew: 'The text, the tokenizer or the settings changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.',
+  tookOver: (step: number | undefined) =>
+    `Another tab took over training, so this one paused${step !== undefined ? ` (saved at step ${step})` : ''}. Resume here to take it back.`,
+  origin: (file: boolean, name: string, steps: number | undefined, added: number) =>
+    `Starts from ${file ? 'the model file' : 'the stored run'} “${name}”${steps !== undefined ? ` (trained ${steps.toLocaleString('en')} steps)` : ''}${added > 0 ? `, with ${added} new character${added === 1 ? '' : 's'} in its vocabulary` : ''}: training fine-tunes it on the text in panel 1.`,
+  staleFineTune:
+    'The text or settings changed: “Start training” fine-tunes the same starting model with them (a different shape of model starts from scratch).',
+  staleNew:
+    'The text, the tokenizer or the settings changed since this model was trained. Generate still uses the trained model; “Start training” begins a new one.',
   againFineTune: '“Start training” fine-tunes the same starting model again, from its first weights.',
   againNew: '“Start training” begins a new model from scratch with the same settings.',
   trainingStatus: 'Training status',
-  runState: (s: string) => ({ ready: 'Ready', training: 'Training', paused: 'Paused', stopped: 'Stopped', finished: 'Finished', preparing: 'Preparing model', starting: 'Starting' })[s] ?? s,
+  runState: (s: string) =>
+    ({
+      ready: 'Ready',
+      training: 'Training',
+      paused: 'Paused',
+      stopped: 'Stopped',
+      finished: 'Finished',
+      preparing: 'Preparing model',
+      starting: 'Starting',
+    })[s] ?? s,
   stepLabel: 'Step',
   trainLoss: 'Train loss',
   valLoss: 'Val loss',
@@ -211,8 +288,10 @@ export const en = {
   lossTitle: 'Loss',
   referenceLinesToggle: 'Reference lines',
   logScale: 'Log scale',
-  lastEval: (step: number, loss: number) => `Step ${step}: validation loss ${loss.toFixed(4)}, perplexity ${Math.exp(loss).toFixed(2)} (the model is as unsure as a uniform choice among that many tokens)`,
-  chartHint: 'The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).',
+  lastEval: (step: number, loss: number) =>
+    `Step ${step}: validation loss ${loss.toFixed(4)}, perplexity ${Math.exp(loss).toFixed(2)} (the model is as unsure as a uniform choice among that many tokens)`,
+  chartHint:
+    'The training loss (per step) and validation loss (every few steps) appear here. A model that guesses uniformly starts near ln(vocabulary size).',
   stepAxis: 'step',
   stepN: (step: number) => `step ${step}`,
   withPerplexity: (v: number) => `${v.toFixed(4)} (perplexity ${Math.exp(v).toFixed(2)})`,
@@ -224,31 +303,40 @@ export const en = {
   validationLine: 'validation',
   compareLine: (name: string) => `${name} (validation)`,
   maskedCompare: (step: number) => `with the mask (to step ${step})`,
-  referenceText: (u: number, uni: number, bi: number, atlas: boolean) => `Dashed lines: ${u.toFixed(2)} is guessing every token equally (ln V); ${uni.toFixed(2)} is knowing only how often each token occurs; ${bi.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.${atlas ? ' Click the chart to show the attention atlas at that step.' : ''}`,
+  referenceText: (u: number, uni: number, bi: number, atlas: boolean) =>
+    `Dashed lines: ${u.toFixed(2)} is guessing every token equally (ln V); ${uni.toFixed(2)} is knowing only how often each token occurs; ${bi.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.${atlas ? ' Click the chart to show the attention atlas at that step.' : ''}`,
   lossByPositionAria: (T: number, n: number) => `Validation loss by position (${T} rows) at ${n} evaluations`,
   lossByPositionLegend: 'Validation loss (nats)',
-  lossByPosition: (last: number, early: number, late: number, better: boolean) => `Validation loss by position in the context (rows, 0 at the top) at each evaluation (columns; darker is lower). Now: positions 1–${last} ${early.toFixed(2)}, the last eighth ${late.toFixed(2)}${better ? ' — later tokens are predicted better: the model uses the context before them.' : '.'}`,
+  lossByPosition: (last: number, early: number, late: number, better: boolean) =>
+    `Validation loss by position in the context (rows, 0 at the top) at each evaluation (columns; darker is lower). Now: positions 1–${last} ${early.toFixed(2)}, the last eighth ${late.toFixed(2)}${better ? ' — later tokens are predicted better: the model uses the context before them.' : '.'}`,
 
   // attention panel
   attentionTitle: 'Attention',
-  attentionIntro: (full: boolean) => `Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. ${full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}`,
+  attentionIntro: (full: boolean) =>
+    `Each row is a query token; each column a key token it may attend to. A row's weights sum to 1. ${full ? 'This model has no causal mask: it attends to the future too.' : 'The hatched triangle is the future, hidden by the causal mask.'}`,
   layer: 'Layer',
   headWord: 'Head',
   attProbe: 'Probe text',
   attProbeValidation: 'A slice of the validation text',
   attProbePrompt: 'The prompt',
-  attReadoutHint: 'Hover over a cell (or focus the map and use the arrow keys) to read one weight; Enter keeps it, Esc clears.',
-  attFuture: (q: string, qi: number, k: string, kj: number) => `Query “${q}” (position ${qi}) cannot see key “${k}” (position ${kj}): it lies in the future, so the causal mask hides it.`,
-  attWeight: (q: string, qi: number, k: string, kj: number, w: number) => `Query “${q}” (position ${qi}) → key “${k}” (position ${kj}): weight ${w.toFixed(3)}`,
-  attAria: (layer: number, head: number, step: number, T: number) => `Attention of layer ${layer}, head ${head} at step ${step} over ${T} tokens`,
-  attCaption: (layer: number, head: number, step: number) => `Layer ${layer}, head ${head}, at step ${step}; refreshed while training.`,
+  attReadoutHint:
+    'Hover over a cell (or focus the map and use the arrow keys) to read one weight; Enter keeps it, Esc clears.',
+  attFuture: (q: string, qi: number, k: string, kj: number) =>
+    `Query “${q}” (position ${qi}) cannot see key “${k}” (position ${kj}): it lies in the future, so the causal mask hides it.`,
+  attWeight: (q: string, qi: number, k: string, kj: number, w: number) =>
+    `Query “${q}” (position ${qi}) → key “${k}” (position ${kj}): weight ${w.toFixed(3)}`,
+  attAria: (layer: number, head: number, step: number, T: number) =>
+    `Attention of layer ${layer}, head ${head} at step ${step} over ${T} tokens`,
+  attCaption: (layer: number, head: number, step: number) =>
+    `Layer ${layer}, head ${head}, at step ${step}; refreshed while training.`,
   attComputing: 'Computing the attention map…',
   attNoModel: 'The attention map appears once a model exists.',
 
   // positional encoding
   positionsTitle: 'Positional encoding',
   loading: 'Loading…',
-  positionsCaption: (sinusoid: boolean, step: number, T: number, C: number) => `${sinusoid ? 'The fixed sinusoid' : `The learned table at step ${step}`}: ${T} positions × ${C} channels (blue positive, orange negative), added to each token’s embedding so the model can tell where a token stands.`,
+  positionsCaption: (sinusoid: boolean, step: number, T: number, C: number) =>
+    `${sinusoid ? 'The fixed sinusoid' : `The learned table at step ${step}`}: ${T} positions × ${C} channels (blue positive, orange negative), added to each token’s embedding so the model can tell where a token stands.`,
   positionsAria: (T: number, C: number) => `Positional encoding: ${T} positions by ${C} channels`,
   positionsAxes: 'position (rows) × channel (columns)',
   channelValue: 'Channel value: orange negative, grey 0, blue positive',
@@ -260,13 +348,16 @@ export const en = {
   show: 'Show',
   mostFrequent: (n: number) => `the ${n} most frequent tokens`,
   allTokens: (n: number) => `all ${n} tokens`,
-  embeddingCaption: (step: number, C: number, kept: number, pc1: number, pc2: number) => `Step ${step}: each token’s embedding, ${C} numbers, drawn along the two directions where they differ most (PCA). This picture keeps ${kept.toFixed(0)}% of the variance (${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%); the rest is hidden.`,
+  embeddingCaption: (step: number, C: number, kept: number, pc1: number, pc2: number) =>
+    `Step ${step}: each token’s embedding, ${C} numbers, drawn along the two directions where they differ most (PCA). This picture keeps ${kept.toFixed(0)}% of the variance (${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%); the rest is hidden.`,
   embeddingAria: (step: number) => `Token embeddings in two dimensions at step ${step}`,
   neighbours: (token: string, C: number, list: string) => `Closest to “${token}” in all ${C} dimensions: ${list}.`,
-  neighboursHint: 'Hover or tap a token, or choose one above, to see its nearest neighbours in the full space (cosine similarity).',
+  neighboursHint:
+    'Hover or tap a token, or choose one above, to see its nearest neighbours in the full space (cosine similarity).',
   nearestOf: 'Nearest to',
   chooseToken: 'choose a token…',
-  embeddingLookFor: 'What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.',
+  embeddingLookFor:
+    'What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.',
 
   // next-token lens
   lensTitle: 'Next-token lens',
@@ -275,14 +366,17 @@ export const en = {
   lensWhere: (text: string, pos: number, step: number) => `after “${text}” (position ${pos}, step ${step})`,
   nextTokenProbs: 'Next-token probabilities',
   trueNext: '← the true next token',
-  trueNextOutside: (token: string, p: number) => `The true next token “${token}” has ${p.toFixed(2)}% after these settings.`,
-  lensSettingsNote: 'Temperature, top-k and top-p reshape the model’s distribution here exactly as they do when it generates; the bars are what sampling would draw from.',
+  trueNextOutside: (token: string, p: number) =>
+    `The true next token “${token}” has ${p.toFixed(2)}% after these settings.`,
+  lensSettingsNote:
+    'Temperature, top-k and top-p reshape the model’s distribution here exactly as they do when it generates; the bars are what sampling would draw from.',
   logitLens: 'Logit lens',
   readOutAfter: 'Read out after',
   topGuesses: 'Top guesses',
   theEmbeddings: 'the embeddings',
   blockN: (l: number) => `block ${l}`,
-  logitLensNote: 'The logit lens reads the residual stream after each block as if it were the last layer: watch the guess sharpen as it goes up. The last row is the model’s own prediction.',
+  logitLensNote:
+    'The logit lens reads the residual stream after each block as if it were the last layer: watch the guess sharpen as it goes up. The last row is the model’s own prediction.',
 
   // Q/K/V calculator
   qkvTitle: 'Q/K/V calculator',
@@ -291,27 +385,37 @@ export const en = {
   calcLayer: 'Calculator layer',
   calcHead: 'Calculator head',
   queryPosition: 'Query position',
-  qkvStep1: (token: string, pos: number, step: number, layer: number, xhat: string, n: number, mean: string) => `The query token is “${token}” (position ${pos}, step ${step}). Its input to block ${layer}, after LayerNorm: ${xhat} (${n} numbers; before the gain and bias their mean is ${mean} → 0 and their spread is normalised to 1).`,
-  qkvStep2: (hs: number, q: string) => `q = x̂·W_q + b_q, this head’s ${hs} numbers: ${q}; each key token j gets a key k_j = x̂_j·W_k + b_k and a value v_j = x̂_j·W_v + b_v.`,
-  qkvStep3: (hs: number, root: string, query: number, masked: boolean) => `Scores q·k_j, divided by √${hs} = ${root} (the head size, not the width), then softmax (${masked ? `the future is masked, so only positions 0…${query} take part` : 'this model has no causal mask: every position takes part, the future included'}):`,
+  qkvStep1: (token: string, pos: number, step: number, layer: number, xhat: string, n: number, mean: string) =>
+    `The query token is “${token}” (position ${pos}, step ${step}). Its input to block ${layer}, after LayerNorm: ${xhat} (${n} numbers; before the gain and bias their mean is ${mean} → 0 and their spread is normalised to 1).`,
+  qkvStep2: (hs: number, q: string) =>
+    `q = x̂·W_q + b_q, this head’s ${hs} numbers: ${q}; each key token j gets a key k_j = x̂_j·W_k + b_k and a value v_j = x̂_j·W_v + b_v.`,
+  qkvStep3: (hs: number, root: string, query: number, masked: boolean) =>
+    `Scores q·k_j, divided by √${hs} = ${root} (the head size, not the width), then softmax (${masked ? `the future is masked, so only positions 0…${query} take part` : 'this model has no causal mask: every position takes part, the future included'}):`,
   scoresAndWeights: 'Scores and weights',
   keyColumn: 'key',
   weightColumn: 'weight',
-  qkvStep4: (out: string) => `The head’s output is Σ_j weight_j · v_j: ${out}. It joins the other heads’ outputs, and the output projection (c_proj) adds the result to the residual stream.`,
-  qkvCheck: (worst: string) => `Recomputed here from the inputs the model used: the largest difference from the model’s own numbers is ${worst}.`,
+  qkvStep4: (out: string) =>
+    `The head’s output is Σ_j weight_j · v_j: ${out}. It joins the other heads’ outputs, and the output projection (c_proj) adds the result to the residual stream.`,
+  qkvCheck: (worst: string) =>
+    `Recomputed here from the inputs the model used: the largest difference from the model’s own numbers is ${worst}.`,
 
   // text panel
   dataTitle: '1. Text to learn from',
   dataset: 'Dataset',
   ownText: 'Your own text',
   uploadFile: 'Upload a text file',
-  ownTextHelp: (max: string) => `Paste or type any text (UTF-8; from a file, up to ${max} — of a larger one, its start is offered). Every distinct character becomes a token.`,
+  ownTextHelp: (max: string) =>
+    `Paste or type any text (UTF-8; from a file, up to ${max} — of a larger one, its start is offered). Every distinct character becomes a token.`,
   trainingText: 'Training text',
-  previewNote: (shown: string, total: string) => `Showing the first ${shown} of ${total} characters. The whole text is used for training; a text this long is not edited here (a page holding it in an editable box slows to a crawl).`,
+  previewNote: (shown: string, total: string) =>
+    `Showing the first ${shown} of ${total} characters. The whole text is used for training; a text this long is not edited here (a page holding it in an editable box slows to a crawl).`,
   clearToType: 'Clear it to type your own',
-  textStats: (chars: string, vocab: string, train: string, val: string) => `${chars} characters · vocabulary ${vocab} · ${train} train / ${val} validation tokens`,
-  pairModeLabel: 'Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task',
-  pairStats: (n: string, tsv: boolean, train: string, held: string, vocab: string) => `${n} pairs (${tsv ? 'tab-separated' : 'JSON lines'}) · ${train} to train on, ${held} held out to evaluate · vocabulary ${vocab}. The loss counts only the completions.`,
+  textStats: (chars: string, vocab: string, train: string, val: string) =>
+    `${chars} characters · vocabulary ${vocab} · ${train} train / ${val} validation tokens`,
+  pairModeLabel:
+    'Pair mode: each line is a prompt and its completion (“prompt⇥completion”, or JSON lines with "prompt" and "completion"), for fine-tuning on a task',
+  pairStats: (n: string, tsv: boolean, train: string, held: string, vocab: string) =>
+    `${n} pairs (${tsv ? 'tab-separated' : 'JSON lines'}) · ${train} to train on, ${held} held out to evaluate · vocabulary ${vocab}. The loss counts only the completions.`,
   textLocked: 'The text is locked while a model trains on it. Stop training to change it.',
   couldNotLoad: (label: string, why: string) => `Could not load ${label}: ${why}. The current text is unchanged.`,
   loadedFile: (name: string, size: string) => `Loaded “${name}” (${size}).`,
@@ -323,29 +427,80 @@ export const en = {
   ownSettings: 'Your own settings.',
   presetName: (_id: string, label: string) => label,
   presetDescription: (_id: string, description: string) => description,
-  field: (key: string) => ({ nLayer: 'Layers', nHead: 'Heads', nEmbd: 'Embedding width', blockSize: 'Context length', dropout: 'Dropout', batchSize: 'Batch size', maxIters: 'Steps', learningRate: 'Learning rate', warmupIters: 'Warmup steps', minLr: 'Minimum learning rate', weightDecay: 'Weight decay', beta2: 'β2', gradClip: 'Gradient clip', evalInterval: 'Evaluate every', evalIters: 'Validation batches', seed: 'Seed' })[key] ?? key,
-  fieldHint: (key: string) => ({ nLayer: 'Transformer blocks stacked on top of each other', nHead: 'Attention heads per block; must divide the embedding width', nEmbd: 'Channels in the residual stream (C)', blockSize: 'How many tokens the model sees at once (block size)', dropout: 'Fraction of activations zeroed in training (0 – 0.9)', batchSize: 'Sequences per step', maxIters: 'Training stops here; the learning rate decays to its minimum by then', learningRate: 'Peak AdamW learning rate', warmupIters: 'Linear warmup before the cosine decay', minLr: 'Where the cosine decay ends', weightDecay: 'AdamW decay on 2-D weights', beta2: "AdamW's second-moment decay", gradClip: 'Global-norm clipping; 0 turns it off', evalInterval: 'Steps between validation losses', evalIters: 'Batches averaged for each validation loss', seed: 'Same seed, same weights and batches' })[key] ?? '',
-  positionsTitleHint: 'How the model knows where a token is: a learned table (nanoGPT) or the fixed sinusoid of the original Transformer (no parameters)',
+  field: (key: string) =>
+    ({
+      nLayer: 'Layers',
+      nHead: 'Heads',
+      nEmbd: 'Embedding width',
+      blockSize: 'Context length',
+      dropout: 'Dropout',
+      batchSize: 'Batch size',
+      maxIters: 'Steps',
+      learningRate: 'Learning rate',
+      warmupIters: 'Warmup steps',
+      minLr: 'Minimum learning rate',
+      weightDecay: 'Weight decay',
+      beta2: 'β2',
+      gradClip: 'Gradient clip',
+      evalInterval: 'Evaluate every',
+      evalIters: 'Validation batches',
+      seed: 'Seed',
+    })[key] ?? key,
+  fieldHint: (key: string) =>
+    ({
+      nLayer: 'Transformer blocks stacked on top of each other',
+      nHead: 'Attention heads per block; must divide the embedding width',
+      nEmbd: 'Channels in the residual stream (C)',
+      blockSize: 'How many tokens the model sees at once (block size)',
+      dropout: 'Fraction of activations zeroed in training (0 – 0.9)',
+      batchSize: 'Sequences per step',
+      maxIters: 'Training stops here; the learning rate decays to its minimum by then',
+      learningRate: 'Peak AdamW learning rate',
+      warmupIters: 'Linear warmup before the cosine decay',
+      minLr: 'Where the cosine decay ends',
+      weightDecay: 'AdamW decay on 2-D weights',
+      beta2: "AdamW's second-moment decay",
+      gradClip: 'Global-norm clipping; 0 turns it off',
+      evalInterval: 'Steps between validation losses',
+      evalIters: 'Batches averaged for each validation loss',
+      seed: 'Same seed, same weights and batches',
+    })[key] ?? '',
+  positionsTitleHint:
+    'How the model knows where a token is: a learned table (nanoGPT) or the fixed sinusoid of the original Transformer (no parameters)',
   positions: 'Positions',
   learnedTable: 'learned table',
   fixedSinusoid: 'fixed sinusoid',
   bias: 'Bias',
-  paramCount: (params: string, vocab: string, sinusoid: boolean, table: string, bytes: string) => `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
+  paramCount: (params: string, vocab: string, sinusoid: boolean, table: string, bytes: string) =>
+    `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
   fixSizes: 'Fix the sizes above to see the parameter count.',
   settingsLocked: 'Settings are locked while training. Stop training to change them.',
   shareSettings: 'Share these settings',
   linkToSettings: 'Link to these settings',
-  shareNote: (dataset: boolean) => `The link carries the settings${dataset ? ' and the built-in dataset' : ''} — never your text or the model. It is copied to the clipboard where the browser allows.`,
+  shareNote: (dataset: boolean) =>
+    `The link carries the settings${dataset ? ' and the built-in dataset' : ''} — never your text or the model. It is copied to the clipboard where the browser allows.`,
   badLink: 'The settings in this page’s link could not be used, so the defaults stay:',
 
   // backend
-  backendChoice: (c: string) => ({ auto: 'Auto (fastest available)', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly (wasm)', cpu: 'Plain JavaScript (cpu)' })[c] ?? c,
+  backendChoice: (c: string) =>
+    ({
+      auto: 'Auto (fastest available)',
+      webgpu: 'WebGPU',
+      webgl: 'WebGL',
+      wasm: 'WebAssembly (wasm)',
+      cpu: 'Plain JavaScript (cpu)',
+    })[c] ?? c,
   switchBackendConfirm: 'Switching the backend starts a fresh worker: the trained model will be discarded. Continue?',
   runningOn: 'Running on',
   adapter: (software: boolean, description: string) => ` (${software ? 'software' : 'hardware'}: ${description})`,
   /** Why this backend runs, from the report's facts; English shows the worker's own sentence instead. */
   backendReason: (_requested: string, _backend: string, _webgpu: string, _webgl: string) => '',
-  webgpuNote: (kind: string) => ({ hardware: 'WebGPU: available on a GPU', software: 'WebGPU: only a software adapter (no GPU)', none: 'WebGPU: not available in this browser' })[kind] ?? kind,
+  webgpuNote: (kind: string) =>
+    ({
+      hardware: 'WebGPU: available on a GPU',
+      software: 'WebGPU: only a software adapter (no GPU)',
+      none: 'WebGPU: not available in this browser',
+    })[kind] ?? kind,
   backendsTried: 'Backends tried',
   backendWorks: (ok: boolean) => (ok ? 'works' : 'unusable'),
   startingWorker: 'Starting the training worker and testing backends…',
@@ -353,7 +508,8 @@ export const en = {
 
   // about the texts
   aboutTitle: 'About the built-in texts',
-  aboutIntro: 'Every built-in text is bundled with the page from an npm package at build time; choosing one loads it from the page itself, never from the network.',
+  aboutIntro:
+    'Every built-in text is bundled with the page from an npm package at build time; choosing one loads it from the page itself, never from the network.',
   aboutTable: 'Built-in texts, their sources and licences',
   textColumn: 'Text',
   sourceColumn: 'Source',
@@ -366,13 +522,25 @@ export const en = {
   fileIntroEnd: '), or open one to sample from it and train it further on the text in panel 1.',
   exporting: 'Exporting…',
   exportSafetensors: 'Export .safetensors',
-  exportNanoGptTitle: "A .tar with the tokenized text as nanoGPT's train.bin / val.bin / meta.pkl, a config with these settings, the weights and optimizer state, and the scripts to turn them into nanoGPT's ckpt.pt and back",
+  exportNanoGptTitle:
+    "A .tar with the tokenized text as nanoGPT's train.bin / val.bin / meta.pkl, a config with these settings, the weights and optimizer state, and the scripts to turn them into nanoGPT's ckpt.pt and back",
   exportNanoGpt: 'Export for nanoGPT',
   openModelFile: 'Open a model file',
-  extendVocab: 'Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)',
+  extendVocab:
+    'Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)',
   pauseToOpen: 'Pause or stop training to open a model file.',
   checkingFile: (name: string) => `Checking ${name}…`,
-  openedFile: (name: string, L: number, H: number, C: number, T: number, V: number, steps: number | undefined, added: string) => `Opened ${name}: ${L} layers × ${H} heads, ${C} wide, context ${T}, ${V} tokens${steps !== undefined ? `, trained ${steps.toLocaleString('en')} steps` : ''}.${added ? ` Added to the vocabulary: ${added}.` : ''} “Start training” continues training it on the text in panel 1.`,
+  openedFile: (
+    name: string,
+    L: number,
+    H: number,
+    C: number,
+    T: number,
+    V: number,
+    steps: number | undefined,
+    added: string,
+  ) =>
+    `Opened ${name}: ${L} layers × ${H} heads, ${C} wide, context ${T}, ${V} tokens${steps !== undefined ? `, trained ${steps.toLocaleString('en')} steps` : ''}.${added ? ` Added to the vocabulary: ${added}.` : ''} “Start training” continues training it on the text in panel 1.`,
   modelUnchanged: ' The current model is unchanged.',
 
   // runs
@@ -391,10 +559,12 @@ export const en = {
   deleteForGood: 'Delete for good',
   keep: 'Keep',
   deleteRun: 'Delete',
-  noStorage: 'This browser does not let the page store data (private mode, or storage blocked): runs are not kept after a reload.',
+  noStorage:
+    'This browser does not let the page store data (private mode, or storage blocked): runs are not kept after a reload.',
   interrupted: (name: string, step: string) => `“${name}” stopped at step ${step} when the page closed.`,
   resumeFrom: (step: string) => `Resume from step ${step}`,
-  runsEmpty: 'Runs you train are kept here, with their last checkpoint, loss history and settings: reload the page and resume where you were.',
+  runsEmpty:
+    'Runs you train are kept here, with their last checkpoint, loss history and settings: reload the page and resume where you were.',
   storedRuns: 'Stored runs',
   runColumn: 'Run',
   stepsColumn: 'Steps',
@@ -404,7 +574,8 @@ export const en = {
 
   // pairs
   pairsTitle: 'Held-out pairs',
-  pairsIntro: (held: number, total: number) => `${held} of ${total} pairs were held out from training. For each (at most 50), the model continues the prompt and its tab greedily until a line break; the scores compare that with the true completion.`,
+  pairsIntro: (held: number, total: number) =>
+    `${held} of ${total} pairs were held out from training. For each (at most 50), the model continues the prompt and its tab greedily until a line break; the scores compare that with the true completion.`,
   evaluateNow: 'Evaluate now',
   scoreOver: 'Score over',
   unitName: (u: string) => (u === 'words' ? 'words' : 'characters'),
@@ -425,17 +596,21 @@ export const en = {
   bpeTraining: 'BPE training',
   merges: (done: string, target: string) => `${done} / ${target} merges`,
   trainTokenizer: 'Train tokenizer',
-  bpeBadSize: (min: number, max: string) => `The BPE vocabulary must be a whole number from ${min} (the 256 bytes and one merge) to ${max}.`,
+  bpeBadSize: (min: number, max: string) =>
+    `The BPE vocabulary must be a whole number from ${min} (the 256 bytes and one merge) to ${max}.`,
   tokenizersTable: 'Tokenizers on this text',
   charsPerToken: 'Characters per token',
   trainValTokens: 'Train / validation tokens',
   charactersRow: 'Characters',
   notTrainedYet: 'not trained yet',
-  bpeNote: (s: string, merges: string, early: boolean, earlier: boolean, below: boolean) => `Trained in ${s} s: ${merges} merges${early ? ' (all there were: no pair of tokens occurs twice more)' : ''}${earlier ? '; on an earlier text (it still encodes this one; train again to fit it)' : ''}.${below ? ' Fewer than one character per token: in UTF-8 a Hanzi takes 3 bytes and an accented letter 2, and a small vocabulary makes only the most frequent of them whole tokens — raise the vocabulary, or use characters.' : ''}`,
-  tokenizerTradeoff: 'More characters per token means a context of the same length sees more text, but the vocabulary (and the output layer) grows, and each token is seen less often. A different tokenizer means a new model.',
+  bpeNote: (s: string, merges: string, early: boolean, earlier: boolean, below: boolean) =>
+    `Trained in ${s} s: ${merges} merges${early ? ' (all there were: no pair of tokens occurs twice more)' : ''}${earlier ? '; on an earlier text (it still encodes this one; train again to fit it)' : ''}.${below ? ' Fewer than one character per token: in UTF-8 a Hanzi takes 3 bytes and an accented letter 2, and a small vocabulary makes only the most frequent of them whole tokens — raise the vocabulary, or use characters.' : ''}`,
+  tokenizerTradeoff:
+    'More characters per token means a context of the same length sees more text, but the vocabulary (and the output layer) grows, and each token is seen less often. A different tokenizer means a new model.',
   tokenInspector: 'Token inspector',
   textToCut: 'Text to cut into tokens',
-  tokensOf: (label: string, n: string, perToken: string | undefined) => `${label}: ${n} tokens${perToken ? `, ${perToken} characters per token` : ''}`,
+  tokensOf: (label: string, n: string, perToken: string | undefined) =>
+    `${label}: ${n} tokens${perToken ? `, ${perToken} characters per token` : ''}`,
   tokensAria: (label: string) => `${label} tokens`,
   tokenId: (id: number) => `token ${id}`,
   trainBpeToSee: 'Train the BPE tokenizer to see the same text in its tokens.',
@@ -445,7 +620,8 @@ export const en = {
 
   // concept cards
   conceptsTitle: 'Concept cards: the tutorial, on your model',
-  conceptsIntro: 'One card per idea of the tutorial, in its order: what it is, its formula, what to look for, something to try, a caveat — and the number from your model right now.',
+  conceptsIntro:
+    'One card per idea of the tutorial, in its order: what it is, its formula, what to look for, something to try, a caveat — and the number from your model right now.',
   conceptNoNumber: 'No number yet: train a little, or open the view this card points to.',
   lookFor: 'What to look for',
   tryThis: 'Try this',
@@ -455,11 +631,13 @@ export const en = {
   maskCausal: 'causal (GPT): each token sees itself and the past',
   maskBidirectional: 'bidirectional (BERT): every token sees every token',
   maskCross: 'cross-attention (encoder–decoder): decoder rows see all encoder columns',
-  maskIllustration: 'An illustration (dark: may attend). This page trains the first kind; the no-mask twin trains the second on purpose, to show why a GPT must not.',
+  maskIllustration:
+    'An illustration (dark: may attend). This page trains the first kind; the no-mask twin trains the second on purpose, to show why a GPT must not.',
 
   // guided tour
   tourTitle: 'Guided tour',
-  tourIntro: 'Fourteen steps through the tutorial’s ideas on your own model, each with something to do. You can skip any step, leave, and come back where you were.',
+  tourIntro:
+    'Fourteen steps through the tutorial’s ideas on your own model, each with something to do. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -474,10 +652,12 @@ export const en = {
   tourFinished: 'Tour finished: every concept card stays open below for reference.',
   tourNoTask: 'Nothing to do here but look: read the view, then go on.',
 
-  lessonRefused: (keys: string) => `This link’s ${keys} could not be used (unknown or out of range); the rest of it was.`,
+  lessonRefused: (keys: string) =>
+    `This link’s ${keys} could not be used (unknown or out of range); the rest of it was.`,
   copyLessonLink: 'Copy a lesson link',
   lessonLinkLabel: 'Lesson link',
-  lessonLinkNote: 'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
+  lessonLinkNote:
+    'The link opens this page in this language, at this tour step, with the atlas probe, layer, head and pinned step you have now — never your text or the model.',
 
   fileRefused: (_code: string, _p: Record<string, string | number>) => '',
   /** A checkpoint that could not be written; English says the worker's own words. */
@@ -489,17 +669,22 @@ export const en = {
       : why === 'crashed'
         ? `An error escaped the training worker${detail ? ` (${detail})` : ''}.`
         : `The training worker could not start${detail ? ` (${detail})` : ''}.`,
-  engineRestartResumes: (name: string, step: number, training: boolean) => `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
+  engineRestartResumes: (name: string, step: number, training: boolean) =>
+    `Restart starts a new engine and reopens ${name ? `“${name}”` : 'the run'} at its last checkpoint, step ${step}${training ? ', and trains on' : ''}.`,
   engineRestartFresh: 'No checkpoint of this run was saved yet: Restart starts a new engine with a new model.',
   restartEngine: 'Restart',
   deviceLost: (backend: string, message: string, step: number | undefined, fallback: string | undefined) =>
     `The GPU device under ${backend} was lost (${message}).${fallback ? ` It was the second time within a minute, so training now runs on ${fallback}.` : ` A new engine was started on ${backend}.`}${step !== undefined ? ` The run was reopened at its last checkpoint, step ${step}.` : ' No checkpoint had been saved, so the run starts again.'}`,
   dismiss: 'Dismiss',
   textLoadCancelled: 'Loading the text was cancelled: the current text is unchanged.',
-  measuringText: (pct: number, chars: string) => `Measuring the new text (${chars} characters) in the training worker: ${pct}%. The current text stays until it is done.`,
+  measuringText: (pct: number, chars: string) =>
+    `Measuring the new text (${chars} characters) in the training worker: ${pct}%. The current text stays until it is done.`,
   textOffer: (what: string, name: string, size: string, limit: string) =>
-    what === 'file' ? `“${name}” is ${size}; the limit is ${limit}. Its first ${limit} can be used; the current text is unchanged until you choose.` : `The text has ${size} characters; the limit is ${limit}. Its first ${limit} characters can be used; the current text is unchanged until you choose.`,
-  useTextStart: (what: string, limit: string) => (what === 'file' ? `Use its first ${limit}` : `Use the first ${limit} characters`),
+    what === 'file'
+      ? `“${name}” is ${size}; the limit is ${limit}. Its first ${limit} can be used; the current text is unchanged until you choose.`
+      : `The text has ${size} characters; the limit is ${limit}. Its first ${limit} characters can be used; the current text is unchanged until you choose.`,
+  useTextStart: (what: string, limit: string) =>
+    what === 'file' ? `Use its first ${limit}` : `Use the first ${limit} characters`,
   keepCurrentText: 'Keep the current text',
   unreadableRun: (id: string) => `A stored record (${id}) could not be read as a run:`,
   deleteRecord: 'Delete it',
@@ -510,8 +695,10 @@ export const en = {
       : kind === 'worse-than-guessing'
         ? `At step ${step} the loss reached ${loss.toFixed(2)}, far worse than guessing every token evenly (${reference.toFixed(2)}): the updates overshoot.`
         : `At step ${step} the loss jumped to ${loss.toFixed(2)}, more than twice its recent average (${reference.toFixed(2)}).`,
-  divergedAdvice: (lr: number, suggested: number) => `A learning rate of ${lr} is probably too high for this model; try ${suggested}.`,
-  divergedKept: (step: number) => `The saved checkpoint (step ${step}) was not overwritten: the Runs panel can reopen it.`,
+  divergedAdvice: (lr: number, suggested: number) =>
+    `A learning rate of ${lr} is probably too high for this model; try ${suggested}.`,
+  divergedKept: (step: number) =>
+    `The saved checkpoint (step ${step}) was not overwritten: the Runs panel can reopen it.`,
   resumeAtLr: (lr: number) => `Resume from here with learning rate ${lr}`,
   restartAtLr: (lr: number) => `Start again with learning rate ${lr}`,
   rewindAtLr: (step: number, lr: number) => `Go back to step ${step} and resume with learning rate ${lr}`,
@@ -530,7 +717,8 @@ export const zhCN: Messages = {
   documentTitle: 'GPT 游乐场——在浏览器标签页里训练 Transformer',
   appTitle: 'GPT 游乐场',
   tagline: '用你自己的文本，就在这个标签页里训练一个小型 GPT。看损失下降，看注意力成形，在模型学习的同时与它对话。',
-  footer: '模型是 nanoGPT 的 GPT（词元嵌入 + 位置嵌入，带因果自注意力和 GELU 前馈网络的前置层归一化块，共享权重的输出层，AdamW），在 Web Worker 中由 TensorFlow.js 运行。数据不会离开你的浏览器。',
+  footer:
+    '模型是 nanoGPT 的 GPT（词元嵌入 + 位置嵌入，带因果自注意力和 GELU 前馈网络的前置层归一化块，共享权重的输出层，AdamW），在 Web Worker 中由 TensorFlow.js 运行。数据不会离开你的浏览器。',
   languageLabel: '语言',
   fullStop: '。',
 
@@ -547,16 +735,21 @@ export const zhCN: Messages = {
   scoredText: '评分的文本',
   tokenAria: (token, p) => `${token}：概率 ${(p * 100).toFixed(1)}%`,
   lockedHint: '已锁定（按 Esc 解锁）：',
-  tokenDetail: (token, p, entropy, top) => `“${token}”的概率为 ${(p * 100).toFixed(1)}% · 熵 ${entropy.toFixed(2)} 奈特 · 模型的前 5 个候选：${top}`,
-  tokenStripHint: (trace) => `颜色表示每个${G.token.zh}的概率（白 = 不太可能，绿 = 很可能）。把鼠标移到或用键盘聚焦某个${G.token.zh}，可以看到模型还考虑过什么${trace ? '以及它在看哪里' : ''}；单击或按 Enter 可以锁定。`,
-  traceCaption: (token, n) => `模型选择“${token}”时在看哪里：每一行是一个${G.head.zh}从它前一个${G.token.zh}出发、在上下文 ${n} 个${G.token.zh}上的注意力（每行之和为 1）。`,
-  traceStrongest: (layer, head, share, token, pos) => `最强的单个连接：第 ${layer} 层第 ${head} 头把 ${pct(share)} 的注意力放在“${token}”上（上下文第 ${pos} 个${G.token.zh}）。`,
+  tokenDetail: (token, p, entropy, top) =>
+    `“${token}”的概率为 ${(p * 100).toFixed(1)}% · 熵 ${entropy.toFixed(2)} 奈特 · 模型的前 5 个候选：${top}`,
+  tokenStripHint: (trace) =>
+    `颜色表示每个${G.token.zh}的概率（白 = 不太可能，绿 = 很可能）。把鼠标移到或用键盘聚焦某个${G.token.zh}，可以看到模型还考虑过什么${trace ? '以及它在看哪里' : ''}；单击或按 Enter 可以锁定。`,
+  traceCaption: (token, n) =>
+    `模型选择“${token}”时在看哪里：每一行是一个${G.head.zh}从它前一个${G.token.zh}出发、在上下文 ${n} 个${G.token.zh}上的注意力（每行之和为 1）。`,
+  traceStrongest: (layer, head, share, token, pos) =>
+    `最强的单个连接：第 ${layer} 层第 ${head} 头把 ${pct(share)} 的注意力放在“${token}”上（上下文第 ${pos} 个${G.token.zh}）。`,
   traceCaveat: '注意力显示信息是从哪里读取的，而不是原因：它本身并不是解释。',
   traceTable: `这个${G.token.zh}在每个${G.head.zh}上的注意力`,
   traceCell: (layer, head, token, w) => `第 ${layer} 层第 ${head} 头 → “${token}”：${(w * 100).toFixed(1)}%`,
   contextToken: (n) => `上下文第 ${n} 个${G.token.zh}`,
 
-  beamCaption: (width, depth) => `${G.beamSearch.zh}的过程（束宽 ${width}，前 ${depth} 步）：每一列是一步；实线框是保留的候选，灰色虚线框是被剪掉的最好扩展；数字是累计对数概率。`,
+  beamCaption: (width, depth) =>
+    `${G.beamSearch.zh}的过程（束宽 ${width}，前 ${depth} 步）：每一列是一步；实线框是保留的候选，灰色虚线框是被剪掉的最好扩展；数字是累计对数概率。`,
   beamBest: '蓝色',
   beamBestIs: '：最好的候选序列。',
   beamGreedy: '橙色',
@@ -565,24 +758,29 @@ export const zhCN: Messages = {
   beamLeaves: (step, token) => `贪心解码在第 ${step} 步离开了束（它选了“${token}”，而搜索剪掉了它或从未到达）。`,
   beamPart: '贪心解码和最好的候选在树内分道扬镳。',
   beamAria: (kept, pruned, depth) => `${G.beamSearch.zh}树：${depth} 步中保留 ${kept} 个节点，剪掉 ${pruned} 个`,
-  beamNode: (step, token, lp, state) => `第 ${step} 步：“${token}”，累计对数概率 ${lp.toFixed(3)}（${state === 'kept' ? '保留' : state === 'done' ? '保留，已到达停止文本' : '剪掉'}）`,
+  beamNode: (step, token, lp, state) =>
+    `第 ${step} 步：“${token}”，累计对数概率 ${lp.toFixed(3)}（${state === 'kept' ? '保留' : state === 'done' ? '保留，已到达停止文本' : '剪掉'}）`,
 
   twinTitle: '动手破坏，才能真正理解：去掉因果掩码',
   twinIntro: `GPT 的训练目标是根据前面的${G.token.zh}预测下一个${G.token.zh}。${G.causalMask.zh}让未来保持不可见：去掉它，每个位置都能看到所有其他位置，包括它要预测的那个${G.token.zh}本身。点一下，就会在同样的文本上、用同样的设置和随机种子，训练一个没有掩码的“双胞胎”模型。`,
   twinButton: '训练一个没有因果掩码的双胞胎模型',
   twinKeep: '当前的训练会暂停并被保存（可以在“运行记录”面板中重新打开）；它的验证损失曲线会留在损失图上，供你比较。',
-  twinTraining: (state) => `你正在训练没有掩码的双胞胎模型${state === 'training' ? '' : `（${{ ready: '尚未开始', paused: '已暂停', stopped: '已停止', finished: '已完成' }[state] ?? state}）`}。请注意观察：`,
+  twinTraining: (state) =>
+    `你正在训练没有掩码的双胞胎模型${state === 'training' ? '' : `（${{ ready: '尚未开始', paused: '已暂停', stopped: '已停止', finished: '已完成' }[state] ?? state}）`}。请注意观察：`,
   twinLossTitle: G.loss.zh,
   twinLoss: '降得远低于有掩码的模型所能达到的水平：答案就在输入里。',
   twinNow: (loss, step) => `目前：第 ${step} 步的训练${G.loss.zh}为 ${loss.toFixed(3)}`,
   twinMasked: (loss, step) => `；有掩码的模型在第 ${step} 步的验证${G.loss.zh}为 ${loss.toFixed(3)}`,
   twinGenerateTitle: '生成',
-  twinGenerate: '一些文本：全是乱码。生成时并没有未来的词元可读，所以双胞胎学会的本事——抄下一个词元——无从下手。靠偷看答案换来的低损失什么也没学到。',
+  twinGenerate:
+    '一些文本：全是乱码。生成时并没有未来的词元可读，所以双胞胎学会的本事——抄下一个词元——无从下手。靠偷看答案换来的低损失什么也没学到。',
   twinAtlasTitle: '注意力总览',
-  twinAtlas: '：没有斜线阴影，上三角（词元关注后面的词元）被填满。找一找“未来”占比不断增长的注意力头：它在读取下一个词元。',
+  twinAtlas:
+    '：没有斜线阴影，上三角（词元关注后面的词元）被填满。找一找“未来”占比不断增长的注意力头：它在读取下一个词元。',
   twinBack: (step) => `回到有掩码的模型（第 ${step} 步）`,
   twinPauseFirst: '请先暂停双胞胎模型',
-  twinCorrection: '对创始教程的一处更正：教程说 GPT 用掩码语言模型（Masked Language Modeling）目标进行预训练，其实那是 BERT 的目标。BERT 能看到被遮住词元的两侧并把它补出来；GPT 根据前面的词元预测下一个词元，所以它绝不能看到自己要预测的内容——这个实验展示了如果它能看到会发生什么。',
+  twinCorrection:
+    '对创始教程的一处更正：教程说 GPT 用掩码语言模型（Masked Language Modeling）目标进行预训练，其实那是 BERT 的目标。BERT 能看到被遮住词元的两侧并把它补出来；GPT 根据前面的词元预测下一个词元，所以它绝不能看到自己要预测的内容——这个实验展示了如果它能看到会发生什么。',
 
   atlasTitle: '注意力总览：训练过程中的每一层 × 每个头',
   probe: '探针',
@@ -593,37 +791,59 @@ export const zhCN: Messages = {
   appearsWithModel: '有了模型之后就会显示。',
   computing: '计算中…',
   step: '步数',
-  atlasStep: (step, valLoss, n) => `第 ${step} 步${valLoss !== undefined ? ` · 验证${G.loss.zh} ${valLoss.toFixed(3)}` : ''} · ${n} 个快照`,
+  atlasStep: (step, valLoss, n) =>
+    `第 ${step} 步${valLoss !== undefined ? ` · 验证${G.loss.zh} ${valLoss.toFixed(3)}` : ''} · ${n} 个快照`,
   live: '实时',
   probeTokens: `探针${G.token.zh}`,
   positionN: (i) => `位置 ${i}`,
   atlasGrid: `每一层每个头的注意力：方向键移动查询/键的位置，Enter 锁定，Esc 清除`,
   headLabel: (l, h) => `第 ${l} 层第 ${h} 头`,
-  badge: (b) => ({ 'previous-token': `前一个${G.token.zh}`, self: '自身', 'first-token': `第一个${G.token.zh}`, induction: '归纳', diffuse: '均匀分散', unclear: '不明确' })[b] ?? b,
+  badge: (b) =>
+    ({
+      'previous-token': `前一个${G.token.zh}`,
+      self: '自身',
+      'first-token': `第一个${G.token.zh}`,
+      induction: '归纳',
+      diffuse: '均匀分散',
+      unclear: '不明确',
+    })[b] ?? b,
   futureShare: (x) => `未来 ${x.toFixed(2)}`,
   futureTitle: `每一行放在后面${G.token.zh}（未来）上的注意力的平均占比：有${G.causalMask.zh}时恰好为 0`,
   noMaskNotice: `这个模型训练时没有${G.causalMask.zh}：没有斜线阴影，上三角——每个${G.token.zh}关注它后面的${G.token.zh}——被填满。每个头下面的“未来”数字是一行注意力中分给后面${G.token.zh}的平均占比（有掩码时恰好为 0）。向前看一步的头，读到的正是它要预测的${G.token.zh}。`,
   lockedPair: '已锁定（按 Enter 或 Esc 释放）：',
-  atlasHint: (masked) => `每张小图是一个${G.head.zh}：行 = 发出关注的${G.token.zh}（${G.query.zh}），列 = 被关注的${G.token.zh}（${G.key.zh}）${masked ? '；斜线阴影的三角是被遮住的未来' : ''}。把鼠标移上去或用方向键，可以在所有头中追踪同一对查询/键；Enter 或单击可以锁定；单击某个头可以在这里读它的数字。`,
-  describeCell: (l, h, step, q, i, k, j, w, best, b) => `第 ${l} 层第 ${h} 头，第 ${step} 步：${G.query.zh}“${q}”（位置 ${i}）以权重 ${w.toFixed(2)} 关注“${k}”（位置 ${j}）；它最强的${G.key.zh}是“${best}”（位置 ${b}）。`,
+  atlasHint: (masked) =>
+    `每张小图是一个${G.head.zh}：行 = 发出关注的${G.token.zh}（${G.query.zh}），列 = 被关注的${G.token.zh}（${G.key.zh}）${masked ? '；斜线阴影的三角是被遮住的未来' : ''}。把鼠标移上去或用方向键，可以在所有头中追踪同一对查询/键；Enter 或单击可以锁定；单击某个头可以在这里读它的数字。`,
+  describeCell: (l, h, step, q, i, k, j, w, best, b) =>
+    `第 ${l} 层第 ${h} 头，第 ${step} 步：${G.query.zh}“${q}”（位置 ${i}）以权重 ${w.toFixed(2)} 关注“${k}”（位置 ${j}）；它最强的${G.key.zh}是“${best}”（位置 ${b}）。`,
   viewAsTable: (name) => `以表格查看第 ${name} 头`,
   tableLabel: (name) => `第 ${name} 头：每个查询最强的三个键`,
   query: G.query.zh,
   strongestKeys: `最强的${G.key.zh}（权重）`,
   atlasLookFor: `观察要点：紧贴主对角线下方的一条斜线是“前一个${G.token.zh}”头；在重复探针上，比前一次出现晚一步的斜线是${G.inductionHead.zh}。只有当某种模式占到至少 60% 的注意力时才会显示标签。注意力显示一个头从哪里读取信息，而不是模型为什么做出这样的预测。`,
   headScoresOverTraining: '训练过程中的头部得分：',
-  scoreName: (n) => ({ previous: `前一个${G.token.zh}`, self: '自身', first: `第一个${G.token.zh}`, induction: '归纳（重复探针）', entropy: '熵（比特）' })[n] ?? n,
+  scoreName: (n) =>
+    ({
+      previous: `前一个${G.token.zh}`,
+      self: '自身',
+      first: `第一个${G.token.zh}`,
+      induction: '归纳（重复探针）',
+      entropy: '熵（比特）',
+    })[n] ?? n,
   inductionHeadForms: (name) => `${G.inductionHead.zh} ${name}`,
   needRepeated: `归纳得分需要重复探针：在上面选择“重复一次的随机词元”，观察${G.inductionHead.zh}是否形成。`,
   phaseChangeAt: (step) => `第 ${step} 步发生${G.phaseChange.zh}：`,
-  phaseChange: (name, rise, window, drop, before) => `第 ${name} 头的归纳得分在训练的 ${window}% 之内上升了 ${rise.toFixed(2)}，同时验证${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前一段为 ${before.toFixed(3)}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表使用，${G.loss.zh}随之下降。`,
-  noPhaseChange: (rise, window) => `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在训练的 ${window}% 之内上升超过 ${rise}，同时${G.loss.zh}出现拐点。在这样的模型规模和训练长度下，这是常见的结果（在 tiny Shakespeare 和重复随机字母上的测量见 README）；更长的训练或更大的模型仍可能出现。`,
+  phaseChange: (name, rise, window, drop, before) =>
+    `第 ${name} 头的归纳得分在训练的 ${window}% 之内上升了 ${rise.toFixed(2)}，同时验证${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前一段为 ${before.toFixed(3)}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表使用，${G.loss.zh}随之下降。`,
+  noPhaseChange: (rise, window) =>
+    `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在训练的 ${window}% 之内上升超过 ${rise}，同时${G.loss.zh}出现拐点。在这样的模型规模和训练长度下，这是常见的结果（在 tiny Shakespeare 和重复随机字母上的测量见 README）；更长的训练或更大的模型仍可能出现。`,
 
   genTitle: '4. 生成',
-  genIntro: (block) => `从此刻的模型中采样——训练前、训练中或训练后都可以。提示词会被截到模型能看到的最后 ${block ?? '…'} 个字符。`,
+  genIntro: (block) =>
+    `从此刻的模型中采样——训练前、训练中或训练后都可以。提示词会被截到模型能看到的最后 ${block ?? '…'} 个字符。`,
   prompt: '提示词',
   promptPlaceholder: '留空则从换行开始',
-  unknownChars: (n, list, more) => `模型从未见过${n === 1 ? '这个字符' : '这些字符'}：${list}${more > 0 ? ` 等另外 ${more} 个` : ''}。删掉${n === 1 ? '它' : '它们'}才能生成。`,
+  unknownChars: (n, list, more) =>
+    `模型从未见过${n === 1 ? '这个字符' : '这些字符'}：${list}${more > 0 ? ` 等另外 ${more} 个` : ''}。删掉${n === 1 ? '它' : '它们'}才能生成。`,
   promptCropped: (block) => `只有提示词的最后 ${block} 个字符会作为上下文。`,
   markedPrompt: '提示词（已标出未知字符）',
   notInVocab: '不在模型的词表中',
@@ -647,7 +867,10 @@ export const zhCN: Messages = {
   beamWidth: '束宽',
   lengthPenalty: '长度惩罚',
   lengthPenaltyTitle: 'α：已结束的候选按 对数概率 ÷ ((5 + 长度) / 6)^α 排序；大于 0 时偏向更长的序列',
-  beamNote: (beam) => (beam ? `${G.temperature.zh}、top-k、top-p 和随机种子不适用：${G.beamSearch.zh}是确定性的。` : `束宽和长度惩罚只用于${G.beamSearch.zh}。`),
+  beamNote: (beam) =>
+    beam
+      ? `${G.temperature.zh}、top-k、top-p 和随机种子不适用：${G.beamSearch.zh}是确定性的。`
+      : `束宽和长度惩罚只用于${G.beamSearch.zh}。`,
   errTemperature: `${G.temperature.zh}必须在 0（贪心）到 10 之间。`,
   errTopK: 'Top-k 必须是 0（关闭）或正整数。',
   errTopP: 'Top-p 必须大于 0 且不超过 1（1 = 关闭）。',
@@ -659,11 +882,13 @@ export const zhCN: Messages = {
   generate: '生成',
   cancel: '取消',
   generating: (n) => `生成中… ${n} 个${G.token.zh}`,
-  genDone: (stopped, n, step, msPerToken) => `完成${stopped ? '（到达停止文本）' : ''}：第 ${step} 步的模型生成了 ${n} 个${G.token.zh}${msPerToken !== undefined ? `，每个${G.token.zh} ${msPerToken.toFixed(1)} 毫秒` : ''}。`,
+  genDone: (stopped, n, step, msPerToken) =>
+    `完成${stopped ? '（到达停止文本）' : ''}：第 ${step} 步的模型生成了 ${n} 个${G.token.zh}${msPerToken !== undefined ? `，每个${G.token.zh} ${msPerToken.toFixed(1)} 毫秒` : ''}。`,
   genCancelled: (n) => `生成 ${n} 个${G.token.zh}后已取消。`,
   watchEvery: '每隔多少步观察这个提示词',
   steps: '步',
-  watchTitle: '训练时，模型每隔 N 步用这些设置（固定随机种子：未设置时为 1）续写这个提示词，下方的时间线会保存每次的回答',
+  watchTitle:
+    '训练时，模型每隔 N 步用这些设置（固定随机种子：未设置时为 1）续写这个提示词，下方的时间线会保存每次的回答',
   watchPrompt: '观察这个提示词',
   pinInstead: '改为固定这个提示词',
   stopWatching: '停止观察',
@@ -674,7 +899,8 @@ export const zhCN: Messages = {
   characters: '按字符',
   nothingToCompare: '没有可比较的内容',
   tooLong: (bleu) => `BLEU-4 ${bleu} · ROUGE-L 和 METEOR：太长，这里不计算`,
-  meteorDetail: (score, matches, chunks, exact) => `${score}（${matches} 个匹配，分成 ${chunks} 块${exact ? '' : '，对齐由局部搜索得到'}）`,
+  meteorDetail: (score, matches, chunks, exact) =>
+    `${score}（${matches} 个匹配，分成 ${chunks} 块${exact ? '' : '，对齐由局部搜索得到'}）`,
   beamsTable: '候选序列',
   beamColumn: '候选',
   logProbability: '对数概率',
@@ -690,7 +916,8 @@ export const zhCN: Messages = {
   scoreIntro: `模型认为一段文本有多大可能？每个${G.token.zh}在前文条件下的概率、总对数似然和${G.perplexity.zh}。`,
   textToScore: '要打分的文本',
   scoreButton: '打分',
-  scoreSummary: (n, step, ll, ppl, truncated) => `预测了 ${n} 个${G.token.zh}（第 ${step} 步的模型）· 对数似然 ${ll.toFixed(2)} 奈特 · ${G.perplexity.zh} ${ppl.toFixed(2)}${truncated ? ' · 只对文本开头打了分' : ''}`,
+  scoreSummary: (n, step, ll, ppl, truncated) =>
+    `预测了 ${n} 个${G.token.zh}（第 ${step} 步的模型）· 对数似然 ${ll.toFixed(2)} 奈特 · ${G.perplexity.zh} ${ppl.toFixed(2)}${truncated ? ' · 只对文本开头打了分' : ''}`,
 
   trainTitle: '3. 训练',
   startTraining: '开始训练',
@@ -700,14 +927,25 @@ export const zhCN: Messages = {
   otherTab: '本页面的另一个标签页正在训练模型：同一时间只有一个标签页训练。',
   takeOver: '接管',
   otherTabPauses: '（那个标签页会暂停，它的训练会被保存）。',
-  tookOver: (step) => `另一个标签页接管了训练，所以这里已暂停${step !== undefined ? `（保存于第 ${step} 步）` : ''}。在这里点“继续”可以把它拿回来。`,
-  origin: (file, name, steps, added) => `从${file ? '模型文件' : '保存的训练'}“${name}”开始${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}：训练会在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
+  tookOver: (step) =>
+    `另一个标签页接管了训练，所以这里已暂停${step !== undefined ? `（保存于第 ${step} 步）` : ''}。在这里点“继续”可以把它拿回来。`,
+  origin: (file, name, steps, added) =>
+    `从${file ? '模型文件' : '保存的训练'}“${name}”开始${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}：训练会在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
   staleFineTune: `文本或设置已改变：“开始训练”会用新的文本和设置对同一个起始模型进行${G.fineTuning.zh}（形状不同的模型会从头开始）。`,
   staleNew: '自这个模型训练以来，文本、分词器或设置已改变。“生成”仍使用训练好的模型；“开始训练”会开始一个新模型。',
   againFineTune: `“开始训练”会从起始权重重新对同一个模型进行${G.fineTuning.zh}。`,
   againNew: '“开始训练”会用相同的设置从头开始训练一个新模型。',
   trainingStatus: '训练状态',
-  runState: (s) => ({ ready: '就绪', training: '训练中', paused: '已暂停', stopped: '已停止', finished: '已完成', preparing: '正在准备模型', starting: '正在启动' })[s] ?? s,
+  runState: (s) =>
+    ({
+      ready: '就绪',
+      training: '训练中',
+      paused: '已暂停',
+      stopped: '已停止',
+      finished: '已完成',
+      preparing: '正在准备模型',
+      starting: '正在启动',
+    })[s] ?? s,
   stepLabel: '步数',
   trainLoss: `训练${G.loss.zh}`,
   valLoss: `验证${G.loss.zh}`,
@@ -724,7 +962,8 @@ export const zhCN: Messages = {
   lossTitle: G.loss.zh,
   referenceLinesToggle: '参考线',
   logScale: '对数刻度',
-  lastEval: (step, loss) => `第 ${step} 步：验证${G.loss.zh} ${loss.toFixed(4)}，${G.perplexity.zh} ${Math.exp(loss).toFixed(2)}（模型的不确定程度相当于在这么多个${G.token.zh}中均匀地选一个）`,
+  lastEval: (step, loss) =>
+    `第 ${step} 步：验证${G.loss.zh} ${loss.toFixed(4)}，${G.perplexity.zh} ${Math.exp(loss).toFixed(2)}（模型的不确定程度相当于在这么多个${G.token.zh}中均匀地选一个）`,
   chartHint: `训练${G.loss.zh}（每一步）和验证${G.loss.zh}（每隔几步）会显示在这里。均匀猜测的模型从 ln(词表大小) 附近开始。`,
   stepAxis: '步数',
   stepN: (step) => `第 ${step} 步`,
@@ -737,21 +976,26 @@ export const zhCN: Messages = {
   validationLine: '验证',
   compareLine: (name) => `${name}（验证）`,
   maskedCompare: (step) => `有掩码（到第 ${step} 步）`,
-  referenceText: (u, uni, bi, atlas) => `虚线：${u.toFixed(2)} 是对每个${G.token.zh}均匀猜测（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现的频率；${bi.toFixed(2)} 是只知道前一个${G.token.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
+  referenceText: (u, uni, bi, atlas) =>
+    `虚线：${u.toFixed(2)} 是对每个${G.token.zh}均匀猜测（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现的频率；${bi.toFixed(2)} 是只知道前一个${G.token.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
   lossByPositionAria: (T, n) => `按位置的验证${G.loss.zh}（${T} 行），共 ${n} 次评估`,
   lossByPositionLegend: `验证${G.loss.zh}（奈特）`,
-  lossByPosition: (last, early, late, better) => `上下文中每个位置（行，0 在最上面）在每次评估（列）时的验证${G.loss.zh}，颜色越深越低。目前：位置 1–${last} 为 ${early.toFixed(2)}，最后八分之一为 ${late.toFixed(2)}${better ? '——靠后的词元预测得更好：模型用上了它们前面的上下文。' : '。'}`,
+  lossByPosition: (last, early, late, better) =>
+    `上下文中每个位置（行，0 在最上面）在每次评估（列）时的验证${G.loss.zh}，颜色越深越低。目前：位置 1–${last} 为 ${early.toFixed(2)}，最后八分之一为 ${late.toFixed(2)}${better ? '——靠后的词元预测得更好：模型用上了它们前面的上下文。' : '。'}`,
 
   attentionTitle: '注意力',
-  attentionIntro: (full) => `每一行是一个${G.query.zh}${G.token.zh}；每一列是它可以关注的${G.key.zh}${G.token.zh}。每行的权重之和为 1。${full ? `这个模型没有${G.causalMask.zh}：它也会关注未来。` : `斜线阴影的三角是未来，被${G.causalMask.zh}遮住。`}`,
+  attentionIntro: (full) =>
+    `每一行是一个${G.query.zh}${G.token.zh}；每一列是它可以关注的${G.key.zh}${G.token.zh}。每行的权重之和为 1。${full ? `这个模型没有${G.causalMask.zh}：它也会关注未来。` : `斜线阴影的三角是未来，被${G.causalMask.zh}遮住。`}`,
   layer: '层',
   headWord: '头',
   attProbe: '探针文本',
   attProbeValidation: '验证文本的一段',
   attProbePrompt: '提示词',
   attReadoutHint: '把鼠标移到某个格子上（或聚焦热力图后用方向键）读取一个权重；Enter 锁定，Esc 清除。',
-  attFuture: (q, qi, k, kj) => `${G.query.zh}“${q}”（位置 ${qi}）看不到${G.key.zh}“${k}”（位置 ${kj}）：它在未来，被${G.causalMask.zh}遮住了。`,
-  attWeight: (q, qi, k, kj, w) => `${G.query.zh}“${q}”（位置 ${qi}）→ ${G.key.zh}“${k}”（位置 ${kj}）：权重 ${w.toFixed(3)}`,
+  attFuture: (q, qi, k, kj) =>
+    `${G.query.zh}“${q}”（位置 ${qi}）看不到${G.key.zh}“${k}”（位置 ${kj}）：它在未来，被${G.causalMask.zh}遮住了。`,
+  attWeight: (q, qi, k, kj, w) =>
+    `${G.query.zh}“${q}”（位置 ${qi}）→ ${G.key.zh}“${k}”（位置 ${kj}）：权重 ${w.toFixed(3)}`,
   attAria: (layer, head, step, T) => `第 ${layer} 层第 ${head} 头在第 ${step} 步、${T} 个${G.token.zh}上的注意力`,
   attCaption: (layer, head, step) => `第 ${layer} 层第 ${head} 头，第 ${step} 步；训练时会刷新。`,
   attComputing: '正在计算注意力图…',
@@ -759,7 +1003,8 @@ export const zhCN: Messages = {
 
   positionsTitle: G.positionalEncoding.zh,
   loading: '加载中…',
-  positionsCaption: (sinusoid, step, T, C) => `${sinusoid ? '固定的正弦编码' : `第 ${step} 步的可学习位置表`}：${T} 个位置 × ${C} 个通道（蓝色为正，橙色为负），加到每个${G.token.zh}的嵌入上，让模型知道${G.token.zh}所在的位置。`,
+  positionsCaption: (sinusoid, step, T, C) =>
+    `${sinusoid ? '固定的正弦编码' : `第 ${step} 步的可学习位置表`}：${T} 个位置 × ${C} 个通道（蓝色为正，橙色为负），加到每个${G.token.zh}的嵌入上，让模型知道${G.token.zh}所在的位置。`,
   positionsAria: (T, C) => `${G.positionalEncoding.zh}：${T} 个位置 × ${C} 个通道`,
   positionsAxes: '位置（行）× 通道（列）',
   channelValue: '通道值：橙色为负，灰色为 0，蓝色为正',
@@ -770,7 +1015,8 @@ export const zhCN: Messages = {
   show: '显示',
   mostFrequent: (n) => `最常见的 ${n} 个${G.token.zh}`,
   allTokens: (n) => `全部 ${n} 个${G.token.zh}`,
-  embeddingCaption: (step, C, kept, pc1, pc2) => `第 ${step} 步：每个${G.token.zh}的嵌入有 ${C} 个数，沿着它们差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%）；其余的被隐藏了。`,
+  embeddingCaption: (step, C, kept, pc1, pc2) =>
+    `第 ${step} 步：每个${G.token.zh}的嵌入有 ${C} 个数，沿着它们差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%）；其余的被隐藏了。`,
   embeddingAria: (step) => `第 ${step} 步的二维${G.embedding.zh}`,
   neighbours: (token, C, list) => `在全部 ${C} 维中与“${token}”最接近的：${list}。`,
   neighboursHint: `把鼠标移到或点按某个${G.token.zh}，或者在上面选择一个，查看它在完整空间中的最近邻（余弦相似度）。`,
@@ -799,26 +1045,35 @@ export const zhCN: Messages = {
   calcLayer: '计算器的层',
   calcHead: '计算器的头',
   queryPosition: `${G.query.zh}位置`,
-  qkvStep1: (token, pos, step, layer, xhat, n, mean) => `${G.query.zh}${G.token.zh}是“${token}”（位置 ${pos}，第 ${step} 步）。它进入第 ${layer} 块的输入，经过${G.layerNorm.zh}（LayerNorm）后为：${xhat}（${n} 个数；在乘增益、加偏置之前，它们的均值为 ${mean} → 0，离散程度被归一化为 1）。`,
-  qkvStep2: (hs, q) => `q = x̂·W_q + b_q，这个头的 ${hs} 个数：${q}；每个${G.key.zh}${G.token.zh} j 得到${G.key.zh} k_j = x̂_j·W_k + b_k 和${G.value.zh} v_j = x̂_j·W_v + b_v。`,
-  qkvStep3: (hs, root, query, masked) => `分数 q·k_j，除以 √${hs} = ${root}（是每个头的大小，不是整个宽度），再做 softmax（${masked ? `未来被掩码遮住，所以只有位置 0…${query} 参与` : `这个模型没有${G.causalMask.zh}：所有位置都参与，包括未来`}）：`,
+  qkvStep1: (token, pos, step, layer, xhat, n, mean) =>
+    `${G.query.zh}${G.token.zh}是“${token}”（位置 ${pos}，第 ${step} 步）。它进入第 ${layer} 块的输入，经过${G.layerNorm.zh}（LayerNorm）后为：${xhat}（${n} 个数；在乘增益、加偏置之前，它们的均值为 ${mean} → 0，离散程度被归一化为 1）。`,
+  qkvStep2: (hs, q) =>
+    `q = x̂·W_q + b_q，这个头的 ${hs} 个数：${q}；每个${G.key.zh}${G.token.zh} j 得到${G.key.zh} k_j = x̂_j·W_k + b_k 和${G.value.zh} v_j = x̂_j·W_v + b_v。`,
+  qkvStep3: (hs, root, query, masked) =>
+    `分数 q·k_j，除以 √${hs} = ${root}（是每个头的大小，不是整个宽度），再做 softmax（${masked ? `未来被掩码遮住，所以只有位置 0…${query} 参与` : `这个模型没有${G.causalMask.zh}：所有位置都参与，包括未来`}）：`,
   scoresAndWeights: '分数与权重',
   keyColumn: G.key.zh,
   weightColumn: '权重',
-  qkvStep4: (out) => `这个头的输出是 Σ_j 权重_j · v_j：${out}。它与其他头的输出拼接在一起，再由输出投影（c_proj）加到${G.residualStream.zh}上。`,
+  qkvStep4: (out) =>
+    `这个头的输出是 Σ_j 权重_j · v_j：${out}。它与其他头的输出拼接在一起，再由输出投影（c_proj）加到${G.residualStream.zh}上。`,
   qkvCheck: (worst) => `在这里根据模型使用的输入重新计算：与模型自己的数字相比，最大差异为 ${worst}。`,
 
   dataTitle: '1. 用来学习的文本',
   dataset: '数据集',
   ownText: '你自己的文本',
   uploadFile: '上传文本文件',
-  ownTextHelp: (max) => `粘贴或输入任意文本（UTF-8；文件最多 ${max}——更大的文件会提供它的开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
+  ownTextHelp: (max) =>
+    `粘贴或输入任意文本（UTF-8；文件最多 ${max}——更大的文件会提供它的开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
   trainingText: '训练文本',
-  previewNote: (shown, total) => `显示 ${total} 个字符中的前 ${shown} 个。训练会使用整段文本；这么长的文本不在这里编辑（把它放进可编辑的文本框会让页面变得极慢）。`,
+  previewNote: (shown, total) =>
+    `显示 ${total} 个字符中的前 ${shown} 个。训练会使用整段文本；这么长的文本不在这里编辑（把它放进可编辑的文本框会让页面变得极慢）。`,
   clearToType: '清空后输入你自己的文本',
-  textStats: (chars, vocab, train, val) => `${chars} 个字符 · 词表 ${vocab} · 训练 ${train} / 验证 ${val} 个${G.token.zh}`,
-  pairModeLabel: '成对模式：每行是一个提示词和它的补全（“提示词⇥补全”，或带 "prompt" 和 "completion" 的 JSON 行），用于在某个任务上微调',
-  pairStats: (n, tsv, train, held, vocab) => `${n} 对（${tsv ? '制表符分隔' : 'JSON 行'}）· ${train} 对用于训练，${held} 对留作评估 · 词表 ${vocab}。${G.loss.zh}只计算补全部分。`,
+  textStats: (chars, vocab, train, val) =>
+    `${chars} 个字符 · 词表 ${vocab} · 训练 ${train} / 验证 ${val} 个${G.token.zh}`,
+  pairModeLabel:
+    '成对模式：每行是一个提示词和它的补全（“提示词⇥补全”，或带 "prompt" 和 "completion" 的 JSON 行），用于在某个任务上微调',
+  pairStats: (n, tsv, train, held, vocab) =>
+    `${n} 对（${tsv ? '制表符分隔' : 'JSON 行'}）· ${train} 对用于训练，${held} 对留作评估 · 词表 ${vocab}。${G.loss.zh}只计算补全部分。`,
   textLocked: '模型在这段文本上训练时，文本被锁定。停止训练后才能修改。',
   couldNotLoad: (label, why) => `无法加载${label}：${why}。当前文本没有改变。`,
   loadedFile: (name, size) => `已加载“${name}”（${size}）。`,
@@ -828,29 +1083,83 @@ export const zhCN: Messages = {
   custom: '自定义',
   ownSettings: '你自己的设置。',
   presetName: (id, label) => ({ tiny: '微型', small: '小型', baby: '婴儿 GPT（nanoGPT CPU 版）' })[id] ?? label,
-  presetDescription: (id, description) => ({ tiny: '2 层 × 2 头，宽 32，上下文 32：在任何后端上几秒钟就能训练完。', small: '3 层 × 4 头，宽 64，上下文 64：几分钟就能把英文名字学得很好。', baby: 'nanoGPT 的 shakespeare_char 配置缩小到 CPU 可用：4 层 × 4 头，宽 128，上下文 64，批大小 12。' })[id] ?? description,
-  field: (key) => ({ nLayer: '层数', nHead: '头数', nEmbd: '嵌入宽度', blockSize: '上下文长度', dropout: 'Dropout', batchSize: '批大小', maxIters: '步数', learningRate: '学习率', warmupIters: '预热步数', minLr: '最小学习率', weightDecay: '权重衰减', beta2: 'β2', gradClip: '梯度裁剪', evalInterval: '评估间隔', evalIters: '验证批数', seed: '随机种子' })[key] ?? key,
-  fieldHint: (key) => ({ nLayer: '层层堆叠的 Transformer 块', nHead: '每个块的注意力头数；必须能整除嵌入宽度', nEmbd: `${G.residualStream.zh}的通道数（C）`, blockSize: `模型一次能看到的${G.token.zh}数（block size）`, dropout: '训练时被置零的激活比例（0 – 0.9）', batchSize: '每步的序列数', maxIters: '训练在这里停止；学习率到这时衰减到最小值', learningRate: 'AdamW 的峰值学习率', warmupIters: '余弦衰减之前的线性预热', minLr: '余弦衰减的终点', weightDecay: 'AdamW 对二维权重的衰减', beta2: 'AdamW 的二阶矩衰减', gradClip: '全局范数裁剪；0 表示关闭', evalInterval: '两次验证损失之间的步数', evalIters: '每次验证损失平均的批数', seed: '相同的种子，相同的权重和批次' })[key] ?? '',
+  presetDescription: (id, description) =>
+    ({
+      tiny: '2 层 × 2 头，宽 32，上下文 32：在任何后端上几秒钟就能训练完。',
+      small: '3 层 × 4 头，宽 64，上下文 64：几分钟就能把英文名字学得很好。',
+      baby: 'nanoGPT 的 shakespeare_char 配置缩小到 CPU 可用：4 层 × 4 头，宽 128，上下文 64，批大小 12。',
+    })[id] ?? description,
+  field: (key) =>
+    ({
+      nLayer: '层数',
+      nHead: '头数',
+      nEmbd: '嵌入宽度',
+      blockSize: '上下文长度',
+      dropout: 'Dropout',
+      batchSize: '批大小',
+      maxIters: '步数',
+      learningRate: '学习率',
+      warmupIters: '预热步数',
+      minLr: '最小学习率',
+      weightDecay: '权重衰减',
+      beta2: 'β2',
+      gradClip: '梯度裁剪',
+      evalInterval: '评估间隔',
+      evalIters: '验证批数',
+      seed: '随机种子',
+    })[key] ?? key,
+  fieldHint: (key) =>
+    ({
+      nLayer: '层层堆叠的 Transformer 块',
+      nHead: '每个块的注意力头数；必须能整除嵌入宽度',
+      nEmbd: `${G.residualStream.zh}的通道数（C）`,
+      blockSize: `模型一次能看到的${G.token.zh}数（block size）`,
+      dropout: '训练时被置零的激活比例（0 – 0.9）',
+      batchSize: '每步的序列数',
+      maxIters: '训练在这里停止；学习率到这时衰减到最小值',
+      learningRate: 'AdamW 的峰值学习率',
+      warmupIters: '余弦衰减之前的线性预热',
+      minLr: '余弦衰减的终点',
+      weightDecay: 'AdamW 对二维权重的衰减',
+      beta2: 'AdamW 的二阶矩衰减',
+      gradClip: '全局范数裁剪；0 表示关闭',
+      evalInterval: '两次验证损失之间的步数',
+      evalIters: '每次验证损失平均的批数',
+      seed: '相同的种子，相同的权重和批次',
+    })[key] ?? '',
   positionsTitleHint: `模型如何知道${G.token.zh}在哪里：可学习的位置表（nanoGPT）或原始 Transformer 的固定正弦编码（没有参数）`,
   positions: G.positionalEncoding.zh,
   learnedTable: '可学习的位置表',
   fixedSinusoid: '固定正弦编码',
   bias: '偏置',
-  paramCount: (params, vocab, sinusoid, table, bytes) => `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes}`,
+  paramCount: (params, vocab, sinusoid, table, bytes) =>
+    `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes}`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',
   settingsLocked: '训练期间设置被锁定。停止训练后才能修改。',
   shareSettings: '分享这些设置',
   linkToSettings: '这些设置的链接',
-  shareNote: (dataset) => `链接包含这些设置${dataset ? '和内置数据集' : ''}——绝不包含你的文本或模型。在浏览器允许时会复制到剪贴板。`,
+  shareNote: (dataset) =>
+    `链接包含这些设置${dataset ? '和内置数据集' : ''}——绝不包含你的文本或模型。在浏览器允许时会复制到剪贴板。`,
   badLink: '这个页面链接中的设置无法使用，所以保留默认值：',
 
-  backendChoice: (c) => ({ auto: '自动（最快的可用后端）', webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly（wasm）', cpu: '纯 JavaScript（cpu）' })[c] ?? c,
+  backendChoice: (c) =>
+    ({
+      auto: '自动（最快的可用后端）',
+      webgpu: 'WebGPU',
+      webgl: 'WebGL',
+      wasm: 'WebAssembly（wasm）',
+      cpu: '纯 JavaScript（cpu）',
+    })[c] ?? c,
   switchBackendConfirm: '切换后端会启动一个新的工作线程：训练好的模型将被丢弃。继续吗？',
   runningOn: '运行在',
   adapter: (software, description) => `（${software ? '软件' : '硬件'}：${description}）`,
   backendReason: (requested, backend, webgpu, webgl) => {
-    const gpuSays = { hardware: 'WebGPU 没能通过自检', software: 'WebGPU 只有软件适配器（不是 GPU）', none: 'WebGPU 不可用' }[webgpu] ?? ''
-    const glSays = { hardware: 'WebGL 没能通过自检', software: 'WebGL 只是软件渲染器', none: 'WebGL 2 不可用' }[webgl] ?? ''
+    const gpuSays =
+      { hardware: 'WebGPU 没能通过自检', software: 'WebGPU 只有软件适配器（不是 GPU）', none: 'WebGPU 不可用' }[
+        webgpu
+      ] ?? ''
+    const glSays =
+      { hardware: 'WebGL 没能通过自检', software: 'WebGL 只是软件渲染器', none: 'WebGL 2 不可用' }[webgl] ?? ''
     const auto =
       backend === 'webgpu'
         ? '通过 WebGPU 使用 GPU'
@@ -860,10 +1169,16 @@ export const zhCN: Messages = {
             ? `${gpuSays}，${glSays}，所以用 WebAssembly（wasm）在 CPU 上训练——这是这里真正可用的最快后端`
             : `${gpuSays}，${glSays}，WebAssembly 也失败了，只好退回纯 JavaScript 的 cpu 后端（很慢）`
     if (requested === 'auto') return `自动：${auto}`
-    if (requested === backend) return `按你的选择使用 ${backend}${(backend === 'webgpu' && webgpu === 'software') || (backend === 'webgl' && webgl === 'software') ? '（这是软件模拟，不是 GPU：会很慢）' : ''}`
+    if (requested === backend)
+      return `按你的选择使用 ${backend}${(backend === 'webgpu' && webgpu === 'software') || (backend === 'webgl' && webgl === 'software') ? '（这是软件模拟，不是 GPU：会很慢）' : ''}`
     return `你选择了 ${requested}，但它在这里不可用；${auto}`
   },
-  webgpuNote: (kind) => ({ hardware: 'WebGPU：可在 GPU 上使用', software: 'WebGPU：只有软件适配器（没有 GPU）', none: 'WebGPU：这个浏览器不可用' })[kind] ?? kind,
+  webgpuNote: (kind) =>
+    ({
+      hardware: 'WebGPU：可在 GPU 上使用',
+      software: 'WebGPU：只有软件适配器（没有 GPU）',
+      none: 'WebGPU：这个浏览器不可用',
+    })[kind] ?? kind,
   backendsTried: '尝试过的后端',
   backendWorks: (ok) => (ok ? '可用' : '不可用'),
   startingWorker: '正在启动训练工作线程并测试后端…',
@@ -882,13 +1197,15 @@ export const zhCN: Messages = {
   fileIntroEnd: ' 加载），或者打开一个模型文件，从中采样，并在面板 1 的文本上继续训练。',
   exporting: '导出中…',
   exportSafetensors: '导出 .safetensors',
-  exportNanoGptTitle: '一个 .tar 文件：分好词的文本（nanoGPT 的 train.bin / val.bin / meta.pkl）、使用这些设置的配置、权重和优化器状态，以及把它们转换成 nanoGPT 的 ckpt.pt（以及转换回来）的脚本',
+  exportNanoGptTitle:
+    '一个 .tar 文件：分好词的文本（nanoGPT 的 train.bin / val.bin / meta.pkl）、使用这些设置的配置、权重和优化器状态，以及把它们转换成 nanoGPT 的 ckpt.pt（以及转换回来）的脚本',
   exportNanoGpt: '导出给 nanoGPT',
   openModelFile: '打开模型文件',
   extendVocab: '把文本中模型从未见过的字符加入词表（新增嵌入行；原有的保留）',
   pauseToOpen: '暂停或停止训练后才能打开模型文件。',
   checkingFile: (name) => `正在检查 ${name}…`,
-  openedFile: (name, L, H, C, T, V, steps, added) => `已打开 ${name}：${L} 层 × ${H} 头，宽 ${C}，上下文 ${T}，${V} 个${G.token.zh}${steps !== undefined ? `，已训练 ${steps.toLocaleString('zh-CN')} 步` : ''}。${added ? `加入词表的字符：${added}。` : ''}“开始训练”会在面板 1 的文本上继续训练它。`,
+  openedFile: (name, L, H, C, T, V, steps, added) =>
+    `已打开 ${name}：${L} 层 × ${H} 头，宽 ${C}，上下文 ${T}，${V} 个${G.token.zh}${steps !== undefined ? `，已训练 ${steps.toLocaleString('zh-CN')} 步` : ''}。${added ? `加入词表的字符：${added}。` : ''}“开始训练”会在面板 1 的文本上继续训练它。`,
   modelUnchanged: '当前模型没有改变。',
 
   runsTitle: '运行记录',
@@ -918,7 +1235,8 @@ export const zhCN: Messages = {
   sizeColumn: '大小',
 
   pairsTitle: '留出的样本对',
-  pairsIntro: (held, total) => `${total} 对中有 ${held} 对没有参与训练。对其中每一对（最多 50 对），模型用贪心解码续写提示词和它后面的制表符，直到换行；得分把续写与真正的补全进行比较。`,
+  pairsIntro: (held, total) =>
+    `${total} 对中有 ${held} 对没有参与训练。对其中每一对（最多 50 对），模型用贪心解码续写提示词和它后面的制表符，直到换行；得分把续写与真正的补全进行比较。`,
   evaluateNow: '立即评估',
   scoreOver: '计分单位',
   unitName: (u) => (u === 'words' ? '词' : '字符'),
@@ -944,11 +1262,13 @@ export const zhCN: Messages = {
   trainValTokens: `训练 / 验证${G.token.zh}`,
   charactersRow: '字符',
   notTrainedYet: '尚未训练',
-  bpeNote: (s, merges, early, earlier, below) => `用时 ${s} 秒训练：${merges} 次合并${early ? '（已经是全部：没有哪对词元再出现两次以上）' : ''}${earlier ? '；基于较早的文本（它仍然能编码这段文本；重新训练可以更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
+  bpeNote: (s, merges, early, earlier, below) =>
+    `用时 ${s} 秒训练：${merges} 次合并${early ? '（已经是全部：没有哪对词元再出现两次以上）' : ''}${earlier ? '；基于较早的文本（它仍然能编码这段文本；重新训练可以更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
   tokenizerTradeoff: `每个${G.token.zh}的字符越多，同样长的上下文就能看到越多的文本，但词表（以及输出层）会变大，每个${G.token.zh}出现的次数也更少。换一个分词器就意味着换一个新模型。`,
   tokenInspector: `${G.token.zh}检查器`,
   textToCut: `要切分成${G.token.zh}的文本`,
-  tokensOf: (label, n, perToken) => `${label}：${n} 个${G.token.zh}${perToken ? `，每个${G.token.zh} ${perToken} 个字符` : ''}`,
+  tokensOf: (label, n, perToken) =>
+    `${label}：${n} 个${G.token.zh}${perToken ? `，每个${G.token.zh} ${perToken} 个字符` : ''}`,
   tokensAria: (label) => `${label}的${G.token.zh}`,
   tokenId: (id) => `${G.token.zh} ${id}`,
   trainBpeToSee: `训练 BPE 分词器后，可以看到同一段文本切分成的${G.token.zh}。`,
@@ -1041,7 +1361,8 @@ export const zhCN: Messages = {
   },
 
   conceptsTitle: '概念卡片：教程中的概念，用你的模型来看',
-  conceptsIntro: '教程中的每个概念一张卡片，按教程的顺序：它是什么、公式、观察要点、动手试试、注意事项——以及你的模型此刻的数字。',
+  conceptsIntro:
+    '教程中的每个概念一张卡片，按教程的顺序：它是什么、公式、观察要点、动手试试、注意事项——以及你的模型此刻的数字。',
   conceptNoNumber: '还没有数字：先训练一会儿，或者打开这张卡片指向的视图。',
   lookFor: '观察要点',
   tryThis: '动手试试',
@@ -1051,10 +1372,12 @@ export const zhCN: Messages = {
   maskCausal: `因果（GPT）：每个${G.token.zh}只能看到自己和过去`,
   maskBidirectional: `双向（BERT）：每个${G.token.zh}都能看到所有${G.token.zh}`,
   maskCross: '交叉注意力（编码器–解码器）：解码器的每一行都能看到编码器的所有列',
-  maskIllustration: '示意图（深色：可以关注）。这个页面训练的是第一种；没有掩码的双胞胎模型故意训练第二种，用来说明 GPT 为什么不能这样。',
+  maskIllustration:
+    '示意图（深色：可以关注）。这个页面训练的是第一种；没有掩码的双胞胎模型故意训练第二种，用来说明 GPT 为什么不能这样。',
 
   tourTitle: '导览',
-  tourIntro: '十四步，在你自己的模型上走一遍教程中的概念，每一步都有事可做。任何一步都可以跳过，可以离开，回来时从原处继续。',
+  tourIntro:
+    '十四步，在你自己的模型上走一遍教程中的概念，每一步都有事可做。任何一步都可以跳过，可以离开，回来时从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,
@@ -1072,7 +1395,8 @@ export const zhCN: Messages = {
   lessonRefused: (keys) => `这个链接中的 ${keys} 无法使用（未知或超出范围）；其余部分已生效。`,
   copyLessonLink: '复制课程链接',
   lessonLinkLabel: '课程链接',
-  lessonLinkNote: '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
+  lessonLinkNote:
+    '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
 
   engineStoppedTitle: '训练引擎停止了。',
   engineStoppedWhy: (why, detail) =>
@@ -1081,7 +1405,8 @@ export const zhCN: Messages = {
       : why === 'crashed'
         ? `训练线程中出现了未捕获的错误${detail ? `（${detail}）` : ''}。`
         : `训练线程无法启动${detail ? `（${detail}）` : ''}。`,
-  engineRestartResumes: (name, step, training) => `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
+  engineRestartResumes: (name, step, training) =>
+    `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
   engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
   restartEngine: '重新启动',
   deviceLost: (backend, message, step, fallback) =>
@@ -1090,7 +1415,9 @@ export const zhCN: Messages = {
   textLoadCancelled: '已取消载入文本：当前文本没有改变。',
   measuringText: (pct, chars) => `正在训练线程中统计新文本（${chars} 个字符）：${pct}%。完成之前，当前文本保持不变。`,
   textOffer: (what, name, size, limit) =>
-    what === 'file' ? `“${name}”有 ${size}；上限是 ${limit}。可以使用它的前 ${limit}；在你选择之前，当前文本不会改变。` : `文本有 ${size} 个字符；上限是 ${limit}。可以使用它的前 ${limit} 个字符；在你选择之前，当前文本不会改变。`,
+    what === 'file'
+      ? `“${name}”有 ${size}；上限是 ${limit}。可以使用它的前 ${limit}；在你选择之前，当前文本不会改变。`
+      : `文本有 ${size} 个字符；上限是 ${limit}。可以使用它的前 ${limit} 个字符；在你选择之前，当前文本不会改变。`,
   useTextStart: (what, limit) => (what === 'file' ? `使用它的前 ${limit}` : `使用前 ${limit} 个字符`),
   keepCurrentText: '保留当前文本',
   unreadableRun: (id) => `一条保存的记录（${id}）无法作为运行读取：`,

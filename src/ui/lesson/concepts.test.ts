@@ -6,13 +6,21 @@ import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../../sh
 const T = 8
 /** An atlas snapshot of 1 layer × 2 heads: head 0 uniform, head 1 a previous-token stripe (or, full: a next-token head). */
 function snapshot(full = false) {
-  const rows = [(i: number) => Array.from({ length: full ? T : i + 1 }, () => 1 / (full ? T : i + 1)), (i: number) => Array.from({ length: full ? T : i + 1 }, (_, j) => (full ? (j === Math.min(i + 1, T - 1) ? 1 : 0) : i === 0 ? 1 : j === i - 1 ? 1 : 0))]
+  const rows = [
+    (i: number) => Array.from({ length: full ? T : i + 1 }, () => 1 / (full ? T : i + 1)),
+    (i: number) =>
+      Array.from({ length: full ? T : i + 1 }, (_, j) =>
+        full ? (j === Math.min(i + 1, T - 1) ? 1 : 0) : i === 0 ? 1 : j === i - 1 ? 1 : 0,
+      ),
+  ]
   const mats = rows.map((row) => {
     const m = new Float64Array(T * T)
     for (let i = 0; i < T; i++) row(i).forEach((w, j) => (m[i * T + j] = w))
     return m
   })
-  const weights = full ? quantizeRows(Float64Array.from(mats.flatMap((m) => [...m])), 2 * T, T) : new Uint8Array(2 * triangleSize(T))
+  const weights = full
+    ? quantizeRows(Float64Array.from(mats.flatMap((m) => [...m])), 2 * T, T)
+    : new Uint8Array(2 * triangleSize(T))
   if (!full) mats.forEach((m, k) => quantizeCausal(m, T, weights, k * triangleSize(T)))
   const scores = new Float32Array(10)
   mats.forEach((m, k) => {
@@ -36,7 +44,21 @@ const state = (extra: object) => ({ ...base, ...extra }) as unknown as AppState
 
 describe('concept cards', () => {
   it('follow the tutorial’s order, each with every part in both languages', () => {
-    expect(CONCEPTS.map((c) => c.id)).toEqual(['tokenization', 'embedding', 'positional', 'attention', 'mask', 'multihead', 'ffn', 'residual', 'layernorm', 'pretraining', 'finetuning', 'decoding', 'evaluation'])
+    expect(CONCEPTS.map((c) => c.id)).toEqual([
+      'tokenization',
+      'embedding',
+      'positional',
+      'attention',
+      'mask',
+      'multihead',
+      'ffn',
+      'residual',
+      'layernorm',
+      'pretraining',
+      'finetuning',
+      'decoding',
+      'evaluation',
+    ])
     for (const c of CONCEPTS)
       for (const k of ['title', 'intuition', 'formula', 'lookFor', 'tryThis', 'caveat'] as const) {
         expect(c.en[k].trim(), `${c.id}.${k}`).not.toBe('')
@@ -49,20 +71,32 @@ describe('concept cards', () => {
 
   it('say the model’s numbers: the previous-token head, by name and share, from the newest snapshot', () => {
     const s = state({ atlasSnapshots: [snapshot()] })
-    expect(card('attention').live(s, 'en')).toBe('Now (step 40): head 0.1 puts 100% of its attention on the previous token, the most of any head.')
-    expect(card('attention').live(s, 'zh-CN')).toBe('现在（第 40 步）：第 0.1 头把 100% 的注意力放在前一个词元上，是所有头中最多的。')
-    expect(card('multihead').live(s, 'en')).toMatch(/^Now \(step 40\): 2 heads, 2 with a clear pattern \(0\.0 first-token, 0\.1 previous-token\)\.$|^Now \(step 40\): 2 heads, 1 with a clear pattern \(0\.1 previous-token\)\.$/)
+    expect(card('attention').live(s, 'en')).toBe(
+      'Now (step 40): head 0.1 puts 100% of its attention on the previous token, the most of any head.',
+    )
+    expect(card('attention').live(s, 'zh-CN')).toBe(
+      '现在（第 40 步）：第 0.1 头把 100% 的注意力放在前一个词元上，是所有头中最多的。',
+    )
+    expect(card('multihead').live(s, 'en')).toMatch(
+      /^Now \(step 40\): 2 heads, 2 with a clear pattern \(0\.0 first-token, 0\.1 previous-token\)\.$|^Now \(step 40\): 2 heads, 1 with a clear pattern \(0\.1 previous-token\)\.$/,
+    )
   })
 
   it('the mask: exactly zero above the diagonal with it, the future’s share without it', () => {
-    expect(card('mask').live(state({ atlasSnapshots: [snapshot()] }), 'en')).toBe('Now (step 40): the weight above the diagonal, summed over all 2 heads, is 0.')
+    expect(card('mask').live(state({ atlasSnapshots: [snapshot()] }), 'en')).toBe(
+      'Now (step 40): the weight above the diagonal, summed over all 2 heads, is 0.',
+    )
     const twin = state({ run: { ...run, model: { ...run.model, causal: false } }, atlasSnapshots: [snapshot(true)] })
-    expect(card('mask').live(twin, 'en')).toBe("Now (step 40): no mask — up to 100% of a head's attention goes to the future.") // head 1 reads the next token on 7 of its 7 rows that have one
+    expect(card('mask').live(twin, 'en')).toBe(
+      "Now (step 40): no mask — up to 100% of a head's attention goes to the future.",
+    ) // head 1 reads the next token on 7 of its 7 rows that have one
   })
 
   it('the loss against uniform guessing, and nothing when there is no number yet', () => {
     const s = state({ evals: [{ step: 100, valLoss: 2.5 }], points: [{ step: 100, loss: 2.4 }] })
-    expect(card('pretraining').live(s, 'en')).toBe(`Now (step 100): validation loss 2.500 against ${Math.log(27).toFixed(3)} for uniform guessing; perplexity ${Math.exp(2.5).toFixed(2)} of 27 tokens.`)
+    expect(card('pretraining').live(s, 'en')).toBe(
+      `Now (step 100): validation loss 2.500 against ${Math.log(27).toFixed(3)} for uniform guessing; perplexity ${Math.exp(2.5).toFixed(2)} of 27 tokens.`,
+    )
     expect(card('evaluation').live(s, 'zh-CN')).toContain('验证损失 2.500')
     expect(card('pretraining').live(state({}), 'en')).toBeUndefined()
     expect(card('layernorm').live(state({}), 'en')).toBeUndefined()

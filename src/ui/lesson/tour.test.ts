@@ -3,7 +3,16 @@ import { TOUR, waitStep } from './tour'
 import { CONCEPTS } from './concepts'
 import type { AppState } from '../store'
 
-const state = (extra: object) => ({ run: { train: { maxIters: 500 } }, points: [], sampleBeams: [], sampleTokens: [], atlasSnapshots: [], viewStep: 'live', ...extra }) as unknown as AppState
+const state = (extra: object) =>
+  ({
+    run: { train: { maxIters: 500 } },
+    points: [],
+    sampleBeams: [],
+    sampleTokens: [],
+    atlasSnapshots: [],
+    viewStep: 'live',
+    ...extra,
+  }) as unknown as AppState
 
 describe('the guided tour', () => {
   it('has fourteen steps on the concept cards: training starts first (so the model learns during the tour), then the tutorial’s order', () => {

@@ -16,7 +16,11 @@ export const waitStep = (s: AppState) => Math.min(50, Math.max(1, Math.floor((s.
 
 export const TOUR: readonly TourStep[] = [
   { concept: 'tokenization', view: 'data-h' },
-  { concept: 'pretraining', view: 'train-h', task: { en: 'Press “Start training”.', zh: '点击“开始训练”。', done: (s) => s.points.length > 0 } },
+  {
+    concept: 'pretraining',
+    view: 'train-h',
+    task: { en: 'Press “Start training”.', zh: '点击“开始训练”。', done: (s) => s.points.length > 0 },
+  },
   {
     concept: 'pretraining',
     view: 'loss-h',
@@ -26,16 +30,72 @@ export const TOUR: readonly TourStep[] = [
       done: (s) => (s.points.at(-1)?.step ?? 0) >= waitStep(s),
     },
   },
-  { concept: 'embedding', view: 'emb-h', task: { en: 'Open “Token embeddings”.', zh: '打开“词嵌入”。', done: (s) => s.embeddingOpen && !!s.embedding } },
-  { concept: 'positional', view: 'pos-h', task: { en: 'Open “Positional encoding”.', zh: '打开“位置编码”。', done: (s) => s.positionsOpen && !!s.positions } },
-  { concept: 'attention', view: 'qkv-h', task: { en: 'Open the Q/K/V calculator and read one query’s numbers.', zh: '打开 Q/K/V 计算器，读一个查询的数字。', done: (s) => !!s.qkv } },
+  {
+    concept: 'embedding',
+    view: 'emb-h',
+    task: { en: 'Open “Token embeddings”.', zh: '打开“词嵌入”。', done: (s) => s.embeddingOpen && !!s.embedding },
+  },
+  {
+    concept: 'positional',
+    view: 'pos-h',
+    task: { en: 'Open “Positional encoding”.', zh: '打开“位置编码”。', done: (s) => s.positionsOpen && !!s.positions },
+  },
+  {
+    concept: 'attention',
+    view: 'qkv-h',
+    task: {
+      en: 'Open the Q/K/V calculator and read one query’s numbers.',
+      zh: '打开 Q/K/V 计算器，读一个查询的数字。',
+      done: (s) => !!s.qkv,
+    },
+  },
   { concept: 'layernorm', view: 'qkv-h' },
-  { concept: 'mask', view: 'atlas-h', task: { en: 'Open the attention atlas: every future cell is hatched.', zh: '打开注意力总览：未来的每个格子都有斜线阴影。', done: (s) => s.atlasOpen && s.atlasSnapshots.length > 0 } },
-  { concept: 'multihead', view: 'atlas-h', task: { en: 'Pin a step in the atlas: drag its Step slider back, or untick Live.', zh: '在注意力总览中固定一步：把“步数”滑块往回拖，或取消勾选“实时”。', done: (s) => s.viewStep !== 'live' } },
+  {
+    concept: 'mask',
+    view: 'atlas-h',
+    task: {
+      en: 'Open the attention atlas: every future cell is hatched.',
+      zh: '打开注意力总览：未来的每个格子都有斜线阴影。',
+      done: (s) => s.atlasOpen && s.atlasSnapshots.length > 0,
+    },
+  },
+  {
+    concept: 'multihead',
+    view: 'atlas-h',
+    task: {
+      en: 'Pin a step in the atlas: drag its Step slider back, or untick Live.',
+      zh: '在注意力总览中固定一步：把“步数”滑块往回拖，或取消勾选“实时”。',
+      done: (s) => s.viewStep !== 'live',
+    },
+  },
   { concept: 'ffn', view: 'settings-h' },
-  { concept: 'residual', view: 'lens-h', task: { en: 'Open the next-token lens and read the logit lens.', zh: '打开下一个词元透镜，读 Logit 透镜。', done: (s) => !!s.lens } },
-  { concept: 'decoding', view: 'gen-h', task: { en: 'Generate with Decoding set to beam search.', zh: '把解码方式设为束搜索并生成。', done: (s) => s.sampleBeams.length > 0 } },
-  { concept: 'decoding', view: 'gen-h', task: { en: 'Generate by sampling, then focus a token to see where every head looked.', zh: '用采样生成，然后聚焦一个词元，看每个头在看哪里。', done: (s) => s.sampleTokens.some((t) => t.attention) } },
+  {
+    concept: 'residual',
+    view: 'lens-h',
+    task: {
+      en: 'Open the next-token lens and read the logit lens.',
+      zh: '打开下一个词元透镜，读 Logit 透镜。',
+      done: (s) => !!s.lens,
+    },
+  },
+  {
+    concept: 'decoding',
+    view: 'gen-h',
+    task: {
+      en: 'Generate with Decoding set to beam search.',
+      zh: '把解码方式设为束搜索并生成。',
+      done: (s) => s.sampleBeams.length > 0,
+    },
+  },
+  {
+    concept: 'decoding',
+    view: 'gen-h',
+    task: {
+      en: 'Generate by sampling, then focus a token to see where every head looked.',
+      zh: '用采样生成，然后聚焦一个词元，看每个头在看哪里。',
+      done: (s) => s.sampleTokens.some((t) => t.attention),
+    },
+  },
   { concept: 'evaluation', view: 'loss-h' },
 ]
 
@@ -49,7 +109,9 @@ export function initialTourStep(): number | undefined {
   if (Number.isInteger(fromUrl) && fromUrl >= 1 && fromUrl <= TOUR.length) return fromUrl - 1
   try {
     const kept = Number(localStorage.getItem(KEY))
-    return localStorage.getItem(KEY) !== null && Number.isInteger(kept) && kept >= 0 && kept < TOUR.length ? kept : undefined
+    return localStorage.getItem(KEY) !== null && Number.isInteger(kept) && kept >= 0 && kept < TOUR.length
+      ? kept
+      : undefined
   } catch {
     return undefined
   }

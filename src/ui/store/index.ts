@@ -7,7 +7,23 @@ import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '.
 import type { SequentialMap } from '../colourMaps'
 import { initialLang, type Lang } from '../i18n/lang'
 import type { Hideable } from '../lessonLink'
-import type { AtlasProbe, AtlasSnapshot, BackendChoice, BackendReport, FromWorker, QkvData, BeamSummary, BeamTree, EvalPoint, MemoryReport, MetricPoint, RunInfo, RunState, SampleSettings, TextScore } from '../../shared/protocol'
+import type {
+  AtlasProbe,
+  AtlasSnapshot,
+  BackendChoice,
+  BackendReport,
+  FromWorker,
+  QkvData,
+  BeamSummary,
+  BeamTree,
+  EvalPoint,
+  MemoryReport,
+  MetricPoint,
+  RunInfo,
+  RunState,
+  SampleSettings,
+  TextScore,
+} from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { StoredRun } from '../../storage/runStore'
 
@@ -32,7 +48,15 @@ export interface SettingsSlice {
   tokenizerChoice: 'char' | 'bpe'
   bpeVocabSize: number
   /** The trained BPE tokenizer: on which text version, how long it took, how many tokens that text became. */
-  bpe?: { spec: { kind: 'bpe'; merges: [number, number][] }; textVersion: number; ms: number; stoppedEarly: boolean; tokens: number; chars: number; id: number }
+  bpe?: {
+    spec: { kind: 'bpe'; merges: [number, number][] }
+    textVersion: number
+    ms: number
+    stoppedEarly: boolean
+    tokens: number
+    chars: number
+    id: number
+  }
   bpeTraining?: { requestId: string; merges: number; target: number }
   bpeProblems: Problem[]
   linkProblems: Problem[] // why the settings of the link the page was opened with could not be used
@@ -44,7 +68,14 @@ export interface WorkerSlice {
   /** The worker crashed, was killed or fell silent: the page says so and offers Restart (trainerClient). */
   /** The GPU device was lost: the engine restarted (on another backend after two losses in a minute) */
   deviceLoss?: { backend: string; message: string; step?: number; fallback?: string }
-  engineStopped?: { why: 'crashed' | 'silent' | 'failed-to-start'; detail: string; storedId?: string; step?: number; name?: string; wasTraining: boolean }
+  engineStopped?: {
+    why: 'crashed' | 'silent' | 'failed-to-start'
+    detail: string
+    storedId?: string
+    step?: number
+    name?: string
+    wasTraining: boolean
+  }
 }
 
 export interface RunInfoView extends RunInfo {
@@ -70,7 +101,8 @@ export interface PairRow {
 }
 
 /** Where the current run's weights came from, to fine-tune them again when the text or settings change. */
-export type FineTuneSource = { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'run'; storedId: string; name: string }
+export type FineTuneSource =
+  { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'run'; storedId: string; name: string }
 
 export interface RunSlice {
   run?: RunInfoView
@@ -228,7 +260,9 @@ export function settingsKey(model: ModelSettings, train: TrainConfig): string {
 
 function initialColourMap(): SequentialMap {
   try {
-    return typeof localStorage !== 'undefined' && localStorage.getItem('gpt-playground:colours') === 'cividis' ? 'cividis' : 'viridis'
+    return typeof localStorage !== 'undefined' && localStorage.getItem('gpt-playground:colours') === 'cividis'
+      ? 'cividis'
+      : 'viridis'
   } catch {
     return 'viridis' // storage blocked
   }
@@ -297,7 +331,12 @@ export const useStore = create<AppState>()((...a) => ({
 
 /** Does the run the worker holds still match what the page shows? */
 export function runMatchesSettings(s: AppState): boolean {
-  return Boolean(s.run && s.run.textVersion === s.textVersion && s.run.settingsKey === settingsKey(s.model, s.train) && s.run.tokenizerKey === tokenizerKey(s))
+  return Boolean(
+    s.run &&
+    s.run.textVersion === s.textVersion &&
+    s.run.settingsKey === settingsKey(s.model, s.train) &&
+    s.run.tokenizerKey === tokenizerKey(s),
+  )
 }
 
 /** Which tokenizer a new run would use: characters, or one trained BPE (a new training is a new tokenizer). */
