@@ -1,5 +1,5 @@
-// `npm test`: every test. Type checks, unit and protocol tests (vitest, Node), the PyTorch interop checks, then
-// the end-to-end journeys (Playwright, Chromium). Stops at the first failing stage. Under CI=true nothing may be
+// `npm test`: every test. Type checks, formatting and lint, unit and protocol tests (vitest, Node), the PyTorch
+// interop checks, then the end-to-end journeys (Playwright, Chromium). Stops at the first failing stage. Under CI=true nothing may be
 // left out: a missing prerequisite fails the run instead of skipping a stage.
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
@@ -41,6 +41,7 @@ rmSync(playwrightReport, { force: true })
 
 const stages = [
   ['Type check', 'npx', ['tsc', '-b'], env],
+  ['Format and lint', 'npm', ['run', '--silent', 'lint'], env], // Prettier's check, then ESLint
   [
     'Unit and protocol tests',
     'npx',
