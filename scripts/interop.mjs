@@ -1,15 +1,15 @@
 // `npm run interop`, also a stage of `npm test`: the app's files and PyTorch's nanoGPT understand each other, with
 // files made fresh on both sides (Debian's python3-torch; scripts/python-prereqs.mjs finds or installs it).
 //  1. PyTorch writes nanoGPT state_dicts (with and without biases, new seeds) and its logits: the app opens them
-//     and reproduces the logits to 1e-4 (src/model/interop.torch.test.ts).
+//     and reproduces the logits to 1e-4 (src/model/interop.torch.test.ts). Among them, one that the bundle's own
+//     ckpt_to_playground.py made from a checkpoint shaped as nanoGPT's train.py saves it (the script a learner
+//     runs to bring a run back).
 //  2. The app writes .safetensors exports (with and without biases) and its logits: scripts/nanogpt_interop.py
 //     check loads each into nanoGPT's module tree and compares logits to 1e-4.
 //  3. The app writes "Export for nanoGPT" bundles through the worker's export path (characters with odd Unicode,
 //     byte-level BPE): nanogpt_interop.py bundle reads train.bin / val.bin / meta.pkl as nanoGPT does and
 //     checks they are the text's tokens, split 90/10.
-//  4. The bundle's own ckpt_to_playground.py turns a checkpoint shaped as nanoGPT's train.py saves it into a
-//     file the app opens with PyTorch's logits (the script a learner runs to bring a run back).
-//  5. Only with NANOGPT_DIR=<a nanoGPT checkout> (by hand: CI has no copy of nanoGPT): a run trained 60 steps on
+//  4. Only with NANOGPT_DIR=<a nanoGPT checkout> (by hand: CI has no copy of nanoGPT): a run trained 60 steps on
 //     tiny Shakespeare is unpacked into a copy of it; playground_to_ckpt.py makes ckpt.pt; nanoGPT's own train.py
 //     resumes it on the CPU (its loss estimate at the resume step is printed beside the app's); its checkpoint is
 //     converted back with ckpt_to_playground.py and opened by the app with PyTorch's logits; a BPE model too.
@@ -74,11 +74,28 @@ for (const [name, args] of [
     join(dir, `${name}.torch.json`),
   ])
 }
+// and the script shipped in every "Export for nanoGPT" bundle, ckpt_to_playground.py, on a checkpoint shaped as
+// nanoGPT's train.py saves it: the file it writes must open with PyTorch's logits, the vocabulary and the step
+const ckpt = join(dir, 'nanogpt-ckpt.pt')
+const meta = join(dir, 'nanogpt-meta.pkl')
+const fromNanoGpt = join(dir, 'from-nanogpt')
+run(python, ['scripts/nanogpt_interop.py', 'ckpt', ckpt, meta, '--step', '1234'])
+run(python, ['scripts/nanogpt/ckpt_to_playground.py', ckpt, meta, `${fromNanoGpt}.safetensors`])
+run(python, ['scripts/nanogpt_interop.py', 'logits', `${fromNanoGpt}.safetensors`, `${fromNanoGpt}.torch.json`])
+const torchSide = JSON.parse(readFileSync(`${fromNanoGpt}.torch.json`, 'utf8'))
+const vocab = JSON.parse(readFileSync(`${ckpt}.vocab.json`, 'utf8'))
+writeFileSync(
+  `${fromNanoGpt}.torch.json`,
+  JSON.stringify({ ...torchSide, step: 1234, tokenizer: { kind: 'char', vocab } }),
+)
+
 const corpus = process.env.NANOGPT_DIR
   ? (process.env.INTEROP_CORPUS ?? fileURLToPath(new URL('../../shared/data/tinyshakespeare.txt', import.meta.url)))
   : undefined
-vitest({ INTEROP_DIR: dir, INTEROP_MIN_FILES: '2', ...(corpus && { INTEROP_CORPUS: corpus }) })
-console.log('1. the app opened the files PyTorch wrote (with and without biases) with PyTorch’s logits')
+vitest({ INTEROP_DIR: dir, INTEROP_MIN_FILES: '3', ...(corpus && { INTEROP_CORPUS: corpus }) })
+console.log(
+  '1. the app opened the files PyTorch wrote (with and without biases; and one the bundle’s ckpt_to_playground.py made from a nanoGPT checkpoint) with PyTorch’s logits, vocabulary and step',
+)
 
 // 2. the app's exports, loaded by PyTorch
 for (const bias of [true, false])
@@ -95,41 +112,6 @@ for (const b of ['bundle-unicode', 'bundle-bpe-unicode', ...(corpus ? ['bundle',
   run(python, ['scripts/nanogpt_interop.py', 'bundle', join(dir, `${b}.tar`), join(dir, `${b}.txt`)])
 console.log(
   `3. train.bin, val.bin and meta.pkl of every “Export for nanoGPT” bundle read back in Python to the text’s tokens (files in ${dir})`,
-)
-
-// 4. the bundle's own ckpt_to_playground.py (the file shipped in it) turns a nanoGPT checkpoint for that bundle's
-//    meta.pkl into a file the app opens with PyTorch's logits, the bundle's vocabulary and nanoGPT's step
-const shipped = join(dir, 'shipped')
-mkdirSync(shipped)
-run('tar', ['-xf', join(dir, 'bundle-unicode.tar'), '-C', shipped])
-const unicodeMeta = join(shipped, 'nanogpt-unicode_char_pg', 'data', 'unicode_char_pg', 'meta.pkl')
-const fromNanoGpt = join(shipped, 'from-nanogpt')
-mkdirSync(fromNanoGpt)
-run(python, ['scripts/nanogpt_interop.py', 'ckpt', unicodeMeta, join(shipped, 'ckpt.pt'), '--step', '1234'])
-run(python, [
-  join(shipped, 'nanogpt-unicode_char_pg', 'ckpt_to_playground.py'),
-  join(shipped, 'ckpt.pt'),
-  unicodeMeta,
-  join(fromNanoGpt, 'ckpt.safetensors'),
-])
-run(python, [
-  'scripts/nanogpt_interop.py',
-  'logits',
-  join(fromNanoGpt, 'ckpt.safetensors'),
-  join(fromNanoGpt, 'ckpt.torch.json'),
-])
-const ckptLogits = join(fromNanoGpt, 'ckpt.torch.json')
-writeFileSync(
-  ckptLogits,
-  JSON.stringify({
-    ...JSON.parse(readFileSync(ckptLogits, 'utf8')),
-    step: 1234,
-    tokenizer: JSON.parse(readFileSync(join(dir, 'bundle-unicode.json'), 'utf8')).tokenizer,
-  }),
-)
-vitest({ INTEROP_DIR: fromNanoGpt, INTEROP_MIN_FILES: '1' }, '-t', 'opens every file PyTorch wrote')
-console.log(
-  '4. the bundle’s ckpt_to_playground.py turned a nanoGPT checkpoint into a file the app opens, with PyTorch’s logits, the vocabulary and the step',
 )
 
 if (process.env.NANOGPT_DIR) {
@@ -161,7 +143,7 @@ if (process.env.NANOGPT_DIR) {
   const resumed = new RegExp(`step ${app.step}: train loss ([\\d.]+), val loss ([\\d.]+)`).exec(out)
   if (!resumed) throw new Error(`nanoGPT did not evaluate at the resume step ${app.step}`)
   console.log(
-    `5. at step ${app.step}: the app's losses train ${app.trainLoss.toFixed(4)} / val ${app.valLoss.toFixed(4)} (20 batches); nanoGPT's estimate after resuming train ${resumed[1]} / val ${resumed[2]} (50 batches)`,
+    `4. at step ${app.step}: the app's losses train ${app.trainLoss.toFixed(4)} / val ${app.valLoss.toFixed(4)} (20 batches); nanoGPT's estimate after resuming train ${resumed[1]} / val ${resumed[2]} (50 batches)`,
   )
   run(
     python,

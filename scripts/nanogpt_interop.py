@@ -10,7 +10,7 @@ and written by pg_safetensors.
            With --out/--expect elsewhere, --seed and --no-bias: a fresh file for the interop stage of `npm test`.
   check    loads a file the app exported into this model with load_state_dict(strict=False) and compares its
            logits with the app's (a JSON file of {"ids": [...], "logits": [...]}) to 1e-4.
-  ckpt     writes a checkpoint as nanoGPT's train.py saves it, for a bundle's meta.pkl (ckpt_to_playground.py's input).
+  ckpt     writes a checkpoint as nanoGPT's train.py saves it, and its meta.pkl (ckpt_to_playground.py's input).
   logits   loads any file in nanoGPT's layout (one ckpt_to_playground.py wrote, say) and writes PyTorch's logits
            for fixed ids, for the app to reproduce (src/model/interop.torch.test.ts).
   bundle   unpacks an "Export for nanoGPT" tar and reads data/<name>/train.bin, val.bin and meta.pkl back as
@@ -107,11 +107,13 @@ def logits_of(args):
 
 def nanogpt_ckpt(args):
     """A checkpoint shaped as nanoGPT's train.py saves it (a torch.compile'd model's "_orig_mod." names, the mask
-    buffers, model_args, iter_num), for a vocabulary read from a bundle's meta.pkl: what ckpt_to_playground.py
-    is given after training in nanoGPT."""
-    with open(args.meta, "rb") as f:
-        meta = pickle.load(f)
-    cfg = {"n_layer": 2, "n_head": 2, "n_embd": 16, "block_size": 8, "vocab_size": meta["vocab_size"], "bias": False}
+    buffers, model_args, iter_num) and the meta.pkl its data/ folder has (prepare.py's: vocab_size, itos, stoi),
+    for a character vocabulary with CJK and emoji: what ckpt_to_playground.py is given after training in nanoGPT."""
+    vocab = sorted(set("To be, or not to be: 床前明月光🙂\n"))
+    meta = {"vocab_size": len(vocab), "itos": dict(enumerate(vocab)), "stoi": {c: i for i, c in enumerate(vocab)}}
+    with open(args.meta, "wb") as f:
+        pickle.dump(meta, f)
+    cfg = {"n_layer": 2, "n_head": 2, "n_embd": 16, "block_size": 8, "vocab_size": len(vocab), "bias": False}
     torch.manual_seed(args.seed)
     model = GPT(cfg)
     with torch.no_grad():
@@ -119,7 +121,9 @@ def nanogpt_ckpt(args):
             p.copy_(torch.randn(p.shape) * 0.3 + (1.0 if name.endswith(("ln_1.weight", "ln_2.weight", "ln_f.weight")) else 0.0))
     state = {f"_orig_mod.{k}": v for k, v in model.state_dict().items()}
     torch.save({"model": state, "model_args": {**cfg, "dropout": 0.0}, "iter_num": args.step, "best_val_loss": 9.9, "config": {}}, args.out)
-    print(f"wrote {args.out}: a nanoGPT checkpoint at step {args.step}", file=sys.stderr)
+    with open(args.out + ".vocab.json", "w") as f:
+        json.dump(vocab, f, ensure_ascii=False)
+    print(f"wrote {args.out} (a nanoGPT checkpoint at step {args.step}) and {args.meta}", file=sys.stderr)
 
 
 def check_bundle(args):
@@ -175,8 +179,8 @@ def main():
     lg.add_argument("out")
     lg.set_defaults(run=logits_of)
     nc = sub.add_parser("ckpt")
-    nc.add_argument("meta")
     nc.add_argument("out")
+    nc.add_argument("meta", help="where to write its meta.pkl")
     nc.add_argument("--seed", type=int, default=303)
     nc.add_argument("--step", type=int, default=1234)
     nc.set_defaults(run=nanogpt_ckpt)

@@ -15,6 +15,22 @@ export type BackendChoice = 'auto' | BackendName
 /** A run is one model trained on one text. Every run-scoped message names it; stale ones are dropped. */
 export type RunState = 'ready' | 'training' | 'paused' | 'stopped' | 'finished'
 
+/**
+ * The state machine of a run: the states each state may move to (a state is never announced twice in a row).
+ * The host moves only along these (worker/host.ts setState refuses anything else); the stress test holds every
+ * sequence of `run.state` messages it sees to the same table. A new run starts `ready`, or `paused` when it is
+ * reopened from a checkpoint.
+ */
+export const RUN_TRANSITIONS: Readonly<Record<RunState, readonly RunState[]>> = {
+  ready: ['training'],
+  training: ['paused', 'stopped', 'finished'],
+  paused: ['training', 'stopped'],
+  stopped: ['training'],
+  finished: [],
+}
+
+export const canMove = (from: RunState, to: RunState): boolean => RUN_TRANSITIONS[from].includes(to)
+
 export type DecodeStrategy = 'sample' | 'beam'
 
 export interface SampleSettings {

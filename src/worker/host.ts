@@ -22,7 +22,7 @@ import type {
   SampleSettings,
   ToWorker,
 } from '../shared/protocol'
-import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
+import { assertNever, canMove, PROTOCOL_VERSION } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import { Run } from '../train/run'
 import { retuned } from '../shared/config'
@@ -212,7 +212,9 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     return next
   }
 
+  /** Moves the run along RUN_TRANSITIONS (anything else is a bug here, and throws), says so, and saves. */
   function setState(s: RunState, o: { save?: boolean } = {}) {
+    if (!canMove(state, s)) throw new Error(`a run cannot go from ${state} to ${s}`)
     state = s
     flush(true)
     if (run && runId) {
@@ -613,7 +615,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         await new Promise((resolve) => setTimeout(resolve, 200))
       if (run === r && !deviceLost) {
         fail(e, { runId: id })
-        setState('stopped')
+        if (canMove(state, 'stopped')) setState('stopped')
       }
     } finally {
       if (looping === r) looping = undefined
@@ -928,7 +930,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'train.start':
       case 'train.resume': {
         const r = current(msg.runId)
-        if (!r || state === 'training' || state === 'finished') return // ready, paused or stopped runs can (re)start
+        if (!r || !canMove(state, 'training')) return // ready, paused or stopped runs can (re)start
         persistStart(r, msg.runId)
         setState('training')
         void trainLoop(r, msg.runId)
@@ -955,11 +957,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return post({ type: 'run.train', runId: msg.runId, train: r.train })
       }
       case 'train.pause': {
-        if (current(msg.runId) && state === 'training') setState('paused')
+        if (current(msg.runId) && canMove(state, 'paused')) setState('paused')
         return
       }
       case 'train.stop': {
-        if (current(msg.runId) && (state === 'training' || state === 'paused')) setState('stopped')
+        if (current(msg.runId) && canMove(state, 'stopped')) setState('stopped')
         return
       }
       case 'sample.request': {

@@ -2,7 +2,7 @@
 // on the cpu backend; what is checked is the host's bookkeeping, not the learning.
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import type { BackendReport, FromWorker, RunState, ToWorker } from '../shared/protocol'
+import { RUN_TRANSITIONS, type BackendReport, type FromWorker, type ToWorker } from '../shared/protocol'
 import { Inbox, memoryChannel } from '../testing/memoryChannel'
 import { mulberry32 } from '../shared/random'
 import { createTrainerHost, HIDDEN_FLUSH_MS, yieldToEvents } from './host'
@@ -44,14 +44,8 @@ const is =
   (m: FromWorker): m is Of<T> =>
     m.type === type && extra(m as Of<T>)
 
-/** The run states a state may be followed by (repeating a state is never announced). */
-const NEXT: Record<RunState, RunState[]> = {
-  ready: ['training'],
-  training: ['paused', 'stopped', 'finished'],
-  paused: ['training', 'stopped'],
-  stopped: ['training'],
-  finished: [],
-}
+/** The run states a state may be followed by (repeating a state is never announced): the host's own table. */
+const NEXT = RUN_TRANSITIONS
 
 function setup() {
   const [page, worker] = memoryChannel<FromWorker, ToWorker>()
