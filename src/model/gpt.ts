@@ -13,7 +13,8 @@
  *
  * Speed: activations are kept rank 2, (B·T, C), for every linear layer, and on the wasm and cpu backends
  * the linear layers use a custom gradient made of flag-free rank-2 matMuls with explicit transposes:
- * tfjs-wasm runs matMul with transpose flags ~10× slower (see docs/ARCHITECTURE.md, "Performance").
+ * tfjs-wasm runs matMul with transpose flags ~10× slower (docs/ARCHITECTURE.md, "Backend choice": the gaps and
+ * how the model handles them; measured in docs/performance.md).
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
