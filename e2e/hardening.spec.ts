@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { expectResumedAtCheckpoint, statusNumber, testLog, trainWithACheckpoint } from './helpers'
+import { expectResumedAtCheckpoint, loseTheDeviceTwice, statusNumber, testLog, trainWithACheckpoint } from './helpers'
 
 // Failures the page survives, caused on purpose.
 
@@ -254,31 +254,6 @@ test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost
   await page.goto('/?backend=webgl&test-hooks&lang=en')
   await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
   const saved = await trainWithACheckpoint(page)
-  const lose = () =>
-    page.evaluate(() =>
-      (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice(),
-    )
-  let mark = (await testLog(page)).length
-  const firstLoss = Date.now()
-  await lose()
-  const notice = page.getByTestId('device-lost')
-  await expect(notice).toContainText('The GPU device under webgl was lost', { timeout: 60_000 })
-  await expect(notice).toContainText(
-    `A new engine was started on webgl. The run was reopened at its last checkpoint, step ${saved}.`,
-  )
-  await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
-  await expectResumedAtCheckpoint(page, mark, saved, 1e-5) // the same backend: the same numbers
-  // lost again within the minute that makes it a second loss (the behaviour under test; said if the reopening
-  // took it all), the checkpoint still the first: nothing saves without a pause or an evaluation
-  expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
-  mark = (await testLog(page)).length
-  await lose()
-  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', {
-    timeout: 60_000,
-  })
-  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 })
-  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Training', { timeout: 60_000 })
-  await expectResumedAtCheckpoint(page, mark, saved, 1e-3) // another backend: float32 sums in another order
-  await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
+  await loseTheDeviceTwice(page, 'webgl', saved)
   expect(errors).toEqual([])
 })

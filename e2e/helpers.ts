@@ -121,3 +121,41 @@ export async function trainWithACheckpoint(page: Page): Promise<number> {
   await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(saved + 3)
   return saved
 }
+
+/**
+ * A GPU lost twice within a minute, on `backend` (webgpu or webgl), after trainWithACheckpoint: the first time
+ * a new engine on the same backend reopens the run at its checkpoint, the same numbers to 1e-5; the second
+ * time training moves to wasm, reopened at the same checkpoint (1e-3: float32 sums in another order). Nothing
+ * saves in between (no pause, no evaluation), so the checkpoint is the first one both times.
+ */
+export async function loseTheDeviceTwice(page: Page, backend: 'webgpu' | 'webgl', saved: number): Promise<void> {
+  const lose = () =>
+    page.evaluate(() =>
+      (window as unknown as { __playgroundTest: { loseDevice(): void } }).__playgroundTest.loseDevice(),
+    )
+  const notice = page.getByTestId('device-lost')
+  const training = page.getByRole('status', { name: 'Training status' })
+  let mark = (await testLog(page)).length
+  const firstLoss = Date.now()
+  await lose()
+  await expect(notice).toContainText(`The GPU device under ${backend} was lost`, { timeout: 60_000 })
+  await expect(notice).toContainText(
+    `A new engine was started on ${backend}. The run was reopened at its last checkpoint, step ${saved}.`,
+  )
+  await expect(page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 })
+  await expect(training).toContainText('Training', { timeout: 120_000 })
+  await expectResumedAtCheckpoint(page, mark, saved, 1e-5)
+
+  // That minute is the behaviour under test; if the reopening above took it all, say so rather than fail below.
+  expect(Date.now() - firstLoss, 'the second loss must come within a minute of the first').toBeLessThan(55_000)
+  mark = (await testLog(page)).length
+  await lose()
+  await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', {
+    timeout: 60_000,
+  })
+  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 })
+  await expect(page.getByLabel('Backend')).toHaveValue('wasm')
+  await expect(training).toContainText('Training', { timeout: 120_000 })
+  await expectResumedAtCheckpoint(page, mark, saved, 1e-3)
+  await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
+}
