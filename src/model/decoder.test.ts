@@ -94,7 +94,7 @@ describe('KVDecoder', () => {
       const traces: { start: number; rows: Uint8Array }[] = []
       let context: string[] = []
       const settings = { prompt: 'the ', maxNewTokens: 40, temperature: 0, topK: 0, seed: 1 }
-      await run.generate(
+      await run.generator.generate(
         settings,
         (t) => (ids.push(t.id), probs.push(t.prob), traces.push(t.attention!)),
         () => false,
@@ -150,7 +150,7 @@ describe('KVDecoder', () => {
     const beam = async (width: number) => {
       let tree: BeamTree | undefined
       const ids: number[] = []
-      await run.generate(
+      await run.generator.generate(
         { prompt: 'a st', maxNewTokens: 6, temperature: 1, topK: 0, strategy: 'beam', beamWidth: width },
         (t) => ids.push(t.id),
         () => false,
@@ -164,7 +164,7 @@ describe('KVDecoder', () => {
     expect(tree.nodes.filter((n) => n.kept)).toHaveLength(3 * 6)
     for (const [i, n] of tree.nodes.entries()) {
       const toks = path(i)
-      const scored = await run.score('a st' + run.tokenizer.decode(toks)) // full forward passes, no cache
+      const scored = await run.generator.score('a st' + run.tokenizer.decode(toks)) // full forward passes, no cache
       const lp = scored.tokens.slice(-toks.length).reduce((a, t) => a + Math.log(t.prob), 0)
       expect(Math.abs(n.logProb - lp), `node ${i} (${run.tokenizer.decode(toks)})`).toBeLessThan(1e-4)
     }
@@ -173,7 +173,7 @@ describe('KVDecoder', () => {
     const one = await beam(1)
     expect(tree.greedy).toEqual(one.ids)
     const greedyIds: number[] = []
-    await run.generate(
+    await run.generator.generate(
       { prompt: 'a st', maxNewTokens: 6, temperature: 0, topK: 0 },
       (t) => greedyIds.push(t.id),
       () => false,

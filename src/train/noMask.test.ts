@@ -23,7 +23,7 @@ const make = (causal: boolean) =>
 
 /** Sum of the weights above the diagonal, per head, for a probe: (L·H) numbers. */
 async function upperTriangle(run: Run, ids: number[]): Promise<number[]> {
-  const all = await run.attentionAll(ids)
+  const all = await run.probes.attentionAll(ids)
   const T = ids.length
   const heads = all.length / (T * T)
   return Array.from({ length: heads }, (_, k) => {
@@ -37,12 +37,12 @@ describe('the no-mask twin', () => {
   it('attends to the future (upper triangle non-zero, rows still sum to 1); the masked model’s upper triangle is exactly 0', async () => {
     const masked = make(true)
     const twin = make(false)
-    const ids = masked.probeIds('')
-    expect(twin.probeIds('')).toEqual(ids) // the same text, tokenizer and split
+    const ids = masked.probes.probeIds('')
+    expect(twin.probes.probeIds('')).toEqual(ids) // the same text, tokenizer and split
     for (const u of await upperTriangle(masked, ids)) expect(u).toBe(0)
     const T = ids.length
     for (const u of await upperTriangle(twin, ids)) expect(u / (T - 1)).toBeGreaterThan(0.1) // near-uniform rows at init put ~half on the future
-    const all = await twin.attentionAll(ids)
+    const all = await twin.probes.attentionAll(ids)
     for (let r = 0; r < all.length / T; r++) {
       let s = 0
       for (let j = 0; j < T; j++) s += all[r * T + j]
@@ -67,7 +67,7 @@ describe('the no-mask twin', () => {
     // the twin reads its answers (measured: 3.35 against 1.0 at step 80)
     expect(m).toBeGreaterThan(3)
     expect(t).toBeLessThan(0.5 * m)
-    const ids = twin.probeIds('')
+    const ids = twin.probes.probeIds('')
     const u = await upperTriangle(twin, ids)
     expect(Math.max(...u) / (ids.length - 1)).toBeGreaterThan(0.3) // some head now looks ahead most of the time
     masked.dispose()
@@ -79,7 +79,7 @@ describe('the no-mask twin', () => {
     const weights = await twin.weights()
     expect(() => new KVDecoder(twin.model, weights)).toThrow(/causal mask/)
     const got: { id: number; attention?: { start: number; rows: Uint8Array } }[] = []
-    const reason = await twin.generate(
+    const reason = await twin.generator.generate(
       { prompt: 'abcd', maxNewTokens: 5, temperature: 1, topK: 0, seed: 2 },
       (tok) => got.push(tok),
       () => false,
@@ -99,7 +99,7 @@ describe('the no-mask twin', () => {
 
   it('the Q/K/V calculator, recomputed in plain TypeScript, reads every key for a query without the mask', async () => {
     const twin = make(false)
-    const d = await twin.qkv('abcdefghij', 0, 1, 4)
+    const d = await twin.probes.qkv('abcdefghij', 0, 1, 4)
     expect(d.xhat).toHaveLength(10) // every token is a key, not only 0…4
     expect(d.weights).toHaveLength(10)
     expect(d.weights.slice(5).reduce((a, b) => a + b, 0)).toBeGreaterThan(0.05) // weight on the future

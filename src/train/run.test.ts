@@ -44,15 +44,15 @@ describe('Run', () => {
     expect(tf.memory().numTensors).toBe(before)
     await run.evaluate()
     expect(tf.memory().numTensors).toBe(before)
-    await run.generate(
+    await run.generator.generate(
       { prompt: 'the ', maxNewTokens: 20, temperature: 1, topK: 5, seed: 1 },
       () => {},
       () => false,
       async () => {},
     )
     expect(tf.memory().numTensors).toBe(before)
-    await run.attention('the lazy dog', 1, 0)
-    await run.attention('', 0, 1)
+    await run.probes.attention('the lazy dog', 1, 0)
+    await run.probes.attention('', 0, 1)
     expect(tf.memory().numTensors).toBe(before)
     run.dispose()
   })
@@ -102,11 +102,11 @@ describe('Run', () => {
   it('an atlas snapshot at step s is what a fresh probe of the checkpoint saved at step s shows (past steps need no old weights)', async () => {
     const run = Run.create(text, model, train)
     for (let i = 0; i < 3; i++) await run.trainStep()
-    const { ids } = run.repeatedProbe(2)
-    const snapshot = await run.attentionAll(ids) // what the worker quantizes into the snapshot at step 3
+    const { ids } = run.probes.repeatedProbe(2)
+    const snapshot = await run.probes.attentionAll(ids) // what the worker quantizes into the snapshot at step 3
     const saved = await run.capture()
     for (let i = 0; i < 3; i++) await run.trainStep()
-    const later = await run.attentionAll(ids)
+    const later = await run.probes.attentionAll(ids)
     expect(later).not.toEqual(snapshot) // training moved on: the test can tell the steps apart
     const reopened = Run.prepareFrom(
       { model: run.model, tokenizer: run.tokenizer.spec(), weights: saved.weights },
@@ -115,8 +115,8 @@ describe('Run', () => {
       { resume: saved.resume },
     ).build!()
     expect(reopened.step).toBe(3)
-    expect(reopened.repeatedProbe(2).ids).toEqual(ids)
-    expect(await reopened.attentionAll(ids)).toEqual(snapshot)
+    expect(reopened.probes.repeatedProbe(2).ids).toEqual(ids)
+    expect(await reopened.probes.attentionAll(ids)).toEqual(snapshot)
     reopened.dispose()
     run.dispose()
   })
@@ -175,7 +175,7 @@ describe('Run', () => {
     expect((await run.evaluate()).valLoss).toBeLessThan(first.valLoss)
     const pieces: string[] = []
     const ids: number[] = []
-    await run.generate(
+    await run.generator.generate(
       { prompt: '白日', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 },
       (t) => (pieces.push(t.text), ids.push(t.id)),
       () => false,
@@ -209,7 +209,7 @@ describe('Run', () => {
     const run = Run.create(text, model, train)
     for (let i = 0; i < 5; i++) await run.trainStep()
     const probe = 'the lazy dog jumps over'
-    const { ids, logits } = await run.lens(probe, 7)
+    const { ids, logits } = await run.probes.lens(probe, 7)
     const V = run.model.vocabSize
     expect(logits.length).toBe((run.model.nLayer + 1) * V)
     const full = tf.tidy(() => forward(run.params, run.model, tf.tensor2d(ids, [1, ids.length], 'int32')).logits)
@@ -225,7 +225,7 @@ describe('Run', () => {
   it('the Q/K/V calculator: plain TypeScript from the sent inputs gives the model’s own q, K, V, attention row and output', async () => {
     const run = Run.create(text, { ...model, nHead: 4 }, train)
     for (let i = 0; i < 5; i++) await run.trainStep()
-    const d = await run.qkv('the quick brown fox', 1, 2, 9)
+    const d = await run.probes.qkv('the quick brown fox', 1, 2, 9)
     expect(d.headSize).toBe(16 / 4) // √(C / H), not √C
     expect(d.xhat).toHaveLength(10)
     const steps = attendOne({ xhat: d.xhat, wq: d.wq, wk: d.wk, wv: d.wv, bq: d.bq, bk: d.bk, bv: d.bv })
@@ -283,7 +283,7 @@ describe('Run', () => {
     const run = Run.create(text, model, train)
     const gen = async (prompt: string, n: number, cancelAfter = Infinity) => {
       const out: string[] = []
-      const reason = await run.generate(
+      const reason = await run.generator.generate(
         { prompt, maxNewTokens: n, temperature: 1, topK: 0, seed: 42 },
         (t) => out.push(t.text),
         () => out.length >= cancelAfter,
@@ -314,7 +314,7 @@ describe('Run', () => {
     const before = tf.memory().numTensors
     const short = 'the lazy dog jumps' // 18 tokens: one window of blockSize 16 + the last target
     const ids = Array.from(run.tokenizer.encode(short))
-    const sc = await run.score(short)
+    const sc = await run.generator.score(short)
     expect(sc.first).toBe('t')
     expect(sc.tokens.map((t) => t.text).join('')).toBe(short.slice(1))
     // independent: the model's own cross-entropy on the same windows (x = ids[s..s+L), y = shifted by one)
@@ -337,7 +337,7 @@ describe('Run', () => {
     expect(sc.tokens.reduce((a, t) => a + Math.log(t.prob), 0)).toBeCloseTo(sc.logLikelihood, 9)
     expect(sc.truncated).toBe(false)
     expect(tf.memory().numTensors).toBe(before)
-    await expect(run.score('t')).rejects.toThrow(/at least two tokens/)
+    await expect(run.generator.score('t')).rejects.toThrow(/at least two tokens/)
     run.dispose()
   })
 

@@ -285,7 +285,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   /** Pair mode: each held-out pair's generation beside its reference, between training steps. */
   async function evaluatePairs(r: Run, id: string, requestId: string) {
     if (run !== r) return
-    const reason = await r.evaluatePairs(
+    const reason = await r.generator.evaluatePairs(
       (row) => post({ type: 'pairs.row', runId: id, requestId, step: r.step, ...row }),
       () => run !== r || cancelled.has(requestId),
       async () => {},
@@ -416,7 +416,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     const problems = r.checkText(w.probe, 'probe')
     if (problems.length) return post({ type: 'invalid', runId: id, problems })
     lastAttentionAt = now()
-    const { tokens, weights } = await r.attention(w.probe, w.layer, w.head)
+    const { tokens, weights } = await r.probes.attention(w.probe, w.layer, w.head)
     post({ type: 'attention', runId: id, step: r.step, layer: w.layer, head: w.head, tokens, weights }, [
       weights.buffer as ArrayBuffer,
     ])
@@ -427,7 +427,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     const p = pinned
     if (!p || p.runId !== id || run !== r) return
     let text = ''
-    await r.generate(
+    await r.generator.generate(
       { ...p.settings, prompt: p.prompt },
       (t) => (text += t.text),
       () => run !== r || pinned !== p,
@@ -444,7 +444,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
 
   async function sendPositions(r: Run, id: string) {
     if (positionsWatched !== id || run !== r || pageHidden) return
-    const table = await r.positionTable()
+    const table = await r.probes.positionTable()
     post(
       {
         type: 'positions',
@@ -465,14 +465,14 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
     if (!w || w.runId !== id || run !== r) return
     let ids: number[]
     let period: number | undefined
-    if (w.probe.kind === 'repeated') ({ ids, period } = r.repeatedProbe(w.probe.seed))
+    if (w.probe.kind === 'repeated') ({ ids, period } = r.probes.repeatedProbe(w.probe.seed))
     else {
       const text = w.probe.kind === 'text' ? w.probe.text : ''
       const problems = r.checkText(text, 'probe')
       if (problems.length) return post({ type: 'invalid', runId: id, problems })
-      ids = r.probeIds(text)
+      ids = r.probes.probeIds(text)
     }
-    const all = await r.attentionAll(ids)
+    const all = await r.probes.attentionAll(ids)
     const { nLayer: L, nHead: H } = r.model
     const T = ids.length
     const full = r.model.causal === false // no mask: the whole matrix, so the learner sees the future filled in
@@ -508,11 +508,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
   /** wte by PCA in two dimensions (the page aligns frames and filters tokens). */
   async function sendEmbedding(r: Run, id: string) {
     if (embeddingWatched !== id || run !== r || pageHidden) return
-    const wte = await r.embedding()
+    const wte = await r.probes.embedding()
     const { nEmbd: C, vocabSize: V } = r.model
     const p = pca2(wte, V, C)
     const components = Float32Array.from(p.components)
-    const counts = r.tokenCounts()
+    const counts = r.probes.tokenCounts()
     post(
       {
         type: 'embedding',
@@ -983,7 +983,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           const t0 = now()
           let tokens = 0
           let lastYield = t0
-          const reason = await r.generate(
+          const reason = await r.generator.generate(
             msg.settings,
             (t) => (
               tokens++,
@@ -1050,7 +1050,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         if (problems.length) return post({ type: 'invalid', ...ids, problems })
         void exclusive(async () => {
           if (run !== r) return
-          post({ type: 'score.result', ...ids, step: r.step, ...(await r.score(msg.text)) })
+          post({ type: 'score.result', ...ids, step: r.step, ...(await r.generator.score(msg.text)) })
         }).catch((e) => fail(e, ids))
         return
       }
@@ -1145,11 +1145,11 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           runId: msg.runId,
           requestId: msg.requestId,
           step: r.step,
-          ...(await r.qkv(msg.probe, msg.layer, msg.head, msg.query)),
+          ...(await r.probes.qkv(msg.probe, msg.layer, msg.head, msg.query)),
         }))
       case 'lens.request':
         return probeRequest('lens', msg, async (r) => {
-          const { ids: tokenIds, logits } = await r.lens(msg.probe, msg.position)
+          const { ids: tokenIds, logits } = await r.probes.lens(msg.probe, msg.position)
           const position = Math.min(Math.max(0, msg.position), tokenIds.length - 1)
           return [
             {
@@ -1170,7 +1170,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         const r = current(msg.runId)
         if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return
         void exclusive(async () => {
-          const wte = await r.embedding()
+          const wte = await r.probes.embedding()
           const neighbours = nearest(wte, r.model.vocabSize, r.model.nEmbd, msg.id, 5).map((n) => ({
             id: n.row,
             cos: n.cos,

@@ -1,0 +1,203 @@
+// What the teaching views show, computed from a run's model as it is now: the next-token and logit lens, one
+// head's Q/K/V step by step, attention maps (one head, or every layer and head), the token embedding, the
+// positional encoding, and the probes they read. Reads the model through the run; never changes it.
+import * as tf from '@tensorflow/tfjs'
+import type { QkvData } from '../shared/protocol'
+import { mulberry32 } from '../shared/random'
+import { forward, layerNorm, linear, logitLens } from '../model/gpt'
+import { sinusoidTable, usesSinusoid } from '../model/positions'
+import { ReadsModel } from './handle'
+
+export class Probes extends ReadsModel {
+  /**
+   * The next-token lens at one position of a probe: (nLayer + 1, V) logits, the residual stream after the
+   * embeddings and after each block read out through the final LayerNorm and the tied head; the last row is
+   * the model's own prediction. One forward pass, one readback.
+   */
+  async lens(probe: string, position: number): Promise<{ ids: number[]; logits: Float32Array }> {
+    this.assertAlive()
+    const ids = this.probeIds(probe)
+    const p = Math.min(Math.max(0, position), ids.length - 1)
+    const t = tf.tidy(() => logitLens(this.params, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), p))
+    try {
+      return { ids, logits: ((await t.data()) as Float32Array).slice() }
+    } finally {
+      t.dispose()
+    }
+  }
+
+  /**
+   * One head, one query, as the model computes it: the block's input rows 0…i, the LayerNorm'd rows, this head's
+   * slices of the q/k/v projections, q, K, V (from the model's own fused projection), the attention row (from
+   * the model's own attention) and the head's output. One forward pass, one readback.
+   */
+  async qkv(probe: string, layer: number, head: number, query: number): Promise<QkvData> {
+    this.assertAlive()
+    const { nEmbd: C, nHead: H, nLayer: L } = this.model
+    if (!(layer >= 0 && layer < L && head >= 0 && head < H)) throw new Error(`no head ${layer}.${head}`)
+    const ids = this.probeIds(probe)
+    const i = Math.min(Math.max(0, query), ids.length - 1)
+    const hs = C / H
+    const n = this.model.causal === false ? ids.length : i + 1 // keys the query may read: 0…i, or all without the mask
+    const pre = `h.${layer}`
+    const parts = tf.tidy(() => {
+      const p = this.params
+      const { residuals, attention } = forward(p, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), {
+        captureResiduals: true,
+        captureAttention: true,
+      })
+      const x = tf.slice(residuals[layer], [0, 0], [n, C]) as tf.Tensor2D
+      const xhat = layerNorm(x, p[`${pre}.ln1.weight`] as tf.Tensor1D, p[`${pre}.ln1.bias`] as tf.Tensor1D | undefined)
+      const qkvAll = linear(
+        xhat,
+        p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D,
+        p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined,
+      ) // (n, 3C)
+      const W = p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D // (C, 3C)
+      const B = p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined
+      const col = (which: number) => which * C + head * hs
+      const q = tf.slice(qkvAll, [i, col(0)], [1, hs])
+      const k = tf.slice(qkvAll, [0, col(1)], [n, hs])
+      const v = tf.slice(qkvAll, [0, col(2)], [n, hs])
+      const row = tf.reshape(tf.slice(attention[layer], [0, head, i, 0], [1, 1, 1, n]), [1, n])
+      const out = tf.matMul(row, v)
+      const slices = [0, 1, 2].map((w) => tf.slice(W, [0, col(w)], [C, hs]))
+      const biases = B ? [0, 1, 2].map((w) => tf.slice(B, [col(w)], [hs])) : []
+      const lnw = p[`${pre}.ln1.weight`]
+      const lnb = p[`${pre}.ln1.bias`]
+      return tf.concat(
+        [x, xhat, q, k, v, row, out, ...slices, ...biases, lnw, ...(lnb ? [lnb] : [])].map((t) => tf.reshape(t, [-1])),
+      )
+    })
+    let flat: Float32Array
+    try {
+      flat = (await parts.data()) as Float32Array
+    } finally {
+      parts.dispose()
+    }
+    let at = 0
+    const take = (len: number) => Array.from(flat.subarray(at, (at += len)))
+    const rows = (r: number, c: number) => Array.from({ length: r }, () => take(c))
+    const x = rows(n, C)
+    const xhat = rows(n, C)
+    const q = take(hs)
+    const k = rows(n, hs)
+    const v = rows(n, hs)
+    const weights = take(n)
+    const out = take(hs)
+    const [wq, wk, wv] = [rows(C, hs), rows(C, hs), rows(C, hs)]
+    const [bq, bk, bv] = this.model.bias ? [take(hs), take(hs), take(hs)] : [undefined, undefined, undefined]
+    const lnWeight = take(C)
+    const lnBias = this.model.bias ? take(C) : undefined
+    return {
+      tokens: ids.map((t) => this.tokenizer.vocab[t]),
+      layer,
+      head,
+      query: i,
+      headSize: hs,
+      x,
+      xhat,
+      lnWeight,
+      lnBias,
+      wq,
+      wk,
+      wv,
+      bq,
+      bk,
+      bv,
+      q,
+      k,
+      v,
+      weights,
+      out,
+    }
+  }
+
+  /** The token embedding (V, C) as it is now (a copy). */
+  async embedding(): Promise<Float32Array> {
+    this.assertAlive()
+    return ((await this.params['wte.weight'].data()) as Float32Array).slice()
+  }
+
+  /** How often each token occurs in the training text (for the embedding map's top-N filter). */
+  tokenCounts(): Uint32Array {
+    const counts = new Uint32Array(this.model.vocabSize)
+    for (const id of this.split.train) counts[id]++
+    return counts
+  }
+
+  /** The positional encoding in use, (blockSize, nEmbd): the learned table's current values, or the fixed sinusoid. */
+  async positionTable(): Promise<Float32Array> {
+    this.assertAlive()
+    if (usesSinusoid(this.model)) return sinusoidTable(this.model.blockSize, this.model.nEmbd).slice()
+    return ((await this.params['wpe.weight'].data()) as Float32Array).slice() // a copy: the caller may transfer it
+  }
+
+  /**
+   * Every layer's and head's attention on a probe, in one forward pass and one readback: (L, H, T, T) row-major.
+   */
+  async attentionAll(ids: number[]): Promise<Float32Array> {
+    this.assertAlive()
+    const T = ids.length
+    if (!T || T > this.model.blockSize)
+      throw new Error(`a probe of ${T} tokens does not fit the context of ${this.model.blockSize}`)
+    const all = tf.tidy(() => {
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+        captureAttention: true,
+      })
+      return tf.concat(attention.map((a) => tf.reshape(a, [-1])))
+    })
+    try {
+      return (await all.data()) as Float32Array
+    } finally {
+      all.dispose()
+    }
+  }
+
+  /**
+   * A probe of random tokens repeated once ([r₁…r_p, r₁…r_p], p = ⌊T/2⌋), drawn from the tokens of the training
+   * text with a fixed seed: after the first half, an induction head can look up what came next last time.
+   */
+  repeatedProbe(seed = 1): { ids: number[]; period: number } {
+    const present = [...new Set(this.split.train)]
+    const period = Math.floor(this.model.blockSize / 2)
+    const rng = mulberry32(seed)
+    const half = Array.from({ length: period }, () => present[Math.floor(rng() * present.length)])
+    return { ids: [...half, ...half], period }
+  }
+
+  /** The token ids of a probe text, cropped to its last blockSize tokens (the default: the validation slice). */
+  probeIds(probe: string): number[] {
+    return Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(-this.model.blockSize)
+  }
+
+  /** The probe used when none is given: the start of the validation text, one context long. */
+  defaultProbe(): string {
+    return this.tokenizer.decode(this.split.val.subarray(0, this.model.blockSize))
+  }
+
+  /** Attention probabilities of one layer and head on a probe text (cropped to its last blockSize tokens). */
+  async attention(probe: string, layer: number, head: number): Promise<{ tokens: string[]; weights: Float32Array }> {
+    this.assertAlive()
+    if (!(layer >= 0 && layer < this.model.nLayer))
+      throw new Error(`layer ${layer} is outside 0..${this.model.nLayer - 1}`)
+    if (!(head >= 0 && head < this.model.nHead)) throw new Error(`head ${head} is outside 0..${this.model.nHead - 1}`)
+    const ids = Array.from(this.tokenizer.encode(probe.length ? probe : this.defaultProbe())).slice(
+      -this.model.blockSize,
+    )
+    if (!ids.length) throw new Error('the probe text is empty')
+    const T = ids.length
+    const map = tf.tidy(() => {
+      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+        captureAttention: true,
+      })
+      return tf.reshape(tf.slice(attention[layer], [0, head, 0, 0], [1, 1, T, T]), [T, T]) // (T, T)
+    })
+    try {
+      const weights = (await map.data()) as Float32Array
+      return { tokens: ids.map((i) => this.tokenizer.vocab[i]), weights }
+    } finally {
+      map.dispose()
+    }
+  }
+}
