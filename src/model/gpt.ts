@@ -1,6 +1,7 @@
 /**
- * Full definition of a GPT language model, all of it in this file: nanoGPT's model.py as pure functions
- * over explicit tf.Variables, for TensorFlow.js on any backend (and in Node, for tests).
+ * Full definition of a GPT language model in this file: nanoGPT's model.py as pure functions over explicit
+ * tf.Variables, for TensorFlow.js on any backend (and in Node, for tests). The matrix products that need a
+ * backend's own path to be fast live beside it in ./ops.ts.
  * References: karpathy/nanoGPT model.py, OpenAI's GPT-2, "Attention Is All You Need".
  *
  * Glossary: B batch, T time (sequence length), C channels (nEmbd), nh heads, hs head size (C / nh), V vocab.
@@ -11,14 +12,14 @@
  *   lnF.{weight,bias}        the LM head is tied to wte.weight (no parameter of its own)
  * Linear weights are stored [in, out] (tfjs layout); PyTorch's nn.Linear stores [out, in].
  *
- * Speed: activations are kept rank 2, (B·T, C), for every linear layer, and on the wasm and cpu backends
- * the linear layers use a custom gradient made of flag-free rank-2 matMuls with explicit transposes:
- * tfjs-wasm runs matMul with transpose flags ~10× slower (docs/ARCHITECTURE.md, "Backend choice": the gaps and
- * how the model handles them; measured in docs/performance.md).
+ * Speed: activations are kept rank 2, (B·T, C), for every linear layer. The products that some backends run
+ * slowly (matMul with transpose flags on wasm and cpu, batched products on wasm) are in ./ops.ts, beside this
+ * file: here they are plain `linear`, `batchedQK` and `batchedAV` (docs/ARCHITECTURE.md, "Backend choice").
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
 import { sinusoidTable, usesSinusoid } from './positions'
+import { batchedAV, batchedQK, linear, linearTransposed } from './ops'
 
 export type Params = Record<string, tf.Variable>
 
@@ -103,76 +104,6 @@ export function disposeParams(params: Params): void {
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks. Every function here is called inside a tf.tidy by its caller.
-
-/** Backends whose matMul is fast only without transpose flags (measured: tfjs-wasm ~10×). */
-const EXPLICIT_TRANSPOSE = new Set(['wasm', 'cpu'])
-
-/** a·b for rank-2 tensors, with a backward pass of flag-free matMuls: da = dy·bᵀ, db = aᵀ·dy. */
-const matMulExplicit = tf.customGrad((a, b, save) => {
-  const A = a as tf.Tensor2D
-  const Bm = b as tf.Tensor2D
-  ;(save as tf.GradSaveFunc)([A, Bm])
-  return {
-    value: tf.matMul(A, Bm),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[]
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)]
-    },
-  }
-})
-
-/** a·bᵀ for rank-2 tensors (the tied LM head: x·wteᵀ), backward: da = dy·b, db = dyᵀ·a. */
-const matMulTransBExplicit = tf.customGrad((a, b, save) => {
-  const A = a as tf.Tensor2D
-  const Bm = b as tf.Tensor2D
-  ;(save as tf.GradSaveFunc)([A, Bm])
-  return {
-    value: tf.matMul(A, tf.transpose(Bm)),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[]
-      return [tf.matMul(dy as tf.Tensor2D, sb), tf.matMul(tf.transpose(dy as tf.Tensor2D), sa)]
-    },
-  }
-})
-
-/** a (N, M, K) · b (N, K, P) with the SIMD kernel of kernels.ts; backward: da = dy·bᵀ, db = aᵀ·dy. */
-const batchMatMulSimd = tf.customGrad((a, b, save) => {
-  ;(save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor])
-  return {
-    value: simdProduct(a as tf.Tensor3D, b as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor3D[]
-      return [
-        simdProduct(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])),
-        simdProduct(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D),
-      ]
-    },
-  }
-})
-
-function simdProduct(a: tf.Tensor3D, b: tf.Tensor3D): tf.Tensor3D {
-  return tf.engine().runKernel('GptBatchMatMul', { a, b }, {}) as tf.Tensor3D
-}
-
-/** Whether this backend has the SIMD batched product (wasm, once kernels.ts installed it). */
-function useSimdBatch(): boolean {
-  return Boolean(tf.getKernel('GptBatchMatMul', tf.getBackend()))
-}
-
-function useExplicit(): boolean {
-  return EXPLICIT_TRANSPOSE.has(tf.getBackend())
-}
-
-/** x (N, in) · W (in, out) + b → (N, out) */
-export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y: tf.Tensor2D = useExplicit() ? (matMulExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w)
-  return b ? (tf.add(y, b) as tf.Tensor2D) : (y as tf.Tensor2D)
-}
-
-/** x (N, C) · Wᵀ where W is (V, C) → (N, V) */
-function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return useExplicit() ? (matMulTransBExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w, false, true)
-}
 
 /**
  * Embedding lookup W[ids] → (N, C). Its gradient is one scatter-add into (V, C), UnsortedSegmentSum (on wasm,
@@ -270,25 +201,6 @@ export function causalSelfAttention(
     params[`${prefix}.cProj.bias`] as tf.Tensor1D | undefined,
   )
   return { y: drop(out) as tf.Tensor2D, att }
-}
-
-/** q·kᵀ per batch and head: (B, nh, T, hs) × (B, nh, T, hs) → (B, nh, T, T). */
-function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-  if (!useSimdBatch()) return tf.matMul(q, k, false, true)
-  const [B, nh, T, hs] = q.shape
-  const kt = tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T]) as tf.Tensor3D
-  return tf.reshape(batchMatMulSimd(tf.reshape(q, [B * nh, T, hs]) as tf.Tensor3D, kt), [B, nh, T, T]) as tf.Tensor4D
-}
-
-/** att·v per batch and head: (B, nh, T, T) × (B, nh, T, hs) → (B, nh, T, hs). */
-function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
-  if (!useSimdBatch()) return tf.matMul(att, v)
-  const [B, nh, T, hs] = v.shape
-  const y = batchMatMulSimd(
-    tf.reshape(att, [B * nh, T, T]) as tf.Tensor3D,
-    tf.reshape(v, [B * nh, T, hs]) as tf.Tensor3D,
-  )
-  return tf.reshape(y, [B, nh, T, hs]) as tf.Tensor4D
 }
 
 export type ForwardResult = {

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs'
 import type { QkvData } from '../shared/protocol'
 import { mulberry32 } from '../shared/random'
-import { forward, layerNorm, linear, logitLens } from '../model/gpt'
+import { forward, layerNorm, logitLens } from '../model/gpt'
+import { linear } from '../model/ops'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
 import { ReadsModel } from './handle'
 
