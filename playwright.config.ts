@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test'
+import { isCI } from './scripts/ci.mjs'
 
 // Playwright drives a system Chromium (Debian's, or CHROMIUM_PATH): scripts/e2e.mjs finds or installs it.
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium'
@@ -20,7 +21,7 @@ export default defineConfig({
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1, // two cores: one browser at a time keeps the timings sane
-  forbidOnly: Boolean(process.env.CI),
+  forbidOnly: isCI,
   retries: 0, // one try, everywhere: a journey that needs a second try is a bug in the test or in the app
   // list on the console; JSON too when npm test asks for it (scripts/test-all.mjs reads it: nothing may be skipped under CI)
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['list'], ['json']] : [['list']],
@@ -33,13 +34,13 @@ export default defineConfig({
     {
       command: `npx vite preview --port ${PORT} --strictPort`,
       url: `http://localhost:${PORT}`,
-      reuseExistingServer: !process.env.CI,
+      reuseExistingServer: !isCI,
       timeout: 60_000,
     },
     {
       command: `npx vite --port ${DEV_PORT} --strictPort`,
       url: `http://localhost:${DEV_PORT}`,
-      reuseExistingServer: !process.env.CI,
+      reuseExistingServer: !isCI,
       timeout: 120_000,
     },
   ],

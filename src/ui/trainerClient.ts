@@ -878,8 +878,9 @@ export async function takeOverTraining(): Promise<void> {
   else startTraining()
 }
 
+/** Starts training: the model built for these settings, or a fresh one (a paused run is replaced, not resumed). */
 export async function startTraining(): Promise<void> {
-  if (isTraining(get())) return
+  if (get().runState === 'training') return
   if (!(await acquireTrainingLock())) return set({ lock: 'other' })
   const s = get()
   if (s.run && runMatchesSettings(s) && s.runState === 'ready') {
@@ -986,12 +987,7 @@ export async function restartWithLearningRate(learningRate: number): Promise<voi
   const train = retunedOrSay(s.model, s.train, learningRate)
   if (!train) return
   set({ train, presetId: 'custom', divergence: undefined })
-  // A fresh model replaces the paused, diverged run (whose saved checkpoint, from before the divergence, stays).
-  // Not startTraining: a paused run counts as training there, and it would do nothing (it did, until a test that
-  // looked at the new run instead of the page's state caught it).
-  if (!(await acquireTrainingLock())) return set({ lock: 'other' })
-  const id = createRun()
-  if (id) send({ type: 'train.start', runId: id })
+  await startTraining() // the settings no longer match the run: a fresh model replaces the paused, diverged one
 }
 
 /** After a divergence: the run goes on from where it paused with a lower peak learning rate (the worker checks it). */
