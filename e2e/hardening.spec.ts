@@ -178,7 +178,9 @@ test('a hidden, then frozen tab: training goes on, the step counter never goes b
   // current at once: the page shows where the worker is now
   await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 2000 }).toBeGreaterThan(thawed)
   const seen = await page.evaluate(() => (window as unknown as { __steps: number[] }).__steps)
-  expect(seen.length).toBeGreaterThan(3)
+  // the polls above saw the counter move while hidden and again after return, so at least two values were shown;
+  // how many more depends on how fast this machine steps, so the count is not asserted beyond that
+  expect(seen.length).toBeGreaterThanOrEqual(2)
   for (let i = 1; i < seen.length; i++)
     expect(seen[i], `the counter went from ${seen[i - 1]} to ${seen[i]}`).toBeGreaterThanOrEqual(seen[i - 1])
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0) // the pause was the page's, not the worker's

@@ -167,7 +167,7 @@ export type ToWorker =
   | { type: 'train.resume'; runId: string }
   | { type: 'train.stop'; runId: string }
   /** A new peak learning rate for a run that is not training (minLr scales with it): after a divergence → run.train. */
-  | { type: 'run.retune'; runId: string; learningRate: number }
+  | { type: 'run.retune'; runId: string; requestId: string; learningRate: number }
   | { type: 'sample.request'; runId: string; requestId: string; settings: SampleSettings }
   | { type: 'sample.cancel'; requestId: string }
   /**
@@ -177,6 +177,7 @@ export type ToWorker =
   | {
       type: 'watch.prompt'
       runId: string
+      requestId: string
       watch: { prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> } | null
     }
   /** How likely the model finds a text: every token's probability given the tokens before it. */

@@ -362,7 +362,8 @@ function handle(msg: FromWorker): void {
         watchTimeline:
           restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [],
       })
-      if (pinned) send({ type: 'watch.prompt', runId, watch: pinned }) // a new model: its own timeline
+      if (pinned)
+        send({ type: 'watch.prompt', runId, requestId: (watchRequestId = `watch-${++watchCounter}`), watch: pinned }) // a new model: its own timeline
       return
     }
     case 'run.state':
@@ -558,11 +559,11 @@ function handle(msg: FromWorker): void {
       if (msg.requestId) {
         if (msg.requestId === s.sampleRequestId) set({ sampleProblems: msg.problems, sampleStatus: 'idle' })
         if (msg.requestId === s.scoreRequestId) set({ scoreProblems: msg.problems })
-        if (msg.requestId === 'watch') set({ sampleProblems: msg.problems, watchPinned: undefined })
+        if (msg.requestId === watchRequestId) set({ sampleProblems: msg.problems, watchPinned: undefined })
         if (msg.requestId === s.exportRequestId)
           set({ exportRequestId: undefined, importStatus: { kind: 'error', problems: msg.problems } })
         if (msg.requestId === s.bpeTraining?.requestId) set({ bpeTraining: undefined, bpeProblems: msg.problems })
-        if (msg.requestId === 'retune') set({ retuneProblems: msg.problems })
+        if (msg.requestId === retuneRequestId) set({ retuneProblems: msg.problems })
       } else if (msg.runId && msg.runId === s.pendingRunId) {
         if (msg.runId === importingRunId)
           set({ importStatus: { kind: 'error', problems: msg.problems }, pendingRunId: undefined })
@@ -995,7 +996,8 @@ export async function resumeWithLearningRate(learningRate: number): Promise<void
   const r = get().run
   if (!r) return
   if (!retunedOrSay(r.model, r.train, learningRate)) return
-  send({ type: 'run.retune', runId: r.runId, learningRate })
+  retuneRequestId = `retune-${++retuneCounter}`
+  send({ type: 'run.retune', runId: r.runId, requestId: retuneRequestId, learningRate })
   await resumeTraining() // the worker handles the two in order: the new rate applies from the first step
 }
 
@@ -1217,16 +1219,23 @@ export function pinPrompt(every: number, settings: Omit<SampleSettings, 'prompt'
   const s = get()
   const watch = { prompt: s.samplePrompt, every, settings }
   set({ watchPinned: watch, watchTimeline: [] })
-  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, watch })
+  watchRequestId = `watch-${++watchCounter}`
+  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, requestId: watchRequestId, watch })
 }
 
 export function unpinPrompt(): void {
   const s = get()
   set({ watchPinned: undefined })
-  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, watch: null })
+  watchRequestId = `watch-${++watchCounter}`
+  if (s.run) send({ type: 'watch.prompt', runId: s.run.runId, requestId: watchRequestId, watch: null })
 }
 
 let scoreCounter = 0
+/** The last watch.prompt and run.retune sent: a refusal answers one of them by its id. */
+let watchCounter = 0
+let watchRequestId: string | undefined
+let retuneCounter = 0
+let retuneRequestId: string | undefined
 
 /** Asks the model how likely it finds the text in the score box. */
 export function scoreText(): void {

@@ -230,6 +230,7 @@ describe('trainer host protocol', () => {
     await inbox.next(is('run.created'))
     send({
       type: 'watch.prompt',
+      requestId: 'w1',
       runId: 'r1',
       watch: { prompt: 'he', every: 2, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0, seed: 1 } },
     })
@@ -243,13 +244,14 @@ describe('trainer host protocol', () => {
     for (const e of entries.slice(1)) expect(Number.isFinite(e.loss)).toBe(true)
     const steps = inbox.all.filter(is('metrics')).flatMap((m) => m.points.map((p) => p.step))
     expect(steps).toEqual([1, 2, 3, 4, 5, 6]) // every step ran and was reported
-    send({ type: 'watch.prompt', runId: 'r1', watch: null })
+    send({ type: 'watch.prompt', requestId: 'w1', runId: 'r1', watch: null })
     send({
       type: 'watch.prompt',
+      requestId: 'w1',
       runId: 'r1',
       watch: { prompt: 'he', every: 0, settings: { maxNewTokens: 5, temperature: 0.8, topK: 0 } },
     })
-    const inv = await inbox.next(is('invalid', (m) => m.requestId === 'watch'))
+    const inv = await inbox.next(is('invalid', (m) => m.requestId === 'w1'))
     expect(inv.problems[0].message).toMatch(/Watch every must be/)
   })
 
@@ -744,7 +746,7 @@ describe('divergence', () => {
     const saved = await inbox.next(is('run.saved', (m) => m.step === paused.step))
 
     // learning rate 10, as a learner might type it
-    send({ type: 'run.retune', runId: 'd', learningRate: 10 })
+    send({ type: 'run.retune', requestId: 'r1', runId: 'd', learningRate: 10 })
     expect((await inbox.next(is('run.train'))).train).toMatchObject({ learningRate: 10, minLr: 1 })
     send({ type: 'train.resume', runId: 'd' })
     const diverged = await inbox.next(is('diverged'))
@@ -792,8 +794,8 @@ describe('divergence', () => {
     await inbox.next(is('run.state', (m) => m.runId === 'd2' && m.state === 'paused'))
     expect((await store.get(saved.storedId))!.train.learningRate).toBe(1e-3) // a reopened run keeps the new rate
     // a refused rate changes nothing
-    send({ type: 'run.retune', runId: 'd2', learningRate: 1000 })
-    const refused = await inbox.next(is('invalid', (m) => m.requestId === 'retune'))
+    send({ type: 'run.retune', requestId: 'r1', runId: 'd2', learningRate: 1000 })
+    const refused = await inbox.next(is('invalid', (m) => m.requestId === 'r1'))
     expect(refused.problems[0]).toMatchObject({ field: 'learningRate', code: 'lr' })
   })
 })

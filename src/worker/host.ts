@@ -943,6 +943,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
           return post({
             type: 'invalid',
             runId: msg.runId,
+            requestId: msg.requestId,
             problems: [
               {
                 field: 'learningRate',
@@ -952,7 +953,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
             ],
           })
         const problems = r.retune(msg.learningRate)
-        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'retune', problems })
+        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems })
         storeWrite(msg.runId, (store, p) => store.setTrain(p.storedId, r.train))
         return post({ type: 'run.train', runId: msg.runId, train: r.train })
       }
@@ -1024,7 +1025,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
             params: { got: String(msg.watch.every) },
             message: `Watch every must be a whole number of steps, 1 or more (got ${msg.watch.every})`,
           })
-        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: 'watch', problems })
+        if (problems.length) return post({ type: 'invalid', runId: msg.runId, requestId: msg.requestId, problems })
         pinned = { runId: msg.runId, ...msg.watch }
         if (r) void exclusive(() => sendWatched(r, msg.runId)).catch((e) => fail(e, { runId: msg.runId }))
         return

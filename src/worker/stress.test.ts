@@ -178,6 +178,7 @@ describe('the protocol under abuse', () => {
     send({ type: 'positions.watch', runId: 'long', on: true })
     send({
       type: 'watch.prompt',
+      requestId: 'w1',
       runId: 'long',
       watch: { prompt: 'one', every: 10, settings: { maxNewTokens: 8, temperature: 1, topK: 0, seed: 2 } },
     })
