@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test'
-import type { TestEvent } from '../src/ui/trainerClient'
+import type { TestEvent } from '../src/ui/client'
 
 export async function statusNumber(page: Page, testId: 'status-step' | 'status-loss' | 'status-val'): Promise<number> {
   const t = (await page.getByTestId(testId).textContent()) ?? ''

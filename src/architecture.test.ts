@@ -54,7 +54,24 @@ describe('architecture', () => {
 
   it('the checker sees imports (it would catch a violation)', () => {
     expect(imports(join(SRC, 'worker', 'host.ts'))).toContain('../train/run')
-    expect(imports(join(SRC, 'ui', 'trainerClient.ts'))).toContain('./store')
+    expect(imports(join(SRC, 'ui', 'client', 'engine.ts'))).toContain('../store')
+  })
+
+  it('components change the store only through its actions, and select from it narrowly', () => {
+    // setState from a component, or a whole-store select (which re-renders on every metrics batch)
+    const banned = /\bsetState\b|useStore\(\s*\)/
+    expect('useStore.setState({ x: 1 })').toMatch(banned) // the pattern does match what it bans
+    expect('const s = useStore()').toMatch(banned)
+    expect('useStore((s) => s.x)').not.toMatch(banned)
+    const dir = join(SRC, 'ui', 'components')
+    const found = readdirSync(dir)
+      .filter((f) => /\.tsx?$/.test(f))
+      .flatMap((f) =>
+        readFileSync(join(dir, f), 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (banned.test(line) ? [`components/${f}:${i + 1}: ${line.trim()}`] : [])),
+      )
+    expect(found).toEqual([])
   })
 
   it('src/ never reads back synchronously or renders raw HTML', () => {

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './ui/App'
-import { startWorker } from './ui/trainerClient'
+import { startWorker } from './ui/client'
 import { useStore } from './ui/store'
 import './ui/app.css'
 import { applySettingsFromLocation } from './ui/shareLink'

@@ -25,8 +25,9 @@ import { referenceEntropies } from '../shared/heads'
 import { CharTokenizer } from '../shared/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
 import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
-import { pairSplit, pairsText } from '../data/pairs'
-import { PAIR_END, PAIR_SEPARATOR, parsePairs, type Pair } from '../shared/pairs'
+import { pairSplit } from '../data/pairs'
+import { PAIR_END, PAIR_SEPARATOR, type Pair } from '../shared/pairs'
+import { readRunText, type RunText } from '../shared/runText'
 import {
   disposeParams,
   initParams,
@@ -55,32 +56,9 @@ export interface ResumeState {
   sampler: number[]
 }
 
-/** The text a run trains on: as it is, or (pair mode) its pairs written out. */
-function readData(
-  text: string,
-  pairs?: boolean,
-): { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } } | { problems: Problem[] } {
-  if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
-  if (text.length > MAX_TEXT_CHARS)
-    return {
-      problems: [
-        {
-          field: 'text',
-          code: 'text-huge',
-          params: { n: text.length, limit: MAX_TEXT_CHARS },
-          message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.`,
-        },
-      ],
-    }
-  if (!pairs) return { text }
-  const parsed = parsePairs(text)
-  if ('problems' in parsed) return { problems: parsed.problems.map((message) => ({ field: 'text' as const, message })) }
-  return { text: pairsText(parsed.pairs), pairs: { list: parsed.pairs, format: parsed.format } }
-}
-
 /** Tokens for training and validation: a 90/10 split of the text, or (pair mode) training and held-out pairs. */
 function splitData(
-  data: { text: string; pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' } },
+  data: RunText,
   tokenizer: TextTokenizer,
   blockSize: number,
   seed: number,
@@ -169,7 +147,7 @@ export class Run implements ModelHandle {
     limits?: DeviceLimits,
     o: { pairs?: boolean; tokenizer?: TokenizerSpec } = {},
   ): { problems: Problem[]; build?: never } | { problems?: never; build: () => Run } {
-    const data = readData(text, o.pairs)
+    const data = readRunText(text, o.pairs)
     if ('problems' in data) return { problems: data.problems }
     // characters by default (the text's own); a BPE spec as given (it encodes any text)
     const tokenizer = o.tokenizer?.kind === 'bpe' ? makeTokenizer(o.tokenizer) : CharTokenizer.fromText(data.text)
@@ -196,7 +174,7 @@ export class Run implements ModelHandle {
     train: TrainConfig,
     o: { limits?: DeviceLimits; extendVocab?: boolean; dropout?: number; resume?: ResumeState; pairs?: boolean } = {},
   ): { problems: Problem[]; build?: never; added?: never } | { problems?: never; build: () => Run; added: string[] } {
-    const data = readData(text, o.pairs)
+    const data = readRunText(text, o.pairs)
     if ('problems' in data) return { problems: data.problems }
     const base = makeTokenizer(source.tokenizer)
     const added = base.unknown(data.text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!) // BPE: none

@@ -5,6 +5,7 @@ import { StoredRecordError } from '../storage/schema'
 import type { EvalPoint } from '../shared/protocol'
 import { useStore } from './store'
 
+const get = useStore.getState
 let opening: Promise<RunStore | undefined> | undefined
 
 /** The page's connection to the run store; undefined where IndexedDB is unavailable (storage blocked). */
@@ -17,14 +18,13 @@ export function pageStore(): Promise<RunStore | undefined> {
 export async function refreshRuns(): Promise<StoredRun[]> {
   const store = await pageStore()
   if (!store) {
-    useStore.setState({ storedRuns: [], storageAvailable: false })
+    get().runsListed(undefined)
     return []
   }
   const { runs, unreadable } = await store.listAll()
-  useStore.setState({
-    storedRuns: runs,
-    storageAvailable: true,
-    unreadableRuns: unreadable.map((u) => ({
+  get().runsListed({
+    runs,
+    unreadable: unreadable.map((u) => ({
       id: u.id,
       code: u.error.code,
       params: u.error.params,
@@ -43,23 +43,21 @@ export async function renameRun(id: string, name: string): Promise<void> {
 export async function deleteRun(id: string): Promise<void> {
   const store = await pageStore()
   await store?.delete(id)
-  useStore.setState((s) => ({ compare: s.compare.filter((c) => c.id !== id) }))
+  get().compareRemoved(id)
   await refreshRuns()
 }
 
 /** Adds a stored run's validation curve to the loss chart, or removes it. */
 export async function toggleCompare(run: StoredRun): Promise<void> {
-  const s = useStore.getState()
-  if (s.compare.some((c) => c.id === run.id))
-    return useStore.setState({ compare: s.compare.filter((c) => c.id !== run.id) })
+  if (get().compare.some((c) => c.id === run.id)) return get().compareRemoved(run.id)
   // ticked at once (the box follows the click); its curve follows from storage
-  useStore.setState({ compare: [...s.compare, { id: run.id, name: run.name, evals: [] }] })
+  get().compareAdded(run)
   let evals: EvalPoint[] = []
   try {
     evals = (await (await pageStore())?.history(run.id))?.evals ?? []
   } catch (e) {
     if (!(e instanceof StoredRecordError)) throw e
-    useStore.setState({ restoreProblems: [{ field: 'stored', code: e.code, params: e.params, message: e.message }] })
+    get().setRestoreProblems([{ field: 'stored', code: e.code, params: e.params, message: e.message }])
   }
-  useStore.setState((st) => ({ compare: st.compare.map((c) => (c.id === run.id ? { ...c, evals } : c)) }))
+  get().compareLoaded(run.id, evals)
 }

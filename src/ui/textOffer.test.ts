@@ -1,7 +1,7 @@
 // A text over the limit is offered cut, never taken unasked; the current text stays until the user chooses.
 import { describe, expect, it } from 'vitest'
 import { useStore } from './store'
-import { offerText } from './trainerClient'
+import { offerText } from './client'
 import { MAX_TEXT_CHARS } from '../shared/text'
 
 describe('offerText', () => {

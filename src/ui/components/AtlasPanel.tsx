@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts'
 import { useStore } from '../store'
-import { watchAtlas } from '../trainerClient'
+import { watchAtlas } from '../client'
 import {
   badgeOf,
   futureShare,
@@ -287,7 +287,7 @@ export function AtlasPanel() {
                 min={0}
                 max={snapshots.length - 1}
                 value={snapshots.indexOf(s)}
-                onChange={(e) => useStore.setState({ viewStep: snapshots[Number(e.target.value)].step })}
+                onChange={(e) => useStore.getState().setViewStep(snapshots[Number(e.target.value)].step)}
                 aria-valuetext={`step ${s.step}`}
               />
               <span data-testid="atlas-step" className="small">
@@ -297,7 +297,7 @@ export function AtlasPanel() {
                 <input
                   type="checkbox"
                   checked={viewStep === 'live'}
-                  onChange={(e) => useStore.setState({ viewStep: e.target.checked ? 'live' : s.step })}
+                  onChange={(e) => useStore.getState().setViewStep(e.target.checked ? 'live' : s.step)}
                 />{' '}
                 {t.live}
               </label>
@@ -395,7 +395,7 @@ export function AtlasPanel() {
                   data={lines}
                   margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
                   onClick={(e) =>
-                    e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })
+                    e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)
                   }
                 >
                   <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { useStore, type AttentionView } from '../store'
-import { watchAttention } from '../trainerClient'
+import { watchAttention } from '../client'
 import { visibleChar } from '../../shared/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
@@ -123,7 +123,7 @@ export function AttentionPanel() {
   const T = attention?.tokens.length ?? 0
 
   function choose(patch: Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>) {
-    useStore.setState(patch)
+    useStore.getState().chooseAttention(patch)
     watchAttention()
   }
 

@@ -1,5 +1,5 @@
 import { useStore, isTraining } from '../store'
-import { setBackendChoice } from '../trainerClient'
+import { setBackendChoice } from '../client'
 import type { BackendChoice } from '../../shared/protocol'
 import { useT } from '../i18n'
 

@@ -1,5 +1,6 @@
 import { useState } from 'react'
-import { useStore } from '../store'
+import { useShallow } from 'zustand/react/shallow'
+import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 import { showView } from '../showView'
@@ -69,7 +70,7 @@ export function ConceptsPanel() {
 function Cards() {
   const t = useT()
   const lang = useStore((s) => s.lang)
-  const state = useStore()
+  const state = useStore(useShallow(lessonState))
   return (
     <>
       <p className="muted small">{t.conceptsIntro}</p>

@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
-import { cancelTextLoading, currentPairs, currentTextStats, offerText } from '../trainerClient'
+import { cancelTextLoading, currentPairs, currentTextStats, offerText } from '../client'
 import { heldOutCount } from '../../shared/pairs'
 import { TokenizerSection } from './TokenizerSection'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
@@ -12,7 +12,7 @@ const fmt = new Intl.NumberFormat('en') // the same digits and separators in bot
 
 /** Pair mode changes what the text means: a model built on it is one of a new text. */
 function setPairMode(on: boolean) {
-  useStore.setState((s) => (s.pairMode === on ? {} : { pairMode: on, textVersion: s.textVersion + 1 }))
+  useStore.getState().setPairMode(on)
 }
 
 /** What pair mode makes of the text: how many pairs, how many held out; or why it cannot read them. */
@@ -66,18 +66,16 @@ export function DataPanel() {
   async function chooseDataset(id: string) {
     const d = DATASETS.find((x) => x.id === id)
     if (!d) {
-      useStore.setState({ datasetId: 'custom' })
+      useStore.getState().setDatasetId('custom')
       return
     }
     setLoading(true)
     try {
       offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
     } catch (e) {
-      useStore.setState({
-        textNotice: {
-          kind: 'error',
-          message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message),
-        },
+      useStore.getState().setTextNotice({
+        kind: 'error',
+        message: t.couldNotLoad(lang === 'zh-CN' ? d.zh.label : d.label, (e as Error).message),
       })
     } finally {
       setLoading(false)
@@ -88,22 +86,20 @@ export function DataPanel() {
     if (!file) return
     const r = await readTextFile(file)
     if ('error' in r)
-      return useStore.setState({ textNotice: { kind: 'error', message: t.fileRefused(r.code, r.params) || r.error } })
+      return useStore.getState().setTextNotice({ kind: 'error', message: t.fileRefused(r.code, r.params) || r.error })
     const notice = { kind: 'info' as const, message: t.loadedFile(file.name, formatBytes(file.size)) }
     if (r.cutFrom === undefined) return offerText(r.text, 'custom', { notice, name: file.name })
     // over the upload limit: its start is offered, not taken
-    useStore.setState({
-      textOffer: {
-        what: 'file',
-        name: file.name,
-        size: formatBytes(r.cutFrom),
-        limit: formatBytes(MAX_UPLOAD_BYTES),
-        take: () =>
-          offerText(r.text, 'custom', {
-            notice: { kind: 'info', message: t.loadedFile(file.name, formatBytes(MAX_UPLOAD_BYTES)) },
-            name: file.name,
-          }),
-      },
+    useStore.getState().setTextOffer({
+      what: 'file',
+      name: file.name,
+      size: formatBytes(r.cutFrom),
+      limit: formatBytes(MAX_UPLOAD_BYTES),
+      take: () =>
+        offerText(r.text, 'custom', {
+          notice: { kind: 'info', message: t.loadedFile(file.name, formatBytes(MAX_UPLOAD_BYTES)) },
+          name: file.name,
+        }),
     })
   }
 
@@ -218,7 +214,7 @@ export function DataPanel() {
             <button type="button" className="primary" onClick={textOffer.take}>
               {t.useTextStart(textOffer.what, textOffer.limit)}
             </button>
-            <button type="button" onClick={() => useStore.setState({ textOffer: undefined })}>
+            <button type="button" onClick={() => useStore.getState().setTextOffer(undefined)}>
               {t.keepCurrentText}
             </button>
           </div>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { askNeighbours, watchEmbedding } from '../trainerClient'
+import { askNeighbours, watchEmbedding } from '../client'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
 

@@ -1,5 +1,5 @@
 import { useStore } from '../store'
-import { restartEngine } from '../trainerClient'
+import { restartEngine } from '../client'
 import { useT } from '../i18n'
 
 /**
@@ -14,7 +14,7 @@ export function EngineBanner() {
     return (
       <div className="callout" role="status" data-testid="device-lost">
         <p>{t.deviceLost(lost.backend, lost.message, lost.step, lost.fallback)}</p>
-        <button type="button" onClick={() => useStore.setState({ deviceLoss: undefined })}>
+        <button type="button" onClick={() => useStore.getState().dismissDeviceLoss()}>
           {t.dismiss}
         </button>
       </div>

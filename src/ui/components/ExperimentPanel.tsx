@@ -1,5 +1,5 @@
 import { useStore } from '../store'
-import { openStoredRun, trainNoMaskTwin } from '../trainerClient'
+import { openStoredRun, trainNoMaskTwin } from '../client'
 import { useT } from '../i18n'
 
 /**

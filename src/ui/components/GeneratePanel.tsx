@@ -1,6 +1,6 @@
 import { useDeferredValue, useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../trainerClient'
+import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../client'
 import { TokenStrip } from './TokenStrip'
 import { BeamTreeView } from './BeamTreeView'
 import { unknownChars, visibleChar, visibleText } from '../../shared/text'
@@ -180,7 +180,7 @@ export function GeneratePanel() {
         rows={2}
         value={prompt}
         spellCheck={false}
-        onChange={(e) => useStore.setState({ samplePrompt: e.target.value })}
+        onChange={(e) => useStore.getState().setSamplePrompt(e.target.value)}
         aria-describedby="prompt-help"
         placeholder={t.promptPlaceholder}
       />
@@ -482,7 +482,7 @@ export function GeneratePanel() {
         rows={2}
         value={scoreTextValue}
         spellCheck={false}
-        onChange={(e) => useStore.setState({ scoreText: e.target.value })}
+        onChange={(e) => useStore.getState().setScoreText(e.target.value)}
       />
       <div className="controls">
         <button type="button" disabled={!run || [...scoreTextValue].length < 2} onClick={scoreText}>

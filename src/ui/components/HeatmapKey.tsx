@@ -23,7 +23,7 @@ export function HeatmapKey({
   const map = useStore((s) => s.colourMap)
   const attentionScale = useStore((s) => s.attentionScale)
   const choose = (m: SequentialMap) => {
-    useStore.setState({ colourMap: m })
+    useStore.getState().setColourMap(m)
     try {
       localStorage.setItem('gpt-playground:colours', m)
     } catch {
@@ -54,7 +54,7 @@ export function HeatmapKey({
           {t.scale}{' '}
           <select
             value={attentionScale}
-            onChange={(e) => useStore.setState({ attentionScale: e.target.value as 'linear' | 'sqrt' })}
+            onChange={(e) => useStore.getState().setAttentionScale(e.target.value as 'linear' | 'sqrt')}
           >
             <option value="linear">{t.linear}</option>
             <option value="sqrt">{t.sqrtScale}</option>

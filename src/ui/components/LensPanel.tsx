@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { askLens } from '../trainerClient'
+import { askLens } from '../client'
 import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'

@@ -123,7 +123,7 @@ export function LossChart() {
             data={rows}
             margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
             onClick={(e) =>
-              atlasOpen && e && typeof e.activeLabel === 'number' && useStore.setState({ viewStep: e.activeLabel })
+              atlasOpen && e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)
             }
           >
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />

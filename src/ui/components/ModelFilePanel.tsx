@@ -1,6 +1,6 @@
 import { useRef } from 'react'
 import { isTraining, useStore } from '../store'
-import { exportModel, importModel } from '../trainerClient'
+import { exportModel, importModel } from '../client'
 import { visibleChar } from '../../shared/text'
 import { useSay, useT } from '../i18n'
 
@@ -64,7 +64,7 @@ export function ModelFilePanel() {
         <input
           type="checkbox"
           checked={extend}
-          onChange={(e) => useStore.setState({ extendVocab: e.target.checked })}
+          onChange={(e) => useStore.getState().setExtendVocab(e.target.checked)}
         />{' '}
         {t.extendVocab}
       </label>

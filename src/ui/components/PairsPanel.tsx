@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react'
 import { useStore, type PairRow } from '../store'
-import { evaluatePairsNow } from '../trainerClient'
+import { evaluatePairsNow } from '../client'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useStore } from '../store'
-import { watchPositions } from '../trainerClient'
+import { watchPositions } from '../client'
 import { cosineSimilarities } from '../../shared/similarity'
 import { sharpCanvas } from '../canvas'
 import { diverging } from '../colourMaps'

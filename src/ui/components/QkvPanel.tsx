@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
-import { askQkv } from '../trainerClient'
+import { askQkv } from '../client'
 import { attendOne, moments } from '../../shared/qkv'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'

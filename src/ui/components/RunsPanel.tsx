@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { isTraining, useStore } from '../store'
-import { fineTuneFrom, openStoredRun } from '../trainerClient'
+import { fineTuneFrom, openStoredRun } from '../client'
 import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'

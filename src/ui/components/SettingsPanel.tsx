@@ -3,14 +3,13 @@ import {
   PRESETS,
   estimateMemory,
   formatBytes,
-  getPreset,
   paramCount,
   type ModelSettings,
   type Problem,
   type TrainConfig,
 } from '../../shared/config'
 import { isTraining, useStore } from '../store'
-import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
+import { currentPairs, currentTextStats, localProblems } from '../client'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
@@ -101,16 +100,15 @@ export function SettingsPanel() {
 
   function applyPreset(id: string) {
     if (id === 'custom') return
-    const p = getPreset(id)
     setDrafts({})
-    useStore.setState({ presetId: id, model: { ...p.model }, train: { ...p.train } })
+    useStore.getState().applyPreset(id)
   }
 
   function edit(f: Field, raw: string) {
     setDrafts((d) => ({ ...d, [f.key]: raw }))
     const v = raw.trim() === '' ? NaN : Number(raw)
-    if (f.group === 'model') useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, [f.key]: v } }))
-    else useStore.setState((s) => ({ presetId: 'custom', train: { ...s.train, [f.key]: v } }))
+    if (f.group === 'model') useStore.getState().editModel(f.key, v)
+    else useStore.getState().editTrain(f.key, v)
   }
 
   const current = PRESETS.find((p) => p.id === presetId)
@@ -164,12 +162,7 @@ export function SettingsPanel() {
             id="f-pos"
             disabled={locked}
             value={model.posEncoding ?? 'learned'}
-            onChange={(e) =>
-              useStore.setState((s) => ({
-                presetId: 'custom',
-                model: { ...s.model, posEncoding: e.target.value as 'learned' | 'sinusoidal' },
-              }))
-            }
+            onChange={(e) => useStore.getState().editModel('posEncoding', e.target.value as 'learned' | 'sinusoidal')}
           >
             <option value="learned">{t.learnedTable}</option>
             <option value="sinusoidal">{t.fixedSinusoid}</option>
@@ -182,9 +175,7 @@ export function SettingsPanel() {
             type="checkbox"
             disabled={locked}
             checked={model.bias}
-            onChange={(e) =>
-              useStore.setState((s) => ({ presetId: 'custom', model: { ...s.model, bias: e.target.checked } }))
-            }
+            onChange={(e) => useStore.getState().editModel('bias', e.target.checked)}
           />
         </div>
       </div>

@@ -1,6 +1,6 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { isTraining, useStore } from '../store'
-import { cancelTokenizer, currentTextStats, trainTokenizer } from '../trainerClient'
+import { cancelTokenizer, currentTextStats, trainTokenizer } from '../client'
 import { makeTokenizer, BPE_VOCAB, type TextTokenizer } from '../../shared/tokenizer'
 import { CharTokenizer } from '../../shared/charTokenizer'
 import { trainSplitIndex, visibleChar } from '../../shared/text'
@@ -67,7 +67,7 @@ export function TokenizerSection() {
           type="radio"
           name="tokenizer"
           checked={choice === 'char'}
-          onChange={() => useStore.setState({ tokenizerChoice: 'char' })}
+          onChange={() => useStore.getState().setTokenizerChoice('char')}
         />{' '}
         {t.charTokens}
       </label>
@@ -76,7 +76,7 @@ export function TokenizerSection() {
           type="radio"
           name="tokenizer"
           checked={choice === 'bpe'}
-          onChange={() => useStore.setState({ tokenizerChoice: 'bpe' })}
+          onChange={() => useStore.getState().setTokenizerChoice('bpe')}
         />{' '}
         {t.bpeTokens}
       </label>
@@ -90,7 +90,7 @@ export function TokenizerSection() {
           max={BPE_VOCAB.max}
           step={256}
           value={Number.isFinite(vocabSize) ? vocabSize : ''}
-          onChange={(e) => useStore.setState({ bpeVocabSize: e.target.value === '' ? NaN : Number(e.target.value) })}
+          onChange={(e) => useStore.getState().setBpeVocabSize(e.target.value === '' ? NaN : Number(e.target.value))}
         />
         {training ? (
           <>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { useStore } from '../store'
+import { useShallow } from 'zustand/react/shallow'
+import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
 import { CONCEPTS } from '../lesson/concepts'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
@@ -50,7 +51,7 @@ function LessonLink() {
 
 /** Moves the tour to `step` (undefined ends it), remembers it, and shows its view. */
 function go(step: number | undefined) {
-  useStore.setState({ tourStep: step })
+  useStore.getState().setTourStep(step)
   rememberTourStep(step)
   if (step !== undefined) showView(TOUR[step].view, false)
 }
@@ -63,7 +64,7 @@ export function TourPanel() {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const step = useStore((s) => s.tourStep)
-  const state = useStore()
+  const state = useStore(useShallow(lessonState))
   const [finished, setFinished] = useState(false)
   const [saved] = useState(initialTourStep)
   useEffect(() => {

@@ -10,7 +10,7 @@ import {
   startTraining,
   stopTraining,
   takeOverTraining,
-} from '../trainerClient'
+} from '../client'
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
 import { useSay, useT } from '../i18n'

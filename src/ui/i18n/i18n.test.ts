@@ -206,11 +206,14 @@ describe('the message catalogue', () => {
     const senders = [
       '../../worker/host.ts',
       '../../train/run.ts',
-      '../trainerClient.ts',
+      '../../shared/runText.ts',
+      '../client', // every file in it
+      '../store',
       '../../storage/schema.ts',
       '../shareLink.ts',
     ]
-      .map((f) => readFileSync(join(__dirname, f), 'utf8'))
+      .flatMap((f) => (f.endsWith('.ts') ? [join(__dirname, f)] : sources(join(__dirname, f))))
+      .map((p) => readFileSync(p, 'utf8'))
       .join('\n')
     // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`), on one line or across lines
     const codes = [

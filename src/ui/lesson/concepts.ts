@@ -2,7 +2,7 @@
 // Each has a one-line intuition, the formula, what to look for, something to try, an honest caveat, the view
 // that shows it — and a live number: a sentence computed from the model as it is now (the store's state), or
 // nothing when that view has no data yet. Pure functions of the state: no DOM, no tfjs.
-import type { AppState } from '../store'
+import type { AppState, LessonState } from '../store'
 import { badgeOf, futureShare, weightAt, type HeadScores } from '../../shared/heads'
 import { visibleText } from '../../shared/text'
 import { GLOSSARY as G } from '../i18n/glossary'
@@ -24,7 +24,7 @@ export interface Concept {
   en: ConceptText
   zh: ConceptText
   /** a sentence with the model's number now, or undefined when there is nothing to measure yet */
-  live: (s: AppState, lang: Lang) => string | undefined
+  live: (s: LessonState, lang: Lang) => string | undefined
 }
 
 type State = Pick<

@@ -3,16 +3,16 @@
 // ("start training", "scrub the atlas back"); a step whose task is "wait for step N" waits for learning to
 // happen. Steps can be skipped and the tour resumed: the step is remembered (localStorage) and can be given in
 // the address (?tour=N) for a lesson link. Pure data and checks over the store's state: no DOM.
-import type { AppState } from '../store'
+import type { LessonState } from '../store'
 
 export interface TourStep {
   concept: string // the concept card it teaches (lesson/concepts.ts)
   view: string // the section it shows
-  task?: { en: string; zh: string; done: (s: AppState) => boolean }
+  task?: { en: string; zh: string; done: (s: LessonState) => boolean }
 }
 
 /** The step the loss is worth looking at: a fifth of the run, at most 50 steps in. */
-export const waitStep = (s: AppState) => Math.min(50, Math.max(1, Math.floor((s.run?.train.maxIters ?? 50) / 5)))
+export const waitStep = (s: LessonState) => Math.min(50, Math.max(1, Math.floor((s.run?.train.maxIters ?? 50) / 5)))
 
 export const TOUR: readonly TourStep[] = [
   { concept: 'tokenization', view: 'data-h' },

@@ -1,0 +1,31 @@
+// The text a run trains on, read the one way both sides need: the worker's Run.prepare builds the run from it,
+// and the page checks the settings against it before anything is sent (ui/client/validation.ts).
+import type { Problem } from './config'
+import { pairText, parsePairs, type Pair } from './pairs'
+import { MAX_TEXT_CHARS } from './text'
+
+/** The text as the model sees it: as it is, or (pair mode) its pairs written out, with the pairs. */
+export interface RunText {
+  text: string
+  pairs?: { list: Pair[]; format: 'tsv' | 'jsonl' }
+}
+
+/** The text a run trains on: as it is, or (pair mode) its pairs written out; or why it cannot be. */
+export function readRunText(text: string, pairs?: boolean): RunText | { problems: Problem[] } {
+  if (typeof text !== 'string') return { problems: [{ field: 'text', message: 'The training text is missing' }] }
+  if (text.length > MAX_TEXT_CHARS)
+    return {
+      problems: [
+        {
+          field: 'text',
+          code: 'text-huge',
+          params: { n: text.length, limit: MAX_TEXT_CHARS },
+          message: `The text has ${text.length.toLocaleString('en')} characters; the limit is ${MAX_TEXT_CHARS.toLocaleString('en')}. Use a shorter text.`,
+        },
+      ],
+    }
+  if (!pairs) return { text }
+  const parsed = parsePairs(text)
+  if ('problems' in parsed) return { problems: parsed.problems.map((message) => ({ field: 'text' as const, message })) }
+  return { text: parsed.pairs.map(pairText).join(''), pairs: { list: parsed.pairs, format: parsed.format } }
+}

@@ -1,0 +1,81 @@
+// The teaching views' side of the protocol: which views the worker sends (attention, atlas, embedding,
+// positions: now and after each evaluation while open) and the views' one-off questions (Q/K/V, the lens, an
+// embedding's neighbours), each answered to the request that asked.
+import type { AtlasProbe } from '../../shared/protocol'
+import { useStore } from '../store'
+import { engineUp, send } from './engine'
+import * as requests from './requests'
+
+const get = useStore.getState
+
+/** Tells the worker which attention map to show; it answers now and refreshes it during training. */
+export function watchAttention(): void {
+  const s = get()
+  if (!s.run || !engineUp()) return
+  const layer = Math.min(s.layer, s.run.model.nLayer - 1)
+  const head = Math.min(s.head, s.run.model.nHead - 1)
+  const probe = s.probeSource === 'prompt' ? s.samplePrompt : ''
+  send({ type: 'attention.watch', runId: s.run.runId, probe, layer, head })
+}
+
+/** Opens or closes the attention atlas, or changes its probe (a new probe starts a new history). */
+export function watchAtlas(open: boolean, probe: AtlasProbe = get().atlasProbe): void {
+  get().atlasWatched(open, probe)
+  const r = get().run
+  if (r && engineUp()) send({ type: 'atlas.watch', runId: r.runId, probe: open ? probe : null })
+}
+
+/** Opens or closes the embedding map: while open, the worker sends it after each evaluation. */
+export function watchEmbedding(on: boolean): void {
+  get().setEmbeddingOpen(on)
+  const r = get().run
+  if (r && engineUp()) send({ type: 'embedding.watch', runId: r.runId, on })
+}
+
+/** Opens or closes the positional-encoding view: while open, the worker sends the encoding after each evaluation. */
+export function watchPositions(on: boolean): void {
+  get().setPositionsOpen(on)
+  const r = get().run
+  if (r && engineUp()) send({ type: 'positions.watch', runId: r.runId, on })
+}
+
+/** A new run: the views that are open are asked for again, from its model. */
+export function rewatch(runId: string): void {
+  watchAttention()
+  const s = get()
+  if (s.embeddingOpen) send({ type: 'embedding.watch', runId, on: true })
+  if (s.positionsOpen) send({ type: 'positions.watch', runId, on: true })
+  if (s.atlasOpen) send({ type: 'atlas.watch', runId, probe: s.atlasProbe })
+}
+
+// The one-off questions below: a refusal (a probe the model cannot read) is not shown; the panels keep
+// their last answer.
+
+/** Asks for one head's computation for one query of a probe text (a newer question replaces this one). */
+export function askQkv(probe: string, layer: number, head: number, query: number): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('qkv')
+  requests.register(requestId, { 'qkv.result': (m) => get().qkvArrived(m) }, 'qkv')
+  send({ type: 'qkv.request', runId: r.runId, requestId, probe, layer, head, query })
+}
+
+/** Asks for the next-token lens at one position of a probe text ('' = the validation slice). */
+export function askLens(probe: string, position: number): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('lens')
+  requests.register(requestId, { 'lens.result': (m) => get().lensArrived(m) }, 'lens')
+  send({ type: 'lens.request', runId: r.runId, requestId, probe, position })
+}
+
+/** Asks for a token's nearest neighbours in the full embedding space. */
+export function askNeighbours(id: number): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('nb')
+  requests.register(requestId, {
+    'embedding.neighbours.result': (m) => m.runId === get().run?.runId && get().neighboursArrived(m),
+  })
+  send({ type: 'embedding.neighbours', runId: r.runId, requestId, id })
+}

@@ -1,0 +1,57 @@
+// The training text: which dataset it is, the text and its version, what the page says about it, a long text
+// being measured in the worker, a text too long to take whole, and pair mode.
+import type { StateCreator } from 'zustand'
+import { defaultText, DEFAULT_DATASET } from '../datasets'
+import type { AppState } from '.'
+
+export type TextNotice = { kind: 'error' | 'info'; message: string }
+
+/** A text over MAX_TEXT_CHARS, or a file over MAX_UPLOAD_BYTES: its start is offered, never taken unasked */
+export interface TextOffer {
+  what: 'text' | 'file'
+  name: string
+  size: string
+  limit: string
+  take: () => void
+}
+
+export interface TextSlice {
+  datasetId: string // 'names' | 'moby' | 'custom'
+  text: string
+  textVersion: number // bumps on every change of text, so a run knows which text it was built from
+  textNotice?: TextNotice
+  /** A long text being measured in the worker before the page takes it (client/text.ts offerText) */
+  textLoading?: { requestId: string; done: number; total: number }
+  textOffer?: TextOffer
+  /** Pair mode: the text is prompt → completion pairs, and the loss counts completions only. */
+  pairMode: boolean
+  /** A new text: a new version; `pairs` sets pair mode to what the text is. */
+  takeText(text: string, datasetId: string, o?: { notice?: TextNotice; pairs?: boolean }): void
+  setDatasetId(id: string): void
+  setTextNotice(notice: TextNotice | undefined): void
+  setTextOffer(offer: TextOffer | undefined): void
+  setTextLoading(loading: TextSlice['textLoading']): void
+  /** Pair mode changes what the text means: a model built on it is one of a new text. */
+  setPairMode(on: boolean): void
+}
+
+export const textSlice: StateCreator<AppState, [], [], TextSlice> = (set) => ({
+  datasetId: DEFAULT_DATASET.id,
+  text: defaultText,
+  textVersion: 1,
+  pairMode: false,
+  takeText: (text, datasetId, o = {}) =>
+    set((s) => ({
+      text,
+      datasetId,
+      textVersion: s.textVersion + 1,
+      textNotice: o.notice,
+      textLoading: undefined,
+      ...(o.pairs !== undefined && s.pairMode !== o.pairs && { pairMode: o.pairs }),
+    })),
+  setDatasetId: (datasetId) => set({ datasetId }),
+  setTextNotice: (textNotice) => set({ textNotice }),
+  setTextOffer: (textOffer) => set({ textOffer }),
+  setTextLoading: (textLoading) => set({ textLoading }),
+  setPairMode: (on) => set((s) => (s.pairMode === on ? {} : { pairMode: on, textVersion: s.textVersion + 1 })),
+})

@@ -1,0 +1,143 @@
+// The teaching views: which are open and on what (probe, layer, head, the step they show), and what the worker
+// last sent for each — attention, the atlas's snapshots, the embedding map, positions, Q/K/V, the lens.
+import type { StateCreator } from 'zustand'
+import type { Problem } from '../../shared/config'
+import { alignTo } from '../../shared/pca'
+import type { AtlasProbe, AtlasSnapshot, FromWorker, QkvData } from '../../shared/protocol'
+import type { AppState } from '.'
+
+export interface AttentionView {
+  step: number
+  layer: number
+  head: number
+  tokens: string[]
+  weights: Float32Array
+}
+
+export interface PositionsView {
+  step: number
+  kind: 'learned' | 'sinusoidal'
+  T: number
+  C: number
+  table: Float32Array
+}
+
+/** The embedding map at one step, aligned with the previous frame. */
+export interface EmbeddingView {
+  step: number
+  tokens: string[]
+  counts: Uint32Array
+  coords: Float32Array
+  components: Float32Array
+  explained: [number, number]
+  C: number
+}
+
+/** The next-token lens at one probe position. */
+export interface LensView {
+  requestId: string
+  step: number
+  tokens: string[]
+  ids: number[]
+  position: number
+  layers: number
+  logits: Float32Array
+}
+
+export type AttentionChoice = Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>
+type Msg<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>
+
+export interface ViewsSlice {
+  qkv?: QkvData & { step: number; requestId: string }
+  lens?: LensView
+  embeddingOpen: boolean
+  embedding?: EmbeddingView
+  neighbours?: { id: number; list: { id: number; cos: number }[] }
+  /** The attention atlas is open, on this probe; its snapshots (one per evaluation, thinned when many). */
+  atlasOpen: boolean
+  atlasProbe: AtlasProbe
+  atlasSnapshots: AtlasSnapshot[]
+  /** The step every teaching view shows: the newest snapshot ('live'), or a chosen one. */
+  viewStep: number | 'live'
+  /** The positional-encoding view is open: the worker sends the encoding now and after each evaluation. */
+  positionsOpen: boolean
+  positions?: PositionsView
+  layer: number
+  head: number
+  probeSource: 'validation' | 'prompt'
+  attention?: AttentionView
+  attentionProblems: Problem[]
+  setViewStep(step: number | 'live'): void
+  /** Which attention map to show (the client tells the worker). */
+  chooseAttention(choice: AttentionChoice): void
+  /** The atlas opened or closed, or on a new probe (which starts a new history). */
+  atlasWatched(open: boolean, probe: AtlasProbe): void
+  setEmbeddingOpen(on: boolean): void
+  setPositionsOpen(on: boolean): void
+  atlasArrived(msg: Msg<'atlas'>): void
+  embeddingArrived(msg: Msg<'embedding'>): void
+  neighboursArrived(msg: Msg<'embedding.neighbours.result'>): void
+  positionsArrived(msg: Msg<'positions'>): void
+  attentionArrived(msg: Msg<'attention'>): void
+  qkvArrived(msg: Msg<'qkv.result'>): void
+  lensArrived(msg: Msg<'lens.result'>): void
+  setAttentionProblems(problems: Problem[]): void
+}
+
+export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => ({
+  embeddingOpen: false,
+  atlasOpen: false,
+  atlasProbe: { kind: 'validation' },
+  atlasSnapshots: [],
+  viewStep: 'live',
+  positionsOpen: false,
+  layer: 0,
+  head: 0,
+  probeSource: 'validation',
+  attentionProblems: [],
+  setViewStep: (viewStep) => set({ viewStep }),
+  chooseAttention: (choice) => set(choice),
+  atlasWatched: (open, probe) =>
+    set((s) => ({
+      atlasOpen: open,
+      atlasProbe: probe,
+      ...(JSON.stringify(probe) !== JSON.stringify(s.atlasProbe) && { atlasSnapshots: [], viewStep: 'live' as const }),
+    })),
+  setEmbeddingOpen: (embeddingOpen) => set({ embeddingOpen }),
+  setPositionsOpen: (positionsOpen) => set({ positionsOpen }),
+  atlasArrived: ({ type: _t, runId: _r, ...snap }) =>
+    set((s) => ({ atlasSnapshots: keepSnapshot(s.atlasSnapshots, snap) })),
+  embeddingArrived: ({ type: _t, runId: _r, ...next }) =>
+    set((s) => {
+      const aligned = alignTo(
+        s.embedding && s.embedding.C === next.C ? { components: Float64Array.from(s.embedding.components) } : undefined,
+        { components: Float64Array.from(next.components), coords: next.coords, explained: next.explained },
+        next.C,
+      )
+      return { embedding: { ...next, coords: aligned.coords, components: Float32Array.from(aligned.components) } }
+    }),
+  neighboursArrived: (msg) => set({ neighbours: { id: msg.id, list: msg.neighbours } }),
+  positionsArrived: (msg) =>
+    set({ positions: { step: msg.step, kind: msg.kind, T: msg.T, C: msg.C, table: msg.table } }),
+  attentionArrived: (msg) =>
+    set({
+      attention: { step: msg.step, layer: msg.layer, head: msg.head, tokens: msg.tokens, weights: msg.weights },
+      attentionProblems: [],
+    }),
+  qkvArrived: ({ type: _t, runId: _r, ...qkv }) => set({ qkv }),
+  lensArrived: ({ type: _t, runId: _r, ...lens }) => set({ lens }),
+  setAttentionProblems: (attentionProblems) => set({ attentionProblems }),
+})
+
+/** At most this many atlas snapshots are kept; when full, every other older one goes (dense early, sparse late). */
+export const MAX_SNAPSHOTS = 40
+
+/** Adds a snapshot (replacing one of the same step), thinning the buffer when it is full. */
+export function keepSnapshot(list: AtlasSnapshot[], snap: AtlasSnapshot): AtlasSnapshot[] {
+  let out = list
+    .filter((s) => s.step !== snap.step)
+    .concat(snap)
+    .sort((a, b) => a.step - b.step)
+  if (out.length > MAX_SNAPSHOTS) out = out.filter((_, i) => i % 2 === 0 || i === out.length - 1)
+  return out
+}
