@@ -2,8 +2,7 @@
 // the worker continues every few steps while training; each answered to the request that asked.
 import type { Problem } from '../../shared/config'
 import type { FromWorker, SampleSettings } from '../../shared/protocol'
-import { engineStoppedProblem } from '../store/engine'
-import { useStore, type WatchedPrompt } from '../store'
+import { engineStoppedProblem, useStore, type WatchedPrompt } from '../store'
 import { send } from './engine'
 import * as requests from './requests'
 

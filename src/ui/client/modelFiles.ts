@@ -1,8 +1,7 @@
 // Model files: opening one (or a stored run) to fine-tune on the current text, and exporting the current model
 // as safetensors or as a bundle to continue the run with nanoGPT, which arrives as a download.
 import { fineTuneDefaults, formatBytes, type ModelSettings, type Problem } from '../../shared/config'
-import { engineStoppedProblem } from '../store/engine'
-import { isTraining, useStore } from '../store'
+import { engineStoppedProblem, isTraining, useStore } from '../store'
 import { DATASETS } from '../datasets'
 import { engineUp, send } from './engine'
 import * as requests from './requests'

@@ -1,6 +1,5 @@
 // Training a byte-level BPE tokenizer in the worker on the current text, with progress and Cancel.
-import { engineStoppedProblem } from '../store/engine'
-import { useStore } from '../store'
+import { engineStoppedProblem, useStore } from '../store'
 import { engineUp, send } from './engine'
 import * as requests from './requests'
 

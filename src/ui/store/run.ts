@@ -87,30 +87,21 @@ export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => 
     const s = get()
     const { type: _t, restored, ...info } = msg
     const { model, train, origin } = info
-    let key = from.settingsKey ?? settingsKey(s.model, s.train)
-    const opened = origin || restored
-    if (opened) {
-      // the settings panel now describes the opened model, so nothing replaces it until the user asks
-      const { vocabSize: _v, ...settings } = model
-      set({
-        model: settings,
-        train,
-        presetId: 'custom',
-        ...(origin?.from === 'file' &&
-          !restored && {
-            importStatus: { kind: 'done', fileName: origin.name, step: origin.step, added: origin.added },
-          }),
-        ...(!restored && { pairEval: undefined }),
-      })
-      key = settingsKey(settings, train)
-    }
     const pinned = s.watchPinned
+    // an opened model (a file, a stored run): the settings panel now describes it, so nothing replaces it
+    // until the user asks
+    const { vocabSize: _v, ...opened } = model
+    const isOpened = Boolean(origin || restored)
     set({
+      ...(isOpened && { model: opened, train, presetId: 'custom' }),
+      ...(origin?.from === 'file' &&
+        !restored && { importStatus: { kind: 'done', fileName: origin.name, step: origin.step, added: origin.added } }),
+      ...(isOpened && !restored && { pairEval: undefined }),
       run: {
         ...info,
         textVersion: from.textVersion,
-        settingsKey: key,
-        tokenizerKey: opened ? tokenizerKey(s) : (from.tokenizerKey ?? tokenizerKey(s)),
+        settingsKey: isOpened ? settingsKey(opened, train) : (from.settingsKey ?? settingsKey(s.model, s.train)),
+        tokenizerKey: isOpened ? tokenizerKey(s) : (from.tokenizerKey ?? tokenizerKey(s)),
       },
       pendingRunId: undefined,
       runState: 'ready',
