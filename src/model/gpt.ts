@@ -122,12 +122,14 @@ export function attention(
   const hs = C / nh
   const qkv = linear(x, p.cAttn.weight, p.cAttn.bias) // (B, T, 3C)
   const [q, k, v] = tf.split<tf.Tensor2D>(qkv, 3, 1) // each (B, T, C)
-  const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape<tf.Rank.R4>(t, [B, T, nh, hs]), [0, 2, 1, 3]) // (B, nh, T, hs)
+  // (B, T, C) → (B, nh, T, hs)
+  const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape<tf.Rank.R4>(t, [B, T, nh, hs]), [0, 2, 1, 3])
   const qh = heads(q)
   const kh = heads(k)
   const vh = heads(v)
   const scaled: tf.Tensor4D = tf.mul(batchedQK(qh, kh), 1 / Math.sqrt(hs)) // (B, nh, T, T)
-  const scores = cfg.causal === false ? scaled : tf.add<tf.Tensor4D>(scaled, causalMask(T)) // no mask: the "break it" experiment
+  // without the mask: the "break it" experiment
+  const scores = cfg.causal === false ? scaled : tf.add<tf.Tensor4D>(scaled, causalMask(T))
   const att = tf.softmax(scores) // (B, nh, T, T), rows sum to 1 over keys ≤ query (over all keys without the mask)
   const yh = batchedAV(drop(att), vh) // (B, nh, T, hs)
   const y = tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) // (B, T, nh, hs) → (B, T, C)
@@ -178,7 +180,8 @@ export function forward(
     if (opts.captureAttention) attention.push(out.att)
     if (opts.captureResiduals) residuals.push(x)
   }
-  if (opts.lastOnly) x = tf.reshape(tf.slice(tf.reshape<tf.Rank.R3>(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C]) // (B, C)
+  // generation: the last position only, (B, C)
+  if (opts.lastOnly) x = tf.reshape(tf.slice(tf.reshape<tf.Rank.R3>(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C])
   x = layerNorm(x, p.lnF) // final LayerNorm
   const logits = linearTransposed(x, p.wte.weight) // tied LM head: (N, V)
   return { logits, attention, residuals }

@@ -1,6 +1,6 @@
 // The one model handle a run's generator and probes read: its configuration, weights (as the model's typed tree
-// of variables, and as a snapshot of plain arrays taken once per step), tokenizer and token streams. Run implements it; ReadsModel is
-// the base of what reads it (Generator, Probes).
+// of variables, and as a snapshot of plain arrays taken once per step), tokenizer and token streams. Run
+// implements it; ReadsModel is the base of what reads it (Generator, Probes).
 import type { ModelConfig } from '../shared/config'
 import type { TextTokenizer } from '../shared/tokenizer'
 import type { Pair } from '../shared/pairs'
