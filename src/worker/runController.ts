@@ -117,6 +117,7 @@ export class RunController {
     await this.exclusive(async () => {
       old?.dispose()
       this.run = build()
+      this.hook(this.run, id)
     })
     const r = this.run!
     this.ctx.post({
@@ -168,12 +169,25 @@ export class RunController {
     return []
   }
 
+  /** The controller's hooks on a new run (minGPT's callbacks): each step's and evaluation's point is recorded. */
+  private hook(r: Run, id: string) {
+    r.addCallback('onStepEnd', (p) => {
+      if (this.run !== r || p.skipped) return
+      this.pendingPoints.push(p)
+      this.persistence.recordPoint(id, p)
+      this.lastLoss = p.loss
+    })
+    r.addCallback('onEvalEnd', (e) => {
+      if (this.run !== r) return
+      this.lastVal = e.valLoss
+      this.pendingEvals.push(e)
+      this.persistence.recordEval(id, e)
+    })
+  }
+
   private async evaluate(r: Run, id: string) {
-    const e = await r.evaluate()
+    await r.evaluate() // recorded by the hook
     if (this.run !== r) return
-    this.lastVal = e.valLoss
-    this.pendingEvals.push(e)
-    this.persistence.recordEval(id, e)
     this.flush(!this.pageHidden)
     await this.views.afterEvaluate(r, id)
   }
@@ -201,9 +215,7 @@ export class RunController {
           vocabSize: r.model.vocabSize,
         })
         if (!p.skipped) {
-          this.pendingPoints.push(p)
-          persistence.recordPoint(id, p)
-          this.lastLoss = p.loss
+          // recorded by the hook; the divergence check above saw the recent losses without this one
           this.recentLosses.push(p.loss)
           if (this.recentLosses.length > RECENT_STEPS) this.recentLosses.shift()
         }
