@@ -19,7 +19,7 @@ interface PanelProps<D> {
   /**
    * Folded: the heading is the <summary> of a <details>, open when `open` says (uncontrolled without it).
    * `onToggle` hears the learner's click and showView's opening alike, so a view that needs data asks for it
-   * there.
+   * there; a <details> nested inside (a head's table) is not this view's toggle.
    */
   folded?: boolean
   open?: boolean
@@ -70,7 +70,16 @@ export function Panel<D>(p: PanelProps<D>) {
   return (
     <section className={p.className ? `panel ${p.className}` : 'panel'} aria-labelledby={p.id} data-testid={p.testId}>
       {p.folded ? (
-        <details open={p.open} onToggle={onToggle && ((e) => onToggle((e.target as HTMLDetailsElement).open))}>
+        <details
+          open={p.open}
+          onToggle={
+            onToggle &&
+            ((e) => {
+              // React passes a nested <details>' toggle up to this one: only this one's own is the view's
+              if (e.target === e.currentTarget) onToggle(e.currentTarget.open)
+            })
+          }
+        >
           <summary>{heading}</summary>
           {body}
         </details>
