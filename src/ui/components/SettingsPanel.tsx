@@ -14,6 +14,8 @@ import { currentPairs, currentTextStats, localProblems } from '../trainerClient'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { LinkBox } from './LinkBox'
 
 type Field =
   | { group: 'model'; key: keyof ModelSettings; step?: string }
@@ -54,7 +56,7 @@ function shownValue(draft: string | undefined, value: number): string {
   return Number.isFinite(value) ? String(value) : ''
 }
 
-export function SettingsPanel() {
+export function SettingsPanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const presetId = useStore((s) => s.presetId)
@@ -115,8 +117,7 @@ export function SettingsPanel() {
 
   const current = PRESETS.find((p) => p.id === presetId)
   return (
-    <section className="panel" aria-labelledby="settings-h">
-      <h2 id="settings-h">{t.settingsTitle}</h2>
+    <Panel {...panel}>
       <label htmlFor="preset">{t.preset}</label>{' '}
       <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
         {PRESETS.map((p) => (
@@ -218,15 +219,7 @@ export function SettingsPanel() {
         <button type="button" onClick={share}>
           {t.shareSettings}
         </button>
-        {shared && (
-          <input
-            className="grow"
-            readOnly
-            aria-label={t.linkToSettings}
-            value={shared}
-            onFocus={(e) => e.target.select()}
-          />
-        )}
+        {shared && <LinkBox label={t.linkToSettings} value={shared} />}
       </div>
       {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
       {linkProblems.length > 0 && (
@@ -239,6 +232,6 @@ export function SettingsPanel() {
           </ul>
         </div>
       )}
-    </section>
+    </Panel>
   )
 }

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react'
 import { useStore } from '../store'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { LinkBox } from './LinkBox'
 import { CONCEPTS } from '../lesson/concepts'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
 import { showView } from '../showView'
@@ -33,14 +35,7 @@ function LessonLink() {
       </button>
       {link && (
         <>
-          <input
-            className="grow"
-            readOnly
-            aria-label={t.lessonLinkLabel}
-            value={link}
-            onFocus={(e) => e.target.select()}
-            data-testid="lesson-link"
-          />
+          <LinkBox label={t.lessonLinkLabel} value={link} testId="lesson-link" />
           <span className="muted">{t.lessonLinkNote}</span>
         </>
       )}
@@ -59,7 +54,7 @@ function go(step: number | undefined) {
  * The guided tour (lesson/tour.ts): one concept card at a time on its live view, with a task the page checks
  * from its own state. Back, Next (once the task is done), Skip, End; remembered across reloads.
  */
-export function TourPanel() {
+export function TourPanel(panel: ViewProps) {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const step = useStore((s) => s.tourStep)
@@ -72,8 +67,7 @@ export function TourPanel() {
   }, [saved])
   if (step === undefined)
     return (
-      <section className="panel tour" aria-labelledby="tour-h">
-        <h2 id="tour-h">{t.tourTitle}</h2>
+      <Panel {...panel} className="tour">
         <p className="muted small">{finished ? t.tourFinished : t.tourIntro}</p>
         <button type="button" onClick={() => (setFinished(false), go(0))}>
           {t.tourStart}
@@ -84,7 +78,7 @@ export function TourPanel() {
           </button>
         )}
         <LessonLink />
-      </section>
+      </Panel>
     )
   const s = TOUR[step]
   const concept = CONCEPTS.find((c) => c.id === s.concept)!
@@ -93,10 +87,16 @@ export function TourPanel() {
   const live = concept.live(state, lang)
   const last = step === TOUR.length - 1
   return (
-    <section className="panel tour active" aria-labelledby="tour-h" data-testid="tour">
-      <h2 id="tour-h">
-        {t.tourTitle} · <span data-testid="tour-step">{t.tourStepOf(step + 1, TOUR.length)}</span>
-      </h2>
+    <Panel
+      id={panel.id}
+      title={
+        <>
+          {panel.title} · <span data-testid="tour-step">{t.tourStepOf(step + 1, TOUR.length)}</span>
+        </>
+      }
+      className="tour active"
+      testId="tour"
+    >
       <h3>{text.title}</h3>
       <p>{text.intuition}</p>
       {live && <p className="live small">{live}</p>}
@@ -134,6 +134,6 @@ export function TourPanel() {
         </button>
       </div>
       <LessonLink />
-    </section>
+    </Panel>
   )
 }
