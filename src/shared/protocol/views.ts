@@ -46,6 +46,17 @@ export interface QkvData {
   out: number[] // the head's output for the query
 }
 
+/** wte in two dimensions at one step: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
+export interface EmbeddingMap {
+  step: number
+  tokens: string[]
+  counts: Uint32Array
+  coords: Float32Array
+  components: Float32Array
+  explained: [number, number]
+  C: number
+}
+
 export type ViewToWorker =
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
@@ -77,17 +88,7 @@ export type ViewFromWorker =
     }
   | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
   /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
-  | {
-      type: 'embedding'
-      runId: string
-      step: number
-      tokens: string[]
-      counts: Uint32Array
-      coords: Float32Array
-      components: Float32Array
-      explained: [number, number]
-      C: number
-    }
+  | ({ type: 'embedding'; runId: string } & EmbeddingMap)
   | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
   | {
