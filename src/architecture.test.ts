@@ -53,7 +53,7 @@ describe('architecture', () => {
   }
 
   it('the checker sees imports (it would catch a violation)', () => {
-    expect(imports(join(SRC, 'worker', 'host.ts'))).toContain('../train/run')
+    expect(imports(join(SRC, 'worker', 'openRun.ts'))).toContain('../train/run')
     expect(imports(join(SRC, 'ui', 'client', 'engine.ts'))).toContain('../store')
   })
 

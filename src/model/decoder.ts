@@ -15,12 +15,15 @@
  * one token moves every position, so the cache cannot be reused; the caller recomputes the window then
  * (nanoGPT's generate always conditions on the last blockSize tokens).
  *
- * Weights are given in gpt.ts's layout and names (linear weights [in, out], row-major); the decoder keeps the
- * linear weights transposed, so that every output is a contiguous dot product.
+ * Weights are given in gpt.ts's layout and names (linear weights [in, out], row-major), and read through the
+ * model's typed tree (params.ts); the decoder keeps the linear weights transposed, so that every output is a
+ * contiguous dot product.
  */
 import type { ModelConfig } from '../shared/config'
+import { paramTree, type BlockOf, type GptTree } from './params'
 import { sinusoidTable, usesSinusoid } from './positions'
 
+/** Every weight as a plain array, by dotted path (readParams). */
 export type Weights = Record<string, Float32Array>
 
 export class KVDecoder {
@@ -40,8 +43,9 @@ export class KVDecoder {
   private readonly out: Float64Array
   private readonly probs: Float32Array // the last push's attention: (nLayer, nHead, blockSize), row = keys 0..pos
 
-  private readonly w: Weights // as given, except the linear weights
-  private readonly lin: Record<string, Float64Array> = {} // linear weights, transposed to [out, in], in float64 (no conversion per load)
+  private readonly w: GptTree<Float32Array, Float32Array> // as given
+  // each block's weights, its linear weights transposed to [out, in] in float64 (no conversion per load)
+  private readonly blocks: BlockOf<Float64Array, Float32Array>[]
 
   constructor(
     readonly cfg: ModelConfig,
@@ -51,19 +55,21 @@ export class KVDecoder {
     // without the causal mask, earlier positions read later tokens, so their keys and values change with every
     // token appended: nothing can be cached (Run.generate runs the full forward pass for such a model)
     if (cfg.causal === false) throw new Error('decoder: a model without the causal mask cannot use a key/value cache')
-    this.w = { ...weights }
-    for (let l = 0; l < cfg.nLayer; l++) {
-      for (const [name, nIn, nOut] of [
-        ['attn.cAttn', C, 3 * C],
-        ['attn.cProj', C, C],
-        ['mlp.cFc', C, 4 * C],
-        ['mlp.cProj', 4 * C, C],
-      ] as const) {
-        const key = `h.${l}.${name}.weight`
-        if (!weights[key]) throw new Error(`decoder: missing weight ${key}`)
-        this.lin[key] = transposed(weights[key], nIn, nOut)
-      }
-    }
+    const array = (a: Float32Array) => a
+    this.w = paramTree(weights, array, array)
+    if (this.w.h.length < cfg.nLayer) throw new Error(`decoder: missing weight h.${this.w.h.length}.ln1.weight`)
+    this.blocks = this.w.h.slice(0, cfg.nLayer).map(({ ln1, attn, ln2, mlp }) => ({
+      ln1,
+      attn: {
+        cAttn: { weight: transposed(attn.cAttn.weight, C, 3 * C), bias: attn.cAttn.bias },
+        cProj: { weight: transposed(attn.cProj.weight, C, C), bias: attn.cProj.bias },
+      },
+      ln2,
+      mlp: {
+        cFc: { weight: transposed(mlp.cFc.weight, C, 4 * C), bias: mlp.cFc.bias },
+        cProj: { weight: transposed(mlp.cProj.weight, 4 * C, C), bias: mlp.cProj.bias },
+      },
+    }))
     this.C = C
     this.hs = C / cfg.nHead
     this.keys = Array.from({ length: cfg.nLayer }, () => new Float32Array(cfg.blockSize * C))
@@ -76,10 +82,9 @@ export class KVDecoder {
     this.hid = new Float64Array(4 * C)
     this.out = new Float64Array(C)
     this.probs = new Float32Array(cfg.nLayer * cfg.nHead * cfg.blockSize)
-    this.wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : weights['wpe.weight']
-    for (const name of ['wte.weight', 'lnF.weight'])
-      if (!weights[name]) throw new Error(`decoder: missing weight ${name}`)
-    if (!this.wpe) throw new Error('decoder: missing weight wpe.weight')
+    const wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : this.w.wpe?.weight
+    if (!wpe) throw new Error('decoder: missing weight wpe.weight')
+    this.wpe = wpe
   }
 
   /** Tokens in the cache: the next token goes to this position. */
@@ -120,25 +125,25 @@ export class KVDecoder {
       throw new Error(`decoder: token id ${id} is outside the vocabulary (0..${cfg.vocabSize - 1})`)
     const pos = this.len
     const x = this.x
-    const wte = w['wte.weight']
+    const wte = w.wte.weight
     const wpe = this.wpe
     for (let c = 0; c < C; c++) x[c] = wte[id * C + c] + wpe[pos * C + c]
     for (let l = 0; l < cfg.nLayer; l++) {
-      const p = `h.${l}`
-      layerNorm(x, w[`${p}.ln1.weight`], w[`${p}.ln1.bias`], this.h)
-      linear(this.h, this.lin[`${p}.attn.cAttn.weight`], w[`${p}.attn.cAttn.bias`], this.qkv)
+      const { ln1, attn, ln2, mlp } = this.blocks[l]
+      layerNorm(x, ln1.weight, ln1.bias, this.h)
+      linear(this.h, attn.cAttn.weight, attn.cAttn.bias, this.qkv)
       this.keys[l].set(this.qkv.subarray(C, 2 * C), pos * C)
       this.values[l].set(this.qkv.subarray(2 * C, 3 * C), pos * C)
       this.attend(l, pos)
-      linear(this.y, this.lin[`${p}.attn.cProj.weight`], w[`${p}.attn.cProj.bias`], this.out)
+      linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
-      layerNorm(x, w[`${p}.ln2.weight`], w[`${p}.ln2.bias`], this.h)
-      linear(this.h, this.lin[`${p}.mlp.cFc.weight`], w[`${p}.mlp.cFc.bias`], this.hid)
+      layerNorm(x, ln2.weight, ln2.bias, this.h)
+      linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
       for (let i = 0; i < this.hid.length; i++) this.hid[i] = gelu(this.hid[i])
-      linear(this.hid, this.lin[`${p}.mlp.cProj.weight`], w[`${p}.mlp.cProj.bias`], this.out)
+      linear(this.hid, mlp.cProj.weight, mlp.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
     }
-    layerNorm(x, w['lnF.weight'], w['lnF.bias'], this.h)
+    layerNorm(x, w.lnF.weight, w.lnF.bias, this.h)
     const V = cfg.vocabSize
     const logits = new Float32Array(V)
     for (let v = 0; v < V; v++) {

@@ -6,49 +6,57 @@
 // docs/performance.md; checked against the cpu backend and a float64 reference (wasm.test.ts, gpt.test.ts).
 import * as tf from '@tensorflow/tfjs'
 
+/** Keeps tensors of the forward pass for the backward pass (tfjs's `save`, typed by what it keeps). */
+export type Keep<S extends tf.Tensor[]> = (tensors: S) => void
+
+/**
+ * tf.customGrad, typed: `f(keep, ...inputs)` returns the value and its gradient function, which gets back what
+ * `keep` kept (`saved`, in order; a closure alone would see those tensors disposed). The one place tfjs's
+ * untyped `(Tensor | GradSaveFunc)[]` arguments are taken apart.
+ */
+export function customGrad<I extends tf.Tensor[], S extends tf.Tensor[], O extends tf.Tensor>(
+  f: (keep: Keep<S>, ...inputs: I) => { value: O; gradFunc: (dy: O, saved: S) => tf.Tensor[] },
+): (...inputs: I) => O {
+  const g = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const { value, gradFunc } = f(save, ...(args.slice(0, -1) as I))
+    return { value, gradFunc: (dy: O, saved: tf.Tensor[]) => gradFunc(dy, saved as S) }
+  })
+  return (...inputs: I) => g(...inputs)
+}
+
 /** Backends whose matMul is fast only without transpose flags (measured: tfjs-wasm ~10×). */
 const EXPLICIT_TRANSPOSE = new Set(['wasm', 'cpu'])
 
+type Pair2D = [tf.Tensor2D, tf.Tensor2D]
+
 /** a·b for rank-2 tensors, with a backward pass of flag-free matMuls: da = dy·bᵀ, db = aᵀ·dy. */
-const matMulExplicit = tf.customGrad((a, b, save) => {
-  const A = a as tf.Tensor2D
-  const Bm = b as tf.Tensor2D
-  ;(save as tf.GradSaveFunc)([A, Bm])
+const matMulExplicit = customGrad((keep: Keep<Pair2D>, a: tf.Tensor2D, b: tf.Tensor2D) => {
+  keep([a, b])
   return {
-    value: tf.matMul(A, Bm),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[]
-      return [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy as tf.Tensor2D)]
-    },
+    value: tf.matMul<tf.Tensor2D>(a, b),
+    gradFunc: (dy, [sa, sb]) => [tf.matMul(dy, tf.transpose(sb)), tf.matMul(tf.transpose(sa), dy)],
   }
 })
 
 /** a·bᵀ for rank-2 tensors (the tied LM head: x·wteᵀ), backward: da = dy·b, db = dyᵀ·a. */
-const matMulTransBExplicit = tf.customGrad((a, b, save) => {
-  const A = a as tf.Tensor2D
-  const Bm = b as tf.Tensor2D
-  ;(save as tf.GradSaveFunc)([A, Bm])
+const matMulTransBExplicit = customGrad((keep: Keep<Pair2D>, a: tf.Tensor2D, b: tf.Tensor2D) => {
+  keep([a, b])
   return {
-    value: tf.matMul(A, tf.transpose(Bm)),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[]
-      return [tf.matMul(dy as tf.Tensor2D, sb), tf.matMul(tf.transpose(dy as tf.Tensor2D), sa)]
-    },
+    value: tf.matMul<tf.Tensor2D>(a, tf.transpose(b)),
+    gradFunc: (dy, [sa, sb]) => [tf.matMul(dy, sb), tf.matMul(tf.transpose(dy), sa)],
   }
 })
 
 /** a (N, M, K) · b (N, K, P) with the SIMD kernel of kernels.ts; backward: da = dy·bᵀ, db = aᵀ·dy. */
-const batchMatMulSimd = tf.customGrad((a, b, save) => {
-  ;(save as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor])
+const batchMatMulSimd = customGrad((keep: Keep<[tf.Tensor3D, tf.Tensor3D]>, a: tf.Tensor3D, b: tf.Tensor3D) => {
+  keep([a, b])
   return {
-    value: simdProduct(a as tf.Tensor3D, b as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor3D[]
-      return [
-        simdProduct(dy as tf.Tensor3D, tf.transpose(sb, [0, 2, 1])),
-        simdProduct(tf.transpose(sa, [0, 2, 1]), dy as tf.Tensor3D),
-      ]
-    },
+    value: simdProduct(a, b),
+    gradFunc: (dy, [sa, sb]) => [
+      simdProduct(dy, tf.transpose(sb, [0, 2, 1])),
+      simdProduct(tf.transpose(sa, [0, 2, 1]), dy),
+    ],
   }
 })
 
@@ -67,30 +75,27 @@ function useExplicit(): boolean {
 
 /** x (N, in) · W (in, out) + b → (N, out) */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y: tf.Tensor2D = useExplicit() ? (matMulExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w)
-  return b ? (tf.add(y, b) as tf.Tensor2D) : (y as tf.Tensor2D)
+  const y = useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
+  return b ? tf.add(y, b) : y
 }
 
 /** x (N, C) · Wᵀ where W is (V, C) → (N, V) */
 export function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
-  return useExplicit() ? (matMulTransBExplicit(x, w) as tf.Tensor2D) : tf.matMul(x, w, false, true)
+  return useExplicit() ? matMulTransBExplicit(x, w) : tf.matMul(x, w, false, true)
 }
 
 /** q·kᵀ per batch and head: (B, nh, T, hs) × (B, nh, T, hs) → (B, nh, T, T). */
 export function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
   if (!useSimdBatch()) return tf.matMul(q, k, false, true)
   const [B, nh, T, hs] = q.shape
-  const kt = tf.reshape(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T]) as tf.Tensor3D
-  return tf.reshape(batchMatMulSimd(tf.reshape(q, [B * nh, T, hs]) as tf.Tensor3D, kt), [B, nh, T, T]) as tf.Tensor4D
+  const kt = tf.reshape<tf.Rank.R3>(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T])
+  return tf.reshape(batchMatMulSimd(tf.reshape<tf.Rank.R3>(q, [B * nh, T, hs]), kt), [B, nh, T, T])
 }
 
 /** att·v per batch and head: (B, nh, T, T) × (B, nh, T, hs) → (B, nh, T, hs). */
 export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
   if (!useSimdBatch()) return tf.matMul(att, v)
   const [B, nh, T, hs] = v.shape
-  const y = batchMatMulSimd(
-    tf.reshape(att, [B * nh, T, T]) as tf.Tensor3D,
-    tf.reshape(v, [B * nh, T, hs]) as tf.Tensor3D,
-  )
-  return tf.reshape(y, [B, nh, T, hs]) as tf.Tensor4D
+  const y = batchMatMulSimd(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs]))
+  return tf.reshape(y, [B, nh, T, hs])
 }

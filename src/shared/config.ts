@@ -37,6 +37,22 @@ export interface TrainConfig {
 /** Everything the model needs except the vocabulary, which comes from the text. */
 export type ModelSettings = Omit<ModelConfig, 'vocabSize'>
 
+/** Every training setting, in the settings panel's order (a stored record, a share link and the page read them all). */
+export const TRAIN_KEYS = [
+  'batchSize',
+  'maxIters',
+  'learningRate',
+  'minLr',
+  'warmupIters',
+  'weightDecay',
+  'beta1',
+  'beta2',
+  'gradClip',
+  'evalInterval',
+  'evalIters',
+  'seed',
+] as const satisfies readonly (keyof TrainConfig)[]
+
 export interface Preset {
   id: string
   label: string

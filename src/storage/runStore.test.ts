@@ -3,6 +3,7 @@
 // run is not brought back by a late write.
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { smallestModel, tenSteps } from '../testing/configs'
 import {
   RunGoneError,
   RunStore,
@@ -25,21 +26,8 @@ async function fresh(): Promise<RunStore> {
   return store
 }
 
-const model = { vocabSize: 3, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 2, dropout: 0, bias: true }
-const train = {
-  batchSize: 1,
-  maxIters: 10,
-  learningRate: 1e-3,
-  minLr: 1e-4,
-  warmupIters: 0,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.99,
-  gradClip: 1,
-  evalInterval: 5,
-  evalIters: 1,
-  seed: 1,
-}
+const model = smallestModel
+const train = tenSteps()
 
 function run(id: string): StoredRun {
   return {

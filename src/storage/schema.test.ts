@@ -4,26 +4,14 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RunStore, type StoredRun } from './runStore'
 import { checkStoredCheckpoint, checkStoredRun, RECORD_FORMAT, StoredRecordError } from './schema'
+import { smallestModel, tenSteps } from '../testing/configs'
 
 let n = 0
 let store: RunStore | undefined
 afterEach(() => store?.close())
 
-const model = { vocabSize: 3, blockSize: 4, nLayer: 1, nHead: 1, nEmbd: 2, dropout: 0, bias: true }
-const train = {
-  batchSize: 1,
-  maxIters: 10,
-  learningRate: 1e-3,
-  minLr: 1e-4,
-  warmupIters: 0,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.99,
-  gradClip: 1,
-  evalInterval: 5,
-  evalIters: 1,
-  seed: 1,
-}
+const model = smallestModel
+const train = tenSteps()
 const good = (): StoredRun => ({
   id: 'a',
   name: 'run a',

@@ -5,6 +5,7 @@
 // app (a `format` above RECORD_FORMAT) is refused rather than guessed at.
 import type { StoredCheckpoint, StoredHistory, StoredRun } from './runStore'
 import { CodedError } from '../shared/codedError'
+import { TRAIN_KEYS } from '../shared/config'
 
 /** The version of the records this app writes; older records (no `format`) are version 1. */
 export const RECORD_FORMAT = 1
@@ -80,20 +81,7 @@ function settings(v: unknown, what: string, path: string, keys: readonly string[
 }
 
 const MODEL_NUMBERS = ['vocabSize', 'blockSize', 'nLayer', 'nHead', 'nEmbd', 'dropout'] as const
-const TRAIN_NUMBERS = [
-  'batchSize',
-  'maxIters',
-  'learningRate',
-  'minLr',
-  'warmupIters',
-  'weightDecay',
-  'beta1',
-  'beta2',
-  'gradClip',
-  'evalInterval',
-  'evalIters',
-  'seed',
-] as const
+const TRAIN_NUMBERS = TRAIN_KEYS // every training setting is a number
 
 export function checkStoredRun(v: unknown): StoredRun {
   const what = 'run'

@@ -92,8 +92,8 @@ export class AdamW {
   flatGrads(grads: Record<string, tf.Tensor>): { flat: tf.Tensor1D; norm: tf.Scalar } {
     const missing = this.names.filter((n) => !grads[n])
     if (missing.length) throw new Error(`AdamW: no gradient for ${missing.join(', ')}`)
-    const flat = tf.concat(this.names.map((n) => tf.reshape(grads[n], [-1]))) as tf.Tensor1D
-    return { flat, norm: tf.sqrt(tf.sum(tf.square(flat))) as tf.Scalar }
+    const flat = tf.concat(this.names.map((n) => tf.reshape<tf.Rank.R1>(grads[n], [-1])))
+    return { flat, norm: tf.sqrt(tf.sum<tf.Scalar>(tf.square(flat))) }
   }
 
   /** The optimizer state as plain arrays per parameter (checkpoints, tests). */

@@ -190,7 +190,7 @@ export class Generator extends ReadsModel {
     for (let s = 0; s < ids.length - 1; s += T) {
       const input = ids.slice(s, Math.min(s + T, ids.length - 1))
       const logitsT = tf.tidy(
-        () => forward(this.params, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits,
+        () => forward(this.gpt, this.model, tf.tensor2d(input, [1, input.length], 'int32')).logits,
       )
       let logits: Float32Array
       try {
@@ -228,7 +228,7 @@ export class Generator extends ReadsModel {
     const T = windows[0].length
     const V = this.model.vocabSize
     const outT = tf.tidy(() => {
-      const r = forward(this.params, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), {
+      const r = forward(this.gpt, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), {
         lastOnly: true,
         captureAttention: attention,
       })

@@ -1,16 +1,17 @@
-// The one model handle a run's generator and probes read: its configuration, weights (as variables, and as a
-// snapshot of plain arrays taken once per step), tokenizer and token streams. Run implements it; ReadsModel is
-// the base of what reads it (Generator, Probes).
+// The one model handle a run's generator and probes read: its configuration, weights (as the model's typed tree
+// of variables, and as a snapshot of plain arrays taken once per step), tokenizer and token streams. Run
+// implements it; ReadsModel is the base of what reads it (Generator, Probes).
 import type { ModelConfig } from '../shared/config'
 import type { TextTokenizer } from '../shared/tokenizer'
 import type { Pair } from '../shared/pairs'
 import type { Split } from '../data/dataset'
-import type { Params } from '../model/gpt'
+import type { GptParams } from '../model/gpt'
 import type { Weights } from '../model/decoder'
 
 export interface ModelHandle {
   readonly model: ModelConfig
-  readonly params: Params
+  /** The variables as the model's typed tree: p.wte.weight, p.h[i].attn.cAttn.weight, … */
+  readonly gpt: GptParams
   readonly tokenizer: TextTokenizer
   readonly split: Split
   /** Pair mode: the pairs trained on and those held out for evaluation. */
@@ -27,8 +28,8 @@ export abstract class ReadsModel {
   protected get model(): ModelConfig {
     return this.run.model
   }
-  protected get params(): Params {
-    return this.run.params
+  protected get gpt(): GptParams {
+    return this.run.gpt
   }
   protected get tokenizer(): TextTokenizer {
     return this.run.tokenizer

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { estimateMemory, type ModelConfig } from '../shared/config'
 import { Run } from './run'
+import { tenSteps } from '../testing/configs'
 
 const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(300)
 
@@ -19,20 +20,7 @@ describe('estimateMemory against a training step’s real peak', () => {
   for (const [what, settings, batchSize] of cases) {
     it(what, async () => {
       await tf.setBackend('cpu')
-      const prepared = Run.prepare(text, settings, {
-        batchSize,
-        maxIters: 10,
-        learningRate: 1e-3,
-        minLr: 1e-4,
-        warmupIters: 0,
-        weightDecay: 0.1,
-        beta1: 0.9,
-        beta2: 0.99,
-        gradClip: 1,
-        evalInterval: 5,
-        evalIters: 1,
-        seed: 1,
-      })
+      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
       if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
       const before = tf.memory().numBytes
       const run = prepared.build()

@@ -19,7 +19,7 @@ export class Probes extends ReadsModel {
     this.assertAlive()
     const ids = this.probeIds(probe)
     const p = Math.min(Math.max(0, position), ids.length - 1)
-    const t = tf.tidy(() => logitLens(this.params, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), p))
+    const t = tf.tidy(() => logitLens(this.gpt, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), p))
     try {
       return { ids, logits: ((await t.data()) as Float32Array).slice() }
     } finally {
@@ -40,22 +40,17 @@ export class Probes extends ReadsModel {
     const i = Math.min(Math.max(0, query), ids.length - 1)
     const hs = C / H
     const n = this.model.causal === false ? ids.length : i + 1 // keys the query may read: 0…i, or all without the mask
-    const pre = `h.${layer}`
+    const { ln1, attn } = this.gpt.h[layer]
     const parts = tf.tidy(() => {
-      const p = this.params
-      const { residuals, attention } = forward(p, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), {
+      const { residuals, attention } = forward(this.gpt, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), {
         captureResiduals: true,
         captureAttention: true,
       })
-      const x = tf.slice(residuals[layer], [0, 0], [n, C]) as tf.Tensor2D
-      const xhat = layerNorm(x, p[`${pre}.ln1.weight`] as tf.Tensor1D, p[`${pre}.ln1.bias`] as tf.Tensor1D | undefined)
-      const qkvAll = linear(
-        xhat,
-        p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D,
-        p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined,
-      ) // (n, 3C)
-      const W = p[`${pre}.attn.cAttn.weight`] as tf.Tensor2D // (C, 3C)
-      const B = p[`${pre}.attn.cAttn.bias`] as tf.Tensor1D | undefined
+      const x = tf.slice(residuals[layer], [0, 0], [n, C]) // the block's input (n, C)
+      const xhat = layerNorm(x, ln1)
+      const qkvAll = linear(xhat, attn.cAttn.weight, attn.cAttn.bias) // (n, 3C)
+      const W = attn.cAttn.weight // (C, 3C)
+      const B = attn.cAttn.bias
       const col = (which: number) => which * C + head * hs
       const q = tf.slice(qkvAll, [i, col(0)], [1, hs])
       const k = tf.slice(qkvAll, [0, col(1)], [n, hs])
@@ -64,10 +59,10 @@ export class Probes extends ReadsModel {
       const out = tf.matMul(row, v)
       const slices = [0, 1, 2].map((w) => tf.slice(W, [0, col(w)], [C, hs]))
       const biases = B ? [0, 1, 2].map((w) => tf.slice(B, [col(w)], [hs])) : []
-      const lnw = p[`${pre}.ln1.weight`]
-      const lnb = p[`${pre}.ln1.bias`]
       return tf.concat(
-        [x, xhat, q, k, v, row, out, ...slices, ...biases, lnw, ...(lnb ? [lnb] : [])].map((t) => tf.reshape(t, [-1])),
+        [x, xhat, q, k, v, row, out, ...slices, ...biases, ln1.weight, ...(ln1.bias ? [ln1.bias] : [])].map((t) =>
+          tf.reshape(t, [-1]),
+        ),
       )
     })
     let flat: Float32Array
@@ -117,7 +112,7 @@ export class Probes extends ReadsModel {
   /** The token embedding (V, C) as it is now (a copy). */
   async embedding(): Promise<Float32Array> {
     this.assertAlive()
-    return ((await this.params['wte.weight'].data()) as Float32Array).slice()
+    return ((await this.gpt.wte.weight.data()) as Float32Array).slice()
   }
 
   /** How often each token occurs in the training text (for the embedding map's top-N filter). */
@@ -131,7 +126,9 @@ export class Probes extends ReadsModel {
   async positionTable(): Promise<Float32Array> {
     this.assertAlive()
     if (usesSinusoid(this.model)) return sinusoidTable(this.model.blockSize, this.model.nEmbd).slice()
-    return ((await this.params['wpe.weight'].data()) as Float32Array).slice() // a copy: the caller may transfer it
+    const wpe = this.gpt.wpe
+    if (!wpe) throw new Error('missing parameter wpe.weight')
+    return ((await wpe.weight.data()) as Float32Array).slice() // a copy: the caller may transfer it
   }
 
   /**
@@ -143,7 +140,7 @@ export class Probes extends ReadsModel {
     if (!T || T > this.model.blockSize)
       throw new Error(`a probe of ${T} tokens does not fit the context of ${this.model.blockSize}`)
     const all = tf.tidy(() => {
-      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+      const { attention } = forward(this.gpt, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
         captureAttention: true,
       })
       return tf.concat(attention.map((a) => tf.reshape(a, [-1])))
@@ -189,7 +186,7 @@ export class Probes extends ReadsModel {
     if (!ids.length) throw new Error('the probe text is empty')
     const T = ids.length
     const map = tf.tidy(() => {
-      const { attention } = forward(this.params, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
+      const { attention } = forward(this.gpt, this.model, tf.tensor2d(ids, [1, T], 'int32'), {
         captureAttention: true,
       })
       return tf.reshape(tf.slice(attention[layer], [0, head, 0, 0], [1, 1, T, T]), [T, T]) // (T, T)

@@ -18,32 +18,34 @@ import {
   type TrainConfig,
 } from '../shared/config'
 import type { EvalPoint, MetricPoint, RunInfo } from '../shared/protocol'
-import { mulberry32 } from '../shared/random'
 import { nowMs } from '../shared/clock'
-import { MAX_TEXT_CHARS, visibleChar } from '../shared/text'
+import { MAX_TEXT_CHARS } from '../shared/text'
 import { referenceEntropies } from '../shared/heads'
 import { CharTokenizer } from '../shared/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
-import { BatchSampler, splitTokens, type Batch, type Split } from '../data/dataset'
-import { pairSplit } from '../data/pairs'
-import { PAIR_END, PAIR_SEPARATOR, type Pair } from '../shared/pairs'
-import { readRunText, type RunText } from '../shared/runText'
+import { BatchSampler, type Batch, type Split } from '../data/dataset'
+import { PAIR_END, PAIR_SEPARATOR } from '../shared/pairs'
 import {
   disposeParams,
+  gptParams,
   initParams,
   isDecayed,
   loss,
   paramsFromArrays,
   readParams,
   tokenLosses,
+  type GptParams,
   type Params,
 } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import type { Weights } from '../model/decoder'
 import { AdamW } from './adamw'
+import { Callbacks, type TrainerCallback, type TrainerEvent } from './callbacks'
 import { Generator } from './generator'
 import type { ModelHandle } from './handle'
 import { Probes } from './probes'
+import { readRunText } from '../shared/runText'
+import { extendRows, newCharsProblem, splitData, unknownCharsProblem, type RunPairs } from './runData'
 
 export { MAX_TEXT_CHARS }
 export { MAX_EVAL_PAIRS, MAX_SCORE_TOKENS } from './generator'
@@ -56,55 +58,6 @@ export interface ResumeState {
   sampler: number[]
 }
 
-/** Tokens for training and validation: a 90/10 split of the text, or (pair mode) training and held-out pairs. */
-function splitData(
-  data: RunText,
-  tokenizer: TextTokenizer,
-  blockSize: number,
-  seed: number,
-):
-  | {
-      split: Split
-      counts: { trainTokens?: number; valTokens?: number }
-      pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' }
-    }
-  | { problems: Problem[] } {
-  if (!data.pairs) {
-    const split = splitTokens(tokenizer.encode(data.text))
-    return { split, counts: { trainTokens: split.train.length, valTokens: split.val.length } }
-  }
-  const p = pairSplit(data.pairs.list, (s) => tokenizer.encode(s), seed)
-  const need = blockSize + 1
-  for (const [name, stream, n] of [
-    ['training', p.split.train, p.trainPairs.length],
-    ['held-out', p.split.val, p.heldOut.length],
-  ] as const) {
-    if (stream.length < need) {
-      return {
-        problems: [
-          {
-            field: 'text',
-            code: 'pairs-short',
-            params: { n, heldOut: name === 'held-out' ? 1 : 0, tokens: stream.length, T: blockSize },
-            message: `The ${n} ${name} pair${n === 1 ? ' holds' : 's hold'} ${stream.length} tokens, fewer than one window of the context (${blockSize}) + 1: add pairs or use a shorter context.`,
-          },
-        ],
-      }
-    }
-  }
-  return { split: p.split, counts: {}, pairs: { train: p.trainPairs, heldOut: p.heldOut, format: data.pairs.format } }
-}
-
-/** `rows` more rows of width `width` after `matrix`, drawn from N(0, 0.02) (GPT-2's embedding init), seeded. */
-function extendRows(matrix: Float32Array, width: number, rows: number, seed: number): Float32Array {
-  const out = new Float32Array(matrix.length + rows * width)
-  out.set(matrix)
-  const rng = mulberry32(seed ^ 0x2545f491)
-  for (let i = matrix.length; i < out.length; i++)
-    out[i] = 0.02 * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()) // Box–Muller
-  return out
-}
-
 export class Run implements ModelHandle {
   /** Sampling, beam search, scoring and pair evaluation from this run's model. */
   readonly generator: Generator = new Generator(this)
@@ -115,19 +68,24 @@ export class Run implements ModelHandle {
   private readonly sampler: BatchSampler
   private readonly optimizer: AdamW
   disposed = false
+  /** The same variables as `params`, as the model's typed tree (p.h[i].attn.cAttn.weight). */
+  readonly gpt: GptParams
   private snapshot?: { step: number; weights: Weights }
   private reference?: { uniform: number; unigram: number; bigram: number }
+  private readonly callbacks = new Callbacks()
 
   private constructor(
     readonly model: ModelConfig,
     public train: TrainConfig, // replaced only by retune
     readonly tokenizer: TextTokenizer,
     readonly split: Split,
+    /** Every variable by its dotted path (the checkpoint's names): what gradients and AdamW see. */
     readonly params: Params,
     samplerStates?: readonly number[],
     /** Pair mode: the pairs trained on and those held out for evaluation. */
-    readonly pairs?: { train: Pair[]; heldOut: Pair[]; format: 'tsv' | 'jsonl' },
+    readonly pairs?: RunPairs,
   ) {
+    this.gpt = gptParams(params)
     this.sampler = new BatchSampler(split, train.batchSize, model.blockSize, train.seed, samplerStates)
     this.optimizer = new AdamW(
       params,
@@ -180,22 +138,7 @@ export class Run implements ModelHandle {
     const added = base.unknown(data.text).sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!) // BPE: none
     // pair mode's tab and line break are its format, not the user's text: they join the vocabulary unasked
     const refused = added.filter((c) => !(data.pairs && (c === PAIR_SEPARATOR || c === PAIR_END)))
-    if (refused.length && !o.extendVocab) {
-      const shown = refused
-        .slice(0, 12)
-        .map((c) => `“${visibleChar(c)}”`)
-        .join(' ')
-      return {
-        problems: [
-          {
-            field: 'text',
-            code: 'new-chars',
-            params: { n: refused.length, shown, more: Math.max(0, refused.length - 12) },
-            message: `The text has ${refused.length} character${refused.length === 1 ? '' : 's'} the model has never seen: ${shown}${refused.length > 12 ? ` and ${refused.length - 12} more` : ''}. Add ${refused.length === 1 ? 'it' : 'them'} to the vocabulary (new embedding rows, the existing ones kept), or use a text without ${refused.length === 1 ? 'it' : 'them'}.`,
-          },
-        ],
-      }
-    }
+    if (refused.length && !o.extendVocab) return { problems: [newCharsProblem(refused)] }
     const tokenizer =
       added.length && source.tokenizer.kind === 'char'
         ? CharTokenizer.fromVocab([...source.tokenizer.vocab, ...added])
@@ -301,7 +244,7 @@ export class Run implements ModelHandle {
     const { flat, norm, both } = tf.tidy(() => {
       const [x, y, weights] = this.batchTensors(batch)
       const f = () =>
-        loss(this.params, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
+        loss(this.gpt, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
       const { value, grads } = tf.variableGrads(f, Object.values(this.params))
       const named: Record<string, tf.Tensor> = {}
       for (const [name, p] of Object.entries(this.params)) named[name] = grads[p.name]
@@ -318,18 +261,37 @@ export class Run implements ModelHandle {
       tf.dispose([flat, norm, both])
     }
     const stepMs = nowMs() - t0
+    let point: MetricPoint
     if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
       // not applied: the model is still the one after step `this.step`
-      return { step: this.step + 1, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs, skipped: true }
+      point = { step: this.step + 1, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs, skipped: true }
+    } else {
+      this.step += 1
+      this.elapsedMs += stepMs
+      point = { step: this.step, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs }
     }
-    this.step += 1
-    this.elapsedMs += stepMs
-    return { step: this.step, loss: lossValue, gradNorm, lr, stepMs, elapsedMs: this.elapsedMs }
+    this.callbacks.trigger('onStepEnd', point)
+    return point
+  }
+
+  /**
+   * Calls `fn` at the end of every step ('onStepEnd': the point stepOn and trainStep return, a skipped step's
+   * too) or evaluation ('onEvalEnd': evaluate's point), after it is computed and before it is returned; callbacks
+   * run in the order they were added. Returns a function that removes `fn`.
+   */
+  addCallback<E extends TrainerEvent>(event: E, fn: TrainerCallback<E>): () => void {
+    return this.callbacks.add(event, fn)
   }
 
   /** Mean loss over evalIters batches of each split, without dropout; one readback. */
   async evaluate(): Promise<EvalPoint> {
     this.assertAlive()
+    const point = await this.measure()
+    this.callbacks.trigger('onEvalEnd', point)
+    return point
+  }
+
+  private async measure(): Promise<EvalPoint> {
     const n = this.train.evalIters
     // One tidy per batch, keeping only the running sums: a single tidy around all 2·n forward passes held every
     // pass's activations until the end (measured: 12.5 s instead of 5 s for the baby model's 40 passes on wasm).
@@ -343,22 +305,19 @@ export class Run implements ModelHandle {
         for (const stream of ['evalTrain', 'evalVal'] as const) {
           const batch = this.sampler.next(stream)
           if (stream === 'evalVal' && byPosition) {
-            const [nextSum, nextPos] = tf.tidy(() => {
+            const [nextSum, nextPos] = tf.tidy((): [tf.Scalar, tf.Tensor1D] => {
               const [x, y] = this.batchTensors(batch)
-              const each = tf.reshape(tokenLosses(this.params, this.model, x, y), [batch.batchSize, T])
-              return [
-                tf.add(sums.evalVal, tf.mean(each)) as tf.Scalar,
-                tf.add(byPosition!, tf.mean(each, 0)) as tf.Tensor1D,
-              ]
+              const each = tf.reshape(tokenLosses(this.gpt, this.model, x, y), [batch.batchSize, T])
+              return [tf.add(sums.evalVal, tf.mean(each)), tf.add(byPosition!, tf.mean(each, 0))]
             })
             tf.dispose([sums.evalVal, byPosition])
             sums.evalVal = nextSum
             byPosition = nextPos
             continue
           }
-          const next = tf.tidy(() => {
+          const next = tf.tidy((): tf.Scalar => {
             const [x, y, weights] = this.batchTensors(batch)
-            return tf.add(sums[stream], loss(this.params, this.model, x, y, { training: false, weights })) as tf.Scalar
+            return tf.add(sums[stream], loss(this.gpt, this.model, x, y, { training: false, weights }))
           })
           sums[stream].dispose()
           sums[stream] = next
@@ -384,18 +343,7 @@ export class Run implements ModelHandle {
   /** Problems with a prompt, in words: characters the tokenizer has no token for. */
   checkText(text: string, field: 'prompt' | 'probe' | 'score'): Problem[] {
     const unknown = this.tokenizer.unknown(text)
-    if (!unknown.length) return []
-    const shown = unknown.slice(0, 8).map((c) => `“${visibleChar(c)}”`)
-    const more = unknown.length > 8 ? ` and ${unknown.length - 8} more` : ''
-    const what = { prompt: 'The prompt', probe: 'The probe text', score: 'The text to score' }[field]
-    return [
-      {
-        field,
-        code: 'unknown-chars',
-        params: { field, n: unknown.length, shown: shown.join(' '), more: Math.max(0, unknown.length - 8) },
-        message: `${what} has ${unknown.length === 1 ? 'a character' : 'characters'} the model has never seen: ${shown.join(' ')}${more}. Remove ${unknown.length === 1 ? 'it' : 'them'}, or add ${unknown.length === 1 ? 'it' : 'them'} to the training text.`,
-      },
-    ]
+    return unknown.length ? [unknownCharsProblem(unknown, field)] : []
   }
 
   /**

@@ -1,33 +1,14 @@
 import { BackendPanel } from './components/BackendPanel'
 import { EngineBanner } from './components/EngineBanner'
-import { DataPanel } from './components/DataPanel'
-import { SettingsPanel } from './components/SettingsPanel'
-import { TrainingPanel } from './components/TrainingPanel'
-import { LossChart } from './components/LossChart'
-import { GeneratePanel } from './components/GeneratePanel'
-import { AttentionPanel } from './components/AttentionPanel'
-import { ModelFilePanel } from './components/ModelFilePanel'
-import { RunsPanel } from './components/RunsPanel'
-import { PairsPanel } from './components/PairsPanel'
-import { AboutPanel } from './components/AboutPanel'
-import { PositionsPanel } from './components/PositionsPanel'
-import { AtlasPanel } from './components/AtlasPanel'
-import { EmbeddingPanel } from './components/EmbeddingPanel'
-import { LensPanel } from './components/LensPanel'
-import { QkvPanel } from './components/QkvPanel'
-import { ExperimentPanel } from './components/ExperimentPanel'
-import { ConceptsPanel } from './components/ConceptsPanel'
-import { TourPanel } from './components/TourPanel'
+import { ViewColumn } from './views/registry'
 import { setLang, useT } from './i18n'
 import { useStore } from './store'
-import type { Hideable } from './lessonLink'
 
 export function App() {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const hidden = useStore((s) => s.hidden)
   const refused = useStore((s) => s.lessonRefused)
-  const show = (key: Hideable) => !hidden.includes(key)
   return (
     <div className="app">
       <header className="app-header">
@@ -50,31 +31,11 @@ export function App() {
           </p>
         )}
         <EngineBanner />
-        {show('backend') && <BackendPanel />}
+        {!hidden.includes('backend') && <BackendPanel />}
       </header>
       <main className="columns">
-        <div className="column">
-          {show('data') && <DataPanel />}
-          {show('settings') && <SettingsPanel />}
-          {show('file') && <ModelFilePanel />}
-          {show('runs') && <RunsPanel />}
-          {show('about') && <AboutPanel />}
-          {show('concepts') && <ConceptsPanel />}
-        </div>
-        <div className="column">
-          <TourPanel />
-          <TrainingPanel />
-          <LossChart />
-          <GeneratePanel />
-          {show('pairs') && <PairsPanel />}
-          {show('att') && <AttentionPanel />}
-          <AtlasPanel />
-          {show('pos') && <PositionsPanel />}
-          {show('emb') && <EmbeddingPanel />}
-          {show('lens') && <LensPanel />}
-          {show('qkv') && <QkvPanel />}
-          {show('experiment') && <ExperimentPanel />}
-        </div>
+        <ViewColumn column="left" />
+        <ViewColumn column="right" />
       </main>
       <footer className="app-footer">{t.footer}</footer>
     </div>

@@ -1,7 +1,14 @@
 // Share a configuration by URL: the model and training settings (and which built-in dataset) go in the
 // address's hash as plain key=value pairs — never the text, never weights. Reading a link checks every value
 // with the same validation as the settings panel; a bad link changes nothing and says why.
-import { getPreset, validateConfig, type ModelSettings, type Problem, type TrainConfig } from '../shared/config'
+import {
+  getPreset,
+  TRAIN_KEYS,
+  validateConfig,
+  type ModelSettings,
+  type Problem,
+  type TrainConfig,
+} from '../shared/config'
 
 const MODEL_KEYS = [
   'blockSize',
@@ -11,20 +18,6 @@ const MODEL_KEYS = [
   'dropout',
   'bias',
 ] as const satisfies readonly (keyof ModelSettings)[]
-const TRAIN_KEYS = [
-  'batchSize',
-  'maxIters',
-  'learningRate',
-  'minLr',
-  'warmupIters',
-  'weightDecay',
-  'beta1',
-  'beta2',
-  'gradClip',
-  'evalInterval',
-  'evalIters',
-  'seed',
-] as const satisfies readonly (keyof TrainConfig)[]
 
 /** The link format this page writes and reads; a link with a higher `v` came from a newer version. */
 export const LINK_FORMAT = 1

@@ -1,10 +1,6 @@
 // Bringing a view into sight, for the concept cards, the tour and lesson links (DOM only, no state).
 
 /**
- * Brings the view a card (or a tour step) points at into sight, opening its <details> when `open` (its onToggle
- * starts the view's data, as a click would); the tour leaves opening to the learner when that is the task.
- */
-/**
  * showView once the view is on the page: a lesson link names its view before React has rendered, and how long
  * the first render takes depends on the machine (two animation frames were not always enough under load).
  */
@@ -19,6 +15,11 @@ export function showViewWhenRendered(id: string, giveUpMs = 30_000) {
   setTimeout(() => seen.disconnect(), giveUpMs)
 }
 
+/**
+ * Brings the view a card (or a tour step) points at into sight, opening its <details> when `open` (its onToggle
+ * starts the view's data, as a click would); the tour leaves opening to the learner when that is the task.
+ * `id` is a heading's (views/registry.tsx): the Panel puts it on the <h2>, inside the <summary> when folded.
+ */
 export function showView(id: string, open = true) {
   const heading = document.getElementById(id)
   if (!heading) return

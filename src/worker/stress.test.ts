@@ -2,25 +2,18 @@
 // on the cpu backend; what is checked is the host's bookkeeping, not the learning.
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
-import { RUN_TRANSITIONS, type BackendReport, type FromWorker, type ToWorker } from '../shared/protocol'
+import { RUN_TRANSITIONS, type FromWorker, type ToWorker } from '../shared/protocol'
 import { Inbox, memoryChannel } from '../testing/memoryChannel'
 import { mulberry32 } from '../shared/random'
 import { createTrainerHost, HIDDEN_FLUSH_MS, yieldToEvents } from './host'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
+import { cpuReport } from '../testing/hostHarness'
 
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc') as () => void // a full collection before each heap reading
 
-const report: BackendReport = {
-  backend: 'cpu',
-  requested: 'cpu',
-  reason: 'unit test',
-  attempts: [],
-  limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 },
-  webgpu: 'none',
-  webgl: 'none',
-}
+const report = cpuReport
 const text = 'one small step for a model, one giant leap for a learner. '.repeat(30)
 const model = { nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 8, dropout: 0.1, bias: true }
 const train = {

@@ -8,6 +8,8 @@ import { HeatmapKey } from './HeatmapKey'
 import { HeadInWords } from './HeadInWords'
 import { quantizeCausal, quantizeRows, triangleSize } from '../../shared/heads'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { IndexSelect } from './IndexSelect'
 
 const LABEL = 22 // px reserved for token labels on the top and left
 
@@ -66,31 +68,7 @@ function draw(
   }
 }
 
-/** A select over 0..count-1, shown 1-based as learners count layers and heads. */
-function IndexSelect(p: {
-  id: string
-  count: number
-  value: number
-  disabled: boolean
-  onChange: (i: number) => void
-}) {
-  return (
-    <select
-      id={p.id}
-      value={Math.min(p.value, p.count - 1)}
-      disabled={p.disabled}
-      onChange={(e) => p.onChange(Number(e.target.value))}
-    >
-      {Array.from({ length: p.count }, (_, i) => (
-        <option key={i} value={i}>
-          {i + 1}
-        </option>
-      ))}
-    </select>
-  )
-}
-
-export function AttentionPanel() {
+export function AttentionPanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const run = useStore((s) => s.run)
@@ -182,38 +160,56 @@ export function AttentionPanel() {
   }
 
   return (
-    <section className="panel" aria-labelledby="att-h">
-      <h2 id="att-h">{t.attentionTitle}</h2>
-      <p className="muted small">{t.attentionIntro(full)}</p>
-      <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
-      <div className="row">
-        <label htmlFor="att-layer">{t.layer}</label>
-        <IndexSelect
-          id="att-layer"
-          count={nLayer}
-          value={layer}
-          disabled={!run}
-          onChange={(i) => choose({ layer: i })}
-        />
-        <label htmlFor="att-head">{t.headWord}</label>
-        <IndexSelect id="att-head" count={nHead} value={head} disabled={!run} onChange={(i) => choose({ head: i })} />
-        <label htmlFor="att-probe">{t.attProbe}</label>
-        <select
-          id="att-probe"
-          value={probeSource}
-          onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })}
-          disabled={!run}
-        >
-          <option value="validation">{t.attProbeValidation}</option>
-          <option value="prompt">{t.attProbePrompt}</option>
-        </select>
-      </div>
-      {problems.map((p) => (
-        <p className="error" key={p.message}>
-          {say(p)}
-        </p>
-      ))}
-      {attention ? (
+    <Panel
+      {...panel}
+      lead={
+        <>
+          <p className="muted small">{t.attentionIntro(full)}</p>
+          <HeatmapKey low="0" high="1" label={t.attentionWeight} scale />
+          <div className="row">
+            <IndexSelect
+              id="att-layer"
+              label={t.layer}
+              count={nLayer}
+              value={layer}
+              first={1}
+              disabled={!run}
+              onChange={(i) => choose({ layer: i })}
+            />
+            <IndexSelect
+              id="att-head"
+              label={t.headWord}
+              count={nHead}
+              value={head}
+              first={1}
+              disabled={!run}
+              onChange={(i) => choose({ head: i })}
+            />
+            <label htmlFor="att-probe">{t.attProbe}</label>
+            <select
+              id="att-probe"
+              value={probeSource}
+              onChange={(e) => choose({ probeSource: e.target.value as 'validation' | 'prompt' })}
+              disabled={!run}
+            >
+              <option value="validation">{t.attProbeValidation}</option>
+              <option value="prompt">{t.attProbePrompt}</option>
+            </select>
+          </div>
+          {problems.map((p) => (
+            <p className="error" key={p.message}>
+              {say(p)}
+            </p>
+          ))}
+        </>
+      }
+      model={run}
+      data={attention}
+      noModel={t.attNoModel}
+      computing={t.attComputing}
+      lineClass="muted"
+    >
+      {(attention) => (
         <>
           <canvas
             ref={canvasRef}
@@ -243,9 +239,7 @@ export function AttentionPanel() {
             </>
           )}
         </>
-      ) : (
-        <p className="muted">{run ? t.attComputing : t.attNoModel}</p>
       )}
-    </section>
+    </Panel>
   )
 }

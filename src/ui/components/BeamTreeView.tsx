@@ -1,5 +1,5 @@
 import { visibleText } from '../../shared/text'
-import type { BeamTree } from '../../shared/protocol'
+import type { BeamSummary, BeamTree } from '../../shared/protocol'
 import { useT } from '../i18n'
 
 const COL = 64
@@ -88,5 +88,35 @@ export function BeamTreeView({ tree, vocab }: { tree: BeamTree; vocab: string[] 
         </svg>
       </div>
     </figure>
+  )
+}
+
+/** Every final beam, best first: its text, total log-probability and length-penalised score. */
+export function BeamsTable({ beams }: { beams: BeamSummary[] }) {
+  const t = useT()
+  return (
+    <table className="results" aria-label={t.beamsTable}>
+      <thead>
+        <tr>
+          <th>#</th>
+          <th>{t.beamColumn}</th>
+          <th>{t.logProbability}</th>
+          <th>{t.scoreColumn}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {beams.map((b, i) => (
+          <tr key={i}>
+            <td>{i + 1}</td>
+            <td>
+              <code>{visibleText(b.text)}</code>
+              {b.done ? t.stopped : ''}
+            </td>
+            <td>{b.logProb.toFixed(3)}</td>
+            <td>{b.score.toFixed(3)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   )
 }

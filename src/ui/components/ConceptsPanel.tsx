@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 import { CONCEPTS } from '../lesson/concepts'
 import { showView } from '../showView'
 
@@ -49,20 +50,12 @@ function MaskExplorer() {
  * One card per concept of the founding tutorial, in its order, with the formula, what to look for, something
  * to try, a caveat, the view that shows it — and the model's own number now (lesson/concepts.ts).
  */
-export function ConceptsPanel() {
-  const t = useT()
+export function ConceptsPanel(panel: ViewProps) {
   const [open, setOpen] = useState(false)
   return (
-    <section className="panel" aria-labelledby="concepts-h">
-      <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <h2 id="concepts-h" className="inline">
-            {t.conceptsTitle}
-          </h2>
-        </summary>
-        {open && <Cards />}
-      </details>
-    </section>
+    <Panel {...panel} folded open={open} onToggle={setOpen}>
+      {open && <Cards />}
+    </Panel>
   )
 }
 

@@ -7,6 +7,7 @@ import { TokenizerSection } from './TokenizerSection'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 const fmt = new Intl.NumberFormat('en') // the same digits and separators in both languages
 
@@ -51,7 +52,7 @@ function previewOf(text: string): string {
   return text.slice(0, end) + '\n…'
 }
 
-export function DataPanel() {
+export function DataPanel(panel: ViewProps) {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const text = useStore((s) => s.text)
@@ -120,8 +121,7 @@ export function DataPanel() {
   const large = text.length > PREVIEW_CHARS
   const preview = useMemo(() => (large ? previewOf(text) : ''), [large, text])
   return (
-    <section className="panel" aria-labelledby="data-h">
-      <h2 id="data-h">{t.dataTitle}</h2>
+    <Panel {...panel}>
       <div className="row">
         <label htmlFor="dataset">{t.dataset}</label>
         <select
@@ -242,6 +242,6 @@ export function DataPanel() {
         {notice?.message ?? ''}
       </p>
       {locked && <p className="muted small">{t.textLocked}</p>}
-    </section>
+    </Panel>
   )
 }

@@ -3,6 +3,7 @@ import { useStore } from '../store'
 import { askNeighbours, watchEmbedding } from '../client'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 const W = 420
 const H = 300
@@ -12,7 +13,7 @@ const H = 300
  * aligned to the last (no random mirroring). The share of the variance the picture keeps is said; hovering a
  * token asks for its nearest neighbours in the full space, so a 2-D closeness is not taken for the truth.
  */
-export function EmbeddingPanel() {
+export function EmbeddingPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.embeddingOpen)
@@ -38,87 +39,76 @@ export function EmbeddingPanel() {
     return { x: (v: number) => 15 + (v - x0) * sx, y: (v: number) => H - 15 - (v - y0) * sy }
   }, [view, shown])
   return (
-    <section className="panel" aria-labelledby="emb-h">
-      <details open={open} onToggle={(e) => watchEmbedding((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <h2 id="emb-h" className="inline">
-            {t.embeddingsTitle}
-          </h2>
-        </summary>
-        {!run ? (
-          <p className="muted small">{t.appearsWithModel}</p>
-        ) : !view ? (
-          <p className="muted small">{t.computing}</p>
-        ) : (
-          <>
-            <div className="controls">
-              <label htmlFor="emb-top">{t.show}</label>
-              <select id="emb-top" value={top} onChange={(e) => setTop(Number(e.target.value))}>
-                <option value={50}>{t.mostFrequent(50)}</option>
-                <option value={100}>{t.mostFrequent(100)}</option>
-                <option value={300}>{t.mostFrequent(300)}</option>
-                <option value={0}>{t.allTokens(view.tokens.length)}</option>
-              </select>
-              {/* the scatter's equivalent for a keyboard, a screen reader and a finger: its points are too small to tap */}
-              <label htmlFor="emb-token">{t.nearestOf}</label>
-              <select
-                id="emb-token"
-                value={neighbours ? String(neighbours.id) : ''}
-                onChange={(e) => e.target.value !== '' && askNeighbours(Number(e.target.value))}
-              >
-                <option value="">{t.chooseToken}</option>
-                {shown.map((i) => (
-                  <option key={i} value={i}>
-                    {visibleText(view.tokens[i])}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <p className="small" data-testid="embedding-caption">
-              {t.embeddingCaption(
-                view.step,
-                view.C,
-                100 * (view.explained[0] + view.explained[1]),
-                100 * view.explained[0],
-                100 * view.explained[1],
-              )}
-            </p>
-            <svg
-              width={W}
-              height={H}
-              className="embedding"
-              role="img"
-              aria-label={t.embeddingAria(view.step)}
-              data-testid="embedding-map"
+    <Panel {...panel} folded open={open} onToggle={watchEmbedding} model={run} data={view}>
+      {(view) => (
+        <>
+          <div className="controls">
+            <label htmlFor="emb-top">{t.show}</label>
+            <select id="emb-top" value={top} onChange={(e) => setTop(Number(e.target.value))}>
+              <option value={50}>{t.mostFrequent(50)}</option>
+              <option value={100}>{t.mostFrequent(100)}</option>
+              <option value={300}>{t.mostFrequent(300)}</option>
+              <option value={0}>{t.allTokens(view.tokens.length)}</option>
+            </select>
+            {/* the scatter's equivalent for a keyboard, a screen reader and a finger: its points are too small to tap */}
+            <label htmlFor="emb-token">{t.nearestOf}</label>
+            <select
+              id="emb-token"
+              value={neighbours ? String(neighbours.id) : ''}
+              onChange={(e) => e.target.value !== '' && askNeighbours(Number(e.target.value))}
             >
+              <option value="">{t.chooseToken}</option>
               {shown.map((i) => (
-                <text
-                  key={i}
-                  x={scale.x(view.coords[2 * i])}
-                  y={scale.y(view.coords[2 * i + 1])}
-                  className={
-                    neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined
-                  }
-                  onMouseEnter={() => askNeighbours(i)}
-                  onClick={() => askNeighbours(i)}
-                >
+                <option key={i} value={i}>
                   {visibleText(view.tokens[i])}
-                </text>
+                </option>
               ))}
-            </svg>
-            <p className="small" aria-live="polite" data-testid="embedding-neighbours">
-              {neighbours
-                ? t.neighbours(
-                    visibleText(view.tokens[neighbours.id]),
-                    view.C,
-                    neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', '),
-                  )
-                : t.neighboursHint}
-            </p>
-            <p className="muted small">{t.embeddingLookFor}</p>
-          </>
-        )}
-      </details>
-    </section>
+            </select>
+          </div>
+          <p className="small" data-testid="embedding-caption">
+            {t.embeddingCaption(
+              view.step,
+              view.C,
+              100 * (view.explained[0] + view.explained[1]),
+              100 * view.explained[0],
+              100 * view.explained[1],
+            )}
+          </p>
+          <svg
+            width={W}
+            height={H}
+            className="embedding"
+            role="img"
+            aria-label={t.embeddingAria(view.step)}
+            data-testid="embedding-map"
+          >
+            {shown.map((i) => (
+              <text
+                key={i}
+                x={scale.x(view.coords[2 * i])}
+                y={scale.y(view.coords[2 * i + 1])}
+                className={
+                  neighbours?.id === i ? 'focus' : neighbours?.list.some((n) => n.id === i) ? 'near' : undefined
+                }
+                onMouseEnter={() => askNeighbours(i)}
+                onClick={() => askNeighbours(i)}
+              >
+                {visibleText(view.tokens[i])}
+              </text>
+            ))}
+          </svg>
+          <p className="small" aria-live="polite" data-testid="embedding-neighbours">
+            {neighbours
+              ? t.neighbours(
+                  visibleText(view.tokens[neighbours.id]),
+                  view.C,
+                  neighbours.list.map((n) => `“${visibleText(view.tokens[n.id])}” ${n.cos.toFixed(2)}`).join(', '),
+                )
+              : t.neighboursHint}
+          </p>
+          <p className="muted small">{t.embeddingLookFor}</p>
+        </>
+      )}
+    </Panel>
   )
 }

@@ -1,13 +1,14 @@
 import { useStore } from '../store'
 import { openStoredRun, trainNoMaskTwin } from '../client'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 /**
  * "Break it to learn it" (V11), the first experiment: the same text, settings and seed trained without the
  * causal mask. Its loss collapses (every position can read the token it must predict), its generations are
  * garbage (at generation time there is no future to read), and its attention fills the upper triangle.
  */
-export function ExperimentPanel() {
+export function ExperimentPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
@@ -21,55 +22,48 @@ export function ExperimentPanel() {
   const last = points.at(-1)
   const maskedAt = last && masked ? [...masked.evals].reverse().find((e) => e.step <= last.step) : undefined
   return (
-    <section className="panel" aria-labelledby="experiment-h">
-      <details>
-        <summary>
-          <h2 id="experiment-h" className="inline">
-            {t.twinTitle}
-          </h2>
-        </summary>
-        <p className="small">{t.twinIntro}</p>
-        {!isTwin ? (
-          <>
-            <button type="button" disabled={!report || !!pending} onClick={() => void trainNoMaskTwin()}>
-              {t.twinButton}
+    <Panel {...panel} folded>
+      <p className="small">{t.twinIntro}</p>
+      {!isTwin ? (
+        <>
+          <button type="button" disabled={!report || !!pending} onClick={() => void trainNoMaskTwin()}>
+            {t.twinButton}
+          </button>
+          <p className="muted small">{t.twinKeep}</p>
+        </>
+      ) : (
+        <div data-testid="twin-status">
+          <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
+          <ol className="small">
+            <li>
+              <strong>{t.twinLossTitle}</strong>
+              {t.twinLoss}
+              {last && t.twinNow(last.loss, last.step)}
+              {maskedAt && maskedAt.valLoss !== undefined && t.twinMasked(maskedAt.valLoss, maskedAt.step)}
+              {last && t.fullStop}
+            </li>
+            <li>
+              <strong>{t.twinGenerateTitle}</strong>
+              {t.twinGenerate}
+            </li>
+            <li>
+              <strong>{t.twinAtlasTitle}</strong>
+              {t.twinAtlas}
+            </li>
+          </ol>
+          {twinOf?.storedId && (
+            <button
+              type="button"
+              disabled={runState === 'training'}
+              onClick={() => void openStoredRun(twinOf.storedId!)}
+              title={runState === 'training' ? t.twinPauseFirst : undefined}
+            >
+              {t.twinBack(twinOf.step)}
             </button>
-            <p className="muted small">{t.twinKeep}</p>
-          </>
-        ) : (
-          <div data-testid="twin-status">
-            <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
-            <ol className="small">
-              <li>
-                <strong>{t.twinLossTitle}</strong>
-                {t.twinLoss}
-                {last && t.twinNow(last.loss, last.step)}
-                {maskedAt && maskedAt.valLoss !== undefined && t.twinMasked(maskedAt.valLoss, maskedAt.step)}
-                {last && t.fullStop}
-              </li>
-              <li>
-                <strong>{t.twinGenerateTitle}</strong>
-                {t.twinGenerate}
-              </li>
-              <li>
-                <strong>{t.twinAtlasTitle}</strong>
-                {t.twinAtlas}
-              </li>
-            </ol>
-            {twinOf?.storedId && (
-              <button
-                type="button"
-                disabled={runState === 'training'}
-                onClick={() => void openStoredRun(twinOf.storedId!)}
-                title={runState === 'training' ? t.twinPauseFirst : undefined}
-              >
-                {t.twinBack(twinOf.step)}
-              </button>
-            )}
-            <p className="muted small">{t.twinCorrection}</p>
-          </div>
-        )}
-      </details>
-    </section>
+          )}
+          <p className="muted small">{t.twinCorrection}</p>
+        </div>
+      )}
+    </Panel>
   )
 }

@@ -1,85 +1,18 @@
-import { useDeferredValue, useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { cancelGenerate, generate, pinPrompt, scoreText, unpinPrompt, watchAttention } from '../client'
 import { TokenStrip } from './TokenStrip'
-import { BeamTreeView } from './BeamTreeView'
-import { unknownChars, visibleChar, visibleText } from '../../shared/text'
+import { BeamsTable, BeamTreeView } from './BeamTreeView'
+import { Comparison } from './Comparison'
+import { MarkedPrompt } from './MarkedPrompt'
+import { WatchTimeline } from './WatchTimeline'
+import { unknownChars, visibleChar } from '../../shared/text'
 import { MAX_BEAM_WIDTH } from '../../shared/beam'
-import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { ShortInput } from './ShortInput'
 
-/**
- * Character-level ROUGE-L and METEOR grow with n·m (measured in Node: 2,000 characters each way, 65 and
- * 170 ms): above this many cells they are skipped rather than hold the page.
- */
-const MAX_PAIR_CELLS = 4_000_000
-
-/**
- * BLEU-4 (add-one smoothed, so one short text still scores), ROUGE-L F1 and METEOR (exact matching, case
- * folded) of the generated text against a reference, over words (split on white space) — and over
- * characters, which suit a character-level model. The reference is deferred so typing stays responsive.
- */
-function Comparison({ generated, reference: typed }: { generated: string; reference: string }) {
-  const t = useT()
-  const reference = useDeferredValue(typed)
-  const rows = useMemo(() => {
-    const splits: [string, (x: string) => string[]][] = [
-      [t.words, (x) => x.split(/\s+/).filter(Boolean)],
-      [t.characters, (x) => [...x]],
-    ]
-    return splits.map(([name, split]) => {
-      const hyp = split(generated)
-      const ref = split(reference)
-      if (!hyp.length || !ref.length) return { name, text: t.nothingToCompare }
-      const bleu = sentenceBleu([ref], hyp, { smoothing: 'add-one' }).toFixed(3)
-      if (hyp.length * ref.length > MAX_PAIR_CELLS) return { name, text: t.tooLong(bleu) }
-      const m = meteor([ref], hyp)
-      const meteorText = t.meteorDetail(m.score.toFixed(3), m.matches, m.chunks, m.exact)
-      return { name, text: `BLEU-4 ${bleu} · ROUGE-L F ${rougeL(ref, hyp).f.toFixed(3)} · METEOR ${meteorText}` }
-    })
-  }, [generated, reference, t])
-  return (
-    <ul className="small" data-testid="comparison">
-      {rows.map((r) => (
-        <li key={r.name}>
-          {r.name}: {r.text}
-        </li>
-      ))}
-    </ul>
-  )
-}
-
-/** How many characters of a prompt with unknown characters are shown, marked, around the first unknown one. */
-const MARKED_WINDOW = 160
-
-/** The prompt again, with each character the model has never seen marked where it stands. */
-function MarkedPrompt({ prompt, unknown }: { prompt: string; unknown: string[] }) {
-  const t = useT()
-  const chars = [...prompt]
-  const bad = new Set(unknown)
-  const first = chars.findIndex((c) => bad.has(c))
-  const start = Math.max(0, Math.min(first - MARKED_WINDOW / 4, chars.length - MARKED_WINDOW))
-  const shown = chars.slice(start, start + MARKED_WINDOW)
-  return (
-    <p className="small marked-prompt" data-testid="prompt-unknown" aria-label={t.markedPrompt}>
-      {start > 0 && '…'}
-      {shown.map((c, i) =>
-        bad.has(c) ? (
-          <mark key={i} title={t.notInVocab}>
-            {visibleChar(c)}
-          </mark>
-        ) : c === '\n' ? (
-          '⏎'
-        ) : (
-          c
-        ),
-      )}
-      {start + MARKED_WINDOW < chars.length && '…'}
-    </p>
-  )
-}
-
-export function GeneratePanel() {
+export function GeneratePanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const run = useStore((s) => s.run)
@@ -169,8 +102,7 @@ export function GeneratePanel() {
   const vocabSize = run?.vocab.length ?? 0
   const topKClamped = !beam && vocabSize > 0 && Number.isInteger(k) && k > vocabSize
   return (
-    <section className="panel" aria-labelledby="gen-h">
-      <h2 id="gen-h">{t.genTitle}</h2>
+    <Panel {...panel}>
       <p className="muted small">{t.genIntro(run?.model.blockSize)}</p>
       <label className="block" htmlFor="gen-prompt">
         {t.prompt}
@@ -209,79 +141,68 @@ export function GeneratePanel() {
           <option value="sample">{t.sampling}</option>
           <option value="beam">{t.beamSearchOption}</option>
         </select>
-        <label htmlFor="gen-max">{t.maxNewTokens}</label>
-        <input
+        <ShortInput
           id="gen-max"
-          type="number"
+          label={t.maxNewTokens}
           min="1"
           max="10000"
           step="1"
           value={maxNew}
-          onChange={(e) => setMaxNew(e.target.value)}
-          className="short"
+          onValue={setMaxNew}
         />
-        <label htmlFor="gen-stop">{t.stopAt}</label>
-        <input
+        <ShortInput
           id="gen-stop"
+          label={t.stopAt}
           type="text"
           value={stop}
           placeholder={t.stopNever}
-          onChange={(e) => setStop(e.target.value)}
-          className="short"
+          onValue={setStop}
           title={t.stopTitle}
         />
       </div>
       <div className="row">
-        <label htmlFor="gen-temp">{t.temperatureLabel}</label>
-        <input
+        <ShortInput
           id="gen-temp"
-          type="number"
+          label={t.temperatureLabel}
           step="0.1"
           min="0"
           max="10"
           value={temperature}
           disabled={beam}
           title={samplingOnly}
-          onChange={(e) => setTemperature(e.target.value)}
-          className="short"
+          onValue={setTemperature}
         />
-        <label htmlFor="gen-topk">{t.topK}</label>
-        <input
+        <ShortInput
           id="gen-topk"
-          type="number"
+          label={t.topK}
           min="0"
           step="1"
           value={topK}
           disabled={beam}
           title={samplingOnly ?? (vocabSize ? t.topKTitle(vocabSize) : undefined)}
-          onChange={(e) => setTopK(e.target.value)}
-          className="short"
+          onValue={setTopK}
         />
-        <label htmlFor="gen-topp">{t.topP}</label>
-        <input
+        <ShortInput
           id="gen-topp"
-          type="number"
+          label={t.topP}
           min="0"
           max="1"
           step="0.05"
           value={topP}
           disabled={beam}
           title={samplingOnly ?? t.topPTitle}
-          onChange={(e) => setTopP(e.target.value)}
-          className="short"
+          onValue={setTopP}
         />
-        <label htmlFor="gen-seed">{t.seed}</label>
-        <input
+        <ShortInput
           id="gen-seed"
-          type="number"
+          label={t.seed}
           min="0"
           step="1"
           value={seed}
           placeholder={t.seedRandom}
           disabled={beam}
           title={samplingOnly}
-          onChange={(e) => setSeed(e.target.value)}
-          className="short"
+          onValue={setSeed}
         />
       </div>
       {topKClamped && (
@@ -290,31 +211,27 @@ export function GeneratePanel() {
         </p>
       )}
       <div className="row">
-        <label htmlFor="gen-width">{t.beamWidth}</label>
-        <input
+        <ShortInput
           id="gen-width"
-          type="number"
+          label={t.beamWidth}
           min="1"
           max={MAX_BEAM_WIDTH}
           step="1"
           value={beamWidth}
           disabled={!beam}
           title={beamOnly}
-          onChange={(e) => setBeamWidth(e.target.value)}
-          className="short"
+          onValue={setBeamWidth}
         />
-        <label htmlFor="gen-lp">{t.lengthPenalty}</label>
-        <input
+        <ShortInput
           id="gen-lp"
-          type="number"
+          label={t.lengthPenalty}
           min="0"
           max="5"
           step="0.1"
           value={lengthPenalty}
           disabled={!beam}
           title={beamOnly ?? t.lengthPenaltyTitle}
-          onChange={(e) => setLengthPenalty(e.target.value)}
-          className="short"
+          onValue={setLengthPenalty}
         />
         <span className="muted small">{t.beamNote(beam)}</span>
       </div>
@@ -356,16 +273,7 @@ export function GeneratePanel() {
         </p>
       ))}
       <div className="row">
-        <label htmlFor="watch-every">{t.watchEvery}</label>
-        <input
-          id="watch-every"
-          type="number"
-          min="1"
-          step="1"
-          value={watchEvery}
-          onChange={(e) => setWatchEvery(e.target.value)}
-          className="short"
-        />
+        <ShortInput id="watch-every" label={t.watchEvery} min="1" step="1" value={watchEvery} onValue={setWatchEvery} />
         <span className="small">{t.steps}</span>
         <button
           type="button"
@@ -420,58 +328,9 @@ export function GeneratePanel() {
           )}
         </div>
       )}
-      {beams.length > 0 && (
-        <table className="results" aria-label={t.beamsTable}>
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>{t.beamColumn}</th>
-              <th>{t.logProbability}</th>
-              <th>{t.scoreColumn}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {beams.map((b, i) => (
-              <tr key={i}>
-                <td>{i + 1}</td>
-                <td>
-                  <code>{visibleText(b.text)}</code>
-                  {b.done ? t.stopped : ''}
-                </td>
-                <td>{b.logProb.toFixed(3)}</td>
-                <td>{b.score.toFixed(3)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {beams.length > 0 && <BeamsTable beams={beams} />}
       {beams.length > 0 && tree && run && <BeamTreeView tree={tree} vocab={run.vocab} />}
-      {pinned && (
-        <>
-          <h3 id="watch-h">{t.watching(visibleText(pinned.prompt), pinned.every)}</h3>
-          <table className="results" aria-label={t.watchTimeline}>
-            <thead>
-              <tr>
-                <th>{t.stepColumn}</th>
-                <th>{t.lossColumn}</th>
-                <th>{t.continuationColumn}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {timeline.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.step}</td>
-                  <td>{Number.isFinite(e.loss) ? e.loss.toFixed(3) : '–'}</td>
-                  <td>
-                    <code>{visibleText(e.text)}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {timeline.length === 0 && <p className="muted small">{t.firstAnswerSoon(pinned.every)}</p>}
-        </>
-      )}
+      {pinned && <WatchTimeline pinned={pinned} timeline={timeline} />}
       <h3 id="score-h">{t.scoreTitle}</h3>
       <p className="muted small">{t.scoreIntro}</p>
       <label className="block" htmlFor="score-text">
@@ -507,6 +366,6 @@ export function GeneratePanel() {
           key={`${score.step}-${score.logLikelihood}`}
         />
       )}
-    </section>
+    </Panel>
   )
 }

@@ -4,14 +4,16 @@ import { askLens } from '../client'
 import { rankByProb, softmax, topK, topP } from '../../shared/sampling'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 import { ComposedInput } from './ComposedInput'
+import { ShortInput } from './ShortInput'
 
 /**
  * V6: what the model believes comes next at any position of a probe — probability bars with the true next
  * token marked, reshaped live in the page by temperature, top-k and top-p (the same functions generation uses,
  * on the raw logits) — and the logit lens: the residual stream after each block read out as if it were the last.
  */
-export function LensPanel() {
+export function LensPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const lens = useStore((s) => s.lens)
@@ -43,125 +45,110 @@ export function LensPanel() {
     return { probs, bars, layers, target: lens.ids[lens.position + 1] }
   }, [lens, V, temperature, k, p])
   return (
-    <section className="panel" aria-labelledby="lens-h">
-      <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <h2 id="lens-h" className="inline">
-            {t.lensTitle}
-          </h2>
-        </summary>
-        {!run ? (
-          <p className="muted small">{t.appearsWithModel}</p>
-        ) : (
-          <>
-            <label className="block" htmlFor="lens-probe">
-              {t.lensProbe}
-            </label>
-            <ComposedInput id="lens-probe" className="wide" onCommit={setProbe} />
-            {lens && (
-              <>
-                <div className="controls">
-                  <label htmlFor="lens-pos">{t.position}</label>
-                  <input
-                    id="lens-pos"
-                    type="range"
-                    min={0}
-                    max={lens.tokens.length - 1}
-                    value={lens.position}
-                    onChange={(e) => setPosition(Number(e.target.value))}
-                  />
-                  <span className="small" data-testid="lens-where">
-                    {t.lensWhere(
-                      visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join('')),
-                      lens.position,
-                      lens.step,
-                    )}
-                  </span>
-                </div>
-                <div className="controls small">
-                  <label htmlFor="lens-t">{t.temperatureLabel}</label>
-                  <input
-                    id="lens-t"
-                    type="number"
-                    className="short"
-                    min={0}
-                    max={10}
-                    step={0.1}
-                    value={temperature}
-                    onChange={(e) => setTemperature(Math.max(0, Number(e.target.value) || 0))}
-                  />
-                  <label htmlFor="lens-k">{t.topK}</label>
-                  <input
-                    id="lens-k"
-                    type="number"
-                    className="short"
-                    min={0}
-                    step={1}
-                    value={k}
-                    onChange={(e) => setK(Math.max(0, Math.floor(Number(e.target.value) || 0)))}
-                  />
-                  <label htmlFor="lens-p">{t.topP}</label>
-                  <input
-                    id="lens-p"
-                    type="number"
-                    className="short"
-                    min={0.05}
-                    max={1}
-                    step={0.05}
-                    value={p}
-                    onChange={(e) => setP(Math.min(1, Math.max(0.05, Number(e.target.value) || 1)))}
-                  />
-                </div>
-                {view && (
-                  <>
-                    <table className="results lens" aria-label={t.nextTokenProbs}>
-                      <tbody>
-                        {view.bars.map((id) => (
-                          <tr key={id} className={id === view.target ? 'target' : undefined}>
-                            <td className="mono">{visibleText(run.vocab[id])}</td>
-                            <td>
-                              <span className="bar" style={{ width: `${Math.round(200 * view.probs[id])}px` }} />
-                            </td>
-                            <td className="num">{(100 * view.probs[id]).toFixed(1)}%</td>
-                            <td className="small">{id === view.target ? t.trueNext : ''}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                    {view.target !== undefined && !view.bars.includes(view.target) && (
-                      <p className="small" data-testid="lens-target">
-                        {t.trueNextOutside(visibleText(run.vocab[view.target]), 100 * view.probs[view.target])}
-                      </p>
-                    )}
-                    <p className="small muted">{t.lensSettingsNote}</p>
-                    <table className="results" aria-label={t.logitLens}>
-                      <thead>
-                        <tr>
-                          <th>{t.readOutAfter}</th>
-                          <th>{t.topGuesses}</th>
+    <Panel {...panel} folded open={open} onToggle={setOpen} model={run} data={run}>
+      {(run) => (
+        <>
+          <label className="block" htmlFor="lens-probe">
+            {t.lensProbe}
+          </label>
+          <ComposedInput id="lens-probe" className="wide" onCommit={setProbe} />
+          {lens && (
+            <>
+              <div className="controls">
+                <label htmlFor="lens-pos">{t.position}</label>
+                <input
+                  id="lens-pos"
+                  type="range"
+                  min={0}
+                  max={lens.tokens.length - 1}
+                  value={lens.position}
+                  onChange={(e) => setPosition(Number(e.target.value))}
+                />
+                <span className="small" data-testid="lens-where">
+                  {t.lensWhere(
+                    visibleText(lens.tokens.slice(Math.max(0, lens.position - 11), lens.position + 1).join('')),
+                    lens.position,
+                    lens.step,
+                  )}
+                </span>
+              </div>
+              <div className="controls small">
+                <ShortInput
+                  id="lens-t"
+                  label={t.temperatureLabel}
+                  min={0}
+                  max={10}
+                  step={0.1}
+                  value={temperature}
+                  onValue={(v) => setTemperature(Math.max(0, Number(v) || 0))}
+                />
+                <ShortInput
+                  id="lens-k"
+                  label={t.topK}
+                  min={0}
+                  step={1}
+                  value={k}
+                  onValue={(v) => setK(Math.max(0, Math.floor(Number(v) || 0)))}
+                />
+                <ShortInput
+                  id="lens-p"
+                  label={t.topP}
+                  min={0.05}
+                  max={1}
+                  step={0.05}
+                  value={p}
+                  onValue={(v) => setP(Math.min(1, Math.max(0.05, Number(v) || 1)))}
+                />
+              </div>
+              {view && (
+                <>
+                  <table className="results lens" aria-label={t.nextTokenProbs}>
+                    <tbody>
+                      {view.bars.map((id) => (
+                        <tr key={id} className={id === view.target ? 'target' : undefined}>
+                          <td className="mono">{visibleText(run.vocab[id])}</td>
+                          <td>
+                            <span className="bar" style={{ width: `${Math.round(200 * view.probs[id])}px` }} />
+                          </td>
+                          <td className="num">{(100 * view.probs[id]).toFixed(1)}%</td>
+                          <td className="small">{id === view.target ? t.trueNext : ''}</td>
                         </tr>
-                      </thead>
-                      <tbody>
-                        {view.layers.map((row, l) => (
-                          <tr key={l}>
-                            <td>{l === 0 ? t.theEmbeddings : t.blockN(l)}</td>
-                            <td className="mono" data-testid={`lens-layer-${l}`}>
-                              {row
-                                .map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`)
-                                .join(' · ')}
-                            </td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                    <p className="small muted">{t.logitLensNote}</p>
-                  </>
-                )}
-              </>
-            )}
-          </>
-        )}
-      </details>
-    </section>
+                      ))}
+                    </tbody>
+                  </table>
+                  {view.target !== undefined && !view.bars.includes(view.target) && (
+                    <p className="small" data-testid="lens-target">
+                      {t.trueNextOutside(visibleText(run.vocab[view.target]), 100 * view.probs[view.target])}
+                    </p>
+                  )}
+                  <p className="small muted">{t.lensSettingsNote}</p>
+                  <table className="results" aria-label={t.logitLens}>
+                    <thead>
+                      <tr>
+                        <th>{t.readOutAfter}</th>
+                        <th>{t.topGuesses}</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {view.layers.map((row, l) => (
+                        <tr key={l}>
+                          <td>{l === 0 ? t.theEmbeddings : t.blockN(l)}</td>
+                          <td className="mono" data-testid={`lens-layer-${l}`}>
+                            {row
+                              .map((g) => `${visibleText(run.vocab[g.id])} ${(100 * g.prob).toFixed(0)}%`)
+                              .join(' · ')}
+                          </td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <p className="small muted">{t.logitLensNote}</p>
+                </>
+              )}
+            </>
+          )}
+        </>
+      )}
+    </Panel>
   )
 }

@@ -12,8 +12,9 @@ import {
 } from 'recharts'
 import { useStore } from '../store'
 import { LossByPosition } from './LossByPosition'
-import { inductionMarker } from './AtlasPanel'
+import { inductionMarker } from './atlasSnapshots'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
 const MAX_POINTS = 400
@@ -74,7 +75,7 @@ function useThrottled<T>(value: T, ms: number): T {
   return shown
 }
 
-export function LossChart() {
+export function LossChart(panel: ViewProps) {
   const t = useT()
   const points = useStore((s) => s.points)
   const evals = useStore((s) => s.evals)
@@ -97,9 +98,9 @@ export function LossChart() {
   )
   const rows = useMemo(() => chartRows(shown.points, shown.evals, compare), [shown, compare])
   return (
-    <section className="panel" aria-labelledby="loss-h">
-      <div className="panel-title">
-        <h2 id="loss-h">{t.lossTitle}</h2>
+    <Panel
+      {...panel}
+      aside={
         <span>
           <label className="small">
             <input type="checkbox" checked={refs} onChange={(e) => setRefs(e.target.checked)} />{' '}
@@ -109,7 +110,8 @@ export function LossChart() {
             <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} /> {t.logScale}
           </label>
         </span>
-      </div>
+      }
+    >
       {evals.length > 0 && (
         <p className="small muted" data-testid="chart-last-eval">
           {t.lastEval(evals.at(-1)!.step, evals.at(-1)!.valLoss)}
@@ -240,6 +242,6 @@ export function LossChart() {
           {t.referenceText(reference.uniform, reference.unigram, reference.bigram, atlasOpen)}
         </p>
       )}
-    </section>
+    </Panel>
   )
 }

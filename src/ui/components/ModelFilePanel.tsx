@@ -3,13 +3,14 @@ import { isTraining, useStore } from '../store'
 import { exportModel, importModel } from '../client'
 import { visibleChar } from '../../shared/text'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 /**
  * Save the model as a .safetensors file in nanoGPT's layout (PyTorch loads it), or open one — written here or
  * by PyTorch from a nanoGPT model — to sample from it, look at its attention, and train it further on the
  * text in panel 1.
  */
-export function ModelFilePanel() {
+export function ModelFilePanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const run = useStore((s) => s.run)
@@ -21,8 +22,7 @@ export function ModelFilePanel() {
   const input = useRef<HTMLInputElement>(null)
 
   return (
-    <section className="panel" aria-labelledby="file-h">
-      <h2 id="file-h">{t.fileTitle}</h2>
+    <Panel {...panel}>
       <p className="muted small">
         {t.fileIntroBefore}
         <code>.safetensors</code>
@@ -93,6 +93,6 @@ export function ModelFilePanel() {
             </p>
           ))}
       </div>
-    </section>
+    </Panel>
   )
 }

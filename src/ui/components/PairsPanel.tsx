@@ -4,6 +4,7 @@ import { evaluatePairsNow } from '../client'
 import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 type Unit = 'characters' | 'words'
 
@@ -36,7 +37,7 @@ export function scorePair(row: PairRow, unit: Unit): Scored {
  * Pair mode's evaluation: every held-out prompt, the completion it should have, what the model wrote, and
  * the scores — after training ends, and whenever asked.
  */
-export function PairsPanel() {
+export function PairsPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const pairEval = useStore((s) => s.pairEval)
@@ -46,8 +47,7 @@ export function PairsPanel() {
   const mean = (f: (s: Scored) => number) => (scored.length ? scored.reduce((a, s) => a + f(s), 0) / scored.length : 0)
   const running = pairEval && !pairEval.done
   return (
-    <section className="panel" aria-labelledby="pairs-h">
-      <h2 id="pairs-h">{t.pairsTitle}</h2>
+    <Panel {...panel}>
       <p className="muted small">{t.pairsIntro(run.pairs.heldOut, run.pairs.train + run.pairs.heldOut)}</p>
       <div className="controls">
         <button type="button" onClick={evaluatePairsNow} disabled={Boolean(running)}>
@@ -104,6 +104,6 @@ export function PairsPanel() {
           </div>
         </>
       )}
-    </section>
+    </Panel>
   )
 }

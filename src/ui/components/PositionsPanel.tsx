@@ -6,6 +6,7 @@ import { sharpCanvas } from '../canvas'
 import { diverging } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
 function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
@@ -22,7 +23,7 @@ function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, co
  * alike any two positions' vectors are (cosine). A fixed sinusoid shows its stripes of falling frequency and a
  * similarity that fades with distance; a learned table starts as noise and is redrawn after each evaluation.
  */
-export function PositionsPanel() {
+export function PositionsPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const open = useStore((s) => s.positionsOpen)
@@ -39,37 +40,26 @@ export function PositionsPanel() {
     paint(simRef.current, sim, view.T, view.T, 1, Math.max(2, Math.min(8, Math.floor(320 / view.T))))
   }, [view, sim])
   return (
-    <section className="panel" aria-labelledby="pos-h">
-      <details open={open} onToggle={(e) => watchPositions((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <h2 id="pos-h" className="inline">
-            {t.positionsTitle}
-          </h2>
-        </summary>
-        {!run ? (
-          <p className="muted small">{t.appearsWithModel}</p>
-        ) : !view ? (
-          <p className="muted small">{t.loading}</p>
-        ) : (
-          <>
-            <p className="muted small" data-testid="positions-caption">
-              {t.positionsCaption(view.kind === 'sinusoidal', view.step, view.T, view.C)}
-            </p>
-            <div className="positions">
-              <figure>
-                <canvas ref={tableRef} data-testid="positions-table" aria-label={t.positionsAria(view.T, view.C)} />
-                <figcaption className="small muted">{t.positionsAxes}</figcaption>
-                <HeatmapKey low="−" high="+" label={t.channelValue} diverging />
-              </figure>
-              <figure>
-                <canvas ref={simRef} data-testid="positions-similarity" aria-label={t.similarityAria} />
-                <figcaption className="small muted">{t.similarityCaption}</figcaption>
-                <HeatmapKey low="−1" high="1" label={t.cosineSimilarity} diverging />
-              </figure>
-            </div>
-          </>
-        )}
-      </details>
-    </section>
+    <Panel {...panel} folded open={open} onToggle={watchPositions} model={run} data={view} computing={t.loading}>
+      {(view) => (
+        <>
+          <p className="muted small" data-testid="positions-caption">
+            {t.positionsCaption(view.kind === 'sinusoidal', view.step, view.T, view.C)}
+          </p>
+          <div className="positions">
+            <figure>
+              <canvas ref={tableRef} data-testid="positions-table" aria-label={t.positionsAria(view.T, view.C)} />
+              <figcaption className="small muted">{t.positionsAxes}</figcaption>
+              <HeatmapKey low="−" high="+" label={t.channelValue} diverging />
+            </figure>
+            <figure>
+              <canvas ref={simRef} data-testid="positions-similarity" aria-label={t.similarityAria} />
+              <figcaption className="small muted">{t.similarityCaption}</figcaption>
+              <HeatmapKey low="−1" high="1" label={t.cosineSimilarity} diverging />
+            </figure>
+          </div>
+        </>
+      )}
+    </Panel>
   )
 }

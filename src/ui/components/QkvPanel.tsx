@@ -4,7 +4,9 @@ import { askQkv } from '../client'
 import { attendOne, moments } from '../../shared/qkv'
 import { visibleText } from '../../shared/text'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 import { ComposedInput } from './ComposedInput'
+import { IndexSelect } from './IndexSelect'
 
 const nums = (xs: number[], n = 8) =>
   xs
@@ -17,7 +19,7 @@ const nums = (xs: number[], n = 8) =>
  * keys' scores, ÷√(head size), the softmax, and the weighted sum of the values. The page recomputes every step
  * from the sent inputs and says how far it is from the model's own numbers.
  */
-export function QkvPanel() {
+export function QkvPanel(panel: ViewProps) {
   const t = useT()
   const run = useStore((s) => s.run)
   const data = useStore((s) => s.qkv)
@@ -52,106 +54,78 @@ export function QkvPanel() {
     return { steps, worst }
   }, [data])
   return (
-    <section className="panel" aria-labelledby="qkv-h">
-      <details open={open} onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <h2 id="qkv-h" className="inline">
-            {t.qkvTitle}
-          </h2>
-        </summary>
-        {!run ? (
-          <p className="muted small">{t.appearsWithModel}</p>
-        ) : (
-          <>
-            <div className="controls small">
-              <label htmlFor="qkv-probe">{t.calcProbe}</label>
-              <ComposedInput id="qkv-probe" className="grow" placeholder={t.calcProbePlaceholder} onCommit={setProbe} />
-              <label htmlFor="qkv-layer">{t.calcLayer}</label>
-              <select id="qkv-layer" value={Math.min(layer, L - 1)} onChange={(e) => setLayer(Number(e.target.value))}>
-                {Array.from({ length: L }, (_, l) => (
-                  <option key={l} value={l}>
-                    {l}
-                  </option>
-                ))}
-              </select>
-              <label htmlFor="qkv-head">{t.calcHead}</label>
-              <select id="qkv-head" value={Math.min(head, H - 1)} onChange={(e) => setHead(Number(e.target.value))}>
-                {Array.from({ length: H }, (_, h) => (
-                  <option key={h} value={h}>
-                    {h}
-                  </option>
-                ))}
-              </select>
-              {data && (
-                <>
-                  <label htmlFor="qkv-query">{t.queryPosition}</label>
-                  <input
-                    id="qkv-query"
-                    type="range"
-                    min={0}
-                    max={data.tokens.length - 1}
-                    value={data.query}
-                    onChange={(e) => setQuery(Number(e.target.value))}
-                  />
-                </>
-              )}
-            </div>
-            {data && check && (
-              <ol className="qkv small" data-testid="qkv-steps">
-                <li>
-                  {t.qkvStep1(
-                    visibleText(data.tokens[data.query]),
-                    data.query,
-                    data.step,
-                    data.layer,
-                    nums(data.xhat[data.query]),
-                    data.xhat[data.query].length,
-                    moments(data.x[data.query]).mean.toFixed(3),
-                  )}
-                </li>
-                <li>{t.qkvStep2(data.headSize, nums(data.q))}</li>
-                <li>
-                  {t.qkvStep3(
-                    data.headSize,
-                    Math.sqrt(data.headSize).toFixed(3),
-                    data.query,
-                    run.model.causal !== false,
-                  )}
-                  <table className="results" aria-label={t.scoresAndWeights}>
-                    <thead>
-                      <tr>
-                        <th>{t.keyColumn}</th>
-                        <th>q·k</th>
-                        <th>÷√{data.headSize}</th>
-                        <th>{t.weightColumn}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {check.steps.scores.map((sc, j) => (
-                        <tr key={j} className={j > data.query ? 'future' : undefined}>
-                          <td className="mono">
-                            {j}: {visibleText(data.tokens[j])}
-                          </td>
-                          <td className="num">{sc.toFixed(3)}</td>
-                          <td className="num">{check.steps.scaled[j].toFixed(3)}</td>
-                          <td className="num">
-                            <span className="bar" style={{ width: `${Math.round(80 * data.weights[j])}px` }} />{' '}
-                            {data.weights[j].toFixed(3)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </li>
-                <li>{t.qkvStep4(nums(data.out))}</li>
-                <li className="muted" data-testid="qkv-check">
-                  {t.qkvCheck(check.worst.toExponential(1))}
-                </li>
-              </ol>
+    <Panel {...panel} folded open={open} onToggle={setOpen} model={run} data={run}>
+      {(run) => (
+        <>
+          <div className="controls small">
+            <label htmlFor="qkv-probe">{t.calcProbe}</label>
+            <ComposedInput id="qkv-probe" className="grow" placeholder={t.calcProbePlaceholder} onCommit={setProbe} />
+            <IndexSelect id="qkv-layer" label={t.calcLayer} count={L} value={layer} first={0} onChange={setLayer} />
+            <IndexSelect id="qkv-head" label={t.calcHead} count={H} value={head} first={0} onChange={setHead} />
+            {data && (
+              <>
+                <label htmlFor="qkv-query">{t.queryPosition}</label>
+                <input
+                  id="qkv-query"
+                  type="range"
+                  min={0}
+                  max={data.tokens.length - 1}
+                  value={data.query}
+                  onChange={(e) => setQuery(Number(e.target.value))}
+                />
+              </>
             )}
-          </>
-        )}
-      </details>
-    </section>
+          </div>
+          {data && check && (
+            <ol className="qkv small" data-testid="qkv-steps">
+              <li>
+                {t.qkvStep1(
+                  visibleText(data.tokens[data.query]),
+                  data.query,
+                  data.step,
+                  data.layer,
+                  nums(data.xhat[data.query]),
+                  data.xhat[data.query].length,
+                  moments(data.x[data.query]).mean.toFixed(3),
+                )}
+              </li>
+              <li>{t.qkvStep2(data.headSize, nums(data.q))}</li>
+              <li>
+                {t.qkvStep3(data.headSize, Math.sqrt(data.headSize).toFixed(3), data.query, run.model.causal !== false)}
+                <table className="results" aria-label={t.scoresAndWeights}>
+                  <thead>
+                    <tr>
+                      <th>{t.keyColumn}</th>
+                      <th>q·k</th>
+                      <th>÷√{data.headSize}</th>
+                      <th>{t.weightColumn}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {check.steps.scores.map((sc, j) => (
+                      <tr key={j} className={j > data.query ? 'future' : undefined}>
+                        <td className="mono">
+                          {j}: {visibleText(data.tokens[j])}
+                        </td>
+                        <td className="num">{sc.toFixed(3)}</td>
+                        <td className="num">{check.steps.scaled[j].toFixed(3)}</td>
+                        <td className="num">
+                          <span className="bar" style={{ width: `${Math.round(80 * data.weights[j])}px` }} />{' '}
+                          {data.weights[j].toFixed(3)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </li>
+              <li>{t.qkvStep4(nums(data.out))}</li>
+              <li className="muted" data-testid="qkv-check">
+                {t.qkvCheck(check.worst.toExponential(1))}
+              </li>
+            </ol>
+          )}
+        </>
+      )}
+    </Panel>
   )
 }

@@ -5,6 +5,7 @@ import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
 import type { StoredRun } from '../../storage/runStore'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
   const t = useT()
@@ -106,7 +107,7 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
  * Every run trained in this browser, kept in IndexedDB with its last checkpoint: resume or open one, rename,
  * delete, and overlay the validation curves of several on the loss chart.
  */
-export function RunsPanel() {
+export function RunsPanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const runs = useStore((s) => s.storedRuns)
@@ -122,8 +123,7 @@ export function RunsPanel() {
     ? runs.find((r) => (r.status === 'training' || r.status === 'paused') && r.checkpoint && r.step < r.train.maxIters)
     : undefined
   return (
-    <section className="panel" aria-labelledby="runs-h">
-      <h2 id="runs-h">{t.runsTitle}</h2>
+    <Panel {...panel}>
       {available === false && <p className="muted small">{t.noStorage}</p>}
       {interrupted && (
         <p className="notice" data-testid="interrupted-run">
@@ -171,6 +171,6 @@ export function RunsPanel() {
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   )
 }

@@ -13,6 +13,8 @@ import { currentPairs, currentTextStats, localProblems } from '../client'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { LinkBox } from './LinkBox'
 
 type Field =
   | { group: 'model'; key: keyof ModelSettings; step?: string }
@@ -53,7 +55,7 @@ function shownValue(draft: string | undefined, value: number): string {
   return Number.isFinite(value) ? String(value) : ''
 }
 
-export function SettingsPanel() {
+export function SettingsPanel(panel: ViewProps) {
   const t = useT()
   const say = useSay()
   const presetId = useStore((s) => s.presetId)
@@ -113,8 +115,7 @@ export function SettingsPanel() {
 
   const current = PRESETS.find((p) => p.id === presetId)
   return (
-    <section className="panel" aria-labelledby="settings-h">
-      <h2 id="settings-h">{t.settingsTitle}</h2>
+    <Panel {...panel}>
       <label htmlFor="preset">{t.preset}</label>{' '}
       <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
         {PRESETS.map((p) => (
@@ -209,15 +210,7 @@ export function SettingsPanel() {
         <button type="button" onClick={share}>
           {t.shareSettings}
         </button>
-        {shared && (
-          <input
-            className="grow"
-            readOnly
-            aria-label={t.linkToSettings}
-            value={shared}
-            onFocus={(e) => e.target.select()}
-          />
-        )}
+        {shared && <LinkBox label={t.linkToSettings} value={shared} />}
       </div>
       {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
       {linkProblems.length > 0 && (
@@ -230,6 +223,6 @@ export function SettingsPanel() {
           </ul>
         </div>
       )}
-    </section>
+    </Panel>
   )
 }

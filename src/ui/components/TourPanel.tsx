@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
+import { LinkBox } from './LinkBox'
 import { CONCEPTS } from '../lesson/concepts'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
 import { showView } from '../showView'
@@ -34,14 +36,7 @@ function LessonLink() {
       </button>
       {link && (
         <>
-          <input
-            className="grow"
-            readOnly
-            aria-label={t.lessonLinkLabel}
-            value={link}
-            onFocus={(e) => e.target.select()}
-            data-testid="lesson-link"
-          />
+          <LinkBox label={t.lessonLinkLabel} value={link} testId="lesson-link" />
           <span className="muted">{t.lessonLinkNote}</span>
         </>
       )}
@@ -60,7 +55,7 @@ function go(step: number | undefined) {
  * The guided tour (lesson/tour.ts): one concept card at a time on its live view, with a task the page checks
  * from its own state. Back, Next (once the task is done), Skip, End; remembered across reloads.
  */
-export function TourPanel() {
+export function TourPanel(panel: ViewProps) {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const step = useStore((s) => s.tourStep)
@@ -73,8 +68,7 @@ export function TourPanel() {
   }, [saved])
   if (step === undefined)
     return (
-      <section className="panel tour" aria-labelledby="tour-h">
-        <h2 id="tour-h">{t.tourTitle}</h2>
+      <Panel {...panel} className="tour">
         <p className="muted small">{finished ? t.tourFinished : t.tourIntro}</p>
         <button type="button" onClick={() => (setFinished(false), go(0))}>
           {t.tourStart}
@@ -85,7 +79,7 @@ export function TourPanel() {
           </button>
         )}
         <LessonLink />
-      </section>
+      </Panel>
     )
   const s = TOUR[step]
   const concept = CONCEPTS.find((c) => c.id === s.concept)!
@@ -94,10 +88,16 @@ export function TourPanel() {
   const live = concept.live(state, lang)
   const last = step === TOUR.length - 1
   return (
-    <section className="panel tour active" aria-labelledby="tour-h" data-testid="tour">
-      <h2 id="tour-h">
-        {t.tourTitle} · <span data-testid="tour-step">{t.tourStepOf(step + 1, TOUR.length)}</span>
-      </h2>
+    <Panel
+      id={panel.id}
+      title={
+        <>
+          {panel.title} · <span data-testid="tour-step">{t.tourStepOf(step + 1, TOUR.length)}</span>
+        </>
+      }
+      className="tour active"
+      testId="tour"
+    >
       <h3>{text.title}</h3>
       <p>{text.intuition}</p>
       {live && <p className="live small">{live}</p>}
@@ -135,6 +135,6 @@ export function TourPanel() {
         </button>
       </div>
       <LessonLink />
-    </section>
+    </Panel>
   )
 }

@@ -14,6 +14,7 @@ import {
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
 import { useSay, useT } from '../i18n'
+import { Panel, type ViewProps } from './Panel'
 
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '–'
@@ -35,7 +36,7 @@ function recentStepMs(points: MetricPoint[]): number | undefined {
   return tail.length ? tail[Math.floor(tail.length / 2)] : undefined
 }
 
-export function TrainingPanel() {
+export function TrainingPanel(panel: ViewProps) {
   const t = useT()
   const lang = useStore((s) => s.lang)
   const fmt = useMemo(() => new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }), [lang])
@@ -67,8 +68,7 @@ export function TrainingPanel() {
   const paused = state === 'paused'
 
   return (
-    <section className="panel" aria-labelledby="train-h">
-      <h2 id="train-h">{t.trainTitle}</h2>
+    <Panel {...panel}>
       <div className="controls">
         <button
           type="button"
@@ -210,6 +210,6 @@ export function TrainingPanel() {
           ))}
         </div>
       )}
-    </section>
+    </Panel>
   )
 }

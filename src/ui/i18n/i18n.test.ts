@@ -204,10 +204,11 @@ describe('the message catalogue', () => {
 
   it('says in Chinese every coded problem the worker, the run and the page send (not only the settings’)', () => {
     const senders = [
-      '../../worker/host.ts',
+      '../../worker', // every file in it
       '../../train/run.ts',
+      '../../train/runData.ts',
       '../../shared/runText.ts',
-      '../client', // every file in it
+      '../client',
       '../store',
       '../../storage/schema.ts',
       '../shareLink.ts',
@@ -215,12 +216,15 @@ describe('the message catalogue', () => {
       .flatMap((f) => (f.endsWith('.ts') ? [join(__dirname, f)] : sources(join(__dirname, f))))
       .map((p) => readFileSync(p, 'utf8'))
       .join('\n')
-    // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`), on one line or across lines
+    // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`, or first: `refuse('x', …`), on one
+    // line or across lines
     const codes = [
       ...new Set(
-        [...senders.matchAll(/\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)/g)].map(
-          (m) => m[1] ?? m[2],
-        ),
+        [
+          ...senders.matchAll(
+            /\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)|\brefuse\(\s*'([a-z]+(?:-[a-z]+)+)'/g,
+          ),
+        ].map((m) => m[1] ?? m[2] ?? m[3]),
       ),
     ]
     expect(codes).toEqual(

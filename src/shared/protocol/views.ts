@@ -1,0 +1,121 @@
+// What the model computes, for the teaching views: attention maps and the atlas, the embedding map, the
+// positional encoding, the Q/K/V calculator and the next-token lens.
+
+export type AtlasProbe = { kind: 'validation' } | { kind: 'text'; text: string } | { kind: 'repeated'; seed: number }
+
+/** One snapshot of the atlas at a step: every head's attention (packed uint8 lower triangles) and its scores. */
+export interface AtlasSnapshot {
+  step: number
+  valLoss?: number
+  tokens: string[] // the probe as the model saw it
+  period?: number // the repeated probe's period (induction scores need it)
+  layers: number
+  heads: number
+  T: number
+  /**
+   * (L·H) packed lower triangles, head h of layer l at (l·H + h)·T(T+1)/2; every row sums to 255. With `full`
+   * (a model without the causal mask): (L·H) whole T × T matrices instead, at (l·H + h)·T², rows summing to 255.
+   */
+  weights: Uint8Array
+  full?: boolean
+  /** per head, in the same order: previous, self, first, induction, entropy (bits) */
+  scores: Float32Array
+}
+
+/** One head, one query, as the model computed it (see Run.qkv): every input and every intermediate number. */
+export interface QkvData {
+  tokens: string[]
+  layer: number
+  head: number
+  query: number
+  headSize: number
+  x: number[][] // block input rows 0…query
+  xhat: number[][] // after LayerNorm (ln_1)
+  lnWeight: number[]
+  lnBias?: number[]
+  wq: number[][] // (C, hs)
+  wk: number[][]
+  wv: number[][]
+  bq?: number[]
+  bk?: number[]
+  bv?: number[]
+  q: number[]
+  k: number[][]
+  v: number[][]
+  weights: number[] // the attention row
+  out: number[] // the head's output for the query
+}
+
+/** wte in two dimensions at one step: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
+export interface EmbeddingMap {
+  step: number
+  tokens: string[]
+  counts: Uint32Array
+  coords: Float32Array
+  components: Float32Array
+  explained: [number, number]
+  C: number
+}
+
+export type ViewToWorker =
+  /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
+  | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
+  /**
+   * The attention atlas: every layer and head on a probe — the validation slice, a text, or random tokens repeated
+   * once (for induction) — sent now and after every evaluation while watched; null stops it.
+   */
+  | { type: 'atlas.watch'; runId: string; probe: AtlasProbe | null }
+  /** The embedding map: the worker sends wte's top two principal components now and after each evaluation. */
+  | { type: 'embedding.watch'; runId: string; on: boolean }
+  /** The tokens closest to one token in the full embedding space (cosine). */
+  | { type: 'embedding.neighbours'; runId: string; requestId: string; id: number }
+  /** One head's computation for one query of a probe → qkv.result. */
+  | { type: 'qkv.request'; runId: string; requestId: string; probe: string; layer: number; head: number; query: number }
+  /** The next-token lens at one position of a probe text ('' = the validation slice). */
+  | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
+  /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
+  | { type: 'positions.watch'; runId: string; on: boolean }
+
+export type ViewFromWorker =
+  | {
+      type: 'attention'
+      runId: string
+      step: number
+      layer: number
+      head: number
+      tokens: string[] // the probe as the model saw it (cropped to the context)
+      weights: Float32Array // (T, T) row-major: row = query position, column = key position; masked cells are 0
+    }
+  | ({ type: 'atlas'; runId: string } & AtlasSnapshot)
+  /** wte in two dimensions: coords (V, 2), the components (2, C), their shares of the variance, token counts. */
+  | ({ type: 'embedding'; runId: string } & EmbeddingMap)
+  | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
+  /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
+  | {
+      type: 'lens.result'
+      runId: string
+      requestId: string
+      step: number
+      tokens: string[]
+      ids: number[]
+      position: number
+      layers: number
+      logits: Float32Array
+    }
+  | {
+      type: 'embedding.neighbours.result'
+      runId: string
+      requestId: string
+      id: number
+      neighbours: { id: number; cos: number }[]
+    }
+  /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
+  | {
+      type: 'positions'
+      runId: string
+      step: number
+      kind: 'learned' | 'sinusoidal'
+      T: number
+      C: number
+      table: Float32Array
+    }

@@ -1,0 +1,77 @@
+// The page's panels and teaching views, in page order: App.tsx renders its two columns from this list. A new
+// view is its own component (a Panel inside, taking ViewProps), one entry here and its messages; see
+// docs/ARCHITECTURE.md, "How to add a teaching view".
+import type { ComponentType } from 'react'
+import { DataPanel } from '../components/DataPanel'
+import { SettingsPanel } from '../components/SettingsPanel'
+import { ModelFilePanel } from '../components/ModelFilePanel'
+import { RunsPanel } from '../components/RunsPanel'
+import { AboutPanel } from '../components/AboutPanel'
+import { ConceptsPanel } from '../components/ConceptsPanel'
+import { TourPanel } from '../components/TourPanel'
+import { TrainingPanel } from '../components/TrainingPanel'
+import { LossChart } from '../components/LossChart'
+import { GeneratePanel } from '../components/GeneratePanel'
+import { PairsPanel } from '../components/PairsPanel'
+import { AttentionPanel } from '../components/AttentionPanel'
+import { AtlasPanel } from '../components/AtlasPanel'
+import { PositionsPanel } from '../components/PositionsPanel'
+import { EmbeddingPanel } from '../components/EmbeddingPanel'
+import { LensPanel } from '../components/LensPanel'
+import { QkvPanel } from '../components/QkvPanel'
+import { ExperimentPanel } from '../components/ExperimentPanel'
+import type { ViewProps } from '../components/Panel'
+import { useT } from '../i18n'
+import type { Messages } from '../i18n/messages'
+import { useStore } from '../store'
+import type { Hideable } from '../lessonLink'
+
+export interface ViewEntry {
+  /**
+   * Its heading's id (`name-h`): the section is labelled by it, and showView opens and scrolls to it for a
+   * concept card (lesson/concepts.ts), a tour step (lesson/tour.ts) and a lesson link's ?view= (lessonLink.ts's
+   * VIEWS, the ones a link may open at).
+   */
+  id: `${string}-h`
+  /** its heading, from the catalogue (written out, so i18n.test.ts sees it used: ViewColumn below calls useT()) */
+  title: (t: Messages) => string
+  Component: ComponentType<ViewProps>
+  /** left: the text, settings, model files, stored runs, sources and concept cards; right: the tour, training and the model's views */
+  column: 'left' | 'right'
+  /** the key a lesson link hides it by (?hide=…; lessonLink.ts's HIDEABLE); without one it is always shown */
+  hide?: Hideable
+}
+
+export const VIEW_REGISTRY: readonly ViewEntry[] = [
+  { id: 'data-h', title: (t) => t.dataTitle, Component: DataPanel, column: 'left', hide: 'data' },
+  { id: 'settings-h', title: (t) => t.settingsTitle, Component: SettingsPanel, column: 'left', hide: 'settings' },
+  { id: 'file-h', title: (t) => t.fileTitle, Component: ModelFilePanel, column: 'left', hide: 'file' },
+  { id: 'runs-h', title: (t) => t.runsTitle, Component: RunsPanel, column: 'left', hide: 'runs' },
+  { id: 'about-h', title: (t) => t.aboutTitle, Component: AboutPanel, column: 'left', hide: 'about' },
+  { id: 'concepts-h', title: (t) => t.conceptsTitle, Component: ConceptsPanel, column: 'left', hide: 'concepts' },
+  { id: 'tour-h', title: (t) => t.tourTitle, Component: TourPanel, column: 'right' },
+  { id: 'train-h', title: (t) => t.trainTitle, Component: TrainingPanel, column: 'right' },
+  { id: 'loss-h', title: (t) => t.lossTitle, Component: LossChart, column: 'right' },
+  { id: 'gen-h', title: (t) => t.genTitle, Component: GeneratePanel, column: 'right' },
+  { id: 'pairs-h', title: (t) => t.pairsTitle, Component: PairsPanel, column: 'right', hide: 'pairs' },
+  { id: 'att-h', title: (t) => t.attentionTitle, Component: AttentionPanel, column: 'right', hide: 'att' },
+  { id: 'atlas-h', title: (t) => t.atlasTitle, Component: AtlasPanel, column: 'right' },
+  { id: 'pos-h', title: (t) => t.positionsTitle, Component: PositionsPanel, column: 'right', hide: 'pos' },
+  { id: 'emb-h', title: (t) => t.embeddingsTitle, Component: EmbeddingPanel, column: 'right', hide: 'emb' },
+  { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'right', hide: 'lens' },
+  { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'right', hide: 'qkv' },
+  { id: 'experiment-h', title: (t) => t.twinTitle, Component: ExperimentPanel, column: 'right', hide: 'experiment' },
+]
+
+/** One column of the page: its views in registry order, less those the lesson link hides. */
+export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
+  const t = useT()
+  const hidden = useStore((s) => s.hidden)
+  return (
+    <div className="column">
+      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
+        <v.Component key={v.id} id={v.id} title={v.title(t)} />
+      ))}
+    </div>
+  )
+}
