@@ -20,8 +20,9 @@ import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
 import type { TokenizerSpec } from '../shared/tokenizer'
 import { CodedError } from '../shared/codedError'
+import type { ModelFileProblemCode } from '../shared/problems'
 
-export class CheckpointError extends CodedError {
+export class CheckpointError<C extends ModelFileProblemCode = ModelFileProblemCode> extends CodedError<C> {
   override name = 'CheckpointError'
 }
 
@@ -380,7 +381,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   return { model, tokenizer, weights, train: readTrain(meta), step }
 }
 
-function shapeParams(m: ModelConfig): Record<string, number> {
+function shapeParams(m: ModelConfig) {
   return { layers: m.nLayer, width: m.nEmbd, context: m.blockSize, vocab: m.vocabSize, bias: m.bias ? 1 : 0 }
 }
 

@@ -9,8 +9,9 @@
 // a SafetensorsError whose message says what is wrong, in words. Plain TypeScript: no tfjs.
 
 import { CodedError } from '../shared/codedError'
+import type { ModelFileProblemCode } from '../shared/problems'
 
-export class SafetensorsError extends CodedError {
+export class SafetensorsError<C extends ModelFileProblemCode = ModelFileProblemCode> extends CodedError<C> {
   override name = 'SafetensorsError'
 }
 

@@ -176,23 +176,8 @@ export interface DeviceLimits {
   maxTotalBytes: number
 }
 
-export interface Problem {
-  /** What went wrong in words, in English; `code` and `params` let the page say it in another language. */
-  code?: string
-  params?: Record<string, string | number>
-  field:
-    | keyof ModelSettings
-    | keyof TrainConfig
-    | 'text'
-    | 'model'
-    | 'prompt'
-    | 'probe'
-    | 'sample'
-    | 'score'
-    | 'file'
-    | 'stored'
-  message: string
-}
+import type { Problem } from './problems'
+export type { Problem } from './problems'
 
 const LIMITS = {
   nLayer: [1, 48],

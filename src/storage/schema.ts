@@ -10,7 +10,9 @@ import { TRAIN_KEYS } from '../shared/config'
 /** The version of the records this app writes; older records (no `format`) are version 1. */
 export const RECORD_FORMAT = 1
 
-export class StoredRecordError extends CodedError<'stored-newer' | 'stored-damaged'> {
+export class StoredRecordError<
+  C extends 'stored-newer' | 'stored-damaged' = 'stored-newer' | 'stored-damaged',
+> extends CodedError<C> {
   override name = 'StoredRecordError'
 }
 

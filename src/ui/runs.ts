@@ -24,12 +24,7 @@ export async function refreshRuns(): Promise<StoredRun[]> {
   const { runs, unreadable } = await store.listAll()
   get().runsListed({
     runs,
-    unreadable: unreadable.map((u) => ({
-      id: u.id,
-      code: u.error.code,
-      params: u.error.params,
-      message: u.error.message,
-    })),
+    unreadable: unreadable.map((u) => ({ id: u.id, message: u.error.message, ...u.error.coded() })),
   })
   return runs
 }

@@ -3,6 +3,7 @@
 // model queue, between two training steps.
 import type { SampleSettings, ToWorker } from '../shared/protocol'
 import type { Problem } from '../shared/config'
+import type { Coded } from '../shared/problems'
 import type { Run } from '../train/run'
 import { MAX_BEAM_WIDTH } from '../shared/beam'
 import { yieldToEvents, type WorkerContext } from './context'
@@ -152,11 +153,11 @@ export class Generation {
     const { ctx, runs } = this
     const r = runs.current(msg.runId)
     const ids = { runId: msg.runId, requestId: msg.requestId }
-    const refuse = (code: string, message: string) =>
-      ctx.post({ type: 'invalid', ...ids, problems: [{ field: 'score', code, message }] })
-    if (!r) return refuse('no-model', 'There is no model yet: pick a text and settings first')
+    const refuse = (coded: Coded<'no-model' | 'score-short'>, message: string) =>
+      ctx.post({ type: 'invalid', ...ids, problems: [{ field: 'score', ...coded, message }] })
+    if (!r) return refuse({ code: 'no-model' }, 'There is no model yet: pick a text and settings first')
     if (typeof msg.text !== 'string' || [...msg.text].length < 2)
-      return refuse('score-short', 'Type at least two characters to score')
+      return refuse({ code: 'score-short' }, 'Type at least two characters to score')
     const problems = r.checkText(msg.text, 'score')
     if (problems.length) return ctx.post({ type: 'invalid', ...ids, problems })
     void runs

@@ -1,7 +1,7 @@
 // Long jobs beside the model: measuring a long text, training a BPE tokenizer (both in slices, with progress and a
 // cancel looked for between slices), and exporting the model as a file (on the model queue).
 import type { ToWorker } from '../shared/protocol'
-import type { Problem } from '../shared/config'
+import type { Coded } from '../shared/problems'
 import { BPE_VOCAB, makeTokenizer } from '../shared/tokenizer'
 import { BpeTrainer } from '../shared/bpe'
 import { cutAt, TextStatsCounter } from '../shared/text'
@@ -76,21 +76,20 @@ export function exportRun(
 ) {
   const r = runs.current(msg.runId)
   const ids = { runId: msg.runId, requestId: msg.requestId }
-  const refuse = (code: string, message: string, params?: Problem['params']) =>
-    ctx.post({ type: 'invalid', ...ids, problems: [{ field: 'file', code, message, ...(params && { params }) }] })
-  if (!r) return refuse('no-model', 'There is no model to export yet')
+  const refuse = (coded: Coded<'no-model' | 'export-no-mask' | 'export-vocab'>, message: string) =>
+    ctx.post({ type: 'invalid', ...ids, problems: [{ field: 'file', ...coded, message }] })
+  if (!r) return refuse({ code: 'no-model' }, 'There is no model to export yet')
   const format = msg.format ?? 'safetensors'
   const name = datasetFolder(msg.name ?? 'playground')
   if (format === 'nanogpt' && r.model.causal === false)
     return refuse(
-      'export-no-mask',
+      { code: 'export-no-mask' },
       'This model was trained without the causal mask; nanoGPT always masks, so it would run a different model. Export it as .safetensors instead.',
     )
   if (format === 'nanogpt' && r.model.vocabSize > 65536)
     return refuse(
-      'export-vocab',
+      { code: 'export-vocab', params: { n: r.model.vocabSize } },
       `nanoGPT stores tokens as 16-bit numbers: a vocabulary of ${r.model.vocabSize} tokens does not fit.`,
-      { n: r.model.vocabSize },
     )
   void runs
     .exclusive(async () => {

@@ -37,11 +37,9 @@ export class RunOpener {
   }
 
   async restore(msg: Msg<'run.restore'>) {
-    const refuse = (field: Problem['field'], message: string, code: string, params: Problem['params'] = {}) =>
-      this.refuse(msg.runId, [{ field, message, code, params }])
     const loaded = await this.persistence.load(
       msg.storedId,
-      (message, code, params) => refuse('stored', message, code, params),
+      (message, coded) => this.refuse(msg.runId, [{ field: 'stored', message, ...coded }]),
       (name) => `“${name}” has no checkpoint to continue from: the page closed before its first save.`,
     )
     if (!loaded) return
@@ -53,17 +51,19 @@ export class RunOpener {
     ) {
       const t = stored.text
       const what = t.kind === 'dataset' ? `the built-in dataset “${t.datasetId}”` : t.label
-      return refuse(
-        'text',
-        `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`,
-        'other-text',
+      return this.refuse(msg.runId, [
         {
-          name: stored.name,
-          dataset: t.kind === 'dataset' ? t.datasetId : '',
-          label: t.kind === 'dataset' ? '' : t.label,
-          n: stored.text.length,
+          field: 'text',
+          message: `“${stored.name}” was trained on ${what} (${stored.text.length.toLocaleString('en')} characters), and the text in panel 1 is different. Load that text, then open the run again.`,
+          code: 'other-text',
+          params: {
+            name: stored.name,
+            dataset: t.kind === 'dataset' ? t.datasetId : '',
+            label: t.kind === 'dataset' ? '' : t.label,
+            n: stored.text.length,
+          },
         },
-      )
+      ])
     }
     // going back after a divergence: the same checkpoint with a new peak learning rate (checked with the rest)
     const trainAs = msg.learningRate === undefined ? stored.train : retuned(stored.train, msg.learningRate)
@@ -109,8 +109,9 @@ export class RunOpener {
       checkpoint = decodeCheckpoint(new Uint8Array(msg.file))
     } catch (e) {
       if (!(e instanceof CheckpointError)) throw e
-      const params = { ...e.params, file: msg.fileName }
-      return this.refuse(msg.runId, [{ field: 'file', code: e.code, params, message: `${msg.fileName}: ${e.message}` }])
+      const coded = e.coded()
+      const params = { ...coded.params, file: msg.fileName }
+      return this.refuse(msg.runId, [{ field: 'file', ...coded, params, message: `${msg.fileName}: ${e.message}` }])
     }
     const { extendVocab, pairs } = msg
     const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: this.limits, extendVocab, pairs })
@@ -123,7 +124,7 @@ export class RunOpener {
   async finetune(msg: Msg<'run.finetune'>) {
     const loaded = await this.persistence.load(
       msg.storedId,
-      (message, code, params = {}) => this.refuse(msg.runId, [{ field: 'stored', message, code, params }]),
+      (message, coded) => this.refuse(msg.runId, [{ field: 'stored', message, ...coded }]),
       (name) => `“${name}” has no checkpoint to fine-tune from.`,
     )
     if (!loaded) return

@@ -3,7 +3,7 @@
 // training and at every pause, stop and finish), and the writes queued one after another. A failed write is
 // said to the page and never stops training.
 import type { EvalPoint, MetricPoint, PersistRequest, RunInfo, RunState } from '../shared/protocol'
-import type { Problem } from '../shared/config'
+import type { Coded } from '../shared/problems'
 import type { Run } from '../train/run'
 import { StoredRecordError } from '../storage/schema'
 import {
@@ -65,24 +65,29 @@ export class Persistence {
    */
   async load(
     storedId: string,
-    refuse: (message: string, code: string, params?: Problem['params']) => void,
+    refuse: (
+      message: string,
+      coded: Coded<'storage-off' | 'run-gone' | 'no-checkpoint' | StoredRecordError['code']>,
+    ) => void,
     noCheckpoint: (name: string) => string,
   ): Promise<(Loaded & { checkpoint: NonNullable<Loaded['checkpoint']> }) | undefined> {
     const store = await this.store()
     if (!store) {
-      refuse('Saved runs are not available in this browser (its storage is off or blocked).', 'storage-off')
+      refuse('Saved runs are not available in this browser (its storage is off or blocked).', { code: 'storage-off' })
       return
     }
     let loaded
     try {
       loaded = await store.load(storedId)
     } catch (e) {
-      if (e instanceof StoredRecordError) return void refuse(e.message, e.code, e.params)
+      if (e instanceof StoredRecordError) return void refuse(e.message, e.coded())
       throw e
     }
-    if (!loaded) return void refuse('That run is no longer stored: it was deleted, perhaps in another tab.', 'run-gone')
+    if (!loaded)
+      return void refuse('That run is no longer stored: it was deleted, perhaps in another tab.', { code: 'run-gone' })
     const { checkpoint } = loaded
-    if (!checkpoint) return void refuse(noCheckpoint(loaded.run.name), 'no-checkpoint', { name: loaded.run.name })
+    if (!checkpoint)
+      return void refuse(noCheckpoint(loaded.run.name), { code: 'no-checkpoint', params: { name: loaded.run.name } })
     return { ...loaded, checkpoint }
   }
 

@@ -163,7 +163,7 @@ export function RunsPanel(panel: ViewProps) {
         <ul className="small" data-testid="unreadable-runs">
           {unreadable.map((u) => (
             <li key={u.id} className="error">
-              {t.unreadableRun(u.id)} {say({ field: 'stored', code: u.code, params: u.params, message: u.message })}{' '}
+              {t.unreadableRun(u.id)} {say({ ...u, field: 'stored' })}{' '}
               <button type="button" className="link" onClick={() => void deleteRun(u.id)}>
                 {t.deleteRecord}
               </button>

@@ -4,6 +4,13 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { en, zhCN } from './messages'
+import {
+  MODEL_FILE_PROBLEMS,
+  PROBLEMS,
+  type Coded,
+  type GeneralProblemCode,
+  type ModelFileProblemCode,
+} from '../../shared/problems'
 import { GLOSSARY } from './glossary'
 import { PRESETS, getPreset, validateConfig } from '../../shared/config'
 
@@ -25,7 +32,7 @@ const used = new Set([...code.matchAll(/\bt\.(\w+)|messagesFor\([^)]*\)\.(\w+)/g
 /** Sample arguments for a message function: most take numbers; lookups take one of their keys. */
 const SAMPLE: Record<string, unknown[]> = {
   fileRefused: ['empty', { name: 'a.txt' }],
-  problem: ['text-empty', {}],
+  problem: [{ code: 'text-empty' }],
   backendChoice: ['auto'],
   webgpuNote: ['software'],
   adapter: [true, 'x'],
@@ -44,7 +51,6 @@ const SAMPLE: Record<string, unknown[]> = {
   engineRestartResumes: ['r', 5, true],
   deviceLost: ['webgpu', 'destroyed', 5, 'wasm'],
   beamNode: [1, 'a', -1, 'kept'],
-  modelFileProblem: ['ck-untied', {}],
   backendReason: ['auto', 'wasm', 'software', 'none'],
 }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
@@ -142,17 +148,15 @@ describe('the message catalogue', () => {
     expect(new Set(bad.map((p) => p.code)).size).toBeGreaterThanOrEqual(14)
     for (const p of bad) {
       expect(p.code, p.message).toBeDefined()
-      const zh = zhCN.problem(p.code!, p.params ?? {})
+      const zh = zhCN.problem(p as Coded)
       expect(zh, `${p.code}: ${p.message}`).toMatch(/[\u4e00-\u9fff]/)
-      expect(en.problem(p.code!, p.params ?? {})).toBe('') // English: the problem's own words
+      expect(en.problem(p as Coded)).toBe('') // English: the problem's own words
     }
   })
 
   it('says every refusal of a model file in Chinese, with its names and numbers', () => {
-    const readers = ['safetensors.ts', 'checkpoint.ts']
-      .map((f) => readFileSync(join(__dirname, '../../model', f), 'utf8'))
-      .join('\n')
-    const codes = [...new Set([...readers.matchAll(/'((?:st|ck)-[a-z0-9-]+)'/g)].map((m) => m[1]))]
+    // the readers' codes are this table's rows (CheckpointError and SafetensorsError take no other)
+    const codes = Object.keys(MODEL_FILE_PROBLEMS) as ModelFileProblemCode[]
     expect(codes.length).toBeGreaterThan(40)
     const params = {
       file: 'model.safetensors',
@@ -192,41 +196,19 @@ describe('the message catalogue', () => {
       bias: 1,
     }
     for (const code of codes) {
-      const zh = zhCN.modelFileProblem(code, params)
+      const zh = zhCN.problem({ code, params } as Coded)
       expect(zh, code).toMatch(/^“model\.safetensors”：.*[\u4e00-\u9fff]/)
-      expect(en.modelFileProblem(code, params), code).toBe('') // English: the error's own words
+      expect(en.problem({ code, params } as Coded), code).toBe('') // English: the error's own words
     }
-    expect(zhCN.modelFileProblem('st-size', params)).toContain('需要 48 字节')
-    expect(zhCN.modelFileProblem('st-hole', params)).toContain('12,345 字节')
-    expect(zhCN.modelFileProblem('ck-shape', params)).toContain('2 层、宽 4、上下文 8、6 个词元')
-    expect(zhCN.modelFileProblem('no-such-code', params)).toBe('')
+    expect(zhCN.problem({ code: 'st-size', params })).toContain('需要 48 字节')
+    expect(zhCN.problem({ code: 'st-hole', params })).toContain('12,345 字节')
+    expect(zhCN.problem({ code: 'ck-shape', params })).toContain('2 层、宽 4、上下文 8、6 个词元')
+    expect(zhCN.problem({ code: 'no-such-code', params } as never)).toBe('') // a newer worker's code
   })
 
   it('says in Chinese every coded problem the worker, the run and the page send (not only the settings’)', () => {
-    const senders = [
-      '../../worker', // every file in it
-      '../../train/run.ts',
-      '../../train/runData.ts',
-      '../../shared/runText.ts',
-      '../client',
-      '../store',
-      '../../storage/schema.ts',
-      '../shareLink.ts',
-    ]
-      .flatMap((f) => (f.endsWith('.ts') ? [join(__dirname, f)] : sources(join(__dirname, f))))
-      .map((p) => readFileSync(p, 'utf8'))
-      .join('\n')
-    // `code: 'x'`, or a code passed as an argument (`…, 'x')` or `…, 'x', {`, or first: `refuse('x', …`), on one
-    // line or across lines
-    const codes = [
-      ...new Set(
-        [
-          ...senders.matchAll(
-            /\bcode:\s*'([a-z-]+)'|,\s*'([a-z]+(?:-[a-z]+)+)',?(?=\s*\)|\s*\{)|\brefuse\(\s*'([a-z]+(?:-[a-z]+)+)'/g,
-          ),
-        ].map((m) => m[1] ?? m[2] ?? m[3]),
-      ),
-    ]
+    // every code anything can send is a row of the table (Problem takes no other), so the table is the list
+    const codes = Object.keys(PROBLEMS) as GeneralProblemCode[]
     expect(codes).toEqual(
       expect.arrayContaining([
         'run-gone',
@@ -258,8 +240,8 @@ describe('the message catalogue', () => {
       reads: 1,
       v: 2,
     }
-    for (const code of codes) expect(zhCN.problem(code, params), code).toMatch(/[\u4e00-\u9fff]/)
-    expect(zhCN.problem('other-text', params)).toContain('12,345 个字符')
+    for (const code of codes) expect(zhCN.problem({ code, params } as Coded), code).toMatch(/[\u4e00-\u9fff]/)
+    expect(zhCN.problem({ code: 'other-text', params })).toContain('12,345 个字符')
   })
 
   it('says why a backend runs in Chinese from the report’s facts (English keeps the worker’s sentence)', () => {
@@ -275,9 +257,11 @@ describe('the message catalogue', () => {
   })
 
   it('says the engine’s unknown-character problem in Chinese, naming the characters', () => {
-    expect(zhCN.problem('unknown-chars', { field: 'probe', n: 2, shown: '“Ω” “é”', more: 0 })).toBe(
+    expect(zhCN.problem({ code: 'unknown-chars', params: { field: 'probe', n: 2, shown: '“Ω” “é”', more: 0 } })).toBe(
       '探针文本中有模型从未见过的字符：“Ω” “é”。删掉它们，或者把它们加到训练文本中。',
     )
-    expect(zhCN.problem('unknown-chars', { field: 'prompt', n: 10, shown: '“a”', more: 2 })).toContain('等另外 2 个')
+    expect(
+      zhCN.problem({ code: 'unknown-chars', params: { field: 'prompt', n: 10, shown: '“a”', more: 2 } }),
+    ).toContain('等另外 2 个')
   })
 })

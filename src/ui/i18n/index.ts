@@ -46,7 +46,5 @@ export function useSay(): (p: Problem) => string {
   const t = useT()
   // a problem the catalogue cannot say (a file problem without a code): its English words, introduced in the
   // active language so the reader knows what they are about
-  return (p) =>
-    (p.code && (t.problem(p.code, p.params ?? {}) || t.modelFileProblem(p.code, p.params ?? {}))) ||
-    (p.field === 'file' ? t.fileProblem(p.message) : p.message)
+  return (p) => (p.code && t.problem(p)) || (p.field === 'file' ? t.fileProblem(p.message) : p.message)
 }

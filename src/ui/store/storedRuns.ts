@@ -4,14 +4,12 @@ import type { StateCreator } from 'zustand'
 import type { Problem } from '../../shared/config'
 import type { EvalPoint, FromWorker } from '../../shared/protocol'
 import type { StoredRun } from '../../storage/runStore'
+import type { StoredRecordError } from '../../storage/schema'
+import type { Coded } from '../../shared/problems'
 import type { AppState } from '.'
 
-export interface UnreadableRun {
-  id: string
-  code: string
-  params: Record<string, string | number>
-  message: string
-}
+/** A stored record that does not read as a run: its id, and why (a stored-record problem). */
+export type UnreadableRun = { id: string; message: string } & Coded<StoredRecordError['code']>
 
 export interface StoredRunsSlice {
   /** The stored run the current run is saved as, and the step of its last stored checkpoint. */
