@@ -6,11 +6,11 @@ the playground's Baby GPT preset and training settings (src/shared/config.ts: 4 
 context 64, batch 12, AdamW lr 1e-3 -> 1e-4 cosine over 2,000 steps, warmup 100, weight decay 0.1, betas
 0.9/0.99, clip 1.0), character-level, 90/10 split, on one of:
   shakespeare: ../shared/data/tinyshakespeare.txt
-  repeats:     the "Induction demo" text (src/shared/repeats.ts, generator ported below, same bytes)
+  repeats:     the "Induction demo" text (src/text/repeats.ts, generator ported below, same bytes)
 Every 50 steps: validation loss (20 batches) and every head's scores on the playground's repeated-random probe
 (32 tokens drawn with mulberry32(1) from those present in the training split, said twice; Run.repeatedProbe):
 previous-token = mean A[i, i-1], induction (prefix matching) = mean A[i, i-31] over the second half
-(src/shared/heads.ts headScores). Writes one JSON per run; `npm run spike:summary` (scripts/spike-summary.mjs)
+(src/analysis/heads.ts headScores). Writes one JSON per run; `npm run spike:summary` (scripts/spike-summary.mjs)
 applies the app's own phase-change rule to them.
 
 usage: /usr/bin/python3 scripts/induction_spike.py NANOGPT_DIR DATA(shakespeare|repeats) SEED OUT.json [STEPS [LR]]

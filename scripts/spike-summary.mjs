@@ -1,5 +1,5 @@
 // Reads the JSON files scripts/induction_spike.py wrote and applies the page's own phase-change rule
-// (src/shared/heads.ts phaseChange, loaded through Vite so the rule is the same code) to each run:
+// (src/analysis/heads.ts phaseChange, loaded through Vite so the rule is the same code) to each run:
 // npm run spike:summary -- /tmp/spike/*.json
 import { createServer } from 'vite'
 
@@ -10,7 +10,7 @@ if (!files.length) {
 }
 const server = await createServer({ server: { middlewareMode: true }, appType: 'custom', logLevel: 'error' })
 try {
-  const { phaseChange } = await server.ssrLoadModule('/src/shared/heads.ts')
+  const { phaseChange } = await server.ssrLoadModule('/src/analysis/heads.ts')
   const { readFileSync } = await import('node:fs')
   console.log(
     'data | seed | model | steps | lr | val loss start → end | best induction score (layer ≥ 1, step) | phase change',

@@ -23,8 +23,22 @@ function imports(file: string): string[] {
 
 /** For each layer, the src/ folders and packages it must not import. */
 const RULES: Record<string, { noDirs: string[]; noPackages: RegExp }> = {
+  // the contract between page and worker: the protocol, the settings, the problem codes
   shared: {
     noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage'],
+    noPackages: /^(@tensorflow|react|zustand|recharts)/,
+  },
+  // the pure libraries both sides use: text (tokenizers, text facts, pairs) and analysis (what the views compute)
+  text: {
+    noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage', 'shared', 'analysis'],
+    noPackages: /^(@tensorflow|react|zustand|recharts)/,
+  },
+  analysis: {
+    noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage', 'shared', 'text'],
+    noPackages: /^(@tensorflow|react|zustand|recharts)/,
+  },
+  util: {
+    noDirs: ['ui', 'worker', 'train', 'model', 'data', 'storage', 'shared', 'text', 'analysis'],
     noPackages: /^(@tensorflow|react|zustand|recharts)/,
   },
   storage: { noDirs: ['ui', 'worker', 'train', 'model', 'data'], noPackages: /^(@tensorflow|react|zustand|recharts)/ },

@@ -1,7 +1,7 @@
 // The token stream of a run: a 90/10 train/validation split (the first 90% trains, as in nanoGPT's
 // prepare.py) and random contiguous batches drawn from either part with a seeded generator.
-import { mulberry32, randInt, type Rng } from '../shared/random'
-import { trainSplitIndex } from '../shared/text'
+import { mulberry32, randInt, type Rng } from '../util/random'
+import { trainSplitIndex } from '../text/text'
 
 export interface Batch {
   x: Int32Array // (B, T) row-major: inputs

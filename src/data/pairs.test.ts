@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { CharTokenizer } from '../shared/charTokenizer'
+import { CharTokenizer } from '../text/charTokenizer'
 import { sampleBatch } from './dataset'
 import { pairSplit, pairStream, pairsText } from './pairs'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 
 const pairs = Array.from({ length: 20 }, (_, i) => ({ prompt: `q${i % 10}`, completion: `a${(i * 3) % 10}` }))
 const tok = CharTokenizer.fromText(pairsText(pairs))

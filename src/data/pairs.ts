@@ -1,8 +1,8 @@
 // Pair mode's token streams: the pairs shuffled with the run's seed, a tenth held out (at least one), and each
 // split written as prompt + TAB + completion + newline with a mask that marks the completion and its newline —
 // the only targets the loss counts.
-import { heldOutCount, pairText, PAIR_SEPARATOR, type Pair } from '../shared/pairs'
-import { mulberry32 } from '../shared/random'
+import { heldOutCount, pairText, PAIR_SEPARATOR, type Pair } from '../text/pairs'
+import { mulberry32 } from '../util/random'
 import type { Split } from './dataset'
 
 export interface PairData {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { simdBatchMatMul } from './bmm'
 import { BMM_WASM_BASE64 } from './bmmWasm'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 // @ts-expect-error: a plain ES module script without types
 import { compileWat } from '../../scripts/build-wasm.mjs'
 

@@ -5,7 +5,7 @@ import { CheckpointError, decodeCheckpoint, encodeCheckpoint, nanoGptName, type 
 import { halfToFloat, readSafetensors, writeSafetensors } from './safetensors'
 import { paramShapes } from './gpt'
 import type { ModelConfig } from '../shared/config'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 
 const cfg: ModelConfig = { vocabSize: 6, blockSize: 4, nLayer: 2, nHead: 2, nEmbd: 4, dropout: 0, bias: true }
 const vocab = ['\n', 'a', 'é', '中', '🙂', 'z']

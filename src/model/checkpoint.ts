@@ -18,7 +18,7 @@ import { validateConfig, type ModelConfig, type TrainConfig } from '../shared/co
 import { paramShapes } from './gpt'
 import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import type { TokenizerSpec } from '../text/tokenizer'
 import { CodedError } from '../shared/codedError'
 import type { ModelFileProblemCode } from '../shared/problems'
 

@@ -17,8 +17,8 @@ import { getPreset, type ModelConfig } from '../shared/config'
 import { logitsOf } from '../testing/fixtures'
 import { Run } from '../train/run'
 import { runBundle } from '../worker/nanogptBundle'
-import { trainBpe } from '../shared/bpe'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import { trainBpe } from '../text/bpe'
+import type { TokenizerSpec } from '../text/tokenizer'
 
 const require = createRequire(import.meta.url)
 

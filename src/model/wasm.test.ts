@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installWasmKernels } from './kernels'
 import { lossAndGradsOn, randomIds, worstRelDiff } from '../testing/fixtures'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 
 describe('wasm backend', () => {
   beforeAll(async () => {

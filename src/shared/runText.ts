@@ -1,8 +1,8 @@
 // The text a run trains on, read the one way both sides need: the worker's Run.prepare builds the run from it,
 // and the page checks the settings against it before anything is sent (ui/client/validation.ts).
 import type { Problem } from './config'
-import { pairText, parsePairs, type Pair } from './pairs'
-import { MAX_TEXT_CHARS } from './text'
+import { pairText, parsePairs, type Pair } from '../text/pairs'
+import { MAX_TEXT_CHARS } from '../text/text'
 
 /** The text as the model sees it: as it is, or (pair mode) its pairs written out, with the pairs. */
 export interface RunText {

@@ -10,7 +10,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ModelConfig, TrainConfig } from '../shared/config'
 import type { EvalPoint, MetricPoint } from '../shared/protocol'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import type { TokenizerSpec } from '../text/tokenizer'
 import { checkStoredCheckpoint, checkStoredHistory, checkStoredRun, RECORD_FORMAT, StoredRecordError } from './schema'
 
 export const DB_NAME = 'gpt-playground'

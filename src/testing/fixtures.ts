@@ -1,7 +1,7 @@
 // Helpers shared by unit tests: tiny configs, random parameters as plain arrays, and conversions.
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 import { disposeParams, forward, loss, paramShapes, paramsFromArrays } from '../model/gpt'
 import type { Params64 } from '../model/reference64'
 

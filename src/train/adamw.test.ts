@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import { AdamW } from './adamw'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 
 /** torch.optim.AdamW's update for one tensor, written out in float64. */
 function adamwRef(

@@ -2,8 +2,8 @@
 // of variables, and as a snapshot of plain arrays taken once per step), tokenizer and token streams. Run
 // implements it; ReadsModel is the base of what reads it (Generator, Probes).
 import type { ModelConfig } from '../shared/config'
-import type { TextTokenizer } from '../shared/tokenizer'
-import type { Pair } from '../shared/pairs'
+import type { TextTokenizer } from '../text/tokenizer'
+import type { Pair } from '../text/pairs'
 import type { Split } from '../data/dataset'
 import type { GptParams } from '../model/gpt'
 import type { Weights } from '../model/decoder'

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { Run } from './run'
 import { getPreset } from '../shared/config'
 import { KVDecoder } from '../model/decoder'
-import { repeatedSequences } from '../shared/repeats'
-import { attendOne } from '../shared/qkv'
+import { repeatedSequences } from '../text/repeats'
+import { attendOne } from '../analysis/qkv'
 
 // random letters, each line said twice (the induction demo text): the first half of a line is unpredictable
 // with the mask, and readable without it

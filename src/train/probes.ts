@@ -3,7 +3,7 @@
 // positional encoding, and the probes they read. Reads the model through the run; never changes it.
 import * as tf from '@tensorflow/tfjs'
 import type { QkvData } from '../shared/protocol'
-import { mulberry32 } from '../shared/random'
+import { mulberry32 } from '../util/random'
 import { forward, layerNorm, logitLens } from '../model/gpt'
 import { linear } from '../model/ops'
 import { sinusoidTable, usesSinusoid } from '../model/positions'

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from './run'
 import { forward, loss } from '../model/gpt'
-import { mulberry32 } from '../shared/random'
-import { trainBpe } from '../shared/bpe'
-import { attendOne, moments } from '../shared/qkv'
+import { mulberry32 } from '../util/random'
+import { trainBpe } from '../text/bpe'
+import { attendOne, moments } from '../analysis/qkv'
 import { decodeCheckpoint } from '../model/checkpoint'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)

@@ -18,13 +18,13 @@ import {
   type TrainConfig,
 } from '../shared/config'
 import type { EvalPoint, MetricPoint, RunInfo } from '../shared/protocol'
-import { nowMs } from '../shared/clock'
-import { MAX_TEXT_CHARS } from '../shared/text'
-import { referenceEntropies } from '../shared/heads'
-import { CharTokenizer } from '../shared/charTokenizer'
-import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../shared/tokenizer'
+import { nowMs } from '../util/clock'
+import { MAX_TEXT_CHARS } from '../text/text'
+import { referenceEntropies } from '../analysis/heads'
+import { CharTokenizer } from '../text/charTokenizer'
+import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../text/tokenizer'
 import { BatchSampler, type Batch, type Split } from '../data/dataset'
-import { PAIR_END, PAIR_SEPARATOR } from '../shared/pairs'
+import { PAIR_END, PAIR_SEPARATOR } from '../text/pairs'
 import {
   disposeParams,
   gptParams,

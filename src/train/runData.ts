@@ -2,12 +2,12 @@
 // (pair mode) its pairs written out, its 90/10 split (or training and held-out pairs), the problems with a text
 // in words, and the rows a vocabulary grows by. Run.prepare and Run.prepareFrom are made of these.
 import type { Problem } from '../shared/config'
-import { mulberry32 } from '../shared/random'
-import { visibleChar } from '../shared/text'
-import type { TextTokenizer } from '../shared/tokenizer'
+import { mulberry32 } from '../util/random'
+import { visibleChar } from '../text/text'
+import type { TextTokenizer } from '../text/tokenizer'
 import { splitTokens, type Split } from '../data/dataset'
 import { pairSplit } from '../data/pairs'
-import type { Pair } from '../shared/pairs'
+import type { Pair } from '../text/pairs'
 import type { RunText } from '../shared/runText'
 
 /** Pair mode: the pairs trained on and those held out for evaluation. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { headSummary, topKeys, type HeadView } from './headSummary'
-import { quantizeCausal, triangleSize } from '../shared/heads'
+import { quantizeCausal, triangleSize } from '../analysis/heads'
 
 /** An atlas snapshot of one layer with two heads, from (T, T) matrices given by a row function. */
 function view(

@@ -2,8 +2,8 @@
 // (TEACHING-VIEWS §4): its dominant pattern when one is clear (the same badge and threshold as the atlas),
 // its strongest link, and how focused it is — in English or Simplified Chinese. Plus the "view as table"
 // rows: each query's top keys. Pure functions over an atlas snapshot's bytes; no DOM.
-import { badgeOf, headScores, weightAt, type Badge } from '../shared/heads'
-import { visibleText } from '../shared/text'
+import { badgeOf, headScores, weightAt, type Badge } from '../analysis/heads'
+import { visibleText } from '../text/text'
 
 import type { Lang } from './i18n/lang'
 

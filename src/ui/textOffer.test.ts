@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { useStore } from './store'
 import { offerText } from './client'
-import { MAX_TEXT_CHARS } from '../shared/text'
+import { MAX_TEXT_CHARS } from '../text/text'
 
 describe('offerText', () => {
   it('offers the first MAX_TEXT_CHARS of a longer text, cut at a whole character, and takes it only when asked', () => {

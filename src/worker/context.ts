@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { BackendChoice, BackendReport, FromWorker, MemoryReport } from '../shared/protocol'
 import type { RunStore } from '../storage/runStore'
-import { nowMs } from '../shared/clock'
+import { nowMs } from '../util/clock'
 
 export interface HostDeps {
   initBackend(choice: BackendChoice): Promise<BackendReport>

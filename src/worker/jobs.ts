@@ -2,9 +2,9 @@
 // cancel looked for between slices), and exporting the model as a file (on the model queue).
 import type { ToWorker } from '../shared/protocol'
 import type { Coded } from '../shared/problems'
-import { BPE_VOCAB, makeTokenizer } from '../shared/tokenizer'
-import { BpeTrainer } from '../shared/bpe'
-import { cutAt, TextStatsCounter } from '../shared/text'
+import { BPE_VOCAB, makeTokenizer } from '../text/tokenizer'
+import { BpeTrainer } from '../text/bpe'
+import { cutAt, TextStatsCounter } from '../text/text'
 import { datasetFolder, runBundle } from './nanogptBundle'
 import { yieldToEvents, type WorkerContext } from './context'
 import type { RunController } from './runController'

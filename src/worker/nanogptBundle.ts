@@ -3,7 +3,7 @@
 // this run's hyperparameters, the weights and AdamW state, a script that makes them nanoGPT's ckpt.pt, and one
 // that turns a nanoGPT checkpoint back into a file this app opens.
 import type { ModelConfig, TrainConfig } from '../shared/config'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import type { TokenizerSpec } from '../text/tokenizer'
 import { encodeCheckpoint, encodeOptimizer } from '../model/checkpoint'
 import { metaPkl, tar, uint16Bin } from '../data/nanogptExport'
 import type { Run } from '../train/run'

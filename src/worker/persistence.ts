@@ -15,7 +15,7 @@ import {
   type StoredRun,
   type StoredStatus,
 } from '../storage/runStore'
-import type { TokenizerSpec } from '../shared/tokenizer'
+import type { TokenizerSpec } from '../text/tokenizer'
 import type { WorkerContext } from './context'
 import type { RunController } from './runController'
 

@@ -9,7 +9,7 @@ import type { EvalPoint, MetricPoint, RestoredHistory, RunInfo, RunState } from 
 import { canMove } from '../shared/protocol'
 import type { Problem } from '../shared/config'
 import type { Run } from '../train/run'
-import { checkDivergence, lowerLearningRate, RECENT_STEPS } from '../shared/divergence'
+import { checkDivergence, lowerLearningRate, RECENT_STEPS } from '../analysis/divergence'
 import { memoryReport, yieldToEvents, type WorkerContext } from './context'
 import type { Persisted, Persistence } from './persistence'
 import type { Views } from './views'

@@ -4,8 +4,8 @@
 // calculator, the next-token lens, an embedding's neighbours) are probe requests, coalesced per kind.
 import type { AtlasProbe, FromWorker, ToWorker } from '../shared/protocol'
 import type { Run } from '../train/run'
-import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../shared/heads'
-import { nearest, pca2 } from '../shared/pca'
+import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../analysis/heads'
+import { nearest, pca2 } from '../analysis/pca'
 import type { WorkerContext } from './context'
 import type { RunController } from './runController'
 

@@ -1,6 +1,6 @@
 // What the model writes: sampling and beam search streamed token by token, the pinned prompt's timeline,
 // scoring a text, and pair mode's held-out evaluation.
-import type { BeamNode } from '../beam'
+import type { BeamNode } from '../../analysis/beam'
 
 export type DecodeStrategy = 'sample' | 'beam'
 

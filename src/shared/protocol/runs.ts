@@ -1,8 +1,8 @@
 // Runs: a model trained on one text — how one begins (new, restored, from a file, fine-tuned), its state
 // machine, its training, its metrics and its place in the browser's storage.
 import type { ModelConfig, ModelSettings, TrainConfig } from '../config'
-import type { DivergenceKind } from '../divergence'
-import type { TokenizerSpec } from '../tokenizer'
+import type { DivergenceKind } from '../../analysis/divergence'
+import type { TokenizerSpec } from '../../text/tokenizer'
 
 /** A run is one model trained on one text. Every run-scoped message names it; stale ones are dropped. */
 export type RunState = 'ready' | 'training' | 'paused' | 'stopped' | 'finished'

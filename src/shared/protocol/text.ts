@@ -1,6 +1,6 @@
 // Long jobs on the text, beside the model: measuring a long text, and training a BPE tokenizer.
-import type { TextStats } from '../text'
-import type { TokenizerSpec } from '../tokenizer'
+import type { TextStats } from '../../text/text'
+import type { TokenizerSpec } from '../../text/tokenizer'
 
 export type TextToWorker =
   /** Measure a long text (code points, distinct characters, split) in slices → text.progress …, text.stats */

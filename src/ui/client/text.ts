@@ -1,8 +1,8 @@
 // Text intake: a new training text is taken at once, measured in the worker first when long (with progress and
 // Cancel), or offered cut when over the limit; and the text facts the page shows, computed once per text.
-import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../../shared/text'
+import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../../text/text'
 import { readRunText } from '../../shared/runText'
-import type { ParsedPairs } from '../../shared/pairs'
+import type { ParsedPairs } from '../../text/pairs'
 import { useStore, type TextNotice } from '../store'
 import { messagesFor } from '../i18n'
 import { engineUp, send } from './engine'

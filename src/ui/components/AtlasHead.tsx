@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { useStore } from '../store'
-import { weightAt } from '../../shared/heads'
+import { weightAt } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'

@@ -1,4 +1,4 @@
-import { visibleText } from '../../shared/text'
+import { visibleText } from '../../text/text'
 import type { BeamSummary, BeamTree } from '../../shared/protocol'
 import { useT } from '../i18n'
 

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo } from 'react'
-import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
+import { meteor, rougeL, sentenceBleu } from '../../analysis/metrics'
 import { useT } from '../i18n'
 
 /**

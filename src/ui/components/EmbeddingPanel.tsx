@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react'
 import { useStore } from '../store'
 import { askNeighbours, watchEmbedding } from '../client'
-import { visibleText } from '../../shared/text'
+import { visibleText } from '../../text/text'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 

@@ -1,7 +1,7 @@
 import { useStore } from '../store'
 import { useT } from '../i18n'
 import { headSummary, topKeys, type HeadView } from '../headSummary'
-import { visibleText } from '../../shared/text'
+import { visibleText } from '../../text/text'
 
 /**
  * One head for readers who prefer words to a heatmap: its summary (pattern when clear, strongest link, focus)

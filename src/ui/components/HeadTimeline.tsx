@@ -11,7 +11,7 @@ import {
   YAxis,
 } from 'recharts'
 import { useStore } from '../store'
-import { PHASE_RISE, PHASE_WINDOW } from '../../shared/heads'
+import { PHASE_RISE, PHASE_WINDOW } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { inductionMarker } from './atlasSnapshots'
 import { useT } from '../i18n'

@@ -1,4 +1,4 @@
-import { visibleChar } from '../../shared/text'
+import { visibleChar } from '../../text/text'
 import { useT } from '../i18n'
 
 /** How many characters of a prompt with unknown characters are shown, marked, around the first unknown one. */

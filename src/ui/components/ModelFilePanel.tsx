@@ -1,7 +1,7 @@
 import { useRef } from 'react'
 import { isTraining, useStore } from '../store'
 import { exportModel, importModel } from '../client'
-import { visibleChar } from '../../shared/text'
+import { visibleChar } from '../../text/text'
 import { useSay, useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react'
 import { useStore, type PairRow } from '../store'
 import { evaluatePairsNow } from '../client'
-import { meteor, rougeL, sentenceBleu } from '../../shared/metrics'
-import { visibleText } from '../../shared/text'
+import { meteor, rougeL, sentenceBleu } from '../../analysis/metrics'
+import { visibleText } from '../../text/text'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 

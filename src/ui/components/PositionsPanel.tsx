@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { useStore } from '../store'
 import { watchPositions } from '../client'
-import { cosineSimilarities } from '../../shared/similarity'
+import { cosineSimilarities } from '../../analysis/similarity'
 import { sharpCanvas } from '../canvas'
 import { diverging } from '../colourMaps'
 import { HeatmapKey } from './HeatmapKey'

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { visibleText } from '../../shared/text'
+import { visibleText } from '../../text/text'
 import type { SampleToken } from '../store'
 import { TraceView } from './TraceView'
 import { useT } from '../i18n'

@@ -1,9 +1,9 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { isTraining, useStore } from '../store'
 import { cancelTokenizer, currentTextStats, trainTokenizer } from '../client'
-import { makeTokenizer, BPE_VOCAB, type TextTokenizer } from '../../shared/tokenizer'
-import { CharTokenizer } from '../../shared/charTokenizer'
-import { trainSplitIndex, visibleChar } from '../../shared/text'
+import { makeTokenizer, BPE_VOCAB, type TextTokenizer } from '../../text/tokenizer'
+import { CharTokenizer } from '../../text/charTokenizer'
+import { trainSplitIndex, visibleChar } from '../../text/text'
 import { useSay, useT } from '../i18n'
 
 const fmt = new Intl.NumberFormat('en')

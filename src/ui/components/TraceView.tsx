@@ -1,4 +1,4 @@
-import { visibleText } from '../../shared/text'
+import { visibleText } from '../../text/text'
 import { useStore } from '../store'
 import { scaled, sequential } from '../colourMaps'
 import { useT } from '../i18n'

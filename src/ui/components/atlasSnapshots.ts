@@ -1,5 +1,5 @@
 // The atlas's snapshots read for the views: which one is shown, one head's scores, the phase-change marker.
-import { phaseChange, type HeadScores, type PhaseChange } from '../../shared/heads'
+import { phaseChange, type HeadScores, type PhaseChange } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 
 /** One head's five scores in a snapshot (they are stored five per head, in this order). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { CONCEPTS } from './concepts'
 import type { AppState } from '../store'
-import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../../shared/heads'
+import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../../analysis/heads'
 
 const T = 8
 /** An atlas snapshot of 1 layer × 2 heads: head 0 uniform, head 1 a previous-token stripe (or, full: a next-token head). */

@@ -3,8 +3,8 @@
 // that shows it — and a live number: a sentence computed from the model as it is now (the store's state), or
 // nothing when that view has no data yet. Pure functions of the state: no DOM, no tfjs.
 import type { AppState, LessonState } from '../store'
-import { badgeOf, futureShare, weightAt, type HeadScores } from '../../shared/heads'
-import { visibleText } from '../../shared/text'
+import { badgeOf, futureShare, weightAt, type HeadScores } from '../../analysis/heads'
+import { visibleText } from '../../text/text'
 import { GLOSSARY as G } from '../i18n/glossary'
 import type { Lang } from '../i18n/lang'
 

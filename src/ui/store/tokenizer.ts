@@ -1,7 +1,7 @@
 // Which tokenizer a new run uses, and the byte-level BPE tokenizer: its size, its training in the worker
 // (progress, cancel) and the one trained, with the text version it was trained on.
 import type { StateCreator } from 'zustand'
-import { BPE_VOCAB } from '../../shared/tokenizer'
+import { BPE_VOCAB } from '../../text/tokenizer'
 import type { Problem } from '../../shared/config'
 import type { FromWorker } from '../../shared/protocol'
 import type { AppState } from '.'

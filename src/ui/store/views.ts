@@ -2,7 +2,7 @@
 // last sent for each — attention, the atlas's snapshots, the embedding map, positions, Q/K/V, the lens.
 import type { StateCreator } from 'zustand'
 import type { Problem } from '../../shared/config'
-import { alignTo } from '../../shared/pca'
+import { alignTo } from '../../analysis/pca'
 import type { AtlasProbe, AtlasSnapshot, FromWorker, QkvData } from '../../shared/protocol'
 import type { AppState } from '.'
 

@@ -27,7 +27,7 @@ import {
   rougeL,
   sentenceBleu,
 } from './metrics'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 const hypothesis1 = [
   'It',

@@ -2,7 +2,7 @@
 // order when encoding, streaming decode of characters split across tokens, and the refusals.
 import { describe, expect, it } from 'vitest'
 import { BpeTokenizer, chunks, trainBpe } from './bpe'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 describe('byte-level BPE', () => {
   it('cuts text into GPT-2 chunks: words with one leading space, digits, punctuation, white space', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { CharTokenizer } from '../shared/charTokenizer'
-import { BatchSampler, sampleBatch, splitTokens } from './dataset'
-import { mulberry32 } from '../shared/random'
-import { textStats } from '../shared/text'
+import { CharTokenizer } from './charTokenizer'
+import { BatchSampler, sampleBatch, splitTokens } from '../data/dataset'
+import { mulberry32 } from '../util/random'
+import { textStats } from './text'
 
 describe('CharTokenizer', () => {
   const cases = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { argmax, beliefAt, drawFrom, entropy, rankByProb, sampleNext, softmax, topK, topP } from './sampling'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 describe('sampling maths', () => {
   const logits = [1.0, 3.0, 2.0, -1.0, 3.0 - 1e-9]

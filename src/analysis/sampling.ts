@@ -2,7 +2,7 @@
 // result; and what the model believes at a position (its top alternatives, the entropy).
 // Plain maths over number arrays, run on the CPU in the worker (tf.multinomial is buggy on webgpu, and
 // one (V,) readback per token is cheap). Pure and unit-tested.
-import type { Rng } from './random'
+import type { Rng } from '../util/random'
 
 /** softmax(logits / temperature), max-subtracted for stability. temperature must be > 0. */
 export function softmax(logits: ArrayLike<number>, temperature = 1): Float64Array {

@@ -13,7 +13,7 @@ import {
   rowStart,
   triangleSize,
 } from './heads'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 /** A causal matrix from a row function. */
 function matrix(T: number, row: (i: number) => number[]): Float64Array {

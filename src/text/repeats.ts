@@ -5,7 +5,7 @@
 // sizes and 2,000–5,000 steps no induction head formed on it, so the page offers it as no "demo"), and a text
 // the tests use where only the first half of each line is unpredictable (the no-mask twin's loss collapse).
 // Deterministic (mulberry32 from the seed): scripts/induction_spike.py ports the generator byte for byte.
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 export const REPEAT_ALPHABET = 'abcdefghijklmnopqrstuvwxyz'
 export const REPEAT_MIN = 8

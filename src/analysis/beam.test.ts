@@ -1,7 +1,7 @@
 // Beam search on small hand-built models, checked by brute force over every sequence.
 import { describe, expect, it } from 'vitest'
 import { beamSearch, lengthPenalty, type BeamNode, type NextLogProbs } from './beam'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 /** A "model" whose next-token distribution is a fixed pseudo-random function of the whole prefix. */
 function tableModel(V: number, seed: number): (prefix: number[]) => number[] {

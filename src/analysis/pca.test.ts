@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { alignTo, nearest, pca2 } from './pca'
-import { mulberry32 } from './random'
+import { mulberry32 } from '../util/random'
 
 describe('PCA for the embedding map', () => {
   it('points along one direction: PC1 is that direction, with all the variance', () => {
