@@ -53,77 +53,7 @@ export const TRAIN_KEYS = [
   'seed',
 ] as const satisfies readonly (keyof TrainConfig)[]
 
-export interface Preset {
-  id: string
-  label: string
-  description: string
-  model: ModelSettings
-  train: TrainConfig
-}
-
-const baseTrain: TrainConfig = {
-  batchSize: 12,
-  maxIters: 2000,
-  learningRate: 1e-3,
-  minLr: 1e-4,
-  warmupIters: 100,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.99,
-  gradClip: 1.0,
-  evalInterval: 100,
-  evalIters: 20,
-  seed: 1337,
-}
-
-export const PRESETS: readonly Preset[] = [
-  {
-    id: 'tiny',
-    label: 'Tiny',
-    description: '2 layers × 2 heads, 32 wide, context 32: trains in seconds on any backend.',
-    model: { blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 32, dropout: 0, bias: true },
-    train: {
-      ...baseTrain,
-      batchSize: 8,
-      maxIters: 500,
-      learningRate: 3e-3,
-      minLr: 3e-4,
-      warmupIters: 10,
-      evalInterval: 25,
-      evalIters: 4,
-    },
-  },
-  {
-    id: 'small',
-    label: 'Small',
-    description: '3 layers × 4 heads, 64 wide, context 64: learns first names well in a few minutes.',
-    model: { blockSize: 64, nLayer: 3, nHead: 4, nEmbd: 64, dropout: 0, bias: true },
-    train: {
-      ...baseTrain,
-      batchSize: 12,
-      maxIters: 1500,
-      learningRate: 2e-3,
-      minLr: 2e-4,
-      warmupIters: 50,
-      evalInterval: 50,
-      evalIters: 10,
-    },
-  },
-  {
-    id: 'baby',
-    label: 'Baby GPT (nanoGPT CPU)',
-    description:
-      "nanoGPT's shakespeare_char config shrunk for a CPU: 4 layers × 4 heads, 128 wide, context 64, batch 12.",
-    model: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true },
-    train: { ...baseTrain },
-  },
-]
-
-export function getPreset(id: string): Preset {
-  const p = PRESETS.find((x) => x.id === id)
-  if (!p) throw new Error(`unknown preset "${id}" (known: ${PRESETS.map((x) => x.id).join(', ')})`)
-  return p
-}
+export { getPreset, PRESETS, type Preset } from './presets'
 
 /**
  * Number of trainable parameters, in closed form. The LM head is tied to wte, so it adds nothing.
