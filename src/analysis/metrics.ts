@@ -1,6 +1,6 @@
 // Scores for generated text against reference text, as the founding tutorial names them: BLEU (Papineni et
 // al. 2002), ROUGE-L (Lin 2004) and METEOR (Banerjee & Lavie 2005, exact matching). Pure functions over token lists (words, or characters for a character
-// model); tested against published values (src/shared/metrics.test.ts says where each comes from).
+// model); tested against published values (src/analysis/metrics.test.ts says where each comes from).
 
 export type Tokens = readonly string[]
 

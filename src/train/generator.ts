@@ -111,7 +111,7 @@ export class Generator extends ReadsModel {
     }
   }
 
-  /** Beam search (src/shared/beam.ts): every step is one batched forward pass over the live beams. */
+  /** Beam search (src/analysis/beam.ts): every step is one batched forward pass over the live beams. */
   private async generateBeam(
     ctx: number[],
     s: SampleSettings,

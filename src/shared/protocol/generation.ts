@@ -27,7 +27,7 @@ export interface BeamSummary {
 }
 
 /**
- * A beam search's tree over its first TREE_STEPS steps (src/shared/beam.ts BeamNode: token ids, total
+ * A beam search's tree over its first TREE_STEPS steps (src/analysis/beam.ts BeamNode: token ids, total
  * log-probabilities, kept or pruned) and the greedy path over the same steps, to overlay on it.
  */
 export interface BeamTree {

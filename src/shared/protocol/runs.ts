@@ -151,7 +151,7 @@ export type RunToWorker =
 export type RunFromWorker =
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
   | { type: 'run.state'; runId: string; state: RunState; step: number }
-  /** Training paused itself (see shared/divergence.ts); the model is the one after `step − 1` for `non-finite`. */
+  /** Training paused itself (see analysis/divergence.ts); the model is the one after `step − 1` for `non-finite`. */
   | {
       type: 'diverged'
       runId: string

@@ -40,7 +40,7 @@ export interface RunSlice {
   pendingRunId?: string // a run request sent, not yet answered
   runProblems: Problem[] // why the last run.create was refused
   runError?: string
-  /** Training paused itself: what happened, until the user resumes (src/shared/divergence.ts) */
+  /** Training paused itself: what happened, until the user resumes (src/analysis/divergence.ts) */
   divergence?: Divergence
   /** Steps where training diverged in this run, marked on the loss chart */
   divergedAt: number[]
