@@ -45,3 +45,13 @@ export const is =
   <T extends FromWorker['type']>(type: T, extra: (m: Of<T>) => boolean = () => true) =>
   (m: FromWorker): m is Of<T> =>
     m.type === type && extra(m as Of<T>)
+
+/** A host past its handshake with a run of the tiny model on the test text, not yet training. */
+export async function withRun(runId: string) {
+  const host = setup()
+  host.send({ type: 'init', backend: 'cpu' })
+  await host.inbox.next(is('ready'))
+  host.send({ type: 'run.create', runId, text, model, train })
+  await host.inbox.next(is('run.created'))
+  return host
+}

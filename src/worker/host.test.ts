@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { describe, expect, it } from 'vitest'
 import 'fake-indexeddb/auto'
-import { is, model, setup, text, train } from '../testing/hostHarness'
+import { is, model, setup, text, train, withRun } from '../testing/hostHarness'
 
 describe('trainer host protocol', () => {
   it('start → metrics → pause → resume → stop, with the backend reported in the handshake', async () => {
@@ -83,11 +83,7 @@ describe('trainer host protocol', () => {
   })
 
   it('keeps the current model when a new configuration is invalid, and serves samples by request id', async () => {
-    const { send, inbox } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'r1', text, model, train })
-    await inbox.next(is('run.created'))
+    const { send, inbox } = await withRun('r1')
     send({ type: 'run.create', runId: 'r2', text: '', model, train })
     await inbox.next(is('invalid', (m) => m.runId === 'r2'))
     // r1 still answers; two requests interleaved keep their own ids
@@ -211,11 +207,7 @@ describe('trainer host protocol', () => {
   })
 
   it('refuses impossible decoding settings with a message', async () => {
-    const { send, inbox } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'r1', text, model, train })
-    await inbox.next(is('run.created'))
+    const { send, inbox } = await withRun('r1')
     send({
       type: 'sample.request',
       runId: 'r1',
@@ -229,11 +221,7 @@ describe('trainer host protocol', () => {
   })
 
   it('reports a prompt with unknown characters as invalid, naming them, and never runs the model on it', async () => {
-    const { send, inbox } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'r1', text, model, train })
-    await inbox.next(is('run.created'))
+    const { send, inbox } = await withRun('r1')
     send({
       type: 'sample.request',
       runId: 'r1',
@@ -248,11 +236,7 @@ describe('trainer host protocol', () => {
   })
 
   it('sends the watched attention map: rows sum to 1 over the past, the future is masked', async () => {
-    const { send, inbox } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'r1', text, model, train })
-    await inbox.next(is('run.created'))
+    const { send, inbox } = await withRun('r1')
     send({ type: 'attention.watch', runId: 'r1', probe: 'hello', layer: 1, head: 1 })
     const a = await inbox.next(is('attention'))
     expect(a.tokens).toEqual(['h', 'e', 'l', 'l', 'o'])

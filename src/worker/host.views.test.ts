@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import 'fake-indexeddb/auto'
 import { sinusoidTable } from '../model/positions'
-import { is, model, setup, text, train } from '../testing/hostHarness'
+import { is, model, setup, text, train, withRun } from '../testing/hostHarness'
 
 describe('trainer host: tokenizer training and the teaching views', () => {
   it('trains a BPE tokenizer beside the model, with progress; cancels; refuses a vocabulary without merges', async () => {
@@ -117,11 +117,7 @@ describe('trainer host: tokenizer training and the teaching views', () => {
   })
 
   it('coalesces probe requests: of two lens requests waiting for the model, only the newer is served', async () => {
-    const { send, inbox } = setup()
-    send({ type: 'init', backend: 'cpu' })
-    await inbox.next(is('ready'))
-    send({ type: 'run.create', runId: 'c', text, model, train })
-    await inbox.next(is('run.created'))
+    const { send, inbox } = await withRun('c')
     // a long generation holds the model queue; both requests arrive while it runs
     send({
       type: 'sample.request',

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand'
 import type { Problem } from '../../shared/config'
 import { alignTo } from '../../analysis/pca'
-import type { AtlasProbe, AtlasSnapshot, FromWorker, QkvData } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, EmbeddingMap, FromWorker, QkvData } from '../../shared/protocol'
 import type { AppState } from '.'
 
 export interface AttentionView {
@@ -23,15 +23,7 @@ export interface PositionsView {
 }
 
 /** The embedding map at one step, aligned with the previous frame. */
-export interface EmbeddingView {
-  step: number
-  tokens: string[]
-  counts: Uint32Array
-  coords: Float32Array
-  components: Float32Array
-  explained: [number, number]
-  C: number
-}
+export type EmbeddingView = EmbeddingMap
 
 /** The next-token lens at one probe position. */
 export interface LensView {
