@@ -44,8 +44,29 @@ function csp(): Plugin {
   }
 }
 
+/**
+ * The message catalogue (src/ui/i18n/messages.ts) keeps both languages in one file, typed together; the page
+ * loads one language's chunk (i18n/catalogue.en.ts, catalogue.zh-CN.ts). In a build each of those two imports
+ * messages.ts as a module of its own (`messages.ts?catalogue=en`), so tree-shaking leaves only its language in
+ * its chunk. scripts/check-bundle.mjs checks that neither chunk holds the other's words and the page's main chunk
+ * neither's.
+ */
+function catalogueChunks(): Plugin {
+  return {
+    name: 'catalogue-chunks',
+    enforce: 'pre',
+    apply: 'build',
+    async resolveId(source, importer) {
+      const lang = importer?.match(/[/\\]i18n[/\\]catalogue\.(en|zh-CN)\.ts$/)?.[1]
+      if (!lang || source !== './messages') return null
+      const resolved = await this.resolve(source, importer, { skipSelf: true })
+      return resolved && { ...resolved, id: `${resolved.id}?catalogue=${lang}` }
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [csp(), react()],
+  plugins: [csp(), catalogueChunks(), react()],
   server: { host: 'localhost' },
   preview: { host: 'localhost' },
   worker: { format: 'es' },

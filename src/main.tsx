@@ -7,11 +7,10 @@ import './ui/app.css'
 import { applySettingsFromLocation } from './ui/shareLink'
 import { DATASETS } from './ui/datasets'
 import { PRESETS } from './shared/config'
-import { applyLang } from './ui/i18n'
+import { applyLang, loadCatalogue } from './ui/i18n'
 import { readLesson } from './ui/lessonLink'
 import { showViewWhenRendered } from './ui/showView'
 
-applyLang(useStore.getState().lang)
 // a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are
 // read where they start: i18n/lang.ts, lesson/tour.ts); the view to open at once the page has rendered
 const { lesson, refused } = readLesson(location.search)
@@ -42,8 +41,14 @@ void applySettingsFromLocation(
 ).then((problems) => useStore.setState({ linkProblems: problems }))
 // Read-only access for scripts/bench.mjs (timings come from the worker's own step clock, not from the DOM).
 ;(window as unknown as { __playgroundStore: typeof useStore }).__playgroundStore = useStore
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-)
+// The first render waits for the language's catalogue (its own chunk, i18n/index.ts), so the first paint is in
+// that language and never in the other; the worker starts meanwhile.
+const lang = useStore.getState().lang
+void loadCatalogue(lang).then(() => {
+  applyLang(lang)
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  )
+})

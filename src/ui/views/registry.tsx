@@ -1,25 +1,11 @@
 // The page's panels and teaching views, in page order: App.tsx renders its two columns from this list. A new
 // view is its own component (a Panel inside, taking ViewProps), one entry here and its messages; see
 // docs/ARCHITECTURE.md, "How to add a teaching view".
-import type { ComponentType } from 'react'
+import { lazy, Suspense, type ComponentType } from 'react'
 import { DataPanel } from '../components/DataPanel'
 import { SettingsPanel } from '../components/SettingsPanel'
-import { ModelFilePanel } from '../components/ModelFilePanel'
-import { RunsPanel } from '../components/RunsPanel'
-import { AboutPanel } from '../components/AboutPanel'
-import { ConceptsPanel } from '../components/ConceptsPanel'
 import { TourPanel } from '../components/TourPanel'
 import { TrainingPanel } from '../components/TrainingPanel'
-import { LossChart } from '../components/LossChart'
-import { GeneratePanel } from '../components/GeneratePanel'
-import { PairsPanel } from '../components/PairsPanel'
-import { AttentionPanel } from '../components/AttentionPanel'
-import { AtlasPanel } from '../components/AtlasPanel'
-import { PositionsPanel } from '../components/PositionsPanel'
-import { EmbeddingPanel } from '../components/EmbeddingPanel'
-import { LensPanel } from '../components/LensPanel'
-import { QkvPanel } from '../components/QkvPanel'
-import { ExperimentPanel } from '../components/ExperimentPanel'
 import type { ViewProps } from '../components/Panel'
 import { useT } from '../i18n'
 import type { Messages } from '../i18n/messages'
@@ -40,6 +26,39 @@ export interface ViewEntry {
   column: 'left' | 'right'
   /** the key a lesson link hides it by (?hide=…; lessonLink.ts's HIDEABLE); without one it is always shown */
   hide?: Hideable
+}
+
+/**
+ * A view the first screen does not show, as a chunk of its own: loaded when it is first rendered (the page's
+ * main chunk stays small: scripts/check-bundle.mjs holds it to 200 KB gzip); `ViewColumn`'s Suspense shows a
+ * line until it has come. `load` names the module, `name` its export.
+ */
+function lazyView<K extends string>(load: () => Promise<Record<K, ComponentType<ViewProps>>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })))
+}
+const ModelFilePanel = lazyView(() => import('../components/ModelFilePanel'), 'ModelFilePanel')
+const RunsPanel = lazyView(() => import('../components/RunsPanel'), 'RunsPanel')
+const AboutPanel = lazyView(() => import('../components/AboutPanel'), 'AboutPanel')
+const ConceptsPanel = lazyView(() => import('../components/ConceptsPanel'), 'ConceptsPanel')
+const LossChart = lazyView(() => import('../components/LossChart'), 'LossChart') // recharts
+const GeneratePanel = lazyView(() => import('../components/GeneratePanel'), 'GeneratePanel')
+const PairsPanel = lazyView(() => import('../components/PairsPanel'), 'PairsPanel')
+const AttentionPanel = lazyView(() => import('../components/AttentionPanel'), 'AttentionPanel')
+const AtlasPanel = lazyView(() => import('../components/AtlasPanel'), 'AtlasPanel')
+const PositionsPanel = lazyView(() => import('../components/PositionsPanel'), 'PositionsPanel')
+const EmbeddingPanel = lazyView(() => import('../components/EmbeddingPanel'), 'EmbeddingPanel')
+const LensPanel = lazyView(() => import('../components/LensPanel'), 'LensPanel')
+const QkvPanel = lazyView(() => import('../components/QkvPanel'), 'QkvPanel')
+const ExperimentPanel = lazyView(() => import('../components/ExperimentPanel'), 'ExperimentPanel')
+
+/** What a view says while its chunk loads: one muted line where the panel will be. */
+export function ViewLoading({ title }: { title: string }) {
+  const t = useT()
+  return (
+    <div className="panel view-loading" aria-busy="true">
+      <p className="muted small">{t.viewLoading(title)}</p>
+    </div>
+  )
 }
 
 export const VIEW_REGISTRY: readonly ViewEntry[] = [
@@ -70,7 +89,9 @@ export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
   return (
     <div className="column">
       {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
-        <v.Component key={v.id} id={v.id} title={v.title(t)} />
+        <Suspense key={v.id} fallback={<ViewLoading title={v.title(t)} />}>
+          <v.Component id={v.id} title={v.title(t)} />
+        </Suspense>
       ))}
     </div>
   )

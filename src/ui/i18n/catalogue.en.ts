@@ -1,0 +1,4 @@
+// The English catalogue as a chunk of its own: index.ts's loadCatalogue imports it when English is first needed.
+// In a build, messages.ts is imported here as a module of its own (vite.config.ts, catalogueChunks), so this
+// chunk keeps only the English half.
+export { en as messages } from './messages'
