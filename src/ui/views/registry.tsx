@@ -1,7 +1,7 @@
 // The page's panels and teaching views, in page order: App.tsx renders its two columns from this list. A new
 // view is its own component (a Panel inside, taking ViewProps), one entry here and its messages; see
 // docs/ARCHITECTURE.md, "How to add a teaching view".
-import { lazy, Suspense, type ComponentType } from 'react'
+import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react'
 import { DataPanel } from '../components/DataPanel'
 import { SettingsPanel } from '../components/SettingsPanel'
 import { TourPanel } from '../components/TourPanel'
@@ -29,13 +29,18 @@ export interface ViewEntry {
 }
 
 /**
- * A view the first screen does not show, as a chunk of its own: loaded when it is first rendered (the page's
- * main chunk stays small: scripts/check-bundle.mjs holds it to 200 KB gzip); `ViewColumn`'s Suspense shows a
- * line until it has come. `load` names the module, `name` its export.
+ * A view the first screen does not show, as a chunk of its own: loaded when it is first rendered, and never
+ * before the page's first paint (the page's main chunk stays small: scripts/check-bundle.mjs holds it to 200 KB
+ * gzip); `ViewColumn` shows a line until it has come. `load` names the module, `name` its export.
  */
 function lazyView<K extends string>(load: () => Promise<Record<K, ComponentType<ViewProps>>>, name: K) {
-  return lazy(() => load().then((m) => ({ default: m[name] })))
+  const view: ComponentType<ViewProps> = lazy(() =>
+    load().then((m): { default: ComponentType<ViewProps> } => ({ default: m[name] })),
+  )
+  LAZY.add(view)
+  return view
 }
+const LAZY = new Set<ComponentType<ViewProps>>()
 const ModelFilePanel = lazyView(() => import('../components/ModelFilePanel'), 'ModelFilePanel')
 const RunsPanel = lazyView(() => import('../components/RunsPanel'), 'RunsPanel')
 const AboutPanel = lazyView(() => import('../components/AboutPanel'), 'AboutPanel')
@@ -86,13 +91,44 @@ export const VIEW_REGISTRY: readonly ViewEntry[] = [
 export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
   const t = useT()
   const hidden = useStore((s) => s.hidden)
+  const painted = usePainted()
   return (
     <div className="column">
       {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
         <Suspense key={v.id} fallback={<ViewLoading title={v.title(t)} />}>
-          <v.Component id={v.id} title={v.title(t)} />
+          {painted || !LAZY.has(v.Component) ? (
+            <v.Component id={v.id} title={v.title(t)} />
+          ) : (
+            <ViewLoading title={v.title(t)} />
+          )}
         </Suspense>
       ))}
     </div>
   )
+}
+
+let paintedOnce = false
+/**
+ * Whether the page has painted once: lazy views start loading after it, so that their chunks, arriving and
+ * evaluated while the first screen is laid out, do not hold its first paint back. A frame, then a task after it
+ * (the browser paints in between); a page opened in the background, which gets no frames, goes on after a second.
+ */
+function usePainted(): boolean {
+  const [painted, setPainted] = useState(paintedOnce)
+  useEffect(() => {
+    if (painted) return
+    const done = () => {
+      paintedOnce = true
+      setPainted(true)
+    }
+    let afterFrame: ReturnType<typeof setTimeout> | undefined
+    const frame = requestAnimationFrame(() => (afterFrame = setTimeout(done)))
+    const fallback = setTimeout(done, 1000)
+    return () => {
+      cancelAnimationFrame(frame)
+      clearTimeout(afterFrame)
+      clearTimeout(fallback)
+    }
+  }, [painted])
+  return painted
 }
