@@ -70,7 +70,24 @@ export default defineConfig({
   server: { host: 'localhost' },
   preview: { host: 'localhost' },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4096,
+    // recharts and what it brings (d3, redux, immer…) in a chunk of that name, loaded with the first chart
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          includeDependenciesRecursively: false, // React stays in the page's chunk
+          groups: [
+            {
+              name: 'recharts',
+              test: /node_modules[\\/](recharts|victory-vendor|d3-[a-z]+|internmap|decimal\.js-light|@reduxjs|redux|redux-thunk|react-redux|reselect|immer|es-toolkit|eventemitter3|use-sync-external-store|clsx|tiny-invariant)[\\/]/,
+            },
+          ],
+        },
+      },
+    },
+  },
   test: {
     environment: 'node',
     include: ['src/**/*.test.ts'],

@@ -95,7 +95,6 @@ export const en = {
   probeText: 'Probe text',
   appearsWithModel: 'It appears once a model exists.',
   computing: 'Computing…',
-  viewLoading: (title: string) => `${title}: loading…`,
   step: 'Step',
   atlasStep: (step: number, valLoss: number | undefined, n: number) =>
     `step ${step}${valLoss !== undefined ? ` · validation loss ${valLoss.toFixed(3)}` : ''} · ${n} snapshot${n === 1 ? '' : 's'}`,
@@ -791,7 +790,6 @@ export const zhCN: Messages = {
   probeText: '探针文本内容',
   appearsWithModel: '有了模型之后就会显示。',
   computing: '计算中…',
-  viewLoading: (title: string) => `${title}：加载中…`,
   step: '步数',
   atlasStep: (step, valLoss, n) =>
     `第 ${step} 步${valLoss !== undefined ? ` · 验证${G.loss.zh} ${valLoss.toFixed(3)}` : ''} · ${n} 个快照`,

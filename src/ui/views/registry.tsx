@@ -56,12 +56,13 @@ const LensPanel = lazyView(() => import('../components/LensPanel'), 'LensPanel')
 const QkvPanel = lazyView(() => import('../components/QkvPanel'), 'QkvPanel')
 const ExperimentPanel = lazyView(() => import('../components/ExperimentPanel'), 'ExperimentPanel')
 
-/** What a view says while its chunk loads: one muted line where the panel will be. */
-export function ViewLoading({ title }: { title: string }) {
+/** What a view shows while its chunk loads: one muted line where the panel will be (without its title, so that
+ * nothing finds the view by its name before the view itself is there). */
+export function ViewLoading() {
   const t = useT()
   return (
     <div className="panel view-loading" aria-busy="true">
-      <p className="muted small">{t.viewLoading(title)}</p>
+      <p className="muted small">{t.loading}</p>
     </div>
   )
 }
@@ -94,15 +95,17 @@ export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
   const painted = usePainted()
   return (
     <div className="column">
-      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
-        <Suspense key={v.id} fallback={<ViewLoading title={v.title(t)} />}>
-          {painted || !LAZY.has(v.Component) ? (
+      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) =>
+        // before the first paint a lazy view is only its line; after it, its own Suspense (a fresh one, so that
+        // no earlier content stays hidden beside the fallback) shows the line until the chunk has come
+        !painted && LAZY.has(v.Component) ? (
+          <ViewLoading key={v.id} />
+        ) : (
+          <Suspense key={v.id} fallback={<ViewLoading />}>
             <v.Component id={v.id} title={v.title(t)} />
-          ) : (
-            <ViewLoading title={v.title(t)} />
-          )}
-        </Suspense>
-      ))}
+          </Suspense>
+        ),
+      )}
     </div>
   )
 }
