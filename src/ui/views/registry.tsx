@@ -92,21 +92,27 @@ export const VIEW_REGISTRY: readonly ViewEntry[] = [
 export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
   const t = useT()
   const hidden = useStore((s) => s.hidden)
-  const painted = usePainted()
   return (
     <div className="column">
-      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) =>
-        // before the first paint a lazy view is only its line; after it, its own Suspense (a fresh one, so that
-        // no earlier content stays hidden beside the fallback) shows the line until the chunk has come
-        !painted && LAZY.has(v.Component) ? (
-          <ViewLoading key={v.id} />
-        ) : (
-          <Suspense key={v.id} fallback={<ViewLoading />}>
-            <v.Component id={v.id} title={v.title(t)} />
-          </Suspense>
-        ),
-      )}
+      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
+        <RegistryView key={v.id} view={v} title={v.title(t)} />
+      ))}
     </div>
+  )
+}
+
+/**
+ * One registry entry on the page; wherever views are rendered (a column, a side panel), they go through this.
+ * Before the first paint a lazy view is only its loading line; after it, its own Suspense (a fresh one, so that
+ * no earlier content stays hidden beside the fallback) shows the line until the chunk has come.
+ */
+export function RegistryView({ view, title }: { view: ViewEntry; title: string }) {
+  const painted = usePainted()
+  if (!painted && LAZY.has(view.Component)) return <ViewLoading />
+  return (
+    <Suspense fallback={<ViewLoading />}>
+      <view.Component id={view.id} title={title} />
+    </Suspense>
   )
 }
 
