@@ -49,7 +49,9 @@ test('each language loads on its own: the first paint speaks the page’s langua
   expect(loaded(scripts, 'en')).toBe(true)
 })
 
-test('in English the Chinese catalogue is never fetched, and the first title is English', async ({ page }) => {
+test('in English the Chinese catalogue is never fetched, the first title is English, and the views load after the first paint', async ({
+  page,
+}) => {
   const { scripts, firstTitle } = await watch(page)
   await page.goto('/?lang=en')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('GPT Playground')
@@ -58,4 +60,19 @@ test('in English the Chinese catalogue is never fetched, and the first title is 
   await expect(page.getByRole('heading', { name: /Break it to learn it/ })).toBeVisible()
   expect(loaded(scripts, 'en')).toBe(true)
   expect(loaded(scripts, 'zh-CN')).toBe(false)
+  // the views the first screen does not show were asked for only after the first paint (recharts with them)
+  const early = await page.evaluate(() => {
+    const [paint] = performance.getEntriesByName('first-contentful-paint')
+    return performance
+      .getEntriesByType('resource')
+      .filter((r) => /\/assets\/(AtlasPanel|GeneratePanel|LossChart|recharts)-/.test(r.name))
+      .map((r) => ({ name: r.name.replace(/^.*\//, ''), startTime: r.startTime, paint: paint?.startTime }))
+  })
+  expect(early.map((r) => r.name.replace(/-.*/, '')).sort()).toEqual([
+    'AtlasPanel',
+    'GeneratePanel',
+    'LossChart',
+    'recharts',
+  ])
+  for (const r of early) expect(r.startTime, r.name).toBeGreaterThan(r.paint ?? Infinity)
 })
