@@ -1,6 +1,6 @@
 // Model files: opening one (or a stored run) to fine-tune on the current text, and exporting the current model
 // as safetensors or as a bundle to continue the run with nanoGPT, which arrives as a download.
-import { fineTuneDefaults, formatBytes, type ModelSettings, type Problem } from '../../shared/config'
+import { fineTuneDefaults, formatBytes, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import { engineStoppedProblem, isTraining, useStore } from '../store'
 import { DATASETS } from '../datasets'
 import { engineUp, send } from './engine'
@@ -14,9 +14,10 @@ export const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
 
 /**
  * Opens a model file: the worker checks it and the current text completely, then builds a run from it that
- * trains on the text in panel 1. The current model stays until the new one is ready, and stays if the file is bad.
+ * trains on the text in panel 1 (with `train`, or the current settings' fine-tuning defaults). The current model
+ * stays until the new one is ready, and stays if the file is bad.
  */
-export async function importModel(file: File, extendVocab: boolean): Promise<void> {
+export async function importModel(file: File, extendVocab: boolean, train?: TrainConfig): Promise<void> {
   const s = get()
   if (!engineUp() || !s.report) return
   const refuse = (problem: Problem) => s.fileProblems([problem])
@@ -46,7 +47,7 @@ export async function importModel(file: File, extendVocab: boolean): Promise<voi
     })
   }
   get().fileRead(file.name, bytes.slice(0), extendVocab)
-  sendFineTune(fineTuneDefaults(s.train))
+  sendFineTune(train ?? fineTuneDefaults(s.train))
 }
 
 /**

@@ -422,6 +422,25 @@ export const en = {
   couldNotLoad: (label: string, why: string) => `Could not load ${label}: ${why}. The current text is unchanged.`,
   loadedFile: (name: string, size: string) => `Loaded “${name}” (${size}).`,
 
+  // start from a trained model (the gallery)
+  galleryTitle: 'Start from a trained model',
+  galleryIntro:
+    'Models trained by this project’s own code and shipped with the page, in half precision; fetched only when chosen. Choose one: the text it learned becomes the training text, and every view shows a model that already knows something, before a single step.',
+  galleryNamesSmall: 'First names · Small',
+  galleryTangSmall: 'Tang poems · Small',
+  galleryFacts: (steps: number, val: number, kb: number) =>
+    `trained ${steps.toLocaleString('en')} steps · validation loss ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
+  galleryFetching: 'Fetching the model…',
+  galleryFetchFailed: (detail: string) => `The model could not be fetched (${detail}). The current model is unchanged.`,
+  galleryLoaded: (steps: number, val: number) =>
+    `Loaded, trained ${steps.toLocaleString('en')} steps (validation loss ${val.toFixed(2)} when it was made). Every view now shows this model.`,
+  galleryScratchLoaded: 'Now a fresh model of the same size, untrained (step 0), on the same text.',
+  galleryStartLegend: 'When you press “Start training”:',
+  galleryStartTrained: (steps: number) =>
+    `fine-tune the trained model (its weights after ${steps.toLocaleString('en')} steps, at a tenth of the learning rate)`,
+  galleryStartScratch: 'train a fresh model of the same size from scratch (random weights, step 0)',
+  galleryLocked: 'Stop training to choose a trained model.',
+
   // settings panel
   settingsTitle: '2. Model and training',
   preset: 'Preset',
@@ -1077,6 +1096,25 @@ export const zhCN: Messages = {
   textLocked: '模型在这段文本上训练时，文本被锁定。停止训练后才能修改。',
   couldNotLoad: (label, why) => `无法加载${label}：${why}。当前文本没有改变。`,
   loadedFile: (name, size) => `已加载“${name}”（${size}）。`,
+
+  // start from a trained model (the gallery)
+  galleryTitle: '从训练好的模型开始',
+  galleryIntro:
+    '这些模型由本项目自己的代码训练，以半精度随页面提供，选择时才获取。选一个：它学过的文本会成为训练文本，所有视图在训练第一步之前就显示一个已经学到东西的模型。',
+  galleryNamesSmall: '英文女性名字 · 小型',
+  galleryTangSmall: '唐诗三百首 · 小型',
+  galleryFacts: (steps, val, kb) =>
+    `训练了 ${steps.toLocaleString('en')} 步 · 验证损失 ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
+  galleryFetching: '正在获取模型…',
+  galleryFetchFailed: (detail) => `无法获取模型（${detail}）。当前模型没有改变。`,
+  galleryLoaded: (steps, val) =>
+    `已载入：训练了 ${steps.toLocaleString('en')} 步（制作时的验证损失为 ${val.toFixed(2)}）。所有视图现在显示这个模型。`,
+  galleryScratchLoaded: '现在是同样大小的新模型，未经训练（第 0 步），使用同一文本。',
+  galleryStartLegend: '按下“开始训练”时：',
+  galleryStartTrained: (steps) =>
+    `微调训练好的模型（从它训练 ${steps.toLocaleString('en')} 步后的权重开始，学习率为原来的十分之一）`,
+  galleryStartScratch: '从头训练一个同样大小的新模型（随机权重，第 0 步）',
+  galleryLocked: '停止训练后才能选择训练好的模型。',
 
   settingsTitle: '2. 模型与训练',
   preset: '预设',
