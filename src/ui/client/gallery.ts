@@ -2,14 +2,14 @@
 // when chosen (never before), the text it was trained on becomes the current text, and the file is opened the
 // way every model file is (importModel: the worker checks it completely, then builds a run from it). Start then
 // fine-tunes it; or, chosen explicitly, a fresh model of the same size trains from scratch on the same text.
-import { fineTuneDefaults, getPreset } from '../../shared/config'
+import { fineTuneDefaults } from '../../shared/config'
 import { isTraining, useStore } from '../store'
 import { DATASETS } from '../datasets'
 import { engineUp } from './engine'
 import { importModel, sendFineTune } from './modelFiles'
 import { createRun } from './run'
 import { offerText } from './text'
-import { GALLERY, type GalleryModel } from './galleryModels'
+import { GALLERY, galleryRecipe, type GalleryModel } from './galleryModels'
 
 export { GALLERY, type GalleryModel } from './galleryModels'
 
@@ -22,7 +22,7 @@ export function galleryUrl(g: GalleryModel): string {
 
 /** The training settings Start fine-tunes a gallery model with: its own recipe, a ten times lower learning rate. */
 function fineTuneTrain(g: GalleryModel) {
-  return fineTuneDefaults(getPreset(g.preset).train)
+  return fineTuneDefaults(galleryRecipe(g).train)
 }
 
 /** Whether a gallery model can be chosen now: the engine is up and nothing trains (a paused run included). */
@@ -64,6 +64,6 @@ export function startFrom(start: 'trained' | 'scratch'): void {
     sendFineTune(fineTuneTrain(g))
     return
   }
-  s.applyPreset(g.preset)
+  s.takeSettings(galleryRecipe(g))
   createRun()
 }
