@@ -30,7 +30,7 @@ type Eval = Extract<TestEvent, { kind: 'eval' }>
 
 test('start from the trained names model: its step and loss, names at once; then a fresh model from scratch', async ({
   page,
-}) => {
+}, info) => {
   const fetched: string[] = []
   page.on('request', (r) => {
     if (r.url().includes('/models/')) fetched.push(r.url())
@@ -53,6 +53,7 @@ test('start from the trained names model: its step and loss, names at once; then
   const scratch = page.getByRole('radio', { name: /from scratch/ })
   await expect(fineTune).toBeChecked()
   await expect(scratch).not.toBeChecked()
+  await page.getByTestId('gallery').screenshot({ path: info.outputPath('gallery-en.png') }) // kept as an artefact
 
   // it knows names before a single step: greedy text is capitalised words of letters, one per line
   const text = await greedy(page, 'Ma')
@@ -89,4 +90,36 @@ test('start from the trained names model: its step and loss, names at once; then
   const start = evalOf(fresh.runId)(await testLog(page))!
   expect(start.step).toBe(0)
   expect(start.valLoss, `an untrained model guesses: ≈ ln ${names.vocab}`).toBeGreaterThan(Math.log(names.vocab) - 0.3)
+})
+
+test('in 中文: the Tang poems model, chosen by its Chinese name, knows the anthology at once', async ({
+  page,
+}, info) => {
+  // the poets of the anthology, from the book the dataset is made of (src/ui/datasets.ts)
+  const book = JSON.parse(
+    readFileSync(
+      new URL('../node_modules/chinese-poetry/dist/mengxue/tangshisanbaishou.json', import.meta.url),
+      'utf8',
+    ),
+  ) as { content: { content: { author: string }[] }[] }
+  const poets = new Set(book.content.flatMap((s) => s.content.map((p) => p.author)))
+  await page.goto('/?lang=zh-CN')
+  await backendInUse(page)
+  await page.getByRole('button', { name: /唐诗三百首 · 小型/ }).click()
+  await expect(page.getByTestId('gallery-status')).toContainText('已载入：训练了')
+  await expect(page.getByLabel('数据集')).toHaveValue('tang')
+  await expect(page.getByRole('radio', { name: /微调训练好的模型/ })).toBeChecked()
+  await page.getByTestId('gallery').screenshot({ path: info.outputPath('gallery-zh.png') })
+  await page.getByLabel('提示词', { exact: true }).fill('月')
+  await page.getByLabel('温度').fill('0')
+  await page.getByLabel('最多新词元数').fill('30')
+  await page.getByRole('button', { name: '生成', exact: true }).click()
+  await expect(page.getByText(/生成了 30 个词元/)).toBeVisible()
+  const text = (await page.getByTestId('sample-output').textContent()) ?? ''
+  // a weak model (validation loss ≈ 5.8 of ln 2,618 ≈ 7.9), but it has learned that a poem's second line is its poet
+  const lines = text.split('\n').slice(1, -1)
+  expect(
+    lines.some((l) => poets.has(l)),
+    text,
+  ).toBe(true)
 })

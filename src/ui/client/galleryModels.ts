@@ -42,10 +42,10 @@ export const GALLERY: readonly GalleryModel[] = [
     datasetId: 'tang',
     preset: 'small',
     maxIters: 600, // 28,388 characters: past ~15 passes over them the Small model learns the poems by heart
-    steps: 0,
-    valLoss: 0,
-    trainLoss: 0,
-    bytes: 0,
+    steps: 600,
+    valLoss: 5.7928,
+    trainLoss: 4.6206,
+    bytes: 1004184,
     command: 'node scripts/train-gallery.mjs tang-small',
   },
 ]

@@ -39,7 +39,7 @@ export function GalleryPanel() {
           <button
             type="button"
             key={g.id}
-            aria-pressed={gallery?.id === g.id}
+            aria-pressed={gallery?.id === g.id && (gallery.status === 'loading' || current?.id === g.id)}
             disabled={!ready || locked || busy}
             onClick={() => void loadTrainedModel(g.id)}
           >
@@ -56,7 +56,7 @@ export function GalleryPanel() {
             {t.galleryFetchFailed(gallery.detail ?? '')}
           </p>
         )}
-        {gallery?.status === 'fetched' &&
+        {current &&
           importStatus?.kind === 'error' &&
           importStatus.problems.map((p) => (
             <p className="error" role="alert" key={p.message}>
@@ -67,9 +67,9 @@ export function GalleryPanel() {
         {scratchLoaded && <p className="small">{t.galleryScratchLoaded}</p>}
       </div>
       {current && (trainedLoaded || scratchLoaded) && (
-        <fieldset className="gallery-start">
+        <fieldset className="tokens-box">
           <legend>{t.galleryStartLegend}</legend>
-          <label>
+          <label className="small">
             <input
               type="radio"
               name="gallery-start"
@@ -79,7 +79,7 @@ export function GalleryPanel() {
             />{' '}
             {t.galleryStartTrained(current.steps)}
           </label>
-          <label>
+          <label className="small">
             <input
               type="radio"
               name="gallery-start"
