@@ -57,7 +57,7 @@ try {
       gallery_id: g.id,
       dataset: g.datasetId,
       dataset_source: dataset.source,
-      trained_with: `gpt-playground src/train/run.ts, tfjs ${tf.version.tfjs} wasm backend in Node, ${minutes.toFixed(1)} min`,
+      trained_with: `gpt-playground src/train/run.ts, tfjs ${tf.version.tfjs} wasm backend in Node`,
       command: g.command,
       precision: 'F16 (trained in float32)',
     }
@@ -80,6 +80,7 @@ try {
     const out = new URL('../public/models/', import.meta.url)
     mkdirSync(out, { recursive: true })
     writeFileSync(new URL(g.file, out), bytes)
+    console.error(`${g.id}: trained in ${minutes.toFixed(1)} min`)
     console.log(
       JSON.stringify({
         id: g.id,

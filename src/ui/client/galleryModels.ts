@@ -33,7 +33,7 @@ export const GALLERY: readonly GalleryModel[] = [
     steps: 1500,
     valLoss: 1.9369,
     trainLoss: 1.8304,
-    bytes: 327160,
+    bytes: 327152,
     command: 'node scripts/train-gallery.mjs names-small',
   },
   {
@@ -45,7 +45,7 @@ export const GALLERY: readonly GalleryModel[] = [
     steps: 600,
     valLoss: 5.7928,
     trainLoss: 4.6206,
-    bytes: 1004184,
+    bytes: 1004176,
     command: 'node scripts/train-gallery.mjs tang-small',
   },
 ]
