@@ -531,6 +531,8 @@ export const en = {
   extendVocab:
     'Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)',
   pauseToOpen: 'Pause or stop training to open a model file.',
+  pausedRunStays:
+    'The paused run is saved in Runs: opening a model file starts a new run, and you can resume this one there.',
   checkingFile: (name: string) => `Checking ${name}…`,
   openedFile: (
     name: string,
@@ -555,6 +557,8 @@ export const en = {
   noCheckpoint: 'no checkpoint',
   compare: 'Compare',
   noCheckpointYet: 'This run closed before its first checkpoint',
+  pauseToOpenRun: 'Pause or stop training to open or fine-tune another run.',
+  stopToDeleteRun: 'Stop training to delete the run that is open.',
   open: 'Open',
   fineTuneTitle: "A new run from this one's weights, on the text in panel 1, with a ten times lower learning rate",
   fineTune: 'Fine-tune',
@@ -1185,6 +1189,7 @@ export const zhCN: Messages = {
   openModelFile: '打开模型文件',
   extendVocab: '把文本中模型从未见过的字符加入词表（新增嵌入行；原有的保留）',
   pauseToOpen: '暂停或停止训练后才能打开模型文件。',
+  pausedRunStays: '暂停的运行已保存在“运行记录”中：打开模型文件会开始新的运行，之后仍可在那里继续这次运行。',
   checkingFile: (name) => `正在检查 ${name}…`,
   openedFile: (name, L, H, C, T, V, steps, added) =>
     `已打开 ${name}：${L} 层 × ${H} 头，宽 ${C}，上下文 ${T}，${V} 个${G.token.zh}${steps !== undefined ? `，已训练 ${steps.toLocaleString('zh-CN')} 步` : ''}。${added ? `加入词表的字符：${added}。` : ''}“开始训练”会在面板 1 的文本上继续训练它。`,
@@ -1199,6 +1204,8 @@ export const zhCN: Messages = {
   noCheckpoint: '没有检查点',
   compare: '比较',
   noCheckpointYet: '这次运行在第一个检查点之前就关闭了',
+  pauseToOpenRun: '暂停或停止训练后才能打开或微调另一次运行。',
+  stopToDeleteRun: '停止训练后才能删除当前打开的运行。',
   open: '打开',
   fineTuneTitle: `用这次运行的权重在面板 1 的文本上开始新的运行，学习率低十倍`,
   fineTune: G.fineTuning.zh,
