@@ -6,6 +6,11 @@ import type { Coded } from '../../shared/problems'
 import { fieldZh, problemZh } from './problemsZh'
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
+const size = (bytes: number) =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`
+/** The library's backend as the chip names it. */
+const LIBRARY: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'JavaScript' }
+const onGpu = (backend: string, software: boolean) => (backend === 'webgpu' || backend === 'webgl') && !software
 
 export const en = {
   documentTitle: 'GPT Playground — train a transformer in your tab',
@@ -507,6 +512,13 @@ export const en = {
   backendWorks: (ok: boolean) => (ok ? 'works' : 'unusable'),
   startingWorker: 'Starting the training worker and testing backends…',
   stopToChangeBackend: 'Stop training to change the backend.',
+  /** The header's chip: where the model computes, the backend, and the GPU's maker (or that it is a software one). */
+  backendChip: (backend: string, software: boolean, vendor: string) =>
+    `${onGpu(backend, software) ? 'GPU' : 'CPU'} · ${LIBRARY[backend] ?? backend}${software ? ' (software)' : vendor ? ` (${vendor})` : ''}`,
+  backendChipTitle: 'The backend: open for the full report, and to choose another',
+  backendStarting: 'Starting the engine…',
+  backendLimits: (tensorBytes: number, totalBytes: number) =>
+    `Limits used to refuse models too big for this backend: ${size(tensorBytes)} for one tensor, ${size(totalBytes)} in all.`,
 
   // about the texts
   aboutTitle: 'About the built-in texts',
@@ -1169,6 +1181,12 @@ export const zhCN: Messages = {
   backendWorks: (ok) => (ok ? '可用' : '不可用'),
   startingWorker: '正在启动训练工作线程并测试后端…',
   stopToChangeBackend: '停止训练后才能更换后端。',
+  backendChip: (backend, software, vendor) =>
+    `${onGpu(backend, software) ? 'GPU' : 'CPU'} 计算 · ${LIBRARY[backend] ?? backend}${software ? '（软件模拟）' : vendor ? `（${vendor}）` : ''}`,
+  backendChipTitle: '后端：点开查看完整报告，也可以换一个后端',
+  backendStarting: '正在启动引擎…',
+  backendLimits: (tensorBytes, totalBytes) =>
+    `用来拒绝对这个后端来说太大的模型的上限：单个张量 ${size(tensorBytes)}，总共 ${size(totalBytes)}。`,
 
   aboutTitle: '关于内置文本',
   aboutIntro: '每段内置文本都在构建时从 npm 包打包进页面；选择时从页面本身加载，绝不从网络获取。',
