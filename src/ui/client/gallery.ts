@@ -3,7 +3,7 @@
 // way every model file is (importModel: the worker checks it completely, then builds a run from it). Start then
 // fine-tunes it; or, chosen explicitly, a fresh model of the same size trains from scratch on the same text.
 import { fineTuneDefaults } from '../../shared/config'
-import { isTraining, useStore } from '../store'
+import { isStepping, useStore } from '../store'
 import { DATASETS } from '../datasets'
 import { engineUp } from './engine'
 import { importModel, sendFineTune } from './modelFiles'
@@ -25,10 +25,10 @@ function fineTuneTrain(g: GalleryModel) {
   return fineTuneDefaults(galleryRecipe(g).train)
 }
 
-/** Whether a gallery model can be chosen now: the engine is up and nothing trains (a paused run included). */
+/** Whether a gallery model can be chosen now: the engine is up and no step is being taken (a paused run may be replaced: it is saved). */
 export function canChooseModel(): boolean {
   const s = get()
-  return engineUp() && Boolean(s.report) && !isTraining(s) && !s.pendingRunId
+  return engineUp() && Boolean(s.report) && !isStepping(s) && !s.pendingRunId
 }
 
 /** Fetches a gallery model, loads the text it was trained on, and opens it as a model file. */

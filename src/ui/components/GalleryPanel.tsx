@@ -1,4 +1,4 @@
-import { isTraining, useStore } from '../store'
+import { isStepping, useStore } from '../store'
 import { GALLERY, loadTrainedModel, startFrom, type GalleryModel } from '../client'
 import { useSay, useT } from '../i18n'
 import type { Messages } from '../i18n/messages'
@@ -22,7 +22,7 @@ export function GalleryPanel() {
   const hasRun = useStore((s) => Boolean(s.run))
   const importStatus = useStore((s) => s.importStatus)
   const pending = useStore((s) => Boolean(s.pendingRunId))
-  const locked = useStore(isTraining)
+  const locked = useStore(isStepping)
   const ready = useStore((s) => Boolean(s.report))
   const chosen = GALLERY.find((g) => g.id === gallery?.id)
   // the chosen model is the page's model source (no other file was opened since), and what the run is now

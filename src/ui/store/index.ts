@@ -68,7 +68,7 @@ export function lessonState(s: AppState): LessonState {
 
 export { DEFAULT_PRESET, settingsKey } from './settings'
 export { tokenizerKey } from './tokenizer'
-export { hasTrainedModel, isTraining, runMatchesSettings } from './run'
+export { hasTrainedModel, isStepping, isTraining, runMatchesSettings } from './run'
 export { keepSnapshot, MAX_SNAPSHOTS } from './views'
 export { engineStoppedProblem, type StopReason } from './engine'
 export type { TextNotice, TextOffer } from './text'
