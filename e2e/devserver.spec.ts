@@ -15,7 +15,7 @@ test('under the development server the Content-Security-Policy holds, with a non
   const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')
   expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'/)
   expect(policy).not.toMatch(/script-src[^;]*unsafe/) // scripts stay strict: only styles may be inline
-  await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 120_000 })
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', /\w/, { timeout: 120_000 })
   await page.getByLabel('Steps', { exact: true }).fill('3')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })

@@ -1,5 +1,12 @@
 import { expect, test } from '@playwright/test'
-import { expectResumedAtCheckpoint, loseTheDeviceTwice, statusNumber, testLog, trainWithACheckpoint } from './helpers'
+import {
+  backendInUse,
+  expectResumedAtCheckpoint,
+  loseTheDeviceTwice,
+  statusNumber,
+  testLog,
+  trainWithACheckpoint,
+} from './helpers'
 
 // Failures the page survives, caused on purpose.
 
@@ -81,7 +88,7 @@ test('an exception that escapes the worker stops the engine at once, and Restart
   await expect(banner).toContainText('No checkpoint of this run was saved yet')
   await banner.getByRole('button', { name: 'Restart' }).click()
   await expect(banner).toBeHidden()
-  await expect(page.getByTestId('backend-name')).toBeVisible()
+  await backendInUse(page)
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })
 
@@ -89,7 +96,7 @@ test('a model too large for the device is refused before anything is allocated, 
   page,
 }) => {
   await page.goto('/?lang=en&test-budget=30000000')
-  await expect(page.getByTestId('backend-name')).toBeVisible()
+  await backendInUse(page)
   await page.getByLabel('Preset', { exact: true }).selectOption('baby')
   await expect(
     page.getByText(
@@ -254,7 +261,7 @@ test('a lost WebGL context: a new engine reopens the run at its checkpoint; lost
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto('/?backend=webgl&test-hooks&lang=en')
-  await expect(page.getByTestId('backend-name')).toHaveText('webgl', { timeout: 60_000 })
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'webgl', { timeout: 60_000 })
   const saved = await trainWithACheckpoint(page)
   await loseTheDeviceTwice(page, 'webgl', saved)
   expect(errors).toEqual([])

@@ -6,10 +6,12 @@ export async function statusNumber(page: Page, testId: 'status-step' | 'status-l
   return t.trim() === '–' ? NaN : Number(t)
 }
 
-/** Waits for the worker's handshake and returns the backend it reports. */
+/** Waits for the worker's handshake and returns the backend it reports (the header's chip carries its id). */
 export async function backendInUse(page: Page): Promise<string> {
-  await expect(page.getByTestId('backend-name')).toBeVisible()
-  return (await page.getByTestId('backend-name').textContent()) ?? ''
+  const chip = page.getByTestId('backend-chip')
+  await expect(chip).toBeVisible()
+  await expect(chip).toHaveAttribute('data-backend', /\w/)
+  return (await chip.getAttribute('data-backend')) ?? ''
 }
 
 /** Share of the heatmap canvas's pixels that are neither white nor the hatched "future" grey: > 0 means something is drawn. */
@@ -142,7 +144,7 @@ export async function loseTheDeviceTwice(page: Page, backend: 'webgpu' | 'webgl'
   await expect(notice).toContainText(
     `A new engine was started on ${backend}. The run was reopened at its last checkpoint, step ${saved}.`,
   )
-  await expect(page.getByTestId('backend-name')).toHaveText(backend, { timeout: 60_000 })
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', backend, { timeout: 60_000 })
   await expect(training).toContainText('Training', { timeout: 120_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-5)
 
@@ -153,7 +155,7 @@ export async function loseTheDeviceTwice(page: Page, backend: 'webgpu' | 'webgl'
   await expect(notice).toContainText('It was the second time within a minute, so training now runs on wasm.', {
     timeout: 60_000,
   })
-  await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 })
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', 'wasm', { timeout: 60_000 })
   await expect(page.getByLabel('Backend')).toHaveValue('wasm')
   await expect(training).toContainText('Training', { timeout: 120_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-3)

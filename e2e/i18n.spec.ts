@@ -27,6 +27,26 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await expect(page.getByTestId('head-summary')).toContainText(/^Layer 0 Head 0: /)
 })
 
+test('in 中文 the default dataset is the Tang poems; a chosen dataset or a share link’s stays', async ({ page }) => {
+  await page.goto('/?lang=zh-CN')
+  const dataset = page.getByLabel('数据集', { exact: true })
+  await expect(dataset).toHaveValue('tang')
+  await expect(page.getByLabel('训练文本')).toHaveValue(/[\u4e00-\u9fff]/)
+  // the language picks the dataset until one is chosen
+  await page.getByRole('button', { name: 'EN', exact: true }).click()
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('names')
+  await page.getByLabel('Dataset', { exact: true }).selectOption('sotu')
+  await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('sotu')
+  await page.getByRole('button', { name: '中文', exact: true }).click()
+  await expect(dataset).toHaveValue('sotu')
+  // a share link naming a dataset wins over the language
+  await page.goto('about:blank')
+  await page.goto('/?lang=zh-CN#v=1&nLayer=2&dataset=names')
+  await expect(dataset).toHaveValue('names')
+  await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', /\w/)
+  await expect(dataset).toHaveValue('names')
+})
+
 test('an input method composing pinyin sends no probe until the characters are chosen: exactly one request', async ({
   page,
 }) => {

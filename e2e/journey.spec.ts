@@ -2,9 +2,22 @@ import { expect, test } from '@playwright/test'
 import { backendInUse, heatmapInk, statusNumber } from './helpers'
 
 // The whole first visit, on the default dataset and the tiny preset, with WebGPU switched on in the browser.
-test('train, watch the loss fall, pause, generate, and read the attention map', async ({ page }) => {
+test('train, watch the loss fall, pause, generate, read the attention map, and open a model file while paused', async ({
+  page,
+}, info) => {
   await page.goto('/')
   const backend = await backendInUse(page)
+  // the backend as a chip — where it computes and the backend, never the adapter's own string — and its report one click away
+  const chip = page.getByTestId('backend-chip')
+  await expect(chip).toHaveText(/^Backend: (CPU|GPU) · (WebGPU|WebGL|WebAssembly|JavaScript)( \(.+\))?$/)
+  expect(await chip.textContent()).not.toMatch(/ANGLE|SwiftShader|Vulkan|0x/)
+  await expect(page.getByTestId('backend-report')).toBeHidden()
+  await chip.click()
+  await expect(page.getByTestId('backend-report')).toBeVisible()
+  await expect(page.getByTestId('backend-report')).toContainText('Limits used to refuse models too big')
+  await expect(page.getByLabel('Backend', { exact: true })).toBeVisible() // the picker, in the report
+  await chip.click()
+  await expect(page.getByTestId('backend-report')).toBeHidden()
   const report = (await page.getByTestId('backend-report').textContent()) ?? ''
   const webgpu = /WebGPU: available on a GPU/.test(report)
     ? 'hardware'
@@ -59,7 +72,27 @@ test('train, watch the loss fall, pause, generate, and read the attention map', 
 
   await page.getByRole('button', { name: 'Resume' }).click()
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThan(pausedAt)
-  await page.getByRole('button', { name: 'Stop' }).click()
-  await expect(status).toContainText('Stopped')
+
+  // paused again, a model file opens: the paused run stays in Runs, to resume later
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(status).toContainText('Paused')
+  const pausedAgainAt = await statusNumber(page, 'status-step')
+  await expect(page.getByText('Pause or stop training to open a model file.')).toHaveCount(0)
+  await expect(page.getByText('The paused run is saved in Runs')).toBeVisible()
+  const downloading = page.waitForEvent('download')
+  await page.getByRole('button', { name: 'Export .safetensors' }).click()
+  const path = info.outputPath('paused.safetensors')
+  await (await downloading).saveAs(path)
+  await expect(page.getByLabel('Open a model file')).toBeEnabled()
+  await page.getByLabel('Open a model file').setInputFiles(path)
+  await expect(page.getByTestId('model-file-status')).toContainText(
+    `Opened paused.safetensors: 2 layers × 2 heads, 32 wide, context 32`,
+  )
+  await expect(page.getByTestId('model-file-status')).toContainText(`trained ${pausedAgainAt} steps`)
+  await expect(page.getByRole('alert')).toHaveCount(0)
+  const runs = page.getByRole('table', { name: 'Stored runs' })
+  await expect(runs.locator('tbody tr')).toHaveCount(1)
+  await expect(runs.locator('tbody tr').first()).toContainText(`${pausedAgainAt} / 500`)
+  await expect(runs.getByRole('button', { name: 'Resume' })).toBeEnabled()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })

@@ -182,7 +182,7 @@ async function benchOne(backend, preset) {
     }
   })
   await page.goto(`http://localhost:${PORT}/?backend=${backend}`)
-  await page.getByTestId('backend-name').waitFor({ timeout: 180_000 })
+  await page.locator('[data-testid="backend-chip"][data-backend]').waitFor({ timeout: 180_000 })
 
   // the text: a file through the upload control, a built-in dataset, or the default one
   if (corpus) {

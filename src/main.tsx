@@ -10,6 +10,7 @@ import { PRESETS } from './shared/config'
 import { applyLang, loadCatalogue } from './ui/i18n'
 import { readLesson } from './ui/lessonLink'
 import { showViewWhenRendered } from './ui/showView'
+import { followLanguage, followLanguageFromNowOn } from './ui/defaultDataset'
 
 // a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are
 // read where they start: i18n/lang.ts, lesson/tour.ts); the view to open at once the page has rendered
@@ -34,11 +35,16 @@ void applySettingsFromLocation(
     const d = DATASETS.find((x) => x.id === id)
     if (d) {
       const text = await d.load()
-      useStore.setState((st) => ({ text, datasetId: d.id, textVersion: st.textVersion + 1 }))
+      useStore.setState((st) => ({ text, datasetId: d.id, datasetChosen: true, textVersion: st.textVersion + 1 }))
     }
   },
   DATASETS.map((d) => d.id),
-).then((problems) => useStore.setState({ linkProblems: problems }))
+).then((problems) => {
+  useStore.setState({ linkProblems: problems })
+  // a link's dataset wins; otherwise the page's language picks the first one (the Tang poems in Chinese)
+  void followLanguage()
+  followLanguageFromNowOn()
+})
 // Read-only access for scripts/bench.mjs (timings come from the worker's own step clock, not from the DOM).
 ;(window as unknown as { __playgroundStore: typeof useStore }).__playgroundStore = useStore
 // The first render waits for the language's catalogue (its own chunk, i18n/index.ts), so the first paint is in

@@ -242,15 +242,46 @@ export function halfToFloat(h: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
 }
 
+/**
+ * A number to IEEE 754 half precision bits, rounded to the nearest (ties to even), as numpy's float16 and
+ * torch.half do: beyond 65504 it is infinity, below 2^-24 (half the smallest subnormal, ties to even) zero.
+ */
+export function floatToHalf(x: number): number {
+  const f32 = new Float32Array([x])
+  const bits = new Uint32Array(f32.buffer)[0]
+  const sign = (bits >>> 16) & 0x8000
+  const exponent = (bits >>> 23) & 0xff
+  const mantissa = bits & 0x7fffff
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0) // infinity, or a quiet NaN
+  const e = exponent - 127 + 15 // the exponent rebiased for half precision
+  if (e >= 0x1f) return sign | 0x7c00 // too large: infinity
+  if (e <= 0) {
+    // a subnormal half (or zero): the implicit leading 1 joins the mantissa, shifted right by 1 − e more
+    if (e < -10) return sign
+    const m = mantissa | 0x800000
+    const shift = 14 - e
+    const half = m >>> shift
+    const rest = m & ((1 << shift) - 1)
+    const midpoint = 1 << (shift - 1)
+    return sign | (rest > midpoint || (rest === midpoint && half & 1) ? half + 1 : half)
+  }
+  const half = (e << 10) | (mantissa >>> 13)
+  const rest = mantissa & 0x1fff
+  // rounding up may carry into the exponent (and up to infinity), which is what the bits should do
+  return sign | (rest > 0x1000 || (rest === 0x1000 && half & 1) ? half + 1 : half)
+}
+
 export interface TensorToWrite {
   name: string
   shape: number[]
   data: Float32Array
+  /** How the values are stored: float32 (the default), or half precision (rounded to nearest, ties to even). */
+  dtype?: 'F32' | 'F16'
 }
 
 /**
- * A safetensors file of float32 tensors in the given order, with string metadata. The header is padded with
- * spaces to a multiple of 8 bytes, as the reference writer does, so the data starts aligned.
+ * A safetensors file of float32 (or half precision) tensors in the given order, with string metadata. The
+ * header is padded with spaces to a multiple of 8 bytes, as the reference writer does, so the data starts aligned.
  */
 export function writeSafetensors(tensors: readonly TensorToWrite[], metadata: Record<string, string> = {}): Uint8Array {
   const header: Record<string, unknown> = {}
@@ -261,11 +292,13 @@ export function writeSafetensors(tensors: readonly TensorToWrite[], metadata: Re
     if (elements !== t.data.length)
       throw new Error(`tensor ${t.name}: shape [${t.shape.join(', ')}] does not match ${t.data.length} values`)
     if (Object.hasOwn(header, t.name)) throw new Error(`tensor ${t.name} is written twice`)
+    const dtype = t.dtype ?? 'F32'
+    const size = READABLE_DTYPES[dtype] * elements
     Object.defineProperty(header, t.name, {
-      value: { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + 4 * elements] },
+      value: { dtype, shape: t.shape, data_offsets: [offset, offset + size] },
       enumerable: true,
     })
-    offset += 4 * elements
+    offset += size
   }
   let json = new TextEncoder().encode(JSON.stringify(header))
   const padded = Math.ceil(json.length / 8) * 8
@@ -276,6 +309,11 @@ export function writeSafetensors(tensors: readonly TensorToWrite[], metadata: Re
   out.set(json, 8)
   let at = 8 + json.length
   for (const t of tensors) {
+    if (t.dtype === 'F16') {
+      t.data.forEach((v, i) => view.setUint16(at + 2 * i, floatToHalf(v), true))
+      at += 2 * t.data.length
+      continue
+    }
     if (LITTLE_ENDIAN) out.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), at)
     else t.data.forEach((v, i) => view.setFloat32(at + 4 * i, v, true))
     at += t.data.byteLength

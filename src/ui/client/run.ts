@@ -5,6 +5,7 @@ import type { Problem } from '../../shared/config'
 import { StoredRecordError } from '../../storage/schema'
 import {
   hasTrainedModel,
+  isStepping,
   isTraining,
   runMatchesSettings,
   settingsKey,
@@ -123,7 +124,8 @@ export async function storedRecord(storedId: string) {
  */
 export async function openStoredRun(storedId: string, o: { learningRate?: number; then?: () => void } = {}) {
   const s = get()
-  if (!engineUp() || !s.report || isTraining(s)) return
+  if (!engineUp() || !s.report || isStepping(s)) return
+  s.keepText()
   const record = await storedRecord(storedId)
   if (record === null) return
   if (!record) {

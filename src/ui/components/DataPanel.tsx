@@ -4,6 +4,7 @@ import { isTraining, useStore } from '../store'
 import { cancelTextLoading, currentPairs, currentTextStats, offerText } from '../client'
 import { heldOutCount } from '../../text/pairs'
 import { TokenizerSection } from './TokenizerSection'
+import { GalleryPanel } from './GalleryPanel'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 import { useT } from '../i18n'
@@ -122,6 +123,7 @@ export function DataPanel(panel: ViewProps) {
   const preview = useMemo(() => (large ? previewOf(text) : ''), [large, text])
   return (
     <Panel {...panel}>
+      <GalleryPanel />
       <div className="row">
         <label htmlFor="dataset">{t.dataset}</label>
         <select

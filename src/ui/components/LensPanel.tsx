@@ -30,7 +30,8 @@ export function LensPanel(panel: ViewProps) {
   }, [open, run, probe, position, evaluations])
   const V = run?.model.vocabSize ?? 0
   const view = useMemo(() => {
-    if (!lens || !V) return undefined
+    // a lens of the previous model (another vocabulary) until the new one's answer arrives: nothing to show
+    if (!lens || !V || lens.logits.length !== lens.layers * V) return undefined
     const last = lens.logits.subarray((lens.layers - 1) * V, lens.layers * V)
     let probs = temperature > 0 ? softmax(last, temperature) : softmax(last, 1e-6)
     probs = topK(probs, k)

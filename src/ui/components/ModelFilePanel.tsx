@@ -1,5 +1,5 @@
 import { useRef } from 'react'
-import { isTraining, useStore } from '../store'
+import { isStepping, useStore } from '../store'
 import { exportModel, importModel } from '../client'
 import { visibleChar } from '../../text/text'
 import { useSay, useT } from '../i18n'
@@ -16,7 +16,9 @@ export function ModelFilePanel(panel: ViewProps) {
   const run = useStore((s) => s.run)
   const status = useStore((s) => s.importStatus)
   const exporting = useStore((s) => s.exportRequestId !== undefined)
-  const training = useStore(isTraining)
+  const stepping = useStore(isStepping)
+  // a paused run was checkpointed at the pause: it stays in Runs when a file replaces it
+  const pausedAndSaved = useStore((s) => s.runState === 'paused' && s.saved !== undefined)
   const report = useStore((s) => s.report)
   const extend = useStore((s) => s.extendVocab)
   const input = useRef<HTMLInputElement>(null)
@@ -52,7 +54,7 @@ export function ModelFilePanel(panel: ViewProps) {
           id="model-file"
           type="file"
           accept=".safetensors"
-          disabled={!report || training || status?.kind === 'loading'}
+          disabled={!report || stepping || status?.kind === 'loading'}
           onChange={(e) => {
             const f = e.target.files?.[0]
             if (f) void importModel(f, extend)
@@ -68,7 +70,8 @@ export function ModelFilePanel(panel: ViewProps) {
         />{' '}
         {t.extendVocab}
       </label>
-      {training && <p className="muted small">{t.pauseToOpen}</p>}
+      {stepping && <p className="muted small">{t.pauseToOpen}</p>}
+      {pausedAndSaved && <p className="muted small">{t.pausedRunStays}</p>}
       <div aria-live="polite" data-testid="model-file-status">
         {status?.kind === 'loading' && <p className="muted small">{t.checkingFile(status.fileName)}</p>}
         {status?.kind === 'done' && run?.origin?.from === 'file' && (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { isTraining, useStore } from '../store'
+import { isStepping, isTraining, useStore } from '../store'
 import { fineTuneFrom, openStoredRun } from '../client'
 import { deleteRun, refreshRuns, renameRun, toggleCompare } from '../runs'
 import { formatBytes } from '../../shared/config'
@@ -17,6 +17,8 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
     hour: '2-digit',
     minute: '2-digit',
   })
+  // another run opens (or fine-tunes) once this one is not taking steps; the open run is deleted once it is stopped
+  const stepping = useStore(isStepping)
   const training = useStore(isTraining)
   const compared = useStore((s) => s.compare.some((c) => c.id === run.id))
   const [editing, setEditing] = useState(false)
@@ -68,7 +70,7 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
           <>
             <button
               type="button"
-              disabled={training || !run.checkpoint}
+              disabled={stepping || !run.checkpoint}
               onClick={() => void openStoredRun(run.id)}
               title={run.checkpoint ? undefined : t.noCheckpointYet}
             >
@@ -78,7 +80,7 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
         )}
         <button
           type="button"
-          disabled={training || !run.checkpoint}
+          disabled={stepping || !run.checkpoint}
           onClick={() => void fineTuneFrom(run.id)}
           title={t.fineTuneTitle}
         >
@@ -94,7 +96,12 @@ function RunRow({ run, current }: { run: StoredRun; current: boolean }) {
             </button>
           </>
         ) : (
-          <button type="button" disabled={current && training} onClick={() => setConfirm(true)}>
+          <button
+            type="button"
+            disabled={current && training}
+            title={current && training ? t.stopToDeleteRun : undefined}
+            onClick={() => setConfirm(true)}
+          >
             {t.deleteRun}
           </button>
         )}
@@ -116,6 +123,8 @@ export function RunsPanel(panel: ViewProps) {
   const problems = useStore((s) => s.restoreProblems)
   const unreadable = useStore((s) => s.unreadableRuns)
   const hasRun = useStore((s) => Boolean(s.run && s.points.length > 0))
+  const stepping = useStore(isStepping)
+  const training = useStore(isTraining)
   useEffect(() => {
     void refreshRuns()
   }, [])
@@ -159,6 +168,8 @@ export function RunsPanel(panel: ViewProps) {
           </tbody>
         </table>
       )}
+      {runs.length > 0 && stepping && <p className="muted small">{t.pauseToOpenRun}</p>}
+      {current !== undefined && training && <p className="muted small">{t.stopToDeleteRun}</p>}
       {unreadable.length > 0 && (
         <ul className="small" data-testid="unreadable-runs">
           {unreadable.map((u) => (

@@ -14,6 +14,7 @@ import {
 import type { MetricPoint } from '../../shared/protocol'
 import { formatBytes } from '../../shared/config'
 import { useSay, useT } from '../i18n'
+import { chipParts } from '../backendLabel'
 import { Panel, type ViewProps } from './Panel'
 
 export function formatDuration(ms: number): string {
@@ -140,7 +141,7 @@ export function TrainingPanel(panel: ViewProps) {
           {t.eta} <b>{eta !== undefined ? formatDuration(eta) : '–'}</b>
         </span>
         <span>
-          {t.backend} <b data-testid="status-backend">{report?.backend ?? '–'}</b>
+          {t.backend} <b data-testid="status-backend">{report ? t.backendChip(...chipParts(report)) : '–'}</b>
         </span>
         <span title={t.tensorsTitle}>
           {t.tensors}{' '}

@@ -52,6 +52,7 @@ const SAMPLE: Record<string, unknown[]> = {
   deviceLost: ['webgpu', 'destroyed', 5, 'wasm'],
   beamNode: [1, 'a', -1, 'kept'],
   backendReason: ['auto', 'wasm', 'software', 'none'],
+  backendChip: ['webgpu', false, 'NVIDIA'],
 }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 

@@ -6,6 +6,11 @@ import type { Coded } from '../../shared/problems'
 import { fieldZh, problemZh } from './problemsZh'
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`
+const size = (bytes: number) =>
+  bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`
+/** The library's backend as the chip names it. */
+const LIBRARY: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'JavaScript' }
+const onGpu = (backend: string, software: boolean) => (backend === 'webgpu' || backend === 'webgl') && !software
 
 export const en = {
   documentTitle: 'GPT Playground — train a transformer in your tab',
@@ -422,6 +427,25 @@ export const en = {
   couldNotLoad: (label: string, why: string) => `Could not load ${label}: ${why}. The current text is unchanged.`,
   loadedFile: (name: string, size: string) => `Loaded “${name}” (${size}).`,
 
+  // start from a trained model (the gallery)
+  galleryTitle: 'Start from a trained model',
+  galleryIntro:
+    'Models trained by this project’s own code and shipped with the page, in half precision; fetched only when chosen. Choose one: the text it learned becomes the training text, and every view shows a model that already knows something, before a single step.',
+  galleryNamesSmall: 'First names · Small',
+  galleryTangSmall: 'Tang poems · Small',
+  galleryFacts: (steps: number, val: number, kb: number) =>
+    `trained ${steps.toLocaleString('en')} steps · validation loss ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
+  galleryFetching: 'Fetching the model…',
+  galleryFetchFailed: (detail: string) => `The model could not be fetched (${detail}). The current model is unchanged.`,
+  galleryLoaded: (steps: number, val: number) =>
+    `Loaded, trained ${steps.toLocaleString('en')} steps (validation loss ${val.toFixed(2)} when it was made). Every view now shows this model.`,
+  galleryScratchLoaded: 'Now a fresh model of the same size, untrained (step 0), on the same text.',
+  galleryStartLegend: 'When you press “Start training”:',
+  galleryStartTrained: (steps: number) =>
+    `fine-tune the trained model (its weights after ${steps.toLocaleString('en')} steps, at a tenth of the learning rate)`,
+  galleryStartScratch: 'train a fresh model of the same size from scratch (random weights, step 0)',
+  galleryLocked: 'Pause or stop training to choose a trained model.',
+
   // settings panel
   settingsTitle: '2. Model and training',
   preset: 'Preset',
@@ -507,6 +531,13 @@ export const en = {
   backendWorks: (ok: boolean) => (ok ? 'works' : 'unusable'),
   startingWorker: 'Starting the training worker and testing backends…',
   stopToChangeBackend: 'Stop training to change the backend.',
+  /** The header's chip: where the model computes, the backend, and the GPU's maker (or that it is a software one). */
+  backendChip: (backend: string, software: boolean, vendor: string) =>
+    `${onGpu(backend, software) ? 'GPU' : 'CPU'} · ${LIBRARY[backend] ?? backend}${software ? ' (software)' : vendor ? ` (${vendor})` : ''}`,
+  backendChipTitle: 'The backend: open for the full report, and to choose another',
+  backendStarting: 'Starting the engine…',
+  backendLimits: (tensorBytes: number, totalBytes: number) =>
+    `Limits used to refuse models too big for this backend: ${size(tensorBytes)} for one tensor, ${size(totalBytes)} in all.`,
 
   // about the texts
   aboutTitle: 'About the built-in texts',
@@ -531,6 +562,8 @@ export const en = {
   extendVocab:
     'Add characters of the text that the model has never seen to its vocabulary (new embedding rows; the others are kept)',
   pauseToOpen: 'Pause or stop training to open a model file.',
+  pausedRunStays:
+    'The paused run is saved in Runs: opening a model file starts a new run, and you can resume this one there.',
   checkingFile: (name: string) => `Checking ${name}…`,
   openedFile: (
     name: string,
@@ -555,6 +588,8 @@ export const en = {
   noCheckpoint: 'no checkpoint',
   compare: 'Compare',
   noCheckpointYet: 'This run closed before its first checkpoint',
+  pauseToOpenRun: 'Pause or stop training to open or fine-tune another run.',
+  stopToDeleteRun: 'Stop training to delete the run that is open.',
   open: 'Open',
   fineTuneTitle: "A new run from this one's weights, on the text in panel 1, with a ten times lower learning rate",
   fineTune: 'Fine-tune',
@@ -1078,6 +1113,25 @@ export const zhCN: Messages = {
   couldNotLoad: (label, why) => `无法加载${label}：${why}。当前文本没有改变。`,
   loadedFile: (name, size) => `已加载“${name}”（${size}）。`,
 
+  // start from a trained model (the gallery)
+  galleryTitle: '从训练好的模型开始',
+  galleryIntro:
+    '这些模型由本项目自己的代码训练，以半精度随页面提供，选择时才获取。选一个：它学过的文本会成为训练文本，所有视图在训练第一步之前就显示一个已经学到东西的模型。',
+  galleryNamesSmall: '英文女性名字 · 小型',
+  galleryTangSmall: '唐诗三百首 · 小型',
+  galleryFacts: (steps, val, kb) =>
+    `训练了 ${steps.toLocaleString('en')} 步 · 验证损失 ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
+  galleryFetching: '正在获取模型…',
+  galleryFetchFailed: (detail) => `无法获取模型（${detail}）。当前模型没有改变。`,
+  galleryLoaded: (steps, val) =>
+    `已载入：训练了 ${steps.toLocaleString('en')} 步（制作时的验证损失为 ${val.toFixed(2)}）。所有视图现在显示这个模型。`,
+  galleryScratchLoaded: '现在是同样大小的新模型，未经训练（第 0 步），使用同一文本。',
+  galleryStartLegend: '按下“开始训练”时：',
+  galleryStartTrained: (steps) =>
+    `微调训练好的模型（从它训练 ${steps.toLocaleString('en')} 步后的权重开始，学习率为原来的十分之一）`,
+  galleryStartScratch: '从头训练一个同样大小的新模型（随机权重，第 0 步）',
+  galleryLocked: '暂停或停止训练后才能选择训练好的模型。',
+
   settingsTitle: '2. 模型与训练',
   preset: '预设',
   custom: '自定义',
@@ -1165,6 +1219,12 @@ export const zhCN: Messages = {
   backendWorks: (ok) => (ok ? '可用' : '不可用'),
   startingWorker: '正在启动训练工作线程并测试后端…',
   stopToChangeBackend: '停止训练后才能更换后端。',
+  backendChip: (backend, software, vendor) =>
+    `${onGpu(backend, software) ? 'GPU' : 'CPU'} 计算 · ${LIBRARY[backend] ?? backend}${software ? '（软件模拟）' : vendor ? `（${vendor}）` : ''}`,
+  backendChipTitle: '后端：点开查看完整报告，也可以换一个后端',
+  backendStarting: '正在启动引擎…',
+  backendLimits: (tensorBytes, totalBytes) =>
+    `用来拒绝对这个后端来说太大的模型的上限：单个张量 ${size(tensorBytes)}，总共 ${size(totalBytes)}。`,
 
   aboutTitle: '关于内置文本',
   aboutIntro: '每段内置文本都在构建时从 npm 包打包进页面；选择时从页面本身加载，绝不从网络获取。',
@@ -1185,6 +1245,7 @@ export const zhCN: Messages = {
   openModelFile: '打开模型文件',
   extendVocab: '把文本中模型从未见过的字符加入词表（新增嵌入行；原有的保留）',
   pauseToOpen: '暂停或停止训练后才能打开模型文件。',
+  pausedRunStays: '暂停的运行已保存在“运行记录”中：打开模型文件会开始新的运行，之后仍可在那里继续这次运行。',
   checkingFile: (name) => `正在检查 ${name}…`,
   openedFile: (name, L, H, C, T, V, steps, added) =>
     `已打开 ${name}：${L} 层 × ${H} 头，宽 ${C}，上下文 ${T}，${V} 个${G.token.zh}${steps !== undefined ? `，已训练 ${steps.toLocaleString('zh-CN')} 步` : ''}。${added ? `加入词表的字符：${added}。` : ''}“开始训练”会在面板 1 的文本上继续训练它。`,
@@ -1199,6 +1260,8 @@ export const zhCN: Messages = {
   noCheckpoint: '没有检查点',
   compare: '比较',
   noCheckpointYet: '这次运行在第一个检查点之前就关闭了',
+  pauseToOpenRun: '暂停或停止训练后才能打开或微调另一次运行。',
+  stopToDeleteRun: '停止训练后才能删除当前打开的运行。',
   open: '打开',
   fineTuneTitle: `用这次运行的权重在面板 1 的文本上开始新的运行，学习率低十倍`,
   fineTune: G.fineTuning.zh,

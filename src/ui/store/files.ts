@@ -14,7 +14,25 @@ export type ImportStatus =
 export type FineTuneSource =
   { kind: 'file'; name: string; bytes: ArrayBuffer } | { kind: 'run'; storedId: string; name: string }
 
+/**
+ * A trained model of the gallery (client/galleryModels.ts) chosen to start from: being fetched, or fetched
+ * (then opened as a model file), or not fetched (why, in the browser's words); and what Start does with it —
+ * fine-tune its weights, or train a fresh model of its size from scratch.
+ */
+export interface GalleryChoice {
+  id: string
+  status: 'loading' | 'fetched' | 'error'
+  start: 'trained' | 'scratch'
+  detail?: string
+}
+
 export interface FilesSlice {
+  gallery?: GalleryChoice
+  galleryLoading(id: string): void
+  galleryFetched(id: string): void
+  galleryFailed(id: string, detail: string): void
+  /** Start fine-tunes the trained model, or trains a fresh one of its size. */
+  galleryStart(start: GalleryChoice['start']): void
   fineTuneSource?: FineTuneSource
   /** New characters of the text may join the vocabulary of an opened or fine-tuned model. */
   extendVocab: boolean
@@ -33,6 +51,11 @@ export interface FilesSlice {
 }
 
 export const filesSlice: StateCreator<AppState, [], [], FilesSlice> = (set) => ({
+  galleryLoading: (id) => set({ gallery: { id, status: 'loading', start: 'trained' }, importStatus: undefined }),
+  galleryFetched: (id) => set((s) => (s.gallery?.id === id ? { gallery: { ...s.gallery, status: 'fetched' } } : {})),
+  galleryFailed: (id, detail) =>
+    set((s) => (s.gallery?.id === id ? { gallery: { ...s.gallery, status: 'error', detail } } : {})),
+  galleryStart: (start) => set((s) => (s.gallery ? { gallery: { ...s.gallery, start } } : {})),
   extendVocab: false,
   setExtendVocab: (extendVocab) => set({ extendVocab }),
   importLoading: (fileName) => set({ importStatus: { kind: 'loading', fileName } }),

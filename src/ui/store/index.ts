@@ -68,11 +68,11 @@ export function lessonState(s: AppState): LessonState {
 
 export { DEFAULT_PRESET, settingsKey } from './settings'
 export { tokenizerKey } from './tokenizer'
-export { hasTrainedModel, isTraining, runMatchesSettings } from './run'
+export { hasTrainedModel, isStepping, isTraining, runMatchesSettings } from './run'
 export { keepSnapshot, MAX_SNAPSHOTS } from './views'
 export { engineStoppedProblem, type StopReason } from './engine'
 export type { TextNotice, TextOffer } from './text'
 export type { BuiltFrom, Divergence, PairRow, RunInfoView } from './run'
-export type { FineTuneSource, ImportStatus } from './files'
+export type { FineTuneSource, GalleryChoice, ImportStatus } from './files'
 export type { SampleToken, ScoreView, WatchedPrompt } from './generation'
 export type { AttentionChoice, AttentionView, EmbeddingView, LensView, PositionsView } from './views'

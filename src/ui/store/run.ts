@@ -203,6 +203,15 @@ export function hasTrainedModel(s: AppState): boolean {
   return Boolean(s.run && (s.points.length > 0 || s.run.origin))
 }
 
+/** A run is under way: taking steps, or paused (its text, settings and backend stay as they are until it stops). */
 export function isTraining(s: AppState): boolean {
   return s.runState === 'training' || s.runState === 'paused'
+}
+
+/**
+ * The run is taking steps now (not paused). Opening a model file or another stored run waits only for this: a
+ * paused run has been checkpointed and stays in Runs, where it can be resumed.
+ */
+export function isStepping(s: AppState): boolean {
+  return s.runState === 'training'
 }

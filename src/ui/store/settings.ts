@@ -1,7 +1,7 @@
 // What the user chose for the next run: a preset or fields of their own, and the backend. A shared link's
 // settings that could not be used are said here too.
 import type { StateCreator } from 'zustand'
-import { getPreset, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
+import { getPreset, PRESETS, type ModelSettings, type Problem, type TrainConfig } from '../../shared/config'
 import type { BackendChoice } from '../../shared/protocol'
 import type { AppState } from '.'
 
@@ -14,6 +14,8 @@ export interface SettingsSlice {
   backendChoice: BackendChoice
   linkProblems: Problem[] // why the settings of the link the page was opened with could not be used
   applyPreset(id: string): void
+  /** A whole configuration at once (a trained model's recipe): its preset's id if it is one, else custom. */
+  takeSettings(settings: { model: ModelSettings; train: TrainConfig }): void
   editModel<K extends keyof ModelSettings>(key: K, value: ModelSettings[K]): void
   editTrain<K extends keyof TrainConfig>(key: K, value: TrainConfig[K]): void
   /** New training settings of the page's own (a lower learning rate after a divergence): they replace the run. */
@@ -37,6 +39,11 @@ export const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set
     applyPreset: (id) => {
       const p = getPreset(id)
       set({ presetId: id, model: { ...p.model }, train: { ...p.train } })
+    },
+    takeSettings: ({ model, train }) => {
+      const key = settingsKey(model, train)
+      const preset = PRESETS.find((p) => settingsKey(p.model, p.train) === key)
+      set({ presetId: preset?.id ?? 'custom', model: { ...model }, train: { ...train } })
     },
     editModel: (key, value) => set((s) => ({ presetId: 'custom', model: { ...s.model, [key]: value } })),
     editTrain: (key, value) => set((s) => ({ presetId: 'custom', train: { ...s.train, [key]: value } })),

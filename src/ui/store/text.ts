@@ -17,6 +17,8 @@ export interface TextOffer {
 
 export interface TextSlice {
   datasetId: string // 'names' | 'moby' | 'custom'
+  /** The learner (or a link, or a reopened run) chose the text: the page's language no longer picks the dataset. */
+  datasetChosen: boolean
   text: string
   textVersion: number // bumps on every change of text, so a run knows which text it was built from
   textNotice?: TextNotice
@@ -25,9 +27,14 @@ export interface TextSlice {
   textOffer?: TextOffer
   /** Pair mode: the text is prompt → completion pairs, and the loss counts completions only. */
   pairMode: boolean
-  /** A new text: a new version; `pairs` sets pair mode to what the text is. */
-  takeText(text: string, datasetId: string, o?: { notice?: TextNotice; pairs?: boolean }): void
+  /**
+   * A new text: a new version; `pairs` sets pair mode to what the text is. A chosen text unless `byDefault`
+   * (the language's default dataset, ui/defaultDataset.ts).
+   */
+  takeText(text: string, datasetId: string, o?: { notice?: TextNotice; pairs?: boolean; byDefault?: boolean }): void
   setDatasetId(id: string): void
+  /** The text is fixed as it is (a run or a model file is being opened on it): the language no longer picks it. */
+  keepText(): void
   setTextNotice(notice: TextNotice | undefined): void
   setTextOffer(offer: TextOffer | undefined): void
   setTextLoading(loading: TextSlice['textLoading']): void
@@ -37,6 +44,7 @@ export interface TextSlice {
 
 export const textSlice: StateCreator<AppState, [], [], TextSlice> = (set) => ({
   datasetId: DEFAULT_DATASET.id,
+  datasetChosen: false,
   text: defaultText,
   textVersion: 1,
   pairMode: false,
@@ -44,12 +52,14 @@ export const textSlice: StateCreator<AppState, [], [], TextSlice> = (set) => ({
     set((s) => ({
       text,
       datasetId,
+      datasetChosen: s.datasetChosen || !o.byDefault,
       textVersion: s.textVersion + 1,
       textNotice: o.notice,
       textLoading: undefined,
       ...(o.pairs !== undefined && s.pairMode !== o.pairs && { pairMode: o.pairs }),
     })),
-  setDatasetId: (datasetId) => set({ datasetId }),
+  setDatasetId: (datasetId) => set({ datasetId, datasetChosen: true }),
+  keepText: () => set({ datasetChosen: true }),
   setTextNotice: (textNotice) => set({ textNotice }),
   setTextOffer: (textOffer) => set({ textOffer }),
   setTextLoading: (textLoading) => set({ textLoading }),
