@@ -12,6 +12,10 @@ import { readLesson } from './ui/lessonLink'
 import { showViewWhenRendered } from './ui/showView'
 import { followLanguage, followLanguageFromNowOn } from './ui/defaultDataset'
 
+// The first render waits for the language's catalogue (its own chunk, i18n/index.ts), so the first paint is in
+// that language and never in the other; it is asked for first, and the worker starts meanwhile.
+const lang = useStore.getState().lang
+const catalogue = loadCatalogue(lang)
 // a lesson link: the probe, layer and head, a pinned step and hidden panels (the language and the tour step are
 // read where they start: i18n/lang.ts, lesson/tour.ts); the view to open at once the page has rendered
 const { lesson, refused } = readLesson(location.search)
@@ -47,10 +51,7 @@ void applySettingsFromLocation(
 })
 // Read-only access for scripts/bench.mjs (timings come from the worker's own step clock, not from the DOM).
 ;(window as unknown as { __playgroundStore: typeof useStore }).__playgroundStore = useStore
-// The first render waits for the language's catalogue (its own chunk, i18n/index.ts), so the first paint is in
-// that language and never in the other; the worker starts meanwhile.
-const lang = useStore.getState().lang
-void loadCatalogue(lang).then(() => {
+void catalogue.then(() => {
   applyLang(lang)
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
