@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { adapterVendor, chipParts } from './backendLabel'
-import { messagesFor } from './i18n'
+import { loadCatalogue } from './i18n'
 import type { BackendReport } from '../shared/protocol'
 
 const report = (backend: BackendReport['backend'], adapter?: BackendReport['adapter']): BackendReport => ({
@@ -25,9 +25,9 @@ describe('the backend chip', () => {
     expect(adapterVendor('')).toBe('')
   })
 
-  it('says CPU or GPU, the backend, and the maker — never the adapter string', () => {
-    const en = messagesFor('en')
-    const zh = messagesFor('zh-CN')
+  it('says CPU or GPU, the backend, and the maker — never the adapter string', async () => {
+    const en = await loadCatalogue('en')
+    const zh = await loadCatalogue('zh-CN')
     expect(en.backendChip(...chipParts(report('wasm')))).toBe('CPU · WebAssembly')
     expect(en.backendChip(...chipParts(report('cpu')))).toBe('CPU · JavaScript')
     const gpu = report('webgpu', { description: 'nvidia ada-lovelace', software: false })
