@@ -61,7 +61,7 @@ export default defineConfig({
     },
     {
       name: 'no-webgpu',
-      testMatch: /(fallback|modelfile|runs|pairs|tokens|atlas|a11y|i18n|tour|touch|hardening)\.spec\.ts/,
+      testMatch: /(fallback|modelfile|runs|pairs|tokens|atlas|a11y|i18n|tour|touch|hardening|onescreen)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
   ],

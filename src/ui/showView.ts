@@ -23,6 +23,9 @@ export function showViewWhenRendered(id: string, giveUpMs = 30_000) {
 export function showView(id: string, open = true) {
   const heading = document.getElementById(id)
   if (!heading) return
+  // a view in a tab that is not chosen (views/MoreTabs.tsx): its tab is chosen first
+  const tabPanel = heading.closest('[role="tabpanel"]')
+  if (tabPanel?.hasAttribute('hidden')) document.getElementById(tabPanel.getAttribute('aria-labelledby') ?? '')?.click()
   const details = heading.closest('details')
   if (open && details && !details.open) details.open = true
   heading.scrollIntoView({ block: 'start' })
