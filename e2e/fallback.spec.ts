@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, statusNumber } from './helpers'
+import { backendInUse, statusNumber, openAllSettings } from './helpers'
 
 // Chromium without --enable-unsafe-webgpu: navigator.gpu exists but offers no adapter.
 test('without WebGPU the page says so, falls back, and trains', async ({ page }) => {
@@ -24,6 +24,7 @@ test('bad input gets a clear message where the user looks, and nothing is lost',
   const start = page.getByRole('button', { name: 'Start training' })
 
   // impossible settings: a message beside the field, and no training
+  await openAllSettings(page)
   await page.getByLabel('Heads').fill('3')
   await expect(page.getByText('Embedding width 32 is not divisible by 3 heads')).toBeVisible()
   await expect(start).toBeDisabled()

@@ -1,5 +1,13 @@
 import { expect, test } from '@playwright/test'
-import { expectResumedAtCheckpoint, loseTheDeviceTwice, statusNumber, testLog, trainWithACheckpoint } from './helpers'
+import {
+  expectResumedAtCheckpoint,
+  loseTheDeviceTwice,
+  statusNumber,
+  testLog,
+  trainWithACheckpoint,
+  openAllSettings,
+  openTab,
+} from './helpers'
 
 // Failures the page survives, caused on purpose.
 
@@ -9,6 +17,7 @@ test('divergence: learning rate 10 on the names dataset pauses training by itsel
   await page.goto('/?lang=en&test-hooks')
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('names')
   await page.getByLabel('Learning rate', { exact: true }).fill('10')
+  await openAllSettings(page)
   await page.getByLabel('Minimum learning rate', { exact: true }).fill('1')
   await page.getByLabel('Warmup steps', { exact: true }).fill('0')
   await page.getByRole('button', { name: 'Start training' }).click()
@@ -202,6 +211,7 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   await expect(loading).toContainText(/Measuring the new text \([\d,]+ characters\)/)
   // the page answers a click while the worker counts: the click has taken effect and the count is still going
   // (counted on the page, the click would wait for the count to end, and the progress would be gone by then)
+  await openTab(page, 'About the texts')
   const about = page.locator('details', { has: page.getByText('About the built-in texts') })
   await about.locator('summary').click()
   await expect(about).toHaveAttribute('open', '')

@@ -108,6 +108,7 @@ export async function expectResumedAtCheckpoint(
  */
 export async function trainWithACheckpoint(page: Page): Promise<number> {
   await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await openAllSettings(page)
   await page.getByLabel('Evaluate every', { exact: true }).fill('5000')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(5)
@@ -158,4 +159,33 @@ export async function loseTheDeviceTwice(page: Page, backend: 'webgpu' | 'webgl'
   await expect(training).toContainText('Training', { timeout: 120_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-3)
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
+}
+
+/** The tabs below the first screen (views/MoreTabs.tsx: runs, model file, tokenizer, pairs, concepts, texts): chooses one. */
+export async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name, exact: true }).click()
+  await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true')
+}
+
+/** Opens "All settings" (the settings the first screen folds away), unless it is open. */
+export async function openAllSettings(page: Page): Promise<void> {
+  const all = page.locator('details.all-settings')
+  if (!(await all.evaluate((d) => (d as HTMLDetailsElement).open))) await all.locator('summary').click()
+}
+
+/** Opens every folded view the page shows now (opening one may reveal more), by click or by touch. */
+export async function openAllFolded(page: Page, tap = false): Promise<void> {
+  const closed = page.locator('details:not([open]) > summary:visible')
+  for (let n = 0; n < 50 && (await closed.count()) > 0; n++) await (tap ? closed.first().tap() : closed.first().click())
+}
+
+/** Runs `check` once with each tab below the first screen chosen in turn (its folded parts opened). */
+export async function eachTab(page: Page, check: (tab: string) => Promise<void>, tap = false): Promise<void> {
+  const tabs = page.getByRole('tab')
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await (tap ? tabs.nth(i).tap() : tabs.nth(i).click())
+    await expect(tabs.nth(i)).toHaveAttribute('aria-selected', 'true')
+    await openAllFolded(page, tap)
+    await check((await tabs.nth(i).textContent()) ?? '')
+  }
 }

@@ -75,13 +75,14 @@ test('at 1280×800 the loss, a head and the live sample change in view, without 
   await inView(page, page.getByTestId('live-sample'), 'the live sample')
   await inView(page, page.getByLabel('Dataset'), 'the dataset picker')
   await inView(page, page.getByTestId('text-stats'), 'the text’s size')
-  await inView(page, page.getByLabel('Learning rate'), 'the learning rate')
+  await inView(page, page.getByLabel('Learning rate', { exact: true }), 'the learning rate')
 
   // a head in the diagram opens its attention beside it; the control bar and the chart stay in view
   await page.getByRole('button', { name: 'Head 1.1: open its attention' }).click()
   await expect(page.getByLabel('Layer', { exact: true })).toHaveValue('1')
   await expect(page.getByLabel('Head', { exact: true })).toHaveValue('1')
-  await inView(page, page.getByTestId('attention-heatmap'), 'the attention map')
+  await inView(page, page.getByRole('heading', { name: 'Attention', exact: true }), 'the attention view’s heading')
+  await expect(page.getByTestId('attention-heatmap')).toBeInViewport()
   await inView(page, chart, 'the loss chart, with a view open')
   expect(await page.evaluate(() => scrollY)).toBe(0)
   // the diagram is one widget: arrow keys move through its parts, Enter opens one

@@ -28,8 +28,14 @@ export function showView(id: string, open = true) {
   if (tabPanel?.hasAttribute('hidden')) document.getElementById(tabPanel.getAttribute('aria-labelledby') ?? '')?.click()
   const details = heading.closest('details')
   if (open && details && !details.open) details.open = true
-  heading.scrollIntoView({ block: 'start' })
   const section = heading.closest('section')
+  // in a column of the first screen that scrolls by itself (the side panel), only that column moves: the control
+  // bar, the diagram and the chart stay where they are; elsewhere (a phone's one column) the page scrolls
+  const column = heading.closest<HTMLElement>('.stage-col')
+  if (column && column.scrollHeight > column.clientHeight && getComputedStyle(column).overflowY !== 'visible') {
+    const top = (section ?? heading).getBoundingClientRect().top - column.getBoundingClientRect().top
+    column.scrollTo({ top: column.scrollTop + top })
+  } else heading.scrollIntoView({ block: 'start' })
   section?.classList.add('flash')
   setTimeout(() => section?.classList.remove('flash'), 1200)
 }
