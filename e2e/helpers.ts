@@ -189,3 +189,28 @@ export async function eachTab(page: Page, check: (tab: string) => Promise<void>,
     await check((await tabs.nth(i).textContent()) ?? '')
   }
 }
+
+/**
+ * Every control the page shows that a finger could miss: under 44 × 44 px — a check box or radio button under
+ * 24 px, or without a label of 44 px a finger can hit instead. Empty when all are big enough.
+ */
+export function undersizedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('button, select, input, summary, a[href], [tabindex="0"]'))
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .flatMap((e) => {
+        const input = e as HTMLInputElement
+        const r = e.getBoundingClientRect()
+        const name = `${e.tagName.toLowerCase()}${input.type ? `[${input.type}]` : ''} ${e.id || e.getAttribute('aria-label') || (e.textContent ?? '').slice(0, 30)}`
+        if (input.type === 'checkbox' || input.type === 'radio') {
+          const label = Array.from(input.labels ?? [])
+            .map((l) => l.getBoundingClientRect())
+            .find((b) => b.height >= 44)
+          return r.width >= 24 && r.height >= 24 && label
+            ? []
+            : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
+        }
+        return r.width >= 44 && r.height >= 44 ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}`]
+      }),
+  )
+}

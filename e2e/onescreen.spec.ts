@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, test, type Locator, type Page } from '@playwright/test'
-import { backendInUse } from './helpers'
+import { backendInUse, undersizedControls } from './helpers'
 
 // The playground on one screen (issue 18): at 1280×800, a few seconds into training, the loss chart has both
 // curves, a head's mini map in the model diagram has ink and the live sample has text — each inside the
@@ -90,7 +90,7 @@ test('at 1280×800 the loss, a head and the live sample change in view, without 
   await page.keyboard.press('ArrowRight')
   await expect(page.getByRole('button', { name: /^Position embedding \(wpe\)/ })).toBeFocused()
   await page.keyboard.press('Enter')
-  await expect(page.getByTestId('positions-caption').or(page.locator('#pos-h'))).toBeInViewport()
+  await expect(page.getByRole('heading', { name: 'Positional encoding' })).toBeInViewport()
 
   await page.getByRole('button', { name: 'Pause' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Paused', { timeout: 60_000 })
@@ -133,4 +133,30 @@ test('the theme follows the system until one is chosen, and the choice is kept',
   await expect(page.getByText('Upload a text file')).toBeVisible()
   await page.getByRole('button', { name: '中文', exact: true }).click()
   await expect(page.getByText('上传文本文件')).toBeVisible()
+})
+
+test.describe('on a phone', () => {
+  test.use({ hasTouch: true, viewport: { width: 390, height: 844 } })
+
+  test('at 390×844: one column, the control bar on top, every control big enough for a finger', async ({ page }) => {
+    await page.goto('/?lang=en')
+    await backendInUse(page)
+    const box = async (name: string) => (await page.getByRole('region', { name, exact: true }).boundingBox())!
+    const bar = await box('3. Train')
+    const column = [
+      await box('1. Text to learn from'),
+      await box('The model'),
+      await box('Loss'),
+      await box('Live sample'),
+    ]
+    for (const b of column) {
+      expect(b.y, 'below the control bar').toBeGreaterThan(bar.y)
+      expect(Math.abs(b.x - column[0].x), 'in one column').toBeLessThan(2)
+      expect(b.x + b.width, 'inside the screen').toBeLessThanOrEqual(390)
+    }
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+    ).toBeLessThanOrEqual(0)
+    expect(await undersizedControls(page)).toEqual([])
+  })
 })

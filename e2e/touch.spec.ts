@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { eachTab, openAllFolded } from './helpers'
+import { eachTab, openAllFolded, undersizedControls } from './helpers'
 
 // By touch (a coarse pointer): every control the page shows is at least 44 px tall and wide — a check box or
 // radio button at least 24 px, with a label of 44 px a finger can hit instead — in both languages; a tap locks
@@ -19,25 +19,7 @@ test('by touch, every control is big enough for a finger, in both languages, and
     await eachTab(
       page,
       async (tab) => {
-        const small = await page.evaluate(() =>
-          Array.from(document.querySelectorAll('button, select, input, summary, a[href], [tabindex="0"]'))
-            .filter((e) => (e as HTMLElement).offsetParent !== null)
-            .flatMap((e) => {
-              const input = e as HTMLInputElement
-              const r = e.getBoundingClientRect()
-              const name = `${e.tagName.toLowerCase()}${input.type ? `[${input.type}]` : ''} ${e.id || e.getAttribute('aria-label') || (e.textContent ?? '').slice(0, 30)}`
-              if (input.type === 'checkbox' || input.type === 'radio') {
-                const label = Array.from(input.labels ?? [])
-                  .map((l) => l.getBoundingClientRect())
-                  .find((b) => b.height >= 44)
-                return r.width >= 24 && r.height >= 24 && label
-                  ? []
-                  : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
-              }
-              return r.width >= 44 && r.height >= 44 ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}`]
-            }),
-        )
-        expect(small, `${lang} (${tab})`).toEqual([])
+        expect(await undersizedControls(page), `${lang} (${tab})`).toEqual([])
       },
       true,
     )

@@ -79,6 +79,7 @@ export function ModelDiagram() {
   const settings = useStore((s) => s.model)
   const snapshots = useStore((s) => s.atlasSnapshots)
   const viewStep = useStore((s) => s.viewStep)
+  const chosen = useStore((s) => `${s.layer}.${s.head}`) // the head the attention view shows
   const model = run?.model ?? settings
   const s = run ? snapshotAt(snapshots, viewStep) : undefined
   const root = useRef<HTMLDivElement>(null)
@@ -165,7 +166,7 @@ export function ModelDiagram() {
                 <Part
                   key={head}
                   label={t.diagramHead(layer, head)}
-                  className="head"
+                  className={chosen === `${layer}.${head}` ? 'head chosen' : 'head'}
                   onOpen={() => openHead(layer, head)}
                 >
                   <MiniMap s={s} k={layer * model.nHead + head} testId={`diagram-head-${layer}-${head}`} />
