@@ -12,7 +12,7 @@ test('without WebGPU the page says so, falls back, and trains', async ({ page })
   await expect(page.getByRole('status')).toContainText('Training')
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(5)
   expect(Number.isFinite(await statusNumber(page, 'status-loss'))).toBe(true)
-  await page.getByRole('button', { name: 'Stop' }).click()
+  await page.getByRole('button', { name: 'Stop', exact: true }).click()
   await expect(page.getByRole('status')).toContainText('Stopped')
 })
 

@@ -103,7 +103,10 @@ test('concept cards carry the model’s own numbers, in both languages, and lead
   await expect(page.getByRole('article')).toHaveCount(13)
   const val = Number(await page.getByTestId('status-val').textContent()) // 4 decimals in the status line
   await expect(page.getByTestId('live-pretraining')).toContainText(`validation loss ${val.toFixed(3)}`)
-  await expect(page.getByTestId('live-mask')).toHaveText('Now: every weight above the diagonal is exactly 0.')
+  // the diagram watches the atlas, so the card reads the measured weight
+  await expect(page.getByTestId('live-mask')).toHaveText(
+    'Now (step 10): the weight above the diagonal, summed over all 4 heads, is 0.',
+  )
   // "show me" opens the view the card is about
   await page.getByTestId('concept-multihead').getByRole('button', { name: 'Show me' }).click()
   await expect(page.getByTestId('atlas-step')).toBeVisible()

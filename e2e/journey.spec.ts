@@ -59,7 +59,7 @@ test('train, watch the loss fall, pause, generate, and read the attention map', 
 
   await page.getByRole('button', { name: 'Resume' }).click()
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThan(pausedAt)
-  await page.getByRole('button', { name: 'Stop' }).click()
+  await page.getByRole('button', { name: 'Stop', exact: true }).click()
   await expect(status).toContainText('Stopped')
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })

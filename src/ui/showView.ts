@@ -34,7 +34,10 @@ export function showView(id: string, open = true) {
   const column = heading.closest<HTMLElement>('.stage-col')
   if (column && column.scrollHeight > column.clientHeight && getComputedStyle(column).overflowY !== 'visible') {
     const top = (section ?? heading).getBoundingClientRect().top - column.getBoundingClientRect().top
-    column.scrollTo({ top: column.scrollTop + top })
+    // the running tour stays at the column's top (sticky): the view goes just below it
+    const tour = column.querySelector<HTMLElement>('.tour.active')
+    const below = tour && !tour.contains(heading) ? tour.getBoundingClientRect().height + 8 : 0
+    column.scrollTo({ top: column.scrollTop + top - below })
   } else heading.scrollIntoView({ block: 'start' })
   section?.classList.add('flash')
   setTimeout(() => section?.classList.remove('flash'), 1200)
