@@ -202,6 +202,7 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   const stats = page.getByTestId('text-stats')
   await expect(stats).toContainText('characters')
   const before = await stats.textContent()
+  await openTab(page, 'About the texts') // the panel clicked below, while the worker counts
   // 25 MB of text: lines of letters and CJK, so code points differ from UTF-16 units
   const line = 'The quick brown fox 床前明月光 jumps over the lazy dog.\n'
   const buffer = Buffer.from(line.repeat(Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))))
@@ -211,7 +212,6 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   await expect(loading).toContainText(/Measuring the new text \([\d,]+ characters\)/)
   // the page answers a click while the worker counts: the click has taken effect and the count is still going
   // (counted on the page, the click would wait for the count to end, and the progress would be gone by then)
-  await openTab(page, 'About the texts')
   const about = page.locator('details', { has: page.getByText('About the built-in texts') })
   await about.locator('summary').click()
   await expect(about).toHaveAttribute('open', '')
