@@ -61,7 +61,8 @@ export default defineConfig({
     },
     {
       name: 'no-webgpu',
-      testMatch: /(fallback|modelfile|gallery|runs|pairs|tokens|atlas|a11y|i18n|light|tour|touch|hardening)\.spec\.ts/,
+      testMatch:
+        /(fallback|modelfile|gallery|runs|pairs|tokens|atlas|a11y|i18n|light|tour|touch|hardening|onescreen)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
   ],

@@ -20,7 +20,7 @@ test('atlas: every head at every evaluation, scrubbed back to step 0, read with 
   await page.getByLabel('Step', { exact: true }).fill('0')
   await expect(page.getByTestId('atlas-step')).toContainText(/^step [01] ·/)
   const early = /^step (\d+)/.exec((await page.getByTestId('atlas-step').textContent()) ?? '')![1]
-  await expect(page.getByLabel('Live')).not.toBeChecked()
+  await expect(page.getByRole('checkbox', { name: 'Live', exact: true })).not.toBeChecked()
   expect((await page.getByTestId('atlas-head-0').screenshot()).equals(at50)).toBe(false)
 
   // the keyboard: into the grid, down twice and right once → query 2, key 1

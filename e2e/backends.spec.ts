@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, testLog, type TestEvent } from './helpers'
+import { backendInUse, testLog, type TestEvent, openAllSettings } from './helpers'
 
 // The same seed, text, batches and schedule on every backend the browser has give the same run: each training
 // loss and both evaluations agree with the plain-JavaScript cpu backend to 1e-3. Here webgl and webgpu are
@@ -16,6 +16,7 @@ test('every backend trains the same run: losses and evaluations equal to the cpu
     await page.goto(`/?backend=${backend}&test-hooks&lang=en`)
     expect(await backendInUse(page), `forced ${backend}`).toBe(backend)
     await page.getByLabel('Steps', { exact: true }).fill(String(STEPS))
+    await openAllSettings(page)
     await page.getByLabel('Warmup steps', { exact: true }).fill('0')
     await page.getByLabel('Learning rate', { exact: true }).fill('0.01')
     await page.getByLabel('Minimum learning rate', { exact: true }).fill('0.001')

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, statusNumber } from './helpers'
+import { backendInUse, statusNumber, openAllSettings } from './helpers'
 
 // Chromium without --enable-unsafe-webgpu: navigator.gpu exists but offers no adapter.
 test('without WebGPU the page says so, falls back, and trains', async ({ page }) => {
@@ -12,7 +12,7 @@ test('without WebGPU the page says so, falls back, and trains', async ({ page })
   await expect(page.getByRole('status')).toContainText('Training')
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(5)
   expect(Number.isFinite(await statusNumber(page, 'status-loss'))).toBe(true)
-  await page.getByRole('button', { name: 'Stop' }).click()
+  await page.getByRole('button', { name: 'Stop', exact: true }).click()
   await expect(page.getByRole('status')).toContainText('Stopped')
 })
 
@@ -24,6 +24,7 @@ test('bad input gets a clear message where the user looks, and nothing is lost',
   const start = page.getByRole('button', { name: 'Start training' })
 
   // impossible settings: a message beside the field, and no training
+  await openAllSettings(page)
   await page.getByLabel('Heads').fill('3')
   await expect(page.getByText('Embedding width 32 is not divisible by 3 heads')).toBeVisible()
   await expect(start).toBeDisabled()

@@ -6,6 +6,8 @@ import {
   statusNumber,
   testLog,
   trainWithACheckpoint,
+  openAllSettings,
+  openTab,
 } from './helpers'
 
 // Failures the page survives, caused on purpose.
@@ -16,6 +18,7 @@ test('divergence: learning rate 10 on the names dataset pauses training by itsel
   await page.goto('/?lang=en&test-hooks')
   await expect(page.getByLabel('Dataset', { exact: true })).toHaveValue('names')
   await page.getByLabel('Learning rate', { exact: true }).fill('10')
+  await openAllSettings(page)
   await page.getByLabel('Minimum learning rate', { exact: true }).fill('1')
   await page.getByLabel('Warmup steps', { exact: true }).fill('0')
   await page.getByRole('button', { name: 'Start training' }).click()
@@ -200,6 +203,7 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   const stats = page.getByTestId('text-stats')
   await expect(stats).toContainText('characters')
   const before = await stats.textContent()
+  await openTab(page, 'About the texts') // the panel clicked below, while the worker counts
   // 25 MB of text: lines of letters and CJK, so code points differ from UTF-16 units
   const line = 'The quick brown fox 床前明月光 jumps over the lazy dog.\n'
   const buffer = Buffer.from(line.repeat(Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))))

@@ -110,6 +110,7 @@ export async function expectResumedAtCheckpoint(
  */
 export async function trainWithACheckpoint(page: Page): Promise<number> {
   await page.getByLabel('Steps', { exact: true }).fill('5000')
+  await openAllSettings(page)
   await page.getByLabel('Evaluate every', { exact: true }).fill('5000')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect.poll(() => lastStep(page), { timeout: 180_000 }).toBeGreaterThanOrEqual(5)
@@ -160,4 +161,58 @@ export async function loseTheDeviceTwice(page: Page, backend: 'webgpu' | 'webgl'
   await expect(training).toContainText('Training', { timeout: 120_000 })
   await expectResumedAtCheckpoint(page, mark, saved, 1e-3)
   await expect(page.getByTestId('engine-stopped')).toHaveCount(0)
+}
+
+/** The tabs below the first screen (views/MoreTabs.tsx: runs, model file, tokenizer, pairs, concepts, texts): chooses one. */
+export async function openTab(page: Page, name: string): Promise<void> {
+  await page.getByRole('tab', { name, exact: true }).click()
+  await expect(page.getByRole('tab', { name, exact: true })).toHaveAttribute('aria-selected', 'true')
+}
+
+/** Opens "All settings" (the settings the first screen folds away), unless it is open. */
+export async function openAllSettings(page: Page): Promise<void> {
+  const all = page.locator('details.all-settings')
+  if (!(await all.evaluate((d) => (d as HTMLDetailsElement).open))) await all.locator('summary').click()
+}
+
+/** Opens every folded view the page shows now (opening one may reveal more), by click or by touch. */
+export async function openAllFolded(page: Page, tap = false): Promise<void> {
+  const closed = page.locator('details:not([open]) > summary:visible')
+  for (let n = 0; n < 50 && (await closed.count()) > 0; n++) await (tap ? closed.first().tap() : closed.first().click())
+}
+
+/** Runs `check` once with each tab below the first screen chosen in turn (its folded parts opened). */
+export async function eachTab(page: Page, check: (tab: string) => Promise<void>, tap = false): Promise<void> {
+  const tabs = page.getByRole('tab')
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await (tap ? tabs.nth(i).tap() : tabs.nth(i).click())
+    await expect(tabs.nth(i)).toHaveAttribute('aria-selected', 'true')
+    await openAllFolded(page, tap)
+    await check((await tabs.nth(i).textContent()) ?? '')
+  }
+}
+
+/**
+ * Every control the page shows that a finger could miss: under 44 × 44 px — a check box or radio button under
+ * 24 px, or without a label of 44 px a finger can hit instead. Empty when all are big enough.
+ */
+export function undersizedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll('button, select, input, summary, a[href], [tabindex="0"]'))
+      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .flatMap((e) => {
+        const input = e as HTMLInputElement
+        const r = e.getBoundingClientRect()
+        const name = `${e.tagName.toLowerCase()}${input.type ? `[${input.type}]` : ''} ${e.id || e.getAttribute('aria-label') || (e.textContent ?? '').slice(0, 30)}`
+        if (input.type === 'checkbox' || input.type === 'radio') {
+          const label = Array.from(input.labels ?? [])
+            .map((l) => l.getBoundingClientRect())
+            .find((b) => b.height >= 44)
+          return r.width >= 24 && r.height >= 24 && label
+            ? []
+            : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
+        }
+        return r.width >= 44 && r.height >= 44 ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}`]
+      }),
+  )
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, heatmapInk, statusNumber } from './helpers'
+import { backendInUse, heatmapInk, openTab, statusNumber } from './helpers'
 
 // The whole first visit, on the default dataset and the tiny preset, with WebGPU switched on in the browser.
 test('train, watch the loss fall, pause, generate, read the attention map, and open a model file while paused', async ({
@@ -77,6 +77,7 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   await page.getByRole('button', { name: 'Pause' }).click()
   await expect(status).toContainText('Paused')
   const pausedAgainAt = await statusNumber(page, 'status-step')
+  await openTab(page, 'Model file')
   await expect(page.getByText('Pause or stop training to open a model file.')).toHaveCount(0)
   await expect(page.getByText('The paused run is saved in Runs')).toBeVisible()
   const downloading = page.waitForEvent('download')
@@ -90,6 +91,7 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   )
   await expect(page.getByTestId('model-file-status')).toContainText(`trained ${pausedAgainAt} steps`)
   await expect(page.getByRole('alert')).toHaveCount(0)
+  await openTab(page, 'Runs')
   const runs = page.getByRole('table', { name: 'Stored runs' })
   await expect(runs.locator('tbody tr')).toHaveCount(1)
   await expect(runs.locator('tbody tr').first()).toContainText(`${pausedAgainAt} / 500`)

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { backendInUse, statusNumber } from './helpers'
+import { backendInUse, openTab, statusNumber } from './helpers'
 
 // A model leaves the tab and comes back: export a briefly trained tiny model as .safetensors, open it in a
 // fresh page and get the same greedy text; a damaged file is refused with a message and the model stays.
@@ -26,6 +26,7 @@ test('export a model, open it in a fresh page: same greedy text; a bad file chan
   expect(await statusNumber(page, 'status-step')).toBe(20)
   const text = await greedy(page, 'Ma')
 
+  await openTab(page, 'Model file')
   const downloading = page.waitForEvent('download')
   await page.getByRole('button', { name: 'Export .safetensors' }).click()
   const download = await downloading
@@ -59,6 +60,7 @@ test('export a model, open it in a fresh page: same greedy text; a bad file chan
   const fresh = await browser.newPage()
   await fresh.goto('/')
   await backendInUse(fresh)
+  await openTab(fresh, 'Model file')
   await fresh
     .getByLabel('Open a model file')
     .setInputFiles({ name: 'model.safetensors', mimeType: 'application/octet-stream', buffer: bytes })

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, statusNumber } from './helpers'
+import { backendInUse, statusNumber, openTab } from './helpers'
 
 // Pre-train on names, then fine-tune that stored run on a task in pair mode (reverse a name): a ten times lower
 // learning rate, the pair format's characters added to the vocabulary, the loss on completions only, and the
@@ -11,14 +11,17 @@ test('pre-train, then fine-tune on prompt → completion pairs and score the hel
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   const runs = page.getByRole('table', { name: 'Stored runs' })
+  await openTab(page, 'Runs')
   await expect(runs.locator('tbody tr')).toHaveCount(1)
 
   await page.getByLabel('Dataset').selectOption('reverse')
+  await openTab(page, 'Tokenizer & pair mode')
   await expect(page.getByTestId('pair-stats')).toHaveText(
     /^4,951 pairs \(tab-separated\) · 4,456 to train on, 495 held out to evaluate/,
   )
   await expect(page.getByRole('checkbox', { name: /Pair mode/ })).toBeChecked()
 
+  await openTab(page, 'Runs')
   await runs.getByRole('button', { name: 'Fine-tune' }).click()
   await expect(page.getByTestId('origin')).toContainText('Starts from the stored run “First names')
   await expect(page.getByTestId('origin')).toContainText('(trained 30 steps), with 1 new character in its vocabulary') // the tab
@@ -28,6 +31,7 @@ test('pre-train, then fine-tune on prompt → completion pairs and score the hel
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   expect(await statusNumber(page, 'status-step')).toBe(25)
 
+  await openTab(page, 'Pairs')
   const table = page.getByRole('table', { name: 'Held-out pairs and scores' })
   await expect(table.locator('tbody tr')).toHaveCount(50, { timeout: 60_000 })
   await expect(page.getByTestId('pair-scores')).toHaveText(
@@ -39,5 +43,6 @@ test('pre-train, then fine-tune on prompt → completion pairs and score the hel
   expect(await first.nth(1).textContent()).toBe([...prompt].reverse().join(''))
   await page.getByLabel('Score over').selectOption('words')
   await expect(page.getByTestId('pair-scores')).toContainText('(means over 50 pairs, words)')
+  await openTab(page, 'Runs')
   await expect(runs.locator('tbody tr')).toHaveCount(2) // the fine-tuned run is stored too
 })

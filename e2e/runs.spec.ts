@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse, statusNumber } from './helpers'
+import { backendInUse, statusNumber, openAllSettings, openTab } from './helpers'
 
 // Runs that last: pause, reload, and resume from the stored checkpoint with the loss curve where it was;
 // the Runs panel renames and compares; and one tab trains at a time (a second tab can take over).
@@ -33,6 +33,7 @@ test('train, reload, resume from the stored checkpoint; rename and compare runs'
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Paused')
 
   // the Runs panel: one stored run, renamed, and its validation curve compared on the chart
+  await openTab(page, 'Runs')
   const table = page.getByRole('table', { name: 'Stored runs' })
   await expect(table.locator('tbody tr')).toHaveCount(1)
   await table.getByRole('button', { name: 'Rename' }).click()
@@ -69,6 +70,7 @@ test('share settings by link: another page opens with them; a bad link says why 
 }) => {
   await page.goto('/')
   await backendInUse(page)
+  await openAllSettings(page)
   await page.getByLabel('Layers').fill('3')
   await page.getByLabel('Learning rate', { exact: true }).fill('0.002')
   await page.getByRole('button', { name: 'Share these settings' }).click()
@@ -77,6 +79,7 @@ test('share settings by link: another page opens with them; a bad link says why 
 
   const other = await context.newPage()
   await other.goto(link)
+  await openAllSettings(other)
   await expect(other.getByLabel('Layers')).toHaveValue('3')
   await expect(other.getByLabel('Learning rate', { exact: true })).toHaveValue('0.002')
   await other.goto('/#nLayer=3&nHead=3&nEmbd=32')

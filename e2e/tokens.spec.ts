@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { backendInUse } from './helpers'
+import { backendInUse, openAllSettings, openTab } from './helpers'
 
 // Chinese text everywhere: the Tang poems, a byte-level BPE trained in the tab with a small vocabulary, a few
 // training steps, a generation in Chinese, and the token inspector showing the same text cut both ways.
@@ -8,6 +8,7 @@ test('Tang poems with a BPE tokenizer: train, generate Chinese, inspect tokens',
   await backendInUse(page)
   await page.getByLabel('Dataset').selectOption('tang')
   await expect(page.getByTestId('text-stats')).toContainText('28,388 characters · vocabulary 2,618')
+  await openTab(page, 'Tokenizer & pair mode')
   await page.getByRole('radio', { name: /Byte-level BPE/ }).check()
   await expect(page.getByRole('alert').filter({ hasText: 'Train the BPE tokenizer first' })).toBeVisible()
   await page.getByLabel('Vocabulary', { exact: true }).fill('512')
@@ -49,6 +50,7 @@ test('positional encoding: the learned table and its similarities, and the fixed
   await expect(page.getByTestId('positions-table')).toBeVisible()
   await expect(page.getByTestId('positions-similarity')).toBeVisible()
   await expect(page.getByTestId('param-count')).toContainText('1,024 of them the position table')
+  await openAllSettings(page)
   await page.getByLabel('Positions', { exact: true }).selectOption('sinusoidal')
   await expect(page.getByTestId('param-count')).toContainText('the fixed sinusoid adds none')
   await expect(page.getByTestId('positions-caption')).toContainText('The fixed sinusoid: 32 positions × 32 channels')

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test'
+import { eachTab, openAllFolded, undersizedControls } from './helpers'
 
 // By touch (a coarse pointer): every control the page shows is at least 44 px tall and wide — a check box or
 // radio button at least 24 px, with a label of 44 px a finger can hit instead — in both languages; a tap locks
@@ -11,30 +12,17 @@ test('by touch, every control is big enough for a finger, in both languages, and
   await page.setViewportSize({ width: 1024, height: 900 })
   await page.goto('/?lang=en')
   expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true)
-  const closed = page.locator('details:not([open]) > summary')
-  for (let n = 0; n < 50 && (await closed.count()) > 0; n++) await closed.first().tap()
+  await openAllFolded(page, true)
   for (const lang of ['en', 'zh-CN'] as const) {
     if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).tap()
     await expect(page.locator('html')).toHaveAttribute('lang', lang)
-    const small = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('button, select, input, summary, a[href], [tabindex="0"]'))
-        .filter((e) => (e as HTMLElement).offsetParent !== null)
-        .flatMap((e) => {
-          const input = e as HTMLInputElement
-          const r = e.getBoundingClientRect()
-          const name = `${e.tagName.toLowerCase()}${input.type ? `[${input.type}]` : ''} ${e.id || e.getAttribute('aria-label') || (e.textContent ?? '').slice(0, 30)}`
-          if (input.type === 'checkbox' || input.type === 'radio') {
-            const label = Array.from(input.labels ?? [])
-              .map((l) => l.getBoundingClientRect())
-              .find((b) => b.height >= 44)
-            return r.width >= 24 && r.height >= 24 && label
-              ? []
-              : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}, label ${label ? 'ok' : 'under 44 px'}`]
-          }
-          return r.width >= 44 && r.height >= 44 ? [] : [`${name}: ${Math.round(r.width)}×${Math.round(r.height)}`]
-        }),
+    await eachTab(
+      page,
+      async (tab) => {
+        expect(await undersizedControls(page), `${lang} (${tab})`).toEqual([])
+      },
+      true,
     )
-    expect(small, lang).toEqual([])
   }
   // a tap on the attention heatmap locks the cell under the finger, as a click does
   await page.getByRole('button', { name: 'EN', exact: true }).tap()

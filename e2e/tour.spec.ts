@@ -85,7 +85,8 @@ test('a lesson link opens in its language, at its tour step, with its panels hid
   await expect(page.getByTestId('tour-step')).toHaveText('第 4 步，共 14 步')
   await expect(page.getByRole('heading', { name: '2. 模型与训练' })).toHaveCount(0)
   await expect(page.getByLabel('后端')).toHaveCount(0)
-  await expect(page.getByRole('heading', { name: '运行记录' })).toHaveCount(0)
+  await expect(page.getByRole('heading', { name: '运行记录', exact: true, includeHidden: true })).toHaveCount(0)
+  await expect(page.getByRole('tab', { name: '运行', exact: true })).toHaveCount(0)
   await expect(page.getByRole('heading', { name: '1. 用来学习的文本' })).toBeVisible()
   await expect(page.getByRole('alert').filter({ hasText: '这个链接中的 step 无法使用' })).toBeVisible()
   // the atlas opened at once, on the repeated probe

@@ -10,7 +10,7 @@ test('with the backend forced to webgpu, it trains, stops, and samples through t
   await expect(page.getByLabel('Backend')).toHaveValue('webgpu')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect.poll(() => statusNumber(page, 'status-step'), { timeout: 180_000 }).toBeGreaterThanOrEqual(3)
-  await page.getByRole('button', { name: 'Stop' }).click()
+  await page.getByRole('button', { name: 'Stop', exact: true }).click()
   await expect(page.getByRole('status')).toContainText('Stopped')
   // sampling on webgpu goes through the CPU sampler (never tf.multinomial)
   await page.getByLabel('Max new tokens').fill('5')

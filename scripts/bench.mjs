@@ -198,7 +198,8 @@ async function benchOne(backend, preset) {
   }
   let bpe = null
   if (bpeVocab !== undefined) {
-    // the tokenizer, trained in the worker through the page's own controls
+    // the tokenizer, trained in the worker through the page's own controls (in their tab below the first screen)
+    await page.getByRole('tab', { name: 'Tokenizer & pair mode', exact: true }).click()
     await page.getByRole('radio', { name: /Byte-level BPE/ }).check()
     await page.getByLabel('Vocabulary', { exact: true }).fill(String(bpeVocab))
     await page.getByRole('button', { name: 'Train tokenizer' }).click()
@@ -218,6 +219,9 @@ async function benchOne(backend, preset) {
   }
   await page.getByLabel('Preset').selectOption(preset)
   const fields = { ...sizes, batchSize, maxIters: steps, evalInterval: evalEvery ?? steps, evalIters, seed }
+  // most settings are folded under "All settings" on the first screen
+  if (!(await page.locator('details.all-settings').evaluate((d) => d.open)))
+    await page.locator('details.all-settings > summary').click()
   for (const [key, value] of Object.entries(fields))
     if (value !== undefined) await page.locator(`#f-${key}`).fill(String(value))
   const settings = await page.evaluate(() => {

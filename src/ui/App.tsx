@@ -1,43 +1,58 @@
+// The playground on one screen (issue 18): the control bar on top; then the data and the first settings, the
+// model as a diagram with the loss chart under it, and the side panel (the live sample, then the views the
+// diagram opens); below the first screen, the tabs (runs, model files, pairs, concepts, the texts' sources).
 import { BackendPanel } from './components/BackendPanel'
 import { EngineBanner } from './components/EngineBanner'
+import { LiveSample } from './components/LiveSample'
+import { ModelDiagram } from './components/ModelDiagram'
+import { TopBar } from './components/TopBar'
 import { ViewColumn } from './views/registry'
-import { setLang, useT } from './i18n'
+import { MoreTabs } from './views/MoreTabs'
+import { useT } from './i18n'
 import { useStore } from './store'
+import { useThemeOnPage } from './theme'
+import { GalleryPanel } from './components/GalleryPanel'
 
 export function App() {
   const t = useT()
-  const lang = useStore((s) => s.lang)
   const hidden = useStore((s) => s.hidden)
   const refused = useStore((s) => s.lessonRefused)
+  useThemeOnPage()
   return (
     <div className="app">
-      <header className="app-header">
-        <div className="title-row">
-          <h1>{t.appTitle}</h1>
-          <div className="lang-switch" role="group" aria-label={t.languageLabel}>
-            {/* each button names its language in that language, as language pickers do */}
-            <button type="button" lang="zh-CN" aria-pressed={lang === 'zh-CN'} onClick={() => setLang('zh-CN')}>
-              中文
-            </button>
-            <button type="button" lang="en" aria-pressed={lang === 'en'} onClick={() => setLang('en')}>
-              EN
-            </button>
-          </div>
-        </div>
-        <p className="tagline">{t.tagline}</p>
+      <div className="screen">
+        <TopBar>
+          <div className="chip-slot">{!hidden.includes('backend') && <BackendPanel />}</div>
+        </TopBar>
+        <ViewColumn column="bar" className="controlbar" />
         {refused.length > 0 && (
-          <p className="error small" role="alert">
+          <p className="error small banner" role="alert">
             {t.lessonRefused(refused.join(', '))}
           </p>
         )}
         <EngineBanner />
-        {!hidden.includes('backend') && <BackendPanel />}
-      </header>
-      <main className="columns">
-        <ViewColumn column="left" />
-        <ViewColumn column="right" />
-      </main>
-      <footer className="app-footer">{t.footer}</footer>
+        <main className="stage">
+          <div className="stage-col stage-data">
+            <ViewColumn column="data" className="stack" />
+            <div className="gallery-slot">
+              <GalleryPanel />
+            </div>
+          </div>
+          <div className="stage-col stage-model">
+            <ModelDiagram />
+            <ViewColumn column="model" className="stack" />
+          </div>
+          <div className="stage-col stage-side">
+            <LiveSample />
+            <ViewColumn column="side" className="stack side-views" />
+          </div>
+        </main>
+      </div>
+      <MoreTabs />
+      <footer className="app-footer">
+        <p className="tagline">{t.tagline}</p>
+        <p>{t.footer}</p>
+      </footer>
     </div>
   )
 }

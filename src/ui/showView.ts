@@ -23,10 +23,22 @@ export function showViewWhenRendered(id: string, giveUpMs = 30_000) {
 export function showView(id: string, open = true) {
   const heading = document.getElementById(id)
   if (!heading) return
+  // a view in a tab that is not chosen (views/MoreTabs.tsx): its tab is chosen first
+  const tabPanel = heading.closest('[role="tabpanel"]')
+  if (tabPanel?.hasAttribute('hidden')) document.getElementById(tabPanel.getAttribute('aria-labelledby') ?? '')?.click()
   const details = heading.closest('details')
   if (open && details && !details.open) details.open = true
-  heading.scrollIntoView({ block: 'start' })
   const section = heading.closest('section')
+  // in a column of the first screen that scrolls by itself (the side panel), only that column moves: the control
+  // bar, the diagram and the chart stay where they are; elsewhere (a phone's one column) the page scrolls
+  const column = heading.closest<HTMLElement>('.stage-col')
+  if (column && column.scrollHeight > column.clientHeight && getComputedStyle(column).overflowY !== 'visible') {
+    const top = (section ?? heading).getBoundingClientRect().top - column.getBoundingClientRect().top
+    // the running tour stays at the column's top (sticky): the view goes just below it
+    const tour = column.querySelector<HTMLElement>('.tour.active')
+    const below = tour && !tour.contains(heading) ? tour.getBoundingClientRect().height + 8 : 0
+    column.scrollTo({ top: column.scrollTop + top - below })
+  } else heading.scrollIntoView({ block: 'start' })
   section?.classList.add('flash')
   setTimeout(() => section?.classList.remove('flash'), 1200)
 }

@@ -30,7 +30,16 @@ export { exportModel, fineTuneFrom, importModel, MAX_MODEL_FILE_BYTES } from './
 export { canChooseModel, GALLERY, galleryUrl, loadTrainedModel, startFrom, type GalleryModel } from './gallery'
 export { cancelTokenizer, trainTokenizer } from './tokenizer'
 export { cancelGenerate, evaluatePairsNow, generate, pinPrompt, scoreText, unpinPrompt } from './generation'
-export { askLens, askNeighbours, askQkv, watchAtlas, watchAttention, watchEmbedding, watchPositions } from './views'
+export {
+  askLens,
+  askNeighbours,
+  askQkv,
+  watchAtlas,
+  watchAttention,
+  watchDiagram,
+  watchEmbedding,
+  watchPositions,
+} from './views'
 
 connectEngine({
   ready: (reopen) => {

@@ -18,11 +18,22 @@ export function watchAttention(): void {
   send({ type: 'attention.watch', runId: s.run.runId, probe, layer, head })
 }
 
+/** The model diagram draws every head from the atlas's snapshots, so while it is shown the atlas is watched. */
+let diagramShown = false
+
 /** Opens or closes the attention atlas, or changes its probe (a new probe starts a new history). */
 export function watchAtlas(open: boolean, probe: AtlasProbe = get().atlasProbe): void {
   get().atlasWatched(open, probe)
   const r = get().run
-  if (r && engineUp()) send({ type: 'atlas.watch', runId: r.runId, probe: open ? probe : null })
+  if (r && engineUp()) send({ type: 'atlas.watch', runId: r.runId, probe: open || diagramShown ? probe : null })
+}
+
+/** The model diagram is shown (or not): its mini maps need the atlas whether or not the atlas view is open. */
+export function watchDiagram(on: boolean): void {
+  diagramShown = on
+  const s = get()
+  if (s.run && engineUp() && !s.atlasOpen)
+    send({ type: 'atlas.watch', runId: s.run.runId, probe: on ? s.atlasProbe : null })
 }
 
 /** Opens or closes the embedding map: while open, the worker sends it after each evaluation. */
@@ -45,7 +56,7 @@ export function rewatch(runId: string): void {
   const s = get()
   if (s.embeddingOpen) send({ type: 'embedding.watch', runId, on: true })
   if (s.positionsOpen) send({ type: 'positions.watch', runId, on: true })
-  if (s.atlasOpen) send({ type: 'atlas.watch', runId, probe: s.atlasProbe })
+  if (s.atlasOpen || diagramShown) send({ type: 'atlas.watch', runId, probe: s.atlasProbe })
 }
 
 // The one-off questions below: a refusal (a probe the model cannot read) is not shown; the panels keep

@@ -4,6 +4,7 @@ import { weightAt } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
+import { cssColour } from '../theme'
 
 /**
  * One head's map: white → blue by weight; the masked future hatched grey (a model without the mask has no
@@ -20,13 +21,15 @@ function drawHead(
 ) {
   const T = s.T
   const g = sharpCanvas(canvas, T * px, T * px)
+  const hatch = cssColour('--hatch', '#f1f3f5')
+  const hatchLine = cssColour('--hatch-line', '#ced4da')
   for (let i = 0; i < T; i++) {
     for (let j = 0; j < T; j++) {
       if (j > i && !s.full) {
-        g.fillStyle = '#f1f3f5'
+        g.fillStyle = hatch
         g.fillRect(j * px, i * px, px, px)
         if (px >= 3) {
-          g.strokeStyle = '#ced4da'
+          g.strokeStyle = hatchLine
           g.beginPath()
           g.moveTo(j * px, (i + 1) * px)
           g.lineTo((j + 1) * px, i * px)
@@ -70,9 +73,10 @@ export function HeadCanvas({
   const ref = useRef<HTMLCanvasElement>(null)
   const map = useStore((st) => st.colourMap)
   const scale = useStore((st) => st.attentionScale)
+  const scheme = useStore((st) => st.scheme)
   useEffect(() => {
     if (ref.current) drawHead(ref.current, s, k, px, focus, map, scale)
-  }, [s, k, px, focus, map, scale])
+  }, [s, k, px, focus, map, scale, scheme])
   const cellAt = (e: React.MouseEvent<HTMLCanvasElement>): [number, number] | undefined => {
     const r = e.currentTarget.getBoundingClientRect()
     const i = Math.floor((e.clientY - r.top) / px)

@@ -4,6 +4,7 @@ import { watchAttention } from '../client'
 import { visibleChar } from '../../text/text'
 import { sharpCanvas } from '../canvas'
 import { scaled, sequential, type SequentialMap } from '../colourMaps'
+import { cssColour } from '../theme'
 import { HeatmapKey } from './HeatmapKey'
 import { HeadInWords } from './HeadInWords'
 import { quantizeCausal, quantizeRows, triangleSize } from '../../analysis/heads'
@@ -33,9 +34,13 @@ function draw(
   g.font = `${Math.min(13, cs - 1)}px ui-monospace, monospace`
   g.textAlign = 'center'
   g.textBaseline = 'middle'
+  const ink = cssColour('--fg', '#334')
+  const hot = cssColour('--val', '#c2410c')
+  const hatch = cssColour('--hatch', '#f1f1f4')
+  const hatchLine = cssColour('--hatch-line', '#d4d4dc')
   for (let i = 0; i < T; i++) {
     const label = visibleChar(a.tokens[i])
-    g.fillStyle = focus && (focus[0] === i || focus[1] === i) ? '#c2410c' : '#334'
+    g.fillStyle = focus && (focus[0] === i || focus[1] === i) ? hot : ink
     if (cs >= 10) {
       g.fillText(label.length > 2 ? '·' : label, LABEL + i * cs + cs / 2, LABEL / 2) // keys along the top
       g.fillText(label.length > 2 ? '·' : label, LABEL / 2, LABEL + i * cs + cs / 2) // queries down the side
@@ -45,9 +50,9 @@ function draw(
       const y = LABEL + i * cs
       if (j > i && !full) {
         // the future is masked: hatched, not drawn as a zero weight
-        g.fillStyle = '#f1f1f4'
+        g.fillStyle = hatch
         g.fillRect(x, y, cs, cs)
-        g.strokeStyle = '#d4d4dc'
+        g.strokeStyle = hatchLine
         g.beginPath()
         g.moveTo(x, y + cs)
         g.lineTo(x + cs, y)
@@ -82,6 +87,7 @@ export function AttentionPanel(panel: ViewProps) {
   const [locked, setLocked] = useState(false) // P4: hover previews, Enter or a click locks, Esc clears
   const map = useStore((s) => s.colourMap)
   const scale = useStore((s) => s.attentionScale)
+  const scheme = useStore((s) => s.scheme)
   const full = run?.model.causal === false // the no-mask twin attends to the future too
   // the same bytes the atlas uses (rows summing to 255), so the words and the table agree with the atlas
   const view = useMemo(() => {
@@ -94,7 +100,7 @@ export function AttentionPanel(panel: ViewProps) {
 
   useEffect(() => {
     if (canvasRef.current && attention) draw(canvasRef.current, attention, focus, map, scale, full)
-  }, [attention, focus, map, scale, full])
+  }, [attention, focus, map, scale, full, scheme])
 
   const nLayer = run?.model.nLayer ?? 1
   const nHead = run?.model.nHead ?? 1

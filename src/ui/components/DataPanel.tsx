@@ -1,45 +1,13 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
-import { cancelTextLoading, currentPairs, currentTextStats, offerText } from '../client'
-import { heldOutCount } from '../../text/pairs'
-import { TokenizerSection } from './TokenizerSection'
-import { GalleryPanel } from './GalleryPanel'
+import { cancelTextLoading, currentTextStats, offerText } from '../client'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 
 const fmt = new Intl.NumberFormat('en') // the same digits and separators in both languages
-
-/** Pair mode changes what the text means: a model built on it is one of a new text. */
-function setPairMode(on: boolean) {
-  useStore.getState().setPairMode(on)
-}
-
-/** What pair mode makes of the text: how many pairs, how many held out; or why it cannot read them. */
-function PairSummary({ text }: { text: string }) {
-  const t = useT()
-  const { result, written } = currentPairs(text)
-  if ('problems' in result)
-    return (
-      <p className="error" role="alert" data-testid="pair-stats">
-        {result.problems[0]}
-      </p>
-    )
-  const n = result.pairs.length
-  return (
-    <p className="stats" data-testid="pair-stats">
-      {t.pairStats(
-        fmt.format(n),
-        result.format === 'tsv',
-        fmt.format(n - heldOutCount(n)),
-        fmt.format(heldOutCount(n)),
-        fmt.format(currentTextStats(written).vocabSize),
-      )}
-    </p>
-  )
-}
 
 /**
  * Longer texts are shown as a read-only preview of their start: measured with the 1.1 MB tiny Shakespeare in
@@ -59,7 +27,6 @@ export function DataPanel(panel: ViewProps) {
   const text = useStore((s) => s.text)
   const datasetId = useStore((s) => s.datasetId)
   const notice = useStore((s) => s.textNotice)
-  const pairMode = useStore((s) => s.pairMode)
   const locked = useStore(isTraining)
   const [loading, setLoading] = useState(false)
   const deferred = useDeferredValue(text)
@@ -123,7 +90,6 @@ export function DataPanel(panel: ViewProps) {
   const preview = useMemo(() => (large ? previewOf(text) : ''), [large, text])
   return (
     <Panel {...panel}>
-      <GalleryPanel />
       <div className="row">
         <label htmlFor="dataset">{t.dataset}</label>
         <select
@@ -139,18 +105,23 @@ export function DataPanel(panel: ViewProps) {
           ))}
           <option value="custom">{t.ownText}</option>
         </select>
-        <label className="file" htmlFor="upload">
-          {t.uploadFile}
-        </label>
-        <input
-          id="upload"
-          type="file"
-          accept=".txt,.md,.csv,.tsv,.json,text/plain"
-          disabled={locked}
-          onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))}
-        />
+        {/* the browser's own file button says "Choose File / No file chosen" in its own language: the input lies
+            invisible over its label (still focusable and labelled), and the label is the button, in the page's language */}
+        <span className="file-pick">
+          <input
+            id="upload"
+            className="file-input"
+            type="file"
+            accept=".txt,.md,.csv,.tsv,.json,text/plain"
+            disabled={locked}
+            onChange={(e) => void upload(e.target.files?.[0]).finally(() => (e.target.value = ''))}
+          />
+          <label className="file button" htmlFor="upload" aria-disabled={locked || undefined}>
+            {t.uploadFile}
+          </label>
+        </span>
       </div>
-      <p className="muted small">
+      <p className="muted small" data-testid="dataset-description">
         {loading
           ? t.loading
           : current
@@ -167,7 +138,7 @@ export function DataPanel(panel: ViewProps) {
           <textarea
             id="training-text"
             value={preview}
-            rows={10}
+            rows={4}
             spellCheck={false}
             readOnly
             aria-describedby="text-stats text-preview-note text-notice"
@@ -183,7 +154,7 @@ export function DataPanel(panel: ViewProps) {
         <textarea
           id="training-text"
           value={text}
-          rows={10}
+          rows={4}
           spellCheck={false}
           readOnly={locked}
           aria-describedby="text-stats text-notice"
@@ -230,12 +201,6 @@ export function DataPanel(panel: ViewProps) {
           fmt.format(stats.valTokens),
         )}
       </p>
-      <label className="small">
-        <input type="checkbox" checked={pairMode} disabled={locked} onChange={(e) => setPairMode(e.target.checked)} />{' '}
-        {t.pairModeLabel}
-      </label>
-      {pairMode && <PairSummary text={deferred} />}
-      <TokenizerSection />
       <p
         id="text-notice"
         className={notice?.kind === 'error' ? 'error' : 'muted small'}

@@ -81,7 +81,7 @@ export function HeadTimeline({
             margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
             onClick={(e) => e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)}
           >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
             <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} />
             <YAxis
               width={40}

@@ -120,7 +120,7 @@ export function LossChart(panel: ViewProps) {
       <div className="chart" data-testid="loss-chart">
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
         {rows.length === 0 && <p className="muted chart-hint">{t.chartHint}</p>}
-        <ResponsiveContainer width="100%" height={240}>
+        <ResponsiveContainer width="100%" height={220}>
           <LineChart
             data={rows}
             margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
@@ -128,7 +128,7 @@ export function LossChart(panel: ViewProps) {
               atlasOpen && e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)
             }
           >
-            <CartesianGrid strokeDasharray="3 3" stroke="#e3e7ee" />
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
             <XAxis
               dataKey="step"
               type="number"
@@ -159,21 +159,26 @@ export function LossChart(panel: ViewProps) {
               <>
                 <ReferenceLine
                   y={reference.uniform}
-                  stroke="#adb5bd"
+                  stroke="var(--line-strong)"
                   strokeDasharray="4 4"
-                  label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }}
+                  label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
                 />
                 <ReferenceLine
                   y={reference.unigram}
-                  stroke="#adb5bd"
+                  stroke="var(--line-strong)"
                   strokeDasharray="4 4"
-                  label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: '#868e96' }}
+                  label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
                 />
                 <ReferenceLine
                   y={reference.bigram}
-                  stroke="#adb5bd"
+                  stroke="var(--line-strong)"
                   strokeDasharray="4 4"
-                  label={{ value: t.previousTokenOnly, position: 'insideBottomRight', fontSize: 11, fill: '#868e96' }}
+                  label={{
+                    value: t.previousTokenOnly,
+                    position: 'insideBottomRight',
+                    fontSize: 11,
+                    fill: 'var(--muted)',
+                  }}
                 />
               </>
             )}
@@ -190,22 +195,22 @@ export function LossChart(panel: ViewProps) {
                 key={`d${step}`}
                 x={step}
                 ifOverflow="extendDomain"
-                stroke="#c92a2a"
+                stroke="var(--error)"
                 strokeWidth={2}
-                label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: '#c92a2a' }}
+                label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: 'var(--error)' }}
               />
             ))}
             {atlasOpen && viewStep !== 'live' && (
               <ReferenceLine
                 x={viewStep}
-                stroke="#e8590c"
-                label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: '#e8590c' }}
+                stroke="var(--val)"
+                label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: 'var(--val)' }}
               />
             )}
             <Line
               name={t.trainLine}
               dataKey="train"
-              stroke="#2f6fdf"
+              stroke="var(--train)"
               dot={false}
               isAnimationActive={false}
               connectNulls
@@ -214,7 +219,7 @@ export function LossChart(panel: ViewProps) {
             <Line
               name={t.validationLine}
               dataKey="val"
-              stroke="#e8590c"
+              stroke="var(--val)"
               dot={false}
               isAnimationActive={false}
               connectNulls

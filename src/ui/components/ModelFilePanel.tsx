@@ -46,21 +46,29 @@ export function ModelFilePanel(panel: ViewProps) {
         >
           {t.exportNanoGpt}
         </button>
-        <label className="file" htmlFor="model-file">
-          {t.openModelFile}
-        </label>
-        <input
-          ref={input}
-          id="model-file"
-          type="file"
-          accept=".safetensors"
-          disabled={!report || stepping || status?.kind === 'loading'}
-          onChange={(e) => {
-            const f = e.target.files?.[0]
-            if (f) void importModel(f, extend)
-            if (input.current) input.current.value = '' // the same file can be chosen again
-          }}
-        />
+        {/* the label is the button, in the page's language (DataPanel says why) */}
+        <span className="file-pick">
+          <input
+            ref={input}
+            id="model-file"
+            className="file-input"
+            type="file"
+            accept=".safetensors"
+            disabled={!report || stepping || status?.kind === 'loading'}
+            onChange={(e) => {
+              const f = e.target.files?.[0]
+              if (f) void importModel(f, extend)
+              if (input.current) input.current.value = '' // the same file can be chosen again
+            }}
+          />
+          <label
+            className="file button"
+            htmlFor="model-file"
+            aria-disabled={!report || stepping || status?.kind === 'loading' || undefined}
+          >
+            {t.openModelFile}
+          </label>
+        </span>
       </div>
       <label className="small">
         <input

@@ -39,6 +39,9 @@ const FIELDS: Field[] = [
   { group: 'train', key: 'seed' },
 ]
 
+/** On the first screen (with the dataset and the preset): the rest open under "All settings". */
+const FIRST: readonly string[] = ['maxIters', 'learningRate']
+
 const fmt = new Intl.NumberFormat('en')
 
 /**
@@ -69,6 +72,7 @@ export function SettingsPanel(panel: ViewProps) {
   const linkProblems = useStore((s) => s.linkProblems)
   const datasetId = useStore((s) => s.datasetId)
   const [shared, setShared] = useState<string>()
+  const [allOpen, setAllOpen] = useState(false)
 
   /** Puts these settings in the address (never the text or weights) and copies it. */
   function share() {
@@ -114,72 +118,89 @@ export function SettingsPanel(panel: ViewProps) {
   }
 
   const current = PRESETS.find((p) => p.id === presetId)
+  const field = (f: Field) => {
+    const value = f.group === 'model' ? model[f.key] : train[f.key]
+    const errs = byField(f.key)
+    const id = `f-${f.key}`
+    return (
+      <div className={`field${errs.length ? ' invalid' : ''}`} key={f.key}>
+        <label htmlFor={id} title={t.fieldHint(f.key)}>
+          {t.field(f.key)}
+        </label>
+        <input
+          id={id}
+          type="number"
+          inputMode="decimal"
+          step={f.step ?? '1'}
+          disabled={locked}
+          value={shownValue(drafts[f.key], value as number)}
+          aria-invalid={errs.length > 0}
+          aria-describedby={errs.length ? `${id}-err` : undefined}
+          onChange={(e) => edit(f, e.target.value)}
+        />
+        {errs.length > 0 && (
+          <span id={`${id}-err`} className="field-error">
+            {errs.map((e) => say(e)).join(' ')}
+          </span>
+        )}
+      </div>
+    )
+  }
+  const rest = FIELDS.filter((f) => !FIRST.includes(f.key))
+  const restInvalid = rest.some((f) => byField(f.key).length > 0)
   return (
     <Panel {...panel}>
-      <label htmlFor="preset">{t.preset}</label>{' '}
-      <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
-        {PRESETS.map((p) => (
-          <option key={p.id} value={p.id}>
-            {t.presetName(p.id, p.label)}
-          </option>
-        ))}
-        <option value="custom">{t.custom}</option>
-      </select>
-      <p className="muted small">{current ? t.presetDescription(current.id, current.description) : t.ownSettings}</p>
-      <div className="fields">
-        {FIELDS.map((f) => {
-          const value = f.group === 'model' ? model[f.key] : train[f.key]
-          const errs = byField(f.key)
-          const id = `f-${f.key}`
-          return (
-            <div className={`field${errs.length ? ' invalid' : ''}`} key={f.key}>
-              <label htmlFor={id} title={t.fieldHint(f.key)}>
-                {t.field(f.key)}
-              </label>
-              <input
-                id={id}
-                type="number"
-                inputMode="decimal"
-                step={f.step ?? '1'}
-                disabled={locked}
-                value={shownValue(drafts[f.key], value as number)}
-                aria-invalid={errs.length > 0}
-                aria-describedby={errs.length ? `${id}-err` : undefined}
-                onChange={(e) => edit(f, e.target.value)}
-              />
-              {errs.length > 0 && (
-                <span id={`${id}-err`} className="field-error">
-                  {errs.map((e) => say(e)).join(' ')}
-                </span>
-              )}
-            </div>
-          )
-        })}
-        <div className="field">
-          <label htmlFor="f-pos" title={t.positionsTitleHint}>
-            {t.positions}
-          </label>
-          <select
-            id="f-pos"
-            disabled={locked}
-            value={model.posEncoding ?? 'learned'}
-            onChange={(e) => useStore.getState().editModel('posEncoding', e.target.value as 'learned' | 'sinusoidal')}
-          >
-            <option value="learned">{t.learnedTable}</option>
-            <option value="sinusoidal">{t.fixedSinusoid}</option>
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-bias">{t.bias}</label>
-          <input
-            id="f-bias"
-            type="checkbox"
-            disabled={locked}
-            checked={model.bias}
-            onChange={(e) => useStore.getState().editModel('bias', e.target.checked)}
-          />
-        </div>
+      <div className="row">
+        <label htmlFor="preset">{t.preset}</label>
+        <select id="preset" value={presetId} disabled={locked} onChange={(e) => applyPreset(e.target.value)}>
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {t.presetName(p.id, p.label)}
+            </option>
+          ))}
+          <option value="custom">{t.custom}</option>
+        </select>
       </div>
+      <p className="muted small">{current ? t.presetDescription(current.id, current.description) : t.ownSettings}</p>
+      <>
+        <div className="fields">{FIELDS.filter((f) => FIRST.includes(f.key)).map(field)}</div>
+        <details
+          className="all-settings"
+          open={allOpen || restInvalid}
+          onToggle={(e) => setAllOpen(e.currentTarget.open)}
+        >
+          <summary>{t.allSettings}</summary>
+          <div className="fields">
+            {rest.map(field)}
+            <div className="field">
+              <label htmlFor="f-pos" title={t.positionsTitleHint}>
+                {t.positions}
+              </label>
+              <select
+                id="f-pos"
+                disabled={locked}
+                value={model.posEncoding ?? 'learned'}
+                onChange={(e) =>
+                  useStore.getState().editModel('posEncoding', e.target.value as 'learned' | 'sinusoidal')
+                }
+              >
+                <option value="learned">{t.learnedTable}</option>
+                <option value="sinusoidal">{t.fixedSinusoid}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="f-bias">{t.bias}</label>
+              <input
+                id="f-bias"
+                type="checkbox"
+                disabled={locked}
+                checked={model.bias}
+                onChange={(e) => useStore.getState().editModel('bias', e.target.checked)}
+              />
+            </div>
+          </div>
+        </details>
+      </>
       {problems
         .filter((p) => p.field === 'text' || p.field === 'model')
         .map((p) => (

@@ -1,12 +1,19 @@
-// The page itself: its language, the heatmaps' colours and scale, the guided tour's step, and what a lesson
-// link hides or could not use.
+// The page itself: its language, its theme, the heatmaps' colours and scale, the guided tour's step, and what a
+// lesson link hides or could not use.
 import type { StateCreator } from 'zustand'
 import type { SequentialMap } from '../colourMaps'
 import { initialLang, type Lang } from '../i18n/lang'
 import type { Hideable } from '../lessonLink'
 import type { AppState } from '.'
 
+/** 'system' follows prefers-color-scheme; light or dark is the learner's choice, kept in the browser. */
+export type Theme = 'system' | 'light' | 'dark'
+export const THEME_KEY = 'gpt-playground:theme'
+
 export interface PageSlice {
+  theme: Theme
+  /** The colour scheme in effect (the system's when theme is 'system'): canvases redraw when it changes. */
+  scheme: 'light' | 'dark'
   /** Heatmaps: viridis, or cividis for colour-vision deficiency; attention on a linear or square-root scale. */
   colourMap: SequentialMap
   attentionScale: 'linear' | 'sqrt'
@@ -19,6 +26,21 @@ export interface PageSlice {
   setColourMap(map: SequentialMap): void
   setAttentionScale(scale: 'linear' | 'sqrt'): void
   setTourStep(step: number | undefined): void
+  setTheme(theme: Theme): void
+  setScheme(scheme: 'light' | 'dark'): void
+}
+
+function initialTheme(): Theme {
+  try {
+    const kept = typeof localStorage !== 'undefined' ? localStorage.getItem(THEME_KEY) : null
+    return kept === 'light' || kept === 'dark' ? kept : 'system'
+  } catch {
+    return 'system' // storage blocked
+  }
+}
+
+function systemScheme(): 'light' | 'dark' {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
 
 function initialColourMap(): SequentialMap {
@@ -32,6 +54,8 @@ function initialColourMap(): SequentialMap {
 }
 
 export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set) => ({
+  theme: initialTheme(),
+  scheme: initialTheme() === 'system' ? systemScheme() : (initialTheme() as 'light' | 'dark'),
   colourMap: initialColourMap(),
   attentionScale: 'linear',
   lang: initialLang(),
@@ -40,4 +64,14 @@ export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set) => ({
   setColourMap: (colourMap) => set({ colourMap }),
   setAttentionScale: (attentionScale) => set({ attentionScale }),
   setTourStep: (tourStep) => set({ tourStep }),
+  setTheme: (theme) => {
+    try {
+      if (theme === 'system') localStorage.removeItem(THEME_KEY)
+      else localStorage.setItem(THEME_KEY, theme)
+    } catch {
+      // storage blocked: the choice lasts this visit
+    }
+    set({ theme, scheme: theme === 'system' ? systemScheme() : theme })
+  },
+  setScheme: (scheme) => set({ scheme }),
 })

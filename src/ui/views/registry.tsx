@@ -1,8 +1,9 @@
-// The page's panels and teaching views, in page order: App.tsx renders its two columns from this list. A new
+// The page's panels and teaching views, in page order: App.tsx renders its regions from this list. A new
 // view is its own component (a Panel inside, taking ViewProps), one entry here and its messages; see
 // docs/ARCHITECTURE.md, "How to add a teaching view".
 import { lazy, Suspense, useEffect, useState, type ComponentType } from 'react'
 import { DataPanel } from '../components/DataPanel'
+import { TextOptionsPanel } from '../components/TextOptionsPanel'
 import { SettingsPanel } from '../components/SettingsPanel'
 import { TourPanel } from '../components/TourPanel'
 import { TrainingPanel } from '../components/TrainingPanel'
@@ -22,8 +23,14 @@ export interface ViewEntry {
   /** its heading, from the catalogue (written out, so i18n.test.ts sees it used: ViewColumn below calls useT()) */
   title: (t: Messages) => string
   Component: ComponentType<ViewProps>
-  /** left: the text, settings, model files, stored runs, sources and concept cards; right: the tour, training and the model's views */
-  column: 'left' | 'right'
+  /**
+   * Where it sits on the one screen (App.tsx): `bar` the control bar; `data` the text and the settings; `model`
+   * beside the diagram (the loss chart); `side` the side panel the diagram opens views in (the tour, generation
+   * and the teaching views); `more` one tab each below the first screen (runs, model files, pairs, concepts…).
+   */
+  column: 'bar' | 'data' | 'model' | 'side' | 'more'
+  /** in the `more` region: its tab's label (short; the heading in the tab says the rest) */
+  tab?: (t: Messages) => string
   /** the key a lesson link hides it by (?hide=…; lessonLink.ts's HIDEABLE); without one it is always shown */
   hide?: Hideable
 }
@@ -68,33 +75,81 @@ export function ViewLoading() {
 }
 
 export const VIEW_REGISTRY: readonly ViewEntry[] = [
-  { id: 'data-h', title: (t) => t.dataTitle, Component: DataPanel, column: 'left', hide: 'data' },
-  { id: 'settings-h', title: (t) => t.settingsTitle, Component: SettingsPanel, column: 'left', hide: 'settings' },
-  { id: 'file-h', title: (t) => t.fileTitle, Component: ModelFilePanel, column: 'left', hide: 'file' },
-  { id: 'runs-h', title: (t) => t.runsTitle, Component: RunsPanel, column: 'left', hide: 'runs' },
-  { id: 'about-h', title: (t) => t.aboutTitle, Component: AboutPanel, column: 'left', hide: 'about' },
-  { id: 'concepts-h', title: (t) => t.conceptsTitle, Component: ConceptsPanel, column: 'left', hide: 'concepts' },
-  { id: 'tour-h', title: (t) => t.tourTitle, Component: TourPanel, column: 'right' },
-  { id: 'train-h', title: (t) => t.trainTitle, Component: TrainingPanel, column: 'right' },
-  { id: 'loss-h', title: (t) => t.lossTitle, Component: LossChart, column: 'right' },
-  { id: 'gen-h', title: (t) => t.genTitle, Component: GeneratePanel, column: 'right' },
-  { id: 'pairs-h', title: (t) => t.pairsTitle, Component: PairsPanel, column: 'right', hide: 'pairs' },
-  { id: 'att-h', title: (t) => t.attentionTitle, Component: AttentionPanel, column: 'right', hide: 'att' },
-  { id: 'atlas-h', title: (t) => t.atlasTitle, Component: AtlasPanel, column: 'right' },
-  { id: 'pos-h', title: (t) => t.positionsTitle, Component: PositionsPanel, column: 'right', hide: 'pos' },
-  { id: 'emb-h', title: (t) => t.embeddingsTitle, Component: EmbeddingPanel, column: 'right', hide: 'emb' },
-  { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'right', hide: 'lens' },
-  { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'right', hide: 'qkv' },
-  { id: 'experiment-h', title: (t) => t.twinTitle, Component: ExperimentPanel, column: 'right', hide: 'experiment' },
+  { id: 'train-h', title: (t) => t.trainTitle, Component: TrainingPanel, column: 'bar' },
+  { id: 'data-h', title: (t) => t.dataTitle, Component: DataPanel, column: 'data', hide: 'data' },
+  { id: 'settings-h', title: (t) => t.settingsTitle, Component: SettingsPanel, column: 'data', hide: 'settings' },
+  { id: 'loss-h', title: (t) => t.lossTitle, Component: LossChart, column: 'model' },
+  { id: 'tour-h', title: (t) => t.tourTitle, Component: TourPanel, column: 'side' },
+  { id: 'gen-h', title: (t) => t.genTitle, Component: GeneratePanel, column: 'side' },
+  { id: 'att-h', title: (t) => t.attentionTitle, Component: AttentionPanel, column: 'side', hide: 'att' },
+  { id: 'atlas-h', title: (t) => t.atlasTitle, Component: AtlasPanel, column: 'side' },
+  { id: 'pos-h', title: (t) => t.positionsTitle, Component: PositionsPanel, column: 'side', hide: 'pos' },
+  { id: 'emb-h', title: (t) => t.embeddingsTitle, Component: EmbeddingPanel, column: 'side', hide: 'emb' },
+  { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'side', hide: 'lens' },
+  { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'side', hide: 'qkv' },
+  { id: 'experiment-h', title: (t) => t.twinTitle, Component: ExperimentPanel, column: 'side', hide: 'experiment' },
+  {
+    id: 'runs-h',
+    title: (t) => t.runsTitle,
+    Component: RunsPanel,
+    column: 'more',
+    hide: 'runs',
+    tab: (t) => t.tabRuns,
+  },
+  {
+    id: 'file-h',
+    title: (t) => t.fileTitle,
+    Component: ModelFilePanel,
+    column: 'more',
+    hide: 'file',
+    tab: (t) => t.tabFile,
+  },
+  {
+    id: 'tokenizer-h',
+    title: (t) => t.textOptionsTitle,
+    Component: TextOptionsPanel,
+    column: 'more',
+    tab: (t) => t.tabTokenizer,
+  },
+  {
+    id: 'pairs-h',
+    title: (t) => t.pairsTitle,
+    Component: PairsPanel,
+    column: 'more',
+    hide: 'pairs',
+    tab: (t) => t.tabPairs,
+  },
+  {
+    id: 'concepts-h',
+    title: (t) => t.conceptsTitle,
+    Component: ConceptsPanel,
+    column: 'more',
+    hide: 'concepts',
+    tab: (t) => t.tabConcepts,
+  },
+  {
+    id: 'about-h',
+    title: (t) => t.aboutTitle,
+    Component: AboutPanel,
+    column: 'more',
+    hide: 'about',
+    tab: (t) => t.tabAbout,
+  },
 ]
 
-/** One column of the page: its views in registry order, less those the lesson link hides. */
-export function ViewColumn({ column }: { column: ViewEntry['column'] }) {
-  const t = useT()
+/** The views of one region, in registry order, less those the lesson link hides. */
+export function useViews(column: ViewEntry['column']): ViewEntry[] {
   const hidden = useStore((s) => s.hidden)
+  return VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide)))
+}
+
+/** One region of the page: its views in registry order. */
+export function ViewColumn({ column, className }: { column: ViewEntry['column']; className?: string }) {
+  const t = useT()
+  const views = useViews(column)
   return (
-    <div className="column">
-      {VIEW_REGISTRY.filter((v) => v.column === column && !(v.hide && hidden.includes(v.hide))).map((v) => (
+    <div className={className ?? 'column'}>
+      {views.map((v) => (
         <RegistryView key={v.id} view={v} title={v.title(t)} />
       ))}
     </div>
