@@ -26,6 +26,7 @@ test('by touch, every control is big enough for a finger, in both languages, and
   }
   // a tap on the attention heatmap locks the cell under the finger, as a click does
   await page.getByRole('button', { name: 'EN', exact: true }).tap()
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en') // the switch waits for its catalogue, then re-renders
   const heatmap = page.getByTestId('attention-heatmap')
   await heatmap.scrollIntoViewIfNeeded()
   const box = (await heatmap.boundingBox())!
