@@ -1,5 +1,5 @@
-// The README's screenshot: the built app in headless Chromium at 1280 × 800, trained for a few hundred steps on
-// the built-in first-names dataset, then the page from the loss chart down (docs/screenshot.png).
+// The README's screenshot: the built app in headless Chromium at 1280 × 800, trained for a couple of hundred
+// steps on the built-in first-names dataset, then its first screen (docs/screenshot.png).
 // Usage: node scripts/screenshot.mjs [--steps N] [--lang en|zh] [--out FILE]
 import { spawn, spawnSync } from 'node:child_process'
 import { chromium } from '@playwright/test'
@@ -10,7 +10,7 @@ const opt = (name, dflt) => {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 && i + 1 < argv.length ? argv[i + 1] : dflt
 }
-const steps = Number(opt('steps', '300'))
+const steps = Number(opt('steps', '200'))
 const lang = opt('lang', 'en')
 const out = opt('out', 'docs/screenshot.png')
 const PORT = 4199
@@ -47,8 +47,6 @@ await page.waitForFunction(
   steps,
   { timeout: 600_000, polling: 500 },
 )
-await page.getByTestId('loss-chart').scrollIntoViewIfNeeded()
-await page.evaluate(() => window.scrollBy(0, -16))
 await page.screenshot({ path: out })
 await browser.close()
 console.log(`wrote ${out}`)
