@@ -12,6 +12,9 @@ test('by touch, every control is big enough for a finger, in both languages, and
   await page.setViewportSize({ width: 1024, height: 900 })
   await page.goto('/?lang=en')
   expect(await page.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true)
+  // the text chosen, so that switching the language below does not switch the default dataset (and the model
+  // with it: a new model's attention map replaces the one the last step taps)
+  await page.getByLabel('Dataset').selectOption('names')
   await openAllFolded(page, true)
   for (const lang of ['en', 'zh-CN'] as const) {
     if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).tap()

@@ -174,8 +174,8 @@ export function RegistryView({ view, title }: { view: ViewEntry; title: string }
 let paintedOnce = false
 /**
  * Whether the page has painted once: lazy views start loading after it, so that their chunks, arriving and
- * evaluated while the first screen is laid out, do not hold its first paint back. A frame, then a task after it
- * (the browser paints in between); a page opened in the background, which gets no frames, goes on after a second.
+ * evaluated while the first screen is laid out, do not hold its first paint back: a task after the browser
+ * reports its first contentful paint; a page opened in the background, which does not paint, goes on after a second.
  */
 function usePainted(): boolean {
   const [painted, setPainted] = useState(paintedOnce)
@@ -185,12 +185,23 @@ function usePainted(): boolean {
       paintedOnce = true
       setPainted(true)
     }
-    let afterFrame: ReturnType<typeof setTimeout> | undefined
-    const frame = requestAnimationFrame(() => (afterFrame = setTimeout(done)))
+    // the browser's own word that the first contentful paint has happened (Paint Timing), then a task; where
+    // it is not told (no Paint Timing, a tab that never paints), a frame and a task, and at the latest a second
+    let after: ReturnType<typeof setTimeout> | undefined
+    let frame: number | undefined
+    let observer: PerformanceObserver | undefined
+    const soon = () => (after ??= setTimeout(done))
     const fallback = setTimeout(done, 1000)
+    if (typeof PerformanceObserver !== 'undefined' && PerformanceObserver.supportedEntryTypes?.includes('paint')) {
+      observer = new PerformanceObserver((list) => {
+        if (list.getEntriesByName('first-contentful-paint').length) soon()
+      })
+      observer.observe({ type: 'paint', buffered: true })
+    } else frame = requestAnimationFrame(soon)
     return () => {
-      cancelAnimationFrame(frame)
-      clearTimeout(afterFrame)
+      observer?.disconnect()
+      if (frame !== undefined) cancelAnimationFrame(frame)
+      clearTimeout(after)
       clearTimeout(fallback)
     }
   }, [painted])
