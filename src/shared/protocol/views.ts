@@ -57,6 +57,16 @@ export interface EmbeddingMap {
   C: number
 }
 
+/** The logit lens at one position of a probe: (layers, V) logits, the last row the model's own prediction. */
+export interface LensResult {
+  step: number
+  tokens: string[]
+  ids: number[]
+  position: number
+  layers: number
+  logits: Float32Array
+}
+
 export type ViewToWorker =
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
@@ -91,17 +101,7 @@ export type ViewFromWorker =
   | ({ type: 'embedding'; runId: string } & EmbeddingMap)
   | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
-  | {
-      type: 'lens.result'
-      runId: string
-      requestId: string
-      step: number
-      tokens: string[]
-      ids: number[]
-      position: number
-      layers: number
-      logits: Float32Array
-    }
+  | ({ type: 'lens.result'; runId: string; requestId: string } & LensResult)
   | {
       type: 'embedding.neighbours.result'
       runId: string

@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand'
 import type { Problem } from '../../shared/config'
 import { alignTo } from '../../analysis/pca'
-import type { AtlasProbe, AtlasSnapshot, EmbeddingMap, FromWorker, QkvData } from '../../shared/protocol'
+import type { AtlasProbe, AtlasSnapshot, EmbeddingMap, FromWorker, LensResult, QkvData } from '../../shared/protocol'
 import type { AppState } from '.'
 
 export interface AttentionView {
@@ -25,16 +25,8 @@ export interface PositionsView {
 /** The embedding map at one step, aligned with the previous frame. */
 export type EmbeddingView = EmbeddingMap
 
-/** The next-token lens at one probe position. */
-export interface LensView {
-  requestId: string
-  step: number
-  tokens: string[]
-  ids: number[]
-  position: number
-  layers: number
-  logits: Float32Array
-}
+/** The next-token lens at one probe position, for the request that asked. */
+export type LensView = { requestId: string } & LensResult
 
 export type AttentionChoice = Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>
 type Msg<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>
