@@ -17,8 +17,8 @@ test('every view passes axe in both languages with no serious or critical violat
   await page.getByRole('button', { name: 'Generate' }).click()
   await expect(page.getByText(/Done: 6 tokens/)).toBeVisible()
   await page.getByTestId('sample-output').locator('.tok').nth(2).focus()
-  // the attention panel's head in words too (layers and heads counted from 1 there)
-  await expect(page.getByTestId('attention-summary')).toContainText(/^Layer 1 Head 1: .*Focus: (sharp|moderate|spread)/)
+  // the attention panel's head in words too (layers and heads counted from 0, as the diagram names them)
+  await expect(page.getByTestId('attention-summary')).toContainText(/^Layer 0 Head 0: .*Focus: (sharp|moderate|spread)/)
   for (const lang of ['en', 'zh-CN'] as const) {
     if (lang === 'zh-CN') await page.getByRole('button', { name: '中文', exact: true }).click()
     await expect(page.locator('html')).toHaveAttribute('lang', lang)

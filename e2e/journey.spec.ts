@@ -66,9 +66,9 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   const box = (await canvas.boundingBox())!
   await canvas.hover({ position: { x: box.width * 0.6, y: box.height * 0.95 } }) // a cell in the last row, left of the diagonal
   await expect(page.getByTestId('attention-readout')).toContainText(/weight \d\.\d{3}/)
-  await page.getByLabel('Layer', { exact: true }).selectOption('2')
-  await page.getByLabel('Head', { exact: true }).selectOption('2')
-  await expect(canvas).toHaveAttribute('aria-label', /layer 2, head 2/)
+  await page.getByLabel('Layer', { exact: true }).selectOption('1') // counted from 0, as the diagram names heads
+  await page.getByLabel('Head', { exact: true }).selectOption('1')
+  await expect(canvas).toHaveAttribute('aria-label', /layer 1, head 1/)
 
   await page.getByRole('button', { name: 'Resume' }).click()
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThan(pausedAt)

@@ -52,9 +52,8 @@ function strongest(v: HeadView, k: number): { i: number; j: number; w: number } 
 }
 
 /**
- * One head in words: "Layer 2 Head 1: mostly looks at the previous token (average 0.71). Strongest link: …".
- * `base`: the number of the first layer and head as the view shows them (the atlas counts from 0, the
- * attention panel from 1).
+ * One head in words: "Layer 1 Head 0: mostly looks at the previous token (average 0.71). Strongest link: …".
+ * `base`: the number of the first layer and head as the view shows them (every view counts from 0).
  */
 export function headSummary(
   v: HeadView,

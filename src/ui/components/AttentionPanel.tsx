@@ -178,7 +178,7 @@ export function AttentionPanel(panel: ViewProps) {
               label={t.layer}
               count={nLayer}
               value={layer}
-              first={1}
+              first={0}
               disabled={!run}
               onChange={(i) => choose({ layer: i })}
             />
@@ -187,7 +187,7 @@ export function AttentionPanel(panel: ViewProps) {
               label={t.headWord}
               count={nHead}
               value={head}
-              first={1}
+              first={0}
               disabled={!run}
               onChange={(i) => choose({ head: i })}
             />
@@ -222,7 +222,7 @@ export function AttentionPanel(panel: ViewProps) {
             className="heatmap"
             tabIndex={0}
             role="img"
-            aria-label={t.attAria(attention.layer + 1, attention.head + 1, attention.step, T)}
+            aria-label={t.attAria(attention.layer, attention.head, attention.step, T)}
             data-testid="attention-heatmap"
             onMouseMove={onMove}
             onMouseLeave={() => !locked && setFocus(undefined)}
@@ -232,13 +232,13 @@ export function AttentionPanel(panel: ViewProps) {
           <p className="readout" aria-live="polite" data-testid="attention-readout">
             {readout}
           </p>
-          <p className="muted small">{t.attCaption(attention.layer + 1, attention.head + 1, attention.step)}</p>
+          <p className="muted small">{t.attCaption(attention.layer, attention.head, attention.step)}</p>
           {view && (
             <>
               <HeadInWords
                 view={view}
                 k={0}
-                base={1}
+                base={0}
                 names={{ layer: attention.layer, head: attention.head }}
                 testId="attention-summary"
               />

@@ -6,7 +6,7 @@ import { visibleText } from '../../text/text'
 /**
  * One head for readers who prefer words to a heatmap: its summary (pattern when clear, strongest link, focus)
  * and, folded, a table of each query's strongest keys. `base`: the number the view gives its first layer and
- * head (the atlas counts from 0, the attention panel from 1).
+ * head (every view counts from 0 today).
  */
 export function HeadInWords({
   view,

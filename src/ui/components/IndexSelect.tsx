@@ -1,6 +1,6 @@
 /**
- * A label and a select over 0..count-1 (a layer or a head), each shown as `first + i`: the attention panel
- * counts from 1 as learners do, the Q/K/V calculator from 0 as the code and the atlas do.
+ * A label and a select over 0..count-1 (a layer or a head), each shown as `first + i`. Every view counts layers
+ * and heads from 0, as the diagram, the code and nanoGPT do, so a head has one name everywhere.
  */
 export function IndexSelect(p: {
   id: string
