@@ -54,7 +54,7 @@ test('at 1280×800 the loss, a head and the live sample change in view, without 
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto('/?lang=en')
   await backendInUse(page)
-  await page.getByLabel('Steps', { exact: true }).fill('400')
+  await page.getByLabel('Steps', { exact: true }).fill('5000')
   await page.getByRole('button', { name: 'Start training' }).click()
 
   const chart = page.getByTestId('loss-chart')
@@ -75,7 +75,10 @@ test('at 1280×800 the loss, a head and the live sample change in view, without 
   await inView(page, page.getByTestId('live-sample'), 'the live sample')
   await inView(page, page.getByLabel('Dataset'), 'the dataset picker')
   await inView(page, page.getByTestId('text-stats'), 'the text’s size')
-  await inView(page, page.getByLabel('Learning rate', { exact: true }), 'the learning rate')
+  await inView(page, page.getByTestId('step-once'), 'step once')
+  await inView(page, page.getByRole('button', { name: 'Reset', exact: true }), 'reset')
+  await inView(page, page.getByRole('heading', { name: 'Start from a trained model' }), 'the trained models')
+  await inView(page, page.getByRole('button', { name: /^First names · Small/ }), 'a trained model')
 
   // a head in the diagram opens its attention beside it; the control bar and the chart stay in view
   await page.getByRole('button', { name: 'Head 1.1: open its attention' }).click()
@@ -114,6 +117,43 @@ test('at 1280×800 the loss, a head and the live sample change in view, without 
       }
     }
   }
+})
+
+test('step once takes one step and pauses; reset brings a fresh model at step 0 and keeps the run', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto('/?lang=en')
+  await backendInUse(page)
+  const status = page.getByRole('status', { name: 'Training status' })
+  const step = page.getByTestId('status-step')
+  await expect(page.getByRole('button', { name: 'Reset', exact: true })).toBeDisabled() // nothing to reset yet
+  // from a model not yet built: it is built, takes one step and pauses
+  await page.getByTestId('step-once').click()
+  await expect(status).toContainText('Paused', { timeout: 60_000 })
+  await expect(step).toHaveText('1')
+  await page.getByTestId('step-once').click()
+  await expect(step).toHaveText('2')
+  await expect(status).toContainText('Paused')
+  const loss2 = await page.getByTestId('status-loss').textContent()
+  // resume and pause: it goes on from step 2, one step at a time is the same run
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect.poll(async () => Number(await step.textContent()), { timeout: 60_000 }).toBeGreaterThan(4)
+  await page.getByRole('button', { name: 'Pause' }).click()
+  await expect(status).toContainText('Paused')
+  await expect(page.getByTestId('saved-status')).toContainText('Saved in this browser', { timeout: 30_000 })
+  // reset: a fresh model of the same settings, at step 0, not training; the run so far is kept in Runs
+  await page.getByRole('button', { name: 'Reset', exact: true }).click()
+  await expect(status).toContainText('Ready', { timeout: 60_000 })
+  await expect(step).toHaveText('0')
+  await expect(page.getByTestId('status-loss')).toHaveText('–')
+  expect(loss2).not.toBe('–')
+  await page.getByRole('tab', { name: 'Runs', exact: true }).click()
+  await expect(page.getByRole('tabpanel').getByRole('row')).toHaveCount(2) // the header and the run before the reset
+  // and the fresh model steps from 0
+  await page.getByTestId('step-once').click()
+  await expect(step).toHaveText('1', { timeout: 60_000 })
+  await expect(status).toContainText('Paused')
 })
 
 test('the theme follows the system until one is chosen, and the choice is kept', async ({ page }) => {

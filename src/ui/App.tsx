@@ -33,10 +33,10 @@ export function App() {
         <EngineBanner />
         <main className="stage">
           <div className="stage-col stage-data">
-            <ViewColumn column="data" className="stack" />
             <div className="gallery-slot">
               <GalleryPanel />
             </div>
+            <ViewColumn column="data" className="stack" />
           </div>
           <div className="stage-col stage-model">
             <ModelDiagram />

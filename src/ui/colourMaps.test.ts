@@ -31,6 +31,10 @@ describe('colour maps', () => {
     expect(diverging(-1, 1)).toBe('rgb(245, 147, 34)')
     expect(diverging(2, 1)).toBe('rgb(8, 119, 189)')
     expect(diverging(0.3, 0)).toBe(diverging(0, 1)) // no range: everything is 0
+    // on the dark theme 0 is a dark grey (it recedes into the page), and the ends keep their hue
+    expect(relativeLuminance([43, 48, 56])).toBeLessThan(0.05)
+    expect(diverging(0, 1, 'dark')).toBe('rgb(43, 48, 56)')
+    expect(diverging(-1, 1, 'dark')).toBe('rgb(245, 147, 34)')
   })
 
   it('lifts small weights on the square-root scale', () => {

@@ -12,8 +12,14 @@ const STOPS: Record<SequentialMap, string[]> = {
   cividis: ['#00224e', '#123570', '#3b496c', '#575d6d', '#707173', '#8a8779', '#a69d75', '#c4b56c', '#fee838'],
 }
 
-/** orange (negative) – grey (0) – blue (positive): TensorFlow Playground's colour-blind-safe pair */
-const DIVERGING = ['#f59322', '#e8eaeb', '#0877bd']
+/**
+ * orange (negative) – grey (0) – blue (positive): TensorFlow Playground's colour-blind-safe pair. On the dark
+ * theme the middle is a dark grey near the page's surface, so 0 recedes there as it does on white.
+ */
+const DIVERGING: Record<'light' | 'dark', string[]> = {
+  light: ['#f59322', '#e8eaeb', '#0877bd'],
+  dark: ['#f59322', '#2b3038', '#3d9be0'],
+}
 
 function rgb(hex: string): [number, number, number] {
   const n = parseInt(hex.slice(1), 16)
@@ -39,15 +45,15 @@ export function sequential(map: SequentialMap, t: number): string {
   return `rgb(${r}, ${g}, ${b})`
 }
 
-/** v in [−max, max] → orange … grey … blue. */
-export function diverging(v: number, max: number): string {
-  const [r, g, b] = mix(DIVERGING, 0.5 + 0.5 * Math.max(-1, Math.min(1, max ? v / max : 0)))
+/** v in [−max, max] → orange … grey … blue (the grey of the page's theme). */
+export function diverging(v: number, max: number, scheme: 'light' | 'dark' = 'light'): string {
+  const [r, g, b] = mix(DIVERGING[scheme], 0.5 + 0.5 * Math.max(-1, Math.min(1, max ? v / max : 0)))
   return `rgb(${r}, ${g}, ${b})`
 }
 
 /** A CSS gradient of a map, for its legend. */
-export function gradientCss(map: SequentialMap | 'diverging'): string {
-  const stops = map === 'diverging' ? DIVERGING : STOPS[map]
+export function gradientCss(map: SequentialMap | 'diverging', scheme: 'light' | 'dark' = 'light'): string {
+  const stops = map === 'diverging' ? DIVERGING[scheme] : STOPS[map]
   return `linear-gradient(to right, ${stops.join(', ')})`
 }
 

@@ -94,6 +94,8 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'train.start':
       case 'train.resume':
         return runs.start(msg.runId)
+      case 'train.step':
+        return runs.start(msg.runId, { steps: 1 })
       case 'train.pause':
         return runs.pause(msg.runId)
       case 'train.stop':

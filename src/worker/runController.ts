@@ -36,6 +36,7 @@ export class RunController {
   views!: Views
   generation!: Generation
   private looping: Run | undefined // the run whose training loop is running, if any
+  private stepsLeft = Infinity // steps the loop may still take before it pauses (step once: 1)
   private queue: Promise<unknown> = Promise.resolve()
   private recentLosses: number[] = [] // the latest RECENT_STEPS finite training losses, for the divergence check
   private pendingPoints: MetricPoint[] = []
@@ -127,20 +128,23 @@ export class RunController {
       ...(o.origin ? { origin: o.origin } : {}),
       ...(o.restored ? { restored: o.restored } : {}),
     })
-    if (o.restored) {
-      this.lastVal = o.restored.evals.at(-1)?.valLoss
-      this.lastLoss = o.restored.points.at(-1)?.loss ?? Number.NaN
-    }
+    // the latest losses are this run's: a restored run's last ones, none for a new model
+    this.lastVal = o.restored?.evals.at(-1)?.valLoss
+    this.lastLoss = o.restored?.points.at(-1)?.loss ?? Number.NaN
     this.state = o.state ?? 'ready'
     this.flush(true)
     this.ctx.post({ type: 'run.state', runId: id, state: this.state, step: r.step })
     await this.views.onReplaced(r, id)
   }
 
-  /** train.start / train.resume: a ready, paused or stopped run (re)starts. */
-  start(id: string) {
+  /**
+   * train.start / train.resume: a ready, paused or stopped run (re)starts. train.step (`steps: 1`): it takes that
+   * many steps and pauses (saved, as any pause), unless it finishes, diverges or is paused or stopped first.
+   */
+  start(id: string, o: { steps?: number } = {}) {
     const r = this.current(id)
     if (!r || !canMove(this.state, 'training')) return
+    this.stepsLeft = o.steps ?? Infinity // read by the loop, so a loop still ending its last step obeys it too
     this.persistence.start(r, id)
     this.setState('training')
     void this.trainLoop(r, id)
@@ -204,6 +208,11 @@ export class RunController {
           if (r.pairs) await this.exclusive(() => generation.evaluatePairs(r, id, `auto-${r.step}`)) // once training ends
           break
         }
+        if (this.stepsLeft <= 0) {
+          this.setState('paused') // step once: the steps asked for are taken
+          break
+        }
+        this.stepsLeft--
         const p = await this.exclusive(() => r.trainStep())
         if (this.run !== r) break
         const diverged = checkDivergence({

@@ -142,6 +142,8 @@ export type RunToWorker =
    */
   | { type: 'run.export'; runId: string; requestId: string; format?: 'safetensors' | 'nanogpt'; name?: string }
   | { type: 'train.start'; runId: string }
+  /** Step once: a ready, paused or stopped run takes one optimizer step (with its evaluation, if due), then pauses. */
+  | { type: 'train.step'; runId: string }
   | { type: 'train.pause'; runId: string }
   | { type: 'train.resume'; runId: string }
   | { type: 'train.stop'; runId: string }

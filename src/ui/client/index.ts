@@ -17,11 +17,13 @@ export { localProblems } from './validation'
 export { maybePrepareRun, openStoredRun } from './run'
 export {
   pauseTraining,
+  resetRun,
   restartWithLearningRate,
   resumeTraining,
   resumeWithLearningRate,
   rewindWithLearningRate,
   startTraining,
+  stepOnce,
   stopTraining,
   takeOverTraining,
   trainNoMaskTwin,

@@ -22,12 +22,45 @@ export async function takeOverTraining(): Promise<void> {
 }
 
 /** Starts training: the model built for these settings, or a fresh one (a paused run is replaced, not resumed). */
-export async function startTraining(): Promise<void> {
+export function startTraining(): Promise<void> {
+  return begin('train.start')
+}
+
+/**
+ * Step once: one optimizer step, then the run pauses. The model on the page takes it (a ready, paused or stopped
+ * run of these settings); with none, the model Start would train is built first and takes the step.
+ */
+export async function stepOnce(): Promise<void> {
+  const s = get()
+  if (s.runState === 'training') return
+  if (s.run && runMatchesSettings(s) && (s.runState === 'paused' || s.runState === 'stopped')) {
+    if (!(await lock())) return get().setLock('other')
+    get().clearDivergence()
+    send({ type: 'train.step', runId: s.run.runId })
+    return
+  }
+  return begin('train.step')
+}
+
+/**
+ * Reset: the model back to where it started, at step 0, not training — a fresh model of these settings, or, for
+ * a model that started from other weights, those weights again. The run before it pauses first, so it is
+ * saved and stays in Runs.
+ */
+export function resetRun(): void {
+  const s = get()
+  if (!s.report || !engineUp()) return
+  if (s.runState === 'training') pauseTraining() // the worker takes messages in order: paused (and saved) first
+  if (s.run?.origin && s.fineTuneSource && sameShape(s.run.model, s.model)) sendFineTune()
+  else createRun()
+}
+
+async function begin(go: 'train.start' | 'train.step'): Promise<void> {
   if (get().runState === 'training') return
   if (!(await lock())) return get().setLock('other')
   const s = get()
   if (s.run && runMatchesSettings(s) && s.runState === 'ready') {
-    send({ type: 'train.start', runId: s.run.runId })
+    send({ type: go, runId: s.run.runId })
     return
   }
   const pending = pendingBuild()
@@ -38,18 +71,18 @@ export async function startTraining(): Promise<void> {
     pending.settingsKey === settingsKey(s.model, s.train)
   ) {
     // the model for these settings is being built: the worker handles messages in order, so start it next
-    send({ type: 'train.start', runId: s.pendingRunId })
+    send({ type: go, runId: s.pendingRunId })
     return
   }
   if (s.run?.origin && s.fineTuneSource && sameShape(s.run.model, s.model)) {
     // a model that started from other weights, and a new text, new settings or a finished run: fine-tune the
     // same starting weights again rather than start from scratch
     const id = sendFineTune()
-    if (id) send({ type: 'train.start', runId: id })
+    if (id) send({ type: go, runId: id })
     return
   }
   const id = createRun() // a fresh model: settings changed, or the last run was stopped or finished
-  if (id) send({ type: 'train.start', runId: id })
+  if (id) send({ type: go, runId: id })
 }
 
 /**

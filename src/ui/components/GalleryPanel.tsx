@@ -5,7 +5,7 @@ import type { Messages } from '../i18n/messages'
 
 /** Each gallery model's name, in the language of the page. */
 function label(t: Messages, id: GalleryModel['id']): string {
-  return { 'names-small': t.galleryNamesSmall, 'tang-small': t.galleryTangSmall }[id]
+  return { 'names-small': t.galleryNamesSmall, 'tang-small': t.galleryTangSmall, 'moby-baby': t.galleryMobyBaby }[id]
 }
 
 /**
@@ -31,10 +31,15 @@ export function GalleryPanel() {
   const scratchLoaded = current && gallery?.start === 'scratch' && hasRun && !origin
   const busy = gallery?.status === 'loading' || pending
   return (
-    <section className="gallery" aria-labelledby="gallery-h" data-testid="gallery">
-      <h3 id="gallery-h">{t.galleryTitle}</h3>
-      <p className="muted small">{t.galleryIntro}</p>
-      <div className="controls">
+    <section className="panel gallery" aria-labelledby="gallery-h" data-testid="gallery">
+      <div className="panel-title">
+        <h2 id="gallery-h">{t.galleryTitle}</h2>
+        <details className="gallery-about small">
+          <summary>{t.galleryAbout}</summary>
+          <p className="muted small">{t.galleryIntro}</p>
+        </details>
+      </div>
+      <div className="gallery-models">
         {GALLERY.map((g) => (
           <button
             type="button"
@@ -42,9 +47,14 @@ export function GalleryPanel() {
             aria-pressed={gallery?.id === g.id && (gallery.status === 'loading' || current?.id === g.id)}
             disabled={!ready || locked || busy}
             onClick={() => void loadTrainedModel(g.id)}
+            title={t.galleryFacts(g.steps, g.valLoss, Math.round(g.bytes / 1024))}
           >
-            <strong>{label(t, g.id)}</strong>{' '}
-            <span className="small">{t.galleryFacts(g.steps, g.valLoss, Math.round(g.bytes / 1024))}</span>
+            <strong>{label(t, g.id)}</strong>
+            <span className="small muted">{t.galleryFactsShort(g.steps, g.valLoss)}</span>
+            <span className="visually-hidden">
+              {' · '}
+              {t.galleryFacts(g.steps, g.valLoss, Math.round(g.bytes / 1024))}
+            </span>
           </button>
         ))}
       </div>

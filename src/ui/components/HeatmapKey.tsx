@@ -21,6 +21,7 @@ export function HeatmapKey({
 }) {
   const t = useT()
   const map = useStore((s) => s.colourMap)
+  const scheme = useStore((s) => s.scheme)
   const attentionScale = useStore((s) => s.attentionScale)
   const choose = (m: SequentialMap) => {
     useStore.getState().setColourMap(m)
@@ -35,7 +36,7 @@ export function HeatmapKey({
       <span aria-hidden="true">{low}</span>
       <span
         className="heatmap-gradient"
-        style={{ background: gradientCss(diverging ? 'diverging' : map) }}
+        style={{ background: gradientCss(diverging ? 'diverging' : map, scheme) }}
         role="img"
         aria-label={t.legendLabel(label, low, high, !!scale && attentionScale === 'sqrt')}
       />

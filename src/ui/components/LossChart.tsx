@@ -81,6 +81,7 @@ export function LossChart(panel: ViewProps) {
   const evals = useStore((s) => s.evals)
   const compare = useStore((s) => s.compare)
   const reference = useStore((s) => s.run?.reference)
+  const maxIters = useStore((s) => s.run?.train.maxIters ?? 0)
   const viewStep = useStore((s) => s.viewStep)
   const divergedAt = useStore((s) => s.divergedAt)
   const atlasOpen = useStore((s) => s.atlasOpen)
@@ -132,13 +133,18 @@ export function LossChart(panel: ViewProps) {
             <XAxis
               dataKey="step"
               type="number"
-              domain={['dataMin', 'dataMax']}
+              // to the run's last step, so the curve grows across the chart as training goes
+              domain={['dataMin', (dataMax: number) => Math.max(dataMax, maxIters)]}
               allowDecimals={false}
               label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }}
             />
             <YAxis
               scale={log ? 'log' : 'linear'}
-              domain={['auto', 'auto']}
+              // whole tenths around the data, so a nearly flat curve (the first steps) still gets distinct ticks
+              domain={[
+                (lo: number) => (lo > 0.2 ? Math.floor(lo * 10) / 10 : lo),
+                (hi: number) => Math.ceil(hi * 10) / 10,
+              ]}
               allowDataOverflow
               width={48}
               tickFormatter={(v: number) => v.toFixed(2)}

@@ -9,11 +9,19 @@ import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 
 /** A rows × cols matrix as a heatmap, each cell `cell` px. */
-function paint(canvas: HTMLCanvasElement, m: ArrayLike<number>, rows: number, cols: number, max: number, cell: number) {
+function paint(
+  canvas: HTMLCanvasElement,
+  m: ArrayLike<number>,
+  rows: number,
+  cols: number,
+  max: number,
+  cell: number,
+  scheme: 'light' | 'dark',
+) {
   const g = sharpCanvas(canvas, cols * cell, rows * cell)
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) {
-      g.fillStyle = diverging(m[r * cols + c], max)
+      g.fillStyle = diverging(m[r * cols + c], max, scheme)
       g.fillRect(c * cell, r * cell, cell, cell)
     }
 }
@@ -31,14 +39,15 @@ export function PositionsPanel(panel: ViewProps) {
   const tableRef = useRef<HTMLCanvasElement>(null)
   const simRef = useRef<HTMLCanvasElement>(null)
   const sim = useMemo(() => (view ? cosineSimilarities(view.table, view.T, view.C) : undefined), [view])
+  const scheme = useStore((s) => s.scheme)
   useEffect(() => {
     if (!view || !sim || !tableRef.current || !simRef.current) return
     const cell = Math.max(2, Math.min(8, Math.floor(480 / Math.max(view.T, view.C))))
     let max = 0
     for (const v of view.table) max = Math.max(max, Math.abs(v))
-    paint(tableRef.current, view.table, view.T, view.C, max, cell)
-    paint(simRef.current, sim, view.T, view.T, 1, Math.max(2, Math.min(8, Math.floor(320 / view.T))))
-  }, [view, sim])
+    paint(tableRef.current, view.table, view.T, view.C, max, cell, scheme)
+    paint(simRef.current, sim, view.T, view.T, 1, Math.max(2, Math.min(8, Math.floor(320 / view.T))), scheme)
+  }, [view, sim, scheme])
   return (
     <Panel {...panel} folded open={open} onToggle={watchPositions} model={run} data={view} computing={t.loading}>
       {(view) => (

@@ -199,6 +199,13 @@ export function SettingsPanel(panel: ViewProps) {
               />
             </div>
           </div>
+          <div className="controls">
+            <button type="button" onClick={share}>
+              {t.shareSettings}
+            </button>
+            {shared && <LinkBox label={t.linkToSettings} value={shared} />}
+          </div>
+          {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
         </details>
       </>
       {problems
@@ -227,13 +234,6 @@ export function SettingsPanel(panel: ViewProps) {
           : t.fixSizes}
       </p>
       {locked && <p className="muted small">{t.settingsLocked}</p>}
-      <div className="controls">
-        <button type="button" onClick={share}>
-          {t.shareSettings}
-        </button>
-        {shared && <LinkBox label={t.linkToSettings} value={shared} />}
-      </div>
-      {shared && <p className="muted small">{t.shareNote(DATASETS.some((d) => d.id === datasetId))}</p>}
       {linkProblems.length > 0 && (
         <div role="alert">
           <p className="error">{t.badLink}</p>

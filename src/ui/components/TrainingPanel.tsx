@@ -3,11 +3,13 @@ import { useStore, runMatchesSettings, hasTrainedModel } from '../store'
 import {
   localProblems,
   pauseTraining,
+  resetRun,
   restartWithLearningRate,
   resumeTraining,
   resumeWithLearningRate,
   rewindWithLearningRate,
   startTraining,
+  stepOnce,
   stopTraining,
   takeOverTraining,
 } from '../client'
@@ -88,9 +90,34 @@ export function TrainingPanel(panel: ViewProps) {
             {t.pause}
           </button>
         )}
+        <button
+          type="button"
+          onClick={() => void stepOnce()}
+          disabled={!report || training || blocked || (state === 'finished' && !stale)}
+          title={t.stepOnceHint}
+          aria-describedby="step-once-hint"
+          data-testid="step-once"
+        >
+          {t.stepOnce}
+        </button>
         <button type="button" onClick={stopTraining} disabled={!training && !paused}>
           {t.stop}
         </button>
+        <button
+          type="button"
+          onClick={resetRun}
+          disabled={!report || blocked || !run || (step === 0 && state === 'ready')}
+          title={t.resetHint}
+          aria-describedby="reset-hint"
+        >
+          {t.reset}
+        </button>
+        <span id="step-once-hint" className="visually-hidden">
+          {t.stepOnceHint}
+        </span>
+        <span id="reset-hint" className="visually-hidden">
+          {t.resetHint}
+        </span>
       </div>
       {lock === 'other' && (
         <p className="error" role="alert">

@@ -290,6 +290,10 @@ export const en = {
   resume: 'Resume',
   pause: 'Pause',
   stop: 'Stop',
+  stepOnce: 'Step',
+  stepOnceHint: 'Take one training step, then pause: watch what a single update changes',
+  reset: 'Reset',
+  resetHint: 'Back to a fresh model at step 0 with these settings (the run so far stays in Runs)',
   otherTab: 'Another tab of this page is training a model: one tab trains at a time.',
   takeOver: 'Take over',
   otherTabPauses: '(that tab pauses, and its run is saved).',
@@ -465,10 +469,13 @@ export const en = {
 
   // start from a trained model (the gallery)
   galleryTitle: 'Start from a trained model',
+  galleryAbout: 'About these',
+  galleryFactsShort: (steps: number, val: number) => `${steps.toLocaleString('en')} steps · val loss ${val.toFixed(2)}`,
   galleryIntro:
     'Models trained by this project’s own code and shipped with the page, in half precision; fetched only when chosen. Choose one: the text it learned becomes the training text, and every view shows a model that already knows something, before a single step.',
   galleryNamesSmall: 'First names · Small',
   galleryTangSmall: 'Tang poems · Small',
+  galleryMobyBaby: 'Moby-Dick · Baby GPT',
   galleryFacts: (steps: number, val: number, kb: number) =>
     `trained ${steps.toLocaleString('en')} steps · validation loss ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
   galleryFetching: 'Fetching the model…',
@@ -1030,6 +1037,10 @@ export const zhCN: Messages = {
   resume: '继续',
   pause: '暂停',
   stop: '停止',
+  stepOnce: '单步',
+  stepOnceHint: '只训练一步然后暂停：看看一次更新改变了什么',
+  reset: '重置',
+  resetHint: '回到第 0 步的新模型，设置不变（之前的训练仍保存在训练记录里）',
   otherTab: '本页面的另一个标签页正在训练模型：同一时间只有一个标签页训练。',
   takeOver: '接管',
   otherTabPauses: '（那个标签页会暂停，它的训练会被保存）。',
@@ -1186,10 +1197,13 @@ export const zhCN: Messages = {
 
   // start from a trained model (the gallery)
   galleryTitle: '从训练好的模型开始',
+  galleryAbout: '关于这些模型',
+  galleryFactsShort: (steps, val) => `已训练 ${steps.toLocaleString('zh-CN')} 步 · 验证损失 ${val.toFixed(2)}`,
   galleryIntro:
     '这些模型由本项目自己的代码训练，以半精度随页面提供，选择时才获取。选一个：它学过的文本会成为训练文本，所有视图在训练第一步之前就显示一个已经学到东西的模型。',
   galleryNamesSmall: '英文女性名字 · 小型',
   galleryTangSmall: '唐诗三百首 · 小型',
+  galleryMobyBaby: '《白鲸》· 婴儿 GPT',
   galleryFacts: (steps, val, kb) =>
     `训练了 ${steps.toLocaleString('en')} 步 · 验证损失 ${val.toFixed(2)} · ${kb.toLocaleString('en')} KB`,
   galleryFetching: '正在获取模型…',
