@@ -19,7 +19,7 @@ import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
 const MAX_POINTS = 400
 
-interface Row {
+export interface Row {
   step: number
   train?: number
   val?: number
@@ -50,6 +50,25 @@ export function chartRows(points: MetricPoint[], evals: EvalPoint[], compare: { 
   })
   rows.sort((a, b) => a.step - b.step)
   return rows
+}
+
+/**
+ * The loss axis: recharts' own nice range, except over a nearly flat stretch (the first steps), where that range
+ * is so narrow that its ticks round to the same label: then a range 0.1 wide around the data.
+ */
+export function yDomain(rows: Row[], log: boolean): [number | 'auto', number | 'auto'] {
+  let lo = Infinity
+  let hi = -Infinity
+  for (const r of rows)
+    for (const [k, v] of Object.entries(r))
+      if (k !== 'step' && typeof v === 'number' && Number.isFinite(v)) {
+        lo = Math.min(lo, v)
+        hi = Math.max(hi, v)
+      }
+  if (!(hi - lo < 0.1)) return ['auto', 'auto']
+  const mid = (lo + hi) / 2
+  const bottom = Math.max(mid - 0.05, log ? mid / 2 : 0)
+  return [bottom, bottom + 0.1]
 }
 
 /** Redraws of the chart while training, at most this often (ms): recharts re-renders the whole SVG each time. */
@@ -140,11 +159,7 @@ export function LossChart(panel: ViewProps) {
             />
             <YAxis
               scale={log ? 'log' : 'linear'}
-              // whole tenths around the data, so a nearly flat curve (the first steps) still gets distinct ticks
-              domain={[
-                (lo: number) => (lo > 0.2 ? Math.floor(lo * 10) / 10 : lo),
-                (hi: number) => Math.ceil(hi * 10) / 10,
-              ]}
+              domain={yDomain(rows, log)}
               allowDataOverflow
               width={48}
               tickFormatter={(v: number) => v.toFixed(2)}
