@@ -6,13 +6,13 @@ import { getPreset } from '../../shared/presets'
 import type { ModelSettings, TrainConfig } from '../../shared/config'
 
 export interface GalleryModel {
-  id: 'names-small' | 'tang-small'
+  id: 'names-small' | 'tang-small' | 'moby-baby'
   /** Under public/models/. */
   file: string
   /** The built-in dataset it was trained on (src/ui/datasets.ts), loaded as the current text when chosen. */
-  datasetId: 'names' | 'tang'
+  datasetId: 'names' | 'tang' | 'moby'
   /** Its model and training settings (src/shared/presets.ts), with fewer steps where `maxIters` says so. */
-  preset: 'tiny' | 'small'
+  preset: 'tiny' | 'small' | 'baby'
   maxIters?: number
   /** What the file's metadata says: optimizer steps, and the losses measured on the half-precision weights. */
   steps: number
@@ -47,6 +47,18 @@ export const GALLERY: readonly GalleryModel[] = [
     trainLoss: 4.6206,
     bytes: 1004176,
     command: 'node scripts/train-gallery.mjs tang-small',
+  },
+  {
+    id: 'moby-baby',
+    file: 'moby-baby.safetensors',
+    datasetId: 'moby',
+    preset: 'baby', // nanoGPT's shakespeare_char shape shrunk for a CPU, on a novel of 1.2 million characters
+    maxIters: 1500,
+    steps: 1500,
+    valLoss: 1.938,
+    trainLoss: 1.9361,
+    bytes: 1651944,
+    command: 'node scripts/train-gallery.mjs moby-baby',
   },
 ]
 
