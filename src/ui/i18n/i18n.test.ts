@@ -110,7 +110,7 @@ describe('the message catalogue', () => {
     const here = (f: string) => readFileSync(join(__dirname, f), 'utf8')
     const catalogue = here('messages.ts')
     const source = [catalogue.slice(catalogue.indexOf('export const zhCN')), here('problemsZh.ts')]
-      .concat(['concepts.ts', 'tour.ts', 'errata.ts'].map((f) => here(`../lesson/${f}`)))
+      .concat(['concepts.ts', 'conceptsTraining.ts', 'tour.ts', 'errata.ts'].map((f) => here(`../lesson/${f}`)))
       .join('\n')
       .split('\n')
       .filter((line) => /[\u4e00-\u9fff]/.test(line))

@@ -258,7 +258,7 @@ export const en = {
   continuationHere: 'The continuation appears here, token by token.',
   referenceLabel: 'Reference text (to compare the generated text with)',
   referencePlaceholder: 'Paste what you hoped the model would write',
-  words: 'Words',
+  words: 'Words (split at spaces: a line of Chinese is one word)',
   characters: 'Characters',
   nothingToCompare: 'nothing to compare',
   tooLong: (bleu: string) => `BLEU-4 ${bleu} · ROUGE-L and METEOR: too long to compute here`,
@@ -858,7 +858,7 @@ export const zhCN: Messages = {
     `模型选出“${token}”时在看哪里。每一行是一个${G.head.zh}的注意力：从“${token}”前面那个位置出发，分布在上下文的 ${n} 个${G.token.zh}上（每行之和为 1）。`,
   traceStrongest: (layer, head, share, token, pos) =>
     `最强的单个连接：第 ${layer} 层第 ${head} 头把 ${pct(share)} 的注意力放在“${token}”上（上下文第 ${pos} 个${G.token.zh}）。`,
-  traceCaveat: '注意力显示信息是从哪里读取的，而不是原因：它本身并不是解释。',
+  traceCaveat: '注意力只说明信息从哪里读来，并不说明原因；它本身算不上解释。',
   traceTable: `这个${G.token.zh}在每个${G.head.zh}上的注意力`,
   traceCell: (layer, head, token, w) => `第 ${layer} 层第 ${head} 头 → “${token}”：${(w * 100).toFixed(1)}%`,
   contextToken: (n) => `上下文第 ${n} 个${G.token.zh}`,
@@ -910,7 +910,7 @@ export const zhCN: Messages = {
   live: '实时',
   probeTokens: `探针${G.token.zh}`,
   positionN: (i) => `位置 ${i}`,
-  atlasGrid: `每一层每个头的注意力：方向键移动查询/键的位置，Enter 锁定，Esc 清除`,
+  atlasGrid: `每一层每个头的注意力：用方向键移动${G.query.zh}和${G.key.zh}的位置，按回车键锁定，按 Esc 清除`,
   headLabel: (l, h) => `第 ${l} 层第 ${h} 头`,
   badge: (b) =>
     ({
@@ -922,9 +922,9 @@ export const zhCN: Messages = {
       unclear: '不明确',
     })[b] ?? b,
   futureShare: (x) => `未来 ${x.toFixed(2)}`,
-  futureTitle: `每一行放在后面${G.token.zh}（未来）上的注意力的平均占比：有${G.causalMask.zh}时恰好为 0`,
-  noMaskNotice: `这个模型训练时没有${G.causalMask.zh}：没有斜线阴影，上三角——每个${G.token.zh}关注它后面的${G.token.zh}——被填满。每个头下面的“未来”数字是一行注意力中分给后面${G.token.zh}的平均占比（有掩码时恰好为 0）。向前看一步的头，读到的正是它要预测的${G.token.zh}。`,
-  lockedPair: '已锁定（按 Enter 或 Esc 释放）：',
+  futureTitle: `每一行注意力中分给后面${G.token.zh}（未来）的平均占比；有${G.causalMask.zh}时恰好为 0`,
+  noMaskNotice: `这个模型训练时没有${G.causalMask.zh}，所以图中没有斜线阴影，上三角（每个${G.token.zh}关注它后面的${G.token.zh}）被填满了。每个头下方的“未来”数字，是一行注意力中分给后面${G.token.zh}的平均占比（有掩码时恰好为 0）。向前看一步的头，读到的正是它要预测的${G.token.zh}。`,
+  lockedPair: '已锁定（按回车键或 Esc 释放）：',
   atlasHint: (masked) =>
     `每张小图是一个${G.head.zh}，行是发出关注的${G.token.zh}（${G.query.zh}），列是被关注的${G.token.zh}（${G.key.zh}）${masked ? '，带斜线阴影的三角是被遮住的未来' : ''}。将鼠标悬停在格子上或用方向键移动，可以在所有头中追踪同一对${G.query.zh}和${G.key.zh}；按回车键或单击可以锁定；单击某个头，可以在这里读它的数字。`,
   describeCell: (l, h, step, q, i, k, j, w, best, b) =>
@@ -1068,7 +1068,7 @@ export const zhCN: Messages = {
   trainLoss: `训练${G.loss.zh}`,
   valLoss: `验证${G.loss.zh}`,
   perplexityLabel: G.perplexity.zh,
-  perplexityTitle: `验证${G.perplexity.zh}，即 e^损失：其不确定程度相当于在这么多个${G.token.zh}中均匀地选一个`,
+  perplexityTitle: `验证${G.perplexity.zh}，即 e^损失：模型的不确定程度，相当于在这么多个${G.token.zh}中均匀地随机选一个`,
   tokensPerSec: `${G.token.zh}/秒`,
   elapsed: '已用时间',
   eta: '预计剩余',
@@ -1134,7 +1134,7 @@ export const zhCN: Messages = {
   mostFrequent: (n) => `最常见的 ${n} 个${G.token.zh}`,
   allTokens: (n) => `全部 ${n} 个${G.token.zh}`,
   embeddingCaption: (step, C, kept, pc1, pc2) =>
-    `第 ${step} 步：每个${G.token.zh}的嵌入有 ${C} 个数，沿着它们差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%）；其余的被隐藏了。`,
+    `第 ${step} 步。每个${G.token.zh}的嵌入有 ${C} 个数，这里沿着差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%），其余部分看不到。`,
   embeddingAria: (step) => `第 ${step} 步的二维${G.embedding.zh}`,
   neighbours: (token, C, list) => `在全部 ${C} 维中与“${token}”最接近的：${list}。`,
   neighboursHint: `将鼠标悬停在某个${G.token.zh}上、点按它，或在上方的列表中选一个，即可查看它在完整空间中的最近邻（按余弦相似度）。`,
@@ -1155,7 +1155,7 @@ export const zhCN: Messages = {
   topGuesses: '最可能的猜测',
   theEmbeddings: '嵌入之后',
   blockN: (l) => `第 ${l} 块之后`,
-  logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层来读出：看着猜测逐层变得清晰。最后一行就是模型自己的预测。`,
+  logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层的输出来读，可以看到猜测逐层变得清晰。最后一行就是模型自己的预测。`,
 
   qkvTitle: 'Q/K/V 计算器',
   calcProbe: '计算器探针文本',
@@ -1174,7 +1174,7 @@ export const zhCN: Messages = {
   weightColumn: '权重',
   qkvStep4: (out) =>
     `这个头的输出是 Σ_j 权重_j · v_j：${out}。它与其他头的输出拼接在一起，再由输出投影（c_proj）加到${G.residualStream.zh}上。`,
-  qkvCheck: (worst) => `在这里根据模型使用的输入重新计算：与模型自己的数字相比，最大差异为 ${worst}。`,
+  qkvCheck: (worst) => `以上数字是根据模型实际使用的输入在这里重新算出的，与模型自己的数字相比，最大差异为 ${worst}。`,
 
   dataTitle: '1. 用来学习的文本',
   dataset: '数据集',
@@ -1201,7 +1201,7 @@ export const zhCN: Messages = {
   galleryAbout: '关于这些模型',
   galleryFactsShort: (steps, val) => `已训练 ${steps.toLocaleString('zh-CN')} 步 · 验证损失 ${val.toFixed(2)}`,
   galleryIntro:
-    '这些模型由本项目自己的代码训练，以半精度随页面提供，选择时才获取。选一个：它学过的文本会成为训练文本，所有视图在训练第一步之前就显示一个已经学到东西的模型。',
+    '这些模型由本项目自己的代码训练，以半精度随页面提供，选中时才获取。选一个之后，它学过的文本会成为训练文本；不用训练一步，所有视图显示的就已经是一个学到了东西的模型。',
   galleryNamesSmall: '英文女性名字 · 小型',
   galleryTangSmall: '唐诗三百首 · 小型',
   galleryMobyBaby: '《白鲸》· 婴儿 GPT',
