@@ -809,10 +809,10 @@ export const zhCN: Messages = {
   moreTitle: '训练记录、模型文件、成对模式等',
   toTools: '训练记录与文件',
   diagramTitle: '模型',
-  diagramLabel: '模型结构图。方向键在各部分之间移动；回车在旁边打开它。',
+  diagramLabel: '模型结构图。用方向键在各部分之间移动，按回车键在旁边打开它。',
   diagramHint: '点击某一部分，在结构图旁边打开它。',
   diagramEmbed: `${G.embedding.zh}`,
-  diagramEmbedOpen: `${G.embedding.zh}（wte）：打开每个${G.token.zh}的分布图`,
+  diagramEmbedOpen: `${G.embedding.zh}（wte）：打开各${G.token.zh}的嵌入图`,
   diagramPos: '位置嵌入',
   diagramPosOpen: `位置嵌入（wpe）：打开${G.positionalEncoding.zh}`,
   diagramBlock: (layer) => `第 ${layer} 块`,
@@ -974,10 +974,10 @@ export const zhCN: Messages = {
   seed: '随机种子',
   seedRandom: '随机',
   topKTitle: (v) => `0 = 关闭；${v} 或更大会保留整个词表`,
-  topPTitle: `保留概率之和达到 p 的最小一组最可能的${G.token.zh}；1 = 关闭`,
-  samplingOnly: `${G.beamSearch.zh}保留最可能的序列：不做随机抽取`,
+  topPTitle: `只保留最可能的一小组${G.token.zh}，它们的概率之和刚好达到 p；1 = 关闭`,
+  samplingOnly: `${G.beamSearch.zh}只保留最可能的序列，不做随机抽取`,
   beamOnly: `仅用于${G.beamSearch.zh}`,
-  topKNote: (k, v) => `Top-k ${k} 大于词表中的 ${v} 个${G.token.zh}：会全部保留（与 0 即关闭相同）。`,
+  topKNote: (k, v) => `Top-k 为 ${k}，超过了词表中的 ${v} 个${G.token.zh}，所以会全部保留（与设为 0、即关闭相同）。`,
   beamWidth: '束宽',
   lengthPenalty: '长度惩罚',
   lengthPenaltyTitle: `α：已结束的${G.beam.zh}按“对数概率 ÷ ((5 + 长度) / 6)^α”排序；大于 0 时偏向更长的序列`,
@@ -1025,9 +1025,9 @@ export const zhCN: Messages = {
   stepColumn: '训练步',
   lossColumn: G.loss.zh,
   continuationColumn: '续写',
-  firstAnswerSoon: (every) => `第一个回答马上出现；之后训练时每 ${every} 步一个。`,
+  firstAnswerSoon: (every) => `第一个回答马上就来；之后训练时每 ${every} 步出现一个。`,
   scoreTitle: '给文本打分',
-  scoreIntro: `模型认为一段文本有多大可能？每个${G.token.zh}在前文条件下的概率、总对数似然和${G.perplexity.zh}。`,
+  scoreIntro: `在模型看来，一段文本有多大可能出现？这里给出每个${G.token.zh}在前文条件下的概率、总对数似然和${G.perplexity.zh}。`,
   textToScore: '要打分的文本',
   scoreButton: '打分',
   scoreSummary: (n, step, ll, ppl, truncated) =>
@@ -1039,7 +1039,7 @@ export const zhCN: Messages = {
   pause: '暂停',
   stop: '停止',
   stepOnce: '单步',
-  stepOnceHint: '只训练一步然后暂停：看看一次更新改变了什么',
+  stepOnceHint: '只训练一步就暂停，看看一次更新改变了什么',
   reset: '重置',
   resetHint: '回到第 0 步的新模型，设置不变（之前的训练仍保存在训练记录里）',
   otherTab: '本页面的另一个标签页正在训练模型：同一时间只有一个标签页训练。',
@@ -1048,7 +1048,7 @@ export const zhCN: Messages = {
   tookOver: (step) =>
     `另一个标签页接管了训练，所以这里已暂停${step !== undefined ? `（保存于第 ${step} 步）` : ''}。在这里点“继续”可以把它拿回来。`,
   origin: (file, name, steps, added) =>
-    `从${file ? '模型文件' : G.run.zh}“${name}”出发${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}，在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
+    `训练将从${file ? '模型文件' : G.run.zh}“${name}”出发${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}，在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
   staleFineTune: `文本或设置已改变：“开始训练”会用新的文本和设置对同一个起始模型进行${G.fineTuning.zh}（形状不同的模型会从头开始）。`,
   staleNew: '自这个模型训练以来，文本、分词器或设置已改变。“生成”仍使用训练好的模型；“开始训练”会开始一个新模型。',
   againFineTune: `“开始训练”会从起始权重重新对同一个模型进行${G.fineTuning.zh}。`,
@@ -1095,7 +1095,7 @@ export const zhCN: Messages = {
   compareLine: (name) => `${name}（验证）`,
   maskedCompare: (step) => `有掩码（到第 ${step} 步）`,
   referenceText: (u, uni, bi, atlas) =>
-    `虚线：${u.toFixed(2)} 是对每个${G.token.zh}${G.uniform.zh}（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现的频率；${bi.toFixed(2)} 是只知道前一个${G.token.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
+    `虚线：${u.toFixed(2)} 是对每个${G.token.zh}${G.uniform.zh}时的${G.loss.zh}（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现频率时的${G.loss.zh}；${bi.toFixed(2)} 是只知道前一个${G.token.zh}时的${G.loss.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
   lossByPositionAria: (T, n) => `按位置的验证${G.loss.zh}（${T} 行），共 ${n} 次评估`,
   lossByPositionLegend: `验证${G.loss.zh}（奈特）`,
   lossByPosition: (last, early, late, better) =>
@@ -1181,7 +1181,7 @@ export const zhCN: Messages = {
   ownText: '你自己的文本',
   uploadFile: '上传文本文件',
   ownTextHelp: (max) =>
-    `粘贴或输入任意文本（UTF-8；文件最多 ${max}——更大的文件会提供它的开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
+    `粘贴或输入任意文本（UTF-8；文件最多 ${max}，更大的文件只取开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
   trainingText: '训练文本',
   previewNote: (shown, total) =>
     `显示 ${total} 个字符中的前 ${shown} 个。训练会使用整段文本；这么长的文本不在这里编辑（把它放进可编辑的文本框会让页面变得极慢）。`,
@@ -1375,7 +1375,7 @@ export const zhCN: Messages = {
   pairsModelAt: (step) => `第 ${step} 步的模型。`,
   pairsWhen: '训练结束时评估，或者现在。',
   exactMatch: '完全匹配',
-  pairMeans: (n, unit) => `（${n} 对的平均值，按${unit}）`,
+  pairMeans: (n, unit) => `（${n} 对的平均值，按${unit}计）`,
   pairsTable: `留出的${G.pair.zh}及得分`,
   promptColumn: '提示词',
   referenceColumn: '参考',
@@ -1394,7 +1394,7 @@ export const zhCN: Messages = {
   charactersRow: '字符',
   notTrainedYet: '尚未训练',
   bpeNote: (s, merges, early, earlier, below) =>
-    `用时 ${s} 秒训练：${merges} 次合并${early ? '（已经是全部：没有哪对词元再出现两次以上）' : ''}${earlier ? '；基于较早的文本（它仍然能编码这段文本；重新训练可以更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
+    `训练用时 ${s} 秒，共 ${merges} 次合并${early ? '（已经合并完：没有哪对词元再出现两次以上）' : ''}${earlier ? '；它是在较早的文本上训练的（仍然能编码这段文本，重新训练会更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
   tokenizerTradeoff: `每个${G.token.zh}的字符越多，同样长的上下文就能看到越多的文本，但词表（以及输出层）会变大，每个${G.token.zh}出现的次数也更少。换一个分词器就意味着换一个新模型。`,
   tokenInspector: `${G.token.zh}检查器`,
   textToCut: `要切分成${G.token.zh}的文本`,
@@ -1414,7 +1414,7 @@ export const zhCN: Messages = {
   conceptNoNumber: '还没有数字：先训练一会儿，或者打开这张卡片指向的视图。',
   lookFor: '观察要点',
   tryThis: '动手试试',
-  caveat: '注意',
+  caveat: '注意事项',
   showMe: '带我去看',
   maskExplorer: '三种注意力掩码并排比较',
   maskCausal: `因果（GPT）：每个${G.token.zh}只能看到自己和过去`,
@@ -1444,7 +1444,7 @@ export const zhCN: Messages = {
   copyLessonLink: '复制课程链接',
   lessonLinkLabel: '课程链接',
   lessonLinkNote:
-    '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
+    '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的训练步。链接里绝不包含你的文本或模型。',
 
   engineStoppedTitle: '训练引擎停止了。',
   engineStoppedWhy: (why, detail) =>
