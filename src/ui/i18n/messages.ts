@@ -1359,7 +1359,7 @@ export const zhCN: Messages = {
   resumeFrom: (step) => `从第 ${step} 步继续`,
   runsEmpty: `你的每次训练都会作为${G.run.zh}保存在这里，包括最后的检查点、${G.loss.zh}历史和设置，刷新页面后可以从原处继续。`,
   storedRuns: `已保存的${G.run.zh}`,
-  runColumn: G.run.zh,
+  runColumn: '记录名称',
   stepsColumn: '步数',
   bestValTitle: `这次训练最低的验证${G.loss.zh}`,
   bestVal: `最佳验证${G.loss.zh}`,
