@@ -117,7 +117,13 @@ test('break it: the no-mask twin trains from the same settings, its attention fi
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   await page.getByText('Break it to learn it: no causal mask').click()
+  // the tutorial's mistake about the mask is corrected before the twin runs, and stays while it does
+  const correction = page.getByTestId('twin-correction')
+  await expect(correction).toContainText(
+    'A correction to the tutorial: The tutorial says GPT is pre-trained as a masked',
+  )
   await page.getByRole('button', { name: 'Train a twin without the causal mask' }).click()
+  await expect(correction).toContainText('the answer sits in its own input')
   await expect(page.getByTestId('twin-status')).toContainText('You are training the no-mask twin')
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   await expect(page.getByTestId('twin-status')).toContainText(

@@ -17,6 +17,10 @@ test('the 中文 / EN switch changes the page language, the address, and is reme
   await page.goto('/')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
   await expect(page.getByText('动手破坏，才能真正理解：去掉因果掩码')).toBeVisible()
+  // the tutorial's mistake about the mask is corrected before the twin is trained, in readable text
+  await page.getByText('动手破坏，才能真正理解：去掉因果掩码').click()
+  await expect(page.getByTestId('twin-correction')).toContainText('教程勘误：教程说 GPT 用掩码语言模型')
+  await expect(page.getByTestId('twin-correction')).not.toHaveClass(/muted|small/)
   await expect(page.getByRole('heading', { name: '4. 生成' })).toBeVisible()
   await expect(page.getByLabel('提示词', { exact: true })).toBeVisible()
   // the atlas speaks Chinese: its title, its readout, its head summary

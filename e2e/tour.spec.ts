@@ -16,7 +16,11 @@ test('the tour in English: every task done, from tokens to evaluation', async ({
   const task = page.getByTestId('tour-task')
   await expect(page.getByTestId('tour-step')).toHaveText('Step 1 of 14')
   await expect(tour).toContainText('Tokenization (分词)')
+  await expect(page.getByTestId('tour-erratum')).toHaveCount(0)
   await next(page, 'Next', 2)
+  // the pretraining steps correct the tutorial where the learner meets its claim
+  await expect(page.getByTestId('tour-erratum')).toContainText('A correction to the tutorial: ')
+  await expect(page.getByTestId('tour-erratum')).toContainText('next-sentence prediction')
   await expect(tour.getByRole('button', { name: 'Next', exact: true })).toBeDisabled()
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(task).toContainText('Done ✓')
@@ -64,6 +68,8 @@ test('the tour in Chinese, skipped through to the end, and resumed where it was 
   await expect(page.getByTestId('tour-step')).toHaveText('第 1 步，共 14 步')
   await expect(page.getByTestId('tour')).toContainText('分词（tokenization）')
   await next(page, '下一步', 2)
+  await expect(page.getByTestId('tour-erratum')).toContainText('教程勘误：教程在六个地方把 GPT 讲错了')
+  await expect(page.getByTestId('tour-erratum')).toContainText('下一句预测')
   for (let n = 3; n <= 5; n++) await next(page, '跳过', n)
   // leave and come back: the tour resumes at step 5
   await page.reload()
@@ -85,8 +91,8 @@ test('a lesson link opens in its language, at its tour step, with its panels hid
   await expect(page.getByTestId('tour-step')).toHaveText('第 4 步，共 14 步')
   await expect(page.getByRole('heading', { name: '2. 模型与训练' })).toHaveCount(0)
   await expect(page.getByLabel('后端')).toHaveCount(0)
-  await expect(page.getByRole('heading', { name: '运行记录', exact: true, includeHidden: true })).toHaveCount(0)
-  await expect(page.getByRole('tab', { name: '运行', exact: true })).toHaveCount(0)
+  await expect(page.getByRole('heading', { name: '训练记录', exact: true, includeHidden: true })).toHaveCount(0)
+  await expect(page.getByRole('tab', { name: '训练记录', exact: true })).toHaveCount(0)
   await expect(page.getByRole('heading', { name: '1. 用来学习的文本' })).toBeVisible()
   await expect(page.getByRole('alert').filter({ hasText: '这个链接中的 step 无法使用' })).toBeVisible()
   // the atlas opened at once, on the repeated probe

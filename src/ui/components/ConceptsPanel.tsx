@@ -90,6 +90,15 @@ function Cards() {
               <dt>{t.caveat}</dt>
               <dd>{text.caveat}</dd>
             </dl>
+            {text.erratum && (
+              <p data-testid={`erratum-${c.id}`}>
+                <strong>
+                  {t.erratum}
+                  {t.colon}
+                </strong>
+                {text.erratum}
+              </p>
+            )}
             {c.id === 'mask' && <MaskExplorer />}
             <button type="button" className="link small" onClick={() => showView(c.view)}>
               {t.showMe}

@@ -6,7 +6,8 @@ import { Panel, type ViewProps } from './Panel'
 /**
  * "Break it to learn it" (V11), the first experiment: the same text, settings and seed trained without the
  * causal mask. Its loss collapses (every position can read the token it must predict), its generations are
- * garbage (at generation time there is no future to read), and its attention fills the upper triangle.
+ * gibberish (at generation time there is no future to read), and its attention fills the upper triangle. The
+ * tutorial's mistake about the mask (twinCorrection) opens the panel, before the twin is trained.
  */
 export function ExperimentPanel(panel: ViewProps) {
   const t = useT()
@@ -24,6 +25,13 @@ export function ExperimentPanel(panel: ViewProps) {
   return (
     <Panel {...panel} folded>
       <p className="small">{t.twinIntro}</p>
+      <p data-testid="twin-correction">
+        <strong>
+          {t.erratum}
+          {t.colon}
+        </strong>
+        {t.twinCorrection}
+      </p>
       {!isTwin ? (
         <>
           <button type="button" disabled={!report || !!pending} onClick={() => void trainNoMaskTwin()}>
@@ -61,7 +69,6 @@ export function ExperimentPanel(panel: ViewProps) {
               {t.twinBack(twinOf.step)}
             </button>
           )}
-          <p className="muted small">{t.twinCorrection}</p>
         </div>
       )}
     </Panel>

@@ -102,10 +102,27 @@ export function TourPanel(panel: ViewProps) {
       <p>{text.intuition}</p>
       {live && <p className="live small">{live}</p>}
       <p className="small">
-        <strong>{t.lookFor}:</strong> {text.lookFor}
+        <strong>
+          {t.lookFor}
+          {t.colon}
+        </strong>
+        {text.lookFor}
       </p>
+      {text.erratum && (
+        <p data-testid="tour-erratum">
+          <strong>
+            {t.erratum}
+            {t.colon}
+          </strong>
+          {text.erratum}
+        </p>
+      )}
       <p className="small" aria-live="polite" data-testid="tour-task">
-        <strong>{t.tourTask}:</strong> {s.task ? (lang === 'zh-CN' ? s.task.zh : s.task.en) : t.tourNoTask}{' '}
+        <strong>
+          {t.tourTask}
+          {t.colon}
+        </strong>
+        {s.task ? (lang === 'zh-CN' ? s.task.zh : s.task.en) : t.tourNoTask}{' '}
         {s.task && <span className={done ? 'ok' : 'muted'}>{done ? t.tourDone : t.tourWaiting}</span>}
       </p>
       <div className="controls">

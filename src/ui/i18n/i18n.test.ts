@@ -11,7 +11,9 @@ import {
   type GeneralProblemCode,
   type ModelFileProblemCode,
 } from '../../shared/problems'
-import { GLOSSARY } from './glossary'
+import { AVOID, GLOSSARY, type Term } from './glossary'
+import { CONCEPTS } from '../lesson/concepts'
+import { TOUR } from '../lesson/tour'
 import { PRESETS, getPreset, validateConfig } from '../../shared/config'
 
 function sources(dir: string): string[] {
@@ -53,12 +55,22 @@ const SAMPLE: Record<string, unknown[]> = {
   beamNode: [1, 'a', -1, 'kept'],
   backendReason: ['auto', 'wasm', 'software', 'none'],
   backendChip: ['webgpu', false, 'NVIDIA'],
+  viewAsTable: ['0.1'],
+  tableLabel: ['0.1'],
+  inductionHeadForms: ['1.0'],
+  phaseChange: ['0.1', 0.5, 10, 0.2, 0.05],
 }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 /** What a message says, with sample arguments. */
 function say(k: string, v: unknown): string {
   return typeof v === 'function' ? String((v as (...a: unknown[]) => string)(...args(k))) : String(v)
+}
+
+/** The text around the first match of `re` (undefined when there is none), so a failure shows where. */
+function around(text: string, re: RegExp): string | undefined {
+  const m = re.exec(text)
+  return m ? text.slice(Math.max(0, m.index - 30), m.index + 30) : undefined
 }
 
 describe('the message catalogue', () => {
@@ -78,7 +90,7 @@ describe('the message catalogue', () => {
   })
 
   it('writes Chinese in Chinese: every message holds CJK text, except symbols kept as they are', () => {
-    const symbols = new Set(['viridis', 'fullStop', 'topK', 'topP'])
+    const symbols = new Set(['viridis', 'fullStop', 'colon', 'topK', 'topP'])
     for (const [k, v] of Object.entries(zhCN)) {
       if (symbols.has(k)) continue
       const text = say(k, v)
@@ -86,19 +98,54 @@ describe('the message catalogue', () => {
     }
   })
 
-  it('spells glossary terms one way: a Chinese message about a concept uses the glossary’s word', () => {
-    const zh = Object.entries(zhCN)
-      .map(([k, v]) => say(k, v))
+  it('spells glossary terms one way: a Chinese message, card or tour step uses the glossary’s word, never a second form', () => {
+    // what the learner reads: the catalogue (with sample arguments), the cards, their errata, the tour's tasks
+    const cards = CONCEPTS.flatMap((c) => Object.values(c.zh))
+    const zh = [
+      ...Object.entries(zhCN).map(([k, v]) => say(k, v)),
+      ...cards,
+      ...TOUR.flatMap((s) => (s.task ? [s.task.zh] : [])),
+    ].join('\n')
+    // and every Chinese line of the sources, so a branch the sample arguments miss is read too
+    const here = (f: string) => readFileSync(join(__dirname, f), 'utf8')
+    const catalogue = here('messages.ts')
+    const source = [catalogue.slice(catalogue.indexOf('export const zhCN')), here('problemsZh.ts')]
+      .concat(['concepts.ts', 'conceptsTraining.ts', 'tour.ts', 'errata.ts'].map((f) => here(`../lesson/${f}`)))
       .join('\n')
-    // words a translation might drift to, and the glossary term that must be used instead
-    const drift: [RegExp, string][] = [
-      [/标记|令牌/, GLOSSARY.token.zh],
-      [/集束搜索|波束搜索/, GLOSSARY.beamSearch.zh],
-      [/因果遮罩|因果屏蔽/, GLOSSARY.causalMask.zh],
-    ]
-    for (const [bad, good] of drift) expect(zh, `use “${good}”`).not.toMatch(bad)
-    expect(zh).toContain(GLOSSARY.token.zh)
-    expect(zh).toContain(GLOSSARY.causalMask.zh)
+      .split('\n')
+      .filter((line) => /[\u4e00-\u9fff]/.test(line))
+      .join('\n')
+    expect(Object.keys(AVOID).length).toBeGreaterThanOrEqual(14)
+    for (const [term, bad] of Object.entries(AVOID) as [Term, RegExp][]) {
+      const good = GLOSSARY[term].zh
+      expect(around(zh, bad), `${term}: use “${good}”`).toBeUndefined()
+      if (!/MLP/.test(bad.source)) expect(around(source, bad), `${term}: use “${good}”`).toBeUndefined()
+      expect(zh, `${term}: “${good}” is used`).toContain(good)
+    }
+    // a head is 第 0 层第 1 头, never “第 0.1 头” (the 0.1th head)
+    expect(zh).not.toMatch(/第 \d+\.\d+ 头/)
+    expect(source).not.toMatch(/第 \$\{[\w.]*name\} 头/)
+    expect(zhCN.viewAsTable('1.0')).toBe('以表格查看第 1 层第 0 头')
+    expect(zhCN.fineTuneTitle).toContain('学习率降为原来的十分之一')
+  })
+
+  it('fails a second form: each pattern catches the drift it names', () => {
+    const drifts: Partial<Record<Term, string>> = {
+      greedy: '贪心搜索',
+      beam: '离开了束',
+      pair: '留出的样本对',
+      uniform: '平均猜测',
+      feedForward: '每个块的 MLP',
+      sd: '离散程度',
+      validationSet: '验证文本的一段',
+      run: '这次运行',
+      head: '头部得分',
+      gibberish: '全是乱码',
+    }
+    for (const [term, text] of Object.entries(drifts) as [Term, string][]) expect(text, term).toMatch(AVOID[term]!)
+    // and the verb stays: the page runs on a backend
+    expect(zhCN.runningOn).not.toMatch(AVOID.run!)
+    expect('已结束的候选序列，束宽 3 的束搜索').not.toMatch(AVOID.beam!)
   })
 
   it('names every preset, setting and built-in dataset in Chinese (a new one cannot fall back to English unnoticed)', () => {

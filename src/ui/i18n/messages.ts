@@ -1,7 +1,7 @@
 // The message catalogue: English first, Simplified Chinese typed against it (a missing or extra key, or a
 // message with other parameters, is a type error). Terms come from the glossary. Chinese uses full-width
 // punctuation; inline English symbols (Q, K, V, softmax, top-k) stay as they are.
-import { GLOSSARY as G } from './glossary'
+import { GLOSSARY as G, headZh } from './glossary'
 import type { Coded } from '../../shared/problems'
 import { fieldZh, problemZh } from './problemsZh'
 
@@ -118,14 +118,14 @@ export const en = {
   twinMasked: (loss: number, step: number) => `; the masked run had validation loss ${loss.toFixed(3)} at step ${step}`,
   twinGenerateTitle: 'Generate',
   twinGenerate:
-    ' some text: it is garbage. While generating there is no future token to read, so what the twin learned — copy the next token — has nothing to copy. A low loss bought by reading the answer teaches nothing.',
+    ' some text: it is gibberish. While generating there is no future token to read, so what the twin learned — copy the next token — has nothing to copy. A low loss bought by reading the answer teaches nothing.',
   twinAtlasTitle: 'The attention atlas',
   twinAtlas:
     ': no hatching, and the upper triangle (tokens looking at later tokens) fills in. Look for a head whose “future” share grows: it reads the next token.',
   twinBack: (step: number) => `Back to the masked run (step ${step})`,
   twinPauseFirst: 'Pause the twin first',
   twinCorrection:
-    "A correction to the founding tutorial, which says GPT is pre-trained with a masked language model (掩码语言模型) objective: that is BERT's. BERT sees both sides of a hidden token and fills it in; GPT predicts the next token from the ones before it, so it must never see what it predicts — this experiment shows what happens when it can.",
+    "The tutorial says GPT is pre-trained as a masked language model (掩码语言模型), with the mask applied to the values of future positions. Masked language modelling is BERT's objective, and the mask acts on the attention scores, not the values. BERT needs no causal mask because it hides the tokens it must predict behind [MASK], so seeing both sides is fair. This twin sees both sides too but still predicts the next token, so the answer sits in its own input: that is the cheat this experiment shows.",
 
   // attention atlas
   atlasTitle: 'Attention atlas: every layer × head, through training',
@@ -258,7 +258,7 @@ export const en = {
   continuationHere: 'The continuation appears here, token by token.',
   referenceLabel: 'Reference text (to compare the generated text with)',
   referencePlaceholder: 'Paste what you hoped the model would write',
-  words: 'Words',
+  words: 'Words (split at spaces: a line of Chinese is one word)',
   characters: 'Characters',
   nothingToCompare: 'nothing to compare',
   tooLong: (bleu: string) => `BLEU-4 ${bleu} · ROUGE-L and METEOR: too long to compute here`,
@@ -634,7 +634,7 @@ export const en = {
   pauseToOpenRun: 'Pause or stop training to open or fine-tune another run.',
   stopToDeleteRun: 'Stop training to delete the run that is open.',
   open: 'Open',
-  fineTuneTitle: "A new run from this one's weights, on the text in panel 1, with a ten times lower learning rate",
+  fineTuneTitle: "A new run from this one's weights, on the text in panel 1, with a tenth of the learning rate",
   fineTune: 'Fine-tune',
   deleteForGood: 'Delete for good',
   keep: 'Keep',
@@ -701,7 +701,9 @@ export const en = {
   // concept cards
   conceptsTitle: 'Concept cards: the tutorial, on your model',
   conceptsIntro:
-    'One card per idea of the tutorial, in its order: what it is, its formula, what to look for, something to try, a caveat — and the number from your model right now.',
+    'One card per idea of the tutorial, in its order: what it is, its formula, what to look for, something to try, a caveat — and the number from your model right now. Where the tutorial is wrong, the card says so under “A correction to the tutorial”.',
+  erratum: 'A correction to the tutorial',
+  colon: ': ',
   conceptNoNumber: 'No number yet: train a little, or open the view this card points to.',
   lookFor: 'What to look for',
   tryThis: 'Try this',
@@ -712,12 +714,12 @@ export const en = {
   maskBidirectional: 'bidirectional (BERT): every token sees every token',
   maskCross: 'cross-attention (encoder–decoder): decoder rows see all encoder columns',
   maskIllustration:
-    'An illustration (dark: may attend). This page trains the first kind; the no-mask twin trains the second on purpose, to show why a GPT must not.',
+    'An illustration (dark: may attend). This page trains the first kind. BERT uses the second fairly, because it hides the tokens it predicts behind [MASK]; the no-mask twin uses the second while still predicting the next token, so the answer sits in its input — which is why a GPT cannot work this way.',
 
   // guided tour
   tourTitle: 'Guided tour',
   tourIntro:
-    'Fourteen steps through the tutorial’s ideas on your own model, each with something to do. You can skip any step, leave, and come back where you were.',
+    'Fourteen steps through the tutorial’s ideas on your own model: ten set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -804,18 +806,18 @@ export const zhCN: Messages = {
   themeLight: '浅色',
   themeDark: '深色',
   allSettings: '全部设置',
-  moreTitle: '运行记录、模型文件、成对模式及更多',
-  toTools: '运行与文件',
+  moreTitle: '训练记录、模型文件、成对模式等',
+  toTools: '训练记录与文件',
   diagramTitle: '模型',
-  diagramLabel: '模型结构图。方向键在各部分之间移动；回车在旁边打开它。',
+  diagramLabel: '模型结构图。用方向键在各部分之间移动，按回车键在旁边打开它。',
   diagramHint: '点击某一部分，在结构图旁边打开它。',
   diagramEmbed: `${G.embedding.zh}`,
-  diagramEmbedOpen: `${G.embedding.zh}（wte）：打开每个${G.token.zh}的分布图`,
+  diagramEmbedOpen: `${G.embedding.zh}（wte）：打开各${G.token.zh}的嵌入图`,
   diagramPos: '位置嵌入',
   diagramPosOpen: `位置嵌入（wpe）：打开${G.positionalEncoding.zh}`,
   diagramBlock: (layer) => `第 ${layer} 块`,
   diagramBlockOpen: (layer) => `第 ${layer} 块：打开注意力总览`,
-  diagramBlockParts: `${G.layerNorm.zh} → 注意力头 → ${G.layerNorm.zh} → MLP，各自加回${G.residualStream.zh}`,
+  diagramBlockParts: `${G.layerNorm.zh} → 注意力头 → ${G.layerNorm.zh} → ${G.feedForward.zh}，两者的输出都加回${G.residualStream.zh}`,
   diagramHead: (layer, head) => `第 ${layer} 层第 ${head} 头：打开它的注意力`,
   diagramLm: '语言模型头',
   diagramLmOpen: '语言模型头：打开下一个词元透镜与 Logit 透镜',
@@ -823,14 +825,14 @@ export const zhCN: Messages = {
   diagramParams: (n) => `${n} 个参数`,
   diagramMapsSoon: '模型建好后，每个头会在验证探针上画出它的注意力。',
   liveTitle: '实时样本',
-  liveEmpty: '开始训练：模型自己写的文本会出现在这里，并随学习而变化。',
+  liveEmpty: '开始训练后，模型自己写的文本会出现在这里，并随着学习不断变化。',
   liveEvery: (every) => `训练时，模型每 ${every} 步续写一次提示词。`,
   liveAt: (step, loss) => `第 ${step} 步 · ${G.loss.zh} ${Number.isFinite(loss) ? loss.toFixed(2) : '–'}`,
-  tabRuns: '运行',
+  tabRuns: G.run.zh,
   tabTokenizer: '分词与成对模式',
-  textOptionsTitle: '文本的词元与样本对',
+  textOptionsTitle: `文本的${G.token.zh}与${G.pair.zh}`,
   tabFile: '模型文件',
-  tabPairs: '样本对',
+  tabPairs: G.pair.zh,
   tabConcepts: '概念',
   tabAbout: '关于文本',
   fullStop: '。',
@@ -849,67 +851,66 @@ export const zhCN: Messages = {
   tokenAria: (token, p) => `${token}：概率 ${(p * 100).toFixed(1)}%`,
   lockedHint: '已锁定（按 Esc 解锁）：',
   tokenDetail: (token, p, entropy, top) =>
-    `“${token}”的概率为 ${(p * 100).toFixed(1)}% · 熵 ${entropy.toFixed(2)} 奈特 · 模型的前 5 个候选：${top}`,
+    `“${token}”的概率为 ${(p * 100).toFixed(1)}% · 熵 ${entropy.toFixed(2)} 奈特 · 模型排在前 5 位的${G.token.zh}：${top}`,
   tokenStripHint: (trace) =>
-    `颜色表示每个${G.token.zh}的概率（白 = 不太可能，绿 = 很可能）。把鼠标移到或用键盘聚焦某个${G.token.zh}，可以看到模型还考虑过什么${trace ? '以及它在看哪里' : ''}；单击或按 Enter 可以锁定。`,
+    `颜色表示每个${G.token.zh}的概率（白色 = 不太可能，绿色 = 很可能）。将鼠标悬停在某个${G.token.zh}上（或用 Tab 键选中它），可以看到模型还考虑过哪些${G.token.zh}${trace ? '、它当时在看哪里' : ''}；单击或按回车键可以锁定。`,
   traceCaption: (token, n) =>
-    `模型选择“${token}”时在看哪里：每一行是一个${G.head.zh}从它前一个${G.token.zh}出发、在上下文 ${n} 个${G.token.zh}上的注意力（每行之和为 1）。`,
+    `模型选出“${token}”时在看哪里。每一行是一个${G.head.zh}的注意力：从“${token}”前面那个位置出发，分布在上下文的 ${n} 个${G.token.zh}上（每行之和为 1）。`,
   traceStrongest: (layer, head, share, token, pos) =>
     `最强的单个连接：第 ${layer} 层第 ${head} 头把 ${pct(share)} 的注意力放在“${token}”上（上下文第 ${pos} 个${G.token.zh}）。`,
-  traceCaveat: '注意力显示信息是从哪里读取的，而不是原因：它本身并不是解释。',
+  traceCaveat: '注意力只说明信息从哪里读来，并不说明原因；它本身算不上解释。',
   traceTable: `这个${G.token.zh}在每个${G.head.zh}上的注意力`,
   traceCell: (layer, head, token, w) => `第 ${layer} 层第 ${head} 头 → “${token}”：${(w * 100).toFixed(1)}%`,
   contextToken: (n) => `上下文第 ${n} 个${G.token.zh}`,
 
   beamCaption: (width, depth) =>
-    `${G.beamSearch.zh}的过程（束宽 ${width}，前 ${depth} 步）：每一列是一步；实线框是保留的候选，灰色虚线框是被剪掉的最好扩展；数字是累计对数概率。`,
+    `${G.beamSearch.zh}的过程（束宽 ${width}，前 ${depth} 步）。每一列是一步，实线框是保留下来的${G.beam.zh}，灰色虚线框是被剪掉的最佳扩展，数字是累计对数概率。`,
   beamBest: '蓝色',
-  beamBestIs: '：最好的候选序列。',
+  beamBestIs: `：最好的${G.beam.zh}。`,
   beamGreedy: '橙色',
-  beamGreedyIs: `：${G.greedy.zh}。`,
-  beamSame: '这里贪心解码找到的是同一条路径。',
-  beamLeaves: (step, token) => `贪心解码在第 ${step} 步离开了束（它选了“${token}”，而搜索剪掉了它或从未到达）。`,
-  beamPart: '贪心解码和最好的候选在树内分道扬镳。',
+  beamGreedyIs: `：${G.greedy.zh}的路径。`,
+  beamSame: `这里${G.greedy.zh}找到的是同一条路径。`,
+  beamLeaves: (step, token) =>
+    `${G.greedy.zh}在第 ${step} 步选了“${token}”，从此离开了保留的${G.beam.zh}（${G.beamSearch.zh}剪掉了这条路，或者根本没有走到）。`,
+  beamPart: `${G.greedy.zh}与最好的${G.beam.zh}在树中分道扬镳。`,
   beamAria: (kept, pruned, depth) => `${G.beamSearch.zh}树：${depth} 步中保留 ${kept} 个节点，剪掉 ${pruned} 个`,
   beamNode: (step, token, lp, state) =>
     `第 ${step} 步：“${token}”，累计对数概率 ${lp.toFixed(3)}（${state === 'kept' ? '保留' : state === 'done' ? '保留，已到达停止文本' : '剪掉'}）`,
 
   twinTitle: '动手破坏，才能真正理解：去掉因果掩码',
-  twinIntro: `GPT 的训练目标是根据前面的${G.token.zh}预测下一个${G.token.zh}。${G.causalMask.zh}让未来保持不可见：去掉它，每个位置都能看到所有其他位置，包括它要预测的那个${G.token.zh}本身。点一下，就会在同样的文本上、用同样的设置和随机种子，训练一个没有掩码的“双胞胎”模型。`,
+  twinIntro: `GPT 的训练目标是根据前面的${G.token.zh}预测下一个${G.token.zh}，${G.causalMask.zh}负责把未来挡住。去掉掩码，每个位置都能看到其他所有位置，也包括它要预测的那个${G.token.zh}。点一下按钮，就会用同样的文本、同样的设置和随机种子，训练一个没有掩码的“双胞胎”模型。`,
   twinButton: '训练一个没有因果掩码的双胞胎模型',
-  twinKeep: '当前的训练会暂停并被保存（可以在“运行记录”面板中重新打开）；它的验证损失曲线会留在损失图上，供你比较。',
+  twinKeep: `当前的训练会暂停并保存（可以在“${G.run.zh}”面板中重新打开），它的验证${G.loss.zh}曲线会留在${G.loss.zh}图上供你比较。`,
   twinTraining: (state) =>
     `你正在训练没有掩码的双胞胎模型${state === 'training' ? '' : `（${{ ready: '尚未开始', paused: '已暂停', stopped: '已停止', finished: '已完成' }[state] ?? state}）`}。请注意观察：`,
   twinLossTitle: G.loss.zh,
-  twinLoss: '降得远低于有掩码的模型所能达到的水平：答案就在输入里。',
+  twinLoss: '降到有掩码的模型怎么也达不到的水平，因为答案就在输入里。',
   twinNow: (loss, step) => `目前：第 ${step} 步的训练${G.loss.zh}为 ${loss.toFixed(3)}`,
   twinMasked: (loss, step) => `；有掩码的模型在第 ${step} 步的验证${G.loss.zh}为 ${loss.toFixed(3)}`,
   twinGenerateTitle: '生成',
-  twinGenerate:
-    '一些文本：全是乱码。生成时并没有未来的词元可读，所以双胞胎学会的本事——抄下一个词元——无从下手。靠偷看答案换来的低损失什么也没学到。',
+  twinGenerate: `一段文本看看：全是${G.gibberish.zh}。生成时并没有未来的${G.token.zh}可读，双胞胎学会的唯一本事——照抄下一个${G.token.zh}——无从施展。靠偷看答案换来的低${G.loss.zh}，什么也没学到。`,
   twinAtlasTitle: '注意力总览',
-  twinAtlas:
-    '：没有斜线阴影，上三角（词元关注后面的词元）被填满。找一找“未来”占比不断增长的注意力头：它在读取下一个词元。',
+  twinAtlas: `中没有斜线阴影，上三角（${G.token.zh}关注它后面的${G.token.zh}）被填满了。找一找“未来”占比不断增长的${G.head.zh}，它读取的正是下一个${G.token.zh}。`,
   twinBack: (step) => `回到有掩码的模型（第 ${step} 步）`,
   twinPauseFirst: '请先暂停双胞胎模型',
   twinCorrection:
-    '对创始教程的一处更正：教程说 GPT 用掩码语言模型（Masked Language Modeling）目标进行预训练，其实那是 BERT 的目标。BERT 能看到被遮住词元的两侧并把它补出来；GPT 根据前面的词元预测下一个词元，所以它绝不能看到自己要预测的内容——这个实验展示了如果它能看到会发生什么。',
+    '教程说 GPT 用掩码语言模型（Masked Language Modeling）做预训练，并且掩码作用在未来位置的“值”上。其实掩码语言模型是 BERT 的目标，而掩码作用在注意力分数上，不是值上。BERT 不需要因果掩码，是因为它把要预测的词元换成了 [MASK]，看到两侧的上下文并不算作弊。这个双胞胎模型同样能看到两侧，预测的却仍是下一个词元，答案就摆在它自己的输入里——这正是这个实验要展示的“作弊”。',
 
   atlasTitle: '注意力总览：训练过程中的每一层 × 每个头',
   probe: '探针',
-  probeValidation: '验证文本的一段',
+  probeValidation: `${G.validationSet.zh}中的一段`,
   probeOwn: '我自己的文本',
   probeRepeated: '重复一次的随机词元（用于观察归纳头）',
   probeText: '探针文本内容',
   appearsWithModel: '有了模型之后就会显示。',
   computing: '计算中…',
-  step: '步数',
+  step: '训练步',
   atlasStep: (step, valLoss, n) =>
     `第 ${step} 步${valLoss !== undefined ? ` · 验证${G.loss.zh} ${valLoss.toFixed(3)}` : ''} · ${n} 个快照`,
   live: '实时',
   probeTokens: `探针${G.token.zh}`,
   positionN: (i) => `位置 ${i}`,
-  atlasGrid: `每一层每个头的注意力：方向键移动查询/键的位置，Enter 锁定，Esc 清除`,
+  atlasGrid: `每一层每个头的注意力：用方向键移动${G.query.zh}和${G.key.zh}的位置，按回车键锁定，按 Esc 清除`,
   headLabel: (l, h) => `第 ${l} 层第 ${h} 头`,
   badge: (b) =>
     ({
@@ -921,19 +922,19 @@ export const zhCN: Messages = {
       unclear: '不明确',
     })[b] ?? b,
   futureShare: (x) => `未来 ${x.toFixed(2)}`,
-  futureTitle: `每一行放在后面${G.token.zh}（未来）上的注意力的平均占比：有${G.causalMask.zh}时恰好为 0`,
-  noMaskNotice: `这个模型训练时没有${G.causalMask.zh}：没有斜线阴影，上三角——每个${G.token.zh}关注它后面的${G.token.zh}——被填满。每个头下面的“未来”数字是一行注意力中分给后面${G.token.zh}的平均占比（有掩码时恰好为 0）。向前看一步的头，读到的正是它要预测的${G.token.zh}。`,
-  lockedPair: '已锁定（按 Enter 或 Esc 释放）：',
+  futureTitle: `每一行注意力中分给后面${G.token.zh}（未来）的平均占比；有${G.causalMask.zh}时恰好为 0`,
+  noMaskNotice: `这个模型训练时没有${G.causalMask.zh}，所以图中没有斜线阴影，上三角（每个${G.token.zh}关注它后面的${G.token.zh}）被填满了。每个头下方的“未来”数字，是一行注意力中分给后面${G.token.zh}的平均占比（有掩码时恰好为 0）。向前看一步的头，读到的正是它要预测的${G.token.zh}。`,
+  lockedPair: '已锁定（按回车键或 Esc 释放）：',
   atlasHint: (masked) =>
-    `每张小图是一个${G.head.zh}：行 = 发出关注的${G.token.zh}（${G.query.zh}），列 = 被关注的${G.token.zh}（${G.key.zh}）${masked ? '；斜线阴影的三角是被遮住的未来' : ''}。把鼠标移上去或用方向键，可以在所有头中追踪同一对查询/键；Enter 或单击可以锁定；单击某个头可以在这里读它的数字。`,
+    `每张小图是一个${G.head.zh}，行是发出关注的${G.token.zh}（${G.query.zh}），列是被关注的${G.token.zh}（${G.key.zh}）${masked ? '，带斜线阴影的三角是被遮住的未来' : ''}。将鼠标悬停在格子上或用方向键移动，可以在所有头中追踪同一对${G.query.zh}和${G.key.zh}；按回车键或单击可以锁定；单击某个头，可以在这里读它的数字。`,
   describeCell: (l, h, step, q, i, k, j, w, best, b) =>
     `第 ${l} 层第 ${h} 头，第 ${step} 步：${G.query.zh}“${q}”（位置 ${i}）以权重 ${w.toFixed(2)} 关注“${k}”（位置 ${j}）；它最强的${G.key.zh}是“${best}”（位置 ${b}）。`,
-  viewAsTable: (name) => `以表格查看第 ${name} 头`,
-  tableLabel: (name) => `第 ${name} 头：每个查询最强的三个键`,
+  viewAsTable: (name) => `以表格查看${headZh(name)}`,
+  tableLabel: (name) => `${headZh(name)}：每个${G.query.zh}最强的三个${G.key.zh}`,
   query: G.query.zh,
   strongestKeys: `最强的${G.key.zh}（权重）`,
-  atlasLookFor: `观察要点：紧贴主对角线下方的一条斜线是“前一个${G.token.zh}”头；在重复探针上，比前一次出现晚一步的斜线是${G.inductionHead.zh}。只有当某种模式占到至少 60% 的注意力时才会显示标签。注意力显示一个头从哪里读取信息，而不是模型为什么做出这样的预测。`,
-  headScoresOverTraining: '训练过程中的头部得分：',
+  atlasLookFor: `观察要点：紧贴主对角线下方的一条斜线，说明这是“前一个${G.token.zh}”头；在重复探针上，如果斜线比上一次出现的位置晚一步，那就是${G.inductionHead.zh}。某种模式占到注意力的 60% 以上时才会显示标签。注意力只说明一个头从哪里读取信息，并不解释模型为什么这样预测。`,
+  headScoresOverTraining: `各${G.head.zh}的得分随训练的变化：`,
   scoreName: (n) =>
     ({
       previous: `前一个${G.token.zh}`,
@@ -942,17 +943,17 @@ export const zhCN: Messages = {
       induction: '归纳（重复探针）',
       entropy: '熵（比特）',
     })[n] ?? n,
-  inductionHeadForms: (name) => `${G.inductionHead.zh} ${name}`,
+  inductionHeadForms: (name) => `${G.inductionHead.zh}：${headZh(name)}`,
   needRepeated: `归纳得分需要重复探针：在上面选择“重复一次的随机词元”，观察${G.inductionHead.zh}是否形成。`,
   phaseChangeAt: (step) => `第 ${step} 步发生${G.phaseChange.zh}：`,
   phaseChange: (name, rise, window, drop, before) =>
-    `第 ${name} 头的归纳得分在训练的 ${window}% 之内上升了 ${rise.toFixed(2)}，同时验证${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前一段为 ${before.toFixed(3)}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表使用，${G.loss.zh}随之下降。`,
+    `${headZh(name)}的归纳得分在训练进程的 ${window}% 之内上升了 ${rise.toFixed(2)}，同时验证${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前同样长的一段为 ${before.toFixed(3)}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表来用，${G.loss.zh}随之下降。`,
   noPhaseChange: (rise, window) =>
-    `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在训练的 ${window}% 之内上升超过 ${rise}，同时${G.loss.zh}出现拐点。在这样的模型规模和训练长度下，这是常见的结果（在 tiny Shakespeare 和重复随机字母上的测量见 README）；更长的训练或更大的模型仍可能出现。`,
+    `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在训练进程的 ${window}% 之内上升超过 ${rise}、同时${G.loss.zh}出现拐点。在这样的模型规模和训练长度下，这很常见（README 中有在 tiny Shakespeare 和重复随机字母上的测量）；训练更久或换更大的模型，仍有可能出现。`,
 
   genTitle: '4. 生成',
   genIntro: (block) =>
-    `从此刻的模型中采样——训练前、训练中或训练后都可以。提示词会被截到模型能看到的最后 ${block ?? '…'} 个字符。`,
+    `从此刻的模型中采样，训练前、训练中、训练后都可以。提示词只保留模型能看到的最后 ${block ?? '…'} 个字符。`,
   prompt: '提示词',
   promptPlaceholder: '留空则从换行开始',
   unknownChars: (n, list, more) =>
@@ -961,7 +962,7 @@ export const zhCN: Messages = {
   markedPrompt: '提示词（已标出未知字符）',
   notInVocab: '不在模型的词表中',
   decoding: '解码方式',
-  sampling: `采样（${G.temperature.zh} 0 = 贪心）`,
+  sampling: `采样（${G.temperature.zh}为 0 时即${G.greedy.zh}）`,
   beamSearchOption: G.beamSearch.zh,
   maxNewTokens: `最多新${G.token.zh}数`,
   stopAt: '停止于',
@@ -973,18 +974,18 @@ export const zhCN: Messages = {
   seed: '随机种子',
   seedRandom: '随机',
   topKTitle: (v) => `0 = 关闭；${v} 或更大会保留整个词表`,
-  topPTitle: `保留概率之和达到 p 的最小一组最可能的${G.token.zh}；1 = 关闭`,
-  samplingOnly: `${G.beamSearch.zh}保留最可能的序列：不做随机抽取`,
+  topPTitle: `只保留最可能的一小组${G.token.zh}，它们的概率之和刚好达到 p；1 = 关闭`,
+  samplingOnly: `${G.beamSearch.zh}只保留最可能的序列，不做随机抽取`,
   beamOnly: `仅用于${G.beamSearch.zh}`,
-  topKNote: (k, v) => `Top-k ${k} 大于词表中的 ${v} 个${G.token.zh}：会全部保留（与 0 即关闭相同）。`,
+  topKNote: (k, v) => `Top-k 为 ${k}，超过了词表中的 ${v} 个${G.token.zh}，所以会全部保留（与设为 0、即关闭相同）。`,
   beamWidth: '束宽',
   lengthPenalty: '长度惩罚',
-  lengthPenaltyTitle: 'α：已结束的候选按 对数概率 ÷ ((5 + 长度) / 6)^α 排序；大于 0 时偏向更长的序列',
+  lengthPenaltyTitle: `α：已结束的${G.beam.zh}按“对数概率 ÷ ((5 + 长度) / 6)^α”排序；大于 0 时偏向更长的序列`,
   beamNote: (beam) =>
     beam
       ? `${G.temperature.zh}、top-k、top-p 和随机种子不适用：${G.beamSearch.zh}是确定性的。`
       : `束宽和长度惩罚只用于${G.beamSearch.zh}。`,
-  errTemperature: `${G.temperature.zh}必须在 0（贪心）到 10 之间。`,
+  errTemperature: `${G.temperature.zh}必须在 0（${G.greedy.zh}）到 10 之间。`,
   errTopK: 'Top-k 必须是 0（关闭）或正整数。',
   errTopP: 'Top-p 必须大于 0 且不超过 1（1 = 关闭）。',
   errBeamWidth: (max) => `束宽必须是 1 到 ${max} 之间的整数。`,
@@ -998,35 +999,35 @@ export const zhCN: Messages = {
   genDone: (stopped, n, step, msPerToken) =>
     `完成${stopped ? '（到达停止文本）' : ''}：第 ${step} 步的模型生成了 ${n} 个${G.token.zh}${msPerToken !== undefined ? `，每个${G.token.zh} ${msPerToken.toFixed(1)} 毫秒` : ''}。`,
   genCancelled: (n) => `生成 ${n} 个${G.token.zh}后已取消。`,
-  watchEvery: '每隔多少步观察这个提示词',
+  watchEvery: '观察这个提示词，每隔',
   steps: '步',
   watchTitle:
-    '训练时，模型每隔 N 步用这些设置（固定随机种子：未设置时为 1）续写这个提示词，下方的时间线会保存每次的回答',
+    '训练时，模型每隔 N 步用这些设置续写一次这个提示词（随机种子固定，未设置时为 1），每次的回答都记在下方的时间线上',
   watchPrompt: '观察这个提示词',
   pinInstead: '改为固定这个提示词',
   stopWatching: '停止观察',
   continuationHere: `续写会一个${G.token.zh}一个${G.token.zh}地出现在这里。`,
   referenceLabel: '参考文本（用来与生成的文本比较）',
   referencePlaceholder: '粘贴你希望模型写出的内容',
-  words: '按词',
+  words: '按词（以空格分隔，一行中文算一个词）',
   characters: '按字符',
   nothingToCompare: '没有可比较的内容',
   tooLong: (bleu) => `BLEU-4 ${bleu} · ROUGE-L 和 METEOR：太长，这里不计算`,
   meteorDetail: (score, matches, chunks, exact) =>
     `${score}（${matches} 个匹配，分成 ${chunks} 块${exact ? '' : '，对齐由局部搜索得到'}）`,
-  beamsTable: '候选序列',
-  beamColumn: '候选',
+  beamsTable: G.beam.zh,
+  beamColumn: G.beam.zh,
   logProbability: '对数概率',
   scoreColumn: '得分',
   stopped: '（已停止）',
   watching: (prompt, every) => `每 ${every} 步观察“${prompt}”`,
   watchTimeline: '观察提示词的时间线',
-  stepColumn: '步数',
+  stepColumn: '训练步',
   lossColumn: G.loss.zh,
   continuationColumn: '续写',
-  firstAnswerSoon: (every) => `第一个回答马上出现；之后训练时每 ${every} 步一个。`,
+  firstAnswerSoon: (every) => `第一个回答马上就来；之后训练时每 ${every} 步出现一个。`,
   scoreTitle: '给文本打分',
-  scoreIntro: `模型认为一段文本有多大可能？每个${G.token.zh}在前文条件下的概率、总对数似然和${G.perplexity.zh}。`,
+  scoreIntro: `在模型看来，一段文本有多大可能出现？这里给出每个${G.token.zh}在前文条件下的概率、总对数似然和${G.perplexity.zh}。`,
   textToScore: '要打分的文本',
   scoreButton: '打分',
   scoreSummary: (n, step, ll, ppl, truncated) =>
@@ -1038,7 +1039,7 @@ export const zhCN: Messages = {
   pause: '暂停',
   stop: '停止',
   stepOnce: '单步',
-  stepOnceHint: '只训练一步然后暂停：看看一次更新改变了什么',
+  stepOnceHint: '只训练一步就暂停，看看一次更新改变了什么',
   reset: '重置',
   resetHint: '回到第 0 步的新模型，设置不变（之前的训练仍保存在训练记录里）',
   otherTab: '本页面的另一个标签页正在训练模型：同一时间只有一个标签页训练。',
@@ -1047,7 +1048,7 @@ export const zhCN: Messages = {
   tookOver: (step) =>
     `另一个标签页接管了训练，所以这里已暂停${step !== undefined ? `（保存于第 ${step} 步）` : ''}。在这里点“继续”可以把它拿回来。`,
   origin: (file, name, steps, added) =>
-    `从${file ? '模型文件' : '保存的训练'}“${name}”开始${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}：训练会在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
+    `训练将从${file ? '模型文件' : G.run.zh}“${name}”出发${steps !== undefined ? `（已训练 ${steps.toLocaleString('zh-CN')} 步）` : ''}${added > 0 ? `，词表中新增了 ${added} 个字符` : ''}，在面板 1 的文本上对它进行${G.fineTuning.zh}。`,
   staleFineTune: `文本或设置已改变：“开始训练”会用新的文本和设置对同一个起始模型进行${G.fineTuning.zh}（形状不同的模型会从头开始）。`,
   staleNew: '自这个模型训练以来，文本、分词器或设置已改变。“生成”仍使用训练好的模型；“开始训练”会开始一个新模型。',
   againFineTune: `“开始训练”会从起始权重重新对同一个模型进行${G.fineTuning.zh}。`,
@@ -1063,29 +1064,29 @@ export const zhCN: Messages = {
       preparing: '正在准备模型',
       starting: '正在启动',
     })[s] ?? s,
-  stepLabel: '步数',
+  stepLabel: '训练步',
   trainLoss: `训练${G.loss.zh}`,
   valLoss: `验证${G.loss.zh}`,
   perplexityLabel: G.perplexity.zh,
-  perplexityTitle: `验证${G.perplexity.zh}，即 e^损失：其不确定程度相当于在这么多个${G.token.zh}中均匀地选一个`,
+  perplexityTitle: `验证${G.perplexity.zh}，即 e^损失：模型的不确定程度，相当于在这么多个${G.token.zh}中均匀地随机选一个`,
   tokensPerSec: `${G.token.zh}/秒`,
   elapsed: '已用时间',
   eta: '预计剩余',
   backend: '后端',
   tensors: '张量',
   tensorsTitle: '训练引擎中存活的张量及其占用的内存；这个数量在每一步之间保持不变',
-  savedAt: (step) => `已在这个浏览器中保存于第 ${step} 步：刷新页面也不会丢失（见“运行记录”）。`,
+  savedAt: (step) => `第 ${step} 步已保存在这个浏览器中，刷新页面也不会丢失（见“${G.run.zh}”）。`,
 
   lossTitle: G.loss.zh,
   referenceLinesToggle: '参考线',
   logScale: '对数刻度',
   lastEval: (step, loss) =>
     `第 ${step} 步：验证${G.loss.zh} ${loss.toFixed(4)}，${G.perplexity.zh} ${Math.exp(loss).toFixed(2)}（模型的不确定程度相当于在这么多个${G.token.zh}中均匀地选一个）`,
-  chartHint: `训练${G.loss.zh}（每一步）和验证${G.loss.zh}（每隔几步）会显示在这里。均匀猜测的模型从 ln(词表大小) 附近开始。`,
-  stepAxis: '步数',
+  chartHint: `训练${G.loss.zh}（每一步）和验证${G.loss.zh}（每隔几步）会显示在这里。${G.uniform.zh}的模型从 ln(词表大小) 附近开始。`,
+  stepAxis: '训练步',
   stepN: (step) => `第 ${step} 步`,
   withPerplexity: (v) => `${v.toFixed(4)}（${G.perplexity.zh} ${Math.exp(v).toFixed(2)}）`,
-  uniformGuess: '均匀猜测',
+  uniformGuess: G.uniform.zh,
   tokenFrequencies: `${G.token.zh}频率`,
   previousTokenOnly: `只看前一个${G.token.zh}`,
   inductionHeadLine: `${G.inductionHead.zh}形成`,
@@ -1094,11 +1095,11 @@ export const zhCN: Messages = {
   compareLine: (name) => `${name}（验证）`,
   maskedCompare: (step) => `有掩码（到第 ${step} 步）`,
   referenceText: (u, uni, bi, atlas) =>
-    `虚线：${u.toFixed(2)} 是对每个${G.token.zh}均匀猜测（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现的频率；${bi.toFixed(2)} 是只知道前一个${G.token.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
+    `虚线：${u.toFixed(2)} 是对每个${G.token.zh}${G.uniform.zh}时的${G.loss.zh}（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现频率时的${G.loss.zh}；${bi.toFixed(2)} 是只知道前一个${G.token.zh}时的${G.loss.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
   lossByPositionAria: (T, n) => `按位置的验证${G.loss.zh}（${T} 行），共 ${n} 次评估`,
   lossByPositionLegend: `验证${G.loss.zh}（奈特）`,
   lossByPosition: (last, early, late, better) =>
-    `上下文中每个位置（行，0 在最上面）在每次评估（列）时的验证${G.loss.zh}，颜色越深越低。目前：位置 1–${last} 为 ${early.toFixed(2)}，最后八分之一为 ${late.toFixed(2)}${better ? '——靠后的词元预测得更好：模型用上了它们前面的上下文。' : '。'}`,
+    `每一行是上下文中的一个位置（0 在最上面），每一列是一次评估，颜色越深表示验证${G.loss.zh}越低。目前位置 1～${last} 为 ${early.toFixed(2)}，最后八分之一为 ${late.toFixed(2)}${better ? `：靠后的${G.token.zh}预测得更好，说明模型用上了它们前面的上下文。` : '。'}`,
 
   attentionTitle: '注意力',
   attentionIntro: (full) =>
@@ -1106,9 +1107,9 @@ export const zhCN: Messages = {
   layer: '层',
   headWord: '头',
   attProbe: '探针文本',
-  attProbeValidation: '验证文本的一段',
+  attProbeValidation: `${G.validationSet.zh}中的一段`,
   attProbePrompt: '提示词',
-  attReadoutHint: '把鼠标移到某个格子上（或聚焦热力图后用方向键）读取一个权重；Enter 锁定，Esc 清除。',
+  attReadoutHint: '将鼠标悬停在某个格子上（或选中热力图后用方向键移动），即可读出一个权重；按回车键锁定，按 Esc 清除。',
   attFuture: (q, qi, k, kj) =>
     `${G.query.zh}“${q}”（位置 ${qi}）看不到${G.key.zh}“${k}”（位置 ${kj}）：它在未来，被${G.causalMask.zh}遮住了。`,
   attWeight: (q, qi, k, kj, w) =>
@@ -1133,16 +1134,16 @@ export const zhCN: Messages = {
   mostFrequent: (n) => `最常见的 ${n} 个${G.token.zh}`,
   allTokens: (n) => `全部 ${n} 个${G.token.zh}`,
   embeddingCaption: (step, C, kept, pc1, pc2) =>
-    `第 ${step} 步：每个${G.token.zh}的嵌入有 ${C} 个数，沿着它们差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%）；其余的被隐藏了。`,
+    `第 ${step} 步。每个${G.token.zh}的嵌入有 ${C} 个数，这里沿着差异最大的两个方向画出（${G.pca.zh}）。这张图保留了 ${kept.toFixed(0)}% 的方差（${pc1.toFixed(0)}% + ${pc2.toFixed(0)}%），其余部分看不到。`,
   embeddingAria: (step) => `第 ${step} 步的二维${G.embedding.zh}`,
   neighbours: (token, C, list) => `在全部 ${C} 维中与“${token}”最接近的：${list}。`,
-  neighboursHint: `把鼠标移到或点按某个${G.token.zh}，或者在上面选择一个，查看它在完整空间中的最近邻（余弦相似度）。`,
+  neighboursHint: `将鼠标悬停在某个${G.token.zh}上、点按它，或在上方的列表中选一个，即可查看它在完整空间中的最近邻（按余弦相似度）。`,
   nearestOf: '最近邻',
   chooseToken: `选择一个${G.token.zh}…`,
-  embeddingLookFor: `训练过程中的观察要点：作用相似的${G.token.zh}会逐渐靠拢（元音、数字、标点）。在这张图里靠得近的两个点，在其他维度上可能相距很远——最近邻列表才是真相。`,
+  embeddingLookFor: `观察要点：随着训练，作用相似的${G.token.zh}（元音、数字、标点）会逐渐靠拢。不过图上挨得近的两个点，在被略去的维度上可能相距很远，要以最近邻列表为准。`,
 
   lensTitle: '下一个词元透镜',
-  lensProbe: '探针文本（留空：验证文本的一段）',
+  lensProbe: `探针文本（留空则取${G.validationSet.zh}中的一段）`,
   position: '位置',
   lensWhere: (text, pos, step) => `在“${text}”之后（位置 ${pos}，第 ${step} 步）`,
   nextTokenProbs: `下一个${G.token.zh}的概率`,
@@ -1154,33 +1155,33 @@ export const zhCN: Messages = {
   topGuesses: '最可能的猜测',
   theEmbeddings: '嵌入之后',
   blockN: (l) => `第 ${l} 块之后`,
-  logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层来读出：看着猜测逐层变得清晰。最后一行就是模型自己的预测。`,
+  logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层的输出来读，可以看到猜测逐层变得清晰。最后一行就是模型自己的预测。`,
 
   qkvTitle: 'Q/K/V 计算器',
   calcProbe: '计算器探针文本',
-  calcProbePlaceholder: '验证文本的一段',
+  calcProbePlaceholder: `${G.validationSet.zh}中的一段`,
   calcLayer: '计算器的层',
   calcHead: '计算器的头',
   queryPosition: `${G.query.zh}位置`,
   qkvStep1: (token, pos, step, layer, xhat, n, mean) =>
-    `${G.query.zh}${G.token.zh}是“${token}”（位置 ${pos}，第 ${step} 步）。它进入第 ${layer} 块的输入，经过${G.layerNorm.zh}（LayerNorm）后为：${xhat}（${n} 个数；在乘增益、加偏置之前，它们的均值为 ${mean} → 0，离散程度被归一化为 1）。`,
+    `${G.query.zh}${G.token.zh}是“${token}”（位置 ${pos}，第 ${step} 步）。它进入第 ${layer} 块的输入，经过${G.layerNorm.zh}（LayerNorm）后为：${xhat}（${n} 个数。在乘增益、加偏置之前，均值从 ${mean} 变为 0，${G.sd.zh}变为 1）。`,
   qkvStep2: (hs, q) =>
     `q = x̂·W_q + b_q，这个头的 ${hs} 个数：${q}；每个${G.key.zh}${G.token.zh} j 得到${G.key.zh} k_j = x̂_j·W_k + b_k 和${G.value.zh} v_j = x̂_j·W_v + b_v。`,
   qkvStep3: (hs, root, query, masked) =>
-    `分数 q·k_j，除以 √${hs} = ${root}（是每个头的大小，不是整个宽度），再做 softmax（${masked ? `未来被掩码遮住，所以只有位置 0…${query} 参与` : `这个模型没有${G.causalMask.zh}：所有位置都参与，包括未来`}）：`,
+    `把分数 q·k_j 除以 √d_k = √${hs} = ${root}（d_k 是每个头的维度，而非整个嵌入宽度），再做 softmax（${masked ? `未来被掩码遮住，只有位置 0…${query} 参与` : `这个模型没有${G.causalMask.zh}，所有位置都参与，包括未来`}）：`,
   scoresAndWeights: '分数与权重',
   keyColumn: G.key.zh,
   weightColumn: '权重',
   qkvStep4: (out) =>
     `这个头的输出是 Σ_j 权重_j · v_j：${out}。它与其他头的输出拼接在一起，再由输出投影（c_proj）加到${G.residualStream.zh}上。`,
-  qkvCheck: (worst) => `在这里根据模型使用的输入重新计算：与模型自己的数字相比，最大差异为 ${worst}。`,
+  qkvCheck: (worst) => `以上数字是根据模型实际使用的输入在这里重新算出的，与模型自己的数字相比，最大差异为 ${worst}。`,
 
   dataTitle: '1. 用来学习的文本',
   dataset: '数据集',
   ownText: '你自己的文本',
   uploadFile: '上传文本文件',
   ownTextHelp: (max) =>
-    `粘贴或输入任意文本（UTF-8；文件最多 ${max}——更大的文件会提供它的开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
+    `粘贴或输入任意文本（UTF-8；文件最多 ${max}，更大的文件只取开头部分）。每个不同的字符都会成为一个${G.token.zh}。`,
   trainingText: '训练文本',
   previewNote: (shown, total) =>
     `显示 ${total} 个字符中的前 ${shown} 个。训练会使用整段文本；这么长的文本不在这里编辑（把它放进可编辑的文本框会让页面变得极慢）。`,
@@ -1200,7 +1201,7 @@ export const zhCN: Messages = {
   galleryAbout: '关于这些模型',
   galleryFactsShort: (steps, val) => `已训练 ${steps.toLocaleString('zh-CN')} 步 · 验证损失 ${val.toFixed(2)}`,
   galleryIntro:
-    '这些模型由本项目自己的代码训练，以半精度随页面提供，选择时才获取。选一个：它学过的文本会成为训练文本，所有视图在训练第一步之前就显示一个已经学到东西的模型。',
+    '这些模型由本项目自己的代码训练，以半精度随页面提供，选中时才获取。选一个之后，它学过的文本会成为训练文本；不用训练一步，所有视图显示的就已经是一个学到了东西的模型。',
   galleryNamesSmall: '英文女性名字 · 小型',
   galleryTangSmall: '唐诗三百首 · 小型',
   galleryMobyBaby: '《白鲸》· 婴儿 GPT',
@@ -1231,11 +1232,11 @@ export const zhCN: Messages = {
   field: fieldZh,
   fieldHint: (key) =>
     ({
-      nLayer: '层层堆叠的 Transformer 块',
+      nLayer: '堆叠的 Transformer 块数',
       nHead: '每个块的注意力头数；必须能整除嵌入宽度',
       nEmbd: `${G.residualStream.zh}的通道数（C）`,
       blockSize: `模型一次能看到的${G.token.zh}数（block size）`,
-      dropout: '训练时被置零的激活比例（0 – 0.9）',
+      dropout: '训练时被置零的激活比例（0～0.9）',
       batchSize: '每步的序列数',
       maxIters: '训练在这里停止；学习率到这时衰减到最小值',
       learningRate: 'AdamW 的峰值学习率',
@@ -1244,8 +1245,8 @@ export const zhCN: Messages = {
       weightDecay: 'AdamW 对二维权重的衰减',
       beta2: 'AdamW 的二阶矩衰减',
       gradClip: '全局范数裁剪；0 表示关闭',
-      evalInterval: '两次验证损失之间的步数',
-      evalIters: '每次验证损失平均的批数',
+      evalInterval: `每隔多少步计算一次验证${G.loss.zh}`,
+      evalIters: `计算一次验证${G.loss.zh}时平均多少批`,
       seed: '相同的种子，相同的权重和批次',
     })[key] ?? '',
   positionsTitleHint: `模型如何知道${G.token.zh}在哪里：可学习的位置表（nanoGPT）或原始 Transformer 的固定正弦编码（没有参数）`,
@@ -1254,7 +1255,7 @@ export const zhCN: Messages = {
   fixedSinusoid: '固定正弦编码',
   bias: '偏置',
   paramCount: (params, vocab, sinusoid, table, bytes) =>
-    `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes}`,
+    `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',
   settingsLocked: '训练期间设置被锁定。停止训练后才能修改。',
   shareSettings: '分享这些设置',
@@ -1330,43 +1331,43 @@ export const zhCN: Messages = {
   openModelFile: '打开模型文件',
   extendVocab: '把文本中模型从未见过的字符加入词表（新增嵌入行；原有的保留）',
   pauseToOpen: '暂停或停止训练后才能打开模型文件。',
-  pausedRunStays: '暂停的运行已保存在“运行记录”中：打开模型文件会开始新的运行，之后仍可在那里继续这次运行。',
+  pausedRunStays: `暂停的训练已保存在“${G.run.zh}”中。打开模型文件会开始一次新的训练，之后仍可从那里接着训练这一次。`,
   checkingFile: (name) => `正在检查 ${name}…`,
   openedFile: (name, L, H, C, T, V, steps, added) =>
     `已打开 ${name}：${L} 层 × ${H} 头，宽 ${C}，上下文 ${T}，${V} 个${G.token.zh}${steps !== undefined ? `，已训练 ${steps.toLocaleString('zh-CN')} 步` : ''}。${added ? `加入词表的字符：${added}。` : ''}“开始训练”会在面板 1 的文本上继续训练它。`,
   modelUnchanged: '当前模型没有改变。',
 
-  runsTitle: '运行记录',
-  runName: '运行名称',
+  runsTitle: G.run.zh,
+  runName: '记录名称',
   save: '保存',
   openMark: '（已打开）',
   rename: '重命名',
   savedWhen: (when) => `保存于 ${when}`,
   noCheckpoint: '没有检查点',
   compare: '比较',
-  noCheckpointYet: '这次运行在第一个检查点之前就关闭了',
-  pauseToOpenRun: '暂停或停止训练后才能打开或微调另一次运行。',
-  stopToDeleteRun: '停止训练后才能删除当前打开的运行。',
+  noCheckpointYet: '这次训练在保存第一个检查点之前就关闭了',
+  pauseToOpenRun: `暂停或停止训练后，才能打开另一条${G.run.zh}或在它上面${G.fineTuning.zh}。`,
+  stopToDeleteRun: `停止训练后，才能删除当前打开的${G.run.zh}。`,
   open: '打开',
-  fineTuneTitle: `用这次运行的权重在面板 1 的文本上开始新的运行，学习率低十倍`,
+  fineTuneTitle: '从这条记录的权重出发，在面板 1 的文本上开始一次新的训练，学习率降为原来的十分之一',
   fineTune: G.fineTuning.zh,
   deleteForGood: '永久删除',
   keep: '保留',
   deleteRun: '删除',
-  noStorage: '这个浏览器不允许页面存储数据（隐私模式，或存储被阻止）：刷新后运行记录不会保留。',
+  noStorage: '这个浏览器不允许页面存储数据（隐私模式，或存储被阻止），刷新后训练记录不会保留。',
   interrupted: (name, step) => `页面关闭时，“${name}”停在第 ${step} 步。`,
   resumeFrom: (step) => `从第 ${step} 步继续`,
-  runsEmpty: '你训练的运行会保存在这里，包括最后的检查点、损失历史和设置：刷新页面后可以从原处继续。',
-  storedRuns: '已保存的运行',
-  runColumn: '运行',
+  runsEmpty: `你的每次训练都会作为${G.run.zh}保存在这里，包括最后的检查点、${G.loss.zh}历史和设置，刷新页面后可以从原处继续。`,
+  storedRuns: `已保存的${G.run.zh}`,
+  runColumn: '记录名称',
   stepsColumn: '步数',
-  bestValTitle: `这次运行最低的验证${G.loss.zh}`,
+  bestValTitle: `这次训练最低的验证${G.loss.zh}`,
   bestVal: `最佳验证${G.loss.zh}`,
   sizeColumn: '大小',
 
-  pairsTitle: '留出的样本对',
+  pairsTitle: `留出的${G.pair.zh}`,
   pairsIntro: (held, total) =>
-    `${total} 对中有 ${held} 对没有参与训练。对其中每一对（最多 50 对），模型用贪心解码续写提示词和它后面的制表符，直到换行；得分把续写与真正的补全进行比较。`,
+    `${total} 对${G.pair.zh}中有 ${held} 对没有参与训练。对其中每一对（最多 50 对），模型从提示词和其后的制表符开始，用${G.greedy.zh}一直续写到换行，再把续写与真正的补全比较打分。`,
   evaluateNow: '立即评估',
   scoreOver: '计分单位',
   unitName: (u) => (u === 'words' ? '词' : '字符'),
@@ -1374,8 +1375,8 @@ export const zhCN: Messages = {
   pairsModelAt: (step) => `第 ${step} 步的模型。`,
   pairsWhen: '训练结束时评估，或者现在。',
   exactMatch: '完全匹配',
-  pairMeans: (n, unit) => `（${n} 对的平均值，按${unit}）`,
-  pairsTable: '留出的样本对及得分',
+  pairMeans: (n, unit) => `（${n} 对的平均值，按${unit}计）`,
+  pairsTable: `留出的${G.pair.zh}及得分`,
   promptColumn: '提示词',
   referenceColumn: '参考',
   generatedColumn: '生成',
@@ -1393,7 +1394,7 @@ export const zhCN: Messages = {
   charactersRow: '字符',
   notTrainedYet: '尚未训练',
   bpeNote: (s, merges, early, earlier, below) =>
-    `用时 ${s} 秒训练：${merges} 次合并${early ? '（已经是全部：没有哪对词元再出现两次以上）' : ''}${earlier ? '；基于较早的文本（它仍然能编码这段文本；重新训练可以更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
+    `训练用时 ${s} 秒，共 ${merges} 次合并${early ? '（已经合并完：没有哪对词元再出现两次以上）' : ''}${earlier ? '；它是在较早的文本上训练的（仍然能编码这段文本，重新训练会更贴合）' : ''}。${below ? `每个${G.token.zh}不到一个字符：在 UTF-8 中一个汉字占 3 个字节，带重音的字母占 2 个，而较小的词表只会把其中最常见的变成完整的${G.token.zh}——请增大词表，或者改用字符。` : ''}`,
   tokenizerTradeoff: `每个${G.token.zh}的字符越多，同样长的上下文就能看到越多的文本，但词表（以及输出层）会变大，每个${G.token.zh}出现的次数也更少。换一个分词器就意味着换一个新模型。`,
   tokenInspector: `${G.token.zh}检查器`,
   textToCut: `要切分成${G.token.zh}的文本`,
@@ -1407,22 +1408,24 @@ export const zhCN: Messages = {
 
   conceptsTitle: '概念卡片：教程中的概念，用你的模型来看',
   conceptsIntro:
-    '教程中的每个概念一张卡片，按教程的顺序：它是什么、公式、观察要点、动手试试、注意事项——以及你的模型此刻的数字。',
+    '教程里的每个概念各有一张卡片，顺序与教程相同。每张卡片讲它是什么，给出公式、观察要点、可以动手试的事和注意事项，还有你的模型此刻的数字。教程讲错的地方，卡片会在“教程勘误”下指出来。',
+  erratum: '教程勘误',
+  colon: '：',
   conceptNoNumber: '还没有数字：先训练一会儿，或者打开这张卡片指向的视图。',
   lookFor: '观察要点',
   tryThis: '动手试试',
-  caveat: '注意',
+  caveat: '注意事项',
   showMe: '带我去看',
   maskExplorer: '三种注意力掩码并排比较',
   maskCausal: `因果（GPT）：每个${G.token.zh}只能看到自己和过去`,
   maskBidirectional: `双向（BERT）：每个${G.token.zh}都能看到所有${G.token.zh}`,
   maskCross: '交叉注意力（编码器–解码器）：解码器的每一行都能看到编码器的所有列',
   maskIllustration:
-    '示意图（深色：可以关注）。这个页面训练的是第一种；没有掩码的双胞胎模型故意训练第二种，用来说明 GPT 为什么不能这样。',
+    '示意图（深色表示可以关注）。这个页面训练的是第一种。BERT 用第二种并不算作弊，因为它把要预测的词元换成了 [MASK]；没有掩码的双胞胎模型用的也是第二种，却仍在预测下一个词元，答案就在它的输入里——这正是 GPT 不能这样做的原因。',
 
   tourTitle: '导览',
   tourIntro:
-    '十四步，在你自己的模型上走一遍教程中的概念，每一步都有事可做。任何一步都可以跳过，可以离开，回来时从原处继续。',
+    '用十四步在你自己的模型上走一遍教程里的概念：其中十步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,
@@ -1435,13 +1438,13 @@ export const zhCN: Messages = {
   tourEnd: '结束导览',
   tourFinish: '完成',
   tourFinished: '导览结束：所有概念卡片都留在下面，随时可以查看。',
-  tourNoTask: '这里只需要看：读一读这个视图，然后继续。',
+  tourNoTask: '这一步没有任务，读一读这个视图再继续。',
 
   lessonRefused: (keys) => `这个链接中的 ${keys} 无法使用（未知或超出范围）；其余部分已生效。`,
   copyLessonLink: '复制课程链接',
   lessonLinkLabel: '课程链接',
   lessonLinkNote:
-    '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的步数——绝不包含你的文本或模型。',
+    '这个链接会用当前语言、在当前导览步骤打开这个页面，并带上你现在的注意力探针、层、头和固定的训练步。链接里绝不包含你的文本或模型。',
 
   engineStoppedTitle: '训练引擎停止了。',
   engineStoppedWhy: (why, detail) =>
@@ -1451,11 +1454,11 @@ export const zhCN: Messages = {
         ? `训练线程中出现了未捕获的错误${detail ? `（${detail}）` : ''}。`
         : `训练线程无法启动${detail ? `（${detail}）` : ''}。`,
   engineRestartResumes: (name, step, training) =>
-    `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这个运行'}${training ? '，继续训练' : ''}。`,
-  engineRestartFresh: '这个运行还没有保存过检查点：“重新启动”会用一个新模型开启新的引擎。',
+    `“重新启动”会开启一个新的引擎，并在最后一个检查点（第 ${step} 步）重新打开${name ? `“${name}”` : '这次训练'}${training ? '，继续训练' : ''}。`,
+  engineRestartFresh: '这次训练还没有保存过检查点，“重新启动”会用一个新模型开启新的引擎。',
   restartEngine: '重新启动',
   deviceLost: (backend, message, step, fallback) =>
-    `${backend} 使用的 GPU 设备丢失了（${message}）。${fallback ? `这是一分钟内第二次丢失，所以训练改在 ${fallback} 上进行。` : `已经在 ${backend} 上启动了新的引擎。`}${step !== undefined ? `运行已在最后一个检查点（第 ${step} 步）重新打开。` : '还没有保存过检查点，所以运行会重新开始。'}`,
+    `${backend} 使用的 GPU 设备丢失了（${message}）。${fallback ? `这是一分钟内第二次丢失，所以训练改在 ${fallback} 上进行。` : `已经在 ${backend} 上启动了新的引擎。`}${step !== undefined ? `训练已从最后一个检查点（第 ${step} 步）重新打开。` : '还没有保存过检查点，所以训练会从头开始。'}`,
   dismiss: '关闭',
   textLoadCancelled: '已取消载入文本：当前文本没有改变。',
   measuringText: (pct, chars) => `正在训练线程中统计新文本（${chars} 个字符）：${pct}%。完成之前，当前文本保持不变。`,
@@ -1465,17 +1468,17 @@ export const zhCN: Messages = {
       : `文本有 ${size} 个字符；上限是 ${limit}。可以使用它的前 ${limit} 个字符；在你选择之前，当前文本不会改变。`,
   useTextStart: (what, limit) => (what === 'file' ? `使用它的前 ${limit}` : `使用前 ${limit} 个字符`),
   keepCurrentText: '保留当前文本',
-  unreadableRun: (id) => `一条保存的记录（${id}）无法作为运行读取：`,
+  unreadableRun: (id) => `一条保存的记录（${id}）无法作为${G.run.zh}读取：`,
   deleteRecord: '删除它',
   divergedTitle: '训练自动暂停了。',
   diverged: (kind, step, loss, reference) =>
     kind === 'non-finite'
       ? `第 ${step} 步的损失变成了 ${loss}——不是一个数。这一步的更新没有执行：模型仍是第 ${step - 1} 步之后的样子。`
       : kind === 'worse-than-guessing'
-        ? `第 ${step} 步的损失达到 ${loss.toFixed(2)}，远远差于对每个${G.token.zh}平均猜测（${reference.toFixed(2)}）：更新的步子迈得太大了。`
+        ? `第 ${step} 步的损失达到 ${loss.toFixed(2)}，远远差于对每个${G.token.zh}${G.uniform.zh}（${reference.toFixed(2)}）：更新的步子迈得太大了。`
         : `第 ${step} 步的损失跳到 ${loss.toFixed(2)}，超过最近平均值（${reference.toFixed(2)}）的两倍。`,
   divergedAdvice: (lr, suggested) => `对这个模型来说，学习率 ${lr} 大概太高了；试试 ${suggested}。`,
-  divergedKept: (step) => `已保存的检查点（第 ${step} 步）没有被覆盖：可以在“运行”面板中重新打开它。`,
+  divergedKept: (step) => `已保存的检查点（第 ${step} 步）没有被覆盖，可以在“${G.run.zh}”面板中重新打开它。`,
   resumeAtLr: (lr) => `从这里用学习率 ${lr} 继续`,
   restartAtLr: (lr) => `用学习率 ${lr} 重新开始`,
   rewindAtLr: (step, lr) => `回到第 ${step} 步，用学习率 ${lr} 继续`,
@@ -1483,9 +1486,9 @@ export const zhCN: Messages = {
   divergedLine: '发散',
   storageProblem: (reason) =>
     ({
-      deleted: '这个运行已从浏览器存储中删除：它会在内存中继续，但不再保存。',
-      full: '这个页面的浏览器存储已满：运行会在内存中继续，但没有保存。删除一些旧的运行来腾出空间。',
-      failed: '这个运行没能保存（详情见英文界面）。训练会在内存中继续。',
+      deleted: `这次训练的${G.run.zh}已从浏览器存储中删除：训练会在内存中继续，但不再保存。`,
+      full: `这个页面的浏览器存储已满：训练会在内存中继续，但没有保存。删除一些旧的${G.run.zh}可以腾出空间。`,
+      failed: '这次训练没能保存（详情见英文界面），训练会在内存中继续。',
     })[reason] ?? '',
   fileRefused: (code, p) =>
     ({

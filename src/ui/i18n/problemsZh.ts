@@ -52,7 +52,7 @@ const GENERAL: Sayers<GeneralProblemCode> = {
   'grad-clip': (p) => `梯度裁剪必须为零（关闭）或正数（现在是 ${p.got}）`,
   'text-empty': () => '训练文本是空的：请粘贴一些文本或选择一个内置数据集',
   'text-short': (p) =>
-    `对于长度为 ${p.T} 的上下文，文本太短：它有 ${p.total} 个词元，而训练部分（90%）和验证部分（10%）都至少需要 ${p.need} 个——总共约 ${p.needTotal} 个。请使用更长的文本或更短的上下文。`,
+    `对于长度为 ${p.T} 的上下文，文本太短：它有 ${p.total} 个词元，而训练集（90%）和验证集（10%）都至少需要 ${p.need} 个——总共约 ${p.needTotal} 个。请使用更长的文本或更短的上下文。`,
   'tensor-too-large': (p) =>
     `对这个设备来说太大了：模型的一个张量需要 ${p.need}，而后端只允许 ${p.limit}。请减小批大小、上下文长度或宽度。`,
   'too-large': (p) =>
@@ -61,30 +61,30 @@ const GENERAL: Sayers<GeneralProblemCode> = {
     `这个链接是由更新版本的游乐场生成的（格式 ${p.v}；这个页面最多读取到 ${p.reads}）：请重新加载页面以获得新版本。`,
   'link-version': (p) => `链接中的格式“${p.v}”不是版本号：链接已损坏。`,
   'stored-newer': (p) =>
-    `这条保存的${p.what === 'run' ? '运行' : p.what === 'checkpoint' ? '检查点' : '历史'}是由更新版本的游乐场保存的（格式 ${p.format}；这个页面最多读取到 ${p.reads}）。请在那里打开它，或者重新加载这个页面以获得新版本。`,
+    `这条保存的${p.what === 'run' ? '训练记录' : p.what === 'checkpoint' ? '检查点' : '历史'}是由更新版本的游乐场保存的（格式 ${p.format}；这个页面最多读取到 ${p.reads}）。请在那里打开它，或者重新加载这个页面以获得新版本。`,
   'stored-damaged': (p) =>
-    `保存的${p.what === 'run' ? '运行' : p.what === 'checkpoint' ? '检查点' : '历史'}已损坏（详情只有英文：${p.detail}），无法使用。`,
+    `保存的${p.what === 'run' ? '训练记录' : p.what === 'checkpoint' ? '检查点' : '历史'}已损坏（详情只有英文：${p.detail}），无法使用。`,
   'engine-stopped': () => '训练引擎在回答之前停止了。',
   'retune-training': () => '请先暂停训练，再修改学习率。',
-  'storage-off': () => '这个浏览器里无法使用保存的运行（存储被关闭或被阻止）。',
-  'run-gone': () => '这个运行已经不在存储里了：它被删除了，也许是在另一个标签页中。',
+  'storage-off': () => '这个浏览器里无法使用保存的训练记录（存储被关闭或被阻止）。',
+  'run-gone': () => '这条训练记录已经不在存储里了：它被删除了，也许是在另一个标签页中。',
   'no-checkpoint': (p) => `“${p.name}”没有可以接着训练的检查点：页面在第一次保存之前就关闭了。`,
   'other-text': (p) =>
-    `“${p.name}”是在${p.dataset ? `内置数据集“${p.dataset}”` : `“${p.label}”`}（${num(p.n)} 个字符）上训练的，而面板 1 中的文本不同。请先载入那段文本，再打开这个运行。`,
+    `“${p.name}”是在${p.dataset ? `内置数据集“${p.dataset}”` : `“${p.label}”`}（${num(p.n)} 个字符）上训练的，而面板 1 中的文本不同。请先载入那段文本，再打开这条训练记录。`,
   'no-model': () => '还没有模型：请先选择文本和设置。',
   'export-no-mask': () =>
     '这个模型是在没有因果掩码的情况下训练的；nanoGPT 总是使用掩码，所以它会运行一个不同的模型。请导出为 .safetensors。',
   'export-vocab': (p) => `nanoGPT 用 16 位数字存储词元：${num(p.n)} 个词元的词表放不下。`,
   'score-short': () => '请至少输入两个字符再打分。',
-  'not-pairs': () => '这个模型不是用问答对模式训练的：没有留出的问答对可以评估。',
-  'watch-every': (p) => `“每隔多少步观察”必须是 1 或更大的整数（现在是 ${p.got}）。`,
+  'not-pairs': () => '这个模型不是用成对模式训练的，没有留出的成对样本可以评估。',
+  'watch-every': (p) => `观察提示词的间隔步数必须是 1 或更大的整数（现在是 ${p.got}）。`,
   'bpe-first': () => '请先训练 BPE 分词器（面板 1，词元），或者改用字符。',
   'import-while-training': () => '请先暂停或停止训练，再打开模型文件。',
   'model-file-big': (p) => `“${p.name}”有 ${p.size}；超过 ${p.limit} 的文件不会被读取。`,
   'file-unreadable': (p) => `无法读取“${p.name}”（${p.detail}）。`,
   'text-huge': (p) => `文本有 ${num(p.n)} 个字符；上限是 ${num(p.limit)}。请使用更短的文本。`,
   'pairs-short': (p) =>
-    `${num(p.n)} 个${Number(p.heldOut) ? '留出的' : '训练用的'}问答对只有 ${p.tokens} 个词元，不够上下文的一个窗口（${p.T}）加 1：请添加问答对，或使用更短的上下文。`,
+    `${num(p.n)} 个${Number(p.heldOut) ? '留出的' : '训练用的'}成对样本只有 ${p.tokens} 个词元，不够上下文的一个窗口（${p.T}）加 1：请添加成对样本，或使用更短的上下文。`,
   'new-chars': (p) =>
     `文本中有 ${p.n} 个模型从未见过的字符：${p.shown}${Number(p.more) > 0 ? ` 等另外 ${p.more} 个` : ''}。把${Number(p.n) === 1 ? '它' : '它们'}加到词表中（新增嵌入行，原有的保留），或者使用不含${Number(p.n) === 1 ? '它' : '它们'}的文本。`,
   'unknown-chars': (p) =>
@@ -92,15 +92,15 @@ const GENERAL: Sayers<GeneralProblemCode> = {
 }
 
 const MODEL_FILE: Sayers<ModelFileProblemCode> = {
-  'st-short': (p) => `文件太短，不是 safetensors 文件：只有 ${bytes(p.bytes)}，而光是头部长度就要占 8 字节。`,
+  'st-short': (p) => `文件太短，不是 safetensors 文件：只有 ${bytes(p.bytes)}，而光是文件头的长度就要占 8 字节。`,
   'st-header-huge': (p) =>
-    `头部声称有 ${bytes(p.claimed)}，超过了 ${bytes(p.limit)} 的上限：这不是 safetensors 文件，或者文件已损坏。`,
+    `文件头声称有 ${bytes(p.claimed)}，超过了 ${bytes(p.limit)} 的上限：这不是 safetensors 文件，或者文件已损坏。`,
   'st-header-truncated': (p) =>
-    `头部声称有 ${bytes(p.claimed)}，但后面只有 ${bytes(p.available)}：文件被截断了，或者不是 safetensors 文件。`,
-  'st-header-empty': () => '头部是空的：这不是 safetensors 文件。',
-  'st-header-utf8': () => '头部不是有效的 UTF-8：这不是 safetensors 文件，或者文件已损坏。',
-  'st-header-json': (p) => `头部不是有效的 JSON（${p.detail}）。`,
-  'st-header-object': () => '头部必须是一个描述张量的 JSON 对象。',
+    `文件头声称有 ${bytes(p.claimed)}，但后面只有 ${bytes(p.available)}：文件被截断了，或者不是 safetensors 文件。`,
+  'st-header-empty': () => '文件头是空的：这不是 safetensors 文件。',
+  'st-header-utf8': () => '文件头不是有效的 UTF-8：这不是 safetensors 文件，或者文件已损坏。',
+  'st-header-json': (p) => `文件头不是有效的 JSON（${p.detail}）。`,
+  'st-header-object': () => '文件头必须是一个描述张量的 JSON 对象。',
   'st-meta-object': () => '__metadata__ 必须是字符串到字符串的对象。',
   'st-meta-string': (p) => `__metadata__ 中的值必须是字符串；“${p.key}”不是。`,
   'st-tensor-object': (p) => `张量“${p.name}”的描述不是一个对象。`,

@@ -75,7 +75,7 @@ describe('concept cards', () => {
       'Now (step 40): head 0.1 puts 100% of its attention on the previous token, the most of any head.',
     )
     expect(card('attention').live(s, 'zh-CN')).toBe(
-      '现在（第 40 步）：第 0.1 头把 100% 的注意力放在前一个词元上，是所有头中最多的。',
+      '现在（第 40 步）：第 0 层第 1 头把 100% 的注意力放在前一个词元上，在所有头中最多。',
     )
     expect(card('multihead').live(s, 'en')).toMatch(
       /^Now \(step 40\): 2 heads, 2 with a clear pattern \(0\.0 first-token, 0\.1 previous-token\)\.$|^Now \(step 40\): 2 heads, 1 with a clear pattern \(0\.1 previous-token\)\.$/,
@@ -100,6 +100,41 @@ describe('concept cards', () => {
     expect(card('evaluation').live(s, 'zh-CN')).toContain('验证损失 2.500')
     expect(card('pretraining').live(state({}), 'en')).toBeUndefined()
     expect(card('layernorm').live(state({}), 'en')).toBeUndefined()
-    expect(card('ffn').live(state({}), 'en')).toBe('Now: the MLPs hold 2,048 of the 4,000 parameters (51%).') // 1 layer · 8 · 16²
+    expect(card('ffn').live(state({}), 'en')).toBe(
+      'Now: the feed-forward networks hold 2,048 of the 4,000 parameters (51%); within each block, 8C² of 12C² weights (67%).',
+    ) // 1 layer · 8 · 16²
+  })
+
+  it('correct the tutorial where it is wrong, in both languages: the pretraining card lists every wrong claim', () => {
+    const { en, zh } = card('pretraining')
+    // masked LM and next-sentence prediction; GPT-1 an encoder; masking the values; word-vector tables; post-LN; BERT
+    for (const claim of [/masked language model/, /next-sentence/, /GPT-1/, /values/, /word-vector/, /pre-LN/, /BERT/])
+      expect(en.erratum, String(claim)).toMatch(claim)
+    for (const claim of [/掩码语言模型/, /下一句预测/, /GPT-1/, /值上/, /词向量表/, /Pre-LN/, /\[MASK\]/])
+      expect(zh.erratum, String(claim)).toMatch(claim)
+    // each card the tutorial is wrong about says so itself
+    expect(card('embedding').zh.erratum).toMatch(/预训练的词向量表/)
+    expect(card('mask').en.erratum).toMatch(/applied to the scores/)
+    expect(card('mask').zh.erratum).toMatch(/作用在分数上/)
+    expect(card('layernorm').zh.erratum).toMatch(/Post-LN.*Pre-LN/)
+    for (const c of CONCEPTS) expect(!!c.en.erratum, c.id).toBe(!!c.zh.erratum)
+    expect(CONCEPTS.filter((c) => c.en.erratum).map((c) => c.id)).toEqual([
+      'embedding',
+      'mask',
+      'layernorm',
+      'pretraining',
+    ])
+  })
+
+  it('claim what holds: the FFN holds two-thirds of a block, the first-token badge is position 0, METEOR matches exactly', () => {
+    expect(card('ffn').en.intuition).toMatch(/two-thirds of each block/)
+    expect(card('ffn').zh.intuition).toMatch(/三分之二/)
+    expect(card('multihead').en.intuition).not.toMatch(/start of the line/)
+    expect(card('multihead').en.caveat).toMatch(/position 0 of the window/)
+    expect(card('positional').en.caveat).toMatch(/Haviv et al\. 2022/)
+    expect(card('positional').zh.lookFor).toMatch(/蓝色/)
+    expect(card('evaluation').en.caveat).toMatch(/exact matches only/)
+    expect(card('pretraining').zh.caveat).toMatch(/过拟合/)
+    expect(card('finetuning').en.tryThis).toMatch(/panel 1.*from scratch/)
   })
 })

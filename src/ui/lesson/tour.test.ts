@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { TOUR, waitStep } from './tour'
 import { CONCEPTS } from './concepts'
 import type { AppState } from '../store'
+import { en, zhCN } from '../i18n/messages'
 
 const state = (extra: object) =>
   ({
@@ -43,5 +44,15 @@ describe('the guided tour', () => {
     expect(scrub.done(state({}))).toBe(false)
     expect(scrub.done(state({ viewStep: 20 }))).toBe(true)
     for (const s of TOUR) if (s.task) expect(s.task.zh).toMatch(/[\u4e00-\u9fff]/)
+  })
+
+  it('says truly how many steps have a task, and shows the tutorial’s errata in its first steps', () => {
+    expect(TOUR.filter((s) => s.task)).toHaveLength(10)
+    expect(en.tourIntro).toMatch(/ten set a task the page checks, four are for reading/)
+    expect(zhCN.tourIntro).toMatch(/其中十步有一项页面会检查的任务，另外四步只需阅读/)
+    // the second and third steps are on the pretraining card, whose erratum lists the tutorial's mistakes
+    const card = (i: number) => CONCEPTS.find((c) => c.id === TOUR[i].concept)!
+    for (const i of [1, 2]) expect(card(i).zh.erratum, `step ${i + 1}`).toMatch(/^教程在六个地方把 GPT 讲错了/)
+    expect(card(TOUR.findIndex((s) => s.concept === 'mask')).en.erratum).toMatch(/scores/)
   })
 })

@@ -1,7 +1,8 @@
 // The guided tour: fourteen steps through the concept cards on the live views, in the tutorial's order. Each
 // step names the view, says what to look for, and may set a task the page can check from its own state
 // ("start training", "scrub the atlas back"); a step whose task is "wait for step N" waits for learning to
-// happen. Steps can be skipped and the tour resumed: the step is remembered (localStorage) and can be given in
+// happen. Ten of the fourteen have a task, four are for reading (the catalogue's tourIntro says so); a step on
+// a card with an erratum (the pretraining steps, the second and third) shows the tutorial's correction. Steps can be skipped and the tour resumed: the step is remembered (localStorage) and can be given in
 // the address (?tour=N) for a lesson link. Pure data and checks over the store's state: no DOM.
 import type { LessonState } from '../store'
 
@@ -26,7 +27,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'loss-h',
     task: {
       en: 'Wait while the model learns: this step completes at training step 50 (or a fifth of a shorter run). Watch the loss leave ln V.',
-      zh: '等模型学习：训练到第 50 步（较短的训练则为五分之一处）时这一步完成。看损失离开 ln V。',
+      zh: '等模型学一会儿：训练到第 50 步（训练较短时为总步数的五分之一）时，这一步就完成了。留意损失如何离开 ln V。',
       done: (s) => (s.points.at(-1)?.step ?? 0) >= waitStep(s),
     },
   },
@@ -45,7 +46,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'qkv-h',
     task: {
       en: 'Open the Q/K/V calculator and read one query’s numbers.',
-      zh: '打开 Q/K/V 计算器，读一个查询的数字。',
+      zh: '打开 Q/K/V 计算器，读一读某个查询的各项数字。',
       done: (s) => !!s.qkv,
     },
   },
@@ -55,7 +56,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'atlas-h',
     task: {
       en: 'Open the attention atlas: every future cell is hatched.',
-      zh: '打开注意力总览：未来的每个格子都有斜线阴影。',
+      zh: '打开注意力总览：未来的每个格子都带斜线阴影。',
       done: (s) => s.atlasOpen && s.atlasSnapshots.length > 0,
     },
   },
@@ -64,7 +65,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'atlas-h',
     task: {
       en: 'Pin a step in the atlas: drag its Step slider back, or untick Live.',
-      zh: '在注意力总览中固定一步：把“步数”滑块往回拖，或取消勾选“实时”。',
+      zh: '在注意力总览中固定某一步：把“训练步”滑块往回拖，或者取消勾选“实时”。',
       done: (s) => s.viewStep !== 'live',
     },
   },
@@ -74,7 +75,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'lens-h',
     task: {
       en: 'Open the next-token lens and read the logit lens.',
-      zh: '打开下一个词元透镜，读 Logit 透镜。',
+      zh: '打开“下一个词元透镜”，读一读其中的 Logit 透镜。',
       done: (s) => !!s.lens,
     },
   },
@@ -83,7 +84,7 @@ export const TOUR: readonly TourStep[] = [
     view: 'gen-h',
     task: {
       en: 'Generate with Decoding set to beam search.',
-      zh: '把解码方式设为束搜索并生成。',
+      zh: '把解码方式设为束搜索，然后生成。',
       done: (s) => s.sampleBeams.length > 0,
     },
   },
@@ -91,8 +92,8 @@ export const TOUR: readonly TourStep[] = [
     concept: 'decoding',
     view: 'gen-h',
     task: {
-      en: 'Generate by sampling, then focus a token to see where every head looked.',
-      zh: '用采样生成，然后聚焦一个词元，看每个头在看哪里。',
+      en: 'Generate by sampling, then hover a token (or Tab to it) to see where every head looked.',
+      zh: '用采样生成，然后将鼠标悬停在某个词元上（或用 Tab 键选中它），看每个头在看哪里。',
       done: (s) => s.sampleTokens.some((t) => t.attention),
     },
   },
