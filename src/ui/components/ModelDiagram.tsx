@@ -176,7 +176,7 @@ export function ModelDiagram() {
                 </Part>
               ))}
             </div>
-            <span className="muted tiny mlp">+ MLP</span>
+            <span className="muted tiny mlp">{t.diagramMlp}</span>
           </div>
         ))}
         <span className="arrow" aria-hidden />
