@@ -2,7 +2,8 @@
 // sizes (1, 3, 17, 127, 129) and every transpose combination, batched and not; the same products on 1 and on
 // 4 threads (Node worker_threads over the same shared memory) bit for bit; and the shipped bytes against the
 // .wat source. Node 20 has no relaxed SIMD without a flag, so here the plain variant runs (and the relaxed
-// one where the engine validates it); the browser's relaxed path is measured by scripts/gemm-bench.mjs.
+// one where the engine validates it: `npx vitest run src/model/gemm.test.ts --execArgv=--experimental-wasm-relaxed-simd`
+// runs it in Node 20; scripts/gemm-bench.mjs checks it in Chromium).
 import { Worker } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createGemm, type Gemm, type SpawnThread } from './gemm'
@@ -142,7 +143,9 @@ describe('gemm', () => {
   it('ships the bytes that gemm.wat compiles to (regenerate with node scripts/build-wasm.mjs)', async () => {
     const variants = await gemmVariants(new URL('./gemm.wat', import.meta.url).pathname)
     expect(gemmModuleText(variants).split('\n').slice(1)).toEqual(
-      Object.entries(generated).flatMap(([k, v]) => [`export const ${k} =`, `  '${v}'`]).concat(['']),
+      Object.entries(generated)
+        .flatMap(([k, v]) => [`export const ${k} =`, `  '${v}'`])
+        .concat(['']),
     )
   })
 })

@@ -8,12 +8,7 @@
 // start of the memory: a product writes its arguments there, bumps the generation, wakes them, does its own
 // share and waits for the count of pending threads to reach zero. No message is posted per product.
 // The variant (relaxed SIMD with fused multiply-add, or plain SIMD) is chosen once, by WebAssembly.validate.
-import {
-  GEMM_PLAIN_SHARED,
-  GEMM_PLAIN_UNSHARED,
-  GEMM_RELAXED_SHARED,
-  GEMM_RELAXED_UNSHARED,
-} from './gemmWasm'
+import { GEMM_PLAIN_SHARED, GEMM_PLAIN_UNSHARED, GEMM_RELAXED_SHARED, GEMM_RELAXED_UNSHARED } from './gemmWasm'
 
 // The model code is compiled without DOM types; these are the parts of the WebAssembly, Atomics and base64
 // APIs used (present in browsers, workers and Node).
@@ -68,7 +63,8 @@ export const THREAD_BODY = `function gemmThread(data, ready) {
     seen = gen
     if (Atomics.load(ctl, ${STOP})) return
     const a = ctl.subarray(${ARGS}, ${ARGS + 16})
-    if (data.tid < a[15]) gemm(a[0], a[1], a[2], a[3] + data.tid * a[14], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], data.tid, a[15])
+    if (data.tid >= a[15]) continue // a product started before this thread joined: not in its count
+    gemm(a[0], a[1], a[2], a[3] + data.tid * a[14], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], data.tid, a[15])
     if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING})
   }
 }`
@@ -166,7 +162,7 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
         ctl.set(args, ARGS)
         ctl[ARGS + 14] = perThread
         ctl[ARGS + 15] = nth
-        env.Atomics.store(ctl, PENDING, workers.length)
+        env.Atomics.store(ctl, PENDING, nth - 1)
         env.Atomics.add(ctl, GEN, 1)
         env.Atomics.notify(ctl, GEN)
       }
@@ -178,7 +174,8 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     },
     async startThreads(count, spawn) {
       if (!canShare) throw new Error('threads need a shared memory (SharedArrayBuffer)')
-      for (let i = 0; i < count; i++) workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory }))
+      for (let i = 0; i < count; i++)
+        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory }))
     },
     stopThreads() {
       if (workers.length === 0) return

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installWasmKernels } from './kernels'
-import { lossAndGradsOn, randomIds, worstRelDiff } from '../testing/fixtures'
+import { lossAndGradsOn, randomIds, tinyConfig, worstRelDiff } from '../testing/fixtures'
 import { mulberry32 } from '../util/random'
 
 describe('wasm backend', () => {
@@ -87,5 +87,18 @@ describe('wasm backend', () => {
     expect(Object.keys(wasm)).toEqual(Object.keys(cpu))
     for (const [name, worst] of Object.entries(worstRelDiff(wasm, cpu))) expect(worst, name).toBeLessThan(1e-3)
     expect(wasm['wte.weight'].some((g) => g !== 0)).toBe(true)
+  })
+
+  it('multiplies with our GEMM only (GptMatMul, transpose flags instead of transposes), leaving no tensor behind', async () => {
+    await lossAndGradsOn('wasm') // warm: the first call creates what tfjs keeps for the backend
+    const before = tf.memory().numTensors
+    const profile = await tf.profile(() => lossAndGradsOn('wasm'))
+    expect(tf.memory().numTensors).toBe(before)
+    const count = (name: string) => profile.kernels.filter((k) => k.name === name).length
+    const layers = tinyConfig().nLayer // per layer 4 linear layers and 2 attention products, each 1 forward + 2 backward
+    expect(count('GptMatMul')).toBe(layers * 6 * 3 + 3) // + the tied head
+    expect(count('BatchMatMul') + count('GptBatchMatMul') + count('_FusedMatMul')).toBe(0)
+    // what remains of Transpose is attention's split into heads and back, forward and backward (4 a layer)
+    expect(count('Transpose')).toBe(layers * 8)
   })
 })
