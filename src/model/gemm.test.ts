@@ -124,12 +124,18 @@ describe('gemm', () => {
     })
     await plain.startThreads(3, spawnNode)
     expect(plain.threads).toBe(4)
+    const before = plain.itemsByThread()
     list.forEach((shape, i) => {
       const { a, b } = operands(shape, 500 + i)
       const out = new Float32Array(shape.batch * shape.M * shape.N).fill(Number.NaN)
       plain.matMul(a, b, out, shape)
       expect(out, JSON.stringify(shape)).toEqual(one[i])
     })
+    // the other threads did take items (the calling thread could otherwise have done them all)
+    const done = plain.itemsByThread().map((n, t) => n - (before[t] ?? 0))
+    expect(done.length).toBe(4)
+    expect(done.reduce((s, n) => s + n, 0)).toBe(list.reduce((s, x) => s + x.batch * Math.ceil(x.N / 8), 0))
+    expect(done.slice(1).reduce((s, n) => s + n, 0)).toBeGreaterThan(0)
     check(plain, 'plain, 4 threads')
   }, 60_000)
 

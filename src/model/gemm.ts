@@ -24,6 +24,7 @@ interface WasmApi {
 }
 interface AtomicsApi {
   load(a: Int32Array, i: number): number
+  compareExchange(a: Int32Array, i: number, expected: number, v: number): number
   store(a: Int32Array, i: number, v: number): number
   add(a: Int32Array, i: number, v: number): number
   notify(a: Int32Array, i: number, count?: number): number
@@ -37,21 +38,64 @@ const env = globalThis as unknown as {
 }
 
 /** Control words (Int32 indices) at the start of the memory; the data starts at DATA bytes. */
-const GEN = 0
-const PENDING = 1
-const STOP = 2
-const ARGS = 4 // 16 arguments of gemm, the last two (tid, nth) filled in by each thread
+const GEN = 0 // the product's number: a thread wakes when it changes
+const CLAIM = 1 // (GEN mod 4096) << 20 | the next unclaimed item
+const DONE = 2 // items finished
+const STOP = 3
+const ARGS = 4 // gemm's 14 arguments, then the scratch bytes per thread and the number of items
 const DATA = 256
 const PAGE = 65536
 const MAX_PAGES = 16384 // 1 GiB; gemm.wat declares the same maximum
+const MAX_ITEMS = 1 << 20
+const MAX_THREADS = 31 // one counter each at Int32 index 32 + id, within the first 256 bytes
 /** Below this many multiply-adds a product runs on the calling thread alone (waking a thread costs ~10–50 µs). */
 const MIN_THREADED = 1 << 17
 
 /**
+ * Claims items of the current product one at a time and does them, until none is left or the product is no
+ * longer the one `tag` names (a thread that woke late must not take items of the next one). Every thread runs
+ * it, the caller included: a thread that the OS does not schedule holds up at most the one item it claimed, so
+ * an oversubscribed machine costs waiting for one item, not for a fixed share. Self-contained (no outer names):
+ * its source is also the threads' (THREAD_BODY).
+ */
+function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: Int32Array, tag: number, tid: number) {
+  const total = args[15]
+  const scratch = args[3] + tid * args[14]
+  for (;;) {
+    const v = Atomics.load(ctl, 1)
+    if (v >>> 20 !== tag) return
+    const item = v & 0xfffff
+    if (item >= total) return
+    if (Atomics.compareExchange(ctl, 1, v, v + 1) !== v) continue
+    gemm(
+      args[0],
+      args[1],
+      args[2],
+      scratch,
+      args[4],
+      args[5],
+      args[6],
+      args[7],
+      args[8],
+      args[9],
+      args[10],
+      args[11],
+      args[12],
+      args[13],
+      item,
+      item + 1,
+    )
+    Atomics.add(ctl, 32 + tid, 1) // items done by this thread (itemsByThread)
+    if (Atomics.add(ctl, 2, 1) + 1 === total) Atomics.notify(ctl, 2)
+  }
+}
+
+/**
  * What a thread runs (as source text: the spawner wraps it for its environment): instantiate the module over the
- * shared memory, say it is ready, then do its share of every product until told to stop.
+ * shared memory, say it is ready, then take items of every product until told to stop.
  */
 export const THREAD_BODY = `function gemmThread(data, ready) {
+  const claimItems = ${claimItems.toString()}
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm
   const ctl = new Int32Array(data.memory.buffer, 0, 64)
   let seen = Atomics.load(ctl, ${GEN})
@@ -62,10 +106,7 @@ export const THREAD_BODY = `function gemmThread(data, ready) {
     if (gen === seen) continue
     seen = gen
     if (Atomics.load(ctl, ${STOP})) return
-    const a = ctl.subarray(${ARGS}, ${ARGS + 16})
-    if (data.tid >= a[15]) continue // a product started before this thread joined: not in its count
-    gemm(a[0], a[1], a[2], a[3] + data.tid * a[14], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], data.tid, a[15])
-    if (Atomics.sub(ctl, ${PENDING}, 1) === 1) Atomics.notify(ctl, ${PENDING})
+    claimItems(gemm, ctl, ctl.slice(${ARGS}, ${ARGS + 16}), gen & 0xfff, data.tid)
   }
 }`
 
@@ -103,6 +144,8 @@ export interface Gemm {
   ): void
   startThreads(count: number, spawn: SpawnThread): Promise<void>
   stopThreads(): void
+  /** Items of threaded products each thread has done since the engine was made (index: thread id). */
+  itemsByThread(): number[]
 }
 
 function bytesOf(b64: string): Uint8Array {
@@ -143,7 +186,9 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     matMul(a, b, out, { batch, M, N, K, transA, transB }) {
       if (a.length !== batch * M * K || b.length !== batch * K * N || out.length !== batch * M * N)
         throw new Error(`matmul: sizes do not match (${batch}, ${M}, ${K}) × (${batch}, ${K}, ${N})`)
-      const nth = batch * M * N * K >= MIN_THREADED ? workers.length + 1 : 1
+      const total = batch * Math.ceil(N / 8)
+      const threaded = workers.length > 0 && batch * M * N * K >= MIN_THREADED && total < MAX_ITEMS
+      const nth = threaded ? workers.length + 1 : 1
       const offA = DATA
       const offB = align(offA + 4 * a.length)
       const offC = align(offB + 4 * b.length)
@@ -155,24 +200,29 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       heap.set(a, offA / 4)
       heap.set(b, offB / 4)
       // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
-      const args = [offA, offB, offC, offS, batch, M, N, K]
-      args.push(4 * M * K, transA ? 4 : 4 * K, transA ? 4 * M : 4)
-      args.push(4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4)
-      if (nth > 1) {
+      const args = new Int32Array(16) // gemm's 14, then ARGS's two more (scratch per thread, items)
+      args.set([offA, offB, offC, offS, batch, M, N, K, 4 * M * K, transA ? 4 : 4 * K, transA ? 4 * M : 4])
+      args.set([4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4, perThread, total], 11)
+      if (!threaded) run(...args.subarray(0, 14), 0, total)
+      else {
+        const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
+        const tag = gen & 0xfff
         ctl.set(args, ARGS)
-        ctl[ARGS + 14] = perThread
-        ctl[ARGS + 15] = nth
-        env.Atomics.store(ctl, PENDING, nth - 1)
-        env.Atomics.add(ctl, GEN, 1)
+        env.Atomics.store(ctl, DONE, 0)
+        env.Atomics.store(ctl, CLAIM, tag << 20)
+        env.Atomics.store(ctl, GEN, gen)
         env.Atomics.notify(ctl, GEN)
+        claimItems(run, ctl, args, tag, 0)
+        for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE))
+          env.Atomics.wait(ctl, DONE, d)
       }
-      run(...args, 0, nth)
-      if (nth > 1)
-        for (let p = env.Atomics.load(ctl, PENDING); p !== 0; p = env.Atomics.load(ctl, PENDING))
-          env.Atomics.wait(ctl, PENDING, p)
       out.set(heap.subarray(offC / 4, offC / 4 + out.length))
     },
+    itemsByThread() {
+      return Array.from(ctl.subarray(32, 32 + workers.length + 1))
+    },
     async startThreads(count, spawn) {
+      if (workers.length + 1 + count > MAX_THREADS) throw new Error(`at most ${MAX_THREADS} threads`)
       if (!canShare) throw new Error('threads need a shared memory (SharedArrayBuffer)')
       for (let i = 0; i < count; i++)
         workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory }))

@@ -10,9 +10,9 @@
 ;; runs, each step two vector loads of the packed panel, four broadcasts of A and eight multiply-adds. Rows
 ;; past the last multiple of 4 are done one at a time the same way.
 ;;
-;; Threads: the work items are (n, panel) pairs, split into nth contiguous ranges; thread tid does its range.
-;; Every element of C is written by one item and summed over k in order by one accumulator, so the result is
-;; the same bit for bit whatever the number of threads.
+;; Threads: the work items are (n, panel) pairs, item = n·panels + panel; a call does items [first, end) (the
+;; threads of gemm.ts claim them one at a time). Every element of C is written by one item and summed over k
+;; in order by one accumulator, so the result is the same bit for bit whoever does which item.
 ;;
 ;; `f32x4.relaxed_madd` is the fused multiply-add; scripts/build-wasm.mjs also writes a plain-SIMD variant
 ;; (mul then add) for engines without relaxed SIMD, and variants over an unshared memory.
@@ -143,20 +143,16 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $kLoop))))))
 
-  ;; this thread's share of the batched product; scratch: K·32 bytes for the panel, then 128 for the tile
+  ;; items [item, end) of the batched product; scratch (this thread's): K·32 bytes for the panel, 128 for the tile
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32) (param $scratch i32)
     (param $batch i32) (param $M i32) (param $N i32) (param $K i32)
     (param $sa i32) (param $sai i32) (param $sak i32)
     (param $sb i32) (param $sbk i32) (param $sbj i32)
-    (param $tid i32) (param $nth i32)
-    (local $panels i32) (local $item i32) (local $end i32) (local $n i32) (local $j0 i32) (local $nc i32)
-    (local $i i32) (local $aBase i32) (local $cBase i32) (local $ldc i32) (local $tile i32) (local $total i32)
+    (param $item i32) (param $end i32)
+    (local $panels i32) (local $n i32) (local $j0 i32) (local $nc i32)
+    (local $i i32) (local $aBase i32) (local $cBase i32) (local $ldc i32) (local $tile i32)
     (local.set $panels (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
-    (local.set $total (i32.mul (local.get $batch) (local.get $panels)))
-    ;; items [total·tid / nth, total·(tid+1) / nth), in 64-bit so that the products cannot overflow
-    (local.set $item (i32.wrap_i64 (i64.div_u (i64.mul (i64.extend_i32_u (local.get $total)) (i64.extend_i32_u (local.get $tid))) (i64.extend_i32_u (local.get $nth)))))
-    (local.set $end (i32.wrap_i64 (i64.div_u (i64.mul (i64.extend_i32_u (local.get $total)) (i64.extend_i32_u (i32.add (local.get $tid) (i32.const 1)))) (i64.extend_i32_u (local.get $nth)))))
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
     (local.set $tile (i32.add (local.get $scratch) (i32.shl (local.get $K) (i32.const 5))))
     (block $done
