@@ -3,6 +3,7 @@
 const w = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' })
 const win = window as unknown as { __result?: unknown; __log: string[] }
 win.__log = []
+w.postMessage(new URLSearchParams(location.search).get('mode') ?? 'products')
 w.onmessage = (e: MessageEvent) => {
   if (e.data?.log) win.__log.push(e.data.log)
   else win.__result = e.data

@@ -11,6 +11,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { createGemm, gemm, type Gemm } from '../../src/model/gemm'
 import { installWasmKernels } from '../../src/model/kernels'
 import { spawnBrowserThread } from '../../src/worker/gemmPool'
+import { stepBench } from './step'
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false)
 setWasmPaths({
@@ -22,24 +23,61 @@ installWasmKernels()
 
 const log = (s: string) => postMessage({ log: s })
 
-type Case = { name: string; batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean; perStep: number }
+type Case = {
+  name: string
+  batch: number
+  M: number
+  N: number
+  K: number
+  transA: boolean
+  transB: boolean
+  perStep: number
+}
 const L = 4
 const T = true
 const F = false
 const lin = (name: string, M: number, N: number, K: number, transA: boolean, transB: boolean, perStep = L): Case => ({
-  name, batch: 1, M, N, K, transA, transB, perStep,
+  name,
+  batch: 1,
+  M,
+  N,
+  K,
+  transA,
+  transB,
+  perStep,
 })
 const att = (name: string, M: number, N: number, K: number, transA: boolean, transB: boolean): Case => ({
-  name, batch: 48, M, N, K, transA, transB, perStep: L,
+  name,
+  batch: 48,
+  M,
+  N,
+  K,
+  transA,
+  transB,
+  perStep: L,
 })
 const CASES: Case[] = [
-  lin('c_attn y=x·W', 768, 384, 128, F, F), lin('c_attn dx=dy·Wᵀ', 768, 128, 384, F, T), lin('c_attn dW=xᵀ·dy', 128, 384, 768, T, F),
-  lin('attn.c_proj y', 768, 128, 128, F, F), lin('attn.c_proj dx', 768, 128, 128, F, T), lin('attn.c_proj dW', 128, 128, 768, T, F),
-  lin('c_fc y', 768, 512, 128, F, F), lin('c_fc dx', 768, 128, 512, F, T), lin('c_fc dW', 128, 512, 768, T, F),
-  lin('mlp.c_proj y', 768, 128, 512, F, F), lin('mlp.c_proj dx', 768, 512, 128, F, T), lin('mlp.c_proj dW', 512, 128, 768, T, F),
-  lin('head y=x·wteᵀ', 768, 65, 128, F, T, 1), lin('head dx=dy·wte', 768, 128, 65, F, F, 1), lin('head dwte=dyᵀ·x', 65, 128, 768, T, F, 1),
-  att('q·kᵀ', 64, 64, 32, F, T), att('dq=dS·k', 64, 32, 64, F, F), att('dk=dSᵀ·q', 64, 32, 64, T, F),
-  att('att·v', 64, 32, 64, F, F), att('datt=dy·vᵀ', 64, 64, 32, F, T), att('dv=attᵀ·dy', 64, 32, 64, T, F),
+  lin('c_attn y=x·W', 768, 384, 128, F, F),
+  lin('c_attn dx=dy·Wᵀ', 768, 128, 384, F, T),
+  lin('c_attn dW=xᵀ·dy', 128, 384, 768, T, F),
+  lin('attn.c_proj y', 768, 128, 128, F, F),
+  lin('attn.c_proj dx', 768, 128, 128, F, T),
+  lin('attn.c_proj dW', 128, 128, 768, T, F),
+  lin('c_fc y', 768, 512, 128, F, F),
+  lin('c_fc dx', 768, 128, 512, F, T),
+  lin('c_fc dW', 128, 512, 768, T, F),
+  lin('mlp.c_proj y', 768, 128, 512, F, F),
+  lin('mlp.c_proj dx', 768, 512, 128, F, T),
+  lin('mlp.c_proj dW', 512, 128, 768, T, F),
+  lin('head y=x·wteᵀ', 768, 65, 128, F, T, 1),
+  lin('head dx=dy·wte', 768, 128, 65, F, F, 1),
+  lin('head dwte=dyᵀ·x', 65, 128, 768, T, F, 1),
+  att('q·kᵀ', 64, 64, 32, F, T),
+  att('dq=dS·k', 64, 32, 64, F, F),
+  att('dk=dSᵀ·q', 64, 32, 64, T, F),
+  att('att·v', 64, 32, 64, F, F),
+  att('datt=dy·vᵀ', 64, 64, 32, F, T),
+  att('dv=attᵀ·dy', 64, 32, 64, T, F),
 ]
 
 /**
@@ -89,8 +127,14 @@ async function main() {
   const plain = createGemm({ relaxed: false })!
   const relaxedOk = createGemm()!.relaxed
   const relaxed = relaxedOk ? createGemm({ relaxed: true }) : null
-  const data = CASES.map((c, i) => ({ a: rand(c.batch * c.M * c.K, 2 * i + 1), b: rand(c.batch * c.K * c.N, 2 * i + 2) }))
-  const rows: Record<string, number | string>[] = CASES.map((c) => ({ name: c.name, shape: `${c.batch}×${c.M}×${c.N}×${c.K}${c.transA ? ' Aᵀ' : ''}${c.transB ? ' Bᵀ' : ''}` }))
+  const data = CASES.map((c, i) => ({
+    a: rand(c.batch * c.M * c.K, 2 * i + 1),
+    b: rand(c.batch * c.K * c.N, 2 * i + 2),
+  }))
+  const rows: Record<string, number | string>[] = CASES.map((c) => ({
+    name: c.name,
+    shape: `${c.batch}×${c.M}×${c.N}×${c.K}${c.transA ? ' Aᵀ' : ''}${c.transB ? ' Bᵀ' : ''}`,
+  }))
   const worst: Record<string, number> = {}
   const runRaw = (label: string, g: Gemm) => {
     log(label)
@@ -118,16 +162,38 @@ async function main() {
   const viaTfjs = `tfjs GptMatMul ${gemm()!.threads}t`
   log(viaTfjs)
   CASES.forEach((c, i) => {
-    const a = tf.tensor(data[i].a, c.batch > 1 ? [c.batch, c.transA ? c.K : c.M, c.transA ? c.M : c.K] : [c.transA ? c.K : c.M, c.transA ? c.M : c.K])
-    const b = tf.tensor(data[i].b, c.batch > 1 ? [c.batch, c.transB ? c.N : c.K, c.transB ? c.K : c.N] : [c.transB ? c.N : c.K, c.transB ? c.K : c.N])
-    rows[i][viaTfjs] = time(() => (tf.engine().runKernel('GptMatMul', { a, b }, { transposeA: c.transA, transposeB: c.transB }) as tf.Tensor).dispose())
+    const a = tf.tensor(
+      data[i].a,
+      c.batch > 1
+        ? [c.batch, c.transA ? c.K : c.M, c.transA ? c.M : c.K]
+        : [c.transA ? c.K : c.M, c.transA ? c.M : c.K],
+    )
+    const b = tf.tensor(
+      data[i].b,
+      c.batch > 1
+        ? [c.batch, c.transB ? c.N : c.K, c.transB ? c.K : c.N]
+        : [c.transB ? c.N : c.K, c.transB ? c.K : c.N],
+    )
+    rows[i][viaTfjs] = time(() =>
+      (
+        tf.engine().runKernel('GptMatMul', { a, b }, { transposeA: c.transA, transposeB: c.transB }) as tf.Tensor
+      ).dispose(),
+    )
     // XNNPACK (rank 2, no flags) / tfjs's batched loop / bmm.wat: the same sizes, operands already in place
     const a0 = tf.tensor(data[i].a, c.batch > 1 ? [c.batch, c.M, c.K] : [c.M, c.K])
     const b0 = tf.tensor(data[i].b, c.batch > 1 ? [c.batch, c.K, c.N] : [c.K, c.N])
     rows[i]['tfjs matMul'] = time(() => tf.matMul(a0, b0).dispose())
-    if (c.batch > 1) rows[i]['bmm.wat'] = time(() => (tf.engine().runKernel('GptBatchMatMul', { a: a0, b: b0 }, {}) as tf.Tensor).dispose())
+    if (c.batch > 1)
+      rows[i]['bmm.wat'] = time(() =>
+        (tf.engine().runKernel('GptBatchMatMul', { a: a0, b: b0 }, {}) as tf.Tensor).dispose(),
+      )
     // the copies our path adds: A and B into a wasm memory, C out of it
-    const mem = new Float32Array(new WebAssembly.Memory({ initial: 1 + Math.ceil((4 * (data[i].a.length + data[i].b.length + c.batch * c.M * c.N)) / 65536), maximum: 16384 }).buffer)
+    const mem = new Float32Array(
+      new WebAssembly.Memory({
+        initial: 1 + Math.ceil((4 * (data[i].a.length + data[i].b.length + c.batch * c.M * c.N)) / 65536),
+        maximum: 16384,
+      }).buffer,
+    )
     const out = new Float32Array(c.batch * c.M * c.N)
     rows[i]['copies'] = time(() => {
       mem.set(data[i].a, 0)
@@ -143,10 +209,24 @@ async function main() {
   const stepGflop = CASES.reduce((s, c, i) => s + c.perStep * gflop[i], 0)
   const table = rows.map((r, i) => {
     const o: Record<string, string | number> = { name: r.name, shape: r.shape }
-    for (const l of labels) if (typeof r[l] === 'number') o[l] = l === 'copies' ? +(r[l] as number).toFixed(4) : +(gflop[i] / ((r[l] as number) / 1e3)).toFixed(1)
+    for (const l of labels)
+      if (typeof r[l] === 'number')
+        o[l] = l === 'copies' ? +(r[l] as number).toFixed(4) : +(gflop[i] / ((r[l] as number) / 1e3)).toFixed(1)
     return o
   })
-  postMessage({ env, relaxedValidates: relaxedOk, threads, units: 'GFLOP/s (copies: ms)', table, stepGflop, msPerStep: perStep, worstRelVsFloat64: worst })
+  postMessage({
+    env,
+    relaxedValidates: relaxedOk,
+    threads,
+    units: 'GFLOP/s (copies: ms)',
+    table,
+    stepGflop,
+    msPerStep: perStep,
+    worstRelVsFloat64: worst,
+  })
 }
 
-main().catch((e) => postMessage({ error: String(e?.stack || e) }))
+self.onmessage = (e: MessageEvent) => {
+  const run = e.data === 'step' ? stepBench : main
+  run().catch((err) => postMessage({ error: String(err?.stack || err) }))
+}
