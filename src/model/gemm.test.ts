@@ -81,10 +81,14 @@ function shapes(): Shape[] {
 function check(engine: Gemm, label: string) {
   for (const [i, shape] of shapes().entries()) {
     const { a, b } = operands(shape, 100 + i)
+    // every other product with a bias added to each row
+    const bias = i % 2 ? Float32Array.from({ length: shape.N }, (_, j) => Math.cos(j + i)) : undefined
     const out = new Float32Array(shape.batch * shape.M * shape.N).fill(Number.NaN)
-    engine.matMul(a, b, out, shape)
+    engine.matMul(a, b, out, shape, bias)
+    const want = reference(a, b, shape)
+    if (bias) want.forEach((v, e) => (want[e] = v + bias[e % shape.N]))
     const tol = 1e-5 * Math.sqrt(Math.max(1, shape.K)) // float32 rounding grows like √K for random signs
-    expect(worst(out, reference(a, b, shape)), `${label} ${JSON.stringify(shape)}`).toBeLessThan(tol)
+    expect(worst(out, want), `${label} ${JSON.stringify(shape)}${bias ? ' + bias' : ''}`).toBeLessThan(tol)
   }
 }
 
@@ -144,6 +148,8 @@ describe('gemm', () => {
     expect(() => plain.matMul(new Float32Array(6), new Float32Array(9), new Float32Array(4), shape)).toThrow(
       /sizes do not match/,
     )
+    const [a, b, c] = [new Float32Array(6), new Float32Array(9), new Float32Array(6)]
+    expect(() => plain.matMul(a, b, c, shape, new Float32Array(2))).toThrow(/sizes do not match/)
   })
 
   it('ships the bytes that gemm.wat compiles to (regenerate with node scripts/build-wasm.mjs)', async () => {

@@ -42,7 +42,7 @@ const GEN = 0 // the product's number: a thread wakes when it changes
 const CLAIM = 1 // (GEN mod 4096) << 20 | the next unclaimed item
 const DONE = 2 // items finished
 const STOP = 3
-const ARGS = 4 // gemm's 14 arguments, then the scratch bytes per thread and the number of items
+const ARGS = 4 // gemm's 15 arguments, then the scratch bytes per thread and the number of items
 const DATA = 256
 const PAGE = 65536
 const MAX_PAGES = 16384 // 1 GiB; gemm.wat declares the same maximum
@@ -59,8 +59,8 @@ const MIN_THREADED = 1 << 17
  * its source is also the threads' (THREAD_BODY).
  */
 function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: Int32Array, tag: number, tid: number) {
-  const total = args[15]
-  const scratch = args[3] + tid * args[14]
+  const total = args[16]
+  const scratch = args[3] + tid * args[15]
   for (;;) {
     const v = Atomics.load(ctl, 1)
     if (v >>> 20 !== tag) return
@@ -82,6 +82,7 @@ function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: In
       args[11],
       args[12],
       args[13],
+      args[14],
       item,
       item + 1,
     )
@@ -106,7 +107,7 @@ export const THREAD_BODY = `function gemmThread(data, ready) {
     if (gen === seen) continue
     seen = gen
     if (Atomics.load(ctl, ${STOP})) return
-    claimItems(gemm, ctl, ctl.slice(${ARGS}, ${ARGS + 16}), gen & 0xfff, data.tid)
+    claimItems(gemm, ctl, ctl.slice(${ARGS}, ${ARGS + 17}), gen & 0xfff, data.tid)
   }
 }`
 
@@ -134,13 +135,15 @@ export interface Gemm {
   readonly threads: number
   /**
    * C = op(A)·op(B), batched: A (batch, M, K) or, transposed, (batch, K, M); B (batch, K, N) or (batch, N, K);
-   * C (batch, M, N). All row-major and contiguous; batch 1 is a rank-2 product.
+   * C (batch, M, N). All row-major and contiguous; batch 1 is a rank-2 product. With `bias` (N values), every
+   * row of C is bias + its products (each sum starts from bias[j]).
    */
   matMul(
     a: Float32Array,
     b: Float32Array,
     out: Float32Array,
     shape: { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean },
+    bias?: Float32Array,
   ): void
   startThreads(count: number, spawn: SpawnThread): Promise<void>
   stopThreads(): void
@@ -183,8 +186,13 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     get threads() {
       return workers.length + 1
     },
-    matMul(a, b, out, { batch, M, N, K, transA, transB }) {
-      if (a.length !== batch * M * K || b.length !== batch * K * N || out.length !== batch * M * N)
+    matMul(a, b, out, { batch, M, N, K, transA, transB }, bias) {
+      if (
+        a.length !== batch * M * K ||
+        b.length !== batch * K * N ||
+        out.length !== batch * M * N ||
+        (bias && bias.length !== N)
+      )
         throw new Error(`matmul: sizes do not match (${batch}, ${M}, ${K}) × (${batch}, ${K}, ${N})`)
       const total = batch * Math.ceil(N / 8)
       const threaded = workers.length > 0 && batch * M * N * K >= MIN_THREADED && total < MAX_ITEMS
@@ -192,18 +200,20 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       const offA = DATA
       const offB = align(offA + 4 * a.length)
       const offC = align(offB + 4 * b.length)
-      const offS = align(offC + 4 * out.length)
-      const perThread = align(32 * K + 128)
+      const offBias = align(offC + 4 * out.length)
+      const offS = align(offBias + 4 * (bias?.length ?? 0))
+      const perThread = align(32 * K + 160)
       const end = offS + perThread * nth
       if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
       const heap = new Float32Array(memory.buffer)
       heap.set(a, offA / 4)
       heap.set(b, offB / 4)
+      if (bias) heap.set(bias, offBias / 4)
       // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
-      const args = new Int32Array(16) // gemm's 14, then ARGS's two more (scratch per thread, items)
+      const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
       args.set([offA, offB, offC, offS, batch, M, N, K, 4 * M * K, transA ? 4 : 4 * K, transA ? 4 * M : 4])
-      args.set([4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4, perThread, total], 11)
-      if (!threaded) run(...args.subarray(0, 14), 0, total)
+      args.set([4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4, bias ? offBias : 0, perThread, total], 11)
+      if (!threaded) run(...args.subarray(0, 15), 0, total)
       else {
         const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
         const tag = gen & 0xfff

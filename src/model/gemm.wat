@@ -2,7 +2,7 @@
 ;; op = identity or transpose, float32, every operand contiguous and row-major in memory. No transpose is ever
 ;; made: the caller gives A and B as strides. Element (i, k) of op(A[n]) is at a + n·sa + i·sai + k·sak and
 ;; element (k, j) of op(B[n]) at b + n·sb + k·sbk + j·sbj (byte offsets and byte strides); C[n] (M, N) is at
-;; c + n·M·N·4, rows N·4 bytes apart.
+;; c + n·M·N·4, rows N·4 bytes apart. An optional bias (N floats) is added to every row: each sum starts from it.
 ;;
 ;; Blocking: the columns of C are cut into panels of 8. For a panel, the K × 8 block of op(B) is packed into
 ;; this thread's scratch (32 contiguous bytes per k, zero past the last column), then every row of C is
@@ -29,6 +29,15 @@
     (local $out i32) (local $ld i32)
     (local.set $sai2 (i32.shl (local.get $sai) (i32.const 1)))
     (local.set $sai3 (i32.add (local.get $sai2) (local.get $sai)))
+    ;; every row starts from the panel's bias (zeros without one), 128 bytes past the tile
+    (local.set $c00 (v128.load offset=128 (local.get $tile)))
+    (local.set $c01 (v128.load offset=144 (local.get $tile)))
+    (local.set $c10 (local.get $c00))
+    (local.set $c11 (local.get $c01))
+    (local.set $c20 (local.get $c00))
+    (local.set $c21 (local.get $c01))
+    (local.set $c30 (local.get $c00))
+    (local.set $c31 (local.get $c01))
     (block $done
       (loop $kLoop
         (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
@@ -72,6 +81,8 @@
     (param $ap i32) (param $sak i32) (param $bp i32) (param $K i32)
     (param $cp i32) (param $nc i32) (param $tile i32)
     (local $k i32) (local $av v128) (local $c0 v128) (local $c1 v128)
+    (local.set $c0 (v128.load offset=128 (local.get $tile)))
+    (local.set $c1 (v128.load offset=144 (local.get $tile)))
     (block $done
       (loop $kLoop
         (br_if $done (i32.ge_u (local.get $k) (local.get $K)))
@@ -143,12 +154,13 @@
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $kLoop))))))
 
-  ;; items [item, end) of the batched product; scratch (this thread's): K·32 bytes for the panel, 128 for the tile
+  ;; items [item, end) of the batched product, plus bias[j] on every row (bias: a byte offset, 0 for none);
+;; scratch (this thread's): K·32 bytes for the panel, 128 for the tile, 32 for the panel's bias
   (func (export "gemm")
     (param $a i32) (param $b i32) (param $c i32) (param $scratch i32)
     (param $batch i32) (param $M i32) (param $N i32) (param $K i32)
     (param $sa i32) (param $sai i32) (param $sak i32)
-    (param $sb i32) (param $sbk i32) (param $sbj i32)
+    (param $sb i32) (param $sbk i32) (param $sbj i32) (param $bias i32)
     (param $item i32) (param $end i32)
     (local $panels i32) (local $n i32) (local $j0 i32) (local $nc i32)
     (local $i i32) (local $aBase i32) (local $cBase i32) (local $ldc i32) (local $tile i32)
@@ -165,6 +177,20 @@
         (call $pack
           (i32.add (i32.add (local.get $b) (i32.mul (local.get $n) (local.get $sb))) (i32.mul (local.get $j0) (local.get $sbj)))
           (local.get $sbk) (local.get $sbj) (local.get $K) (local.get $nc) (local.get $scratch))
+        ;; the bias panel: bias[j0 .. j0+nc-1] (nothing at offset 0: no bias), zero past nc
+        (v128.store offset=128 (local.get $tile) (v128.const i32x4 0 0 0 0))
+        (v128.store offset=144 (local.get $tile) (v128.const i32x4 0 0 0 0))
+        (if (local.get $bias)
+          (then
+            (local.set $i (i32.const 0))
+            (block $bDone
+              (loop $bLoop
+                (br_if $bDone (i32.ge_u (local.get $i) (local.get $nc)))
+                (f32.store offset=128
+                  (i32.add (local.get $tile) (i32.shl (local.get $i) (i32.const 2)))
+                  (f32.load (i32.add (local.get $bias) (i32.shl (i32.add (local.get $j0) (local.get $i)) (i32.const 2)))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $bLoop)))))
         (local.set $aBase (i32.add (local.get $a) (i32.mul (local.get $n) (local.get $sa))))
         (local.set $cBase (i32.add (i32.add (local.get $c) (i32.mul (i32.mul (local.get $n) (local.get $M)) (local.get $ldc))) (i32.shl (local.get $j0) (i32.const 2))))
         (local.set $i (i32.const 0))

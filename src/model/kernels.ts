@@ -14,8 +14,8 @@
  * GptBatchMatMul: (N, M, K) · (N, K, P) with WebAssembly SIMD (bmm.wat). tfjs-wasm runs any batched matMul
  * (batch > 1) in a scalar loop at ~1.2 GFLOP/s; attention's products are all batched. Only gpt.ts calls it.
  *
- * GptMatMul: C = op(A)·op(B) with transposeA / transposeB, rank 2 or batched rank 3 (the same batch on both
- * sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
+ * GptMatMul: C = op(A)·op(B) (+ bias, an optional third input added to every row) with transposeA /
+ * transposeB, rank 2 or batched rank 3 (the same batch on both sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
  * pool src/worker/gemmPool.ts starts). Its custom gradient (ops.ts) is more GptMatMuls with other flags, so
  * no transpose is ever made. Only ops.ts calls it.
  */
@@ -158,6 +158,9 @@ function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const [K2, N] = transB ? [bc, br] : [br, bc]
   if ((rank !== 2 && rank !== 3) || b.shape.length !== rank || (rank === 3 && b.shape[0] !== batch) || K !== K2)
     throw new Error(`GptMatMul: cannot multiply [${a.shape}]${transA ? 'ᵀ' : ''} by [${b.shape}]${transB ? 'ᵀ' : ''}`)
+  const bias = args.inputs.bias as tf.TensorInfo | undefined
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== N))
+    throw new Error(`GptMatMul: a bias of shape [${bias.shape}] for ${N} columns`)
   const backend = args.backend as WasmBackendLike
   const out = backend.makeOutput(rank === 3 ? [batch, M, N] : [M, N], 'float32')
   const outVals = backend.typedArrayFromHeap(out) as Float32Array
@@ -166,6 +169,7 @@ function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
     backend.typedArrayFromHeap(b) as Float32Array,
     outVals,
     { batch, M, N, K, transA, transB },
+    bias && (backend.typedArrayFromHeap(bias) as Float32Array),
   )
   return out
 }

@@ -97,6 +97,26 @@ function gemmWithGrad(transA: boolean, transB: boolean) {
 const gemmNN = gemmWithGrad(false, false)
 const gemmNT = gemmWithGrad(false, true)
 
+/**
+ * x·W + b as one GptMatMul (each sum starts from the bias: no separate add); backward dx = dy·Wᵀ, dW = xᵀ·dy and
+ * db = 1ᵀ·dy, a one-row product (tfjs-wasm's column sum transposes dy first).
+ */
+const gemmLinear = customGrad(
+  (keep: Keep<[tf.Tensor2D, tf.Tensor2D]>, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
+    keep([x, w])
+    return {
+      value: tf
+        .engine()
+        .runKernel('GptMatMul', { a: x, b: w, bias: b }, { transposeA: false, transposeB: false }) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, [sx, sw]: [tf.Tensor2D, tf.Tensor2D]) => [
+        gemmProduct(dy, sw, false, true),
+        gemmProduct(sx, dy, true, false),
+        tf.reshape(gemmProduct(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false), [dy.shape[1]]),
+      ],
+    }
+  },
+)
+
 /** Whether this backend has our GEMM (wasm, once kernels.ts installed it). */
 function useGemm(): boolean {
   return Boolean(tf.getKernel('GptMatMul', tf.getBackend()))
@@ -108,6 +128,7 @@ function useExplicit(): boolean {
 
 /** x (N, in) · W (in, out) + b → (N, out) */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
+  if (b && useGemm()) return gemmLinear(x, w, b)
   const y = useGemm() ? gemmNN(x, w) : useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
   return b ? tf.add(y, b) : y
 }

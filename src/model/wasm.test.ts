@@ -95,8 +95,11 @@ describe('wasm backend', () => {
     const profile = await tf.profile(() => lossAndGradsOn('wasm'))
     expect(tf.memory().numTensors).toBe(before)
     const count = (name: string) => profile.kernels.filter((k) => k.name === name).length
-    const layers = tinyConfig().nLayer // per layer 4 linear layers and 2 attention products, each 1 forward + 2 backward
-    expect(count('GptMatMul')).toBe(layers * 6 * 3 + 3) // + the tied head
+    // per layer 4 linear layers with a bias (1 forward product, 3 backward: dx, dW, db) and 2 attention products
+    // (1 + 2), and the tied head (1 + 2); no bias is added apart from its product
+    const layers = tinyConfig().nLayer
+    expect(tinyConfig().bias).toBe(true)
+    expect(count('GptMatMul')).toBe(layers * (4 * 4 + 2 * 3) + 3)
     expect(count('BatchMatMul') + count('GptBatchMatMul') + count('_FusedMatMul')).toBe(0)
     // what remains of Transpose is attention's split into heads and back, forward and backward (4 a layer)
     expect(count('Transpose')).toBe(layers * 8)
