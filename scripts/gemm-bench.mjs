@@ -4,7 +4,8 @@
 // server). Prints one JSON object. Not a test: timings vary with the machine's load.
 //   node scripts/gemm-bench.mjs [--port 4312]          the products, one by one
 //   node scripts/gemm-bench.mjs --step [--port 4312]   whole training steps on each path (scripts/gemm-bench/step.ts)
-//   node scripts/gemm-bench.mjs --node                 whole steps in Node, in CPU time (node-step.bench-test.ts)
+//   node scripts/gemm-bench.mjs --node                 whole steps in Node, in CPU time (node-step.bench-test.ts;
+//                                                      GEMM_BENCH_PRESET=tiny for the tiny preset)
 import { spawnSync } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { createServer } from 'vite'

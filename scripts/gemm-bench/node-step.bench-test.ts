@@ -23,7 +23,7 @@ const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e3
 it('times steps', async () => {
   installWasmKernels()
   await tf.setBackend('wasm')
-  const baby = getPreset('baby')
+  const baby = getPreset(process.env.GEMM_BENCH_PRESET ?? 'baby') // GEMM_BENCH_PRESET=tiny for the tiny preset
   const prepared = Run.prepare(text(200_000), baby.model, { ...baby.train, maxIters: 10_000 })
   if (prepared.problems) throw new Error(JSON.stringify(prepared.problems))
   const run = prepared.build()
