@@ -5,8 +5,9 @@
 // A product copies A and B in, runs, and copies C out (O(n²) copying against O(n³) work). Threads, when
 // started (startThreads: the spawning itself is the caller's, src/worker/gemmPool.ts in the app), are other
 // instances of the same module over the same memory, each parked in Atomics.wait on a control word at the
-// start of the memory: a product writes its arguments there, bumps the generation, wakes them, does its own
-// share and waits for the count of pending threads to reach zero. No message is posted per product.
+// start of the memory: a product writes its arguments there, bumps the generation and wakes them; then every
+// thread, the caller included, claims column panels one at a time until none is left, and the caller waits for
+// the count of finished panels. No message is posted per product.
 // The variant (relaxed SIMD with fused multiply-add, or plain SIMD) is chosen once, by WebAssembly.validate.
 import { GEMM_PLAIN_SHARED, GEMM_PLAIN_UNSHARED, GEMM_RELAXED_SHARED, GEMM_RELAXED_UNSHARED } from './gemmWasm'
 
