@@ -67,8 +67,15 @@ function catalogueChunks(): Plugin {
 
 export default defineConfig({
   plugins: [csp(), catalogueChunks(), react()],
-  server: { host: 'localhost' },
-  preview: { host: 'localhost' },
+  // cross-origin isolation (SharedArrayBuffer, so our matrix products can use threads: src/worker/gemmPool.ts)
+  server: {
+    host: 'localhost',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
+  preview: {
+    host: 'localhost',
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -13,9 +13,15 @@
  *
  * GptBatchMatMul: (N, M, K) · (N, K, P) with WebAssembly SIMD (bmm.wat). tfjs-wasm runs any batched matMul
  * (batch > 1) in a scalar loop at ~1.2 GFLOP/s; attention's products are all batched. Only gpt.ts calls it.
+ *
+ * GptMatMul: C = op(A)·op(B) (+ bias, an optional third input added to every row) with transposeA /
+ * transposeB, rank 2 or batched rank 3 (the same batch on both sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
+ * pool src/worker/gemmPool.ts starts). Its custom gradient (ops.ts) is more GptMatMuls with other flags, so
+ * no transpose is ever made. Only ops.ts calls it.
  */
 import * as tf from '@tensorflow/tfjs'
 import { simdBatchMatMul } from './bmm'
+import { gemm } from './gemm'
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
@@ -139,6 +145,35 @@ function gptBatchMatMulWasm(args: KernelArgs): tf.TensorInfo {
   return out
 }
 
+function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
+  const a = args.inputs.a as tf.TensorInfo
+  const b = args.inputs.b as tf.TensorInfo
+  const transA = Boolean(args.attrs?.transposeA)
+  const transB = Boolean(args.attrs?.transposeB)
+  const rank = a.shape.length
+  const batch = rank === 3 ? a.shape[0] : 1
+  const [ar, ac] = a.shape.slice(-2)
+  const [br, bc] = b.shape.slice(-2)
+  const [M, K] = transA ? [ac, ar] : [ar, ac]
+  const [K2, N] = transB ? [bc, br] : [br, bc]
+  if ((rank !== 2 && rank !== 3) || b.shape.length !== rank || (rank === 3 && b.shape[0] !== batch) || K !== K2)
+    throw new Error(`GptMatMul: cannot multiply [${a.shape}]${transA ? 'ᵀ' : ''} by [${b.shape}]${transB ? 'ᵀ' : ''}`)
+  const bias = args.inputs.bias as tf.TensorInfo | undefined
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== N))
+    throw new Error(`GptMatMul: a bias of shape [${bias.shape}] for ${N} columns`)
+  const backend = args.backend as WasmBackendLike
+  const out = backend.makeOutput(rank === 3 ? [batch, M, N] : [M, N], 'float32')
+  const outVals = backend.typedArrayFromHeap(out) as Float32Array
+  gemm()!.matMul(
+    backend.typedArrayFromHeap(a) as Float32Array,
+    backend.typedArrayFromHeap(b) as Float32Array,
+    outVals,
+    { batch, M, N, K, transA, transB },
+    bias && (backend.typedArrayFromHeap(bias) as Float32Array),
+  )
+  return out
+}
+
 /**
  * The same scatter-add for tfjs's plain-JS cpu backend, whose UnsortedSegmentSum builds an equality mask per
  * segment (O(segments · N · C) in tensor ops): measured 172 ms of a 570 ms tiny step for two embeddings.
@@ -209,4 +244,5 @@ export function installWasmKernels(): void {
   install('Slice', makeSliceKernel)
   install('SplitV', makeSplitKernel)
   if (simdBatchMatMul()) install('GptBatchMatMul', () => gptBatchMatMulWasm)
+  if (gemm()) install('GptMatMul', () => gptMatMulWasm)
 }

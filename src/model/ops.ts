@@ -2,7 +2,9 @@
 // ~10× slower, so there the linear layers and the tied LM head use custom gradients made of flag-free rank-2
 // products with explicit transposes; and wasm sends every batched matMul to a scalar loop, so attention's two
 // batched products use the SIMD kernel ./kernels.ts installs (GptBatchMatMul), behind a custom gradient.
-// Elsewhere they are tfjs's own ops. Every function here is called inside a tf.tidy by its caller. Measured in
+// Where our own GEMM is installed (GptMatMul: wasm, see ./gemm.ts) every product of the model — forward and
+// both backward products of each linear layer, of the tied head and of attention — is one GptMatMul with
+// transpose flags, so neither path above is taken and no transpose is made. Elsewhere they are tfjs's own ops. Every function here is called inside a tf.tidy by its caller. Measured in
 // docs/performance.md; checked against the cpu backend and a float64 reference (wasm.test.ts, gpt.test.ts).
 import * as tf from '@tensorflow/tfjs'
 
@@ -69,23 +71,81 @@ function useSimdBatch(): boolean {
   return Boolean(tf.getKernel('GptBatchMatMul', tf.getBackend()))
 }
 
+type Mat = tf.Tensor2D | tf.Tensor3D
+
+function gemmProduct<T extends Mat>(a: T, b: T, transposeA: boolean, transposeB: boolean): T {
+  return tf.engine().runKernel('GptMatMul', { a, b }, { transposeA, transposeB }) as T
+}
+
+/**
+ * C = op(a)·op(b) (op: transpose where the flag says), rank 2 or batched rank 3, with GptMatMul; the gradient is
+ * two more products with other flags: for op(a) = a, da = dC·op(b)ᵀ, else da = op(b)·dCᵀ; for op(b) = b,
+ * db = op(a)ᵀ·dC, else db = dCᵀ·op(a).
+ */
+function gemmWithGrad(transA: boolean, transB: boolean) {
+  return customGrad(<T extends Mat>(keep: Keep<[T, T]>, a: T, b: T) => {
+    keep([a, b])
+    return {
+      value: gemmProduct(a, b, transA, transB),
+      gradFunc: (dc: T, [sa, sb]: [T, T]) => [
+        transA ? gemmProduct(sb, dc, transB, true) : gemmProduct(dc, sb, false, !transB),
+        transB ? gemmProduct(dc, sa, true, transA) : gemmProduct(sa, dc, !transA, false),
+      ],
+    }
+  })
+}
+const gemmNN = gemmWithGrad(false, false)
+const gemmNT = gemmWithGrad(false, true)
+
+/**
+ * x·W + b as one GptMatMul (each sum starts from the bias: no separate add); backward dx = dy·Wᵀ, dW = xᵀ·dy and
+ * db = 1ᵀ·dy, a one-row product (tfjs-wasm's column sum transposes dy first).
+ */
+const gemmLinear = customGrad(
+  (keep: Keep<[tf.Tensor2D, tf.Tensor2D]>, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
+    keep([x, w])
+    return {
+      value: tf
+        .engine()
+        .runKernel('GptMatMul', { a: x, b: w, bias: b }, { transposeA: false, transposeB: false }) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, [sx, sw]: [tf.Tensor2D, tf.Tensor2D]) => [
+        gemmProduct(dy, sw, false, true),
+        gemmProduct(sx, dy, true, false),
+        tf.reshape(gemmProduct(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false), [dy.shape[1]]),
+      ],
+    }
+  },
+)
+
+/** Whether this backend has our GEMM (wasm, once kernels.ts installed it). */
+function useGemm(): boolean {
+  return Boolean(tf.getKernel('GptMatMul', tf.getBackend()))
+}
+
 function useExplicit(): boolean {
   return EXPLICIT_TRANSPOSE.has(tf.getBackend())
 }
 
 /** x (N, in) · W (in, out) + b → (N, out) */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
-  const y = useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
+  if (b && useGemm()) return gemmLinear(x, w, b)
+  const y = useGemm() ? gemmNN(x, w) : useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
   return b ? tf.add(y, b) : y
 }
 
 /** x (N, C) · Wᵀ where W is (V, C) → (N, V) */
 export function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
+  if (useGemm()) return gemmNT(x, w)
   return useExplicit() ? matMulTransBExplicit(x, w) : tf.matMul(x, w, false, true)
 }
 
 /** q·kᵀ per batch and head: (B, nh, T, hs) × (B, nh, T, hs) → (B, nh, T, T). */
 export function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
+  if (useGemm()) {
+    const [B, nh, T, hs] = q.shape
+    const r3 = (t: tf.Tensor4D) => tf.reshape<tf.Rank.R3>(t, [B * nh, T, hs])
+    return tf.reshape(gemmNT(r3(q), r3(k)), [B, nh, T, T])
+  }
   if (!useSimdBatch()) return tf.matMul(q, k, false, true)
   const [B, nh, T, hs] = q.shape
   const kt = tf.reshape<tf.Rank.R3>(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T])
@@ -94,8 +154,15 @@ export function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
 
 /** att·v per batch and head: (B, nh, T, T) × (B, nh, T, hs) → (B, nh, T, hs). */
 export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
-  if (!useSimdBatch()) return tf.matMul(att, v)
   const [B, nh, T, hs] = v.shape
+  if (useGemm())
+    return tf.reshape(gemmNN(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs])), [
+      B,
+      nh,
+      T,
+      hs,
+    ])
+  if (!useSimdBatch()) return tf.matMul(att, v)
   const y = batchMatMulSimd(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs]))
   return tf.reshape(y, [B, nh, T, hs])
 }

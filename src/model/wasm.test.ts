@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installWasmKernels } from './kernels'
-import { lossAndGradsOn, randomIds, worstRelDiff } from '../testing/fixtures'
+import { lossAndGradsOn, randomIds, tinyConfig, worstRelDiff } from '../testing/fixtures'
 import { mulberry32 } from '../util/random'
 
 describe('wasm backend', () => {
@@ -87,5 +87,21 @@ describe('wasm backend', () => {
     expect(Object.keys(wasm)).toEqual(Object.keys(cpu))
     for (const [name, worst] of Object.entries(worstRelDiff(wasm, cpu))) expect(worst, name).toBeLessThan(1e-3)
     expect(wasm['wte.weight'].some((g) => g !== 0)).toBe(true)
+  })
+
+  it('multiplies with our GEMM only (GptMatMul, transpose flags instead of transposes), leaving no tensor behind', async () => {
+    await lossAndGradsOn('wasm') // warm: the first call creates what tfjs keeps for the backend
+    const before = tf.memory().numTensors
+    const profile = await tf.profile(() => lossAndGradsOn('wasm'))
+    expect(tf.memory().numTensors).toBe(before)
+    const count = (name: string) => profile.kernels.filter((k) => k.name === name).length
+    // per layer 4 linear layers with a bias (1 forward product, 3 backward: dx, dW, db) and 2 attention products
+    // (1 + 2), and the tied head (1 + 2); no bias is added apart from its product
+    const layers = tinyConfig().nLayer
+    expect(tinyConfig().bias).toBe(true)
+    expect(count('GptMatMul')).toBe(layers * (4 * 4 + 2 * 3) + 3)
+    expect(count('BatchMatMul') + count('GptBatchMatMul') + count('_FusedMatMul')).toBe(0)
+    // what remains of Transpose is attention's split into heads and back, forward and backward (4 a layer)
+    expect(count('Transpose')).toBe(layers * 8)
   })
 })

@@ -10,6 +10,7 @@ import { disposeParams, initParams, loss } from '../model/gpt'
 import { installCpuKernels, installWasmKernels } from '../model/kernels'
 import type { BackendChoice, BackendName, BackendReport } from '../shared/protocol'
 import { chooseBackend, probeWebGL, probeWebGPU, type GpuLike } from './backendChoice'
+import { startGemmPool } from './gemmPool'
 
 // The wasm binaries are served by our own origin (no CDN): Vite copies them and gives their URLs.
 // Threads are off: tfjs-wasm's pthread workers are classic scripts that cannot load the module worker
@@ -58,7 +59,16 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 export async function initBackend(requested: BackendChoice): Promise<BackendReport> {
   const gpu = await probeWebGPU((navigator as unknown as { gpu?: GpuLike }).gpu)
   const gl = probeWebGL(typeof OffscreenCanvas === 'undefined' ? undefined : () => new OffscreenCanvas(1, 1))
-  return chooseBackend(requested, gpu, gl, tryBackend, (navigator as unknown as { deviceMemory?: number }).deviceMemory)
+  const report = await chooseBackend(
+    requested,
+    gpu,
+    gl,
+    tryBackend,
+    (navigator as unknown as { deviceMemory?: number }).deviceMemory,
+  )
+  // our matrix products (src/model/gemm.ts) share their work with N − 1 more threads where the page is isolated
+  if (report.backend === 'wasm') await startGemmPool()
+  return report
 }
 
 interface LosableDevice {

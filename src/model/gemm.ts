@@ -1,0 +1,259 @@
+// The matrix products of gemm.wat, over our own WebAssembly memory, on one thread or several.
+//
+// One engine holds one memory (shared where the engine allows it: SharedArrayBuffer, that is a
+// cross-origin-isolated page, a worker of one, or Node) and one instance of the module on the calling thread.
+// A product copies A and B in, runs, and copies C out (O(n²) copying against O(n³) work). Threads, when
+// started (startThreads: the spawning itself is the caller's, src/worker/gemmPool.ts in the app), are other
+// instances of the same module over the same memory, each parked in Atomics.wait on a control word at the
+// start of the memory: a product writes its arguments there, bumps the generation and wakes them; then every
+// thread, the caller included, claims column panels one at a time until none is left, and the caller waits for
+// the count of finished panels. No message is posted per product.
+// The variant (relaxed SIMD with fused multiply-add, or plain SIMD) is chosen once, by WebAssembly.validate.
+import { GEMM_PLAIN_SHARED, GEMM_PLAIN_UNSHARED, GEMM_RELAXED_SHARED, GEMM_RELAXED_UNSHARED } from './gemmWasm'
+
+// The model code is compiled without DOM types; these are the parts of the WebAssembly, Atomics and base64
+// APIs used (present in browsers, workers and Node).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer
+  grow(pages: number): number
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+  Memory: new (d: { initial: number; maximum: number; shared?: boolean }) => WasmMemory
+}
+interface AtomicsApi {
+  load(a: Int32Array, i: number): number
+  compareExchange(a: Int32Array, i: number, expected: number, v: number): number
+  store(a: Int32Array, i: number, v: number): number
+  add(a: Int32Array, i: number, v: number): number
+  notify(a: Int32Array, i: number, count?: number): number
+  wait(a: Int32Array, i: number, v: number): string
+}
+const env = globalThis as unknown as {
+  WebAssembly?: WasmApi
+  atob?: (s: string) => string
+  SharedArrayBuffer?: unknown
+  Atomics: AtomicsApi
+}
+
+/** Control words (Int32 indices) at the start of the memory; the data starts at DATA bytes. */
+const GEN = 0 // the product's number: a thread wakes when it changes
+const CLAIM = 1 // (GEN mod 4096) << 20 | the next unclaimed item
+const DONE = 2 // items finished
+const STOP = 3
+const ARGS = 4 // gemm's 15 arguments, then the scratch bytes per thread and the number of items
+const DATA = 256
+const PAGE = 65536
+const MAX_PAGES = 16384 // 1 GiB; gemm.wat declares the same maximum
+const MAX_ITEMS = 1 << 20
+const MAX_THREADS = 31 // one counter each at Int32 index 32 + id, within the first 256 bytes
+/** Below this many multiply-adds a product runs on the calling thread alone (waking a thread costs ~10–50 µs). */
+const MIN_THREADED = 1 << 17
+
+/**
+ * Claims items of the current product one at a time and does them, until none is left or the product is no
+ * longer the one `tag` names (a thread that woke late must not take items of the next one). Every thread runs
+ * it, the caller included: a thread that the OS does not schedule holds up at most the one item it claimed, so
+ * an oversubscribed machine costs waiting for one item, not for a fixed share. Self-contained (no outer names):
+ * its source is also the threads' (THREAD_BODY).
+ */
+function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: Int32Array, tag: number, tid: number) {
+  const total = args[16]
+  const scratch = args[3] + tid * args[15]
+  for (;;) {
+    const v = Atomics.load(ctl, 1)
+    if (v >>> 20 !== tag) return
+    const item = v & 0xfffff
+    if (item >= total) return
+    if (Atomics.compareExchange(ctl, 1, v, v + 1) !== v) continue
+    gemm(
+      args[0],
+      args[1],
+      args[2],
+      scratch,
+      args[4],
+      args[5],
+      args[6],
+      args[7],
+      args[8],
+      args[9],
+      args[10],
+      args[11],
+      args[12],
+      args[13],
+      args[14],
+      item,
+      item + 1,
+    )
+    Atomics.add(ctl, 32 + tid, 1) // items done by this thread (itemsByThread)
+    if (Atomics.add(ctl, 2, 1) + 1 === total) Atomics.notify(ctl, 2)
+  }
+}
+
+/**
+ * What a thread runs (as source text: the spawner wraps it for its environment): instantiate the module over the
+ * shared memory, say it is ready, then take items of every product until told to stop.
+ */
+export const THREAD_BODY = `function gemmThread(data, ready) {
+  const claimItems = ${claimItems.toString()}
+  const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm
+  const ctl = new Int32Array(data.memory.buffer, 0, 64)
+  let seen = Atomics.load(ctl, ${GEN})
+  ready()
+  for (;;) {
+    Atomics.wait(ctl, ${GEN}, seen)
+    const gen = Atomics.load(ctl, ${GEN})
+    if (gen === seen) continue
+    seen = gen
+    if (Atomics.load(ctl, ${STOP})) return
+    claimItems(gemm, ctl, ctl.slice(${ARGS}, ${ARGS + 17}), gen & 0xfff, data.tid)
+  }
+}`
+
+/** What a spawned thread gets (its id, the module and the memory: both can be posted to a worker). */
+export interface ThreadInit {
+  tid: number
+  module: object
+  memory: WasmMemory
+}
+
+/** Starts one thread running THREAD_BODY with `init`; resolves when the thread has called `ready`. */
+export type SpawnThread = (body: string, init: ThreadInit) => Promise<{ terminate(): void }>
+
+export interface GemmOptions {
+  /** Force the plain-SIMD variant (false) or the relaxed one (true: throws if the engine lacks it). */
+  relaxed?: boolean
+  /** Force an unshared memory (no threads possible). */
+  shared?: boolean
+}
+
+export interface Gemm {
+  readonly relaxed: boolean
+  readonly shared: boolean
+  /** Threads that take a share of each product, the calling one included. */
+  readonly threads: number
+  /**
+   * C = op(A)·op(B), batched: A (batch, M, K) or, transposed, (batch, K, M); B (batch, K, N) or (batch, N, K);
+   * C (batch, M, N). All row-major and contiguous; batch 1 is a rank-2 product. With `bias` (N values), every
+   * row of C is bias + its products (each sum starts from bias[j]).
+   */
+  matMul(
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    shape: { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean },
+    bias?: Float32Array,
+  ): void
+  startThreads(count: number, spawn: SpawnThread): Promise<void>
+  stopThreads(): void
+  /** Items of threaded products each thread has done since the engine was made (index: thread id). */
+  itemsByThread(): number[]
+}
+
+function bytesOf(b64: string): Uint8Array {
+  return Uint8Array.from(env.atob!(b64), (c) => c.charCodeAt(0))
+}
+
+const align = (n: number) => Math.ceil(n / 64) * 64
+
+/** A new engine; null where the engine has no WebAssembly SIMD. */
+export function createGemm(options: GemmOptions = {}): Gemm | null {
+  const wasm = env.WebAssembly
+  if (!wasm || !env.atob) return null
+  const canShare = typeof env.SharedArrayBuffer === 'function' && options.shared !== false
+  const relaxedBytes = bytesOf(canShare ? GEMM_RELAXED_SHARED : GEMM_RELAXED_UNSHARED)
+  const relaxed = options.relaxed ?? wasm.validate(relaxedBytes)
+  const bytes = relaxed ? relaxedBytes : bytesOf(canShare ? GEMM_PLAIN_SHARED : GEMM_PLAIN_UNSHARED)
+  if (!wasm.validate(bytes)) {
+    if (options.relaxed) throw new Error('this engine has no relaxed SIMD')
+    return null
+  }
+  let memory: WasmMemory
+  try {
+    memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: canShare })
+  } catch {
+    return canShare && options.shared === undefined ? createGemm({ ...options, shared: false }) : null
+  }
+  const module = new wasm.Module(bytes)
+  const run = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void
+  const ctl = new Int32Array(memory.buffer, 0, 64)
+  const workers: { terminate(): void }[] = []
+
+  const engine: Gemm = {
+    relaxed,
+    shared: canShare,
+    get threads() {
+      return workers.length + 1
+    },
+    matMul(a, b, out, { batch, M, N, K, transA, transB }, bias) {
+      if (
+        a.length !== batch * M * K ||
+        b.length !== batch * K * N ||
+        out.length !== batch * M * N ||
+        (bias && bias.length !== N)
+      )
+        throw new Error(`matmul: sizes do not match (${batch}, ${M}, ${K}) × (${batch}, ${K}, ${N})`)
+      const total = batch * Math.ceil(N / 8)
+      const threaded = workers.length > 0 && batch * M * N * K >= MIN_THREADED && total < MAX_ITEMS
+      const nth = threaded ? workers.length + 1 : 1
+      const offA = DATA
+      const offB = align(offA + 4 * a.length)
+      const offC = align(offB + 4 * b.length)
+      const offBias = align(offC + 4 * out.length)
+      const offS = align(offBias + 4 * (bias?.length ?? 0))
+      const perThread = align(32 * K + 160)
+      const end = offS + perThread * nth
+      if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
+      const heap = new Float32Array(memory.buffer)
+      heap.set(a, offA / 4)
+      heap.set(b, offB / 4)
+      if (bias) heap.set(bias, offBias / 4)
+      // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
+      const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
+      args.set([offA, offB, offC, offS, batch, M, N, K, 4 * M * K, transA ? 4 : 4 * K, transA ? 4 * M : 4])
+      args.set([4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4, bias ? offBias : 0, perThread, total], 11)
+      if (!threaded) run(...args.subarray(0, 15), 0, total)
+      else {
+        const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
+        const tag = gen & 0xfff
+        ctl.set(args, ARGS)
+        env.Atomics.store(ctl, DONE, 0)
+        env.Atomics.store(ctl, CLAIM, tag << 20)
+        env.Atomics.store(ctl, GEN, gen)
+        env.Atomics.notify(ctl, GEN)
+        claimItems(run, ctl, args, tag, 0)
+        for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE))
+          env.Atomics.wait(ctl, DONE, d)
+      }
+      out.set(heap.subarray(offC / 4, offC / 4 + out.length))
+    },
+    itemsByThread() {
+      return Array.from(ctl.subarray(32, 32 + workers.length + 1))
+    },
+    async startThreads(count, spawn) {
+      if (workers.length + 1 + count > MAX_THREADS) throw new Error(`at most ${MAX_THREADS} threads`)
+      if (!canShare) throw new Error('threads need a shared memory (SharedArrayBuffer)')
+      for (let i = 0; i < count; i++)
+        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory }))
+    },
+    stopThreads() {
+      if (workers.length === 0) return
+      env.Atomics.store(ctl, STOP, 1)
+      env.Atomics.add(ctl, GEN, 1)
+      env.Atomics.notify(ctl, GEN)
+      for (const w of workers.splice(0)) w.terminate()
+      env.Atomics.store(ctl, STOP, 0)
+    },
+  }
+  return engine
+}
+
+let shared: Gemm | null | undefined
+
+/** The engine the model's kernels use (made on first call; threads are added by the worker at start-up). */
+export function gemm(): Gemm | null {
+  if (shared === undefined) shared = createGemm()
+  return shared
+}
