@@ -45,6 +45,16 @@ function csp(): Plugin {
 }
 
 /**
+ * Cross-origin isolation (`crossOriginIsolated`, hence SharedArrayBuffer for the training worker's threads) from
+ * both servers. A static host that cannot set headers gets them from public/coi-sw.js, a service worker that adds
+ * them (src/ui/isolation.ts registers it; it stands aside when these headers are already there).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+}
+
+/**
  * The message catalogue (src/ui/i18n/messages.ts) keeps both languages in one file, typed together; the page
  * loads one language's chunk (i18n/catalogue.en.ts, catalogue.zh-CN.ts). In a build each of those two imports
  * messages.ts as a module of its own (`messages.ts?catalogue=en`), so tree-shaking leaves only its language in
@@ -67,8 +77,8 @@ function catalogueChunks(): Plugin {
 
 export default defineConfig({
   plugins: [csp(), catalogueChunks(), react()],
-  server: { host: 'localhost' },
-  preview: { host: 'localhost' },
+  server: { host: 'localhost', headers: ISOLATION_HEADERS },
+  preview: { host: 'localhost', headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

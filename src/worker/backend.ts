@@ -55,10 +55,26 @@ async function tryBackend(name: BackendName): Promise<string | null> {
   }
 }
 
+/**
+ * How many threads train: 1 today (tfjs-wasm runs single-threaded here: see above). A pool of our own kernels
+ * over a SharedArrayBuffer, when the worker is cross-origin isolated, sets it.
+ */
+export function trainingThreads(): number {
+  return 1
+}
+
 export async function initBackend(requested: BackendChoice): Promise<BackendReport> {
   const gpu = await probeWebGPU((navigator as unknown as { gpu?: GpuLike }).gpu)
   const gl = probeWebGL(typeof OffscreenCanvas === 'undefined' ? undefined : () => new OffscreenCanvas(1, 1))
-  return chooseBackend(requested, gpu, gl, tryBackend, (navigator as unknown as { deviceMemory?: number }).deviceMemory)
+  const pick = await chooseBackend(
+    requested,
+    gpu,
+    gl,
+    tryBackend,
+    (navigator as unknown as { deviceMemory?: number }).deviceMemory,
+  )
+  // served with COOP/COEP (vite.config.ts) or through public/coi-sw.js; a worker inherits its page's isolation
+  return { ...pick, isolated: globalThis.crossOriginIsolated === true, threads: trainingThreads() }
 }
 
 interface LosableDevice {
