@@ -32,7 +32,7 @@
 // (main thread blocked > 50 ms; Chromium's Long Tasks API) while training.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { findChromium } from './find-chromium.mjs'
@@ -411,7 +411,10 @@ async function benchOne(backend, preset) {
   const stepMs = r.points.map((p) => p.stepMs)
   const evalAt = r.evals.map((e) => e.step)
   const stats = stepStats(stepMs, { warmup: warmupArg, after: [...evalAt, ...r.watchSteps] })
-  const wallMs = r.bench.finishedAt - r.bench.firstStepAt
+  // from the first metrics batch to the end: that batch may hold several steps (the worker sends at most 10/s)
+  const [firstAt, firstBatchStep] = r.bench.arrivals[0] ?? [r.bench.firstStepAt - r.bench.clickAt, 1]
+  const wallMs = r.bench.finishedAt - r.bench.clickAt - firstAt
+  const wallSteps = Math.max(1, r.points.length - firstBatchStep)
   const sumMs = (xs) => xs.reduce((a, b) => a + b, 0)
   const lastEval = r.evals.at(-1)
   const mem = r.bench.memory
@@ -450,10 +453,10 @@ async function benchOne(backend, preset) {
     // the whole run, apart from the steady state: wall clock per step on the page, from the first step's arrival
     // to the end (evaluations, checkpoints, the live sample, attention maps, messages included) and from the click
     wall: {
-      msPerStep: round(wallMs / Math.max(1, r.points.length - 1), 1),
+      msPerStep: round(wallMs / wallSteps, 1),
       fromClickMsPerStep: round((r.bench.finishedAt - r.bench.clickAt) / r.points.length, 1),
-      // the share of that wall time the steps themselves took (the worker's step clock, steps 2…N)
-      stepShare: round(sumMs(stepMs.slice(1)) / wallMs, 3),
+      // the share of that wall time the steps themselves took (the worker's step clock, the same steps)
+      stepShare: round(sumMs(stepMs.slice(firstBatchStep)) / wallMs, 3),
       evaluations: evalAt.length,
       liveSamples: r.watchSteps.length,
     },
@@ -462,6 +465,9 @@ async function benchOne(backend, preset) {
       ? {
           total: round(spent.cpu.totalMs / r.points.length, 1),
           otherProcesses: round(spent.cpu.othersMs / r.points.length, 1), // the rest of the machine: other users
+          // the share of all cores' time (click to finish) that other processes took: above ~0.1 the figures
+          // measure the machine's other load as much as the code
+          othersShare: round(spent.cpu.othersMs / ((r.bench.finishedAt - r.bench.clickAt) * availableParallelism()), 2),
           pageMainThread: round(spent.main.taskMs / r.points.length, 1), // DevTools: tasks on the page's main thread
           pageLayoutAndStyle: round(spent.main.layoutMs / r.points.length, 1),
           threads: Object.fromEntries(
@@ -469,7 +475,7 @@ async function benchOne(backend, preset) {
           ),
         }
       : null,
-    wallMsPerStep: round(wallMs / Math.max(1, r.points.length - 1), 1), // the same as wall.msPerStep (kept for older readers)
+    wallMsPerStep: round(wallMs / wallSteps, 1), // the same as wall.msPerStep (kept for older readers)
     liveSample: !noLiveSample,
     pageHidden,
     watched: watchPrompt !== undefined ? { prompt: watchPrompt, every: watchEvery, entries: r.watchEntries } : null,
@@ -618,10 +624,18 @@ function summarise(r) {
         `other processes ${r.cpuMsPerStep.otherProcesses}): ${top}`,
     )
   }
+  if (r.cpuMsPerStep?.othersShare > 0.1)
+    lines.push(
+      `  note          other processes took ${Math.round(100 * r.cpuMsPerStep.othersShare)} % of the machine's CPU meanwhile: ` +
+        'these figures measure that load as much as the code (compare runs only on a quiet machine)',
+    )
   if (r.torch)
     lines.push(
       `  PyTorch       ${r.torch.msPerStep.median} ms/step steady (p10 ${r.torch.msPerStep.p10}, p90 ${r.torch.msPerStep.p90}), ` +
-        `${r.torch.wallMsPerStep} wall: ratio ${r.ratioVsTorch} steady, ${r.wallRatioVsTorch} wall`,
+        `${r.torch.wallMsPerStep} wall: ratio ${r.ratioVsTorch} steady, ${r.wallRatioVsTorch} wall` +
+        (r.torch.cpuMsPerStep
+          ? ` (other processes took ${Math.round(100 * r.torch.cpuMsPerStep.othersShare)} % of the CPU meanwhile)`
+          : ''),
     )
   log(lines.join('\n'))
 }
@@ -631,7 +645,19 @@ try {
     for (const preset of presets) {
       const { result, textFile, series } = await benchOne(backend, preset)
       if (vsTorch) {
+        const cpu = cpuSampler()
+        cpu?.start()
+        const torchStart = performance.now()
         const { stepMs: torchStepMs, ...torch } = torchRun(result, textFile)
+        const used = cpu?.stop()
+        const torchWallMs = performance.now() - torchStart // the whole process, Python's start included
+        // PyTorch's CPU time per step and the rest of the machine's meanwhile: a busy machine skews the ratio
+        if (used)
+          torch.cpuMsPerStep = {
+            total: round(used.totalMs / torchStepMs.length, 1),
+            otherProcesses: round(used.othersMs / torchStepMs.length, 1),
+            othersShare: round(used.othersMs / (torchWallMs * availableParallelism()), 2),
+          }
         // the same steady state as the tab's: the same warm-up, less the steps after its evaluations
         const ts = stepStats(torchStepMs, {
           warmup: result.msPerStep.warmup,
