@@ -47,7 +47,7 @@ function csp(): Plugin {
 /**
  * Cross-origin isolation (`crossOriginIsolated`, hence SharedArrayBuffer for the training worker's threads) from
  * both servers. A static host that cannot set headers gets them from public/coi-sw.js, a service worker that adds
- * them (src/ui/isolation.ts registers it; it stands aside when these headers are already there).
+ * them (src/ui/isolation.ts registers it only where the page is not isolated already, and reloads once at most).
  */
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
