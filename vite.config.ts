@@ -45,6 +45,16 @@ function csp(): Plugin {
 }
 
 /**
+ * Cross-origin isolation (`crossOriginIsolated`, hence SharedArrayBuffer for the training worker's threads) from
+ * both servers. A static host that cannot set headers gets them from public/coi-sw.js, a service worker that adds
+ * them (src/ui/isolation.ts registers it only where the page is not isolated already, and reloads once at most).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+}
+
+/**
  * The message catalogue (src/ui/i18n/messages.ts) keeps both languages in one file, typed together; the page
  * loads one language's chunk (i18n/catalogue.en.ts, catalogue.zh-CN.ts). In a build each of those two imports
  * messages.ts as a module of its own (`messages.ts?catalogue=en`), so tree-shaking leaves only its language in
@@ -67,15 +77,8 @@ function catalogueChunks(): Plugin {
 
 export default defineConfig({
   plugins: [csp(), catalogueChunks(), react()],
-  // cross-origin isolation (SharedArrayBuffer, so our matrix products can use threads: src/worker/gemmPool.ts)
-  server: {
-    host: 'localhost',
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
-  preview: {
-    host: 'localhost',
-    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
-  },
+  server: { host: 'localhost', headers: ISOLATION_HEADERS },
+  preview: { host: 'localhost', headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -50,6 +50,19 @@ test('npm run bench prints one sane JSON line for a short tiny run', async () =>
   for (const x of positive) expect(Number.isFinite(x) && x > 0, String(x)).toBe(true)
   expect(j.msPerStep.p10).toBeLessThanOrEqual(j.msPerStep.median)
   expect(j.msPerStep.median).toBeLessThanOrEqual(j.msPerStep.p90)
+  expect(j.msPerStep.q1).toBeLessThanOrEqual(j.msPerStep.q3)
+  // the steady state leaves out the warm-up and the steps after an evaluation; the whole run's wall time is apart
+  expect(j.msPerStep.warmup).toBeGreaterThan(0)
+  expect(j.msPerStep.n).toBeLessThan(24 - j.msPerStep.warmup)
+  expect(j.afterOtherWorkMsPerStep.n).toBeGreaterThanOrEqual(1) // step 13, after the evaluation at 12
+  expect(Number.isFinite(j.wall.msPerStep) && j.wall.msPerStep > 0).toBe(true)
+  expect(j.wall.stepShare).toBeGreaterThan(0)
+  expect(j.wall.stepShare).toBeLessThanOrEqual(1)
+  expect(r.stderr).toMatch(/steady state .* ms\/step median/)
+  expect(r.stderr).toMatch(/whole run .* ms\/step wall/)
+  // the preview server isolates the page (vite.config.ts) and the report says so
+  expect(j.isolated).toBe(true)
+  expect(j.threads).toBeGreaterThanOrEqual(1)
   expect(j.evals.map((e: { step: number }) => e.step)).toEqual([0, 12, 24])
   expect(j.evalStep).toBe(24)
   expect(j.finalValLoss).toBe(j.evals.at(-1).valLoss)

@@ -16,6 +16,9 @@ test('under the development server the Content-Security-Policy holds, with a non
   expect(policy).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'/)
   expect(policy).not.toMatch(/script-src[^;]*unsafe/) // scripts stay strict: only styles may be inline
   await expect(page.getByTestId('backend-chip')).toHaveAttribute('data-backend', /\w/, { timeout: 120_000 })
+  // cross-origin isolated by the server's own headers (vite.config.ts), page and worker alike
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true)
+  await expect(page.getByTestId('backend-threads')).toHaveAttribute('data-isolated', 'true')
   await page.getByLabel('Steps', { exact: true }).fill('3')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })

@@ -12,9 +12,19 @@
 //                    [--watch-prompt TEXT [--watch-every N]]   (pin a prompt: its cost shows in wallMsPerStep)
 //                    [--bpe VOCAB]   (train a byte-level BPE of that vocabulary size in the page first, and use it)
 //                    [--views]   (open the teaching views — atlas, embeddings, positional encoding: their cost shows in wallMsPerStep)
+//                    [--no-live-sample]   (stop the live sample the page pins when training starts: a continuation every 25 steps)
+//                    [--page-hidden]   (the page says it is hidden, as a background tab: metrics every 2 s, no attention maps)
+//                    [--warmup N]   (steps left out of the steady state at the start; default a fifth of the run, at most 20)
+//                    [--series FILE.json]   (write the step-time series: every step's ms, the evaluations, the live
+//                                            sample's steps, the page's arrival times; and PyTorch's step times)
 //
-// Figures: steady-state ms/step (median, p10, p90 over the steps after the first 3; the worker's own step
-// clock, which includes the loss readback), tokens/s at the median, first-step ms, time from the click on
+// Figures (scripts/bench-stats.mjs, one rule for the tab and for PyTorch): the steady state, msPerStep (median,
+// p10, p90, quartiles over the steps after the warm-up, less every step that follows an evaluation or the live
+// sample; the worker's own step clock, which includes the loss readback), and apart from it the whole run's wall
+// time per step (wall: first step to last on the page, evaluations, samples and messages included, and from the
+// click on "Start training"), what share of it the steps themselves took, and where the two cores' time went
+// (CPU time by process and thread, from /proc, and the page's main thread, from the DevTools protocol); then
+// tokens/s at the median, first-step ms, time from the click on
 // "Start training" to the first step reported on the page, final train/val loss (the last evaluation),
 // sampling ms/token (greedy, a prompt plus as many tokens as fit in the context — the worker's first
 // generation, then the same again with the JIT warm — and a long generation past the context), tfjs tensors at the first and last metrics (and the most bytes they held), the worker's peak JS heap
@@ -22,11 +32,13 @@
 // (main thread blocked > 50 ms; Chromium's Long Tasks API) while training.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync, writeFileSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { chromium } from '@playwright/test'
 import { findChromium } from './find-chromium.mjs'
 import { findPython } from './python-prereqs.mjs'
+import { evalSteps, stepStats } from './bench-stats.mjs'
+import { cpuSampler } from './bench-cpu.mjs'
 
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
@@ -67,6 +79,10 @@ const watchPrompt = arg('watch-prompt')
 const watchEvery = num('watch-every') ?? 50
 const bpeVocab = num('bpe')
 const views = flag('views')
+const noLiveSample = flag('no-live-sample')
+const pageHidden = flag('page-hidden')
+const warmupArg = num('warmup')
+const seriesFile = arg('series')
 if (bpeVocab !== undefined && vsTorch) fail('--vs-torch compares character models only')
 const PORT = num('port') ?? 4188
 
@@ -165,7 +181,6 @@ async function workerHeapProbe() {
   }
 }
 
-const quantile = (sorted, f) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]
 const round = (x, d = 1) => (Number.isFinite(x) ? +x.toFixed(d) : null)
 
 async function benchOne(backend, preset) {
@@ -181,6 +196,12 @@ async function benchOne(backend, preset) {
       window.__longTasks = null // not supported
     }
   })
+  if (pageHidden)
+    await page.addInitScript(() => {
+      // what a background tab tells the page (headless pages are always visible): the engine reads it at start
+      Object.defineProperty(Document.prototype, 'visibilityState', { get: () => 'hidden' })
+      Object.defineProperty(Document.prototype, 'hidden', { get: () => true })
+    })
   await page.goto(`http://localhost:${PORT}/?backend=${backend}`)
   await page.locator('[data-testid="backend-chip"][data-backend]').waitFor({ timeout: 180_000 })
 
@@ -255,7 +276,7 @@ async function benchOne(backend, preset) {
   // timing marks in the page: the click on Start, the first step's arrival, and every metrics batch's memory
   await page.evaluate(() => {
     const w = window
-    w.__bench = { memory: [] }
+    w.__bench = { memory: [], arrivals: [] }
     document.addEventListener(
       'click',
       (e) => {
@@ -271,17 +292,45 @@ async function benchOne(backend, preset) {
     w.__playgroundStore.subscribe((s, prev) => {
       if (s.points.length && !prev.points.length && w.__bench.firstStepAt === undefined)
         w.__bench.firstStepAt = performance.now()
+      // when each metrics batch reached the page: [ms since the click, its last step]
+      if (s.points !== prev.points && s.points.length && w.__bench.clickAt !== undefined)
+        w.__bench.arrivals.push([Math.round(performance.now() - w.__bench.clickAt), s.points.at(-1).step])
       if (s.memory && s.memory !== prev.memory) w.__bench.memory.push(s.memory)
       if (s.runState === 'finished' && w.__bench.finishedAt === undefined) w.__bench.finishedAt = performance.now()
     })
   })
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Performance.enable')
+  const mainThread = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics')
+    const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]))
+    return {
+      taskMs: m.TaskDuration * 1000,
+      scriptMs: m.ScriptDuration * 1000,
+      layoutMs: (m.LayoutDuration + m.RecalcStyleDuration) * 1000,
+    }
+  }
+  const cpu = cpuSampler()
+  cpu?.start()
+  const mainBefore = await mainThread()
   await page.getByRole('button', { name: 'Start training' }).click()
+  if (noLiveSample) {
+    // the live sample pins the prompt as training starts; "Stop watching" unpins it
+    await page.waitForFunction(() => window.__playgroundStore.getState().watchPinned !== undefined, null, {
+      timeout: 120_000,
+    })
+    await page.getByRole('button', { name: 'Stop watching' }).click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().watchPinned === undefined)
+  }
 
   const maxIters = settings.train.maxIters
   const heap = await workerHeapProbe().catch(() => null)
   let peakHeap = 0
   let lastLogged = 0
+  const spent = { load: [] } // load: [ms since the click, this run's CPU ms, the others' CPU ms] every second
+  const loopStart = performance.now()
   for (;;) {
+    if (cpu) spent.load.push([Math.round(performance.now() - loopStart), ...cpu.sample()])
     const used = await heap?.usedBytes().catch(() => undefined)
     if (used) peakHeap = Math.max(peakHeap, used)
     const s = await page.evaluate(() => {
@@ -313,7 +362,12 @@ async function benchOne(backend, preset) {
       )
       lastLogged = s.step
     }
-    if (s.state === 'finished') break
+    if (s.state === 'finished') {
+      spent.cpu = cpu?.stop() ?? null
+      const after = await mainThread()
+      spent.main = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - mainBefore[k]]))
+      break
+    }
     if (s.state === 'stopped') throw new Error('training stopped before the last step')
     await page.waitForTimeout(1000)
   }
@@ -343,6 +397,7 @@ async function benchOne(backend, preset) {
       bench: window.__bench,
       longTasks: window.__longTasks,
       watchEntries: s.watchTimeline.length,
+      watchSteps: s.watchTimeline.map((e) => e.step),
       saved: s.saved,
     }
   })
@@ -353,11 +408,14 @@ async function benchOne(backend, preset) {
   const warm = await sample(prompt, Math.max(1, blockSize - [...prompt].length))
   const long = await sample(prompt, Math.max(200, 3 * blockSize))
 
-  const ms = r.points
-    .slice(3)
-    .map((p) => p.stepMs)
-    .sort((a, b) => a - b)
-  const steadyMs = ms.length ? ms : r.points.map((p) => p.stepMs).sort((a, b) => a - b)
+  const stepMs = r.points.map((p) => p.stepMs)
+  const evalAt = r.evals.map((e) => e.step)
+  const stats = stepStats(stepMs, { warmup: warmupArg, after: [...evalAt, ...r.watchSteps] })
+  // from the first metrics batch to the end: that batch may hold several steps (the worker sends at most 10/s)
+  const [firstAt, firstBatchStep] = r.bench.arrivals[0] ?? [r.bench.firstStepAt - r.bench.clickAt, 1]
+  const wallMs = r.bench.finishedAt - r.bench.clickAt - firstAt
+  const wallSteps = Math.max(1, r.points.length - firstBatchStep)
+  const sumMs = (xs) => xs.reduce((a, b) => a + b, 0)
   const lastEval = r.evals.at(-1)
   const mem = r.bench.memory
   const trainingTasks = r.longTasks
@@ -373,6 +431,9 @@ async function benchOne(backend, preset) {
     adapter: r.report.adapter
       ? `${r.report.adapter.software ? 'software' : 'hardware'}: ${r.report.adapter.description}`
       : 'none (runs on the CPU)',
+    // as the backend report says: whether the worker is cross-origin isolated, and how many threads train
+    isolated: r.report.isolated ?? null,
+    threads: r.report.threads ?? null,
     preset,
     model: r.run.model,
     train: r.run.train,
@@ -382,16 +443,41 @@ async function benchOne(backend, preset) {
     tokenizer: bpe ? { kind: 'bpe', ...bpe } : { kind: 'char', vocab: r.run.vocab.length },
     tokensPerStep: r.run.tokensPerStep,
     steps: r.points.length,
-    msPerStep: {
-      median: round(quantile(steadyMs, 0.5)),
-      p10: round(quantile(steadyMs, 0.1)),
-      p90: round(quantile(steadyMs, 0.9)),
-    },
-    tokensPerSec: Math.round((r.run.tokensPerStep * 1000) / quantile(steadyMs, 0.5)),
+    // the steady state: the worker's step clock after the warm-up, less the steps that follow other work
+    msPerStep: stats.steady,
+    // the steps left out because they follow an evaluation or the live sample, and the warm-up's
+    afterOtherWorkMsPerStep: stats.afterOtherWork,
+    warmupMsPerStep: stats.warmupSteps,
+    tokensPerSec: Math.round((r.run.tokensPerStep * 1000) / stats.steady.median),
     firstStepMs: round(r.points[0].stepMs, 0),
-    // wall clock per step on the page, first step to the end: what evaluations, attention maps and a watched
-    // prompt cost on top of the steps themselves
-    wallMsPerStep: round((r.bench.finishedAt - r.bench.firstStepAt) / Math.max(1, r.points.length - 1), 1),
+    // the whole run, apart from the steady state: wall clock per step on the page, from the first step's arrival
+    // to the end (evaluations, checkpoints, the live sample, attention maps, messages included) and from the click
+    wall: {
+      msPerStep: round(wallMs / wallSteps, 1),
+      fromClickMsPerStep: round((r.bench.finishedAt - r.bench.clickAt) / r.points.length, 1),
+      // the share of that wall time the steps themselves took (the worker's step clock, the same steps)
+      stepShare: round(sumMs(stepMs.slice(firstBatchStep)) / wallMs, 3),
+      evaluations: evalAt.length,
+      liveSamples: r.watchSteps.length,
+    },
+    // CPU time while training (click to finish), per step: where the two cores went
+    cpuMsPerStep: spent.cpu
+      ? {
+          total: round(spent.cpu.totalMs / r.points.length, 1),
+          otherProcesses: round(spent.cpu.othersMs / r.points.length, 1), // the rest of the machine: other users
+          // the share of all cores' time (click to finish) that other processes took: above ~0.1 the figures
+          // measure the machine's other load as much as the code
+          othersShare: round(spent.cpu.othersMs / ((r.bench.finishedAt - r.bench.clickAt) * availableParallelism()), 2),
+          pageMainThread: round(spent.main.taskMs / r.points.length, 1), // DevTools: tasks on the page's main thread
+          pageLayoutAndStyle: round(spent.main.layoutMs / r.points.length, 1),
+          threads: Object.fromEntries(
+            spent.cpu.threads.slice(0, 8).map(([name, ms]) => [name, round(ms / r.points.length, 1)]),
+          ),
+        }
+      : null,
+    wallMsPerStep: round(wallMs / wallSteps, 1), // the same as wall.msPerStep (kept for older readers)
+    liveSample: !noLiveSample,
+    pageHidden,
     watched: watchPrompt !== undefined ? { prompt: watchPrompt, every: watchEvery, entries: r.watchEntries } : null,
     views,
     clickToFirstStepMs: round(r.bench.firstStepAt - r.bench.clickAt, 0),
@@ -427,13 +513,20 @@ async function benchOne(backend, preset) {
       : null,
     evals: r.evals.map((e) => ({ step: e.step, trainLoss: round(e.trainLoss, 4), valLoss: round(e.valLoss, 4) })),
   }
+  const series = {
+    stepMs: stepMs.map((x) => round(x, 1)),
+    evalSteps: evalAt,
+    liveSampleSteps: r.watchSteps,
+    arrivals: r.bench.arrivals,
+    load: spent.load,
+  }
   let textFile = corpus
   if (vsTorch && !textFile) {
     textFile = join(mkdtempSync(join(tmpdir(), 'bench-')), 'text.txt')
     writeFileSync(textFile, r.text)
   }
   await page.close()
-  return { result, textFile }
+  return { result, textFile, series }
 }
 
 function torchRun(result, textFile) {
@@ -505,15 +598,84 @@ function curveSvg(runs) {
   return parts.join('\n') + '\n'
 }
 
+/** The run in a few lines for a person (stderr): the steady state and the whole run's wall time, apart. */
+function summarise(r) {
+  const m = r.msPerStep
+  const w = r.wall
+  const lines = [
+    `bench: ${r.backend} · ${r.preset} · ${r.params.toLocaleString('en')} parameters · ${r.steps} steps (evaluation every ${r.train.evalInterval}) · ` +
+      `${r.isolated ? 'cross-origin isolated' : 'not isolated'}, ${r.threads} thread${r.threads === 1 ? '' : 's'}`,
+    `  steady state  ${m.median} ms/step median (p10 ${m.p10}, p90 ${m.p90}; IQR ${m.q1}–${m.q3}) over ${m.n} steps: ` +
+      `after ${m.warmup} warm-up, less ${m.excluded} that follow an evaluation or the live sample`,
+    `  whole run     ${w.msPerStep} ms/step wall (${w.fromClickMsPerStep} from the click): the steps are ` +
+      `${(100 * w.stepShare).toFixed(0)} % of it; ${w.evaluations} evaluations, ${w.liveSamples} live samples`,
+  ]
+  if (r.afterOtherWorkMsPerStep)
+    lines.push(
+      `  after other work ${r.afterOtherWorkMsPerStep.median} ms/step median (${r.afterOtherWorkMsPerStep.n} steps)`,
+    )
+  if (r.cpuMsPerStep) {
+    const top = Object.entries(r.cpuMsPerStep.threads)
+      .slice(0, 4)
+      .map(([name, ms]) => `${name} ${ms}`)
+      .join(', ')
+    lines.push(
+      `  CPU           ${r.cpuMsPerStep.total} ms per step on all cores (page main thread ${r.cpuMsPerStep.pageMainThread}; ` +
+        `other processes ${r.cpuMsPerStep.otherProcesses}): ${top}`,
+    )
+  }
+  if (r.cpuMsPerStep?.othersShare > 0.1)
+    lines.push(
+      `  note          other processes took ${Math.round(100 * r.cpuMsPerStep.othersShare)} % of the machine's CPU meanwhile: ` +
+        'these figures measure that load as much as the code (compare runs only on a quiet machine)',
+    )
+  if (r.torch)
+    lines.push(
+      `  PyTorch       ${r.torch.msPerStep.median} ms/step steady (p10 ${r.torch.msPerStep.p10}, p90 ${r.torch.msPerStep.p90}), ` +
+        `${r.torch.wallMsPerStep} wall: ratio ${r.ratioVsTorch} steady, ${r.wallRatioVsTorch} wall` +
+        (r.torch.cpuMsPerStep
+          ? ` (other processes took ${Math.round(100 * r.torch.cpuMsPerStep.othersShare)} % of the CPU meanwhile)`
+          : ''),
+    )
+  log(lines.join('\n'))
+}
+
 try {
   for (const backend of backends) {
     for (const preset of presets) {
-      const { result, textFile } = await benchOne(backend, preset)
+      const { result, textFile, series } = await benchOne(backend, preset)
       if (vsTorch) {
-        const torch = torchRun(result, textFile)
+        const cpu = cpuSampler()
+        cpu?.start()
+        const torchStart = performance.now()
+        const { stepMs: torchStepMs, ...torch } = torchRun(result, textFile)
+        const used = cpu?.stop()
+        const torchWallMs = performance.now() - torchStart // the whole process, Python's start included
+        // PyTorch's CPU time per step and the rest of the machine's meanwhile: a busy machine skews the ratio
+        if (used)
+          torch.cpuMsPerStep = {
+            total: round(used.totalMs / torchStepMs.length, 1),
+            otherProcesses: round(used.othersMs / torchStepMs.length, 1),
+            othersShare: round(used.othersMs / (torchWallMs * availableParallelism()), 2),
+          }
+        // the same steady state as the tab's: the same warm-up, less the steps after its evaluations
+        const ts = stepStats(torchStepMs, {
+          warmup: result.msPerStep.warmup,
+          after: evalSteps(torchStepMs.length, result.train.evalInterval),
+        })
+        torch.msPerStep = ts.steady
+        torch.afterOtherWorkMsPerStep = ts.afterOtherWork
+        torch.tokensPerSec = Math.round((result.tokensPerStep * 1000) / ts.steady.median)
         result.torch = torch
         result.ratioVsTorch = round(result.msPerStep.median / torch.msPerStep.median, 2)
+        result.wallRatioVsTorch = round(result.wall.msPerStep / torch.wallMsPerStep, 2)
+        series.torchStepMs = torchStepMs
       }
+      if (seriesFile) {
+        writeFileSync(seriesFile, JSON.stringify(series) + '\n')
+        log(`bench: wrote ${seriesFile}`)
+      }
+      summarise(result)
       if (curve) {
         const runs = [{ label: `browser (${result.backend})`, evals: result.evals }]
         if (result.torch?.evals?.length)

@@ -139,12 +139,15 @@ def bench(args):
         opt.step()
         losses.append(loss.item())  # the readback, as the browser's step clock includes it
         step_ms.append((time.perf_counter() - t0) * 1000)
+        if it == 0:
+            first_step_end = time.perf_counter()
         if args.eval_every and ((it + 1) % args.eval_every == 0 or it + 1 == args.steps):
             e = evaluate()
             evals.append({"step": it + 1, "trainLoss": e["evalTrain"], "valLoss": e["evalVal"]})
             print(f"torch step {it + 1}/{args.steps}: train {e['evalTrain']:.4f} val {e['evalVal']:.4f}", file=sys.stderr)
         elif (it + 1) % 10 == 0:
             print(f"torch step {it + 1}/{args.steps}: loss {losses[-1]:.4f} ({step_ms[-1]:.0f} ms)", file=sys.stderr)
+    wall_ms = (time.perf_counter() - first_step_end) * 1000  # steps 2…N with the evaluations, as the page's wall clock
     steady = sorted(step_ms[3:] or step_ms)
     q = lambda f: steady[min(len(steady) - 1, math.floor(f * len(steady)))]
     tokens_per_step = t["batchSize"] * model_cfg["blockSize"]
@@ -164,6 +167,9 @@ def bench(args):
                 "finalTrainLoss": round(evals[-1]["trainLoss"], 4) if evals else None,
                 "finalValLoss": round(evals[-1]["valLoss"], 4) if evals else None,
                 "evals": evals,
+                # the series, for scripts/bench.mjs to take the same steady state and wall time as the tab's
+                "stepMs": [round(x, 2) for x in step_ms],
+                "wallMsPerStep": round(wall_ms / max(1, args.steps - 1), 1),
             }
         )
     )

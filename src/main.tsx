@@ -11,6 +11,11 @@ import { applyLang, loadCatalogue } from './ui/i18n'
 import { readLesson } from './ui/lessonLink'
 import { showViewWhenRendered } from './ui/showView'
 import { followLanguage, followLanguageFromNowOn } from './ui/defaultDataset'
+import { crossOriginIsolate } from './ui/isolation'
+
+// Cross-origin isolation first: on a host without the headers the service worker brings them, and this load ends
+// in one reload under it (nothing else starts meanwhile); elsewhere it resolves at once.
+await crossOriginIsolate()
 
 // The first render waits for the language's catalogue (its own chunk, i18n/index.ts), so the first paint is in
 // that language and never in the other; it is asked for first, and the worker starts meanwhile.

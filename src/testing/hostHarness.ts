@@ -14,6 +14,8 @@ export const cpuReport: BackendReport = {
   limits: { maxTensorBytes: 2 ** 30, maxTotalBytes: 2 ** 31 },
   webgpu: 'none',
   webgl: 'none',
+  isolated: false,
+  threads: 1,
 }
 
 export const text = 'hello world, hello tiny transformer. '.repeat(40)

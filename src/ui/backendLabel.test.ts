@@ -12,6 +12,8 @@ const report = (backend: BackendReport['backend'], adapter?: BackendReport['adap
   limits: { maxTensorBytes: 1, maxTotalBytes: 1 },
   webgpu: 'none',
   webgl: 'none',
+  isolated: false,
+  threads: 1,
 })
 
 describe('the backend chip', () => {

@@ -59,7 +59,7 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 export async function initBackend(requested: BackendChoice): Promise<BackendReport> {
   const gpu = await probeWebGPU((navigator as unknown as { gpu?: GpuLike }).gpu)
   const gl = probeWebGL(typeof OffscreenCanvas === 'undefined' ? undefined : () => new OffscreenCanvas(1, 1))
-  const report = await chooseBackend(
+  const pick = await chooseBackend(
     requested,
     gpu,
     gl,
@@ -67,8 +67,9 @@ export async function initBackend(requested: BackendChoice): Promise<BackendRepo
     (navigator as unknown as { deviceMemory?: number }).deviceMemory,
   )
   // our matrix products (src/model/gemm.ts) share their work with N − 1 more threads where the page is isolated
-  if (report.backend === 'wasm') await startGemmPool()
-  return report
+  // (served with COOP/COEP by vite.config.ts, or through public/coi-sw.js; a worker inherits its page's isolation)
+  const pool = pick.backend === 'wasm' ? await startGemmPool() : undefined
+  return { ...pick, isolated: globalThis.crossOriginIsolated === true, threads: Math.max(1, pool?.threads ?? 1) }
 }
 
 interface LosableDevice {

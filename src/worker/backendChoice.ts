@@ -119,6 +119,9 @@ export function limitsFor(
   }
 }
 
+/** The report less what the worker's own scope says (isolation, threads): backend.ts adds them. */
+export type BackendPick = Omit<BackendReport, 'isolated' | 'threads'>
+
 /**
  * The backend to train on, from the probes, and why. `tryBackend` switches tfjs to a backend and runs the smoke
  * test: null when it works, else what went wrong.
@@ -129,7 +132,7 @@ export async function chooseBackend(
   gl: ReturnType<typeof probeWebGL>,
   tryBackend: (name: BackendName) => Promise<string | null>,
   deviceMemory?: number,
-): Promise<BackendReport> {
+): Promise<BackendPick> {
   const attempts: BackendAttempt[] = []
   const tried = async (name: BackendName, why: string) => {
     if (attempts.some((a) => a.backend === name && !a.ok)) return false // failed once already (a forced backend): not again
@@ -137,7 +140,7 @@ export async function chooseBackend(
     attempts.push({ backend: name, ok: !err, note: err ? `failed: ${err}` : why })
     return !err
   }
-  const report = (backend: BackendName, reason: string): BackendReport => ({
+  const report = (backend: BackendName, reason: string): BackendPick => ({
     backend,
     requested,
     reason,

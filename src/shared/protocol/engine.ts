@@ -25,6 +25,10 @@ export interface BackendReport {
   webgpu: 'hardware' | 'software' | 'none'
   /** the same for WebGL 2 (with `webgpu`, `requested` and `backend`, enough for the page to say `reason` in another language) */
   webgl: 'hardware' | 'software' | 'none'
+  /** whether the worker is cross-origin isolated (`crossOriginIsolated`: SharedArrayBuffer, so threads can share memory) */
+  isolated: boolean
+  /** how many threads train (1 unless the worker is isolated and has a pool of its own) */
+  threads: number
 }
 
 export type EngineToWorker =

@@ -51,6 +51,14 @@ export function BackendPanel() {
               <p className="small muted">
                 {t.backendLimits(report.limits.maxTensorBytes, report.limits.maxTotalBytes)}
               </p>
+              <p
+                className="small muted"
+                data-testid="backend-threads"
+                data-isolated={String(report.isolated)}
+                data-threads={report.threads}
+              >
+                {t.backendThreads(report.isolated, report.threads)}
+              </p>
             </div>
           ) : (
             <p className="muted">{t.startingWorker}</p>
