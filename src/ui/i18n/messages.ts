@@ -584,7 +584,7 @@ export const en = {
     `Limits used to refuse models too big for this backend: ${size(tensorBytes)} for one tensor, ${size(totalBytes)} in all.`,
   /** Whether the page is cross-origin isolated (threads can share memory) and how many threads train. */
   backendThreads: (isolated: boolean, threads: number) =>
-    `${isolated ? 'Cross-origin isolated: threads can share memory' : 'Not cross-origin isolated: no shared memory, so one thread'}. Training uses ${threads === 1 ? 'one thread' : `${threads} threads`}.`,
+    `${isolated ? 'Cross-origin isolated: threads can share memory' : 'Not cross-origin isolated: no shared memory, so one thread'}. Training's matrix products run on ${threads === 1 ? 'one thread' : `${threads} threads`}.`,
 
   // about the texts
   aboutTitle: 'About the built-in texts',
@@ -1317,7 +1317,7 @@ export const zhCN: Messages = {
   backendLimits: (tensorBytes, totalBytes) =>
     `用来拒绝对这个后端来说太大的模型的上限：单个张量 ${size(tensorBytes)}，总共 ${size(totalBytes)}。`,
   backendThreads: (isolated, threads) =>
-    `${isolated ? '页面已跨源隔离：线程可以共享内存' : '页面没有跨源隔离：不能共享内存，所以只用一个线程'}。训练使用 ${threads} 个线程。`,
+    `${isolated ? '页面已跨源隔离：线程可以共享内存' : '页面没有跨源隔离：不能共享内存，所以只用一个线程'}。训练中的矩阵乘法使用 ${threads} 个线程。`,
 
   aboutTitle: '关于内置文本',
   aboutIntro: '每段内置文本都在构建时从 npm 包打包进页面；选择时从页面本身加载，绝不从网络获取。',
