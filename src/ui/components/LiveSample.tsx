@@ -8,7 +8,16 @@ import { visibleText } from '../../text/text'
 import { useT } from '../i18n'
 
 export const LIVE_EVERY = 25
-const LIVE_SETTINGS = { maxNewTokens: 80, temperature: 0.8, topK: 0, seed: 1 }
+const LIVE_SETTINGS = { temperature: 0.8, topK: 0, seed: 1 }
+
+/**
+ * How long the live sample is: 80 tokens, or what still fits in the model's context after the prompt (those
+ * come from the KV cache; each token past the context is a full forward pass: measured 2–5% of a Baby GPT
+ * step, docs/performance.md), but never under 48 — small contexts belong to small models, where it is cheap.
+ */
+export function liveLength(blockSize: number, prompt: string): number {
+  return Math.min(80, Math.max(48, blockSize - [...prompt].length))
+}
 
 export function LiveSample() {
   const t = useT()
@@ -20,7 +29,9 @@ export function LiveSample() {
   useEffect(() => {
     if (!runId || !training || pinnedFor.current === runId) return
     pinnedFor.current = runId
-    if (!useStore.getState().watchPinned) pinPrompt(LIVE_EVERY, LIVE_SETTINGS)
+    const s = useStore.getState()
+    if (!s.watchPinned)
+      pinPrompt(LIVE_EVERY, { ...LIVE_SETTINGS, maxNewTokens: liveLength(s.run?.model.blockSize ?? 0, s.samplePrompt) })
   }, [runId, training])
 
   return (
