@@ -38,7 +38,7 @@ torch.set_num_threads(1)
 DEFAULTS = dict(
     layers=2, heads=4, width=64, T=64, V=64, B=32, kmin=8, kmax=24, gap="random", pos="learned", attn_only=1,
     bias=1, lr=1e-3, min_lr=-1.0, warmup=100, wd=0.1, clip=1.0, steps=4000, eval_every=100, seed=1,
-    stop_after=300, ablate=0,
+    stop_after=300, ablate=0, distinct=0, skip=0.0, fresh=1, save="",
 )
 PROBES_PER_PERIOD = 4
 
@@ -116,10 +116,25 @@ def selftest():
 
 
 # ---------------------------------------------------------------------------------------------- data
-def make_batch(gen, B, T, V, kmin, kmax, gap):
-    """x, y (B, T) and mask (B, T): True where y is a copied token after the copy's first one."""
-    seq = torch.randint(V, (B, T + 1), generator=gen)
+SKIP_PERM_SEED = 7
+
+
+def make_batch(gen, B, T, V, kmin, kmax, gap, distinct=0, skip=0.0, fresh=1):
+    """x, y (B, T) and mask (B, T): True where y is a copied token after the copy's first one. distinct=1: the
+    tokens of a sequence are drawn without replacement (V ≥ T+1), so the copy is the only repeat in it."""
+    if distinct:
+        seq = torch.stack([torch.randperm(V, generator=gen)[: T + 1] for _ in range(B)])
+    else:
+        seq = torch.randint(V, (B, T + 1), generator=gen)
+    if skip > 0:
+        # a skip-trigram scaffold: with probability `skip`, a token is pi(the token two before it), pi a fixed
+        # permutation, so a head that reads the previous token pays off in layer 0 already (before the copy)
+        pi = torch.randperm(V, generator=torch.Generator().manual_seed(SKIP_PERM_SEED))
+        use = torch.rand(B, T + 1, generator=gen) < skip
+        for t in range(2, T + 1):
+            seq[:, t] = torch.where(use[:, t], pi[seq[:, t - 2]], seq[:, t])
     mask = torch.zeros(B, T, dtype=torch.bool)
+    seg = torch.randint(V, (B, kmax), generator=gen) if skip > 0 and fresh else None
     ks = torch.randint(kmin, kmax + 1, (B,), generator=gen).tolist()
     u = torch.rand(B, 2, generator=gen).tolist()
     for b in range(B):
@@ -136,6 +151,8 @@ def make_batch(gen, B, T, V, kmin, kmax, gap):
             m = min(n - 1, int((math.sqrt(8 * r + 1) - 1) / 2))
             d = k + m
             s = int(u[b][1] * (m + 1))
+        if skip > 0 and fresh:  # the segment itself: fresh uniform tokens, outside the scaffold's rule
+            seq[b, s:s + k] = seg[b, :k]
         seq[b, d:d + k] = seq[b, s:s + k]
         mask[b, d:d + k - 1] = True  # y[t] = seq[t+1]: predicting seq[d+1 … d+k-1]
     return seq[:, :-1].contiguous(), seq[:, 1:].contiguous(), mask
@@ -237,7 +254,7 @@ def train(a):
                             lr=a["lr"], betas=(0.9, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(1000 + a["seed"])
     hgen = torch.Generator().manual_seed(99)  # held-out batches: the same for every run
-    held = [make_batch(hgen, 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"]) for _ in range(4)]
+    held = [make_batch(hgen, 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"]) for _ in range(4)]
     probes = make_probes(a["V"], a["T"])
     log, formed, rep_ok, both = [], None, None, None
     t_train = 0.0
@@ -247,7 +264,7 @@ def train(a):
         t0 = time.perf_counter()
         for g_ in opt.param_groups:
             g_["lr"] = lr_at(step, a)
-        x, y, _ = make_batch(gen, a["B"], a["T"], a["V"], a["kmin"], a["kmax"], a["gap"])
+        x, y, _ = make_batch(gen, a["B"], a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"])
         _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -280,6 +297,8 @@ def train(a):
                final_all_loss=round(tot, 4), uniform=round(math.log(a["V"]), 4),
                induction=[[round(v, 3) for v in row] for row in ind.tolist()],
                previous=[[round(v, 3) for v in row] for row in prev.tolist()], log=log)
+    if a["save"]:
+        torch.save(dict(args=a, cfg=cfg, state=model.state_dict()), a["save"])
     if a["ablate"] and a["layers"] > 1:
         li, hi = divmod(int(ind[1:].argmax().item()), a["heads"])
         li += 1
@@ -291,6 +310,45 @@ def train(a):
                             induction_of_best=round(ind_a[li, hi].item(), 3), rep_loss=round(rep_a, 4)))
         out["ablation"] = dict(induction_head=f"{li}.{hi}", before=round(ind[li, hi].item(), 3), heads=abl)
     return out
+
+
+@torch.no_grad()
+def inspect(path):
+    """Where each head looks from inside a copy, on fresh training-like batches: mean attention from query
+    d + m (m >= 1) on key s + m + delta, delta = -1 … 2 (delta = 1: the token after the earlier occurrence — an
+    induction head; delta = 0: the earlier occurrence itself), and on the previous token and on position 0."""
+    ck = torch.load(path)
+    a, cfg = ck["args"], ck["cfg"]
+    model = GPT(cfg)
+    model.load_state_dict(ck["state"], strict=False)
+    g = torch.Generator().manual_seed(5)
+    T = a["T"]
+    sums, n = {}, 0
+    for _ in range(4):
+        seq = torch.randint(a["V"], (64, T), generator=g)
+        meta = []
+        for b in range(64):
+            k = int(torch.randint(a["kmin"], a["kmax"] + 1, (1,), generator=g))
+            s_ = int(torch.randint(0, T - 2 * k + 1, (1,), generator=g))
+            d = int(torch.randint(s_ + k, T - k + 1, (1,), generator=g))
+            seq[b, d:d + k] = seq[b, s_:s_ + k]
+            meta.append((s_, d, k))
+        _, maps = forward_attn(model, seq)
+        for b, (s_, d, k) in enumerate(meta):
+            for m in range(1, k):
+                q = d + m
+                for li, att in enumerate(maps):
+                    for h in range(att.shape[1]):
+                        row = att[b, h, q]
+                        for name, key in (("d-1", s_ + m - 1), ("d0", s_ + m), ("d+1", s_ + m + 1),
+                                          ("d+2", s_ + m + 2), ("prev", q - 1), ("self", q), ("first", 0)):
+                            if 0 <= key <= q:
+                                sums[(li, h, name)] = sums.get((li, h, name), 0) + row[key].item()
+                n += 1
+    for li in range(cfg["n_layer"]):
+        for h in range(cfg["n_head"]):
+            print(f"head {li}.{h}: " + "  ".join(f"{nm} {sums.get((li, h, nm), 0) / n:.2f}"
+                                                 for nm in ("d-1", "d0", "d+1", "d+2", "prev", "self", "first")))
 
 
 def parse(argv):
@@ -309,6 +367,8 @@ def parse(argv):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "selftest":
         selftest()
+    elif len(sys.argv) > 2 and sys.argv[1] == "inspect":
+        inspect(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "train":
         res = train(parse(sys.argv[2:]))
         print(json.dumps(res))
