@@ -38,7 +38,7 @@ torch.set_num_threads(1)
 DEFAULTS = dict(
     layers=2, heads=4, width=64, T=64, V=64, B=32, kmin=8, kmax=24, gap="random", pos="learned", attn_only=1,
     bias=1, lr=1e-3, min_lr=-1.0, warmup=100, wd=0.1, clip=1.0, steps=4000, eval_every=100, seed=1,
-    stop_after=300, ablate=0, distinct=0, skip=0.0, fresh=1, save="",
+    stop_after=300, ablate=0, distinct=0, skip=0.0, fresh=1, skip_id=0, save="",
 )
 PROBES_PER_PERIOD = 4
 
@@ -119,7 +119,7 @@ def selftest():
 SKIP_PERM_SEED = 7
 
 
-def make_batch(gen, B, T, V, kmin, kmax, gap, distinct=0, skip=0.0, fresh=1):
+def make_batch(gen, B, T, V, kmin, kmax, gap, distinct=0, skip=0.0, fresh=1, skip_id=0):
     """x, y (B, T) and mask (B, T): True where y is a copied token after the copy's first one. distinct=1: the
     tokens of a sequence are drawn without replacement (V ≥ T+1), so the copy is the only repeat in it."""
     if distinct:
@@ -129,7 +129,8 @@ def make_batch(gen, B, T, V, kmin, kmax, gap, distinct=0, skip=0.0, fresh=1):
     if skip > 0:
         # a skip-trigram scaffold: with probability `skip`, a token is pi(the token two before it), pi a fixed
         # permutation, so a head that reads the previous token pays off in layer 0 already (before the copy)
-        pi = torch.randperm(V, generator=torch.Generator().manual_seed(SKIP_PERM_SEED))
+        # skip_id=1: pi is the identity ("a b a": the token two before comes back)
+        pi = torch.arange(V) if skip_id else torch.randperm(V, generator=torch.Generator().manual_seed(SKIP_PERM_SEED))
         use = torch.rand(B, T + 1, generator=gen) < skip
         for t in range(2, T + 1):
             seq[:, t] = torch.where(use[:, t], pi[seq[:, t - 2]], seq[:, t])
@@ -254,7 +255,7 @@ def train(a):
                             lr=a["lr"], betas=(0.9, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(1000 + a["seed"])
     hgen = torch.Generator().manual_seed(99)  # held-out batches: the same for every run
-    held = [make_batch(hgen, 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"]) for _ in range(4)]
+    held = [make_batch(hgen, 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"], a["skip_id"]) for _ in range(4)]
     probes = make_probes(a["V"], a["T"])
     log, formed, rep_ok, both = [], None, None, None
     t_train = 0.0
@@ -264,7 +265,7 @@ def train(a):
         t0 = time.perf_counter()
         for g_ in opt.param_groups:
             g_["lr"] = lr_at(step, a)
-        x, y, _ = make_batch(gen, a["B"], a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"])
+        x, y, _ = make_batch(gen, a["B"], a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"], a["skip_id"])
         _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -316,7 +317,8 @@ def train(a):
 def inspect(path):
     """Where each head looks from inside a copy, on fresh training-like batches: mean attention from query
     d + m (m >= 1) on key s + m + delta, delta = -1 … 2 (delta = 1: the token after the earlier occurrence — an
-    induction head; delta = 0: the earlier occurrence itself), and on the previous token and on position 0."""
+    induction head; delta = 0: the earlier occurrence itself), and on the previous token, the one before it,
+    itself and position 0."""
     ck = torch.load(path)
     a, cfg = ck["args"], ck["cfg"]
     model = GPT(cfg)
@@ -341,14 +343,28 @@ def inspect(path):
                     for h in range(att.shape[1]):
                         row = att[b, h, q]
                         for name, key in (("d-1", s_ + m - 1), ("d0", s_ + m), ("d+1", s_ + m + 1),
-                                          ("d+2", s_ + m + 2), ("prev", q - 1), ("self", q), ("first", 0)):
+                                          ("d+2", s_ + m + 2), ("prev", q - 1), ("2back", q - 2), ("self", q),
+                                          ("first", 0)):
                             if 0 <= key <= q:
                                 sums[(li, h, name)] = sums.get((li, h, name), 0) + row[key].item()
                 n += 1
+    # on the varying-period probe: the prefix-matching score (A[i, i-p+1]) and the same one token later
+    # (A[i, i-p+2], a shifted copier's target), per head
+    on_probe = {}
+    for p_, ids in make_probes(a["V"], T):
+        _, pm = forward_attn(model, ids)
+        att = torch.stack(pm, 1)  # (N, L, H, T', T')
+        i = torch.arange(p_, 2 * p_)
+        for dlt in (1, 2):
+            keep = i - p_ + dlt <= i
+            sc = att[..., i[keep], (i - p_ + dlt)[keep]].mean(-1).sum(0)
+            on_probe[dlt] = on_probe.get(dlt, 0) + sc
+    nprobe = sum(ids.shape[0] for _, ids in make_probes(a["V"], T))
     for li in range(cfg["n_layer"]):
         for h in range(cfg["n_head"]):
-            print(f"head {li}.{h}: " + "  ".join(f"{nm} {sums.get((li, h, nm), 0) / n:.2f}"
-                                                 for nm in ("d-1", "d0", "d+1", "d+2", "prev", "self", "first")))
+            print(f"head {li}.{h}: probe PM {on_probe[1][li, h] / nprobe:.2f} shifted {on_probe[2][li, h] / nprobe:.2f} | "
+                  + "  ".join(f"{nm} {sums.get((li, h, nm), 0) / n:.2f}"
+                                                 for nm in ("d-1", "d0", "d+1", "d+2", "prev", "2back", "self", "first")))
 
 
 def parse(argv):
