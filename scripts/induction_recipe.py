@@ -20,6 +20,9 @@ is the mean over all probes. Previous-token score likewise = headScores(...).pre
 usage:
   nice -n 19 /usr/bin/python3 scripts/induction_recipe.py selftest
   nice -n 19 /usr/bin/python3 scripts/induction_recipe.py train [--key value ...]   (one JSON line on stdout)
+  nice -n 19 /usr/bin/python3 scripts/induction_recipe.py inspect MODEL.pt   (where each head looks; save a model
+    with `train ... save MODEL.pt`)
+  nice -n 19 /usr/bin/python3 scripts/induction_recipe.py offsets MODEL.pt LAYER HEAD   (attention by offset)
     keys (defaults below in DEFAULTS): layers heads width T V B kmin kmax gap pos attn_only bias lr min_lr warmup
     wd clip steps eval_every seed stop_after (min_lr -1: lr/10)
     (steps to run on after both criteria are met; -1: never stop
@@ -367,6 +370,22 @@ def inspect(path):
                                                  for nm in ("d-1", "d0", "d+1", "d+2", "prev", "2back", "self", "first")))
 
 
+@torch.no_grad()
+def offsets(path, layer, head):
+    """Mean attention of one head by offset q - k (0 … 8) on a fresh training batch: a head's positional habit
+    (a previous-token head: 1; the three-back heads of the "a b a" runs: 3)."""
+    ck = torch.load(path)
+    a, cfg = ck["args"], ck["cfg"]
+    model = GPT(cfg)
+    model.load_state_dict(ck["state"], strict=False)
+    x, _, _ = make_batch(torch.Generator().manual_seed(8), 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"],
+                         a.get("distinct", 0), a.get("skip", 0.0), a.get("fresh", 1), a.get("skip_id", 0))
+    _, maps = forward_attn(model, x)
+    att, T = maps[layer][:, head], a["T"]
+    by = [sum(att[:, q, q - o].mean().item() for q in range(o, T)) / T for o in range(9)]
+    print(f"head {layer}.{head}, mean attention by offset 0..8:", " ".join(f"{v:.3f}" for v in by))
+
+
 def parse(argv):
     a = dict(DEFAULTS)
     for i in range(0, len(argv), 2):
@@ -383,6 +402,8 @@ def parse(argv):
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "selftest":
         selftest()
+    elif len(sys.argv) > 4 and sys.argv[1] == "offsets":
+        offsets(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
     elif len(sys.argv) > 2 and sys.argv[1] == "inspect":
         inspect(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "train":
