@@ -6,6 +6,11 @@ transformer.h.i.attn.bias that PyTorch versions without flash attention register
 initialisation. Token + learned position embeddings, pre-LN blocks, causal multi-head attention, exact-erf GELU
 MLP, final LayerNorm, tied LM head. No dropout (every comparison here runs without it).
 
+Two optional cfg keys, off by default (the default model, its parameters and state_dict are unchanged):
+attn_only=True drops every block's ln_2 and MLP (an attention-only transformer, Olsson et al. 2021), and
+pos="sinusoidal" replaces the learned wpe by src/model/positions.ts's fixed sinusoid (amplitude 0.02·√2; a
+non-persistent buffer, so no wpe in the state_dict) — used by induction_recipe.py.
+
 Used by torch_gpt.py (the bench and the float64 training-step fixtures) and nanogpt_interop.py (files both ways).
 Needs Debian's python3-torch; run the scripts with /usr/bin/python3.
 """
@@ -63,12 +68,23 @@ class Block(nn.Module):
         super().__init__()
         self.ln_1 = LayerNorm(cfg["n_embd"], cfg["bias"])
         self.attn = CausalSelfAttention(cfg)
-        self.ln_2 = LayerNorm(cfg["n_embd"], cfg["bias"])
-        self.mlp = MLP(cfg)
+        self.attn_only = bool(cfg.get("attn_only", False))
+        if not self.attn_only:
+            self.ln_2 = LayerNorm(cfg["n_embd"], cfg["bias"])
+            self.mlp = MLP(cfg)
 
     def forward(self, x):
         x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
+        return x if self.attn_only else x + self.mlp(self.ln_2(x))
+
+
+def sinusoid_table(T, C):
+    """src/model/positions.ts sinusoidTable: PE(pos, c) = 0.02·√2 · sin|cos(pos / 10000^(2⌊c/2⌋/C)), (T, C)."""
+    pos = torch.arange(T, dtype=torch.float64)[:, None]
+    i = torch.div(torch.arange(C), 2, rounding_mode="floor").to(torch.float64)
+    angle = pos / 10000 ** (2 * i / C)
+    even = (torch.arange(C) % 2 == 0)[None, :]
+    return (0.02 * math.sqrt(2) * torch.where(even, torch.sin(angle), torch.cos(angle))).float()
 
 
 class GPT(nn.Module):
@@ -78,14 +94,15 @@ class GPT(nn.Module):
         super().__init__()
         self.cfg = cfg
         C = cfg["n_embd"]
-        self.transformer = nn.ModuleDict(
-            dict(
-                wte=nn.Embedding(cfg["vocab_size"], C),
-                wpe=nn.Embedding(cfg["block_size"], C),
-                h=nn.ModuleList([Block(cfg) for _ in range(cfg["n_layer"])]),
-                ln_f=LayerNorm(C, cfg["bias"]),
-            )
-        )
+        self.sinusoidal = cfg.get("pos", "learned") == "sinusoidal"
+        parts = dict(wte=nn.Embedding(cfg["vocab_size"], C))  # nanoGPT's order (wte, wpe, h, ln_f): the same init
+        if not self.sinusoidal:
+            parts["wpe"] = nn.Embedding(cfg["block_size"], C)
+        parts["h"] = nn.ModuleList([Block(cfg) for _ in range(cfg["n_layer"])])
+        parts["ln_f"] = LayerNorm(C, cfg["bias"])
+        self.transformer = nn.ModuleDict(parts)
+        if self.sinusoidal:
+            self.register_buffer("pe", sinusoid_table(cfg["block_size"], C), persistent=False)
         self.lm_head = nn.Linear(C, cfg["vocab_size"], bias=False)
         self.transformer.wte.weight = self.lm_head.weight  # weight tying
 
@@ -104,10 +121,14 @@ class GPT(nn.Module):
                 nn.init.normal_(p, 0.0, 0.02 / math.sqrt(2 * self.cfg["n_layer"]))
         return self
 
+    def positions(self, T):
+        """The (T, C) position term added to the token embeddings: the learned wpe rows or the fixed sinusoid."""
+        return self.pe[:T] if self.sinusoidal else self.transformer.wpe(torch.arange(T))
+
     def forward(self, idx, targets=None):
         """Logits (B, T, V), and with targets the mean cross-entropy."""
         T = idx.size(1)
-        x = self.transformer.wte(idx) + self.transformer.wpe(torch.arange(T))
+        x = self.transformer.wte(idx) + self.positions(T)
         for block in self.transformer.h:
             x = block(x)
         logits = self.lm_head(self.transformer.ln_f(x))
