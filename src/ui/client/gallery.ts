@@ -25,10 +25,26 @@ function fineTuneTrain(g: GalleryModel) {
   return fineTuneDefaults(galleryRecipe(g).train)
 }
 
-/** Whether a gallery model can be chosen now: the engine is up and no step is being taken (a paused run may be replaced: it is saved). */
+/**
+ * Whether a gallery model can be chosen now: the engine is up and no step is being taken (a paused run may be
+ * replaced: it is saved). A model being built meanwhile (the page prepares one for its settings) does not stop
+ * the choice: the trained model is opened once that build is done.
+ */
 export function canChooseModel(): boolean {
   const s = get()
-  return engineUp() && Boolean(s.report) && !isStepping(s) && !s.pendingRunId
+  return engineUp() && Boolean(s.report) && !isStepping(s)
+}
+
+/** Resolves once no model is being built (at once if none is). */
+function noPendingBuild(): Promise<void> {
+  if (!get().pendingRunId) return Promise.resolve()
+  return new Promise((resolve) => {
+    const stop = useStore.subscribe((s) => {
+      if (s.pendingRunId) return
+      stop()
+      resolve()
+    })
+  })
 }
 
 /** Fetches a gallery model, loads the text it was trained on, and opens it as a model file. */
@@ -44,6 +60,7 @@ export async function loadTrainedModel(id: GalleryModel['id']): Promise<void> {
   } catch (e) {
     return get().galleryFailed(id, (e as Error).message)
   }
+  await noPendingBuild() // the model the page was preparing is built first: the trained one replaces it
   if (get().gallery?.id !== id) return // another was chosen meanwhile
   const d = DATASETS.find((x) => x.id === g.datasetId)
   if (d) offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
@@ -58,7 +75,7 @@ export async function loadTrainedModel(id: GalleryModel['id']): Promise<void> {
 export function startFrom(start: 'trained' | 'scratch'): void {
   const s = get()
   const g = GALLERY.find((x) => x.id === s.gallery?.id)
-  if (!g || !canChooseModel() || s.fineTuneSource?.name !== g.file) return
+  if (!g || !canChooseModel() || s.pendingRunId || s.fineTuneSource?.name !== g.file) return
   s.galleryStart(start)
   if (start === 'trained') {
     sendFineTune(fineTuneTrain(g))

@@ -45,7 +45,7 @@ export function GalleryPanel() {
             type="button"
             key={g.id}
             aria-pressed={gallery?.id === g.id && (gallery.status === 'loading' || current?.id === g.id)}
-            disabled={!ready || locked || busy}
+            disabled={!ready || locked || gallery?.status === 'loading'}
             onClick={() => void loadTrainedModel(g.id)}
             title={t.galleryFacts(g.steps, g.valLoss, Math.round(g.bytes / 1024))}
           >
