@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { Erratum } from './Erratum'
 import { useShallow } from 'zustand/react/shallow'
 import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
@@ -90,15 +91,7 @@ function Cards() {
               <dt>{t.caveat}</dt>
               <dd>{text.caveat}</dd>
             </dl>
-            {text.erratum && (
-              <p data-testid={`erratum-${c.id}`}>
-                <strong>
-                  {t.erratum}
-                  {t.colon}
-                </strong>
-                {text.erratum}
-              </p>
-            )}
+            <Erratum text={text.erratum} testId={`erratum-${c.id}`} />
             {c.id === 'mask' && <MaskExplorer />}
             <button type="button" className="link small" onClick={() => showView(c.view)}>
               {t.showMe}

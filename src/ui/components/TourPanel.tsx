@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { Erratum } from './Erratum'
 import { useShallow } from 'zustand/react/shallow'
 import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
@@ -108,15 +109,7 @@ export function TourPanel(panel: ViewProps) {
         </strong>
         {text.lookFor}
       </p>
-      {text.erratum && (
-        <p data-testid="tour-erratum">
-          <strong>
-            {t.erratum}
-            {t.colon}
-          </strong>
-          {text.erratum}
-        </p>
-      )}
+      <Erratum text={text.erratum} testId="tour-erratum" />
       <p className="small" aria-live="polite" data-testid="tour-task">
         <strong>
           {t.tourTask}
