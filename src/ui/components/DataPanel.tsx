@@ -172,12 +172,14 @@ export function DataPanel(panel: ViewProps) {
               fmt.format(textLoading.total),
             )}
           />
-          <span className="small">
-            {t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}
-          </span>
+          {/* Cancel before the changing text, so it stays where it is as the percentage grows (a button that moves
+              with each progress tick is hard to hit: a journey's click landed beside it under load) */}
           <button type="button" onClick={() => cancelTextLoading()}>
             {t.cancel}
           </button>
+          <span className="small">
+            {t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}
+          </span>
         </div>
       )}
       {textOffer && (
