@@ -6,6 +6,8 @@
 //   node scripts/gemm-bench.mjs --step [--port 4312]   whole training steps on each path (scripts/gemm-bench/step.ts)
 //   node scripts/gemm-bench.mjs --node                 whole steps in Node, in CPU time (node-step.bench-test.ts;
 //                                                      GEMM_BENCH_PRESET=tiny for the tiny preset)
+//   node scripts/gemm-bench.mjs --profile              kernels of one wasm step in Node: count and time by name,
+//                                                      and the step's CPU time (profile.bench-test.ts)
 import { spawnSync } from 'node:child_process'
 import { chromium } from '@playwright/test'
 import { createServer } from 'vite'
@@ -14,12 +16,13 @@ import { findChromium } from './find-chromium.mjs'
 const i = process.argv.indexOf('--port')
 const port = i > 0 ? Number(process.argv[i + 1]) : 4312
 const root = new URL('..', import.meta.url).pathname
-if (process.argv.includes('--node')) {
+if (process.argv.includes('--node') || process.argv.includes('--profile')) {
   // CPU time is what this process used, so the machine's other load does not count (one thread only)
+  const file = process.argv.includes('--profile') ? 'profile' : 'node-step'
   const r = spawnSync(
     'npx',
     ['vitest', 'run', '--config', 'scripts/gemm-bench/vitest.config.ts', '--execArgv=--experimental-wasm-relaxed-simd'],
-    { cwd: root, stdio: 'inherit' },
+    { cwd: root, stdio: 'inherit', env: { ...process.env, BENCH_TEST: `scripts/gemm-bench/${file}.bench-test.ts` } },
   )
   process.exit(r.status ?? 1)
 }

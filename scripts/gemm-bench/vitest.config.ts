@@ -1,10 +1,11 @@
-// Only for `node scripts/gemm-bench.mjs --node`: runs the Node step timing, which is not a test.
+// Only for `node scripts/gemm-bench.mjs --node` and `--profile`: runs the Node step timing (BENCH_TEST names the
+// file), which is not a test.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
     root: new URL('../..', import.meta.url).pathname,
-    include: ['scripts/gemm-bench/*.bench-test.ts'],
+    include: [process.env.BENCH_TEST ?? 'scripts/gemm-bench/*.bench-test.ts'],
     pool: 'forks',
   },
 })

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest'
 import { simdBatchMatMul } from './bmm'
 import { BMM_WASM_BASE64 } from './bmmWasm'
 import { mulberry32 } from '../util/random'
-// @ts-expect-error: a plain ES module script without types
 import { compileWat } from '../../scripts/build-wasm.mjs'
 
 describe('SIMD batched matmul', () => {

@@ -9,7 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createGemm, type Gemm, type SpawnThread } from './gemm'
 import * as generated from './gemmWasm'
 import { mulberry32 } from '../util/random'
-// @ts-expect-error: a plain ES module script without types
 import { gemmModuleText, gemmVariants } from '../../scripts/build-wasm.mjs'
 
 type Shape = { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean }

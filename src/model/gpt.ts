@@ -17,7 +17,19 @@
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
 import { sinusoidTable, usesSinusoid } from './positions'
-import { batchedAV, batchedQK, customGrad, linear, linearTransposed, type Keep } from './ops'
+import {
+  batchedAV,
+  batchedQK,
+  customGrad,
+  fusedAttentionSoftmax,
+  fusedCrossEntropy,
+  fusedGelu,
+  fusedLayerNorm,
+  hasFused,
+  linear,
+  linearTransposed,
+  type Keep,
+} from './ops'
 import { gptParams, type BlockParams, type GptParams, type LayerNormParams, type Params } from './params'
 
 export {
@@ -39,8 +51,9 @@ export type ModelParams = Params | GptParams
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks. Every function here is called inside a tf.tidy by its caller.
 
-/** LayerNorm over the last axis, ε = 1e-5 as in PyTorch: (N, C) → (N, C). */
+/** LayerNorm over the last axis, ε = 1e-5 as in PyTorch: (N, C) → (N, C). (One fused kernel where the backend has it.) */
 export function layerNorm(x: tf.Tensor2D, ln: LayerNormParams): tf.Tensor2D {
+  if (hasFused()) return fusedLayerNorm(x, ln.weight, ln.bias)
   const { mean, variance } = tf.moments(x, -1, true)
   const y: tf.Tensor2D = tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, 1e-5))), ln.weight)
   return ln.bias ? tf.add(y, ln.bias) : y
@@ -48,6 +61,7 @@ export function layerNorm(x: tf.Tensor2D, ln: LayerNormParams): tf.Tensor2D {
 
 /** GELU, the exact form nn.GELU() uses: 0.5·x·(1 + erf(x/√2)). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
+  if (hasFused()) return fusedGelu(x)
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))
 }
 
@@ -127,13 +141,21 @@ export function attention(
   const qh = heads(q)
   const kh = heads(k)
   const vh = heads(v)
-  const scaled: tf.Tensor4D = tf.mul(batchedQK(qh, kh), 1 / Math.sqrt(hs)) // (B, nh, T, T)
-  // without the mask: the "break it" experiment
-  const scores = cfg.causal === false ? scaled : tf.add<tf.Tensor4D>(scaled, causalMask(T))
-  const att = tf.softmax(scores) // (B, nh, T, T), rows sum to 1 over keys ≤ query (over all keys without the mask)
+  const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
   const yh = batchedAV(drop(att), vh) // (B, nh, T, hs)
   const y = tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) // (B, T, nh, hs) → (B, T, C)
   return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att } // output projection, residual dropout
+}
+
+/**
+ * softmax(scale·scores) over the keys: rows sum to 1 over the keys ≤ the query, or over all keys without the
+ * mask (the "break it" experiment). One fused kernel where the backend has it.
+ */
+function causalSoftmax(scores: tf.Tensor4D, scale: number, causal: boolean): tf.Tensor4D {
+  if (hasFused()) return fusedAttentionSoftmax(scores, scale, causal)
+  const scaled: tf.Tensor4D = tf.mul(scores, scale)
+  const T = scores.shape[3]
+  return tf.softmax(causal ? tf.add<tf.Tensor4D>(scaled, causalMask(T)) : scaled)
 }
 
 /** The MLP (model.py's MLP): x (B, T, C) → c_fc → GELU (B, T, 4C) → c_proj → dropout (B, T, C). */
@@ -221,6 +243,7 @@ export function crossEntropy(
 ): tf.Scalar {
   const [N, V] = logits.shape
   const norm = weights ? Math.max(weights.total, 1) : N // a batch without a weighted position has loss 0, not NaN
+  if (hasFused()) return fusedCrossEntropy(logits, targets, norm, weights?.w)
   const f = customGrad((keep: Keep<[tf.Tensor2D, tf.Tensor1D]>, lg: tf.Tensor2D) => {
     const logp = tf.logSoftmax(lg) // (N, V)
     const ids = tf.cast(targets, 'int32')

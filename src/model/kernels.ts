@@ -18,14 +18,44 @@
  * transposeB, rank 2 or batched rank 3 (the same batch on both sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
  * pool src/worker/gemmPool.ts starts). Its custom gradient (ops.ts) is more GptMatMuls with other flags, so
  * no transpose is ever made. Only ops.ts calls it.
+ *
+ * The fused kernels (./fused.ts, one pass where tfjs runs a chain of kernels; ops.ts and adamw.ts call them):
+ * GptLayerNorm (x, weight[, bias] → y, mean, rstd) and GptLayerNormGrad (dy, x, weight, mean, rstd → dx,
+ * dWeight[, dBias]); GptGelu (x → y, dy/dx); GptCausalSoftmax (raw scores → probabilities, attrs scale and
+ * causal) and GptSoftmaxGrad (dp, p → d scores); GptCrossEntropy (logits, targets[, weights] → the loss,
+ * softmax) and GptCrossEntropyGrad; GptGlobalNorm (every gradient → their L2 norm) and GptAdamW (every
+ * parameter and gradient, both moment vectors → the updated ones).
+ *
+ * Identity: tfjs-wasm 4.22's copies its input; tfjs calls it for every tensor a gradient keeps (engine.clone),
+ * 334 times a Baby step (20 ms, tf.profile). The one here shares the data, as its Reshape and the cpu
+ * backend's Identity do (no kernel writes into its inputs).
  */
 import * as tf from '@tensorflow/tfjs'
 import { simdBatchMatMul } from './bmm'
+import * as fused from './fused'
+import { fusedSimdFor, type FusedSimd } from './fusedSimd'
 import { gemm } from './gemm'
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array
+  dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined }
+  wasm: {
+    asm?: { memory?: { buffer: ArrayBuffer } }
+    wasmMemory?: { buffer: ArrayBuffer }
+    _malloc(bytes: number): number
+    _free(ptr: number): void
+  }
+}
+
+/** fused.wat's passes over this backend's heap (in place), or null: then fused.ts's scalar loops. */
+function simdOf(backend: WasmBackendLike): FusedSimd | null {
+  return fusedSimdFor(backend.wasm.asm?.memory ?? backend.wasm.wasmMemory)
+}
+
+/** A tensor's byte offset in the wasm heap. */
+function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId)!.memoryOffset
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }
@@ -174,6 +204,175 @@ function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
   return out
 }
 
+type F32 = Float32Array
+
+/** The wasm backend's heap views of inputs, taken after every output is allocated (allocation can move the heap). */
+function views(backend: WasmBackendLike, ts: (tf.TensorInfo | undefined)[]): (F32 | null)[] {
+  return ts.map((t) => (t ? (backend.typedArrayFromHeap(t) as F32) : null))
+}
+
+function rowsOf(x: tf.TensorInfo): [number, number] {
+  const C = x.shape[x.shape.length - 1]
+  return [C === 0 ? 0 : tf.util.sizeFromShape(x.shape) / C, C]
+}
+
+function checkFloat(where: string, ...ts: (tf.TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`${where}: float32 only, got ${t.dtype}`)
+}
+
+function gptLayerNormWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const { x, weight, bias } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptLayerNorm', x, weight, bias)
+  const [N, C] = rowsOf(x!)
+  if (weight!.shape[0] !== C || (bias && bias.shape[0] !== C)) throw new Error(`GptLayerNorm: ${C} channels`)
+  const backend = b as WasmBackendLike
+  const outs = [
+    backend.makeOutput(x!.shape, 'float32'),
+    backend.makeOutput([N], 'float32'),
+    backend.makeOutput([N], 'float32'),
+  ]
+  const [xv, wv, bv, y, mean, rstd] = views(backend, [x, weight, bias, ...outs])
+  fused.layerNormForward(xv!, wv!, bv, N, C, y!, mean!, rstd!)
+  return outs
+}
+
+function gptLayerNormGradWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const { dy, x, weight, mean, rstd } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptLayerNormGrad', dy, x, weight, mean, rstd)
+  const [N, C] = rowsOf(x)
+  const backend = b as WasmBackendLike
+  const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([C], 'float32')]
+  if (attrs?.hasBias) outs.push(backend.makeOutput([C], 'float32'))
+  const [dyv, xv, wv, mv, rv, dx, dw, db] = views(backend, [dy, x, weight, mean, rstd, ...outs])
+  fused.layerNormBackward(dyv!, xv!, wv!, mv!, rv!, N, C, dx!, dw!, db ?? null)
+  return outs
+}
+
+function gptGeluWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const x = inputs.x as tf.TensorInfo
+  checkFloat('GptGelu', x)
+  const backend = b as WasmBackendLike
+  const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput(x.shape, 'float32')]
+  const [xv, y, d] = views(backend, [x, ...outs])
+  const simd = simdOf(backend)
+  const n4 = simd ? xv!.length & ~3 : 0
+  if (simd) simd.gelu(offsetOf(backend, x), offsetOf(backend, outs[0]), offsetOf(backend, outs[1]), n4)
+  fused.geluForward(xv!.subarray(n4), y!.subarray(n4), d!.subarray(n4)) // the last n mod 4 (all, without SIMD)
+  return outs
+}
+
+function gptCausalSoftmaxWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
+  const s = inputs.scores as tf.TensorInfo
+  checkFloat('GptCausalSoftmax', s)
+  const [R, T] = rowsOf(s)
+  if (attrs!.causal && s.shape[s.shape.length - 2] !== T) throw new Error('GptCausalSoftmax: causal scores are T × T')
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput(s.shape, 'float32')
+  const simd = simdOf(backend)
+  const scale = attrs!.scale as number
+  if (simd) simd.softmax(offsetOf(backend, s), offsetOf(backend, out), R, T, scale, attrs!.causal ? 1 : 0)
+  else {
+    const [sv, p] = views(backend, [s, out])
+    fused.causalSoftmax(sv!, R, T, scale, Boolean(attrs!.causal), p!)
+  }
+  return out
+}
+
+function gptSoftmaxGradWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
+  const { dp, p } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptSoftmaxGrad', dp, p)
+  const [R, T] = rowsOf(p)
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput(p.shape, 'float32')
+  const [dpv, pv, ds] = views(backend, [dp, p, out])
+  fused.softmaxBackward(dpv!, pv!, R, T, attrs!.scale as number, ds!)
+  return out
+}
+
+function crossEntropyArgs(inputs: tf.NamedTensorInfoMap, where: string) {
+  const { logits, targets, weights } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat(where, logits, weights)
+  const [N, V] = rowsOf(logits!)
+  if (targets!.dtype !== 'int32' || targets!.shape[0] !== N || (weights && weights.shape[0] !== N))
+    throw new Error(`${where}: one int32 target (and weight) per row`)
+  return { logits: logits!, targets: targets!, weights, N, V }
+}
+
+function gptCrossEntropyWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const { logits, targets, weights, N, V } = crossEntropyArgs(inputs, 'GptCrossEntropy')
+  const backend = b as WasmBackendLike
+  const outs = [backend.makeOutput([], 'float32'), backend.makeOutput(logits.shape, 'float32')]
+  const simd = simdOf(backend)
+  const stats = simd ? backend.wasm._malloc(8 * N) : 0 // after makeOutput: it can grow the heap too
+  if (simd) simd.softmaxStats(offsetOf(backend, logits), offsetOf(backend, outs[1]), N, V, stats)
+  const [lv, wv, lossV, probs] = views(backend, [logits, weights, ...outs])
+  const ids = backend.typedArrayFromHeap(targets) as Int32Array
+  if (simd) {
+    const st = new Float32Array(lv!.buffer, stats, 2 * N)
+    lossV![0] = fused.crossEntropyFromStats(lv!, ids, wv, N, V, attrs!.norm as number, st)
+    backend.wasm._free(stats)
+  } else lossV![0] = fused.crossEntropyForward(lv!, ids, wv, N, V, attrs!.norm as number, probs!)
+  return outs
+}
+
+function gptCrossEntropyGradWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
+  const { targets, weights, N, V } = crossEntropyArgs({ ...inputs, logits: inputs.probs }, 'GptCrossEntropyGrad')
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput((inputs.probs as tf.TensorInfo).shape, 'float32')
+  const [pv, wv, dyv, dl] = views(backend, [inputs.probs as tf.TensorInfo, weights, inputs.dy as tf.TensorInfo, out])
+  const ids = backend.typedArrayFromHeap(targets) as Int32Array
+  fused.crossEntropyBackward(pv!, ids, wv, N, V, dyv![0] / (attrs!.norm as number), dl!)
+  return out
+}
+
+/** Inputs named prefix0, prefix1, … in order. */
+function numbered(inputs: tf.NamedTensorInfoMap, prefix: string, n: number): tf.TensorInfo[] {
+  return Array.from({ length: n }, (_, i) => inputs[`${prefix}${i}`] as tf.TensorInfo)
+}
+
+function gptGlobalNormWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
+  const parts = numbered(inputs, 'g', attrs!.count as number)
+  checkFloat('GptGlobalNorm', ...parts)
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput([], 'float32')
+  const vs = views(backend, [...parts, out])
+  vs[parts.length]![0] = fused.globalNorm(vs.slice(0, parts.length) as F32[])
+  return out
+}
+
+function gptAdamWWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const decayed = attrs!.decayed as number[]
+  const n = decayed.length
+  const params = numbered(inputs, 'p', n)
+  const grads = numbered(inputs, 'g', n)
+  const { m, v } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptAdamW', ...params, ...grads, m, v)
+  const total = params.reduce((s, p) => s + tf.util.sizeFromShape(p.shape), 0)
+  if (m.shape[0] !== total || v.shape[0] !== total) throw new Error(`GptAdamW: moments of ${total} values`)
+  params.forEach((p, i) => {
+    if (tf.util.sizeFromShape(grads[i].shape) !== tf.util.sizeFromShape(p.shape))
+      throw new Error(`GptAdamW: gradient ${i} has the wrong size`)
+  })
+  const backend = b as WasmBackendLike
+  const outs = [...params.map((p) => backend.makeOutput(p.shape, 'float32')), backend.makeOutput([total], 'float32')]
+  outs.push(backend.makeOutput([total], 'float32'))
+  const vs = views(backend, [...params, ...grads, m, v, ...outs]) as F32[]
+  const step = attrs as unknown as fused.AdamWStep
+  const [mv, vv, mOut, vOut] = [vs[2 * n], vs[2 * n + 1], vs[3 * n + 2], vs[3 * n + 3]]
+  let at = 0
+  for (let i = 0; i < n; i++) {
+    fused.adamwUpdate(vs[i], vs[n + i], mv, vv, at, decayed[i] === 1, step, vs[2 * n + 2 + i], mOut, vOut)
+    at += vs[i].length
+  }
+  return outs
+}
+
+function identityWasm({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const x = inputs.x as tf.TensorInfo
+  ;(backend as { incRef(id: unknown): void }).incRef(x.dataId)
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype }
+}
+
 /**
  * The same scatter-add for tfjs's plain-JS cpu backend, whose UnsortedSegmentSum builds an equality mask per
  * segment (O(segments · N · C) in tensor ops): measured 172 ms of a 570 ms tiny step for two embeddings.
@@ -245,4 +444,18 @@ export function installWasmKernels(): void {
   install('SplitV', makeSplitKernel)
   if (simdBatchMatMul()) install('GptBatchMatMul', () => gptBatchMatMulWasm)
   if (gemm()) install('GptMatMul', () => gptMatMulWasm)
+  install(
+    'Identity',
+    (original) => (args) =>
+      (args.inputs.x as tf.TensorInfo).dtype === 'string' ? original!.kernelFunc(args as never) : identityWasm(args),
+  )
+  install('GptLayerNorm', () => gptLayerNormWasm)
+  install('GptLayerNormGrad', () => gptLayerNormGradWasm)
+  install('GptGelu', () => gptGeluWasm)
+  install('GptCausalSoftmax', () => gptCausalSoftmaxWasm)
+  install('GptSoftmaxGrad', () => gptSoftmaxGradWasm)
+  install('GptCrossEntropy', () => gptCrossEntropyWasm)
+  install('GptCrossEntropyGrad', () => gptCrossEntropyGradWasm)
+  install('GptGlobalNorm', () => gptGlobalNormWasm)
+  install('GptAdamW', () => gptAdamWWasm)
 }

@@ -166,3 +166,97 @@ export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
   const y = batchMatMulSimd(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs]))
   return tf.reshape(y, [B, nh, T, hs])
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The fused kernels of ./fused.ts (installed for wasm by ./kernels.ts), each behind its custom gradient. gpt.ts
+// takes these where `hasFused()` and its own chains of tfjs ops elsewhere; both compute the same function
+// (wasm.test.ts and fused.test.ts check it).
+
+/** Whether this backend has the fused kernels (wasm, once kernels.ts installed them). */
+export function hasFused(): boolean {
+  return Boolean(tf.getKernel('GptLayerNorm', tf.getBackend()))
+}
+
+function runKernel<T extends tf.Tensor | tf.Tensor[]>(
+  name: string,
+  inputs: tf.NamedTensorMap,
+  attrs: tf.NamedAttrMap = {},
+): T {
+  return tf.engine().runKernel(name, inputs, attrs) as T
+}
+
+type LnKept = [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D]
+
+const lnBiased = customGrad((keep: Keep<LnKept>, x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D) => {
+  const [y, mean, rstd] = runKernel<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>('GptLayerNorm', { x, weight, bias })
+  keep([x, weight, mean, rstd])
+  return {
+    value: y,
+    gradFunc: (dy, [sx, sw, sm, sr]) =>
+      runKernel('GptLayerNormGrad', { dy, x: sx, weight: sw, mean: sm, rstd: sr }, { hasBias: true }),
+  }
+})
+
+const lnUnbiased = customGrad((keep: Keep<LnKept>, x: tf.Tensor2D, weight: tf.Tensor1D) => {
+  const [y, mean, rstd] = runKernel<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>('GptLayerNorm', { x, weight })
+  keep([x, weight, mean, rstd])
+  return {
+    value: y,
+    gradFunc: (dy, [sx, sw, sm, sr]) =>
+      runKernel('GptLayerNormGrad', { dy, x: sx, weight: sw, mean: sm, rstd: sr }, { hasBias: false }),
+  }
+})
+
+/** LayerNorm over the last axis in one kernel, its backward in one more. */
+export function fusedLayerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias?: tf.Tensor1D): tf.Tensor2D {
+  return bias ? lnBiased(x, weight, bias) : lnUnbiased(x, weight)
+}
+
+/** Exact GELU in one kernel, which also gives dy/dx: the backward is one multiply. */
+export const fusedGelu = customGrad((keep: Keep<[tf.Tensor2D]>, x: tf.Tensor2D) => {
+  const [y, deriv] = runKernel<[tf.Tensor2D, tf.Tensor2D]>('GptGelu', { x })
+  keep([deriv])
+  return { value: y, gradFunc: (dy, [d]) => [tf.mul(dy, d)] }
+})
+
+/** softmax(scale·scores) over the keys, the future masked out when `causal`: (B, nh, T, T) → (B, nh, T, T). */
+export function fusedAttentionSoftmax(scores: tf.Tensor4D, scale: number, causal: boolean): tf.Tensor4D {
+  const f = customGrad((keep: Keep<[tf.Tensor4D]>, s: tf.Tensor4D) => {
+    const p = runKernel<tf.Tensor4D>('GptCausalSoftmax', { scores: s }, { scale, causal })
+    keep([p])
+    return { value: p, gradFunc: (dp, [sp]) => [runKernel<tf.Tensor4D>('GptSoftmaxGrad', { dp, p: sp }, { scale })] }
+  })
+  return f(scores)
+}
+
+/**
+ * Mean cross-entropy (weighted: Σ wᵢ·nllᵢ / norm) of logits (N, V) against int32 targets (N), in one kernel
+ * that also keeps the softmax for the backward kernel.
+ */
+export function fusedCrossEntropy(
+  logits: tf.Tensor2D,
+  targets: tf.Tensor1D,
+  norm: number,
+  weights?: tf.Tensor1D,
+): tf.Scalar {
+  const f = customGrad((keep: Keep<tf.Tensor[]>, lg: tf.Tensor2D) => {
+    const ids = tf.cast(targets, 'int32')
+    const [value, probs] = runKernel<[tf.Scalar, tf.Tensor2D]>(
+      'GptCrossEntropy',
+      weights ? { logits: lg, targets: ids, weights } : { logits: lg, targets: ids },
+      { norm },
+    )
+    keep(weights ? [probs, ids, weights] : [probs, ids]) // kept: the closure's tensors are disposed before the backward
+    return {
+      value,
+      gradFunc: (dy, [sp, sIds, sw]) => [
+        runKernel<tf.Tensor2D>(
+          'GptCrossEntropyGrad',
+          sw ? { probs: sp, targets: sIds, weights: sw, dy } : { probs: sp, targets: sIds, dy },
+          { norm },
+        ),
+      ],
+    }
+  })
+  return f(logits)
+}

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installWasmKernels } from './kernels'
 import { lossAndGradsOn, randomIds, tinyConfig, worstRelDiff } from '../testing/fixtures'
 import { mulberry32 } from '../util/random'
+import { getPreset } from '../shared/presets'
+import { Run } from '../train/run'
 
 describe('wasm backend', () => {
   beforeAll(async () => {
@@ -89,6 +91,25 @@ describe('wasm backend', () => {
     expect(wasm['wte.weight'].some((g) => g !== 0)).toBe(true)
   })
 
+  it('trains whole steps (fused AdamW and norm included) with the tensor count and the heap flat', async () => {
+    const tiny = getPreset('tiny')
+    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(40)
+    const prepared = Run.prepare(text, tiny.model, { ...tiny.train, maxIters: 100, gradClip: 1 })
+    if (prepared.problems) throw new Error(JSON.stringify(prepared.problems))
+    const run = prepared.build()
+    const first = await run.trainStep()
+    const tensors = tf.memory().numTensors
+    const bytes = tf.memory().numBytes
+    let last = first
+    for (let i = 0; i < 4; i++) last = await run.trainStep()
+    expect(tf.memory().numTensors).toBe(tensors)
+    expect(tf.memory().numBytes).toBe(bytes)
+    expect(Number.isFinite(first.loss) && Number.isFinite(first.gradNorm)).toBe(true)
+    expect(last.step).toBe(5)
+    expect(last.loss).toBeLessThan(first.loss) // five AdamW steps on one repeated sentence
+    run.dispose()
+  })
+
   it('multiplies with our GEMM only (GptMatMul, transpose flags instead of transposes), leaving no tensor behind', async () => {
     await lossAndGradsOn('wasm') // warm: the first call creates what tfjs keeps for the backend
     const before = tf.memory().numTensors
@@ -103,5 +124,14 @@ describe('wasm backend', () => {
     expect(count('BatchMatMul') + count('GptBatchMatMul') + count('_FusedMatMul')).toBe(0)
     // what remains of Transpose is attention's split into heads and back, forward and backward (4 a layer)
     expect(count('Transpose')).toBe(layers * 8)
+    // the element-wise work is the fused kernels of fused.ts, each one kernel forward and one backward
+    expect(count('GptLayerNorm')).toBe(2 * layers + 1)
+    expect(count('GptLayerNormGrad')).toBe(2 * layers + 1)
+    expect(count('GptGelu')).toBe(layers)
+    expect(count('GptCausalSoftmax')).toBe(layers)
+    expect(count('GptSoftmaxGrad')).toBe(layers)
+    expect(count('GptCrossEntropy') + count('GptCrossEntropyGrad')).toBe(2)
+    for (const chain of ['Erf', 'Softmax', 'Mean', 'Rsqrt', 'Exp', 'OneHot', 'LogSoftmax', 'Max'])
+      expect(count(chain), chain).toBe(0)
   })
 })

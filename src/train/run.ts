@@ -39,7 +39,7 @@ import {
 } from '../model/gpt'
 import { encodeCheckpoint, type Checkpoint } from '../model/checkpoint'
 import type { Weights } from '../model/decoder'
-import { AdamW } from './adamw'
+import { AdamW, gradTensors } from './adamw'
 import { Callbacks, type TrainerCallback, type TrainerEvent } from './callbacks'
 import { Generator } from './generator'
 import type { ModelHandle } from './handle'
@@ -241,24 +241,24 @@ export class Run implements ModelHandle {
     // The loss and the gradients' norm are read back before the update (the step's one readback, moved from its
     // end): a step whose loss or norm is not finite is not applied at all, so NaN never reaches the weights or
     // AdamW's moments. Deciding on the device instead (a `where` on every parameter) cost 18 % of a step on wasm.
-    const { flat, norm, both } = tf.tidy(() => {
+    const { flat, both } = tf.tidy(() => {
       const [x, y, weights] = this.batchTensors(batch)
       const f = () =>
         loss(this.gpt, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
       const { value, grads } = tf.variableGrads(f, Object.values(this.params))
       const named: Record<string, tf.Tensor> = {}
       for (const [name, p] of Object.entries(this.params)) named[name] = grads[p.name]
-      const { flat, norm } = this.optimizer.flatGrads(named)
-      return { flat, norm, both: tf.stack([value, norm]) }
+      const flat = this.optimizer.flatGrads(named)
+      return { flat, both: tf.stack([value, flat.norm]) }
     })
     let lossValue: number
     let gradNorm: number
     try {
       ;[lossValue, gradNorm] = await both.data()
       if (Number.isFinite(lossValue) && Number.isFinite(gradNorm))
-        tf.tidy(() => this.optimizer.applyFlat({ flat, norm }, lr, this.train.gradClip))
+        tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, gradNorm))
     } finally {
-      tf.dispose([flat, norm, both])
+      tf.dispose([...gradTensors(flat), both])
     }
     const stepMs = nowMs() - t0
     let point: MetricPoint

@@ -1,0 +1,160 @@
+;; The exp-heavy passes of ./fused.ts with WebAssembly SIMD, run in place on the tfjs-wasm backend's own heap
+;; (this module imports that memory: ./fusedWasm.ts), four values at a time: V8's Math.exp costs ~8–13 ns a
+;; value here, this ~1. Every pointer is a byte offset into that heap; `n` counts values. The callers do the
+;; last n mod 4 values of a pass with the scalar code of fused.ts, so nothing here reads or writes past an end.
+;;
+;; $exp4 is Cephes' expf (as in its single-precision library): x = k·ln 2 + g, |g| ≤ ln2/2, with ln 2 in two
+;; parts so g is exact; eᵍ by a degree-7 polynomial (relative error ~1e-7, about one float32 ulp); 2ᵏ made in
+;; the exponent bits. x is clamped to [−87.3, 88.7], where 2ᵏ is a normal float: e^−87.3 ≈ 1.2e−38 stands for
+;; 0 below it (the callers that need an exact 0 write one). NaN stays NaN (min and max propagate it).
+;;
+;; scripts/build-wasm.mjs builds it over an unshared and a shared memory (tfjs-wasm's threaded build shares its).
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  (func $exp4 (param $x v128) (result v128)
+    (local $k v128) (local $g v128) (local $p v128)
+    (local.set $x (f32x4.max (f32x4.min (local.get $x) (v128.const f32x4 88.72283 88.72283 88.72283 88.72283))
+                             (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654)))
+    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $g (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
+    (local.set $g (f32x4.sub (local.get $g) (f32x4.mul (local.get $k) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
+    (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $g)) (v128.const f32x4 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3 1.3981999507e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $g)) (v128.const f32x4 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3 8.3334519073e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $g)) (v128.const f32x4 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2 4.1665795894e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $g)) (v128.const f32x4 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1 1.6666665459e-1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $g)) (v128.const f32x4 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1 5.0000001201e-1)))
+    ;; eᵍ ≈ 1 + g + g²·p
+    (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $g)) (local.get $g)) (local.get $g))
+                             (v128.const f32x4 1 1 1 1)))
+    ;; · 2ᵏ: (k + 127) << 23 is the float 2ᵏ
+    (f32x4.mul (local.get $p)
+      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+
+  ;; GELU and its derivative over n values (n a multiple of 4): fused.ts's geluForward, four at a time.
+  (func (export "gelu") (param $x i32) (param $y i32) (param $d i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $z v128) (local $t v128) (local $e v128) (local $tail v128) (local $cdf v128)
+    (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $x) (local.get $end)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $z (f32x4.mul (f32x4.abs (local.get $v)) (v128.const f32x4 0.70710678 0.70710678 0.70710678 0.70710678)))
+        (local.set $t (f32x4.div (v128.const f32x4 1 1 1 1)
+          (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $z) (v128.const f32x4 0.3275911 0.3275911 0.3275911 0.3275911)))))
+        (local.set $e (call $exp4 (f32x4.neg (f32x4.mul (local.get $z) (local.get $z)))))
+        ;; erfc(|x|/√2) = t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·e
+        (local.set $tail (f32x4.add (v128.const f32x4 -1.453152027 -1.453152027 -1.453152027 -1.453152027)
+          (f32x4.mul (local.get $t) (v128.const f32x4 1.061405429 1.061405429 1.061405429 1.061405429))))
+        (local.set $tail (f32x4.add (v128.const f32x4 1.421413741 1.421413741 1.421413741 1.421413741) (f32x4.mul (local.get $t) (local.get $tail))))
+        (local.set $tail (f32x4.add (v128.const f32x4 -0.284496736 -0.284496736 -0.284496736 -0.284496736) (f32x4.mul (local.get $t) (local.get $tail))))
+        (local.set $tail (f32x4.add (v128.const f32x4 0.254829592 0.254829592 0.254829592 0.254829592) (f32x4.mul (local.get $t) (local.get $tail))))
+        (local.set $tail (f32x4.mul (f32x4.mul (local.get $t) (local.get $tail)) (f32x4.mul (local.get $e) (v128.const f32x4 0.5 0.5 0.5 0.5))))
+        ;; Φ(x) = 1 − tail/2 for x ≥ 0, tail/2 below
+        (local.set $cdf (v128.bitselect
+          (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $tail))
+          (local.get $tail)
+          (f32x4.ge (local.get $v) (v128.const f32x4 0 0 0 0))))
+        (v128.store (local.get $y) (f32x4.mul (local.get $v) (local.get $cdf)))
+        (v128.store (local.get $d) (f32x4.add (local.get $cdf)
+          (f32x4.mul (f32x4.mul (local.get $v) (local.get $e)) (v128.const f32x4 0.39894228 0.39894228 0.39894228 0.39894228))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $y (i32.add (local.get $y) (i32.const 16)))
+        (local.set $d (i32.add (local.get $d) (i32.const 16)))
+        (br $next))))
+
+  ;; Softmax of one row of n values at s, times `scale` (> 0), written to p: p_j = e^{scale·(s_j − max)} / Σ.
+  ;; Returns nothing; writes the row's max and Σ (before normalising) to stats[0], stats[1] when stats ≠ 0.
+  (func $softmaxRow (param $s i32) (param $p i32) (param $n i32) (param $scale f32) (param $stats i32)
+    (local $j i32) (local $n4 i32) (local $vmax v128) (local $max f32) (local $vsum v128) (local $sum f32)
+    (local $e v128) (local $m v128) (local $sc v128) (local $inv v128)
+    (local.set $n4 (i32.and (local.get $n) (i32.const -4)))
+    ;; the max
+    (local.set $vmax (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $j (i32.const 0))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $j) (local.get $n4)))
+      (local.set $vmax (f32x4.max (local.get $vmax) (v128.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $l1)))
+    (local.set $max (f32.max (f32.max (f32x4.extract_lane 0 (local.get $vmax)) (f32x4.extract_lane 1 (local.get $vmax)))
+                             (f32.max (f32x4.extract_lane 2 (local.get $vmax)) (f32x4.extract_lane 3 (local.get $vmax)))))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $max (f32.max (local.get $max) (f32.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 2))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l2)))
+    ;; the exponentials and their sum
+    (local.set $m (f32x4.splat (local.get $max)))
+    (local.set $sc (f32x4.splat (local.get $scale)))
+    (local.set $vsum (v128.const f32x4 0 0 0 0))
+    (local.set $j (i32.const 0))
+    (block $d3 (loop $l3
+      (br_if $d3 (i32.ge_u (local.get $j) (local.get $n4)))
+      (local.set $e (call $exp4 (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 2)))) (local.get $m)) (local.get $sc))))
+      (v128.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (local.get $e))
+      (local.set $vsum (f32x4.add (local.get $vsum) (local.get $e)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $l3)))
+    (local.set $sum (f32.add (f32.add (f32x4.extract_lane 0 (local.get $vsum)) (f32x4.extract_lane 1 (local.get $vsum)))
+                             (f32.add (f32x4.extract_lane 2 (local.get $vsum)) (f32x4.extract_lane 3 (local.get $vsum)))))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $e (call $exp4 (f32x4.splat (f32.mul (f32.sub (f32.load (i32.add (local.get $s) (i32.shl (local.get $j) (i32.const 2)))) (local.get $max)) (local.get $scale)))))
+      (f32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))) (f32x4.extract_lane 0 (local.get $e)))
+      (local.set $sum (f32.add (local.get $sum) (f32x4.extract_lane 0 (local.get $e))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l4)))
+    (if (local.get $stats) (then
+      (f32.store (local.get $stats) (local.get $max))
+      (f32.store offset=4 (local.get $stats) (local.get $sum))))
+    ;; normalise
+    (local.set $inv (f32x4.splat (f32.div (f32.const 1) (local.get $sum))))
+    (local.set $j (i32.const 0))
+    (block $d5 (loop $l5
+      (br_if $d5 (i32.ge_u (local.get $j) (local.get $n4)))
+      (v128.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))
+        (f32x4.mul (v128.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (local.get $inv)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $l5)))
+    (block $d6 (loop $l6
+      (br_if $d6 (i32.ge_u (local.get $j) (local.get $n)))
+      (f32.store (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))
+        (f32.mul (f32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (f32x4.extract_lane 0 (local.get $inv))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l6))))
+
+  ;; fused.ts's causalSoftmax: R rows of T scores at s → probabilities at p; row r (query r mod T) over its
+  ;; first r mod T + 1 keys when causal, the rest exactly 0.
+  (func (export "softmax") (param $s i32) (param $p i32) (param $R i32) (param $T i32) (param $scale f32) (param $causal i32)
+    (local $r i32) (local $n i32) (local $j i32) (local $row i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $R)))
+      (local.set $n (if (result i32) (local.get $causal)
+        (then (i32.add (i32.rem_u (local.get $r) (local.get $T)) (i32.const 1)))
+        (else (local.get $T))))
+      (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $T)) (i32.const 2)))
+      (call $softmaxRow (i32.add (local.get $s) (local.get $row)) (i32.add (local.get $p) (local.get $row))
+        (local.get $n) (local.get $scale) (i32.const 0))
+      (local.set $j (local.get $n))
+      (block $d (loop $z
+        (br_if $d (i32.ge_u (local.get $j) (local.get $T)))
+        (f32.store (i32.add (i32.add (local.get $p) (local.get $row)) (i32.shl (local.get $j) (i32.const 2))) (f32.const 0))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $z)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+
+  ;; The loss's softmax: N rows of V logits → probabilities, each row's max and Σ to stats (8 bytes a row), from
+  ;; which the caller takes −log p_target = log Σ + max − logit_target in float64.
+  (func (export "softmaxStats") (param $s i32) (param $p i32) (param $N i32) (param $V i32) (param $stats i32)
+    (local $r i32) (local $row i32)
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $r) (local.get $N)))
+      (local.set $row (i32.shl (i32.mul (local.get $r) (local.get $V)) (i32.const 2)))
+      (call $softmaxRow (i32.add (local.get $s) (local.get $row)) (i32.add (local.get $p) (local.get $row))
+        (local.get $V) (f32.const 1) (i32.add (local.get $stats) (i32.shl (local.get $r) (i32.const 3))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $next))))
+)

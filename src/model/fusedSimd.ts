@@ -1,0 +1,48 @@
+// fused.wat's SIMD passes over tfjs-wasm's own heap: the module imports the backend's WebAssembly.Memory, so the
+// kernels of ./kernels.ts run them in place, by the byte offsets tfjs gives its tensors (no copy in or out).
+// One instance per memory; null where the engine lacks SIMD or the backend does not show its memory (then the
+// kernels run fused.ts's scalar loops).
+import { FUSED_SHARED, FUSED_UNSHARED } from './fusedWasm'
+
+/** The parts of the WebAssembly API used (present in browsers, workers and Node; the model code has no DOM types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean
+  Module: new (bytes: Uint8Array) => object
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> }
+}
+const env = globalThis as unknown as {
+  WebAssembly?: WasmApi
+  atob?: (s: string) => string
+  SharedArrayBuffer?: unknown
+}
+
+export interface FusedSimd {
+  /** fused.ts's geluForward over n values (a multiple of 4) at byte offsets x, y, d. */
+  gelu(x: number, y: number, d: number, n: number): void
+  /** fused.ts's causalSoftmax over R rows of T scores at s, into p. */
+  softmax(s: number, p: number, R: number, T: number, scale: number, causal: number): void
+  /** The softmax of N rows of V logits into p, each row's max and Σ (two float32) at stats + 8·row. */
+  softmaxStats(s: number, p: number, N: number, V: number, stats: number): void
+}
+
+const made = new WeakMap<object, FusedSimd | null>()
+
+/** The SIMD passes over `memory` (a WebAssembly.Memory), made once per memory. */
+export function fusedSimdFor(memory: { buffer: ArrayBuffer | SharedArrayBuffer } | undefined): FusedSimd | null {
+  const wasm = env.WebAssembly
+  if (!memory || !wasm || !env.atob) return null
+  if (!made.has(memory)) {
+    const shared = typeof env.SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
+    const bytes = Uint8Array.from(env.atob(shared ? FUSED_SHARED : FUSED_UNSHARED), (c) => c.charCodeAt(0))
+    let simd: FusedSimd | null = null
+    if (wasm.validate(bytes)) {
+      try {
+        simd = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as unknown as FusedSimd
+      } catch {
+        simd = null // the memory's limits do not fit the import: keep the scalar loops
+      }
+    }
+    made.set(memory, simd)
+  }
+  return made.get(memory)!
+}
