@@ -25,6 +25,8 @@ import {
   fusedCrossEntropy,
   fusedGelu,
   fusedLayerNorm,
+  fusedMergeHeads,
+  fusedSplitHeads,
   hasFused,
   linear,
   linearTransposed,
@@ -135,16 +137,20 @@ export function attention(
   const nh = cfg.nHead
   const hs = C / nh
   const qkv = linear(x, p.cAttn.weight, p.cAttn.bias) // (B, T, 3C)
-  const [q, k, v] = tf.split<tf.Tensor2D>(qkv, 3, 1) // each (B, T, C)
-  // (B, T, C) → (B, nh, T, hs)
-  const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape<tf.Rank.R4>(t, [B, T, nh, hs]), [0, 2, 1, 3])
-  const qh = heads(q)
-  const kh = heads(k)
-  const vh = heads(v)
+  const [qh, kh, vh] = splitHeads(qkv, { B, T, cfg, drop }) // each (B, nh, T, hs)
   const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
   const yh = batchedAV(drop(att), vh) // (B, nh, T, hs)
-  const y = tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C]) // (B, T, nh, hs) → (B, T, C)
+  // (B, nh, T, hs) → (B, T, nh, hs) → (B, T, C)
+  const y = hasFused() ? fusedMergeHeads(yh) : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
   return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att } // output projection, residual dropout
+}
+
+/** qkv (B, T, 3C) → q, k, v, each split into heads: (B, T, C) → (B, nh, T, hs). One kernel where the backend has it. */
+function splitHeads(qkv: tf.Tensor2D, { B, T, cfg }: Pass): tf.Tensor4D[] {
+  const nh = cfg.nHead
+  if (hasFused()) return fusedSplitHeads(qkv, B, nh)
+  const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape<tf.Rank.R4>(t, [B, T, nh, cfg.nEmbd / nh]), [0, 2, 1, 3])
+  return tf.split<tf.Tensor2D>(qkv, 3, 1).map(heads)
 }
 
 /**

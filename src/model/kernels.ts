@@ -24,7 +24,8 @@
  * dWeight[, dBias]); GptGelu (x → y, dy/dx); GptCausalSoftmax (raw scores → probabilities, attrs scale and
  * causal) and GptSoftmaxGrad (dp, p → d scores); GptCrossEntropy (logits, targets[, weights] → the loss,
  * softmax) and GptCrossEntropyGrad; GptGlobalNorm (every gradient → their L2 norm) and GptAdamW (every
- * parameter and gradient, both moment vectors → the updated ones).
+ * parameter and gradient, both moment vectors → the updated ones); GptSplitHeads and GptMergeHeads (attention's
+ * q, k, v into heads and back, each the other's gradient).
  *
  * Identity: tfjs-wasm 4.22's copies its input; tfjs calls it for every tensor a gradient keeps (engine.clone),
  * 334 times a Baby step (20 ms, tf.profile). The one here shares the data, as its Reshape and the cpu
@@ -367,6 +368,96 @@ function gptAdamWWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[
   return outs
 }
 
+/**
+ * GptSplitHeads: x (B·T, parts·C), the rows of B sequences of T tokens, → `parts` tensors (B, nh, T, hs), head h
+ * of part i being columns i·C + h·hs … + hs: attention's q, k, v taken out of one projection and into heads in
+ * one pass (tfjs: a split, three reshapes and three transposes, and a concat with three more backward).
+ * GptMergeHeads is its inverse, (B, nh, T, hs) × parts → (B·T, parts·C); each is the other's gradient.
+ */
+function headCopy(
+  heap: F32,
+  rows: number,
+  heads: number[],
+  B: number,
+  T: number,
+  nh: number,
+  hs: number,
+  toHeads: boolean,
+) {
+  // offsets in floats into one view of the whole heap: each run of hs values is one copyWithin (a memmove)
+  const C = nh * hs
+  const width = heads.length * C
+  for (let i = 0; i < heads.length; i++)
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < nh; h++)
+        for (let t = 0; t < T; t++) {
+          const r = rows + (b * T + t) * width + i * C + h * hs
+          const q = heads[i] + ((b * nh + h) * T + t) * hs
+          if (toHeads) heap.copyWithin(q, r, r + hs)
+          else heap.copyWithin(r, q, q + hs)
+        }
+}
+
+/** A view of the whole wasm heap (after any allocation) and tensors' offsets in it, in floats. */
+function heapFloats(backend: WasmBackendLike, ts: tf.TensorInfo[]): [F32, number[]] {
+  const heap = new Float32Array((backend.typedArrayFromHeap(ts[0]) as F32).buffer)
+  return [heap, ts.map((t) => offsetOf(backend, t) / 4)]
+}
+
+function gptSplitHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[] {
+  const x = inputs.x as tf.TensorInfo
+  const { batch: B, heads: nh, parts } = attrs as { batch: number; heads: number; parts: number }
+  checkFloat('GptSplitHeads', x)
+  const [rows, width] = x.shape
+  const T = rows / B
+  const hs = width / parts / nh
+  if (x.shape.length !== 2 || !Number.isInteger(T) || !Number.isInteger(hs))
+    throw new Error(`GptSplitHeads: [${x.shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
+  const backend = b as WasmBackendLike
+  const outs = Array.from({ length: parts }, () => backend.makeOutput([B, nh, T, hs], 'float32'))
+  const [heap, [xo, ...heads]] = heapFloats(backend, [x, ...outs])
+  headCopy(heap, xo, heads, B, T, nh, hs, true)
+  return outs
+}
+
+function gptMergeHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
+  const parts = numbered(inputs, 'x', attrs!.parts as number)
+  checkFloat('GptMergeHeads', ...parts)
+  const [B, nh, T, hs] = parts[0].shape
+  if (parts.some((p) => p.shape.join() !== parts[0].shape.join()))
+    throw new Error('GptMergeHeads: every part has the same (B, nh, T, hs)')
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput([B * T, parts.length * nh * hs], 'float32')
+  const [heap, [rows, ...heads]] = heapFloats(backend, [out, ...parts])
+  headCopy(heap, rows, heads, B, T, nh, hs, false)
+  return out
+}
+
+/** The two head kernels' gradients: each is the other. */
+function registerHeadGradients(): void {
+  if (tf.getGradient('GptSplitHeads')) return
+  tf.registerGradient({
+    kernelName: 'GptSplitHeads',
+    gradFunc: (dy, _saved, attrs) => {
+      const dys = dy as tf.Tensor[]
+      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
+      const inputs = Object.fromEntries(dys.map((d, i) => [`x${i}`, d]))
+      return { x: () => tf.engine().runKernel('GptMergeHeads', inputs, { parts, batch, heads }) as tf.Tensor }
+    },
+  })
+  tf.registerGradient({
+    kernelName: 'GptMergeHeads',
+    gradFunc: (dy, _saved, attrs) => {
+      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
+      const d = dy as tf.Tensor
+      const split = () => tf.engine().runKernel('GptSplitHeads', { x: d }, { batch, heads, parts }) as tf.Tensor[]
+      let cache: tf.Tensor[] | undefined
+      const part = (i: number) => () => (cache ??= split())[i]
+      return Object.fromEntries(Array.from({ length: parts }, (_, i) => [`x${i}`, part(i)]))
+    },
+  })
+}
+
 function identityWasm({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const x = inputs.x as tf.TensorInfo
   ;(backend as { incRef(id: unknown): void }).incRef(x.dataId)
@@ -458,4 +549,7 @@ export function installWasmKernels(): void {
   install('GptCrossEntropyGrad', () => gptCrossEntropyGradWasm)
   install('GptGlobalNorm', () => gptGlobalNormWasm)
   install('GptAdamW', () => gptAdamWWasm)
+  install('GptSplitHeads', () => gptSplitHeadsWasm)
+  install('GptMergeHeads', () => gptMergeHeadsWasm)
+  registerHeadGradients()
 }

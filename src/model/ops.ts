@@ -260,3 +260,18 @@ export function fusedCrossEntropy(
   })
   return f(logits)
 }
+
+/** qkv (B·T, 3C) → q, k, v, each (B, nh, T, hs), in one kernel (its gradient: GptMergeHeads). */
+export function fusedSplitHeads(qkv: tf.Tensor2D, B: number, nh: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
+  return runKernel<tf.Tensor4D[]>('GptSplitHeads', { x: qkv }, { batch: B, heads: nh, parts: 3 }) as [
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor4D,
+  ]
+}
+
+/** y (B, nh, T, hs) → (B·T, C), the heads side by side again, in one kernel (its gradient: GptSplitHeads). */
+export function fusedMergeHeads(y: tf.Tensor4D): tf.Tensor2D {
+  const [B, nh] = y.shape
+  return runKernel<tf.Tensor2D>('GptMergeHeads', { x0: y }, { parts: 1, batch: B, heads: nh })
+}

@@ -122,8 +122,9 @@ describe('wasm backend', () => {
     expect(tinyConfig().bias).toBe(true)
     expect(count('GptMatMul')).toBe(layers * (4 * 4 + 2 * 3) + 3)
     expect(count('BatchMatMul') + count('GptBatchMatMul') + count('_FusedMatMul')).toBe(0)
-    // what remains of Transpose is attention's split into heads and back, forward and backward (4 a layer)
-    expect(count('Transpose')).toBe(layers * 8)
+    // attention's split into heads and back is one kernel each way, forward and backward: no Transpose left
+    expect(count('Transpose') + count('SplitV') + count('Concat')).toBe(0)
+    expect(count('GptSplitHeads') + count('GptMergeHeads')).toBe(layers * 4)
     // the element-wise work is the fused kernels of fused.ts, each one kernel forward and one backward
     expect(count('GptLayerNorm')).toBe(2 * layers + 1)
     expect(count('GptLayerNormGrad')).toBe(2 * layers + 1)
