@@ -23,6 +23,45 @@ export interface FusedSimd {
   softmax(s: number, p: number, R: number, T: number, scale: number, causal: number): void
   /** The softmax of N rows of V logits into p, each row's max and Σ (two float32) at stats + 8·row. */
   softmaxStats(s: number, p: number, N: number, V: number, stats: number): void
+  /** layerNormForward for C a multiple of 4 (bias 0: none). */
+  lnForward(x: number, w: number, b: number, N: number, C: number, y: number, mean: number, rstd: number): void
+  /** layerNormBackward for C a multiple of 4 (db 0: none). */
+  lnBackward(
+    dy: number,
+    x: number,
+    w: number,
+    mean: number,
+    rstd: number,
+    N: number,
+    C: number,
+    dx: number,
+    dw: number,
+    db: number,
+  ): void
+  /** softmaxBackward over R rows of T. */
+  softmaxBackward(dp: number, p: number, R: number, T: number, scale: number, ds: number): void
+  /** out = a ⊙ b over n values (a multiple of 4). */
+  mul(a: number, b: number, out: number, n: number): void
+  /** Σ x² over n values (a multiple of 4), in float64. */
+  sumSquares(x: number, n: number): number
+  /** adamwUpdate over n values (a multiple of 4), float32; m, v, mOut, vOut point at this parameter's part. */
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    keep: number,
+    step: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    rootBc2: number,
+    gradScale: number,
+    pOut: number,
+    mOut: number,
+    vOut: number,
+  ): void
 }
 
 const made = new WeakMap<object, FusedSimd | null>()

@@ -216,7 +216,7 @@ export function fusedLayerNorm(x: tf.Tensor2D, weight: tf.Tensor1D, bias?: tf.Te
 export const fusedGelu = customGrad((keep: Keep<[tf.Tensor2D]>, x: tf.Tensor2D) => {
   const [y, deriv] = runKernel<[tf.Tensor2D, tf.Tensor2D]>('GptGelu', { x })
   keep([deriv])
-  return { value: y, gradFunc: (dy, [d]) => [tf.mul(dy, d)] }
+  return { value: y, gradFunc: (dy, [d]) => [runKernel<tf.Tensor2D>('GptGeluGrad', { dy, deriv: d })] }
 })
 
 /** softmax(scale·scores) over the keys, the future masked out when `causal`: (B, nh, T, T) → (B, nh, T, T). */
