@@ -215,6 +215,25 @@ describe('fused kernels on wasm', () => {
     expect(Array.from(cols)).toEqual([3, 1, 6, 4])
   })
 
+  it('the column sum (a bias gradient) matches float64, with and without SIMD (C a multiple of 4 or not)', async () => {
+    for (const [N, C] of [
+      [768, 128],
+      [3, 17],
+      [1, 4],
+      [129, 3],
+    ]) {
+      const x = randoms(N * C, N + C)
+      const [got] = await values(run('GptColumnSum', { x: tf.tensor2d(x, [N, C]) }))
+      const want = Array.from({ length: C }, (_, c) => {
+        let s = 0
+        for (let r = 0; r < N; r++) s += x[r * C + c]
+        return s
+      })
+      // summed in float32, row after row, as the product 1ᵀ·dy and PyTorch's sum do: error up to ~N·2⁻²⁴·max|x|
+      expect(worst(got, want), `${N}×${C}`).toBeLessThan(N * 6e-8 * 2)
+    }
+  })
+
   it('the causal softmax matches float64 over the keys ≤ each query (exact zeros above), and without the mask', async () => {
     for (const T of SIZES)
       for (const causal of [true, false]) {

@@ -358,4 +358,21 @@
         (f32x4.mul (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
       (local.set $i (i32.add (local.get $i) (i32.const 16)))
       (br $next))))
+  ;; out[c] = Σ_r x[r, c] over N rows of C values (C a multiple of 4): a linear layer's bias gradient, 1ᵀ·dy.
+  (func (export "columnSum") (param $x i32) (param $N i32) (param $C i32) (param $out i32)
+    (local $r i32) (local $c i32) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $C) (i32.const 2)))
+    (memory.fill (local.get $out) (i32.const 0) (local.get $rowBytes))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $r) (local.get $N)))
+      (local.set $c (i32.const 0))
+      (block $d (loop $col
+        (br_if $d (i32.ge_u (local.get $c) (local.get $rowBytes)))
+        (v128.store (i32.add (local.get $out) (local.get $c))
+          (f32x4.add (v128.load (i32.add (local.get $out) (local.get $c))) (v128.load (i32.add (local.get $x) (local.get $c)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (br $col)))
+      (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
 )

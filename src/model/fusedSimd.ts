@@ -42,6 +42,8 @@ export interface FusedSimd {
   softmaxBackward(dp: number, p: number, R: number, T: number, scale: number, ds: number): void
   /** out = a ⊙ b over n values (a multiple of 4). */
   mul(a: number, b: number, out: number, n: number): void
+  /** out[c] = Σ over N rows of x[r, c], C a multiple of 4. */
+  columnSum(x: number, N: number, C: number, out: number): void
   /** Σ x² over n values (a multiple of 4), in float64. */
   sumSquares(x: number, n: number): number
   /** adamwUpdate over n values (a multiple of 4), float32; m, v, mOut, vOut point at this parameter's part. */

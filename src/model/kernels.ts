@@ -15,7 +15,7 @@
  * (batch > 1) in a scalar loop at ~1.2 GFLOP/s; attention's products are all batched. Only gpt.ts calls it.
  *
  * GptMatMul: C = op(A)·op(B) (+ bias, an optional third input added to every row) with transposeA /
- * transposeB, rank 2 or batched rank 3 (the same batch on both sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
+ * transposeB, rank 2 or batched rank 3 or 4 (the same leading dimensions on both sides), with gemm.wat (./gemm.ts: cache-blocked, relaxed-SIMD FMA where the engine has it, on the thread
  * pool src/worker/gemmPool.ts starts). Its custom gradient (ops.ts) is more GptMatMuls with other flags, so
  * no transpose is ever made. Only ops.ts calls it.
  *
@@ -182,18 +182,19 @@ function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
   const transA = Boolean(args.attrs?.transposeA)
   const transB = Boolean(args.attrs?.transposeB)
   const rank = a.shape.length
-  const batch = rank === 3 ? a.shape[0] : 1
+  const lead = a.shape.slice(0, -2) // rank 3 or 4: batched over every leading dimension (attention's B, nh)
+  const batch = lead.reduce((x, y) => x * y, 1)
   const [ar, ac] = a.shape.slice(-2)
   const [br, bc] = b.shape.slice(-2)
   const [M, K] = transA ? [ac, ar] : [ar, ac]
   const [K2, N] = transB ? [bc, br] : [br, bc]
-  if ((rank !== 2 && rank !== 3) || b.shape.length !== rank || (rank === 3 && b.shape[0] !== batch) || K !== K2)
+  if (rank < 2 || rank > 4 || b.shape.length !== rank || b.shape.slice(0, -2).join() !== lead.join() || K !== K2)
     throw new Error(`GptMatMul: cannot multiply [${a.shape}]${transA ? 'ᵀ' : ''} by [${b.shape}]${transB ? 'ᵀ' : ''}`)
   const bias = args.inputs.bias as tf.TensorInfo | undefined
   if (bias && (bias.shape.length !== 1 || bias.shape[0] !== N))
     throw new Error(`GptMatMul: a bias of shape [${bias.shape}] for ${N} columns`)
   const backend = args.backend as WasmBackendLike
-  const out = backend.makeOutput(rank === 3 ? [batch, M, N] : [M, N], 'float32')
+  const out = backend.makeOutput([...lead, M, N], 'float32')
   const outVals = backend.typedArrayFromHeap(out) as Float32Array
   gemm()!.matMul(
     backend.typedArrayFromHeap(a) as Float32Array,
@@ -312,6 +313,24 @@ function makeGatherKernel(original: tf.KernelConfig | undefined) {
     }
     return out
   }
+}
+
+/** GptColumnSum: x (N, C) → (C), the sum of its rows (a linear layer's bias gradient, 1ᵀ·dy). */
+function gptColumnSumWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
+  const x = inputs.x as tf.TensorInfo
+  checkFloat('GptColumnSum', x)
+  const [N, C] = rowsOf(x)
+  const backend = b as WasmBackendLike
+  const out = backend.makeOutput([C], 'float32')
+  const simd = C % 4 === 0 ? simdOf(backend) : null
+  if (simd) simd.columnSum(offsetOf(backend, x), N, C, offsetOf(backend, out))
+  else {
+    const [xv, ov] = views(backend, [x, out]) as F32[]
+    const sums = new Float64Array(C)
+    for (let r = 0; r < N; r++) for (let c = 0; c < C; c++) sums[c] += xv[r * C + c]
+    ov.set(sums)
+  }
+  return out
 }
 
 function gptCausalSoftmaxWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
@@ -662,6 +681,7 @@ export function installWasmKernels(): void {
   install('GptLayerNormGrad', () => gptLayerNormGradWasm)
   install('GptGelu', () => gptGeluWasm)
   install('GptGeluGrad', () => gptGeluGradWasm)
+  install('GptColumnSum', () => gptColumnSumWasm)
   install('GatherV2', makeGatherKernel)
   install('GptCausalSoftmax', () => gptCausalSoftmaxWasm)
   install('GptSoftmaxGrad', () => gptSoftmaxGradWasm)

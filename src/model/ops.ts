@@ -71,14 +71,14 @@ function useSimdBatch(): boolean {
   return Boolean(tf.getKernel('GptBatchMatMul', tf.getBackend()))
 }
 
-type Mat = tf.Tensor2D | tf.Tensor3D
+type Mat = tf.Tensor2D | tf.Tensor3D | tf.Tensor4D
 
 function gemmProduct<T extends Mat>(a: T, b: T, transposeA: boolean, transposeB: boolean): T {
   return tf.engine().runKernel('GptMatMul', { a, b }, { transposeA, transposeB }) as T
 }
 
 /**
- * C = op(a)·op(b) (op: transpose where the flag says), rank 2 or batched rank 3, with GptMatMul; the gradient is
+ * C = op(a)·op(b) (op: transpose where the flag says), rank 2 or batched rank 3 or 4, with GptMatMul; the gradient is
  * two more products with other flags: for op(a) = a, da = dC·op(b)ᵀ, else da = op(b)·dCᵀ; for op(b) = b,
  * db = op(a)ᵀ·dC, else db = dCᵀ·op(a).
  */
@@ -99,7 +99,7 @@ const gemmNT = gemmWithGrad(false, true)
 
 /**
  * x·W + b as one GptMatMul (each sum starts from the bias: no separate add); backward dx = dy·Wᵀ, dW = xᵀ·dy and
- * db = 1ᵀ·dy, a one-row product (tfjs-wasm's column sum transposes dy first).
+ * db = 1ᵀ·dy, the column sum of fused.wat (or a one-row product: tfjs-wasm's own column sum transposes dy first).
  */
 const gemmLinear = customGrad(
   (keep: Keep<[tf.Tensor2D, tf.Tensor2D]>, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
@@ -111,7 +111,9 @@ const gemmLinear = customGrad(
       gradFunc: (dy: tf.Tensor2D, [sx, sw]: [tf.Tensor2D, tf.Tensor2D]) => [
         gemmProduct(dy, sw, false, true),
         gemmProduct(sx, dy, true, false),
-        tf.reshape(gemmProduct(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false), [dy.shape[1]]),
+        hasFused()
+          ? runKernel<tf.Tensor1D>('GptColumnSum', { x: dy })
+          : tf.reshape(gemmProduct(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false), [dy.shape[1]]),
       ],
     }
   },
@@ -141,11 +143,7 @@ export function linearTransposed(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
 
 /** q·kᵀ per batch and head: (B, nh, T, hs) × (B, nh, T, hs) → (B, nh, T, T). */
 export function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
-  if (useGemm()) {
-    const [B, nh, T, hs] = q.shape
-    const r3 = (t: tf.Tensor4D) => tf.reshape<tf.Rank.R3>(t, [B * nh, T, hs])
-    return tf.reshape(gemmNT(r3(q), r3(k)), [B, nh, T, T])
-  }
+  if (useGemm()) return gemmNT(q, k) // batched over (B, nh) as it is: no reshape
   if (!useSimdBatch()) return tf.matMul(q, k, false, true)
   const [B, nh, T, hs] = q.shape
   const kt = tf.reshape<tf.Rank.R3>(tf.transpose(k, [0, 1, 3, 2]), [B * nh, hs, T])
@@ -155,13 +153,7 @@ export function batchedQK(q: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
 /** att·v per batch and head: (B, nh, T, T) × (B, nh, T, hs) → (B, nh, T, hs). */
 export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
   const [B, nh, T, hs] = v.shape
-  if (useGemm())
-    return tf.reshape(gemmNN(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs])), [
-      B,
-      nh,
-      T,
-      hs,
-    ])
+  if (useGemm()) return gemmNN(att, v)
   if (!useSimdBatch()) return tf.matMul(att, v)
   const y = batchMatMulSimd(tf.reshape<tf.Rank.R3>(att, [B * nh, T, T]), tf.reshape<tf.Rank.R3>(v, [B * nh, T, hs]))
   return tf.reshape(y, [B, nh, T, hs])
