@@ -87,14 +87,28 @@ export interface MemoryEstimate {
  * by more than twice). The autograd tape keeps every op's output for the backward pass: ~180 floats per
  * B·T·C in each block, far more than the dozen activations a hand count finds.
  */
-export function estimateMemory(m: ModelConfig, t: Pick<TrainConfig, 'batchSize'>): MemoryEstimate {
+export function estimateMemory(
+  m: ModelConfig,
+  t: Pick<TrainConfig, 'batchSize'>,
+  opts: { fused?: boolean } = {},
+): MemoryEstimate {
   const B = t.batchSize
   const T = m.blockSize
   const C = m.nEmbd
   const P = paramCount(m)
   const attn = B * m.nHead * T * T // one layer's attention weights
   const logits = B * T * m.vocabSize
-  const totalBytes = 75 * P + 746 * m.nLayer * B * T * C + 77 * m.nLayer * attn + 105 * B * T * C + 47 * logits
+  // `fused`: a backend with the fused kernels of src/model/fused.ts (wasm), which keep far less for the backward
+  // pass (a LayerNorm its input and two floats a row, GELU one derivative, the softmax its output). The same fit on
+  // tfjs-wasm in Node (scripts/gemm-bench/peak.bench-test.ts, 10 shapes up to 6 × 384 × 256, 10.8 M parameters):
+  // 26.9 bytes per parameter, 197 per B·T·C per layer, 12.4 per attention weight, 107 per logit, within ±14 %;
+  // raised by a fifth. (The 10 M model: 1.42 GB measured, 5.9 GB by the cpu-fitted formula, 1.75 GB by this one.)
+  // With dropout, every dropped activation keeps its mask too: its two largest terms ×1.4 (fitted ratio 0.87 on the
+  // one dropout shape of the fit, 0.80 on a shape it never saw, src/train/memoryEstimate.test.ts).
+  const drop = m.dropout > 0 ? 1.4 : 1
+  const totalBytes = opts.fused
+    ? 33 * P + drop * (237 * m.nLayer * B * T * C + 15 * m.nLayer * attn) + 129 * logits
+    : 75 * P + 746 * m.nLayer * B * T * C + 77 * m.nLayer * attn + 105 * B * T * C + 47 * logits
   const paramBytes = 16 * P
   const largestTensorBytes = 4 * Math.max(logits, attn, B * T * 4 * C, m.vocabSize * C, P) // P: AdamW's flat vectors
   return { paramBytes, activationBytes: totalBytes - paramBytes, largestTensorBytes, totalBytes }
@@ -104,6 +118,8 @@ export function estimateMemory(m: ModelConfig, t: Pick<TrainConfig, 'batchSize'>
 export interface DeviceLimits {
   maxTensorBytes: number
   maxTotalBytes: number
+  /** the backend runs the fused kernels (wasm): estimateMemory's leaner fit applies */
+  fused?: boolean
 }
 
 import type { Problem } from './problems'
@@ -270,7 +286,7 @@ export function validateConfig(
     }
   }
   if (opts.limits && out.length === 0 && model.vocabSize !== undefined) {
-    const est = estimateMemory(model as ModelConfig, train)
+    const est = estimateMemory(model as ModelConfig, train, { fused: opts.limits.fused })
     if (est.largestTensorBytes > opts.limits.maxTensorBytes) {
       out.push({
         field: 'model',

@@ -2,7 +2,9 @@
 // holds at its peak during a training step (tf.profile's peakBytes, on the cpu backend): it must not be an
 // underestimate (a refusal that comes too late is a crash or silent NaN on a GPU), nor wildly pessimistic.
 import * as tf from '@tensorflow/tfjs'
-import { describe, expect, it } from 'vitest'
+import '@tensorflow/tfjs-backend-wasm'
+import { afterAll, describe, expect, it } from 'vitest'
+import { installWasmKernels } from '../model/kernels'
 import { estimateMemory, type ModelConfig } from '../shared/config'
 import { Run } from './run'
 import { tenSteps } from '../testing/configs'
@@ -31,6 +33,43 @@ describe('estimateMemory against a training step’s real peak', () => {
         const estimate = estimateMemory({ ...settings, vocabSize: run.model.vocabSize }, { batchSize })
         expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
         expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
+      } finally {
+        run.dispose()
+      }
+    })
+  }
+})
+
+describe('estimateMemory with the fused kernels (wasm) against a training step’s real peak there', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu')
+  })
+  // none of these shapes was among the 10 the fused fit was made from (scripts/gemm-bench/peak.bench-test.ts);
+  const cases: [string, Omit<ModelConfig, 'vocabSize'>, number][] = [
+    ['three by three', { nLayer: 3, nHead: 3, nEmbd: 48, blockSize: 40, dropout: 0, bias: true }, 10],
+    ['one small head', { nLayer: 1, nHead: 1, nEmbd: 16, blockSize: 8, dropout: 0, bias: true }, 3],
+    ['six heads, dropout', { nLayer: 2, nHead: 6, nEmbd: 96, blockSize: 48, dropout: 0.1, bias: false }, 6],
+    // the dropout factor was set from the two above; this one it never saw
+    ['four layers, heavy dropout', { nLayer: 4, nHead: 2, nEmbd: 32, blockSize: 24, dropout: 0.3, bias: true }, 8],
+  ]
+  for (const [what, settings, batchSize] of cases) {
+    it(what, async () => {
+      installWasmKernels()
+      expect(await tf.setBackend('wasm')).toBe(true)
+      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
+      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
+      const before = tf.memory().numBytes
+      const run = prepared.build()
+      try {
+        await run.trainStep()
+        const profile = await tf.profile(async () => void (await run.trainStep()))
+        const peak = profile.peakBytes - before
+        const cfg = { ...settings, vocabSize: run.model.vocabSize }
+        const estimate = estimateMemory(cfg, { batchSize }, { fused: true })
+        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
+        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
+        // and the fit for the other backends would have refused far more than it holds here
+        expect(estimateMemory(cfg, { batchSize }).totalBytes).toBeGreaterThan(2.5 * peak)
       } finally {
         run.dispose()
       }

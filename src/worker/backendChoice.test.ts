@@ -232,7 +232,7 @@ describe('choosing a backend', () => {
     expect(shown(r).zh).toBe(
       '自动：WebGPU 只有软件适配器（不是 GPU），WebGL 只是软件渲染器，所以用 WebAssembly（wasm）在 CPU 上训练——这是这里真正可用的最快后端',
     )
-    expect(r.limits).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB }) // 8 GiB of memory: half of it, capped at the wasm heap's 2 GiB
+    expect(r.limits).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB, fused: true }) // 8 GiB of memory: half of it, capped at the wasm heap's 2 GiB
   })
 
   it('auto with no WebGPU, no WebGL and a failing wasm: the plain JavaScript cpu backend, saying it is slow', async () => {
@@ -304,7 +304,7 @@ describe('device limits', () => {
       maxTensorBytes: 4096 * 4096 * 16,
       maxTotalBytes: 2 * GiB,
     })
-    expect(limitsFor('wasm', none, noGl, 64)).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB })
+    expect(limitsFor('wasm', none, noGl, 64)).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB, fused: true })
     expect(limitsFor('cpu', none, noGl)).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB })
   })
 })

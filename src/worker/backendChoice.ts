@@ -113,7 +113,8 @@ export function limitsFor(
       return { maxTensorBytes: side * side * 16, maxTotalBytes: Math.max(hostTotal, 2 * GiB) }
     }
     case 'wasm':
-      return { maxTensorBytes: 1 * GiB, maxTotalBytes: Math.min(hostTotal, 2 * GiB) } // wasm32 heap, tfjs caps it below 4 GiB
+      // wasm32 heap, tfjs caps it below 4 GiB; the fused kernels (installWasmKernels) keep less for the backward
+      return { maxTensorBytes: 1 * GiB, maxTotalBytes: Math.min(hostTotal, 2 * GiB), fused: true }
     case 'cpu':
       return { maxTensorBytes: 1 * GiB, maxTotalBytes: Math.min(hostTotal, 2 * GiB) }
   }

@@ -102,7 +102,7 @@ export function SettingsPanel(panel: ViewProps) {
   const cfg = { ...model, vocabSize: Math.max(vocabSize, 1) }
   const sizesOk = !problems.some((p) => ['nLayer', 'nHead', 'nEmbd', 'blockSize', 'batchSize'].includes(p.field))
   const params = sizesOk ? paramCount(cfg) : undefined
-  const mem = sizesOk ? estimateMemory(cfg, train) : undefined
+  const mem = sizesOk ? estimateMemory(cfg, train, { fused: report?.limits.fused }) : undefined
 
   function applyPreset(id: string) {
     if (id === 'custom') return
