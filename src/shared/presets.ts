@@ -1,4 +1,5 @@
-// The presets the settings panel offers: nanoGPT's CPU recipe and two smaller ones, each a whole configuration.
+// The presets the settings panel offers: nanoGPT's CPU recipe, two smaller ones and nanoGPT's shakespeare_char
+// shape (the size that shows how the cost grows), each a whole configuration.
 import type { ModelSettings, TrainConfig } from './config'
 
 export interface Preset {
@@ -64,6 +65,14 @@ export const PRESETS: readonly Preset[] = [
       "nanoGPT's shakespeare_char config shrunk for a CPU: 4 layers × 4 heads, 128 wide, context 64, batch 12.",
     model: { blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true },
     train: { ...baseTrain },
+  },
+  {
+    id: 'shakespeare',
+    label: 'nanoGPT shakespeare_char (10.7 M)',
+    description:
+      "nanoGPT's shakespeare_char shape: 6 layers × 6 heads, 384 wide, context 256, batch 8, 10.7 M parameters. It fits on wasm, whose fused kernels keep little for the backward pass; seconds a step there: to see how the cost grows.",
+    model: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0, bias: true },
+    train: { ...baseTrain, batchSize: 8, evalInterval: 250 },
   },
 ]
 

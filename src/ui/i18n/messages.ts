@@ -1227,12 +1227,20 @@ export const zhCN: Messages = {
   preset: '预设',
   custom: '自定义',
   ownSettings: '你自己的设置。',
-  presetName: (id, label) => ({ tiny: '微型', small: '小型', baby: '婴儿 GPT（nanoGPT CPU 版）' })[id] ?? label,
+  presetName: (id, label) =>
+    ({
+      tiny: '微型',
+      small: '小型',
+      baby: '婴儿 GPT（nanoGPT CPU 版）',
+      shakespeare: 'nanoGPT shakespeare_char（1070 万参数）',
+    })[id] ?? label,
   presetDescription: (id, description) =>
     ({
       tiny: '2 层 × 2 头，宽 32，上下文 32：在任何后端上几秒钟就能训练完。',
       small: '3 层 × 4 头，宽 64，上下文 64：几分钟就能把英文名字学得很好。',
       baby: 'nanoGPT 的 shakespeare_char 配置缩小到 CPU 可用：4 层 × 4 头，宽 128，上下文 64，批大小 12。',
+      shakespeare:
+        'nanoGPT 的 shakespeare_char 原尺寸：6 层 × 6 头，宽 384，上下文 256，批大小 8，共 1070 万个参数。在 wasm 后端上放得下（它的融合内核为反向传播保存的东西很少），每步要好几秒：用来体会模型变大时代价如何增长。',
     })[id] ?? description,
   field: fieldZh,
   fieldHint: (key) =>
