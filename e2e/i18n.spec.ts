@@ -125,6 +125,9 @@ test('concept cards carry the model’s own numbers, in both languages, and lead
   await openTab(page, 'Concepts')
   await page.getByText('Concept cards: the tutorial, on your model').click()
   await expect(page.getByRole('article')).toHaveCount(13)
+  // each card asks its question first (e2e/predict.spec.ts): here, see the numbers without predicting
+  for (const id of ['pretraining', 'mask', 'multihead'])
+    await page.getByTestId(`concept-${id}`).getByRole('button', { name: 'Show the number without predicting' }).click()
   const val = Number(await page.getByTestId('status-val').textContent()) // 4 decimals in the status line
   await expect(page.getByTestId('live-pretraining')).toContainText(`validation loss ${val.toFixed(3)}`)
   // the diagram watches the atlas, so the card reads the measured weight

@@ -36,4 +36,11 @@ describe('built-in datasets in a seeded order', () => {
     expect(pairs.map(([name]) => name)).toEqual(lines(defaultText))
     for (const [name, reversed] of pairs) expect(reversed).toBe([...name].reverse().join(''))
   })
+
+  it('pairs every name with its last letter (the task a small model learns), in the names’ shuffled order', async () => {
+    const pairs = lines(await load('ending')).map((l) => l.split('\t'))
+    expect(pairs.map(([name]) => name)).toEqual(lines(defaultText).filter((n) => [...n].length > 1))
+    for (const [name, last] of pairs) expect(last).toBe(name.at(-1))
+    expect(pairs).toHaveLength(4951)
+  })
 })

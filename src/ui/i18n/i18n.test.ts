@@ -59,6 +59,7 @@ const SAMPLE: Record<string, unknown[]> = {
   tableLabel: ['0.1'],
   inductionHeadForms: ['1.0'],
   phaseChange: ['0.1', 0.5, 10, 0.2, 0.05],
+  predictVerdict: ['close'],
 }
 const args = (k: string) => SAMPLE[k] ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
 
@@ -90,7 +91,7 @@ describe('the message catalogue', () => {
   })
 
   it('writes Chinese in Chinese: every message holds CJK text, except symbols kept as they are', () => {
-    const symbols = new Set(['viridis', 'fullStop', 'colon', 'topK', 'topP'])
+    const symbols = new Set(['viridis', 'fullStop', 'colon', 'predictSep', 'topK', 'topP'])
     for (const [k, v] of Object.entries(zhCN)) {
       if (symbols.has(k)) continue
       const text = say(k, v)
@@ -110,7 +111,9 @@ describe('the message catalogue', () => {
     const here = (f: string) => readFileSync(join(__dirname, f), 'utf8')
     const catalogue = here('messages.ts')
     const source = [catalogue.slice(catalogue.indexOf('export const zhCN')), here('problemsZh.ts')]
-      .concat(['concepts.ts', 'conceptsTraining.ts', 'tour.ts', 'errata.ts'].map((f) => here(`../lesson/${f}`)))
+      .concat(
+        ['concepts.ts', 'conceptsTraining.ts', 'tour.ts', 'errata.ts', 'predict.ts'].map((f) => here(`../lesson/${f}`)),
+      )
       .join('\n')
       .split('\n')
       .filter((line) => /[\u4e00-\u9fff]/.test(line))

@@ -29,7 +29,7 @@ type State = Pick<
 >
 
 /** The newest atlas snapshot's heads, each with its scores and badge. */
-function heads(s: State) {
+export function heads(s: State) {
   const snap = s.atlasSnapshots.at(-1)
   if (!snap) return undefined
   const list = Array.from({ length: snap.layers * snap.heads }, (_, k) => {

@@ -55,6 +55,7 @@ const LESSON_FIELDS = [
   'sampleTokens',
   'sampleBeams',
   'pairEval',
+  'compare',
   'bpe',
   'tokenizerChoice',
 ] as const satisfies readonly (keyof AppState)[]

@@ -5,6 +5,7 @@ import type { SequentialMap } from '../colourMaps'
 import { initialLang, type Lang } from '../i18n/lang'
 import type { Hideable } from '../lessonLink'
 import type { AppState } from '.'
+import { PREDICTIONS_KEY, readAnswers, type Answer } from '../lesson/answers'
 
 /** 'system' follows prefers-color-scheme; light or dark is the learner's choice, kept in the browser. */
 export type Theme = 'system' | 'light' | 'dark'
@@ -23,11 +24,15 @@ export interface PageSlice {
   /** Panels a lesson link hides, and the link's parameters that could not be used */
   hidden: Hideable[]
   lessonRefused: string[]
+  /** "Predict, then see": the learner's answer to each concept card's question (lesson/predict.ts), kept in the browser */
+  predictions: Record<string, Answer>
   setColourMap(map: SequentialMap): void
   setAttentionScale(scale: 'linear' | 'sqrt'): void
   setTourStep(step: number | undefined): void
   setTheme(theme: Theme): void
   setScheme(scheme: 'light' | 'dark'): void
+  /** Keep (or, with undefined, forget) the answer to a card's question. */
+  setPrediction(id: string, answer: Answer | undefined): void
 }
 
 function initialTheme(): Theme {
@@ -36,6 +41,14 @@ function initialTheme(): Theme {
     return kept === 'light' || kept === 'dark' ? kept : 'system'
   } catch {
     return 'system' // storage blocked
+  }
+}
+
+function initialPredictions(): Record<string, Answer> {
+  try {
+    return readAnswers(typeof localStorage !== 'undefined' ? localStorage.getItem(PREDICTIONS_KEY) : null)
+  } catch {
+    return {} // storage blocked
   }
 }
 
@@ -53,7 +66,7 @@ function initialColourMap(): SequentialMap {
   }
 }
 
-export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set) => ({
+export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set, get) => ({
   theme: initialTheme(),
   scheme: initialTheme() === 'system' ? systemScheme() : (initialTheme() as 'light' | 'dark'),
   colourMap: initialColourMap(),
@@ -61,6 +74,7 @@ export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set) => ({
   lang: initialLang(),
   hidden: [],
   lessonRefused: [],
+  predictions: initialPredictions(),
   setColourMap: (colourMap) => set({ colourMap }),
   setAttentionScale: (attentionScale) => set({ attentionScale }),
   setTourStep: (tourStep) => set({ tourStep }),
@@ -74,4 +88,14 @@ export const pageSlice: StateCreator<AppState, [], [], PageSlice> = (set) => ({
     set({ theme, scheme: theme === 'system' ? systemScheme() : theme })
   },
   setScheme: (scheme) => set({ scheme }),
+  setPrediction: (id, answer) => {
+    const { [id]: _old, ...rest } = get().predictions
+    const predictions = answer ? { ...rest, [id]: answer } : rest
+    try {
+      localStorage.setItem(PREDICTIONS_KEY, JSON.stringify(predictions))
+    } catch {
+      // storage blocked: the answers last this visit
+    }
+    set({ predictions })
+  },
 })
