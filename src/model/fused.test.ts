@@ -234,6 +234,37 @@ describe('fused kernels on wasm', () => {
     }
   })
 
+  it('adds same-shaped tensors exactly (float32 rounding once), and leaves broadcasts and integers to tfjs', async () => {
+    for (const n of [1, 3, 17, 129]) {
+      const a = randoms(n, n + 70)
+      const b = randoms(n, n + 71)
+      const [sum] = await values([tf.add(tf.tensor1d(a), tf.tensor1d(b))])
+      expect(Array.from(sum)).toEqual(Array.from(a, (v, i) => Math.fround(v + b[i])))
+    }
+    expect(Array.from(await tf.add(tf.tensor2d([1, 2, 3, 4], [2, 2]), tf.tensor1d([10, 20])).data())).toEqual([
+      11, 22, 13, 24,
+    ])
+    expect(Array.from(await tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')).data())).toEqual([4, 6])
+  })
+
+  it('splits (B·T, 3C) into heads by the index formula, and merges them back', async () => {
+    const [B, T, nh, hs] = [2, 5, 3, 4]
+    const C = nh * hs
+    const x = randoms(B * T * 3 * C, 80)
+    const parts = await values(
+      run('GptSplitHeads', { x: tf.tensor2d(x, [B * T, 3 * C]) }, { batch: B, heads: nh, parts: 3 }),
+    )
+    for (let i = 0; i < 3; i++)
+      for (let b = 0; b < B; b++)
+        for (let h = 0; h < nh; h++)
+          for (let t = 0; t < T; t++)
+            for (let d = 0; d < hs; d++)
+              expect(parts[i][((b * nh + h) * T + t) * hs + d]).toBe(x[(b * T + t) * 3 * C + i * C + h * hs + d])
+    const inputs = Object.fromEntries(parts.map((p, i) => [`x${i}`, tf.tensor4d(p, [B, nh, T, hs])]))
+    const [merged] = await values(run('GptMergeHeads', inputs, { parts: 3, batch: B, heads: nh }))
+    expect(Array.from(merged)).toEqual(Array.from(x))
+  })
+
   it('the causal softmax matches float64 over the keys ≤ each query (exact zeros above), and without the mask', async () => {
     for (const T of SIZES)
       for (const causal of [true, false]) {

@@ -375,4 +375,38 @@
       (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
+  ;; out = a + b over n values (a multiple of 4): the residual adds and gradient sums of same-shaped tensors.
+  (func (export "add") (param $a i32) (param $b i32) (param $out i32) (param $n i32)
+    (local $i i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $bytes)))
+      (v128.store (i32.add (local.get $out) (local.get $i))
+        (f32x4.add (v128.load (i32.add (local.get $a) (local.get $i))) (v128.load (i32.add (local.get $b) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next))))
+
+  ;; `rows` runs of `bytes` bytes (a multiple of 4), from src to dst, each row `srcStride` / `dstStride` bytes after
+  ;; the last: attention's heads taken out of the (B·T, 3C) projection and put back.
+  (func (export "copyRows") (param $src i32) (param $srcStride i32) (param $dst i32) (param $dstStride i32)
+    (param $rows i32) (param $bytes i32)
+    (local $r i32) (local $i i32) (local $b16 i32)
+    (local.set $b16 (i32.and (local.get $bytes) (i32.const -16)))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $i (i32.const 0))
+      (block $d1 (loop $v
+        (br_if $d1 (i32.ge_u (local.get $i) (local.get $b16)))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $v)))
+      (block $d2 (loop $w
+        (br_if $d2 (i32.ge_u (local.get $i) (local.get $bytes)))
+        (f32.store (i32.add (local.get $dst) (local.get $i)) (f32.load (i32.add (local.get $src) (local.get $i))))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $w)))
+      (local.set $src (i32.add (local.get $src) (local.get $srcStride)))
+      (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $row))))
 )

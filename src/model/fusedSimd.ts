@@ -44,6 +44,10 @@ export interface FusedSimd {
   mul(a: number, b: number, out: number, n: number): void
   /** out[c] = Σ over N rows of x[r, c], C a multiple of 4. */
   columnSum(x: number, N: number, C: number, out: number): void
+  /** out = a + b over n values (a multiple of 4). */
+  add(a: number, b: number, out: number, n: number): void
+  /** `rows` runs of `bytes` bytes from src to dst, the rows srcStride and dstStride bytes apart. */
+  copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, bytes: number): void
   /** Σ x² over n values (a multiple of 4), in float64. */
   sumSquares(x: number, n: number): number
   /** adamwUpdate over n values (a multiple of 4), float32; m, v, mOut, vOut point at this parameter's part. */

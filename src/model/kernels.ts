@@ -333,6 +333,23 @@ function gptColumnSumWasm({ inputs, backend: b }: KernelArgs): tf.TensorInfo {
   return out
 }
 
+/** Add for two float32 tensors of one shape (the residual stream, gradient sums), in SIMD; tfjs's own otherwise. */
+function makeAddKernel(original: tf.KernelConfig | undefined) {
+  return (args: KernelArgs) => {
+    const { a, b } = args.inputs as Record<string, tf.TensorInfo>
+    const backend = args.backend as WasmBackendLike
+    const simd = simdOf(backend)
+    if (!simd || a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.join() !== b.shape.join())
+      return original!.kernelFunc(args as never)
+    const out = backend.makeOutput(a.shape, 'float32')
+    const [av, bv, ov] = views(backend, [a, b, out]) as F32[]
+    const n4 = av.length & ~3
+    simd.add(offsetOf(backend, a), offsetOf(backend, b), offsetOf(backend, out), n4)
+    for (let i = n4; i < av.length; i++) ov[i] = av[i] + bv[i]
+    return out
+  }
+}
+
 function gptCausalSoftmaxWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo {
   const s = inputs.scores as tf.TensorInfo
   checkFloat('GptCausalSoftmax', s)
@@ -505,27 +522,33 @@ function gptAdamWWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[
  * GptMergeHeads is its inverse, (B, nh, T, hs) × parts → (B·T, parts·C); each is the other's gradient.
  */
 function headCopy(
-  heap: F32,
-  rows: number,
-  heads: number[],
+  backend: WasmBackendLike,
+  rows: tf.TensorInfo,
+  heads: tf.TensorInfo[],
   B: number,
   T: number,
   nh: number,
   hs: number,
   toHeads: boolean,
-) {
-  // offsets in floats into one view of the whole heap: each run of hs values is one copyWithin (a memmove)
+): void {
   const C = nh * hs
   const width = heads.length * C
+  const simd = simdOf(backend)
+  const [heap, [ro, ...ho]] = heapFloats(backend, [rows, ...heads])
   for (let i = 0; i < heads.length; i++)
     for (let b = 0; b < B; b++)
-      for (let h = 0; h < nh; h++)
-        for (let t = 0; t < T; t++) {
-          const r = rows + (b * T + t) * width + i * C + h * hs
-          const q = heads[i] + ((b * nh + h) * T + t) * hs
-          if (toHeads) heap.copyWithin(q, r, r + hs)
-          else heap.copyWithin(r, q, q + hs)
-        }
+      for (let h = 0; h < nh; h++) {
+        // head h of sequence b: T runs of hs values, width apart in the rows, contiguous in the head
+        const r = ro + b * T * width + i * C + h * hs
+        const q = ho[i] + (b * nh + h) * T * hs
+        if (simd) {
+          const [src, srcStride, dst, dstStride] = toHeads ? [r, width, q, hs] : [q, hs, r, width]
+          simd.copyRows(4 * src, 4 * srcStride, 4 * dst, 4 * dstStride, T, 4 * hs)
+        } else
+          for (let t = 0; t < T; t++)
+            if (toHeads) heap.copyWithin(q + t * hs, r + t * width, r + t * width + hs)
+            else heap.copyWithin(r + t * width, q + t * hs, q + t * hs + hs)
+      }
 }
 
 /** A view of the whole wasm heap (after any allocation) and tensors' offsets in it, in floats. */
@@ -545,8 +568,7 @@ function gptSplitHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.Tensor
     throw new Error(`GptSplitHeads: [${x.shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
   const backend = b as WasmBackendLike
   const outs = Array.from({ length: parts }, () => backend.makeOutput([B, nh, T, hs], 'float32'))
-  const [heap, [xo, ...heads]] = heapFloats(backend, [x, ...outs])
-  headCopy(heap, xo, heads, B, T, nh, hs, true)
+  headCopy(backend, x, outs, B, T, nh, hs, true)
   return outs
 }
 
@@ -558,8 +580,7 @@ function gptMergeHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.Tensor
     throw new Error('GptMergeHeads: every part has the same (B, nh, T, hs)')
   const backend = b as WasmBackendLike
   const out = backend.makeOutput([B * T, parts.length * nh * hs], 'float32')
-  const [heap, [rows, ...heads]] = heapFloats(backend, [out, ...parts])
-  headCopy(heap, rows, heads, B, T, nh, hs, false)
+  headCopy(backend, out, parts, B, T, nh, hs, false)
   return out
 }
 
@@ -683,6 +704,7 @@ export function installWasmKernels(): void {
   install('GptGeluGrad', () => gptGeluGradWasm)
   install('GptColumnSum', () => gptColumnSumWasm)
   install('GatherV2', makeGatherKernel)
+  install('Add', makeAddKernel)
   install('GptCausalSoftmax', () => gptCausalSoftmaxWasm)
   install('GptSoftmaxGrad', () => gptSoftmaxGradWasm)
   install('GptCrossEntropy', () => gptCrossEntropyWasm)
