@@ -6,7 +6,7 @@
 // that file); the smoke test is src/model/gpuBench.test.ts. Not a test itself: speed is measured here.
 //
 //   node gpu-bench.mjs [--preset tiny|baby|10m] [--steps N] [--warmup N] [--corpus FILE] [--eval-every N]
-//                      [--eval-iters N] [--dawn-flag FLAG]… [--config-only]
+//                      [--eval-iters N] [--batch-size N] [--dawn-flag FLAG]… [--config-only]
 //
 // --config-only prints the {model, train} the run would use (for PyTorch's side: scripts/torch_gpt.py bench).
 // Dawn: DAWN_NODE=path/to/dawn.node, else dawn.node beside this file, else the `webgpu` package's own.
@@ -54,6 +54,7 @@ interface Options {
   corpus?: string
   evalEvery: number
   evalIters?: number
+  batchSize?: number
   dawnFlags: string[]
   configOnly: boolean
 }
@@ -73,6 +74,7 @@ function parse(argv: string[]): Options {
     else if (a === '--corpus') o.corpus = argv[++i]
     else if (a === '--eval-every') o.evalEvery = num('eval-every', argv[++i])
     else if (a === '--eval-iters') o.evalIters = Math.max(1, num('eval-iters', argv[++i]))
+    else if (a === '--batch-size') o.batchSize = Math.max(1, num('batch-size', argv[++i]))
     else if (a === '--dawn-flag') o.dawnFlags.push(argv[++i])
     else if (a === '--config-only') o.configOnly = true
     else throw new Error(`unknown option "${a}"`)
@@ -157,6 +159,7 @@ async function main(argv: string[]): Promise<void> {
     ...cfg.train,
     maxIters: Math.max(cfg.train.maxIters, o.steps),
     ...(o.evalIters ? { evalIters: o.evalIters } : {}),
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
   }
   if (o.configOnly) {
     process.stdout.write(`${JSON.stringify({ preset: o.preset, model: cfg.model, train })}\n`)
