@@ -97,6 +97,8 @@ function tarXz(name, files) {
 
 if (process.platform !== 'linux' || process.arch !== 'x64') throw new Error('the kit is for linux x64: build it there')
 if (!existsSync(corpus)) throw new Error(`no corpus at ${corpus} (--corpus FILE)`)
+if (existsSync(OUT) && readdirSync(OUT).length && !existsSync(join(OUT, 'MANIFEST.json')))
+  throw new Error(`${OUT} is not empty and is not a kit (no MANIFEST.json): not deleting it`)
 mkdirSync(CACHE, { recursive: true })
 rmSync(OUT, { recursive: true, force: true })
 mkdirSync(join(OUT, 'torch'), { recursive: true })
