@@ -5,7 +5,17 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'src/model/bmmWasm.ts'] },
+  {
+    ignores: [
+      'dist',
+      'node_modules',
+      'test-results',
+      'playwright-report',
+      'src/model/bmmWasm.ts',
+      'gpu-kit',
+      'gpu-kit-build',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

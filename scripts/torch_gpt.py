@@ -4,6 +4,10 @@
 Two uses:
   bench    trains the same model, config, corpus, batches and learning-rate schedule on the CPU and prints one
            JSON line (ms/step, tokens/s, losses). `npm run bench -- --vs-torch` runs it after the browser run.
+           --device cuda trains on the GPU instead (the real-GPU kit, scripts/gpu-kit.mjs; the weights are drawn
+           on the CPU first, so a seed gives the same start on either device); --sdpa computes attention with
+           F.scaled_dot_product_attention (nanoGPT's flash path, where this torch has it) instead of the explicit
+           masked softmax. Without them nothing changes.
   fixture  writes src/train/fixtures/adamw-step.json (with --no-bias: adamw-step-nobias.json): a tiny GPT in
            float64 with fixed weights and a fixed batch — its loss, every gradient, the global gradient norm,
            and the parameters after one AdamW step with clipping and weight decay.
@@ -98,18 +102,42 @@ def blas_libraries():
         return []
 
 
+def use_sdpa(model):
+    """Attention through F.scaled_dot_product_attention (nanoGPT's flash path), the same maths as pg_nanogpt's."""
+    sdpa = getattr(torch.nn.functional, "scaled_dot_product_attention", None)
+    if sdpa is None:
+        return False
+    for block in model.transformer.h:
+        attn = block.attn
+
+        def forward(x, attn=attn):
+            B, T, C = x.size()
+            q, k, v = attn.c_attn(x).split(C, dim=2)
+            q, k, v = (u.view(B, T, attn.n_head, C // attn.n_head).transpose(1, 2) for u in (q, k, v))
+            y = sdpa(q, k, v, is_causal=True)
+            return attn.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+
+        attn.forward = forward
+    return True
+
+
 def bench(args):
     model_cfg = json.loads(args.model)
     t = json.loads(args.train)
     if args.threads:
         torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        sys.exit(f"torch_gpt.py: --device {args.device}, but this PyTorch ({torch.__version__}) has no CUDA device")
     with open(args.corpus, encoding="utf-8") as f:
         text = f.read()
     vocab, tokens = char_tokens(text)
     n = math.floor(len(tokens) * 0.9)
     sampler = Sampler(tokens[:n], tokens[n:], t["batchSize"], model_cfg["blockSize"], t["seed"])
     torch.manual_seed(t["seed"])
-    model = GPT(nanogpt_config({**model_cfg, "vocabSize": len(vocab)})).init_weights()
+    model = GPT(nanogpt_config({**model_cfg, "vocabSize": len(vocab)})).init_weights().to(device)
+    sdpa = use_sdpa(model) if args.sdpa else False
+    batch = lambda stream: tuple(u.to(device) for u in sampler.next(stream))  # drawn on the CPU, as before
     opt = make_optimizer(model, t)
     params = sum(p.numel() for p in model.parameters())
 
@@ -118,7 +146,7 @@ def bench(args):
         with torch.no_grad():
             out = {}
             for stream in ("evalTrain", "evalVal"):
-                out[stream] = sum(model(*sampler.next(stream))[1].item() for _ in range(t["evalIters"])) / t["evalIters"]
+                out[stream] = sum(model(*batch(stream))[1].item() for _ in range(t["evalIters"])) / t["evalIters"]
         model.train()
         return out
 
@@ -128,7 +156,7 @@ def bench(args):
         evals.append({"step": 0, "trainLoss": e["evalTrain"], "valLoss": e["evalVal"]})
     for it in range(args.steps):
         t0 = time.perf_counter()
-        x, y = sampler.next("train")
+        x, y = batch("train")
         for g in opt.param_groups:
             g["lr"] = lr_at(it, t)
         _, loss = model(x, y)
@@ -154,7 +182,18 @@ def bench(args):
     print(
         json.dumps(
             {
-                "engine": f"pytorch {torch.__version__} cpu",
+                "engine": f"pytorch {torch.__version__} {device.type}",
+                # only off the CPU default: where it ran and how (the CPU line stays what bench.mjs has always read)
+                **(
+                    {
+                        "device": str(device),
+                        "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else None,
+                        "attention": "sdpa" if sdpa else "explicit",
+                        "tf32": bool(torch.backends.cuda.matmul.allow_tf32) if device.type == "cuda" else None,
+                    }
+                    if device.type != "cpu" or args.sdpa
+                    else {}
+                ),
                 "threads": torch.get_num_threads(),
                 "blas": blas_libraries(),
                 "params": params,
@@ -258,6 +297,8 @@ def main():
     b.add_argument("--steps", type=int, required=True)
     b.add_argument("--eval-every", type=int, default=0)
     b.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's own choice)")
+    b.add_argument("--device", default="cpu", help="cpu (default) or cuda[:N]: where the model trains")
+    b.add_argument("--sdpa", action="store_true", help="attention by F.scaled_dot_product_attention where torch has it")
     b.set_defaults(run=bench)
     fx = sub.add_parser("fixture")
     fx.add_argument("--out", default=None, help="default: src/train/fixtures/adamw-step.json, or adamw-step-nobias.json with --no-bias")
