@@ -13,10 +13,13 @@
   (import "env" "memory" (memory 1 65536 shared))
 
   (func $exp4 (param $x v128) (result v128)
-    (local $k v128) (local $g v128) (local $p v128)
+    (local $t v128) (local $k v128) (local $g v128) (local $p v128)
     (local.set $x (f32x4.max (f32x4.min (local.get $x) (v128.const f32x4 88.72283 88.72283 88.72283 88.72283))
                              (v128.const f32x4 -87.33654 -87.33654 -87.33654 -87.33654)))
-    (local.set $k (f32x4.nearest (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    ;; k = round(x·log2 e) by the 1.5·2²³ trick: the sum's low mantissa bits are k, its value k + 1.5·2²³ exactly
+    (local.set $t (f32x4.add (f32x4.mul (local.get $x) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+                             (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $k (f32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
     (local.set $g (f32x4.sub (local.get $x) (f32x4.mul (local.get $k) (v128.const f32x4 0.693359375 0.693359375 0.693359375 0.693359375))))
     (local.set $g (f32x4.sub (local.get $g) (f32x4.mul (local.get $k) (v128.const f32x4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4 -2.12194440e-4))))
     (local.set $p (v128.const f32x4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4 1.9875691500e-4))
@@ -28,9 +31,9 @@
     ;; eᵍ ≈ 1 + g + g²·p
     (local.set $p (f32x4.add (f32x4.add (f32x4.mul (f32x4.mul (local.get $p) (local.get $g)) (local.get $g)) (local.get $g))
                              (v128.const f32x4 1 1 1 1)))
-    ;; · 2ᵏ: (k + 127) << 23 is the float 2ᵏ
+    ;; · 2ᵏ: the float 2ᵏ is (k + 127) << 23, and k + 127 is the trick's bits less those of 1.5·2²³ (0x4B400000) plus 127
     (f32x4.mul (local.get $p)
-      (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127)) (i32.const 23))))
+      (i32x4.shl (i32x4.sub (local.get $t) (v128.const i32x4 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81 0x4B3FFF81)) (i32.const 23))))
 
   ;; GELU and its derivative over n values (n a multiple of 4): fused.ts's geluForward, four at a time.
   (func (export "gelu") (param $x i32) (param $y i32) (param $d i32) (param $n i32)

@@ -180,6 +180,10 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
   const run = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void
   const ctl = new Int32Array(memory.buffer, 0, 64)
   const workers: { terminate(): void }[] = []
+  // one view of the memory (made again only when it grows) and one argument block, not a new one per product:
+  // a step makes ~75 products, and garbage collection competes with the products' other thread for the cores
+  let heap = new Float32Array(memory.buffer)
+  const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
 
   const engine: Gemm = {
     relaxed,
@@ -206,15 +210,49 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       const perThread = align(32 * K + 160)
       const end = offS + perThread * nth
       if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
-      const heap = new Float32Array(memory.buffer)
+      if (heap.buffer !== memory.buffer || heap.length * 4 !== memory.buffer.byteLength)
+        heap = new Float32Array(memory.buffer)
       heap.set(a, offA / 4)
       heap.set(b, offB / 4)
       if (bias) heap.set(bias, offBias / 4)
       // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
-      const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
-      args.set([offA, offB, offC, offS, batch, M, N, K, 4 * M * K, transA ? 4 : 4 * K, transA ? 4 * M : 4])
-      args.set([4 * K * N, transB ? 4 : 4 * N, transB ? 4 * K : 4, bias ? offBias : 0, perThread, total], 11)
-      if (!threaded) run(...args.subarray(0, 15), 0, total)
+      args[0] = offA
+      args[1] = offB
+      args[2] = offC
+      args[3] = offS
+      args[4] = batch
+      args[5] = M
+      args[6] = N
+      args[7] = K
+      args[8] = 4 * M * K
+      args[9] = transA ? 4 : 4 * K
+      args[10] = transA ? 4 * M : 4
+      args[11] = 4 * K * N
+      args[12] = transB ? 4 : 4 * N
+      args[13] = transB ? 4 * K : 4
+      args[14] = bias ? offBias : 0
+      args[15] = perThread
+      args[16] = total
+      if (!threaded)
+        run(
+          offA,
+          offB,
+          offC,
+          offS,
+          batch,
+          M,
+          N,
+          K,
+          args[8],
+          args[9],
+          args[10],
+          args[11],
+          args[12],
+          args[13],
+          args[14],
+          0,
+          total,
+        )
       else {
         const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
         const tag = gen & 0xfff

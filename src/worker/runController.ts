@@ -15,8 +15,13 @@ import type { Persisted, Persistence } from './persistence'
 import type { Views } from './views'
 import type { Generation } from './generation'
 
-/** Metrics go out at most this often (ms); state changes and evaluations flush at once. */
-const METRICS_EVERY_MS = 100
+/**
+ * Metrics go out at most this often (ms); state changes and evaluations flush at once. Each batch re-renders the
+ * status line and what follows the step (and the page's layout): at 100 ms the page's main thread took ~35 % of
+ * a core through a Baby run, and on two cores that is the core the products' second thread needs (the step:
+ * 110 ms shown against 93 hidden, docs/performance.md). Four updates a second still read as live.
+ */
+const METRICS_EVERY_MS = 250
 /**
  * While the page is hidden, metrics go out at most this often (ms) and the views that only show the latest
  * state (attention map, embedding, positions) not at all: a hidden or frozen tab queues messages it cannot

@@ -17,7 +17,8 @@ import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
 
-const MAX_POINTS = 400
+/** 300 buckets: a 2,000-step run still draws a point every 7 steps, and each redraw costs recharts less. */
+const MAX_POINTS = 300
 
 export interface Row {
   step: number
@@ -71,8 +72,11 @@ export function yDomain(rows: Row[], log: boolean): [number | 'auto', number | '
   return [bottom, bottom + 0.1]
 }
 
-/** Redraws of the chart while training, at most this often (ms): recharts re-renders the whole SVG each time. */
-const REDRAW_EVERY_MS = 500
+/**
+ * Redraws of the chart while training, at most this often (ms): recharts re-renders the whole SVG each time, on
+ * the main thread, and on two cores every millisecond of it is taken from training (docs/performance.md).
+ */
+const REDRAW_EVERY_MS = 750
 
 /** `value`, passed on at most once per `ms` (the latest one wins; the last change always arrives). */
 function useThrottled<T>(value: T, ms: number): T {
