@@ -406,6 +406,12 @@ describe('fused kernels on wasm', () => {
     const inputs: tf.NamedTensorMap = { ...gradInputs, m: tf.tensor1d(m), v: tf.tensor1d(v) }
     p.forEach((x, i) => (inputs[`p${i}`] = tf.tensor(x, shapes[i])))
     const out = await values(run('GptAdamW', inputs, { decayed, ...c, gradScale }))
+    // the clip factor as a tensor (AdamW.apply, which has no norm on the CPU) gives the same update, but for the
+    // factor rounded to float32
+    const viaTensor = await values(
+      run('GptAdamW', { ...inputs, scale: tf.scalar(gradScale) }, { decayed, ...c, gradScale: -1 }),
+    )
+    viaTensor.forEach((x, i) => expect(worst(x, out[i]), `output ${i}`).toBeLessThan(1e-6))
     tf.dispose(Object.values(inputs))
     // torch: clip_grad_norm_ scales every gradient, then AdamW (decoupled decay first)
     let at = 0

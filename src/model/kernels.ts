@@ -469,7 +469,9 @@ function gptAdamWWasm({ inputs, attrs, backend: b }: KernelArgs): tf.TensorInfo[
   const all = [...params, ...grads, m, v, ...outs]
   const vs = views(backend, all) as F32[]
   const off = all.map((t) => offsetOf(backend, t))
-  const s = attrs as unknown as fused.AdamWStep
+  const scale = inputs.scale as tf.TensorInfo | undefined // the clip factor as a tensor when attrs has none (−1)
+  const s = { ...(attrs as unknown as fused.AdamWStep) }
+  if (scale) s.gradScale = (backend.typedArrayFromHeap(scale) as F32)[0]
   const [mv, vv, mOut, vOut] = [vs[2 * n], vs[2 * n + 1], vs[3 * n + 2], vs[3 * n + 3]]
   const simd = simdOf(backend)
   let at = 0

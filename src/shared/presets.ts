@@ -68,9 +68,9 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'shakespeare',
-    label: 'nanoGPT shakespeare_char (10.7 M)',
+    label: 'nanoGPT shakespeare_char (10.8 M)',
     description:
-      "nanoGPT's shakespeare_char shape: 6 layers × 6 heads, 384 wide, context 256, batch 8, 10.7 M parameters. It fits on wasm, whose fused kernels keep little for the backward pass; seconds a step there: to see how the cost grows.",
+      "nanoGPT's shakespeare_char shape: 6 layers × 6 heads, 384 wide, context 256, batch 8, 10.8 M parameters. It fits on wasm, whose fused kernels keep little for the backward pass; seconds a step there: to see how the cost grows.",
     model: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0, bias: true },
     train: { ...baseTrain, batchSize: 8, evalInterval: 250 },
   },

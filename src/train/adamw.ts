@@ -88,14 +88,16 @@ export class AdamW {
     if (grads.parts) {
       // one fused pass over every parameter (src/model/fused.ts, adamwUpdate); the clipping factor from the norm
       // read back (the step reads it anyway), as clip_grad_norm_ computes it
-      const norm = normValue ?? grads.norm.dataSync()[0]
-      const gradScale = clip > 0 ? Math.min(1, clip / (norm + 1e-6)) : 1
       const inputs: tf.NamedTensorMap = { m: this.m, v: this.v }
+      // without the norm on the CPU (`apply`), the factor is a tensor the kernel reads from the heap: no readback
+      const gradScale = normValue === undefined ? undefined : clip > 0 ? Math.min(1, clip / (normValue + 1e-6)) : 1
+      if (gradScale === undefined)
+        inputs.scale = clip > 0 ? tf.minimum(tf.div(clip, tf.add(grads.norm, 1e-6)), 1) : tf.scalar(1)
       this.names.forEach((n, i) => {
         inputs[`p${i}`] = this.params[n]
         inputs[`g${i}`] = grads.parts![i]
       })
-      const attrs = { decayed: this.decayed, lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale }
+      const attrs = { decayed: this.decayed, lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: gradScale ?? -1 }
       const outs = tf.engine().runKernel('GptAdamW', inputs, attrs) as tf.Tensor[]
       this.names.forEach((n, i) => this.params[n].assign(outs[i]))
       this.m.assign(outs[this.names.length] as tf.Tensor1D)

@@ -1242,7 +1242,7 @@ export const zhCN: Messages = {
       tiny: '微型',
       small: '小型',
       baby: '婴儿 GPT（nanoGPT CPU 版）',
-      shakespeare: 'nanoGPT shakespeare_char（1070 万参数）',
+      shakespeare: 'nanoGPT shakespeare_char（1080 万参数）',
     })[id] ?? label,
   presetDescription: (id, description) =>
     ({
@@ -1250,7 +1250,7 @@ export const zhCN: Messages = {
       small: '3 层 × 4 头，宽 64，上下文 64：几分钟就能把英文名字学得很好。',
       baby: 'nanoGPT 的 shakespeare_char 配置缩小到 CPU 可用：4 层 × 4 头，宽 128，上下文 64，批大小 12。',
       shakespeare:
-        'nanoGPT 的 shakespeare_char 原尺寸：6 层 × 6 头，宽 384，上下文 256，批大小 8，共 1070 万个参数。在 wasm 后端上放得下（它的融合内核为反向传播保存的东西很少），每步要好几秒：用来体会模型变大时代价如何增长。',
+        'nanoGPT 的 shakespeare_char 原尺寸：6 层 × 6 头，宽 384，上下文 256，批大小 8，共约 1080 万个参数。在 wasm 后端上放得下（它的融合内核为反向传播保存的东西很少），每步要好几秒：用来体会模型变大时代价如何增长。',
     })[id] ?? description,
   field: fieldZh,
   fieldHint: (key) =>
