@@ -8,14 +8,8 @@ import { it } from 'vitest'
 import { installWasmKernels } from '../../src/model/kernels'
 import { getPreset } from '../../src/shared/presets'
 import { Run } from '../../src/train/run'
+import { benchText as text } from './corpus'
 
-function text(n: number): string {
-  let s = 1
-  const words = ['the', 'king', 'shall', 'not', 'be', 'so', 'fair', 'and', 'good', 'my', 'lord', 'to', 'thee']
-  const out: string[] = []
-  while (out.join(' ').length < n) out.push(words[((s = (s * 1103515245 + 12345) >>> 0) >>> 16) % words.length])
-  return out.join(' ').replace(/(.{60}) /g, '$1\n')
-}
 it('profiles', async () => {
   installWasmKernels()
   await tf.setBackend('wasm')

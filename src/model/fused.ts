@@ -151,6 +151,13 @@ export function softmaxBackward(
   }
 }
 
+/** Row r's target, refused outside [0, V) (tfjs's gather would read another row's logit). */
+function targetAt(targets: Int32Array, r: number, V: number): number {
+  const t = targets[r]
+  if (!(t >= 0 && t < V)) throw new Error(`cross-entropy: target ${t} outside the vocabulary of ${V}`)
+  return t
+}
+
 /**
  * Mean cross-entropy over N rows of V logits against integer targets, weighted when `weights` is given:
  * −Σ wᵢ·log softmax(logitsᵢ)[targetᵢ] / norm. Writes softmax(logits) to `probs` for the backward pass and
@@ -167,8 +174,7 @@ export function crossEntropyForward(
 ): number {
   let total = 0
   for (let r = 0, o = 0; r < N; r++, o += V) {
-    const t = targets[r]
-    if (!(t >= 0 && t < V)) throw new Error(`cross-entropy: target ${t} outside the vocabulary of ${V}`)
+    const t = targetAt(targets, r, V)
     let max = -Infinity
     for (let j = 0; j < V; j++) max = Math.max(max, logits[o + j])
     let sum = 0
@@ -200,8 +206,7 @@ export function crossEntropyFromStats(
 ): number {
   let total = 0
   for (let r = 0; r < N; r++) {
-    const t = targets[r]
-    if (!(t >= 0 && t < V)) throw new Error(`cross-entropy: target ${t} outside the vocabulary of ${V}`)
+    const t = targetAt(targets, r, V)
     const nll = Math.log(stats[2 * r + 1]) + stats[2 * r] - logits[r * V + t]
     total += weights ? weights[r] * nll : nll
   }
