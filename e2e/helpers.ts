@@ -3,7 +3,7 @@ import type { TestEvent } from '../src/ui/client'
 
 export async function statusNumber(page: Page, testId: 'status-step' | 'status-loss' | 'status-val'): Promise<number> {
   const t = (await page.getByTestId(testId).textContent()) ?? ''
-  return t.trim() === '–' ? NaN : Number(t)
+  return t.trim() === '–' ? NaN : Number(t.replace(/,/g, '')) // 1,234 as the page writes it
 }
 
 /** Waits for the worker's handshake and returns the backend it reports (the header's chip carries its id). */

@@ -31,6 +31,8 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   await expect(page.getByLabel('Dataset')).toHaveValue('names')
   await expect(page.getByLabel('Preset')).toHaveValue('tiny')
   await expect(page.getByTestId('param-count')).toContainText('parameters')
+  // the preset's 500 steps take about two seconds on wasm now: enough steps that it is still training when paused
+  await page.getByLabel('Steps', { exact: true }).fill('20000')
 
   // the untrained model already answers: the attention map is there before training
   await expect(page.getByTestId('attention-heatmap')).toBeVisible()
@@ -89,12 +91,14 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   await expect(page.getByTestId('model-file-status')).toContainText(
     `Opened paused.safetensors: 2 layers × 2 heads, 32 wide, context 32`,
   )
-  await expect(page.getByTestId('model-file-status')).toContainText(`trained ${pausedAgainAt} steps`)
+  await expect(page.getByTestId('model-file-status')).toContainText(
+    `trained ${pausedAgainAt.toLocaleString('en')} steps`,
+  )
   await expect(page.getByRole('alert')).toHaveCount(0)
   await openTab(page, 'Runs')
   const runs = page.getByRole('table', { name: 'Stored runs' })
   await expect(runs.locator('tbody tr')).toHaveCount(1)
-  await expect(runs.locator('tbody tr').first()).toContainText(`${pausedAgainAt} / 500`)
+  await expect(runs.locator('tbody tr').first()).toContainText(`${pausedAgainAt.toLocaleString('en')} / 20,000`)
   await expect(runs.getByRole('button', { name: 'Resume' })).toBeEnabled()
   await expect(page.getByRole('button', { name: 'Start training' })).toBeEnabled()
 })

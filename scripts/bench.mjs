@@ -14,6 +14,8 @@
 //                    [--views]   (open the teaching views — atlas, embeddings, positional encoding: their cost shows in wallMsPerStep)
 //                    [--no-live-sample]   (stop the live sample the page pins when training starts: a continuation every 25 steps)
 //                    [--page-hidden]   (the page says it is hidden, as a background tab: metrics every 2 s, no attention maps)
+//                    [--estimate]   (press "How long will it take?" before Start: the page's estimate beside the
+//                                    measured wall time from the click to the last step)
 //                    [--warmup N]   (steps left out of the steady state at the start; default a fifth of the run, at most 20)
 //                    [--series FILE.json]   (write the step-time series: every step's ms, the evaluations, the live
 //                                            sample's steps, the page's arrival times; and PyTorch's step times)
@@ -83,6 +85,7 @@ const noLiveSample = flag('no-live-sample')
 const pageHidden = flag('page-hidden')
 const warmupArg = num('warmup')
 const seriesFile = arg('series')
+const estimateFlag = flag('estimate')
 if (bpeVocab !== undefined && vsTorch) fail('--vs-torch compares character models only')
 const PORT = num('port') ?? 4188
 
@@ -253,6 +256,20 @@ async function benchOne(backend, preset) {
     `bench: ${backend} · ${preset} · ${settings.train.maxIters} steps · evaluation every ${settings.train.evalInterval} over ${settings.train.evalIters} batches · seed ${settings.train.seed}`,
   )
 
+  let estimate
+  if (estimateFlag) {
+    // "How long will it take?" before Start: the page's own estimate, compared below with the run's wall time
+    const t0 = Date.now()
+    await page.getByTestId('time-estimate').getByRole('button').click()
+    await page.waitForFunction(() => window.__playgroundStore.getState().timeEstimate?.state === 'done', null, {
+      timeout: 600_000,
+    })
+    estimate = await page.evaluate(() => window.__playgroundStore.getState().timeEstimate)
+    estimate = { totalMs: round(estimate.totalMs, 0), stepMs: round(estimate.stepMs, 1), tookMs: Date.now() - t0 }
+    log(
+      `bench: estimated ${(estimate.totalMs / 60_000).toFixed(2)} min (${estimate.stepMs} ms a step), in ${estimate.tookMs} ms`,
+    )
+  }
   if (watchPrompt !== undefined) {
     // "Watch this prompt" with the panel's default settings: its continuation every watchEvery steps
     await page.getByLabel('Prompt', { exact: true }).fill(watchPrompt)
@@ -481,6 +498,12 @@ async function benchOne(backend, preset) {
     watched: watchPrompt !== undefined ? { prompt: watchPrompt, every: watchEvery, entries: r.watchEntries } : null,
     views,
     clickToFirstStepMs: round(r.bench.firstStepAt - r.bench.clickAt, 0),
+    // --estimate: the page's estimate before Start against the wall time from the click to the last step
+    estimate: estimate && {
+      ...estimate,
+      measuredMs: round(r.bench.finishedAt - r.bench.clickAt, 0),
+      measuredOverEstimate: round((r.bench.finishedAt - r.bench.clickAt) / estimate.totalMs, 2),
+    },
     firstLoss: round(r.points[0].loss, 4),
     lastLoss: round(r.points.at(-1).loss, 4),
     finalTrainLoss: lastEval ? round(lastEval.trainLoss, 4) : null,
@@ -610,6 +633,10 @@ function summarise(r) {
     `  whole run     ${w.msPerStep} ms/step wall (${w.fromClickMsPerStep} from the click): the steps are ` +
       `${(100 * w.stepShare).toFixed(0)} % of it; ${w.evaluations} evaluations, ${w.liveSamples} live samples`,
   ]
+  if (r.estimate)
+    lines.push(
+      `  estimate      ${(r.estimate.totalMs / 60_000).toFixed(2)} min before Start; measured ${(r.estimate.measuredMs / 60_000).toFixed(2)} min from the click (×${r.estimate.measuredOverEstimate})`,
+    )
   if (r.afterOtherWorkMsPerStep)
     lines.push(
       `  after other work ${r.afterOtherWorkMsPerStep.median} ms/step median (${r.afterOtherWorkMsPerStep.n} steps)`,

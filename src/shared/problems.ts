@@ -27,6 +27,7 @@ export const PROBLEMS = {
   'stored-damaged': ['detail', 'what'],
   'engine-stopped': [],
   'retune-training': [],
+  'estimate-busy': [],
   'storage-off': [],
   'run-gone': [],
   'no-checkpoint': ['name'],

@@ -13,6 +13,7 @@
 // the jobs) runs beside that chain, so a pause or a cancel is read between two steps.
 import type { BackendReport, Endpoint, FromWorker, ToWorker } from '../shared/protocol'
 import { assertNever, PROTOCOL_VERSION } from '../shared/protocol'
+import { estimateRun } from './estimate'
 import { createContext, type HostDeps } from './context'
 import { RunController } from './runController'
 import { Persistence } from './persistence'
@@ -90,6 +91,10 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return opener.import(msg)
       case 'run.finetune':
         return opener.finetune(msg)
+      case 'run.estimate':
+        // not awaited: pings and cancels are answered between its steps (the 10 M model's take seconds)
+        void estimateRun(ctx, runs, msg).catch((e) => ctx.fail(e, { requestId: msg.requestId }))
+        return
       // the run moves
       case 'train.start':
       case 'train.resume':

@@ -50,6 +50,11 @@ export class RunController {
 
   constructor(private readonly ctx: WorkerContext) {}
 
+  /** Whether a run is training now (its loop takes the queue between steps). */
+  isTraining(): boolean {
+    return this.state === 'training'
+  }
+
   /** The run, if `id` is the current one. */
   current(id: string): Run | undefined {
     return id === this.runId ? this.run : undefined

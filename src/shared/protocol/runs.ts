@@ -141,6 +141,21 @@ export type RunToWorker =
    * as train.bin / val.bin / meta.pkl in data/<name>/, a config, the weights and AdamW state → run.exported.
    */
   | { type: 'run.export'; runId: string; requestId: string; format?: 'safetensors' | 'nanogpt'; name?: string }
+  /**
+   * Before Start, how long would a run of these settings take here? A throwaway model of them (the run held, if
+   * any, is untouched) takes a warm-up step, then ESTIMATE_STEPS timed steps and one timed evaluation batch, on
+   * the backend in use, after the work queued before it → run.estimated, or invalid (the settings' problems, or
+   * a run is training: the two would be timed together).
+   */
+  | {
+      type: 'run.estimate'
+      requestId: string
+      text: string
+      model: ModelSettings
+      train: TrainConfig
+      pairs?: boolean
+      tokenizer?: TokenizerSpec
+    }
   | { type: 'train.start'; runId: string }
   /** Step once: a ready, paused or stopped run takes one optimizer step (with its evaluation, if due), then pauses. */
   | { type: 'train.step'; runId: string }
@@ -152,6 +167,20 @@ export type RunToWorker =
 
 export type RunFromWorker =
   | ({ type: 'run.created'; runId: string; restored?: RestoredHistory } & RunInfo)
+  /**
+   * The answer to run.estimate: the measured ms of one training step and of one evaluation forward pass, and
+   * the whole run from them — maxIters steps, `evaluations` evaluations of 2 × evalIters passes, and the
+   * measured cost of building the model and its first step (`startMs`).
+   */
+  | {
+      type: 'run.estimated'
+      requestId: string
+      stepMs: number
+      evalPassMs: number
+      startMs: number
+      evaluations: number
+      totalMs: number
+    }
   | { type: 'run.state'; runId: string; state: RunState; step: number }
   /** Training paused itself (see analysis/divergence.ts); the model is the one after `step − 1` for `non-finite`. */
   | {

@@ -53,6 +53,7 @@ export function onStream(msg: FromWorker): void {
     case 'alive':
     case 'device.lost': // the engine's own (engine.ts)
     case 'run.created':
+    case 'run.estimated':
     case 'run.exported':
     case 'text.progress':
     case 'text.stats':

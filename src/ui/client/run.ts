@@ -87,6 +87,44 @@ export function createRun(): string | undefined {
   return runId
 }
 
+/** What a time estimate depends on: the settings, the text, the tokenizer and the backend in use. */
+export function estimateKey(s: AppState): string {
+  return `${settingsKey(s.model, s.train)}|${s.textVersion}|${tokenizerKey(s)}|${s.report?.backend ?? ''}`
+}
+
+/**
+ * Before Start: asks the worker to time a throwaway model of these settings (run.estimate) and keeps the answer
+ * under estimateKey, so a change of settings, text or backend hides it again.
+ */
+export function estimateRunTime(): void {
+  const s = get()
+  if (!s.report || !engineUp() || s.runState === 'training') return
+  const problems = localProblems(s)
+  const key = estimateKey(s)
+  if (problems.length) return s.setTimeEstimate({ key, state: 'failed', problems })
+  const requestId = requests.nextId('estimate')
+  s.setTimeEstimate({ key, state: 'measuring' })
+  requests.register(
+    requestId,
+    {
+      'run.estimated': (m) => get().setTimeEstimate({ key, state: 'done', totalMs: m.totalMs, stepMs: m.stepMs }),
+      invalid: (m) => get().setTimeEstimate({ key, state: 'failed', problems: m.problems }),
+      error: (m) => get().setTimeEstimate({ key, state: 'failed', problems: [{ field: 'model', message: m.message }] }),
+      stopped: () => get().setTimeEstimate(undefined),
+    },
+    'estimate',
+  )
+  send({
+    type: 'run.estimate',
+    requestId,
+    text: s.text,
+    model: s.model,
+    train: s.train,
+    pairs: s.pairMode,
+    tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,
+  })
+}
+
 /** How a new run is named and where its text comes from, for the run store. */
 export function persistRequest(s: AppState, prefix?: string) {
   const dataset = DATASETS.find((d) => d.id === s.datasetId)

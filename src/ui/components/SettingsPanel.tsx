@@ -9,7 +9,7 @@ import {
   type TrainConfig,
 } from '../../shared/config'
 import { isTraining, useStore } from '../store'
-import { currentPairs, currentTextStats, localProblems } from '../client'
+import { currentPairs, currentTextStats, estimateKey, estimateRunTime, localProblems } from '../client'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
@@ -233,6 +233,7 @@ export function SettingsPanel(panel: ViewProps) {
             )
           : t.fixSizes}
       </p>
+      {params !== undefined && <TimeEstimateLine locked={locked} />}
       {locked && <p className="muted small">{t.settingsLocked}</p>}
       {linkProblems.length > 0 && (
         <div role="alert">
@@ -245,5 +246,39 @@ export function SettingsPanel(panel: ViewProps) {
         </div>
       )}
     </Panel>
+  )
+}
+
+/**
+ * "How long will it take?": the worker times a throwaway model of these settings on the backend in use (a few
+ * steps and an evaluation batch) and the whole run's time is said from that, beside the memory estimate. The
+ * answer stays while the settings, the text and the backend are the ones it was measured for.
+ */
+function TimeEstimateLine({ locked }: { locked: boolean }) {
+  const t = useT()
+  const say = useSay()
+  const estimate = useStore((s) => s.timeEstimate)
+  const key = useStore(estimateKey)
+  const current = estimate?.key === key ? estimate : undefined
+  return (
+    <p className="stats" data-testid="time-estimate">
+      <button
+        type="button"
+        className="link"
+        disabled={locked || current?.state === 'measuring'}
+        onClick={() => estimateRunTime()}
+      >
+        {t.estimateTime}
+      </button>{' '}
+      <span aria-live="polite" data-testid="time-estimate-text">
+        {current?.state === 'measuring' && t.estimating}
+        {current?.state === 'done' && t.estimated(t.duration(current.totalMs), Math.round(current.stepMs))}
+      </span>
+      {current?.state === 'failed' && (
+        <span className="error" role="alert">
+          {current.problems.map((p) => say(p)).join(' ')}
+        </span>
+      )}
+    </p>
   )
 }

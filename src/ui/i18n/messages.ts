@@ -1,6 +1,7 @@
 // The message catalogue: English first, Simplified Chinese typed against it (a missing or extra key, or a
 // message with other parameters, is a type error). Terms come from the glossary. Chinese uses full-width
 // punctuation; inline English symbols (Q, K, V, softmax, top-k) stay as they are.
+import { formatDuration } from './duration'
 import { GLOSSARY as G, headZh } from './glossary'
 import type { Coded } from '../../shared/problems'
 import { fieldZh, problemZh } from './problemsZh'
@@ -544,6 +545,10 @@ export const en = {
   paramCount: (params: string, vocab: string, sinusoid: boolean, table: string, bytes: string) =>
     `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
   fixSizes: 'Fix the sizes above to see the parameter count.',
+  estimateTime: 'How long will it take?',
+  estimating: 'timing a few steps of these settings on this machine…',
+  estimated: (total: string, stepMs: number) => `about ${total} on this machine (${stepMs} ms a step, measured)`,
+  duration: (ms: number) => formatDuration(ms, { s: 's', min: 'min', h: 'h' }),
   settingsLocked: 'Settings are locked while training. Stop training to change them.',
   shareSettings: 'Share these settings',
   linkToSettings: 'Link to these settings',
@@ -1280,6 +1285,10 @@ export const zhCN: Messages = {
   paramCount: (params, vocab, sinusoid, table, bytes) =>
     `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',
+  estimateTime: '训练要多久？',
+  estimating: '正在这台电脑上用这些设置试跑几步……',
+  estimated: (total, stepMs) => `在这台电脑上约需 ${total}（实测每步 ${stepMs} 毫秒）`,
+  duration: (ms) => formatDuration(ms, { s: '秒', min: '分钟', h: '小时' }),
   settingsLocked: '训练期间设置被锁定。停止训练后才能修改。',
   shareSettings: '分享这些设置',
   linkToSettings: '这些设置的链接',

@@ -66,6 +66,7 @@ const GENERAL: Sayers<GeneralProblemCode> = {
     `保存的${p.what === 'run' ? '训练记录' : p.what === 'checkpoint' ? '检查点' : '历史'}已损坏（详情只有英文：${p.detail}），无法使用。`,
   'engine-stopped': () => '训练引擎在回答之前停止了。',
   'retune-training': () => '请先暂停训练，再修改学习率。',
+  'estimate-busy': () => '请先暂停训练：训练进行时测出的时间会把两者混在一起。',
   'storage-off': () => '这个浏览器里无法使用保存的训练记录（存储被关闭或被阻止）。',
   'run-gone': () => '这条训练记录已经不在存储里了：它被删除了，也许是在另一个标签页中。',
   'no-checkpoint': (p) => `“${p.name}”没有可以接着训练的检查点：页面在第一次保存之前就关闭了。`,

@@ -7,7 +7,16 @@ import type { AppState } from '.'
 
 export const DEFAULT_PRESET = 'tiny'
 
+/** run.estimate's answer for the settings, text and backend `key` names (client/run.ts, estimateKey). */
+export type TimeEstimate =
+  | { key: string; state: 'measuring' }
+  | { key: string; state: 'done'; totalMs: number; stepMs: number }
+  | { key: string; state: 'failed'; problems: Problem[] }
+
 export interface SettingsSlice {
+  /** The last time estimate asked for (shown while its key is the current one). */
+  timeEstimate?: TimeEstimate
+  setTimeEstimate(e: TimeEstimate | undefined): void
   presetId: string // a preset id, or 'custom' once a field is edited
   model: ModelSettings
   train: TrainConfig
@@ -36,6 +45,8 @@ export const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set
     train: { ...preset.train },
     backendChoice: initialBackend(),
     linkProblems: [],
+    timeEstimate: undefined,
+    setTimeEstimate: (timeEstimate) => set({ timeEstimate }),
     applyPreset: (id) => {
       const p = getPreset(id)
       set({ presetId: id, model: { ...p.model }, train: { ...p.train } })
