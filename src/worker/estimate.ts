@@ -6,8 +6,15 @@ import { Run } from '../train/run'
 import type { WorkerContext } from './context'
 import type { RunController } from './runController'
 
-/** Timed steps after the warm-up one: enough for a median-like mean at every size, short for the 10 M model. */
+/**
+ * Steps timed after the warm-up: at least ESTIMATE_STEPS and at least TIMED_MS of them (at most MAX_STEPS), so a
+ * tiny model is timed over dozens of steps, past the engine's warm-up, and the 10 M model over three (seconds).
+ * The warm-up is at least one step and WARMUP_MS.
+ */
 export const ESTIMATE_STEPS = 3
+const TIMED_MS = 300
+const WARMUP_MS = 150
+const MAX_STEPS = 60
 
 type EstimateMsg = Extract<ToWorker, { type: 'run.estimate' }>
 
@@ -44,11 +51,18 @@ export async function estimateRun(ctx: WorkerContext, runs: RunController, msg: 
     try {
       await run.trainStep() // the first step allocates and compiles: what a real run pays once
       const t1 = ctx.now()
-      for (let i = 0; i < ESTIMATE_STEPS; i++) await run.trainStep()
+      // the engine's own warm-up (JIT, kernels' first calls), which a long run pays once, then the timed steps
+      for (let i = 0; i < MAX_STEPS && ctx.now() - t1 < WARMUP_MS; i++) await run.trainStep()
+      const tw = ctx.now()
+      let n = 0
+      while (n < MAX_STEPS && (n < ESTIMATE_STEPS || ctx.now() - tw < TIMED_MS)) {
+        await run.trainStep()
+        n++
+      }
       const t2 = ctx.now()
       await run.evaluate() // one batch of each split: two forward passes
       const t3 = ctx.now()
-      return { startMs: t1 - t0, stepMs: (t2 - t1) / ESTIMATE_STEPS, evalPassMs: (t3 - t2) / 2 }
+      return { startMs: t1 - t0, stepMs: (t2 - tw) / n, evalPassMs: (t3 - t2) / 2 }
     } finally {
       run.dispose()
     }

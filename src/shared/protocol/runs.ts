@@ -143,7 +143,7 @@ export type RunToWorker =
   | { type: 'run.export'; runId: string; requestId: string; format?: 'safetensors' | 'nanogpt'; name?: string }
   /**
    * Before Start, how long would a run of these settings take here? A throwaway model of them (the run held, if
-   * any, is untouched) takes a warm-up step, then ESTIMATE_STEPS timed steps and one timed evaluation batch, on
+   * any, is untouched) takes warm-up steps, then timed steps (worker/estimate.ts) and one timed evaluation batch, on
    * the backend in use, after the work queued before it → run.estimated, or invalid (the settings' problems, or
    * a run is training: the two would be timed together).
    */
