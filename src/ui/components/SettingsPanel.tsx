@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import {
   PRESETS,
   estimateMemory,
@@ -260,6 +260,19 @@ function TimeEstimateLine({ locked }: { locked: boolean }) {
   const estimate = useStore((s) => s.timeEstimate)
   const key = useStore(estimateKey)
   const current = estimate?.key === key ? estimate : undefined
+  const measuring = current?.state === 'measuring'
+  // seconds since the measuring began, ticking: a big model's estimate takes a minute or more
+  const [since, setSince] = useState<{ key: string; at: number } | undefined>()
+  const [now, setNow] = useState(0)
+  useEffect(() => {
+    if (!measuring) return
+    const at = Date.now()
+    setSince({ key, at })
+    setNow(at)
+    const timer = setInterval(() => setNow(Date.now()), 1000)
+    return () => clearInterval(timer)
+  }, [measuring, key])
+  const waited = measuring && since?.key === key ? Math.floor((now - since.at) / 1000) : 0
   return (
     <p className="stats" data-testid="time-estimate">
       <button
@@ -271,7 +284,7 @@ function TimeEstimateLine({ locked }: { locked: boolean }) {
         {t.estimateTime}
       </button>{' '}
       <span aria-live="polite" data-testid="time-estimate-text">
-        {current?.state === 'measuring' && t.estimating}
+        {measuring && t.estimating(waited)}
         {current?.state === 'done' && t.estimated(t.duration(current.totalMs), Math.round(current.stepMs))}
       </span>
       {current?.state === 'failed' && (

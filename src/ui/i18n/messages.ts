@@ -546,7 +546,8 @@ export const en = {
     `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
   fixSizes: 'Fix the sizes above to see the parameter count.',
   estimateTime: 'How long will it take?',
-  estimating: 'timing a few steps of these settings on this machine…',
+  estimating: (seconds: number) =>
+    `timing a few steps of these settings on this machine…${seconds >= 3 ? ` ${seconds} s` : ''}`,
   estimated: (total: string, stepMs: number) => `about ${total} on this machine (${stepMs} ms a step, measured)`,
   duration: (ms: number) => formatDuration(ms, { s: 's', min: 'min', h: 'h' }),
   settingsLocked: 'Settings are locked while training. Stop training to change them.',
@@ -1286,7 +1287,7 @@ export const zhCN: Messages = {
     `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',
   estimateTime: '训练要多久？',
-  estimating: '正在这台电脑上用这些设置试跑几步……',
+  estimating: (seconds) => `正在这台电脑上用这些设置试跑几步……${seconds >= 3 ? `${seconds} 秒` : ''}`,
   estimated: (total, stepMs) => `在这台电脑上约需 ${total}（实测每步 ${stepMs} 毫秒）`,
   duration: (ms) => formatDuration(ms, { s: '秒', min: '分钟', h: '小时' }),
   settingsLocked: '训练期间设置被锁定。停止训练后才能修改。',
