@@ -47,6 +47,8 @@ await page.waitForFunction(
   steps,
   { timeout: 600_000, polling: 500 },
 )
+// the loss chart redraws at most every 750 ms (LossChart.tsx): let its last redraw land
+await page.waitForTimeout(1500)
 // filling Steps scrolled the data column to that field: the first screen is each column from its top
 await page.evaluate(() => document.querySelectorAll('.stage-col').forEach((c) => (c.scrollTop = 0)))
 await page.screenshot({ path: out })
