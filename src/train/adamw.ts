@@ -48,17 +48,17 @@ export class AdamW {
     this.names = Object.keys(params)
     this.sizes = this.names.map((n) => params[n].size)
     const total = this.sizes.reduce((a, b) => a + b, 0)
-    const mask = new Float32Array(total)
+    this.decayed = this.names.map((n) => (decay(n, params[n].shape) ? 1 : 0))
+    const mask = new Float32Array(total) // the same flags over every value, for the unfused update
     let at = 0
-    this.names.forEach((n, i) => {
-      if (decay(n, params[n].shape)) mask.fill(1, at, at + this.sizes[i])
+    this.names.forEach((_, i) => {
+      mask.fill(this.decayed[i], at, at + this.sizes[i])
       at += this.sizes[i]
     })
     // a variable keeps its own reference to the data: the tidy frees the zeros tensor itself
     this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false))
     this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false))
     this.decayMask = tf.tensor1d(mask)
-    this.decayed = this.names.map((n) => (decay(n, params[n].shape) ? 1 : 0))
   }
 
   /**
