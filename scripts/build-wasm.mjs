@@ -54,7 +54,7 @@ export function plainSimd(text) {
 /** The four builds of gemm.wat, by name. */
 export async function gemmVariants(path) {
   const source = readFileSync(path, 'utf8')
-  const unshared = (t) => t.replace('(memory 1 16384 shared)', '(memory 1 16384)')
+  const unshared = (t) => t.replace('(memory 1 65536 shared)', '(memory 1 65536)')
   const relaxed = { simd: true, relaxed_simd: true, threads: true }
   const plain = { simd: true, threads: true }
   return {

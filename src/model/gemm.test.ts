@@ -142,6 +142,52 @@ describe('gemm', () => {
     check(plain, 'plain, 4 threads')
   }, 60_000)
 
+  it("works in a heap it is given (tfjs-wasm's, shared), in place and on threads, with the same bits", async () => {
+    // a shared memory with a bump allocator standing in for tfjs-wasm's heap and its malloc
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true })
+    let top = 1024
+    const live = new Set<number>()
+    const heap = {
+      memory,
+      malloc(bytes: number) {
+        const at = top
+        top = Math.ceil((top + bytes) / 16) * 16
+        if (top > memory.buffer.byteLength) memory.grow(Math.ceil((top - memory.buffer.byteLength) / 65536))
+        live.add(at)
+        return at
+      },
+      free(at: number) {
+        expect(live.delete(at)).toBe(true)
+      },
+    }
+    const inHeap = createGemm({ relaxed: false, heap })!
+    expect(inHeap.inPlace).toBe(true)
+    expect(createGemm({ heap: { ...heap, memory: new WebAssembly.Memory({ initial: 1, maximum: 2 }) } })).toBeNull()
+    check(inHeap, 'in a given heap, copied') // matMul copies into a block of the heap and frees it
+    await inHeap.startThreads(1, spawnNode)
+    try {
+      const list = shapes().filter((x) => x.batch * x.M * x.N * x.K >= 1 << 17)
+      list.forEach((shape, i) => {
+        const { a, b } = operands(shape, 900 + i)
+        const bias = Float32Array.from({ length: shape.N }, (_, j) => j / 7 - 1)
+        const want = new Float32Array(shape.batch * shape.M * shape.N)
+        plain.matMul(a, b, want, shape, bias)
+        const [aAt, bAt, cAt, biasAt] = [a.length, b.length, want.length, bias.length].map((n) => heap.malloc(4 * n))
+        new Float32Array(memory.buffer, aAt, a.length).set(a)
+        new Float32Array(memory.buffer, bAt, b.length).set(b)
+        new Float32Array(memory.buffer, biasAt, bias.length).set(bias)
+        inHeap.matMulAt(aAt, bAt, cAt, shape, biasAt)
+        expect(new Float32Array(memory.buffer, cAt, want.length), JSON.stringify(shape)).toEqual(want)
+      })
+      expect(inHeap.itemsByThread()[1]).toBeGreaterThan(0)
+    } finally {
+      inHeap.stopThreads()
+    }
+    expect(() => plain.matMulAt(0, 0, 0, { batch: 1, M: 1, N: 1, K: 1, transA: false, transB: false }, 0)).toThrow(
+      /memory of its own/,
+    )
+  }, 60_000)
+
   it('refuses arrays whose sizes do not match the shape', () => {
     const shape = { batch: 1, M: 2, N: 3, K: 3, transA: false, transB: false }
     expect(() => plain.matMul(new Float32Array(6), new Float32Array(9), new Float32Array(4), shape)).toThrow(

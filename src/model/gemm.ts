@@ -46,7 +46,7 @@ const STOP = 3
 const ARGS = 4 // gemm's 15 arguments, then the scratch bytes per thread and the number of items
 const DATA = 256
 const PAGE = 65536
-const MAX_PAGES = 16384 // 1 GiB; gemm.wat declares the same maximum
+const MAX_PAGES = 16384 // 1 GiB for a memory of our own; gemm.wat declares 4 GiB, tfjs-wasm's maximum
 const MAX_ITEMS = 1 << 20
 const MAX_THREADS = 31 // one counter each at Int32 index 32 + id, within the first 256 bytes
 /** Below this many multiply-adds a product runs on the calling thread alone (waking a thread costs ~10–50 µs). */
@@ -99,7 +99,7 @@ function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: In
 export const THREAD_BODY = `function gemmThread(data, ready) {
   const claimItems = ${claimItems.toString()}
   const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm
-  const ctl = new Int32Array(data.memory.buffer, 0, 64)
+  const ctl = new Int32Array(data.memory.buffer, data.ctl, 64)
   let seen = Atomics.load(ctl, ${GEN})
   ready()
   for (;;) {
@@ -112,11 +112,12 @@ export const THREAD_BODY = `function gemmThread(data, ready) {
   }
 }`
 
-/** What a spawned thread gets (its id, the module and the memory: both can be posted to a worker). */
+/** What a spawned thread gets (its id, the module, the memory and where the control words are: all can be posted). */
 export interface ThreadInit {
   tid: number
   module: object
   memory: WasmMemory
+  ctl: number
 }
 
 /** Starts one thread running THREAD_BODY with `init`; resolves when the thread has called `ready`. */
@@ -127,6 +128,22 @@ export interface GemmOptions {
   relaxed?: boolean
   /** Force an unshared memory (no threads possible). */
   shared?: boolean
+  /**
+   * Work in this memory instead of one of the engine's own: tfjs-wasm's heap when it is shared (./wasmHeap.ts).
+   * Then matMulAt multiplies tensors where they lie, with no copy; the control words and the packing scratch are
+   * allocated in it with `malloc`.
+   */
+  heap?: { memory: WasmMemory; malloc(bytes: number): number; free(ptr: number): void }
+}
+
+/** A product's shape: see Gemm.matMul. */
+export interface GemmShape {
+  batch: number
+  M: number
+  N: number
+  K: number
+  transA: boolean
+  transB: boolean
 }
 
 export interface Gemm {
@@ -139,13 +156,11 @@ export interface Gemm {
    * C (batch, M, N). All row-major and contiguous; batch 1 is a rank-2 product. With `bias` (N values), every
    * row of C is bias + its products (each sum starts from bias[j]).
    */
-  matMul(
-    a: Float32Array,
-    b: Float32Array,
-    out: Float32Array,
-    shape: { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean },
-    bias?: Float32Array,
-  ): void
+  matMul(a: Float32Array, b: Float32Array, out: Float32Array, shape: GemmShape, bias?: Float32Array): void
+  /** Whether matMulAt can be used: the engine works in a memory it was given (options.heap). */
+  readonly inPlace: boolean
+  /** matMul on operands at byte offsets of the engine's memory (biasAt 0: no bias); in-place engines only. */
+  matMulAt(aAt: number, bAt: number, outAt: number, shape: GemmShape, biasAt: number): void
   startThreads(count: number, spawn: SpawnThread): Promise<void>
   stopThreads(): void
   /** Items of threaded products each thread has done since the engine was made (index: thread id). */
@@ -157,11 +172,17 @@ function bytesOf(b64: string): Uint8Array {
 }
 
 const align = (n: number) => Math.ceil(n / 64) * 64
+/** Packing scratch a thread needs for a product of inner size K (one K × 8 panel of op(B), and a margin). */
+const perThreadScratch = (K: number) => align(32 * K + 160)
 
-/** A new engine; null where the engine has no WebAssembly SIMD. */
+/** A new engine; null where the engine has no WebAssembly SIMD (or options.heap is given and not shared). */
 export function createGemm(options: GemmOptions = {}): Gemm | null {
   const wasm = env.WebAssembly
   if (!wasm || !env.atob) return null
+  const heap = options.heap
+  const isShared = (m: WasmMemory) =>
+    typeof env.SharedArrayBuffer === 'function' && m.buffer instanceof SharedArrayBuffer
+  if (heap && !isShared(heap.memory)) return null
   const canShare = typeof env.SharedArrayBuffer === 'function' && options.shared !== false
   const relaxedBytes = bytesOf(canShare ? GEMM_RELAXED_SHARED : GEMM_RELAXED_UNSHARED)
   const relaxed = options.relaxed ?? wasm.validate(relaxedBytes)
@@ -171,110 +192,157 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     return null
   }
   let memory: WasmMemory
-  try {
-    memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: canShare })
-  } catch {
-    return canShare && options.shared === undefined ? createGemm({ ...options, shared: false }) : null
-  }
+  if (heap) memory = heap.memory
+  else
+    try {
+      memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: canShare })
+    } catch {
+      return canShare && options.shared === undefined ? createGemm({ ...options, shared: false }) : null
+    }
   const module = new wasm.Module(bytes)
   const run = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void
-  const ctl = new Int32Array(memory.buffer, 0, 64)
+  // the control words: the start of our own memory, or 256 bytes of the heap we were given
+  const ctlAt = heap ? align(heap.malloc(DATA + 64)) : 0
+  const ctl = new Int32Array(memory.buffer, ctlAt, 64)
   const workers: { terminate(): void }[] = []
   // one view of the memory (made again only when it grows) and one argument block, not a new one per product:
   // a step makes ~75 products, and garbage collection competes with the products' other thread for the cores
-  let heap = new Float32Array(memory.buffer)
+  let view = new Float32Array(memory.buffer)
   const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
+  // the packing scratch in a given heap: one block, made larger when a product needs more
+  let scratchPtr = 0
+  let scratchBytes = 0
+  const scratchFor = (bytes: number): number => {
+    if (bytes > scratchBytes) {
+      if (scratchPtr) heap!.free(scratchPtr)
+      scratchBytes = Math.max(bytes, 2 * scratchBytes)
+      scratchPtr = heap!.malloc(scratchBytes + 64)
+      if (!scratchPtr) throw new Error(`matmul: no memory for ${scratchBytes} bytes of scratch`)
+    }
+    return align(scratchPtr)
+  }
+
+  /** One product, its operands already in the memory at these byte offsets. */
+  function multiply(offA: number, offB: number, offC: number, offS: number, shape: GemmShape, offBias: number) {
+    const { batch, M, N, K, transA, transB } = shape
+    const total = batch * Math.ceil(N / 8)
+    const threaded = workers.length > 0 && batch * M * N * K >= MIN_THREADED && total < MAX_ITEMS
+    // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
+    args[0] = offA
+    args[1] = offB
+    args[2] = offC
+    args[3] = offS
+    args[4] = batch
+    args[5] = M
+    args[6] = N
+    args[7] = K
+    args[8] = 4 * M * K
+    args[9] = transA ? 4 : 4 * K
+    args[10] = transA ? 4 * M : 4
+    args[11] = 4 * K * N
+    args[12] = transB ? 4 : 4 * N
+    args[13] = transB ? 4 * K : 4
+    args[14] = offBias
+    args[15] = perThreadScratch(K)
+    args[16] = total
+    if (!threaded) {
+      run(
+        offA,
+        offB,
+        offC,
+        offS,
+        batch,
+        M,
+        N,
+        K,
+        args[8],
+        args[9],
+        args[10],
+        args[11],
+        args[12],
+        args[13],
+        offBias,
+        0,
+        total,
+      )
+      return
+    }
+    const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
+    const tag = gen & 0xfff
+    ctl.set(args, ARGS)
+    env.Atomics.store(ctl, DONE, 0)
+    env.Atomics.store(ctl, CLAIM, tag << 20)
+    env.Atomics.store(ctl, GEN, gen)
+    env.Atomics.notify(ctl, GEN)
+    claimItems(run, ctl, args, tag, 0)
+    for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE)) env.Atomics.wait(ctl, DONE, d)
+  }
+
+  const checkShape = (na: number, nb: number, nout: number, nbias: number | undefined, s: GemmShape) => {
+    const { batch, M, N, K } = s
+    if (na !== batch * M * K || nb !== batch * K * N || nout !== batch * M * N || (nbias !== undefined && nbias !== N))
+      throw new Error(`matmul: sizes do not match (${batch}, ${M}, ${K}) × (${batch}, ${K}, ${N})`)
+  }
+  const threadsFor = (s: GemmShape) =>
+    workers.length > 0 && s.batch * s.M * s.N * s.K >= MIN_THREADED ? workers.length + 1 : 1
 
   const engine: Gemm = {
     relaxed,
-    shared: canShare,
+    shared: heap ? true : canShare,
+    inPlace: Boolean(heap),
     get threads() {
       return workers.length + 1
     },
-    matMul(a, b, out, { batch, M, N, K, transA, transB }, bias) {
-      if (
-        a.length !== batch * M * K ||
-        b.length !== batch * K * N ||
-        out.length !== batch * M * N ||
-        (bias && bias.length !== N)
-      )
-        throw new Error(`matmul: sizes do not match (${batch}, ${M}, ${K}) × (${batch}, ${K}, ${N})`)
-      const total = batch * Math.ceil(N / 8)
-      const threaded = workers.length > 0 && batch * M * N * K >= MIN_THREADED && total < MAX_ITEMS
-      const nth = threaded ? workers.length + 1 : 1
+    matMul(a, b, out, shape, bias) {
+      checkShape(a.length, b.length, out.length, bias?.length, shape)
+      if (heap) {
+        // operands of our own in a given heap: copy them into a block of it
+        const bytes = align(4 * a.length) + align(4 * b.length) + align(4 * out.length) + align(4 * (bias?.length ?? 0))
+        const block = heap.malloc(bytes + 64 + perThreadScratch(shape.K) * threadsFor(shape))
+        try {
+          const offA = align(block)
+          const offB = offA + align(4 * a.length)
+          const offC = offB + align(4 * b.length)
+          const offBias = offC + align(4 * out.length)
+          const offS = offBias + align(4 * (bias?.length ?? 0))
+          const f = new Float32Array(memory.buffer)
+          f.set(a, offA / 4)
+          f.set(b, offB / 4)
+          if (bias) f.set(bias, offBias / 4)
+          multiply(offA, offB, offC, offS, shape, bias ? offBias : 0)
+          out.set(new Float32Array(memory.buffer, offC, out.length))
+        } finally {
+          heap.free(block)
+        }
+        return
+      }
       const offA = DATA
       const offB = align(offA + 4 * a.length)
       const offC = align(offB + 4 * b.length)
       const offBias = align(offC + 4 * out.length)
       const offS = align(offBias + 4 * (bias?.length ?? 0))
-      const perThread = align(32 * K + 160)
-      const end = offS + perThread * nth
+      const end = offS + perThreadScratch(shape.K) * threadsFor(shape)
       if (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
-      if (heap.buffer !== memory.buffer || heap.length * 4 !== memory.buffer.byteLength)
-        heap = new Float32Array(memory.buffer)
-      heap.set(a, offA / 4)
-      heap.set(b, offB / 4)
-      if (bias) heap.set(bias, offBias / 4)
-      // strides in bytes: op(A)(i, k) at i·sai + k·sak, op(B)(k, j) at k·sbk + j·sbj
-      args[0] = offA
-      args[1] = offB
-      args[2] = offC
-      args[3] = offS
-      args[4] = batch
-      args[5] = M
-      args[6] = N
-      args[7] = K
-      args[8] = 4 * M * K
-      args[9] = transA ? 4 : 4 * K
-      args[10] = transA ? 4 * M : 4
-      args[11] = 4 * K * N
-      args[12] = transB ? 4 : 4 * N
-      args[13] = transB ? 4 * K : 4
-      args[14] = bias ? offBias : 0
-      args[15] = perThread
-      args[16] = total
-      if (!threaded)
-        run(
-          offA,
-          offB,
-          offC,
-          offS,
-          batch,
-          M,
-          N,
-          K,
-          args[8],
-          args[9],
-          args[10],
-          args[11],
-          args[12],
-          args[13],
-          args[14],
-          0,
-          total,
-        )
-      else {
-        const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
-        const tag = gen & 0xfff
-        ctl.set(args, ARGS)
-        env.Atomics.store(ctl, DONE, 0)
-        env.Atomics.store(ctl, CLAIM, tag << 20)
-        env.Atomics.store(ctl, GEN, gen)
-        env.Atomics.notify(ctl, GEN)
-        claimItems(run, ctl, args, tag, 0)
-        for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE))
-          env.Atomics.wait(ctl, DONE, d)
-      }
-      out.set(heap.subarray(offC / 4, offC / 4 + out.length))
+      if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength)
+        view = new Float32Array(memory.buffer)
+      view.set(a, offA / 4)
+      view.set(b, offB / 4)
+      if (bias) view.set(bias, offBias / 4)
+      multiply(offA, offB, offC, offS, shape, bias ? offBias : 0)
+      out.set(view.subarray(offC / 4, offC / 4 + out.length))
+    },
+    matMulAt(aAt, bAt, outAt, shape, biasAt) {
+      if (!heap) throw new Error('matMulAt: this engine works in a memory of its own (use matMul)')
+      multiply(aAt, bAt, outAt, scratchFor(perThreadScratch(shape.K) * threadsFor(shape)), shape, biasAt)
     },
     itemsByThread() {
       return Array.from(ctl.subarray(32, 32 + workers.length + 1))
     },
     async startThreads(count, spawn) {
       if (workers.length + 1 + count > MAX_THREADS) throw new Error(`at most ${MAX_THREADS} threads`)
-      if (!canShare) throw new Error('threads need a shared memory (SharedArrayBuffer)')
+      if (!engine.shared) throw new Error('threads need a shared memory (SharedArrayBuffer)')
       for (let i = 0; i < count; i++)
-        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory }))
+        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory, ctl: ctlAt }))
     },
     stopThreads() {
       if (workers.length === 0) return

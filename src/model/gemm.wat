@@ -17,7 +17,7 @@
 ;; `f32x4.relaxed_madd` is the fused multiply-add; scripts/build-wasm.mjs also writes a plain-SIMD variant
 ;; (mul then add) for engines without relaxed SIMD, and variants over an unshared memory.
 (module
-  (import "env" "memory" (memory 1 16384 shared))
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; rows i..i+3 of C against one packed panel: ap = &op(A)(i, 0), bp = the packed panel, cp = &C(i, j0)
   (func $rows4

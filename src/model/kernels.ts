@@ -35,7 +35,8 @@ import * as tf from '@tensorflow/tfjs'
 import { simdBatchMatMul } from './bmm'
 import * as fused from './fused'
 import { fusedSimdFor, type FusedSimd } from './fusedSimd'
-import { gemm } from './gemm'
+import { createGemm, gemm, type Gemm } from './gemm'
+import { wasmHeapOf } from './wasmHeap'
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
@@ -52,6 +53,28 @@ interface WasmBackendLike {
 /** fused.wat's passes over this backend's heap (in place), or null: then fused.ts's scalar loops. */
 function simdOf(backend: WasmBackendLike): FusedSimd | null {
   return fusedSimdFor(backend.wasm.asm?.memory ?? backend.wasm.wasmMemory)
+}
+
+const heapEngines = new WeakMap<object, Gemm | null>()
+
+/**
+ * The matrix-product engine for this backend: one that works in its heap (no copies) where the heap is shared
+ * (./wasmHeap.ts), else the engine with a memory of its own (./gemm.ts), which copies operands in and out.
+ */
+function gemmOf(backend: WasmBackendLike): Gemm | null {
+  const heap = wasmHeapOf(backend)
+  if (!heap?.shared) return gemm()
+  if (!heapEngines.has(heap.memory)) {
+    const { _malloc: malloc, _free: free } = backend.wasm
+    heapEngines.set(heap.memory, createGemm({ heap: { memory: heap.memory, malloc, free } }) ?? gemm())
+  }
+  return heapEngines.get(heap.memory)!
+}
+
+/** The engine the wasm backend's products run on (for the worker to start its threads), if that backend has started. */
+export function wasmGemm(): Gemm | null {
+  const backend = (tf.engine() as unknown as { registry: Record<string, unknown> }).registry.wasm
+  return backend ? gemmOf(backend as WasmBackendLike) : gemm()
 }
 
 /** A tensor's byte offset in the wasm heap. */
@@ -195,12 +218,24 @@ function gptMatMulWasm(args: KernelArgs): tf.TensorInfo {
     throw new Error(`GptMatMul: a bias of shape [${bias.shape}] for ${N} columns`)
   const backend = args.backend as WasmBackendLike
   const out = backend.makeOutput([...lead, M, N], 'float32')
+  const engine = gemmOf(backend)!
+  const shape = { batch, M, N, K, transA, transB }
+  if (engine.inPlace) {
+    engine.matMulAt(
+      offsetOf(backend, a),
+      offsetOf(backend, b),
+      offsetOf(backend, out),
+      shape,
+      bias ? offsetOf(backend, bias) : 0,
+    )
+    return out
+  }
   const outVals = backend.typedArrayFromHeap(out) as Float32Array
-  gemm()!.matMul(
+  engine.matMul(
     backend.typedArrayFromHeap(a) as Float32Array,
     backend.typedArrayFromHeap(b) as Float32Array,
     outVals,
-    { batch, M, N, K, transA, transB },
+    shape,
     bias && (backend.typedArrayFromHeap(bias) as Float32Array),
   )
   return out

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { installWasmKernels } from './kernels'
+import { installWasmKernels, wasmGemm } from './kernels'
+import { setWasmBackendShared, wasmHeapOf } from './wasmHeap'
 import { lossAndGradsOn, randomIds, tinyConfig, worstRelDiff } from '../testing/fixtures'
 import { mulberry32 } from '../util/random'
 import { getPreset } from '../shared/presets'
@@ -14,7 +15,12 @@ import { Run } from '../train/run'
 describe('wasm backend', () => {
   beforeAll(async () => {
     installWasmKernels()
-    expect(await tf.setBackend('wasm')).toBe(true)
+    expect(await setWasmBackendShared()).toBe(true)
+  })
+
+  it('keeps its heap in a shared memory, which the matrix products work in without copies', () => {
+    expect(wasmHeapOf(tf.backend())?.shared).toBe(true)
+    expect(wasmGemm()?.inPlace).toBe(true)
   })
   afterAll(async () => {
     await tf.setBackend('cpu')

@@ -7,7 +7,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url'
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url'
 import { disposeParams, initParams, loss } from '../model/gpt'
-import { installCpuKernels, installWasmKernels } from '../model/kernels'
+import { installCpuKernels, installWasmKernels, wasmGemm } from '../model/kernels'
+import { setWasmBackendShared } from '../model/wasmHeap'
 import type { BackendChoice, BackendName, BackendReport } from '../shared/protocol'
 import { chooseBackend, probeWebGL, probeWebGPU, type GpuLike } from './backendChoice'
 import { startGemmPool } from './gemmPool'
@@ -46,7 +47,8 @@ async function smokeTest(): Promise<void> {
 
 async function tryBackend(name: BackendName): Promise<string | null> {
   try {
-    const ok = await tf.setBackend(name)
+    // wasm: its heap in a shared memory where the page is isolated, so our products' threads work in it in place
+    const ok = name === 'wasm' ? await setWasmBackendShared() : await tf.setBackend(name)
     if (!ok) return 'could not be initialised'
     await tf.ready()
     await smokeTest()
@@ -68,7 +70,7 @@ export async function initBackend(requested: BackendChoice): Promise<BackendRepo
   )
   // our matrix products (src/model/gemm.ts) share their work with N − 1 more threads where the page is isolated
   // (served with COOP/COEP by vite.config.ts, or through public/coi-sw.js; a worker inherits its page's isolation)
-  const pool = pick.backend === 'wasm' ? await startGemmPool() : undefined
+  const pool = pick.backend === 'wasm' ? await startGemmPool(wasmGemm()) : undefined
   return { ...pick, isolated: globalThis.crossOriginIsolated === true, threads: Math.max(1, pool?.threads ?? 1) }
 }
 

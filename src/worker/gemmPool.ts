@@ -3,7 +3,7 @@
 // memory; the training worker itself is the N-th. They are blob-URL classic workers (the CSP allows
 // `worker-src blob:`), so nothing depends on how the bundler emits nested workers. Without cross-origin
 // isolation there is no SharedArrayBuffer: the products then run on the training worker alone.
-import { gemm, type SpawnThread } from '../model/gemm'
+import type { Gemm, SpawnThread } from '../model/gemm'
 
 const MAX_THREADS = 8
 /** A thread that has not said it is ready by then is given up (the products run on fewer threads). */
@@ -44,11 +44,13 @@ export interface GemmStatus {
 
 let started: Promise<GemmStatus> | undefined
 
-/** Starts the pool once (later calls get the same answer). Never throws: a failure leaves one thread. */
-export function startGemmPool(wanted = navigator.hardwareConcurrency || 1): Promise<GemmStatus> {
+/**
+ * Starts the pool of `engine` (the wasm backend's: kernels.ts's wasmGemm) once; later calls get the same answer.
+ * Never throws: a failure leaves one thread.
+ */
+export function startGemmPool(engine: Gemm | null, wanted = navigator.hardwareConcurrency || 1): Promise<GemmStatus> {
   started ??= (async () => {
     const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
-    const engine = gemm()
     if (!engine) return { threads: 0, isolated, relaxed: false, reason: 'no WebAssembly SIMD' }
     const status = (reason?: string): GemmStatus => ({
       threads: engine.threads,
