@@ -1,4 +1,4 @@
-import { useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react'
 import {
   CartesianGrid,
   Legend,
@@ -144,127 +144,18 @@ export function LossChart(panel: ViewProps) {
       <div className="chart" data-testid="loss-chart">
         {/* the chart stays mounted (its first render is the costly one), with the hint over it while empty */}
         {rows.length === 0 && <p className="muted chart-hint">{t.chartHint}</p>}
-        <ResponsiveContainer width="100%" height={220}>
-          <LineChart
-            data={rows}
-            margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
-            onClick={(e) =>
-              atlasOpen && e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)
-            }
-          >
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
-            <XAxis
-              dataKey="step"
-              type="number"
-              // to the run's last step, so the curve grows across the chart as training goes
-              domain={['dataMin', (dataMax: number) => Math.max(dataMax, maxIters)]}
-              allowDecimals={false}
-              label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }}
-            />
-            <YAxis
-              scale={log ? 'log' : 'linear'}
-              domain={yDomain(rows, log)}
-              allowDataOverflow
-              width={48}
-              tickFormatter={(v: number) => v.toFixed(2)}
-            />
-            <Tooltip
-              isAnimationActive={false}
-              formatter={(v, _name, item) =>
-                typeof v !== 'number'
-                  ? String(v)
-                  : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey))
-                    ? t.withPerplexity(v)
-                    : v.toFixed(4)
-              }
-              labelFormatter={(l) => t.stepN(Number(l))}
-            />
-            <Legend />
-            {refs && reference && (
-              <>
-                <ReferenceLine
-                  y={reference.uniform}
-                  stroke="var(--line-strong)"
-                  strokeDasharray="4 4"
-                  label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
-                />
-                <ReferenceLine
-                  y={reference.unigram}
-                  stroke="var(--line-strong)"
-                  strokeDasharray="4 4"
-                  label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
-                />
-                <ReferenceLine
-                  y={reference.bigram}
-                  stroke="var(--line-strong)"
-                  strokeDasharray="4 4"
-                  label={{
-                    value: t.previousTokenOnly,
-                    position: 'insideBottomRight',
-                    fontSize: 11,
-                    fill: 'var(--muted)',
-                  }}
-                />
-              </>
-            )}
-            {marker && (
-              <ReferenceLine
-                x={marker.step}
-                stroke="#7048e8"
-                strokeDasharray="5 3"
-                label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }}
-              />
-            )}
-            {divergedAt.map((step) => (
-              <ReferenceLine
-                key={`d${step}`}
-                x={step}
-                ifOverflow="extendDomain"
-                stroke="var(--error)"
-                strokeWidth={2}
-                label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: 'var(--error)' }}
-              />
-            ))}
-            {atlasOpen && viewStep !== 'live' && (
-              <ReferenceLine
-                x={viewStep}
-                stroke="var(--val)"
-                label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: 'var(--val)' }}
-              />
-            )}
-            <Line
-              name={t.trainLine}
-              dataKey="train"
-              stroke="var(--train)"
-              dot={false}
-              isAnimationActive={false}
-              connectNulls
-              strokeWidth={1.5}
-            />
-            <Line
-              name={t.validationLine}
-              dataKey="val"
-              stroke="var(--val)"
-              dot={false}
-              isAnimationActive={false}
-              connectNulls
-              strokeWidth={2}
-            />
-            {compare.map((c, i) => (
-              <Line
-                key={c.id}
-                name={t.compareLine(c.name)}
-                dataKey={`c${i}`}
-                stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]}
-                strokeDasharray="5 3"
-                dot={false}
-                isAnimationActive={false}
-                connectNulls
-                strokeWidth={1.5}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
+        <Plot
+          rows={rows}
+          log={log}
+          refs={refs}
+          reference={reference}
+          maxIters={maxIters}
+          compare={compare}
+          marker={marker}
+          divergedAt={divergedAt}
+          atlasOpen={atlasOpen}
+          viewStep={viewStep}
+        />
       </div>
       <LossByPosition evals={shown.evals} />
       {refs && reference && (
@@ -275,3 +166,159 @@ export function LossChart(panel: ViewProps) {
     </Panel>
   )
 }
+
+interface PlotProps {
+  rows: Row[]
+  log: boolean
+  refs: boolean
+  reference: { uniform: number; unigram: number; bigram: number } | undefined
+  maxIters: number
+  compare: { id: number | string; name: string }[]
+  marker: { step: number } | null | undefined
+  divergedAt: number[]
+  atlasOpen: boolean
+  viewStep: number | 'live'
+}
+
+/**
+ * The chart itself, drawn again only when what it shows changes: the panel around it re-renders with every
+ * metrics batch (4 a second), and a recharts tree rebuilt with new props re-registers every axis, line and
+ * reference line in recharts' own store, ~30 ms of the main thread each time (docs/performance.md).
+ */
+const Plot = memo(function Plot({
+  rows,
+  log,
+  refs,
+  reference,
+  maxIters,
+  compare,
+  marker,
+  divergedAt,
+  atlasOpen,
+  viewStep,
+}: PlotProps) {
+  const t = useT()
+  return (
+    <ResponsiveContainer width="100%" height={220}>
+      <LineChart
+        data={rows}
+        margin={{ top: 8, right: 16, bottom: 8, left: 0 }}
+        onClick={(e) =>
+          atlasOpen && e && typeof e.activeLabel === 'number' && useStore.getState().setViewStep(e.activeLabel)
+        }
+      >
+        <CartesianGrid strokeDasharray="3 3" stroke="var(--grid)" />
+        <XAxis
+          dataKey="step"
+          type="number"
+          // to the run's last step, so the curve grows across the chart as training goes
+          domain={['dataMin', (dataMax: number) => Math.max(dataMax, maxIters)]}
+          allowDecimals={false}
+          label={{ value: t.stepAxis, position: 'insideBottomRight', offset: -4 }}
+        />
+        <YAxis
+          scale={log ? 'log' : 'linear'}
+          domain={yDomain(rows, log)}
+          allowDataOverflow
+          width={48}
+          tickFormatter={(v: number) => v.toFixed(2)}
+        />
+        <Tooltip
+          isAnimationActive={false}
+          formatter={(v, _name, item) =>
+            typeof v !== 'number'
+              ? String(v)
+              : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey))
+                ? t.withPerplexity(v)
+                : v.toFixed(4)
+          }
+          labelFormatter={(l) => t.stepN(Number(l))}
+        />
+        <Legend />
+        {refs && reference && (
+          <>
+            <ReferenceLine
+              y={reference.uniform}
+              stroke="var(--line-strong)"
+              strokeDasharray="4 4"
+              label={{ value: t.uniformGuess, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
+            />
+            <ReferenceLine
+              y={reference.unigram}
+              stroke="var(--line-strong)"
+              strokeDasharray="4 4"
+              label={{ value: t.tokenFrequencies, position: 'insideTopRight', fontSize: 11, fill: 'var(--muted)' }}
+            />
+            <ReferenceLine
+              y={reference.bigram}
+              stroke="var(--line-strong)"
+              strokeDasharray="4 4"
+              label={{
+                value: t.previousTokenOnly,
+                position: 'insideBottomRight',
+                fontSize: 11,
+                fill: 'var(--muted)',
+              }}
+            />
+          </>
+        )}
+        {marker && (
+          <ReferenceLine
+            x={marker.step}
+            stroke="#7048e8"
+            strokeDasharray="5 3"
+            label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }}
+          />
+        )}
+        {divergedAt.map((step) => (
+          <ReferenceLine
+            key={`d${step}`}
+            x={step}
+            ifOverflow="extendDomain"
+            stroke="var(--error)"
+            strokeWidth={2}
+            label={{ value: t.divergedLine, position: 'insideTopLeft', fontSize: 11, fill: 'var(--error)' }}
+          />
+        ))}
+        {atlasOpen && viewStep !== 'live' && (
+          <ReferenceLine
+            x={viewStep}
+            stroke="var(--val)"
+            label={{ value: t.stepN(viewStep), position: 'top', fontSize: 11, fill: 'var(--val)' }}
+          />
+        )}
+        <Line
+          name={t.trainLine}
+          dataKey="train"
+          stroke="var(--train)"
+          dot={false}
+          isAnimationActive={false}
+          connectNulls
+          strokeWidth={1.5}
+        />
+        <Line
+          name={t.validationLine}
+          dataKey="val"
+          stroke="var(--val)"
+          dot={false}
+          isAnimationActive={false}
+          connectNulls
+          strokeWidth={2}
+        />
+        {compare.map((c, i) => (
+          <Line
+            key={c.id}
+            name={t.compareLine(c.name)}
+            dataKey={`c${i}`}
+            stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]}
+            strokeDasharray="5 3"
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+            strokeWidth={1.5}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  )
+})
