@@ -70,24 +70,33 @@ export interface FusedSimd {
   ): void
 }
 
-const made = new WeakMap<object, FusedSimd | null>()
+const made = new WeakMap<object, { simd: FusedSimd; module: object } | null>()
+
+function make(memory: { buffer: ArrayBuffer | SharedArrayBuffer }): { simd: FusedSimd; module: object } | null {
+  const wasm = env.WebAssembly!
+  const shared = typeof env.SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
+  const bytes = Uint8Array.from(env.atob!(shared ? FUSED_SHARED : FUSED_UNSHARED), (c) => c.charCodeAt(0))
+  if (!wasm.validate(bytes)) return null
+  try {
+    const module = new wasm.Module(bytes)
+    return { simd: new wasm.Instance(module, { env: { memory } }).exports as unknown as FusedSimd, module }
+  } catch {
+    return null // the memory's limits do not fit the import: keep the scalar loops
+  }
+}
+
+function madeFor(memory: { buffer: ArrayBuffer | SharedArrayBuffer } | undefined) {
+  if (!memory || !env.WebAssembly || !env.atob) return null
+  if (!made.has(memory)) made.set(memory, make(memory))
+  return made.get(memory)!
+}
 
 /** The SIMD passes over `memory` (a WebAssembly.Memory), made once per memory. */
 export function fusedSimdFor(memory: { buffer: ArrayBuffer | SharedArrayBuffer } | undefined): FusedSimd | null {
-  const wasm = env.WebAssembly
-  if (!memory || !wasm || !env.atob) return null
-  if (!made.has(memory)) {
-    const shared = typeof env.SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
-    const bytes = Uint8Array.from(env.atob(shared ? FUSED_SHARED : FUSED_UNSHARED), (c) => c.charCodeAt(0))
-    let simd: FusedSimd | null = null
-    if (wasm.validate(bytes)) {
-      try {
-        simd = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as unknown as FusedSimd
-      } catch {
-        simd = null // the memory's limits do not fit the import: keep the scalar loops
-      }
-    }
-    made.set(memory, simd)
-  }
-  return made.get(memory)!
+  return madeFor(memory)?.simd ?? null
+}
+
+/** The compiled module behind fusedSimdFor(memory), for threads that run its passes over the same memory. */
+export function fusedModuleFor(memory: { buffer: ArrayBuffer | SharedArrayBuffer } | undefined): object | null {
+  return madeFor(memory)?.module ?? null
 }

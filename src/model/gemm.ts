@@ -38,68 +38,83 @@ const env = globalThis as unknown as {
   Atomics: AtomicsApi
 }
 
-/** Control words (Int32 indices) at the start of the memory; the data starts at DATA bytes. */
-const GEN = 0 // the product's number: a thread wakes when it changes
+/**
+ * Control words (Int32 indices) at the start of the memory (or of a block of a given heap): a job's number, its
+ * claims, its arguments; a row job's arguments as float64 at byte F64 (values, then per-row strides); the data of
+ * an engine's own memory starts at DATA bytes.
+ */
+const GEN = 0 // the job's number: a thread wakes when it changes
 const CLAIM = 1 // (GEN mod 4096) << 20 | the next unclaimed item
 const DONE = 2 // items finished
 const STOP = 3
-const ARGS = 4 // gemm's 15 arguments, then the scratch bytes per thread and the number of items
-const DATA = 256
+const ARGS = 4 // gemm's 15 arguments, then the scratch bytes per thread (19)
+const TOTAL = 20 // the number of items
+const KIND = 21 // 0: a product; 1 + i: a row job of the extra module's export names[i]
+const ROW = 22 // a row job's number of arguments, which one is the row count, the rows, the rows an item takes
+const F64 = 256
+const CTL_BYTES = 512
+const DATA = CTL_BYTES
 const PAGE = 65536
 const MAX_PAGES = 16384 // 1 GiB for a memory of our own; gemm.wat declares 4 GiB, tfjs-wasm's maximum
 const MAX_ITEMS = 1 << 20
 const MAX_THREADS = 31 // one counter each at Int32 index 32 + id, within the first 256 bytes
+const MAX_ROW_ARGS = 16
 /** Below this many multiply-adds a product runs on the calling thread alone (waking a thread costs ~10–50 µs). */
 const MIN_THREADED = 1 << 17
 
 /**
- * Claims items of the current product one at a time and does them, until none is left or the product is no
- * longer the one `tag` names (a thread that woke late must not take items of the next one). Every thread runs
- * it, the caller included: a thread that the OS does not schedule holds up at most the one item it claimed, so
- * an oversubscribed machine costs waiting for one item, not for a fixed share. Self-contained (no outer names):
+ * Claims items of the current job one at a time and does them, until none is left or the job is no longer the
+ * one `tag` names (a thread that woke late must not take items of the next one). Every thread runs it, the
+ * caller included: a thread that the OS does not schedule holds up at most the one item it claimed, so an
+ * oversubscribed machine costs waiting for one item, not for a fixed share. Self-contained (no outer names):
  * its source is also the threads' (THREAD_BODY).
  */
-function claimItems(gemm: (...args: number[]) => void, ctl: Int32Array, args: Int32Array, tag: number, tid: number) {
-  const total = args[16]
-  const scratch = args[3] + tid * args[15]
+function claimItems(work: (item: number) => void, ctl: Int32Array, total: number, tag: number, tid: number) {
   for (;;) {
     const v = Atomics.load(ctl, 1)
     if (v >>> 20 !== tag) return
     const item = v & 0xfffff
     if (item >= total) return
     if (Atomics.compareExchange(ctl, 1, v, v + 1) !== v) continue
-    gemm(
-      args[0],
-      args[1],
-      args[2],
-      scratch,
-      args[4],
-      args[5],
-      args[6],
-      args[7],
-      args[8],
-      args[9],
-      args[10],
-      args[11],
-      args[12],
-      args[13],
-      args[14],
-      item,
-      item + 1,
-    )
+    work(item)
     Atomics.add(ctl, 32 + tid, 1) // items done by this thread (itemsByThread)
     if (Atomics.add(ctl, 2, 1) + 1 === total) Atomics.notify(ctl, 2)
   }
 }
 
+/** Item `item` of a product (args: ctl's ARGS..), with this thread's packing scratch. Self-contained. */
+function productItem(gemm: (...args: number[]) => void, a: Int32Array, tid: number, item: number) {
+  // prettier-ignore
+  gemm(a[0], a[1], a[2], a[3] + tid * a[15], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14],
+    item, item + 1)
+}
+
 /**
- * What a thread runs (as source text: the spawner wraps it for its environment): instantiate the module over the
- * shared memory, say it is ready, then take items of every product until told to stop.
+ * Item `item` of a row job: `fn` over rows [item·perItem, …) of the whole job's arguments `f64` (values, then at
+ * 16 + i the bytes argument i advances a row), with the row-count argument set to this item's rows. Self-contained.
+ */
+function rowItem(fn: (...args: number[]) => unknown, f64: Float64Array, row: Int32Array, item: number) {
+  const [nargs, countArg, rows, perItem] = row
+  const r0 = item * perItem
+  const args: number[] = []
+  for (let i = 0; i < nargs; i++) args.push(f64[i] + f64[16 + i] * r0)
+  args[countArg] = Math.min(rows, r0 + perItem) - r0
+  fn(...args)
+}
+
+/**
+ * What a thread runs (as source text: the spawner wraps it for its environment): instantiate the module (and the
+ * extra one, if any) over the shared memory, say it is ready, then take items of every job until told to stop.
  */
 export const THREAD_BODY = `function gemmThread(data, ready) {
   const claimItems = ${claimItems.toString()}
-  const gemm = new WebAssembly.Instance(data.module, { env: { memory: data.memory } }).exports.gemm
+  const productItem = ${productItem.toString()}
+  const rowItem = ${rowItem.toString()}
+  const imports = { env: { memory: data.memory } }
+  const gemm = new WebAssembly.Instance(data.module, imports).exports.gemm
+  const extra = data.extra ? new WebAssembly.Instance(data.extra.module, imports).exports : null
   const ctl = new Int32Array(data.memory.buffer, data.ctl, 64)
+  const f64 = new Float64Array(data.memory.buffer, data.ctl + ${F64}, 32)
   let seen = Atomics.load(ctl, ${GEN})
   ready()
   for (;;) {
@@ -108,16 +123,53 @@ export const THREAD_BODY = `function gemmThread(data, ready) {
     if (gen === seen) continue
     seen = gen
     if (Atomics.load(ctl, ${STOP})) return
-    claimItems(gemm, ctl, ctl.slice(${ARGS}, ${ARGS + 17}), gen & 0xfff, data.tid)
+    const kind = ctl[${KIND}]
+    let work
+    if (kind === 0) {
+      const a = ctl.slice(${ARGS}, ${ARGS + 16})
+      work = (item) => productItem(gemm, a, data.tid, item)
+    } else {
+      const fn = extra && extra[data.extra.names[kind - 1]]
+      if (!fn) continue
+      const values = f64.slice()
+      const row = ctl.slice(${ROW}, ${ROW + 4})
+      work = (item) => rowItem(fn, values, row, item)
+    }
+    claimItems(work, ctl, ctl[${TOTAL}], gen & 0xfff, data.tid)
   }
 }`
 
-/** What a spawned thread gets (its id, the module, the memory and where the control words are: all can be posted). */
+/**
+ * A second module over the same memory whose exports the threads can run over row ranges (Gemm.rows): fused.wat
+ * (./fusedSimd.ts). `names` are the exports that may be run so; the module is posted to every thread.
+ */
+export interface ExtraModule {
+  module: object
+  names: readonly string[]
+}
+
+/** What a spawned thread gets (its id, the modules, the memory and where the control words are: all can be posted). */
 export interface ThreadInit {
   tid: number
   module: object
   memory: WasmMemory
   ctl: number
+  extra?: ExtraModule
+}
+
+/**
+ * A row job: the extra module's export `name` over `rows` independent rows, cut into items of `perItem` rows
+ * (a multiple of whatever the export needs: 4 values for SIMD, T rows for a causal softmax). `args` are its
+ * arguments for all rows; `strides[i]` the bytes argument i advances per row (0 for what every row shares);
+ * `countArg` the argument that says how many rows.
+ */
+export interface RowJob {
+  name: string
+  args: number[]
+  strides: number[]
+  countArg: number
+  rows: number
+  perItem: number
 }
 
 /** Starts one thread running THREAD_BODY with `init`; resolves when the thread has called `ready`. */
@@ -134,6 +186,8 @@ export interface GemmOptions {
    * allocated in it with `malloc`.
    */
   heap?: { memory: WasmMemory; malloc(bytes: number): number; free(ptr: number): void }
+  /** A module whose exports `rows` may share out (it is instantiated over the same memory on every thread). */
+  extra?: ExtraModule
 }
 
 /** A product's shape: see Gemm.matMul. */
@@ -161,6 +215,11 @@ export interface Gemm {
   readonly inPlace: boolean
   /** matMul on operands at byte offsets of the engine's memory (biasAt 0: no bias); in-place engines only. */
   matMulAt(aAt: number, bAt: number, outAt: number, shape: GemmShape, biasAt: number): void
+  /**
+   * Runs a row job of the extra module on every thread; false (nothing done) when there are no other threads or
+   * no extra module, so that the caller runs the export itself.
+   */
+  rows(job: RowJob): boolean
   startThreads(count: number, spawn: SpawnThread): Promise<void>
   stopThreads(): void
   /** Items of threaded products each thread has done since the engine was made (index: thread id). */
@@ -202,8 +261,14 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
   const module = new wasm.Module(bytes)
   const run = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void
   // the control words: the start of our own memory, or 256 bytes of the heap we were given
-  const ctlAt = heap ? align(heap.malloc(DATA + 64)) : 0
+  const ctlAt = heap ? align(heap.malloc(CTL_BYTES + 64)) : 0
   const ctl = new Int32Array(memory.buffer, ctlAt, 64)
+  const f64 = new Float64Array(memory.buffer, ctlAt + F64, 32)
+  const extra = options.extra
+  const extraExports = extra
+    ? (new wasm.Instance(extra.module, { env: { memory } }).exports as Record<string, (...a: number[]) => unknown>)
+    : null
+  const rowArgs = new Int32Array(4)
   const workers: { terminate(): void }[] = []
   // one view of the memory (made again only when it grows) and one argument block, not a new one per product:
   // a step makes ~75 products, and garbage collection competes with the products' other thread for the cores
@@ -244,7 +309,6 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     args[13] = transB ? 4 * K : 4
     args[14] = offBias
     args[15] = perThreadScratch(K)
-    args[16] = total
     if (!threaded) {
       run(
         offA,
@@ -267,14 +331,21 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       )
       return
     }
+    ctl.set(args.subarray(0, 16), ARGS)
+    ctl[KIND] = 0
+    share(total, (item) => productItem(run, args, 0, item))
+  }
+
+  /** Publishes the job written into the control words, wakes the threads, takes items too, waits for all. */
+  function share(total: number, work: (item: number) => void) {
     const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
     const tag = gen & 0xfff
-    ctl.set(args, ARGS)
+    ctl[TOTAL] = total
     env.Atomics.store(ctl, DONE, 0)
     env.Atomics.store(ctl, CLAIM, tag << 20)
     env.Atomics.store(ctl, GEN, gen)
     env.Atomics.notify(ctl, GEN)
-    claimItems(run, ctl, args, tag, 0)
+    claimItems(work, ctl, total, tag, 0)
     for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE)) env.Atomics.wait(ctl, DONE, d)
   }
 
@@ -335,6 +406,28 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       if (!heap) throw new Error('matMulAt: this engine works in a memory of its own (use matMul)')
       multiply(aAt, bAt, outAt, scratchFor(perThreadScratch(shape.K) * threadsFor(shape)), shape, biasAt)
     },
+    rows({ name, args: values, strides, countArg, rows, perItem }) {
+      const kind = extra ? extra.names.indexOf(name) + 1 : 0
+      const fn = extraExports?.[name]
+      if (workers.length === 0 || kind === 0 || !fn) return false
+      const nargs = values.length
+      if (nargs > MAX_ROW_ARGS || strides.length !== nargs || countArg >= nargs || perItem < 1)
+        throw new Error(`rows: ${name} with ${nargs} arguments and ${strides.length} strides`)
+      const total = Math.ceil(rows / perItem)
+      if (total >= MAX_ITEMS) throw new Error(`rows: ${total} items`)
+      f64.fill(0)
+      f64.set(values, 0)
+      f64.set(strides, 16)
+      rowArgs[0] = nargs
+      rowArgs[1] = countArg
+      rowArgs[2] = rows
+      rowArgs[3] = perItem
+      ctl.set(rowArgs, ROW)
+      ctl[KIND] = kind
+      const own = f64.slice() // the caller's copy, as each thread takes its own
+      share(total, (item) => rowItem(fn, own, rowArgs, item))
+      return true
+    },
     itemsByThread() {
       return Array.from(ctl.subarray(32, 32 + workers.length + 1))
     },
@@ -342,7 +435,7 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
       if (workers.length + 1 + count > MAX_THREADS) throw new Error(`at most ${MAX_THREADS} threads`)
       if (!engine.shared) throw new Error('threads need a shared memory (SharedArrayBuffer)')
       for (let i = 0; i < count; i++)
-        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory, ctl: ctlAt }))
+        workers.push(await spawn(THREAD_BODY, { tid: workers.length + 1, module, memory, ctl: ctlAt, extra }))
     },
     stopThreads() {
       if (workers.length === 0) return

@@ -34,7 +34,8 @@
 import * as tf from '@tensorflow/tfjs'
 import { simdBatchMatMul } from './bmm'
 import * as fused from './fused'
-import { fusedSimdFor, type FusedSimd } from './fusedSimd'
+import { fusedModuleFor, fusedSimdFor, type FusedSimd } from './fusedSimd'
+import { ROW_EXPORTS, threadedSimd } from './fusedThreads'
 import { createGemm, gemm, type Gemm } from './gemm'
 import { wasmHeapOf } from './wasmHeap'
 
@@ -50,9 +51,21 @@ interface WasmBackendLike {
   }
 }
 
-/** fused.wat's passes over this backend's heap (in place), or null: then fused.ts's scalar loops. */
+const threadedPasses = new WeakMap<object, FusedSimd | null>()
+
+/**
+ * fused.wat's passes over this backend's heap (in place), shared out over the products' threads where the heap
+ * is shared (./fusedThreads.ts), or null: then fused.ts's scalar loops.
+ */
 function simdOf(backend: WasmBackendLike): FusedSimd | null {
-  return fusedSimdFor(backend.wasm.asm?.memory ?? backend.wasm.wasmMemory)
+  const heap = wasmHeapOf(backend)
+  const simd = fusedSimdFor(heap?.memory)
+  if (!simd || !heap?.shared) return simd
+  if (!threadedPasses.has(heap.memory)) {
+    const engine = gemmOf(backend)
+    threadedPasses.set(heap.memory, engine?.inPlace ? threadedSimd(simd, engine) : simd)
+  }
+  return threadedPasses.get(heap.memory)!
 }
 
 const heapEngines = new WeakMap<object, Gemm | null>()
@@ -66,7 +79,9 @@ function gemmOf(backend: WasmBackendLike): Gemm | null {
   if (!heap?.shared) return gemm()
   if (!heapEngines.has(heap.memory)) {
     const { _malloc: malloc, _free: free } = backend.wasm
-    heapEngines.set(heap.memory, createGemm({ heap: { memory: heap.memory, malloc, free } }) ?? gemm())
+    const module = fusedModuleFor(heap.memory)
+    const extra = module ? { module, names: ROW_EXPORTS } : undefined
+    heapEngines.set(heap.memory, createGemm({ heap: { memory: heap.memory, malloc, free }, extra }) ?? gemm())
   }
   return heapEngines.get(heap.memory)!
 }
