@@ -1,7 +1,8 @@
 // The kernels of one Baby GPT training step on tfjs-wasm in Node (tf.profile, the mean of 3 steps): how many of
 // each and their time, then the step's CPU time over 5 steps (process.cpuUsage: one thread, whatever else the
 // machine runs). Run by `node scripts/gemm-bench.mjs --profile` (GEMM_BENCH_PRESET=tiny for the tiny preset); not
-// a test. A custom gradient's forward shows as "forward", its time including the kernels inside it.
+// a test. A custom gradient's forward shows as "forward", its time including the kernels inside it; the products
+// are listed by their operands' shapes.
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { it } from 'vitest'
@@ -26,10 +27,12 @@ it('profiles', async () => {
       await run.trainStep()
     })
     for (const k of p.kernels) {
-      const e = by.get(k.name) ?? [0, 0]
+      // GptMatMul by its operands' shapes (the transpose flags are not in tf.profile's record)
+      const name = k.name === 'GptMatMul' ? `GptMatMul ${k.inputShapes.map((s) => `[${s}]`).join('')}` : k.name
+      const e = by.get(name) ?? [0, 0]
       e[0] += 1 / 3
       e[1] += (k.kernelTimeMs as number) / 3
-      by.set(k.name, e)
+      by.set(name, e)
       total += (k.kernelTimeMs as number) / 3
       n += 1 / 3
     }
@@ -41,5 +44,5 @@ it('profiles', async () => {
   console.log('step cpu', ((cpu.user + cpu.system) / 5e3).toFixed(1), 'wall', ((performance.now() - t0) / 5).toFixed(1))
   console.log('kernels', n.toFixed(0), 'time', total.toFixed(1))
   for (const [k, [c, t]] of [...by].sort((a, b) => b[1][1] - a[1][1]))
-    console.log(k.padEnd(24), c.toFixed(0).padStart(5), t.toFixed(2).padStart(8))
+    console.log(k.padEnd(40), c.toFixed(0).padStart(5), t.toFixed(2).padStart(8))
 }, 600_000)

@@ -73,6 +73,9 @@ function shapes(): Shape[] {
     }
     out.push({ batch: 3, M: 17, N: 33, K: 9, transA, transB })
     out.push({ batch: 48, M: 64, N: 64, K: 32, transA, transB }) // attention's q·kᵀ and its gradients
+    // rows of A 1 and 2 KiB apart: Aᵀ is read through a padded copy (gemm.ts, padsA)
+    out.push({ batch: 1, M: 256, N: 17, K: 129, transA, transB })
+    out.push({ batch: 1, M: 512, N: 9, K: 64, transA, transB })
   }
   return out
 }
