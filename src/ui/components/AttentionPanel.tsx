@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { useStore, type AttentionView } from '../store'
 import { watchAttention } from '../client'
 import { visibleChar } from '../../text/text'
-import { sharpCanvas } from '../canvas'
-import { scaled, sequential, type SequentialMap } from '../colourMaps'
+import { drawCells, sharpCanvas } from '../canvas'
+import { scaled, sequentialRgb, type SequentialMap } from '../colourMaps'
 import { cssColour } from '../theme'
 import { HeatmapKey } from './HeatmapKey'
 import { HeadInWords } from './HeadInWords'
@@ -45,24 +45,29 @@ function draw(
       g.fillText(label.length > 2 ? '·' : label, LABEL + i * cs + cs / 2, LABEL / 2) // keys along the top
       g.fillText(label.length > 2 ? '·' : label, LABEL / 2, LABEL + i * cs + cs / 2) // queries down the side
     }
-    for (let j = 0; j < T; j++) {
-      const x = LABEL + j * cs
-      const y = LABEL + i * cs
-      if (j > i && !full) {
-        // the future is masked: hatched, not drawn as a zero weight
-        g.fillStyle = hatch
-        g.fillRect(x, y, cs, cs)
-        g.strokeStyle = hatchLine
-        g.beginPath()
+  }
+  if (!full) {
+    // the future is masked: hatched, not drawn as a zero weight (one rectangle a row, one path for the hatching)
+    g.fillStyle = hatch
+    for (let i = 0; i < T - 1; i++) g.fillRect(LABEL + (i + 1) * cs, LABEL + i * cs, (T - 1 - i) * cs, cs)
+    g.strokeStyle = hatchLine
+    g.beginPath()
+    for (let i = 0; i < T; i++)
+      for (let j = i + 1; j < T; j++) {
+        const x = LABEL + j * cs
+        const y = LABEL + i * cs
         g.moveTo(x, y + cs)
         g.lineTo(x + cs, y)
-        g.stroke()
-      } else {
-        g.fillStyle = sequential(map, scaled(a.weights[i * T + j], scale))
-        g.fillRect(x, y, cs, cs)
       }
-    }
+    g.stroke()
   }
+  // the weights in 256 levels (as the atlas stores them), each level's colour worked out once
+  const colours: (readonly [number, number, number])[] = []
+  const colourOf = (w: number) => {
+    const level = Math.round(Math.max(0, Math.min(1, w)) * 255)
+    return (colours[level] ??= sequentialRgb(map, scaled(level / 255, scale)))
+  }
+  drawCells(g, LABEL, LABEL, T, T, cs, (i, j) => (j > i && !full ? null : colourOf(a.weights[i * T + j])))
   if (focus) {
     g.lineWidth = 2
     g.strokeStyle = '#000'
