@@ -38,6 +38,42 @@ describe('KVDecoder', () => {
     disposeParams(params)
   })
 
+  it('with heads switched off, gives the forward pass’s logits with those heads zeroed (and refuses heads it lacks)', async () => {
+    const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 2, nHead: 2, nEmbd: 8, bias: true })
+    const weights = toFloat32(randomParams64(cfg, 15))
+    const params = paramsFromArrays(cfg, weights)
+    const ids = randomIds(cfg.blockSize, cfg.vocabSize, 19)
+    const off: [number, number][] = [
+      [0, 1],
+      [1, 0],
+    ]
+    const dec = new KVDecoder(cfg, weights, off)
+    const intact = new KVDecoder(cfg, weights)
+    let changed = 0
+    for (let t = 1; t <= ids.length; t++) {
+      const ours = dec.push(ids[t - 1])
+      const whole = intact.push(ids[t - 1])
+      const logitsT = tf.tidy(
+        () =>
+          forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), {
+            lastOnly: true,
+            ablate: { heads: off, mode: 'zero' },
+          }).logits,
+      )
+      const ref = await logitsT.data()
+      logitsT.dispose()
+      for (let v = 0; v < cfg.vocabSize; v++) {
+        expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(
+          1e-4 * Math.max(1, Math.abs(ref[v])),
+        )
+        changed = Math.max(changed, Math.abs(ours[v] - whole[v]))
+      }
+    }
+    expect(changed).toBeGreaterThan(1e-3) // switching the heads off changed what the model says
+    expect(() => new KVDecoder(cfg, weights, [[2, 0]])).toThrow(/no head 2.0/)
+    disposeParams(params)
+  })
+
   it('records, for the last token pushed, the attention rows a full forward pass computes for it (every layer and head)', async () => {
     const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 3, nHead: 2, nEmbd: 8, bias: true })
     const weights = toFloat32(randomParams64(cfg, 6))

@@ -47,11 +47,19 @@ export class KVDecoder {
   // each block's weights, its linear weights transposed to [out, in] in float64 (no conversion per load)
   private readonly blocks: BlockOf<Float64Array, Float32Array>[]
 
+  /** Heads switched off (layer · nHead + head): their output is zero, as gpt.ts's HeadAblation 'zero'. */
+  private readonly off: Set<number>
+
   constructor(
     readonly cfg: ModelConfig,
     weights: Weights,
+    offHeads: readonly (readonly [layer: number, head: number])[] = [],
   ) {
     const C = cfg.nEmbd
+    for (const [l, h] of offHeads)
+      if (!(Number.isInteger(l) && Number.isInteger(h) && l >= 0 && l < cfg.nLayer && h >= 0 && h < cfg.nHead))
+        throw new Error(`decoder: no head ${l}.${h} in a model of ${cfg.nLayer} layers × ${cfg.nHead} heads`)
+    this.off = new Set(offHeads.map(([l, h]) => l * cfg.nHead + h))
     // without the causal mask, earlier positions read later tokens, so their keys and values change with every
     // token appended: nothing can be cached (Run.generate runs the full forward pass for such a model)
     if (cfg.causal === false) throw new Error('decoder: a model without the causal mask cannot use a key/value cache')
@@ -181,10 +189,11 @@ export class KVDecoder {
       }
       for (let i = 0; i < hs; i++) this.y[off + i] = 0
       const probs = (layer * this.cfg.nHead + hd) * this.cfg.blockSize
+      const silent = this.off.has(layer * this.cfg.nHead + hd) // switched off: it looks, but writes nothing
       for (let t = 0; t <= pos; t++) {
         const a = att[t] / sum
         this.probs[probs + t] = a
-        for (let i = 0; i < hs; i++) this.y[off + i] += a * Vv[t * C + off + i]
+        if (!silent) for (let i = 0; i < hs; i++) this.y[off + i] += a * Vv[t * C + off + i]
       }
     }
   }

@@ -101,6 +101,17 @@ export interface ForwardOptions {
   seed?: number // dropout seed for this call (same seed → same masks)
   lastOnly?: boolean // logits for the last position of each sequence only (generation)
   captureResiduals?: boolean // also return the residual stream (B·T, C) after the embeddings and after each block
+  ablate?: HeadAblation // switch heads off (evaluation and generation only)
+}
+
+/**
+ * Heads switched off: each listed head's output (its attention-weighted values, before the output projection)
+ * is zeroed, or replaced by its mean over the batch's sequences at each position (`mean`: what the head writes
+ * on average there, without what it read from this sequence).
+ */
+export interface HeadAblation {
+  heads: readonly (readonly [layer: number, head: number])[]
+  mode: 'zero' | 'mean'
 }
 
 /** Dropout as one forward pass applies it: each call draws the next mask of the pass (seeded), or is the identity. */
@@ -121,6 +132,22 @@ interface Pass {
   T: number
   cfg: ModelConfig
   drop: Dropout
+  ablate?: HeadAblation
+  layer?: number // the block being run (for ablate)
+}
+
+/** yh (B, nh, T, hs) with the heads `ablate` lists for this layer zeroed or replaced by their batch mean. */
+function ablateHeads(yh: tf.Tensor4D, pass: Pass): tf.Tensor4D {
+  const off = (pass.ablate?.heads ?? []).filter(([l]) => l === pass.layer).map(([, h]) => h)
+  if (off.length === 0) return yh
+  const nh = pass.cfg.nHead
+  const keep = tf.tensor4d(
+    Array.from({ length: nh }, (_, h) => (off.includes(h) ? 0 : 1)),
+    [1, nh, 1, 1],
+  )
+  const kept = tf.mul<tf.Tensor4D>(yh, keep)
+  if (pass.ablate!.mode === 'zero') return kept
+  return tf.add(kept, tf.mul(tf.mean(yh, 0, true), tf.sub(1, keep))) // (1, nh, T, hs) broadcast over the batch
 }
 
 /**
@@ -128,18 +155,15 @@ interface Pass {
  * attention probabilities att (B, nh, T, T). All heads at once: q, k, v come from one (C, 3C) projection and
  * are split into heads.
  */
-export function attention(
-  p: BlockParams['attn'],
-  x: tf.Tensor2D,
-  { B, T, cfg, drop }: Pass,
-): { y: tf.Tensor2D; att: tf.Tensor4D } {
+export function attention(p: BlockParams['attn'], x: tf.Tensor2D, pass: Pass): { y: tf.Tensor2D; att: tf.Tensor4D } {
+  const { B, T, cfg, drop } = pass
   const C = cfg.nEmbd
   const nh = cfg.nHead
   const hs = C / nh
   const qkv = linear(x, p.cAttn.weight, p.cAttn.bias) // (B, T, 3C)
   const [qh, kh, vh] = splitHeads(qkv, { B, T, cfg, drop }) // each (B, nh, T, hs)
   const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
-  const yh = batchedAV(drop(att), vh) // (B, nh, T, hs)
+  const yh = ablateHeads(batchedAV(drop(att), vh), pass) // (B, nh, T, hs)
   // (B, nh, T, hs) → (B, T, nh, hs) → (B, T, C)
   const y = hasFused() ? fusedMergeHeads(yh) : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
   return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att } // output projection, residual dropout
@@ -194,7 +218,8 @@ export function forward(
   if (T > cfg.blockSize) throw new Error(`Cannot forward sequence of length ${T}, block size is only ${cfg.blockSize}`)
   const p = gptParams(params)
   const C = cfg.nEmbd
-  const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts) }
+  if (opts.ablate) checkAblation(opts.ablate, cfg)
+  const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts), ablate: opts.ablate }
   const tokEmb = embedding(p.wte.weight, tf.reshape(idx, [B * T])) // token embeddings (B, T, C)
   const posEmb = usesSinusoid(cfg)
     ? tf.tensor2d(sinusoidTable(T, C), [T, C]) // fixed: the first T rows of the table (T, C)
@@ -203,7 +228,7 @@ export function forward(
   const attention: tf.Tensor4D[] = []
   const residuals: tf.Tensor2D[] = opts.captureResiduals ? [x] : []
   for (let i = 0; i < cfg.nLayer; i++) {
-    const out = block(need(p.h[i], `h.${i}`), x, pass)
+    const out = block(need(p.h[i], `h.${i}`), x, { ...pass, layer: i })
     x = out.x
     if (opts.captureAttention) attention.push(out.att)
     if (opts.captureResiduals) residuals.push(x)
@@ -213,6 +238,13 @@ export function forward(
   x = layerNorm(x, p.lnF) // final LayerNorm
   const logits = linearTransposed(x, p.wte.weight) // tied LM head: (N, V)
   return { logits, attention, residuals }
+}
+
+function checkAblation({ heads, mode }: HeadAblation, cfg: ModelConfig): void {
+  if (mode !== 'zero' && mode !== 'mean') throw new Error(`ablation: unknown mode ${String(mode)}`)
+  for (const [l, h] of heads)
+    if (!(Number.isInteger(l) && Number.isInteger(h) && l >= 0 && l < cfg.nLayer && h >= 0 && h < cfg.nHead))
+      throw new Error(`ablation: no head ${l}.${h} in a model of ${cfg.nLayer} layers × ${cfg.nHead} heads`)
 }
 
 function need<X>(x: X | undefined, path: string): X {

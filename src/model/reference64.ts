@@ -83,6 +83,17 @@ export function attentionNaive(
   x: Vec[],
   cfg: ModelConfig,
 ): { y: Vec[]; att: number[][][] } {
+  const { heads, att } = attentionHeads64(p, prefix, x, cfg)
+  return { y: project64(p, prefix, heads, cfg), att }
+}
+
+/** The heads' outputs before the output projection: T rows of C, head h in columns h·hs … (h+1)·hs − 1. */
+function attentionHeads64(
+  p: Params64,
+  prefix: string,
+  x: Vec[],
+  cfg: ModelConfig,
+): { heads: Vec[]; att: number[][][] } {
   const C = cfg.nEmbd
   const nh = cfg.nHead
   const hs = C / nh
@@ -111,9 +122,84 @@ export function attentionNaive(
     }
     att.push(head)
   }
+  return { heads: ys, att }
+}
+
+function project64(p: Params64, prefix: string, heads: Vec[], cfg: ModelConfig): Vec[] {
+  const C = cfg.nEmbd
   const wP = at(p, `${prefix}.cProj.weight`)
   const bP = p[`${prefix}.cProj.bias`]
-  return { y: ys.map((row) => linearRow(row, wP, bP, C, C)), att }
+  return heads.map((row) => linearRow(row, wP, bP, C, C))
+}
+
+/**
+ * Mean cross-entropy over a batch with heads switched off, the batch run layer by layer so that `mean` can
+ * replace a head's output at each position by its mean over the batch's sequences (gpt.ts's HeadAblation).
+ */
+export function lossAblated64(
+  p: Params64,
+  cfg: ModelConfig,
+  xs: number[][],
+  ys: number[][],
+  ablate: { heads: [number, number][]; mode: 'zero' | 'mean' },
+): number {
+  const C = cfg.nEmbd
+  const hs = C / cfg.nHead
+  const wte = at(p, 'wte.weight')
+  const wpe = at(p, 'wpe.weight')
+  let x: Vec[][] = xs.map((ids) =>
+    ids.map((id, t) => {
+      const row = new Float64Array(C)
+      for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
+      return row
+    }),
+  )
+  for (let l = 0; l < cfg.nLayer; l++) {
+    const h = `h.${l}`
+    const heads = x.map(
+      (seq) =>
+        attentionHeads64(
+          p,
+          `${h}.attn`,
+          seq.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`])),
+          cfg,
+        ).heads,
+    )
+    for (const [layer, head] of ablate.heads) {
+      if (layer !== l) continue
+      for (let t = 0; t < xs[0].length; t++)
+        for (let d = head * hs; d < (head + 1) * hs; d++) {
+          let mean = 0
+          for (const seq of heads) mean += seq[t][d] / heads.length
+          for (const seq of heads) seq[t][d] = ablate.mode === 'zero' ? 0 : mean
+        }
+    }
+    x = x.map((seq, b) => {
+      const y = project64(p, `${h}.attn`, heads[b], cfg)
+      return seq.map((r, t) => {
+        const mid = r.map((v, c) => v + y[t][c])
+        const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
+        const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
+        const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
+        return mid.map((v, c) => v + out[c])
+      })
+    })
+  }
+  let total = 0
+  let n = 0
+  x.forEach((seq, b) =>
+    seq.forEach((r, t) => {
+      const nr = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
+      const row = new Float64Array(cfg.vocabSize)
+      for (let v = 0; v < cfg.vocabSize; v++) for (let c = 0; c < C; c++) row[v] += nr[c] * wte[v * C + c]
+      const m = Math.max(...row)
+      let z = 0
+      for (const v of row) z += Math.exp(v - m)
+      total += -(row[ys[b][t]] - m - Math.log(z))
+      n++
+    }),
+  )
+  return total / n
 }
 
 /** Logits (T rows of V) for one sequence of token ids, and every layer's attention. Dropout is off. */

@@ -64,7 +64,7 @@ export class Generator extends ReadsModel {
     let logits: Float32Array
     let rows: Float32Array | undefined // the last query's attention, every layer and head
     if (opts.cache !== false && ctx.length < T && this.model.causal !== false) {
-      decoder = new KVDecoder(this.model, await this.weights())
+      decoder = new KVDecoder(this.model, await this.weights(), s.offHeads)
       for (const id of ctx) logits = decoder.push(id)
       if (trace) rows = decoder.lastAttention()
     }
@@ -72,7 +72,7 @@ export class Generator extends ReadsModel {
     const textOf = this.tokenizer.streamDecoder()
     for (let i = 0; i < s.maxNewTokens; i++) {
       if (cancelled()) return 'cancelled'
-      if (!decoder) ({ logits, rows } = await this.nextWithAttention([ctx.slice(-T)], trace))
+      if (!decoder) ({ logits, rows } = await this.nextWithAttention([ctx.slice(-T)], trace, s.offHeads))
       const { id, prob } = sampleNext(logits!, s.temperature, s.topK, rng, s.topP ?? 1)
       const keys = Math.min(ctx.length, T)
       const attention = rows && {
@@ -126,7 +126,10 @@ export class Generator extends ReadsModel {
     const next: NextLogProbs = async (prefixes) => {
       await between()
       if (cancelled()) throw stopped
-      const all = await this.nextLogits(prefixes.map((p) => p.slice(-T)))
+      const all = await this.nextLogits(
+        prefixes.map((p) => p.slice(-T)),
+        s.offHeads,
+      )
       const V = this.model.vocabSize
       return prefixes.map((p, i) => {
         const row = all.subarray(i * V, (i + 1) * V)
@@ -213,8 +216,8 @@ export class Generator extends ReadsModel {
    * Logits after the last token of each window (all of one length ≤ blockSize): one batched tfjs forward pass
    * and one (B, V) readback, row-major.
    */
-  private async nextLogits(windows: number[][]): Promise<Float32Array> {
-    return (await this.nextWithAttention(windows, false)).logits
+  private async nextLogits(windows: number[][], offHeads?: SampleSettings['offHeads']): Promise<Float32Array> {
+    return (await this.nextWithAttention(windows, false, offHeads)).logits
   }
 
   /**
@@ -224,6 +227,7 @@ export class Generator extends ReadsModel {
   private async nextWithAttention(
     windows: number[][],
     attention: boolean,
+    offHeads: SampleSettings['offHeads'] = [],
   ): Promise<{ logits: Float32Array; rows?: Float32Array }> {
     const T = windows[0].length
     const V = this.model.vocabSize
@@ -231,6 +235,7 @@ export class Generator extends ReadsModel {
       const r = forward(this.gpt, this.model, tf.tensor2d(windows.flat(), [windows.length, T], 'int32'), {
         lastOnly: true,
         captureAttention: attention,
+        ablate: offHeads.length ? { heads: offHeads, mode: 'zero' } : undefined,
       })
       if (!attention) return r.logits
       const last = r.attention.map((a) => tf.reshape(tf.slice(a, [0, 0, T - 1, 0], [1, this.model.nHead, 1, T]), [-1]))

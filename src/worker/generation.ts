@@ -15,7 +15,7 @@ const YIELD_EVERY_MS = 8
 
 type Pinned = { runId: string; prompt: string; every: number; settings: Omit<SampleSettings, 'prompt'> }
 
-export function validateSample(s: SampleSettings): Problem[] {
+export function validateSample(s: SampleSettings, model?: { nLayer: number; nHead: number }): Problem[] {
   const out: Problem[] = []
   const say = (message: string) => out.push({ field: 'sample', message })
   if (!(Number.isInteger(s.maxNewTokens) && s.maxNewTokens >= 1 && s.maxNewTokens <= 10_000))
@@ -39,6 +39,20 @@ export function validateSample(s: SampleSettings): Problem[] {
     say(`Length penalty must be between 0 and 5 (got ${s.lengthPenalty})`)
   if (s.stop !== undefined && !(typeof s.stop === 'string' && s.stop.length <= 100))
     say('The stop text must be at most 100 characters')
+  if (s.offHeads !== undefined) {
+    const ok = (v: unknown, n: number | undefined) =>
+      Number.isInteger(v) && (v as number) >= 0 && (n === undefined || (v as number) < n)
+    if (!Array.isArray(s.offHeads) || s.offHeads.length > 4096)
+      say('The heads to switch off must be a list of [layer, head]')
+    else
+      for (const pair of s.offHeads)
+        if (!(Array.isArray(pair) && pair.length === 2 && ok(pair[0], model?.nLayer) && ok(pair[1], model?.nHead))) {
+          say(
+            `No head ${JSON.stringify(pair)} to switch off${model ? ` in ${model.nLayer} layers × ${model.nHead} heads` : ''}`,
+          )
+          break
+        }
+  }
   if (typeof s.prompt !== 'string') out.push({ field: 'prompt', message: 'The prompt is missing' })
   return out
 }
@@ -65,7 +79,7 @@ export class Generation {
           { field: 'sample', code: 'no-model', message: 'There is no model yet: pick a text and settings first' },
         ],
       })
-    const problems = [...validateSample(msg.settings), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
+    const problems = [...validateSample(msg.settings, r.model), ...r.checkText(msg.settings.prompt ?? '', 'prompt')]
     if (problems.length) return ctx.post({ type: 'invalid', ...ids, problems })
     void runs
       .exclusive(async () => {
@@ -107,7 +121,7 @@ export class Generation {
     }
     const r = this.runs.current(msg.runId)
     const problems = [
-      ...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }),
+      ...validateSample({ ...msg.watch.settings, prompt: msg.watch.prompt }, r?.model),
       ...(r ? r.checkText(msg.watch.prompt, 'prompt') : []),
     ]
     if (!(Number.isInteger(msg.watch.every) && msg.watch.every >= 1))

@@ -16,6 +16,8 @@ export interface SampleSettings {
   lengthPenalty?: number // beam search: α of ((5 + length) / 6)^α, default 0
   stop?: string // stop once the generated text ends with this (e.g. "\n\n"); empty = never
   seed?: number // reproducible sampling when set
+  /** Heads switched off while generating ([layer, head]; their output zeroed): what the model writes without them. */
+  offHeads?: [number, number][]
 }
 
 /** One final beam of a beam search, as the page shows it. */
