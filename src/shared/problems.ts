@@ -126,6 +126,7 @@ export type ProblemField =
   | 'probe'
   | 'sample'
   | 'score'
+  | 'ablation'
   | 'file'
   | 'stored'
 

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { QkvData } from '../shared/protocol'
 import { mulberry32 } from '../util/random'
-import { forward, layerNorm, logitLens } from '../model/gpt'
+import { forward, layerNorm, logitLens, loss, type HeadAblation } from '../model/gpt'
 import { linear } from '../model/ops'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
 import { ReadsModel } from './handle'
@@ -147,6 +147,56 @@ export class Probes extends ReadsModel {
     })
     try {
       return (await all.data()) as Float32Array
+    } finally {
+      all.dispose()
+    }
+  }
+
+  /**
+   * The fixed probe batch of head ablation: B windows of the validation text (the training text if that is too
+   * short), a context each, evenly spaced; about 512 tokens in all (2 to 16 windows).
+   */
+  ablationBatch(): { xs: number[][]; ys: number[][] } {
+    const T = this.model.blockSize
+    const text = this.split.val.length >= T + 2 ? this.split.val : this.split.train
+    if (text.length < T + 2) throw new Error(`the text is too short for a probe batch of ${T + 1} tokens`)
+    const B = Math.max(2, Math.min(16, Math.round(512 / T)))
+    const room = text.length - T - 1
+    const xs: number[][] = []
+    const ys: number[][] = []
+    for (let b = 0; b < B; b++) {
+      const at = Math.floor((b * room) / Math.max(1, B - 1))
+      xs.push(Array.from(text.subarray(at, at + T)))
+      ys.push(Array.from(text.subarray(at + 1, at + T + 1)))
+    }
+    return { xs, ys }
+  }
+
+  /**
+   * Head ablation on the probe batch: the loss with every head intact, then with each head switched off in turn
+   * (layer-major: index l·nHead + h), zeroed or replaced by its batch mean. nLayer·nHead + 1 forward passes, one
+   * readback.
+   */
+  async headAblation(
+    mode: HeadAblation['mode'],
+  ): Promise<{ base: number; losses: Float32Array; B: number; T: number }> {
+    this.assertAlive()
+    const { xs, ys } = this.ablationBatch()
+    const B = xs.length
+    const T = xs[0].length
+    const { nLayer, nHead } = this.model
+    const all = tf.tidy(() => {
+      const x = tf.tensor2d(xs.flat(), [B, T], 'int32')
+      const y = tf.tensor2d(ys.flat(), [B, T], 'int32')
+      const out = [loss(this.gpt, this.model, x, y)]
+      for (let l = 0; l < nLayer; l++)
+        for (let h = 0; h < nHead; h++)
+          out.push(loss(this.gpt, this.model, x, y, { ablate: { heads: [[l, h]], mode } }))
+      return tf.stack(out)
+    })
+    try {
+      const v = (await all.data()) as Float32Array
+      return { base: v[0], losses: v.slice(1), B, T }
     } finally {
       all.dispose()
     }

@@ -128,6 +128,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'qkv.request':
       case 'lens.request':
       case 'embedding.neighbours':
+      case 'ablation.request':
         return views.probe(msg)
       // long jobs, and their cancels
       case 'text.analyze':

@@ -134,4 +134,37 @@ describe('trainer host: tokenizer training and the teaching views', () => {
     expect(await inbox.next(is('qkv.result'))).toMatchObject({ requestId: 'q', query: 4, head: 1 })
     expect(inbox.all.filter(is('lens.result')).map((m) => m.requestId)).toEqual(['new'])
   })
+
+  it('ablates each head on the probe batch (zeroed and mean), and generates with heads switched off', async () => {
+    const { send, inbox } = await withRun('a')
+    send({ type: 'ablation.request', runId: 'a', requestId: 'z', mode: 'zero' })
+    const zero = await inbox.next(is('ablation.result', (m) => m.requestId === 'z'))
+    expect(zero).toMatchObject({ mode: 'zero', nLayer: model.nLayer, nHead: model.nHead, T: model.blockSize })
+    expect(zero.B).toBeGreaterThanOrEqual(2)
+    expect(zero.losses).toHaveLength(model.nLayer * model.nHead)
+    expect(Number.isFinite(zero.base)).toBe(true)
+    for (const l of zero.losses) expect(l).not.toBeCloseTo(zero.base, 6) // every head does something at init
+    send({ type: 'ablation.request', runId: 'a', requestId: 'm', mode: 'mean' })
+    const mean = await inbox.next(is('ablation.result', (m) => m.requestId === 'm'))
+    expect(mean.base).toBe(zero.base) // the same probe batch
+    expect(Array.from(mean.losses)).not.toEqual(Array.from(zero.losses))
+    send({ type: 'ablation.request', runId: 'a', requestId: 'x', mode: 'half' as 'zero' })
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'x'))).problems[0].message).toMatch(/zero or mean/)
+    // the same seeded sample with two heads off writes something else; a head the model lacks is refused
+    const settings = { prompt: 'he', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 }
+    const textOf = async (requestId: string, offHeads?: [number, number][]) => {
+      send({ type: 'sample.request', runId: 'a', requestId, settings: { ...settings, offHeads } })
+      await inbox.next(is('sample.done', (m) => m.requestId === requestId))
+      return inbox.all
+        .filter(is('sample.token', (m) => m.requestId === requestId))
+        .map((m) => m.text)
+        .join('')
+    }
+    const all = Array.from({ length: model.nHead }, (_, h) => [0, h] as [number, number])
+    expect(await textOf('off', all)).not.toEqual(await textOf('on'))
+    send({ type: 'sample.request', runId: 'a', requestId: 'bad', settings: { ...settings, offHeads: [[9, 0]] } })
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'bad'))).problems[0].message).toMatch(
+      /No head \[9,0\]/,
+    )
+  })
 })

@@ -16,7 +16,10 @@ type WatchMessage = Extract<
   ToWorker,
   { type: 'attention.watch' | 'atlas.watch' | 'embedding.watch' | 'positions.watch' }
 >
-type ProbeMessage = Extract<ToWorker, { type: 'qkv.request' | 'lens.request' | 'embedding.neighbours' }>
+type ProbeMessage = Extract<
+  ToWorker,
+  { type: 'qkv.request' | 'lens.request' | 'embedding.neighbours' | 'ablation.request' }
+>
 
 /** A view that follows the run: sent when watched, after every evaluation, and (unless held) on the page's return. */
 interface FollowingView {
@@ -197,6 +200,28 @@ export class Views {
             [logits.buffer as ArrayBuffer],
           ]
         })
+      case 'ablation.request': {
+        const r = this.runs.current(runId)
+        if (!r) return
+        if (msg.mode !== 'zero' && msg.mode !== 'mean')
+          return this.ctx.post({
+            type: 'invalid',
+            runId,
+            requestId,
+            problems: [{ field: 'ablation', message: `Unknown ablation “${String(msg.mode)}”: zero or mean` }],
+          })
+        this.latestProbe.set('ablation', requestId)
+        void this.runs
+          .exclusive(async () => {
+            if (this.latestProbe.get('ablation') !== requestId || this.runs.run !== r) return
+            const { base, losses, B, T } = await r.probes.headAblation(msg.mode)
+            const { nLayer, nHead } = r.model
+            const out = { type: 'ablation.result' as const, runId, requestId, step: r.step, mode: msg.mode }
+            this.ctx.post({ ...out, base, losses, nLayer, nHead, B, T }, [losses.buffer as ArrayBuffer])
+          })
+          .catch((e) => this.ctx.fail(e, { runId, requestId }))
+        return
+      }
       case 'embedding.neighbours': {
         const r = this.runs.current(runId)
         if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return

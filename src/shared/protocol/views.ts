@@ -85,6 +85,8 @@ export type ViewToWorker =
   | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
+  /** Head ablation on the fixed probe batch: every head switched off in turn → ablation.result. */
+  | { type: 'ablation.request'; runId: string; requestId: string; mode: 'zero' | 'mean' }
 
 export type ViewFromWorker =
   | {
@@ -102,6 +104,23 @@ export type ViewFromWorker =
   | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
   | ({ type: 'lens.result'; runId: string; requestId: string } & LensResult)
+  /**
+   * Head ablation: the probe batch's loss intact (`base`) and with each head switched off in turn, `losses`
+   * (nLayer·nHead, layer-major), on B windows of T tokens of the validation text.
+   */
+  | {
+      type: 'ablation.result'
+      runId: string
+      requestId: string
+      step: number
+      mode: 'zero' | 'mean'
+      base: number
+      losses: Float32Array
+      nLayer: number
+      nHead: number
+      B: number
+      T: number
+    }
   | {
       type: 'embedding.neighbours.result'
       runId: string

@@ -67,6 +67,7 @@ export function onStream(msg: FromWorker): void {
     case 'qkv.result':
     case 'lens.result':
     case 'embedding.neighbours.result':
+    case 'ablation.result':
       return // replies to a request nobody waits for any more (a newer one replaced it): dropped
     default:
       assertNever(msg)
