@@ -20,6 +20,7 @@ export const HIDEABLE = [
   'emb',
   'lens',
   'qkv',
+  'ablation',
   'experiment',
   'concepts',
 ] as const
@@ -32,6 +33,7 @@ export const VIEWS = [
   'emb-h',
   'lens-h',
   'qkv-h',
+  'ablation-h',
   'experiment-h',
   'concepts-h',
   'gen-h',

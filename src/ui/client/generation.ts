@@ -31,7 +31,14 @@ export function generate(settings: Omit<SampleSettings, 'prompt'>): void {
     'sample',
   )
   s.sampleStarted(requestId)
-  send({ type: 'sample.request', runId: s.run.runId, requestId, settings: { prompt: s.samplePrompt, ...settings } })
+  // heads switched off in the head-ablation view stay off for generation
+  const offHeads = s.offHeads.length ? { offHeads: s.offHeads } : {}
+  send({
+    type: 'sample.request',
+    runId: s.run.runId,
+    requestId,
+    settings: { prompt: s.samplePrompt, ...settings, ...offHeads },
+  })
 }
 
 export function cancelGenerate(): void {

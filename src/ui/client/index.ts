@@ -34,6 +34,7 @@ export { cancelTokenizer, trainTokenizer } from './tokenizer'
 export { cancelGenerate, evaluatePairsNow, generate, pinPrompt, scoreText, unpinPrompt } from './generation'
 export {
   askLens,
+  askAblation,
   askNeighbours,
   askQkv,
   watchAtlas,

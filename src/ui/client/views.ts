@@ -80,6 +80,15 @@ export function askLens(probe: string, position: number): void {
   send({ type: 'lens.request', runId: r.runId, requestId, probe, position })
 }
 
+/** Asks for head ablation on the probe batch: every head switched off in turn, zeroed or mean-replaced. */
+export function askAblation(mode: 'zero' | 'mean'): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('ablation')
+  requests.register(requestId, { 'ablation.result': (m) => get().ablationArrived(m) }, 'ablation')
+  send({ type: 'ablation.request', runId: r.runId, requestId, mode })
+}
+
 /** Asks for a token's nearest neighbours in the full embedding space. */
 export function askNeighbours(id: number): void {
   const r = get().run

@@ -19,6 +19,7 @@ export function GeneratePanel(panel: ViewProps) {
   const prompt = useStore((s) => s.samplePrompt)
   const tokens = useStore((s) => s.sampleTokens)
   const status = useStore((s) => s.sampleStatus)
+  const offHeads = useStore((s) => s.offHeads)
   const problems = useStore((s) => s.sampleProblems)
   const sampleStep = useStore((s) => s.sampleStep)
   const sampleElapsedMs = useStore((s) => s.sampleElapsedMs)
@@ -104,6 +105,14 @@ export function GeneratePanel(panel: ViewProps) {
   return (
     <Panel {...panel}>
       <p className="muted small">{t.genIntro(run?.model.blockSize)}</p>
+      {offHeads.length > 0 && (
+        <p className="notice small" data-testid="gen-heads-off">
+          {t.genHeadsOff(offHeads.length)}{' '}
+          <button type="button" className="link" onClick={() => useStore.getState().clearOffHeads()}>
+            {t.ablationAllOn}
+          </button>
+        </p>
+      )}
       <label className="block" htmlFor="gen-prompt">
         {t.prompt}
       </label>

@@ -76,6 +76,7 @@ function Part(p: {
 export function ModelDiagram() {
   const t = useT()
   const run = useStore((s) => s.run)
+  const offHeads = useStore((s) => s.offHeads.length)
   const settings = useStore((s) => s.model)
   const snapshots = useStore((s) => s.atlasSnapshots)
   const viewStep = useStore((s) => s.viewStep)
@@ -190,6 +191,15 @@ export function ModelDiagram() {
           >
             <b>{t.diagramLm}</b>
             <span className="mono small">→ p(next)</span>
+          </Part>
+          <Part
+            label={t.diagramAblationOpen}
+            className="lm ablation"
+            onOpen={() => showView('ablation-h')}
+            testId="diagram-ablation"
+          >
+            <b>{t.diagramAblation}</b>
+            <span className="mono small">{offHeads ? t.diagramHeadsOff(offHeads) : 'Δ loss'}</span>
           </Part>
         </div>
       </div>

@@ -45,6 +45,9 @@ export const en = {
   diagramLm: 'LM head',
   diagramLmOpen: 'LM head: open the next-token lens and the logit lens',
   diagramLmParts: 'LayerNorm → logits over the vocabulary (tied to wte)',
+  diagramAblation: 'Head ablation',
+  diagramAblationOpen: 'Head ablation: switch heads off and measure what each is worth',
+  diagramHeadsOff: (n: number) => `${n} off`,
   diagramParams: (n: string) => `${n} parameters`,
   diagramMapsSoon: 'Each head draws its attention on a validation probe once a model exists.',
   liveTitle: 'Live sample',
@@ -427,6 +430,29 @@ export const en = {
   logitLensNote:
     'The logit lens reads the residual stream after each block as if it were the last layer: watch the guess sharpen as it goes up. The last row is the model’s own prediction.',
 
+  // head ablation
+  ablationTitle: 'Head ablation',
+  ablationIntro:
+    'Switch each head off in turn and measure how much worse the model predicts a fixed batch of validation text. A large rise means the model relies on that head; near zero, that it could do without it.',
+  ablationMode: 'Switch a head off by',
+  ablationZero: 'zeroing its output',
+  ablationMean: 'its average output (mean over the batch)',
+  ablationMeasure: 'Measure every head',
+  ablationMeasuring: 'Measuring…',
+  ablationBase: (loss: number, B: number, T: number, step: number) =>
+    `Every head on: loss ${loss.toFixed(3)} on ${B} windows of ${T} tokens of the validation text (step ${step}). Each cell: the loss with that head off, minus this.`,
+  ablationStale: (step: number) => `Measured at step ${step}; the model has trained since: measure again.`,
+  ablationCell: (l: number, h: number, delta: number, off: boolean) =>
+    `Layer ${l} head ${h}: loss ${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(3)} without it${off ? '; switched off for generation' : ''}`,
+  ablationClickHint:
+    'Click a head to switch it off for generation as well (its output zeroed), then generate and compare the text. Click again to switch it back on.',
+  ablationOffList: (heads: string) => `Switched off for generation: ${heads}.`,
+  ablationAllOn: 'Switch every head back on',
+  ablationLayer: (l: number) => `layer ${l}`,
+  ablationHead: (h: number) => `head ${h}`,
+  genHeadsOff: (n: number) =>
+    `${n} ${n === 1 ? 'head is' : 'heads are'} switched off (head ablation): the text is what the model writes without ${n === 1 ? 'it' : 'them'}.`,
+
   // Q/K/V calculator
   qkvTitle: 'Q/K/V calculator',
   calcProbe: 'Calculator probe',
@@ -739,7 +765,7 @@ export const en = {
   // guided tour
   tourTitle: 'Guided tour',
   tourIntro:
-    'Fourteen steps through the tutorial’s ideas on your own model: ten set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
+    'Fifteen steps through the tutorial’s ideas on your own model: eleven set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -843,6 +869,9 @@ export const zhCN: Messages = {
   diagramLm: '语言模型头',
   diagramLmOpen: '语言模型头：打开下一个词元透镜与 Logit 透镜',
   diagramLmParts: `${G.layerNorm.zh} → 词表上的 logits（与 wte 共享权重）`,
+  diagramAblation: '注意力头消融',
+  diagramAblationOpen: '注意力头消融：关掉某些头，测出每个头的作用',
+  diagramHeadsOff: (n) => `已关 ${n} 个`,
   diagramParams: (n) => `${n} 个参数`,
   diagramMapsSoon: '模型建好后，每个头会在验证探针上画出它的注意力。',
   liveTitle: '实时样本',
@@ -1178,6 +1207,25 @@ export const zhCN: Messages = {
   blockN: (l) => `第 ${l} 块之后`,
   logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层的输出来读，可以看到猜测逐层变得清晰。最后一行就是模型自己的预测。`,
 
+  ablationTitle: '注意力头消融',
+  ablationIntro: `依次关掉每一个注意力头，看模型预测一批固定的${G.validationSet.zh}样本时损失上升多少。上升得多，说明模型依赖这个头；接近零，说明少了它也无妨。`,
+  ablationMode: '关掉一个头的方式',
+  ablationZero: '把它的输出置零',
+  ablationMean: '换成它的平均输出（整批的均值）',
+  ablationMeasure: '测量每一个头',
+  ablationMeasuring: '正在测量……',
+  ablationBase: (loss, B, T, step) =>
+    `所有头都开着时：在${G.validationSet.zh}的 ${B} 段（每段 ${T} 个词元）上损失为 ${loss.toFixed(3)}（第 ${step} 步）。每个格子里是关掉该头后的损失减去这个值。`,
+  ablationStale: (step) => `这是第 ${step} 步的测量结果，模型之后又训练过了，请重新测量。`,
+  ablationCell: (l, h, delta, off) =>
+    `第 ${l} 层第 ${h} 头：关掉后损失${delta >= 0 ? '上升' : '下降'} ${Math.abs(delta).toFixed(3)}${off ? '；生成时已关掉' : ''}`,
+  ablationClickHint: '点击一个头，生成文本时也把它关掉（输出置零），然后生成，对比前后的文本。再点一次就重新打开。',
+  ablationOffList: (heads) => `生成时关掉的头：${heads}。`,
+  ablationAllOn: '重新打开所有的头',
+  ablationLayer: (l) => `第 ${l} 层`,
+  ablationHead: (h) => `第 ${h} 头`,
+  genHeadsOff: (n) => `有 ${n} 个注意力头被关掉了（注意力头消融）：下面是模型在没有它们时写出的文本。`,
+
   qkvTitle: 'Q/K/V 计算器',
   calcProbe: '计算器探针文本',
   calcProbePlaceholder: `${G.validationSet.zh}中的一段`,
@@ -1469,7 +1517,7 @@ export const zhCN: Messages = {
 
   tourTitle: '导览',
   tourIntro:
-    '用十四步在你自己的模型上走一遍教程里的概念：其中十步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
+    '用十五步在你自己的模型上走一遍教程里的概念：其中十一步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,

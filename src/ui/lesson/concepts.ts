@@ -21,6 +21,7 @@ type State = Pick<
   | 'embedding'
   | 'qkv'
   | 'lens'
+  | 'ablation'
   | 'sampleTokens'
   | 'sampleBeams'
   | 'pairEval'
@@ -286,6 +287,46 @@ export const CONCEPTS: readonly Concept[] = [
         lang,
         `Now (step ${h.snap.step}): ${h.list.length} heads, ${clear.length} with a clear pattern${clear.length ? ` (${clear.map((x) => `${x.name} ${x.badge}`).join(', ')})` : ''}.`,
         `现在（第 ${h.snap.step} 步）：共 ${h.list.length} 个头，其中 ${clear.length} 个有清晰的模式${clear.length ? `（${clear.map((x) => headZh(x.name)).join('、')}）` : ''}。`,
+      )
+    },
+  },
+  {
+    id: 'ablation',
+    view: 'ablation-h',
+    en: {
+      title: 'Head ablation (switching a head off)',
+      intuition:
+        'To find out what a head is worth, take it away: run the same text with its output removed and see how much worse the model predicts. What the atlas shows is where a head looks; ablation says whether the model uses what it finds.',
+      formula: 'Δℓ(l, h) = ℓ(model with head l.h removed) − ℓ(model),  removed = output 0, or its mean over the batch',
+      lookFor:
+        'In the grid: a few orange heads the loss depends on, and pale ones it hardly misses; compare them with the atlas’s badges (a previous-token head is often among the orange ones).',
+      tryThis:
+        'Click the most orange head to switch it off, generate from the same prompt and seed as before, and compare the two texts; then switch it back on.',
+      caveat:
+        'One head at a time: heads that share a job (redundant ones) each look harmless alone. Zeroing also shifts what later layers receive, which the mean replacement avoids; neither proves what a head computes.',
+    },
+    zh: {
+      title: `${G.head.zh}消融（把一个头关掉）`,
+      intuition: `想知道一个头有多重要，就把它拿掉：在同一段文本上去掉它的输出，看模型的预测变差多少。注意力总览显示的是一个头在看哪里；消融告诉你模型是否真的用到了它看到的东西。`,
+      formula: 'Δℓ(l, h) = ℓ(去掉第 l 层第 h 头的模型) − ℓ(原模型)，去掉 = 输出置零，或换成它在整批上的均值',
+      lookFor: `在网格中，找几个橙色的头（损失依赖它们）和几个浅色的头（少了它们几乎没有影响），再和注意力总览里的标签对照：关注前一个${G.token.zh}的头常在橙色之列。`,
+      tryThis: '点击最橙的那个头把它关掉，用和之前相同的提示词与随机种子生成，对比两段文本；然后再把它打开。',
+      caveat:
+        '一次只关一个头：几个头分担同一项工作时（冗余），单独关掉哪一个都显得无关紧要。置零还会改变后面各层收到的输入，换成均值可以避免这一点；但两种做法都不能证明一个头究竟在计算什么。',
+    },
+    live: (s, lang) => {
+      const a = s.ablation
+      if (!a || !s.run || a.nLayer !== s.run.model.nLayer || a.nHead !== s.run.model.nHead) return undefined
+      let best = 0
+      a.losses.forEach((l, k) => {
+        if (l - a.base > a.losses[best] - a.base) best = k
+      })
+      const [l, h] = [Math.floor(best / a.nHead), best % a.nHead]
+      const d = a.losses[best] - a.base
+      return say(
+        lang,
+        `Now (step ${a.step}): without head ${l}.${h} the loss rises most, by ${d.toFixed(3)} (from ${a.base.toFixed(3)}).`,
+        `现在（第 ${a.step} 步）：去掉${headZh(`${l}.${h}`)}后损失上升最多，上升 ${d.toFixed(3)}（原为 ${a.base.toFixed(3)}）。`,
       )
     },
   },

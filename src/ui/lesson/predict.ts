@@ -197,6 +197,29 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
       }
     },
   },
+  ablation: {
+    kind: 'number',
+    question: {
+      en: 'Switch off the one head your model needs most: by how much does its loss rise?',
+      zh: '关掉你的模型最离不开的那一个头，损失会上升多少？',
+    },
+    unit: { en: 'nats', zh: '奈特' },
+    pending: {
+      en: 'Train a little, then measure every head in the head-ablation view.',
+      zh: '先训练一会儿，再在“注意力头消融”中测量每一个头。',
+    },
+    relative: 0.5,
+    absolute: 0.05,
+    measure: (s, lang) => {
+      const a = s.ablation
+      if (!a || !s.run || a.nLayer !== s.run.model.nLayer || a.nHead !== s.run.model.nHead) return undefined
+      const rise = Math.max(...Array.from(a.losses, (l) => l - a.base))
+      return {
+        value: rise,
+        shown: say(lang, `${rise.toFixed(3)} nats (step ${a.step})`, `${rise.toFixed(3)} 奈特（第 ${a.step} 步）`),
+      }
+    },
+  },
   ffn: {
     kind: 'number',
     question: {

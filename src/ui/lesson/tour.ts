@@ -69,6 +69,15 @@ export const TOUR: readonly TourStep[] = [
       done: (s) => s.viewStep !== 'live',
     },
   },
+  {
+    concept: 'ablation',
+    view: 'ablation-h',
+    task: {
+      en: 'Open “Head ablation” and measure every head.',
+      zh: '打开“注意力头消融”，测量每一个头。',
+      done: (s) => !!s.ablation,
+    },
+  },
   { concept: 'ffn', view: 'settings-h' },
   {
     concept: 'residual',

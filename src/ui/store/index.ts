@@ -52,6 +52,7 @@ const LESSON_FIELDS = [
   'positions',
   'qkv',
   'lens',
+  'ablation',
   'sampleTokens',
   'sampleBeams',
   'pairEval',

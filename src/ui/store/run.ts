@@ -124,6 +124,8 @@ export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => 
       viewStep: 'live',
       embedding: undefined,
       neighbours: undefined,
+      ablation: undefined,
+      offHeads: [], // another model: its heads are all on
       watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [],
     })
   },

@@ -28,12 +28,21 @@ export type EmbeddingView = EmbeddingMap
 /** The next-token lens at one probe position, for the request that asked. */
 export type LensView = { requestId: string } & LensResult
 
+/** Head ablation's last measurement: the intact loss and each head's loss without it (layer-major). */
+export type AblationView = Omit<Msg<'ablation.result'>, 'type' | 'runId'>
+
 export type AttentionChoice = Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>
 type Msg<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>
 
 export interface ViewsSlice {
   qkv?: QkvData & { step: number; requestId: string }
   lens?: LensView
+  ablation?: AblationView
+  /** Heads switched off for generation ([layer, head]), chosen in the head-ablation view. */
+  offHeads: [number, number][]
+  toggleOffHead(layer: number, head: number): void
+  clearOffHeads(): void
+  ablationArrived(msg: Msg<'ablation.result'>): void
   embeddingOpen: boolean
   embedding?: EmbeddingView
   neighbours?: { id: number; list: { id: number; cos: number }[] }
@@ -79,6 +88,15 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => (
   head: 0,
   probeSource: 'validation',
   attentionProblems: [],
+  offHeads: [],
+  toggleOffHead: (layer, head) =>
+    set((s) => ({
+      offHeads: s.offHeads.some(([l, h]) => l === layer && h === head)
+        ? s.offHeads.filter(([l, h]) => !(l === layer && h === head))
+        : [...s.offHeads, [layer, head] as [number, number]].sort((a, b) => a[0] - b[0] || a[1] - b[1]),
+    })),
+  clearOffHeads: () => set({ offHeads: [] }),
+  ablationArrived: ({ type: _t, runId: _r, ...ablation }) => set({ ablation }),
   setViewStep: (viewStep) => set({ viewStep }),
   chooseAttention: (choice) => set(choice),
   atlasWatched: (open, probe) =>

@@ -61,6 +61,7 @@ const PositionsPanel = lazyView(() => import('../components/PositionsPanel'), 'P
 const EmbeddingPanel = lazyView(() => import('../components/EmbeddingPanel'), 'EmbeddingPanel')
 const LensPanel = lazyView(() => import('../components/LensPanel'), 'LensPanel')
 const QkvPanel = lazyView(() => import('../components/QkvPanel'), 'QkvPanel')
+const AblationPanel = lazyView(() => import('../components/AblationPanel'), 'AblationPanel')
 const ExperimentPanel = lazyView(() => import('../components/ExperimentPanel'), 'ExperimentPanel')
 
 /** What a view shows while its chunk loads: one muted line where the panel will be (without its title, so that
@@ -87,6 +88,7 @@ export const VIEW_REGISTRY: readonly ViewEntry[] = [
   { id: 'emb-h', title: (t) => t.embeddingsTitle, Component: EmbeddingPanel, column: 'side', hide: 'emb' },
   { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'side', hide: 'lens' },
   { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'side', hide: 'qkv' },
+  { id: 'ablation-h', title: (t) => t.ablationTitle, Component: AblationPanel, column: 'side', hide: 'ablation' },
   { id: 'experiment-h', title: (t) => t.twinTitle, Component: ExperimentPanel, column: 'side', hide: 'experiment' },
   {
     id: 'runs-h',
