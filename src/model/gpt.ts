@@ -102,6 +102,21 @@ export interface ForwardOptions {
   lastOnly?: boolean // logits for the last position of each sequence only (generation)
   captureResiduals?: boolean // also return the residual stream (B·T, C) after the embeddings and after each block
   ablate?: HeadAblation // switch heads off (evaluation and generation only)
+  captureHeads?: boolean // also return every layer's head outputs (B, nh, T, hs), before the output projection
+  patch?: ActivationPatch // activation patching: a clean run's activations put into this one (evaluation only)
+}
+
+/**
+ * Activation patching: activations captured from a clean run (one sequence, `forward(…, { captureHeads,
+ * captureResiduals })`) written into each row of this run. Row b's `heads[b]` lists [layer, head] whose output
+ * (before the output projection) becomes the clean one; `resid[b]` lists [layer, position] where the residual
+ * stream entering block `layer` (layer nLayer: after the last block) becomes the clean one. Rows are
+ * independent, so one batched pass measures many patches.
+ */
+export interface ActivationPatch {
+  clean: { heads: tf.Tensor4D[]; resid: tf.Tensor2D[] } // per layer (1, nh, T, hs); nLayer + 1 of (T, C)
+  heads?: (readonly (readonly [layer: number, head: number])[])[]
+  resid?: (readonly (readonly [layer: number, position: number])[])[]
 }
 
 /**
@@ -133,7 +148,47 @@ interface Pass {
   cfg: ModelConfig
   drop: Dropout
   ablate?: HeadAblation
-  layer?: number // the block being run (for ablate)
+  patch?: ActivationPatch
+  layer?: number // the block being run (for ablate and patch)
+}
+
+/** yh (B, nh, T, hs) with the clean run's output put in for the heads `patch` lists for this layer, row by row. */
+function patchHeads(yh: tf.Tensor4D, pass: Pass): tf.Tensor4D {
+  const rows = pass.patch?.heads
+  if (!rows) return yh
+  const nh = pass.cfg.nHead
+  const m = new Float32Array(pass.B * nh)
+  let any = false
+  rows.forEach((list, b) => {
+    for (const [l, h] of list)
+      if (l === pass.layer) {
+        m[b * nh + h] = 1
+        any = true
+      }
+  })
+  if (!any) return yh
+  const mask = tf.tensor4d(m, [pass.B, nh, 1, 1])
+  return tf.add(tf.mul(yh, tf.sub(1, mask)), tf.mul(pass.patch!.clean.heads[pass.layer!], mask))
+}
+
+/** The residual stream x (B·T, C) with the clean run's rows put in where `patch` lists [layer, position]. */
+function patchResid(x: tf.Tensor2D, layer: number, pass: Pass): tf.Tensor2D {
+  const rows = pass.patch?.resid
+  if (!rows) return x
+  const { B, T } = pass
+  const m = new Float32Array(B * T)
+  let any = false
+  rows.forEach((list, b) => {
+    for (const [l, t] of list)
+      if (l === layer) {
+        m[b * T + t] = 1
+        any = true
+      }
+  })
+  if (!any) return x
+  const mask = tf.tensor2d(m, [B * T, 1])
+  const clean = tf.tile(pass.patch!.clean.resid[layer], [B, 1]) // (B·T, C)
+  return tf.add(tf.mul(x, tf.sub(1, mask)), tf.mul(clean, mask))
 }
 
 /** yh (B, nh, T, hs) with the heads `ablate` lists for this layer zeroed or replaced by their batch mean. */
@@ -155,7 +210,11 @@ function ablateHeads(yh: tf.Tensor4D, pass: Pass): tf.Tensor4D {
  * attention probabilities att (B, nh, T, T). All heads at once: q, k, v come from one (C, 3C) projection and
  * are split into heads.
  */
-export function attention(p: BlockParams['attn'], x: tf.Tensor2D, pass: Pass): { y: tf.Tensor2D; att: tf.Tensor4D } {
+export function attention(
+  p: BlockParams['attn'],
+  x: tf.Tensor2D,
+  pass: Pass,
+): { y: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
   const { B, T, cfg, drop } = pass
   const C = cfg.nEmbd
   const nh = cfg.nHead
@@ -163,10 +222,10 @@ export function attention(p: BlockParams['attn'], x: tf.Tensor2D, pass: Pass): {
   const qkv = linear(x, p.cAttn.weight, p.cAttn.bias) // (B, T, 3C)
   const [qh, kh, vh] = splitHeads(qkv, { B, T, cfg, drop }) // each (B, nh, T, hs)
   const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
-  const yh = ablateHeads(batchedAV(drop(att), vh), pass) // (B, nh, T, hs)
+  const yh = patchHeads(ablateHeads(batchedAV(drop(att), vh), pass), pass) // (B, nh, T, hs)
   // (B, nh, T, hs) → (B, T, nh, hs) → (B, T, C)
   const y = hasFused() ? fusedMergeHeads(yh) : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
-  return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att } // output projection, residual dropout
+  return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att, heads: yh } // output projection, residual dropout
 }
 
 /** qkv (B, T, 3C) → q, k, v, each split into heads: (B, T, C) → (B, nh, T, hs). One kernel where the backend has it. */
@@ -195,16 +254,21 @@ export function mlp(p: BlockParams['mlp'], x: tf.Tensor2D, drop: Dropout): tf.Te
 }
 
 /** One transformer block (model.py's Block): x + attn(ln_1(x)), then x + mlp(ln_2(x)); (B, T, C) → (B, T, C). */
-export function block(p: BlockParams, x: tf.Tensor2D, pass: Pass): { x: tf.Tensor2D; att: tf.Tensor4D } {
+export function block(
+  p: BlockParams,
+  x: tf.Tensor2D,
+  pass: Pass,
+): { x: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
   const a = attention(p.attn, layerNorm(x, p.ln1), pass)
   const mid = tf.add<tf.Tensor2D>(x, a.y) // residual
-  return { x: tf.add(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)), att: a.att } // residual
+  return { x: tf.add(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)), att: a.att, heads: a.heads } // residual
 }
 
 export type ForwardResult = {
   logits: tf.Tensor2D // (B·T, V), or (B, V) with lastOnly
   attention: tf.Tensor4D[] // per layer (B, nh, T, T) when captured, else empty
   residuals: tf.Tensor2D[] // nLayer + 1 of them (B·T, C) when captured, else empty
+  heads: tf.Tensor4D[] // per layer (B, nh, T, hs), the heads' outputs before the projection, when captured
 }
 
 /** The GPT (model.py's GPT.forward): idx (B, T) int32 → logits. T may be shorter than blockSize, never longer. */
@@ -219,25 +283,29 @@ export function forward(
   const p = gptParams(params)
   const C = cfg.nEmbd
   if (opts.ablate) checkAblation(opts.ablate, cfg)
-  const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts), ablate: opts.ablate }
+  const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts), ablate: opts.ablate, patch: opts.patch }
+  if (opts.patch) checkPatch(opts.patch, pass)
   const tokEmb = embedding(p.wte.weight, tf.reshape(idx, [B * T])) // token embeddings (B, T, C)
   const posEmb = usesSinusoid(cfg)
     ? tf.tensor2d(sinusoidTable(T, C), [T, C]) // fixed: the first T rows of the table (T, C)
     : embedding(need(p.wpe, 'wpe.weight').weight, tf.range(0, T, 1, 'int32')) // position embeddings (T, C)
   let x = pass.drop(tf.reshape<tf.Rank.R2>(tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb), [B * T, C])) // (B, T, C)
   const attention: tf.Tensor4D[] = []
+  const heads: tf.Tensor4D[] = []
+  x = patchResid(x, 0, pass)
   const residuals: tf.Tensor2D[] = opts.captureResiduals ? [x] : []
   for (let i = 0; i < cfg.nLayer; i++) {
     const out = block(need(p.h[i], `h.${i}`), x, { ...pass, layer: i })
-    x = out.x
+    x = patchResid(out.x, i + 1, pass)
     if (opts.captureAttention) attention.push(out.att)
+    if (opts.captureHeads) heads.push(out.heads)
     if (opts.captureResiduals) residuals.push(x)
   }
   // generation: the last position only, (B, C)
   if (opts.lastOnly) x = tf.reshape(tf.slice(tf.reshape<tf.Rank.R3>(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C])
   x = layerNorm(x, p.lnF) // final LayerNorm
   const logits = linearTransposed(x, p.wte.weight) // tied LM head: (N, V)
-  return { logits, attention, residuals }
+  return { logits, attention, residuals, heads }
 }
 
 function checkAblation({ heads, mode }: HeadAblation, cfg: ModelConfig): void {
@@ -245,6 +313,24 @@ function checkAblation({ heads, mode }: HeadAblation, cfg: ModelConfig): void {
   for (const [l, h] of heads)
     if (!(Number.isInteger(l) && Number.isInteger(h) && l >= 0 && l < cfg.nLayer && h >= 0 && h < cfg.nHead))
       throw new Error(`ablation: no head ${l}.${h} in a model of ${cfg.nLayer} layers × ${cfg.nHead} heads`)
+}
+
+function checkPatch({ clean, heads, resid }: ActivationPatch, { B, T, cfg }: Pass): void {
+  const say = (m: string) => {
+    throw new Error(`activation patching: ${m}`)
+  }
+  if (clean.heads.length !== cfg.nLayer || clean.resid.length !== cfg.nLayer + 1)
+    say(`the clean run has ${clean.heads.length} layers of heads and ${clean.resid.length} streams`)
+  if (clean.resid[0].shape[0] !== T) say(`the clean run has ${clean.resid[0].shape[0]} positions, this one ${T}`)
+  if ((heads && heads.length !== B) || (resid && resid.length !== B)) say(`a list of patches for each of the ${B} rows`)
+  for (const list of heads ?? [])
+    for (const [l, h] of list)
+      if (!(Number.isInteger(l) && Number.isInteger(h) && l >= 0 && l < cfg.nLayer && h >= 0 && h < cfg.nHead))
+        say(`no head ${l}.${h}`)
+  for (const list of resid ?? [])
+    for (const [l, t] of list)
+      if (!(Number.isInteger(l) && Number.isInteger(t) && l >= 0 && l <= cfg.nLayer && t >= 0 && t < T))
+        say(`no stream at layer ${l}, position ${t}`)
 }
 
 function need<X>(x: X | undefined, path: string): X {

@@ -133,6 +133,58 @@ function project64(p: Params64, prefix: string, heads: Vec[], cfg: ModelConfig):
 }
 
 /**
+ * One sequence's forward pass, traced: every layer's heads' outputs (before the projection) and the residual
+ * stream entering each block (and after the last), with `edit` called on each so a test can replace them in place
+ * (activation patching by hand). Returns the logits and the traces as they ended up.
+ */
+export function forwardTraced64(
+  p: Params64,
+  cfg: ModelConfig,
+  ids: number[],
+  edit: { heads?: (layer: number, heads: Vec[]) => void; resid?: (layer: number, x: Vec[]) => void } = {},
+): { logits: Vec[]; heads: Vec[][]; resid: Vec[][] } {
+  const C = cfg.nEmbd
+  const wte = at(p, 'wte.weight')
+  const wpe = at(p, 'wpe.weight')
+  let x: Vec[] = ids.map((id, t) => {
+    const row = new Float64Array(C)
+    for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
+    return row
+  })
+  const heads: Vec[][] = []
+  const resid: Vec[][] = []
+  for (let l = 0; l <= cfg.nLayer; l++) {
+    edit.resid?.(l, x)
+    resid.push(x.map((r) => r.slice()))
+    if (l === cfg.nLayer) break
+    const h = `h.${l}`
+    const out = attentionHeads64(
+      p,
+      `${h}.attn`,
+      x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`])),
+      cfg,
+    ).heads
+    edit.heads?.(l, out)
+    heads.push(out.map((r) => r.slice()))
+    const y = project64(p, `${h}.attn`, out, cfg)
+    x = x.map((r, t) => {
+      const mid = r.map((v, c) => v + y[t][c])
+      const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
+      const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
+      const o = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
+      return mid.map((v, c) => v + o[c])
+    })
+  }
+  const logits = x.map((r) => {
+    const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
+    const row = new Float64Array(cfg.vocabSize)
+    for (let v = 0; v < cfg.vocabSize; v++) for (let c = 0; c < C; c++) row[v] += n[c] * wte[v * C + c]
+    return row
+  })
+  return { logits, heads, resid }
+}
+
+/**
  * Mean cross-entropy over a batch with heads switched off, the batch run layer by layer so that `mean` can
  * replace a head's output at each position by its mean over the batch's sequences (gpt.ts's HeadAblation).
  */

@@ -203,6 +203,63 @@ export class Probes extends ReadsModel {
   }
 
   /**
+   * Activation patching: the clean and the corrupted prompt (token ids of one length), and the metric — the
+   * logit difference at the last position between the clean answer and the corrupted one. For every head, and for
+   * the residual stream entering each block (and after the last) at every position, the clean activation is put
+   * into the corrupted run; each patch's share of the difference recovered is (patched − corrupted) / (clean −
+   * corrupted). One clean pass and one batched pass of nLayer·nHead + (nLayer + 1)·T rows, one readback.
+   */
+  async patching(
+    clean: number[],
+    corrupted: number[],
+    answer: number,
+    wrong: number,
+  ): Promise<{ clean: number; corrupted: number; heads: Float32Array; resid: Float32Array }> {
+    this.assertAlive()
+    const T = clean.length
+    const { nLayer: L, nHead: H, vocabSize: V } = this.model
+    if (!T || T !== corrupted.length || T > this.model.blockSize)
+      throw new Error(`patching needs two prompts of one length within the context (got ${T} and ${corrupted.length})`)
+    for (const id of [answer, wrong]) if (!(id >= 0 && id < V)) throw new Error(`token ${id} is outside the vocabulary`)
+    const out = tf.tidy(() => {
+      const run = forward(this.gpt, this.model, tf.tensor2d(clean, [1, T], 'int32'), {
+        captureHeads: true,
+        captureResiduals: true,
+      })
+      const patches = [
+        ...Array.from({ length: L * H }, (_, k) => ({ heads: [[Math.floor(k / H), k % H] as const], resid: [] })),
+        ...Array.from({ length: (L + 1) * T }, (_, k) => ({ heads: [], resid: [[Math.floor(k / T), k % T] as const] })),
+      ]
+      const B = patches.length + 1 // row 0: the corrupted run itself
+      const { logits } = forward(this.gpt, this.model, tf.tensor2d(Array(B).fill(corrupted).flat(), [B, T], 'int32'), {
+        lastOnly: true,
+        patch: {
+          clean: { heads: run.heads, resid: run.residuals },
+          heads: [[], ...patches.map((q) => q.heads)],
+          resid: [[], ...patches.map((q) => q.resid)],
+        },
+      })
+      const cleanLast = tf.slice(run.logits, [T - 1, 0], [1, V])
+      const diff = (lg: tf.Tensor2D) => tf.sub(tf.slice(lg, [0, answer], [-1, 1]), tf.slice(lg, [0, wrong], [-1, 1]))
+      return tf.concat([tf.reshape(diff(cleanLast), [-1]), tf.reshape(diff(logits), [-1])])
+    })
+    try {
+      const v = (await out.data()) as Float32Array
+      const [c, k] = [v[0], v[1]]
+      const share = (x: number) => (c === k ? 0 : (x - k) / (c - k))
+      const patched = v.subarray(2)
+      return {
+        clean: c,
+        corrupted: k,
+        heads: Float32Array.from(patched.subarray(0, L * H), share),
+        resid: Float32Array.from(patched.subarray(L * H), share),
+      }
+    } finally {
+      out.dispose()
+    }
+  }
+
+  /**
    * A probe of random tokens repeated once ([r₁…r_p, r₁…r_p], p = ⌊T/2⌋), drawn from the tokens of the training
    * text with a fixed seed: after the first half, an induction head can look up what came next last time.
    */
