@@ -45,7 +45,7 @@ export class KVDecoder {
 
   private readonly w: GptTree<Float32Array, Float32Array> // as given
   // each block's weights, its linear weights transposed to [out, in] in float64 (no conversion per load)
-  private readonly blocks: BlockOf<Float64Array, Float32Array>[]
+  private readonly blocks: BlockOf<Float32Array, Float32Array>[]
 
   /** Heads switched off (layer · nHead + head): their output is zero, as gpt.ts's HeadAblation 'zero'. */
   private readonly off: Set<number>
@@ -203,7 +203,7 @@ export class KVDecoder {
  * out = x·W + b, with W given transposed, [out, in] row-major: each output is one contiguous dot product,
  * summed in four independent accumulators (measured ~2× faster in V8 than accumulating rows of W into out).
  */
-function linear(x: Float64Array, wT: Float64Array, b: Float32Array | undefined, out: Float64Array): void {
+function linear(x: Float64Array, wT: Float32Array, b: Float32Array | undefined, out: Float64Array): void {
   const nIn = x.length
   const nOut = out.length
   if (wT.length !== nIn * nOut) throw new Error(`decoder: weight of ${wT.length} values for a ${nIn}→${nOut} layer`)
@@ -227,8 +227,8 @@ function linear(x: Float64Array, wT: Float64Array, b: Float32Array | undefined, 
 }
 
 /** W (rows, cols) row-major → Wᵀ (cols, rows) row-major. */
-function transposed(w: Float32Array, rows: number, cols: number): Float64Array {
-  const out = new Float64Array(w.length)
+function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]
   return out
 }

@@ -127,6 +127,7 @@ export type ProblemField =
   | 'sample'
   | 'score'
   | 'ablation'
+  | 'patching'
   | 'file'
   | 'stored'
 

@@ -129,6 +129,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'lens.request':
       case 'embedding.neighbours':
       case 'ablation.request':
+      case 'patching.request':
         return views.probe(msg)
       // long jobs, and their cancels
       case 'text.analyze':

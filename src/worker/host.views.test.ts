@@ -167,4 +167,45 @@ describe('trainer host: tokenizer training and the teaching views', () => {
       /No head \[9,0\]/,
     )
   })
+
+  it('patches activations from a clean prompt into a corrupted one, and says what it cannot measure', async () => {
+    const { send, inbox } = await withRun('p')
+    send({
+      type: 'patching.request',
+      runId: 'p',
+      requestId: 'ok',
+      clean: 'hello w',
+      corrupted: 'hella w',
+      answer: 'o',
+      wrong: 'x',
+    })
+    // "x" is not in this text's vocabulary: refused like any probe, before the model runs
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'ok'))).problems[0].message).toMatch(/character the model/)
+    send({
+      type: 'patching.request',
+      runId: 'p',
+      requestId: 'go',
+      clean: 'hello w',
+      corrupted: 'hella w',
+      answer: 'o',
+      wrong: 'i',
+    })
+    const r = await inbox.next(is('patching.result', (m) => m.requestId === 'go'))
+    expect(r).toMatchObject({ nLayer: model.nLayer, nHead: model.nHead })
+    expect(r.tokens.join('')).toBe('hella w')
+    expect(r.cleanTokens.join('')).toBe('hello w')
+    expect(r.heads).toHaveLength(model.nLayer * model.nHead)
+    expect(r.resid).toHaveLength((model.nLayer + 1) * 7)
+    // entering the first block, only the differing position (4) carries the difference
+    for (let t = 0; t < 7; t++) expect(r.resid[t]).toBeCloseTo(t === 4 ? 1 : 0, 4)
+    for (const [requestId, clean, corrupted, answer, wrong, message] of [
+      ['len', 'hello w', 'hello', 'o', 'i', /same length in tokens \(the clean one has 7, the corrupted one 5\)/],
+      ['one', 'hello', 'hella', 'or', 'i', /one token each/],
+      ['same', 'hello', 'hella', 'o', 'o', /different tokens/],
+      ['long', 'hello world, hel', 'hello world, hal', 'o', 'i', /longer than the context of 8/],
+    ] as const) {
+      send({ type: 'patching.request', runId: 'p', requestId, clean, corrupted, answer, wrong })
+      expect((await inbox.next(is('invalid', (m) => m.requestId === requestId))).problems[0].message).toMatch(message)
+    }
+  })
 })

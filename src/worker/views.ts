@@ -3,6 +3,7 @@
 // (a hidden tab cannot read them; the latest is sent on return). Views answered once per request (the Q/K/V
 // calculator, the next-token lens, an embedding's neighbours) are probe requests, coalesced per kind.
 import type { AtlasProbe, FromWorker, ToWorker } from '../shared/protocol'
+import type { Problem } from '../shared/config'
 import type { Run } from '../train/run'
 import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../analysis/heads'
 import { nearest, pca2 } from '../analysis/pca'
@@ -18,7 +19,7 @@ type WatchMessage = Extract<
 >
 type ProbeMessage = Extract<
   ToWorker,
-  { type: 'qkv.request' | 'lens.request' | 'embedding.neighbours' | 'ablation.request' }
+  { type: 'qkv.request' | 'lens.request' | 'embedding.neighbours' | 'ablation.request' | 'patching.request' }
 >
 
 /** A view that follows the run: sent when watched, after every evaluation, and (unless held) on the page's return. */
@@ -218,6 +219,50 @@ export class Views {
             const { nLayer, nHead } = r.model
             const out = { type: 'ablation.result' as const, runId, requestId, step: r.step, mode: msg.mode }
             this.ctx.post({ ...out, base, losses, nLayer, nHead, B, T }, [losses.buffer as ArrayBuffer])
+          })
+          .catch((e) => this.ctx.fail(e, { runId, requestId }))
+        return
+      }
+      case 'patching.request': {
+        const r = this.runs.current(runId)
+        if (!r) return
+        const problems: Problem[] = []
+        const say = (message: string) => problems.push({ field: 'patching', message })
+        for (const text of [msg.clean, msg.corrupted, msg.answer, msg.wrong])
+          problems.push(...r.checkText(typeof text === 'string' ? text : '', 'probe'))
+        if (problems.length) return this.ctx.post({ type: 'invalid', runId, requestId, problems })
+        const enc = (s: string) => Array.from(r.tokenizer.encode(s))
+        const [clean, corrupted, answer, wrong] = [msg.clean, msg.corrupted, msg.answer, msg.wrong].map(enc)
+        if (!clean.length || !corrupted.length) say('Both prompts need some text')
+        else if (clean.length !== corrupted.length)
+          say(
+            `The two prompts must be the same length in tokens (the clean one has ${clean.length}, the corrupted one ${corrupted.length})`,
+          )
+        else if (clean.length > r.model.blockSize)
+          say(`The prompts are longer than the context of ${r.model.blockSize} tokens`)
+        if (answer.length !== 1 || wrong.length !== 1) say('The answer and the wrong answer must be one token each')
+        else if (answer[0] === wrong[0]) say('The answer and the wrong answer must be different tokens')
+        if (problems.length) return this.ctx.post({ type: 'invalid', runId, requestId, problems })
+        this.latestProbe.set('patching', requestId)
+        void this.runs
+          .exclusive(async () => {
+            if (this.latestProbe.get('patching') !== requestId || this.runs.run !== r) return
+            const res = await r.probes.patching(clean, corrupted, answer[0], wrong[0])
+            const vocab = r.tokenizer.vocab
+            this.ctx.post(
+              {
+                type: 'patching.result',
+                runId,
+                requestId,
+                step: r.step,
+                cleanTokens: clean.map((i) => vocab[i]),
+                tokens: corrupted.map((i) => vocab[i]),
+                ...res,
+                nLayer: r.model.nLayer,
+                nHead: r.model.nHead,
+              },
+              [res.heads.buffer as ArrayBuffer, res.resid.buffer as ArrayBuffer],
+            )
           })
           .catch((e) => this.ctx.fail(e, { runId, requestId }))
         return

@@ -87,6 +87,19 @@ export type ViewToWorker =
   | { type: 'positions.watch'; runId: string; on: boolean }
   /** Head ablation on the fixed probe batch: every head switched off in turn → ablation.result. */
   | { type: 'ablation.request'; runId: string; requestId: string; mode: 'zero' | 'mean' }
+  /**
+   * Activation patching: two prompts of one length in tokens, the clean and the corrupted, and the answer and the
+   * wrong answer (one token each) whose logit difference at the last position is the measure → patching.result.
+   */
+  | {
+      type: 'patching.request'
+      runId: string
+      requestId: string
+      clean: string
+      corrupted: string
+      answer: string
+      wrong: string
+    }
 
 export type ViewFromWorker =
   | {
@@ -108,6 +121,25 @@ export type ViewFromWorker =
    * Head ablation: the probe batch's loss intact (`base`) and with each head switched off in turn, `losses`
    * (nLayer·nHead, layer-major), on B windows of T tokens of the validation text.
    */
+  /**
+   * Activation patching: the logit difference (answer − wrong) on the clean and the corrupted prompt, and the share
+   * of it each patch recovers: `heads` (nLayer·nHead, layer-major), `resid` ((nLayer + 1)·T: the stream entering
+   * each block and after the last, position-minor).
+   */
+  | {
+      type: 'patching.result'
+      runId: string
+      requestId: string
+      step: number
+      cleanTokens: string[]
+      tokens: string[] // the corrupted prompt's
+      clean: number
+      corrupted: number
+      heads: Float32Array
+      resid: Float32Array
+      nLayer: number
+      nHead: number
+    }
   | {
       type: 'ablation.result'
       runId: string

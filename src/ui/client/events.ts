@@ -68,6 +68,7 @@ export function onStream(msg: FromWorker): void {
     case 'lens.result':
     case 'embedding.neighbours.result':
     case 'ablation.result':
+    case 'patching.result':
       return // replies to a request nobody waits for any more (a newer one replaced it): dropped
     default:
       assertNever(msg)
