@@ -180,7 +180,9 @@ describe('trainer host: tokenizer training and the teaching views', () => {
       wrong: 'x',
     })
     // "x" is not in this text's vocabulary: refused like any probe, before the model runs
-    expect((await inbox.next(is('invalid', (m) => m.requestId === 'ok'))).problems[0].message).toMatch(/character the model/)
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'ok'))).problems[0].message).toMatch(
+      /character the model/,
+    )
     send({
       type: 'patching.request',
       runId: 'p',
