@@ -64,3 +64,46 @@ test('ablate every head, switch one off by keyboard, and generate without it', a
   await expect(page.getByRole('heading', { name: '注意力头消融' })).toBeVisible()
   await expect(page.getByTestId('ablation-base')).toContainText('所有头都开着时')
 })
+
+// Activation patching: from the model diagram, a clean and a corrupted name; the stream grid's two rows that are
+// fixed by construction (the changed letter entering block 0, the last position after the last block) read 1.00.
+test('patch a clean name into a corrupted one: the share each head and stream position recovers', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await page.getByLabel('Steps', { exact: true }).fill('30')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByTestId('diagram-patching').click()
+  await expect(page.getByRole('heading', { name: 'Activation patching' })).toBeInViewport()
+  // by keyboard: each field in turn
+  await page.getByTestId('patching-clean').focus()
+  for (const v of ['mari', 'mar', 'a', 'e']) {
+    await page.keyboard.type(v)
+    await page.keyboard.press('Tab')
+  }
+  await page.getByTestId('patching-run').click()
+  await expect(page.getByTestId('patching-problems')).toContainText(
+    'The two prompts must be the same length in tokens (the clean one has 4, the corrupted one 3)',
+  )
+  await page.getByTestId('patching-corrupted').fill('mark')
+  await page.getByTestId('patching-run').click()
+  await expect(page.getByTestId('patching-diffs')).toContainText(
+    /clean -?\d+\.\d{3}, corrupted -?\d+\.\d{3} \(step 30\)/,
+  )
+  await expect(page.getByTestId('patching-problems')).toHaveCount(0)
+  const heads = page.getByTestId('patching-heads').locator('.patch-cell')
+  const nLayer = await page.getByTestId('patching-heads').locator('tbody th').count()
+  expect(await heads.count()).toBe(
+    nLayer * (await page.getByTestId('patching-heads').locator('thead th[scope="col"]').count()),
+  )
+  const rows = page.getByTestId('patching-resid').locator('tbody tr')
+  await expect(rows).toHaveCount(nLayer + 1)
+  await expect(rows.first().locator('.patch-cell')).toHaveText(['0.00', '0.00', '0.00', '1.00'])
+  await expect(rows.last().locator('.patch-cell').last()).toHaveText('1.00')
+  await expect(rows.first().locator('.patch-cell').last()).toHaveAttribute(
+    'aria-label',
+    'into block 0, position 3 “k”: 100% of the difference recovered',
+  )
+  await page.getByRole('button', { name: '中文', exact: true }).click()
+  await expect(page.getByRole('heading', { name: '激活修补' })).toBeVisible()
+  await expect(page.getByTestId('patching-diffs')).toContainText('最后一个位置上的 logit 差')
+})

@@ -21,6 +21,7 @@ export const HIDEABLE = [
   'lens',
   'qkv',
   'ablation',
+  'patching',
   'experiment',
   'concepts',
 ] as const
@@ -34,6 +35,7 @@ export const VIEWS = [
   'lens-h',
   'qkv-h',
   'ablation-h',
+  'patching-h',
   'experiment-h',
   'concepts-h',
   'gen-h',

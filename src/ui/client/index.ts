@@ -35,6 +35,7 @@ export { cancelGenerate, evaluatePairsNow, generate, pinPrompt, scoreText, unpin
 export {
   askLens,
   askAblation,
+  askPatching,
   askNeighbours,
   askQkv,
   watchAtlas,

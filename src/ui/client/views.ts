@@ -89,6 +89,22 @@ export function askAblation(mode: 'zero' | 'mean'): void {
   send({ type: 'ablation.request', runId: r.runId, requestId, mode })
 }
 
+/** Asks for activation patching: the clean prompt's activations put into the corrupted one's run. */
+export function askPatching(q: { clean: string; corrupted: string; answer: string; wrong: string }): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('patching')
+  requests.register(
+    requestId,
+    {
+      'patching.result': (m) => get().patchingArrived(m),
+      invalid: (m) => get().setPatchingProblems(m.problems),
+    },
+    'patching',
+  )
+  send({ type: 'patching.request', runId: r.runId, requestId, ...q })
+}
+
 /** Asks for a token's nearest neighbours in the full embedding space. */
 export function askNeighbours(id: number): void {
   const r = get().run

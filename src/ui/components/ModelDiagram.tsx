@@ -201,6 +201,15 @@ export function ModelDiagram() {
             <b>{t.diagramAblation}</b>
             <span className="mono small">{offHeads ? t.diagramHeadsOff(offHeads) : 'Δ loss'}</span>
           </Part>
+          <Part
+            label={t.diagramPatchingOpen}
+            className="lm patching"
+            onOpen={() => showView('patching-h')}
+            testId="diagram-patching"
+          >
+            <b>{t.diagramPatching}</b>
+            <span className="mono small">clean → corrupted</span>
+          </Part>
         </div>
       </div>
       <p className="muted small diagram-hint">{s ? t.diagramHint : t.diagramMapsSoon}</p>

@@ -48,6 +48,8 @@ export const en = {
   diagramAblation: 'Head ablation',
   diagramAblationOpen: 'Head ablation: switch heads off and measure what each is worth',
   diagramHeadsOff: (n: number) => `${n} off`,
+  diagramPatching: 'Activation patching',
+  diagramPatchingOpen: 'Activation patching: find where the information that decides an answer is carried',
   diagramParams: (n: string) => `${n} parameters`,
   diagramMapsSoon: 'Each head draws its attention on a validation probe once a model exists.',
   liveTitle: 'Live sample',
@@ -453,6 +455,25 @@ export const en = {
   genHeadsOff: (n: number) =>
     `${n} ${n === 1 ? 'head is' : 'heads are'} switched off (head ablation): the text is what the model writes without ${n === 1 ? 'it' : 'them'}.`,
 
+  // activation patching
+  patchingTitle: 'Activation patching',
+  patchingIntro:
+    'Two prompts of the same length that differ where it matters: the clean one leads to the answer, the corrupted one to the wrong answer. Run the corrupted prompt, put one activation of the clean run in its place, and see how much of the clean logit difference comes back: where the information that decides the answer is carried.',
+  patchingClean: 'Clean prompt',
+  patchingCorrupted: 'Corrupted prompt (the same length in tokens)',
+  patchingAnswer: 'Answer (the clean prompt’s next token)',
+  patchingWrong: 'Wrong answer (the corrupted one’s)',
+  patchingRun: 'Patch every head and position',
+  patchingDiffs: (clean: number, corrupted: number, step: number) =>
+    `Logit difference (answer − wrong answer) at the last position: clean ${clean.toFixed(3)}, corrupted ${corrupted.toFixed(3)} (step ${step}). Each cell: the share of that difference a patch recovers — 1 all of it, 0 none.`,
+  patchingSame:
+    'The two prompts give the same logit difference: there is nothing to recover (choose prompts or answers that the model tells apart).',
+  patchingHeads: 'Heads (their output patched)',
+  patchingResid: 'Residual stream (one position patched, entering each block)',
+  patchingStreamRow: (l: number, L: number) => (l === L ? 'after the last block' : `into block ${l}`),
+  patchingCell: (where: string, share: number) => `${where}: ${(share * 100).toFixed(0)}% of the difference recovered`,
+  patchingPosition: (t: number, token: string) => `position ${t} “${token}”`,
+
   // Q/K/V calculator
   qkvTitle: 'Q/K/V calculator',
   calcProbe: 'Calculator probe',
@@ -765,7 +786,7 @@ export const en = {
   // guided tour
   tourTitle: 'Guided tour',
   tourIntro:
-    'Fifteen steps through the tutorial’s ideas on your own model: eleven set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
+    'Sixteen steps through the tutorial’s ideas on your own model: twelve set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -872,6 +893,8 @@ export const zhCN: Messages = {
   diagramAblation: '注意力头消融',
   diagramAblationOpen: '注意力头消融：关掉某些头，测出每个头的作用',
   diagramHeadsOff: (n) => `已关 ${n} 个`,
+  diagramPatching: '激活修补',
+  diagramPatchingOpen: '激活修补：找出决定答案的信息在哪里传递',
   diagramParams: (n) => `${n} 个参数`,
   diagramMapsSoon: '模型建好后，每个头会在验证探针上画出它的注意力。',
   liveTitle: '实时样本',
@@ -1207,6 +1230,23 @@ export const zhCN: Messages = {
   blockN: (l) => `第 ${l} 块之后`,
   logitLensNote: `Logit 透镜把每一块之后的${G.residualStream.zh}当作最后一层的输出来读，可以看到猜测逐层变得清晰。最后一行就是模型自己的预测。`,
 
+  patchingTitle: '激活修补',
+  patchingIntro:
+    '准备两个长度相同、只在关键处不同的提示词：干净的那个通向正确答案，被破坏的那个通向错误答案。让模型读被破坏的提示词，把它读干净提示词时的某一个激活换进去，看干净时的 logit 差能找回多少，由此找出决定答案的信息走的是哪条路。',
+  patchingClean: '干净的提示词',
+  patchingCorrupted: '被破坏的提示词（词元数相同）',
+  patchingAnswer: '正确答案（干净提示词的下一个词元）',
+  patchingWrong: '错误答案（被破坏提示词的下一个词元）',
+  patchingRun: '修补每一个头和每一个位置',
+  patchingDiffs: (clean, corrupted, step) =>
+    `最后一个位置上的 logit 差（正确答案 − 错误答案）：干净时 ${clean.toFixed(3)}，被破坏时 ${corrupted.toFixed(3)}（第 ${step} 步）。每个格子里是一次修补找回这个差的比例：1 表示全部找回，0 表示毫无作用。`,
+  patchingSame: '两个提示词给出的 logit 差相同，没有可以找回的东西（请换一组模型能区分开的提示词或答案）。',
+  patchingHeads: '注意力头（修补它的输出）',
+  patchingResid: `${G.residualStream.zh}（修补进入每个块时的某一个位置）`,
+  patchingStreamRow: (l, L) => (l === L ? '最后一块之后' : `进入第 ${l} 块`),
+  patchingCell: (where, share) => `${where}：找回了 ${(share * 100).toFixed(0)}% 的差`,
+  patchingPosition: (t, token) => `位置 ${t}“${token}”`,
+
   ablationTitle: '注意力头消融',
   ablationIntro: `依次关掉每一个注意力头，看模型预测一批固定的${G.validationSet.zh}样本时损失上升多少。上升得多，说明模型依赖这个头；接近零，说明少了它也无妨。`,
   ablationMode: '关掉一个头的方式',
@@ -1517,7 +1557,7 @@ export const zhCN: Messages = {
 
   tourTitle: '导览',
   tourIntro:
-    '用十五步在你自己的模型上走一遍教程里的概念：其中十一步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
+    '用十六步在你自己的模型上走一遍教程里的概念：其中十二步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,

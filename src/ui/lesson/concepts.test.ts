@@ -52,6 +52,7 @@ describe('concept cards', () => {
       'mask',
       'multihead',
       'ablation',
+      'patching',
       'ffn',
       'residual',
       'layernorm',

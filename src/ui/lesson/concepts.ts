@@ -22,6 +22,7 @@ type State = Pick<
   | 'qkv'
   | 'lens'
   | 'ablation'
+  | 'patching'
   | 'sampleTokens'
   | 'sampleBeams'
   | 'pairEval'
@@ -327,6 +328,48 @@ export const CONCEPTS: readonly Concept[] = [
         lang,
         `Now (step ${a.step}): without head ${l}.${h} the loss rises most, by ${d.toFixed(3)} (from ${a.base.toFixed(3)}).`,
         `现在（第 ${a.step} 步）：去掉${headZh(`${l}.${h}`)}后损失上升最多，上升 ${d.toFixed(3)}（原为 ${a.base.toFixed(3)}）。`,
+      )
+    },
+  },
+  {
+    id: 'patching',
+    view: 'patching-h',
+    en: {
+      title: 'Activation patching',
+      intuition:
+        'Ablation asks whether a head matters; patching asks where the information that decides an answer travels. Run a corrupted prompt, copy one activation in from the clean prompt’s run, and see whether the clean answer comes back.',
+      formula:
+        'share = (Δ(corrupted, one activation from clean) − Δ(corrupted)) / (Δ(clean) − Δ(corrupted)),  Δ = logit(answer) − logit(wrong)',
+      lookFor:
+        'In the stream grid: the share is 1 at the changed token entering the first block and 1 at the last position after the last block; follow the bright cells between them to see at which block the information moves from the changed position to the last one.',
+      tryThis:
+        'Change one character of a name the model has learned (a clean and a corrupted prompt of the same length), with the letter each one predicts next as the answers, and patch.',
+      caveat:
+        'A patch that recovers the answer shows where the information can be carried, not that it always is; with one token changed the first row is 1 and 0 by construction, and a head’s share can exceed 1 or fall below 0.',
+    },
+    zh: {
+      title: '激活修补（activation patching）',
+      intuition: `消融问的是一个头重不重要；修补问的是决定答案的信息走哪条路。让模型读被破坏的提示词，把它读干净提示词时的一个激活复制进去，看干净时的答案会不会回来。`,
+      formula:
+        '比例 = (Δ(被破坏，换入一个干净激活) − Δ(被破坏)) / (Δ(干净) − Δ(被破坏))，Δ = logit(正确答案) − logit(错误答案)',
+      lookFor: `在${G.residualStream.zh}网格中，进入第一块时被改动的那个${G.token.zh}上比例为 1，最后一块之后的最后一个位置上也为 1；顺着两者之间亮的格子，就能看出信息在第几块从被改动的位置移到了最后一个位置。`,
+      tryThis:
+        '把模型学过的一个名字改一个字符（得到长度相同的干净提示词和被破坏提示词），以二者各自预测的下一个字母作为答案，然后修补。',
+      caveat:
+        '某次修补能找回答案，只说明信息可以经由那里传递，并不说明总是如此；只改一个词元时，第一行按构造就是 1 和 0；一个头的比例也可能大于 1 或小于 0。',
+    },
+    live: (s, lang) => {
+      const p = s.patching
+      if (!p || !s.run || p.nLayer !== s.run.model.nLayer || p.nHead !== s.run.model.nHead) return undefined
+      let best = 0
+      p.heads.forEach((v, k) => {
+        if (v > p.heads[best]) best = k
+      })
+      const [l, h] = [Math.floor(best / p.nHead), best % p.nHead]
+      return say(
+        lang,
+        `Now (step ${p.step}): of the heads, ${l}.${h} recovers most, ${pct(p.heads[best])} of the logit difference.`,
+        `现在（第 ${p.step} 步）：各个头里，${headZh(`${l}.${h}`)}找回的最多，占 logit 差的 ${pct(p.heads[best])}。`,
       )
     },
   },

@@ -220,6 +220,29 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
       }
     },
   },
+  patching: {
+    kind: 'number',
+    question: {
+      en: 'Patch one head at a time: what share of the logit difference will the best single head recover?',
+      zh: '一次只修补一个头：效果最好的那个头能找回 logit 差的多少？',
+    },
+    unit: { en: '%', zh: '%' },
+    pending: {
+      en: 'Run activation patching on a clean and a corrupted prompt.',
+      zh: '在一个干净的提示词和一个被破坏的提示词上做一次激活修补。',
+    },
+    relative: 0,
+    absolute: 15,
+    measure: (s, lang) => {
+      const p = s.patching
+      if (!p || !s.run || p.nLayer !== s.run.model.nLayer || p.nHead !== s.run.model.nHead) return undefined
+      const best = Math.max(...Array.from(p.heads)) * 100
+      return {
+        value: best,
+        shown: say(lang, `${best.toFixed(0)}% (step ${p.step})`, `${best.toFixed(0)}%（第 ${p.step} 步）`),
+      }
+    },
+  },
   ffn: {
     kind: 'number',
     question: {

@@ -78,6 +78,15 @@ export const TOUR: readonly TourStep[] = [
       done: (s) => !!s.ablation,
     },
   },
+  {
+    concept: 'patching',
+    view: 'patching-h',
+    task: {
+      en: 'Open “Activation patching” and patch a clean prompt into a corrupted one.',
+      zh: '打开“激活修补”，把一个干净的提示词修补进被破坏的提示词。',
+      done: (s) => !!s.patching,
+    },
+  },
   { concept: 'ffn', view: 'settings-h' },
   {
     concept: 'residual',

@@ -53,6 +53,7 @@ const LESSON_FIELDS = [
   'qkv',
   'lens',
   'ablation',
+  'patching',
   'sampleTokens',
   'sampleBeams',
   'pairEval',

@@ -125,6 +125,7 @@ export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => 
       embedding: undefined,
       neighbours: undefined,
       ablation: undefined,
+      patching: undefined,
       offHeads: [], // another model: its heads are all on
       watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [],
     })

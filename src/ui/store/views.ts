@@ -31,6 +31,9 @@ export type LensView = { requestId: string } & LensResult
 /** Head ablation's last measurement: the intact loss and each head's loss without it (layer-major). */
 export type AblationView = Omit<Msg<'ablation.result'>, 'type' | 'runId'>
 
+/** Activation patching's last measurement. */
+export type PatchingView = Omit<Msg<'patching.result'>, 'type' | 'runId'>
+
 export type AttentionChoice = Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>
 type Msg<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>
 
@@ -43,6 +46,10 @@ export interface ViewsSlice {
   toggleOffHead(layer: number, head: number): void
   clearOffHeads(): void
   ablationArrived(msg: Msg<'ablation.result'>): void
+  patching?: PatchingView
+  patchingProblems: Problem[]
+  patchingArrived(msg: Msg<'patching.result'>): void
+  setPatchingProblems(problems: Problem[]): void
   embeddingOpen: boolean
   embedding?: EmbeddingView
   neighbours?: { id: number; list: { id: number; cos: number }[] }
@@ -96,6 +103,9 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => (
         : [...s.offHeads, [layer, head] as [number, number]].sort((a, b) => a[0] - b[0] || a[1] - b[1]),
     })),
   clearOffHeads: () => set({ offHeads: [] }),
+  patchingProblems: [],
+  patchingArrived: ({ type: _t, runId: _r, ...patching }) => set({ patching, patchingProblems: [] }),
+  setPatchingProblems: (patchingProblems) => set({ patchingProblems }),
   ablationArrived: ({ type: _t, runId: _r, ...ablation }) => set({ ablation }),
   setViewStep: (viewStep) => set({ viewStep }),
   chooseAttention: (choice) => set(choice),

@@ -62,6 +62,7 @@ const EmbeddingPanel = lazyView(() => import('../components/EmbeddingPanel'), 'E
 const LensPanel = lazyView(() => import('../components/LensPanel'), 'LensPanel')
 const QkvPanel = lazyView(() => import('../components/QkvPanel'), 'QkvPanel')
 const AblationPanel = lazyView(() => import('../components/AblationPanel'), 'AblationPanel')
+const PatchingPanel = lazyView(() => import('../components/PatchingPanel'), 'PatchingPanel')
 const ExperimentPanel = lazyView(() => import('../components/ExperimentPanel'), 'ExperimentPanel')
 
 /** What a view shows while its chunk loads: one muted line where the panel will be (without its title, so that
@@ -89,6 +90,7 @@ export const VIEW_REGISTRY: readonly ViewEntry[] = [
   { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'side', hide: 'lens' },
   { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'side', hide: 'qkv' },
   { id: 'ablation-h', title: (t) => t.ablationTitle, Component: AblationPanel, column: 'side', hide: 'ablation' },
+  { id: 'patching-h', title: (t) => t.patchingTitle, Component: PatchingPanel, column: 'side', hide: 'patching' },
   { id: 'experiment-h', title: (t) => t.twinTitle, Component: ExperimentPanel, column: 'side', hide: 'experiment' },
   {
     id: 'runs-h',
