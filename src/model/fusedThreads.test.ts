@@ -1,20 +1,12 @@
 // fused.wat's passes shared out over threads (./fusedThreads.ts through gemm.ts's row jobs) give the same bits as
 // the same passes on one thread, over sizes that do not divide evenly among the threads' items; and the other
 // threads do take a share. Threads are Node worker_threads over one shared memory, as the page's are workers.
-import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGemm, type Gemm, type SpawnThread } from './gemm'
+import { createGemm, type Gemm } from './gemm'
 import { fusedModuleFor, fusedSimdFor, type FusedSimd } from './fusedSimd'
 import { MIN_THREADED_VALUES, ROW_EXPORTS, threadedSimd } from './fusedThreads'
 import { mulberry32 } from '../util/random'
-
-const spawnNode: SpawnThread = (body, init) =>
-  new Promise((resolve, reject) => {
-    const src = `const { parentPort, workerData } = require('node:worker_threads');\n(${body})(workerData, () => parentPort.postMessage('ready'))`
-    const w = new Worker(src, { eval: true, workerData: init })
-    w.once('message', () => resolve({ terminate: () => void w.terminate() }))
-    w.once('error', reject)
-  })
+import { spawnNode } from '../testing/nodeThreads'
 
 describe('fused passes on several threads', () => {
   const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true })

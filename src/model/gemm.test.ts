@@ -4,23 +4,14 @@
 // .wat source. Node 20 has no relaxed SIMD without a flag, so here the plain variant runs (and the relaxed
 // one where the engine validates it: `npx vitest run src/model/gemm.test.ts --execArgv=--experimental-wasm-relaxed-simd`
 // runs it in Node 20; scripts/gemm-bench.mjs checks it in Chromium).
-import { Worker } from 'node:worker_threads'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createGemm, type Gemm, type SpawnThread } from './gemm'
+import { createGemm, type Gemm } from './gemm'
 import * as generated from './gemmWasm'
 import { mulberry32 } from '../util/random'
+import { spawnNode } from '../testing/nodeThreads'
 import { gemmModuleText, gemmVariants } from '../../scripts/build-wasm.mjs'
 
 type Shape = { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean }
-
-/** Runs the gemm thread body in a Node worker; the module and the shared memory go to it as workerData. */
-const spawnNode: SpawnThread = (body, init) =>
-  new Promise((resolve, reject) => {
-    const src = `const { parentPort, workerData } = require('node:worker_threads');\n(${body})(workerData, () => parentPort.postMessage('ready'))`
-    const w = new Worker(src, { eval: true, workerData: init })
-    w.once('message', () => resolve({ terminate: () => void w.terminate() }))
-    w.once('error', reject)
-  })
 
 function operands({ batch, M, N, K }: Shape, seed: number) {
   const rng = mulberry32(seed)

@@ -73,6 +73,40 @@ export function erf64(x: number): number {
 
 const gelu64 = (x: number) => 0.5 * x * (1 + erf64(x / Math.SQRT2))
 
+/** The embeddings of one sequence: wte[id] + wpe[t], one row per position. */
+function embed64(p: Params64, cfg: ModelConfig, ids: number[]): Vec[] {
+  const C = cfg.nEmbd
+  const wte = at(p, 'wte.weight')
+  const wpe = at(p, 'wpe.weight')
+  return ids.map((id, t) => {
+    const row = new Float64Array(C)
+    for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
+    return row
+  })
+}
+
+/** One row after a block's attention: mid + FFN(LN₂(mid)), the block's output. */
+function mlpResidual64(p: Params64, h: string, mid: Vec, C: number): Vec {
+  const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
+  const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
+  const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
+  return mid.map((v, c) => v + out[c])
+}
+
+/** The logits of one row of the final stream: LN_f, then the tied head (x · wteᵀ). */
+function logitsRow64(p: Params64, cfg: ModelConfig, r: Vec): Vec {
+  const C = cfg.nEmbd
+  const wte = at(p, 'wte.weight')
+  const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
+  const row = new Float64Array(cfg.vocabSize)
+  for (let v = 0; v < cfg.vocabSize; v++) {
+    let s = 0
+    for (let c = 0; c < C; c++) s += n[c] * wte[v * C + c]
+    row[v] = s
+  }
+  return row
+}
+
 /**
  * Naive causal self-attention for one sequence: x is T rows of C. Returns the output rows and the
  * attention probabilities att[h][i][j] (zero for j > i), computed head by head, query by query.
@@ -144,13 +178,7 @@ export function forwardTraced64(
   edit: { heads?: (layer: number, heads: Vec[]) => void; resid?: (layer: number, x: Vec[]) => void } = {},
 ): { logits: Vec[]; heads: Vec[][]; resid: Vec[][] } {
   const C = cfg.nEmbd
-  const wte = at(p, 'wte.weight')
-  const wpe = at(p, 'wpe.weight')
-  let x: Vec[] = ids.map((id, t) => {
-    const row = new Float64Array(C)
-    for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
-    return row
-  })
+  let x = embed64(p, cfg, ids)
   const heads: Vec[][] = []
   const resid: Vec[][] = []
   for (let l = 0; l <= cfg.nLayer; l++) {
@@ -167,21 +195,16 @@ export function forwardTraced64(
     edit.heads?.(l, out)
     heads.push(out.map((r) => r.slice()))
     const y = project64(p, `${h}.attn`, out, cfg)
-    x = x.map((r, t) => {
-      const mid = r.map((v, c) => v + y[t][c])
-      const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
-      const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
-      const o = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
-      return mid.map((v, c) => v + o[c])
-    })
+    x = x.map((r, t) =>
+      mlpResidual64(
+        p,
+        h,
+        r.map((v, c) => v + y[t][c]),
+        C,
+      ),
+    )
   }
-  const logits = x.map((r) => {
-    const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
-    const row = new Float64Array(cfg.vocabSize)
-    for (let v = 0; v < cfg.vocabSize; v++) for (let c = 0; c < C; c++) row[v] += n[c] * wte[v * C + c]
-    return row
-  })
-  return { logits, heads, resid }
+  return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid }
 }
 
 /**
@@ -197,15 +220,7 @@ export function lossAblated64(
 ): number {
   const C = cfg.nEmbd
   const hs = C / cfg.nHead
-  const wte = at(p, 'wte.weight')
-  const wpe = at(p, 'wpe.weight')
-  let x: Vec[][] = xs.map((ids) =>
-    ids.map((id, t) => {
-      const row = new Float64Array(C)
-      for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
-      return row
-    }),
-  )
+  let x: Vec[][] = xs.map((ids) => embed64(p, cfg, ids))
   for (let l = 0; l < cfg.nLayer; l++) {
     const h = `h.${l}`
     const heads = x.map(
@@ -228,22 +243,21 @@ export function lossAblated64(
     }
     x = x.map((seq, b) => {
       const y = project64(p, `${h}.attn`, heads[b], cfg)
-      return seq.map((r, t) => {
-        const mid = r.map((v, c) => v + y[t][c])
-        const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
-        const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
-        const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
-        return mid.map((v, c) => v + out[c])
-      })
+      return seq.map((r, t) =>
+        mlpResidual64(
+          p,
+          h,
+          r.map((v, c) => v + y[t][c]),
+          C,
+        ),
+      )
     })
   }
   let total = 0
   let n = 0
   x.forEach((seq, b) =>
     seq.forEach((r, t) => {
-      const nr = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
-      const row = new Float64Array(cfg.vocabSize)
-      for (let v = 0; v < cfg.vocabSize; v++) for (let c = 0; c < C; c++) row[v] += nr[c] * wte[v * C + c]
+      const row = logitsRow64(p, cfg, r)
       const m = Math.max(...row)
       let z = 0
       for (const v of row) z += Math.exp(v - m)

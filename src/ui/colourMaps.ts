@@ -71,3 +71,9 @@ export function scaled(w: number, scale: 'linear' | 'sqrt'): number {
   const x = Math.max(0, Math.min(1, w))
   return scale === 'sqrt' ? Math.sqrt(x) : x
 }
+
+/** Text on a cell of colour `rgb` ("rgb(r, g, b)"): dark on light backgrounds, light on dark ones. */
+export function inkOn(rgb: string): string {
+  const [r, g, b] = rgb.match(/\d+/g)!.map(Number)
+  return relativeLuminance([r, g, b]) > 0.35 ? '#111' : '#fff'
+}

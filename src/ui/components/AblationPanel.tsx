@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useStore } from '../store'
 import { askAblation } from '../client'
-import { diverging, relativeLuminance } from '../colourMaps'
+import { diverging, inkOn } from '../colourMaps'
+import { HeadGrid } from './HeadGrid'
 import { useT } from '../i18n'
 import { HeatmapKey } from './HeatmapKey'
 import { Panel, type ViewProps } from './Panel'
@@ -9,12 +10,6 @@ import { Panel, type ViewProps } from './Panel'
 /** The change in loss each head's removal makes, from an ablation result (layer-major). */
 export function ablationDeltas(base: number, losses: ArrayLike<number>): number[] {
   return Array.from(losses, (l) => l - base)
-}
-
-/** A cell's text colour: dark on light backgrounds, light on dark ones. */
-function inkOn(rgb: string): string {
-  const [r, g, b] = rgb.match(/\d+/g)!.map(Number)
-  return relativeLuminance([r, g, b]) > 0.35 ? '#111' : '#fff'
 }
 
 /**
@@ -73,50 +68,35 @@ export function AblationPanel(panel: ViewProps) {
                 {t.ablationBase(ablation.base, ablation.B, ablation.T, ablation.step)}
               </p>
               {ablation.step < step && <p className="muted small">{t.ablationStale(ablation.step)}</p>}
-              <table className="ablation-grid" data-testid="ablation-grid">
-                <thead>
-                  <tr>
-                    <th />
-                    {Array.from({ length: run.model.nHead }, (_, h) => (
-                      <th key={h} scope="col" className="small">
-                        {t.ablationHead(h)}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {Array.from({ length: run.model.nLayer }, (_, l) => (
-                    <tr key={l}>
-                      <th scope="row" className="small">
-                        {t.ablationLayer(l)}
-                      </th>
-                      {Array.from({ length: run.model.nHead }, (_, h) => {
-                        const d = deltas[l * run.model.nHead + h]
-                        // orange where removing the head hurts (the loss rises), blue where it helps
-                        const bg = diverging(-d, max, scheme)
-                        const off = isOff(l, h)
-                        return (
-                          <td key={h}>
-                            <button
-                              type="button"
-                              className={off ? 'ablation-cell off' : 'ablation-cell'}
-                              style={{ background: bg, color: inkOn(bg) }}
-                              aria-pressed={off}
-                              aria-label={t.ablationCell(l, h, d, off)}
-                              title={t.ablationCell(l, h, d, off)}
-                              data-testid={`ablation-cell-${l}-${h}`}
-                              onClick={() => useStore.getState().toggleOffHead(l, h)}
-                            >
-                              {d >= 0 ? '+' : '−'}
-                              {Math.abs(d).toFixed(3)}
-                            </button>
-                          </td>
-                        )
-                      })}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <HeadGrid
+                nLayer={run.model.nLayer}
+                nHead={run.model.nHead}
+                className="ablation-grid"
+                testId="ablation-grid"
+                cell={(l, h) => {
+                  const d = deltas[l * run.model.nHead + h]
+                  // orange where removing the head hurts (the loss rises), blue where it helps
+                  const bg = diverging(-d, max, scheme)
+                  const off = isOff(l, h)
+                  return (
+                    <td key={h}>
+                      <button
+                        type="button"
+                        className={off ? 'ablation-cell off' : 'ablation-cell'}
+                        style={{ background: bg, color: inkOn(bg) }}
+                        aria-pressed={off}
+                        aria-label={t.ablationCell(l, h, d, off)}
+                        title={t.ablationCell(l, h, d, off)}
+                        data-testid={`ablation-cell-${l}-${h}`}
+                        onClick={() => useStore.getState().toggleOffHead(l, h)}
+                      >
+                        {d >= 0 ? '+' : '−'}
+                        {Math.abs(d).toFixed(3)}
+                      </button>
+                    </td>
+                  )
+                }}
+              />
               <HeatmapKey low={`+${max.toFixed(3)}`} high={`−${max.toFixed(3)}`} label={t.ablationTitle} diverging />
               <p className="muted small">{t.ablationClickHint}</p>
             </>

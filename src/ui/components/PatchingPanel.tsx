@@ -1,16 +1,12 @@
 import { useState } from 'react'
 import { useStore } from '../store'
 import { askPatching } from '../client'
-import { diverging, relativeLuminance } from '../colourMaps'
+import { diverging, inkOn } from '../colourMaps'
+import { HeadGrid } from './HeadGrid'
 import { visibleChar } from '../../text/text'
 import { useT } from '../i18n'
 import { HeatmapKey } from './HeatmapKey'
 import { Panel, type ViewProps } from './Panel'
-
-function inkOn(rgb: string): string {
-  const [r, g, b] = rgb.match(/\d+/g)!.map(Number)
-  return relativeLuminance([r, g, b]) > 0.35 ? '#111' : '#fff'
-}
 
 /** A share recovered as a cell: orange where the patch brings the clean answer back, blue where it pushes away. */
 function Cell({ share, label, scheme }: { share: number; label: string; scheme: 'light' | 'dark' }) {
@@ -83,35 +79,20 @@ export function PatchingPanel(panel: ViewProps) {
                 </p>
                 {current.clean === current.corrupted && <p className="muted small">{t.patchingSame}</p>}
                 <h3 className="small">{t.patchingHeads}</h3>
-                <table className="patch-grid" data-testid="patching-heads">
-                  <thead>
-                    <tr>
-                      <th />
-                      {Array.from({ length: H }, (_, h) => (
-                        <th key={h} scope="col" className="small">
-                          {t.ablationHead(h)}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {Array.from({ length: L }, (_, l) => (
-                      <tr key={l}>
-                        <th scope="row" className="small">
-                          {t.ablationLayer(l)}
-                        </th>
-                        {Array.from({ length: H }, (_, h) => (
-                          <Cell
-                            key={h}
-                            share={current.heads[l * H + h]}
-                            label={t.patchingCell(t.headLabel(l, h), current.heads[l * H + h])}
-                            scheme={scheme}
-                          />
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <HeadGrid
+                  nLayer={L}
+                  nHead={H}
+                  className="patch-grid"
+                  testId="patching-heads"
+                  cell={(l, h) => (
+                    <Cell
+                      key={h}
+                      share={current.heads[l * H + h]}
+                      label={t.patchingCell(t.headLabel(l, h), current.heads[l * H + h])}
+                      scheme={scheme}
+                    />
+                  )}
+                />
                 <h3 className="small">{t.patchingResid}</h3>
                 <div className="table-scroll">
                   <table className="patch-grid" data-testid="patching-resid">
