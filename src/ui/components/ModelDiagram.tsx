@@ -192,27 +192,31 @@ export function ModelDiagram() {
             <b>{t.diagramLm}</b>
             <span className="mono small">→ p(next)</span>
           </Part>
-          <Part
-            label={t.diagramAblationOpen}
-            className="lm ablation"
-            onOpen={() => showView('ablation-h')}
-            testId="diagram-ablation"
-          >
-            <b>{t.diagramAblation}</b>
-            <span className="mono small">{offHeads ? t.diagramHeadsOff(offHeads) : 'Δ loss'}</span>
-          </Part>
-          <Part
-            label={t.diagramPatchingOpen}
-            className="lm patching"
-            onOpen={() => showView('patching-h')}
-            testId="diagram-patching"
-          >
-            <b>{t.diagramPatching}</b>
-            <span className="mono small">clean → corrupted</span>
-          </Part>
         </div>
       </div>
       <p className="muted small diagram-hint">{s ? t.diagramHint : t.diagramMapsSoon}</p>
+      <p className="diagram-tools small">
+        <span className="muted">{t.diagramExperiments}</span>
+        <button
+          type="button"
+          className="chip"
+          title={t.diagramAblationOpen}
+          onClick={() => showView('ablation-h')}
+          data-testid="diagram-ablation"
+        >
+          {t.diagramAblation}
+          {offHeads > 0 && <span className="mono"> · {t.diagramHeadsOff(offHeads)}</span>}
+        </button>
+        <button
+          type="button"
+          className="chip"
+          title={t.diagramPatchingOpen}
+          onClick={() => showView('patching-h')}
+          data-testid="diagram-patching"
+        >
+          {t.diagramPatching}
+        </button>
+      </p>
     </section>
   )
 }
