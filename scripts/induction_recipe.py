@@ -23,8 +23,10 @@ usage:
   nice -n 19 /usr/bin/python3 scripts/induction_recipe.py inspect MODEL.pt   (where each head looks; save a model
     with `train ... save MODEL.pt`)
   nice -n 19 /usr/bin/python3 scripts/induction_recipe.py offsets MODEL.pt LAYER HEAD   (attention by offset)
+  nice -n 19 /usr/bin/python3 scripts/induction_recipe.py byperiod MODEL.pt   (periodic runs: top offsets by period)
     keys (defaults below in DEFAULTS): layers heads width T V B kmin kmax gap pos attn_only bias lr min_lr warmup
-    wd clip steps eval_every seed stop_after (min_lr -1: lr/10)
+    wd clip steps eval_every seed stop_after (min_lr -1: lr/10) data (copy | periodic | mix) pmin pmax prefix_max
+    short (periodic: P(period 1 or 2)) tie (0: untied LM head, a diagnostic; the app ties)
     (steps to run on after both criteria are met; -1: never stop
     early) ablate (1: after training, zero each layer-0 head in turn and re-measure the best layer>=1 head)
 """
@@ -42,6 +44,7 @@ DEFAULTS = dict(
     layers=2, heads=4, width=64, T=64, V=64, B=32, kmin=8, kmax=24, gap="random", pos="learned", attn_only=1,
     bias=1, lr=1e-3, min_lr=-1.0, warmup=100, wd=0.1, clip=1.0, steps=4000, eval_every=100, seed=1,
     stop_after=300, ablate=0, distinct=0, skip=0.0, fresh=1, skip_id=0, save="",
+    data="copy", pmin=3, pmax=-1, prefix_max=-1, tie=1, short=0.0,
 )
 PROBES_PER_PERIOD = 4
 
@@ -105,6 +108,12 @@ def selftest():
     for h in range(3):
         s = head_scores(lambda i, j: a[h, i, j].item(), T, p)
         assert abs(s["induction"] - ind[h].item()) < 1e-12 and abs(s["previous"] - prev[h].item()) < 1e-12
+    # the shifted score at delta 1 is the prefix-matching score; a perfect delta-2 pattern scores 1 at delta 2
+    assert torch.allclose(shifted_score(a, p, 1), ind)
+    sh = torch.zeros(T, T, dtype=torch.float64)
+    for i in range(T):
+        sh[i, i - p + 2 if i >= p else i] = 1
+    assert shifted_score(sh, p, 2).item() == 1.0 and induction_and_previous(sh, p)[0].item() == 0.0
     # the batch generator: the copy is where the mask says
     x, y, mask = make_batch(torch.Generator().manual_seed(3), 16, 32, 50, 4, 12, "random")
     seq = torch.cat([x, y[:, -1:]], 1)
@@ -115,7 +124,23 @@ def selftest():
         copy = seq[b, d:d + k]
         found = any(torch.equal(seq[b, s:s + k], copy) for s in range(0, d - k + 1))
         assert found, (b, d, k)
-    print("selftest: ok (head_scores port, vectorised scores, batch generator)")
+    # the periodic generator: every masked target is the token p back, the mask starts after the first period,
+    # and no target before it is masked
+    for T_, pmin_, pmax_, short_ in ((32, 3, -1, 0.0), (48, 3, -1, 0.0), (64, 5, 20, 0.0), (32, 6, -1, 0.3)):
+        meta = []
+        x, y, mask = make_periodic(torch.Generator().manual_seed(4), 64, T_, 40, pmin_, pmax_, -1, meta, short_)
+        seq = torch.cat([x, y[:, -1:]], 1)
+        assert x.shape == (64, T_) and y.shape == (64, T_)
+        for b, (L0, p) in enumerate(meta):
+            assert (pmin_ <= p <= (T_ // 2 if pmax_ < 0 else pmax_) or (short_ > 0 and p in (1, 2))) and 0 <= L0 <= T_ // 4
+            t = mask[b].nonzero().flatten()
+            assert t[0].item() == L0 + p - 1 and len(t) == T_ - (L0 + p - 1), (b, L0, p)
+            for ti in t.tolist():
+                assert seq[b, ti + 1] == seq[b, ti + 1 - p]
+        a_ = dict(DEFAULTS, T=32, V=40, data="mix", kmin=4, kmax=12)
+        x2, y2, m2 = batch_for(torch.Generator().manual_seed(5), a_, 32)
+        assert x2.shape == (32, 32) and m2[:16].sum() > m2[16:].sum()
+    print("selftest: ok (head_scores port, vectorised scores, batch generator, periodic generator)")
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -162,6 +187,51 @@ def make_batch(gen, B, T, V, kmin, kmax, gap, distinct=0, skip=0.0, fresh=1, ski
     return seq[:, :-1].contiguous(), seq[:, 1:].contiguous(), mask
 
 
+def make_periodic(gen, B, T, V, pmin=3, pmax=-1, prefix_max=-1, meta=None, short=0.0):
+    """Dense repetition with a varying period (second search): each sequence of T+1 tokens is a prefix of L0 ~
+    U[0, prefix_max] uniform tokens (prefix_max -1: T//4), then a segment r of p ~ U[pmin, pmax] uniform tokens
+    (pmax -1: T//2), p drawn per sequence, repeated until the sequence is full (r r r ...). mask: True where
+    y[t] = seq[t+1] lies after the first period (t + 1 >= L0 + p), the tokens only a look p back predicts.
+    meta (a list): gets (L0, p) for each sequence. short > 0: with that probability a sequence's period is 1 or 2
+    instead ("a a a …" or "a b a b …": a head on the token itself or the one before predicts it directly)."""
+    pmax = T // 2 if pmax < 0 else pmax
+    prefix_max = T // 4 if prefix_max < 0 else prefix_max
+    seq = torch.randint(V, (B, T + 1), generator=gen)
+    ps = torch.randint(pmin, pmax + 1, (B,), generator=gen).tolist()
+    l0s = torch.randint(0, prefix_max + 1, (B,), generator=gen).tolist()
+    if short > 0:
+        use = (torch.rand(B, generator=gen) < short).tolist()
+        alt = torch.randint(1, 3, (B,), generator=gen).tolist()
+        ps = [alt[b] if use[b] else ps[b] for b in range(B)]
+    mask = torch.zeros(B, T, dtype=torch.bool)
+    for b in range(B):
+        p, L0 = ps[b], l0s[b]
+        r = seq[b, L0:L0 + p].clone()
+        n = T + 1 - L0
+        seq[b, L0:] = r.repeat((n + p - 1) // p)[:n]
+        mask[b, L0 + p - 1:] = True
+        if meta is not None:
+            meta.append((L0, p))
+    return seq[:, :-1].contiguous(), seq[:, 1:].contiguous(), mask
+
+
+def batch_for(gen, a, B):
+    """One batch of the run's data mode: "copy" (one copied segment, make_batch), "periodic" (make_periodic) or
+    "mix" (the first half of the batch periodic, the rest one-segment copies)."""
+    if a["data"] == "copy":
+        return make_batch(gen, B, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"],
+                          a["fresh"], a["skip_id"])
+    if a["data"] == "periodic":
+        return make_periodic(gen, B, a["T"], a["V"], a["pmin"], a["pmax"], a["prefix_max"], short=a["short"])
+    if a["data"] == "mix":
+        h = B // 2
+        p = make_periodic(gen, h, a["T"], a["V"], a["pmin"], a["pmax"], a["prefix_max"], short=a["short"])
+        c = make_batch(gen, B - h, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"],
+                       a["fresh"], a["skip_id"])
+        return tuple(torch.cat([u, v]) for u, v in zip(p, c))
+    raise SystemExit(f"unknown data mode {a['data']} (copy | periodic | mix)")
+
+
 def make_probes(V, T, seed=12345):
     """[r, r] with r = p distinct tokens, PROBES_PER_PERIOD for each period p from 4 to T/2 in steps."""
     g = torch.Generator().manual_seed(seed)
@@ -205,10 +275,20 @@ def forward_attn(model, idx, ablate=None, mean_ablate=None):
     return model.lm_head(model.transformer.ln_f(x)), maps
 
 
+def shifted_score(att, period, delta):
+    """The prefix-matching score moved delta - 1 keys later: mean over queries i in [p, 2p) (with key <= i) of
+    A[i, i - p + delta]; delta 1 is the prefix-matching score, delta 2, 3 the shifted copying circuits' targets."""
+    T = att.shape[-1]
+    i = torch.arange(period, T)
+    i = i[i - period + delta <= i]
+    return att[..., i, i - period + delta].mean(-1)
+
+
 @torch.no_grad()
-def probe_scores(model, probes, ablate=None):
-    """(L, H) prefix-matching and previous-token scores, means over every probe."""
-    ind_sum = prev_sum = 0
+def probe_scores(model, probes, ablate=None, shifted=False):
+    """(L, H) prefix-matching and previous-token scores, means over every probe; shifted=True: also the
+    (L, H) scores at delta 2 and 3 (shifted_score)."""
+    ind_sum = prev_sum = sh2 = sh3 = 0
     n = 0
     for p, ids in probes:
         _, maps = forward_attn(model, ids, ablate)
@@ -216,7 +296,12 @@ def probe_scores(model, probes, ablate=None):
         ind, prev = induction_and_previous(att, p)
         ind_sum = ind_sum + ind.sum(0)
         prev_sum = prev_sum + prev.sum(0)
+        if shifted:
+            sh2 = sh2 + shifted_score(att, p, 2).sum(0)
+            sh3 = sh3 + shifted_score(att, p, 3).sum(0)
         n += ids.shape[0]
+    if shifted:
+        return ind_sum / n, prev_sum / n, sh2 / n, sh3 / n
     return ind_sum / n, prev_sum / n
 
 
@@ -235,6 +320,22 @@ def heldout_losses(model, batches, ablate=None):
     return rep / nrep, tot / ntot
 
 
+def untie(model, gen=None):
+    """Give the LM head its own weight (pg_nanogpt ties it to wte)."""
+    w = model.lm_head.weight
+    model.lm_head.weight = torch.nn.Parameter(torch.randn(w.shape, generator=gen) * 0.02)
+
+
+def load_model(path):
+    ck = torch.load(path)
+    a, cfg = dict(DEFAULTS, **ck["args"]), ck["cfg"]
+    model = GPT(cfg)
+    if not a["tie"]:
+        untie(model)
+    model.load_state_dict(ck["state"], strict=False)
+    return a, cfg, model
+
+
 def lr_at(it, a):
     """src/shared/config.ts learningRateAt."""
     if it < a["warmup"]:
@@ -251,6 +352,8 @@ def train(a):
     cfg = dict(n_layer=a["layers"], n_head=a["heads"], n_embd=a["width"], block_size=a["T"], vocab_size=a["V"],
                bias=bool(a["bias"]), attn_only=bool(a["attn_only"]), pos=a["pos"])
     model = GPT(cfg).init_weights()
+    if not a["tie"]:  # a diagnostic, not the app's model: the LM head its own N(0, 0.02) matrix
+        untie(model, torch.Generator().manual_seed(2000 + a["seed"]))
     params = [p for p in model.parameters() if p.requires_grad]
     decay = [p for p in params if p.dim() >= 2]
     nodecay = [p for p in params if p.dim() < 2]
@@ -258,7 +361,13 @@ def train(a):
                             lr=a["lr"], betas=(0.9, 0.99), eps=1e-8)
     gen = torch.Generator().manual_seed(1000 + a["seed"])
     hgen = torch.Generator().manual_seed(99)  # held-out batches: the same for every run
-    held = [make_batch(hgen, 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"], a["skip_id"]) for _ in range(4)]
+    held = [batch_for(hgen, a, 64) for _ in range(4)]
+    # periodic modes: also the repeated-token loss on periods 3 … pmax only (no "a a a" / "a b a b", which a
+    # single layer-0 head predicts without an induction head): rep3, the stricter measure of the bar
+    h3 = torch.Generator().manual_seed(98)
+    held3 = [make_periodic(h3, 64, a["T"], a["V"], max(3, a["pmin"]), a["pmax"], a["prefix_max"]) for _ in range(4)] \
+        if a["data"] in ("periodic", "mix") else None
+    rep3_ok = None
     probes = make_probes(a["V"], a["T"])
     log, formed, rep_ok, both = [], None, None, None
     t_train = 0.0
@@ -268,7 +377,7 @@ def train(a):
         t0 = time.perf_counter()
         for g_ in opt.param_groups:
             g_["lr"] = lr_at(step, a)
-        x, y, _ = make_batch(gen, a["B"], a["T"], a["V"], a["kmin"], a["kmax"], a["gap"], a["distinct"], a["skip"], a["fresh"], a["skip_id"])
+        x, y, _ = batch_for(gen, a, a["B"])
         _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -278,13 +387,19 @@ def train(a):
         t_train += time.perf_counter() - t0
         step += 1
         if step % a["eval_every"] == 0 or step == a["steps"]:
-            ind, prev = probe_scores(model, probes)
+            ind, prev, sh2, sh3 = probe_scores(model, probes, shifted=True)
             rep, tot = heldout_losses(model, held)
+            rep3 = heldout_losses(model, held3)[0] if held3 else None
             best = ind[1:].max().item() if a["layers"] > 1 else 0.0
             where = divmod(int(ind[1:].argmax().item()), a["heads"]) if a["layers"] > 1 else (0, 0)
             log.append(dict(step=step, train=round(loss.item(), 4), rep=round(rep, 4), all=round(tot, 4),
                             ind=round(best, 3), head=f"{where[0] + 1}.{where[1]}",
-                            prev0=round(prev[0].max().item(), 3), ind0=round(ind[0].max().item(), 3)))
+                            prev0=round(prev[0].max().item(), 3), ind0=round(ind[0].max().item(), 3),
+                            sh2=round(sh2[1:].max().item(), 3), sh3=round(sh3[1:].max().item(), 3)))
+            if rep3 is not None:
+                log[-1]["rep3"] = round(rep3, 4)
+                if rep3_ok is None and rep3 < 0.5:
+                    rep3_ok = step
             print(json.dumps(log[-1]), file=sys.stderr)
             if formed is None and best >= 0.5:
                 formed = step
@@ -294,13 +409,18 @@ def train(a):
                 both = step
             if both is not None and a["stop_after"] >= 0 and step >= both + a["stop_after"]:
                 break
-    ind, prev = probe_scores(model, probes)
+    ind, prev, sh2, sh3 = probe_scores(model, probes, shifted=True)
     rep, tot = heldout_losses(model, held)
+    rep3 = heldout_losses(model, held3)[0] if held3 else None
     out = dict(args=a, params=nparams, steps_run=step, ms_per_step=round(1000 * t_train / step, 2),
                formed_step=formed, rep_below_half_step=rep_ok, both_step=both, final_rep_loss=round(rep, 4),
                final_all_loss=round(tot, 4), uniform=round(math.log(a["V"]), 4),
                induction=[[round(v, 3) for v in row] for row in ind.tolist()],
-               previous=[[round(v, 3) for v in row] for row in prev.tolist()], log=log)
+               previous=[[round(v, 3) for v in row] for row in prev.tolist()],
+               shifted2=[[round(v, 3) for v in row] for row in sh2.tolist()],
+               shifted3=[[round(v, 3) for v in row] for row in sh3.tolist()], log=log)
+    if rep3 is not None:
+        out.update(final_rep3_loss=round(rep3, 4), rep3_below_half_step=rep3_ok)
     if a["save"]:
         torch.save(dict(args=a, cfg=cfg, state=model.state_dict()), a["save"])
     if a["ablate"] and a["layers"] > 1:
@@ -322,10 +442,7 @@ def inspect(path):
     d + m (m >= 1) on key s + m + delta, delta = -1 … 2 (delta = 1: the token after the earlier occurrence — an
     induction head; delta = 0: the earlier occurrence itself), and on the previous token, the one before it,
     itself and position 0."""
-    ck = torch.load(path)
-    a, cfg = ck["args"], ck["cfg"]
-    model = GPT(cfg)
-    model.load_state_dict(ck["state"], strict=False)
+    a, cfg, model = load_model(path)
     g = torch.Generator().manual_seed(5)
     T = a["T"]
     sums, n = {}, 0
@@ -333,7 +450,8 @@ def inspect(path):
         seq = torch.randint(a["V"], (64, T), generator=g)
         meta = []
         for b in range(64):
-            k = int(torch.randint(a["kmin"], a["kmax"] + 1, (1,), generator=g))
+            kmax = min(a["kmax"], T // 2)  # periodic runs keep the default kmax (24), which T 32 cannot hold twice
+            k = int(torch.randint(min(a["kmin"], kmax), kmax + 1, (1,), generator=g))
             s_ = int(torch.randint(0, T - 2 * k + 1, (1,), generator=g))
             d = int(torch.randint(s_ + k, T - k + 1, (1,), generator=g))
             seq[b, d:d + k] = seq[b, s_:s_ + k]
@@ -374,16 +492,39 @@ def inspect(path):
 def offsets(path, layer, head):
     """Mean attention of one head by offset q - k (0 … 8) on a fresh training batch: a head's positional habit
     (a previous-token head: 1; the three-back heads of the "a b a" runs: 3)."""
-    ck = torch.load(path)
-    a, cfg = ck["args"], ck["cfg"]
-    model = GPT(cfg)
-    model.load_state_dict(ck["state"], strict=False)
-    x, _, _ = make_batch(torch.Generator().manual_seed(8), 64, a["T"], a["V"], a["kmin"], a["kmax"], a["gap"],
-                         a.get("distinct", 0), a.get("skip", 0.0), a.get("fresh", 1), a.get("skip_id", 0))
+    a, cfg, model = load_model(path)
+    x, _, _ = batch_for(torch.Generator().manual_seed(8), a, 64)
     _, maps = forward_attn(model, x)
     att, T = maps[layer][:, head], a["T"]
     by = [sum(att[:, q, q - o].mean().item() for q in range(o, T)) / T for o in range(9)]
     print(f"head {layer}.{head}, mean attention by offset 0..8:", " ".join(f"{v:.3f}" for v in by))
+
+
+@torch.no_grad()
+def byperiod(path):
+    """Where each head looks on the run's periodic batches (data periodic), by period: the four offsets q - k with
+    the most attention, for queries after the first period. A δ = 1 induction head looks at offset p - 1; the
+    shifted circuits of the second search at p - 2 (δ = 2), p - 3 (δ = 3), …"""
+    a, cfg, model = load_model(path)
+    T, meta = a["T"], []
+    x, _, _ = make_periodic(torch.Generator().manual_seed(5), 256, T, a["V"], max(3, a["pmin"]), a["pmax"],
+                            a["prefix_max"], meta)
+    _, maps = forward_attn(model, x)
+    for pp in sorted(set(p for _, p in meta)):
+        if pp % 4:
+            continue
+        print(f"period {pp}")
+        for li, att in enumerate(maps):
+            for h in range(att.shape[1]):
+                acc, n = torch.zeros(T), 0
+                for b, (L0, p) in enumerate(meta):
+                    if p == pp:
+                        for i in range(L0 + p, T):
+                            acc[: i + 1] += att[b, h, i, : i + 1].flip(0)
+                            n += 1
+                top = torch.topk(acc / max(n, 1), 4)
+                print(f"  head {li}.{h}: offsets " + " ".join(f"{o}:{v:.2f}" for v, o in zip(top.values.tolist(),
+                                                                                         top.indices.tolist())))
 
 
 def parse(argv):
@@ -404,6 +545,8 @@ if __name__ == "__main__":
         selftest()
     elif len(sys.argv) > 4 and sys.argv[1] == "offsets":
         offsets(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif len(sys.argv) > 2 and sys.argv[1] == "byperiod":
+        byperiod(sys.argv[2])
     elif len(sys.argv) > 2 and sys.argv[1] == "inspect":
         inspect(sys.argv[2])
     elif len(sys.argv) > 1 and sys.argv[1] == "train":
