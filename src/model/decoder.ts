@@ -22,6 +22,12 @@
 import type { ModelConfig } from '../shared/config'
 import { paramTree, type BlockOf, type GptTree } from './params'
 import { sinusoidTable, usesSinusoid } from './positions'
+import { fusedSimdFor, type FusedSimd } from './fusedSimd'
+
+/** The part of the WebAssembly API used (the model code has no DOM types). */
+const wasmApi = (
+  globalThis as unknown as { WebAssembly?: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }
+).WebAssembly
 
 /** Every weight as a plain array, by dotted path (readParams). */
 export type Weights = Record<string, Float32Array>
@@ -35,16 +41,21 @@ export class KVDecoder {
   private len = 0
   // scratch buffers, reused for every token
   private readonly x: Float64Array
-  private readonly h: Float64Array
-  private readonly qkv: Float64Array
+  private readonly h: Float32Array
+  private readonly qkv: Float32Array
   private readonly att: Float64Array
-  private readonly y: Float64Array
-  private readonly hid: Float64Array
-  private readonly out: Float64Array
+  private readonly y: Float32Array
+  private readonly hid: Float32Array
+  private readonly out: Float32Array
+  /**
+   * The products' operands live in one WebAssembly memory of the decoder's own, so that fused.wat's `matvec` runs
+   * them four values at a time (null without WebAssembly SIMD: the loops below, on the same arrays).
+   */
+  private readonly simd: FusedSimd | null
   private readonly probs: Float32Array // the last push's attention: (nLayer, nHead, blockSize), row = keys 0..pos
 
   private readonly w: GptTree<Float32Array, Float32Array> // as given
-  // each block's weights, its linear weights transposed to [out, in] in float64 (no conversion per load)
+  // each block's weights, its linear weights transposed to [out, in] (each output a contiguous dot product)
   private readonly blocks: BlockOf<Float32Array, Float32Array>[]
 
   /** Heads switched off (layer · nHead + head): their output is zero, as gpt.ts's HeadAblation 'zero'. */
@@ -66,29 +77,52 @@ export class KVDecoder {
     const array = (a: Float32Array) => a
     this.w = paramTree(weights, array, array)
     if (this.w.h.length < cfg.nLayer) throw new Error(`decoder: missing weight h.${this.w.h.length}.ln1.weight`)
+    // one memory for the transposed weights, the biases and the activations the products read and write
+    const L = cfg.nLayer
+    const floats = L * (12 * C * C + 9 * C) + 10 * C + 64 * (8 * L + 5) // weights, biases, activations, alignment
+    let memory: { buffer: ArrayBuffer } | undefined
+    try {
+      memory = wasmApi && new wasmApi.Memory({ initial: Math.ceil((4 * floats) / 65536) + 1 })
+    } catch {
+      memory = undefined // no memory of that size here: plain arrays
+    }
+    let at = 0
+    const take = (n: number): Float32Array => {
+      if (!memory) return new Float32Array(n)
+      const v = new Float32Array(memory.buffer, at, n)
+      at += Math.ceil((4 * n) / 16) * 16
+      return v
+    }
+    const copy = (b: Float32Array | undefined) => {
+      if (!b) return undefined
+      const v = take(b.length)
+      v.set(b)
+      return v
+    }
     this.blocks = this.w.h.slice(0, cfg.nLayer).map(({ ln1, attn, ln2, mlp }) => ({
       ln1,
       attn: {
-        cAttn: { weight: transposed(attn.cAttn.weight, C, 3 * C), bias: attn.cAttn.bias },
-        cProj: { weight: transposed(attn.cProj.weight, C, C), bias: attn.cProj.bias },
+        cAttn: { weight: transposed(attn.cAttn.weight, C, 3 * C, take), bias: copy(attn.cAttn.bias) },
+        cProj: { weight: transposed(attn.cProj.weight, C, C, take), bias: copy(attn.cProj.bias) },
       },
       ln2,
       mlp: {
-        cFc: { weight: transposed(mlp.cFc.weight, C, 4 * C), bias: mlp.cFc.bias },
-        cProj: { weight: transposed(mlp.cProj.weight, 4 * C, C), bias: mlp.cProj.bias },
+        cFc: { weight: transposed(mlp.cFc.weight, C, 4 * C, take), bias: copy(mlp.cFc.bias) },
+        cProj: { weight: transposed(mlp.cProj.weight, 4 * C, C, take), bias: copy(mlp.cProj.bias) },
       },
     }))
+    this.simd = memory && C % 4 === 0 ? fusedSimdFor(memory) : null
     this.C = C
     this.hs = C / cfg.nHead
     this.keys = Array.from({ length: cfg.nLayer }, () => new Float32Array(cfg.blockSize * C))
     this.values = Array.from({ length: cfg.nLayer }, () => new Float32Array(cfg.blockSize * C))
     this.x = new Float64Array(C)
-    this.h = new Float64Array(C)
-    this.qkv = new Float64Array(3 * C)
+    this.h = take(C)
+    this.qkv = take(3 * C)
     this.att = new Float64Array(cfg.blockSize)
-    this.y = new Float64Array(C)
-    this.hid = new Float64Array(4 * C)
-    this.out = new Float64Array(C)
+    this.y = take(C)
+    this.hid = take(4 * C)
+    this.out = take(C)
     this.probs = new Float32Array(cfg.nLayer * cfg.nHead * cfg.blockSize)
     const wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : this.w.wpe?.weight
     if (!wpe) throw new Error('decoder: missing weight wpe.weight')
@@ -139,16 +173,16 @@ export class KVDecoder {
     for (let l = 0; l < cfg.nLayer; l++) {
       const { ln1, attn, ln2, mlp } = this.blocks[l]
       layerNorm(x, ln1.weight, ln1.bias, this.h)
-      linear(this.h, attn.cAttn.weight, attn.cAttn.bias, this.qkv)
+      this.linear(this.h, attn.cAttn.weight, attn.cAttn.bias, this.qkv)
       this.keys[l].set(this.qkv.subarray(C, 2 * C), pos * C)
       this.values[l].set(this.qkv.subarray(2 * C, 3 * C), pos * C)
       this.attend(l, pos)
-      linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
+      this.linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
       layerNorm(x, ln2.weight, ln2.bias, this.h)
-      linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
+      this.linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
       for (let i = 0; i < this.hid.length; i++) this.hid[i] = gelu(this.hid[i])
-      linear(this.hid, mlp.cProj.weight, mlp.cProj.bias, this.out)
+      this.linear(this.hid, mlp.cProj.weight, mlp.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
     }
     layerNorm(x, w.lnF.weight, w.lnF.bias, this.h)
@@ -163,6 +197,14 @@ export class KVDecoder {
     }
     this.len = pos + 1
     return logits
+  }
+
+  /** out = x·W + b through fused.wat's matvec where the decoder's memory has it, else the loops of `linear`. */
+  private linear(x: Float32Array, wT: Float32Array, b: Float32Array | undefined, out: Float32Array): void {
+    if (!this.simd) return linear(x, wT, b, out)
+    if (wT.length !== x.length * out.length)
+      throw new Error(`decoder: weight of ${wT.length} values for a ${x.length}→${out.length} layer`)
+    this.simd.matvec(x.byteOffset, wT.byteOffset, b ? b.byteOffset : 0, x.length, out.length, out.byteOffset)
   }
 
   /** Causal attention of the query at `pos` over the cached keys 0..pos, every head; result in this.y. */
@@ -203,7 +245,7 @@ export class KVDecoder {
  * out = x·W + b, with W given transposed, [out, in] row-major: each output is one contiguous dot product,
  * summed in four independent accumulators (measured ~2× faster in V8 than accumulating rows of W into out).
  */
-function linear(x: Float64Array, wT: Float32Array, b: Float32Array | undefined, out: Float64Array): void {
+function linear(x: Float32Array, wT: Float32Array, b: Float32Array | undefined, out: Float32Array): void {
   const nIn = x.length
   const nOut = out.length
   if (wT.length !== nIn * nOut) throw new Error(`decoder: weight of ${wT.length} values for a ${nIn}→${nOut} layer`)
@@ -226,15 +268,15 @@ function linear(x: Float64Array, wT: Float32Array, b: Float32Array | undefined, 
   }
 }
 
-/** W (rows, cols) row-major → Wᵀ (cols, rows) row-major. */
-function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length)
+/** W (rows, cols) row-major → Wᵀ (cols, rows) row-major, into an array from `take`. */
+function transposed(w: Float32Array, rows: number, cols: number, take: (n: number) => Float32Array): Float32Array {
+  const out = take(w.length)
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]
   return out
 }
 
 /** LayerNorm with ε = 1e-5 (PyTorch's), biased variance. */
-function layerNorm(x: Float64Array, g: Float32Array, b: Float32Array | undefined, out: Float64Array): void {
+function layerNorm(x: Float64Array, g: Float32Array, b: Float32Array | undefined, out: Float32Array): void {
   const n = x.length
   let mean = 0
   for (let i = 0; i < n; i++) mean += x[i]

@@ -412,4 +412,39 @@
       (local.set $dst (i32.add (local.get $dst) (local.get $dstStride)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $row))))
+
+  ;; y[o] = b[o] + Σ_i x[i] · w[o·nIn + i] for o < nOut (b 0: no bias), nIn a multiple of 4: one position through a
+  ;; linear layer whose weight is stored transposed, [out, in], so each output is a contiguous dot product. The
+  ;; KV-cache decoder's products (./decoder.ts), in float32 with two vector accumulators.
+  (func (export "matvec") (param $x i32) (param $w i32) (param $b i32) (param $nIn i32) (param $nOut i32) (param $y i32)
+    (local $o i32) (local $i i32) (local $bytes i32) (local $b8 i32) (local $a0 v128) (local $a1 v128) (local $s f32)
+    (local.set $bytes (i32.shl (local.get $nIn) (i32.const 2)))
+    (local.set $b8 (i32.and (local.get $bytes) (i32.const -32)))
+    (block $done (loop $out
+      (br_if $done (i32.ge_u (local.get $o) (local.get $nOut)))
+      (local.set $a0 (v128.const f32x4 0 0 0 0))
+      (local.set $a1 (v128.const f32x4 0 0 0 0))
+      (local.set $i (i32.const 0))
+      (block $d1 (loop $v
+        (br_if $d1 (i32.ge_u (local.get $i) (local.get $b8)))
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $i))) (v128.load (i32.add (local.get $w) (local.get $i))))))
+        (local.set $a1 (f32x4.add (local.get $a1)
+          (f32x4.mul (v128.load offset=16 (i32.add (local.get $x) (local.get $i))) (v128.load offset=16 (i32.add (local.get $w) (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 32)))
+        (br $v)))
+      (if (i32.lt_u (local.get $i) (local.get $bytes))
+        (then (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $i))) (v128.load (i32.add (local.get $w) (local.get $i))))))))
+      (local.set $a0 (f32x4.add (local.get $a0) (local.get $a1)))
+      (local.set $s (f32.add
+        (f32.add (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0)))
+        (f32.add (f32x4.extract_lane 2 (local.get $a0)) (f32x4.extract_lane 3 (local.get $a0)))))
+      (if (local.get $b) (then (local.set $s (f32.add (local.get $s) (f32.load (local.get $b))))))
+      (f32.store (local.get $y) (local.get $s))
+      (local.set $w (i32.add (local.get $w) (local.get $bytes)))
+      (if (local.get $b) (then (local.set $b (i32.add (local.get $b) (i32.const 4)))))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $out))))
 )

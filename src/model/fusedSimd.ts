@@ -48,6 +48,8 @@ export interface FusedSimd {
   add(a: number, b: number, out: number, n: number): void
   /** `rows` runs of `bytes` bytes from src to dst, the rows srcStride and dstStride bytes apart. */
   copyRows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, bytes: number): void
+  /** y[o] = b[o] + Σ x[i]·w[o·nIn + i] for nOut outputs, w stored [out, in], nIn a multiple of 4 (b 0: none). */
+  matvec(x: number, w: number, b: number, nIn: number, nOut: number, y: number): void
   /** Σ x² over n values (a multiple of 4), in float64. */
   sumSquares(x: number, n: number): number
   /** adamwUpdate over n values (a multiple of 4), float32; m, v, mOut, vOut point at this parameter's part. */
@@ -72,13 +74,24 @@ export interface FusedSimd {
 
 const made = new WeakMap<object, { simd: FusedSimd; module: object } | null>()
 
+/** The compiled module of each build (compiled once: a decoder makes a memory, and an instance, per generation). */
+const compiled = new Map<boolean, object | null>()
+
+function moduleOf(shared: boolean): object | null {
+  if (!compiled.has(shared)) {
+    const wasm = env.WebAssembly!
+    const bytes = Uint8Array.from(env.atob!(shared ? FUSED_SHARED : FUSED_UNSHARED), (c) => c.charCodeAt(0))
+    compiled.set(shared, wasm.validate(bytes) ? new wasm.Module(bytes) : null)
+  }
+  return compiled.get(shared)!
+}
+
 function make(memory: { buffer: ArrayBuffer | SharedArrayBuffer }): { simd: FusedSimd; module: object } | null {
   const wasm = env.WebAssembly!
   const shared = typeof env.SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer
-  const bytes = Uint8Array.from(env.atob!(shared ? FUSED_SHARED : FUSED_UNSHARED), (c) => c.charCodeAt(0))
-  if (!wasm.validate(bytes)) return null
+  const module = moduleOf(shared)
+  if (!module) return null
   try {
-    const module = new wasm.Module(bytes)
     return { simd: new wasm.Instance(module, { env: { memory } }).exports as unknown as FusedSimd, module }
   } catch {
     return null // the memory's limits do not fit the import: keep the scalar loops
