@@ -1,5 +1,7 @@
 /**
- * Token-by-token decoding with a key/value cache, in plain TypeScript on the CPU: the generation path.
+ * Token-by-token decoding with a key/value cache on the CPU, without tfjs: the generation path. The linear layers'
+ * products run fused.wat's `matvec` (WebAssembly SIMD) over a memory the decoder fills with its transposed weights,
+ * or the plain loops below where there is no SIMD.
  *
  * A GPT predicts the next token from every earlier one, and the keys and values of earlier positions do not
  * change when a token is appended. So generation keeps them (the KV cache) and runs only the new position
