@@ -265,7 +265,7 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     }
   const module = new wasm.Module(bytes)
   const run = new wasm.Instance(module, { env: { memory } }).exports.gemm as (...args: number[]) => void
-  // the control words: the start of our own memory, or 256 bytes of the heap we were given
+  // the control words: the start of our own memory, or CTL_BYTES of the heap we were given
   const ctlAt = heap ? align(heap.malloc(CTL_BYTES + 64)) : 0
   const ctl = new Int32Array(memory.buffer, ctlAt, 64)
   const f64 = new Float64Array(memory.buffer, ctlAt + F64, 32)
@@ -278,7 +278,7 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
   // one view of the memory (made again only when it grows) and one argument block, not a new one per product:
   // a step makes ~75 products, and garbage collection competes with the products' other thread for the cores
   let view = new Float32Array(memory.buffer)
-  const args = new Int32Array(17) // gemm's 15, then ARGS's two more (scratch per thread, items)
+  const args = new Int32Array(16) // gemm's 15 arguments, then the scratch bytes per thread
   // the packing scratch in a given heap: one block, made larger when a product needs more
   let scratchPtr = 0
   let scratchHeld = 0

@@ -44,8 +44,7 @@ interface WasmBackendLike {
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array
   dataIdMap: { get(id: unknown): { memoryOffset: number } | undefined }
   wasm: {
-    asm?: { memory?: { buffer: ArrayBuffer } }
-    wasmMemory?: { buffer: ArrayBuffer }
+    // its memory is read by wasmHeapOf (./wasmHeap.ts)
     _malloc(bytes: number): number
     _free(ptr: number): void
   }

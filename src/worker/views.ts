@@ -183,7 +183,7 @@ export class Views {
     const { runId, requestId } = msg
     switch (msg.type) {
       case 'qkv.request':
-        return this.probeRequest('qkv', msg, async (r) => ({
+        return this.probeRequest('qkv', msg, probeText(msg.probe), async (r) => ({
           type: 'qkv.result',
           runId,
           requestId,
@@ -191,7 +191,7 @@ export class Views {
           ...(await r.probes.qkv(msg.probe, msg.layer, msg.head, msg.query)),
         }))
       case 'lens.request':
-        return this.probeRequest('lens', msg, async (r) => {
+        return this.probeRequest('lens', msg, probeText(msg.probe), async (r) => {
           const { ids, logits } = await r.probes.lens(msg.probe, msg.position)
           const position = Math.min(Math.max(0, msg.position), ids.length - 1)
           const tokens = ids.map((i) => r.tokenizer.vocab[i])
@@ -201,72 +201,44 @@ export class Views {
             [logits.buffer as ArrayBuffer],
           ]
         })
-      case 'ablation.request': {
-        const r = this.runs.current(runId)
-        if (!r) return
-        if (msg.mode !== 'zero' && msg.mode !== 'mean')
-          return this.ctx.post({
-            type: 'invalid',
-            runId,
-            requestId,
-            problems: [{ field: 'ablation', message: `Unknown ablation “${String(msg.mode)}”: zero or mean` }],
-          })
-        this.latestProbe.set('ablation', requestId)
-        void this.runs
-          .exclusive(async () => {
-            if (this.latestProbe.get('ablation') !== requestId || this.runs.run !== r) return
+      case 'ablation.request':
+        return this.probeRequest(
+          'ablation',
+          msg,
+          () =>
+            msg.mode === 'zero' || msg.mode === 'mean'
+              ? []
+              : [{ field: 'ablation', message: `Unknown ablation “${String(msg.mode)}”: zero or mean` }],
+          async (r) => {
             const { base, losses, B, T } = await r.probes.headAblation(msg.mode)
             const { nLayer, nHead } = r.model
             const out = { type: 'ablation.result' as const, runId, requestId, step: r.step, mode: msg.mode }
-            this.ctx.post({ ...out, base, losses, nLayer, nHead, B, T }, [losses.buffer as ArrayBuffer])
-          })
-          .catch((e) => this.ctx.fail(e, { runId, requestId }))
-        return
-      }
-      case 'patching.request': {
-        const r = this.runs.current(runId)
-        if (!r) return
-        const problems: Problem[] = []
-        const say = (message: string) => problems.push({ field: 'patching', message })
-        for (const text of [msg.clean, msg.corrupted, msg.answer, msg.wrong])
-          problems.push(...r.checkText(typeof text === 'string' ? text : '', 'probe'))
-        if (problems.length) return this.ctx.post({ type: 'invalid', runId, requestId, problems })
-        const enc = (s: string) => Array.from(r.tokenizer.encode(s))
-        const [clean, corrupted, answer, wrong] = [msg.clean, msg.corrupted, msg.answer, msg.wrong].map(enc)
-        if (!clean.length || !corrupted.length) say('Both prompts need some text')
-        else if (clean.length !== corrupted.length)
-          say(
-            `The two prompts must be the same length in tokens (the clean one has ${clean.length}, the corrupted one ${corrupted.length})`,
-          )
-        else if (clean.length > r.model.blockSize)
-          say(`The prompts are longer than the context of ${r.model.blockSize} tokens`)
-        if (answer.length !== 1 || wrong.length !== 1) say('The answer and the wrong answer must be one token each')
-        else if (answer[0] === wrong[0]) say('The answer and the wrong answer must be different tokens')
-        if (problems.length) return this.ctx.post({ type: 'invalid', runId, requestId, problems })
-        this.latestProbe.set('patching', requestId)
-        void this.runs
-          .exclusive(async () => {
-            if (this.latestProbe.get('patching') !== requestId || this.runs.run !== r) return
-            const res = await r.probes.patching(clean, corrupted, answer[0], wrong[0])
+            return [{ ...out, base, losses, nLayer, nHead, B, T }, [losses.buffer as ArrayBuffer]]
+          },
+        )
+      case 'patching.request':
+        return this.probeRequest(
+          'patching',
+          msg,
+          (r) => patchingIds(r, msg).problems,
+          async (r) => {
+            const { clean, corrupted, answer, wrong } = patchingIds(r, msg)
+            const res = await r.probes.patching(clean, corrupted, answer, wrong)
             const vocab = r.tokenizer.vocab
-            this.ctx.post(
-              {
-                type: 'patching.result',
-                runId,
-                requestId,
-                step: r.step,
-                cleanTokens: clean.map((i) => vocab[i]),
-                tokens: corrupted.map((i) => vocab[i]),
-                ...res,
-                nLayer: r.model.nLayer,
-                nHead: r.model.nHead,
-              },
-              [res.heads.buffer as ArrayBuffer, res.resid.buffer as ArrayBuffer],
-            )
-          })
-          .catch((e) => this.ctx.fail(e, { runId, requestId }))
-        return
-      }
+            const out = {
+              type: 'patching.result' as const,
+              runId,
+              requestId,
+              step: r.step,
+              cleanTokens: clean.map((i) => vocab[i]),
+              tokens: corrupted.map((i) => vocab[i]),
+              ...res,
+              nLayer: r.model.nLayer,
+              nHead: r.model.nHead,
+            }
+            return [out, [res.heads.buffer as ArrayBuffer, res.resid.buffer as ArrayBuffer]]
+          },
+        )
       case 'embedding.neighbours': {
         const r = this.runs.current(runId)
         if (!r || !(Number.isInteger(msg.id) && msg.id >= 0 && msg.id < r.model.vocabSize)) return
@@ -284,18 +256,20 @@ export class Views {
   }
 
   /**
-   * A view's request about a probe text: checked, then served on the model queue — coalesced, so a newer
-   * request of the same kind replaces one still waiting (dragging a slider sends many; only the last counts).
+   * A view's request about the model: checked by `check` (before the model queue), then served on the model queue
+   * — coalesced, so a newer request of the same kind replaces one still waiting (dragging a slider sends many;
+   * only the last counts).
    */
   private probeRequest(
     kind: string,
-    msg: { runId: string; requestId: string; probe: string },
+    msg: { runId: string; requestId: string },
+    check: (r: Run) => Problem[],
     job: (r: Run) => Promise<FromWorker | [FromWorker, ArrayBuffer[]]>,
   ) {
     const r = this.runs.current(msg.runId)
     const ids = { runId: msg.runId, requestId: msg.requestId }
     if (!r) return
-    const problems = r.checkText(msg.probe, 'probe')
+    const problems = check(r)
     if (problems.length) return this.ctx.post({ type: 'invalid', ...ids, problems })
     this.latestProbe.set(kind, msg.requestId)
     void this.runs
@@ -307,4 +281,32 @@ export class Views {
       })
       .catch((e) => this.ctx.fail(e, ids))
   }
+}
+
+/** A probe text the model can read. */
+const probeText = (probe: string) => (r: Run) => r.checkText(probe, 'probe')
+
+/**
+ * Activation patching's question as token ids, and what makes it unanswerable: texts the model cannot read,
+ * prompts of different lengths in tokens or longer than the context, answers that are not one token each.
+ */
+function patchingIds(r: Run, msg: { clean: string; corrupted: string; answer: string; wrong: string }) {
+  const texts = [msg.clean, msg.corrupted, msg.answer, msg.wrong].map((t) => (typeof t === 'string' ? t : ''))
+  const problems: Problem[] = texts.flatMap((t) => r.checkText(t, 'probe'))
+  const [clean, corrupted, answers, wrongs] = problems.length
+    ? [[], [], [], []]
+    : texts.map((t) => Array.from(r.tokenizer.encode(t)))
+  const say = (message: string) => problems.push({ field: 'patching', message })
+  if (!problems.length) {
+    if (!clean.length || !corrupted.length) say('Both prompts need some text')
+    else if (clean.length !== corrupted.length)
+      say(
+        `The two prompts must be the same length in tokens (the clean one has ${clean.length}, the corrupted one ${corrupted.length})`,
+      )
+    else if (clean.length > r.model.blockSize)
+      say(`The prompts are longer than the context of ${r.model.blockSize} tokens`)
+    if (answers.length !== 1 || wrongs.length !== 1) say('The answer and the wrong answer must be one token each')
+    else if (answers[0] === wrongs[0]) say('The answer and the wrong answer must be different tokens')
+  }
+  return { problems, clean, corrupted, answer: answers[0], wrong: wrongs[0] }
 }

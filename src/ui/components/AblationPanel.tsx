@@ -1,16 +1,12 @@
 import { useState } from 'react'
 import { useStore } from '../store'
+import { ofModel } from '../store/views'
 import { askAblation } from '../client'
 import { diverging, inkOn } from '../colourMaps'
 import { HeadGrid } from './HeadGrid'
 import { useT } from '../i18n'
 import { HeatmapKey } from './HeatmapKey'
 import { Panel, type ViewProps } from './Panel'
-
-/** The change in loss each head's removal makes, from an ablation result (layer-major). */
-export function ablationDeltas(base: number, losses: ArrayLike<number>): number[] {
-  return Array.from(losses, (l) => l - base)
-}
 
 /**
  * Head ablation (issue 20): each head switched off in turn on a fixed batch of validation text, the rise in loss
@@ -26,14 +22,15 @@ export function AblationPanel(panel: ViewProps) {
   const scheme = useStore((s) => s.scheme)
   const step = useStore((s) => s.points.at(-1)?.step ?? 0)
   const [mode, setMode] = useState<'zero' | 'mean'>('zero')
-  const [asked, setAsked] = useState<string | undefined>(undefined) // the mode measuring now
+  // the measurement asked for: its mode and the model's step then (training goes on while the worker measures)
+  const [asked, setAsked] = useState<{ mode: 'zero' | 'mean'; step: number } | undefined>(undefined)
   const measure = (m: 'zero' | 'mean') => {
-    setAsked(m)
+    setAsked({ mode: m, step })
     askAblation(m)
   }
-  const current = ablation && run && ablation.nLayer === run.model.nLayer && ablation.nHead === run.model.nHead
-  const waiting = asked !== undefined && (!current || ablation.mode !== asked || ablation.step < step)
-  const deltas = current ? ablationDeltas(ablation.base, ablation.losses) : []
+  const current = ofModel(ablation, run)
+  const waiting = asked !== undefined && !(current && current.mode === asked.mode && current.step >= asked.step)
+  const deltas = current ? Array.from(current.losses, (l) => l - current.base) : [] // the rise in loss, layer-major
   const max = Math.max(1e-6, ...deltas.map(Math.abs))
   const isOff = (l: number, h: number) => offHeads.some(([a, b]) => a === l && b === h)
   return (
@@ -65,9 +62,9 @@ export function AblationPanel(panel: ViewProps) {
           {current && (
             <>
               <p className="small" data-testid="ablation-base">
-                {t.ablationBase(ablation.base, ablation.B, ablation.T, ablation.step)}
+                {t.ablationBase(current.base, current.B, current.T, current.step)}
               </p>
-              {ablation.step < step && <p className="muted small">{t.ablationStale(ablation.step)}</p>}
+              {current.step < step && <p className="muted small">{t.ablationStale(current.step)}</p>}
               <HeadGrid
                 nLayer={run.model.nLayer}
                 nHead={run.model.nHead}

@@ -197,25 +197,24 @@ export function ModelDiagram() {
       <p className="muted small diagram-hint">{s ? t.diagramHint : t.diagramMapsSoon}</p>
       <p className="diagram-tools small">
         <span className="muted">{t.diagramExperiments}</span>
-        <button
-          type="button"
-          className="chip"
-          title={t.diagramAblationOpen}
-          onClick={() => showView('ablation-h')}
-          data-testid="diagram-ablation"
-        >
-          {t.diagramAblation}
-          {offHeads > 0 && <span className="mono"> · {t.diagramHeadsOff(offHeads)}</span>}
-        </button>
-        <button
-          type="button"
-          className="chip"
-          title={t.diagramPatchingOpen}
-          onClick={() => showView('patching-h')}
-          data-testid="diagram-patching"
-        >
-          {t.diagramPatching}
-        </button>
+        {(
+          [
+            ['ablation', t.diagramAblation, t.diagramAblationOpen, offHeads > 0 ? t.diagramHeadsOff(offHeads) : ''],
+            ['patching', t.diagramPatching, t.diagramPatchingOpen, ''],
+          ] as const
+        ).map(([view, name, title, note]) => (
+          <button
+            key={view}
+            type="button"
+            className="chip"
+            title={title}
+            onClick={() => showView(`${view}-h`)}
+            data-testid={`diagram-${view}`}
+          >
+            {name}
+            {note && <span className="mono"> · {note}</span>}
+          </button>
+        ))}
       </p>
     </section>
   )

@@ -1,5 +1,6 @@
 import { useState } from 'react'
 import { useStore } from '../store'
+import { ofModel } from '../store/views'
 import { askPatching } from '../client'
 import { diverging, inkOn } from '../colourMaps'
 import { HeadGrid } from './HeadGrid'
@@ -42,8 +43,7 @@ export function PatchingPanel(panel: ViewProps) {
       />
     </label>
   )
-  const current =
-    patching && run && patching.nLayer === run.model.nLayer && patching.nHead === run.model.nHead ? patching : undefined
+  const current = ofModel(patching, run)
   return (
     <Panel {...panel} folded model={run} data={run}>
       {(run) => {

@@ -7,6 +7,7 @@ import { badgeOf, futureShare, weightAt, type HeadScores } from '../../analysis/
 import { visibleText } from '../../text/text'
 import { GLOSSARY as G, headZh } from '../i18n/glossary'
 import { ERRATA } from './errata'
+import { ofModel } from '../store/views'
 import { pct, say, type Concept } from './card'
 import { TRAINING_CONCEPTS } from './conceptsTraining'
 
@@ -316,8 +317,8 @@ export const CONCEPTS: readonly Concept[] = [
         '一次只关一个头：几个头分担同一项工作时（冗余），单独关掉哪一个都显得无关紧要。置零还会改变后面各层收到的输入，换成均值可以避免这一点；但两种做法都不能证明一个头究竟在计算什么。',
     },
     live: (s, lang) => {
-      const a = s.ablation
-      if (!a || !s.run || a.nLayer !== s.run.model.nLayer || a.nHead !== s.run.model.nHead) return undefined
+      const a = ofModel(s.ablation, s.run)
+      if (!a) return undefined
       let best = 0
       a.losses.forEach((l, k) => {
         if (l - a.base > a.losses[best] - a.base) best = k
@@ -359,8 +360,8 @@ export const CONCEPTS: readonly Concept[] = [
         '某次修补能找回答案，只说明信息可以经由那里传递，并不说明总是如此；只改一个词元时，第一行按构造就是 1 和 0；一个头的比例也可能大于 1 或小于 0。',
     },
     live: (s, lang) => {
-      const p = s.patching
-      if (!p || !s.run || p.nLayer !== s.run.model.nLayer || p.nHead !== s.run.model.nHead) return undefined
+      const p = ofModel(s.patching, s.run)
+      if (!p) return undefined
       let best = 0
       p.heads.forEach((v, k) => {
         if (v > p.heads[best]) best = k

@@ -9,6 +9,7 @@ import type { Lang } from '../i18n/lang'
 import { paramCount } from '../../shared/config'
 import { GLOSSARY as G } from '../i18n/glossary'
 import { heads } from './concepts'
+import { ofModel } from '../store/views'
 import { pct, say } from './card'
 import type { Answer } from './answers'
 
@@ -211,8 +212,8 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
     relative: 0.5,
     absolute: 0.05,
     measure: (s, lang) => {
-      const a = s.ablation
-      if (!a || !s.run || a.nLayer !== s.run.model.nLayer || a.nHead !== s.run.model.nHead) return undefined
+      const a = ofModel(s.ablation, s.run)
+      if (!a) return undefined
       const rise = Math.max(...Array.from(a.losses, (l) => l - a.base))
       return {
         value: rise,
@@ -234,8 +235,8 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
     relative: 0,
     absolute: 15,
     measure: (s, lang) => {
-      const p = s.patching
-      if (!p || !s.run || p.nLayer !== s.run.model.nLayer || p.nHead !== s.run.model.nHead) return undefined
+      const p = ofModel(s.patching, s.run)
+      if (!p) return undefined
       const best = Math.max(...Array.from(p.heads)) * 100
       return {
         value: best,

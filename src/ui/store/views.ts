@@ -34,6 +34,17 @@ export type AblationView = Omit<Msg<'ablation.result'>, 'type' | 'runId'>
 /** Activation patching's last measurement. */
 export type PatchingView = Omit<Msg<'patching.result'>, 'type' | 'runId'>
 
+/**
+ * `view` if it was measured on a model of the current run's layers and heads (a reply to the previous run can land
+ * after the next one began), else undefined.
+ */
+export function ofModel<V extends { nLayer: number; nHead: number }>(
+  view: V | undefined,
+  run: { model: { nLayer: number; nHead: number } } | undefined,
+): V | undefined {
+  return view && run && view.nLayer === run.model.nLayer && view.nHead === run.model.nHead ? view : undefined
+}
+
 export type AttentionChoice = Partial<{ layer: number; head: number; probeSource: 'validation' | 'prompt' }>
 type Msg<K extends FromWorker['type']> = Extract<FromWorker, { type: K }>
 
