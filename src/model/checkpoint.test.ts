@@ -91,6 +91,33 @@ describe('checkpoint round trip', () => {
     expect(() => decodeCheckpoint(bad)).toThrow(/causal is "sometimes"/)
   })
 
+  it('keeps an attention-only model with an untied head: no MLP tensors, lm_head its own, read back bit-exact', () => {
+    const c = checkpoint({ ...cfg, mlp: false, tiedHead: false }, 5)
+    const bytes = encodeCheckpoint(c)
+    const file = readSafetensors(bytes)
+    const names = [...file.tensors.keys()]
+    expect(names.some((n) => /mlp|ln_2/.test(n))).toBe(false)
+    expect(file.read('lm_head.weight')).toEqual(c.weights['lmHead.weight'])
+    expect(file.read('lm_head.weight')).not.toEqual(c.weights['wte.weight'])
+    expect(file.metadata.get('mlp')).toBe('False')
+    expect(file.metadata.get('tied_head')).toBe('False')
+    const back = decodeCheckpoint(bytes)
+    expect(back.model).toEqual(c.model)
+    for (const [path] of paramShapes(c.model)) expect(back.weights[path]).toEqual(c.weights[path])
+    // a file from elsewhere, without the metadata: read from its tensors (no MLP; an lm_head that is not wte)
+    const meta = Object.fromEntries(file.metadata)
+    delete meta.mlp
+    delete meta.tied_head
+    const bare = writeSafetensors(
+      names.map((name) => ({ name, shape: file.tensors.get(name)!.shape, data: file.read(name) })),
+      meta,
+    )
+    expect(decodeCheckpoint(bare).model).toEqual(c.model)
+    // the default model says neither
+    const plain = readSafetensors(encodeCheckpoint(checkpoint()))
+    expect(plain.metadata.has('mlp') || plain.metadata.has('tied_head')).toBe(false)
+  })
+
   it('keeps a training configuration, and the header is padded so the data starts on 8 bytes', () => {
     const train = {
       batchSize: 8,
@@ -274,15 +301,20 @@ describe('hostile files are refused, each with its own message', () => {
       /not a GPT in nanoGPT’s layout/,
     ],
     [
-      'an untied head',
+      'a head said to be tied that is not',
       () => {
         const c = checkpoint()
-        const bytes = encodeCheckpoint(c)
+        const bytes = editHeader(encodeCheckpoint(c), (h) => (h.__metadata__.tied_head = 'True'))
         const out = bytes.slice()
         out[out.length - 1] ^= 0x01 // lm_head.weight is written last: change its last value
         return out
       },
-      /lm_head.weight differs from the token embedding/,
+      /lm_head.weight differs from the token embedding, yet the file says/,
+    ],
+    [
+      'an attention-only flag that is not True or False',
+      () => editHeader(encodeCheckpoint(checkpoint()), (h) => (h.__metadata__.mlp = 'maybe')),
+      /mlp is "maybe"; expected True or False/,
     ],
     [
       'NaN weights',

@@ -11,10 +11,12 @@
 //   h.i.mlp.cFc.weight (C,4C)    transformer.h.i.mlp.c_fc.weight          (4C, C)
 //   h.i.mlp.cProj.weight (4C,C)  transformer.h.i.mlp.c_proj.weight        (C, 4C)
 //   lnF.*                        transformer.ln_f.{weight,bias}           (C)
-//   (tied to wte)                lm_head.weight                           (V, C)  written; on reading, optional
-//                                                                                 but, if present, equal to wte
+//   (tied to wte)                lm_head.weight                           (V, C)  written from wte; on reading,
+//                                                                                 optional; equal to wte: tied
+//   lmHead.weight (V, C)         lm_head.weight                           (V, C)  an untied head (tied_head False)
+// An attention-only model (mlp False in the metadata, or no h.0.mlp in the file) has no ln_2 and no MLP.
 // Reading also accepts nanoGPT's causal-mask buffers (transformer.h.i.attn.bias, (1, 1, T, T)) and ignores them.
-import { validateConfig, type ModelConfig, type TrainConfig } from '../shared/config'
+import { hasMlp, isTied, validateConfig, type ModelConfig, type TrainConfig } from '../shared/config'
 import { paramShapes } from './gpt'
 import { sinusoidTable, usesSinusoid } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
@@ -48,6 +50,7 @@ const BLOCK: [string, string][] = [
 /** nanoGPT's state-dict name of one of our parameters. */
 export function nanoGptName(path: string): string {
   if (path === 'wte.weight' || path === 'wpe.weight') return `transformer.${path}`
+  if (path === 'lmHead.weight') return 'lm_head.weight'
   if (path.startsWith('lnF.')) return `transformer.ln_f.${path.slice(4)}`
   const m = /^h\.(\d+)\.(.+)\.(weight|bias)$/.exec(path)
   const pair = m && BLOCK.find(([ours]) => ours === m[2])
@@ -83,7 +86,9 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
       data: sinusoidTable(c.model.blockSize, c.model.nEmbd),
     })
   }
-  tensors.push({ name: 'lm_head.weight', shape: [c.model.vocabSize, c.model.nEmbd], data: c.weights['wte.weight'] })
+  // tied: nanoGPT's state dict holds the shared matrix under both names
+  if (isTied(c.model))
+    tensors.push({ name: 'lm_head.weight', shape: [c.model.vocabSize, c.model.nEmbd], data: c.weights['wte.weight'] })
   const m = c.model
   const metadata: Record<string, string> = {
     format: 'pt',
@@ -96,6 +101,8 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     dropout: String(m.dropout),
     pos_encoding: m.posEncoding ?? 'learned',
     ...(m.causal === false && { causal: 'False' }), // the "break it" twin; nanoGPT itself always masks
+    ...(!hasMlp(m) && { mlp: 'False' }), // attention-only
+    ...(!isTied(m) && { tied_head: 'False' }),
     tokenizer: JSON.stringify(c.tokenizer),
   }
   if (c.train) metadata.train_config = JSON.stringify(c.train)
@@ -271,6 +278,13 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       value: JSON.stringify(causal),
     })
   if (causal !== undefined && /^(false|0)$/i.test(causal)) model.causal = false
+  // attention-only: said in the metadata, or (a file from elsewhere) blocks without an MLP
+  const mlp = readFlag(meta, 'mlp')
+  if (mlp === false || (mlp === undefined && layers > 0 && !tensors.has('transformer.h.0.mlp.c_fc.weight')))
+    model.mlp = false
+  // untied: said in the metadata, or an lm_head.weight that differs from wte (checked below, once both are read)
+  const tiedFlag = readFlag(meta, 'tied_head')
+  if (tiedFlag === false) model.tiedHead = false
   const dropout = Number(meta.get('dropout') ?? 0)
   if (Number.isFinite(dropout) && dropout >= 0 && dropout < 1) model.dropout = dropout
   const problems = validateConfig(model, {
@@ -300,16 +314,22 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       { n: model.vocabSize },
     )
 
+  const ignored = (name: string) =>
+    /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
+  const headTensor = tensors.get('lm_head.weight')
+  if (tiedFlag === undefined && headTensor && headTensor.shape.join(',') === wte.shape.join(',')) {
+    const values = file.read('lm_head.weight')
+    const embedding = file.read('transformer.wte.weight')
+    if (values.some((v, i) => v !== embedding[i])) model.tiedHead = false // a head of its own
+  }
   const expected = new Map(
     paramShapes(model).map(([path, shape]) => [
       nanoGptName(path),
       { path, shape: isLinearWeight(path) ? [shape[1], shape[0]] : shape },
     ]),
   )
-  const ignored = (name: string) =>
-    /^transformer\.h\.(\d+)\.attn\.bias$/.test(name) && Number(/\d+/.exec(name)![0]) < model.nLayer
   for (const [name, t] of tensors) {
-    if (name === 'lm_head.weight') continue
+    if (name === 'lm_head.weight' && isTied(model)) continue
     if (name === 'transformer.wpe.weight' && usesSinusoid(model)) {
       if (t.shape.join(',') !== `${model.blockSize},${model.nEmbd}`)
         throw new CheckpointError(
@@ -360,25 +380,36 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
       )
     weights[path] = isLinearWeight(path) ? transpose(data, shape[0], shape[1]) : data
   }
-  const head = tensors.get('lm_head.weight')
-  if (head) {
-    if (head.shape.join(',') !== wte.shape.join(','))
-      throw new CheckpointError(
-        `lm_head.weight has shape [${head.shape.join(', ')}], not that of the token embedding.`,
-        'ck-head-shape',
-        { shape: head.shape.join(', ') },
-      )
+  if (headTensor && headTensor.shape.join(',') !== wte.shape.join(','))
+    throw new CheckpointError(
+      `lm_head.weight has shape [${headTensor.shape.join(', ')}], not that of the token embedding.`,
+      'ck-head-shape',
+      { shape: headTensor.shape.join(', ') },
+    )
+  if (headTensor && isTied(model)) {
     const values = file.read('lm_head.weight')
     const embedding = weights['wte.weight']
     if (values.some((v, i) => v !== embedding[i]))
       throw new CheckpointError(
-        'lm_head.weight differs from the token embedding: this app’s GPT ties them (as nanoGPT does), so an untied head cannot be loaded.',
+        'lm_head.weight differs from the token embedding, yet the file says the head is tied to it (tied_head True).',
         'ck-untied',
       )
   }
   const tokenizer = readTokenizer(meta, model.vocabSize)
   const step = whole(meta, 'step')
   return { model, tokenizer, weights, train: readTrain(meta), step }
+}
+
+/** A True / False entry of the metadata (undefined when absent); anything else is a problem with the file. */
+function readFlag(meta: Map<string, string>, key: 'mlp' | 'tied_head'): boolean | undefined {
+  const v = meta.get(key)
+  if (v === undefined) return undefined
+  if (!/^(true|false|1|0)$/i.test(v))
+    throw new CheckpointError(`The file's ${key} is ${JSON.stringify(v)}; expected True or False.`, 'ck-flag', {
+      key,
+      value: JSON.stringify(v),
+    })
+  return /^(true|1)$/i.test(v)
 }
 
 function shapeParams(m: ModelConfig) {

@@ -12,31 +12,34 @@ import { getPreset } from '../shared/config'
 import type { BeamTree } from '../shared/protocol'
 
 describe('KVDecoder', () => {
-  it.each([true, false])('gives the tfjs forward pass’s logits after every prefix (bias %s)', async (bias) => {
-    const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 2, nHead: 2, nEmbd: 8, bias })
-    const weights = toFloat32(randomParams64(cfg, 5))
-    const params = paramsFromArrays(cfg, weights)
-    const ids = randomIds(cfg.blockSize, cfg.vocabSize, 9)
-    const dec = new KVDecoder(cfg, weights)
-    for (let t = 1; t <= ids.length; t++) {
-      const ours = dec.push(ids[t - 1])
-      const logitsT = tf.tidy(
-        () => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { lastOnly: true }).logits,
-      )
-      const ref = await logitsT.data()
-      logitsT.dispose()
-      for (let v = 0; v < cfg.vocabSize; v++)
-        expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(
-          1e-4 * Math.max(1, Math.abs(ref[v])),
+  it.each([{ bias: true }, { bias: false }, { bias: true, mlp: false, tiedHead: false }])(
+    'gives the tfjs forward pass’s logits after every prefix (%o)',
+    async (variant) => {
+      const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 2, nHead: 2, nEmbd: 8, ...variant })
+      const weights = toFloat32(randomParams64(cfg, 5))
+      const params = paramsFromArrays(cfg, weights)
+      const ids = randomIds(cfg.blockSize, cfg.vocabSize, 9)
+      const dec = new KVDecoder(cfg, weights)
+      for (let t = 1; t <= ids.length; t++) {
+        const ours = dec.push(ids[t - 1])
+        const logitsT = tf.tidy(
+          () => forward(params, cfg, tf.tensor2d(ids.slice(0, t), [1, t], 'int32'), { lastOnly: true }).logits,
         )
-    }
-    expect(dec.full).toBe(true)
-    expect(() => dec.push(0)).toThrow(/block size/)
-    dec.reset()
-    expect(dec.length).toBe(0)
-    expect(() => dec.push(cfg.vocabSize)).toThrow(/outside the vocabulary/)
-    disposeParams(params)
-  })
+        const ref = await logitsT.data()
+        logitsT.dispose()
+        for (let v = 0; v < cfg.vocabSize; v++)
+          expect(Math.abs(ours[v] - ref[v]), `position ${t - 1}, token ${v}`).toBeLessThan(
+            1e-4 * Math.max(1, Math.abs(ref[v])),
+          )
+      }
+      expect(dec.full).toBe(true)
+      expect(() => dec.push(0)).toThrow(/block size/)
+      dec.reset()
+      expect(dec.length).toBe(0)
+      expect(() => dec.push(cfg.vocabSize)).toThrow(/outside the vocabulary/)
+      disposeParams(params)
+    },
+  )
 
   it('with heads switched off, gives the forward pass’s logits with those heads zeroed (and refuses heads it lacks)', async () => {
     const cfg = tinyConfig({ vocabSize: 11, blockSize: 9, nLayer: 2, nHead: 2, nEmbd: 8, bias: true })

@@ -22,7 +22,7 @@
  * contiguous dot product.
  */
 import type { ModelConfig } from '../shared/config'
-import { paramTree, type BlockOf, type GptTree } from './params'
+import { headOf, paramTree, type BlockOf, type GptTree } from './params'
 import { sinusoidTable, usesSinusoid } from './positions'
 import { fusedSimdFor, type FusedSimd } from './fusedSimd'
 
@@ -107,11 +107,14 @@ export class KVDecoder {
         cAttn: { weight: transposed(attn.cAttn.weight, C, 3 * C, take), bias: copy(attn.cAttn.bias) },
         cProj: { weight: transposed(attn.cProj.weight, C, C, take), bias: copy(attn.cProj.bias) },
       },
-      ln2,
-      mlp: {
-        cFc: { weight: transposed(mlp.cFc.weight, C, 4 * C, take), bias: copy(mlp.cFc.bias) },
-        cProj: { weight: transposed(mlp.cProj.weight, 4 * C, C, take), bias: copy(mlp.cProj.bias) },
-      },
+      ...(mlp &&
+        ln2 && {
+          ln2,
+          mlp: {
+            cFc: { weight: transposed(mlp.cFc.weight, C, 4 * C, take), bias: copy(mlp.cFc.bias) },
+            cProj: { weight: transposed(mlp.cProj.weight, 4 * C, C, take), bias: copy(mlp.cProj.bias) },
+          },
+        }),
     }))
     this.simd = memory && C % 4 === 0 ? fusedSimdFor(memory) : null
     this.C = C
@@ -181,6 +184,7 @@ export class KVDecoder {
       this.attend(l, pos)
       this.linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
+      if (!mlp || !ln2) continue // attention-only
       layerNorm(x, ln2.weight, ln2.bias, this.h)
       this.linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
       for (let i = 0; i < this.hid.length; i++) this.hid[i] = gelu(this.hid[i])
@@ -190,11 +194,12 @@ export class KVDecoder {
     layerNorm(x, w.lnF.weight, w.lnF.bias, this.h)
     const V = cfg.vocabSize
     const logits = new Float32Array(V)
+    const head = headOf(w) // wte when tied
     for (let v = 0; v < V; v++) {
-      // tied head: logits = wte · h
+      // logits = head · h
       let s = 0
       const o = v * C
-      for (let c = 0; c < C; c++) s += wte[o + c] * this.h[c]
+      for (let c = 0; c < C; c++) s += head[o + c] * this.h[c]
       logits[v] = s
     }
     this.len = pos + 1

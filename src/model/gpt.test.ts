@@ -81,33 +81,50 @@ describe('GPT forward', () => {
     disposeParams(params)
   })
 
-  it('matches the naive float64 reference: logits and every head of attention', async () => {
-    const cfg = tinyConfig()
-    const p64 = rounded64(randomParams64(cfg, 7))
-    const params = paramsFromArrays(cfg, toFloat32(p64))
-    const seqs = [randomIds(6, cfg.vocabSize, 8), randomIds(6, cfg.vocabSize, 9)]
-    const { logits, attention } = tf.tidy(() =>
-      forward(params, cfg, tf.tensor2d(seqs.flat(), [2, 6], 'int32'), { captureAttention: true }),
-    )
-    const got = await logits.data()
-    const atts = await Promise.all(attention.map((a) => a.data()))
-    tf.dispose([logits, ...attention])
-    seqs.forEach((s, b) => {
-      const ref = forward64(p64, cfg, s)
-      expect(
-        maxRelErr(
-          got.subarray(b * 6 * cfg.vocabSize, (b + 1) * 6 * cfg.vocabSize),
-          ref.logits.flatMap((r) => [...r]),
-        ),
-      ).toBeLessThan(1e-4)
-      for (let l = 0; l < cfg.nLayer; l++) {
-        const refAtt = ref.attention[l].flat(2) // (nh, T, T) for this sequence
-        const mine = atts[l].subarray(b * refAtt.length, (b + 1) * refAtt.length)
-        for (let i = 0; i < refAtt.length; i++) expect(Math.abs(mine[i] - refAtt[i])).toBeLessThan(1e-5)
-      }
-    })
-    disposeParams(params)
+  it('counts an attention-only model and an untied head in closed form, by hand', () => {
+    // 2 layers, C 8, V 11, T 8, biases: per block ln1 16 + c_attn 8·24+24 + c_proj 8·8+8 = 304; lm_head 11·8
+    const base = tinyConfig({ vocabSize: 11, nLayer: 2, nEmbd: 8, nHead: 2, blockSize: 8, bias: true })
+    expect(paramCount({ ...base, mlp: false })).toBe(11 * 8 + 8 * 8 + 2 * 304 + 16)
+    expect(paramCount({ ...base, mlp: false, tiedHead: false })).toBe(11 * 8 + 8 * 8 + 2 * 304 + 16 + 11 * 8)
+    expect(paramCount({ ...base, mlp: false, bias: false })).toBe(11 * 8 + 8 * 8 + 2 * (8 + 8 * 24 + 8 * 8) + 8)
+    for (const m of [{ mlp: false }, { tiedHead: false }, { mlp: false, tiedHead: false, bias: false }]) {
+      const cfg = { ...base, ...m }
+      const params = initParams(cfg, 3)
+      expect(Object.values(params).reduce((n, v) => n + v.size, 0)).toBe(paramCount(cfg))
+      expect(Object.keys(params).some((k) => k.includes('mlp') || k.includes('ln2'))).toBe(cfg.mlp !== false)
+      expect('lmHead.weight' in params).toBe(cfg.tiedHead === false)
+      disposeParams(params)
+    }
   })
+
+  for (const variant of [{}, { mlp: false, tiedHead: false }, { tiedHead: false }] as const)
+    it(`matches the naive float64 reference: logits and every head of attention${variant.mlp === false ? ' (attention-only, untied head)' : variant.tiedHead === false ? ' (untied head)' : ''}`, async () => {
+      const cfg = tinyConfig(variant)
+      const p64 = rounded64(randomParams64(cfg, 7))
+      const params = paramsFromArrays(cfg, toFloat32(p64))
+      const seqs = [randomIds(6, cfg.vocabSize, 8), randomIds(6, cfg.vocabSize, 9)]
+      const { logits, attention } = tf.tidy(() =>
+        forward(params, cfg, tf.tensor2d(seqs.flat(), [2, 6], 'int32'), { captureAttention: true }),
+      )
+      const got = await logits.data()
+      const atts = await Promise.all(attention.map((a) => a.data()))
+      tf.dispose([logits, ...attention])
+      seqs.forEach((s, b) => {
+        const ref = forward64(p64, cfg, s)
+        expect(
+          maxRelErr(
+            got.subarray(b * 6 * cfg.vocabSize, (b + 1) * 6 * cfg.vocabSize),
+            ref.logits.flatMap((r) => [...r]),
+          ),
+        ).toBeLessThan(1e-4)
+        for (let l = 0; l < cfg.nLayer; l++) {
+          const refAtt = ref.attention[l].flat(2) // (nh, T, T) for this sequence
+          const mine = atts[l].subarray(b * refAtt.length, (b + 1) * refAtt.length)
+          for (let i = 0; i < refAtt.length; i++) expect(Math.abs(mine[i] - refAtt[i])).toBeLessThan(1e-5)
+        }
+      })
+      disposeParams(params)
+    })
 
   it('starts at a loss within 0.1 of ln(V) (GPT-2 init predicts nearly uniformly)', async () => {
     const cfg = tinyConfig({ vocabSize: 65, blockSize: 16, nEmbd: 32, nHead: 4 })
@@ -145,9 +162,13 @@ describe('GPT forward', () => {
 })
 
 describe('GPT gradients', () => {
-  for (const weighted of [false, true])
-    it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}`, async () => {
-      const cfg = tinyConfig({ blockSize: 4, vocabSize: 5 })
+  for (const [weighted, variant] of [
+    [false, {}],
+    [true, {}],
+    [true, { mlp: false, tiedHead: false }],
+  ] as const)
+    it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}${variant.mlp === false ? ', attention-only with an untied head' : ''}`, async () => {
+      const cfg = tinyConfig({ blockSize: 4, vocabSize: 5, ...variant })
       const p64 = rounded64(randomParams64(cfg, 21))
       const params = paramsFromArrays(cfg, toFloat32(p64))
       const xs = [randomIds(4, 5, 22), randomIds(4, 5, 23)]

@@ -32,7 +32,7 @@ import {
   linearTransposed,
   type Keep,
 } from './ops'
-import { gptParams, type BlockParams, type GptParams, type LayerNormParams, type Params } from './params'
+import { gptParams, headOf, type BlockParams, type GptParams, type LayerNormParams, type Params } from './params'
 
 export {
   disposeParams,
@@ -248,12 +248,15 @@ function causalSoftmax(scores: tf.Tensor4D, scale: number, causal: boolean): tf.
 }
 
 /** The MLP (model.py's MLP): x (B, T, C) → c_fc → GELU (B, T, 4C) → c_proj → dropout (B, T, C). */
-export function mlp(p: BlockParams['mlp'], x: tf.Tensor2D, drop: Dropout): tf.Tensor2D {
+export function mlp(p: NonNullable<BlockParams['mlp']>, x: tf.Tensor2D, drop: Dropout): tf.Tensor2D {
   const hid = gelu(linear(x, p.cFc.weight, p.cFc.bias)) // (B, T, 4C)
   return drop(linear(hid, p.cProj.weight, p.cProj.bias)) // (B, T, C)
 }
 
-/** One transformer block (model.py's Block): x + attn(ln_1(x)), then x + mlp(ln_2(x)); (B, T, C) → (B, T, C). */
+/**
+ * One transformer block (model.py's Block): x + attn(ln_1(x)), then x + mlp(ln_2(x)); (B, T, C) → (B, T, C).
+ * An attention-only block (no ln_2, no MLP) stops after the first residual add.
+ */
 export function block(
   p: BlockParams,
   x: tf.Tensor2D,
@@ -261,6 +264,7 @@ export function block(
 ): { x: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
   const a = attention(p.attn, layerNorm(x, p.ln1), pass)
   const mid = tf.add<tf.Tensor2D>(x, a.y) // residual
+  if (!p.mlp || !p.ln2) return { x: mid, att: a.att, heads: a.heads }
   return { x: tf.add(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)), att: a.att, heads: a.heads } // residual
 }
 
@@ -304,7 +308,7 @@ export function forward(
   // generation: the last position only, (B, C)
   if (opts.lastOnly) x = tf.reshape(tf.slice(tf.reshape<tf.Rank.R3>(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C])
   x = layerNorm(x, p.lnF) // final LayerNorm
-  const logits = linearTransposed(x, p.wte.weight) // tied LM head: (N, V)
+  const logits = linearTransposed(x, headOf(p)) // the LM head, wte when tied: (N, V)
   return { logits, attention, residuals, heads }
 }
 
@@ -340,7 +344,7 @@ function need<X>(x: X | undefined, path: string): X {
 
 /**
  * The logit lens: the residual stream at one position after the embeddings and after each block, read out as
- * if it were the last layer (final LayerNorm, tied head): (nLayer + 1, V) logits, row L being the model's own.
+ * if it were the last layer (final LayerNorm, the LM head): (nLayer + 1, V) logits, row L being the model's own.
  */
 export function logitLens(params: ModelParams, cfg: ModelConfig, idx: tf.Tensor2D, position: number): tf.Tensor2D {
   const [, T] = idx.shape
@@ -348,7 +352,7 @@ export function logitLens(params: ModelParams, cfg: ModelConfig, idx: tf.Tensor2
   const p = gptParams(params)
   const { residuals } = forward(p, cfg, idx, { captureResiduals: true })
   const rows = tf.concat(residuals.map((r) => tf.slice(r, [position, 0], [1, cfg.nEmbd]))) // (L+1, C), batch 0
-  return linearTransposed(layerNorm(rows, p.lnF), p.wte.weight)
+  return linearTransposed(layerNorm(rows, p.lnF), headOf(p))
 }
 
 /**

@@ -8,13 +8,15 @@
  *     wte.weight (V, C)  wpe.weight (blockSize, C)
  *     h.{i}.ln1.{weight,bias}  h.{i}.attn.cAttn.{weight (C, 3C), bias}  h.{i}.attn.cProj.{weight (C, C), bias}
  *     h.{i}.ln2.{weight,bias}  h.{i}.mlp.cFc.{weight (C, 4C), bias}    h.{i}.mlp.cProj.{weight (4C, C), bias}
- *     lnF.{weight,bias}        the LM head is tied to wte.weight (no parameter of its own)
+ *     lnF.{weight,bias}        the LM head is tied to wte.weight (no parameter of its own), or with
+ *     cfg.tiedHead false: lmHead.weight (V, C), wte's layout
+ *   An attention-only model (cfg.mlp false) has no h.{i}.ln2 and no h.{i}.mlp.
  * - `GptParams`, the same variables as model.py's module tree, typed: `p.h[0].attn.cAttn.weight` is the
  *   variable at `h.0.attn.cAttn.weight`. Built once from the paths (`gptParams`), checking each one's rank.
  * Linear weights are stored [in, out] (tfjs layout); PyTorch's nn.Linear stores [out, in].
  */
 import * as tf from '@tensorflow/tfjs'
-import type { ModelConfig } from '../shared/config'
+import { hasMlp, isTied, type ModelConfig } from '../shared/config'
 import { usesSinusoid } from './positions'
 
 /** Every variable of a model by its dotted path, in paramShapes order. */
@@ -30,19 +32,25 @@ export interface LayerNormOf<V> {
   weight: V
   bias?: V
 }
-/** One transformer block: LayerNorm, causal self-attention, LayerNorm, MLP. */
+/** One transformer block: LayerNorm, causal self-attention, LayerNorm, MLP (the last two absent when attention-only). */
 export interface BlockOf<M, V> {
   ln1: LayerNormOf<V>
   attn: { cAttn: LinearOf<M, V>; cProj: LinearOf<M, V> } // cAttn (C, 3C): q, k, v side by side; cProj (C, C)
-  ln2: LayerNormOf<V>
-  mlp: { cFc: LinearOf<M, V>; cProj: LinearOf<M, V> } // cFc (C, 4C), cProj (4C, C)
+  ln2?: LayerNormOf<V>
+  mlp?: { cFc: LinearOf<M, V>; cProj: LinearOf<M, V> } // cFc (C, 4C), cProj (4C, C)
 }
 /** The model's parameter tree over matrices M and vectors V (tensors for tfjs, arrays for the decoder). */
 export interface GptTree<M, V> {
-  wte: { weight: M } // (V, C), also the LM head (tied)
+  wte: { weight: M } // (V, C), also the LM head when tied
   wpe?: { weight: M } // (blockSize, C); absent with the fixed sinusoid
   h: BlockOf<M, V>[]
   lnF: LayerNormOf<V>
+  lmHead?: { weight: M } // (V, C): an untied LM head
+}
+
+/** The LM head's (V, C) matrix: wte when tied, lm_head otherwise. */
+export function headOf<M, V>(p: GptTree<M, V>): M {
+  return (p.lmHead ?? p.wte).weight
 }
 
 /** The variables of a model as a typed tree. */
@@ -67,6 +75,7 @@ export function paramShapes(cfg: ModelConfig): [string, number[]][] {
     if (cfg.bias) out.push([`h.${i}.ln1.bias`, [C]])
     lin(`h.${i}.attn.cAttn`, C, 3 * C)
     lin(`h.${i}.attn.cProj`, C, C)
+    if (!hasMlp(cfg)) continue // attention-only: no ln_2, no MLP
     out.push([`h.${i}.ln2.weight`, [C]])
     if (cfg.bias) out.push([`h.${i}.ln2.bias`, [C]])
     lin(`h.${i}.mlp.cFc`, C, 4 * C)
@@ -74,6 +83,7 @@ export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   }
   out.push(['lnF.weight', [C]])
   if (cfg.bias) out.push(['lnF.bias', [C]])
+  if (!isTied(cfg)) out.push(['lmHead.weight', [cfg.vocabSize, C]]) // drawn N(0, 0.02), like wte
   return out
 }
 
@@ -132,7 +142,8 @@ export function disposeParams(params: Params): void {
 
 /**
  * The tree of a set of values by dotted path: `matrix` and `vector` check and type each leaf. The number of
- * blocks is the number of `h.{i}` present; biases and wpe are optional, every other path is required.
+ * blocks is the number of `h.{i}` present; biases, wpe, lmHead and a block's ln2 and MLP (together) are optional,
+ * every other path is required.
  */
 export function paramTree<T, M, V>(
   byPath: Readonly<Record<string, T>>,
@@ -156,19 +167,24 @@ export function paramTree<T, M, V>(
   })
   const h: BlockOf<M, V>[] = []
   for (let i = 0; byPath[`h.${i}.ln1.weight`] !== undefined; i++) {
+    const withMlp = byPath[`h.${i}.ln2.weight`] !== undefined
     h.push({
       ln1: normAt(`h.${i}.ln1`),
       attn: { cAttn: linearAt(`h.${i}.attn.cAttn`), cProj: linearAt(`h.${i}.attn.cProj`) },
-      ln2: normAt(`h.${i}.ln2`),
-      mlp: { cFc: linearAt(`h.${i}.mlp.cFc`), cProj: linearAt(`h.${i}.mlp.cProj`) },
+      ...(withMlp && {
+        ln2: normAt(`h.${i}.ln2`),
+        mlp: { cFc: linearAt(`h.${i}.mlp.cFc`), cProj: linearAt(`h.${i}.mlp.cProj`) },
+      }),
     })
   }
   const wpe = maybe('wpe.weight', matrix)
+  const lmHead = maybe('lmHead.weight', matrix)
   return {
     wte: { weight: matrix(need('wte.weight'), 'wte.weight') },
     ...(wpe ? { wpe: { weight: wpe } } : {}),
     h,
     lnF: normAt('lnF'),
+    ...(lmHead ? { lmHead: { weight: lmHead } } : {}),
   }
 }
 

@@ -85,18 +85,19 @@ function embed64(p: Params64, cfg: ModelConfig, ids: number[]): Vec[] {
   })
 }
 
-/** One row after a block's attention: mid + FFN(LN₂(mid)), the block's output. */
+/** One row after a block's attention: mid + FFN(LN₂(mid)), the block's output (mid itself when attention-only). */
 function mlpResidual64(p: Params64, h: string, mid: Vec, C: number): Vec {
+  if (!p[`${h}.ln2.weight`]) return mid // an attention-only block
   const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
   const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
   const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
   return mid.map((v, c) => v + out[c])
 }
 
-/** The logits of one row of the final stream: LN_f, then the tied head (x · wteᵀ). */
+/** The logits of one row of the final stream: LN_f, then the LM head (x · wteᵀ when tied, x · lm_headᵀ if not). */
 function logitsRow64(p: Params64, cfg: ModelConfig, r: Vec): Vec {
   const C = cfg.nEmbd
-  const wte = at(p, 'wte.weight')
+  const wte = p['lmHead.weight'] ?? at(p, 'wte.weight')
   const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
   const row = new Float64Array(cfg.vocabSize)
   for (let v = 0; v < cfg.vocabSize; v++) {
@@ -286,25 +287,16 @@ export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logit
     const ln1 = x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`]))
     const a = attentionNaive(p, `${h}.attn`, ln1, cfg)
     attention.push(a.att)
-    x = x.map((r, t) => r.map((v, c) => v + a.y[t][c]))
-    x = x.map((r) => {
-      const n = layerNormRow(r, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
-      const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
-      const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
-      return r.map((v, c) => v + out[c])
-    })
+    x = x.map((r, t) =>
+      mlpResidual64(
+        p,
+        h,
+        r.map((v, c) => v + a.y[t][c]),
+        C,
+      ),
+    )
   }
-  const logits = x.map((r) => {
-    const n = layerNormRow(r, at(p, 'lnF.weight'), p['lnF.bias'])
-    const row = new Float64Array(cfg.vocabSize)
-    for (let v = 0; v < cfg.vocabSize; v++) {
-      let s = 0
-      for (let c = 0; c < C; c++) s += n[c] * wte[v * C + c] // tied head: logits = x · wteᵀ
-      row[v] = s
-    }
-    return row
-  })
-  return { logits, attention }
+  return { logits: x.map((r) => logitsRow64(p, cfg, r)), attention }
 }
 
 /** Mean cross-entropy over a batch of sequences (xs[b], ys[b] of equal length). */

@@ -17,6 +17,26 @@ export interface ModelConfig {
    * every other, the future included, so the model can read the very token it is asked to predict.
    */
   causal?: boolean
+  /**
+   * The MLP of each block (default true). false: an attention-only model, each block x + attn(ln_1(x)) with no
+   * ln_2 and no MLP — the two-layer model in which induction heads were first found (Elhage et al. 2021).
+   */
+  mlp?: boolean
+  /**
+   * The LM head tied to the token embedding (default true, GPT-2's and nanoGPT's choice: logits = x · wteᵀ).
+   * false: a (V, C) lm_head of its own, so reading a token in and writing it out are different vectors.
+   */
+  tiedHead?: boolean
+}
+
+/** Whether a model's blocks have their MLP (the default) or are attention-only. */
+export function hasMlp(m: Pick<ModelConfig, 'mlp'>): boolean {
+  return m.mlp !== false
+}
+
+/** Whether a model's LM head is wte itself (the default) or a matrix of its own. */
+export function isTied(m: Pick<ModelConfig, 'tiedHead'>): boolean {
+  return m.tiedHead !== false
 }
 
 export interface TrainConfig {
@@ -56,16 +76,19 @@ export const TRAIN_KEYS = [
 export { getPreset, PRESETS, type Preset } from './presets'
 
 /**
- * Number of trainable parameters, in closed form. The LM head is tied to wte, so it adds nothing.
- * Per block: ln1 + attn.cAttn (C·3C + 3C) + attn.cProj (C·C + C) + ln2 + mlp.cFc (C·4C + 4C) + mlp.cProj (4C·C + C)
- * = 12C² + 13C with biases (LayerNorm: weight + bias), 12C² + 2C without (LayerNorm: weight only).
+ * Number of trainable parameters, in closed form. A tied LM head is wte itself, so it adds nothing; an untied one
+ * adds V·C. Per block: ln1 + attn.cAttn (C·3C + 3C) + attn.cProj (C·C + C) = 4C² + 6C with biases (LayerNorm:
+ * weight + bias), 4C² + C without (LayerNorm: weight only); with the MLP also ln2 + mlp.cFc (C·4C + 4C) +
+ * mlp.cProj (4C·C + C): 12C² + 13C with biases, 12C² + 2C without.
  */
 export function paramCount(m: ModelConfig): number {
   const C = m.nEmbd
-  const perBlock = m.bias ? 12 * C * C + 13 * C : 12 * C * C + 2 * C
+  const attn = m.bias ? 4 * C * C + 6 * C : 4 * C * C + C
+  const mlp = hasMlp(m) ? (m.bias ? 8 * C * C + 7 * C : 8 * C * C + C) : 0
   const lnF = m.bias ? 2 * C : C
   const positions = m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * C // a fixed sinusoid has no parameters
-  return m.vocabSize * C + positions + m.nLayer * perBlock + lnF
+  const head = isTied(m) ? 0 : m.vocabSize * C
+  return m.vocabSize * C + positions + m.nLayer * (attn + mlp) + lnF + head
 }
 
 export interface MemoryEstimate {
@@ -209,6 +232,15 @@ export function validateConfig(
   }
   if (model.causal !== undefined && typeof model.causal !== 'boolean') {
     out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
+  }
+  if (model.mlp !== undefined && typeof model.mlp !== 'boolean') {
+    out.push({ field: 'mlp', message: `The blocks' MLP is on (true) or off (false) (got ${String(model.mlp)})` })
+  }
+  if (model.tiedHead !== undefined && typeof model.tiedHead !== 'boolean') {
+    out.push({
+      field: 'tiedHead',
+      message: `The LM head is tied to the embedding (true) or its own (false) (got ${String(model.tiedHead)})`,
+    })
   }
   if (!(Number.isFinite(model.dropout) && model.dropout >= 0 && model.dropout < 1)) {
     out.push({

@@ -84,6 +84,7 @@ export const MODEL_FILE_PROBLEMS = {
   'ck-no-heads': [],
   'ck-pos': ['value'],
   'ck-causal': ['value'],
+  'ck-flag': ['key', 'value'],
   'ck-config': ['detail'],
   'ck-vocab-huge': ['n'],
   'ck-wpe-shape': ['expected', 'shape'],

@@ -34,6 +34,8 @@ export function settingsHash(s: SharedSettings): string {
   p.set('v', String(LINK_FORMAT))
   for (const k of MODEL_KEYS) p.set(k, String(k === 'bias' ? Number(s.model.bias) : s.model[k]))
   if (s.model.posEncoding === 'sinusoidal') p.set('posEncoding', 'sinusoidal')
+  if (s.model.mlp === false) p.set('mlp', '0')
+  if (s.model.tiedHead === false) p.set('tiedHead', '0')
   for (const k of TRAIN_KEYS) p.set(k, String(s.train[k]))
   if (s.datasetId) p.set('dataset', s.datasetId)
   return `#${p.toString()}`
@@ -100,6 +102,12 @@ export function readSettingsHash(
       field: 'posEncoding',
       message: `The link's posEncoding is “${pos}”: it can be learned or sinusoidal`,
     })
+  for (const k of ['mlp', 'tiedHead'] as const) {
+    const raw = p.get(k)
+    if (raw === '0') model[k] = false
+    else if (raw !== null && raw !== '1')
+      problems.push({ field: k, message: `The link's ${k} is “${raw}”: it can be 1 (on) or 0 (off)` })
+  }
   const datasetId = p.get('dataset') ?? undefined
   if (datasetId && !knownDatasets.includes(datasetId))
     problems.push({ field: 'text', message: `The link names a dataset “${datasetId}” this page does not have` })

@@ -133,6 +133,7 @@ const MODEL_FILE: Sayers<ModelFileProblemCode> = {
   'ck-no-heads': () => '文件没有说明模型有几个注意力头（元数据中的 n_head），而权重本身看不出来。',
   'ck-pos': (p) => `文件中的 pos_encoding 是 ${p.value}；本应用只认识 "learned" 和 "sinusoidal"。`,
   'ck-causal': (p) => `文件中的 causal 是 ${p.value}；应当是 True 或 False。`,
+  'ck-flag': (p) => `文件中的 ${p.key} 是 ${p.value}；应当是 True 或 False。`,
   'ck-config': (p) => `文件中的模型设置无法使用（详情只有英文）：${p.detail}。`,
   'ck-vocab-huge': (p) => `${p.n} 个词元的词表超出了本应用能处理的上限（1,000,000）。`,
   'ck-wpe-shape': (p) => `transformer.wpe.weight 的形状是 [${p.shape}]，应当是 [${p.expected}]。`,
@@ -143,8 +144,7 @@ const MODEL_FILE: Sayers<ModelFileProblemCode> = {
   'ck-shape': (p) => `“${p.name}”的形状是 [${p.shape}]；${shapeOf(p)} 的模型需要 [${p.expected}]。`,
   'ck-nan': (p) => `“${p.name}”含有 NaN 或无穷大的值：模型在保存之前就已经发散了。`,
   'ck-head-shape': (p) => `lm_head.weight 的形状是 [${p.shape}]，与词元嵌入不同。`,
-  'ck-untied': () =>
-    'lm_head.weight 与词元嵌入不同：本应用的 GPT（和 nanoGPT 一样）让两者共享权重，所以无法载入不共享的输出层。',
+  'ck-untied': () => 'lm_head.weight 与词元嵌入不同，但文件里写着输出层与嵌入共享权重（tied_head 为 True）。',
 }
 
 /** A coded problem in Chinese; '' for a code this page does not know (a newer worker's). */
