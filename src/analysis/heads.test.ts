@@ -7,6 +7,9 @@ import {
   headScores,
   PHASE_RISE,
   phaseChange,
+  inductionProbes,
+  prefixMatchingScore,
+  probePeriods,
   quantizeCausal,
   quantizeRows,
   referenceEntropies,
@@ -142,7 +145,7 @@ describe('reference entropies', () => {
 })
 
 describe('the phase-change marker', () => {
-  // 41 snapshots over 2,000 steps (every 50); the window is 10% of the run: 200 steps
+  // 41 snapshots over 2,000 steps (every 50); the window is a quarter of the steps so far (at 900: 225 steps)
   const steps = Array.from({ length: 41 }, (_, i) => i * 50)
   /** A plateau then a drop at `at` (loss), an induction score that jumps at `jump`; four heads, head 2 the one. */
   const run = (at: number, jump: number, size = 0.6) =>
@@ -181,8 +184,72 @@ describe('the phase-change marker', () => {
     expect(phaseChange(slow)).toBeUndefined()
   })
 
+  it('never moves once made: the marker over the first k snapshots is the marker over all of them', () => {
+    const all = run(800, 800)
+    const final = phaseChange(all)!
+    for (let k = 3; k <= all.length; k++) {
+      const p = phaseChange(all.slice(0, k))
+      if (all[k - 1].step < final.step) expect(p).toBeUndefined()
+      else expect(p).toEqual(final)
+    }
+  })
+
+  it('marks an early phase change in a long run (the induction experiment: formed by step 300 of 3,000)', () => {
+    // snapshots every 50 steps; the loss on the repeated tokens and the best head's score as in the PyTorch recipe's
+    // seed 1 (docs/induction-recipe.md: 3.53, 2.80, 0.99, 0.54 and 0.09, 0.23, 0.79, 0.84 at 100 … 400)
+    const rep = [4.2, 3.9, 3.53, 3.2, 2.8, 1.6, 0.99, 0.7, 0.54]
+    const pm = [0.06, 0.08, 0.09, 0.14, 0.23, 0.55, 0.79, 0.82, 0.84]
+    const snaps = Array.from({ length: 61 }, (_, i) => ({
+      step: i * 50,
+      valLoss: i < rep.length ? rep[i] : 0.54 - 0.28 * (1 - Math.exp(-(i - 8) / 10)),
+      induction: [0.05, 0.04, i < pm.length ? pm[i] : 0.84 + 0.0008 * (i - 8), 0.07],
+    }))
+    const p = phaseChange(snaps)!
+    expect(p.head).toBe(2)
+    expect(p.step).toBeGreaterThanOrEqual(250)
+    expect(p.step).toBeLessThanOrEqual(350)
+  })
+
   it('needs three snapshots and a window before the rise', () => {
     expect(phaseChange(run(800, 800).slice(0, 2))).toBeUndefined()
     expect(phaseChange([])).toBeUndefined()
+  })
+})
+
+describe('the varying-period probe set', () => {
+  it('spreads 8 periods from 4 to T/2, each once (fewer, from 2, in short contexts)', () => {
+    expect(probePeriods(32)).toEqual([4, 6, 7, 9, 11, 13, 14, 16]) // PyTorch's round(linspace(4, 16, 8))
+    expect(probePeriods(64)).toEqual([4, 8, 12, 16, 20, 24, 28, 32])
+    expect(probePeriods(8)).toEqual([4])
+    expect(probePeriods(5)).toEqual([2])
+    expect(probePeriods(3)).toEqual([])
+  })
+
+  it('repeats p distinct tokens along each row, all rows one length; with too few tokens, draws with replacement', () => {
+    const tokens = Array.from({ length: 20 }, (_, i) => i * 3)
+    const { rows, periods, length } = inductionProbes(tokens, 33, 7)
+    expect(length).toBe(32)
+    expect(rows.length).toBe(periods.length)
+    expect(new Set(periods)).toEqual(new Set(probePeriods(33)))
+    rows.forEach((r, b) => {
+      const p = periods[b]
+      expect(r.length).toBe(32)
+      expect(new Set(r.slice(0, p)).size).toBe(p) // distinct
+      for (let t = p; t < 32; t++) expect(r[t]).toBe(r[t - p])
+      for (const id of r) expect(tokens).toContain(id)
+    })
+    expect(inductionProbes(tokens, 33, 7)).toEqual(inductionProbes(tokens, 33, 7)) // seeded
+    expect(inductionProbes(tokens, 33, 8).rows).not.toEqual(rows)
+    const few = inductionProbes([1, 2], 16, 1)
+    expect(few.rows.every((r) => r.every((id) => id === 1 || id === 2))).toBe(true)
+  })
+
+  it('scores 1 for a perfect induction head, 0 for a previous-token head, the closed form for uniform rows', () => {
+    const periods = [4, 6, 8]
+    expect(prefixMatchingScore((b, i, j) => (j === i - periods[b] + 1 ? 1 : 0), periods)).toBe(1)
+    expect(prefixMatchingScore((_, i, j) => (j === i - 1 ? 1 : 0), periods)).toBe(0)
+    // uniform over keys 0 … i: the mean over p ≤ i < 2p of 1 / (i + 1), then over the rows
+    const closed = periods.map((p) => Array.from({ length: p }, (_, k) => 1 / (p + k + 1)).reduce((a, x) => a + x) / p)
+    expect(prefixMatchingScore((_, i) => 1 / (i + 1), periods)).toBeCloseTo(closed.reduce((a, x) => a + x) / 3, 12)
   })
 })

@@ -4,6 +4,7 @@
 // Transport: a causal (T, T) attention matrix is sent as its lower triangle, row by row (T·(T+1)/2 bytes),
 // each weight × 255 rounded so that every row still sums to exactly 255 (largest remainder: floor every cell,
 // then give the missing units to the cells with the largest fractional parts). Rows sum to 1 before and after.
+import { mulberry32 } from '../util/random'
 
 /** Number of cells in the lower triangle (diagonal included) of a T × T matrix. */
 export function triangleSize(T: number): number {
@@ -128,6 +129,72 @@ export function headScores(w: (i: number, j: number) => number, T: number, perio
   }
 }
 
+/**
+ * The periods of the varying-period probe set: 8 spread evenly from 4 to ⌊T/2⌋ (from 2 when the context is
+ * shorter than 8), rounded, each once. A head that scores on all of them finds the earlier occurrence by content;
+ * a head that copies from a fixed distance scores on one period only.
+ */
+export function probePeriods(T: number): number[] {
+  const hi = Math.floor(T / 2)
+  if (hi < 2) return []
+  const lo = Math.min(4, hi)
+  const out = new Set<number>()
+  for (let k = 0; k < 8; k++) out.add(Math.round(lo + ((hi - lo) * k) / 7))
+  return [...out].sort((a, b) => a - b)
+}
+
+/**
+ * The varying-period probe set (the prefix-matching score's): for each period p of `probePeriods(T)`, `perPeriod`
+ * rows of one length (2·⌊T/2⌋) that repeat p random tokens, distinct when `tokens` has p of them (then each token
+ * of the first repeat has exactly one earlier occurrence). Only queries p … 2p − 1 are scored, so what fills the
+ * rest of a row (the repetition continued) changes nothing before it: the mask is causal. Seeded.
+ */
+export function inductionProbes(
+  tokens: readonly number[],
+  T: number,
+  seed: number,
+  perPeriod = Math.max(1, Math.min(4, Math.floor(1024 / (8 * T)))),
+): { rows: number[][]; periods: number[]; length: number } {
+  const length = 2 * Math.floor(T / 2)
+  const rows: number[][] = []
+  const periods: number[] = []
+  const rand = mulberry32(seed ^ 0x1b873593)
+  for (const p of probePeriods(T)) {
+    for (let k = 0; k < perPeriod; k++) {
+      let r: number[]
+      if (tokens.length >= p) {
+        const pool = [...tokens]
+        for (let i = 0; i < p; i++) {
+          const j = i + Math.floor(rand() * (pool.length - i))
+          ;[pool[i], pool[j]] = [pool[j], pool[i]]
+        }
+        r = pool.slice(0, p)
+      } else r = Array.from({ length: p }, () => tokens[Math.floor(rand() * tokens.length)])
+      rows.push(Array.from({ length }, (_, t) => r[t % p]))
+      periods.push(p)
+    }
+  }
+  return { rows, periods, length }
+}
+
+/**
+ * One head's prefix-matching score on the probe set: the mean over rows b (period p_b) and queries i ∈ [p_b, 2p_b)
+ * of its attention from i to i − p_b + 1, the token after the earlier occurrence of the current one. `w(b, i, j)`
+ * is the weight in row b. 1 for a perfect induction head; about 1/(i + 1) for uniform attention.
+ */
+export function prefixMatchingScore(
+  w: (b: number, i: number, j: number) => number,
+  periods: readonly number[],
+): number {
+  let sum = 0
+  periods.forEach((p, b) => {
+    let row = 0
+    for (let i = p; i < 2 * p; i++) row += w(b, i, i - p + 1)
+    sum += row / p
+  })
+  return periods.length ? sum / periods.length : 0
+}
+
 export type Badge = 'previous-token' | 'self' | 'first-token' | 'induction' | 'diffuse' | 'unclear'
 
 /** Above this share of attention a pattern earns its badge. */
@@ -191,17 +258,20 @@ export interface PhaseChange {
   previousDrop: number // … and over the window before it
 }
 
-/** Rise of an induction score that marks a phase change, within PHASE_WINDOW of the run. */
+/** Rise of an induction score that marks a phase change, within a window of PHASE_WINDOW of the steps so far. */
 export const PHASE_RISE = 0.2
-export const PHASE_WINDOW = 0.1
+export const PHASE_WINDOW = 0.25
 
 /**
  * The head timeline's phase-change marker (TEACHING-VIEWS V2): the first snapshot step t at which some head's
- * induction score exceeds its lowest value in the window [t − W, t] by more than PHASE_RISE (W = PHASE_WINDOW
- * of the steps covered), while the validation loss bends there: it fell more over [t − W, t] than over
- * [t − 2W, t − W]. Training loss normally falls ever more slowly, so a steeper fall is the bend an induction
- * head leaves (Olsson et al. 2022). `snapshots`: in step order, each with its per-head induction scores and the
- * validation loss at that step. Undefined when nothing qualifies: the view says so rather than guess.
+ * induction score exceeds its lowest value in the window [t − W, t] by more than PHASE_RISE, while the loss bends
+ * there: it fell more over [t − W, t] than over [t − 2W, t − W]. W is PHASE_WINDOW of the steps covered up to t (at
+ * least two snapshot intervals), so the window scales with the time so far — the log-step axis phase changes are
+ * read on — and whether t is marked depends on the snapshots up to t only: the marker never moves as the run goes
+ * on. Training loss normally falls ever more slowly, so a steeper fall is the bend an induction head leaves
+ * (Olsson et al. 2022). `snapshots`: in step order, each with its per-head induction scores and the loss at that
+ * step (a generated run's loss on the repeated tokens, else the validation loss). Undefined when nothing
+ * qualifies: the view says so rather than guess.
  */
 export function phaseChange(
   snapshots: readonly { step: number; valLoss?: number; induction: ArrayLike<number> }[],
@@ -209,8 +279,7 @@ export function phaseChange(
   const n = snapshots.length
   if (n < 3) return undefined
   const first = snapshots[0].step
-  const W = Math.max(1, PHASE_WINDOW * (snapshots[n - 1].step - first))
-  /** The validation loss of the last snapshot at or before `step` that has one. */
+  /** The loss of the last snapshot at or before `step` that has one. */
   const lossAt = (step: number): number | undefined => {
     let v: number | undefined
     for (const s of snapshots) {
@@ -221,6 +290,7 @@ export function phaseChange(
   }
   for (let t = 1; t < n; t++) {
     const { step } = snapshots[t]
+    const W = Math.max(PHASE_WINDOW * (step - first), 2 * (step - snapshots[t - 1].step))
     if (step - 2 * W < first) continue // no window before this one to compare the loss with
     const l0 = lossAt(step - 2 * W)
     const l1 = lossAt(step - W)

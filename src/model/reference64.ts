@@ -170,29 +170,33 @@ function project64(p: Params64, prefix: string, heads: Vec[], cfg: ModelConfig):
 /**
  * One sequence's forward pass, traced: every layer's heads' outputs (before the projection) and the residual
  * stream entering each block (and after the last), with `edit` called on each so a test can replace them in place
- * (activation patching by hand). Returns the logits and the traces as they ended up.
+ * (activation patching, or a head switched off, by hand). Returns the logits, the traces as they ended up and
+ * every layer's attention (nh of T × T).
  */
 export function forwardTraced64(
   p: Params64,
   cfg: ModelConfig,
   ids: number[],
   edit: { heads?: (layer: number, heads: Vec[]) => void; resid?: (layer: number, x: Vec[]) => void } = {},
-): { logits: Vec[]; heads: Vec[][]; resid: Vec[][] } {
+): { logits: Vec[]; heads: Vec[][]; resid: Vec[][]; attention: number[][][][] } {
   const C = cfg.nEmbd
   let x = embed64(p, cfg, ids)
   const heads: Vec[][] = []
   const resid: Vec[][] = []
+  const attention: number[][][][] = []
   for (let l = 0; l <= cfg.nLayer; l++) {
     edit.resid?.(l, x)
     resid.push(x.map((r) => r.slice()))
     if (l === cfg.nLayer) break
     const h = `h.${l}`
-    const out = attentionHeads64(
+    const a = attentionHeads64(
       p,
       `${h}.attn`,
       x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`])),
       cfg,
-    ).heads
+    )
+    attention.push(a.att)
+    const out = a.heads
     edit.heads?.(l, out)
     heads.push(out.map((r) => r.slice()))
     const y = project64(p, `${h}.attn`, out, cfg)
@@ -205,7 +209,7 @@ export function forwardTraced64(
       ),
     )
   }
-  return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid }
+  return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid, attention }
 }
 
 /**

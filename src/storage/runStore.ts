@@ -9,7 +9,7 @@
 // checkpoint is never replaced by a partial one. A full disk is a StorageFullError: training goes on in memory.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb'
 import type { ModelConfig, TrainConfig } from '../shared/config'
-import type { EvalPoint, MetricPoint } from '../shared/protocol'
+import type { EvalPoint, MetricPoint, SyntheticData } from '../shared/protocol'
 import type { TokenizerSpec } from '../text/tokenizer'
 import { checkStoredCheckpoint, checkStoredHistory, checkStoredRun, RECORD_FORMAT, StoredRecordError } from './schema'
 
@@ -44,6 +44,8 @@ export interface StoredRun {
   origin?: { from: 'file' | 'run'; name: string; step?: number; added: string[] }
   /** Pair mode: the text is prompt → completion pairs and the loss counts completions only. */
   pairs?: boolean
+  /** Batches generated fresh every step (the induction experiment): no text is read. */
+  synthetic?: SyntheticData
   /** The record's version (schema.ts): absent in records older than the field, which are version 1. */
   format?: number
 }

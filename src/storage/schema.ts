@@ -166,6 +166,7 @@ export function checkStoredRun(v: unknown): StoredRun {
     ...(checkpoint && { checkpoint }),
     ...(origin && { origin }),
     ...(r.pairs === true && { pairs: true }),
+    ...(r.synthetic !== undefined && { synthetic: oneOf(r.synthetic, ['periodic'] as const, what, 'synthetic') }),
     format: RECORD_FORMAT,
   }
 }

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs'
 import type { QkvData } from '../shared/protocol'
 import { mulberry32 } from '../util/random'
+import { inductionProbes } from '../analysis/heads'
 import { forward, layerNorm, logitLens, loss, type HeadAblation } from '../model/gpt'
 import { linear } from '../model/ops'
 import { sinusoidTable, usesSinusoid } from '../model/positions'
@@ -261,14 +262,67 @@ export class Probes extends ReadsModel {
 
   /**
    * A probe of random tokens repeated once ([r₁…r_p, r₁…r_p], p = ⌊T/2⌋), drawn from the tokens of the training
-   * text with a fixed seed: after the first half, an induction head can look up what came next last time.
+   * text with a fixed seed, distinct when the text has that many: after the first half, an induction head can look
+   * up what came next last time. (The atlas shows this one; its induction score is the whole probe set's.)
    */
   repeatedProbe(seed = 1): { ids: number[]; period: number } {
     const present = [...new Set(this.split.train)]
     const period = Math.floor(this.model.blockSize / 2)
     const rng = mulberry32(seed)
-    const half = Array.from({ length: period }, () => present[Math.floor(rng() * present.length)])
+    let half: number[]
+    if (present.length >= period) {
+      for (let i = 0; i < period; i++) {
+        const j = i + Math.floor(rng() * (present.length - i))
+        ;[present[i], present[j]] = [present[j], present[i]]
+      }
+      half = present.slice(0, period)
+    } else half = Array.from({ length: period }, () => present[Math.floor(rng() * present.length)])
     return { ids: [...half, ...half], period }
+  }
+
+  /**
+   * Every head's prefix-matching score (layer · nHead + head) on the varying-period probe set
+   * (analysis/heads.ts `inductionProbes`, over the training text's tokens), once per entry of `ablations`: the
+   * model intact (undefined), or with those heads switched off. One batched forward pass each, one readback.
+   */
+  async prefixMatching(
+    seed = 1,
+    ablations: readonly (HeadAblation | undefined)[] = [undefined],
+  ): Promise<Float32Array[]> {
+    this.assertAlive()
+    const {
+      rows,
+      periods,
+      length: T,
+    } = inductionProbes(
+      [...new Set(this.split.train)].sort((a, b) => a - b),
+      this.model.blockSize,
+      seed,
+    )
+    const n = this.model.nLayer * this.model.nHead
+    if (!rows.length) return ablations.map(() => new Float32Array(n))
+    const B = rows.length
+    // the cells scored: query i ∈ [p, 2p) of row b at key i − p + 1, each weighted 1 / (p·B), so that a sum is the mean
+    const m = new Float32Array(B * T * T)
+    periods.forEach((p, b) => {
+      for (let i = p; i < 2 * p; i++) m[b * T * T + i * T + (i - p + 1)] = 1 / (p * B)
+    })
+    const all = tf.tidy(() => {
+      const mask = tf.tensor4d(m, [B, 1, T, T])
+      const x = tf.tensor2d(rows.flat(), [B, T], 'int32')
+      return tf.concat(
+        ablations.map((ablate) => {
+          const { attention } = forward(this.gpt, this.model, x, { captureAttention: true, ablate })
+          return tf.concat(attention.map((a) => tf.sum(tf.mul(a, mask), [0, 2, 3]))) // (L·H)
+        }),
+      )
+    })
+    try {
+      const v = (await all.data()) as Float32Array
+      return ablations.map((_, k) => v.slice(k * n, (k + 1) * n))
+    } finally {
+      all.dispose()
+    }
   }
 
   /** The token ids of a probe text, cropped to its last blockSize tokens (the default: the validation slice). */

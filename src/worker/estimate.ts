@@ -43,6 +43,7 @@ export async function estimateRun(ctx: WorkerContext, runs: RunController, msg: 
   const prepared = Run.prepare(msg.text, msg.model, { ...train, evalIters: 1 }, ctx.report?.limits, {
     pairs: msg.pairs,
     tokenizer: msg.tokenizer,
+    synthetic: msg.synthetic,
   })
   if (prepared.problems) return ctx.post({ type: 'invalid', requestId, problems: prepared.problems })
   const timed = await runs.exclusive(async () => {

@@ -29,10 +29,10 @@ export class RunOpener {
   }
 
   async create(msg: Msg<'run.create'>) {
-    const { pairs, tokenizer } = msg
-    const prepared = Run.prepare(msg.text, msg.model, msg.train, this.limits, { pairs, tokenizer })
+    const { pairs, tokenizer, synthetic } = msg
+    const prepared = Run.prepare(msg.text, msg.model, msg.train, this.limits, { pairs, tokenizer, synthetic })
     if (prepared.problems) return this.refuse(msg.runId, prepared.problems)
-    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, msg.pairs)
+    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, { pairs, synthetic })
     return this.runs.replaceRun(msg.runId, prepared.build, { persist })
   }
 
@@ -46,6 +46,7 @@ export class RunOpener {
     const { run: stored, checkpoint: ckpt, history } = loaded
     const text = stored.text.kind === 'inline' ? stored.text.text : msg.text
     if (
+      !stored.synthetic && // a generated run reads no text
       stored.text.kind !== 'inline' &&
       (text.length !== stored.text.length || (await textDigest(text)) !== stored.text.digest)
     ) {
@@ -74,6 +75,7 @@ export class RunOpener {
       {
         limits: this.limits,
         pairs: stored.pairs,
+        synthetic: stored.synthetic,
         resume: { step: ckpt.step, elapsedMs: ckpt.elapsedMs, optimizer: ckpt.optimizer, sampler: ckpt.sampler },
       },
     )
@@ -83,6 +85,7 @@ export class RunOpener {
       storedId: stored.id,
       request: { name: stored.name },
       pairs: stored.pairs,
+      synthetic: stored.synthetic,
       origin: stored.origin,
       created: true,
       lastSaveAt: this.ctx.now(),
@@ -117,7 +120,7 @@ export class RunOpener {
     const prepared = Run.prepareFrom(checkpoint, msg.text, msg.train, { limits: this.limits, extendVocab, pairs })
     if (prepared.problems) return this.refuse(msg.runId, prepared.problems)
     const origin = { from: 'file' as const, name: msg.fileName, step: checkpoint.step, added: prepared.added }
-    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, msg.pairs, origin)
+    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, { pairs: msg.pairs, origin })
     return this.runs.replaceRun(msg.runId, prepared.build, { origin, persist })
   }
 
@@ -137,7 +140,7 @@ export class RunOpener {
     const prepared = Run.prepareFrom(source, msg.text, msg.train, { limits: this.limits, extendVocab, pairs })
     if (prepared.problems) return this.refuse(msg.runId, prepared.problems)
     const origin = { from: 'run' as const, name: loaded.run.name, step: loaded.checkpoint.step, added: prepared.added }
-    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, msg.pairs, origin)
+    const persist = this.persistence.plan(msg.runId, msg.persist, msg.text, { pairs: msg.pairs, origin })
     return this.runs.replaceRun(msg.runId, prepared.build, { origin, persist })
   }
 }

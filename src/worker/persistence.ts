@@ -2,7 +2,7 @@
 // checkpoints (weights, optimizer, batch generators and history, at most every CHECKPOINT_EVERY_MS while
 // training and at every pause, stop and finish), and the writes queued one after another. A failed write is
 // said to the page and never stops training.
-import type { EvalPoint, MetricPoint, PersistRequest, RunInfo, RunState } from '../shared/protocol'
+import type { EvalPoint, MetricPoint, PersistRequest, RunInfo, RunState, SyntheticData } from '../shared/protocol'
 import type { Coded } from '../shared/problems'
 import type { Run } from '../train/run'
 import { StoredRecordError } from '../storage/schema'
@@ -28,6 +28,7 @@ export interface Persisted {
   storedId: string
   request: PersistRequest
   pairs?: boolean
+  synthetic?: SyntheticData
   origin?: RunInfo['origin']
   text?: string // until the run record is written
   created: boolean
@@ -96,8 +97,7 @@ export class Persistence {
     id: string,
     request: PersistRequest | undefined,
     text: string,
-    pairs?: boolean,
-    origin?: RunInfo['origin'],
+    { pairs, origin, synthetic }: { pairs?: boolean; origin?: RunInfo['origin']; synthetic?: SyntheticData } = {},
   ): Persisted | undefined {
     if (!request) return undefined
     return {
@@ -105,6 +105,7 @@ export class Persistence {
       storedId: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
       request,
       pairs,
+      synthetic,
       origin,
       text,
       created: false,
@@ -179,6 +180,7 @@ export class Persistence {
         status: 'training',
         step: 0,
         ...(p.pairs ? { pairs: true } : {}),
+        ...(p.synthetic ? { synthetic: p.synthetic } : {}),
         ...(p.origin ? { origin: p.origin } : {}),
       })
     })

@@ -36,6 +36,8 @@ export class RunController {
   /** The latest training loss and validation loss, for the views that report them beside what they show. */
   lastLoss = Number.NaN
   lastVal: number | undefined
+  /** A generated run's latest loss on the repeated tokens (EvalPoint.repLoss). */
+  lastRep: number | undefined
   pageHidden = false
   persistence!: Persistence
   views!: Views
@@ -140,6 +142,7 @@ export class RunController {
     })
     // the latest losses are this run's: a restored run's last ones, none for a new model
     this.lastVal = o.restored?.evals.at(-1)?.valLoss
+    this.lastRep = o.restored?.evals.at(-1)?.repLoss
     this.lastLoss = o.restored?.points.at(-1)?.loss ?? Number.NaN
     this.state = o.state ?? 'ready'
     this.flush(true)
@@ -194,6 +197,7 @@ export class RunController {
     r.addCallback('onEvalEnd', (e) => {
       if (this.run !== r) return
       this.lastVal = e.valLoss
+      this.lastRep = e.repLoss
       this.pendingEvals.push(e)
       this.persistence.recordEval(id, e)
     })

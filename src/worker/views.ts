@@ -145,9 +145,19 @@ export class Views {
       const s = headScores((i, j) => (j > i ? 0 : m[i * T + j]), T, period)
       scores.set([s.previous, s.self, s.first, s.induction, s.entropy], k * 5)
     }
+    if (period !== undefined && w.probe.kind === 'repeated') {
+      // the induction score over the whole varying-period set, not this one probe's period (a head that copies
+      // from a fixed distance would pass on one period)
+      const [set] = await r.probes.prefixMatching(w.probe.seed)
+      for (let k = 0; k < L * H; k++) scores[k * 5 + 3] = set[k]
+    }
     const tokens = ids.map((i) => r.tokenizer.vocab[i])
     const atlas = { tokens, period, layers: L, heads: H, T, weights, scores, ...(full && { full }) }
-    this.ctx.post({ type: 'atlas', runId: id, step: r.step, valLoss: this.runs.lastVal, ...atlas }, [
+    const losses = {
+      valLoss: this.runs.lastVal,
+      ...(this.runs.lastRep !== undefined && { repLoss: this.runs.lastRep }),
+    }
+    this.ctx.post({ type: 'atlas', runId: id, step: r.step, ...losses, ...atlas }, [
       weights.buffer as ArrayBuffer,
       scores.buffer as ArrayBuffer,
     ])

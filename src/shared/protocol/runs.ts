@@ -63,7 +63,15 @@ export interface EvalPoint {
   trainLoss: number // averaged over the same number of batches as valLoss
   /** Validation loss at each position 0…T−1 of the context (their mean is valLoss); not in pair mode. */
   valByPosition?: number[]
+  /**
+   * A generated run ('periodic'): the loss on the repeated tokens only (periods ≥ 3, after the first period), the
+   * tokens an induction head predicts; averaged over as many fresh batches as valLoss.
+   */
+  repLoss?: number
 }
+
+/** A run whose batches are generated fresh every step instead of read from a text: the induction experiment's. */
+export type SyntheticData = 'periodic'
 
 /** What a run is: its full configuration and the facts of its text. */
 export interface RunInfo {
@@ -83,6 +91,8 @@ export interface RunInfo {
   reference: { uniform: number; unigram: number; bigram: number }
   /** Pair mode: how many pairs train, how many are held out for evaluation, and how they were written. */
   pairs?: { train: number; heldOut: number; format: 'tsv' | 'jsonl' }
+  /** Batches generated fresh every step (trainTokens and valTokens then count the sample the probes read). */
+  synthetic?: SyntheticData
   tokensPerStep: number
 }
 
@@ -100,6 +110,8 @@ export type RunToWorker =
       persist?: PersistRequest
       pairs?: boolean
       tokenizer?: TokenizerSpec
+      /** Train on generated batches instead of `text` (which is then ignored; the vocabulary is the generator's). */
+      synthetic?: SyntheticData
     }
   /**
    * Fine-tune: a new run from a stored run's weights (its last checkpoint; not its optimizer) on `text`, with
@@ -155,6 +167,7 @@ export type RunToWorker =
       train: TrainConfig
       pairs?: boolean
       tokenizer?: TokenizerSpec
+      synthetic?: SyntheticData
     }
   | { type: 'train.start'; runId: string }
   /** Step once: a ready, paused or stopped run takes one optimizer step (with its evaluation, if due), then pauses. */

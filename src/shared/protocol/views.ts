@@ -7,6 +7,8 @@ export type AtlasProbe = { kind: 'validation' } | { kind: 'text'; text: string }
 export interface AtlasSnapshot {
   step: number
   valLoss?: number
+  /** a generated run's loss on the repeated tokens at this step (the phase-change marker reads it) */
+  repLoss?: number
   tokens: string[] // the probe as the model saw it
   period?: number // the repeated probe's period (induction scores need it)
   layers: number
@@ -18,7 +20,10 @@ export interface AtlasSnapshot {
    */
   weights: Uint8Array
   full?: boolean
-  /** per head, in the same order: previous, self, first, induction, entropy (bits) */
+  /**
+   * per head, in the same order: previous, self, first, induction, entropy (bits). On the repeated probe the
+   * induction score is the prefix-matching score over the whole varying-period probe set (Probes.prefixMatching).
+   */
   scores: Float32Array
 }
 

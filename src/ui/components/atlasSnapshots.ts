@@ -8,13 +8,16 @@ export function scoresOf(s: AtlasSnapshot, k: number): HeadScores {
   return { previous, self, first, induction, entropy }
 }
 
-/** The phase-change marker over the atlas snapshots, when they are of the repeated probe (the only one with induction scores). */
+/**
+ * The phase-change marker over the atlas snapshots, when they are of the repeated probe (the only one with
+ * induction scores); the loss it reads is a generated run's loss on the repeated tokens, else the validation loss.
+ */
 export function inductionMarker(snapshots: AtlasSnapshot[]): PhaseChange | undefined {
   if (!snapshots.length || !snapshots[0].period) return undefined
   return phaseChange(
     snapshots.map((s) => ({
       step: s.step,
-      valLoss: s.valLoss,
+      valLoss: s.repLoss ?? s.valLoss,
       induction: Array.from({ length: s.layers * s.heads }, (_, k) => s.scores[k * 5 + 3]),
     })),
   )
