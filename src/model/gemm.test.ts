@@ -5,7 +5,7 @@
 // one where the engine validates it: `npx vitest run src/model/gemm.test.ts --execArgv=--experimental-wasm-relaxed-simd`
 // runs it in Node 20; scripts/gemm-bench.mjs checks it in Chromium).
 import { afterAll, describe, expect, it } from 'vitest'
-import { createGemm, type Gemm } from './gemm'
+import { claimItemsForTests as claimItems, createGemm, retiredClaim, type Gemm } from './gemm'
 import * as generated from './gemmWasm'
 import { mulberry32 } from '../util/random'
 import { spawnNode } from '../testing/nodeThreads'
@@ -198,5 +198,37 @@ describe('gemm', () => {
         .flatMap(([k, v]) => [`export const ${k} =`, `  '${v}'`])
         .concat(['']),
     )
+  })
+})
+
+describe('the threads’ job protocol', () => {
+  // control words as gemm.ts lays them out: 1 the claim word (tag << 20 | next item), 2 items done, 32 + id per thread
+  const fresh = () => new Int32Array(new SharedArrayBuffer(64 * 4))
+
+  it('a thread that wakes late for a finished job claims nothing, even when it reads the next job’s larger total', () => {
+    const ctl = fresh()
+    const done: number[] = []
+    // job 1 (tag 1) had 3 items, all done; the caller has retired its claim word and written job 2's total, 10
+    ctl[1] = retiredClaim(1)
+    claimItems((item) => done.push(item), ctl, 10, 1, 1)
+    expect(done).toEqual([])
+    expect(ctl[2]).toBe(0) // nothing counted into the next job's done items
+    // the claim word as it was left before the fix (job 1 exhausted at item 3): the late thread took item 3 of a
+    // job that had not begun, and counted it — which let the caller return with an item still being written
+    ctl[1] = (1 << 20) | 3
+    claimItems((item) => done.push(item), ctl, 10, 1, 1)
+    expect(done).toEqual([3, 4, 5, 6, 7, 8, 9])
+  })
+
+  it('a thread of the current job takes each item once, and one of another tag takes none', () => {
+    const ctl = fresh()
+    ctl[1] = 7 << 20
+    const seen: number[] = []
+    claimItems((item) => seen.push(item), ctl, 5, 6, 1) // another tag: nothing
+    expect(seen).toEqual([])
+    claimItems((item) => seen.push(item), ctl, 5, 7, 1)
+    expect(seen).toEqual([0, 1, 2, 3, 4])
+    expect(ctl[2]).toBe(5)
+    expect(ctl[33]).toBe(5) // this thread's count
   })
 })

@@ -62,9 +62,14 @@ const MAX_ROW_ARGS = 16
 /** Below this many multiply-adds a product runs on the calling thread alone (waking a thread costs ~10–50 µs). */
 const MIN_THREADED = 1 << 17
 
+/** The claim word of a finished job: its tag with the next item past any job's end, so nothing more is claimed. */
+const RETIRED = 0xfffff
+
 /**
  * Claims items of the current job one at a time and does them, until none is left or the job is no longer the
- * one `tag` names (a thread that woke late must not take items of the next one). Every thread runs it, the
+ * one `tag` names (a thread that woke late must not take items of the next one). `total` is read by a thread after
+ * it wakes, and a thread that wakes late may read the next job's: so a job's claim word is retired (RETIRED) once
+ * its items are done, before the next job is written, and a late thread finds nothing of its tag to claim. Every thread runs it, the
  * caller included: a thread that the OS does not schedule holds up at most the one item it claimed, so an
  * oversubscribed machine costs waiting for one item, not for a fixed share. Self-contained (no outer names):
  * its source is also the threads' (THREAD_BODY).
@@ -81,6 +86,13 @@ function claimItems(work: (item: number) => void, ctl: Int32Array, total: number
     if (Atomics.add(ctl, 2, 1) + 1 === total) Atomics.notify(ctl, 2)
   }
 }
+
+/** The claim word of job `tag` once it is over. */
+export function retiredClaim(tag: number): number {
+  return (tag << 20) | RETIRED
+}
+
+export { claimItems as claimItemsForTests }
 
 /** Item `item` of a product (args: ctl's ARGS..), with this thread's packing scratch. Self-contained. */
 function productItem(gemm: (...args: number[]) => void, a: Int32Array, tid: number, item: number) {
@@ -356,6 +368,7 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
 
   /** Publishes the job written into the control words, wakes the threads, takes items too, waits for all. */
   function share(total: number, work: (item: number) => void) {
+    if (total >= RETIRED) throw new Error(`a job of ${total} items: at most ${RETIRED - 1}`)
     const gen = (env.Atomics.load(ctl, GEN) + 1) | 0
     const tag = gen & 0xfff
     ctl[TOTAL] = total
@@ -365,6 +378,11 @@ export function createGemm(options: GemmOptions = {}): Gemm | null {
     env.Atomics.notify(ctl, GEN)
     claimItems(work, ctl, total, tag, 0)
     for (let d = env.Atomics.load(ctl, DONE); d < total; d = env.Atomics.load(ctl, DONE)) env.Atomics.wait(ctl, DONE, d)
+    // retired before the next job's description (and its total) is written: a thread that wakes only now, for this
+    // job, would otherwise read the next job's larger total against this claim word and take one of its items
+    // before that job has begun, counting it into the next job's DONE (the caller then returned with an item
+    // still being written: a heap corrupted under tfjs-wasm's malloc, seen in the tab as "memory access out of bounds")
+    env.Atomics.store(ctl, CLAIM, retiredClaim(tag))
   }
 
   const checkShape = (na: number, nb: number, nout: number, nbias: number | undefined, s: GemmShape) => {
