@@ -17,6 +17,9 @@
 //                    [--estimate]   (press "How long will it take?" before Start: the page's estimate beside the
 //                                    measured wall time from the click to the last step)
 //                    [--warmup N]   (steps left out of the steady state at the start; default a fifth of the run, at most 20)
+//                    [--experiment induction [--seeds 1,2,3,4,5]]   (the induction experiment in the tab, seed by
+//                                            seed: when the head forms, the markers fire, what it reads from;
+//                                            scripts/bench-induction.mjs)
 //                    [--series FILE.json]   (write the step-time series: every step's ms, the evaluations, the live
 //                                            sample's steps, the page's arrival times; and PyTorch's step times)
 //
@@ -41,6 +44,7 @@ import { findChromium } from './find-chromium.mjs'
 import { findPython } from './python-prereqs.mjs'
 import { evalSteps, stepStats } from './bench-stats.mjs'
 import { cpuSampler } from './bench-cpu.mjs'
+import { inductionSeed, inductionTable } from './bench-induction.mjs'
 
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
@@ -88,6 +92,12 @@ const seriesFile = arg('series')
 const estimateFlag = flag('estimate')
 if (bpeVocab !== undefined && vsTorch) fail('--vs-torch compares character models only')
 const PORT = num('port') ?? 4188
+const experiment = arg('experiment')
+if (experiment !== undefined && experiment !== 'induction') fail(`unknown experiment "${experiment}" (induction)`)
+const seeds = arg('seeds', '1,2,3,4,5')
+  .split(',')
+  .map((x) => Number(x))
+if (seeds.some((x) => !Number.isInteger(x) || x < 0)) fail('--seeds takes whole numbers, e.g. 1,2,3')
 
 // ------------------------------------------------------------------------------------------------ build
 const ROOT = resolve(new URL('..', import.meta.url).pathname)
@@ -668,7 +678,18 @@ function summarise(r) {
 }
 
 try {
-  for (const backend of backends) {
+  if (experiment === 'induction') {
+    for (const backend of backends) {
+      const results = []
+      for (const seed of seeds) {
+        const r = await inductionSeed(browser, { port: PORT, backend, seed, steps, log })
+        results.push(r)
+        console.log(JSON.stringify({ experiment: 'induction', date: new Date().toISOString(), ...r }))
+      }
+      log(inductionTable(results))
+    }
+  }
+  for (const backend of experiment ? [] : backends) {
     for (const preset of presets) {
       const { result, textFile, series } = await benchOne(backend, preset)
       if (vsTorch) {

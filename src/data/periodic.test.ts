@@ -2,15 +2,8 @@
 // repeated to the end; the repeated-token mask covers exactly the targets a look one period back predicts.
 import { describe, expect, it } from 'vitest'
 import { mulberry32 } from '../util/random'
-import {
-  PERIODIC_ALPHABET,
-  PeriodicSampler,
-  REPEAT_MEASURE,
-  TRAINING_MIX,
-  periodicBatch,
-  periodicExamples,
-  periodicSequence,
-} from './periodic'
+import { PeriodicSampler, periodicBatch } from './periodic'
+import { PERIODIC_ALPHABET, REPEAT_MEASURE, TRAINING_MIX, periodicExamples, periodicSequence } from '../text/periodic'
 
 describe('periodic sequences', () => {
   it('are a prefix then one segment repeated, with the period and prefix in their ranges', () => {

@@ -74,6 +74,34 @@ export const PRESETS: readonly Preset[] = [
     model: { blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 384, dropout: 0, bias: true },
     train: { ...baseTrain, batchSize: 8, evalInterval: 250 },
   },
+  {
+    id: 'induction',
+    label: 'Induction heads (attention-only, 2 × 4)',
+    description:
+      "The induction experiment's recipe (docs/induction-recipe.md): 2 attention-only layers × 4 heads, 64 wide, context 32, its own LM head, batch 32, learning rate 3e-3 without weight decay, on the generated repeated tokens. In PyTorch a previous-token head and an induction head formed in 5 of 5 seeds, by step 600.",
+    model: {
+      blockSize: 32,
+      nLayer: 2,
+      nHead: 4,
+      nEmbd: 64,
+      dropout: 0,
+      bias: true,
+      mlp: false,
+      tiedHead: false,
+    },
+    train: {
+      ...baseTrain,
+      batchSize: 32,
+      maxIters: 3000,
+      learningRate: 3e-3,
+      minLr: 3e-4,
+      warmupIters: 100,
+      weightDecay: 0,
+      evalInterval: 50,
+      evalIters: 4,
+      seed: 1,
+    },
+  },
 ]
 
 export function getPreset(id: string): Preset {

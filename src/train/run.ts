@@ -24,7 +24,8 @@ import { referenceEntropies } from '../analysis/heads'
 import { CharTokenizer } from '../text/charTokenizer'
 import { makeTokenizer, type TextTokenizer, type TokenizerSpec } from '../text/tokenizer'
 import { BatchSampler, type Batch, type Split } from '../data/dataset'
-import { PERIODIC_ALPHABET, PeriodicSampler, periodicSplit } from '../data/periodic'
+import { PeriodicSampler, periodicSplit } from '../data/periodic'
+import { PERIODIC_ALPHABET } from '../text/periodic'
 import { PAIR_END, PAIR_SEPARATOR } from '../text/pairs'
 import {
   disposeParams,

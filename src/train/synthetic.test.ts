@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from './run'
-import { PERIODIC_ALPHABET } from '../data/periodic'
+import { PERIODIC_ALPHABET } from '../text/periodic'
 import { inductionProbes, prefixMatchingScore } from '../analysis/heads'
 import { forwardTraced64 } from '../model/reference64'
 import { randomParams64, rounded64, toFloat32 } from '../testing/fixtures'

@@ -215,15 +215,17 @@ export class Views {
         return this.probeRequest(
           'ablation',
           msg,
-          () =>
-            msg.mode === 'zero' || msg.mode === 'mean'
-              ? []
-              : [{ field: 'ablation', message: `Unknown ablation “${String(msg.mode)}”: zero or mean` }],
+          (r) => ablationProblems(r, msg),
           async (r) => {
             const { base, losses, B, T } = await r.probes.headAblation(msg.mode)
             const { nLayer, nHead } = r.model
             const out = { type: 'ablation.result' as const, runId, requestId, step: r.step, mode: msg.mode }
-            return [{ ...out, base, losses, nLayer, nHead, B, T }, [losses.buffer as ArrayBuffer]]
+            const induction = msg.target && (await targetAblation(r, msg.target, msg.mode))
+            const buffers = [
+              losses.buffer as ArrayBuffer,
+              ...(induction ? [induction.scores.buffer as ArrayBuffer] : []),
+            ]
+            return [{ ...out, base, losses, nLayer, nHead, B, T, ...(induction && { induction }) }, buffers]
           },
         )
       case 'patching.request':
@@ -319,4 +321,41 @@ function patchingIds(r: Run, msg: { clean: string; corrupted: string; answer: st
     else if (answers[0] === wrongs[0]) say('The answer and the wrong answer must be different tokens')
   }
   return { problems, clean, corrupted, answer: answers[0], wrong: wrongs[0] }
+}
+
+/** What is wrong with an ablation request for this run's model, in words. */
+function ablationProblems(r: Run, msg: Extract<ToWorker, { type: 'ablation.request' }>): Problem[] {
+  if (msg.mode !== 'zero' && msg.mode !== 'mean')
+    return [{ field: 'ablation', message: `Unknown ablation “${String(msg.mode)}”: zero or mean` }]
+  const t = msg.target
+  if (
+    t &&
+    !(
+      Number.isInteger(t.layer) &&
+      Number.isInteger(t.head) &&
+      t.layer >= 1 &&
+      t.layer < r.model.nLayer &&
+      t.head >= 0 &&
+      t.head < r.model.nHead
+    )
+  )
+    return [
+      {
+        field: 'ablation',
+        message: `Head ${t.layer}.${t.head} cannot be an induction head here: it must be in layer 1 … ${r.model.nLayer - 1}`,
+      },
+    ]
+  return []
+}
+
+/** The target head's prefix-matching score with the model intact and with each head switched off in turn. */
+async function targetAblation(r: Run, target: { layer: number; head: number }, mode: 'zero' | 'mean') {
+  const { nLayer: L, nHead: H } = r.model
+  const ablations = [
+    undefined,
+    ...Array.from({ length: L * H }, (_, k) => ({ heads: [[Math.floor(k / H), k % H] as const], mode })),
+  ]
+  const all = await r.probes.prefixMatching(1, ablations)
+  const at = target.layer * H + target.head
+  return { ...target, base: all[0][at], scores: Float32Array.from(all.slice(1), (s) => s[at]) }
 }

@@ -90,8 +90,18 @@ export type ViewToWorker =
   | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
-  /** Head ablation on the fixed probe batch: every head switched off in turn → ablation.result. */
-  | { type: 'ablation.request'; runId: string; requestId: string; mode: 'zero' | 'mean' }
+  /**
+   * Head ablation on the fixed probe batch: every head switched off in turn → ablation.result. With `target` (a
+   * head of layer ≥ 1), also that head's prefix-matching score on the varying-period probe set with each head off:
+   * which earlier head an induction head reads from.
+   */
+  | {
+      type: 'ablation.request'
+      runId: string
+      requestId: string
+      mode: 'zero' | 'mean'
+      target?: { layer: number; head: number }
+    }
   /**
    * Activation patching: two prompts of one length in tokens, the clean and the corrupted, and the answer and the
    * wrong answer (one token each) whose logit difference at the last position is the measure → patching.result.
@@ -157,6 +167,8 @@ export type ViewFromWorker =
       nHead: number
       B: number
       T: number
+      /** with a target: its prefix-matching score intact (`base`) and with each head off in turn (layer-major) */
+      induction?: { layer: number; head: number; base: number; scores: Float32Array }
     }
   | {
       type: 'embedding.neighbours.result'

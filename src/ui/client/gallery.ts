@@ -63,7 +63,7 @@ export async function loadTrainedModel(id: GalleryModel['id']): Promise<void> {
   await noPendingBuild() // the model the page was preparing is built first: the trained one replaces it
   if (get().gallery?.id !== id) return // another was chosen meanwhile
   const d = DATASETS.find((x) => x.id === g.datasetId)
-  if (d) offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
+  if (d) offerText(await d.load(), d.id, { pairs: Boolean(d.pairs), synthetic: d.synthetic })
   get().galleryFetched(id)
   await importModel(new File([bytes], g.file), false, fineTuneTrain(g))
 }

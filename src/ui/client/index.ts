@@ -14,6 +14,7 @@ export { PING_WAIT_MS, SILENCE_MS, restartEngine, setBackendChoice, startWorker 
 export type { TestEvent } from './testLog'
 export { cancelTextLoading, currentPairs, currentTextStats, offerText } from './text'
 export { localProblems } from './validation'
+export { setUpInductionExperiment } from './induction'
 export { estimateKey, estimateRunTime, maybePrepareRun, openStoredRun } from './run'
 export {
   pauseTraining,

@@ -83,6 +83,7 @@ export function createRun(): string | undefined {
     persist: persistRequest(s),
     pairs: s.pairMode,
     tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,
+    ...(s.synthetic && { synthetic: s.synthetic }),
   })
   return runId
 }
@@ -122,6 +123,7 @@ export function estimateRunTime(): void {
     train: s.train,
     pairs: s.pairMode,
     tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,
+    ...(s.synthetic && { synthetic: s.synthetic }),
   })
 }
 

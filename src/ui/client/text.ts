@@ -3,6 +3,7 @@
 import { cutAt, LARGE_TEXT_CHARS, MAX_TEXT_CHARS, textStats, type TextStats } from '../../text/text'
 import { readRunText } from '../../shared/runText'
 import type { ParsedPairs } from '../../text/pairs'
+import type { SyntheticData } from '../../shared/protocol'
 import { useStore, type TextNotice } from '../store'
 import { messagesFor } from '../i18n'
 import { engineUp, send } from './engine'
@@ -19,7 +20,7 @@ const get = useStore.getState
 export function offerText(
   text: string,
   datasetId: string,
-  o: { notice?: TextNotice; pairs?: boolean; name?: string } = {},
+  o: { notice?: TextNotice; pairs?: boolean; name?: string; synthetic?: SyntheticData } = {},
 ): void {
   cancelTextLoading(false)
   if (text.length > MAX_TEXT_CHARS) {

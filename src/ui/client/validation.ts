@@ -2,14 +2,17 @@
 // (shared/runText.ts), then the same validateConfig the worker runs, on the facts the page can know.
 import { validateConfig, type Problem } from '../../shared/config'
 import { readRunText } from '../../shared/runText'
+import { PERIODIC_ALPHABET } from '../../text/periodic'
 import type { AppState } from '../store'
 import { currentPairs, currentTextStats } from './text'
 
 /** Problems with the current text and settings, checked on the page before anything is sent. */
 export function localProblems(
-  s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe'>,
+  s: Pick<AppState, 'text' | 'model' | 'train' | 'report' | 'pairMode' | 'tokenizerChoice' | 'bpe' | 'synthetic'>,
 ): Problem[] {
   const limits = s.report?.limits
+  // generated batches: no text to check, the generator's alphabet is the vocabulary
+  if (s.synthetic) return validateConfig({ ...s.model, vocabSize: PERIODIC_ALPHABET.length }, s.train, { limits })
   if (s.tokenizerChoice === 'bpe') {
     if (!s.bpe)
       return [

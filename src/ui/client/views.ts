@@ -80,13 +80,16 @@ export function askLens(probe: string, position: number): void {
   send({ type: 'lens.request', runId: r.runId, requestId, probe, position })
 }
 
-/** Asks for head ablation on the probe batch: every head switched off in turn, zeroed or mean-replaced. */
-export function askAblation(mode: 'zero' | 'mean'): void {
+/**
+ * Asks for head ablation on the probe batch: every head switched off in turn, zeroed or mean-replaced; with a
+ * target head (layer ≥ 1), also its prefix-matching score with each head off.
+ */
+export function askAblation(mode: 'zero' | 'mean', target?: { layer: number; head: number }): void {
   const r = get().run
   if (!r || !engineUp()) return
   const requestId = requests.nextId('ablation')
   requests.register(requestId, { 'ablation.result': (m) => get().ablationArrived(m) }, 'ablation')
-  send({ type: 'ablation.request', runId: r.runId, requestId, mode })
+  send({ type: 'ablation.request', runId: r.runId, requestId, mode, ...(target && { target }) })
 }
 
 /** Asks for activation patching: the clean prompt's activations put into the corrupted one's run. */

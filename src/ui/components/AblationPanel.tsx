@@ -1,4 +1,5 @@
 import { useState } from 'react'
+import { scoresOf } from './atlasSnapshots'
 import { useStore } from '../store'
 import { ofModel } from '../store/views'
 import { askAblation } from '../client'
@@ -21,12 +22,23 @@ export function AblationPanel(panel: ViewProps) {
   const offHeads = useStore((s) => s.offHeads)
   const scheme = useStore((s) => s.scheme)
   const step = useStore((s) => s.points.at(-1)?.step ?? 0)
+  const snapshot = useStore((s) => s.atlasSnapshots.at(-1))
   const [mode, setMode] = useState<'zero' | 'mean'>('zero')
   // the measurement asked for: its mode and the model's step then (training goes on while the worker measures)
   const [asked, setAsked] = useState<{ mode: 'zero' | 'mean'; step: number } | undefined>(undefined)
+  // the induction head whose score is also measured: chosen, or (until the learner chooses) the best one of layer ≥ 1
+  const [chosenTarget, setChosenTarget] = useState<string | undefined>(undefined)
+  const induction = (k: number) => (snapshot?.period && run ? scoresOf(snapshot, k).induction : undefined)
+  const nH = run?.model.nHead ?? 0
+  let best: number | undefined
+  for (let k = nH; run && k < run.model.nLayer * nH; k++)
+    if ((induction(k) ?? 0) >= 0.3 && (best === undefined || induction(k)! > induction(best)!)) best = k
+  const targetKey = chosenTarget ?? (best !== undefined ? `${Math.floor(best / nH)}.${best % nH}` : 'none')
+  const target =
+    targetKey === 'none' ? undefined : { layer: Number(targetKey.split('.')[0]), head: Number(targetKey.split('.')[1]) }
   const measure = (m: 'zero' | 'mean') => {
     setAsked({ mode: m, step })
-    askAblation(m)
+    askAblation(m, target)
   }
   const current = ofModel(ablation, run)
   const waiting = asked !== undefined && !(current && current.mode === asked.mode && current.step >= asked.step)
@@ -56,6 +68,25 @@ export function AblationPanel(panel: ViewProps) {
               </label>
             ))}
           </fieldset>
+          {run.model.nLayer > 1 && (
+            <div className="row">
+              <label htmlFor="ablation-target" className="small">
+                {t.ablationTarget}
+              </label>
+              <select id="ablation-target" value={targetKey} onChange={(e) => setChosenTarget(e.target.value)}>
+                <option value="none">{t.ablationTargetNone}</option>
+                {Array.from({ length: (run.model.nLayer - 1) * run.model.nHead }, (_, i) => {
+                  const k = i + run.model.nHead
+                  const [l, h] = [Math.floor(k / run.model.nHead), k % run.model.nHead]
+                  return (
+                    <option key={k} value={`${l}.${h}`}>
+                      {t.ablationTargetHead(l, h, induction(k))}
+                    </option>
+                  )
+                })}
+              </select>
+            </div>
+          )}
           <button type="button" onClick={() => measure(mode)} disabled={waiting} data-testid="ablation-measure">
             {waiting ? t.ablationMeasuring : t.ablationMeasure}
           </button>
@@ -96,6 +127,14 @@ export function AblationPanel(panel: ViewProps) {
               />
               <HeatmapKey low={`+${max.toFixed(3)}`} high={`−${max.toFixed(3)}`} label={t.ablationTitle} diverging />
               <p className="muted small">{t.ablationClickHint}</p>
+              {current.induction && (
+                <InductionSources
+                  induction={current.induction}
+                  nLayer={run.model.nLayer}
+                  nHead={run.model.nHead}
+                  previous={(k) => (snapshot?.period ? scoresOf(snapshot, k).previous : undefined)}
+                />
+              )}
             </>
           )}
           {offHeads.length > 0 && (
@@ -109,5 +148,76 @@ export function AblationPanel(panel: ViewProps) {
         </>
       )}
     </Panel>
+  )
+}
+
+/**
+ * What an induction head reads from: its prefix-matching score with each head switched off in turn (orange: that
+ * head is needed), and the head whose removal breaks it — in a two-layer model, the layer-0 previous-token head.
+ */
+function InductionSources({
+  induction,
+  nLayer,
+  nHead,
+  previous,
+}: {
+  induction: { layer: number; head: number; base: number; scores: Float32Array }
+  nLayer: number
+  nHead: number
+  previous: (k: number) => number | undefined
+}) {
+  const t = useT()
+  const scheme = useStore((s) => s.scheme)
+  const { layer, head, base, scores } = induction
+  const deltas = Array.from(scores, (v) => v - base)
+  const max = Math.max(1e-6, ...deltas.map(Math.abs))
+  const self = layer * nHead + head
+  let source: number | undefined
+  deltas.forEach((d, k) => {
+    if (k !== self && (source === undefined || d < deltas[source])) source = k
+  })
+  const breaks = source !== undefined && base >= 0.3 && scores[source] <= base / 2
+  const prev = breaks ? previous(source!) : undefined
+  return (
+    <div data-testid="induction-sources">
+      <p className="small">{t.inductionGridIntro(layer, head, base)}</p>
+      <HeadGrid
+        nLayer={nLayer}
+        nHead={nHead}
+        className="ablation-grid"
+        testId="induction-grid"
+        cell={(l, h) => {
+          const d = deltas[l * nHead + h]
+          const bg = diverging(d, max, scheme) // orange where removing the head takes the score down
+          return (
+            <td key={h}>
+              <span
+                className="ablation-cell"
+                style={{ background: bg, color: inkOn(bg) }}
+                title={t.inductionCell(l, h, d)}
+                aria-label={t.inductionCell(l, h, d)}
+                data-testid={`induction-cell-${l}-${h}`}
+              >
+                {d >= 0 ? '+' : '−'}
+                {Math.abs(d).toFixed(2)}
+              </span>
+            </td>
+          )
+        }}
+      />
+      <p className="small" data-testid="induction-source">
+        {breaks
+          ? t.readsFrom(
+              layer,
+              head,
+              Math.floor(source! / nHead),
+              source! % nHead,
+              base,
+              scores[source!],
+              prev !== undefined && prev >= 0.5 ? prev : undefined,
+            )
+          : t.noSource(layer, head)}
+      </p>
+    </div>
   )
 }

@@ -1,10 +1,11 @@
 import { useDeferredValue, useMemo, useState } from 'react'
 import { DATASETS } from '../datasets'
 import { isTraining, useStore } from '../store'
-import { cancelTextLoading, currentTextStats, offerText } from '../client'
+import { cancelTextLoading, currentTextStats, offerText, setUpInductionExperiment } from '../client'
 import { readTextFile, MAX_UPLOAD_BYTES } from '../textFile'
 import { formatBytes } from '../../shared/config'
 import { useT } from '../i18n'
+import { GeneratedData } from './GeneratedData'
 import { Panel, type ViewProps } from './Panel'
 
 const fmt = new Intl.NumberFormat('en') // the same digits and separators in both languages
@@ -26,6 +27,7 @@ export function DataPanel(panel: ViewProps) {
   const lang = useStore((s) => s.lang)
   const text = useStore((s) => s.text)
   const datasetId = useStore((s) => s.datasetId)
+  const synthetic = useStore((s) => s.synthetic)
   const notice = useStore((s) => s.textNotice)
   const locked = useStore(isTraining)
   const [loading, setLoading] = useState(false)
@@ -40,7 +42,9 @@ export function DataPanel(panel: ViewProps) {
     }
     setLoading(true)
     try {
-      offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
+      if (d.synthetic)
+        await setUpInductionExperiment() // the data, the recipe's settings and the repeated probe
+      else offerText(await d.load(), d.id, { pairs: Boolean(d.pairs) })
     } catch (e) {
       useStore.getState().setTextNotice({
         kind: 'error',
@@ -130,79 +134,88 @@ export function DataPanel(panel: ViewProps) {
               : current.description
             : t.ownTextHelp(formatBytes(MAX_UPLOAD_BYTES))}
       </p>
-      <label className="block" htmlFor="training-text">
-        {t.trainingText}
-      </label>
-      {large ? (
+      {synthetic ? (
+        <GeneratedData />
+      ) : (
         <>
-          <textarea
-            id="training-text"
-            value={preview}
-            rows={4}
-            spellCheck={false}
-            readOnly
-            aria-describedby="text-stats text-preview-note text-notice"
-          />
-          <p id="text-preview-note" className="muted small">
-            {t.previewNote(fmt.format(PREVIEW_CHARS), fmt.format(text.length))}{' '}
-            <button type="button" className="link" disabled={locked} onClick={() => offerText('', 'custom')}>
-              {t.clearToType}
-            </button>
+          <label className="block" htmlFor="training-text">
+            {t.trainingText}
+          </label>
+          {large ? (
+            <>
+              <textarea
+                id="training-text"
+                value={preview}
+                rows={4}
+                spellCheck={false}
+                readOnly
+                aria-describedby="text-stats text-preview-note text-notice"
+              />
+              <p id="text-preview-note" className="muted small">
+                {t.previewNote(fmt.format(PREVIEW_CHARS), fmt.format(text.length))}{' '}
+                <button type="button" className="link" disabled={locked} onClick={() => offerText('', 'custom')}>
+                  {t.clearToType}
+                </button>
+              </p>
+            </>
+          ) : (
+            <textarea
+              id="training-text"
+              value={text}
+              rows={4}
+              spellCheck={false}
+              readOnly={locked}
+              aria-describedby="text-stats text-notice"
+              onChange={(e) => offerText(e.target.value, 'custom')}
+              onPaste={paste}
+            />
+          )}
+          {textLoading && (
+            <div className="row" role="status" data-testid="text-loading">
+              <progress
+                max={textLoading.total}
+                value={textLoading.done}
+                aria-label={t.measuringText(
+                  Math.floor((100 * textLoading.done) / textLoading.total),
+                  fmt.format(textLoading.total),
+                )}
+              />
+              {/* Cancel before the changing text, so it stays where it is as the percentage grows (a button that moves
+              with each progress tick is hard to hit: a journey's click landed beside it under load) */}
+              <button type="button" onClick={() => cancelTextLoading()}>
+                {t.cancel}
+              </button>
+              <span className="small">
+                {t.measuringText(
+                  Math.floor((100 * textLoading.done) / textLoading.total),
+                  fmt.format(textLoading.total),
+                )}
+              </span>
+            </div>
+          )}
+          {textOffer && (
+            <div className="callout" role="alert" data-testid="text-offer">
+              <p>{t.textOffer(textOffer.what, textOffer.name, textOffer.size, textOffer.limit)}</p>
+              <div className="controls">
+                <button type="button" className="primary" onClick={textOffer.take}>
+                  {t.useTextStart(textOffer.what, textOffer.limit)}
+                </button>
+                <button type="button" onClick={() => useStore.getState().setTextOffer(undefined)}>
+                  {t.keepCurrentText}
+                </button>
+              </div>
+            </div>
+          )}
+          <p id="text-stats" className="stats" data-testid="text-stats">
+            {t.textStats(
+              fmt.format(stats.chars),
+              fmt.format(stats.vocabSize),
+              fmt.format(stats.trainTokens),
+              fmt.format(stats.valTokens),
+            )}
           </p>
         </>
-      ) : (
-        <textarea
-          id="training-text"
-          value={text}
-          rows={4}
-          spellCheck={false}
-          readOnly={locked}
-          aria-describedby="text-stats text-notice"
-          onChange={(e) => offerText(e.target.value, 'custom')}
-          onPaste={paste}
-        />
       )}
-      {textLoading && (
-        <div className="row" role="status" data-testid="text-loading">
-          <progress
-            max={textLoading.total}
-            value={textLoading.done}
-            aria-label={t.measuringText(
-              Math.floor((100 * textLoading.done) / textLoading.total),
-              fmt.format(textLoading.total),
-            )}
-          />
-          {/* Cancel before the changing text, so it stays where it is as the percentage grows (a button that moves
-              with each progress tick is hard to hit: a journey's click landed beside it under load) */}
-          <button type="button" onClick={() => cancelTextLoading()}>
-            {t.cancel}
-          </button>
-          <span className="small">
-            {t.measuringText(Math.floor((100 * textLoading.done) / textLoading.total), fmt.format(textLoading.total))}
-          </span>
-        </div>
-      )}
-      {textOffer && (
-        <div className="callout" role="alert" data-testid="text-offer">
-          <p>{t.textOffer(textOffer.what, textOffer.name, textOffer.size, textOffer.limit)}</p>
-          <div className="controls">
-            <button type="button" className="primary" onClick={textOffer.take}>
-              {t.useTextStart(textOffer.what, textOffer.limit)}
-            </button>
-            <button type="button" onClick={() => useStore.getState().setTextOffer(undefined)}>
-              {t.keepCurrentText}
-            </button>
-          </div>
-        </div>
-      )}
-      <p id="text-stats" className="stats" data-testid="text-stats">
-        {t.textStats(
-          fmt.format(stats.chars),
-          fmt.format(stats.vocabSize),
-          fmt.format(stats.trainTokens),
-          fmt.format(stats.valTokens),
-        )}
-      </p>
       <p
         id="text-notice"
         className={notice?.kind === 'error' ? 'error' : 'muted small'}

@@ -24,8 +24,12 @@ export interface Row {
   step: number
   train?: number
   val?: number
+  rep?: number // a generated run's loss on the repeated tokens
   [compared: `c${number}`]: number | undefined // validation loss of compared stored run number n
 }
+
+/** The induction head's colour: the phase-change line and the loss on the repeated tokens it brings down. */
+const INDUCTION_COLOUR = '#7048e8'
 
 /** Colours of compared runs' validation curves. */
 const COMPARE_COLOURS = ['#7048e8', '#2b8a3e', '#c2255c', '#1098ad', '#5c940d', '#862e9c']
@@ -45,7 +49,7 @@ export function chartRows(points: MetricPoint[], evals: EvalPoint[], compare: { 
       train: finite.length ? finite.reduce((a, p) => a + p.loss, 0) / finite.length : undefined,
     })
   }
-  for (const e of evals) rows.push({ step: e.step, val: e.valLoss })
+  for (const e of evals) rows.push({ step: e.step, val: e.valLoss, ...(e.repLoss !== undefined && { rep: e.repLoss }) })
   compare.forEach((c, i) => {
     for (const e of c.evals) rows.push({ step: e.step, [`c${i}`]: e.valLoss })
   })
@@ -139,6 +143,7 @@ export function LossChart(panel: ViewProps) {
       {evals.length > 0 && (
         <p className="small muted" data-testid="chart-last-eval">
           {t.lastEval(evals.at(-1)!.step, evals.at(-1)!.valLoss)}
+          {evals.at(-1)!.repLoss !== undefined && t.lastRepLoss(evals.at(-1)!.repLoss!)}
         </p>
       )}
       <div className="chart" data-testid="loss-chart">
@@ -152,6 +157,7 @@ export function LossChart(panel: ViewProps) {
           maxIters={maxIters}
           compare={compare}
           marker={marker}
+          repeated={evals.some((e) => e.repLoss !== undefined)}
           divergedAt={divergedAt}
           atlasOpen={atlasOpen}
           viewStep={viewStep}
@@ -175,6 +181,7 @@ interface PlotProps {
   maxIters: number
   compare: { id: number | string; name: string }[]
   marker: { step: number } | null | undefined
+  repeated: boolean
   divergedAt: number[]
   atlasOpen: boolean
   viewStep: number | 'live'
@@ -193,6 +200,7 @@ const Plot = memo(function Plot({
   maxIters,
   compare,
   marker,
+  repeated,
   divergedAt,
   atlasOpen,
   viewStep,
@@ -228,7 +236,7 @@ const Plot = memo(function Plot({
           formatter={(v, _name, item) =>
             typeof v !== 'number'
               ? String(v)
-              : String(item?.dataKey) === 'val' || /^c\d+$/.test(String(item?.dataKey))
+              : ['val', 'rep'].includes(String(item?.dataKey)) || /^c\d+$/.test(String(item?.dataKey))
                 ? t.withPerplexity(v)
                 : v.toFixed(4)
           }
@@ -265,9 +273,9 @@ const Plot = memo(function Plot({
         {marker && (
           <ReferenceLine
             x={marker.step}
-            stroke="#7048e8"
+            stroke={INDUCTION_COLOUR}
             strokeDasharray="5 3"
-            label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: '#7048e8' }}
+            label={{ value: t.inductionHeadLine, position: 'insideTopLeft', fontSize: 11, fill: INDUCTION_COLOUR }}
           />
         )}
         {divergedAt.map((step) => (
@@ -305,6 +313,17 @@ const Plot = memo(function Plot({
           connectNulls
           strokeWidth={2}
         />
+        {repeated && (
+          <Line
+            name={t.repeatedLine}
+            dataKey="rep"
+            stroke={INDUCTION_COLOUR}
+            dot={false}
+            isAnimationActive={false}
+            connectNulls
+            strokeWidth={2}
+          />
+        )}
         {compare.map((c, i) => (
           <Line
             key={c.id}

@@ -158,7 +158,7 @@ export function ModelDiagram() {
               className="block-head"
               onOpen={() => showView('atlas-h')}
               testId={`diagram-block-${layer}`}
-              detail={t.diagramBlockParts}
+              detail={model.mlp === false ? t.diagramBlockPartsAttnOnly : t.diagramBlockParts}
             >
               <b>{t.diagramBlock(layer)}</b>
             </Part>
@@ -177,7 +177,7 @@ export function ModelDiagram() {
                 </Part>
               ))}
             </div>
-            <span className="muted tiny mlp">{t.diagramMlp}</span>
+            <span className="muted tiny mlp">{model.mlp === false ? t.diagramNoMlp : t.diagramMlp}</span>
           </div>
         ))}
         <span className="arrow" aria-hidden />
@@ -187,7 +187,7 @@ export function ModelDiagram() {
             className="lm"
             onOpen={() => showView('lens-h')}
             testId="diagram-lm"
-            detail={t.diagramLmParts}
+            detail={model.tiedHead === false ? t.diagramLmPartsUntied : t.diagramLmParts}
           >
             <b>{t.diagramLm}</b>
             <span className="mono small">→ p(next)</span>

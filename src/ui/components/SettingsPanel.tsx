@@ -10,6 +10,7 @@ import {
 } from '../../shared/config'
 import { isTraining, useStore } from '../store'
 import { currentPairs, currentTextStats, estimateKey, estimateRunTime, localProblems } from '../client'
+import { PERIODIC_ALPHABET } from '../../text/periodic'
 import { settingsHash } from '../shareLink'
 import { DATASETS } from '../datasets'
 import { useSay, useT } from '../i18n'
@@ -90,13 +91,15 @@ export function SettingsPanel(panel: ViewProps) {
   const pairMode = useStore((s) => s.pairMode)
   const tokenizerChoice = useStore((s) => s.tokenizerChoice)
   const bpe = useStore((s) => s.bpe)
-  const vocabSize =
-    tokenizerChoice === 'bpe' && bpe
+  const synthetic = useStore((s) => s.synthetic)
+  const vocabSize = synthetic
+    ? PERIODIC_ALPHABET.length
+    : tokenizerChoice === 'bpe' && bpe
       ? 256 + bpe.spec.merges.length
       : currentTextStats(pairMode ? currentPairs(text).written : text).vocabSize
   const problems: Problem[] = useMemo(
-    () => localProblems({ model, train, text, report, pairMode, tokenizerChoice, bpe }),
-    [model, train, text, report, pairMode, tokenizerChoice, bpe],
+    () => localProblems({ model, train, text, report, pairMode, tokenizerChoice, bpe, synthetic }),
+    [model, train, text, report, pairMode, tokenizerChoice, bpe, synthetic],
   )
   const byField = (key: string) => problems.filter((p) => p.field === key)
   const cfg = { ...model, vocabSize: Math.max(vocabSize, 1) }
@@ -196,6 +199,30 @@ export function SettingsPanel(panel: ViewProps) {
                 disabled={locked}
                 checked={model.bias}
                 onChange={(e) => useStore.getState().editModel('bias', e.target.checked)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="f-mlp" title={t.mlpOnHint}>
+                {t.mlpOn}
+              </label>
+              <input
+                id="f-mlp"
+                type="checkbox"
+                disabled={locked}
+                checked={model.mlp !== false}
+                onChange={(e) => useStore.getState().editModel('mlp', e.target.checked)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="f-tied" title={t.tiedHeadHint}>
+                {t.tiedHead}
+              </label>
+              <input
+                id="f-tied"
+                type="checkbox"
+                disabled={locked}
+                checked={model.tiedHead !== false}
+                onChange={(e) => useStore.getState().editModel('tiedHead', e.target.checked)}
               />
             </div>
           </div>

@@ -40,11 +40,14 @@ export const en = {
   diagramBlock: (layer: number) => `Block ${layer}`,
   diagramBlockOpen: (layer: number) => `Block ${layer}: open the attention atlas`,
   diagramBlockParts: 'LayerNorm → attention heads → LayerNorm → MLP, each added to the residual stream',
+  diagramBlockPartsAttnOnly: 'LayerNorm → attention heads, added to the residual stream (attention-only: no MLP)',
   diagramMlp: '+ MLP',
+  diagramNoMlp: 'attention only',
   diagramHead: (layer: number, head: number) => `Head ${layer}.${head}: open its attention`,
   diagramLm: 'LM head',
   diagramLmOpen: 'LM head: open the next-token lens and the logit lens',
   diagramLmParts: 'LayerNorm → logits over the vocabulary (tied to wte)',
+  diagramLmPartsUntied: 'LayerNorm → logits over the vocabulary (an LM head of its own, not wte)',
   diagramExperiments: 'Experiments on the heads:',
   diagramAblation: 'Head ablation',
   diagramAblationOpen: 'Head ablation: switch heads off and measure what each is worth',
@@ -201,9 +204,9 @@ export const en = {
     'Induction scores need the repeated probe: choose “random tokens, repeated” above to watch for an induction head forming.',
   phaseChangeAt: (step: number) => `Phase change at step ${step}:`,
   phaseChange: (name: string, rise: number, window: number, drop: number, before: number) =>
-    ` head ${name}’s induction score rose by ${rise.toFixed(2)} within ${window}% of the run, while the validation loss fell faster (${drop.toFixed(3)} against ${before.toFixed(3)} over the window before). An ${G.inductionHead.en} finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.`,
+    ` head ${name}’s induction score rose by ${rise.toFixed(2)} within the last ${window}% of the steps so far, while the loss fell faster (${drop.toFixed(3)} against ${before.toFixed(3)} over the window before; in the induction experiment, the loss on the repeated tokens). An ${G.inductionHead.en} finds where the current token appeared before and predicts what followed it there: the model starts to use the context as a lookup table, and the loss drops.`,
   noPhaseChange: (rise: number, window: number) =>
-    `No induction head has formed so far: no head’s induction score rose by more than ${rise} within ${window}% of the run while the loss bent. At these model sizes and run lengths that is the usual result (measured on tiny Shakespeare and on repeated random letters: see the README); a longer run or a larger model may still show one.`,
+    `No induction head has formed so far: no head’s induction score rose by more than ${rise} within the last ${window}% of the steps so far while the loss bent. On ordinary text at these sizes that is the usual result (measured on tiny Shakespeare: see the README); the induction experiment (the dataset “Repeated random tokens”) is built to show one.`,
 
   // generation panel
   genTitle: '4. Generate',
@@ -356,6 +359,9 @@ export const en = {
   inductionHeadLine: 'induction head forms',
   trainLine: 'train',
   validationLine: 'validation',
+  repeatedLine: 'repeated tokens',
+  lastRepLoss: (loss: number) =>
+    ` · on the repeated tokens ${loss.toFixed(3)} (uniform guessing: ${Math.log(64).toFixed(2)}; an induction head takes it below 0.5)`,
   compareLine: (name: string) => `${name} (validation)`,
   maskedCompare: (step: number) => `with the mask (to step ${step})`,
   referenceText: (u: number, uni: number, bi: number, atlas: boolean) =>
@@ -451,6 +457,18 @@ export const en = {
     'Click a head to switch it off for generation as well (its output zeroed), then generate and compare the text. Click again to switch it back on.',
   ablationOffList: (heads: string) => `Switched off for generation: ${heads}.`,
   ablationAllOn: 'Switch every head back on',
+  ablationTarget: 'Also find what this head’s induction score needs',
+  ablationTargetNone: 'no head',
+  ablationTargetHead: (l: number, h: number, score?: number) =>
+    `head ${l}.${h}${score !== undefined ? ` (induction ${score.toFixed(2)})` : ''}`,
+  inductionGridIntro: (l: number, h: number, base: number) =>
+    `Head ${l}.${h}’s prefix-matching score on the repeated probes is ${base.toFixed(2)} with every head on. Each cell: its score with that head off, minus this.`,
+  inductionCell: (l: number, h: number, delta: number) =>
+    `Layer ${l} head ${h} off: head’s induction score ${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(2)}`,
+  readsFrom: (tl: number, th: number, sl: number, sh: number, base: number, without: number, previous?: number) =>
+    `Head ${tl}.${th} reads from head ${sl}.${sh}: without it, its induction score falls from ${base.toFixed(2)} to ${without.toFixed(2)}.${previous !== undefined ? ` Head ${sl}.${sh} puts ${Math.round(previous * 100)}% of its attention on the token just before — the previous-token head an induction head needs: it writes “what came before me” into each position, which the induction head then matches.` : ''}`,
+  noSource: (tl: number, th: number) =>
+    `No single head’s removal breaks head ${tl}.${th}’s score (none halves it): it does not read one earlier head alone, or it is not an induction head yet.`,
   ablationLayer: (l: number) => `layer ${l}`,
   ablationHead: (h: number) => `head ${h}`,
   genHeadsOff: (n: number) =>
@@ -590,6 +608,18 @@ export const en = {
   learnedTable: 'learned table',
   fixedSinusoid: 'fixed sinusoid',
   bias: 'Bias',
+  generatedIntro: (minPeriod: number, maxPeriod: number, shortShare: number) =>
+    `Every step draws new sequences like these: a few random symbols, then a random segment repeated to the end. The period is ${minPeriod}–${maxPeriod}, or 1–2 in ${shortShare}% of them, and changes from sequence to sequence, so only looking back for where the current symbol came before — and copying what followed it — predicts the repeats.`,
+  generatedExamples: 'Examples of the generated sequences',
+  generatedPeriod: (p: number) => `period ${p}`,
+  generatedStats: (symbols: number) =>
+    `${symbols} symbols, one token each · fresh batches every step: nothing to memorise, so the training and validation losses are the same`,
+  mlpOn: 'MLP in each block',
+  mlpOnHint:
+    'Off: an attention-only model (no MLP, no second LayerNorm) — the two-layer kind in which induction heads were first found',
+  tiedHead: 'LM head tied to the embedding',
+  tiedHeadHint:
+    'On (GPT-2, nanoGPT): the logits are the stream times the token embedding. Off: the model has an LM head of its own, V × C more parameters',
   paramCount: (params: string, vocab: string, sinusoid: boolean, table: string, bytes: string) =>
     `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
   fixSizes: 'Fix the sizes above to see the parameter count.',
@@ -886,11 +916,14 @@ export const zhCN: Messages = {
   diagramBlock: (layer) => `第 ${layer} 块`,
   diagramBlockOpen: (layer) => `第 ${layer} 块：打开注意力总览`,
   diagramBlockParts: `${G.layerNorm.zh} → 注意力头 → ${G.layerNorm.zh} → ${G.feedForward.zh}，两者的输出都加回${G.residualStream.zh}`,
+  diagramBlockPartsAttnOnly: `${G.layerNorm.zh} → 注意力头，输出加回${G.residualStream.zh}（只有注意力：没有${G.feedForward.zh}）`,
   diagramMlp: `+ ${G.feedForward.zh}`,
+  diagramNoMlp: '只有注意力',
   diagramHead: (layer, head) => `第 ${layer} 层第 ${head} 头：打开它的注意力`,
   diagramLm: '语言模型头',
   diagramLmOpen: '语言模型头：打开下一个词元透镜与 Logit 透镜',
   diagramLmParts: `${G.layerNorm.zh} → 词表上的 logits（与 wte 共享权重）`,
+  diagramLmPartsUntied: `${G.layerNorm.zh} → 词表上的 logits（输出层有自己的权重，不是 wte）`,
   diagramExperiments: '在注意力头上做实验：',
   diagramAblation: '注意力头消融',
   diagramAblationOpen: '注意力头消融：关掉某些头，测出每个头的作用',
@@ -1022,9 +1055,9 @@ export const zhCN: Messages = {
   needRepeated: `归纳得分需要重复探针：在上面选择“重复一次的随机词元”，观察${G.inductionHead.zh}是否形成。`,
   phaseChangeAt: (step) => `第 ${step} 步发生${G.phaseChange.zh}：`,
   phaseChange: (name, rise, window, drop, before) =>
-    `${headZh(name)}的归纳得分在训练进程的 ${window}% 之内上升了 ${rise.toFixed(2)}，同时验证${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前同样长的一段为 ${before.toFixed(3)}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表来用，${G.loss.zh}随之下降。`,
+    `${headZh(name)}的归纳得分在最近 ${window}% 的训练步数之内上升了 ${rise.toFixed(2)}，同时${G.loss.zh}下降得更快（${drop.toFixed(3)}，之前同样长的一段为 ${before.toFixed(3)}；在归纳头实验里看的是重复部分的${G.loss.zh}）。${G.inductionHead.zh}会找到当前${G.token.zh}上一次出现的位置，并预测当时紧随其后的内容：模型开始把上下文当作查找表来用，${G.loss.zh}随之下降。`,
   noPhaseChange: (rise, window) =>
-    `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在训练进程的 ${window}% 之内上升超过 ${rise}、同时${G.loss.zh}出现拐点。在这样的模型规模和训练长度下，这很常见（README 中有在 tiny Shakespeare 和重复随机字母上的测量）；训练更久或换更大的模型，仍有可能出现。`,
+    `目前还没有形成${G.inductionHead.zh}：没有哪个头的归纳得分在最近 ${window}% 的训练步数之内上升超过 ${rise}、同时${G.loss.zh}出现拐点。在普通文本上、这样的模型规模下，这很常见（README 中有在 tiny Shakespeare 上的测量）；归纳头实验（数据集“重复的随机词元”）就是为了让它出现而设计的。`,
 
   genTitle: '4. 生成',
   genIntro: (block) =>
@@ -1167,6 +1200,9 @@ export const zhCN: Messages = {
   inductionHeadLine: `${G.inductionHead.zh}形成`,
   trainLine: '训练',
   validationLine: '验证',
+  repeatedLine: `重复部分的${G.token.zh}`,
+  lastRepLoss: (loss) =>
+    ` · 重复部分的${G.loss.zh} ${loss.toFixed(3)}（${G.uniform.zh}：${Math.log(64).toFixed(2)}；有了${G.inductionHead.zh}会降到 0.5 以下）`,
   compareLine: (name) => `${name}（验证）`,
   maskedCompare: (step) => `有掩码（到第 ${step} 步）`,
   referenceText: (u, uni, bi, atlas) =>
@@ -1264,6 +1300,18 @@ export const zhCN: Messages = {
   ablationClickHint: '点击一个头，生成文本时也把它关掉（输出置零），然后生成，对比前后的文本。再点一次就重新打开。',
   ablationOffList: (heads) => `生成时关掉的头：${heads}。`,
   ablationAllOn: '重新打开所有的头',
+  ablationTarget: '同时找出这个头的归纳得分依赖哪个头',
+  ablationTargetNone: '不选',
+  ablationTargetHead: (l, h, score) =>
+    `第 ${l} 层第 ${h} 头${score !== undefined ? `（归纳得分 ${score.toFixed(2)}）` : ''}`,
+  inductionGridIntro: (l, h, base) =>
+    `所有头都开着时，第 ${l} 层第 ${h} 头在重复探针上的前缀匹配得分是 ${base.toFixed(2)}。每个格子里是关掉该头后它的得分减去这个值。`,
+  inductionCell: (l, h, delta) =>
+    `关掉第 ${l} 层第 ${h} 头：归纳得分${delta >= 0 ? '上升' : '下降'} ${Math.abs(delta).toFixed(2)}`,
+  readsFrom: (tl, th, sl, sh, base, without, previous) =>
+    `第 ${tl} 层第 ${th} 头读取的是第 ${sl} 层第 ${sh} 头：关掉后者，前者的归纳得分从 ${base.toFixed(2)} 降到 ${without.toFixed(2)}。${previous !== undefined ? `第 ${sl} 层第 ${sh} 头把 ${Math.round(previous * 100)}% 的注意力放在前一个${G.token.zh}上，正是${G.inductionHead.zh}需要的“前一词元头”：它把“我前面是谁”写进每个位置，${G.inductionHead.zh}再拿当前${G.token.zh}去匹配。` : ''}`,
+  noSource: (tl, th) =>
+    `关掉任何一个头都不能让第 ${tl} 层第 ${th} 头的得分减半：它不只依赖某一个更早的头，或者它还不是${G.inductionHead.zh}。`,
   ablationLayer: (l) => `第 ${l} 层`,
   ablationHead: (h) => `第 ${h} 头`,
   genHeadsOff: (n) => `有 ${n} 个注意力头被关掉了（注意力头消融）：下面是模型在没有它们时写出的文本。`,
@@ -1339,6 +1387,7 @@ export const zhCN: Messages = {
       small: '小型',
       baby: '婴儿 GPT（nanoGPT CPU 版）',
       shakespeare: 'nanoGPT shakespeare_char（1080 万参数）',
+      induction: '归纳头（只有注意力，2 层 × 4 头）',
     })[id] ?? label,
   presetDescription: (id, description) =>
     ({
@@ -1347,6 +1396,8 @@ export const zhCN: Messages = {
       baby: 'nanoGPT 的 shakespeare_char 配置缩小到 CPU 可用：4 层 × 4 头，宽 128，上下文 64，批大小 12。',
       shakespeare:
         'nanoGPT 的 shakespeare_char 原尺寸：6 层 × 6 头，宽 384，上下文 256，批大小 8，共约 1080 万个参数。在 wasm 后端上放得下（它的融合内核为反向传播保存的东西很少），每步要好几秒：用来体会模型变大时代价如何增长。',
+      induction:
+        '归纳头实验的配方（docs/induction-recipe.md）：2 层只有注意力的块 × 4 个头，宽 64，上下文 32，输出层不与嵌入共享，批大小 32，学习率 3e-3，不做权重衰减，训练数据是现场生成的重复随机词元。在 PyTorch 里 5 个种子全部在 600 步以内长出了前一词元头和归纳头。',
     })[id] ?? description,
   field: fieldZh,
   fieldHint: (key) =>
@@ -1373,6 +1424,16 @@ export const zhCN: Messages = {
   learnedTable: '可学习的位置表',
   fixedSinusoid: '固定正弦编码',
   bias: '偏置',
+  generatedIntro: (minPeriod, maxPeriod, shortShare) =>
+    `每一步都会生成一批新的、类似下面这样的序列：先是几个随机符号，然后把一小段随机符号一直重复到结尾。周期在 ${minPeriod}～${maxPeriod} 之间（有 ${shortShare}% 的序列是 1 或 2），每个序列都不一样。所以要预测重复的部分，只能回头找当前符号上一次出现的位置，再抄下它后面那个符号。`,
+  generatedExamples: '生成序列的例子',
+  generatedPeriod: (p) => `周期 ${p}`,
+  generatedStats: (symbols) =>
+    `${symbols} 个符号，每个是一个${G.token.zh} · 每一步都是新生成的批次，没有可以背下来的东西，所以训练${G.loss.zh}和验证${G.loss.zh}一样`,
+  mlpOn: '每个块都有 MLP',
+  mlpOnHint: `关掉就是只有注意力的模型（没有 MLP，也没有第二个${G.layerNorm.zh}）：最早发现归纳头的就是这种两层模型`,
+  tiedHead: `输出层与${G.embedding.zh}共享权重`,
+  tiedHeadHint: `打开（GPT-2、nanoGPT 的做法）：logits 等于${G.residualStream.zh}乘以${G.token.zh}嵌入。关掉：模型有自己的输出层，多出 V × C 个参数`,
   paramCount: (params, vocab, sinusoid, table, bytes) =>
     `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',

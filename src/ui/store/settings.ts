@@ -56,7 +56,13 @@ export const settingsSlice: StateCreator<AppState, [], [], SettingsSlice> = (set
       const preset = PRESETS.find((p) => settingsKey(p.model, p.train) === key)
       set({ presetId: preset?.id ?? 'custom', model: { ...model }, train: { ...train } })
     },
-    editModel: (key, value) => set((s) => ({ presetId: 'custom', model: { ...s.model, [key]: value } })),
+    editModel: (key, value) =>
+      set((s) => {
+        const model = { ...s.model, [key]: value }
+        // a switch back to its default is the default (no key), as presets and runs write it
+        if ((key === 'mlp' || key === 'tiedHead') && value === true) delete model[key]
+        return { presetId: 'custom', model }
+      }),
     editTrain: (key, value) => set((s) => ({ presetId: 'custom', train: { ...s.train, [key]: value } })),
     restartAt: (train) => set({ train, presetId: 'custom', divergence: undefined }),
     setBackend: (backendChoice) => set({ backendChoice }),

@@ -1,6 +1,7 @@
 // The training text: which dataset it is, the text and its version, what the page says about it, a long text
 // being measured in the worker, a text too long to take whole, and pair mode.
 import type { StateCreator } from 'zustand'
+import type { SyntheticData } from '../../shared/protocol'
 import { defaultText, DEFAULT_DATASET } from '../datasets'
 import type { AppState } from '.'
 
@@ -27,11 +28,17 @@ export interface TextSlice {
   textOffer?: TextOffer
   /** Pair mode: the text is prompt → completion pairs, and the loss counts completions only. */
   pairMode: boolean
+  /** The text is a sample of generated sequences, and a run trains on fresh batches of them (the induction experiment). */
+  synthetic?: SyntheticData
   /**
    * A new text: a new version; `pairs` sets pair mode to what the text is. A chosen text unless `byDefault`
    * (the language's default dataset, ui/defaultDataset.ts).
    */
-  takeText(text: string, datasetId: string, o?: { notice?: TextNotice; pairs?: boolean; byDefault?: boolean }): void
+  takeText(
+    text: string,
+    datasetId: string,
+    o?: { notice?: TextNotice; pairs?: boolean; byDefault?: boolean; synthetic?: SyntheticData },
+  ): void
   setDatasetId(id: string): void
   /** The text is fixed as it is (a run or a model file is being opened on it): the language no longer picks it. */
   keepText(): void
@@ -56,6 +63,7 @@ export const textSlice: StateCreator<AppState, [], [], TextSlice> = (set) => ({
       textVersion: s.textVersion + 1,
       textNotice: o.notice,
       textLoading: undefined,
+      synthetic: o.synthetic, // only the generator's sample is one
       ...(o.pairs !== undefined && s.pairMode !== o.pairs && { pairMode: o.pairs }),
     })),
   setDatasetId: (datasetId) => set({ datasetId, datasetChosen: true }),
