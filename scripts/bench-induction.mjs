@@ -197,7 +197,8 @@ export function inductionTable(results) {
       r.markerChart ? `${r.markerChart.min} min` : 'no',
       `${r.final.bestHead}: ${r.final.bestInduction}`,
       r.final.repLoss,
-      `${r.readsFrom.source} (prev ${r.readsFrom.sourcePrevious}): ${r.readsFrom.base} → ${r.readsFrom.without}`,
+      `${r.readsFrom.source} (prev ${r.readsFrom.sourcePrevious}): ${r.readsFrom.base} → ${r.readsFrom.without}` +
+        (r.readsFrom.pair ? `; ${r.readsFrom.pair.heads.join(' + ')}: → ${round(r.readsFrom.pair.without)}` : ''),
       `${r.wallMin} min, ${r.msPerStepMedian} ms/step`,
     ].join(' | '),
   )

@@ -348,14 +348,24 @@ function ablationProblems(r: Run, msg: Extract<ToWorker, { type: 'ablation.reque
   return []
 }
 
-/** The target head's prefix-matching score with the model intact and with each head switched off in turn. */
+/**
+ * The target head's prefix-matching score with the model intact and with each head switched off in turn; and, when
+ * no single head halves it, with the two whose removal costs it most switched off together (two previous-token
+ * heads can share the work, and then each alone looks dispensable).
+ */
 async function targetAblation(r: Run, target: { layer: number; head: number }, mode: 'zero' | 'mean') {
   const { nLayer: L, nHead: H } = r.model
-  const ablations = [
-    undefined,
-    ...Array.from({ length: L * H }, (_, k) => ({ heads: [[Math.floor(k / H), k % H] as const], mode })),
-  ]
+  const one = (k: number) => [Math.floor(k / H), k % H] as const
+  const ablations = [undefined, ...Array.from({ length: L * H }, (_, k) => ({ heads: [one(k)], mode }))]
   const all = await r.probes.prefixMatching(1, ablations)
   const at = target.layer * H + target.head
-  return { ...target, base: all[0][at], scores: Float32Array.from(all.slice(1), (s) => s[at]) }
+  const base = all[0][at]
+  const scores = Float32Array.from(all.slice(1), (s) => s[at])
+  const worst = Array.from(scores.keys())
+    .filter((k) => k !== at)
+    .sort((a, b) => scores[a] - scores[b])
+  if (worst.length < 2 || scores[worst[0]] <= base / 2) return { ...target, base, scores }
+  const heads: [number, number] = [worst[0], worst[1]]
+  const [both] = await r.probes.prefixMatching(1, [{ heads: heads.map(one), mode }])
+  return { ...target, base, scores, pair: { heads, score: both[at] } }
 }

@@ -167,8 +167,17 @@ export type ViewFromWorker =
       nHead: number
       B: number
       T: number
-      /** with a target: its prefix-matching score intact (`base`) and with each head off in turn (layer-major) */
-      induction?: { layer: number; head: number; base: number; scores: Float32Array }
+      /**
+       * with a target: its prefix-matching score intact (`base`) and with each head off in turn (layer-major); when
+       * no single head halves it, `pair`: the two heads (layer · nHead + head) that cost it most, off together
+       */
+      induction?: {
+        layer: number
+        head: number
+        base: number
+        scores: Float32Array
+        pair?: { heads: [number, number]; score: number }
+      }
     }
   | {
       type: 'embedding.neighbours.result'

@@ -1,7 +1,7 @@
 import { useState } from 'react'
 import { scoresOf } from './atlasSnapshots'
 import { useStore } from '../store'
-import { ofModel } from '../store/views'
+import { ofModel, type AblationView } from '../store/views'
 import { askAblation } from '../client'
 import { diverging, inkOn } from '../colourMaps'
 import { HeadGrid } from './HeadGrid'
@@ -161,7 +161,7 @@ function InductionSources({
   nHead,
   previous,
 }: {
-  induction: { layer: number; head: number; base: number; scores: Float32Array }
+  induction: NonNullable<AblationView['induction']>
   nLayer: number
   nHead: number
   previous: (k: number) => number | undefined
@@ -178,6 +178,8 @@ function InductionSources({
   })
   const breaks = source !== undefined && base >= 0.3 && scores[source] <= base / 2
   const prev = breaks ? previous(source!) : undefined
+  const pair = !breaks && base >= 0.3 && induction.pair && induction.pair.score <= base / 2 ? induction.pair : undefined
+  const name = (k: number) => [Math.floor(k / nHead), k % nHead] as const
   return (
     <div data-testid="induction-sources">
       <p className="small">{t.inductionGridIntro(layer, head, base)}</p>
@@ -216,7 +218,17 @@ function InductionSources({
               scores[source!],
               prev !== undefined && prev >= 0.5 ? prev : undefined,
             )
-          : t.noSource(layer, head)}
+          : pair
+            ? t.readsFromPair(
+                [layer, head],
+                name(pair.heads[0]),
+                name(pair.heads[1]),
+                base,
+                [scores[pair.heads[0]], scores[pair.heads[1]]],
+                pair.score,
+                pair.heads.every((k) => (previous(k) ?? 0) >= 0.5),
+              )
+            : t.noSource(layer, head)}
       </p>
     </div>
   )

@@ -3,8 +3,8 @@
 // maps (the atlas's newest snapshot, on the validation probe) → the LM head. Each part opens its view in the
 // side panel. One widget for the keyboard: Tab enters it, the arrow keys move between parts, Enter opens.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react'
-import { useStore } from '../store'
-import { watchAttention, watchDiagram } from '../client'
+import { isTraining, useStore } from '../store'
+import { setUpInductionExperiment, watchAttention, watchDiagram } from '../client'
 import { weightAt } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
 import { sequentialRgb, type SequentialMap } from '../colourMaps'
@@ -77,6 +77,8 @@ export function ModelDiagram() {
   const t = useT()
   const run = useStore((s) => s.run)
   const offHeads = useStore((s) => s.offHeads.length)
+  const training = useStore(isTraining)
+  const synthetic = useStore((s) => s.synthetic === 'periodic')
   const settings = useStore((s) => s.model)
   const snapshots = useStore((s) => s.atlasSnapshots)
   const viewStep = useStore((s) => s.viewStep)
@@ -197,6 +199,17 @@ export function ModelDiagram() {
       <p className="muted small diagram-hint">{s ? t.diagramHint : t.diagramMapsSoon}</p>
       <p className="diagram-tools small">
         <span className="muted">{t.diagramExperiments}</span>
+        <button
+          type="button"
+          className="chip"
+          title={t.diagramInductionOpen}
+          disabled={training || synthetic}
+          aria-pressed={synthetic}
+          onClick={() => void setUpInductionExperiment().then(() => showView('atlas-h'))}
+          data-testid="diagram-induction"
+        >
+          {t.diagramInduction}
+        </button>
         {(
           [
             ['ablation', t.diagramAblation, t.diagramAblationOpen, offHeads > 0 ? t.diagramHeadsOff(offHeads) : ''],

@@ -49,6 +49,9 @@ export const en = {
   diagramLmParts: 'LayerNorm → logits over the vocabulary (tied to wte)',
   diagramLmPartsUntied: 'LayerNorm → logits over the vocabulary (an LM head of its own, not wte)',
   diagramExperiments: 'Experiments on the heads:',
+  diagramInduction: 'Watch an induction head form',
+  diagramInductionOpen:
+    'The induction experiment: generated repeated tokens and an attention-only model; press Start and watch the head timeline',
   diagramAblation: 'Head ablation',
   diagramAblationOpen: 'Head ablation: switch heads off and measure what each is worth',
   diagramHeadsOff: (n: number) => `${n} off`,
@@ -467,6 +470,16 @@ export const en = {
     `Layer ${l} head ${h} off: head’s induction score ${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(2)}`,
   readsFrom: (tl: number, th: number, sl: number, sh: number, base: number, without: number, previous?: number) =>
     `Head ${tl}.${th} reads from head ${sl}.${sh}: without it, its induction score falls from ${base.toFixed(2)} to ${without.toFixed(2)}.${previous !== undefined ? ` Head ${sl}.${sh} puts ${Math.round(previous * 100)}% of its attention on the token just before — the previous-token head an induction head needs: it writes “what came before me” into each position, which the induction head then matches.` : ''}`,
+  readsFromPair: (
+    target: readonly [number, number],
+    a: readonly [number, number],
+    b: readonly [number, number],
+    base: number,
+    alone: readonly [number, number],
+    both: number,
+    previous: boolean,
+  ) =>
+    `Head ${target.join('.')} reads from heads ${a.join('.')} and ${b.join('.')} together: without either one its induction score only falls from ${base.toFixed(2)} to ${alone[0].toFixed(2)} or ${alone[1].toFixed(2)}, without both to ${both.toFixed(2)}.${previous ? ' Both attend to the token just before: two previous-token heads sharing the work, so each alone looks dispensable.' : ''}`,
   noSource: (tl: number, th: number) =>
     `No single head’s removal breaks head ${tl}.${th}’s score (none halves it): it does not read one earlier head alone, or it is not an induction head yet.`,
   ablationLayer: (l: number) => `layer ${l}`,
@@ -817,7 +830,7 @@ export const en = {
   // guided tour
   tourTitle: 'Guided tour',
   tourIntro:
-    'Sixteen steps through the tutorial’s ideas on your own model: twelve set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
+    'Seventeen steps through the tutorial’s ideas on your own model, the last of them an experiment: thirteen set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -925,6 +938,8 @@ export const zhCN: Messages = {
   diagramLmParts: `${G.layerNorm.zh} → 词表上的 logits（与 wte 共享权重）`,
   diagramLmPartsUntied: `${G.layerNorm.zh} → 词表上的 logits（输出层有自己的权重，不是 wte）`,
   diagramExperiments: '在注意力头上做实验：',
+  diagramInduction: `看着${G.inductionHead.zh}形成`,
+  diagramInductionOpen: `归纳头实验：现场生成的重复词元，加上只有注意力的模型；点击开始，看头的时间线`,
   diagramAblation: '注意力头消融',
   diagramAblationOpen: '注意力头消融：关掉某些头，测出每个头的作用',
   diagramHeadsOff: (n) => `已关 ${n} 个`,
@@ -1310,6 +1325,8 @@ export const zhCN: Messages = {
     `关掉第 ${l} 层第 ${h} 头：归纳得分${delta >= 0 ? '上升' : '下降'} ${Math.abs(delta).toFixed(2)}`,
   readsFrom: (tl, th, sl, sh, base, without, previous) =>
     `第 ${tl} 层第 ${th} 头读取的是第 ${sl} 层第 ${sh} 头：关掉后者，前者的归纳得分从 ${base.toFixed(2)} 降到 ${without.toFixed(2)}。${previous !== undefined ? `第 ${sl} 层第 ${sh} 头把 ${Math.round(previous * 100)}% 的注意力放在前一个${G.token.zh}上，正是${G.inductionHead.zh}需要的“前一词元头”：它把“我前面是谁”写进每个位置，${G.inductionHead.zh}再拿当前${G.token.zh}去匹配。` : ''}`,
+  readsFromPair: (target, a, b, base, alone, both, previous) =>
+    `第 ${target[0]} 层第 ${target[1]} 头同时读取第 ${a[0]} 层第 ${a[1]} 头和第 ${b[0]} 层第 ${b[1]} 头：只关掉其中一个，它的归纳得分仅从 ${base.toFixed(2)} 降到 ${alone[0].toFixed(2)} 或 ${alone[1].toFixed(2)}；两个都关掉，降到 ${both.toFixed(2)}。${previous ? '这两个头都看前一个词元：两个前一词元头分担同一项工作，所以单独关掉哪一个都显得无关紧要。' : ''}`,
   noSource: (tl, th) =>
     `关掉任何一个头都不能让第 ${tl} 层第 ${th} 头的得分减半：它不只依赖某一个更早的头，或者它还不是${G.inductionHead.zh}。`,
   ablationLayer: (l) => `第 ${l} 层`,
@@ -1430,8 +1447,8 @@ export const zhCN: Messages = {
   generatedPeriod: (p) => `周期 ${p}`,
   generatedStats: (symbols) =>
     `${symbols} 个符号，每个是一个${G.token.zh} · 每一步都是新生成的批次，没有可以背下来的东西，所以训练${G.loss.zh}和验证${G.loss.zh}一样`,
-  mlpOn: '每个块都有 MLP',
-  mlpOnHint: `关掉就是只有注意力的模型（没有 MLP，也没有第二个${G.layerNorm.zh}）：最早发现归纳头的就是这种两层模型`,
+  mlpOn: `每个块都有${G.feedForward.zh}`,
+  mlpOnHint: `关掉就是只有注意力的模型（没有${G.feedForward.zh}，也没有第二个${G.layerNorm.zh}）：最早发现${G.inductionHead.zh}的就是这种两层模型`,
   tiedHead: `输出层与${G.embedding.zh}共享权重`,
   tiedHeadHint: `打开（GPT-2、nanoGPT 的做法）：logits 等于${G.residualStream.zh}乘以${G.token.zh}嵌入。关掉：模型有自己的输出层，多出 V × C 个参数`,
   paramCount: (params, vocab, sinusoid, table, bytes) =>
@@ -1620,7 +1637,7 @@ export const zhCN: Messages = {
 
   tourTitle: '导览',
   tourIntro:
-    '用十六步在你自己的模型上走一遍教程里的概念：其中十二步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
+    '用十七步在你自己的模型上走一遍教程里的概念，最后一步是一个实验：其中十三步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,

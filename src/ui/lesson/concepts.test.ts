@@ -51,6 +51,7 @@ describe('concept cards', () => {
       'attention',
       'mask',
       'multihead',
+      'induction',
       'ablation',
       'patching',
       'ffn',

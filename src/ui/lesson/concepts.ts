@@ -43,6 +43,18 @@ export function heads(s: State) {
   return { snap, list }
 }
 
+/** The first snapshot at which some head of layer ≥ 1 scores ≥ 0.5 on the varying-period probes (the repeated probe). */
+export function inductionFormed(s: State): { step: number; head: string; score: number } | undefined {
+  for (const a of s.atlasSnapshots) {
+    if (!a.period) return undefined
+    for (let k = a.heads; k < a.layers * a.heads; k++) {
+      const score = a.scores[k * 5 + 3]
+      if (score >= 0.5) return { step: a.step, head: `${Math.floor(k / a.heads)}.${k % a.heads}`, score }
+    }
+  }
+  return undefined
+}
+
 export const CONCEPTS: readonly Concept[] = [
   {
     id: 'tokenization',
@@ -262,7 +274,7 @@ export const CONCEPTS: readonly Concept[] = [
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O,  head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
       lookFor: 'In the atlas: heads with different patterns, and their badges appearing as training goes on.',
       tryThis:
-        'Scrub the atlas back to step 0 and compare the heads then and now; pick the repeated probe to look for an induction head (at these sizes one rarely forms: the atlas says whether it did).',
+        'Scrub the atlas back to step 0 and compare the heads then and now. To watch an induction head form, run the induction experiment (the dataset “Repeated random tokens”): on ordinary text at these sizes one rarely forms.',
       caveat:
         'Badges appear only above 60% and can still mislead: a head can do several things at once. “First token” means position 0 of the window, rarely the start of a line: heads often park attention there when they have nothing to read (an attention sink).',
     },
@@ -271,7 +283,7 @@ export const CONCEPTS: readonly Concept[] = [
       intuition: `几个头并行地做注意力，各自在一个更小的子空间里工作。于是一个头可以盯着前一个${G.token.zh}，另一个头则把注意力停放在窗口的第一个位置上（所谓“注意力汇聚点”，attention sink）。`,
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O，head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
       lookFor: '在注意力总览中，看各个头的不同模式，以及随着训练逐渐出现的标签。',
-      tryThis: `把注意力总览拖回第 0 步，比较当时和现在的各个头；再选择重复探针，找一找${G.inductionHead.zh}（在这样的规模下很少形成，注意力总览会告诉你是否出现）。`,
+      tryThis: `把注意力总览拖回第 0 步，比较当时和现在的各个头。想亲眼看到${G.inductionHead.zh}形成，就做一次归纳头实验（数据集“重复的随机词元”）：在普通文本上、这样的规模下，它很少出现。`,
       caveat: `某种模式占到 60% 以上才会显示标签，而且标签仍可能误导：一个头可能同时做好几件事。“第一个${G.token.zh}”指窗口中的第 0 个位置，很少恰好是一行的开头；头在无处可看时，常把注意力停放在那里（注意力汇聚点）。`,
     },
     live: (s, lang) => {
@@ -289,6 +301,50 @@ export const CONCEPTS: readonly Concept[] = [
         lang,
         `Now (step ${h.snap.step}): ${h.list.length} heads, ${clear.length} with a clear pattern${clear.length ? ` (${clear.map((x) => `${x.name} ${x.badge}`).join(', ')})` : ''}.`,
         `现在（第 ${h.snap.step} 步）：共 ${h.list.length} 个头，其中 ${clear.length} 个有清晰的模式${clear.length ? `（${clear.map((x) => headZh(x.name)).join('、')}）` : ''}。`,
+      )
+    },
+  },
+  {
+    id: 'induction',
+    view: 'atlas-h',
+    en: {
+      title: `Induction heads: watching one form`,
+      intuition:
+        'An induction head completes a pattern from the context: after “… A B … A” it predicts B. It takes two heads in two layers. In layer 0 a previous-token head writes into every position which token came just before it; in layer 1 the induction head uses the current token as its query, finds the position whose “token before” matches it, and copies the token found there. On data only the context can predict, this circuit appears suddenly — a phase change — and the loss on the repeated tokens falls from about ln 64 to below 0.5.',
+      formula:
+        'prefix matching(l, h) = mean over probes [r r] of period p and queries p ≤ i < 2p of A(i, i − p + 1)   (1: a perfect induction head; ≈ 1/(i + 1): uniform attention)',
+      lookFor:
+        'The purple line “induction head forms” on the loss chart and on the head timeline: a layer-1 head’s score jumps from about 0.1 to over 0.8 within a few hundred steps while the purple curve, the loss on the repeated tokens, drops. In the atlas that head’s map on the repeated probe becomes a diagonal stripe one period back.',
+      tryThis:
+        'Choose the dataset “Repeated random tokens” (it sets the Induction preset), press Start and wait for the line (about a minute here). Then in Head ablation choose that head as the target and measure: which layer-0 head does it read from? Last, tick “LM head tied to the embedding” back on and train again on the same data.',
+      caveat:
+        'The recipe was found by search (docs/induction-recipe.md): an attention-only model with an LM head of its own. In PyTorch, with the MLP kept or the head tied, models of this size formed shifted circuits instead — looking two or three tokens past the earlier occurrence — which the prefix-matching score does not count. A toy task on random symbols: in language models induction heads form the same way, among many other circuits.',
+    },
+    zh: {
+      title: `${G.inductionHead.zh}：看着它形成`,
+      intuition: `${G.inductionHead.zh}根据上下文补全模式：看到“… A B … A”，它就预测 B。这需要两层里的两个头配合：第 0 层的“前一词元头”把每个位置前面是哪个${G.token.zh}写进该位置；第 1 层的${G.inductionHead.zh}拿当前${G.token.zh}做${G.query.zh}，找到“前面那个${G.token.zh}”与它相同的位置，再把那里的${G.token.zh}抄过来。在只有上下文才能预测的数据上，这个回路会突然出现（${G.phaseChange.zh}），重复部分的${G.loss.zh}从约 ln 64 一下子降到 0.5 以下。`,
+      formula:
+        '前缀匹配得分(l, h) = 在周期为 p 的探针 [r r] 上、对查询位置 p ≤ i < 2p 取 A(i, i − p + 1) 的平均（完美的归纳头为 1；均匀注意力约为 1/(i + 1)）',
+      lookFor: `损失曲线图和头的时间线上那条紫色的“${G.inductionHead.zh}形成”竖线：某个第 1 层的头的得分在几百步之内从 0.1 左右跳到 0.8 以上，同时紫色曲线（重复部分的${G.loss.zh}）陡然下降。在注意力总览里，这个头在重复探针上的图变成一条落后一个周期的斜线。`,
+      tryThis: `选择数据集“重复的随机词元”（它会同时选好“归纳头”预设），点击开始，等那条竖线出现（在这台电脑上约一分钟）。然后在“注意力头消融”中把这个头选为目标再测量：它读取的是第 0 层的哪个头？最后，把“输出层与${G.embedding.zh}共享权重”重新勾上，在同样的数据上再训练一次。`,
+      caveat: `这个配方是搜索出来的（docs/induction-recipe.md）：只有注意力的模型，加上一个自己的输出层。在 PyTorch 里，保留${G.feedForward.zh}或共享输出层时，这么大的模型形成的是“错位”的回路——看的是上一次出现位置之后第二、三个${G.token.zh}——前缀匹配得分不把它算在内。这是随机符号上的玩具任务：语言模型里的${G.inductionHead.zh}也这样形成，只是混在许多别的回路之中。`,
+    },
+    live: (s, lang) => {
+      const formed = inductionFormed(s)
+      if (formed)
+        return say(
+          lang,
+          `Now: head ${formed.head} passed 0.5 at step ${formed.step} (${formed.score.toFixed(2)}).`,
+          `现在：${headZh(formed.head)}在第 ${formed.step} 步超过了 0.5（${formed.score.toFixed(2)}）。`,
+        )
+      if (!s.run?.synthetic) return undefined
+      const h = heads(s)
+      if (!h) return undefined
+      const best = Math.max(0, ...h.list.filter((x) => x.k >= h.snap.heads).map((x) => x.scores.induction))
+      return say(
+        lang,
+        `Now (step ${h.snap.step}): the best layer-1 score is ${best.toFixed(2)}; no induction head yet.`,
+        `现在（第 ${h.snap.step} 步）：第 1 层最高的得分是 ${best.toFixed(2)}，还没有${G.inductionHead.zh}。`,
       )
     },
   },

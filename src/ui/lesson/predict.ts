@@ -8,7 +8,7 @@ import type { LessonState } from '../store'
 import type { Lang } from '../i18n/lang'
 import { paramCount } from '../../shared/config'
 import { GLOSSARY as G } from '../i18n/glossary'
-import { heads } from './concepts'
+import { heads, inductionFormed } from './concepts'
 import { ofModel } from '../store/views'
 import { pct, say } from './card'
 import type { Answer } from './answers'
@@ -194,6 +194,31 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
           lang,
           `${clear} of ${h.list.length} (step ${h.snap.step})`,
           `${h.list.length} 个中的 ${clear} 个（第 ${h.snap.step} 步）`,
+        ),
+      }
+    },
+  },
+  induction: {
+    kind: 'number',
+    question: {
+      en: 'In the induction experiment, at which step will a layer-1 head first score 0.5 at prefix matching?',
+      zh: '在归纳头实验里，第 1 层的某个头的前缀匹配得分会在第几步第一次达到 0.5？',
+    },
+    unit: { en: 'steps', zh: '步' },
+    pending: {
+      en: 'Choose the dataset “Repeated random tokens”, start training and wait for the purple line.',
+      zh: '选择数据集“重复的随机词元”，开始训练，等紫色竖线出现。',
+    },
+    relative: 0.5,
+    measure: (s, lang) => {
+      const f = inductionFormed(s)
+      if (!f) return undefined
+      return {
+        value: f.step,
+        shown: say(
+          lang,
+          `step ${f.step} (head ${f.head})`,
+          `第 ${f.step} 步（第 ${f.head.split('.')[0]} 层第 ${f.head.split('.')[1]} 头）`,
         ),
       }
     },

@@ -1,10 +1,11 @@
-// The guided tour: fourteen steps through the concept cards on the live views, in the tutorial's order. Each
-// step names the view, says what to look for, and may set a task the page can check from its own state
-// ("start training", "scrub the atlas back"); a step whose task is "wait for step N" waits for learning to
-// happen. Ten of the fourteen have a task, four are for reading (the catalogue's tourIntro says so); a step on
+// The guided tour: seventeen steps through the concept cards on the live views, in the tutorial's order, with the
+// induction experiment after the heads (the ablation and patching steps then work on its model). Each step names the view, says what to look for, and may set a task the page can check
+// from its own state ("start training", "scrub the atlas back"); a step whose task is "wait for step N" waits for
+// learning to happen. Thirteen of the seventeen have a task, four are for reading (the catalogue's tourIntro says so); a step on
 // a card with an erratum (the pretraining steps, the second and third) shows the tutorial's correction. Steps can be skipped and the tour resumed: the step is remembered (localStorage) and can be given in
 // the address (?tour=N) for a lesson link. Pure data and checks over the store's state: no DOM.
 import type { LessonState } from '../store'
+import { inductionMarker } from '../components/atlasSnapshots'
 
 export interface TourStep {
   concept: string // the concept card it teaches (lesson/concepts.ts)
@@ -70,11 +71,20 @@ export const TOUR: readonly TourStep[] = [
     },
   },
   {
+    concept: 'induction',
+    view: 'atlas-h',
+    task: {
+      en: 'Choose the dataset “Repeated random tokens”, press Start, and wait for the purple line “induction head forms”.',
+      zh: '选择数据集“重复的随机词元”，点击开始，等紫色竖线“归纳头形成”出现。',
+      done: (s) => !!s.run?.synthetic && !!inductionMarker(s.atlasSnapshots),
+    },
+  },
+  {
     concept: 'ablation',
     view: 'ablation-h',
     task: {
-      en: 'Open “Head ablation” and measure every head.',
-      zh: '打开“注意力头消融”，测量每一个头。',
+      en: 'Open “Head ablation” and measure every head (with the induction head as the target: which head does it read from?).',
+      zh: '打开“注意力头消融”，测量每一个头（把归纳头选为目标：它读取的是哪个头？）。',
       done: (s) => !!s.ablation,
     },
   },
