@@ -14,7 +14,7 @@ test('watch an induction head form, and find the previous-token head it reads fr
   await expect(page.getByLabel('Preset')).toHaveValue('induction')
   await expect(page.getByLabel('MLP in each block')).not.toBeChecked()
   await expect(page.getByLabel('LM head tied to the embedding')).not.toBeChecked()
-  await expect(page.getByTestId('diagram-induction')).toBeDisabled() // already set up
+  await expect(page.getByTestId('diagram-induction')).toHaveAttribute('aria-pressed', 'true') // set up
   // 2 × 4 × 64 attention-only with its own head, V 64, T 32: 64·64 + 32·64 + 2·(4·64² + 6·64) + 2·64 + 64·64
   await expect(page.getByTestId('param-count')).toContainText('43,904 parameters')
   // a shorter run than the preset's 3,000 steps: in PyTorch and in the tab the head forms by step 600

@@ -203,9 +203,12 @@ export function ModelDiagram() {
           type="button"
           className="chip"
           title={t.diagramInductionOpen}
-          disabled={training || synthetic}
+          disabled={training && !synthetic}
           aria-pressed={synthetic}
-          onClick={() => void setUpInductionExperiment().then(() => showView('atlas-h'))}
+          // set up once; then the button brings the experiment's view (the head timeline) back into sight
+          onClick={() =>
+            synthetic ? showView('atlas-h') : void setUpInductionExperiment().then(() => showView('atlas-h'))
+          }
           data-testid="diagram-induction"
         >
           {t.diagramInduction}
