@@ -220,11 +220,13 @@ function InductionSources({
             )
           : pair
             ? t.readsFromPair(
-                [layer, head],
-                name(pair.heads[0]),
-                name(pair.heads[1]),
+                layer,
+                head,
+                ...name(pair.heads[0]),
+                ...name(pair.heads[1]),
                 base,
-                [scores[pair.heads[0]], scores[pair.heads[1]]],
+                scores[pair.heads[0]],
+                scores[pair.heads[1]],
                 pair.score,
                 pair.heads.every((k) => (previous(k) ?? 0) >= 0.5),
               )

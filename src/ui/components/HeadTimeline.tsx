@@ -13,7 +13,6 @@ import {
 import { useStore } from '../store'
 import { PHASE_RISE, PHASE_WINDOW } from '../../analysis/heads'
 import type { AtlasSnapshot } from '../../shared/protocol'
-import { inductionMarker } from './atlasSnapshots'
 import { useT } from '../i18n'
 
 const SCORE_NAMES = ['previous', 'self', 'first', 'induction', 'entropy'] as const
@@ -61,7 +60,7 @@ export function HeadTimeline({
     })
   }, [snapshots, score])
   const H = s.heads
-  const marker = useMemo(() => inductionMarker(snapshots), [snapshots])
+  const marker = useStore((s) => s.atlasMarker)
   return (
     <>
       <div className="controls">

@@ -12,7 +12,6 @@ import {
 } from 'recharts'
 import { useStore } from '../store'
 import { LossByPosition } from './LossByPosition'
-import { inductionMarker } from './atlasSnapshots'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 import type { EvalPoint, MetricPoint } from '../../shared/protocol'
@@ -112,8 +111,7 @@ export function LossChart(panel: ViewProps) {
   const viewStep = useStore((s) => s.viewStep)
   const divergedAt = useStore((s) => s.divergedAt)
   const atlasOpen = useStore((s) => s.atlasOpen)
-  const snapshots = useStore((s) => s.atlasSnapshots)
-  const marker = useMemo(() => inductionMarker(snapshots), [snapshots])
+  const marker = useStore((s) => s.atlasMarker)
   const [log, setLog] = useState(false)
   const [refs, setRefs] = useState(true)
   // Throttled and deferred, so drawing never holds the page while metrics stream in (measured: a synchronous

@@ -471,15 +471,19 @@ export const en = {
   readsFrom: (tl: number, th: number, sl: number, sh: number, base: number, without: number, previous?: number) =>
     `Head ${tl}.${th} reads from head ${sl}.${sh}: without it, its induction score falls from ${base.toFixed(2)} to ${without.toFixed(2)}.${previous !== undefined ? ` Head ${sl}.${sh} puts ${Math.round(previous * 100)}% of its attention on the token just before — the previous-token head an induction head needs: it writes “what came before me” into each position, which the induction head then matches.` : ''}`,
   readsFromPair: (
-    target: readonly [number, number],
-    a: readonly [number, number],
-    b: readonly [number, number],
+    tl: number,
+    th: number,
+    al: number,
+    ah: number,
+    bl: number,
+    bh: number,
     base: number,
-    alone: readonly [number, number],
+    aloneA: number,
+    aloneB: number,
     both: number,
     previous: boolean,
   ) =>
-    `Head ${target.join('.')} reads from heads ${a.join('.')} and ${b.join('.')} together: without either one its induction score only falls from ${base.toFixed(2)} to ${alone[0].toFixed(2)} or ${alone[1].toFixed(2)}, without both to ${both.toFixed(2)}.${previous ? ' Both attend to the token just before: two previous-token heads sharing the work, so each alone looks dispensable.' : ''}`,
+    `Head ${tl}.${th} reads from heads ${al}.${ah} and ${bl}.${bh} together: without either one its induction score only falls from ${base.toFixed(2)} to ${aloneA.toFixed(2)} or ${aloneB.toFixed(2)}, without both to ${both.toFixed(2)}.${previous ? ' Both attend to the token just before: two previous-token heads sharing the work, so each alone looks dispensable.' : ''}`,
   noSource: (tl: number, th: number) =>
     `No single head’s removal breaks head ${tl}.${th}’s score (none halves it): it does not read one earlier head alone, or it is not an induction head yet.`,
   ablationLayer: (l: number) => `layer ${l}`,
@@ -1325,8 +1329,8 @@ export const zhCN: Messages = {
     `关掉第 ${l} 层第 ${h} 头：归纳得分${delta >= 0 ? '上升' : '下降'} ${Math.abs(delta).toFixed(2)}`,
   readsFrom: (tl, th, sl, sh, base, without, previous) =>
     `第 ${tl} 层第 ${th} 头读取的是第 ${sl} 层第 ${sh} 头：关掉后者，前者的归纳得分从 ${base.toFixed(2)} 降到 ${without.toFixed(2)}。${previous !== undefined ? `第 ${sl} 层第 ${sh} 头把 ${Math.round(previous * 100)}% 的注意力放在前一个${G.token.zh}上，正是${G.inductionHead.zh}需要的“前一词元头”：它把“我前面是谁”写进每个位置，${G.inductionHead.zh}再拿当前${G.token.zh}去匹配。` : ''}`,
-  readsFromPair: (target, a, b, base, alone, both, previous) =>
-    `第 ${target[0]} 层第 ${target[1]} 头同时读取第 ${a[0]} 层第 ${a[1]} 头和第 ${b[0]} 层第 ${b[1]} 头：只关掉其中一个，它的归纳得分仅从 ${base.toFixed(2)} 降到 ${alone[0].toFixed(2)} 或 ${alone[1].toFixed(2)}；两个都关掉，降到 ${both.toFixed(2)}。${previous ? '这两个头都看前一个词元：两个前一词元头分担同一项工作，所以单独关掉哪一个都显得无关紧要。' : ''}`,
+  readsFromPair: (tl, th, al, ah, bl, bh, base, aloneA, aloneB, both, previous) =>
+    `第 ${tl} 层第 ${th} 头同时读取第 ${al} 层第 ${ah} 头和第 ${bl} 层第 ${bh} 头：只关掉其中一个，它的归纳得分仅从 ${base.toFixed(2)} 降到 ${aloneA.toFixed(2)} 或 ${aloneB.toFixed(2)}；两个都关掉，降到 ${both.toFixed(2)}。${previous ? `这两个头都看前一个${G.token.zh}：两个前一词元头分担同一项工作，所以单独关掉哪一个都显得无关紧要。` : ''}`,
   noSource: (tl, th) =>
     `关掉任何一个头都不能让第 ${tl} 层第 ${th} 头的得分减半：它不只依赖某一个更早的头，或者它还不是${G.inductionHead.zh}。`,
   ablationLayer: (l) => `第 ${l} 层`,

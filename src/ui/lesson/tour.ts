@@ -5,7 +5,6 @@
 // a card with an erratum (the pretraining steps, the second and third) shows the tutorial's correction. Steps can be skipped and the tour resumed: the step is remembered (localStorage) and can be given in
 // the address (?tour=N) for a lesson link. Pure data and checks over the store's state: no DOM.
 import type { LessonState } from '../store'
-import { inductionMarker } from '../components/atlasSnapshots'
 
 export interface TourStep {
   concept: string // the concept card it teaches (lesson/concepts.ts)
@@ -76,7 +75,7 @@ export const TOUR: readonly TourStep[] = [
     task: {
       en: 'Choose the dataset “Repeated random tokens”, press Start, and wait for the purple line “induction head forms”.',
       zh: '选择数据集“重复的随机词元”，点击开始，等紫色竖线“归纳头形成”出现。',
-      done: (s) => !!s.run?.synthetic && !!inductionMarker(s.atlasSnapshots),
+      done: (s) => !!s.run?.synthetic && !!s.atlasMarker,
     },
   },
   {

@@ -45,6 +45,7 @@ const LESSON_FIELDS = [
   'evals',
   'atlasOpen',
   'atlasSnapshots',
+  'atlasMarker',
   'viewStep',
   'embeddingOpen',
   'embedding',

@@ -121,6 +121,7 @@ export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => 
       // the teaching views start again with the new model
       positions: undefined,
       atlasSnapshots: [],
+      atlasMarker: undefined,
       viewStep: 'live',
       embedding: undefined,
       neighbours: undefined,

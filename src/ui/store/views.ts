@@ -3,6 +3,7 @@
 import type { StateCreator } from 'zustand'
 import type { Problem } from '../../shared/config'
 import { alignTo } from '../../analysis/pca'
+import { phaseChange, type PhaseChange } from '../../analysis/heads'
 import type { AtlasProbe, AtlasSnapshot, EmbeddingMap, FromWorker, LensResult, QkvData } from '../../shared/protocol'
 import type { AppState } from '.'
 
@@ -68,6 +69,11 @@ export interface ViewsSlice {
   atlasOpen: boolean
   atlasProbe: AtlasProbe
   atlasSnapshots: AtlasSnapshot[]
+  /**
+   * The phase-change marker, found as the snapshots arrive (on every snapshot so far, before the buffer is
+   * thinned) and kept: thinning halves the snapshots' spacing, which would move a marker found on them again.
+   */
+  atlasMarker?: PhaseChange
   /** The step every teaching view shows: the newest snapshot ('live'), or a chosen one. */
   viewStep: number | 'live'
   /** The positional-encoding view is open: the worker sends the encoding now and after each evaluation. */
@@ -124,12 +130,25 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => (
     set((s) => ({
       atlasOpen: open,
       atlasProbe: probe,
-      ...(JSON.stringify(probe) !== JSON.stringify(s.atlasProbe) && { atlasSnapshots: [], viewStep: 'live' as const }),
+      ...(JSON.stringify(probe) !== JSON.stringify(s.atlasProbe) && {
+        atlasSnapshots: [],
+        atlasMarker: undefined,
+        viewStep: 'live' as const,
+      }),
     })),
   setEmbeddingOpen: (embeddingOpen) => set({ embeddingOpen }),
   setPositionsOpen: (positionsOpen) => set({ positionsOpen }),
   atlasArrived: ({ type: _t, runId: _r, ...snap }) =>
-    set((s) => ({ atlasSnapshots: keepSnapshot(s.atlasSnapshots, snap) })),
+    set((s) => {
+      const all = s.atlasSnapshots
+        .filter((x) => x.step !== snap.step)
+        .concat(snap)
+        .sort((a, b) => a.step - b.step)
+      return {
+        atlasSnapshots: keepSnapshot(s.atlasSnapshots, snap),
+        atlasMarker: s.atlasMarker ?? inductionMarker(all),
+      }
+    }),
   embeddingArrived: ({ type: _t, runId: _r, ...next }) =>
     set((s) => {
       const aligned = alignTo(
@@ -151,6 +170,21 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => (
   lensArrived: ({ type: _t, runId: _r, ...lens }) => set({ lens }),
   setAttentionProblems: (attentionProblems) => set({ attentionProblems }),
 })
+
+/**
+ * The phase-change marker over the atlas snapshots, when they are of the repeated probe (the only one with
+ * induction scores); the loss it reads is a generated run's loss on the repeated tokens, else the validation loss.
+ */
+export function inductionMarker(snapshots: AtlasSnapshot[]): PhaseChange | undefined {
+  if (!snapshots.length || !snapshots[0].period) return undefined
+  return phaseChange(
+    snapshots.map((s) => ({
+      step: s.step,
+      valLoss: s.repLoss ?? s.valLoss,
+      induction: Array.from({ length: s.layers * s.heads }, (_, k) => s.scores[k * 5 + 3]),
+    })),
+  )
+}
 
 /** At most this many atlas snapshots are kept; when full, every other older one goes (dense early, sparse late). */
 export const MAX_SNAPSHOTS = 40
