@@ -139,11 +139,14 @@ export async function inductionSeed(browser, { port, backend, seed, steps, log }
     deltas.forEach((d, i) => {
       if (i !== self && (k < 0 || d < deltas[k])) k = i
     })
+    const name = (i) => `${Math.floor(i / H)}.${i % H}`
     return {
       target: `${a.layer}.${a.head}`,
       base: a.base,
-      source: `${Math.floor(k / H)}.${k % H}`,
+      source: name(k),
       without: a.scores[k],
+      // no single head halved it: the two that cost it most, off together
+      ...(a.pair && { pair: { heads: a.pair.heads.map(name), without: a.pair.score } }),
     }
   })
   const sourceText = await page.getByTestId('induction-source').textContent()
