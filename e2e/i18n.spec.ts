@@ -124,7 +124,7 @@ test('concept cards carry the model’s own numbers, in both languages, and lead
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   await openTab(page, 'Concepts')
   await page.getByText('Concept cards: the tutorial, on your model').click()
-  await expect(page.getByRole('article')).toHaveCount(15)
+  await expect(page.getByRole('article')).toHaveCount(16)
   // each card asks its question first (e2e/predict.spec.ts): here, see the numbers without predicting
   for (const id of ['pretraining', 'mask', 'multihead'])
     await page.getByTestId(`concept-${id}`).getByRole('button', { name: 'Show the number without predicting' }).click()

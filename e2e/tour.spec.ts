@@ -4,7 +4,7 @@ import { backendInUse } from './helpers'
 // The guided tour, run to the end: in English doing every task the page checks, in Chinese skipping them.
 async function next(page: Page, name: string, n: number) {
   await page.getByTestId('tour').getByRole('button', { name, exact: true }).click()
-  await expect(page.getByTestId('tour-step')).toContainText(new RegExp(`^(Step ${n} of 16|第 ${n} 步，共 16 步)$`))
+  await expect(page.getByTestId('tour-step')).toContainText(new RegExp(`^(Step ${n} of 17|第 ${n} 步，共 17 步)$`))
 }
 
 test('the tour in English: every task done, from tokens to evaluation', async ({ page }) => {
@@ -14,7 +14,7 @@ test('the tour in English: every task done, from tokens to evaluation', async ({
   await page.getByRole('button', { name: 'Start the tour' }).click()
   const tour = page.getByTestId('tour')
   const task = page.getByTestId('tour-task')
-  await expect(page.getByTestId('tour-step')).toHaveText('Step 1 of 16')
+  await expect(page.getByTestId('tour-step')).toHaveText('Step 1 of 17')
   await expect(tour).toContainText('Tokenization (分词)')
   await expect(page.getByTestId('tour-erratum')).toHaveCount(0)
   await next(page, 'Next', 2)
@@ -44,11 +44,18 @@ test('the tour in English: every task done, from tokens to evaluation', async ({
   await page.getByLabel('Live', { exact: true }).uncheck()
   await expect(task).toContainText('Done ✓')
   await next(page, 'Next', 10)
-  // head ablation, opened from the model diagram
+  // the induction experiment, set up from the model diagram: done when the phase-change line appears
+  await page.getByTestId('diagram-induction').click()
+  await page.getByLabel('Steps', { exact: true }).fill('600')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(task).toContainText('Done ✓', { timeout: 180_000 })
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 180_000 })
+  await next(page, 'Next', 11)
+  // head ablation, opened from the model diagram, on the induction model
   await page.getByTestId('diagram-ablation').click()
   await page.getByTestId('ablation-measure').click()
   await expect(task).toContainText('Done ✓')
-  await next(page, 'Next', 11)
+  await next(page, 'Next', 12)
   // activation patching: one letter of a name changed
   await page.getByTestId('diagram-patching').click()
   for (const [k, v] of [
@@ -60,20 +67,20 @@ test('the tour in English: every task done, from tokens to evaluation', async ({
     await page.getByTestId(`patching-${k}`).fill(v)
   await page.getByTestId('patching-run').click()
   await expect(task).toContainText('Done ✓')
-  await next(page, 'Next', 12)
   await next(page, 'Next', 13)
+  await next(page, 'Next', 14)
   await page.getByText('Next-token lens', { exact: true }).click()
   await expect(task).toContainText('Done ✓')
-  await next(page, 'Next', 14)
+  await next(page, 'Next', 15)
   await page.getByLabel('Decoding').selectOption('beam')
   await page.getByLabel('Max new tokens').fill('5')
   await page.getByRole('button', { name: 'Generate', exact: true }).click()
   await expect(task).toContainText('Done ✓')
-  await next(page, 'Next', 15)
+  await next(page, 'Next', 16)
   await page.getByLabel('Decoding').selectOption('sample')
   await page.getByRole('button', { name: 'Generate', exact: true }).click()
   await expect(task).toContainText('Done ✓')
-  await next(page, 'Next', 16)
+  await next(page, 'Next', 17)
   await tour.getByRole('button', { name: 'Finish' }).click()
   await expect(page.getByText('Tour finished: every concept card stays open below for reference.')).toBeVisible()
 })
@@ -82,7 +89,7 @@ test('the tour in Chinese, skipped through to the end, and resumed where it was 
   await page.goto('/?lang=zh-CN')
   await backendInUse(page)
   await page.getByRole('button', { name: '开始导览' }).click()
-  await expect(page.getByTestId('tour-step')).toHaveText('第 1 步，共 16 步')
+  await expect(page.getByTestId('tour-step')).toHaveText('第 1 步，共 17 步')
   await expect(page.getByTestId('tour')).toContainText('分词（tokenization）')
   await next(page, '下一步', 2)
   await expect(page.getByTestId('tour-erratum')).toContainText('教程勘误：教程在六个地方把 GPT 讲错了')
@@ -91,8 +98,8 @@ test('the tour in Chinese, skipped through to the end, and resumed where it was 
   // leave and come back: the tour resumes at step 5
   await page.reload()
   await page.getByRole('button', { name: '从第 5 步继续导览' }).click()
-  await expect(page.getByTestId('tour-step')).toHaveText('第 5 步，共 16 步')
-  for (let n = 6; n <= 16; n++) {
+  await expect(page.getByTestId('tour-step')).toHaveText('第 5 步，共 17 步')
+  for (let n = 6; n <= 17; n++) {
     const skip = page.getByTestId('tour').getByRole('button', { name: '跳过', exact: true })
     await next(page, (await skip.count()) ? '跳过' : '下一步', n)
   }
@@ -105,7 +112,7 @@ test('a lesson link opens in its language, at its tour step, with its panels hid
 }) => {
   await page.goto('/?lang=zh-CN&tour=4&hide=settings,backend,runs&probe=repeated&layer=1&view=atlas-h&step=abc')
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
-  await expect(page.getByTestId('tour-step')).toHaveText('第 4 步，共 16 步')
+  await expect(page.getByTestId('tour-step')).toHaveText('第 4 步，共 17 步')
   await expect(page.getByRole('heading', { name: '2. 模型与训练' })).toHaveCount(0)
   await expect(page.getByLabel('后端')).toHaveCount(0)
   await expect(page.getByRole('heading', { name: '训练记录', exact: true, includeHidden: true })).toHaveCount(0)
