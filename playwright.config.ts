@@ -62,7 +62,7 @@ export default defineConfig({
     {
       name: 'no-webgpu',
       testMatch:
-        /(fallback|modelfile|gallery|runs|pairs|predict|estimate|tokens|atlas|ablation|induction|a11y|i18n|light|tour|touch|hardening|onescreen|isolation)\.spec\.ts/,
+        /(fallback|modelfile|gallery|runs|pairs|predict|estimate|tokens|atlas|ablation|induction|residual|a11y|i18n|light|tour|touch|hardening|onescreen|isolation)\.spec\.ts/,
       use: { launchOptions: { executablePath, args: baseArgs } },
     },
   ],

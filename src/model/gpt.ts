@@ -261,17 +261,19 @@ export function block(
   p: BlockParams,
   x: tf.Tensor2D,
   pass: Pass,
-): { x: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
+): { x: tf.Tensor2D; mid: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
   const a = attention(p.attn, layerNorm(x, p.ln1), pass)
   const mid = tf.add<tf.Tensor2D>(x, a.y) // residual
-  if (!p.mlp || !p.ln2) return { x: mid, att: a.att, heads: a.heads }
-  return { x: tf.add(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)), att: a.att, heads: a.heads } // residual
+  if (!p.mlp || !p.ln2) return { x: mid, mid, att: a.att, heads: a.heads }
+  const out = tf.add<tf.Tensor2D>(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)) // residual
+  return { x: out, mid, att: a.att, heads: a.heads }
 }
 
 export type ForwardResult = {
   logits: tf.Tensor2D // (B·T, V), or (B, V) with lastOnly
   attention: tf.Tensor4D[] // per layer (B, nh, T, T) when captured, else empty
   residuals: tf.Tensor2D[] // nLayer + 1 of them (B·T, C) when captured, else empty
+  mids: tf.Tensor2D[] // with the residuals: per block the stream after its attention, before its MLP (B·T, C)
   heads: tf.Tensor4D[] // per layer (B, nh, T, hs), the heads' outputs before the projection, when captured
 }
 
@@ -298,18 +300,22 @@ export function forward(
   const heads: tf.Tensor4D[] = []
   x = patchResid(x, 0, pass)
   const residuals: tf.Tensor2D[] = opts.captureResiduals ? [x] : []
+  const mids: tf.Tensor2D[] = []
   for (let i = 0; i < cfg.nLayer; i++) {
     const out = block(need(p.h[i], `h.${i}`), x, { ...pass, layer: i })
     x = patchResid(out.x, i + 1, pass)
     if (opts.captureAttention) attention.push(out.att)
     if (opts.captureHeads) heads.push(out.heads)
-    if (opts.captureResiduals) residuals.push(x)
+    if (opts.captureResiduals) {
+      residuals.push(x)
+      mids.push(out.mid)
+    }
   }
   // generation: the last position only, (B, C)
   if (opts.lastOnly) x = tf.reshape(tf.slice(tf.reshape<tf.Rank.R3>(x, [B, T, C]), [0, T - 1, 0], [B, 1, C]), [B, C])
   x = layerNorm(x, p.lnF) // final LayerNorm
   const logits = linearTransposed(x, headOf(p)) // the LM head, wte when tied: (N, V)
-  return { logits, attention, residuals, heads }
+  return { logits, attention, residuals, mids, heads }
 }
 
 function checkAblation({ heads, mode }: HeadAblation, cfg: ModelConfig): void {

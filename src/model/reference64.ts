@@ -178,11 +178,12 @@ export function forwardTraced64(
   cfg: ModelConfig,
   ids: number[],
   edit: { heads?: (layer: number, heads: Vec[]) => void; resid?: (layer: number, x: Vec[]) => void } = {},
-): { logits: Vec[]; heads: Vec[][]; resid: Vec[][]; attention: number[][][][] } {
+): { logits: Vec[]; heads: Vec[][]; resid: Vec[][]; mids: Vec[][]; attention: number[][][][] } {
   const C = cfg.nEmbd
   let x = embed64(p, cfg, ids)
   const heads: Vec[][] = []
   const resid: Vec[][] = []
+  const mids: Vec[][] = [] // per block: the stream after its attention, before its MLP
   const attention: number[][][][] = []
   for (let l = 0; l <= cfg.nLayer; l++) {
     edit.resid?.(l, x)
@@ -200,16 +201,11 @@ export function forwardTraced64(
     edit.heads?.(l, out)
     heads.push(out.map((r) => r.slice()))
     const y = project64(p, `${h}.attn`, out, cfg)
-    x = x.map((r, t) =>
-      mlpResidual64(
-        p,
-        h,
-        r.map((v, c) => v + y[t][c]),
-        C,
-      ),
-    )
+    const mid = x.map((r, t) => r.map((v, c) => v + y[t][c]))
+    mids.push(mid)
+    x = mid.map((r) => mlpResidual64(p, h, r, C))
   }
-  return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid, attention }
+  return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid, mids, attention }
 }
 
 /**

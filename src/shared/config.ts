@@ -82,13 +82,30 @@ export { getPreset, PRESETS, type Preset } from './presets'
  * mlp.cProj (4C·C + C): 12C² + 13C with biases, 12C² + 2C without.
  */
 export function paramCount(m: ModelConfig): number {
+  const b = paramBreakdown(m) // a fixed sinusoid has no parameters; a tied head none of its own
+  return b.embeddings + b.attention + b.mlp + b.final + b.head
+}
+
+/** Where a model's parameters are, in closed form: the parts paramCount adds up, each a share of the whole. */
+export interface ParamBreakdown {
+  embeddings: number // wte (V·C) and the learned position table (T·C)
+  attention: number // per block ln_1 + c_attn + c_proj: 4C² + …
+  mlp: number // per block ln_2 + c_fc + c_proj: 8C² + …
+  final: number // ln_f
+  head: number // an untied LM head (V·C); 0 when tied to wte
+}
+
+export function paramBreakdown(m: ModelConfig): ParamBreakdown {
   const C = m.nEmbd
   const attn = m.bias ? 4 * C * C + 6 * C : 4 * C * C + C
   const mlp = hasMlp(m) ? (m.bias ? 8 * C * C + 7 * C : 8 * C * C + C) : 0
-  const lnF = m.bias ? 2 * C : C
-  const positions = m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * C // a fixed sinusoid has no parameters
-  const head = isTied(m) ? 0 : m.vocabSize * C
-  return m.vocabSize * C + positions + m.nLayer * (attn + mlp) + lnF + head
+  return {
+    embeddings: m.vocabSize * C + (m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * C),
+    attention: m.nLayer * attn,
+    mlp: m.nLayer * mlp,
+    final: m.bias ? 2 * C : C,
+    head: isTied(m) ? 0 : m.vocabSize * C,
+  }
 }
 
 export interface MemoryEstimate {

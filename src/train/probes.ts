@@ -29,6 +29,42 @@ export class Probes extends ReadsModel {
   }
 
   /**
+   * What each block adds to the residual stream on a probe (cropped to the context): the mean over positions of the
+   * L2 norm of the stream entering each block and after the last, of each block's attention output (the stream
+   * after its attention minus before) and of its MLP output (after the block minus after its attention). One
+   * forward pass, one readback.
+   */
+  async residualNorms(
+    probe: string,
+  ): Promise<{ ids: number[]; stream: Float32Array; attn: Float32Array; mlp: Float32Array }> {
+    this.assertAlive()
+    const ids = this.probeIds(probe)
+    const L = this.model.nLayer
+    const t = tf.tidy(() => {
+      const { residuals, mids } = forward(this.gpt, this.model, tf.tensor2d(ids, [1, ids.length], 'int32'), {
+        captureResiduals: true,
+      })
+      const norm = (x: tf.Tensor2D) => tf.reshape(tf.mean(tf.sqrt(tf.sum(tf.square(x), 1))), [1])
+      return tf.concat([
+        ...residuals.map(norm),
+        ...mids.map((m, l) => norm(tf.sub(m, residuals[l]))),
+        ...mids.map((m, l) => norm(tf.sub(residuals[l + 1], m))),
+      ])
+    })
+    try {
+      const v = (await t.data()) as Float32Array
+      return {
+        ids,
+        stream: v.slice(0, L + 1),
+        attn: v.slice(L + 1, 2 * L + 1),
+        mlp: v.slice(2 * L + 1, 3 * L + 1),
+      }
+    } finally {
+      t.dispose()
+    }
+  }
+
+  /**
    * One head, one query, as the model computes it: the block's input rows 0…i, the LayerNorm'd rows, this head's
    * slices of the q/k/v projections, q, K, V (from the model's own fused projection), the attention row (from
    * the model's own attention) and the head's output. One forward pass, one readback.

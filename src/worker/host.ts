@@ -127,6 +127,7 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
         return views.watch(msg)
       case 'qkv.request':
       case 'lens.request':
+      case 'residual.request':
       case 'embedding.neighbours':
       case 'ablation.request':
       case 'patching.request':

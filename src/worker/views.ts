@@ -19,7 +19,15 @@ type WatchMessage = Extract<
 >
 type ProbeMessage = Extract<
   ToWorker,
-  { type: 'qkv.request' | 'lens.request' | 'embedding.neighbours' | 'ablation.request' | 'patching.request' }
+  {
+    type:
+      | 'qkv.request'
+      | 'lens.request'
+      | 'residual.request'
+      | 'embedding.neighbours'
+      | 'ablation.request'
+      | 'patching.request'
+  }
 >
 
 /** A view that follows the run: sent when watched, after every evaluation, and (unless held) on the page's return. */
@@ -209,6 +217,15 @@ export class Views {
           return [
             { type: 'lens.result', runId, requestId, step: r.step, tokens, ids, position, layers, logits },
             [logits.buffer as ArrayBuffer],
+          ]
+        })
+      case 'residual.request':
+        return this.probeRequest('residual', msg, probeText(msg.probe), async (r) => {
+          const { ids, stream, attn, mlp } = await r.probes.residualNorms(msg.probe)
+          const tokens = ids.map((i) => r.tokenizer.vocab[i])
+          return [
+            { type: 'residual.result', runId, requestId, step: r.step, tokens, stream, attn, mlp },
+            [stream.buffer as ArrayBuffer, attn.buffer as ArrayBuffer, mlp.buffer as ArrayBuffer],
           ]
         })
       case 'ablation.request':

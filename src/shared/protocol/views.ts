@@ -72,6 +72,19 @@ export interface LensResult {
   logits: Float32Array
 }
 
+/**
+ * What each block adds to the residual stream on a probe (the mean over positions of each vector's L2 norm): the
+ * stream entering each block and after the last (nLayer + 1), each block's attention output and its MLP output
+ * (nLayer each; 0 for an attention-only block's MLP).
+ */
+export interface ResidualNorms {
+  step: number
+  tokens: string[]
+  stream: Float32Array
+  attn: Float32Array
+  mlp: Float32Array
+}
+
 export type ViewToWorker =
   /** Which attention map the page shows: the worker sends it now and refreshes it while training. */
   | { type: 'attention.watch'; runId: string; probe: string; layer: number; head: number }
@@ -88,6 +101,8 @@ export type ViewToWorker =
   | { type: 'qkv.request'; runId: string; requestId: string; probe: string; layer: number; head: number; query: number }
   /** The next-token lens at one position of a probe text ('' = the validation slice). */
   | { type: 'lens.request'; runId: string; requestId: string; probe: string; position: number }
+  /** What each block adds to the residual stream on a probe (the validation text when empty) → residual.result. */
+  | { type: 'residual.request'; runId: string; requestId: string; probe: string }
   /** Show the positional encoding: the worker sends it now and after every evaluation while training. */
   | { type: 'positions.watch'; runId: string; on: boolean }
   /**
@@ -132,6 +147,7 @@ export type ViewFromWorker =
   | ({ type: 'qkv.result'; runId: string; requestId: string; step: number } & QkvData)
   /** (layers, V) logits at `position`: the logit lens, its last row the model's own prediction. */
   | ({ type: 'lens.result'; runId: string; requestId: string } & LensResult)
+  | ({ type: 'residual.result'; runId: string; requestId: string } & ResidualNorms)
   /**
    * Head ablation: the probe batch's loss intact (`base`) and with each head switched off in turn, `losses`
    * (nLayer·nHead, layer-major), on B windows of T tokens of the validation text.

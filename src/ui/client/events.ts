@@ -66,6 +66,7 @@ export function onStream(msg: FromWorker): void {
     case 'score.result':
     case 'qkv.result':
     case 'lens.result':
+    case 'residual.result':
     case 'embedding.neighbours.result':
     case 'ablation.result':
     case 'patching.result':

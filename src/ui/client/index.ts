@@ -36,6 +36,7 @@ export { cancelGenerate, evaluatePairsNow, generate, pinPrompt, scoreText, unpin
 export {
   askLens,
   askAblation,
+  askResidual,
   askPatching,
   askNeighbours,
   askQkv,

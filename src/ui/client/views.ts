@@ -80,6 +80,15 @@ export function askLens(probe: string, position: number): void {
   send({ type: 'lens.request', runId: r.runId, requestId, probe, position })
 }
 
+/** Asks what each block adds to the residual stream on a probe (the validation text when empty). */
+export function askResidual(probe: string): void {
+  const r = get().run
+  if (!r || !engineUp()) return
+  const requestId = requests.nextId('residual')
+  requests.register(requestId, { 'residual.result': (m) => get().residualArrived(m) }, 'residual')
+  send({ type: 'residual.request', runId: r.runId, requestId, probe })
+}
+
 /**
  * Asks for head ablation on the probe batch: every head switched off in turn, zeroed or mean-replaced; with a
  * target head (layer ≥ 1), also its prefix-matching score with each head off.

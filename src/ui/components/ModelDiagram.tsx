@@ -179,7 +179,15 @@ export function ModelDiagram() {
                 </Part>
               ))}
             </div>
-            <span className="muted tiny mlp">{model.mlp === false ? t.diagramNoMlp : t.diagramMlp}</span>
+            <button
+              type="button"
+              className="tiny mlp"
+              title={t.diagramResidOpen}
+              onClick={() => showView('resid-h')}
+              data-testid={`diagram-mlp-${layer}`}
+            >
+              {model.mlp === false ? t.diagramNoMlp : t.diagramMlp}
+            </button>
           </div>
         ))}
         <span className="arrow" aria-hidden />

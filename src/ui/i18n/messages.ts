@@ -43,6 +43,7 @@ export const en = {
   diagramBlockPartsAttnOnly: 'LayerNorm → attention heads, added to the residual stream (attention-only: no MLP)',
   diagramMlp: '+ MLP',
   diagramNoMlp: 'attention only',
+  diagramResidOpen: 'What each block adds to the residual stream, and where the parameters are',
   diagramHead: (layer: number, head: number) => `Head ${layer}.${head}: open its attention`,
   diagramLm: 'LM head',
   diagramLmOpen: 'LM head: open the next-token lens and the logit lens',
@@ -424,6 +425,28 @@ export const en = {
     'What to look for as training goes on: tokens that play alike drift together (vowels, digits, punctuation). Two points close in this picture may be far apart in the other dimensions — the neighbours list is the truth.',
 
   // next-token lens
+  residualTitle: 'Residual stream and parameters',
+  residualIntro:
+    'Each block reads the residual stream and adds to it — its attention output, then its MLP output — without overwriting what is there. Each bar is the size of one of these vectors (its L2 norm, averaged over the probe’s positions), on one scale.',
+  residualProbe: 'Probe text (empty: a slice of the validation text)',
+  residualStreamIn: (l: number) => `stream into block ${l}`,
+  residualStreamOut: 'stream after the last block',
+  residualAttn: (l: number) => `block ${l} adds: attention`,
+  residualMlp: (l: number) => `block ${l} adds: MLP`,
+  residualNoMlp: 'no MLP (attention-only)',
+  residualStep: (step: number) => `Measured at step ${step}; refreshed at each evaluation while open.`,
+  residualRead: (first: number, rest: number, layers: number) =>
+    `Block 0 adds ${first.toFixed(2)}× the size of the stream it reads${layers > 1 ? `; the blocks after it, ${rest.toFixed(2)}× on average` : ''}. Once trained, block 0’s MLP usually writes a vector several times larger than the embeddings (it acts as a second embedding), and the later blocks add less than the stream already carries: they nudge it rather than replace it, so what lies below is still there at the top. Before training every addition is small: GPT-2’s initialisation scales the residual projections down.`,
+  paramSplitTitle: 'Where the parameters are',
+  paramSplitPart: (part: string) =>
+    ({
+      embeddings: 'embeddings (token + position)',
+      attention: 'attention (4C² a block)',
+      mlp: 'MLP (8C² a block)',
+      final: 'final LayerNorm',
+      head: 'LM head of its own',
+    })[part] ?? part,
+  paramSplitLine: (n: string, pct: string) => `${n} · ${pct}`,
   lensTitle: 'Next-token lens',
   lensProbe: 'Probe text (empty: a slice of the validation text)',
   position: 'Position',
@@ -936,6 +959,7 @@ export const zhCN: Messages = {
   diagramBlockPartsAttnOnly: `${G.layerNorm.zh} → 注意力头，输出加回${G.residualStream.zh}（只有注意力：没有${G.feedForward.zh}）`,
   diagramMlp: `+ ${G.feedForward.zh}`,
   diagramNoMlp: '只有注意力',
+  diagramResidOpen: `每个块往${G.residualStream.zh}里加了多少，以及参数都在哪里`,
   diagramHead: (layer, head) => `第 ${layer} 层第 ${head} 头：打开它的注意力`,
   diagramLm: '语言模型头',
   diagramLmOpen: '语言模型头：打开下一个词元透镜与 Logit 透镜',
@@ -1272,6 +1296,27 @@ export const zhCN: Messages = {
   chooseToken: `选择一个${G.token.zh}…`,
   embeddingLookFor: `观察要点：随着训练，作用相似的${G.token.zh}（元音、数字、标点）会逐渐靠拢。不过图上挨得近的两个点，在被略去的维度上可能相距很远，要以最近邻列表为准。`,
 
+  residualTitle: `${G.residualStream.zh}与参数`,
+  residualIntro: `每个块读取${G.residualStream.zh}，再往里加东西——先加注意力的输出，再加${G.feedForward.zh}的输出——原有的内容不会被覆盖。每根条的长度是其中一个向量的大小（L2 范数，对探针的各个位置取平均），所有条用同一个刻度。`,
+  residualProbe: `探针文本（留空则取${G.validationSet.zh}中的一段）`,
+  residualStreamIn: (l) => `进入第 ${l} 块的${G.residualStream.zh}`,
+  residualStreamOut: `最后一块之后的${G.residualStream.zh}`,
+  residualAttn: (l) => `第 ${l} 块加上：注意力`,
+  residualMlp: (l) => `第 ${l} 块加上：${G.feedForward.zh}`,
+  residualNoMlp: `没有${G.feedForward.zh}（只有注意力）`,
+  residualStep: (step) => `第 ${step} 步的测量结果；展开时每次评估都会刷新。`,
+  residualRead: (first, rest, layers) =>
+    `第 0 块加上的向量是它读到的${G.residualStream.zh}的 ${first.toFixed(2)} 倍大${layers > 1 ? `；之后的各块平均是 ${rest.toFixed(2)} 倍` : ''}。训练之后，第 0 块的${G.feedForward.zh}通常会写入一个比嵌入大好几倍的向量（相当于第二层嵌入），而后面的各块加上的比${G.residualStream.zh}已有的要小：它们只是推动${G.residualStream.zh}，而不是替换它，所以下面各层的信息到了顶层依然在。训练之前，加上的都很小：GPT-2 的初始化把残差投影的权重调小了。`,
+  paramSplitTitle: '参数都在哪里',
+  paramSplitPart: (part) =>
+    ({
+      embeddings: '嵌入（词元 + 位置）',
+      attention: '注意力（每块 4C²）',
+      mlp: `${G.feedForward.zh}（每块 8C²）`,
+      final: `最后的${G.layerNorm.zh}`,
+      head: '自己的输出层',
+    })[part] ?? part,
+  paramSplitLine: (n, pct) => `${n} · ${pct}`,
   lensTitle: '下一个词元透镜',
   lensProbe: `探针文本（留空则取${G.validationSet.zh}中的一段）`,
   position: '位置',

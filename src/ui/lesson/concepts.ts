@@ -5,6 +5,7 @@
 import type { AppState } from '../store'
 import { badgeOf, futureShare, weightAt, type HeadScores } from '../../analysis/heads'
 import { visibleText } from '../../text/text'
+import { paramBreakdown } from '../../shared/config'
 import { GLOSSARY as G, headZh } from '../i18n/glossary'
 import { ERRATA } from './errata'
 import { ofModel } from '../store/views'
@@ -432,14 +433,14 @@ export const CONCEPTS: readonly Concept[] = [
   },
   {
     id: 'ffn',
-    view: 'settings-h',
+    view: 'resid-h',
     en: {
       title: `The feed-forward network (${G.feedForward.zh})`,
       intuition:
         "After attention mixes information between tokens, each token is processed on its own by a small two-layer network. It holds about two-thirds of each block's weights (8C² of 12C²); of the whole model it holds less, since the embeddings count too.",
       formula: 'FFN(x) = GELU(x W₁ + b₁) W₂ + b₂,  W₁ ∈ ℝ^{C×4C}',
       lookFor:
-        "In the live number: the feed-forward networks' share of all parameters, below two-thirds by the embeddings' share (large with a BPE vocabulary).",
+        "In “Where the parameters are” (the residual view): the MLPs' share of all parameters, below two-thirds by the embeddings' share (large with a BPE vocabulary); and the MLP bars beside the attention bars, what each adds to the stream.",
       tryThis:
         "Double the embedding width in the settings: the blocks' weights grow four times (they scale with C²), the embeddings only twice.",
       caveat:
@@ -449,14 +450,13 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.feedForward.zh}（feed-forward network）`,
       intuition: `注意力在${G.token.zh}之间交换信息之后，每个${G.token.zh}再各自经过一个小的两层网络。每个块里约三分之二的权重（12C² 中的 8C²）在${G.feedForward.zh}里；放到整个模型来看，占比会小一些，因为嵌入也有不少参数。`,
       formula: 'FFN(x) = GELU(x W₁ + b₁) W₂ + b₂，W₁ ∈ ℝ^{C×4C}',
-      lookFor: `看下面的实时数字：${G.feedForward.zh}占全部参数的比例。它低于三分之二，差的就是嵌入所占的份额（词表大的 BPE 模型尤其明显）。`,
+      lookFor: `看${G.residualStream.zh}视图里的“参数都在哪里”：${G.feedForward.zh}占全部参数的比例。它低于三分之二，差的就是嵌入所占的份额（词表大的 BPE 模型尤其明显）。再看${G.feedForward.zh}的条和注意力的条：各自往${G.residualStream.zh}里加了多少。`,
       tryThis: '在设置中把嵌入宽度加倍：各个块的权重变为四倍（它们与 C² 成正比），嵌入只变为两倍。',
       caveat: `这个页面还没有神经元视图，看不到${G.feedForward.zh}中单个隐藏单元在检测什么。`,
     },
     live: (s, lang) => {
       if (!s.run) return undefined
-      const { nEmbd: C, nLayer: L } = s.run.model
-      const ffn = L * 8 * C * C
+      const ffn = paramBreakdown(s.run.model).mlp
       return say(
         lang,
         `Now: the feed-forward networks hold ${ffn.toLocaleString('en')} of the ${s.run.paramCount.toLocaleString('en')} parameters (${pct(ffn / s.run.paramCount)}); within each block, 8C² of 12C² weights (67%).`,
@@ -472,8 +472,10 @@ export const CONCEPTS: readonly Concept[] = [
       intuition:
         'Each block adds its result to a running stream instead of replacing it, so information and gradients flow straight through a deep stack.',
       formula: 'x ← x + Attn(LN(x));  x ← x + FFN(LN(x))',
-      lookFor: 'In the logit lens: the residual stream read out after each block, the guess sharpening on the way up.',
-      tryThis: 'Move the lens along the probe and find a position where the first block already guesses right.',
+      lookFor:
+        'In the residual view, once trained: block 0’s MLP writes a vector several times the size of the embeddings (a second embedding), and every later block adds less than the stream it reads — it nudges the stream, which carries everything below it up (measured on the first names and tiny Shakespeare). In the logit lens: that stream read out after each block, the guess sharpening on the way up.',
+      tryThis:
+        'Open the residual view before training (every addition is small: GPT-2’s initialisation scales the residual projections down) and again after a few hundred steps; then move the lens along the probe and find a position where the first block already guesses right.',
       caveat:
         "The logit lens reads intermediate streams with the final layer's readout, which they were not trained for: early rows are rough.",
     },
@@ -481,8 +483,8 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.residual.zh}（residual connection）`,
       intuition: `每个块不替换输入，而是把自己的计算结果加回${G.residualStream.zh}。信息和梯度因此可以沿着这条“主干”直通很深的堆叠。`,
       formula: 'x ← x + Attn(LN(x))；x ← x + FFN(LN(x))',
-      lookFor: `在 Logit 透镜中，看每个块之后读出的${G.residualStream.zh}：越往上，猜测越清晰。`,
-      tryThis: '沿探针移动透镜，找一个第一个块之后就已经猜对的位置。',
+      lookFor: `训练之后，在${G.residualStream.zh}视图中：第 0 块的${G.feedForward.zh}写入的向量比嵌入大好几倍（相当于第二层嵌入），而之后的每个块加上的都比它读到的${G.residualStream.zh}小——只是推动${G.residualStream.zh}，下面各层的信息都被它一路带上去（在英文名字和 tiny Shakespeare 上测过）。在 Logit 透镜中，看每个块之后读出的${G.residualStream.zh}：越往上，猜测越清晰。`,
+      tryThis: `训练前打开${G.residualStream.zh}视图（加上的都很小：GPT-2 的初始化把残差投影的权重调小了），训练几百步后再看一次；然后沿探针移动透镜，找一个第一个块之后就已经猜对的位置。`,
       caveat: `Logit 透镜用最后一层的读出方式去读中间的${G.residualStream.zh}，而这些中间结果并不是为此训练的，所以前几行比较粗糙。`,
     },
     live: (s, lang) => {

@@ -96,7 +96,7 @@ export const TOUR: readonly TourStep[] = [
       done: (s) => !!s.patching,
     },
   },
-  { concept: 'ffn', view: 'settings-h' },
+  { concept: 'ffn', view: 'resid-h' },
   {
     concept: 'residual',
     view: 'lens-h',

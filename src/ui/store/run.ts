@@ -127,6 +127,7 @@ export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => 
       neighbours: undefined,
       ablation: undefined,
       patching: undefined,
+      residual: undefined,
       offHeads: [], // another model: its heads are all on
       watchTimeline: restored?.watch && pinned && restored.watch.prompt === pinned.prompt ? restored.watch.entries : [],
     })

