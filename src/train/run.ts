@@ -194,12 +194,7 @@ export class Run implements ModelHandle {
           o.resume?.sampler,
           prepared.pairs,
         )
-        if (o.resume) {
-          run.optimizer.load(o.resume.optimizer)
-          run.step = o.resume.step
-          run.elapsedMs = o.resume.elapsedMs
-        }
-        return run
+        return run.resumedAt(o.resume)
       },
     }
   }
@@ -234,14 +229,19 @@ export class Run implements ModelHandle {
           undefined,
           o.synthetic,
         )
-        if (o.resume) {
-          run.optimizer.load(o.resume.optimizer)
-          run.step = o.resume.step
-          run.elapsedMs = o.resume.elapsedMs
-        }
-        return run
+        return run.resumedAt(o.resume)
       },
     }
+  }
+
+  /** With a captured state: AdamW's moments and step count, the step and the training time put back. */
+  private resumedAt(resume: ResumeState | undefined): Run {
+    if (resume) {
+      this.optimizer.load(resume.optimizer)
+      this.step = resume.step
+      this.elapsedMs = resume.elapsedMs
+    }
+    return this
   }
 
   /** prepare + build in one go (tests); throws on problems. */

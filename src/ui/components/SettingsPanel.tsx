@@ -191,40 +191,26 @@ export function SettingsPanel(panel: ViewProps) {
                 <option value="sinusoidal">{t.fixedSinusoid}</option>
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="f-bias">{t.bias}</label>
-              <input
-                id="f-bias"
-                type="checkbox"
-                disabled={locked}
-                checked={model.bias}
-                onChange={(e) => useStore.getState().editModel('bias', e.target.checked)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="f-mlp" title={t.mlpOnHint}>
-                {t.mlpOn}
-              </label>
-              <input
-                id="f-mlp"
-                type="checkbox"
-                disabled={locked}
-                checked={model.mlp !== false}
-                onChange={(e) => useStore.getState().editModel('mlp', e.target.checked)}
-              />
-            </div>
-            <div className="field">
-              <label htmlFor="f-tied" title={t.tiedHeadHint}>
-                {t.tiedHead}
-              </label>
-              <input
-                id="f-tied"
-                type="checkbox"
-                disabled={locked}
-                checked={model.tiedHead !== false}
-                onChange={(e) => useStore.getState().editModel('tiedHead', e.target.checked)}
-              />
-            </div>
+            {(
+              [
+                ['bias', t.bias, undefined, model.bias],
+                ['mlp', t.mlpOn, t.mlpOnHint, model.mlp !== false],
+                ['tiedHead', t.tiedHead, t.tiedHeadHint, model.tiedHead !== false],
+              ] as const
+            ).map(([key, label, hint, checked]) => (
+              <div className="field" key={key}>
+                <label htmlFor={`f-${key}`} title={hint}>
+                  {label}
+                </label>
+                <input
+                  id={`f-${key}`}
+                  type="checkbox"
+                  disabled={locked}
+                  checked={checked}
+                  onChange={(e) => useStore.getState().editModel(key, e.target.checked)}
+                />
+              </div>
+            ))}
           </div>
           <div className="controls">
             <button type="button" onClick={share}>

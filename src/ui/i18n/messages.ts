@@ -1315,7 +1315,7 @@ export const zhCN: Messages = {
       mlp: `${G.feedForward.zh}（每块 8C²）`,
       final: `最后的${G.layerNorm.zh}`,
       head: '自己的输出层',
-    })[part] ?? part,
+    })[part] ?? `参数（${part}）`,
   paramSplitLine: (n, pct) => `${n} · ${pct}`,
   lensTitle: '下一个词元透镜',
   lensProbe: `探针文本（留空则取${G.validationSet.zh}中的一段）`,

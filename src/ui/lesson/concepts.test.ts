@@ -104,7 +104,8 @@ describe('concept cards', () => {
     expect(card('pretraining').live(state({}), 'en')).toBeUndefined()
     expect(card('layernorm').live(state({}), 'en')).toBeUndefined()
     expect(card('ffn').live(state({}), 'en')).toBe(
-      'Now: the feed-forward networks hold 2,048 of the 4,000 parameters (51%); within each block, 8C² of 12C² weights (67%).',
+      // 8·16² weights + 4·16 + 16 biases + ln_2's 2·16 = 2,160
+      'Now: the feed-forward networks hold 2,160 of the 4,000 parameters (54%); within each block, 8C² of 12C² weights (67%).',
     ) // 1 layer · 8 · 16²
   })
 
