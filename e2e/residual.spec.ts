@@ -31,3 +31,19 @@ test('what each block adds to the residual stream, and where the parameters are'
   await expect(page.getByRole('heading', { name: '残差流与参数' })).toBeVisible()
   await expect(page.getByTestId('residual-read')).toContainText('第 0 块加上的向量')
 })
+
+// The twin without residual connections (issue 21, item 6): one click trains it on the same text and settings, the
+// whole model's curve stays on the chart, and the way back to it is offered.
+test('train a twin without residual connections beside the whole model', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await page.getByLabel('Steps', { exact: true }).fill('40')
+  await page.getByRole('button', { name: 'Start training' }).click()
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await page.getByRole('heading', { name: /Break it to learn it/ }).click()
+  await page.getByTestId('res-twin').click()
+  await expect(page.getByTestId('res-twin-status')).toContainText('flattens near the token-frequency line')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await expect(page.getByTestId('res-twin-status')).toContainText(/with them: \d\.\d{3} at step 40/)
+  await expect(page.getByTestId('loss-chart')).toContainText('with residual connections (to step 40)')
+  await expect(page.getByTestId('res-twin-status').getByRole('button', { name: /Back to/ })).toBeVisible()
+})

@@ -115,7 +115,11 @@ describe('checkpoint round trip', () => {
     expect(decodeCheckpoint(bare).model).toEqual(c.model)
     // the default model says neither
     const plain = readSafetensors(encodeCheckpoint(checkpoint()))
-    expect(plain.metadata.has('mlp') || plain.metadata.has('tied_head')).toBe(false)
+    expect(plain.metadata.has('mlp') || plain.metadata.has('tied_head') || plain.metadata.has('residual')).toBe(false)
+    // the twin without residual connections keeps its flag (the weights cannot tell)
+    const twin = encodeCheckpoint(checkpoint({ ...cfg, residual: false }))
+    expect(readSafetensors(twin).metadata.get('residual')).toBe('False')
+    expect(decodeCheckpoint(twin).model.residual).toBe(false)
   })
 
   it('keeps a training configuration, and the header is padded so the data starts on 8 bytes', () => {

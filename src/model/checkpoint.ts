@@ -102,6 +102,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     pos_encoding: m.posEncoding ?? 'learned',
     ...(m.causal === false && { causal: 'False' }), // the "break it" twin; nanoGPT itself always masks
     ...(!hasMlp(m) && { mlp: 'False' }), // attention-only
+    ...(m.residual === false && { residual: 'False' }), // the "break it" twin without residual connections
     ...(!isTied(m) && { tied_head: 'False' }),
     tokenizer: JSON.stringify(c.tokenizer),
   }
@@ -282,6 +283,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   const mlp = readFlag(meta, 'mlp')
   if (mlp === false || (mlp === undefined && layers > 0 && !tensors.has('transformer.h.0.mlp.c_fc.weight')))
     model.mlp = false
+  if (readFlag(meta, 'residual') === false) model.residual = false
   // untied: said in the metadata, or an lm_head.weight that differs from wte (checked below, once both are read)
   const tiedFlag = readFlag(meta, 'tied_head')
   if (tiedFlag === false) model.tiedHead = false
@@ -401,7 +403,7 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
 }
 
 /** A True / False entry of the metadata (undefined when absent); anything else is a problem with the file. */
-function readFlag(meta: Map<string, string>, key: 'mlp' | 'tied_head'): boolean | undefined {
+function readFlag(meta: Map<string, string>, key: 'mlp' | 'tied_head' | 'residual'): boolean | undefined {
   const v = meta.get(key)
   if (v === undefined) return undefined
   if (!/^(true|false|1|0)$/i.test(v))

@@ -175,6 +175,7 @@ export class KVDecoder {
     const wte = w.wte.weight
     const wpe = this.wpe
     for (let c = 0; c < C; c++) x[c] = wte[id * C + c] + wpe[pos * C + c]
+    const residual = cfg.residual !== false
     for (let l = 0; l < cfg.nLayer; l++) {
       const { ln1, attn, ln2, mlp } = this.blocks[l]
       layerNorm(x, ln1.weight, ln1.bias, this.h)
@@ -183,13 +184,13 @@ export class KVDecoder {
       this.values[l].set(this.qkv.subarray(2 * C, 3 * C), pos * C)
       this.attend(l, pos)
       this.linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
-      for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
+      for (let c = 0; c < C; c++) x[c] = residual ? x[c] + this.out[c] : this.out[c] // residual
       if (!mlp || !ln2) continue // attention-only
       layerNorm(x, ln2.weight, ln2.bias, this.h)
       this.linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
       for (let i = 0; i < this.hid.length; i++) this.hid[i] = gelu(this.hid[i])
       this.linear(this.hid, mlp.cProj.weight, mlp.cProj.bias, this.out)
-      for (let c = 0; c < C; c++) x[c] += this.out[c] // residual
+      for (let c = 0; c < C; c++) x[c] = residual ? x[c] + this.out[c] : this.out[c] // residual
     }
     layerNorm(x, w.lnF.weight, w.lnF.bias, this.h)
     const V = cfg.vocabSize

@@ -255,17 +255,20 @@ export function mlp(p: NonNullable<BlockParams['mlp']>, x: tf.Tensor2D, drop: Dr
 
 /**
  * One transformer block (model.py's Block): x + attn(ln_1(x)), then x + mlp(ln_2(x)); (B, T, C) → (B, T, C).
- * An attention-only block (no ln_2, no MLP) stops after the first residual add.
+ * An attention-only block (no ln_2, no MLP) stops after the first residual add; without residual connections
+ * (cfg.residual false, the "break it" twin) each output replaces the stream instead of being added to it.
  */
 export function block(
   p: BlockParams,
   x: tf.Tensor2D,
   pass: Pass,
 ): { x: tf.Tensor2D; mid: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
+  const residual = pass.cfg.residual !== false // off only in the "break it" twin: each output replaces the stream
   const a = attention(p.attn, layerNorm(x, p.ln1), pass)
-  const mid = tf.add<tf.Tensor2D>(x, a.y) // residual
+  const mid = residual ? tf.add<tf.Tensor2D>(x, a.y) : a.y // residual
   if (!p.mlp || !p.ln2) return { x: mid, mid, att: a.att, heads: a.heads }
-  const out = tf.add<tf.Tensor2D>(mid, mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)) // residual
+  const m = mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)
+  const out = residual ? tf.add<tf.Tensor2D>(mid, m) : m // residual
   return { x: out, mid, att: a.att, heads: a.heads }
 }
 

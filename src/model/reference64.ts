@@ -85,13 +85,23 @@ function embed64(p: Params64, cfg: ModelConfig, ids: number[]): Vec[] {
   })
 }
 
-/** One row after a block's attention: mid + FFN(LN₂(mid)), the block's output (mid itself when attention-only). */
-function mlpResidual64(p: Params64, h: string, mid: Vec, C: number): Vec {
+/**
+ * One row after a block's attention: mid + FFN(LN₂(mid)), the block's output (mid itself when attention-only);
+ * without residual connections (`residual` false) FFN(LN₂(mid)) alone.
+ */
+function mlpResidual64(p: Params64, h: string, mid: Vec, C: number, residual = true): Vec {
   if (!p[`${h}.ln2.weight`]) return mid // an attention-only block
   const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
   const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
   const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
-  return mid.map((v, c) => v + out[c])
+  return residual ? mid.map((v, c) => v + out[c]) : out
+}
+
+/** A block's rows after its attention output y: mid = x + y (y alone without residual connections), then the MLP. */
+function afterAttention64(p: Params64, cfg: ModelConfig, h: string, x: Vec[], y: Vec[]): { mid: Vec[]; out: Vec[] } {
+  const residual = cfg.residual !== false
+  const mid = x.map((r, t) => (residual ? r.map((v, c) => v + y[t][c]) : Float64Array.from(y[t])))
+  return { mid, out: mid.map((r) => mlpResidual64(p, h, r, cfg.nEmbd, residual)) }
 }
 
 /** The logits of one row of the final stream: LN_f, then the LM head (x · wteᵀ when tied, x · lm_headᵀ if not). */
@@ -179,7 +189,6 @@ export function forwardTraced64(
   ids: number[],
   edit: { heads?: (layer: number, heads: Vec[]) => void; resid?: (layer: number, x: Vec[]) => void } = {},
 ): { logits: Vec[]; heads: Vec[][]; resid: Vec[][]; mids: Vec[][]; attention: number[][][][] } {
-  const C = cfg.nEmbd
   let x = embed64(p, cfg, ids)
   const heads: Vec[][] = []
   const resid: Vec[][] = []
@@ -200,10 +209,9 @@ export function forwardTraced64(
     const out = a.heads
     edit.heads?.(l, out)
     heads.push(out.map((r) => r.slice()))
-    const y = project64(p, `${h}.attn`, out, cfg)
-    const mid = x.map((r, t) => r.map((v, c) => v + y[t][c]))
-    mids.push(mid)
-    x = mid.map((r) => mlpResidual64(p, h, r, C))
+    const next = afterAttention64(p, cfg, h, x, project64(p, `${h}.attn`, out, cfg))
+    mids.push(next.mid)
+    x = next.out
   }
   return { logits: x.map((r) => logitsRow64(p, cfg, r)), heads, resid, mids, attention }
 }
@@ -242,17 +250,7 @@ export function lossAblated64(
           for (const seq of heads) seq[t][d] = ablate.mode === 'zero' ? 0 : mean
         }
     }
-    x = x.map((seq, b) => {
-      const y = project64(p, `${h}.attn`, heads[b], cfg)
-      return seq.map((r, t) =>
-        mlpResidual64(
-          p,
-          h,
-          r.map((v, c) => v + y[t][c]),
-          C,
-        ),
-      )
-    })
+    x = x.map((seq, b) => afterAttention64(p, cfg, h, seq, project64(p, `${h}.attn`, heads[b], cfg)).out)
   }
   let total = 0
   let n = 0
@@ -287,14 +285,7 @@ export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logit
     const ln1 = x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`]))
     const a = attentionNaive(p, `${h}.attn`, ln1, cfg)
     attention.push(a.att)
-    x = x.map((r, t) =>
-      mlpResidual64(
-        p,
-        h,
-        r.map((v, c) => v + a.y[t][c]),
-        C,
-      ),
-    )
+    x = afterAttention64(p, cfg, h, x, a.y).out
   }
   return { logits: x.map((r) => logitsRow64(p, cfg, r)), attention }
 }

@@ -23,6 +23,12 @@ export interface ModelConfig {
    */
   mlp?: boolean
   /**
+   * Residual connections (default true). false only for the "break it" twin: each block's attention output
+   * replaces the stream instead of being added to it (and its MLP output replaces that), so a deep stack must pass
+   * everything, information and gradients, through every layer.
+   */
+  residual?: boolean
+  /**
    * The LM head tied to the token embedding (default true, GPT-2's and nanoGPT's choice: logits = x · wteᵀ).
    * false: a (V, C) lm_head of its own, so reading a token in and writing it out are different vectors.
    */
@@ -249,6 +255,12 @@ export function validateConfig(
   }
   if (model.causal !== undefined && typeof model.causal !== 'boolean') {
     out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
+  }
+  if (model.residual !== undefined && typeof model.residual !== 'boolean') {
+    out.push({
+      field: 'residual',
+      message: `Residual connections are on (true) or off (false) (got ${String(model.residual)})`,
+    })
   }
   if (model.mlp !== undefined && typeof model.mlp !== 'boolean') {
     out.push({ field: 'mlp', message: `The blocks' MLP is on (true) or off (false) (got ${String(model.mlp)})` })

@@ -1,7 +1,8 @@
 // The residual card's look-for, measured (issue 21: a promise backed by a run): Tiny trained on the built-in first
 // names (the page's default dataset, in its shuffled order) — before training every block's additions are small
 // against the stream; after 500 steps block 0's MLP writes more than the stream it reads (a second embedding), and
-// block 1 adds less than the stream it reads. On the wasm backend, as the page trains.
+// block 1 adds less than the stream it reads; and the twin without residual connections (the experiment panel's)
+// stalls on the token-frequency line. On the wasm backend, as the page trains.
 import * as tf from '@tensorflow/tfjs'
 import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -34,4 +35,21 @@ describe('the residual card’s look-for, on the first names', () => {
     expect(after.attn[1] + after.mlp[1]).toBeLessThan(0.75 * after.stream[1]) // measured: 1.50 against 4.12
     run.dispose()
   }, 120_000)
+
+  it('without residual connections, Tiny stalls on the token-frequency line, with 2 layers as with 6', async () => {
+    const tiny = getPreset('tiny')
+    const text = shuffleLines(firstNames.replace(/\r\n/g, '\n'), DATASET_SHUFFLE_SEED)
+    for (const nLayer of [2, 6]) {
+      const twin = Run.create(text, { ...tiny.model, nLayer, residual: false }, tiny.train)
+      for (let i = 0; i < 500; i++) await twin.trainStep()
+      const stalled = (await twin.evaluate()).valLoss
+      const unigram = twin.info().reference.unigram // measured: 3.13 against 3.09
+      expect(Math.abs(stalled - unigram)).toBeLessThan(0.15)
+      twin.dispose()
+    }
+    const whole = Run.create(text, tiny.model, tiny.train)
+    for (let i = 0; i < 500; i++) await whole.trainStep()
+    expect((await whole.evaluate()).valLoss).toBeLessThan(2.5) // measured: 2.26
+    whole.dispose()
+  }, 180_000)
 })

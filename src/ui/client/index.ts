@@ -28,6 +28,8 @@ export {
   stopTraining,
   takeOverTraining,
   trainNoMaskTwin,
+  trainTwin,
+  twinOfModel,
 } from './training'
 export { exportModel, fineTuneFrom, importModel, MAX_MODEL_FILE_BYTES } from './modelFiles'
 export { canChooseModel, GALLERY, galleryUrl, loadTrainedModel, startFrom, type GalleryModel } from './gallery'

@@ -85,32 +85,49 @@ async function begin(go: 'train.start' | 'train.step'): Promise<void> {
   if (id) send({ type: go, runId: id })
 }
 
+/** The "break it" twins: what each switches off in the current settings. */
+export type Twin = 'mask' | 'residual'
+const TWIN_MODEL: Record<Twin, Partial<ModelSettings>> = { mask: { causal: false }, residual: { residual: false } }
+
+/** The twin a model is, if it is one. */
+export function twinOfModel(m: Partial<ModelSettings> | undefined): Twin | undefined {
+  return m?.causal === false ? 'mask' : m?.residual === false ? 'residual' : undefined
+}
+
 /**
- * "Break it to learn it" (V11): a twin of the current settings, text and seed without the causal mask, trained
- * at once. The run before it pauses (and so is saved) and its validation curve stays on the loss chart to
- * compare with; the settings panel keeps describing the masked model, so Start training afterwards trains that.
+ * "Break it to learn it" (V11): a twin of the current settings, text and seed with one thing switched off — the
+ * causal mask, or the residual connections — trained at once. The run before it pauses (and so is saved) and its
+ * validation curve stays on the loss chart to compare with; the settings panel keeps describing the whole model,
+ * so Start training afterwards trains that.
  */
-export async function trainNoMaskTwin(): Promise<void> {
+export async function trainTwin(kind: Twin): Promise<void> {
   const s = get()
-  if (!s.report || !engineUp() || s.pendingRunId || s.run?.model.causal === false) return
+  if (!s.report || !engineUp() || s.pendingRunId || twinOfModel(s.run?.model)) return
   const problems = localProblems(s)
   if (problems.length) return s.setRunProblems(problems)
   if (s.runState === 'training') pauseTraining()
   if (!(await lock())) return get().setLock('other')
-  const model = { ...s.model, causal: false }
+  const model = { ...s.model, ...TWIN_MODEL[kind] }
   const runId = requests.nextId('run')
   requestRun(
     runId,
     { textVersion: s.textVersion, settingsKey: settingsKey(model, s.train), tokenizerKey: tokenizerKey(s) },
     'run',
   )
-  const masked =
+  const t = messagesFor(s.lang)
+  const whole =
     s.run && s.evals.length
-      ? [{ id: `masked-${s.run.runId}`, name: messagesFor(s.lang).maskedCompare(s.evals.at(-1)!.step), evals: s.evals }]
+      ? [
+          {
+            id: `masked-${s.run.runId}`,
+            name: (kind === 'mask' ? t.maskedCompare : t.residualCompare)(s.evals.at(-1)!.step),
+            evals: s.evals,
+          },
+        ]
       : []
   get().twinRequested(
     hasTrainedModel(s) ? { storedId: s.saved?.storedId, step: s.points.at(-1)?.step ?? 0 } : undefined,
-    masked,
+    whole,
   )
   const persist = persistRequest(s)
   send({
@@ -119,12 +136,19 @@ export async function trainNoMaskTwin(): Promise<void> {
     text: s.text,
     model,
     train: s.train,
-    persist: { ...persist, name: `No causal mask · ${persist.name}` },
+    persist: {
+      ...persist,
+      name: `${kind === 'mask' ? 'No causal mask' : 'No residual connections'} · ${persist.name}`,
+    },
     pairs: s.pairMode,
     tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,
+    ...(s.synthetic && { synthetic: s.synthetic }),
   })
   send({ type: 'train.start', runId })
 }
+
+/** The twin without the causal mask (the first experiment). */
+export const trainNoMaskTwin = () => trainTwin('mask')
 
 export function pauseTraining(): void {
   const r = get().run

@@ -1,5 +1,5 @@
 import { useStore } from '../store'
-import { openStoredRun, trainNoMaskTwin } from '../client'
+import { openStoredRun, trainNoMaskTwin, trainTwin, twinOfModel } from '../client'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 
@@ -18,7 +18,8 @@ export function ExperimentPanel(panel: ViewProps) {
   const points = useStore((s) => s.points)
   const compare = useStore((s) => s.compare)
   const runState = useStore((s) => s.runState)
-  const isTwin = run?.model.causal === false
+  const twin = twinOfModel(run?.model)
+  const isTwin = twin === 'mask'
   const masked = compare.find((c) => c.id.startsWith('masked-'))
   const last = points.at(-1)
   const maskedAt = last && masked ? [...masked.evals].reverse().find((e) => e.step <= last.step) : undefined
@@ -34,7 +35,7 @@ export function ExperimentPanel(panel: ViewProps) {
       </p>
       {!isTwin ? (
         <>
-          <button type="button" disabled={!report || !!pending} onClick={() => void trainNoMaskTwin()}>
+          <button type="button" disabled={!report || !!pending || !!twin} onClick={() => void trainNoMaskTwin()}>
             {t.twinButton}
           </button>
           <p className="muted small">{t.twinKeep}</p>
@@ -67,6 +68,38 @@ export function ExperimentPanel(panel: ViewProps) {
               title={runState === 'training' ? t.twinPauseFirst : undefined}
             >
               {t.twinBack(twinOf.step)}
+            </button>
+          )}
+        </div>
+      )}
+      <h3 className="small">{t.resTwinTitle}</h3>
+      <p className="small">{t.resTwinIntro}</p>
+      {twin !== 'residual' ? (
+        <button
+          type="button"
+          disabled={!report || !!pending || !!twin}
+          onClick={() => void trainTwin('residual')}
+          data-testid="res-twin"
+        >
+          {t.resTwinButton}
+        </button>
+      ) : (
+        <div data-testid="res-twin-status">
+          <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
+          <p className="small">
+            {t.resTwinLoss}
+            {last && t.twinNow(last.loss, last.step)}
+            {maskedAt && maskedAt.valLoss !== undefined && t.resTwinWhole(maskedAt.valLoss, maskedAt.step)}
+            {last && t.fullStop}
+          </p>
+          {twinOf?.storedId && (
+            <button
+              type="button"
+              disabled={runState === 'training'}
+              onClick={() => void openStoredRun(twinOf.storedId!)}
+              title={runState === 'training' ? t.twinPauseFirst : undefined}
+            >
+              {t.resTwinBack(twinOf.step)}
             </button>
           )}
         </div>
