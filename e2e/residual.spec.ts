@@ -32,18 +32,25 @@ test('what each block adds to the residual stream, and where the parameters are'
   await expect(page.getByTestId('residual-read')).toContainText('第 0 块加上的向量')
 })
 
-// The twin without residual connections (issue 21, item 6): one click trains it on the same text and settings, the
-// whole model's curve stays on the chart, and the way back to it is offered.
-test('train a twin without residual connections beside the whole model', async ({ page }) => {
+// The twins without residual connections and with post-LN (issue 21, item 6): one click trains each on the same text
+// and settings, the whole model's curve stays on the chart, and the way back to it is offered.
+test('train twins without residual connections and with post-LN beside the whole model', async ({ page }) => {
   await page.goto('/?lang=en')
   await page.getByLabel('Steps', { exact: true }).fill('40')
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
   await page.getByRole('heading', { name: /Break it to learn it/ }).click()
-  await page.getByTestId('res-twin').click()
-  await expect(page.getByTestId('res-twin-status')).toContainText('flattens near the token-frequency line')
+  await page.getByTestId('twin-residual').click()
+  const status = page.getByTestId('twin-residual-status')
+  await expect(status).toContainText('flattens near the token-frequency line')
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
-  await expect(page.getByTestId('res-twin-status')).toContainText(/with them: \d\.\d{3} at step 40/)
-  await expect(page.getByTestId('loss-chart')).toContainText('with residual connections (to step 40)')
-  await expect(page.getByTestId('res-twin-status').getByRole('button', { name: /Back to/ })).toBeVisible()
+  await expect(status).toContainText(/the whole model: \d\.\d{3} at step 40/)
+  await expect(page.getByTestId('loss-chart')).toContainText('the whole model (to step 40)')
+  await expect(page.getByTestId('twin-postln')).toBeDisabled() // one twin at a time
+  // back to the whole model, then the post-LN twin of it
+  await status.getByRole('button', { name: 'Back to the whole model (step 40)' }).click()
+  await expect(page.getByTestId('twin-postln')).toBeEnabled()
+  await page.getByTestId('twin-postln').click()
+  await expect(page.getByTestId('twin-postln-status')).toContainText('in a deep stack the post-LN twin can stall')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
 })

@@ -120,6 +120,9 @@ describe('checkpoint round trip', () => {
     const twin = encodeCheckpoint(checkpoint({ ...cfg, residual: false }))
     expect(readSafetensors(twin).metadata.get('residual')).toBe('False')
     expect(decodeCheckpoint(twin).model.residual).toBe(false)
+    const post = encodeCheckpoint(checkpoint({ ...cfg, norm: 'post' }))
+    expect(readSafetensors(post).metadata.get('norm')).toBe('post')
+    expect(decodeCheckpoint(post).model.norm).toBe('post')
   })
 
   it('keeps a training configuration, and the header is padded so the data starts on 8 bytes', () => {

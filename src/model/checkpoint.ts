@@ -103,6 +103,7 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
     ...(m.causal === false && { causal: 'False' }), // the "break it" twin; nanoGPT itself always masks
     ...(!hasMlp(m) && { mlp: 'False' }), // attention-only
     ...(m.residual === false && { residual: 'False' }), // the "break it" twin without residual connections
+    ...(m.norm === 'post' && { norm: 'post' }), // the post-LN twin
     ...(!isTied(m) && { tied_head: 'False' }),
     tokenizer: JSON.stringify(c.tokenizer),
   }
@@ -284,6 +285,13 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   if (mlp === false || (mlp === undefined && layers > 0 && !tensors.has('transformer.h.0.mlp.c_fc.weight')))
     model.mlp = false
   if (readFlag(meta, 'residual') === false) model.residual = false
+  const norm = meta.get('norm')
+  if (norm === 'post') model.norm = 'post'
+  else if (norm !== undefined && norm !== 'pre')
+    throw new CheckpointError(`The file's norm is ${JSON.stringify(norm)}; expected "pre" or "post".`, 'ck-flag', {
+      key: 'norm',
+      value: JSON.stringify(norm),
+    })
   // untied: said in the metadata, or an lm_head.weight that differs from wte (checked below, once both are read)
   const tiedFlag = readFlag(meta, 'tied_head')
   if (tiedFlag === false) model.tiedHead = false

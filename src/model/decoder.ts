@@ -176,21 +176,26 @@ export class KVDecoder {
     const wpe = this.wpe
     for (let c = 0; c < C; c++) x[c] = wte[id * C + c] + wpe[pos * C + c]
     const residual = cfg.residual !== false
+    const post = cfg.norm === 'post' // LN(x + f(x)): the attention reads the stream itself
     for (let l = 0; l < cfg.nLayer; l++) {
       const { ln1, attn, ln2, mlp } = this.blocks[l]
-      layerNorm(x, ln1.weight, ln1.bias, this.h)
+      if (post) for (let c = 0; c < C; c++) this.h[c] = x[c]
+      else layerNorm(x, ln1.weight, ln1.bias, this.h)
       this.linear(this.h, attn.cAttn.weight, attn.cAttn.bias, this.qkv)
       this.keys[l].set(this.qkv.subarray(C, 2 * C), pos * C)
       this.values[l].set(this.qkv.subarray(2 * C, 3 * C), pos * C)
       this.attend(l, pos)
       this.linear(this.y, attn.cProj.weight, attn.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] = residual ? x[c] + this.out[c] : this.out[c] // residual
+      if (post) this.normalise(x, ln1.weight, ln1.bias)
       if (!mlp || !ln2) continue // attention-only
-      layerNorm(x, ln2.weight, ln2.bias, this.h)
+      if (post) for (let c = 0; c < C; c++) this.h[c] = x[c]
+      else layerNorm(x, ln2.weight, ln2.bias, this.h)
       this.linear(this.h, mlp.cFc.weight, mlp.cFc.bias, this.hid)
       for (let i = 0; i < this.hid.length; i++) this.hid[i] = gelu(this.hid[i])
       this.linear(this.hid, mlp.cProj.weight, mlp.cProj.bias, this.out)
       for (let c = 0; c < C; c++) x[c] = residual ? x[c] + this.out[c] : this.out[c] // residual
+      if (post) this.normalise(x, ln2.weight, ln2.bias)
     }
     layerNorm(x, w.lnF.weight, w.lnF.bias, this.h)
     const V = cfg.vocabSize
@@ -205,6 +210,12 @@ export class KVDecoder {
     }
     this.len = pos + 1
     return logits
+  }
+
+  /** x ← LayerNorm(x) in place (the post-LN twin's), through the scratch row `h`. */
+  private normalise(x: Float64Array, weight: Float32Array, bias: Float32Array | undefined): void {
+    layerNorm(x, weight, bias, this.h)
+    for (let c = 0; c < x.length; c++) x[c] = this.h[c]
   }
 
   /** out = x·W + b through fused.wat's matvec where the decoder's memory has it, else the loops of `linear`. */

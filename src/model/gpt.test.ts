@@ -97,8 +97,14 @@ describe('GPT forward', () => {
     }
   })
 
-  for (const variant of [{}, { mlp: false, tiedHead: false }, { tiedHead: false }, { residual: false }] as const)
-    it(`matches the naive float64 reference: logits and every head of attention${variant.mlp === false ? ' (attention-only, untied head)' : variant.tiedHead === false ? ' (untied head)' : variant.residual === false ? ' (no residual connections)' : ''}`, async () => {
+  for (const variant of [
+    {},
+    { mlp: false, tiedHead: false },
+    { tiedHead: false },
+    { residual: false },
+    { norm: 'post' },
+  ] as const)
+    it(`matches the naive float64 reference: logits and every head of attention${variant.mlp === false ? ' (attention-only, untied head)' : variant.tiedHead === false ? ' (untied head)' : variant.residual === false ? ' (no residual connections)' : variant.norm === 'post' ? ' (post-LN)' : ''}`, async () => {
       const cfg = tinyConfig(variant)
       const p64 = rounded64(randomParams64(cfg, 7))
       const params = paramsFromArrays(cfg, toFloat32(p64))
@@ -167,8 +173,9 @@ describe('GPT gradients', () => {
     [true, {}],
     [true, { mlp: false, tiedHead: false }],
     [false, { residual: false }],
+    [false, { norm: 'post' }],
   ] as const)
-    it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}${variant.mlp === false ? ', attention-only with an untied head' : variant.residual === false ? ', no residual connections' : ''}`, async () => {
+    it(`match central finite differences of the float64 reference loss, for every parameter${weighted ? ' (pair mode: only weighted targets count)' : ''}${variant.mlp === false ? ', attention-only with an untied head' : variant.residual === false ? ', no residual connections' : variant.norm === 'post' ? ', post-LN' : ''}`, async () => {
       const cfg = tinyConfig({ blockSize: 4, vocabSize: 5, ...variant })
       const p64 = rounded64(randomParams64(cfg, 21))
       const params = paramsFromArrays(cfg, toFloat32(p64))

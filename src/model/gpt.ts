@@ -256,7 +256,8 @@ export function mlp(p: NonNullable<BlockParams['mlp']>, x: tf.Tensor2D, drop: Dr
 /**
  * One transformer block (model.py's Block): x + attn(ln_1(x)), then x + mlp(ln_2(x)); (B, T, C) → (B, T, C).
  * An attention-only block (no ln_2, no MLP) stops after the first residual add; without residual connections
- * (cfg.residual false, the "break it" twin) each output replaces the stream instead of being added to it.
+ * (cfg.residual false, the "break it" twin) each output replaces the stream instead of being added to it; with
+ * cfg.norm 'post' (another twin) each sum is normalised after the add, LN(x + f(x)), instead of f reading LN(x).
  */
 export function block(
   p: BlockParams,
@@ -264,11 +265,14 @@ export function block(
   pass: Pass,
 ): { x: tf.Tensor2D; mid: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
   const residual = pass.cfg.residual !== false // off only in the "break it" twin: each output replaces the stream
-  const a = attention(p.attn, layerNorm(x, p.ln1), pass)
-  const mid = residual ? tf.add<tf.Tensor2D>(x, a.y) : a.y // residual
+  const post = pass.cfg.norm === 'post' // the twin with the original Transformer's LN(x + f(x))
+  const a = attention(p.attn, post ? x : layerNorm(x, p.ln1), pass)
+  let mid = residual ? tf.add<tf.Tensor2D>(x, a.y) : a.y // residual
+  if (post) mid = layerNorm(mid, p.ln1)
   if (!p.mlp || !p.ln2) return { x: mid, mid, att: a.att, heads: a.heads }
-  const m = mlp(p.mlp, layerNorm(mid, p.ln2), pass.drop)
-  const out = residual ? tf.add<tf.Tensor2D>(mid, m) : m // residual
+  const m = mlp(p.mlp, post ? mid : layerNorm(mid, p.ln2), pass.drop)
+  let out = residual ? tf.add<tf.Tensor2D>(mid, m) : m // residual
+  if (post) out = layerNorm(out, p.ln2)
   return { x: out, mid, att: a.att, heads: a.heads }
 }
 

@@ -85,23 +85,34 @@ function embed64(p: Params64, cfg: ModelConfig, ids: number[]): Vec[] {
   })
 }
 
-/**
- * One row after a block's attention: mid + FFN(LN₂(mid)), the block's output (mid itself when attention-only);
- * without residual connections (`residual` false) FFN(LN₂(mid)) alone.
- */
-function mlpResidual64(p: Params64, h: string, mid: Vec, C: number, residual = true): Vec {
-  if (!p[`${h}.ln2.weight`]) return mid // an attention-only block
-  const n = layerNormRow(mid, at(p, `${h}.ln2.weight`), p[`${h}.ln2.bias`])
-  const hid = linearRow(n, at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(gelu64)
-  const out = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
-  return residual ? mid.map((v, c) => v + out[c]) : out
+/** What a block's attention reads: LN₁(x), or (the post-LN twin, cfg.norm 'post') the stream itself. */
+function attnInput64(p: Params64, cfg: ModelConfig, h: string, x: Vec[]): Vec[] {
+  if (cfg.norm === 'post') return x
+  return x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`]))
 }
 
-/** A block's rows after its attention output y: mid = x + y (y alone without residual connections), then the MLP. */
+/**
+ * A block's rows after its attention output y: mid = x + y (y alone without residual connections), then
+ * out = mid + FFN(LN₂(mid)) (FFN(LN₂(mid)) alone without them; mid itself when attention-only). The post-LN twin
+ * normalises each sum instead: mid = LN₁(x + y), out = LN₂(mid + FFN(mid)).
+ */
 function afterAttention64(p: Params64, cfg: ModelConfig, h: string, x: Vec[], y: Vec[]): { mid: Vec[]; out: Vec[] } {
+  const C = cfg.nEmbd
   const residual = cfg.residual !== false
-  const mid = x.map((r, t) => (residual ? r.map((v, c) => v + y[t][c]) : Float64Array.from(y[t])))
-  return { mid, out: mid.map((r) => mlpResidual64(p, h, r, cfg.nEmbd, residual)) }
+  const post = cfg.norm === 'post'
+  const ln = (r: Vec, which: 'ln1' | 'ln2') => layerNormRow(r, at(p, `${h}.${which}.weight`), p[`${h}.${which}.bias`])
+  let mid: Vec[] = x.map((r, t) => (residual ? r.map((v, c) => v + y[t][c]) : Float64Array.from(y[t])))
+  if (post) mid = mid.map((r) => ln(r, 'ln1'))
+  if (!p[`${h}.ln2.weight`]) return { mid, out: mid } // an attention-only block
+  const out = mid.map((r) => {
+    const hid = linearRow(post ? r : ln(r, 'ln2'), at(p, `${h}.mlp.cFc.weight`), p[`${h}.mlp.cFc.bias`], C, 4 * C).map(
+      gelu64,
+    )
+    const f = linearRow(hid, at(p, `${h}.mlp.cProj.weight`), p[`${h}.mlp.cProj.bias`], 4 * C, C)
+    const sum = residual ? r.map((v, c) => v + f[c]) : f
+    return post ? ln(sum, 'ln2') : sum
+  })
+  return { mid, out }
 }
 
 /** The logits of one row of the final stream: LN_f, then the LM head (x · wteᵀ when tied, x · lm_headᵀ if not). */
@@ -199,12 +210,7 @@ export function forwardTraced64(
     resid.push(x.map((r) => r.slice()))
     if (l === cfg.nLayer) break
     const h = `h.${l}`
-    const a = attentionHeads64(
-      p,
-      `${h}.attn`,
-      x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`])),
-      cfg,
-    )
+    const a = attentionHeads64(p, `${h}.attn`, attnInput64(p, cfg, h, x), cfg)
     attention.push(a.att)
     const out = a.heads
     edit.heads?.(l, out)
@@ -232,15 +238,7 @@ export function lossAblated64(
   let x: Vec[][] = xs.map((ids) => embed64(p, cfg, ids))
   for (let l = 0; l < cfg.nLayer; l++) {
     const h = `h.${l}`
-    const heads = x.map(
-      (seq) =>
-        attentionHeads64(
-          p,
-          `${h}.attn`,
-          seq.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`])),
-          cfg,
-        ).heads,
-    )
+    const heads = x.map((seq) => attentionHeads64(p, `${h}.attn`, attnInput64(p, cfg, h, seq), cfg).heads)
     for (const [layer, head] of ablate.heads) {
       if (layer !== l) continue
       for (let t = 0; t < xs[0].length; t++)
@@ -282,8 +280,7 @@ export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logit
   const attention: number[][][][] = []
   for (let l = 0; l < cfg.nLayer; l++) {
     const h = `h.${l}`
-    const ln1 = x.map((r) => layerNormRow(r, at(p, `${h}.ln1.weight`), p[`${h}.ln1.bias`]))
-    const a = attentionNaive(p, `${h}.attn`, ln1, cfg)
+    const a = attentionNaive(p, `${h}.attn`, attnInput64(p, cfg, h, x), cfg)
     attention.push(a.att)
     x = afterAttention64(p, cfg, h, x, a.y).out
   }

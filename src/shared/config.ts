@@ -29,6 +29,11 @@ export interface ModelConfig {
    */
   residual?: boolean
   /**
+   * Where each block's LayerNorms sit (default 'pre', GPT-2's and nanoGPT's: x + f(LN(x))). 'post' only for the
+   * "break it" twin: the original Transformer's LN(x + f(x)), each sublayer's output added and then normalised.
+   */
+  norm?: 'pre' | 'post'
+  /**
    * The LM head tied to the token embedding (default true, GPT-2's and nanoGPT's choice: logits = x · wteᵀ).
    * false: a (V, C) lm_head of its own, so reading a token in and writing it out are different vectors.
    */
@@ -255,6 +260,12 @@ export function validateConfig(
   }
   if (model.causal !== undefined && typeof model.causal !== 'boolean') {
     out.push({ field: 'causal', message: `The causal mask is on (true) or off (false) (got ${String(model.causal)})` })
+  }
+  if (model.norm !== undefined && model.norm !== 'pre' && model.norm !== 'post') {
+    out.push({
+      field: 'norm',
+      message: `LayerNorm goes before (pre) or after (post) each sublayer (got ${String(model.norm)})`,
+    })
   }
   if (model.residual !== undefined && typeof model.residual !== 'boolean') {
     out.push({

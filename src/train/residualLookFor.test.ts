@@ -52,4 +52,26 @@ describe('the residual card’s look-for, on the first names', () => {
     expect((await whole.evaluate()).valLoss).toBeLessThan(2.5) // measured: 2.26
     whole.dispose()
   }, 180_000)
+
+  it('the post-LN twin: with 2 layers it trains almost as pre-LN does; with 6 it sits on the token-frequency line', async () => {
+    const tiny = getPreset('tiny')
+    const text = shuffleLines(firstNames.replace(/\r\n/g, '\n'), DATASET_SHUFFLE_SEED)
+    const final = async (nLayer: number, norm: 'pre' | 'post') => {
+      const run = Run.create(text, { ...tiny.model, nLayer, norm }, tiny.train)
+      for (let i = 0; i < 500; i++) await run.trainStep()
+      const { valLoss } = await run.evaluate()
+      const { unigram } = run.info().reference
+      run.dispose()
+      return { valLoss, unigram }
+    }
+    const [pre2, post2, pre6, post6] = [
+      await final(2, 'pre'),
+      await final(2, 'post'),
+      await final(6, 'pre'),
+      await final(6, 'post'),
+    ]
+    expect(Math.abs(post2.valLoss - pre2.valLoss)).toBeLessThan(0.1) // measured: 2.17 against 2.16
+    expect(pre6.valLoss).toBeLessThan(2.5) // measured: 2.16
+    expect(Math.abs(post6.valLoss - post6.unigram)).toBeLessThan(0.15) // measured: 3.07 against 3.09
+  }, 240_000)
 })

@@ -175,6 +175,58 @@ describe('trainer host: runs in and out — files, storage, pair mode', () => {
     )
   })
 
+  it('a generated run (the induction experiment) is stored as one and restores to the same fresh batches, whatever text the page has', async () => {
+    const db = `host-generated-${Date.now()}`
+    const gen = { blockSize: 16, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0, bias: true, mlp: false, tiedHead: false }
+    const config = { ...train, batchSize: 4, maxIters: 12, evalInterval: 4 }
+    const straight = setup()
+    straight.send({ type: 'init', backend: 'cpu' })
+    await straight.inbox.next(is('ready'))
+    straight.send({ type: 'run.create', runId: 'g', text: 'ignored', model: gen, train: config, synthetic: 'periodic' })
+    const created = await straight.inbox.next(is('run.created'))
+    expect(created).toMatchObject({ synthetic: 'periodic', model: { vocabSize: 64, mlp: false, tiedHead: false } })
+    straight.send({ type: 'train.start', runId: 'g' })
+    await straight.inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const expected = straight.inbox.all.filter(is('metrics')).flatMap((m) => m.points)
+    const evals = straight.inbox.all.filter(is('metrics')).flatMap((m) => m.evals)
+    expect(evals.every((e) => Number.isFinite(e.repLoss))).toBe(true) // the loss on the repeated tokens, every time
+    straight.dispose()
+
+    const first = setup(db)
+    first.send({ type: 'init', backend: 'cpu' })
+    await first.inbox.next(is('ready'))
+    first.send({
+      type: 'run.create',
+      runId: 'p',
+      text: '',
+      model: gen,
+      train: config,
+      synthetic: 'periodic',
+      persist: { name: 'generated' },
+    })
+    await first.inbox.next(is('run.created'))
+    first.send({ type: 'train.start', runId: 'p' })
+    await first.inbox.next(is('metrics', (m) => m.points.some((p) => p.step >= 5)))
+    first.send({ type: 'train.pause', runId: 'p' })
+    const saved = await first.inbox.next(is('run.saved'))
+    first.dispose()
+    const store = await RunStore.open(db)
+    expect((await store.get(saved.storedId))!.synthetic).toBe('periodic')
+    store.close()
+    const second = setup(db)
+    second.send({ type: 'init', backend: 'cpu' })
+    await second.inbox.next(is('ready'))
+    second.send({ type: 'run.restore', runId: 'q', storedId: saved.storedId, text: 'the names in panel 1' })
+    expect(await second.inbox.next(is('run.created'))).toMatchObject({ synthetic: 'periodic' })
+    await second.inbox.next(is('run.state', (m) => m.state === 'paused'))
+    second.send({ type: 'train.resume', runId: 'q' })
+    await second.inbox.next(is('run.state', (m) => m.state === 'finished'))
+    const resumed = second.inbox.all.filter(is('metrics')).flatMap((m) => m.points)
+    resumed.forEach((p) => expect(p.loss).toBeCloseTo(expected[p.step - 1].loss, 5))
+    expect(resumed.at(-1)!.step).toBe(12)
+    second.dispose()
+  })
+
   it('pair mode evaluates the held-out pairs when training ends and on demand; a stored run fine-tunes on new text', async () => {
     const db = `host-pairs-${Date.now()}`
     const { send, inbox } = setup(db)

@@ -150,6 +150,18 @@ describe('trainer host: tokenizer training and the teaching views', () => {
     expect(Array.from(mean.losses)).not.toEqual(Array.from(zero.losses))
     send({ type: 'ablation.request', runId: 'a', requestId: 'x', mode: 'half' as 'zero' })
     expect((await inbox.next(is('invalid', (m) => m.requestId === 'x'))).problems[0].message).toMatch(/zero or mean/)
+    // with a target head of layer 1: its prefix-matching score intact and with each head off (removing a head of
+    // layer 1 leaves layer 1's attention as it was: only layer-0 heads can change it)
+    send({ type: 'ablation.request', runId: 'a', requestId: 't', mode: 'zero', target: { layer: 1, head: 0 } })
+    const target = (await inbox.next(is('ablation.result', (m) => m.requestId === 't'))).induction!
+    expect(target).toMatchObject({ layer: 1, head: 0 })
+    expect(target.scores).toHaveLength(model.nLayer * model.nHead)
+    for (let h = 0; h < model.nHead; h++) expect(target.scores[model.nHead + h]).toBeCloseTo(target.base, 6)
+    expect(Array.from(target.scores.subarray(0, model.nHead)).some((x) => Math.abs(x - target.base) > 1e-7)).toBe(true)
+    send({ type: 'ablation.request', runId: 'a', requestId: 'tb', mode: 'zero', target: { layer: 0, head: 0 } })
+    expect((await inbox.next(is('invalid', (m) => m.requestId === 'tb'))).problems[0].message).toMatch(
+      /cannot be an induction head here: it must be in layer 1/,
+    )
     // the same seeded sample with two heads off writes something else; a head the model lacks is refused
     const settings = { prompt: 'he', maxNewTokens: 40, temperature: 1, topK: 0, seed: 3 }
     const textOf = async (requestId: string, offHeads?: [number, number][]) => {

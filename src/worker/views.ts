@@ -201,7 +201,7 @@ export class Views {
     const { runId, requestId } = msg
     switch (msg.type) {
       case 'qkv.request':
-        return this.probeRequest('qkv', msg, probeText(msg.probe), async (r) => ({
+        return this.probeRequest('qkv', msg, qkvProblems(msg.probe), async (r) => ({
           type: 'qkv.result',
           runId,
           requestId,
@@ -386,3 +386,15 @@ async function targetAblation(r: Run, target: { layer: number; head: number }, m
   const [both] = await r.probes.prefixMatching(1, [{ heads: heads.map(one), mode }])
   return { ...target, base, scores, pair: { heads, score: both[at] } }
 }
+
+/** The Q/K/V calculator follows a pre-LN block (its first step is LN₁ of the block's input): the post-LN twin is refused. */
+const qkvProblems = (probe: string) => (r: Run) =>
+  r.model.norm === 'post'
+    ? [
+        {
+          field: 'probe' as const,
+          message:
+            'The Q/K/V calculator follows the pre-LN blocks of GPT-2; this twin normalises after each sublayer (post-LN): open it on the whole model.',
+        },
+      ]
+    : r.checkText(probe, 'probe')

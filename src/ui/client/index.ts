@@ -30,6 +30,7 @@ export {
   trainNoMaskTwin,
   trainTwin,
   twinOfModel,
+  type Twin,
 } from './training'
 export { exportModel, fineTuneFrom, importModel, MAX_MODEL_FILE_BYTES } from './modelFiles'
 export { canChooseModel, GALLERY, galleryUrl, loadTrainedModel, startFrom, type GalleryModel } from './gallery'

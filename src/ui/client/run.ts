@@ -176,7 +176,7 @@ export async function openStoredRun(storedId: string, o: { learningRate?: number
   if (record.text.kind === 'inline' && record.text.text !== s.text) s.takeText(record.text.text, 'custom')
   if (record.text.kind === 'dataset' && s.datasetId !== record.text.datasetId) {
     const d = DATASETS.find((x) => x.id === (record.text as { datasetId: string }).datasetId)
-    if (d) get().takeText(await d.load(), d.id)
+    if (d) get().takeText(await d.load(), d.id, { synthetic: d.synthetic }) // the generator's sample is flagged as one
   }
   const text = get().text
   const runId = requests.nextId('run')

@@ -86,12 +86,21 @@ async function begin(go: 'train.start' | 'train.step'): Promise<void> {
 }
 
 /** The "break it" twins: what each switches off in the current settings. */
-export type Twin = 'mask' | 'residual'
-const TWIN_MODEL: Record<Twin, Partial<ModelSettings>> = { mask: { causal: false }, residual: { residual: false } }
+export type Twin = 'mask' | 'residual' | 'postln'
+const TWIN_MODEL: Record<Twin, Partial<ModelSettings>> = {
+  mask: { causal: false },
+  residual: { residual: false },
+  postln: { norm: 'post' },
+}
+const TWIN_NAME: Record<Twin, string> = {
+  mask: 'No causal mask',
+  residual: 'No residual connections',
+  postln: 'Post-LN',
+}
 
 /** The twin a model is, if it is one. */
 export function twinOfModel(m: Partial<ModelSettings> | undefined): Twin | undefined {
-  return m?.causal === false ? 'mask' : m?.residual === false ? 'residual' : undefined
+  return m?.causal === false ? 'mask' : m?.residual === false ? 'residual' : m?.norm === 'post' ? 'postln' : undefined
 }
 
 /**
@@ -120,7 +129,7 @@ export async function trainTwin(kind: Twin): Promise<void> {
       ? [
           {
             id: `masked-${s.run.runId}`,
-            name: (kind === 'mask' ? t.maskedCompare : t.residualCompare)(s.evals.at(-1)!.step),
+            name: (kind === 'mask' ? t.maskedCompare : t.wholeCompare)(s.evals.at(-1)!.step),
             evals: s.evals,
           },
         ]
@@ -138,7 +147,7 @@ export async function trainTwin(kind: Twin): Promise<void> {
     train: s.train,
     persist: {
       ...persist,
-      name: `${kind === 'mask' ? 'No causal mask' : 'No residual connections'} · ${persist.name}`,
+      name: `${TWIN_NAME[kind]} · ${persist.name}`,
     },
     pairs: s.pairMode,
     tokenizer: s.tokenizerChoice === 'bpe' ? s.bpe?.spec : undefined,

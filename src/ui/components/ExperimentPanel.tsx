@@ -1,5 +1,5 @@
 import { useStore } from '../store'
-import { openStoredRun, trainNoMaskTwin, trainTwin, twinOfModel } from '../client'
+import { openStoredRun, trainNoMaskTwin, trainTwin, twinOfModel, type Twin } from '../client'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 
@@ -72,24 +72,50 @@ export function ExperimentPanel(panel: ViewProps) {
           )}
         </div>
       )}
-      <h3 className="small">{t.resTwinTitle}</h3>
-      <p className="small">{t.resTwinIntro}</p>
-      {twin !== 'residual' ? (
+      <TwinSection kind="residual" />
+      <TwinSection kind="postln" />
+    </Panel>
+  )
+}
+
+/** One more twin of the current model (no residual connections, post-LN): its idea, its button, then how it does. */
+function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
+  const t = useT()
+  const run = useStore((s) => s.run)
+  const report = useStore((s) => s.report)
+  const pending = useStore((s) => s.pendingRunId)
+  const twinOf = useStore((s) => s.twinOf)
+  const points = useStore((s) => s.points)
+  const compare = useStore((s) => s.compare)
+  const runState = useStore((s) => s.runState)
+  const twin = twinOfModel(run?.model)
+  const whole = compare.find((c) => c.id.startsWith('masked-'))
+  const last = points.at(-1)
+  const wholeAt = last && whole ? [...whole.evals].reverse().find((e) => e.step <= last.step) : undefined
+  const say = {
+    residual: { title: t.resTwinTitle, intro: t.resTwinIntro, button: t.resTwinButton, loss: t.resTwinLoss },
+    postln: { title: t.postTwinTitle, intro: t.postTwinIntro, button: t.postTwinButton, loss: t.postTwinLoss },
+  }[kind]
+  return (
+    <>
+      <h3 className="small">{say.title}</h3>
+      <p className="small">{say.intro}</p>
+      {twin !== kind ? (
         <button
           type="button"
           disabled={!report || !!pending || !!twin}
-          onClick={() => void trainTwin('residual')}
-          data-testid="res-twin"
+          onClick={() => void trainTwin(kind)}
+          data-testid={`twin-${kind}`}
         >
-          {t.resTwinButton}
+          {say.button}
         </button>
       ) : (
-        <div data-testid="res-twin-status">
+        <div data-testid={`twin-${kind}-status`}>
           <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
           <p className="small">
-            {t.resTwinLoss}
+            {say.loss}
             {last && t.twinNow(last.loss, last.step)}
-            {maskedAt && maskedAt.valLoss !== undefined && t.resTwinWhole(maskedAt.valLoss, maskedAt.step)}
+            {wholeAt && wholeAt.valLoss !== undefined && t.twinWhole(wholeAt.valLoss, wholeAt.step)}
             {last && t.fullStop}
           </p>
           {twinOf?.storedId && (
@@ -99,11 +125,11 @@ export function ExperimentPanel(panel: ViewProps) {
               onClick={() => void openStoredRun(twinOf.storedId!)}
               title={runState === 'training' ? t.twinPauseFirst : undefined}
             >
-              {t.resTwinBack(twinOf.step)}
+              {t.twinBackWhole(twinOf.step)}
             </button>
           )}
         </div>
       )}
-    </Panel>
+    </>
   )
 }

@@ -120,13 +120,19 @@ export const en = {
     `step ${step}: “${token}”, total log-probability ${lp.toFixed(3)} (${state === 'kept' ? 'kept' : state === 'done' ? 'kept, reached the stop text' : 'pruned'})`,
 
   // break it to learn it
-  twinTitle: 'Break it to learn it: no causal mask, no residual connections',
+  twinTitle: 'Break it to learn it: no causal mask, no residual connections, post-LN',
   resTwinTitle: 'Without residual connections',
   resTwinIntro:
     'Take the residual connections away: each block’s attention output replaces the stream instead of being added to it, and so does its MLP output. Everything — the token itself, its position, and on the way back the gradient — must now pass through every layer, and GPT-2’s initialisation makes each block’s output start small (it was meant to be added to the stream). Measured on the first names with Tiny, 500 steps: the twin stalls at 3.13, on the token-frequency line (it learns only which letters are common), against 2.26 with them — with 2 layers and with 6 alike.',
   resTwinButton: 'Train a twin without residual connections',
   resTwinLoss: 'Compare the curves: the twin’s loss flattens near the token-frequency line, above the whole model’s',
-  resTwinWhole: (loss: number, step: number) => `; with them: ${loss.toFixed(3)} at step ${step}`,
+  twinWhole: (loss: number, step: number) => `; the whole model: ${loss.toFixed(3)} at step ${step}`,
+  postTwinTitle: 'LayerNorm after each sublayer (post-LN)',
+  postTwinIntro:
+    'GPT-2 normalises what each sublayer reads, x + f(LN(x)); the original Transformer normalised after the add, LN(x + f(x)). This twin does the latter, so nothing but the sublayers’ sums reaches the top, each squeezed by a LayerNorm, and so does the gradient on its way back. Measured on the first names with Tiny’s settings, 500 steps: with 2 layers it trains almost as well (2.17 against 2.16), a little slower at first; with 6 layers it sat on the token-frequency line (3.07) the whole time, where pre-LN reached 2.16 — set 6 layers first to see it. (Without warmup the same 6 layers did get going, at step ~200: post-LN is fickle.)',
+  postTwinButton: 'Train a post-LN twin',
+  postTwinLoss:
+    'Compare the curves: with a few layers the two meet; in a deep stack the post-LN twin can stall for a long time',
   twinIntro: `A GPT is trained to predict each next token from the tokens before it. The ${G.causalMask.en} is what keeps the future hidden: without it, every position may look at every other, including the very token it is asked to predict. One click trains a twin of your model on the same text, with the same settings and seed, but without the mask.`,
   twinButton: 'Train a twin without the causal mask',
   twinKeep:
@@ -144,7 +150,7 @@ export const en = {
   twinAtlas:
     ': no hatching, and the upper triangle (tokens looking at later tokens) fills in. Look for a head whose “future” share grows: it reads the next token.',
   twinBack: (step: number) => `Back to the masked run (step ${step})`,
-  resTwinBack: (step: number) => `Back to the model with residual connections (step ${step})`,
+  twinBackWhole: (step: number) => `Back to the whole model (step ${step})`,
   twinPauseFirst: 'Pause the twin first',
   twinCorrection:
     "The tutorial says GPT is pre-trained as a masked language model (掩码语言模型), with the mask applied to the values of future positions. Masked language modelling is BERT's objective, and the mask acts on the attention scores, not the values. BERT needs no causal mask because it hides the tokens it must predict behind [MASK], so seeing both sides is fair. This twin sees both sides too but still predicts the next token, so the answer sits in its own input: that is the cheat this experiment shows.",
@@ -375,7 +381,7 @@ export const en = {
     ` · on the repeated tokens ${loss.toFixed(3)} (uniform guessing: ${Math.log(64).toFixed(2)}; an induction head takes it below 0.5)`,
   compareLine: (name: string) => `${name} (validation)`,
   maskedCompare: (step: number) => `with the mask (to step ${step})`,
-  residualCompare: (step: number) => `with residual connections (to step ${step})`,
+  wholeCompare: (step: number) => `the whole model (to step ${step})`,
   referenceText: (u: number, uni: number, bi: number, atlas: boolean) =>
     `Dashed lines: ${u.toFixed(2)} is guessing every token equally (ln V); ${uni.toFixed(2)} is knowing only how often each token occurs; ${bi.toFixed(2)} is knowing only the token before. Below the last line, the model uses more than the previous token.${atlas ? ' Click the chart to show the attention atlas at that step.' : ''}`,
   lossByPositionAria: (T: number, n: number) => `Validation loss by position (${T} rows) at ${n} evaluations`,
@@ -1036,12 +1042,16 @@ export const zhCN: Messages = {
   beamNode: (step, token, lp, state) =>
     `第 ${step} 步：“${token}”，累计对数概率 ${lp.toFixed(3)}（${state === 'kept' ? '保留' : state === 'done' ? '保留，已到达停止文本' : '剪掉'}）`,
 
-  twinTitle: '动手破坏，才能真正理解：去掉因果掩码、去掉残差连接',
+  twinTitle: '动手破坏，才能真正理解：去掉因果掩码、去掉残差连接、post-LN',
   resTwinTitle: `去掉${G.residual.zh}`,
   resTwinIntro: `把${G.residual.zh}拿掉：每个块注意力的输出不再加到${G.residualStream.zh}上，而是直接替换它，${G.feedForward.zh}的输出也一样。于是所有信息——${G.token.zh}本身、它的位置，以及反向传回的梯度——都必须穿过每一层；而 GPT-2 的初始化让每个块的输出一开始就很小（它本来是要加到${G.residualStream.zh}上的）。在英文名字上用微型模型训练 500 步的测量结果：双胞胎停在 3.13，正好在“${G.token.zh}频率”那条参考线上（它只学会了哪些字母常见），有${G.residual.zh}时是 2.26——2 层和 6 层都一样。`,
   resTwinButton: `训练一个没有${G.residual.zh}的双胞胎模型`,
   resTwinLoss: `对比两条曲线：双胞胎的${G.loss.zh}停在“${G.token.zh}频率”参考线附近，高于完整模型`,
-  resTwinWhole: (loss, step) => `；有${G.residual.zh}时：第 ${step} 步为 ${loss.toFixed(3)}`,
+  twinWhole: (loss, step) => `；完整模型：第 ${step} 步为 ${loss.toFixed(3)}`,
+  postTwinTitle: `在每个子层之后做${G.layerNorm.zh}（post-LN）`,
+  postTwinIntro: `GPT-2 先对子层的输入做归一化，x + f(LN(x))；最初的 Transformer 则在相加之后才归一化，LN(x + f(x))。这个双胞胎用的是后一种：到达顶层的只有各子层相加后的结果，每一次都被${G.layerNorm.zh}压缩一遍，反向传回的梯度也是如此。在英文名字上用微型模型的设置训练 500 步的测量结果：2 层时它几乎学得一样好（2.17 对 2.16），只是开头慢一些；6 层时它一直停在“${G.token.zh}频率”参考线上（3.07），而 pre-LN 降到了 2.16——先把层数设为 6 再试。（同样的 6 层去掉预热后，它在第 200 步左右动了起来：post-LN 很不稳定。）`,
+  postTwinButton: '训练一个 post-LN 双胞胎模型',
+  postTwinLoss: '对比两条曲线：层数少时两者会合到一起；层数深时，post-LN 双胞胎可能长时间停滞不前',
   twinIntro: `GPT 的训练目标是根据前面的${G.token.zh}预测下一个${G.token.zh}，${G.causalMask.zh}负责把未来挡住。去掉掩码，每个位置都能看到其他所有位置，也包括它要预测的那个${G.token.zh}。点一下按钮，就会用同样的文本、同样的设置和随机种子，训练一个没有掩码的“双胞胎”模型。`,
   twinButton: '训练一个没有因果掩码的双胞胎模型',
   twinKeep: `当前的训练会暂停并保存（可以在“${G.run.zh}”面板中重新打开），它的验证${G.loss.zh}曲线会留在${G.loss.zh}图上供你比较。`,
@@ -1056,7 +1066,7 @@ export const zhCN: Messages = {
   twinAtlasTitle: '注意力总览',
   twinAtlas: `中没有斜线阴影，上三角（${G.token.zh}关注它后面的${G.token.zh}）被填满了。找一找“未来”占比不断增长的${G.head.zh}，它读取的正是下一个${G.token.zh}。`,
   twinBack: (step) => `回到有掩码的模型（第 ${step} 步）`,
-  resTwinBack: (step) => `回到有${G.residual.zh}的模型（第 ${step} 步）`,
+  twinBackWhole: (step) => `回到完整的模型（第 ${step} 步）`,
   twinPauseFirst: '请先暂停双胞胎模型',
   twinCorrection:
     '教程说 GPT 用掩码语言模型（Masked Language Modeling）做预训练，并且掩码作用在未来位置的“值”上。其实掩码语言模型是 BERT 的目标，而掩码作用在注意力分数上，不是值上。BERT 不需要因果掩码，是因为它把要预测的词元换成了 [MASK]，看到两侧的上下文并不算作弊。这个双胞胎模型同样能看到两侧，预测的却仍是下一个词元，答案就摆在它自己的输入里——这正是这个实验要展示的“作弊”。',
@@ -1262,7 +1272,7 @@ export const zhCN: Messages = {
     ` · 重复部分的${G.loss.zh} ${loss.toFixed(3)}（${G.uniform.zh}：${Math.log(64).toFixed(2)}；有了${G.inductionHead.zh}会降到 0.5 以下）`,
   compareLine: (name) => `${name}（验证）`,
   maskedCompare: (step) => `有掩码（到第 ${step} 步）`,
-  residualCompare: (step) => `有${G.residual.zh}（到第 ${step} 步）`,
+  wholeCompare: (step) => `完整模型（到第 ${step} 步）`,
   referenceText: (u, uni, bi, atlas) =>
     `虚线：${u.toFixed(2)} 是对每个${G.token.zh}${G.uniform.zh}时的${G.loss.zh}（ln V）；${uni.toFixed(2)} 是只知道每个${G.token.zh}出现频率时的${G.loss.zh}；${bi.toFixed(2)} 是只知道前一个${G.token.zh}时的${G.loss.zh}。低于最后一条线，说明模型用到了比前一个${G.token.zh}更多的信息。${atlas ? '单击图表可以在注意力总览中显示那一步。' : ''}`,
   lossByPositionAria: (T, n) => `按位置的验证${G.loss.zh}（${T} 行），共 ${n} 次评估`,
