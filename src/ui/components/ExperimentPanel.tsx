@@ -111,7 +111,7 @@ function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
         </button>
       ) : (
         <div data-testid={`twin-${kind}-status`}>
-          <p className="notice small">{t.twinTraining(runState ?? 'ready')}</p>
+          <p className="notice small">{t.otherTwinTraining(runState ?? 'ready')}</p>
           <p className="small">
             {say.loss}
             {last && t.twinNow(last.loss, last.step)}

@@ -125,7 +125,7 @@ export const en = {
   resTwinIntro:
     'Take the residual connections away: each block’s attention output replaces the stream instead of being added to it, and so does its MLP output. Everything — the token itself, its position, and on the way back the gradient — must now pass through every layer, and GPT-2’s initialisation makes each block’s output start small (it was meant to be added to the stream). Measured on the first names with Tiny, 500 steps: the twin stalls at 3.13, on the token-frequency line (it learns only which letters are common), against 2.26 with them — with 2 layers and with 6 alike.',
   resTwinButton: 'Train a twin without residual connections',
-  resTwinLoss: 'Compare the curves: the twin’s loss flattens near the token-frequency line, above the whole model’s',
+  resTwinLoss: 'Compare the curves: the twin’s loss flattens near the token-frequency line, above the whole model’s.',
   twinWhole: (loss: number, step: number) => `; the whole model: ${loss.toFixed(3)} at step ${step}`,
   postTwinTitle: 'LayerNorm after each sublayer (post-LN)',
   postTwinIntro:
@@ -139,6 +139,8 @@ export const en = {
     'The current run pauses and is kept (reopen it from the Runs panel); its validation curve stays on the loss chart to compare with.',
   twinTraining: (state: string) =>
     `You are training the no-mask twin${state === 'training' ? '' : ` (${state})`}. What to look for:`,
+  otherTwinTraining: (state: string) =>
+    `You are training this twin${state === 'training' ? '' : ` (${state})`}; the whole model is saved in Runs.`,
   twinLossTitle: 'The loss',
   twinLoss: ' falls far below anything the masked model reaches: the answer is in the input.',
   twinNow: (loss: number, step: number) => ` Now: training loss ${loss.toFixed(3)} at step ${step}`,
@@ -1046,17 +1048,19 @@ export const zhCN: Messages = {
   resTwinTitle: `去掉${G.residual.zh}`,
   resTwinIntro: `把${G.residual.zh}拿掉：每个块注意力的输出不再加到${G.residualStream.zh}上，而是直接替换它，${G.feedForward.zh}的输出也一样。于是所有信息——${G.token.zh}本身、它的位置，以及反向传回的梯度——都必须穿过每一层；而 GPT-2 的初始化让每个块的输出一开始就很小（它本来是要加到${G.residualStream.zh}上的）。在英文名字上用微型模型训练 500 步的测量结果：双胞胎停在 3.13，正好在“${G.token.zh}频率”那条参考线上（它只学会了哪些字母常见），有${G.residual.zh}时是 2.26——2 层和 6 层都一样。`,
   resTwinButton: `训练一个没有${G.residual.zh}的双胞胎模型`,
-  resTwinLoss: `对比两条曲线：双胞胎的${G.loss.zh}停在“${G.token.zh}频率”参考线附近，高于完整模型`,
+  resTwinLoss: `对比两条曲线：双胞胎的${G.loss.zh}停在“${G.token.zh}频率”参考线附近，高于完整模型。`,
   twinWhole: (loss, step) => `；完整模型：第 ${step} 步为 ${loss.toFixed(3)}`,
   postTwinTitle: `在每个子层之后做${G.layerNorm.zh}（post-LN）`,
   postTwinIntro: `GPT-2 先对子层的输入做归一化，x + f(LN(x))；最初的 Transformer 则在相加之后才归一化，LN(x + f(x))。这个双胞胎用的是后一种：到达顶层的只有各子层相加后的结果，每一次都被${G.layerNorm.zh}压缩一遍，反向传回的梯度也是如此。在英文名字上用微型模型的设置训练 500 步的测量结果：2 层时它几乎学得一样好（2.17 对 2.16），只是开头慢一些；6 层时它一直停在“${G.token.zh}频率”参考线上（3.07），而 pre-LN 降到了 2.16——先把层数设为 6 再试。（同样的 6 层去掉预热后，它在第 200 步左右动了起来：post-LN 很不稳定。）`,
   postTwinButton: '训练一个 post-LN 双胞胎模型',
-  postTwinLoss: '对比两条曲线：层数少时两者会合到一起；层数深时，post-LN 双胞胎可能长时间停滞不前',
+  postTwinLoss: '对比两条曲线：层数少时两者会合到一起；层数深时，post-LN 双胞胎可能长时间停滞不前。',
   twinIntro: `GPT 的训练目标是根据前面的${G.token.zh}预测下一个${G.token.zh}，${G.causalMask.zh}负责把未来挡住。去掉掩码，每个位置都能看到其他所有位置，也包括它要预测的那个${G.token.zh}。点一下按钮，就会用同样的文本、同样的设置和随机种子，训练一个没有掩码的“双胞胎”模型。`,
   twinButton: '训练一个没有因果掩码的双胞胎模型',
   twinKeep: `当前的训练会暂停并保存（可以在“${G.run.zh}”面板中重新打开），它的验证${G.loss.zh}曲线会留在${G.loss.zh}图上供你比较。`,
   twinTraining: (state) =>
     `你正在训练没有掩码的双胞胎模型${state === 'training' ? '' : `（${{ ready: '尚未开始', paused: '已暂停', stopped: '已停止', finished: '已完成' }[state] ?? state}）`}。请注意观察：`,
+  otherTwinTraining: (state) =>
+    `你正在训练这个双胞胎模型${state === 'training' ? '' : `（${{ ready: '尚未开始', paused: '已暂停', stopped: '已停止', finished: '已完成' }[state] ?? state}）`}；完整的模型已保存在“${G.run.zh}”中。`,
   twinLossTitle: G.loss.zh,
   twinLoss: '降到有掩码的模型怎么也达不到的水平，因为答案就在输入里。',
   twinNow: (loss, step) => `目前：第 ${step} 步的训练${G.loss.zh}为 ${loss.toFixed(3)}`,
