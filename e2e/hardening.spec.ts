@@ -207,6 +207,14 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   // 25 MB of text: lines of letters and CJK, so code points differ from UTF-16 units
   const line = 'The quick brown fox 床前明月光 jumps over the lazy dog.\n'
   const buffer = Buffer.from(line.repeat(Math.ceil((25 * 2 ** 20) / Buffer.byteLength(line))))
+  // the worker holds the measuring after its first slice until released (a test hook): the clicks below land while
+  // it is certainly under way, however fast this machine counts
+  const holdText = (hold: boolean) =>
+    page.evaluate(
+      (h) => (window as unknown as { __playgroundTest: { holdText(h: boolean): void } }).__playgroundTest.holdText(h),
+      hold,
+    )
+  await holdText(true)
   await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })
   const loading = page.getByTestId('text-loading')
   await expect(loading).toBeVisible()
@@ -221,6 +229,7 @@ test('a 25 MB file: measured in the worker with progress while the page stays cl
   await expect(loading).toBeHidden()
   await expect(page.getByText('Loading the text was cancelled: the current text is unchanged.')).toBeVisible()
   await expect(stats).toHaveText(before!)
+  await holdText(false) // the held measuring goes on, finds itself cancelled, and ends
   // again, to the end: the text is taken with the worker's measurements, and shown as a preview
   const mark = (await testLog(page)).length
   await page.locator('#upload').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer })

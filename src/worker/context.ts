@@ -36,6 +36,8 @@ export interface WorkerContext {
   /** The GPU device is gone, and every tensor with it: nothing more is computed or reported. */
   deviceLost: boolean
   testHooks: boolean
+  /** The test.holdText hook: while set, a text being measured waits here after each slice. */
+  textHold?: { until: Promise<void>; release: () => void }
 }
 
 export function createContext(post: WorkerContext['post'], deps: HostDeps): WorkerContext {

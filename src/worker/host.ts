@@ -75,6 +75,17 @@ export function createTrainerHost(endpoint: Endpoint<ToWorker, FromWorker>, deps
       case 'test.loseDevice':
         if (ctx.testHooks) deps.loseDevice?.()
         return
+      case 'test.holdText':
+        if (!ctx.testHooks) return
+        if (!msg.hold) {
+          ctx.textHold?.release()
+          ctx.textHold = undefined
+        } else if (!ctx.textHold) {
+          let release = () => {}
+          const until = new Promise<void>((r) => (release = r))
+          ctx.textHold = { until, release }
+        }
+        return
       case 'test.crash':
         if (!ctx.testHooks) return
         if (msg.how === 'exit') return deps.exit?.()

@@ -19,6 +19,7 @@ export async function analyzeText(ctx: WorkerContext, requestId: string, text: s
   const total = text.length
   for (let at = 0; at < total;) {
     await yieldToEvents()
+    if (at > 0 && ctx.textHold) await ctx.textHold.until // a test holds it, mid-measure
     if (ctx.cancelled.delete(requestId)) return ctx.post({ type: 'text.stats', requestId, cancelled: true })
     const end = cutAt(text, Math.min(total, at + TEXT_SLICE))
     counter.add(text.slice(at, end))

@@ -46,6 +46,11 @@ export type EngineToWorker =
   | { type: 'test.crash'; how: 'throw' | 'exit' }
   /** Test hook (init.testHooks): destroy the GPU device under the backend, as a driver reset would. */
   | { type: 'test.loseDevice' }
+  /**
+   * Test hook (init.testHooks): hold a text being measured after its first slice until released, so a test can act
+   * while the measuring is certainly under way (how long 25 MB takes depends on the machine).
+   */
+  | { type: 'test.holdText'; hold: boolean }
 
 export type EngineFromWorker =
   | { type: 'ready'; protocolVersion: number; report: BackendReport }

@@ -81,6 +81,7 @@ export function startWorker(choice: BackendChoice = get().backendChoice): void {
     (globalThis as { __playgroundTest?: unknown }).__playgroundTest = {
       crash: (how: 'throw' | 'exit') => send({ type: 'test.crash', how }),
       loseDevice: () => send({ type: 'test.loseDevice' }),
+      holdText: (hold: boolean) => send({ type: 'test.holdText', hold }),
       log: testEvents,
     }
   watchdog = setInterval(checkAlive, 1000)

@@ -14,7 +14,6 @@ export function ExperimentPanel(panel: ViewProps) {
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
   const pending = useStore((s) => s.pendingRunId)
-  const twinOf = useStore((s) => s.twinOf)
   const points = useStore((s) => s.points)
   const compare = useStore((s) => s.compare)
   const runState = useStore((s) => s.runState)
@@ -60,16 +59,7 @@ export function ExperimentPanel(panel: ViewProps) {
               {t.twinAtlas}
             </li>
           </ol>
-          {twinOf?.storedId && (
-            <button
-              type="button"
-              disabled={runState === 'training'}
-              onClick={() => void openStoredRun(twinOf.storedId!)}
-              title={runState === 'training' ? t.twinPauseFirst : undefined}
-            >
-              {t.twinBack(twinOf.step)}
-            </button>
-          )}
+          <BackToWhole label={t.twinBack} />
         </div>
       )}
       <TwinSection kind="residual" />
@@ -84,7 +74,6 @@ function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
   const pending = useStore((s) => s.pendingRunId)
-  const twinOf = useStore((s) => s.twinOf)
   const points = useStore((s) => s.points)
   const compare = useStore((s) => s.compare)
   const runState = useStore((s) => s.runState)
@@ -118,18 +107,27 @@ function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
             {wholeAt && wholeAt.valLoss !== undefined && t.twinWhole(wholeAt.valLoss, wholeAt.step)}
             {last && t.fullStop}
           </p>
-          {twinOf?.storedId && (
-            <button
-              type="button"
-              disabled={runState === 'training'}
-              onClick={() => void openStoredRun(twinOf.storedId!)}
-              title={runState === 'training' ? t.twinPauseFirst : undefined}
-            >
-              {t.twinBackWhole(twinOf.step)}
-            </button>
-          )}
+          <BackToWhole label={t.twinBackWhole} />
         </div>
       )}
     </>
+  )
+}
+
+/** Back to the run the twin was made from (stored when the twin started), once the twin is not training. */
+function BackToWhole({ label }: { label: (step: number) => string }) {
+  const t = useT()
+  const twinOf = useStore((s) => s.twinOf)
+  const runState = useStore((s) => s.runState)
+  if (!twinOf?.storedId) return null
+  return (
+    <button
+      type="button"
+      disabled={runState === 'training'}
+      onClick={() => void openStoredRun(twinOf.storedId!)}
+      title={runState === 'training' ? t.twinPauseFirst : undefined}
+    >
+      {label(twinOf.step)}
+    </button>
   )
 }
