@@ -873,7 +873,7 @@ export const en = {
   // guided tour
   tourTitle: 'Guided tour',
   tourIntro:
-    'Seventeen steps through the tutorial’s ideas on your own model, the last of them an experiment: thirteen set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
+    'Seventeen steps through the tutorial’s ideas on your own model, one of them an experiment: thirteen set a task the page checks, four are for reading. Where the tutorial is wrong, the step says so. You can skip any step, leave, and come back where you were.',
   tourStart: 'Start the tour',
   tourResume: (n: number) => `Resume the tour at step ${n}`,
   tourStepOf: (n: number, total: number) => `Step ${n} of ${total}`,
@@ -1715,7 +1715,7 @@ export const zhCN: Messages = {
 
   tourTitle: '导览',
   tourIntro:
-    '用十七步在你自己的模型上走一遍教程里的概念，最后一步是一个实验：其中十三步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
+    '用十七步在你自己的模型上走一遍教程里的概念，其中一步是一个实验：十三步有一项页面会检查的任务，另外四步只需阅读。教程讲错的地方，相应的步骤会指出来。任何一步都可以跳过；中途离开，回来时会从原处继续。',
   tourStart: '开始导览',
   tourResume: (n) => `从第 ${n} 步继续导览`,
   tourStepOf: (n, total) => `第 ${n} 步，共 ${total} 步`,

@@ -49,7 +49,7 @@ describe('the guided tour', () => {
   it('says truly how many steps have a task, and shows the tutorial’s errata in its first steps', () => {
     expect(TOUR.filter((s) => s.task)).toHaveLength(13)
     expect(en.tourIntro).toMatch(/thirteen set a task the page checks, four are for reading/)
-    expect(zhCN.tourIntro).toMatch(/其中十三步有一项页面会检查的任务，另外四步只需阅读/)
+    expect(zhCN.tourIntro).toMatch(/十三步有一项页面会检查的任务，另外四步只需阅读/)
     // the second and third steps are on the pretraining card, whose erratum lists the tutorial's mistakes
     const card = (i: number) => CONCEPTS.find((c) => c.id === TOUR[i].concept)!
     for (const i of [1, 2]) expect(card(i).zh.erratum, `step ${i + 1}`).toMatch(/^教程在六个地方把 GPT 讲错了/)
