@@ -44,6 +44,7 @@ export const PROBLEMS = {
   'file-unreadable': ['detail', 'name'],
   'text-huge': ['limit', 'n'],
   'pairs-short': ['T', 'heldOut', 'n', 'tokens'],
+  'periodic-context': ['T', 'min'],
   'new-chars': ['more', 'n', 'shown'],
   'unknown-chars': ['field', 'more', 'n', 'shown'],
 } as const satisfies Record<string, readonly string[]>

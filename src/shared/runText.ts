@@ -3,6 +3,20 @@
 import type { Problem } from './config'
 import { pairText, parsePairs, type Pair } from '../text/pairs'
 import { MAX_TEXT_CHARS } from '../text/text'
+import { MIN_PERIODIC_CONTEXT } from '../text/periodic'
+
+/** Why a generated run (the induction experiment's sequences) cannot have this context, in words; [] if it can. */
+export function syntheticProblems(blockSize: number): Problem[] {
+  if (!(Number.isInteger(blockSize) && blockSize < MIN_PERIODIC_CONTEXT)) return []
+  return [
+    {
+      field: 'blockSize',
+      code: 'periodic-context',
+      params: { T: blockSize, min: MIN_PERIODIC_CONTEXT },
+      message: `The generated sequences repeat a segment of 3 to ⌊T/2⌋ tokens: a context of ${blockSize} is too short for that; use at least ${MIN_PERIODIC_CONTEXT}.`,
+    },
+  ]
+}
 
 /** The text as the model sees it: as it is, or (pair mode) its pairs written out, with the pairs. */
 export interface RunText {

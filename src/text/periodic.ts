@@ -30,6 +30,9 @@ export interface PeriodicOptions {
   short: number
 }
 
+/** The shortest context the training mix fits: its longest period (⌊T/2⌋) must reach its shortest (3). */
+export const MIN_PERIODIC_CONTEXT = 6
+
 /** What training draws from (the recipe's mix). */
 export const TRAINING_MIX: PeriodicOptions = { minPeriod: 3, short: 0.25 }
 /**

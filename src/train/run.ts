@@ -46,7 +46,7 @@ import { Callbacks, type TrainerCallback, type TrainerEvent } from './callbacks'
 import { Generator } from './generator'
 import type { ModelHandle } from './handle'
 import { Probes } from './probes'
-import { readRunText } from '../shared/runText'
+import { readRunText, syntheticProblems } from '../shared/runText'
 import { extendRows, newCharsProblem, splitData, unknownCharsProblem, type RunPairs } from './runData'
 
 export { MAX_TEXT_CHARS }
@@ -115,7 +115,7 @@ export class Run implements ModelHandle {
       // generated batches: the generator's alphabet is the vocabulary, and the text is not read
       const tokenizer = CharTokenizer.fromVocab(PERIODIC_ALPHABET)
       const model: ModelConfig = { ...settings, vocabSize: tokenizer.size }
-      const problems = validateConfig(model, train, { limits })
+      const problems = [...syntheticProblems(model.blockSize), ...validateConfig(model, train, { limits })]
       if (problems.length) return { problems }
       const split = periodicSplit(model.blockSize, model.vocabSize, train.seed)
       return {

@@ -28,6 +28,16 @@ describe('a generated run', () => {
     for (const v of [e.trainLoss, e.valLoss, e.repLoss!]) expect(Math.abs(v - Math.log(64))).toBeLessThan(0.15)
     expect(e.valByPosition).toHaveLength(16)
     run.dispose()
+    // a context too short for the generated periods is refused before anything is allocated, with the numbers
+    const short = Run.prepare('', { ...model, blockSize: 5 }, train, undefined, { synthetic: 'periodic' })
+    expect(short.problems?.[0]).toMatchObject({
+      field: 'blockSize',
+      code: 'periodic-context',
+      params: { T: 5, min: 6 },
+    })
+    expect(
+      Run.prepare('', { ...model, blockSize: 6 }, train, undefined, { synthetic: 'periodic' }).problems,
+    ).toBeUndefined()
   })
 
   it('continues exactly from a captured state, its fresh batches included', async () => {

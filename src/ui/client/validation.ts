@@ -1,7 +1,7 @@
 // The page's check of the text and settings before anything is sent: the text read as the run reads it
 // (shared/runText.ts), then the same validateConfig the worker runs, on the facts the page can know.
 import { validateConfig, type Problem } from '../../shared/config'
-import { readRunText } from '../../shared/runText'
+import { readRunText, syntheticProblems } from '../../shared/runText'
 import { PERIODIC_ALPHABET } from '../../text/periodic'
 import type { AppState } from '../store'
 import { currentPairs, currentTextStats } from './text'
@@ -12,7 +12,11 @@ export function localProblems(
 ): Problem[] {
   const limits = s.report?.limits
   // generated batches: no text to check, the generator's alphabet is the vocabulary
-  if (s.synthetic) return validateConfig({ ...s.model, vocabSize: PERIODIC_ALPHABET.length }, s.train, { limits })
+  if (s.synthetic)
+    return [
+      ...syntheticProblems(s.model.blockSize),
+      ...validateConfig({ ...s.model, vocabSize: PERIODIC_ALPHABET.length }, s.train, { limits }),
+    ]
   if (s.tokenizerChoice === 'bpe') {
     if (!s.bpe)
       return [

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { scoresOf } from './atlasSnapshots'
+import { bestInductionHead, scoresOf } from './atlasSnapshots'
 import { useStore } from '../store'
 import { ofModel, type AblationView } from '../store/views'
 import { askAblation } from '../client'
@@ -29,11 +29,8 @@ export function AblationPanel(panel: ViewProps) {
   // the induction head whose score is also measured: chosen, or (until the learner chooses) the best one of layer ≥ 1
   const [chosenTarget, setChosenTarget] = useState<string | undefined>(undefined)
   const induction = (k: number) => (snapshot?.period && run ? scoresOf(snapshot, k).induction : undefined)
-  const nH = run?.model.nHead ?? 0
-  let best: number | undefined
-  for (let k = nH; run && k < run.model.nLayer * nH; k++)
-    if ((induction(k) ?? 0) >= 0.3 && (best === undefined || induction(k)! > induction(best)!)) best = k
-  const targetKey = chosenTarget ?? (best !== undefined ? `${Math.floor(best / nH)}.${best % nH}` : 'none')
+  const best = snapshot && bestInductionHead(snapshot)
+  const targetKey = chosenTarget ?? (best && best.score >= 0.3 ? best.name : 'none')
   const target =
     targetKey === 'none' ? undefined : { layer: Number(targetKey.split('.')[0]), head: Number(targetKey.split('.')[1]) }
   const measure = (m: 'zero' | 'mean') => {

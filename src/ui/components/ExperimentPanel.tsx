@@ -14,14 +14,10 @@ export function ExperimentPanel(panel: ViewProps) {
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
   const pending = useStore((s) => s.pendingRunId)
-  const points = useStore((s) => s.points)
-  const compare = useStore((s) => s.compare)
   const runState = useStore((s) => s.runState)
   const twin = twinOfModel(run?.model)
   const isTwin = twin === 'mask'
-  const masked = compare.find((c) => c.id.startsWith('masked-'))
-  const last = points.at(-1)
-  const maskedAt = last && masked ? [...masked.evals].reverse().find((e) => e.step <= last.step) : undefined
+  const { last, wholeAt: maskedAt } = useTwinAgainstWhole()
   return (
     <Panel {...panel} folded>
       <p className="small">{t.twinIntro}</p>
@@ -74,13 +70,9 @@ function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
   const run = useStore((s) => s.run)
   const report = useStore((s) => s.report)
   const pending = useStore((s) => s.pendingRunId)
-  const points = useStore((s) => s.points)
-  const compare = useStore((s) => s.compare)
   const runState = useStore((s) => s.runState)
   const twin = twinOfModel(run?.model)
-  const whole = compare.find((c) => c.id.startsWith('masked-'))
-  const last = points.at(-1)
-  const wholeAt = last && whole ? [...whole.evals].reverse().find((e) => e.step <= last.step) : undefined
+  const { last, wholeAt } = useTwinAgainstWhole()
   const say = {
     residual: { title: t.resTwinTitle, intro: t.resTwinIntro, button: t.resTwinButton, loss: t.resTwinLoss },
     postln: { title: t.postTwinTitle, intro: t.postTwinIntro, button: t.postTwinButton, loss: t.postTwinLoss },
@@ -130,4 +122,17 @@ function BackToWhole({ label }: { label: (step: number) => string }) {
       {label(twinOf.step)}
     </button>
   )
+}
+
+/**
+ * The twin's last step, and the evaluation of the run it was made from (kept on the chart as 'masked-…') at that
+ * step or the last before it.
+ */
+function useTwinAgainstWhole() {
+  const points = useStore((s) => s.points)
+  const compare = useStore((s) => s.compare)
+  const whole = compare.find((c) => c.id.startsWith('masked-'))
+  const last = points.at(-1)
+  const wholeAt = last && whole ? [...whole.evals].reverse().find((e) => e.step <= last.step) : undefined
+  return { last, wholeAt }
 }

@@ -1,9 +1,11 @@
 import { useMemo } from 'react'
-import { periodicExamples, PERIODIC_ALPHABET, TRAINING_MIX } from '../../text/periodic'
+import { MIN_PERIODIC_CONTEXT, periodicExamples, PERIODIC_ALPHABET, TRAINING_MIX } from '../../text/periodic'
 import { useT } from '../i18n'
+import { useStore } from '../store'
 
 const EXAMPLES = 6
-const T = 32
+/** The examples are written at the context being trained, up to this many symbols (a row must fit the column). */
+const SHOWN_T = 32
 
 /**
  * The induction experiment's data, shown instead of a text box: a few of the generated sequences, each written in
@@ -12,10 +14,18 @@ const T = 32
  */
 export function GeneratedData() {
   const t = useT()
-  const examples = useMemo(() => periodicExamples(7, EXAMPLES, T), [])
+  const blockSize = useStore((s) => s.model.blockSize)
+  const T = Number.isInteger(blockSize) && blockSize >= MIN_PERIODIC_CONTEXT ? Math.min(blockSize, SHOWN_T) : SHOWN_T
+  const examples = useMemo(() => periodicExamples(7, EXAMPLES, T), [T])
   return (
     <div className="generated" data-testid="generated-data">
-      <p className="small">{t.generatedIntro(TRAINING_MIX.minPeriod, T / 2, Math.round(TRAINING_MIX.short * 100))}</p>
+      <p className="small">
+        {t.generatedIntro(
+          TRAINING_MIX.minPeriod,
+          Math.floor((Number.isInteger(blockSize) ? blockSize : SHOWN_T) / 2),
+          Math.round(TRAINING_MIX.short * 100),
+        )}
+      </p>
       <ol className="generated-rows" aria-label={t.generatedExamples}>
         {examples.map((e, k) => {
           const chars = [...e.text]

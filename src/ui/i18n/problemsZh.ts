@@ -84,6 +84,8 @@ const GENERAL: Sayers<GeneralProblemCode> = {
   'model-file-big': (p) => `“${p.name}”有 ${p.size}；超过 ${p.limit} 的文件不会被读取。`,
   'file-unreadable': (p) => `无法读取“${p.name}”（${p.detail}）。`,
   'text-huge': (p) => `文本有 ${num(p.n)} 个字符；上限是 ${num(p.limit)}。请使用更短的文本。`,
+  'periodic-context': (p) =>
+    `生成的序列会把一段 3 到 ⌊T/2⌋ 个词元的片段重复下去：上下文长度 ${p.T} 太短了，至少要 ${p.min}。`,
   'pairs-short': (p) =>
     `${num(p.n)} 个${Number(p.heldOut) ? '留出的' : '训练用的'}成对样本只有 ${p.tokens} 个词元，不够上下文的一个窗口（${p.T}）加 1：请添加成对样本，或使用更短的上下文。`,
   'new-chars': (p) =>

@@ -10,6 +10,7 @@ import { GLOSSARY as G, headZh } from '../i18n/glossary'
 import { ERRATA } from './errata'
 import { ofModel } from '../store/views'
 import { pct, say, type Concept } from './card'
+import { bestInductionHead } from '../components/atlasSnapshots'
 import { TRAINING_CONCEPTS } from './conceptsTraining'
 
 export type { Concept, ConceptText } from './card'
@@ -47,11 +48,8 @@ export function heads(s: State) {
 /** The first snapshot at which some head of layer ≥ 1 scores ≥ 0.5 on the varying-period probes (the repeated probe). */
 export function inductionFormed(s: State): { step: number; head: string; score: number } | undefined {
   for (const a of s.atlasSnapshots) {
-    if (!a.period) return undefined
-    for (let k = a.heads; k < a.layers * a.heads; k++) {
-      const score = a.scores[k * 5 + 3]
-      if (score >= 0.5) return { step: a.step, head: `${Math.floor(k / a.heads)}.${k % a.heads}`, score }
-    }
+    const best = bestInductionHead(a)
+    if (best && best.score >= 0.5) return { step: a.step, head: best.name, score: best.score }
   }
   return undefined
 }
@@ -338,14 +336,13 @@ export const CONCEPTS: readonly Concept[] = [
           `Now: head ${formed.head} passed 0.5 at step ${formed.step} (${formed.score.toFixed(2)}).`,
           `现在：${headZh(formed.head)}在第 ${formed.step} 步超过了 0.5（${formed.score.toFixed(2)}）。`,
         )
-      if (!s.run?.synthetic) return undefined
-      const h = heads(s)
-      if (!h) return undefined
-      const best = Math.max(0, ...h.list.filter((x) => x.k >= h.snap.heads).map((x) => x.scores.induction))
+      const snap = s.atlasSnapshots.at(-1)
+      const best = snap && bestInductionHead(snap)
+      if (!s.run?.synthetic || !snap || !best) return undefined
       return say(
         lang,
-        `Now (step ${h.snap.step}): the best layer-1 score is ${best.toFixed(2)}; no induction head yet.`,
-        `现在（第 ${h.snap.step} 步）：第 1 层最高的得分是 ${best.toFixed(2)}，还没有${G.inductionHead.zh}。`,
+        `Now (step ${snap.step}): the best layer-1 score is ${best.score.toFixed(2)}; no induction head yet.`,
+        `现在（第 ${snap.step} 步）：第 1 层最高的得分是 ${best.score.toFixed(2)}，还没有${G.inductionHead.zh}。`,
       )
     },
   },
