@@ -32,9 +32,12 @@ test('what each block adds to the residual stream, and where the parameters are'
   await expect(page.getByTestId('residual-read')).toContainText('第 0 块加上的向量')
 })
 
-// The twins without residual connections and with post-LN (issue 21, item 6): one click trains each on the same text
-// and settings, the whole model's curve stays on the chart, and the way back to it is offered.
-test('train twins without residual connections and with post-LN beside the whole model', async ({ page }) => {
+// The twins without residual connections, with post-LN and without positional encoding (issue 21, item 6): one click
+// trains each on the same text and settings, the whole model's curve stays on the chart, and the way back to it is
+// offered.
+test('train twins without residual connections, with post-LN and without positions beside the whole model', async ({
+  page,
+}) => {
   await page.goto('/?lang=en')
   await page.getByLabel('Steps', { exact: true }).fill('40')
   await page.getByRole('button', { name: 'Start training' }).click()
@@ -53,4 +56,17 @@ test('train twins without residual connections and with post-LN beside the whole
   await page.getByTestId('twin-postln').click()
   await expect(page.getByTestId('twin-postln-status')).toContainText('in a deep stack the post-LN twin can stall')
   await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  // and the twin without positional encoding: its positions view says it has none
+  await page
+    .getByTestId('twin-postln-status')
+    .getByRole('button', { name: 'Back to the whole model (step 40)' })
+    .click()
+  await expect(page.getByTestId('twin-nopos')).toBeEnabled()
+  await page.getByTestId('twin-nopos').click()
+  await expect(page.getByTestId('twin-nopos-status')).toContainText('on ordinary text they stay close')
+  await expect(page.getByRole('status', { name: 'Training status' })).toContainText('Finished', { timeout: 120_000 })
+  await expect(page.getByTestId('twin-nopos-status')).toContainText(/the whole model: \d\.\d{3} at step 40/)
+  await page.getByRole('heading', { name: 'Positional encoding', exact: true }).click()
+  await expect(page.getByTestId('positions-caption')).toContainText('This model adds no positional encoding')
+  await expect(page.getByTestId('positions-table')).toHaveCount(0)
 })

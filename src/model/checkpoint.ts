@@ -18,7 +18,7 @@
 // Reading also accepts nanoGPT's causal-mask buffers (transformer.h.i.attn.bias, (1, 1, T, T)) and ignores them.
 import { hasMlp, isTied, validateConfig, type ModelConfig, type TrainConfig } from '../shared/config'
 import { paramShapes } from './gpt'
-import { sinusoidTable, usesSinusoid } from './positions'
+import { fixedPositions, learnsPositions } from './positions'
 import { readSafetensors, SafetensorsError, writeSafetensors } from './safetensors'
 import type { TokenizerSpec } from '../text/tokenizer'
 import { CodedError } from '../shared/codedError'
@@ -78,12 +78,13 @@ export function encodeCheckpoint(c: Checkpoint): Uint8Array {
       return { name: nanoGptName(path), shape: [shape[1], shape[0]], data: transpose(data, shape[0], shape[1]) }
     return { name: nanoGptName(path), shape, data }
   })
-  if (usesSinusoid(c.model)) {
-    // nanoGPT has no fixed encoding: it gets the sinusoid as its (then trainable) position table
+  if (!learnsPositions(c.model)) {
+    // nanoGPT has no fixed encoding: it gets the sinusoid (or, for the twin without one, zeros) as its (then
+    // trainable) position table
     tensors.splice(1, 0, {
       name: 'transformer.wpe.weight',
       shape: [c.model.blockSize, c.model.nEmbd],
-      data: sinusoidTable(c.model.blockSize, c.model.nEmbd),
+      data: fixedPositions(c.model, c.model.blockSize, c.model.nEmbd),
     })
   }
   // tied: nanoGPT's state dict holds the shared matrix under both names
@@ -267,10 +268,10 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
     bias: meta.has('bias') ? /^(true|1)$/i.test(meta.get('bias')!) : tensors.has('transformer.ln_f.bias'),
   }
   const pos = meta.get('pos_encoding')
-  if (pos === 'sinusoidal') model.posEncoding = 'sinusoidal'
+  if (pos === 'sinusoidal' || pos === 'none') model.posEncoding = pos
   else if (pos !== undefined && pos !== 'learned')
     throw new CheckpointError(
-      `The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned" and "sinusoidal".`,
+      `The file's pos_encoding is ${JSON.stringify(pos)}; this app knows "learned", "sinusoidal" and "none".`,
       'ck-pos',
       { value: JSON.stringify(pos) },
     )
@@ -340,14 +341,14 @@ export function decodeCheckpoint(bytes: Uint8Array): Checkpoint {
   )
   for (const [name, t] of tensors) {
     if (name === 'lm_head.weight' && isTied(model)) continue
-    if (name === 'transformer.wpe.weight' && usesSinusoid(model)) {
+    if (name === 'transformer.wpe.weight' && !learnsPositions(model)) {
       if (t.shape.join(',') !== `${model.blockSize},${model.nEmbd}`)
         throw new CheckpointError(
           `transformer.wpe.weight has shape [${t.shape.join(', ')}], expected [${model.blockSize}, ${model.nEmbd}].`,
           'ck-wpe-shape',
           { shape: t.shape.join(', '), expected: `${model.blockSize}, ${model.nEmbd}` },
         )
-      continue // the fixed sinusoid, written for nanoGPT's sake: recomputed, not read
+      continue // the fixed table, written for nanoGPT's sake: recomputed, not read
     }
     if (ignored(name)) {
       const T = model.blockSize

@@ -23,7 +23,7 @@
  */
 import type { ModelConfig } from '../shared/config'
 import { headOf, paramTree, type BlockOf, type GptTree } from './params'
-import { sinusoidTable, usesSinusoid } from './positions'
+import { fixedPositions, learnsPositions } from './positions'
 import { fusedSimdFor, type FusedSimd } from './fusedSimd'
 
 /** The part of the WebAssembly API used (the model code has no DOM types). */
@@ -37,7 +37,7 @@ export type Weights = Record<string, Float32Array>
 export class KVDecoder {
   private readonly C: number
   private readonly hs: number
-  private readonly wpe: Float32Array // the learned table, or the fixed sinusoid
+  private readonly wpe: Float32Array // the learned table, or the fixed one (the sinusoid, or zeros)
   private readonly keys: Float32Array[] // per layer: (blockSize, C), position-major, heads side by side
   private readonly values: Float32Array[]
   private len = 0
@@ -129,7 +129,7 @@ export class KVDecoder {
     this.hid = take(4 * C)
     this.out = take(C)
     this.probs = new Float32Array(cfg.nLayer * cfg.nHead * cfg.blockSize)
-    const wpe = usesSinusoid(cfg) ? sinusoidTable(cfg.blockSize, C) : this.w.wpe?.weight
+    const wpe = learnsPositions(cfg) ? this.w.wpe?.weight : fixedPositions(cfg, cfg.blockSize, C)
     if (!wpe) throw new Error('decoder: missing weight wpe.weight')
     this.wpe = wpe
   }

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import type { ModelConfig } from '../shared/config'
-import { sinusoidTable, usesSinusoid } from './positions'
+import { learnsPositions, sinusoidTable, usesSinusoid } from './positions'
 import {
   batchedAV,
   batchedQK,
@@ -299,10 +299,13 @@ export function forward(
   const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts), ablate: opts.ablate, patch: opts.patch }
   if (opts.patch) checkPatch(opts.patch, pass)
   const tokEmb = embedding(p.wte.weight, tf.reshape(idx, [B * T])) // token embeddings (B, T, C)
-  const posEmb = usesSinusoid(cfg)
-    ? tf.tensor2d(sinusoidTable(T, C), [T, C]) // fixed: the first T rows of the table (T, C)
-    : embedding(need(p.wpe, 'wpe.weight').weight, tf.range(0, T, 1, 'int32')) // position embeddings (T, C)
-  let x = pass.drop(tf.reshape<tf.Rank.R2>(tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb), [B * T, C])) // (B, T, C)
+  const posEmb = learnsPositions(cfg)
+    ? embedding(need(p.wpe, 'wpe.weight').weight, tf.range(0, T, 1, 'int32')) // position embeddings (T, C)
+    : usesSinusoid(cfg)
+      ? tf.tensor2d(sinusoidTable(T, C), [T, C]) // fixed: the first T rows of the table (T, C)
+      : undefined // no positional encoding (a twin): the tokens alone
+  const summed = posEmb ? tf.add(tf.reshape(tokEmb, [B, T, C]), posEmb) : tokEmb
+  let x = pass.drop(tf.reshape<tf.Rank.R2>(summed, [B * T, C])) // (B, T, C)
   const attention: tf.Tensor4D[] = []
   const heads: tf.Tensor4D[] = []
   x = patchResid(x, 0, pass)

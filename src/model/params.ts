@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { hasMlp, isTied, type ModelConfig } from '../shared/config'
-import { usesSinusoid } from './positions'
+import { learnsPositions } from './positions'
 
 /** Every variable of a model by its dotted path, in paramShapes order. */
 export type Params = Record<string, tf.Variable>
@@ -65,7 +65,7 @@ let modelCounter = 0
 export function paramShapes(cfg: ModelConfig): [string, number[]][] {
   const C = cfg.nEmbd
   const out: [string, number[]][] = [['wte.weight', [cfg.vocabSize, C]]]
-  if (!usesSinusoid(cfg)) out.push(['wpe.weight', [cfg.blockSize, C]]) // a fixed sinusoid is not a parameter
+  if (learnsPositions(cfg)) out.push(['wpe.weight', [cfg.blockSize, C]]) // a fixed sinusoid (or none) is not a parameter
   const lin = (name: string, nIn: number, nOut: number) => {
     out.push([`${name}.weight`, [nIn, nOut]])
     if (cfg.bias) out.push([`${name}.bias`, [nOut]])

@@ -84,3 +84,59 @@ describe('sinusoidal positions', () => {
     run.dispose()
   })
 })
+
+describe('no positional encoding (the twin)', () => {
+  it('has no parameters for positions, and adds nothing: the float64 oracle with a zero wpe gives the same logits', async () => {
+    const cfg: ModelConfig = { ...tinyConfig({ vocabSize: 9, blockSize: 6 }), posEncoding: 'none' }
+    expect(paramShapes(cfg).map(([n]) => n)).not.toContain('wpe.weight')
+    expect(paramCount({ ...cfg, posEncoding: 'learned' }) - paramCount(cfg)).toBe(6 * cfg.nEmbd)
+    const p64 = randomParams64({ ...cfg, posEncoding: 'learned' }, 5)
+    p64['wpe.weight'] = new Float64Array(6 * cfg.nEmbd) // the oracle given a table of zeros
+    const { 'wpe.weight': _, ...weights } = toFloat32(p64)
+    const params = paramsFromArrays(cfg, weights)
+    const ids = randomIds(6, 9, 8)
+    const logits = tf.tidy(() => forward(params, cfg, tf.tensor2d(ids, [1, 6], 'int32')).logits)
+    const ours = await logits.data()
+    logits.dispose()
+    const ref = forward64(p64, { ...cfg, posEncoding: 'learned' }, ids).logits.flatMap((row) => Array.from(row))
+    ref.forEach((v, i) => expect(Math.abs(ours[i] - v)).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))))
+    const dec = new KVDecoder(cfg, weights)
+    let last: Float32Array = new Float32Array()
+    for (const id of ids) last = dec.push(id)
+    for (let v = 0; v < 9; v++)
+      expect(Math.abs(last[v] - ref[5 * 9 + v])).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref[5 * 9 + v])))
+    disposeParams(params)
+  })
+
+  it('one layer without positions reads the tokens before the last as a set: reordering them leaves its guess unchanged', () => {
+    // the causal-model nuance: with one layer, the last position attends over the earlier tokens with nothing to
+    // tell their order; a learned table breaks the symmetry
+    const base = { ...tinyConfig({ vocabSize: 9, blockSize: 6 }), nLayer: 1 }
+    const ids = [1, 2, 3, 4, 5, 6]
+    const reordered = [4, 1, 5, 3, 2, 6] // the same first five, shuffled; the same last token
+    const lastLogits = (cfg: ModelConfig, seq: number[]) => {
+      const p64 = randomParams64(cfg, 11)
+      return forward64(p64, cfg, seq).logits[5]
+    }
+    const none: ModelConfig = { ...base, posEncoding: 'none' }
+    const a = lastLogits(none, ids)
+    const b = lastLogits(none, reordered)
+    for (let v = 0; v < 9; v++) expect(Math.abs(a[v] - b[v])).toBeLessThan(1e-12)
+    const learned: ModelConfig = { ...base, posEncoding: 'learned' }
+    const c = lastLogits(learned, ids)
+    const d = lastLogits(learned, reordered)
+    expect(Math.max(...Array.from(c, (x, v) => Math.abs(x - d[v])))).toBeGreaterThan(1e-6)
+  })
+
+  it('a file of a model without positions says so, carries zeros for nanoGPT, and reads back as the same model', () => {
+    const cfg: ModelConfig = { ...tinyConfig({ vocabSize: 3, blockSize: 4 }), posEncoding: 'none' }
+    const weights = toFloat32(randomParams64(cfg, 2))
+    const bytes = encodeCheckpoint({ model: cfg, tokenizer: { kind: 'char', vocab: ['a', 'b', 'c'] }, weights })
+    const file = readSafetensors(bytes)
+    expect(Array.from(file.read('transformer.wpe.weight'))).toEqual(new Array(4 * cfg.nEmbd).fill(0))
+    expect(file.metadata.get('pos_encoding')).toBe('none')
+    const back = decodeCheckpoint(bytes)
+    expect(back.model).toEqual(cfg)
+    expect(Object.keys(back.weights)).not.toContain('wpe.weight')
+  })
+})

@@ -36,3 +36,18 @@ export function sinusoidTable(T: number, C: number): Float32Array {
 export function usesSinusoid(cfg: Pick<ModelConfig, 'posEncoding'>): boolean {
   return cfg.posEncoding === 'sinusoidal'
 }
+
+/**
+ * Whether a model learns its positions (nanoGPT's wpe, the default). The other two add a fixed table: the
+ * sinusoid, or ('none', the twin without positional encoding) nothing at all — a causal model can still tell
+ * positions apart through its mask (Haviv et al. 2022), which is what that twin shows.
+ */
+export function learnsPositions(cfg: Pick<ModelConfig, 'posEncoding'>): boolean {
+  return (cfg.posEncoding ?? 'learned') === 'learned'
+}
+
+/** The fixed (T, C) table a model without a learned one adds: the sinusoid, or zeros ('none'). */
+export function fixedPositions(cfg: Pick<ModelConfig, 'posEncoding'>, T: number, C: number): Float32Array {
+  if (learnsPositions(cfg)) throw new Error('fixedPositions: this model learns its positions (wpe)')
+  return usesSinusoid(cfg) ? sinusoidTable(T, C) : new Float32Array(T * C)
+}

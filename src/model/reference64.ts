@@ -73,11 +73,16 @@ export function erf64(x: number): number {
 
 const gelu64 = (x: number) => 0.5 * x * (1 + erf64(x / Math.SQRT2))
 
+/** The table added at each position: wpe, or (the twin without positional encoding, posEncoding 'none') zeros. */
+function positions64(p: Params64, cfg: ModelConfig): Vec {
+  return cfg.posEncoding === 'none' ? new Float64Array(cfg.blockSize * cfg.nEmbd) : at(p, 'wpe.weight')
+}
+
 /** The embeddings of one sequence: wte[id] + wpe[t], one row per position. */
 function embed64(p: Params64, cfg: ModelConfig, ids: number[]): Vec[] {
   const C = cfg.nEmbd
   const wte = at(p, 'wte.weight')
-  const wpe = at(p, 'wpe.weight')
+  const wpe = positions64(p, cfg)
   return ids.map((id, t) => {
     const row = new Float64Array(C)
     for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]
@@ -271,7 +276,7 @@ export function forward64(p: Params64, cfg: ModelConfig, ids: number[]): { logit
   const T = ids.length
   if (T > cfg.blockSize) throw new Error(`reference64: sequence of ${T} exceeds blockSize ${cfg.blockSize}`)
   const wte = at(p, 'wte.weight')
-  const wpe = at(p, 'wpe.weight')
+  const wpe = positions64(p, cfg)
   let x: Vec[] = ids.map((id, t) => {
     const row = new Float64Array(C)
     for (let c = 0; c < C; c++) row[c] = wte[id * C + c] + wpe[t * C + c]

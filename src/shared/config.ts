@@ -10,8 +10,11 @@ export interface ModelConfig {
   nEmbd: number // C: the width of the residual stream
   dropout: number // 0 ≤ p < 1; 0 for small data is usually better
   bias: boolean // true: bias in Linears and LayerNorms, like GPT-2. false: a bit better and faster
-  /** Positions: 'learned' (nanoGPT's wpe table, the default) or 'sinusoidal' (fixed, Vaswani et al.; no parameters). */
-  posEncoding?: 'learned' | 'sinusoidal'
+  /**
+   * Positions: 'learned' (nanoGPT's wpe table, the default), 'sinusoidal' (fixed, Vaswani et al.; no parameters) or
+   * 'none' (the twin without positional encoding: only the causal mask tells positions apart).
+   */
+  posEncoding?: 'learned' | 'sinusoidal' | 'none'
   /**
    * The causal mask (default true). false only for the "break it" experiment: every position may attend to
    * every other, the future included, so the model can read the very token it is asked to predict.
@@ -111,7 +114,7 @@ export function paramBreakdown(m: ModelConfig): ParamBreakdown {
   const attn = m.bias ? 4 * C * C + 6 * C : 4 * C * C + C
   const mlp = hasMlp(m) ? (m.bias ? 8 * C * C + 7 * C : 8 * C * C + C) : 0
   return {
-    embeddings: m.vocabSize * C + (m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * C),
+    embeddings: m.vocabSize * C + ((m.posEncoding ?? 'learned') === 'learned' ? m.blockSize * C : 0),
     attention: m.nLayer * attn,
     mlp: m.nLayer * mlp,
     final: m.bias ? 2 * C : C,
@@ -252,10 +255,10 @@ export function validateConfig(
       message: `Embedding width ${model.nEmbd} is not divisible by ${model.nHead} heads (each head gets nEmbd / nHead channels)`,
     })
   }
-  if (model.posEncoding !== undefined && model.posEncoding !== 'learned' && model.posEncoding !== 'sinusoidal') {
+  if (model.posEncoding !== undefined && !['learned', 'sinusoidal', 'none'].includes(model.posEncoding)) {
     out.push({
       field: 'posEncoding',
-      message: `Positional encoding must be “learned” or “sinusoidal” (got ${String(model.posEncoding)})`,
+      message: `Positional encoding must be “learned”, “sinusoidal” or “none” (got ${String(model.posEncoding)})`,
     })
   }
   if (model.causal !== undefined && typeof model.causal !== 'boolean') {

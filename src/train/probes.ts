@@ -7,7 +7,7 @@ import { mulberry32 } from '../util/random'
 import { inductionProbes } from '../analysis/heads'
 import { forward, layerNorm, logitLens, loss, type HeadAblation } from '../model/gpt'
 import { linear } from '../model/ops'
-import { sinusoidTable, usesSinusoid } from '../model/positions'
+import { fixedPositions, learnsPositions } from '../model/positions'
 import { ReadsModel } from './handle'
 
 export class Probes extends ReadsModel {
@@ -159,10 +159,13 @@ export class Probes extends ReadsModel {
     return counts
   }
 
-  /** The positional encoding in use, (blockSize, nEmbd): the learned table's current values, or the fixed sinusoid. */
+  /**
+   * The positional encoding in use, (blockSize, nEmbd): the learned table's current values, or the fixed one (the
+   * sinusoid; zeros for a model without positional encoding).
+   */
   async positionTable(): Promise<Float32Array> {
     this.assertAlive()
-    if (usesSinusoid(this.model)) return sinusoidTable(this.model.blockSize, this.model.nEmbd).slice()
+    if (!learnsPositions(this.model)) return fixedPositions(this.model, this.model.blockSize, this.model.nEmbd).slice()
     const wpe = this.gpt.wpe
     if (!wpe) throw new Error('missing parameter wpe.weight')
     return ((await wpe.weight.data()) as Float32Array).slice() // a copy: the caller may transfer it

@@ -16,6 +16,13 @@ describe('settings in the URL hash', () => {
     expect(hash).toContain('learningRate=0.0006')
     expect(hash).toContain('posEncoding=sinusoidal')
     expect(readSettingsHash(hash, ['names', 'moby'])).toEqual(s)
+    const none = { ...s, model: { ...s.model, posEncoding: 'none' as const } }
+    expect(settingsHash(none)).toContain('posEncoding=none')
+    expect(readSettingsHash(settingsHash(none), ['names', 'moby'])).toEqual(none)
+    const odd = readSettingsHash('#nLayer=3&posEncoding=rotary', ['names']) as { problems: { message: string }[] }
+    expect(odd.problems.map((p) => p.message)).toEqual([
+      "The link's posEncoding is “rotary”: it can be learned, sinusoidal or none",
+    ])
   })
 
   it('is silent without settings, keeps the tiny preset for keys it lacks, and refuses bad values', () => {

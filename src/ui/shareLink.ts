@@ -33,7 +33,7 @@ export function settingsHash(s: SharedSettings): string {
   const p = new URLSearchParams()
   p.set('v', String(LINK_FORMAT))
   for (const k of MODEL_KEYS) p.set(k, String(k === 'bias' ? Number(s.model.bias) : s.model[k]))
-  if (s.model.posEncoding === 'sinusoidal') p.set('posEncoding', 'sinusoidal')
+  if (s.model.posEncoding === 'sinusoidal' || s.model.posEncoding === 'none') p.set('posEncoding', s.model.posEncoding)
   if (s.model.mlp === false) p.set('mlp', '0')
   if (s.model.tiedHead === false) p.set('tiedHead', '0')
   for (const k of TRAIN_KEYS) p.set(k, String(s.train[k]))
@@ -96,11 +96,11 @@ export function readSettingsHash(
     if (v !== undefined) train[k] = v
   }
   const pos = p.get('posEncoding')
-  if (pos === 'sinusoidal' || pos === 'learned') model.posEncoding = pos
+  if (pos === 'sinusoidal' || pos === 'learned' || pos === 'none') model.posEncoding = pos
   else if (pos !== null)
     problems.push({
       field: 'posEncoding',
-      message: `The link's posEncoding is “${pos}”: it can be learned or sinusoidal`,
+      message: `The link's posEncoding is “${pos}”: it can be learned, sinusoidal or none`,
     })
   for (const k of ['mlp', 'tiedHead'] as const) {
     const raw = p.get(k)

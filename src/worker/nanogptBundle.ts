@@ -74,7 +74,11 @@ export function nanoGptConfig(b: BundleInput): string {
       ? [
           '# The app used fixed sinusoidal positions; nanoGPT has none, so they arrive as its position table (wpe), which it then trains.',
         ]
-      : []),
+      : m.posEncoding === 'none'
+        ? [
+            '# The app used no positional encoding; nanoGPT always has one, so its position table (wpe) arrives as zeros, which it then trains.',
+          ]
+        : []),
     '',
     ...lines.map(([k, v, note]) => `${k} = ${py(v)}${note ? `  # ${note}` : ''}`),
     '',

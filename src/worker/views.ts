@@ -121,7 +121,7 @@ export class Views {
   private async sendPositions(r: Run, id: string) {
     if (this.positionsWatched !== id || this.runs.run !== r || this.runs.pageHidden) return
     const table = await r.probes.positionTable()
-    const kind = r.model.posEncoding === 'sinusoidal' ? 'sinusoidal' : 'learned'
+    const kind = r.model.posEncoding ?? 'learned'
     this.ctx.post({ type: 'positions', runId: id, step: r.step, kind, T: r.model.blockSize, C: r.model.nEmbd, table }, [
       table.buffer as ArrayBuffer,
     ])

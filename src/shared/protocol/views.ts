@@ -202,12 +202,12 @@ export type ViewFromWorker =
       id: number
       neighbours: { id: number; cos: number }[]
     }
-  /** The positional encoding in use: the learned table (wpe) or the fixed sinusoid, (T, C) row-major. */
+  /** The positional encoding in use: the learned table (wpe), the fixed sinusoid or none (zeros), (T, C) row-major. */
   | {
       type: 'positions'
       runId: string
       step: number
-      kind: 'learned' | 'sinusoidal'
+      kind: 'learned' | 'sinusoidal' | 'none'
       T: number
       C: number
       table: Float32Array

@@ -86,26 +86,31 @@ async function begin(go: 'train.start' | 'train.step'): Promise<void> {
 }
 
 /** The "break it" twins: what each switches off in the current settings. */
-export type Twin = 'mask' | 'residual' | 'postln'
+export type Twin = 'mask' | 'nopos' | 'residual' | 'postln'
 const TWIN_MODEL: Record<Twin, Partial<ModelSettings>> = {
   mask: { causal: false },
+  nopos: { posEncoding: 'none' },
   residual: { residual: false },
   postln: { norm: 'post' },
 }
 const TWIN_NAME: Record<Twin, string> = {
   mask: 'No causal mask',
+  nopos: 'No positional encoding',
   residual: 'No residual connections',
   postln: 'Post-LN',
 }
 
 /** The twin a model is, if it is one. */
 export function twinOfModel(m: Partial<ModelSettings> | undefined): Twin | undefined {
-  return m?.causal === false ? 'mask' : m?.residual === false ? 'residual' : m?.norm === 'post' ? 'postln' : undefined
+  if (m?.causal === false) return 'mask'
+  if (m?.posEncoding === 'none') return 'nopos'
+  if (m?.residual === false) return 'residual'
+  return m?.norm === 'post' ? 'postln' : undefined
 }
 
 /**
  * "Break it to learn it" (V11): a twin of the current settings, text and seed with one thing switched off — the
- * causal mask, or the residual connections — trained at once. The run before it pauses (and so is saved) and its
+ * causal mask, the positional encoding, the residual connections, or pre-LN for post-LN — trained at once. The run before it pauses (and so is saved) and its
  * validation curve stays on the loss chart to compare with; the settings panel keeps describing the whole model,
  * so Start training afterwards trains that.
  */

@@ -58,13 +58,17 @@ export function ExperimentPanel(panel: ViewProps) {
           <BackToWhole label={t.twinBack} />
         </div>
       )}
+      <TwinSection kind="nopos" />
       <TwinSection kind="residual" />
       <TwinSection kind="postln" />
     </Panel>
   )
 }
 
-/** One more twin of the current model (no residual connections, post-LN): its idea, its button, then how it does. */
+/**
+ * One more twin of the current model (no positional encoding, no residual connections, post-LN): its idea, its
+ * button, then how it does.
+ */
 function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
   const t = useT()
   const run = useStore((s) => s.run)
@@ -74,6 +78,7 @@ function TwinSection({ kind }: { kind: Exclude<Twin, 'mask'> }) {
   const twin = twinOfModel(run?.model)
   const { last, wholeAt } = useTwinAgainstWhole()
   const say = {
+    nopos: { title: t.noposTwinTitle, intro: t.noposTwinIntro, button: t.noposTwinButton, loss: t.noposTwinLoss },
     residual: { title: t.resTwinTitle, intro: t.resTwinIntro, button: t.resTwinButton, loss: t.resTwinLoss },
     postln: { title: t.postTwinTitle, intro: t.postTwinIntro, button: t.postTwinButton, loss: t.postTwinLoss },
   }[kind]

@@ -50,25 +50,31 @@ export function PositionsPanel(panel: ViewProps) {
   }, [view, sim, scheme])
   return (
     <Panel {...panel} folded open={open} onToggle={watchPositions} model={run} data={view} computing={t.loading}>
-      {(view) => (
-        <>
+      {(view) =>
+        view.kind === 'none' ? (
           <p className="muted small" data-testid="positions-caption">
-            {t.positionsCaption(view.kind === 'sinusoidal', view.step, view.T, view.C)}
+            {t.positionsNone}
           </p>
-          <div className="positions">
-            <figure>
-              <canvas ref={tableRef} data-testid="positions-table" aria-label={t.positionsAria(view.T, view.C)} />
-              <figcaption className="small muted">{t.positionsAxes}</figcaption>
-              <HeatmapKey low="−" high="+" label={t.channelValue} diverging />
-            </figure>
-            <figure>
-              <canvas ref={simRef} data-testid="positions-similarity" aria-label={t.similarityAria} />
-              <figcaption className="small muted">{t.similarityCaption}</figcaption>
-              <HeatmapKey low="−1" high="1" label={t.cosineSimilarity} diverging />
-            </figure>
-          </div>
-        </>
-      )}
+        ) : (
+          <>
+            <p className="muted small" data-testid="positions-caption">
+              {t.positionsCaption(view.kind === 'sinusoidal', view.step, view.T, view.C)}
+            </p>
+            <div className="positions">
+              <figure>
+                <canvas ref={tableRef} data-testid="positions-table" aria-label={t.positionsAria(view.T, view.C)} />
+                <figcaption className="small muted">{t.positionsAxes}</figcaption>
+                <HeatmapKey low="−" high="+" label={t.channelValue} diverging />
+              </figure>
+              <figure>
+                <canvas ref={simRef} data-testid="positions-similarity" aria-label={t.similarityAria} />
+                <figcaption className="small muted">{t.similarityCaption}</figcaption>
+                <HeatmapKey low="−1" high="1" label={t.cosineSimilarity} diverging />
+              </figure>
+            </div>
+          </>
+        )
+      }
     </Panel>
   )
 }

@@ -184,11 +184,12 @@ export function SettingsPanel(panel: ViewProps) {
                 disabled={locked}
                 value={model.posEncoding ?? 'learned'}
                 onChange={(e) =>
-                  useStore.getState().editModel('posEncoding', e.target.value as 'learned' | 'sinusoidal')
+                  useStore.getState().editModel('posEncoding', e.target.value as 'learned' | 'sinusoidal' | 'none')
                 }
               >
                 <option value="learned">{t.learnedTable}</option>
                 <option value="sinusoidal">{t.fixedSinusoid}</option>
+                <option value="none">{t.noPositions}</option>
               </select>
             </div>
             {(
@@ -240,7 +241,7 @@ export function SettingsPanel(panel: ViewProps) {
           ? t.paramCount(
               fmt.format(params),
               fmt.format(cfg.vocabSize),
-              model.posEncoding === 'sinusoidal',
+              model.posEncoding ?? 'learned',
               fmt.format(model.blockSize * model.nEmbd),
               formatBytes(mem!.totalBytes),
             )

@@ -120,7 +120,13 @@ export const en = {
     `step ${step}: “${token}”, total log-probability ${lp.toFixed(3)} (${state === 'kept' ? 'kept' : state === 'done' ? 'kept, reached the stop text' : 'pruned'})`,
 
   // break it to learn it
-  twinTitle: 'Break it to learn it: no causal mask, no residual connections, post-LN',
+  twinTitle: 'Break it to learn it: no causal mask, no positions, no residual connections, post-LN',
+  noposTwinTitle: 'Without positional encoding',
+  noposTwinIntro:
+    'Take the position table away: each token enters as its embedding alone. Attention by itself cannot tell order, but a causal model is not attention by itself: position t attends over t + 1 tokens, so how spread its attention is tells it roughly where it stands (Haviv et al. 2022). Measured with Tiny, 500 steps: on the first names the twin ends level (2.20 against 2.20), on Moby-Dick too (2.48 against 2.52) — at these sizes the model leans on the current letter. On Repeated random tokens (the Induction preset, 600 steps) it is another story: no head finds “the token just before” precisely enough, so no induction head forms (prefix matching 0.27 against 0.82) and the repeats stay unpredictable (loss on them 2.70 against 0.46).',
+  noposTwinButton: 'Train a twin without positional encoding',
+  noposTwinLoss:
+    'Compare the curves: on ordinary text they stay close; on repeated random tokens the twin’s loss stays far above the whole model’s.',
   resTwinTitle: 'Without residual connections',
   resTwinIntro:
     'Take the residual connections away: each block’s attention output replaces the stream instead of being added to it, and so does its MLP output. Everything — the token itself, its position, and on the way back the gradient — must now pass through every layer, and GPT-2’s initialisation makes each block’s output start small (it was meant to be added to the stream). Measured on the first names with Tiny, 500 steps: the twin stalls at 3.13, on the token-frequency line (it learns only which letters are common), against 2.26 with them — with 2 layers and with 6 alike.',
@@ -132,7 +138,7 @@ export const en = {
     'GPT-2 normalises what each sublayer reads, x + f(LN(x)); the original Transformer normalised after the add, LN(x + f(x)). This twin does the latter, so nothing but the sublayers’ sums reaches the top, each squeezed by a LayerNorm, and so does the gradient on its way back. Measured on the first names with Tiny’s settings, 500 steps: with 2 layers it trains almost as well (2.17 against 2.16), a little slower at first; with 6 layers it sat on the token-frequency line (3.07) the whole time, where pre-LN reached 2.16 — set 6 layers first to see it. (Without warmup the same 6 layers did get going, at step ~200: post-LN is fickle.)',
   postTwinButton: 'Train a post-LN twin',
   postTwinLoss:
-    'Compare the curves: with a few layers the two meet; in a deep stack the post-LN twin can stall for a long time',
+    'Compare the curves: with a few layers the two meet; in a deep stack the post-LN twin can stall for a long time.',
   twinIntro: `A GPT is trained to predict each next token from the tokens before it. The ${G.causalMask.en} is what keeps the future hidden: without it, every position may look at every other, including the very token it is asked to predict. One click trains a twin of your model on the same text, with the same settings and seed, but without the mask.`,
   twinButton: 'Train a twin without the causal mask',
   twinKeep:
@@ -418,6 +424,8 @@ export const en = {
   loading: 'Loading…',
   positionsCaption: (sinusoid: boolean, step: number, T: number, C: number) =>
     `${sinusoid ? 'The fixed sinusoid' : `The learned table at step ${step}`}: ${T} positions × ${C} channels (blue positive, orange negative), added to each token’s embedding so the model can tell where a token stands.`,
+  positionsNone:
+    'This model adds no positional encoding: each token enters as its embedding alone. Whatever it knows about order, it works out through the causal mask (position t sees t + 1 tokens).',
   positionsAria: (T: number, C: number) => `Positional encoding: ${T} positions by ${C} channels`,
   positionsAxes: 'position (rows) × channel (columns)',
   channelValue: 'Channel value: orange negative, grey 0, blue positive',
@@ -663,6 +671,7 @@ export const en = {
   positions: 'Positions',
   learnedTable: 'learned table',
   fixedSinusoid: 'fixed sinusoid',
+  noPositions: 'none (the causal mask alone)',
   bias: 'Bias',
   generatedIntro: (minPeriod: number, maxPeriod: number, shortShare: number) =>
     `Every step draws new sequences like these: a few random symbols, then a random segment repeated to the end. The period is ${minPeriod}–${maxPeriod}, or 1–2 in ${shortShare}% of them, and changes from sequence to sequence, so only looking back for where the current symbol came before — and copying what followed it — predicts the repeats.`,
@@ -676,8 +685,8 @@ export const en = {
   tiedHead: 'LM head tied to the embedding',
   tiedHeadHint:
     'On (GPT-2, nanoGPT): the logits are the stream times the token embedding. Off: the model has an LM head of its own, V × C more parameters',
-  paramCount: (params: string, vocab: string, sinusoid: boolean, table: string, bytes: string) =>
-    `${params} parameters (${vocab}-token vocabulary${sinusoid ? '; the fixed sinusoid adds none' : `; ${table} of them the position table`}) · about ${bytes} to train`,
+  paramCount: (params: string, vocab: string, pos: string, table: string, bytes: string) =>
+    `${params} parameters (${vocab}-token vocabulary${pos === 'sinusoidal' ? '; the fixed sinusoid adds none' : pos === 'none' ? '; no positional encoding' : `; ${table} of them the position table`}) · about ${bytes} to train`,
   fixSizes: 'Fix the sizes above to see the parameter count.',
   estimateTime: 'How long will it take?',
   estimating: (seconds: number) =>
@@ -1044,7 +1053,11 @@ export const zhCN: Messages = {
   beamNode: (step, token, lp, state) =>
     `第 ${step} 步：“${token}”，累计对数概率 ${lp.toFixed(3)}（${state === 'kept' ? '保留' : state === 'done' ? '保留，已到达停止文本' : '剪掉'}）`,
 
-  twinTitle: '动手破坏，才能真正理解：去掉因果掩码、去掉残差连接、post-LN',
+  twinTitle: '动手破坏，才能真正理解：去掉因果掩码、去掉位置编码、去掉残差连接、post-LN',
+  noposTwinTitle: `去掉${G.positionalEncoding.zh}`,
+  noposTwinIntro: `把位置表拿掉：每个${G.token.zh}进入模型时只带着它自己的嵌入。单靠注意力分不出先后，可因果模型并不是“单靠注意力”：第 t 个位置只能看到 t + 1 个${G.token.zh}，注意力摊得有多开，就大致透露了它排在第几位（Haviv 等，2022）。用微型模型训练 500 步的测量结果：在英文名字上，双胞胎与完整模型打成平手（2.20 对 2.20），在《白鲸》上也一样（2.48 对 2.52）——这样的规模下，模型主要靠的是当前这个字母。换成“重复的随机词元”（归纳头预设，600 步）就完全不同了：没有哪个头能准确找到“前一个${G.token.zh}”，于是${G.inductionHead.zh}始终形成不了（前缀匹配得分 0.27 对 0.82），重复的部分也一直猜不出来（这部分的${G.loss.zh}是 2.70 对 0.46）。`,
+  noposTwinButton: `训练一个没有${G.positionalEncoding.zh}的双胞胎模型`,
+  noposTwinLoss: `对比两条曲线：在普通文本上两者相差无几；在重复的随机词元上，双胞胎的${G.loss.zh}一直远高于完整模型。`,
   resTwinTitle: `去掉${G.residual.zh}`,
   resTwinIntro: `把${G.residual.zh}拿掉：每个块注意力的输出不再加到${G.residualStream.zh}上，而是直接替换它，${G.feedForward.zh}的输出也一样。于是所有信息——${G.token.zh}本身、它的位置，以及反向传回的梯度——都必须穿过每一层；而 GPT-2 的初始化让每个块的输出一开始就很小（它本来是要加到${G.residualStream.zh}上的）。在英文名字上用微型模型训练 500 步的测量结果：双胞胎停在 3.13，正好在“${G.token.zh}频率”那条参考线上（它只学会了哪些字母常见），有${G.residual.zh}时是 2.26——2 层和 6 层都一样。`,
   resTwinButton: `训练一个没有${G.residual.zh}的双胞胎模型`,
@@ -1306,6 +1319,7 @@ export const zhCN: Messages = {
   loading: '加载中…',
   positionsCaption: (sinusoid, step, T, C) =>
     `${sinusoid ? '固定的正弦编码' : `第 ${step} 步的可学习位置表`}：${T} 个位置 × ${C} 个通道（蓝色为正，橙色为负），加到每个${G.token.zh}的嵌入上，让模型知道${G.token.zh}所在的位置。`,
+  positionsNone: `这个模型不加${G.positionalEncoding.zh}：每个${G.token.zh}进入模型时只有它自己的嵌入。它对先后顺序的了解，全靠因果掩码推断出来（第 t 个位置能看到 t + 1 个${G.token.zh}）。`,
   positionsAria: (T, C) => `${G.positionalEncoding.zh}：${T} 个位置 × ${C} 个通道`,
   positionsAxes: '位置（行）× 通道（列）',
   channelValue: '通道值：橙色为负，灰色为 0，蓝色为正',
@@ -1518,6 +1532,7 @@ export const zhCN: Messages = {
   positions: G.positionalEncoding.zh,
   learnedTable: '可学习的位置表',
   fixedSinusoid: '固定正弦编码',
+  noPositions: '不用（只靠因果掩码）',
   bias: '偏置',
   generatedIntro: (minPeriod, maxPeriod, shortShare) =>
     `每一步都会生成一批新的、类似下面这样的序列：先是几个随机符号，然后把一小段随机符号一直重复到结尾。周期在 ${minPeriod}～${maxPeriod} 之间（有 ${shortShare}% 的序列是 1 或 2），每个序列都不一样。所以要预测重复的部分，只能回头找当前符号上一次出现的位置，再抄下它后面那个符号。`,
@@ -1529,8 +1544,8 @@ export const zhCN: Messages = {
   mlpOnHint: `关掉就是只有注意力的模型（没有${G.feedForward.zh}，也没有第二个${G.layerNorm.zh}）：最早发现${G.inductionHead.zh}的就是这种两层模型`,
   tiedHead: `输出层与${G.embedding.zh}共享权重`,
   tiedHeadHint: `打开（GPT-2、nanoGPT 的做法）：logits 等于${G.residualStream.zh}乘以${G.token.zh}嵌入。关掉：模型有自己的输出层，多出 V × C 个参数`,
-  paramCount: (params, vocab, sinusoid, table, bytes) =>
-    `${params} 个参数（词表 ${vocab} 个${G.token.zh}${sinusoid ? '；固定正弦编码不增加参数' : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
+  paramCount: (params, vocab, pos, table, bytes) =>
+    `${params} 个参数（词表 ${vocab} 个${G.token.zh}${pos === 'sinusoidal' ? '；固定正弦编码不增加参数' : pos === 'none' ? `；没有${G.positionalEncoding.zh}` : `；其中 ${table} 个是位置表`}）· 训练约需 ${bytes} 内存`,
   fixSizes: '修正上面的尺寸后即可看到参数量。',
   estimateTime: '训练要多久？',
   estimating: (seconds) => `正在这台电脑上用这些设置试跑几步……${seconds >= 3 ? `${seconds} 秒` : ''}`,

@@ -143,7 +143,7 @@ export const CONCEPTS: readonly Concept[] = [
       lookFor:
         'In the position-similarity map (blue: alike, orange: opposite) the diagonal is 1 by construction, even at step 0. Look instead at the blue band around it widening as training goes on: nearby positions end up alike.',
       tryThis:
-        'Switch Positions to the fixed sinusoid in the settings and compare its table with the learned one after training.',
+        'Switch Positions to the fixed sinusoid in the settings and compare its table with the learned one after training. Then train the twin without positional encoding (Break it to learn it): on the names it ends level with the whole model; on Repeated random tokens no induction head forms.',
       caveat:
         "Order-blindness holds for attention without a mask: a causal model can infer positions with no positional encoding at all, since the mask itself lets it count (Haviv et al. 2022). GPT-2 and nanoGPT learn their positions; the sinusoid is the original Transformer's. Unscaled, the sinusoid drowns this model's small embeddings (measured): here it is scaled.",
     },
@@ -153,13 +153,19 @@ export const CONCEPTS: readonly Concept[] = [
       formula: 'x_i = W_te[t_i] + P[i]（P 可学习，或 PE(p, 2k) = sin(p / 10000^{2k/C})，PE(p, 2k+1) = cos(…)）',
       lookFor:
         '看位置相似度图（蓝色表示相似，橙色表示相反）。对角线上的值按定义就是 1，第 0 步也是如此；要看的是对角线两侧的蓝色带：随着训练，它会逐渐变宽，说明相邻的位置变得相似。',
-      tryThis: `在设置中把${G.positionalEncoding.zh}换成固定的正弦编码，训练之后，和可学习的位置表比较一下。`,
+      tryThis: `在设置中把${G.positionalEncoding.zh}换成固定的正弦编码，训练之后，和可学习的位置表比较一下。再训练一个没有${G.positionalEncoding.zh}的双胞胎模型（在“动手破坏”实验里）：在英文名字上它和完整模型打成平手；在“重复的随机词元”上，${G.inductionHead.zh}形成不了。`,
       caveat:
         '“分不出先后”只对不加掩码的注意力成立：带因果掩码的模型即使完全没有位置编码，也能推断出位置，因为掩码本身就让它能“数”出自己在第几位（Haviv 等，2022）。GPT-2 和 nanoGPT 的位置编码是学出来的，正弦编码来自最初的 Transformer。正弦编码不加缩放会淹没这个模型很小的嵌入（已实测），所以这里做了缩放。',
     },
     live: (s, lang) => {
       if (!s.run) return undefined
       const m = s.run.model
+      if (m.posEncoding === 'none')
+        return say(
+          lang,
+          'Now: no positional encoding at all (the twin): only the causal mask tells positions apart.',
+          `现在：完全没有${G.positionalEncoding.zh}（双胞胎模型）：只有因果掩码能区分位置。`,
+        )
       return m.posEncoding === 'sinusoidal'
         ? say(
             lang,

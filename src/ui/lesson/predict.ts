@@ -123,7 +123,7 @@ export const PREDICTIONS: Readonly<Record<string, Prediction>> = {
     measure: (s) => {
       if (!s.run) return undefined
       const m = s.run.model
-      const n = m.posEncoding === 'sinusoidal' ? 0 : m.blockSize * m.nEmbd
+      const n = (m.posEncoding ?? 'learned') === 'learned' ? m.blockSize * m.nEmbd : 0
       return { value: n, shown: int(n) }
     },
   },

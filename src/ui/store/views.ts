@@ -17,7 +17,7 @@ export interface AttentionView {
 
 export interface PositionsView {
   step: number
-  kind: 'learned' | 'sinusoidal'
+  kind: 'learned' | 'sinusoidal' | 'none'
   T: number
   C: number
   table: Float32Array
