@@ -142,3 +142,19 @@ test('concept cards carry the model’s own numbers, in both languages, and lead
   await expect(page.getByTestId('concept-attention')).toContainText('自注意力：Q、K、V 与缩放点积')
   await expect(page.getByTestId('live-pretraining')).toContainText(`验证损失 ${val.toFixed(3)}`)
 })
+
+// Look-fors that hold (issue 21, item 4): a card says what to look for on the dataset chosen, where it differs.
+test('the cards’ look-fors follow the dataset: the Tang poems get their own', async ({ page }) => {
+  await page.goto('/?lang=en')
+  await openTab(page, 'Concepts')
+  await page.getByText('Concept cards: the tutorial, on your model').click()
+  const embedding = page.getByTestId('concept-embedding')
+  await expect(embedding).toContainText('the capitals, which only ever begin a name') // the names, the default
+  await page.getByLabel('Dataset').selectOption('tang')
+  await expect(embedding).toContainText('With 2,618 characters')
+  await expect(page.getByTestId('concept-pretraining')).toContainText('The previous-token line (2.85) is out of reach')
+  await page.getByRole('button', { name: '中文', exact: true }).click()
+  await expect(embedding).toContainText('词表有 2,618 个字')
+  await page.getByLabel('数据集').selectOption('moby')
+  await expect(embedding).toContainText('在《白鲸》上训练 500 步的实测')
+})

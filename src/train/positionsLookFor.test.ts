@@ -41,7 +41,6 @@ describe('the twin without positional encoding', () => {
       const loss = async (posEncoding: ModelConfig['posEncoding']) =>
         (await trained(Run.create(text, { ...tiny.model, posEncoding }, tiny.train), 500)).val
       const [whole, twin] = [await loss('learned'), await loss('none')]
-      console.log(`${name}: learned ${whole.toFixed(3)}, none ${twin.toFixed(3)}`)
       expect(twin - whole, name).toBeLessThan(0.1)
     }
   }, 180_000)
@@ -54,7 +53,6 @@ describe('the twin without positional encoding', () => {
         600,
       )
     const [whole, twin] = [await run('learned'), await run('none')]
-    console.log(`induction: learned ${JSON.stringify(whole)}, none ${JSON.stringify(twin)}`)
     expect(whole.pm!).toBeGreaterThan(0.6)
     expect(whole.rep!).toBeLessThan(0.6)
     expect(twin.pm!).toBeLessThan(0.4)

@@ -5,6 +5,7 @@ import { lessonState, useStore } from '../store'
 import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 import { CONCEPTS } from '../lesson/concepts'
+import { cardText } from '../lesson/card'
 import { showView } from '../showView'
 import { PREDICTIONS } from '../lesson/predict'
 import { Prediction } from './Prediction'
@@ -67,12 +68,13 @@ export function ConceptsPanel(panel: ViewProps) {
 function Cards() {
   const t = useT()
   const lang = useStore((s) => s.lang)
+  const datasetId = useStore((s) => s.datasetId)
   const state = useStore(useShallow(lessonState))
   return (
     <>
       <p className="muted small">{t.conceptsIntro}</p>
       {CONCEPTS.map((c, i) => {
-        const text = lang === 'zh-CN' ? c.zh : c.en
+        const text = cardText(c, lang, datasetId)
         const live = c.live(state, lang)
         const liveLine = (
           <p className="live" data-testid={`live-${c.id}`}>

@@ -6,6 +6,7 @@ import { useT } from '../i18n'
 import { Panel, type ViewProps } from './Panel'
 import { LinkBox } from './LinkBox'
 import { CONCEPTS } from '../lesson/concepts'
+import { cardText } from '../lesson/card'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
 import { showView } from '../showView'
 import { lessonQuery } from '../lessonLink'
@@ -59,6 +60,7 @@ function go(step: number | undefined) {
 export function TourPanel(panel: ViewProps) {
   const t = useT()
   const lang = useStore((s) => s.lang)
+  const datasetId = useStore((s) => s.datasetId)
   const step = useStore((s) => s.tourStep)
   const state = useStore(useShallow(lessonState))
   const [finished, setFinished] = useState(false)
@@ -84,7 +86,7 @@ export function TourPanel(panel: ViewProps) {
     )
   const s = TOUR[step]
   const concept = CONCEPTS.find((c) => c.id === s.concept)!
-  const text = lang === 'zh-CN' ? concept.zh : concept.en
+  const text = cardText(concept, lang, datasetId)
   const done = s.task ? s.task.done(state) : true
   const live = concept.live(state, lang)
   const last = step === TOUR.length - 1

@@ -101,7 +101,10 @@ describe('the message catalogue', () => {
 
   it('spells glossary terms one way: a Chinese message, card or tour step uses the glossary’s word, never a second form', () => {
     // what the learner reads: the catalogue (with sample arguments), the cards, their errata, the tour's tasks
-    const cards = CONCEPTS.flatMap((c) => Object.values(c.zh))
+    const cards = CONCEPTS.flatMap((c) => [
+      ...Object.values(c.zh),
+      ...Object.values(c.forDataset ?? {}).flatMap((d) => Object.values(d.zh)),
+    ])
     const zh = [
       ...Object.entries(zhCN).map(([k, v]) => say(k, v)),
       ...cards,

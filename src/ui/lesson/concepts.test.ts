@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { CONCEPTS } from './concepts'
+import { TRAINING_CONCEPTS } from './conceptsTraining'
+import { cardText } from './card'
+import { DATASETS } from '../datasets'
 import type { AppState } from '../store'
 import { headScores, quantizeCausal, quantizeRows, triangleSize } from '../../analysis/heads'
 
@@ -140,5 +143,28 @@ describe('concept cards', () => {
     expect(card('evaluation').en.caveat).toMatch(/exact matches only/)
     expect(card('pretraining').zh.caveat).toMatch(/过拟合/)
     expect(card('finetuning').en.tryThis).toMatch(/panel 1.*from scratch/)
+  })
+
+  it('a card’s look-for follows the chosen dataset where it has its own, and every such dataset exists', () => {
+    const ids = DATASETS.map((d) => d.id)
+    const withOwn = CONCEPTS.filter((c) => c.forDataset)
+    expect(withOwn.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['embedding', 'multihead', 'ablation', 'pretraining']),
+    )
+    for (const c of withOwn)
+      for (const [id, own] of Object.entries(c.forDataset!)) {
+        expect(ids).toContain(id)
+        expect(own.en.lookFor ?? own.en.tryThis).toBeTruthy()
+        expect(Object.keys(own.zh).sort()).toEqual(Object.keys(own.en).sort()) // both languages say it
+        const en = cardText(c, 'en', id)
+        if (own.en.lookFor) expect(en.lookFor).toBe(own.en.lookFor)
+        expect(en.title).toBe(c.en.title)
+        expect(cardText(c, 'zh-CN', id).lookFor).toBe(own.zh.lookFor ?? c.zh.lookFor)
+      }
+    const embedding = CONCEPTS.find((c) => c.id === 'embedding')!
+    expect(cardText(embedding, 'en', 'moby').lookFor).toBe(embedding.en.lookFor) // no text of its own: the general one
+    expect(cardText(embedding, 'en', 'custom').lookFor).toBe(embedding.en.lookFor)
+    expect(cardText(embedding, 'en', 'tang').lookFor).toContain('2,618 characters')
+    expect(TRAINING_CONCEPTS.find((c) => c.id === 'pretraining')!.forDataset?.tang).toBeDefined()
   })
 })

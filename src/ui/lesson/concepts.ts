@@ -98,7 +98,7 @@ export const CONCEPTS: readonly Concept[] = [
         'Each token id looks up a row of C learned numbers: its place in a space where tokens that behave alike end up close.',
       formula: 'x = W_te[t],  W_te ∈ ℝ^{V×C}',
       lookFor:
-        'In the embedding map, tokens that play alike (vowels, digits, punctuation) drifting together as training goes on.',
+        'In the embedding map, tokens that play alike (vowels, digits, punctuation) drifting together as training goes on. Measured with Tiny, 500 steps, on Moby-Dick: every vowel’s nearest neighbour is another vowel, and so it is for 9 of 10 digits and 5 of 6 punctuation marks.',
       tryThis:
         'Hover a token in the embedding map and read its nearest neighbours in the full space; compare step 0 with later steps.',
       caveat:
@@ -109,7 +109,7 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.embedding.zh}（token embedding）`,
       intuition: `每个${G.token.zh}编号查出一行 C 个可学习的数，也就是它在一个空间中的位置；训练中，作用相似的${G.token.zh}会在这个空间里彼此靠近。`,
       formula: 'x = W_te[t]，W_te ∈ ℝ^{V×C}',
-      lookFor: `在嵌入图中，随着训练，作用相似的${G.token.zh}（元音、数字、标点）会逐渐靠拢。`,
+      lookFor: `在嵌入图中，随着训练，作用相似的${G.token.zh}（元音、数字、标点）会逐渐靠拢。用微型模型在《白鲸》上训练 500 步的实测：每个元音的最近邻都是另一个元音，10 个数字中有 9 个、6 个标点中有 5 个也是如此。`,
       tryThis: `将鼠标悬停在嵌入图中的某个${G.token.zh}上，读它在完整空间中的最近邻；比较第 0 步与训练若干步之后的图。`,
       caveat: `这张图是 C 维空间的二维投影（${G.pca.zh}），只保留了图上标出的那部分方差。判断远近时，请以最近邻列表为准，而不是图上的距离。`,
       erratum: ERRATA.embedding.zh,
@@ -131,6 +131,40 @@ export const CONCEPTS: readonly Concept[] = [
         `现在（第 ${e.step} 步）：这张图保留了 ${e.tokens.length} 个 ${e.C} 维嵌入 ${pct(kept)} 的方差。`,
       )
     },
+    forDataset: {
+      names: {
+        en: {
+          lookFor:
+            'The names have no digits or punctuation: watch the vowels, and the capitals, which only ever begin a name. Measured with Tiny, 500 steps: each vowel’s nearest neighbour is another vowel, and all 26 capitals are nearest another capital — a cluster of their own.',
+        },
+        zh: {
+          lookFor:
+            '名字里没有数字和标点：看元音，再看大写字母——它们只出现在名字的开头。用微型模型训练 500 步的实测：每个元音的最近邻都是另一个元音；26 个大写字母的最近邻全是大写字母，自成一团。',
+        },
+      },
+      tang: {
+        en: {
+          lookFor:
+            'With 2,618 characters, most of them seen only a few times in 28,388, the map stays a crowd at these sizes: measured with Tiny, 500 steps, only 1 of the 5 punctuation marks (，。、？！) has another mark as its nearest neighbour. Filter the map to the commonest characters and read the neighbours there.',
+          tryThis:
+            'Compare this map with one trained on the names: there a few dozen letters, each seen thousands of times, sort themselves into groups within 500 steps.',
+        },
+        zh: {
+          lookFor: `词表有 2,618 个字，而全文只有 28,388 个字符，大多数字只出现寥寥几次，所以在这样的规模下，嵌入图始终挤成一团。用微型模型训练 500 步的实测：5 个标点（，。、？！）中，只有 1 个的最近邻是另一个标点。把嵌入图筛选到最常见的字，再去看它们的最近邻。`,
+          tryThis:
+            '把这张图和在英文名字上训练出的图比较一下：那里只有几十个字母，每个都出现几千次，500 步之内就各自归了类。',
+        },
+      },
+      induction: {
+        en: {
+          lookFor:
+            'Here every token is a random symbol: letters, digits and signs all play the same part, so no group should form. All the embedding has to do is tell the 64 symbols apart.',
+        },
+        zh: {
+          lookFor: `这里每个${G.token.zh}都是随机的符号：字母、数字和符号的作用完全一样，所以不会形成任何分组。嵌入要做的，只是把这 64 个符号区分开。`,
+        },
+      },
+    },
   },
   {
     id: 'positional',
@@ -141,7 +175,7 @@ export const CONCEPTS: readonly Concept[] = [
         'Attention by itself weighs its inputs as an unordered set: a vector for each position is added to each token, so "dog bites man" differs from "man bites dog".',
       formula: 'x_i = W_te[t_i] + P[i]   (P learned, or PE(p, 2k) = sin(p / 10000^{2k/C}), PE(p, 2k+1) = cos(…))',
       lookFor:
-        'In the position-similarity map (blue: alike, orange: opposite) the diagonal is 1 by construction, even at step 0. Look instead at the blue band around it widening as training goes on: nearby positions end up alike.',
+        'In the position-similarity map (blue: alike, orange: opposite) the diagonal is 1 by construction, even at step 0. Look instead at the blue band around it widening as training goes on: nearby positions end up alike. Measured with Tiny, 500 steps: positions one or two apart start unrelated (similarity 0.0) and end at 0.24–0.61 on every built-in text.',
       tryThis:
         'Switch Positions to the fixed sinusoid in the settings and compare its table with the learned one after training. Then train the twin without positional encoding (Break it to learn it): on the names it ends level with the whole model; on Repeated random tokens no induction head forms.',
       caveat:
@@ -152,7 +186,7 @@ export const CONCEPTS: readonly Concept[] = [
       intuition: `注意力本身把输入当作一个无序的集合，分不出先后。给每个位置一个向量，加到这个位置的${G.token.zh}上，“狗咬人”和“人咬狗”才有区别。`,
       formula: 'x_i = W_te[t_i] + P[i]（P 可学习，或 PE(p, 2k) = sin(p / 10000^{2k/C})，PE(p, 2k+1) = cos(…)）',
       lookFor:
-        '看位置相似度图（蓝色表示相似，橙色表示相反）。对角线上的值按定义就是 1，第 0 步也是如此；要看的是对角线两侧的蓝色带：随着训练，它会逐渐变宽，说明相邻的位置变得相似。',
+        '看位置相似度图（蓝色表示相似，橙色表示相反）。对角线上的值按定义就是 1，第 0 步也是如此；要看的是对角线两侧的蓝色带：随着训练，它会逐渐变宽，说明相邻的位置变得相似。用微型模型训练 500 步的实测：相隔一两个位置的相似度一开始是 0.0，训练后在每个内置文本上都升到 0.24～0.61。',
       tryThis: `在设置中把${G.positionalEncoding.zh}换成固定的正弦编码，训练之后，和可学习的位置表比较一下。再训练一个没有${G.positionalEncoding.zh}的双胞胎模型（在“动手破坏”实验里）：在英文名字上它和完整模型打成平手；在“重复的随机词元”上，${G.inductionHead.zh}形成不了。`,
       caveat:
         '“分不出先后”只对不加掩码的注意力成立：带因果掩码的模型即使完全没有位置编码，也能推断出位置，因为掩码本身就让它能“数”出自己在第几位（Haviv 等，2022）。GPT-2 和 nanoGPT 的位置编码是学出来的，正弦编码来自最初的 Transformer。正弦编码不加缩放会淹没这个模型很小的嵌入（已实测），所以这里做了缩放。',
@@ -277,7 +311,8 @@ export const CONCEPTS: readonly Concept[] = [
       intuition:
         'Several heads attend in parallel, each in its own smaller space, so one can track the previous token while another parks its attention on the first position of the window (an “attention sink”).',
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O,  head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
-      lookFor: 'In the atlas: heads with different patterns, and their badges appearing as training goes on.',
+      lookFor:
+        'In the atlas: at step 0 every head’s badge is “spread evenly”. As training goes on each head leans on a few nearby positions and its badge turns to “unclear”: a badge needs 60% of a head’s attention on one pattern, and on ordinary text at these sizes none gets there (measured with Tiny, 500 steps, on every built-in text: the strongest previous-token head scores 0.12–0.14). Clear badges appear in the induction experiment.',
       tryThis:
         'Scrub the atlas back to step 0 and compare the heads then and now. To watch an induction head form, run the induction experiment (the dataset “Repeated random tokens”): on ordinary text at these sizes one rarely forms.',
       caveat:
@@ -287,7 +322,7 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.multiHead.zh}（multi-head attention）`,
       intuition: `几个头并行地做注意力，各自在一个更小的子空间里工作。于是一个头可以盯着前一个${G.token.zh}，另一个头则把注意力停放在窗口的第一个位置上（所谓“注意力汇聚点”，attention sink）。`,
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O，head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
-      lookFor: '在注意力总览中，看各个头的不同模式，以及随着训练逐渐出现的标签。',
+      lookFor: `在注意力总览中：第 0 步时每个头的标签都是“均匀分散”。随着训练，每个头开始偏向附近的几个位置，标签变成“不明确”：要得到一个标签，头得把 60% 的注意力放在同一种模式上，而在普通文本上、这样的规模下，没有哪个头做得到（用微型模型在每个内置文本上训练 500 步的实测：最强的“前一个${G.token.zh}”头得分只有 0.12～0.14）。清晰的标签会出现在${G.inductionHead.zh}实验里。`,
       tryThis: `把注意力总览拖回第 0 步，比较当时和现在的各个头。想亲眼看到${G.inductionHead.zh}形成，就做一次归纳头实验（数据集“重复的随机词元”）：在普通文本上、这样的规模下，它很少出现。`,
       caveat: `某种模式占到 60% 以上才会显示标签，而且标签仍可能误导：一个头可能同时做好几件事。“第一个${G.token.zh}”指窗口中的第 0 个位置，很少恰好是一行的开头；头在无处可看时，常把注意力停放在那里（注意力汇聚点）。`,
     },
@@ -307,6 +342,20 @@ export const CONCEPTS: readonly Concept[] = [
         `Now (step ${h.snap.step}): ${h.list.length} heads, ${clear.length} with a clear pattern${clear.length ? ` (${clear.map((x) => `${x.name} ${x.badge}`).join(', ')})` : ''}.`,
         `现在（第 ${h.snap.step} 步）：共 ${h.list.length} 个头，其中 ${clear.length} 个有清晰的模式${clear.length ? `（${clear.map((x) => headZh(x.name)).join('、')}）` : ''}。`,
       )
+    },
+    forDataset: {
+      induction: {
+        en: {
+          lookFor:
+            'In the atlas on the repeated probe: within a few hundred steps a layer-0 head earns the previous-token badge (it scores about 0.98) and a layer-1 head the induction badge — heads with different jobs, side by side (five seeds: docs/induction-recipe.md).',
+          tryThis:
+            'Scrub the atlas back to step 0, where every head spreads its attention evenly, then forward to the step where the purple line marks the induction head forming.',
+        },
+        zh: {
+          lookFor: `在注意力总览的重复探针上：几百步之内，第 0 层的某个头得到“前一个${G.token.zh}”的标签（得分约 0.98），第 1 层的某个头得到“${G.inductionHead.zh}”的标签——分工不同的头并排出现（五个随机种子的实测见 docs/induction-recipe.md）。`,
+          tryThis: `把注意力总览拖回第 0 步（那时每个头的注意力都摊得很平），再往后拖到紫色竖线标出${G.inductionHead.zh}形成的那一步。`,
+        },
+      },
     },
   },
   {
@@ -361,7 +410,7 @@ export const CONCEPTS: readonly Concept[] = [
         'To find out what a head is worth, take it away: run the same text with its output removed and see how much worse the model predicts. What the atlas shows is where a head looks; ablation says whether the model uses what it finds.',
       formula: 'Δℓ(l, h) = ℓ(model with head l.h removed) − ℓ(model),  removed = output 0, or its mean over the batch',
       lookFor:
-        'In the grid: a few orange heads the loss depends on, and pale ones it hardly misses; compare them with the atlas’s badges (a previous-token head is often among the orange ones).',
+        'In the grid: a few orange heads the loss depends on, and pale ones it hardly misses; compare them with the atlas. On ordinary text at these sizes no head has a clear badge, so the orange ones are found only by taking them away.',
       tryThis:
         'Click the most orange head to switch it off, generate from the same prompt and seed as before, and compare the two texts; then switch it back on.',
       caveat:
@@ -371,7 +420,7 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.head.zh}消融（把一个头关掉）`,
       intuition: `想知道一个头有多重要，就把它拿掉：在同一段文本上去掉它的输出，看模型的预测变差多少。注意力总览显示的是一个头在看哪里；消融告诉你模型是否真的用到了它看到的东西。`,
       formula: 'Δℓ(l, h) = ℓ(去掉第 l 层第 h 头的模型) − ℓ(原模型)，去掉 = 输出置零，或换成它在整批上的均值',
-      lookFor: `在网格中，找几个橙色的头（损失依赖它们）和几个浅色的头（少了它们几乎没有影响），再和注意力总览里的标签对照：关注前一个${G.token.zh}的头常在橙色之列。`,
+      lookFor: `在网格中，找几个橙色的头（${G.loss.zh}依赖它们）和几个浅色的头（少了它们几乎没有影响），再和注意力总览对照。在普通文本上、这样的规模下，没有哪个头有清晰的标签，所以哪些头要紧，只有拿掉它们才知道。`,
       tryThis: '点击最橙的那个头把它关掉，用和之前相同的提示词与随机种子生成，对比两段文本；然后再把它打开。',
       caveat:
         '一次只关一个头：几个头分担同一项工作时（冗余），单独关掉哪一个都显得无关紧要。置零还会改变后面各层收到的输入，换成均值可以避免这一点；但两种做法都不能证明一个头究竟在计算什么。',
@@ -390,6 +439,17 @@ export const CONCEPTS: readonly Concept[] = [
         `Now (step ${a.step}): without head ${l}.${h} the loss rises most, by ${d.toFixed(3)} (from ${a.base.toFixed(3)}).`,
         `现在（第 ${a.step} 步）：去掉${headZh(`${l}.${h}`)}后损失上升最多，上升 ${d.toFixed(3)}（原为 ${a.base.toFixed(3)}）。`,
       )
+    },
+    forDataset: {
+      induction: {
+        en: {
+          lookFor:
+            'Choose the induction head as the target: its score collapses without one layer-0 head, the previous-token head it reads from (0.87 → 0.07 on seed 1), or, on some seeds, without two that share the work (docs/induction-recipe.md).',
+        },
+        zh: {
+          lookFor: `把${G.inductionHead.zh}选为目标：去掉第 0 层的某一个头——它所读取的“前一个${G.token.zh}”头——它的得分就会崩掉（种子 1：0.87 → 0.07）；在有些种子上，要同时去掉分担这份工作的两个头才行（见 docs/induction-recipe.md）。`,
+        },
+      },
     },
   },
   {
