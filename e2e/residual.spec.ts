@@ -69,4 +69,7 @@ test('train twins without residual connections, with post-LN and without positio
   await page.getByRole('heading', { name: 'Positional encoding', exact: true }).click()
   await expect(page.getByTestId('positions-caption')).toContainText('This model adds no positional encoding')
   await expect(page.getByTestId('positions-table')).toHaveCount(0)
+  // the whole model's curve is named in the page's language, whichever it was made in
+  await page.getByRole('button', { name: '中文', exact: true }).click()
+  await expect(page.getByTestId('loss-chart')).toContainText('完整模型（到第 40 步）')
 })

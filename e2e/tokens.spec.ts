@@ -43,7 +43,7 @@ test('positional encoding: the learned table and its similarities, and the fixed
 }) => {
   await page.goto('/')
   await backendInUse(page)
-  await page.getByText('Positional encoding').click()
+  await page.getByRole('heading', { name: 'Positional encoding', exact: true }).click()
   await expect(page.getByTestId('positions-caption')).toContainText(
     'The learned table at step 0: 32 positions × 32 channels',
   )
@@ -54,4 +54,9 @@ test('positional encoding: the learned table and its similarities, and the fixed
   await page.getByLabel('Positions', { exact: true }).selectOption('sinusoidal')
   await expect(page.getByTestId('param-count')).toContainText('the fixed sinusoid adds none')
   await expect(page.getByTestId('positions-caption')).toContainText('The fixed sinusoid: 32 positions × 32 channels')
+  // and none at all (the twin's setting, also offered here)
+  await page.getByLabel('Positions', { exact: true }).selectOption('none')
+  await expect(page.getByTestId('param-count')).toContainText('no positional encoding')
+  await page.getByRole('button', { name: 'Step', exact: true }).click()
+  await expect(page.getByTestId('positions-caption')).toContainText('This model adds no positional encoding')
 })

@@ -135,6 +135,7 @@ export async function trainTwin(kind: Twin): Promise<void> {
           {
             id: `masked-${s.run.runId}`,
             name: (kind === 'mask' ? t.maskedCompare : t.wholeCompare)(s.evals.at(-1)!.step),
+            twin: { masked: kind === 'mask', step: s.evals.at(-1)!.step },
             evals: s.evals,
           },
         ]

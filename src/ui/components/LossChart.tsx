@@ -177,7 +177,7 @@ interface PlotProps {
   refs: boolean
   reference: { uniform: number; unigram: number; bigram: number } | undefined
   maxIters: number
-  compare: { id: number | string; name: string }[]
+  compare: { id: number | string; name: string; twin?: { masked: boolean; step: number } }[]
   marker: { step: number } | null | undefined
   repeated: boolean
   divergedAt: number[]
@@ -325,7 +325,7 @@ const Plot = memo(function Plot({
         {compare.map((c, i) => (
           <Line
             key={c.id}
-            name={t.compareLine(c.name)}
+            name={t.compareLine(c.twin ? (c.twin.masked ? t.maskedCompare : t.wholeCompare)(c.twin.step) : c.name)}
             dataKey={`c${i}`}
             stroke={COMPARE_COLOURS[i % COMPARE_COLOURS.length]}
             strokeDasharray="5 3"

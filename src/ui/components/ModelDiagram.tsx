@@ -148,8 +148,9 @@ export function ModelDiagram() {
           <Part label={t.diagramPosOpen} className="pos" onOpen={() => showView('pos-h')} testId="diagram-pos">
             <b>{t.diagramPos}</b>
             <span className="mono small">
-              {model.posEncoding === 'sinusoidal' ? 'sin' : model.posEncoding === 'none' ? '∅' : 'wpe'} ·{' '}
-              {model.blockSize} × {model.nEmbd}
+              {model.posEncoding === 'none'
+                ? '∅'
+                : `${model.posEncoding === 'sinusoidal' ? 'sin' : 'wpe'} · ${model.blockSize} × ${model.nEmbd}`}
             </span>
           </Part>
         </div>

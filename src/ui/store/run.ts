@@ -73,7 +73,7 @@ export interface RunSlice {
   pairsEnded(requestId: string): void
   setLock(lock: RunSlice['lock']): void
   /** The no-mask twin is being built: what it was made from, and the masked run's curve kept to compare. */
-  twinRequested(twinOf: RunSlice['twinOf'], masked: { id: string; name: string; evals: EvalPoint[] }[]): void
+  twinRequested(twinOf: RunSlice['twinOf'], masked: AppState['compare']): void
 }
 
 export const runSlice: StateCreator<AppState, [], [], RunSlice> = (set, get) => ({

@@ -20,7 +20,8 @@ export interface StoredRunsSlice {
   unreadableRuns: UnreadableRun[]
   storageAvailable?: boolean
   /** Stored runs whose validation curves the loss chart overlays. */
-  compare: { id: string; name: string; evals: EvalPoint[] }[]
+  /** compared runs' validation curves; a twin's whole model carries `twin` so its name follows the language */
+  compare: { id: string; name: string; evals: EvalPoint[]; twin?: { masked: boolean; step: number } }[]
   restoreProblems: Problem[] // why the last stored run could not be reopened
   runSaved(msg: Extract<FromWorker, { type: 'run.saved' }>): void
   storageFailed(msg: Extract<FromWorker, { type: 'storage.problem' }>): void
