@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { getPreset, type ModelSettings, type TrainConfig } from '../../src/shared/config'
 import { Run } from '../../src/train/run'
+import { installWebGpuKernels } from '../../src/model/webgpuKernels'
 import { spread, stepStats } from '../bench-stats.mjs'
 
 /** nanoGPT's shakespeare_char shape (config/train_shakespeare_char.py, 10.65M parameters), without dropout. */
@@ -57,10 +58,12 @@ interface Options {
   batchSize?: number
   dawnFlags: string[]
   configOnly: boolean
+  /** tfjs's own kernels only, without the fused WGSL ones (src/model/webgpuKernels.ts): the "before" */
+  unfused: boolean
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { preset: 'baby', steps: 20, evalEvery: 0, dawnFlags: [], configOnly: false }
+  const o: Options = { preset: 'baby', steps: 20, evalEvery: 0, dawnFlags: [], configOnly: false, unfused: false }
   const num = (name: string, v: string | undefined) => {
     const n = Number(v)
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number (got "${v}")`)
@@ -77,6 +80,7 @@ function parse(argv: string[]): Options {
     else if (a === '--batch-size') o.batchSize = Math.max(1, num('batch-size', argv[++i]))
     else if (a === '--dawn-flag') o.dawnFlags.push(argv[++i])
     else if (a === '--config-only') o.configOnly = true
+    else if (a === '--unfused') o.unfused = true
     else throw new Error(`unknown option "${a}"`)
   }
   presetConfig(o.preset) // an unknown preset fails here, naming the known ones
@@ -192,6 +196,7 @@ async function main(argv: string[]): Promise<void> {
   })
   let lost: string | undefined
   void device.lost.then((e) => (lost = `${e.reason}: ${e.message}`))
+  if (!o.unfused) installWebGpuKernels() // as the worker does (src/worker/backend.ts)
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, info), 3)
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend')
   await tf.ready()
@@ -274,6 +279,7 @@ async function main(argv: string[]): Promise<void> {
     engine: `tfjs ${tf.version.tfjs} webgpu (Dawn in Node ${process.version})`,
     adapter: adapterOut,
     dawnFlags: o.dawnFlags,
+    fusedKernels: !o.unfused,
     preset: o.preset,
     model: { ...run.model },
     batchSize: train.batchSize,

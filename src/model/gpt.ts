@@ -63,7 +63,7 @@ export function layerNorm(x: tf.Tensor2D, ln: LayerNormParams): tf.Tensor2D {
 
 /** GELU, the exact form nn.GELU() uses: 0.5·x·(1 + erf(x/√2)). */
 export function gelu(x: tf.Tensor2D): tf.Tensor2D {
-  if (hasFused()) return fusedGelu(x)
+  if (hasFused('GptGelu')) return fusedGelu(x)
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1))
 }
 
@@ -224,14 +224,16 @@ export function attention(
   const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
   const yh = patchHeads(ablateHeads(batchedAV(drop(att), vh), pass), pass) // (B, nh, T, hs)
   // (B, nh, T, hs) → (B, T, nh, hs) → (B, T, C)
-  const y = hasFused() ? fusedMergeHeads(yh) : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
+  const y = hasFused('GptMergeHeads')
+    ? fusedMergeHeads(yh)
+    : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
   return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att, heads: yh } // output projection, residual dropout
 }
 
 /** qkv (B, T, 3C) → q, k, v, each split into heads: (B, T, C) → (B, nh, T, hs). One kernel where the backend has it. */
 function splitHeads(qkv: tf.Tensor2D, { B, T, cfg }: Pass): tf.Tensor4D[] {
   const nh = cfg.nHead
-  if (hasFused()) return fusedSplitHeads(qkv, B, nh)
+  if (hasFused('GptSplitHeads')) return fusedSplitHeads(qkv, B, nh)
   const heads = (t: tf.Tensor2D) => tf.transpose(tf.reshape<tf.Rank.R4>(t, [B, T, nh, cfg.nEmbd / nh]), [0, 2, 1, 3])
   return tf.split<tf.Tensor2D>(qkv, 3, 1).map(heads)
 }
@@ -241,7 +243,7 @@ function splitHeads(qkv: tf.Tensor2D, { B, T, cfg }: Pass): tf.Tensor4D[] {
  * mask (the "break it" experiment). One fused kernel where the backend has it.
  */
 function causalSoftmax(scores: tf.Tensor4D, scale: number, causal: boolean): tf.Tensor4D {
-  if (hasFused()) return fusedAttentionSoftmax(scores, scale, causal)
+  if (hasFused('GptCausalSoftmax')) return fusedAttentionSoftmax(scores, scale, causal)
   const scaled: tf.Tensor4D = tf.mul(scores, scale)
   const T = scores.shape[3]
   return tf.softmax(causal ? tf.add<tf.Tensor4D>(scaled, causalMask(T)) : scaled)
@@ -387,7 +389,7 @@ export function crossEntropy(
 ): tf.Scalar {
   const [N, V] = logits.shape
   const norm = weights ? Math.max(weights.total, 1) : N // a batch without a weighted position has loss 0, not NaN
-  if (hasFused()) return fusedCrossEntropy(logits, targets, norm, weights?.w)
+  if (hasFused('GptCrossEntropy')) return fusedCrossEntropy(logits, targets, norm, weights?.w)
   const f = customGrad((keep: Keep<[tf.Tensor2D, tf.Tensor1D]>, lg: tf.Tensor2D) => {
     const logp = tf.logSoftmax(lg) // (N, V)
     const ids = tf.cast(targets, 'int32')

@@ -38,6 +38,7 @@ import { fusedModuleFor, fusedSimdFor, type FusedSimd } from './fusedSimd'
 import { ROW_EXPORTS, threadedSimd } from './fusedThreads'
 import { createGemm, gemm, type Gemm } from './gemm'
 import { wasmHeapOf } from './wasmHeap'
+import { registerHeadGradients } from './ops'
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
@@ -633,31 +634,6 @@ function gptMergeHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.Tensor
   const out = backend.makeOutput([B * T, parts.length * nh * hs], 'float32')
   headCopy(backend, out, parts, B, T, nh, hs, false)
   return out
-}
-
-/** The two head kernels' gradients: each is the other. */
-function registerHeadGradients(): void {
-  if (tf.getGradient('GptSplitHeads')) return
-  tf.registerGradient({
-    kernelName: 'GptSplitHeads',
-    gradFunc: (dy, _saved, attrs) => {
-      const dys = dy as tf.Tensor[]
-      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
-      const inputs = Object.fromEntries(dys.map((d, i) => [`x${i}`, d]))
-      return { x: () => tf.engine().runKernel('GptMergeHeads', inputs, { parts, batch, heads }) as tf.Tensor }
-    },
-  })
-  tf.registerGradient({
-    kernelName: 'GptMergeHeads',
-    gradFunc: (dy, _saved, attrs) => {
-      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
-      const d = dy as tf.Tensor
-      const split = () => tf.engine().runKernel('GptSplitHeads', { x: d }, { batch, heads, parts }) as tf.Tensor[]
-      let cache: tf.Tensor[] | undefined
-      const part = (i: number) => () => (cache ??= split())[i]
-      return Object.fromEntries(Array.from({ length: parts }, (_, i) => [`x${i}`, part(i)]))
-    },
-  })
 }
 
 function identityWasm({ inputs, backend }: KernelArgs): tf.TensorInfo {

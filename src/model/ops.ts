@@ -111,7 +111,7 @@ const gemmLinear = customGrad(
       gradFunc: (dy: tf.Tensor2D, [sx, sw]: [tf.Tensor2D, tf.Tensor2D]) => [
         gemmProduct(dy, sw, false, true),
         gemmProduct(sx, dy, true, false),
-        hasFused()
+        hasFused('GptColumnSum')
           ? runKernel<tf.Tensor1D>('GptColumnSum', { x: dy })
           : tf.reshape(gemmProduct(tf.ones([1, dy.shape[0]]) as tf.Tensor2D, dy, false, false), [dy.shape[1]]),
       ],
@@ -131,6 +131,8 @@ function useExplicit(): boolean {
 /** x (N, in) · W (in, out) + b → (N, out) */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b && useGemm()) return gemmLinear(x, w, b)
+  // webgpu adds the bias in the product's own pass (tfjs's _FusedMatMul): one dispatch, not two
+  if (b && tf.getBackend() === 'webgpu') return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D
   const y = useGemm() ? gemmNN(x, w) : useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
   return b ? tf.add(y, b) : y
 }
@@ -164,9 +166,12 @@ export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
 // takes these where `hasFused()` and its own chains of tfjs ops elsewhere; both compute the same function
 // (wasm.test.ts and fused.test.ts check it).
 
-/** Whether this backend has the fused kernels (wasm, once kernels.ts installed them). */
-export function hasFused(): boolean {
-  return Boolean(tf.getKernel('GptLayerNorm', tf.getBackend()))
+/**
+ * Whether this backend has a fused kernel (by default LayerNorm's): wasm has all of them once kernels.ts
+ * installed them, webgpu those of webgpuKernels.ts (LayerNorm, GELU, the softmaxes, cross-entropy).
+ */
+export function hasFused(kernel = 'GptLayerNorm'): boolean {
+  return Boolean(tf.getKernel(kernel, tf.getBackend()))
 }
 
 function runKernel<T extends tf.Tensor | tf.Tensor[]>(
@@ -266,4 +271,29 @@ export function fusedSplitHeads(qkv: tf.Tensor2D, B: number, nh: number): [tf.Te
 export function fusedMergeHeads(y: tf.Tensor4D): tf.Tensor2D {
   const [B, nh] = y.shape
   return runKernel<tf.Tensor2D>('GptMergeHeads', { x0: y }, { parts: 1, batch: B, heads: nh })
+}
+
+/** The two head kernels' gradients: each is the other. */
+export function registerHeadGradients(): void {
+  if (tf.getGradient('GptSplitHeads')) return
+  tf.registerGradient({
+    kernelName: 'GptSplitHeads',
+    gradFunc: (dy, _saved, attrs) => {
+      const dys = dy as tf.Tensor[]
+      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
+      const inputs = Object.fromEntries(dys.map((d, i) => [`x${i}`, d]))
+      return { x: () => tf.engine().runKernel('GptMergeHeads', inputs, { parts, batch, heads }) as tf.Tensor }
+    },
+  })
+  tf.registerGradient({
+    kernelName: 'GptMergeHeads',
+    gradFunc: (dy, _saved, attrs) => {
+      const { parts, batch, heads } = attrs as { parts: number; batch: number; heads: number }
+      const d = dy as tf.Tensor
+      const split = () => tf.engine().runKernel('GptSplitHeads', { x: d }, { batch, heads, parts }) as tf.Tensor[]
+      let cache: tf.Tensor[] | undefined
+      const part = (i: number) => () => (cache ??= split())[i]
+      return Object.fromEntries(Array.from({ length: parts }, (_, i) => [`x${i}`, part(i)]))
+    },
+  })
 }

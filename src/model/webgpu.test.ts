@@ -9,30 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
 import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
-import { isCI } from '../../scripts/ci.mjs'
+import { webgpuSkip } from '../testing/webgpu'
+import { installWebGpuKernels } from './webgpuKernels'
 
-async function webgpuAvailable(): Promise<string | undefined> {
-  try {
-    const { create, globals } = await import('webgpu')
-    Object.assign(globalThis, globals)
-    const gpu = create([])
-    if (!(await gpu.requestAdapter()))
-      return 'Dawn found no adapter (no Vulkan driver: install chromium for SwiftShader)'
-    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
-    await import('@tensorflow/tfjs-backend-webgpu')
-    return (await tf.setBackend('webgpu')) ? undefined : 'tfjs could not start its webgpu backend'
-  } catch (e) {
-    return `webgpu unavailable: ${(e as Error).message}`
-  } finally {
-    await tf.setBackend('cpu')
-  }
-}
-
-// Outside CI a machine without a Vulkan driver skips these, saying why. Under CI=true they always run: a Dawn
-// that cannot start fails them (scripts/test-all.mjs points Dawn at Chromium's SwiftShader, which CI installs).
-const unavailable = await webgpuAvailable()
-const skip = Boolean(unavailable) && !isCI
-if (skip) console.warn(`skipping the webgpu tests (not under CI): ${unavailable}`)
+// Outside CI a machine without a Vulkan driver skips these, saying why; under CI=true they always run.
+const { skip, unavailable } = await webgpuSkip('the webgpu tests')
+installWebGpuKernels() // as the worker does (src/worker/backend.ts): the fused kernels are what it trains with
 
 describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
   beforeAll(() => {

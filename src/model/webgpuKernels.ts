@@ -1,0 +1,551 @@
+/**
+ * The fused kernels of ./fused.ts (the same names and contracts as the wasm ones, ./kernels.ts), in WGSL for
+ * tfjs-backend-webgpu: where tfjs's autodiff runs a chain of element-wise kernels, each one a compute dispatch
+ * on a GPU, these run one or two passes.
+ *
+ *   GptLayerNorm      (x, weight[, bias] → y, mean, rstd)        3 dispatches  (tfjs's chain: 9 kernels)
+ *   GptLayerNormGrad  (dy, x, weight, mean, rstd → dx, dW[, dB]) 2–3          (autodiff: ~25)
+ *   GptGelu           (x → y, dy/dx)                             2            (~5; its gradient ~10)
+ *   GptGeluGrad       (dy, deriv → dx)                           1
+ *   GptCausalSoftmax  (scores → probabilities; scale, causal)    1            (~7 with the mask)
+ *   GptSoftmaxGrad    (dp, p → d scores; scale)                  1            (~6)
+ *   GptCrossEntropy   (logits, targets[, weights] → loss, probs) 2            (~10)
+ *   GptCrossEntropyGrad (probs, targets[, weights], dy → dlogits) 1           (~8)
+ *
+ * A tfjs webgpu program has one output, so a kernel with several runs one program for each. Row-wise kernels
+ * give a row to a thread (rows are B·T or B·nh·T: thousands, enough to fill a GPU at these sizes); the loss is
+ * one workgroup's reduction. Sums are in f32 (WGSL has no f64), as tfjs's own reductions on webgpu are.
+ * Registered by installWebGpuKernels for the 'webgpu' backend only; gpt.ts takes each fused kernel where the
+ * backend has it (ops.ts hasFused). Checked against the cpu backend's unfused chains in webgpuKernels.test.ts.
+ */
+import * as tf from '@tensorflow/tfjs'
+import { LN_EPS } from './fused'
+import { registerHeadGradients } from './ops'
+
+/** What tfjs-backend-webgpu's runWebGPUProgram takes (its WebGPUProgram, the parts these programs set). */
+interface Program {
+  outputShape: number[]
+  shaderKey: string
+  dispatchLayout: { x: number[] }
+  dispatch: [number, number, number]
+  variableNames: string[]
+  workgroupSize: [number, number, number]
+  uniforms?: string
+  size?: boolean
+  getUserCode(): string
+}
+
+type Uniform = { type: 'int32' | 'float32'; data: number[] }
+
+interface WebGpuBackendLike {
+  runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: Uniform[]): tf.TensorInfo
+}
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap
+  backend: unknown
+  attrs?: tf.NamedAttrMap
+}
+
+const WG = 64
+
+/**
+ * A program over `threads` invocations, one each (flat: tfjs folds a long dispatch into 2-D and its
+ * getGlobalIndex unfolds it), writing an output of `outputShape`; `body` sees `i` (the invocation) and the
+ * uniforms declared in `uniforms`.
+ */
+function program(
+  key: string,
+  outputShape: number[],
+  threads: number,
+  variableNames: string[],
+  uniforms: string,
+  body: string,
+  prelude = '',
+): Program {
+  return {
+    outputShape,
+    shaderKey: `gpt_${key}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(threads / WG), 1, 1],
+    variableNames,
+    workgroupSize: [WG, 1, 1],
+    uniforms: `threads : i32, ${uniforms}`,
+    getUserCode: () => `
+      ${prelude}
+      fn main(i : i32) {
+        if (i >= uniforms.threads) { return; }
+        ${body}
+      }`,
+  }
+}
+
+function run(
+  backend: unknown,
+  p: Program,
+  inputs: tf.TensorInfo[],
+  threads: number,
+  extra: Uniform[] = [],
+  dtype: tf.DataType = 'float32',
+): tf.TensorInfo {
+  return (backend as WebGpuBackendLike).runWebGPUProgram(p, inputs, dtype, [
+    { type: 'int32', data: [threads] },
+    ...extra,
+  ])
+}
+
+const int = (...data: number[]): Uniform[] => data.map((d) => ({ type: 'int32', data: [d] }))
+const float = (...data: number[]): Uniform[] => data.map((d) => ({ type: 'float32', data: [d] }))
+
+function rowsOf(x: tf.TensorInfo): [number, number] {
+  const C = x.shape[x.shape.length - 1]
+  return [C ? tf.util.sizeFromShape(x.shape) / C : 0, C]
+}
+
+function checkFloat(where: string, ...ts: (tf.TensorInfo | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== 'float32') throw new Error(`${where}: float32 only, got ${t.dtype}`)
+}
+
+// --- LayerNorm -------------------------------------------------------------------------------------------
+
+function layerNorm({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
+  const { x, weight, bias } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptLayerNorm', x, weight, bias)
+  const [N, C] = rowsOf(x!)
+  if (weight!.shape[0] !== C || (bias && bias.shape[0] !== C)) throw new Error(`GptLayerNorm: ${C} channels`)
+  const rowUniforms = 'cols : i32,'
+  const mean = run(
+    backend,
+    program(
+      'ln_mean',
+      [N],
+      N,
+      ['X'],
+      rowUniforms,
+      `let o = i * uniforms.cols;
+       var s = 0.0;
+       for (var c = 0; c < uniforms.cols; c++) { s += X[o + c]; }
+       result[i] = s / f32(uniforms.cols);`,
+    ),
+    [x!],
+    N,
+    int(C),
+  )
+  const rstd = run(
+    backend,
+    program(
+      'ln_rstd',
+      [N],
+      N,
+      ['X', 'M'],
+      'cols : i32, eps : f32,',
+      `let o = i * uniforms.cols;
+       let mu = M[i];
+       var q = 0.0;
+       for (var c = 0; c < uniforms.cols; c++) { let d = X[o + c] - mu; q += d * d; }
+       result[i] = inverseSqrt(q / f32(uniforms.cols) + uniforms.eps);`,
+    ),
+    [x!, mean],
+    N,
+    [...int(C), ...float(LN_EPS)],
+  )
+  const names = bias ? ['X', 'M', 'R', 'W', 'B'] : ['X', 'M', 'R', 'W']
+  const y = run(
+    backend,
+    program(
+      bias ? 'ln_apply_b' : 'ln_apply',
+      x!.shape,
+      N * C,
+      names,
+      'cols : i32,',
+      `let r = i / uniforms.cols;
+       let c = i - r * uniforms.cols;
+       result[i] = (X[i] - M[r]) * R[r] * W[c]${bias ? ' + B[c]' : ''};`,
+    ),
+    bias ? [x!, mean, rstd, weight!, bias] : [x!, mean, rstd, weight!],
+    N * C,
+    int(C),
+  )
+  return [y, mean, rstd]
+}
+
+function layerNormGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const { dy, x, weight, mean, rstd } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptLayerNormGrad', dy, x, weight, mean, rstd)
+  const [N, C] = rowsOf(x)
+  // dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·weight: a row to a thread, two passes over it
+  const dx = run(
+    backend,
+    program(
+      'ln_dx',
+      x.shape,
+      N,
+      ['DY', 'X', 'W', 'M', 'R'],
+      'cols : i32,',
+      `let o = i * uniforms.cols;
+       let mu = M[i];
+       let rs = R[i];
+       var sg = 0.0;
+       var sgx = 0.0;
+       for (var c = 0; c < uniforms.cols; c++) {
+         let g = DY[o + c] * W[c];
+         sg += g;
+         sgx += g * (X[o + c] - mu) * rs;
+       }
+       let mg = sg / f32(uniforms.cols);
+       let mgx = sgx / f32(uniforms.cols);
+       for (var c = 0; c < uniforms.cols; c++) {
+         let xh = (X[o + c] - mu) * rs;
+         result[o + c] = rs * (DY[o + c] * W[c] - mg - xh * mgx);
+       }`,
+    ),
+    [dy, x, weight, mean, rstd],
+    N,
+    int(C),
+  )
+  // dWeight = Σ_rows dy·x̂, dBias = Σ_rows dy: a column to a thread
+  const dw = run(
+    backend,
+    program(
+      'ln_dw',
+      [C],
+      C,
+      ['DY', 'X', 'M', 'R'],
+      'rows : i32, cols : i32,',
+      `var s = 0.0;
+       for (var r = 0; r < uniforms.rows; r++) {
+         let k = r * uniforms.cols + i;
+         s += DY[k] * (X[k] - M[r]) * R[r];
+       }
+       result[i] = s;`,
+    ),
+    [dy, x, mean, rstd],
+    C,
+    int(N, C),
+  )
+  const outs = [dx, dw]
+  if (attrs?.hasBias) outs.push(columnSum(backend, dy, N, C))
+  return outs
+}
+
+function columnSum(backend: unknown, x: tf.TensorInfo, N: number, C: number): tf.TensorInfo {
+  return run(
+    backend,
+    program(
+      'colsum',
+      [C],
+      C,
+      ['X'],
+      'rows : i32, cols : i32,',
+      `var s = 0.0;
+       for (var r = 0; r < uniforms.rows; r++) { s += X[r * uniforms.cols + i]; }
+       result[i] = s;`,
+    ),
+    [x],
+    C,
+    int(N, C),
+  )
+}
+
+// --- GELU ------------------------------------------------------------------------------------------------
+
+// Φ(x) by Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7, as fused.ts's and tfjs's Erf), and φ's exp.
+const GELU_PRELUDE = `
+  fn gptCdf(v : f32) -> vec2<f32> {
+    let z = abs(v) * 0.7071067811865476;
+    let t = 1.0 / (1.0 + 0.3275911 * z);
+    let e = exp(-z * z);
+    let tail = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * e;
+    return vec2<f32>(select(0.5 * tail, 1.0 - 0.5 * tail, v >= 0.0), e);
+  }`
+
+function gelu({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
+  const x = inputs.x as tf.TensorInfo
+  checkFloat('GptGelu', x)
+  const n = tf.util.sizeFromShape(x.shape)
+  const y = run(
+    backend,
+    program('gelu', x.shape, n, ['X'], '', `let v = X[i]; result[i] = v * gptCdf(v).x;`, GELU_PRELUDE),
+    [x],
+    n,
+  )
+  const deriv = run(
+    backend,
+    program(
+      'gelu_deriv',
+      x.shape,
+      n,
+      ['X'],
+      '',
+      `let v = X[i]; let ce = gptCdf(v); result[i] = ce.x + v * ce.y * 0.3989422804014327;`,
+      GELU_PRELUDE,
+    ),
+    [x],
+    n,
+  )
+  return [y, deriv]
+}
+
+function geluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { dy, deriv } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptGeluGrad', dy, deriv)
+  const n = tf.util.sizeFromShape(dy.shape)
+  return run(backend, program('gelu_grad', dy.shape, n, ['DY', 'D'], '', `result[i] = DY[i] * D[i];`), [dy, deriv], n)
+}
+
+// --- attention's softmax -----------------------------------------------------------------------------------
+
+function causalSoftmax({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  const s = inputs.scores as tf.TensorInfo
+  checkFloat('GptCausalSoftmax', s)
+  const [R, T] = rowsOf(s)
+  const causal = attrs?.causal !== false
+  return run(
+    backend,
+    program(
+      causal ? 'softmax_causal' : 'softmax_full',
+      s.shape,
+      R,
+      ['S'],
+      'cols : i32, scale : f32,',
+      `let T = uniforms.cols;
+       let o = i * T;
+       let n = ${causal ? 'i % T + 1' : 'T'};
+       var mx = S[o];
+       for (var j = 1; j < n; j++) { mx = max(mx, S[o + j]); }
+       var sum = 0.0;
+       for (var j = 0; j < n; j++) { let e = exp((S[o + j] - mx) * uniforms.scale); result[o + j] = e; sum += e; }
+       let inv = 1.0 / sum;
+       for (var j = 0; j < n; j++) { result[o + j] = result[o + j] * inv; }
+       for (var j = n; j < T; j++) { result[o + j] = 0.0; }`,
+    ),
+    [s],
+    R,
+    [...int(T), ...float(Number(attrs?.scale ?? 1))],
+  )
+}
+
+function softmaxGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  const { dp, p } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptSoftmaxGrad', dp, p)
+  const [R, T] = rowsOf(p)
+  return run(
+    backend,
+    program(
+      'softmax_grad',
+      p.shape,
+      R,
+      ['DP', 'P'],
+      'cols : i32, scale : f32,',
+      `let o = i * uniforms.cols;
+       var dot = 0.0;
+       for (var j = 0; j < uniforms.cols; j++) { dot += DP[o + j] * P[o + j]; }
+       for (var j = 0; j < uniforms.cols; j++) { result[o + j] = uniforms.scale * P[o + j] * (DP[o + j] - dot); }`,
+    ),
+    [dp, p],
+    R,
+    [...int(T), ...float(Number(attrs?.scale ?? 1))],
+  )
+}
+
+// --- cross-entropy -----------------------------------------------------------------------------------------
+
+const LOSS_WG = 256
+
+function crossEntropy({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const { logits, targets, weights } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptCrossEntropy', logits, weights)
+  if (targets!.dtype !== 'int32') throw new Error('GptCrossEntropy: int32 targets')
+  const [N, V] = rowsOf(logits!)
+  const probs = run(
+    backend,
+    program(
+      'ce_probs',
+      logits!.shape,
+      N,
+      ['L'],
+      'cols : i32,',
+      `let o = i * uniforms.cols;
+       var mx = L[o];
+       for (var j = 1; j < uniforms.cols; j++) { mx = max(mx, L[o + j]); }
+       var sum = 0.0;
+       for (var j = 0; j < uniforms.cols; j++) { let e = exp(L[o + j] - mx); result[o + j] = e; sum += e; }
+       let inv = 1.0 / sum;
+       for (var j = 0; j < uniforms.cols; j++) { result[o + j] = result[o + j] * inv; }`,
+    ),
+    [logits!],
+    N,
+    int(V),
+  )
+  // the loss: one workgroup, each thread a stride of rows (−log p_target = log Σ + max − logit_target, from the
+  // logits, not log(probs), which underflows), then a tree sum in workgroup memory. A target outside [0, V)
+  // makes the loss NaN (the page's tokens never are: the CPU checks a text's ids before training).
+  const names = weights ? ['L', 'TG', 'WT'] : ['L', 'TG']
+  const loss: Program = {
+    outputShape: [],
+    shaderKey: `gpt_ce_loss${weights ? '_w' : ''}`,
+    dispatchLayout: { x: [] },
+    dispatch: [1, 1, 1],
+    variableNames: names,
+    workgroupSize: [LOSS_WG, 1, 1],
+    uniforms: 'rows : i32, cols : i32, norm : f32,',
+    getUserCode: () => `
+      var<workgroup> part : array<f32, ${LOSS_WG}>;
+      fn main(unused : i32) {
+        let t = i32(localId.x);
+        var total = 0.0;
+        for (var r = t; r < uniforms.rows; r += ${LOSS_WG}) {
+          let o = r * uniforms.cols;
+          var mx = L[o];
+          for (var j = 1; j < uniforms.cols; j++) { mx = max(mx, L[o + j]); }
+          var sum = 0.0;
+          for (var j = 0; j < uniforms.cols; j++) { sum += exp(L[o + j] - mx); }
+          let tg = TG[r];
+          var nll = uniforms.NAN;
+          if (tg >= 0 && tg < uniforms.cols) { nll = log(sum) + mx - L[o + tg]; }
+          total += ${weights ? 'WT[r] * nll' : 'nll'};
+        }
+        part[t] = total;
+        workgroupBarrier();
+        for (var k = ${LOSS_WG / 2}; k > 0; k = k / 2) {
+          if (t < k) { part[t] = part[t] + part[t + k]; }
+          workgroupBarrier();
+        }
+        if (t == 0) { result[0] = part[0] / uniforms.norm; }
+      }`,
+  }
+  const value = (backend as WebGpuBackendLike).runWebGPUProgram(
+    loss,
+    weights ? [logits!, targets!, weights] : [logits!, targets!],
+    'float32',
+    [...int(N, V), ...float(Number(attrs?.norm ?? N))],
+  )
+  return [value, probs]
+}
+
+function crossEntropyGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  const { probs, targets, weights, dy } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptCrossEntropyGrad', probs, weights, dy)
+  const [N, V] = rowsOf(probs!)
+  const names = weights ? ['P', 'TG', 'DY', 'WT'] : ['P', 'TG', 'DY']
+  return run(
+    backend,
+    program(
+      weights ? 'ce_grad_w' : 'ce_grad',
+      probs!.shape,
+      N * V,
+      names,
+      'cols : i32, norm : f32,',
+      `let r = i / uniforms.cols;
+       let j = i - r * uniforms.cols;
+       let k = ${weights ? 'WT[r] * ' : ''}DY[0] / uniforms.norm;
+       result[i] = (P[i] - select(0.0, 1.0, TG[r] == j)) * k;`,
+    ),
+    weights ? [probs!, targets!, dy!, weights] : [probs!, targets!, dy!],
+    N * V,
+    [...int(V), ...float(Number(attrs?.norm ?? N))],
+  )
+}
+
+// --- attention's heads ---------------------------------------------------------------------------------------
+
+/** qkv (B·T, parts·C) → each part as (B, nh, T, hs): one gather each (tfjs: a slice and a transpose each). */
+function splitHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const x = inputs.x as tf.TensorInfo
+  const { batch: B, heads: nh, parts } = attrs as { batch: number; heads: number; parts: number }
+  checkFloat('GptSplitHeads', x)
+  const [rows, width] = x.shape
+  const T = rows / B
+  const hs = width / parts / nh
+  if (x.shape.length !== 2 || !Number.isInteger(T) || !Number.isInteger(hs))
+    throw new Error(`GptSplitHeads: [${x.shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
+  const n = B * nh * T * hs
+  return Array.from({ length: parts }, (_, part) =>
+    run(
+      backend,
+      program(
+        'split_heads',
+        [B, nh, T, hs],
+        n,
+        ['X'],
+        'T : i32, nh : i32, hs : i32, width : i32, offset : i32,',
+        `let d = i % uniforms.hs;
+         let t = (i / uniforms.hs) % uniforms.T;
+         let h = (i / (uniforms.hs * uniforms.T)) % uniforms.nh;
+         let b = i / (uniforms.hs * uniforms.T * uniforms.nh);
+         result[i] = X[(b * uniforms.T + t) * uniforms.width + uniforms.offset + h * uniforms.hs + d];`,
+      ),
+      [x],
+      n,
+      int(T, nh, hs, width, part * nh * hs),
+    ),
+  )
+}
+
+/** Parts, each (B, nh, T, hs) → (B·T, parts·C), heads side by side: one pass (tfjs: transposes and a concat). */
+function mergeHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  const parts = Array.from({ length: attrs!.parts as number }, (_, i) => inputs[`x${i}`] as tf.TensorInfo)
+  checkFloat('GptMergeHeads', ...parts)
+  const [B, nh, T, hs] = parts[0].shape
+  if (parts.some((p) => p.shape.join() !== parts[0].shape.join()))
+    throw new Error('GptMergeHeads: every part has the same (B, nh, T, hs)')
+  const C = nh * hs
+  const n = B * T * parts.length * C
+  const names = parts.map((_, i) => `X${i}`)
+  const read = names
+    .map((name, p) => (p === names.length - 1 ? `${name}[k]` : `select(${'$'}, ${name}[k], part == ${p})`))
+    .reduceRight((inner, expr) => expr.replace('$', inner))
+  return run(
+    backend,
+    program(
+      `merge_heads_${parts.length}`,
+      [B * T, parts.length * C],
+      n,
+      names,
+      'T : i32, nh : i32, hs : i32, C : i32, width : i32,',
+      `let row = i / uniforms.width;
+       let col = i - row * uniforms.width;
+       let part = col / uniforms.C;
+       let rem = col - part * uniforms.C;
+       let h = rem / uniforms.hs;
+       let d = rem - h * uniforms.hs;
+       let b = row / uniforms.T;
+       let t = row - b * uniforms.T;
+       let k = ((b * uniforms.nh + h) * uniforms.T + t) * uniforms.hs + d;
+       result[i] = ${read};`,
+    ),
+    parts,
+    n,
+    int(T, nh, hs, C, parts.length * C),
+  )
+}
+
+const KERNELS: [string, (args: KernelArgs) => unknown][] = [
+  ['GptLayerNorm', layerNorm],
+  ['GptLayerNormGrad', layerNormGrad],
+  ['GptGelu', gelu],
+  ['GptGeluGrad', geluGrad],
+  ['GptCausalSoftmax', causalSoftmax],
+  ['GptSoftmaxGrad', softmaxGrad],
+  ['GptCrossEntropy', crossEntropy],
+  ['GptCrossEntropyGrad', crossEntropyGrad],
+  ['GptSplitHeads', splitHeads],
+  ['GptMergeHeads', mergeHeads],
+]
+
+/** The names installWebGpuKernels registers (for tests and the bench). */
+export const WEBGPU_FUSED_KERNELS = KERNELS.map(([name]) => name)
+
+/** Registers the fused kernels for the 'webgpu' backend (and the head kernels' gradients). Idempotent. */
+export function installWebGpuKernels(): void {
+  registerHeadGradients()
+  for (const [name, kernelFunc] of KERNELS) {
+    if (tf.getKernel(name, 'webgpu')) continue
+    tf.registerKernel({ kernelName: name, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc })
+  }
+}
+
+/** Removes them again (tests compare the fused kernels with tfjs's own chains on the same backend). */
+export function uninstallWebGpuKernels(): void {
+  for (const [name] of KERNELS) if (tf.getKernel(name, 'webgpu')) tf.unregisterKernel(name, 'webgpu')
+}
