@@ -38,7 +38,7 @@ import { fusedModuleFor, fusedSimdFor, type FusedSimd } from './fusedSimd'
 import { ROW_EXPORTS, threadedSimd } from './fusedThreads'
 import { createGemm, gemm, type Gemm } from './gemm'
 import { wasmHeapOf } from './wasmHeap'
-import { registerHeadGradients } from './ops'
+import { registerHeadGradients, splitHeadsShape } from './ops'
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
@@ -613,11 +613,7 @@ function gptSplitHeadsWasm({ inputs, attrs, backend: b }: KernelArgs): tf.Tensor
   const x = inputs.x as tf.TensorInfo
   const { batch: B, heads: nh, parts } = attrs as { batch: number; heads: number; parts: number }
   checkFloat('GptSplitHeads', x)
-  const [rows, width] = x.shape
-  const T = rows / B
-  const hs = width / parts / nh
-  if (x.shape.length !== 2 || !Number.isInteger(T) || !Number.isInteger(hs))
-    throw new Error(`GptSplitHeads: [${x.shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
+  const { T, hs } = splitHeadsShape(x.shape, B, nh, parts)
   const backend = b as WasmBackendLike
   const outs = Array.from({ length: parts }, () => backend.makeOutput([B, nh, T, hs], 'float32'))
   headCopy(backend, x, outs, B, T, nh, hs, true)

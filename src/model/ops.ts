@@ -273,6 +273,19 @@ export function fusedMergeHeads(y: tf.Tensor4D): tf.Tensor2D {
   return runKernel<tf.Tensor2D>('GptMergeHeads', { x0: y }, { parts: 1, batch: B, heads: nh })
 }
 
+/**
+ * GptSplitHeads' input, checked: (B·T, parts·C) for B sequences and nh heads gives T and the head size (the wasm
+ * and webgpu kernels share it).
+ */
+export function splitHeadsShape(shape: number[], B: number, nh: number, parts: number): { T: number; hs: number } {
+  const [rows, width] = shape
+  const T = rows / B
+  const hs = width / parts / nh
+  if (shape.length !== 2 || !Number.isInteger(T) || !Number.isInteger(hs))
+    throw new Error(`GptSplitHeads: [${shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
+  return { T, hs }
+}
+
 /** The two head kernels' gradients: each is the other. */
 export function registerHeadGradients(): void {
   if (tf.getGradient('GptSplitHeads')) return

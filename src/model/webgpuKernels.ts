@@ -3,7 +3,7 @@
  * tfjs-backend-webgpu: where tfjs's autodiff runs a chain of element-wise kernels, each one a compute dispatch
  * on a GPU, these run one or two passes.
  *
- *   GptLayerNorm      (x, weight[, bias] → y, mean, rstd)        3 dispatches  (tfjs's chain: 9 kernels)
+ *   GptLayerNorm      (x, weight[, bias] → y, mean, rstd)        3 dispatches  (tfjs's chain: ~9 kernels)
  *   GptLayerNormGrad  (dy, x, weight, mean, rstd → dx, dW[, dB]) 2–3          (autodiff: ~25)
  *   GptGelu           (x → y, dy/dx)                             2            (~5; its gradient ~10)
  *   GptGeluGrad       (dy, deriv → dx)                           1
@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { LN_EPS } from './fused'
-import { registerHeadGradients } from './ops'
+import { registerHeadGradients, splitHeadsShape } from './ops'
 
 /** What tfjs-backend-webgpu's runWebGPUProgram takes (its WebGPUProgram, the parts these programs set). */
 interface Program {
@@ -454,11 +454,7 @@ function splitHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   const x = inputs.x as tf.TensorInfo
   const { batch: B, heads: nh, parts } = attrs as { batch: number; heads: number; parts: number }
   checkFloat('GptSplitHeads', x)
-  const [rows, width] = x.shape
-  const T = rows / B
-  const hs = width / parts / nh
-  if (x.shape.length !== 2 || !Number.isInteger(T) || !Number.isInteger(hs))
-    throw new Error(`GptSplitHeads: [${x.shape}] is not (B·T, ${parts}·C) for B ${B}, ${nh} heads`)
+  const { T, hs } = splitHeadsShape(x.shape, B, nh, parts)
   const n = B * nh * T * hs
   return Array.from({ length: parts }, (_, part) =>
     run(
@@ -477,7 +473,7 @@ function splitHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
       ),
       [x],
       n,
-      int(T, nh, hs, width, part * nh * hs),
+      int(T, nh, hs, x.shape[1], part * nh * hs),
     ),
   )
 }
