@@ -208,6 +208,20 @@ async function benchOne(backend, preset) {
     } catch {
       window.__longTasks = null // not supported
     }
+    // each metrics batch as the worker sent it: [its sentAt on the page's clock, its last step]; the page's own
+    // arrival time can lag the worker by a busy frame, while the steps after the batch start only once it is sent
+    window.__metricsSent = []
+    const PageWorker = window.Worker
+    window.Worker = class extends PageWorker {
+      constructor(...args) {
+        super(...args)
+        this.addEventListener('message', (e) => {
+          const m = e.data
+          if (m && m.type === 'metrics' && typeof m.sentAt === 'number' && m.points.length)
+            window.__metricsSent.push([m.sentAt - performance.timeOrigin, m.points.at(-1).step])
+        })
+      }
+    }
   })
   if (pageHidden)
     await page.addInitScript(() => {
@@ -423,6 +437,7 @@ async function benchOne(backend, preset) {
       text: s.text,
       bench: window.__bench,
       longTasks: window.__longTasks,
+      metricsSent: window.__metricsSent,
       watchEntries: s.watchTimeline.length,
       watchSteps: s.watchTimeline.map((e) => e.step),
       saved: s.saved,
@@ -438,8 +453,12 @@ async function benchOne(backend, preset) {
   const stepMs = r.points.map((p) => p.stepMs)
   const evalAt = r.evals.map((e) => e.step)
   const stats = stepStats(stepMs, { warmup: warmupArg, after: [...evalAt, ...r.watchSteps] })
-  // from the first metrics batch to the end: that batch may hold several steps (the worker sends at most 10/s)
-  const [firstAt, firstBatchStep] = r.bench.arrivals[0] ?? [r.bench.firstStepAt - r.bench.clickAt, 1]
+  // from the first metrics batch to the end: that batch may hold several steps (the worker sends at most 10/s);
+  // timed from when the worker sent it (the steps after it start later), else from its arrival on the page
+  const firstSent = r.metricsSent.find(([at]) => at >= r.bench.clickAt)
+  const [firstAt, firstBatchStep] = firstSent
+    ? [firstSent[0] - r.bench.clickAt, firstSent[1]]
+    : (r.bench.arrivals[0] ?? [r.bench.firstStepAt - r.bench.clickAt, 1])
   const wallMs = r.bench.finishedAt - r.bench.clickAt - firstAt
   const wallSteps = Math.max(1, r.points.length - firstBatchStep)
   const sumMs = (xs) => xs.reduce((a, b) => a + b, 0)
@@ -551,6 +570,8 @@ async function benchOne(backend, preset) {
     evalSteps: evalAt,
     liveSampleSteps: r.watchSteps,
     arrivals: r.bench.arrivals,
+    // [when the worker sent each metrics batch, ms since the click; its last step]
+    metricsSent: r.metricsSent.map(([at, step]) => [Math.round(at - r.bench.clickAt), step]),
     load: spent.load,
   }
   let textFile = corpus

@@ -14,6 +14,7 @@ import { memoryReport, yieldToEvents, type WorkerContext } from './context'
 import type { Persisted, Persistence } from './persistence'
 import type { Views } from './views'
 import type { Generation } from './generation'
+import { epochMs } from '../util/clock'
 
 /**
  * Metrics go out at most this often (ms); state changes and evaluations flush at once. Each batch re-renders the
@@ -97,6 +98,7 @@ export class RunController {
       points: this.pendingPoints,
       evals: this.pendingEvals,
       memory: (this.ctx.deps.memory ?? memoryReport)(),
+      sentAt: epochMs(),
     })
     this.pendingPoints = []
     this.pendingEvals = []

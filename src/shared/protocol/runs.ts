@@ -224,4 +224,8 @@ export type RunFromWorker =
   /** The run could not be stored: `full` when the browser's storage is full. Training goes on in memory. */
   /** `reason` lets the page say it in another language; `message` is English */
   | { type: 'storage.problem'; runId: string; full: boolean; reason: 'deleted' | 'full' | 'failed'; message: string }
-  | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport }
+  /**
+   * The steps and evaluations since the last batch; `sentAt`: the worker's clock when it was sent, in ms since the
+   * epoch (performance.timeOrigin + now, comparable across the page and its worker): the bench measures from it.
+   */
+  | { type: 'metrics'; runId: string; points: MetricPoint[]; evals: EvalPoint[]; memory: MemoryReport; sentAt?: number }
