@@ -126,7 +126,8 @@ function corpusText(path?: string): { text: string; corpus: string } {
 
 /** Counts of what the step asks of the GPU and of tfjs: wrapped at Dawn's prototypes and tfjs's registry. */
 function installCounters(globals: Record<string, unknown>) {
-  const c = { dispatches: 0, submits: 0, mapAsync: 0, kernels: 0, reads: 0 }
+  const c = { dispatches: 0, submits: 0, mapAsync: 0, kernels: 0, reads: 0, byKernel: new Map<string, number>() }
+  const running: string[] = [] // the engine's kernels now running, outermost first
   type Proto = Record<string, (...a: unknown[]) => unknown>
   const wrap = (cls: string, method: string, count: () => void) => {
     const proto = (globals[cls] as { prototype: Proto } | undefined)?.prototype
@@ -137,23 +138,37 @@ function installCounters(globals: Record<string, unknown>) {
       return orig.apply(this, a)
     }
   }
-  wrap('GPUComputePassEncoder', 'dispatchWorkgroups', () => c.dispatches++)
-  wrap('GPUComputePassEncoder', 'dispatchWorkgroupsIndirect', () => c.dispatches++)
+  // each dispatch counted against the outermost kernel running when it is encoded (tfjs encodes it then)
+  const dispatched = () => {
+    c.dispatches++
+    const k = running[0] ?? '(outside a kernel)'
+    c.byKernel.set(k, (c.byKernel.get(k) ?? 0) + 1)
+  }
+  wrap('GPUComputePassEncoder', 'dispatchWorkgroups', dispatched)
+  wrap('GPUComputePassEncoder', 'dispatchWorkgroupsIndirect', dispatched)
   wrap('GPUQueue', 'submit', () => c.submits++)
   wrap('GPUBuffer', 'mapAsync', () => c.mapAsync++)
-  // every kernel tfjs's engine runs on webgpu (kernels a kernel calls directly inside itself are not engine runs)
-  for (const k of tf.getKernelsForBackend('webgpu')) {
-    const f = k.kernelFunc
-    tf.unregisterKernel(k.kernelName, 'webgpu')
-    tf.registerKernel({
-      ...k,
-      kernelFunc: (args) => {
-        c.kernels++
-        return f(args)
-      },
-    })
+  // every kernel tfjs's engine runs on webgpu (kernels a kernel calls directly inside itself are not engine
+  // runs), once every kernel is registered (the fused ones included)
+  const countKernels = () => {
+    for (const k of tf.getKernelsForBackend('webgpu')) {
+      const f = k.kernelFunc
+      tf.unregisterKernel(k.kernelName, 'webgpu')
+      tf.registerKernel({
+        ...k,
+        kernelFunc: (args) => {
+          c.kernels++
+          running.push(k.kernelName)
+          try {
+            return f(args)
+          } finally {
+            running.pop()
+          }
+        },
+      })
+    }
   }
-  return c
+  return { c, countKernels }
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -175,7 +190,7 @@ async function main(argv: string[]): Promise<void> {
   const gpu = dawn.create(o.dawnFlags)
   // tfjs-backend-webgpu checks navigator.gpu (Node 20 has no navigator)
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true })
-  const counts = installCounters(dawn.globals)
+  const { c: counts, countKernels } = installCounters(dawn.globals)
   // the adapter and device as tfjs-backend-webgpu's own factory asks for them (its base.ts), so its info is ours
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' })
   if (!adapter) throw new Error('Dawn found no adapter (no Vulkan driver? VK_ICD_FILENAMES, LD_LIBRARY_PATH)')
@@ -197,6 +212,7 @@ async function main(argv: string[]): Promise<void> {
   let lost: string | undefined
   void device.lost.then((e) => (lost = `${e.reason}: ${e.message}`))
   if (!o.unfused) installWebGpuKernels() // as the worker does (src/worker/backend.ts)
+  countKernels()
   tf.registerBackend('webgpu', () => new WebGPUBackend(device, info), 3)
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start its webgpu backend')
   await tf.ready()
@@ -236,6 +252,7 @@ async function main(argv: string[]): Promise<void> {
   const evals: { step: number; trainLoss: number; valLoss: number; ms: number }[] = []
   const after: number[] = []
   let skipped = 0
+  let lastByKernel: [string, number][] = [] // the last step's dispatches by the kernel that made them
   const evaluate = async () => {
     const t0 = performance.now()
     const e = await run.evaluate()
@@ -245,7 +262,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (o.evalEvery) await evaluate()
   for (let i = 0; i < o.steps; i++) {
-    const before = { ...counts }
+    const before = { ...counts, byKernel: new Map(counts.byKernel) }
     const t0 = performance.now()
     const p = await run.trainStep()
     stepMs.push(performance.now() - t0)
@@ -256,6 +273,10 @@ async function main(argv: string[]): Promise<void> {
       kernels: counts.kernels - before.kernels,
       reads: counts.reads - before.reads,
     })
+    lastByKernel = [...counts.byKernel]
+      .map(([k, n]): [string, number] => [k, n - (before.byKernel.get(k) ?? 0)])
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1])
     losses.push(p.loss)
     if (p.skipped) skipped++
     if (lost) throw new Error(`the GPU device was lost at step ${i + 1}: ${lost}`)
@@ -297,6 +318,7 @@ async function main(argv: string[]): Promise<void> {
       mapAsync: counted('mapAsync'),
       tfjsReads: counted('reads'),
     },
+    dispatchesByKernel: Object.fromEntries(lastByKernel),
     lnVocab: +Math.log(run.model.vocabSize).toFixed(4),
     firstLoss: +losses[0].toFixed(4),
     finalLoss: +losses[losses.length - 1].toFixed(4),

@@ -119,6 +119,24 @@ const gemmLinear = customGrad(
   },
 )
 
+/**
+ * webgpu: x·W + b in tfjs's _FusedMatMul (one dispatch), its bias gradient in one column sum (tfjs's own Sum
+ * over the rows transposes dy first: two dispatches).
+ */
+const webgpuLinear = customGrad(
+  (keep: Keep<[tf.Tensor2D, tf.Tensor2D]>, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
+    keep([x, w])
+    return {
+      value: tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, [sx, sw]: [tf.Tensor2D, tf.Tensor2D]) => [
+        tf.matMul(dy, sw, false, true),
+        tf.matMul(sx, dy, true, false),
+        runKernel<tf.Tensor1D>('GptColumnSum', { x: dy }),
+      ],
+    }
+  },
+)
+
 /** Whether this backend has our GEMM (wasm, once kernels.ts installed it). */
 function useGemm(): boolean {
   return Boolean(tf.getKernel('GptMatMul', tf.getBackend()))
@@ -132,7 +150,8 @@ function useExplicit(): boolean {
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b && useGemm()) return gemmLinear(x, w, b)
   // webgpu adds the bias in the product's own pass (tfjs's _FusedMatMul): one dispatch, not two
-  if (b && tf.getBackend() === 'webgpu') return tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D
+  if (b && tf.getBackend() === 'webgpu')
+    return hasFused('GptColumnSum') ? webgpuLinear(x, w, b) : (tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D)
   const y = useGemm() ? gemmNN(x, w) : useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
   return b ? tf.add(y, b) : y
 }

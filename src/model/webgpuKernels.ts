@@ -39,6 +39,7 @@ type Uniform = { type: 'int32' | 'float32'; data: number[] }
 
 interface WebGpuBackendLike {
   runWebGPUProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: Uniform[]): tf.TensorInfo
+  disposeData(dataId: object): boolean
 }
 
 interface KernelArgs {
@@ -516,6 +517,157 @@ function mergeHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   )
 }
 
+// --- a linear layer's bias gradient -------------------------------------------------------------------------
+
+/** GptColumnSum: x (N, C) → (C), the sum of its rows (1ᵀ·dy; tfjs's Sum over the rows transposes dy first). */
+function columnSumKernel({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const x = inputs.x as tf.TensorInfo
+  checkFloat('GptColumnSum', x)
+  const [N, C] = rowsOf(x)
+  return columnSum(backend, x, N, C)
+}
+
+// --- the optimizer ---------------------------------------------------------------------------------------------
+
+const NORM_WG = 256
+
+/**
+ * GptGlobalNorm over one flat vector (g0; count 1): ‖g‖₂ in two dispatches — each of up to 256 workgroups sums
+ * the squares of a stride of the vector in workgroup memory, then one workgroup sums those partial sums. A NaN
+ * or an infinity anywhere makes the norm one too (the step's guard reads it).
+ */
+function globalNorm({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  if (attrs?.count !== 1 || !inputs.g0) throw new Error('GptGlobalNorm (webgpu): one flat vector, g0')
+  const g = inputs.g0 as tf.TensorInfo
+  checkFloat('GptGlobalNorm', g)
+  const n = tf.util.sizeFromShape(g.shape)
+  const groups = Math.max(1, Math.min(NORM_WG, Math.ceil(n / NORM_WG)))
+  const reduce = (key: string, outputShape: number[], workgroups: number, name: string, body: string): Program => ({
+    outputShape,
+    shaderKey: `gpt_${key}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [workgroups, 1, 1],
+    variableNames: [name],
+    workgroupSize: [NORM_WG, 1, 1],
+    uniforms: 'size : i32, stride : i32,',
+    getUserCode: () => `
+      var<workgroup> part : array<f32, ${NORM_WG}>;
+      fn main(unused : i32) {
+        let t = i32(localId.x);
+        var s = 0.0;
+        for (var k = i32(workgroupId.x) * ${NORM_WG} + t; k < uniforms.size; k += uniforms.stride) { ${body} }
+        part[t] = s;
+        workgroupBarrier();
+        for (var h = ${NORM_WG / 2}; h > 0; h = h / 2) {
+          if (t < h) { part[t] = part[t] + part[t + h]; }
+          workgroupBarrier();
+        }
+        if (t == 0) { result[i32(workgroupId.x)] = ${key === 'norm_total' ? 'sqrt(part[0])' : 'part[0]'}; }
+      }`,
+  })
+  const b = backend as WebGpuBackendLike
+  const partial = b.runWebGPUProgram(
+    reduce('norm_part', [groups], groups, 'G', 'let x = G[k]; s += x * x;'),
+    [g],
+    'float32',
+    int(n, groups * NORM_WG),
+  )
+  const norm = b.runWebGPUProgram(
+    reduce('norm_total', [], 1, 'P', 's += P[k];'),
+    [partial],
+    'float32',
+    int(groups, NORM_WG),
+  )
+  b.disposeData(partial.dataId)
+  return norm
+}
+
+// bits of an f32 that is neither NaN nor ±∞ (WGSL has no isNan; a compiler may fold x != x away)
+const FINITE_PRELUDE = `
+  fn gptFinite(x : f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }`
+
+/**
+ * GptAdamWFlat: AdamW over every parameter at once, the gradients end to end in one vector (g, in the moments'
+ * order), as torch.optim.AdamW steps (see src/train/adamw.ts):
+ *   inputs m, v, g (total), p0 … p{n−1}; `scale` (a scalar: the clip factor) when attrs.gradScale is −1;
+ *   `guard` (loss, gradient norm) to skip the step on the device: if either is not finite, every output is its
+ *   input — the step changes no weight and no moment.
+ *   attrs decayed (a flag per parameter), lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale.
+ *   outputs p0' … p{n−1}', m', v'.
+ * m' and v' are one dispatch each over the flat vectors; each parameter's update one more, reading m' and v' at
+ * its offset (a program has one output): n + 2 dispatches, where tfjs's chain ran ~20 kernels and a slice per
+ * parameter to split the updated vector back.
+ */
+function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const decayed = attrs!.decayed as number[]
+  const params = decayed.map((_, i) => inputs[`p${i}`] as tf.TensorInfo)
+  const { m, v, g, scale, guard } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptAdamWFlat', m, v, g, scale, guard, ...params)
+  const total = params.reduce((s, p) => s + tf.util.sizeFromShape(p.shape), 0)
+  for (const [t, what] of [
+    [m, 'm'],
+    [v, 'v'],
+    [g, 'g'],
+  ] as const)
+    if (!t || tf.util.sizeFromShape(t.shape) !== total) throw new Error(`GptAdamWFlat: ${what} of ${total} values`)
+  const a = attrs as Record<string, number>
+  const gradScale = a.gradScale
+  if (gradScale < 0 && !scale) throw new Error('GptAdamWFlat: a scale tensor when gradScale is −1')
+  const fromTensor = gradScale < 0
+  const s = fromTensor ? 'S[0]' : 'uniforms.gs'
+  const ok = guard ? 'gptFinite(K[0]) && gptFinite(K[1])' : 'true'
+  const extra = [...(fromTensor ? ['S'] : []), ...(guard ? ['K'] : [])]
+  const extraInputs = [...(fromTensor ? [scale!] : []), ...(guard ? [guard] : [])]
+  const variant = `${fromTensor ? 't' : 'u'}${guard ? 'g' : ''}`
+  const moment = (key: string, name: string, update: string) =>
+    run(
+      backend,
+      program(
+        `adamw_${key}_${variant}`,
+        [total],
+        total,
+        [name, 'G', ...extra],
+        'beta : f32, gs : f32,',
+        `if (!(${ok})) { result[i] = ${name}[i]; return; }
+         let gi = G[i] * ${s};
+         result[i] = uniforms.beta * ${name}[i] + (1.0 - uniforms.beta) * ${update};`,
+        FINITE_PRELUDE,
+      ),
+      [key === 'm' ? m! : v!, g!, ...extraInputs],
+      total,
+      float(key === 'm' ? a.beta1 : a.beta2, fromTensor ? 0 : gradScale),
+    )
+  const m2 = moment('m', 'M', 'gi')
+  const v2 = moment('v', 'V', 'gi * gi')
+  let at = 0
+  const updated = params.map((p, i) => {
+    const size = tf.util.sizeFromShape(p.shape)
+    const out = run(
+      backend,
+      program(
+        `adamw_p${guard ? 'g' : ''}`,
+        p.shape,
+        size,
+        ['P', 'M2', 'V2', ...(guard ? ['K'] : [])],
+        'offset : i32, keep : f32, step : f32, rbc2 : f32, eps : f32,',
+        `if (!(${ok})) { result[i] = P[i]; return; }
+         let k = uniforms.offset + i;
+         result[i] = P[i] * uniforms.keep - uniforms.step * M2[k] / (sqrt(V2[k]) * uniforms.rbc2 + uniforms.eps);`,
+        FINITE_PRELUDE,
+      ),
+      [p, m2, v2, ...(guard ? [guard] : [])],
+      size,
+      [
+        ...int(at),
+        ...float(decayed[i] === 1 ? 1 - a.lr * a.weightDecay : 1, a.lr / a.bc1, 1 / Math.sqrt(a.bc2), a.eps),
+      ],
+    )
+    at += size
+    return out
+  })
+  return [...updated, m2, v2]
+}
+
 const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptLayerNorm', layerNorm],
   ['GptLayerNormGrad', layerNormGrad],
@@ -527,6 +679,9 @@ const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptCrossEntropyGrad', crossEntropyGrad],
   ['GptSplitHeads', splitHeads],
   ['GptMergeHeads', mergeHeads],
+  ['GptColumnSum', columnSumKernel],
+  ['GptGlobalNorm', globalNorm],
+  ['GptAdamWFlat', adamWFlat],
 ]
 
 /** The names installWebGpuKernels registers (for tests and the bench). */

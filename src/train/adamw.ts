@@ -15,10 +15,11 @@ export function gradTensors(g: FlatGrads): tf.Tensor[] {
   return [...(g.flat ? [g.flat] : []), ...(g.parts ?? []), g.norm]
 }
 
-/** Whether this backend has the fused AdamW and global norm (wasm, once src/model/kernels.ts installed them). */
-function hasFusedAdamW(): boolean {
-  return Boolean(tf.getKernel('GptAdamW', tf.getBackend()))
-}
+const hasKernel = (name: string) => Boolean(tf.getKernel(name, tf.getBackend()))
+/** Whether this backend has the fused AdamW over the parameters in place (wasm, src/model/kernels.ts). */
+const hasFusedAdamW = () => hasKernel('GptAdamW')
+/** Whether it has the fused AdamW over the flat gradient vector (webgpu, src/model/webgpuKernels.ts). */
+const hasFlatAdamW = () => hasKernel('GptAdamWFlat')
 
 export interface AdamWConfig {
   beta1: number
@@ -79,26 +80,33 @@ export class AdamW {
   /**
    * `apply` from the gradients as `flatGrads` gives them: Run.trainStep reads their norm back first, and applies
    * no update at all when it (or the loss) is not finite. Call inside tf.tidy.
+   * `guard` (the loss and the norm, as a tensor), where the backend has the flat fused update (`guardsOnDevice`):
+   * the update decides on the device — a step whose loss or norm is not finite changes no weight and no moment —
+   * so it can be queued before either is read back.
    */
-  applyFlat(grads: FlatGrads, lr: number, clip = 0, normValue?: number): void {
+  applyFlat(grads: FlatGrads, lr: number, clip = 0, normValue?: number, guard?: tf.Tensor1D): void {
     const { beta1, beta2, eps, weightDecay } = this.cfg
     this.t += 1
     const bc1 = 1 - beta1 ** this.t
     const bc2 = 1 - beta2 ** this.t
-    if (grads.parts) {
-      // one fused pass over every parameter (src/model/fused.ts, adamwUpdate); the clipping factor from the norm
-      // read back (the step reads it anyway), as clip_grad_norm_ computes it
+    const flatFused = !grads.parts && hasFlatAdamW()
+    if (grads.parts || flatFused) {
+      // one fused pass over every parameter (src/model/fused.ts, adamwUpdate; on webgpu GptAdamWFlat over the flat
+      // gradient vector); the clipping factor from the norm read back (the step reads it anyway), as
+      // clip_grad_norm_ computes it
       const inputs: tf.NamedTensorMap = { m: this.m, v: this.v }
-      // without the norm on the CPU (`apply`), the factor is a tensor the kernel reads from the heap: no readback
+      // without the norm on the CPU (`apply`), the factor is a tensor the kernel reads: no readback
       const gradScale = normValue === undefined ? undefined : clip > 0 ? Math.min(1, clip / (normValue + 1e-6)) : 1
       if (gradScale === undefined)
         inputs.scale = clip > 0 ? tf.minimum(tf.div(clip, tf.add(grads.norm, 1e-6)), 1) : tf.scalar(1)
       this.names.forEach((n, i) => {
         inputs[`p${i}`] = this.params[n]
-        inputs[`g${i}`] = grads.parts![i]
+        if (grads.parts) inputs[`g${i}`] = grads.parts[i]
       })
+      if (flatFused) inputs.g = grads.flat!
+      if (flatFused && guard) inputs.guard = guard
       const attrs = { decayed: this.decayed, lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: gradScale ?? -1 }
-      const outs = tf.engine().runKernel('GptAdamW', inputs, attrs) as tf.Tensor[]
+      const outs = tf.engine().runKernel(flatFused ? 'GptAdamWFlat' : 'GptAdamW', inputs, attrs) as tf.Tensor[]
       this.names.forEach((n, i) => this.params[n].assign(outs[i]))
       this.m.assign(outs[this.names.length] as tf.Tensor1D)
       this.v.assign(outs[this.names.length + 1] as tf.Tensor1D)
@@ -127,6 +135,11 @@ export class AdamW {
     })
   }
 
+  /** Whether applyFlat can guard a step on the device (webgpu's fused update; elsewhere the step reads first). */
+  static guardsOnDevice(): boolean {
+    return hasFlatAdamW()
+  }
+
   /** Every gradient in one vector, in `apply`'s order, and its L2 norm (call inside tf.tidy). */
   flatGrads(grads: Record<string, tf.Tensor>): FlatGrads {
     const missing = this.names.filter((n) => !grads[n])
@@ -138,7 +151,10 @@ export class AdamW {
       return { parts, norm }
     }
     const flat = tf.concat(this.names.map((n) => tf.reshape<tf.Rank.R1>(grads[n], [-1])))
-    return { flat, norm: tf.sqrt(tf.sum<tf.Scalar>(tf.square(flat))) }
+    const norm = hasFlatAdamW()
+      ? (tf.engine().runKernel('GptGlobalNorm', { g0: flat }, { count: 1 }) as tf.Scalar)
+      : tf.sqrt(tf.sum<tf.Scalar>(tf.square(flat)))
+    return { flat, norm }
   }
 
   /** The optimizer state as plain arrays per parameter (checkpoints, tests). */
