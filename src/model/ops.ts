@@ -202,9 +202,12 @@ function runKernel<T extends tf.Tensor | tf.Tensor[]>(
 }
 
 type LnKept = [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D]
+// y, mean and rstd (wasm); or y and both statistics in one (N, 2) tensor (webgpu: a program has one output, so
+// one pass writes both), which then goes to the backward kernel as its mean and its rstd
+type LnOut = [tf.Tensor2D, tf.Tensor1D] | [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]
 
 const lnBiased = customGrad((keep: Keep<LnKept>, x: tf.Tensor2D, weight: tf.Tensor1D, bias: tf.Tensor1D) => {
-  const [y, mean, rstd] = runKernel<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>('GptLayerNorm', { x, weight, bias })
+  const [y, mean, rstd = mean] = runKernel<LnOut>('GptLayerNorm', { x, weight, bias })
   keep([x, weight, mean, rstd])
   return {
     value: y,
@@ -214,7 +217,7 @@ const lnBiased = customGrad((keep: Keep<LnKept>, x: tf.Tensor2D, weight: tf.Tens
 })
 
 const lnUnbiased = customGrad((keep: Keep<LnKept>, x: tf.Tensor2D, weight: tf.Tensor1D) => {
-  const [y, mean, rstd] = runKernel<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>('GptLayerNorm', { x, weight })
+  const [y, mean, rstd = mean] = runKernel<LnOut>('GptLayerNorm', { x, weight })
   keep([x, weight, mean, rstd])
   return {
     value: y,

@@ -3,14 +3,18 @@
  * tfjs-backend-webgpu: where tfjs's autodiff runs a chain of element-wise kernels, each one a compute dispatch
  * on a GPU, these run one or two passes.
  *
- *   GptLayerNorm      (x, weight[, bias] → y, mean, rstd)        3 dispatches  (tfjs's chain: ~9 kernels)
- *   GptLayerNormGrad  (dy, x, weight, mean, rstd → dx, dW[, dB]) 2–3          (autodiff: ~25)
+ *   GptLayerNorm      (x, weight[, bias] → y, stats (N, 2))      2 dispatches  (tfjs's chain: ~9 kernels)
+ *   GptLayerNormGrad  (dy, x, weight, stats → dx, dW[, dB])      2–3          (autodiff: ~25)
  *   GptGelu           (x → y, dy/dx)                             2            (~5; its gradient ~10)
  *   GptGeluGrad       (dy, deriv → dx)                           1
  *   GptCausalSoftmax  (scores → probabilities; scale, causal)    1            (~7 with the mask)
  *   GptSoftmaxGrad    (dp, p → d scores; scale)                  1            (~6)
  *   GptCrossEntropy   (logits, targets[, weights] → loss, probs) 2            (~10)
  *   GptCrossEntropyGrad (probs, targets[, weights], dy → dlogits) 1           (~8)
+ *   GptSplitHeads / GptMergeHeads (qkv ↔ heads)                 1 a part / 1  (slices, transposes, a concat)
+ *   GptColumnSum      (dy → a bias's gradient)                   1            (2: a transpose, a sum)
+ *   GptGlobalNorm     (the flat gradient → ‖g‖₂)                 2            (2: square, sum; then sqrt)
+ *   GptAdamWFlat      (m, v, g, parameters → updated)            n + 2        (~20 and a slice per parameter)
  *
  * A tfjs webgpu program has one output, so a kernel with several runs one program for each. Row-wise kernels
  * give a row to a thread (rows are B·T or B·nh·T: thousands, enough to fill a GPU at these sizes); the loss is
@@ -114,43 +118,30 @@ function layerNorm({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   checkFloat('GptLayerNorm', x, weight, bias)
   const [N, C] = rowsOf(x!)
   if (weight!.shape[0] !== C || (bias && bias.shape[0] !== C)) throw new Error(`GptLayerNorm: ${C} channels`)
-  const rowUniforms = 'cols : i32,'
-  const mean = run(
+  // a row to a thread: its mean, then its variance about that mean (two passes over the row, as torch's), into
+  // one (N, 2) output: [mean, rstd] per row
+  const stats = run(
     backend,
     program(
-      'ln_mean',
-      [N],
+      'ln_stats',
+      [N, 2],
       N,
       ['X'],
-      rowUniforms,
+      'cols : i32, eps : f32,',
       `let o = i * uniforms.cols;
        var s = 0.0;
        for (var c = 0; c < uniforms.cols; c++) { s += X[o + c]; }
-       result[i] = s / f32(uniforms.cols);`,
+       let mu = s / f32(uniforms.cols);
+       var q = 0.0;
+       for (var c = 0; c < uniforms.cols; c++) { let d = X[o + c] - mu; q += d * d; }
+       result[2 * i] = mu;
+       result[2 * i + 1] = inverseSqrt(q / f32(uniforms.cols) + uniforms.eps);`,
     ),
     [x!],
     N,
-    int(C),
-  )
-  const rstd = run(
-    backend,
-    program(
-      'ln_rstd',
-      [N],
-      N,
-      ['X', 'M'],
-      'cols : i32, eps : f32,',
-      `let o = i * uniforms.cols;
-       let mu = M[i];
-       var q = 0.0;
-       for (var c = 0; c < uniforms.cols; c++) { let d = X[o + c] - mu; q += d * d; }
-       result[i] = inverseSqrt(q / f32(uniforms.cols) + uniforms.eps);`,
-    ),
-    [x!, mean],
-    N,
     [...int(C), ...float(LN_EPS)],
   )
-  const names = bias ? ['X', 'M', 'R', 'W', 'B'] : ['X', 'M', 'R', 'W']
+  const names = bias ? ['X', 'ST', 'W', 'B'] : ['X', 'ST', 'W']
   const y = run(
     backend,
     program(
@@ -161,19 +152,22 @@ function layerNorm({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
       'cols : i32,',
       `let r = i / uniforms.cols;
        let c = i - r * uniforms.cols;
-       result[i] = (X[i] - M[r]) * R[r] * W[c]${bias ? ' + B[c]' : ''};`,
+       result[i] = (X[i] - ST[2 * r]) * ST[2 * r + 1] * W[c]${bias ? ' + B[c]' : ''};`,
     ),
-    bias ? [x!, mean, rstd, weight!, bias] : [x!, mean, rstd, weight!],
+    bias ? [x!, stats, weight!, bias] : [x!, stats, weight!],
     N * C,
     int(C),
   )
-  return [y, mean, rstd]
+  return [y, stats]
 }
 
 function layerNormGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
-  const { dy, x, weight, mean, rstd } = inputs as Record<string, tf.TensorInfo>
-  checkFloat('GptLayerNormGrad', dy, x, weight, mean, rstd)
+  // mean is the forward's (N, 2) statistics ([mean, rstd] per row; rstd is the same tensor)
+  const { dy, x, weight, mean: stats } = inputs as Record<string, tf.TensorInfo>
+  checkFloat('GptLayerNormGrad', dy, x, weight, stats)
   const [N, C] = rowsOf(x)
+  if (stats.shape.join() !== `${N},2`)
+    throw new Error('GptLayerNormGrad (webgpu): the (N, 2) statistics of GptLayerNorm')
   // dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·weight: a row to a thread, two passes over it
   const dx = run(
     backend,
@@ -181,11 +175,11 @@ function layerNormGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       'ln_dx',
       x.shape,
       N,
-      ['DY', 'X', 'W', 'M', 'R'],
+      ['DY', 'X', 'W', 'ST'],
       'cols : i32,',
       `let o = i * uniforms.cols;
-       let mu = M[i];
-       let rs = R[i];
+       let mu = ST[2 * i];
+       let rs = ST[2 * i + 1];
        var sg = 0.0;
        var sgx = 0.0;
        for (var c = 0; c < uniforms.cols; c++) {
@@ -200,7 +194,7 @@ function layerNormGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
          result[o + c] = rs * (DY[o + c] * W[c] - mg - xh * mgx);
        }`,
     ),
-    [dy, x, weight, mean, rstd],
+    [dy, x, weight, stats],
     N,
     int(C),
   )
@@ -211,16 +205,16 @@ function layerNormGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] 
       'ln_dw',
       [C],
       C,
-      ['DY', 'X', 'M', 'R'],
+      ['DY', 'X', 'ST'],
       'rows : i32, cols : i32,',
       `var s = 0.0;
        for (var r = 0; r < uniforms.rows; r++) {
          let k = r * uniforms.cols + i;
-         s += DY[k] * (X[k] - M[r]) * R[r];
+         s += DY[k] * (X[k] - ST[2 * r]) * ST[2 * r + 1];
        }
        result[i] = s;`,
     ),
-    [dy, x, mean, rstd],
+    [dy, x, stats],
     C,
     int(N, C),
   )
