@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
+import { AdamW } from '../train/adamw'
 import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
 import { webgpuSkip } from '../testing/webgpu'
 import { installWebGpuKernels } from './webgpuKernels'
@@ -46,4 +47,41 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
     const cpu = await losses('cpu')
     gpu.forEach((l, i) => expect(l).toBeCloseTo(cpu[i], 3))
   }, 240_000) // SwiftShader emulates the GPU on the CPU: slow
+
+  it('a step whose loss is not finite changes nothing though its update is queued before the loss is read; the run goes on as the cpu backend’s', async () => {
+    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
+    const tiny = getPreset('tiny')
+    const model = { ...tiny.model, blockSize: 16, nEmbd: 16 }
+    const train = { ...tiny.train, batchSize: 4, evalIters: 2 }
+    const sequence = async (backend: string) => {
+      await tf.setBackend(backend)
+      const run = Run.create(text, model, train)
+      const losses = [(await run.trainStep()).loss, (await run.trainStep()).loss]
+      // poison one weight: the next loss and every gradient are NaN
+      const lnF = run.params['lnF.weight']
+      const good = (await lnF.data()) as Float32Array
+      const poisoned = good.slice()
+      poisoned[0] = Number.NaN
+      lnF.assign(tf.tensor1d(poisoned))
+      const before = await run.capture()
+      const tensors = tf.memory().numTensors
+      const p = await run.trainStep()
+      expect(p).toMatchObject({ step: 3, skipped: true })
+      expect(run.step).toBe(2)
+      const after = await run.capture()
+      expect(after.weights).toEqual(before.weights) // bit for bit (NaN included): nothing was written
+      expect(after.resume.optimizer).toEqual(before.resume.optimizer) // moments and step count too
+      expect(tf.memory().numTensors).toBe(tensors)
+      lnF.assign(tf.tensor1d(good))
+      for (let i = 0; i < 3; i++) losses.push((await run.trainStep()).loss)
+      run.dispose()
+      return losses
+    }
+    expect(AdamW.guardsOnDevice()).toBe(false) // cpu
+    const cpu = await sequence('cpu')
+    await tf.setBackend('webgpu')
+    expect(AdamW.guardsOnDevice()).toBe(true)
+    const gpu = await sequence('webgpu')
+    gpu.forEach((l, i) => expect(l).toBeCloseTo(cpu[i], 3))
+  }, 240_000)
 })

@@ -585,8 +585,9 @@ const FINITE_PRELUDE = `
  * order), as torch.optim.AdamW steps (see src/train/adamw.ts):
  *   inputs m, v, g (total), p0 … p{n−1}; `scale` (a scalar: the clip factor) when attrs.gradScale is −1;
  *   `guard` (loss, gradient norm) to skip the step on the device: if either is not finite, every output is its
- *   input — the step changes no weight and no moment.
- *   attrs decayed (a flag per parameter), lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale.
+ *   input — the step changes no weight and no moment; with gradScale −1 and no `scale`, the clip factor is
+ *   computed from the guard's norm and attrs.clip (no kernels of its own).
+ *   attrs decayed (a flag per parameter), lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale[, clip].
  *   outputs p0' … p{n−1}', m', v'.
  * m' and v' are one dispatch each over the flat vectors; each parameter's update one more, reading m' and v' at
  * its offset (a program has one output): n + 2 dispatches, where tfjs's chain ran ~20 kernels and a slice per
@@ -606,13 +607,18 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
     if (!t || tf.util.sizeFromShape(t.shape) !== total) throw new Error(`GptAdamWFlat: ${what} of ${total} values`)
   const a = attrs as Record<string, number>
   const gradScale = a.gradScale
-  if (gradScale < 0 && !scale) throw new Error('GptAdamWFlat: a scale tensor when gradScale is −1')
-  const fromTensor = gradScale < 0
-  const s = fromTensor ? 'S[0]' : 'uniforms.gs'
+  if (gradScale < 0 && !scale && !guard) throw new Error('GptAdamWFlat: a scale or a guard when gradScale is −1')
+  const fromTensor = gradScale < 0 && Boolean(scale)
+  // the clip factor: given, or a tensor, or from the guard's norm (attrs.clip, 0 = off) as clip_grad_norm_ has it
+  const s = fromTensor
+    ? 'S[0]'
+    : gradScale < 0
+      ? 'select(1.0, min(1.0, uniforms.clip / (K[1] + 1e-6)), uniforms.clip > 0.0)'
+      : 'uniforms.gs'
   const ok = guard ? 'gptFinite(K[0]) && gptFinite(K[1])' : 'true'
   const extra = [...(fromTensor ? ['S'] : []), ...(guard ? ['K'] : [])]
   const extraInputs = [...(fromTensor ? [scale!] : []), ...(guard ? [guard] : [])]
-  const variant = `${fromTensor ? 't' : 'u'}${guard ? 'g' : ''}`
+  const variant = `${fromTensor ? 't' : gradScale < 0 ? 'k' : 'u'}${guard ? 'g' : ''}`
   const moment = (key: string, name: string, update: string) =>
     run(
       backend,
@@ -621,7 +627,7 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
         [total],
         total,
         [name, 'G', ...extra],
-        'beta : f32, gs : f32,',
+        'beta : f32, gs : f32, clip : f32,',
         `if (!(${ok})) { result[i] = ${name}[i]; return; }
          let gi = G[i] * ${s};
          result[i] = uniforms.beta * ${name}[i] + (1.0 - uniforms.beta) * ${update};`,
@@ -629,7 +635,7 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
       ),
       [key === 'm' ? m! : v!, g!, ...extraInputs],
       total,
-      float(key === 'm' ? a.beta1 : a.beta2, fromTensor ? 0 : gradScale),
+      float(key === 'm' ? a.beta1 : a.beta2, Math.max(gradScale, 0), a.clip ?? 0),
     )
   const m2 = moment('m', 'M', 'gi')
   const v2 = moment('v', 'V', 'gi * gi')

@@ -97,7 +97,9 @@ export class AdamW {
       const inputs: tf.NamedTensorMap = { m: this.m, v: this.v }
       // without the norm on the CPU (`apply`), the factor is a tensor the kernel reads: no readback
       const gradScale = normValue === undefined ? undefined : clip > 0 ? Math.min(1, clip / (normValue + 1e-6)) : 1
-      if (gradScale === undefined)
+      // (with a guard on webgpu, the kernel takes the factor from the guard's norm itself)
+      const fromGuard = flatFused && guard !== undefined
+      if (gradScale === undefined && !fromGuard)
         inputs.scale = clip > 0 ? tf.minimum(tf.div(clip, tf.add(grads.norm, 1e-6)), 1) : tf.scalar(1)
       this.names.forEach((n, i) => {
         inputs[`p${i}`] = this.params[n]
@@ -105,7 +107,10 @@ export class AdamW {
       })
       if (flatFused) inputs.g = grads.flat!
       if (flatFused && guard) inputs.guard = guard
-      const attrs = { decayed: this.decayed, lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: gradScale ?? -1 }
+      const attrs = {
+        decayed: this.decayed,
+        ...{ lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: gradScale ?? -1, clip },
+      }
       const outs = tf.engine().runKernel(flatFused ? 'GptAdamWFlat' : 'GptAdamW', inputs, attrs) as tf.Tensor[]
       this.names.forEach((n, i) => this.params[n].assign(outs[i]))
       this.m.assign(outs[this.names.length] as tf.Tensor1D)
@@ -133,6 +138,11 @@ export class AdamW {
         target.assign(tf.reshape(x, target.shape))
       })
     })
+  }
+
+  /** Takes back the step count of an update the device skipped (applyFlat with a guard that was not finite). */
+  unstep(): void {
+    this.t -= 1
   }
 
   /** Whether applyFlat can guard a step on the device (webgpu's fused update; elsewhere the step reads first). */
