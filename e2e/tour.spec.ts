@@ -21,11 +21,21 @@ test('the tour in English: every task done, from tokens to evaluation', async ({
   // the pretraining steps correct the tutorial where the learner meets its claim
   await expect(page.getByTestId('tour-erratum')).toContainText('A correction to the tutorial: ')
   await expect(page.getByTestId('tour-erratum')).toContainText('next-sentence prediction')
+  // the card's question before its number, and its caveat, as in the cards panel
+  await expect(page.getByTestId('tour-caveat')).toContainText('Caveat: A training loss far below the validation loss')
+  const ask = page.getByTestId('tour-predict-pretraining')
+  await expect(ask).toContainText('Before the first step, what will your model’s validation loss be?')
+  await ask.getByRole('textbox').fill('4')
+  await ask.getByRole('button', { name: 'Answer' }).click()
+  await expect(page.getByTestId('tour-predicted-pretraining')).toContainText('Your prediction: 4')
   await expect(tour.getByRole('button', { name: 'Next', exact: true })).toBeDisabled()
   await page.getByRole('button', { name: 'Start training' }).click()
   await expect(task).toContainText('Done ✓')
   await next(page, 'Next', 3)
   await expect(task).toContainText('Done ✓', { timeout: 120_000 }) // training step 6 of 30: the tour waits for it
+  // answered once, the same card's question is not asked again: the measured loss beside the prediction
+  await expect(page.getByTestId('tour-predicted-pretraining')).toContainText('measured: ')
+  await expect(page.getByTestId('tour-live')).toContainText('validation loss')
   await next(page, 'Next', 4)
   await page.getByText('Token embeddings', { exact: true }).click()
   await expect(task).toContainText('Done ✓')

@@ -98,24 +98,33 @@ describe('the cards’ look-fors, on the built-in texts (Tiny, 500 steps)', () =
       // before training: no band beside the diagonal, every head diffuse
       expect(Math.abs(before.band)).toBeLessThan(0.05)
       expect(new Set(before.heads.badges)).toEqual(new Set(['diffuse']))
-      // the positional card: the band appears (measured 0.61 names, 0.29 Moby-Dick, 0.27 SOTU, 0.24 Tang)
-      expect(after.band).toBeGreaterThan(0.2)
-      // the multi-head card: no head earns a badge at this size on text (the strongest previous-token score 0.12–0.14)
+      // the positional card: the band appears, inside the range it quotes, 0.24–0.61 (measured 0.61 names,
+      // 0.29 Moby-Dick, 0.27 SOTU, 0.24 Tang)
+      expect(after.band).toBeGreaterThan(0.235)
+      expect(after.band).toBeLessThan(0.615)
+      // the multi-head card: no head earns a badge at this size on text; the strongest previous-token score inside
+      // the range it quotes, 0.10–0.14 (measured 0.115 names, 0.141 Moby-Dick, 0.126 SOTU, 0.105 Tang)
       expect(after.heads.badges.filter((b) => b !== 'diffuse' && b !== 'unclear')).toEqual([])
-      expect(after.heads.previous).toBeLessThan(0.2)
+      expect(after.heads.previous).toBeGreaterThan(0.095)
+      expect(after.heads.previous).toBeLessThan(0.145)
       // the pretraining card: below the token-frequency line by step 100
       expect(at100.valLoss).toBeLessThan(ref.unigram)
       if (id === 'tang') {
-        // the previous-token line out of reach; the curves already parting (measured 5.62 train, 5.93 validation)
+        // the previous-token line out of reach; the curves already parting (measured 5.68 train, 6.01 validation, as the card says)
         expect(e.valLoss).toBeGreaterThan(ref.bigram + 2)
         expect(e.trainLoss).toBeLessThan(e.valLoss - 0.2)
-        // the embedding: the punctuation has not gathered yet (1 of 5)
-        expect(nn.punctuation.hits).toBeLessThanOrEqual(2)
+        // the embedding: the punctuation has not gathered yet ("only 1 of the 5", as the card says)
+        expect(nn.punctuation).toEqual({ hits: 1, of: 5 })
       } else {
         // about the previous-token line by step 500
         expect(Math.abs(e.valLoss - ref.bigram)).toBeLessThan(0.15)
         // the embedding card: vowels (and capitals, digits, punctuation) nearest one another
         for (const [g, { hits, of }] of Object.entries(nn)) expect(hits, g).toBeGreaterThanOrEqual(of - 1)
+        // what the cards say, exactly: every vowel and all 26 capitals on the names; on Moby-Dick every vowel, 9 of
+        // the 10 digits, 5 of the 6 punctuation marks
+        if (id === 'names') expect(nn).toEqual({ vowels: { hits: 5, of: 5 }, capitals: { hits: 26, of: 26 } })
+        if (id === 'moby') expect(nn).toMatchObject({ vowels: { hits: 5, of: 5 }, digits: { hits: 9, of: 10 } })
+        if (id === 'moby') expect(nn.punctuation).toEqual({ hits: 5, of: 6 })
       }
     }, 120_000)
   }

@@ -22,7 +22,10 @@ export function BackendPanel() {
     <div className="backend">
       <details className="backend-chip">
         <summary data-testid="backend-chip" data-backend={report?.backend} title={t.backendChipTitle}>
-          <span className="visually-hidden">{t.backend}: </span>
+          <span className="visually-hidden">
+            {t.backend}
+            {t.colon}
+          </span>
           {report ? t.backendChip(...chipParts(report)) : t.backendStarting}
         </summary>
         <div className="backend-details">

@@ -36,7 +36,9 @@ export function Comparison({ generated, reference: typed }: { generated: string;
     <ul className="small" data-testid="comparison">
       {rows.map((r) => (
         <li key={r.name}>
-          {r.name}: {r.text}
+          {r.name}
+          {t.colon}
+          {r.text}
         </li>
       ))}
     </ul>

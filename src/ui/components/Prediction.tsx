@@ -15,7 +15,10 @@ export function Prediction({
   state,
   lang,
   children,
+  where = '',
 }: {
+  /** a prefix for its test ids where a second copy of a card shows it (the tour: 'tour-') */
+  where?: string
   id: string
   question: Question
   state: LessonState
@@ -38,7 +41,7 @@ export function Prediction({
     const n = Number(draft.trim())
     const valid = draft.trim() !== '' && Number.isFinite(n)
     return (
-      <div className="predict" role="group" aria-labelledby={labelId} data-testid={`predict-${id}`}>
+      <div className="predict" role="group" aria-labelledby={labelId} data-testid={`${where}predict-${id}`}>
         <p className="predict-q" id={labelId}>
           <strong>
             {t.predictTitle}
@@ -87,7 +90,7 @@ export function Prediction({
   return (
     <>
       {answer.kind !== 'skipped' && (
-        <p className="predict-seen" data-testid={`predicted-${id}`}>
+        <p className="predict-seen" data-testid={`${where}predicted-${id}`}>
           {t.predictYours}
           {t.colon}
           <b>{answerText(q, answer, lang)}</b>

@@ -92,7 +92,8 @@ export function ResidualPanel(panel: ViewProps) {
               {PARTS.filter((k) => split[k] > 0).map((k) => (
                 <li key={k} data-testid={`param-split-${k}`}>
                   <span className={`split-swatch split-${k}`} aria-hidden />
-                  {t.paramSplitPart(k)}:{' '}
+                  {t.paramSplitPart(k)}
+                  {t.colon}
                   {t.paramSplitLine(fmt.format(split[k]), `${((100 * split[k]) / total).toFixed(1)}%`)}
                 </li>
               ))}

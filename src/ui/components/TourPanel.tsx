@@ -10,6 +10,8 @@ import { cardText } from '../lesson/card'
 import { initialTourStep, rememberTourStep, TOUR } from '../lesson/tour'
 import { showView } from '../showView'
 import { lessonQuery } from '../lessonLink'
+import { PREDICTIONS } from '../lesson/predict'
+import { Prediction } from './Prediction'
 
 /** The lesson link for the page as it is now (lessonLink.ts). */
 function LessonLink() {
@@ -89,6 +91,11 @@ export function TourPanel(panel: ViewProps) {
   const text = cardText(concept, lang, datasetId)
   const done = s.task ? s.task.done(state) : true
   const live = concept.live(state, lang)
+  const liveLine = live && (
+    <p className="live small" data-testid="tour-live">
+      {live}
+    </p>
+  )
   const last = step === TOUR.length - 1
   return (
     <Panel
@@ -103,13 +110,27 @@ export function TourPanel(panel: ViewProps) {
     >
       <h3>{text.title}</h3>
       <p>{text.intuition}</p>
-      {live && <p className="live small">{live}</p>}
+      {/* the card's question first, as in the cards panel (one answer for both), then the live number */}
+      {PREDICTIONS[concept.id] ? (
+        <Prediction id={concept.id} question={PREDICTIONS[concept.id]} state={state} lang={lang} where="tour-">
+          {liveLine}
+        </Prediction>
+      ) : (
+        liveLine
+      )}
       <p className="small">
         <strong>
           {t.lookFor}
           {t.colon}
         </strong>
         {text.lookFor}
+      </p>
+      <p className="small" data-testid="tour-caveat">
+        <strong>
+          {t.caveat}
+          {t.colon}
+        </strong>
+        {text.caveat}
       </p>
       <Erratum text={text.erratum} testId="tour-erratum" />
       <p className="small" aria-live="polite" data-testid="tour-task">

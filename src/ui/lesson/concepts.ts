@@ -175,7 +175,7 @@ export const CONCEPTS: readonly Concept[] = [
         'Attention by itself weighs its inputs as an unordered set: a vector for each position is added to each token, so "dog bites man" differs from "man bites dog".',
       formula: 'x_i = W_te[t_i] + P[i]   (P learned, or PE(p, 2k) = sin(p / 10000^{2k/C}), PE(p, 2k+1) = cos(…))',
       lookFor:
-        'In the position-similarity map (blue: alike, orange: opposite) the diagonal is 1 by construction, even at step 0. Look instead at the blue band around it widening as training goes on: nearby positions end up alike. Measured with Tiny, 500 steps: positions one or two apart start unrelated (similarity 0.0) and end at 0.24–0.61 on every built-in text.',
+        'In the position-similarity map (blue: alike, orange: opposite) the diagonal is 1 by construction, even at step 0. Look instead at the blue band around it widening as training goes on: nearby positions end up alike. Measured with Tiny, 500 steps: positions one or two apart start unrelated (similarity 0.0) and end at 0.24–0.61 on each of the four built-in texts (the first names, Moby-Dick, the State of the Union, the Tang poems).',
       tryThis:
         'Switch Positions to the fixed sinusoid in the settings and compare its table with the learned one after training. Then train the twin without positional encoding (Break it to learn it): on the names it ends level with the whole model; on Repeated random tokens no induction head forms.',
       caveat:
@@ -186,7 +186,7 @@ export const CONCEPTS: readonly Concept[] = [
       intuition: `注意力本身把输入当作一个无序的集合，分不出先后。给每个位置一个向量，加到这个位置的${G.token.zh}上，“狗咬人”和“人咬狗”才有区别。`,
       formula: 'x_i = W_te[t_i] + P[i]（P 可学习，或 PE(p, 2k) = sin(p / 10000^{2k/C})，PE(p, 2k+1) = cos(…)）',
       lookFor:
-        '看位置相似度图（蓝色表示相似，橙色表示相反）。对角线上的值按定义就是 1，第 0 步也是如此；要看的是对角线两侧的蓝色带：随着训练，它会逐渐变宽，说明相邻的位置变得相似。用微型模型训练 500 步的实测：相隔一两个位置的相似度一开始是 0.0，训练后在每个内置文本上都升到 0.24～0.61。',
+        '看位置相似度图（蓝色表示相似，橙色表示相反）。对角线上的值按定义就是 1，第 0 步也是如此；要看的是对角线两侧的蓝色带：随着训练，它会逐渐变宽，说明相邻的位置变得相似。用微型模型训练 500 步的实测：相隔一两个位置的相似度一开始是 0.0，训练后在四个内置文本（英文名字、《白鲸》、国情咨文、唐诗）上都升到 0.24～0.61。',
       tryThis: `在设置中把${G.positionalEncoding.zh}换成固定的正弦编码，训练之后，和可学习的位置表比较一下。再训练一个没有${G.positionalEncoding.zh}的双胞胎模型（在“动手破坏”实验里）：在英文名字上它和完整模型打成平手；在“重复的随机词元”上，${G.inductionHead.zh}形成不了。`,
       caveat:
         '“分不出先后”只对不加掩码的注意力成立：带因果掩码的模型即使完全没有位置编码，也能推断出位置，因为掩码本身就让它能“数”出自己在第几位（Haviv 等，2022）。GPT-2 和 nanoGPT 的位置编码是学出来的，正弦编码来自最初的 Transformer。正弦编码不加缩放会淹没这个模型很小的嵌入（已实测），所以这里做了缩放。',
@@ -312,7 +312,7 @@ export const CONCEPTS: readonly Concept[] = [
         'Several heads attend in parallel, each in its own smaller space, so one can track the previous token while another parks its attention on the first position of the window (an “attention sink”).',
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O,  head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
       lookFor:
-        'In the atlas: at step 0 every head’s badge is “spread evenly”. As training goes on each head leans on a few nearby positions and its badge turns to “unclear”: a badge needs 60% of a head’s attention on one pattern, and on ordinary text at these sizes none gets there (measured with Tiny, 500 steps, on every built-in text: the strongest previous-token head scores 0.12–0.14). Clear badges appear in the induction experiment.',
+        'In the atlas: at step 0 every head’s badge is “spread evenly”. As training goes on each head leans on a few nearby positions and its badge turns to “unclear”: a badge needs 60% of a head’s attention on one pattern, and on ordinary text at these sizes none gets there (measured with Tiny, 500 steps, on each of the four built-in texts — the first names, Moby-Dick, the State of the Union, the Tang poems: the strongest previous-token head scores 0.10–0.14). Clear badges appear in the induction experiment.',
       tryThis:
         'Scrub the atlas back to step 0 and compare the heads then and now. To watch an induction head form, run the induction experiment (the dataset “Repeated random tokens”): on ordinary text at these sizes one rarely forms.',
       caveat:
@@ -322,7 +322,7 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.multiHead.zh}（multi-head attention）`,
       intuition: `几个头并行地做注意力，各自在一个更小的子空间里工作。于是一个头可以盯着前一个${G.token.zh}，另一个头则把注意力停放在窗口的第一个位置上（所谓“注意力汇聚点”，attention sink）。`,
       formula: 'MultiHead(x) = Concat(head₁, …, head_h) · W_O，head_i = Attention(x W_Qⁱ, x W_Kⁱ, x W_Vⁱ)',
-      lookFor: `在注意力总览中：第 0 步时每个头的标签都是“均匀分散”。随着训练，每个头开始偏向附近的几个位置，标签变成“不明确”：要得到一个标签，头得把 60% 的注意力放在同一种模式上，而在普通文本上、这样的规模下，没有哪个头做得到（用微型模型在每个内置文本上训练 500 步的实测：最强的“前一个${G.token.zh}”头得分只有 0.12～0.14）。清晰的标签会出现在${G.inductionHead.zh}实验里。`,
+      lookFor: `在注意力总览中：第 0 步时每个头的标签都是“均匀分散”。随着训练，每个头开始偏向附近的几个位置，标签变成“不明确”：要得到一个标签，头得把 60% 的注意力放在同一种模式上，而在普通文本上、这样的规模下，没有哪个头做得到（用微型模型在四个内置文本（英文名字、《白鲸》、国情咨文、唐诗）上各训练 500 步的实测：最强的“前一个${G.token.zh}”头得分只有 0.12～0.14）。清晰的标签会出现在${G.inductionHead.zh}实验里。`,
       tryThis: `把注意力总览拖回第 0 步，比较当时和现在的各个头。想亲眼看到${G.inductionHead.zh}形成，就做一次归纳头实验（数据集“重复的随机词元”）：在普通文本上、这样的规模下，它很少出现。`,
       caveat: `某种模式占到 60% 以上才会显示标签，而且标签仍可能误导：一个头可能同时做好几件事。“第一个${G.token.zh}”指窗口中的第 0 个位置，很少恰好是一行的开头；头在无处可看时，常把注意力停放在那里（注意力汇聚点）。`,
     },
@@ -517,9 +517,26 @@ export const CONCEPTS: readonly Concept[] = [
       tryThis: '在设置中把嵌入宽度加倍：各个块的权重变为四倍（它们与 C² 成正比），嵌入只变为两倍。',
       caveat: `这个页面还没有神经元视图，看不到${G.feedForward.zh}中单个隐藏单元在检测什么。`,
     },
+    forDataset: {
+      induction: {
+        en: {
+          lookFor:
+            'The induction experiment trains an attention-only model: it has no feed-forward networks, so “Where the parameters are” shows none. Choose a text dataset to see them hold two-thirds of each block.',
+        },
+        zh: {
+          lookFor: `归纳头实验训练的是只有注意力的模型：它没有${G.feedForward.zh}，所以“参数都在哪里”里看不到它们。换一个文本数据集，就能看到它们占每个块约三分之二的权重。`,
+        },
+      },
+    },
     live: (s, lang) => {
       if (!s.run) return undefined
       const ffn = paramBreakdown(s.run.model).mlp
+      if (ffn === 0)
+        return say(
+          lang,
+          'Now: this model has no feed-forward networks (attention-only, as the induction experiment trains it): each block holds only attention’s 4C² weights.',
+          `现在：这个模型没有${G.feedForward.zh}（只有注意力，归纳头实验就是这样训练的）：每个块里只有注意力的 4C² 个权重。`,
+        )
       return say(
         lang,
         `Now: the feed-forward networks hold ${ffn.toLocaleString('en')} of the ${s.run.paramCount.toLocaleString('en')} parameters (${pct(ffn / s.run.paramCount)}); within each block, 8C² of 12C² weights (67%).`,
@@ -536,7 +553,7 @@ export const CONCEPTS: readonly Concept[] = [
         'Each block adds its result to a running stream instead of replacing it, so information and gradients flow straight through a deep stack.',
       formula: 'x ← x + Attn(LN(x));  x ← x + FFN(LN(x))',
       lookFor:
-        'In the residual view, once trained: block 0’s MLP writes a vector several times the size of the embeddings (a second embedding), and every later block adds less than the stream it reads — it nudges the stream, which carries everything below it up (measured on the first names and tiny Shakespeare). In the logit lens: that stream read out after each block, the guess sharpening on the way up.',
+        'In the residual view, once trained: block 0’s MLP writes a vector several times the size of the embeddings (a second embedding), and every later block adds less than the stream it reads — it nudges the stream, which carries everything below it up (measured with Tiny on the first names). In the logit lens: that stream read out after each block, the guess sharpening on the way up.',
       tryThis:
         'Open the residual view before training (every addition is small: GPT-2’s initialisation scales the residual projections down) and again after a few hundred steps; then move the lens along the probe and find a position where the first block already guesses right.',
       caveat:
@@ -546,9 +563,20 @@ export const CONCEPTS: readonly Concept[] = [
       title: `${G.residual.zh}（residual connection）`,
       intuition: `每个块不替换输入，而是把自己的计算结果加回${G.residualStream.zh}。信息和梯度因此可以沿着这条“主干”直通很深的堆叠。`,
       formula: 'x ← x + Attn(LN(x))；x ← x + FFN(LN(x))',
-      lookFor: `训练之后，在${G.residualStream.zh}视图中：第 0 块的${G.feedForward.zh}写入的向量比嵌入大好几倍（相当于第二层嵌入），而之后的每个块加上的都比它读到的${G.residualStream.zh}小——只是推动${G.residualStream.zh}，下面各层的信息都被它一路带上去（在英文名字和 tiny Shakespeare 上测过）。在 Logit 透镜中，看每个块之后读出的${G.residualStream.zh}：越往上，猜测越清晰。`,
+      lookFor: `训练之后，在${G.residualStream.zh}视图中：第 0 块的${G.feedForward.zh}写入的向量比嵌入大好几倍（相当于第二层嵌入），而之后的每个块加上的都比它读到的${G.residualStream.zh}小——只是推动${G.residualStream.zh}，下面各层的信息都被它一路带上去（用微型模型在英文名字上测过）。在 Logit 透镜中，看每个块之后读出的${G.residualStream.zh}：越往上，猜测越清晰。`,
       tryThis: `训练前打开${G.residualStream.zh}视图（加上的都很小：GPT-2 的初始化把残差投影的权重调小了），训练几百步后再看一次；然后沿探针移动透镜，找一个第一个块之后就已经猜对的位置。`,
       caveat: `Logit 透镜用最后一层的读出方式去读中间的${G.residualStream.zh}，而这些中间结果并不是为此训练的，所以前几行比较粗糙。`,
+    },
+    forDataset: {
+      induction: {
+        en: {
+          lookFor:
+            'The induction experiment’s model is attention-only: in the residual view each block adds only its attention output to the stream (there is no MLP bar). The block-0 MLP that grows into a second embedding on text is absent here.',
+        },
+        zh: {
+          lookFor: `归纳头实验的模型只有注意力：在${G.residualStream.zh}视图里，每个块加到${G.residualStream.zh}上的只有注意力的输出（没有${G.feedForward.zh}的条）。在文本上第 0 块的${G.feedForward.zh}会长成“第二层嵌入”，这里没有它。`,
+        },
+      },
     },
     live: (s, lang) => {
       const l = s.lens

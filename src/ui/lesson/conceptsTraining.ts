@@ -14,7 +14,7 @@ export const TRAINING_CONCEPTS: readonly Concept[] = [
         'The only task is to predict the next token of the text, at every position; the loss is how surprised the model is by the true next token.',
       formula: 'L = −(1/N) Σᵢ log p(t_{i+1} | t₁ … t_i)   (cross-entropy; perplexity = e^L)',
       lookFor:
-        'The loss starting near ln V (uniform guessing) and falling past the dashed lines: first below token frequencies (by step 100, on every built-in text), then to about the previous-token line — where Tiny’s 500 steps end (measured: the first names 2.18 against 2.20, Moby-Dick 2.50 against 2.46). Going below it takes more steps: with Steps at 1,500, Moby-Dick reaches 2.22.',
+        'The loss starting near ln V (uniform guessing) and falling past the dashed lines: first below token frequencies (by step 100, on each of the four built-in texts), then to about the previous-token line — where Tiny’s 500 steps end (measured: the first names 2.18 against 2.20, Moby-Dick 2.50 against 2.46). Going below it takes more steps: with Steps at 1,500, Moby-Dick reaches 2.22.',
       tryThis: 'Watch a prompt while training: gibberish turns into words as the loss falls.',
       caveat:
         'A training loss far below the validation loss means the model overfits: what it learned from its text does not generalise to text it has not seen.',
@@ -24,7 +24,7 @@ export const TRAINING_CONCEPTS: readonly Concept[] = [
       title: `${G.pretraining.zh}（generative pre-training）`,
       intuition: `唯一的任务，就是在每个位置预测文本的下一个${G.token.zh}；${G.loss.zh}衡量的是，真实的下一个${G.token.zh}让模型有多“意外”。`,
       formula: `L = −(1/N) Σᵢ log p(t_{i+1} | t₁ … t_i)（${G.crossEntropy.zh}；${G.perplexity.zh} = e^L）`,
-      lookFor: `${G.loss.zh}从 ln V（${G.uniform.zh}）附近开始，依次越过两条虚线：先低于只知道${G.token.zh}频率的水平（每个内置文本都在 100 步之内），再降到只看前一个${G.token.zh}的水平附近——微型模型的 500 步就停在这里（实测：英文名字 2.18 对 2.20，《白鲸》2.50 对 2.46）。要降到它下面，得训练更多步：把步数调到 1,500，《白鲸》能降到 2.22。`,
+      lookFor: `${G.loss.zh}从 ln V（${G.uniform.zh}）附近开始，依次越过两条虚线：先低于只知道${G.token.zh}频率的水平（四个内置文本都在 100 步之内），再降到只看前一个${G.token.zh}的水平附近——微型模型的 500 步就停在这里（实测：英文名字 2.18 对 2.20，《白鲸》2.50 对 2.46）。要降到它下面，得训练更多步：把步数调到 1,500，《白鲸》能降到 2.22。`,
       tryThis: `训练时观察一个提示词：随着${G.loss.zh}下降，不成词的字符串渐渐变成像样的词。`,
       caveat: `如果训练${G.loss.zh}远低于验证${G.loss.zh}，说明模型过拟合了：它从训练文本中学到的东西，推广不到没见过的文本上。`,
       erratum: ERRATA.pretraining.zh,
@@ -40,6 +40,18 @@ export const TRAINING_CONCEPTS: readonly Concept[] = [
       )
     },
     forDataset: {
+      induction: {
+        en: {
+          lookFor:
+            'On repeated random tokens the loss starts near ln 64 (4.16), and the dashed lines say little (every token is about equally common). Watch the purple curve, the loss on the repeated tokens only: it falls below 0.5 once an induction head forms — by step 350–500 in five seeds (docs/induction-recipe.md) — while the random prefixes stay unpredictable.',
+          tryThis:
+            'Open the atlas on the repeated probe and scrub to the step where the purple curve drops: the induction head appears at the same step.',
+        },
+        zh: {
+          lookFor: `在重复的随机${G.token.zh}上，${G.loss.zh}从 ln 64（4.16）附近开始；两条虚线在这里说明不了什么（每个${G.token.zh}出现得差不多一样多）。要看紫色曲线，也就是只算重复部分的${G.loss.zh}：${G.inductionHead.zh}一形成，它就降到 0.5 以下——五个随机种子都在第 350～500 步（见 docs/induction-recipe.md）；而开头那段随机前缀始终无法预测。`,
+          tryThis: `打开注意力总览的重复探针，拖到紫色曲线下落的那一步：${G.inductionHead.zh}正是在这一步出现的。`,
+        },
+      },
       tang: {
         en: {
           lookFor:
