@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
 import { AdamW } from '../train/adamw'
-import { lossAndGradsOn, worstRelDiff } from '../testing/fixtures'
+import { lossAndGradsOn, poisonedStep, worstRelDiff } from '../testing/fixtures'
 import { webgpuSkip } from '../testing/webgpu'
 import { installWebGpuKernels } from './webgpuKernels'
 
@@ -57,22 +57,14 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
       await tf.setBackend(backend)
       const run = Run.create(text, model, train)
       const losses = [(await run.trainStep()).loss, (await run.trainStep()).loss]
-      // poison one weight: the next loss and every gradient are NaN
-      const lnF = run.params['lnF.weight']
-      const good = (await lnF.data()) as Float32Array
-      const poisoned = good.slice()
-      poisoned[0] = Number.NaN
-      lnF.assign(tf.tensor1d(poisoned))
-      const before = await run.capture()
-      const tensors = tf.memory().numTensors
-      const p = await run.trainStep()
-      expect(p).toMatchObject({ step: 3, skipped: true })
+      // a poisoned weight: the next loss and every gradient are NaN
+      const { point, before, after, tensorsBefore, tensorsAfter, restore } = await poisonedStep(run)
+      expect(point).toMatchObject({ step: 3, skipped: true })
       expect(run.step).toBe(2)
-      const after = await run.capture()
       expect(after.weights).toEqual(before.weights) // bit for bit (NaN included): nothing was written
       expect(after.resume.optimizer).toEqual(before.resume.optimizer) // moments and step count too
-      expect(tf.memory().numTensors).toBe(tensors)
-      lnF.assign(tf.tensor1d(good))
+      expect(tensorsAfter).toBe(tensorsBefore)
+      restore()
       for (let i = 0; i < 3; i++) losses.push((await run.trainStep()).loss)
       run.dispose()
       return losses

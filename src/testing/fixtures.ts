@@ -4,6 +4,7 @@ import type { ModelConfig } from '../shared/config'
 import { mulberry32 } from '../util/random'
 import { disposeParams, forward, loss, paramShapes, paramsFromArrays } from '../model/gpt'
 import type { Params64 } from '../model/reference64'
+import type { Run } from '../train/run'
 
 export const tinyConfig = (over: Partial<ModelConfig> = {}): ModelConfig => ({
   vocabSize: 7,
@@ -94,4 +95,23 @@ export async function logitsOf(
   } finally {
     disposeParams(params)
   }
+}
+
+/**
+ * A step that cannot be finite: one weight (lnF.weight[0]) set to NaN, so the loss and every gradient are NaN,
+ * then one step. Returns what a test checks — the step's point, the run's state before and after it, the tensor
+ * count before and after — and a function that puts the weight back.
+ */
+export async function poisonedStep(run: Run) {
+  const lnF = run.params['lnF.weight']
+  const good = (await lnF.data()) as Float32Array
+  const poisoned = good.slice()
+  poisoned[0] = Number.NaN
+  lnF.assign(tf.tensor1d(poisoned))
+  const before = await run.capture()
+  const tensorsBefore = tf.memory().numTensors
+  const point = await run.trainStep()
+  const tensorsAfter = tf.memory().numTensors
+  const after = await run.capture()
+  return { point, before, after, tensorsBefore, tensorsAfter, restore: () => lnF.assign(tf.tensor1d(good)) }
 }

@@ -7,6 +7,7 @@ import { mulberry32 } from '../util/random'
 import { trainBpe } from '../text/bpe'
 import { attendOne, moments } from '../analysis/qkv'
 import { decodeCheckpoint } from '../model/checkpoint'
+import { poisonedStep } from '../testing/fixtures'
 
 const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
 const tiny = getPreset('tiny')
@@ -18,21 +19,14 @@ describe('Run', () => {
     const run = Run.create(text, model, train)
     await run.trainStep()
     await run.trainStep()
-    // poison one weight: every loss from now on is NaN, and so is every gradient
-    const lnF = run.params['lnF.weight']
-    const poisoned = (await lnF.data()) as Float32Array
-    poisoned[0] = Number.NaN
-    lnF.assign(tf.tensor1d(poisoned))
-    const before = await run.capture()
-    const tensors = tf.memory().numTensors
-    const p = await run.trainStep()
+    // a poisoned weight: every loss from now on is NaN, and so is every gradient
+    const { point: p, before, after, tensorsBefore, tensorsAfter } = await poisonedStep(run)
     expect(p).toMatchObject({ step: 3, skipped: true })
     expect(Number.isNaN(p.loss)).toBe(true)
     expect(run.step).toBe(2) // still the model after step 2
-    const after = await run.capture()
     expect(after.weights).toEqual(before.weights) // bit for bit (NaN included): nothing was written
     expect(after.resume.optimizer).toEqual(before.resume.optimizer) // moments and step count too
-    expect(tf.memory().numTensors).toBe(tensors)
+    expect(tensorsAfter).toBe(tensorsBefore)
     run.dispose()
   })
 
