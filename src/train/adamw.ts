@@ -2,6 +2,7 @@
 // parameters `decay` selects (nanoGPT: 2-D tensors only), and global-norm gradient clipping as
 // torch.nn.utils.clip_grad_norm_ does it (coef = min(1, maxNorm / (norm + 1e-6)), on all gradients together). Model-agnostic: works on any named set of variables.
 import * as tf from '@tensorflow/tfjs'
+import { hasFused } from '../model/ops'
 
 /**
  * Every gradient with their global L2 norm, as `flatGrads` gives them: end to end in one vector, or, where the
@@ -15,11 +16,10 @@ export function gradTensors(g: FlatGrads): tf.Tensor[] {
   return [...(g.flat ? [g.flat] : []), ...(g.parts ?? []), g.norm]
 }
 
-const hasKernel = (name: string) => Boolean(tf.getKernel(name, tf.getBackend()))
 /** Whether this backend has the fused AdamW over the parameters in place (wasm, src/model/kernels.ts). */
-const hasFusedAdamW = () => hasKernel('GptAdamW')
+const hasFusedAdamW = () => hasFused('GptAdamW')
 /** Whether it has the fused AdamW over the flat gradient vector (webgpu, src/model/webgpuKernels.ts). */
-const hasFlatAdamW = () => hasKernel('GptAdamWFlat')
+const hasFlatAdamW = () => hasFused('GptAdamWFlat')
 
 export interface AdamWConfig {
   beta1: number
@@ -107,10 +107,8 @@ export class AdamW {
       })
       if (flatFused) inputs.g = grads.flat!
       if (flatFused && guard) inputs.guard = guard
-      const attrs = {
-        decayed: this.decayed,
-        ...{ lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: gradScale ?? -1, clip },
-      }
+      const [decayed, scaleAttr] = [this.decayed, gradScale ?? -1]
+      const attrs = { decayed, lr, beta1, beta2, eps, weightDecay, bc1, bc2, gradScale: scaleAttr, clip }
       const outs = tf.engine().runKernel(flatFused ? 'GptAdamWFlat' : 'GptAdamW', inputs, attrs) as tf.Tensor[]
       this.names.forEach((n, i) => this.params[n].assign(outs[i]))
       this.m.assign(outs[this.names.length] as tf.Tensor1D)

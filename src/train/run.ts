@@ -328,6 +328,7 @@ export class Run implements ModelHandle {
       // count it took is handed back below (no later step has been queued yet, so nothing else saw it).
       const onDevice = AdamW.guardsOnDevice()
       const read = both.data() // queues the copy to read back now, behind the backward pass only
+      read.catch(() => undefined) // awaited below; should the update throw first, its rejection is not left unheld
       if (onDevice) tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, undefined, both))
       ;[lossValue, gradNorm] = await read
       const finite = Number.isFinite(lossValue) && Number.isFinite(gradNorm)
