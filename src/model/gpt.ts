@@ -21,6 +21,8 @@ import {
   batchedAV,
   batchedQK,
   customGrad,
+  FUSED_ATTENTION_MAX_HEAD,
+  fusedAttention,
   fusedAttentionSoftmax,
   fusedCrossEntropy,
   fusedGelu,
@@ -150,6 +152,7 @@ interface Pass {
   ablate?: HeadAblation
   patch?: ActivationPatch
   layer?: number // the block being run (for ablate and patch)
+  inside?: boolean // the attention's probabilities or heads are captured (they exist only outside the fused kernel)
 }
 
 /** yh (B, nh, T, hs) with the clean run's output put in for the heads `patch` lists for this layer, row by row. */
@@ -214,12 +217,17 @@ export function attention(
   p: BlockParams['attn'],
   x: tf.Tensor2D,
   pass: Pass,
-): { y: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
+): { y: tf.Tensor2D; att?: tf.Tensor4D; heads?: tf.Tensor4D } {
   const { B, T, cfg, drop } = pass
   const C = cfg.nEmbd
   const nh = cfg.nHead
   const hs = C / nh
   const qkv = linear(x, p.cAttn.weight, p.cAttn.bias) // (B, T, 3C)
+  if (fusesAttention(pass, hs)) {
+    // scores, mask, softmax and the weighted sum in one kernel (webgpu): no probabilities, no heads to return
+    const y = fusedAttention(qkv, B, nh, cfg.causal !== false)
+    return { y: linear(y, p.cProj.weight, p.cProj.bias) }
+  }
   const [qh, kh, vh] = splitHeads(qkv, { B, T, cfg, drop }) // each (B, nh, T, hs)
   const att = causalSoftmax(batchedQK(qh, kh), 1 / Math.sqrt(hs), cfg.causal !== false) // (B, nh, T, T)
   const yh = patchHeads(ablateHeads(batchedAV(drop(att), vh), pass), pass) // (B, nh, T, hs)
@@ -228,6 +236,22 @@ export function attention(
     ? fusedMergeHeads(yh)
     : tf.reshape<tf.Rank.R2>(tf.transpose(yh, [0, 2, 1, 3]), [B * T, C])
   return { y: drop(linear(y, p.cProj.weight, p.cProj.bias)), att, heads: yh } // output projection, residual dropout
+}
+
+/**
+ * Whether this pass takes attention in one kernel: where the backend has it, the heads are narrow enough, and
+ * nothing needs what the kernel never makes — the probabilities (captured for the views, or dropped out in
+ * training: the kernel has no dropout) and the heads' outputs (captured, ablated or patched).
+ */
+function fusesAttention(pass: Pass, hs: number): boolean {
+  return (
+    hasFused('GptAttention') &&
+    hs <= FUSED_ATTENTION_MAX_HEAD &&
+    pass.drop === noDropout &&
+    !pass.inside &&
+    !pass.ablate &&
+    !pass.patch
+  )
 }
 
 /** qkv (B, T, 3C) → q, k, v, each split into heads: (B, T, C) → (B, nh, T, hs). One kernel where the backend has it. */
@@ -265,7 +289,7 @@ export function block(
   p: BlockParams,
   x: tf.Tensor2D,
   pass: Pass,
-): { x: tf.Tensor2D; mid: tf.Tensor2D; att: tf.Tensor4D; heads: tf.Tensor4D } {
+): { x: tf.Tensor2D; mid: tf.Tensor2D; att?: tf.Tensor4D; heads?: tf.Tensor4D } {
   const residual = pass.cfg.residual !== false // off only in the "break it" twin: each output replaces the stream
   const post = pass.cfg.norm === 'post' // the twin with the original Transformer's LN(x + f(x))
   const a = attention(p.attn, post ? x : layerNorm(x, p.ln1), pass)
@@ -298,7 +322,15 @@ export function forward(
   const p = gptParams(params)
   const C = cfg.nEmbd
   if (opts.ablate) checkAblation(opts.ablate, cfg)
-  const pass: Pass = { B, T, cfg, drop: makeDropout(cfg.dropout, opts), ablate: opts.ablate, patch: opts.patch }
+  const pass: Pass = {
+    B,
+    T,
+    cfg,
+    drop: makeDropout(cfg.dropout, opts),
+    ablate: opts.ablate,
+    patch: opts.patch,
+    inside: Boolean(opts.captureAttention || opts.captureHeads),
+  }
   if (opts.patch) checkPatch(opts.patch, pass)
   const tokEmb = embedding(p.wte.weight, tf.reshape(idx, [B * T])) // token embeddings (B, T, C)
   const posEmb = learnsPositions(cfg)
@@ -316,8 +348,9 @@ export function forward(
   for (let i = 0; i < cfg.nLayer; i++) {
     const out = block(need(p.h[i], `h.${i}`), x, { ...pass, layer: i })
     x = patchResid(out.x, i + 1, pass)
-    if (opts.captureAttention) attention.push(out.att)
-    if (opts.captureHeads) heads.push(out.heads)
+    // captured: the pass is `inside`, so the block ran the attention that makes both
+    if (opts.captureAttention) attention.push(out.att!)
+    if (opts.captureHeads) heads.push(out.heads!)
     if (opts.captureResiduals) {
       residuals.push(x)
       mids.push(out.mid)

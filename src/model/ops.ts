@@ -280,6 +280,29 @@ export function fusedCrossEntropy(
   return f(logits)
 }
 
+/** The widest head GptAttention takes (webgpuKernels.ts keeps a thread's rows of the head in registers). */
+export const FUSED_ATTENTION_MAX_HEAD = 128
+
+/**
+ * Causal (or full) multi-head attention from the one projection's qkv (B·T, 3C) to the heads' outputs side by
+ * side (B·T, C), softmax(q·kᵀ/√hs)·v, in one kernel that keeps no (B, nh, T, T) probabilities: its backward
+ * recomputes them from each row's log-sum-exp (FlashAttention's way), in one more kernel giving d qkv.
+ */
+export function fusedAttention(qkv: tf.Tensor2D, B: number, nh: number, causal: boolean): tf.Tensor2D {
+  const attrs = { batch: B, heads: nh, causal }
+  const f = customGrad((keep: Keep<tf.Tensor[]>, x: tf.Tensor2D) => {
+    const [y, lse] = runKernel<[tf.Tensor2D, tf.Tensor3D]>('GptAttention', { qkv: x }, attrs)
+    keep([x, y, lse])
+    return {
+      value: y,
+      gradFunc: (dy, [sx, sy, sl]) => [
+        runKernel<tf.Tensor2D>('GptAttentionGrad', { dy, qkv: sx, y: sy, lse: sl }, attrs),
+      ],
+    }
+  })
+  return f(qkv)
+}
+
 /** qkv (B·T, 3C) → q, k, v, each (B, nh, T, hs), in one kernel (its gradient: GptMergeHeads). */
 export function fusedSplitHeads(qkv: tf.Tensor2D, B: number, nh: number): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
   return runKernel<tf.Tensor4D[]>('GptSplitHeads', { x: qkv }, { batch: B, heads: nh, parts: 3 }) as [

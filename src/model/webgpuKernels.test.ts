@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { webgpuSkip } from '../testing/webgpu'
 import {
+  fusedAttention,
   fusedAttentionSoftmax,
   fusedCrossEntropy,
   fusedGelu,
@@ -167,6 +168,45 @@ describe.skipIf(skip)('fused WGSL kernels (webgpu)', () => {
       () => [qkv()],
     )
   }, 120_000)
+
+  /** Attention from qkv (B·T, 3C) by tfjs's own ops: heads, q·kᵀ/√hs, the mask, softmax, ·v, heads merged. */
+  const attentionChain = (B: number, T: number, nh: number, hs: number, causal: boolean) => (xs: tf.Tensor[]) => {
+    const C = nh * hs
+    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])
+    const [q, k, v] = tf.split(xs[0], 3, 1).map(heads)
+    const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs))
+    const mask = tf.cast(tf.linalg.bandPart(tf.ones([T, T]), -1, 0), 'bool')
+    const p = tf.softmax(causal ? tf.where(mask, scores, tf.fill([T, T], -1e9)) : scores)
+    return tf.reshape(tf.transpose(tf.matMul(p, v), [0, 2, 1, 3]), [B * T, C])
+  }
+
+  // shapes: rows that fill no workgroup of 32 (T 37, 70) and span several key tiles (a tile is 1024/hs rows,
+  // at most 64: 16 rows at hs 64, 64 at hs 8 and 16), one head and several, heads of 8 to 64, the page's
+  // largest context (256)
+  for (const [B, T, nh, hs] of [
+    [2, 37, 3, 8],
+    [1, 70, 2, 64],
+    [3, 5, 1, 16],
+    [1, 256, 2, 32],
+  ])
+    for (const causal of [true, false])
+      it(`attention in one kernel (B ${B}, T ${T}, ${nh} heads of ${hs}, ${causal ? 'causal' : 'no mask'}): its value and the gradient of qkv`, async () => {
+        const C = nh * hs
+        await expectClose(
+          ([x]) => fusedAttention(x as tf.Tensor2D, B, nh, causal),
+          attentionChain(B, T, nh, hs, causal),
+          () => [tf.tensor2d(values(B * T * 3 * C, 8 + T, 1.5), [B * T, 3 * C])],
+        )
+      }, 120_000)
+
+  it('attention in one kernel refuses what it cannot take: heads wider than its registers, a qkv of the wrong width', async () => {
+    await tf.setBackend('webgpu')
+    const wide = tf.zeros([4, 3 * 2 * 160]) as tf.Tensor2D
+    expect(() => fusedAttention(wide, 1, 2, true)).toThrow(/at most 128/)
+    const odd = tf.zeros([4, 3 * 2 * 8 + 1]) as tf.Tensor2D
+    expect(() => fusedAttention(odd, 1, 2, true)).toThrow(/is not \(B·T, 3·C\)/)
+    tf.dispose([wide, odd])
+  })
 
   it('a linear layer with its bias: the value and the gradients of x, W and b (the bias’s in one column sum)', async () => {
     const x = () => tf.tensor2d(values(N * C, 21), [N, C])

@@ -12,6 +12,8 @@
  *   GptCrossEntropy   (logits, targets[, weights] → loss, probs) 2            (~10)
  *   GptCrossEntropyGrad (probs, targets[, weights], dy → dlogits) 1           (~8)
  *   GptSplitHeads / GptMergeHeads (qkv ↔ heads)                 1 a part / 1  (slices, transposes, a concat)
+ *   GptAttention      (qkv → y, lse: the heads' outputs merged)  2            (5: split, q·kᵀ, softmax, ·v, merge)
+ *   GptAttentionGrad  (dy, qkv, y, lse → d qkv)                  1            (7)
  *   GptColumnSum      (dy → a bias's gradient)                   1            (2: a transpose, a sum)
  *   GptGlobalNorm     (the flat gradient → ‖g‖₂)                 2            (2: square, sum; then sqrt)
  *   GptAdamWFlat      (m, v, g, parameters → updated)            n + 2        (~20 and a slice per parameter)
@@ -24,7 +26,7 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { LN_EPS } from './fused'
-import { registerHeadGradients, splitHeadsShape } from './ops'
+import { FUSED_ATTENTION_MAX_HEAD, registerHeadGradients, splitHeadsShape } from './ops'
 
 /** What tfjs-backend-webgpu's runWebGPUProgram takes (its WebGPUProgram, the parts these programs set). */
 interface Program {
@@ -511,6 +513,315 @@ function mergeHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   )
 }
 
+// --- attention in one pass (FlashAttention-style) -------------------------------------------------------------
+
+/** Threads (query or key rows) in a workgroup of the attention kernels. */
+const ATT_ROWS = 32
+
+/** Rows of a tile in workgroup memory: two tiles of (rows × hs) floats in 8 KiB (WebGPU's minimum is 16 KiB). */
+function attentionTile(hs: number): number {
+  return Math.max(1, Math.min(64, Math.floor(1024 / hs)))
+}
+
+interface AttentionShape {
+  B: number
+  nh: number
+  T: number
+  hs: number
+  C: number
+  causal: boolean
+  blocks: number // row blocks of ATT_ROWS per (sequence, head)
+}
+
+function attentionShape(qkv: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined, where: string): AttentionShape {
+  checkFloat(where, qkv)
+  const { batch: B, heads: nh } = attrs as { batch: number; heads: number }
+  const { T, hs } = splitHeadsShape(qkv.shape, B, nh, 3)
+  if (hs > FUSED_ATTENTION_MAX_HEAD)
+    throw new Error(`${where}: heads of at most ${FUSED_ATTENTION_MAX_HEAD} (got ${hs})`)
+  return { B, nh, T, hs, C: nh * hs, causal: attrs?.causal !== false, blocks: Math.ceil(T / ATT_ROWS) }
+}
+
+/**
+ * A program of `groups` workgroups of ATT_ROWS threads over (sequence, head, block of rows). The shader sees,
+ * all uniform across the workgroup (so its barriers may sit in loops over tiles): `wg` (its workgroup), `bh`
+ * (sequence·heads + head), `b`, `h`, `r0` (its first row), `jobs` (B·nh·blocks), `valid` (not a workgroup of tfjs's padding); and per
+ * thread `lane` and `row` (r0 + lane), `live` (a row of the sequence). Two tiles `tA`, `tB` of TILE rows of
+ * the head, and `tL`, `tD` of TILE values, in workgroup memory. uniforms: T, nh, C, bh (B·nh), blocks, scale.
+ */
+function attentionProgram(
+  key: string,
+  s: AttentionShape,
+  outputShape: number[],
+  groups: number,
+  variableNames: string[],
+  body: string,
+): Program {
+  const tile = attentionTile(s.hs)
+  return {
+    outputShape,
+    shaderKey: `gpt_attn_${key}_${s.hs}_${s.causal ? 'causal' : 'full'}`,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [groups, 1, 1],
+    variableNames,
+    workgroupSize: [ATT_ROWS, 1, 1],
+    uniforms: 'T : i32, nh : i32, C : i32, bh : i32, blocks : i32, scale : f32,',
+    getUserCode: () => `
+      const HS = ${s.hs};
+      const TILE = ${tile};
+      const ROWS = ${ATT_ROWS};
+      const CAUSAL = ${s.causal};
+      var<workgroup> tA : array<f32, ${tile * s.hs}>;
+      var<workgroup> tB : array<f32, ${tile * s.hs}>;
+      var<workgroup> tL : array<f32, ${tile}>;
+      var<workgroup> tD : array<f32, ${tile}>;
+      var<workgroup> wgShared : i32;
+      fn main(i : i32) {
+        let lane = i32(localIndex);
+        if (lane == 0) { wgShared = i / ROWS; }
+        let wg = workgroupUniformLoad(&wgShared);
+        let T = uniforms.T;
+        let W = 3 * uniforms.C;
+        let jobs = uniforms.bh * uniforms.blocks;
+        let job = wg % jobs;
+        let bh = job / uniforms.blocks;
+        let valid = wg < ${key === 'grad' ? '2 * jobs' : 'jobs'};
+        let r0 = (job - bh * uniforms.blocks) * ROWS;
+        let b = bh / uniforms.nh;
+        let h = bh - b * uniforms.nh;
+        let row = r0 + lane;
+        let live = valid && row < T;
+        ${body}
+      }`,
+  }
+}
+
+function runAttention(backend: unknown, p: Program, inputs: tf.TensorInfo[], s: AttentionShape): tf.TensorInfo {
+  return (backend as WebGpuBackendLike).runWebGPUProgram(p, inputs, 'float32', [
+    ...int(s.T, s.nh, s.C, s.B * s.nh, s.blocks),
+    ...float(1 / Math.sqrt(s.hs)),
+  ])
+}
+
+// a tile of TILE rows of the head from `src` (the query, key or value part of qkv: column offset `part`) into
+// `dst`, rows from `first`; rows past T are left as they are (no thread reads them)
+const loadTile = (dst: string, src: string, width: string, part: string, first: string, scaled = false) => `
+        for (var e = lane; e < TILE * HS; e += ROWS) {
+          let j = ${first} + e / HS;
+          if (valid && j < T) {
+            ${dst}[e] = ${src}[(b * T + j) * ${width} + ${part} + h * HS + e % HS]${scaled ? ' * uniforms.scale' : ''};
+          }
+        }`
+
+// a head's row `r` of qkv's part `part` (or of a (B·T, C) tensor with width C) into the private array `dst`
+const loadRow = (dst: string, src: string, width: string, part: string, scaled = false) => `
+        for (var d = 0; d < HS; d++) {
+          ${dst}[d] = ${src}[(b * T + row) * ${width} + ${part} + h * HS + d]${scaled ? ' * uniforms.scale' : ''};
+        }`
+
+/**
+ * GptAttention: qkv (B·T, 3C) → y (B·T, C), the heads' outputs side by side (softmax(q·kᵀ/√hs, causal)·v), and
+ * lse (B, nh, T), each row's log Σ exp of its scaled scores, for the backward. Two dispatches where tfjs's chain
+ * runs five (the heads' split, q·kᵀ, the softmax, ·v, the merge) and writes the (B, nh, T, T) probabilities:
+ * each workgroup takes ROWS query rows of one head and walks the keys a tile at a time through workgroup memory
+ * (causal: only the tiles at or before its last row), a thread per query row; the first pass keeps a running
+ * maximum and sum (the online softmax), the second weights the values by exp(s − lse).
+ */
+function attentionKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const qkv = inputs.qkv as tf.TensorInfo
+  const s = attentionShape(qkv, attrs, 'GptAttention')
+  const groups = s.B * s.nh * s.blocks
+  const keys = `
+        var q : array<f32, HS>;
+        if (live) { ${loadRow('q', 'QKV', 'W', '0', true)} }
+        let kEnd = select(T, min(T, r0 + ROWS), CAUSAL);
+        let rowEnd = select(T, row + 1, CAUSAL);`
+  const lse = runAttention(
+    backend,
+    attentionProgram(
+      'lse',
+      s,
+      [s.B, s.nh, s.T],
+      groups,
+      ['QKV'],
+      `${keys}
+        var m = -3.0e38;
+        var l = 0.0;
+        for (var c0 = 0; c0 < kEnd; c0 += TILE) {
+          workgroupBarrier();
+          ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
+          workgroupBarrier();
+          if (live) {
+            let n = min(TILE, rowEnd - c0);
+            for (var jj = 0; jj < n; jj++) {
+              var sc = 0.0;
+              for (var d = 0; d < HS; d++) { sc += q[d] * tA[jj * HS + d]; }
+              let mx = max(m, sc);
+              l = l * exp(m - mx) + exp(sc - mx);
+              m = mx;
+            }
+          }
+        }
+        if (live) { result[bh * T + row] = m + log(l); }`,
+    ),
+    [qkv],
+    s,
+  )
+  const y = runAttention(
+    backend,
+    attentionProgram(
+      'out',
+      s,
+      [s.B * s.T, s.C],
+      groups,
+      ['QKV', 'LSE'],
+      `${keys}
+        var acc : array<f32, HS>;
+        var li = 0.0;
+        if (live) { li = LSE[bh * T + row]; }
+        for (var c0 = 0; c0 < kEnd; c0 += TILE) {
+          workgroupBarrier();
+          ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
+          ${loadTile('tB', 'QKV', 'W', '2 * uniforms.C', 'c0')}
+          workgroupBarrier();
+          if (live) {
+            let n = min(TILE, rowEnd - c0);
+            for (var jj = 0; jj < n; jj++) {
+              var sc = 0.0;
+              for (var d = 0; d < HS; d++) { sc += q[d] * tA[jj * HS + d]; }
+              let p = exp(sc - li);
+              for (var d = 0; d < HS; d++) { acc[d] += p * tB[jj * HS + d]; }
+            }
+          }
+        }
+        if (live) {
+          for (var d = 0; d < HS; d++) { result[(b * T + row) * uniforms.C + h * HS + d] = acc[d]; }
+        }`,
+    ),
+    [qkv, lse],
+    s,
+  )
+  return [y, lse]
+}
+
+/**
+ * GptAttentionGrad: (dy (B·T, C), qkv, y, lse) → d qkv (B·T, 3C) in one dispatch, as FlashAttention's backward
+ * recomputes the probabilities p = exp(q·k/√hs − lse) instead of keeping them. With D = rowsum(dy ⊙ y) and
+ * ds = p ⊙ (dy·vᵀ − D): dq = ds·k/√hs, dk = dsᵀ·q/√hs, dv = pᵀ·dy. Half the workgroups take query rows (dq: a
+ * thread per query walks the key tiles), half take key rows (dk and dv: a thread per key walks the query tiles,
+ * causal: those at or after its first row, with each tile's lse and D); every element of d qkv is written once,
+ * by one thread, so nothing is summed across threads. tfjs's chain: seven kernels (the merge's and the split's
+ * gradients, two products for each of the two products, the softmax's gradient).
+ */
+function attentionGradKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
+  const { dy, qkv, y, lse } = inputs as Record<string, tf.TensorInfo>
+  const s = attentionShape(qkv, attrs, 'GptAttentionGrad')
+  checkFloat('GptAttentionGrad', dy, y, lse)
+  if (dy.shape.join() !== `${s.B * s.T},${s.C}` || y.shape.join() !== dy.shape.join())
+    throw new Error(`GptAttentionGrad: dy and y are (B·T, C) = (${s.B * s.T}, ${s.C})`)
+  return runAttention(
+    backend,
+    attentionProgram(
+      'grad',
+      s,
+      [s.B * s.T, 3 * s.C],
+      2 * s.B * s.nh * s.blocks,
+      ['DY', 'QKV', 'Y', 'LSE'],
+      `if (wg < jobs) {
+          // dq for query row \`row\`: keys ≤ row
+          var q : array<f32, HS>;
+          var g : array<f32, HS>;
+          var dq : array<f32, HS>;
+          var li = 0.0;
+          var di = 0.0;
+          if (live) {
+            ${loadRow('q', 'QKV', 'W', '0', true)}
+            ${loadRow('g', 'DY', 'uniforms.C', '0')}
+            li = LSE[bh * T + row];
+            for (var d = 0; d < HS; d++) { di += g[d] * Y[(b * T + row) * uniforms.C + h * HS + d]; }
+          }
+          let kEnd = select(T, min(T, r0 + ROWS), CAUSAL);
+          let rowEnd = select(T, row + 1, CAUSAL);
+          for (var c0 = 0; c0 < kEnd; c0 += TILE) {
+            workgroupBarrier();
+            ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
+            ${loadTile('tB', 'QKV', 'W', '2 * uniforms.C', 'c0')}
+            workgroupBarrier();
+            if (live) {
+              let n = min(TILE, rowEnd - c0);
+              for (var jj = 0; jj < n; jj++) {
+                var sc = 0.0;
+                var dp = 0.0;
+                for (var d = 0; d < HS; d++) {
+                  sc += q[d] * tA[jj * HS + d];
+                  dp += g[d] * tB[jj * HS + d];
+                }
+                let ds = exp(sc - li) * (dp - di);
+                for (var d = 0; d < HS; d++) { dq[d] += ds * tA[jj * HS + d]; }
+              }
+            }
+          }
+          if (live) {
+            for (var d = 0; d < HS; d++) { result[(b * T + row) * W + h * HS + d] = dq[d] * uniforms.scale; }
+          }
+        } else {
+          // dk and dv for key row \`row\`: queries ≥ row
+          var k : array<f32, HS>;
+          var v : array<f32, HS>;
+          var dk : array<f32, HS>;
+          var dv : array<f32, HS>;
+          if (live) {
+            ${loadRow('k', 'QKV', 'W', 'uniforms.C')}
+            ${loadRow('v', 'QKV', 'W', '2 * uniforms.C')}
+          }
+          for (var c0 = select(0, r0, CAUSAL); c0 < T; c0 += TILE) {
+            workgroupBarrier();
+            ${loadTile('tA', 'QKV', 'W', '0', 'c0', true)}
+            ${loadTile('tB', 'DY', 'uniforms.C', '0', 'c0')}
+            for (var e = lane; e < TILE; e += ROWS) {
+              let j = c0 + e;
+              if (valid && j < T) {
+                tL[e] = LSE[bh * T + j];
+                var dd = 0.0;
+                for (var d = 0; d < HS; d++) {
+                  let o = (b * T + j) * uniforms.C + h * HS + d;
+                  dd += DY[o] * Y[o];
+                }
+                tD[e] = dd;
+              }
+            }
+            workgroupBarrier();
+            if (live) {
+              let n = min(TILE, T - c0);
+              for (var ii = select(0, row - c0, CAUSAL && row > c0); ii < n; ii++) {
+                var sc = 0.0;
+                var dp = 0.0;
+                for (var d = 0; d < HS; d++) {
+                  sc += tA[ii * HS + d] * k[d];
+                  dp += tB[ii * HS + d] * v[d];
+                }
+                let p = exp(sc - tL[ii]);
+                let ds = p * (dp - tD[ii]);
+                for (var d = 0; d < HS; d++) {
+                  dv[d] += p * tB[ii * HS + d];
+                  dk[d] += ds * tA[ii * HS + d];
+                }
+              }
+            }
+          }
+          if (live) {
+            for (var d = 0; d < HS; d++) {
+              result[(b * T + row) * W + uniforms.C + h * HS + d] = dk[d];
+              result[(b * T + row) * W + 2 * uniforms.C + h * HS + d] = dv[d];
+            }
+          }
+        }`,
+    ),
+    [dy, qkv, y, lse],
+    s,
+  )
+}
+
 // --- a linear layer's bias gradient -------------------------------------------------------------------------
 
 /** GptColumnSum: x (N, C) → (C), the sum of its rows (1ᵀ·dy; tfjs's Sum over the rows transposes dy first). */
@@ -679,6 +990,8 @@ const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptCrossEntropyGrad', crossEntropyGrad],
   ['GptSplitHeads', splitHeads],
   ['GptMergeHeads', mergeHeads],
+  ['GptAttention', attentionKernel],
+  ['GptAttentionGrad', attentionGradKernel],
   ['GptColumnSum', columnSumKernel],
   ['GptGlobalNorm', globalNorm],
   ['GptAdamWFlat', adamWFlat],
