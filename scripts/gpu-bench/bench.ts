@@ -6,7 +6,8 @@
 // that file); the smoke test is src/model/gpuBench.test.ts. Not a test itself: speed is measured here.
 //
 //   node gpu-bench.mjs [--preset tiny|baby|10m] [--steps N] [--warmup N] [--corpus FILE] [--eval-every N]
-//                      [--eval-iters N] [--batch-size N] [--dawn-flag FLAG]… [--config-only]
+//                      [--eval-iters N] [--batch-size N] [--dawn-flag FLAG]… [--config-only] [--unfused]
+//                      [--no-look-ahead]
 //
 // --config-only prints the {model, train} the run would use (for PyTorch's side: scripts/torch_gpt.py bench).
 // Dawn: DAWN_NODE=path/to/dawn.node, else dawn.node beside this file, else the `webgpu` package's own.
@@ -60,10 +61,20 @@ interface Options {
   configOnly: boolean
   /** tfjs's own kernels only, without the fused WGSL ones (src/model/webgpuKernels.ts): the "before" */
   unfused: boolean
+  /** each step's forward and backward queued only after the previous step's loss is read (Run.lookAhead off) */
+  noLookAhead: boolean
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { preset: 'baby', steps: 20, evalEvery: 0, dawnFlags: [], configOnly: false, unfused: false }
+  const o: Options = {
+    preset: 'baby',
+    steps: 20,
+    evalEvery: 0,
+    dawnFlags: [],
+    configOnly: false,
+    unfused: false,
+    noLookAhead: false,
+  }
   const num = (name: string, v: string | undefined) => {
     const n = Number(v)
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} needs a whole number (got "${v}")`)
@@ -81,6 +92,7 @@ function parse(argv: string[]): Options {
     else if (a === '--dawn-flag') o.dawnFlags.push(argv[++i])
     else if (a === '--config-only') o.configOnly = true
     else if (a === '--unfused') o.unfused = true
+    else if (a === '--no-look-ahead') o.noLookAhead = true
     else throw new Error(`unknown option "${a}"`)
   }
   presetConfig(o.preset) // an unknown preset fails here, naming the known ones
@@ -126,28 +138,54 @@ function corpusText(path?: string): { text: string; corpus: string } {
 
 /** Counts of what the step asks of the GPU and of tfjs: wrapped at Dawn's prototypes and tfjs's registry. */
 function installCounters(globals: Record<string, unknown>) {
-  const c = { dispatches: 0, submits: 0, mapAsync: 0, kernels: 0, reads: 0, byKernel: new Map<string, number>() }
+  const c = {
+    dispatches: 0,
+    submits: 0,
+    mapAsync: 0,
+    kernels: 0,
+    reads: 0,
+    whileReading: 0, // dispatches submitted while a buffer's map (a read-back) is pending: the GPU's work then
+    byKernel: new Map<string, number>(),
+  }
+  let encoded = 0 // dispatches encoded since the last submit
+  let mapping = 0 // maps pending
   const running: string[] = [] // the engine's kernels now running, outermost first
   type Proto = Record<string, (...a: unknown[]) => unknown>
-  const wrap = (cls: string, method: string, count: () => void) => {
+  const wrap = (cls: string, method: string, count: () => void, after?: (result: unknown) => void) => {
     const proto = (globals[cls] as { prototype: Proto } | undefined)?.prototype
     if (!proto || typeof proto[method] !== 'function') throw new Error(`Dawn has no ${cls}.${method} to count`)
     const orig = proto[method]
     proto[method] = function (this: unknown, ...a: unknown[]) {
       count()
-      return orig.apply(this, a)
+      const result = orig.apply(this, a)
+      after?.(result)
+      return result
     }
   }
   // each dispatch counted against the outermost kernel running when it is encoded (tfjs encodes it then)
   const dispatched = () => {
     c.dispatches++
+    encoded++
     const k = running[0] ?? '(outside a kernel)'
     c.byKernel.set(k, (c.byKernel.get(k) ?? 0) + 1)
   }
   wrap('GPUComputePassEncoder', 'dispatchWorkgroups', dispatched)
   wrap('GPUComputePassEncoder', 'dispatchWorkgroupsIndirect', dispatched)
-  wrap('GPUQueue', 'submit', () => c.submits++)
-  wrap('GPUBuffer', 'mapAsync', () => c.mapAsync++)
+  wrap('GPUQueue', 'submit', () => {
+    c.submits++
+    if (mapping > 0) c.whileReading += encoded
+    encoded = 0
+  })
+  wrap(
+    'GPUBuffer',
+    'mapAsync',
+    () => c.mapAsync++,
+    (p) => {
+      mapping++
+      const done = () => void mapping--
+      ;(p as Promise<void>).then(done, done)
+    },
+  )
   // every kernel tfjs's engine runs on webgpu (kernels a kernel calls directly inside itself are not engine
   // runs), once every kernel is registered (the fused ones included)
   const countKernels = () => {
@@ -243,11 +281,19 @@ async function main(argv: string[]): Promise<void> {
   const prepared = Run.prepare(text, cfg.model, train)
   if (prepared.problems) throw new Error(prepared.problems.map((p) => p.message).join('; '))
   const run = prepared.build()
+  run.lookAhead = !o.noLookAhead
   const info2 = run.info()
   log(`${o.preset}: ${info2.paramCount} parameters, vocabulary ${run.model.vocabSize}, corpus ${corpus}`)
 
   const stepMs: number[] = []
-  const perStep: { dispatches: number; submits: number; mapAsync: number; kernels: number; reads: number }[] = []
+  const perStep: {
+    dispatches: number
+    submits: number
+    mapAsync: number
+    kernels: number
+    reads: number
+    whileReading: number
+  }[] = []
   const losses: number[] = []
   const evals: { step: number; trainLoss: number; valLoss: number; ms: number }[] = []
   const after: number[] = []
@@ -272,6 +318,7 @@ async function main(argv: string[]): Promise<void> {
       mapAsync: counts.mapAsync - before.mapAsync,
       kernels: counts.kernels - before.kernels,
       reads: counts.reads - before.reads,
+      whileReading: counts.whileReading - before.whileReading,
     })
     lastByKernel = [...counts.byKernel]
       .map(([k, n]): [string, number] => [k, n - (before.byKernel.get(k) ?? 0)])
@@ -317,7 +364,9 @@ async function main(argv: string[]): Promise<void> {
       submits: counted('submits'),
       mapAsync: counted('mapAsync'),
       tfjsReads: counted('reads'),
+      dispatchesWhileReading: counted('whileReading'),
     },
+    lookAhead: run.lookAhead,
     dispatchesByKernel: Object.fromEntries(lastByKernel),
     lnVocab: +Math.log(run.model.vocabSize).toFixed(4),
     firstLoss: +losses[0].toFixed(4),

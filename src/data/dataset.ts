@@ -73,7 +73,7 @@ export class BatchSampler {
       ? { train: mulberry32(states[0]), evalTrain: mulberry32(states[1]), evalVal: mulberry32(states[2]) }
       : { train: mulberry32(seed), evalTrain: mulberry32(seed ^ 0x5bd1e995), evalVal: mulberry32(seed ^ 0x9e3779b9) }
   }
-  /** The three generators' states (train, evalTrain, evalVal). */
+  /** The three generators' states (train, evalTrain, evalVal): the training stream's first, as PeriodicSampler's. */
   state(): number[] {
     return [this.rngs.train.state(), this.rngs.evalTrain.state(), this.rngs.evalVal.state()]
   }

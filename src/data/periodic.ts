@@ -42,6 +42,7 @@ export class PeriodicSampler {
         ? states.map((s) => mulberry32(s))
         : [seed, seed ^ 0x5bd1e995, seed ^ 0x9e3779b9, seed ^ 0x27d4eb2f].map((s) => mulberry32(s))
   }
+  /** The generators' states (train, evalTrain, evalVal, repeated): the training stream's first, as BatchSampler's. */
   state(): number[] {
     return this.rngs.map((r) => r.state())
   }

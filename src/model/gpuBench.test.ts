@@ -85,6 +85,10 @@ describe.skipIf(skip)('the GPU bench, bundled, in plain Node on Dawn', () => {
     expect(counts.submits).toBeGreaterThan(0)
     expect(counts.mapAsync).toBeGreaterThanOrEqual(1) // the loss and gradient norm, read before the update
     expect(counts.tfjsReads).toBeGreaterThanOrEqual(1)
+    // while the loss is read back, the GPU has the update and the next step's forward and backward pass: most of
+    // a step's dispatches are submitted then (without the look-ahead only the update's are, a fifth of them)
+    expect(j.lookAhead).toBe(true)
+    expect(counts.dispatchesWhileReading).toBeGreaterThan(counts.dispatches / 2)
     // figures are present (their size is the bench's business)
     expect(j.stepMs).toHaveLength(3)
     expect(j.msPerStep.median).toBeGreaterThan(0)

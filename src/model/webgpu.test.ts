@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getPreset } from '../shared/config'
 import { Run } from '../train/run'
+import type { Batch } from '../data/dataset'
 import { AdamW } from '../train/adamw'
 import { lossAndGradsOn, poisonedStep, worstRelDiff } from '../testing/fixtures'
 import { webgpuSkip } from '../testing/webgpu'
@@ -47,6 +48,69 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
     const cpu = await losses('cpu')
     gpu.forEach((l, i) => expect(l).toBeCloseTo(cpu[i], 3))
   }, 240_000) // SwiftShader emulates the GPU on the CPU: slow
+
+  it('queues each next step before reading this one and gives the run it gives without: dropout, an evaluation, a checkpoint resumed, a skipped step', async () => {
+    await tf.setBackend('webgpu')
+    const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)
+    const tiny = getPreset('tiny')
+    // dropout, so each step's masks follow its index: a step queued for the wrong index would show
+    const model = { ...tiny.model, blockSize: 16, nEmbd: 16, dropout: 0.1 }
+    const train = { ...tiny.train, batchSize: 4, evalIters: 2 }
+    const sequence = async (lookAhead: boolean) => {
+      const run = Run.create(text, model, train)
+      run.lookAhead = lookAhead
+      // the 8th training batch has a target outside the vocabulary: its loss is NaN (a step skipped with the
+      // weights untouched, so only the step index tells the next step's dropout masks)
+      const sampler = (run as unknown as { sampler: { next: (s: 'train') => Batch } }).sampler
+      const draw = sampler.next.bind(sampler)
+      let drawn = 0
+      sampler.next = (stream) => {
+        const b = draw(stream)
+        if (stream === 'train' && ++drawn === 8) b.y[0] = run.model.vocabSize
+        return b
+      }
+      const losses: number[] = []
+      for (let i = 0; i < 3; i++) losses.push((await run.trainStep()).loss)
+      const evaluation = await run.evaluate() // between two steps: sees the weights after step 3
+      const saved = await run.capture() // with a step queued ahead, its batch not yet counted as drawn
+      const tensors = tf.memory().numTensors
+      for (let i = 0; i < 2; i++) losses.push((await run.trainStep()).loss)
+      expect(tf.memory().numTensors).toBe(tensors) // flat across steps, the queued step included
+      const { point, restore } = await poisonedStep(run) // skipped: the next step keeps its index
+      expect(point.skipped).toBe(true)
+      restore()
+      const skipped: boolean[] = []
+      for (let i = 0; i < 4; i++) {
+        const q = await run.trainStep()
+        losses.push(q.loss)
+        skipped.push(Boolean(q.skipped))
+      }
+      expect(skipped).toEqual([false, true, false, false]) // the 8th batch
+      run.dispose()
+      return { losses, evaluation, saved, first: run }
+    }
+    const ahead = await sequence(true)
+    const plain = await sequence(false)
+    // bit for bit: the same kernels on the same weights and batches (NaN equals NaN here)
+    expect(ahead.losses).toEqual(plain.losses)
+    expect(ahead.evaluation).toEqual(plain.evaluation)
+    // the sampler's state included (the training time is the one thing allowed to differ)
+    expect({ ...ahead.saved.resume, elapsedMs: 0 }).toEqual({ ...plain.saved.resume, elapsedMs: 0 })
+    expect(ahead.saved.weights).toEqual(plain.saved.weights)
+    // a run resumed from the checkpoint taken with a step queued ahead takes the steps the first one took next
+    const prepared = Run.prepareFrom(
+      { model: ahead.first.model, tokenizer: ahead.first.tokenizer.spec(), weights: ahead.saved.weights },
+      text,
+      train,
+      { resume: ahead.saved.resume },
+    )
+    if (!prepared.build) throw new Error(prepared.problems.map((p) => p.message).join())
+    const resumed = prepared.build()
+    const next = [(await resumed.trainStep()).loss, (await resumed.trainStep()).loss]
+    resumed.dispose()
+    await tf.setBackend('cpu')
+    expect(next).toEqual(ahead.losses.slice(3, 5))
+  }, 240_000)
 
   it('a step whose loss is not finite changes nothing though its update is queued before the loss is read; the run goes on as the cpu backend’s', async () => {
     const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)

@@ -60,6 +60,13 @@ export interface ResumeState {
   sampler: number[]
 }
 
+/** A step's gradients end to end and its (loss, gradient norm), as the optimizer's flatGrads gives them. */
+type Grads = { flat: ReturnType<AdamW['flatGrads']>; both: tf.Tensor1D }
+
+function disposeGrads(g: Grads | undefined): void {
+  if (g) tf.dispose([...gradTensors(g.flat), g.both])
+}
+
 export class Run implements ModelHandle {
   /** Sampling, beam search, scoring and pair evaluation from this run's model. */
   readonly generator: Generator = new Generator(this)
@@ -73,6 +80,16 @@ export class Run implements ModelHandle {
   /** The same variables as `params`, as the model's typed tree (p.h[i].attn.cAttn.weight). */
   readonly gpt: GptParams
   private snapshot?: { step: number; weights: Weights }
+  /**
+   * webgpu: the next step's batch and its forward and backward pass, queued by a step before it read its own
+   * loss (issue 22, item 3): `it` the step index it was made for, `weights` the parameters' dataIds it read,
+   * `trainState` the training stream's generator from before the batch was drawn (what a checkpoint keeps: the
+   * first of the sampler's states, evaluation's streams after it are untouched by this). Dropped gradients
+   * (`grads` undefined) keep the batch.
+   */
+  private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Grads }
+  /** Queue the next step ahead on webgpu (the GPU bench turns it off to measure what it saves). */
+  lookAhead = true
   private reference?: { uniform: number; unigram: number; bigram: number }
   private readonly callbacks = new Callbacks()
 
@@ -289,27 +306,46 @@ export class Run implements ModelHandle {
     return problems
   }
 
-  /** One optimizer step on the next training batch. Reads back the loss and the gradient norm (one GPU sync). */
+  /**
+   * One optimizer step on the next training batch. Reads back the loss and the gradient norm (one GPU sync).
+   * On webgpu the next step's forward and backward pass is queued before this step's values are read (see
+   * `lookAhead`), so this takes that step's gradients when they are still good.
+   */
   trainStep(): Promise<MetricPoint> {
     this.assertAlive()
-    return this.stepOn(this.sampler.next('train'))
+    const ahead = this.ahead
+    this.ahead = undefined
+    // taken when they were made for this step index (a skipped step leaves the index, the dropout seed, where
+    // it was) from these very weights (a parameter assigned since, by anything but the update they were queued
+    // behind, has another dataId); else the batch is kept and its gradients made again
+    const fresh = ahead?.grads && ahead.it === this.step && this.sameWeights(ahead.weights)
+    const grads = fresh ? ahead.grads : undefined
+    if (ahead && !grads) disposeGrads(ahead.grads)
+    return this.takeStep(ahead?.batch ?? this.sampler.next('train'), grads, this.lookAhead)
   }
 
   /**
    * One optimizer step on a given batch — the step training takes (trainStep is this on the sampler's next
    * batch): loss and gradients of every parameter, their global norm, clipping, AdamW at this step's learning
-   * rate. The PyTorch golden step (exactness.test.ts) holds this method to float64.
+   * rate. The PyTorch golden step (exactness.test.ts) holds this method to float64. Gradients trainStep queued
+   * ahead are dropped (their batch is kept for the next trainStep): this step changes the weights they read.
    */
-  async stepOn(batch: Batch): Promise<MetricPoint> {
+  stepOn(batch: Batch): Promise<MetricPoint> {
     this.assertAlive()
-    const t0 = nowMs()
-    const lr = learningRateAt(this.step, this.train)
-    const it = this.step
-    // The loss and the gradients' norm are read back before the update (the step's one readback, moved from its
-    // end): a step whose loss or norm is not finite is not applied at all, so NaN never reaches the weights or
-    // AdamW's moments. Deciding on the device instead (a `where` on every parameter) cost 18 % of a step on wasm;
-    // on webgpu the fused update decides itself (below), at no cost.
-    const { flat, both } = tf.tidy(() => {
+    if (this.ahead) {
+      disposeGrads(this.ahead.grads)
+      this.ahead.grads = undefined
+    }
+    return this.takeStep(batch, undefined, false)
+  }
+
+  private sameWeights(ids: object[]): boolean {
+    return Object.values(this.params).every((v, i) => v.dataId === ids[i])
+  }
+
+  /** The forward and backward pass of step index `it` on `batch`: the flat gradients and (loss, norm), queued. */
+  private gradsOf(batch: Batch, it: number): Grads {
+    return tf.tidy(() => {
       const [x, y, weights] = this.batchTensors(batch)
       const f = () =>
         loss(this.gpt, this.model, x, y, { training: true, seed: this.train.seed * 100_003 + it, weights })
@@ -319,23 +355,48 @@ export class Run implements ModelHandle {
       const flat = this.optimizer.flatGrads(named)
       return { flat, both: tf.stack<tf.Scalar>([value, flat.norm]) as tf.Tensor1D }
     })
+  }
+
+  private async takeStep(batch: Batch, queued: Grads | undefined, lookAhead: boolean): Promise<MetricPoint> {
+    const t0 = nowMs()
+    const lr = learningRateAt(this.step, this.train)
+    // The loss and the gradients' norm are read back before the update is applied (the step's one readback): a
+    // step whose loss or norm is not finite is not applied at all, so NaN never reaches the weights or AdamW's
+    // moments. On wasm and cpu the values are read first (a `where` on every parameter cost 18 % of a step on
+    // wasm); on webgpu the fused update decides on the device, so nothing waits for JavaScript (below).
+    const { flat, both } = queued ?? this.gradsOf(batch, this.step)
     let lossValue: number
     let gradNorm: number
     try {
-      // Where the update can guard itself on the device (webgpu), it is queued right behind the read-back's copy,
-      // before the values arrive: the GPU runs the update while JavaScript waits, instead of idling until the
-      // loss is read and the update queued. It changes nothing if the loss or the norm is not finite; the step
-      // count it took is handed back below (no later step has been queued yet, so nothing else saw it).
+      // On webgpu the update is queued right behind the read-back's copy, guarded (it changes nothing if the loss
+      // or the norm is not finite), and then the next step's forward and backward pass behind it — they write no
+      // weight, so whatever runs between two steps (an evaluation, a checkpoint, the views, sampling) sees the
+      // model after this step — all before the values arrive: the GPU has the next step's work while JavaScript
+      // waits for this one's loss. A skipped step hands back the step count its update took.
       const onDevice = AdamW.guardsOnDevice()
       const read = both.data() // queues the copy to read back now, behind the backward pass only
       read.catch(() => undefined) // awaited below; should the update throw first, its rejection is not left unheld
-      if (onDevice) tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, undefined, both))
+      if (onDevice) {
+        tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, undefined, both))
+        if (lookAhead && this.step + 1 < this.train.maxIters) {
+          const trainState = this.sampler.state()[0]
+          const next = this.sampler.next('train')
+          const weights = Object.values(this.params).map((v) => v.dataId)
+          this.ahead = {
+            batch: next,
+            trainState,
+            it: this.step + 1,
+            weights,
+            grads: this.gradsOf(next, this.step + 1),
+          }
+        }
+      }
       ;[lossValue, gradNorm] = await read
       const finite = Number.isFinite(lossValue) && Number.isFinite(gradNorm)
       if (onDevice && !finite) this.optimizer.unstep()
       if (!onDevice && finite) tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, gradNorm))
     } finally {
-      tf.dispose([...gradTensors(flat), both])
+      disposeGrads({ flat, both })
     }
     const stepMs = nowMs() - t0
     let point: MetricPoint
@@ -454,7 +515,10 @@ export class Run implements ModelHandle {
     this.assertAlive()
     const weights = await readParams(this.params)
     const optimizer = await this.optimizer.state()
-    return { weights, resume: { step: this.step, elapsedMs: this.elapsedMs, optimizer, sampler: this.sampler.state() } }
+    // the batch queued ahead is not taken yet: the training stream as it was before that batch was drawn
+    const sampler = this.sampler.state()
+    if (this.ahead) sampler[0] = this.ahead.trainState
+    return { weights, resume: { step: this.step, elapsedMs: this.elapsedMs, optimizer, sampler } }
   }
 
   /** The model as a nanoGPT-compatible safetensors file (weights, config, tokenizer, training config, step). */
@@ -477,6 +541,8 @@ export class Run implements ModelHandle {
     if (this.disposed) return
     this.disposed = true
     this.snapshot = undefined
+    disposeGrads(this.ahead?.grads)
+    this.ahead = undefined
     disposeParams(this.params)
     this.optimizer.dispose()
   }
