@@ -56,7 +56,7 @@ export default defineConfig({
     },
     {
       name: 'dev-server',
-      testMatch: /devserver\.spec\.ts/,
+      testMatch: /(devserver|webglKernels)\.spec\.ts/,
       use: { baseURL: `http://localhost:${DEV_PORT}`, launchOptions: { executablePath, args: baseArgs } },
     },
     {

@@ -27,6 +27,9 @@ export function customGrad<I extends tf.Tensor[], S extends tf.Tensor[], O exten
   return (...inputs: I) => g(...inputs)
 }
 
+/** The GPU backends: a product and its bias in one program (tfjs's _FusedMatMul). */
+const GPU_BACKENDS = new Set(['webgpu', 'webgl'])
+
 /** Backends whose matMul is fast only without transpose flags (measured: tfjs-wasm ~10×). */
 const EXPLICIT_TRANSPOSE = new Set(['wasm', 'cpu'])
 
@@ -120,10 +123,10 @@ const gemmLinear = customGrad(
 )
 
 /**
- * webgpu: x·W + b in tfjs's _FusedMatMul (one dispatch), its bias gradient in one column sum (tfjs's own Sum
- * over the rows transposes dy first: two dispatches).
+ * webgpu and webgl: x·W + b in tfjs's _FusedMatMul (one dispatch or draw), its bias gradient in one column sum
+ * (tfjs's own Sum over the rows transposes dy first: two).
  */
-const webgpuLinear = customGrad(
+const gpuLinear = customGrad(
   (keep: Keep<[tf.Tensor2D, tf.Tensor2D]>, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
     keep([x, w])
     return {
@@ -149,9 +152,9 @@ function useExplicit(): boolean {
 /** x (N, in) · W (in, out) + b → (N, out) */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b && useGemm()) return gemmLinear(x, w, b)
-  // webgpu adds the bias in the product's own pass (tfjs's _FusedMatMul): one dispatch, not two
-  if (b && tf.getBackend() === 'webgpu')
-    return hasFused('GptColumnSum') ? webgpuLinear(x, w, b) : (tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D)
+  // webgpu and webgl add the bias in the product's own pass (tfjs's _FusedMatMul): one dispatch, not two
+  if (b && GPU_BACKENDS.has(tf.getBackend()))
+    return hasFused('GptColumnSum') ? gpuLinear(x, w, b) : (tf.fused.matMul({ a: x, b: w, bias: b }) as tf.Tensor2D)
   const y = useGemm() ? gemmNN(x, w) : useExplicit() ? matMulExplicit(x, w) : tf.matMul<tf.Tensor2D>(x, w)
   return b ? tf.add(y, b) : y
 }
@@ -187,7 +190,7 @@ export function batchedAV(att: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * Whether this backend has a fused kernel (by default LayerNorm's): wasm has all of them once kernels.ts
- * installed them, webgpu those of webgpuKernels.ts (LayerNorm, GELU, the softmaxes, cross-entropy).
+ * installed them, webgpu those of webgpuKernels.ts, webgl those of webglKernels.ts.
  */
 export function hasFused(kernel = 'GptLayerNorm'): boolean {
   return Boolean(tf.getKernel(kernel, tf.getBackend()))

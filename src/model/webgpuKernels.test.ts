@@ -3,61 +3,17 @@
 import * as tf from '@tensorflow/tfjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { webgpuSkip } from '../testing/webgpu'
-import {
-  fusedAttention,
-  fusedAttentionSoftmax,
-  fusedCrossEntropy,
-  fusedGelu,
-  fusedLayerNorm,
-  fusedMergeHeads,
-  fusedSplitHeads,
-  linear,
-} from './ops'
+import { fusedAttention, fusedLayerNorm } from './ops'
+import { checkCase, elementwiseCases, values, type Case } from '../testing/kernelCases'
 import { AdamW } from '../train/adamw'
 import { installWebGpuKernels, uninstallWebGpuKernels, WEBGPU_FUSED_KERNELS } from './webgpuKernels'
 import { LN_EPS } from './fused'
 
 const { skip, unavailable } = await webgpuSkip('the fused webgpu kernels')
 
-/** Deterministic values in [−a, a) (a small LCG: the same on every backend). */
-function values(n: number, seed: number, a = 2): Float32Array {
-  const out = new Float32Array(n)
-  let s = seed >>> 0 || 1
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    out[i] = ((s / 2 ** 32) * 2 - 1) * a
-  }
-  return out
-}
-
-type Case = (xs: tf.Tensor[]) => tf.Tensor
-/**
- * f's value and the gradient of Σ f(xs)·R (R fixed) with respect to each x, on `backend`, as flat arrays.
- */
-async function valueAndGrads(backend: string, f: Case, inputs: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend)
-  const xs = inputs()
-  const [value, grads] = tf.tidy(() => {
-    const y = f(xs)
-    const r = tf.tensor(values(y.size, 99), y.shape)
-    const g = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(a), r)))(xs)
-    return [tf.keep(y), g.map((t) => tf.keep(t))]
-  })
-  const out = [(await value.data()) as Float32Array, ...(await Promise.all(grads.map((g) => g.data())))]
-  tf.dispose([value, ...grads, ...xs])
-  return out as Float32Array[]
-}
-
 async function expectClose(fused: Case, reference: Case, inputs: () => tf.Tensor[]) {
-  const gpu = await valueAndGrads('webgpu', fused, inputs)
-  const cpu = await valueAndGrads('cpu', reference, inputs)
-  expect(gpu.length).toBe(cpu.length)
-  gpu.forEach((a, k) => {
-    expect(a.length).toBe(cpu[k].length)
-    let worst = 0
-    a.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - cpu[k][i]) / Math.max(1, Math.abs(cpu[k][i])))))
-    expect(worst, `output ${k}`).toBeLessThan(1e-4)
-  })
+  const worst = await checkCase('webgpu', { name: '', fused, reference, inputs })
+  worst.forEach((w, k) => expect(w, `output ${k}`).toBeLessThan(1e-4))
 }
 
 describe.skipIf(skip)('fused WGSL kernels (webgpu)', () => {
@@ -72,102 +28,15 @@ describe.skipIf(skip)('fused WGSL kernels (webgpu)', () => {
   const N = 37 // rows that fill no workgroup evenly
   const C = 24
 
-  it('LayerNorm, with and without bias: its value and the gradients of x, weight and bias', async () => {
-    const x = () =>
-      tf.tensor2d(
-        values(N * C, 1, 3).map((v, i) => v + (i % C === 0 ? 5 : 0)),
-        [N, C],
-      ) // off-centre rows
-    const w = () => tf.tensor1d(values(C, 2))
-    const b = () => tf.tensor1d(values(C, 3))
-    const chain = ([xx, ww, bb]: tf.Tensor[]) => {
-      const { mean, variance } = tf.moments(xx, -1, true)
-      const y = tf.mul(tf.div(tf.sub(xx, mean), tf.sqrt(tf.add(variance, LN_EPS))), ww)
-      return bb ? tf.add(y, bb) : y
-    }
-    await expectClose(
-      ([xx, ww, bb]) => fusedLayerNorm(xx as tf.Tensor2D, ww as tf.Tensor1D, bb as tf.Tensor1D),
-      chain,
-      () => [x(), w(), b()],
-    )
-    await expectClose(
-      ([xx, ww]) => fusedLayerNorm(xx as tf.Tensor2D, ww as tf.Tensor1D),
-      chain,
-      () => [x(), w()],
-    )
-  }, 120_000)
-
-  it('GELU (exact, with erf): its value and gradient', async () => {
-    await expectClose(
-      ([x]) => fusedGelu(x as tf.Tensor2D),
-      ([x]) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2)))),
-      () => [tf.tensor2d(values(N * C, 4, 5), [N, C])],
-    )
-  }, 120_000)
-
-  it('attention’s softmax, causal and not, scaled: its value and the gradient of the raw scores', async () => {
-    const [B, H, T] = [2, 3, 7]
-    const scores = () => tf.tensor4d(values(B * H * T * T, 5, 4), [B, H, T, T])
-    for (const causal of [true, false]) {
-      const scale = 0.35
-      await expectClose(
-        ([s]) => fusedAttentionSoftmax(s as tf.Tensor4D, scale, causal),
-        ([s]) => {
-          const mask = tf.linalg.bandPart(tf.ones([T, T]), -1, 0)
-          const scaled = tf.mul(s, scale)
-          return tf.softmax(causal ? tf.where(tf.cast(mask, 'bool'), scaled, tf.fill([T, T], -1e9)) : scaled)
-        },
-        () => [scores()],
-      )
-    }
-  }, 120_000)
-
-  it('cross-entropy, plain and weighted: the loss and the gradient of the logits', async () => {
-    const V = 29
-    const targets = Int32Array.from({ length: N }, (_, i) => (i * 7) % V)
-    const weights = Float32Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 0 : 1))
-    const logits = () => tf.tensor2d(values(N * V, 6, 6), [N, V])
-    const chain =
-      (w?: Float32Array, norm = N) =>
-      (xs: tf.Tensor[]) => {
-        const nll = tf.neg(tf.sum(tf.mul(tf.logSoftmax(xs[0]), tf.oneHot(tf.tensor1d(targets, 'int32'), V)), -1))
-        return tf.div(tf.sum(w ? tf.mul(nll, tf.tensor1d(w)) : nll), norm)
-      }
-    await expectClose(
-      ([l]) => fusedCrossEntropy(l as tf.Tensor2D, tf.tensor1d(targets, 'int32'), N),
-      chain(),
-      () => [logits()],
-    )
-    const kept = weights.reduce((a, b) => a + b, 0)
-    await expectClose(
-      ([l]) => fusedCrossEntropy(l as tf.Tensor2D, tf.tensor1d(targets, 'int32'), kept, tf.tensor1d(weights)),
-      chain(weights, kept),
-      () => [logits()],
-    )
-  }, 120_000)
-
-  it('attention’s heads: qkv split into heads and merged back, values and gradients', async () => {
-    const [B, T, nh, hs] = [2, 5, 3, 4]
-    const C = nh * hs
-    const qkv = () => tf.tensor2d(values(B * T * 3 * C, 7), [B * T, 3 * C])
-    const heads = (t: tf.Tensor) => tf.transpose(tf.reshape(t, [B, T, nh, hs]), [0, 2, 1, 3])
-    // split, then each part weighted differently (so a mixed-up part shows), then merged back
-    await expectClose(
-      ([x]) => {
-        const [q, k, v] = fusedSplitHeads(x as tf.Tensor2D, B, nh)
-        return tf.concat([
-          tf.reshape(fusedMergeHeads(tf.mul(q, 2) as tf.Tensor4D), [-1]),
-          tf.reshape(tf.add(k, tf.mul(v, 3)), [-1]),
-        ])
+  for (const c of elementwiseCases())
+    it(
+      c.name,
+      async () => {
+        const worst = await checkCase('webgpu', c)
+        worst.forEach((w, k) => expect(w, `output ${k}`).toBeLessThan(1e-4))
       },
-      ([x]) => {
-        const [q, k, v] = tf.split(x, 3, 1).map(heads)
-        const merged = tf.reshape(tf.transpose(tf.mul(q, 2), [0, 2, 1, 3]), [B * T, C])
-        return tf.concat([tf.reshape(merged, [-1]), tf.reshape(tf.add(k, tf.mul(v, 3)), [-1])])
-      },
-      () => [qkv()],
+      120_000,
     )
-  }, 120_000)
 
   /** Attention from qkv (B·T, 3C) by tfjs's own ops: heads, q·kᵀ/√hs, the mask, softmax, ·v, heads merged. */
   const attentionChain = (B: number, T: number, nh: number, hs: number, causal: boolean) => (xs: tf.Tensor[]) => {
@@ -207,17 +76,6 @@ describe.skipIf(skip)('fused WGSL kernels (webgpu)', () => {
     expect(() => fusedAttention(odd, 1, 2, true)).toThrow(/is not \(B·T, 3·C\)/)
     tf.dispose([wide, odd])
   })
-
-  it('a linear layer with its bias: the value and the gradients of x, W and b (the bias’s in one column sum)', async () => {
-    const x = () => tf.tensor2d(values(N * C, 21), [N, C])
-    const w = () => tf.tensor2d(values(C * 5, 22), [C, 5])
-    const b = () => tf.tensor1d(values(5, 23))
-    await expectClose(
-      ([xx, ww, bb]) => linear(xx as tf.Tensor2D, ww as tf.Tensor2D, bb as tf.Tensor1D),
-      ([xx, ww, bb]) => tf.add(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), bb),
-      () => [x(), w(), b()],
-    )
-  }, 120_000)
 
   /**
    * Three AdamW steps on `backend` (clipped, decay on two of three parameters; one parameter of 75,000 values,

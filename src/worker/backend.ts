@@ -9,6 +9,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { disposeParams, initParams, loss } from '../model/gpt'
 import { installCpuKernels, installWasmKernels, wasmGemm } from '../model/kernels'
 import { setWasmBackendShared } from '../model/wasmHeap'
+import { installWebGlKernels } from '../model/webglKernels'
 import { installWebGpuKernels } from '../model/webgpuKernels'
 import type { BackendChoice, BackendName, BackendReport } from '../shared/protocol'
 import { chooseBackend, probeWebGL, probeWebGPU, type GpuLike } from './backendChoice'
@@ -26,6 +27,7 @@ setWasmPaths({
 installWasmKernels() // after the wasm backend registered its own kernels (the import above): see src/model/kernels.ts
 installCpuKernels()
 installWebGpuKernels() // the fused WGSL kernels: src/model/webgpuKernels.ts
+installWebGlKernels() // the fused fragment programs: src/model/webglKernels.ts
 
 /** One training step of a micro GPT through the model's own code path; throws if the backend cannot train. */
 async function smokeTest(): Promise<void> {
