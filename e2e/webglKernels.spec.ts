@@ -15,9 +15,19 @@ test('the fused WebGL kernels match the cpu backend to 1e-4 and the Baby presetâ
   )
   if ('error' in r) throw new Error(r.error)
   expect(r.backend).toBe('webgl')
-  expect(r.registered).toHaveLength(11)
+  expect(r.registered).toHaveLength(12)
   expect(r.cases).toHaveLength(9) // src/testing/kernelCases.ts: elementwiseCases
   for (const c of r.cases) c.worst.forEach((w, k) => expect(w, `${c.name}: output ${k}`).toBeLessThan(1e-4))
+  expect(r.adamw.map((a) => a.how)).toEqual(['apply', 'flat'])
+  for (const a of r.adamw) {
+    a.worst.forEach((w, k) => expect(w, `AdamW (${a.how}): output ${k}`).toBeLessThan(1e-4))
+    expect(a.guard).toBe('unchanged') // a NaN step queued unread changed no weight and no moment
+    expect(a.cpuGuard).toBe('not on this backend')
+  }
+  // the next step queued before each loss is read (AdamW guards on the GPU here): the same run bit for bit
+  expect(r.lookAhead.guardsOnDevice).toBe(true)
+  expect(r.lookAhead.on).toEqual(r.lookAhead.off)
+  expect(r.lookAhead.on).toHaveLength(7)
   const { fused, chain } = r.step
   console.log(`webgl, the Baby preset's training step: ${JSON.stringify(r.step)}`)
   expect(Math.abs(fused.loss - chain.loss)).toBeLessThan(1e-4)

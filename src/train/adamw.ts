@@ -18,7 +18,7 @@ export function gradTensors(g: FlatGrads): tf.Tensor[] {
 
 /** Whether this backend has the fused AdamW over the parameters in place (wasm, src/model/kernels.ts). */
 const hasFusedAdamW = () => hasFused('GptAdamW')
-/** Whether it has the fused AdamW over the flat gradient vector (webgpu, src/model/webgpuKernels.ts). */
+/** Whether it has the fused AdamW over the flat gradient vector (webgpu and webgl: webgpuKernels.ts, webglKernels.ts). */
 const hasFlatAdamW = () => hasFused('GptAdamWFlat')
 
 export interface AdamWConfig {
@@ -143,7 +143,7 @@ export class AdamW {
     this.t -= 1
   }
 
-  /** Whether applyFlat can guard a step on the device (webgpu's fused update; elsewhere the step reads first). */
+  /** Whether applyFlat can guard a step on the device (the GPUs' fused update; elsewhere the step reads first). */
   static guardsOnDevice(): boolean {
     return hasFlatAdamW()
   }
@@ -159,7 +159,7 @@ export class AdamW {
       return { parts, norm }
     }
     const flat = tf.concat(this.names.map((n) => tf.reshape<tf.Rank.R1>(grads[n], [-1])))
-    const norm = hasFlatAdamW()
+    const norm = hasFused('GptGlobalNorm')
       ? (tf.engine().runKernel('GptGlobalNorm', { g0: flat }, { count: 1 }) as tf.Scalar)
       : tf.sqrt(tf.sum<tf.Scalar>(tf.square(flat)))
     return { flat, norm }

@@ -81,14 +81,14 @@ export class Run implements ModelHandle {
   readonly gpt: GptParams
   private snapshot?: { step: number; weights: Weights }
   /**
-   * webgpu: the next step's batch and its forward and backward pass, queued by a step before it read its own
+   * webgpu and webgl: the next step's batch and its forward and backward pass, queued by a step before it read its own
    * loss (issue 22, item 3): `it` the step index it was made for, `weights` the parameters' dataIds it read,
    * `trainState` the training stream's generator from before the batch was drawn (what a checkpoint keeps: the
    * first of the sampler's states, evaluation's streams after it are untouched by this). Dropped gradients
    * (`grads` undefined) keep the batch.
    */
   private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Grads }
-  /** Queue the next step ahead on webgpu (the GPU bench turns it off to measure what it saves). */
+  /** Queue the next step ahead on the GPU backends (the GPU bench turns it off to measure what it saves). */
   lookAhead = true
   private reference?: { uniform: number; unigram: number; bigram: number }
   private readonly callbacks = new Callbacks()
@@ -308,7 +308,7 @@ export class Run implements ModelHandle {
 
   /**
    * One optimizer step on the next training batch. Reads back the loss and the gradient norm (one GPU sync).
-   * On webgpu the next step's forward and backward pass is queued before this step's values are read (see
+   * On the GPU backends the next step's forward and backward pass is queued before this step's values are read (see
    * `lookAhead`), so this takes that step's gradients when they are still good.
    */
   trainStep(): Promise<MetricPoint> {
@@ -363,12 +363,12 @@ export class Run implements ModelHandle {
     // The loss and the gradients' norm are read back before the update is applied (the step's one readback): a
     // step whose loss or norm is not finite is not applied at all, so NaN never reaches the weights or AdamW's
     // moments. On wasm and cpu the values are read first (a `where` on every parameter cost 18 % of a step on
-    // wasm); on webgpu the fused update decides on the device, so nothing waits for JavaScript (below).
+    // wasm); on webgpu and webgl the fused update decides on the device, so nothing waits for JavaScript (below).
     const { flat, both } = queued ?? this.gradsOf(batch, this.step)
     let lossValue: number
     let gradNorm: number
     try {
-      // On webgpu the update is queued right behind the read-back's copy, guarded (it changes nothing if the loss
+      // On the GPU backends the update is queued right behind the read-back's copy, guarded (it changes nothing if the loss
       // or the norm is not finite), and then the next step's forward and backward pass behind it — they write no
       // weight, so whatever runs between two steps (an evaluation, a checkpoint, the views, sampling) sees the
       // model after this step — all before the values arrive: the GPU has the next step's work while JavaScript
