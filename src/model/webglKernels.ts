@@ -26,7 +26,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { LN_EPS } from './fused'
-import { registerHeadGradients, splitHeadsShape } from './ops'
+import { kernelSet, type KernelImpl } from './kernelSet'
+import { splitHeadsShape } from './ops'
 
 /** What tfjs-backend-webgl's runWebGLProgram takes (its GPGPUProgram, the parts these programs set). */
 interface Program {
@@ -538,7 +539,7 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   return [...updated, m2, v2]
 }
 
-const KERNELS: [string, (args: KernelArgs) => unknown][] = [
+const KERNELS: [string, KernelImpl][] = [
   ['GptLayerNorm', layerNorm],
   ['GptLayerNormGrad', layerNormGrad],
   ['GptGelu', gelu],
@@ -553,19 +554,13 @@ const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptAdamWFlat', adamWFlat],
 ]
 
+const SET = kernelSet('webgl', KERNELS)
+
 /** The names installWebGlKernels registers (for tests). */
-export const WEBGL_FUSED_KERNELS = KERNELS.map(([name]) => name)
+export const WEBGL_FUSED_KERNELS = SET.names
 
 /** Registers the fused kernels for the 'webgl' backend (and the head kernels' gradients). Idempotent. */
-export function installWebGlKernels(): void {
-  registerHeadGradients()
-  for (const [name, kernelFunc] of KERNELS) {
-    if (tf.getKernel(name, 'webgl')) continue
-    tf.registerKernel({ kernelName: name, backendName: 'webgl', kernelFunc: kernelFunc as unknown as tf.KernelFunc })
-  }
-}
+export const installWebGlKernels = SET.install
 
-/** Removes them again (the check page compares them with tfjs's own chains on the same backend). */
-export function uninstallWebGlKernels(): void {
-  for (const [name] of KERNELS) if (tf.getKernel(name, 'webgl')) tf.unregisterKernel(name, 'webgl')
-}
+/** Removes them again (tests compare the fused kernels with tfjs's own chains on the same backend). */
+export const uninstallWebGlKernels = SET.uninstall

@@ -26,7 +26,8 @@
  */
 import * as tf from '@tensorflow/tfjs'
 import { LN_EPS } from './fused'
-import { FUSED_ATTENTION_MAX_HEAD, registerHeadGradients, splitHeadsShape } from './ops'
+import { kernelSet, type KernelImpl } from './kernelSet'
+import { FUSED_ATTENTION_MAX_HEAD, splitHeadsShape } from './ops'
 
 /** What tfjs-backend-webgpu's runWebGPUProgram takes (its WebGPUProgram, the parts these programs set). */
 interface Program {
@@ -620,6 +621,29 @@ const loadRow = (dst: string, src: string, width: string, part: string, scaled =
         }`
 
 /**
+ * A query row's walk over the keys it sees (causal: those up to it), a tile at a time: each tile of keys (tA)
+ * and, with `values`, of values (tB) loaded by the whole workgroup, then `body` once per key of the tile (`jj`
+ * its row in the tile, `sc` its scaled score q·k) by each live thread.
+ */
+const overKeys = (values: boolean, body: string) => `
+        let kEnd = select(T, min(T, r0 + ROWS), CAUSAL);
+        let rowEnd = select(T, row + 1, CAUSAL);
+        for (var c0 = 0; c0 < kEnd; c0 += TILE) {
+          workgroupBarrier();
+          ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
+          ${values ? loadTile('tB', 'QKV', 'W', '2 * uniforms.C', 'c0') : ''}
+          workgroupBarrier();
+          if (live) {
+            let n = min(TILE, rowEnd - c0);
+            for (var jj = 0; jj < n; jj++) {
+              var sc = 0.0;
+              for (var d = 0; d < HS; d++) { sc += q[d] * tA[jj * HS + d]; }
+              ${body}
+            }
+          }
+        }`
+
+/**
  * GptAttention: qkv (B·T, 3C) → y (B·T, C), the heads' outputs side by side (softmax(q·kᵀ/√hs, causal)·v), and
  * lse (B, nh, T), each row's log Σ exp of its scaled scores, for the backward. Two dispatches where tfjs's chain
  * runs five (the heads' split, q·kᵀ, the softmax, ·v, the merge) and writes the (B, nh, T, T) probabilities:
@@ -631,11 +655,10 @@ function attentionKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[
   const qkv = inputs.qkv as tf.TensorInfo
   const s = attentionShape(qkv, attrs, 'GptAttention')
   const groups = s.B * s.nh * s.blocks
-  const keys = `
+  // the thread's query row, scaled, in registers
+  const query = `
         var q : array<f32, HS>;
-        if (live) { ${loadRow('q', 'QKV', 'W', '0', true)} }
-        let kEnd = select(T, min(T, r0 + ROWS), CAUSAL);
-        let rowEnd = select(T, row + 1, CAUSAL);`
+        if (live) { ${loadRow('q', 'QKV', 'W', '0', true)} }`
   const lse = runAttention(
     backend,
     attentionProgram(
@@ -644,24 +667,15 @@ function attentionKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[
       [s.B, s.nh, s.T],
       groups,
       ['QKV'],
-      `${keys}
+      `${query}
         var m = -3.0e38;
         var l = 0.0;
-        for (var c0 = 0; c0 < kEnd; c0 += TILE) {
-          workgroupBarrier();
-          ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
-          workgroupBarrier();
-          if (live) {
-            let n = min(TILE, rowEnd - c0);
-            for (var jj = 0; jj < n; jj++) {
-              var sc = 0.0;
-              for (var d = 0; d < HS; d++) { sc += q[d] * tA[jj * HS + d]; }
-              let mx = max(m, sc);
-              l = l * exp(m - mx) + exp(sc - mx);
-              m = mx;
-            }
-          }
-        }
+        ${overKeys(
+          false,
+          `let mx = max(m, sc);
+           l = l * exp(m - mx) + exp(sc - mx);
+           m = mx;`,
+        )}
         if (live) { result[bh * T + row] = m + log(l); }`,
     ),
     [qkv],
@@ -675,25 +689,15 @@ function attentionKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[
       [s.B * s.T, s.C],
       groups,
       ['QKV', 'LSE'],
-      `${keys}
+      `${query}
         var acc : array<f32, HS>;
         var li = 0.0;
         if (live) { li = LSE[bh * T + row]; }
-        for (var c0 = 0; c0 < kEnd; c0 += TILE) {
-          workgroupBarrier();
-          ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
-          ${loadTile('tB', 'QKV', 'W', '2 * uniforms.C', 'c0')}
-          workgroupBarrier();
-          if (live) {
-            let n = min(TILE, rowEnd - c0);
-            for (var jj = 0; jj < n; jj++) {
-              var sc = 0.0;
-              for (var d = 0; d < HS; d++) { sc += q[d] * tA[jj * HS + d]; }
-              let p = exp(sc - li);
-              for (var d = 0; d < HS; d++) { acc[d] += p * tB[jj * HS + d]; }
-            }
-          }
-        }
+        ${overKeys(
+          true,
+          `let p = exp(sc - li);
+           for (var d = 0; d < HS; d++) { acc[d] += p * tB[jj * HS + d]; }`,
+        )}
         if (live) {
           for (var d = 0; d < HS; d++) { result[(b * T + row) * uniforms.C + h * HS + d] = acc[d]; }
         }`,
@@ -740,27 +744,13 @@ function attentionGradKernel({ inputs, attrs, backend }: KernelArgs): tf.TensorI
             li = LSE[bh * T + row];
             for (var d = 0; d < HS; d++) { di += g[d] * Y[(b * T + row) * uniforms.C + h * HS + d]; }
           }
-          let kEnd = select(T, min(T, r0 + ROWS), CAUSAL);
-          let rowEnd = select(T, row + 1, CAUSAL);
-          for (var c0 = 0; c0 < kEnd; c0 += TILE) {
-            workgroupBarrier();
-            ${loadTile('tA', 'QKV', 'W', 'uniforms.C', 'c0')}
-            ${loadTile('tB', 'QKV', 'W', '2 * uniforms.C', 'c0')}
-            workgroupBarrier();
-            if (live) {
-              let n = min(TILE, rowEnd - c0);
-              for (var jj = 0; jj < n; jj++) {
-                var sc = 0.0;
-                var dp = 0.0;
-                for (var d = 0; d < HS; d++) {
-                  sc += q[d] * tA[jj * HS + d];
-                  dp += g[d] * tB[jj * HS + d];
-                }
-                let ds = exp(sc - li) * (dp - di);
-                for (var d = 0; d < HS; d++) { dq[d] += ds * tA[jj * HS + d]; }
-              }
-            }
-          }
+          ${overKeys(
+            true,
+            `var dp = 0.0;
+             for (var d = 0; d < HS; d++) { dp += g[d] * tB[jj * HS + d]; }
+             let ds = exp(sc - li) * (dp - di);
+             for (var d = 0; d < HS; d++) { dq[d] += ds * tA[jj * HS + d]; }`,
+          )}
           if (live) {
             for (var d = 0; d < HS; d++) { result[(b * T + row) * W + h * HS + d] = dq[d] * uniforms.scale; }
           }
@@ -979,7 +969,7 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   return [...updated, m2, v2]
 }
 
-const KERNELS: [string, (args: KernelArgs) => unknown][] = [
+const KERNELS: [string, KernelImpl][] = [
   ['GptLayerNorm', layerNorm],
   ['GptLayerNormGrad', layerNormGrad],
   ['GptGelu', gelu],
@@ -997,19 +987,13 @@ const KERNELS: [string, (args: KernelArgs) => unknown][] = [
   ['GptAdamWFlat', adamWFlat],
 ]
 
+const SET = kernelSet('webgpu', KERNELS)
+
 /** The names installWebGpuKernels registers (for tests and the bench). */
-export const WEBGPU_FUSED_KERNELS = KERNELS.map(([name]) => name)
+export const WEBGPU_FUSED_KERNELS = SET.names
 
 /** Registers the fused kernels for the 'webgpu' backend (and the head kernels' gradients). Idempotent. */
-export function installWebGpuKernels(): void {
-  registerHeadGradients()
-  for (const [name, kernelFunc] of KERNELS) {
-    if (tf.getKernel(name, 'webgpu')) continue
-    tf.registerKernel({ kernelName: name, backendName: 'webgpu', kernelFunc: kernelFunc as unknown as tf.KernelFunc })
-  }
-}
+export const installWebGpuKernels = SET.install
 
 /** Removes them again (tests compare the fused kernels with tfjs's own chains on the same backend). */
-export function uninstallWebGpuKernels(): void {
-  for (const [name] of KERNELS) if (tf.getKernel(name, 'webgpu')) tf.unregisterKernel(name, 'webgpu')
-}
+export const uninstallWebGpuKernels = SET.uninstall
