@@ -546,8 +546,8 @@ function attentionShape(qkv: tf.TensorInfo, attrs: tf.NamedAttrMap | undefined, 
 /**
  * A program of `groups` workgroups of ATT_ROWS threads over (sequence, head, block of rows). The shader sees,
  * all uniform across the workgroup (so its barriers may sit in loops over tiles): `wg` (its workgroup), `bh`
- * (sequence·heads + head), `b`, `h`, `r0` (its first row), `jobs` (B·nh·blocks), `valid` (not a workgroup of tfjs's padding); and per
- * thread `lane` and `row` (r0 + lane), `live` (a row of the sequence). Two tiles `tA`, `tB` of TILE rows of
+ * (sequence·heads + head), `b`, `h`, `r0` (its first row), `jobs` (B·nh·blocks), `valid` (not a workgroup of
+ * tfjs's padding); and per thread `lane` and `row` (r0 + lane), `live` (a row of the sequence). Two tiles `tA`, `tB` of TILE rows of
  * the head, and `tL`, `tD` of TILE values, in workgroup memory. uniforms: T, nh, C, bh (B·nh), blocks, scale.
  */
 function attentionProgram(

@@ -18,7 +18,7 @@ export function gradTensors(g: FlatGrads): tf.Tensor[] {
 
 /** Whether this backend has the fused AdamW over the parameters in place (wasm, src/model/kernels.ts). */
 const hasFusedAdamW = () => hasFused('GptAdamW')
-/** Whether it has the fused AdamW over the flat gradient vector (webgpu and webgl: webgpuKernels.ts, webglKernels.ts). */
+/** Whether it has the fused AdamW over the flat gradient vector (webgpuKernels.ts, webglKernels.ts). */
 const hasFlatAdamW = () => hasFused('GptAdamWFlat')
 
 export interface AdamWConfig {

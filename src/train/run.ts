@@ -81,8 +81,8 @@ export class Run implements ModelHandle {
   readonly gpt: GptParams
   private snapshot?: { step: number; weights: Weights }
   /**
-   * webgpu and webgl: the next step's batch and its forward and backward pass, queued by a step before it read its own
-   * loss (issue 22, item 3): `it` the step index it was made for, `weights` the parameters' dataIds it read,
+   * webgpu and webgl: the next step's batch and its forward and backward pass, queued by a step before it read
+   * its own loss (issue 22, item 3): `it` the step index it was made for, `weights` the parameters' dataIds it read,
    * `trainState` the training stream's generator from before the batch was drawn (what a checkpoint keeps: the
    * first of the sampler's states, evaluation's streams after it are untouched by this). Dropped gradients
    * (`grads` undefined) keep the batch.
@@ -308,8 +308,8 @@ export class Run implements ModelHandle {
 
   /**
    * One optimizer step on the next training batch. Reads back the loss and the gradient norm (one GPU sync).
-   * On the GPU backends the next step's forward and backward pass is queued before this step's values are read (see
-   * `lookAhead`), so this takes that step's gradients when they are still good.
+   * On the GPU backends the next step's forward and backward pass is queued before this step's values are read
+   * (see `lookAhead`), so this takes that step's gradients when they are still good.
    */
   trainStep(): Promise<MetricPoint> {
     this.assertAlive()
@@ -368,11 +368,11 @@ export class Run implements ModelHandle {
     let lossValue: number
     let gradNorm: number
     try {
-      // On the GPU backends the update is queued right behind the read-back's copy, guarded (it changes nothing if the loss
-      // or the norm is not finite), and then the next step's forward and backward pass behind it — they write no
-      // weight, so whatever runs between two steps (an evaluation, a checkpoint, the views, sampling) sees the
-      // model after this step — all before the values arrive: the GPU has the next step's work while JavaScript
-      // waits for this one's loss. A skipped step hands back the step count its update took.
+      // On the GPU backends the update is queued right behind the read-back's copy, guarded (it changes nothing
+      // if the loss or the norm is not finite), and then the next step's forward and backward pass behind it —
+      // they write no weight, so whatever runs between two steps (an evaluation, a checkpoint, the views,
+      // sampling) sees the model after this step — all before the values arrive: the GPU has the next step's
+      // work while JavaScript waits for this one's loss. A skipped step hands back the step count its update took.
       const onDevice = AdamW.guardsOnDevice()
       const read = both.data() // queues the copy to read back now, behind the backward pass only
       read.catch(() => undefined) // awaited below; should the update throw first, its rejection is not left unheld
