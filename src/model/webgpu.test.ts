@@ -80,12 +80,19 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
       expect(point.skipped).toBe(true)
       restore()
       const skipped: boolean[] = []
+      const clocks: number[] = []
+      const t0 = performance.now()
       for (let i = 0; i < 4; i++) {
         const q = await run.trainStep()
         losses.push(q.loss)
         skipped.push(Boolean(q.skipped))
+        clocks.push(q.stepMs)
       }
+      const wall = performance.now() - t0
       expect(skipped).toEqual([false, true, false, false]) // the 8th batch
+      // each step's clock counts no time twice: a step queued ahead runs from the step before it was read
+      for (const ms of clocks) expect(Number.isFinite(ms) && ms >= 0).toBe(true)
+      expect(clocks.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(wall + 1)
       run.dispose()
       return { losses, evaluation, saved, first: run }
     }

@@ -63,6 +63,19 @@ export interface ResumeState {
 /** A step's gradients end to end and its (loss, gradient norm), as the optimizer's flatGrads gives them. */
 type Grads = { flat: ReturnType<AdamW['flatGrads']>; both: tf.Tensor1D }
 
+/** (loss, norm) being read back, and when the values arrived (set as they arrive). */
+type Reading = { values: Promise<Float32Array>; at?: number }
+
+function reading(both: tf.Tensor1D): Reading {
+  const r: Reading = { values: both.data() as Promise<Float32Array> } // queues the copy to read back now, behind what is queued so far
+  // awaited later; should something throw first, its rejection is not left unheld
+  r.values.then(
+    () => (r.at = nowMs()),
+    () => undefined,
+  )
+  return r
+}
+
 function disposeGrads(g: Grads | undefined): void {
   if (g) tf.dispose([...gradTensors(g.flat), g.both])
 }
@@ -87,7 +100,9 @@ export class Run implements ModelHandle {
    * first of the sampler's states, evaluation's streams after it are untouched by this). Dropped gradients
    * (`grads` undefined) keep the batch.
    */
-  private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Grads }
+  private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Grads; read?: Reading }
+  /** When the last step's values arrived (the step clock of a step queued ahead runs from there). */
+  private lastReadAt?: number
   /** Queue the next step ahead on the GPU backends (the GPU bench turns it off to measure what it saves). */
   lookAhead = true
   private reference?: { uniform: number; unigram: number; bigram: number }
@@ -321,7 +336,11 @@ export class Run implements ModelHandle {
     const fresh = ahead?.grads && ahead.it === this.step && this.sameWeights(ahead.weights)
     const grads = fresh ? ahead.grads : undefined
     if (ahead && !grads) disposeGrads(ahead.grads)
-    return this.takeStep(ahead?.batch ?? this.sampler.next('train'), grads, this.lookAhead)
+    return this.takeStep(
+      ahead?.batch ?? this.sampler.next('train'),
+      grads && { ...grads, read: ahead!.read! },
+      this.lookAhead,
+    )
   }
 
   /**
@@ -335,6 +354,7 @@ export class Run implements ModelHandle {
     if (this.ahead) {
       disposeGrads(this.ahead.grads)
       this.ahead.grads = undefined
+      this.ahead.read = undefined
     }
     return this.takeStep(batch, undefined, false)
   }
@@ -357,7 +377,11 @@ export class Run implements ModelHandle {
     })
   }
 
-  private async takeStep(batch: Batch, queued: Grads | undefined, lookAhead: boolean): Promise<MetricPoint> {
+  private async takeStep(
+    batch: Batch,
+    queued: (Grads & { read: Reading }) | undefined,
+    lookAhead: boolean,
+  ): Promise<MetricPoint> {
     const t0 = nowMs()
     const lr = learningRateAt(this.step, this.train)
     // The loss and the gradients' norm are read back before the update is applied (the step's one readback): a
@@ -367,6 +391,7 @@ export class Run implements ModelHandle {
     const { flat, both } = queued ?? this.gradsOf(batch, this.step)
     let lossValue: number
     let gradNorm: number
+    let read: Reading | undefined
     try {
       // On the GPU backends the update is queued right behind the read-back's copy, guarded (it changes nothing
       // if the loss or the norm is not finite), and then the next step's forward and backward pass behind it —
@@ -374,31 +399,31 @@ export class Run implements ModelHandle {
       // sampling) sees the model after this step — all before the values arrive: the GPU has the next step's
       // work while JavaScript waits for this one's loss. A skipped step hands back the step count its update took.
       const onDevice = AdamW.guardsOnDevice()
-      const read = both.data() // queues the copy to read back now, behind the backward pass only
-      read.catch(() => undefined) // awaited below; should the update throw first, its rejection is not left unheld
+      // the copy to read back queued behind the backward pass only (a step queued ahead queued its own then)
+      read = queued?.read ?? reading(both)
       if (onDevice) {
         tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, undefined, both))
         if (lookAhead && this.step + 1 < this.train.maxIters) {
           const trainState = this.sampler.state()[0]
           const next = this.sampler.next('train')
           const weights = Object.values(this.params).map((v) => v.dataId)
-          this.ahead = {
-            batch: next,
-            trainState,
-            it: this.step + 1,
-            weights,
-            grads: this.gradsOf(next, this.step + 1),
-          }
+          const grads = this.gradsOf(next, this.step + 1)
+          this.ahead = { batch: next, trainState, it: this.step + 1, weights, grads, read: reading(grads.both) }
         }
       }
-      ;[lossValue, gradNorm] = await read
+      ;[lossValue, gradNorm] = await read.values
       const finite = Number.isFinite(lossValue) && Number.isFinite(gradNorm)
       if (onDevice && !finite) this.optimizer.unstep()
       if (!onDevice && finite) tf.tidy(() => this.optimizer.applyFlat(flat, lr, this.train.gradClip, gradNorm))
     } finally {
       disposeGrads({ flat, both })
     }
-    const stepMs = nowMs() - t0
+    // A step's clock: from its start to its values. A step queued ahead ran on the GPU from the moment the step
+    // before it was read (the GPU runs the queue in order): from then to its own values, wherever JavaScript was
+    // meanwhile (between two steps, sampling, the views; or paused, when it took no longer than the GPU did).
+    const end = read?.at ?? nowMs()
+    const stepMs = queued && this.lastReadAt !== undefined ? Math.max(0, end - this.lastReadAt) : nowMs() - t0
+    this.lastReadAt = end
     let point: MetricPoint
     if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
       // not applied: the model is still the one after step `this.step`
