@@ -419,8 +419,8 @@ export class Run implements ModelHandle {
       disposeGrads({ flat, both })
     }
     // A step's clock: from its start to its values. A step queued ahead ran on the GPU from the moment the step
-    // before it was read (the GPU runs the queue in order): from then to its own values, wherever JavaScript was
-    // meanwhile (between two steps, sampling, the views; or paused, when it took no longer than the GPU did).
+    // before it was read (the GPU runs the queue in order): from then to its own values, each moment as the
+    // worker's event loop saw the values arrive, whatever it did between (sampling, the views, a pause).
     const end = read?.at ?? nowMs()
     const stepMs = queued && this.lastReadAt !== undefined ? Math.max(0, end - this.lastReadAt) : nowMs() - t0
     this.lastReadAt = end
