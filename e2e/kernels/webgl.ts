@@ -25,6 +25,7 @@ interface StepCount {
   gradNorm: number
   kernels: number
   draws: number
+  compiles: number // programs linked during the counted step: none once the first step made them
   drawsByKernel: Record<string, number> // each draw counted against the outermost tfjs kernel running then
 }
 
@@ -59,6 +60,9 @@ async function stepCount(): Promise<StepCount> {
   const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl
   let draws = 0
   let byKernel = new Map<string, number>()
+  let compiles = 0
+  const linkProgram = gl.linkProgram.bind(gl)
+  gl.linkProgram = (p: WebGLProgram) => (compiles++, linkProgram(p))
   const drawElements = gl.drawElements.bind(gl)
   gl.drawElements = (...a: Parameters<WebGL2RenderingContext['drawElements']>) => {
     draws++
@@ -70,9 +74,11 @@ async function stepCount(): Promise<StepCount> {
   try {
     const first = await run.trainStep()
     draws = 0
+    compiles = 0
     byKernel = new Map()
     await run.trainStep()
     const counted = draws
+    const linked = compiles
     const drawsByKernel = Object.fromEntries([...byKernel].sort((x, y) => y[1] - x[1]))
     // the kernels, in a third step (tf.profile reads every kernel's output back: more draws, not counted)
     const prof = await tf.profile(async () => void (await run.trainStep()))
@@ -81,10 +87,12 @@ async function stepCount(): Promise<StepCount> {
       gradNorm: first.gradNorm ?? NaN,
       kernels: prof.kernels.length,
       draws: counted,
+      compiles: linked,
       drawsByKernel,
     }
   } finally {
     gl.drawElements = drawElements
+    gl.linkProgram = linkProgram
     run.dispose()
   }
 }

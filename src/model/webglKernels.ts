@@ -34,10 +34,11 @@ interface Program {
   variableNames: string[]
   outputShape: number[]
   userCode: string
+  customUniforms?: { name: string; type: 'float' }[]
 }
 
 interface WebGlBackendLike {
-  runWebGLProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType): tf.TensorInfo
+  runWebGLProgram(program: Program, inputs: tf.TensorInfo[], dtype: tf.DataType, uniforms?: number[][]): tf.TensorInfo
   disposeIntermediateTensorInfo(t: tf.TensorInfo): void
 }
 
@@ -47,11 +48,30 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap
 }
 
-function draw(backend: unknown, outputShape: number[], variableNames: string[], inputs: tf.TensorInfo[], main: string) {
+/**
+ * One fragment program. Sizes are baked into `main` (a compiled program per shape, cached by tfjs); values that
+ * change from call to call (a step's learning rate, a batch's weight total) are `uniforms`, float uniforms by
+ * name, so no call compiles a program again.
+ */
+function draw(
+  backend: unknown,
+  outputShape: number[],
+  variableNames: string[],
+  inputs: tf.TensorInfo[],
+  main: string,
+  uniforms: Record<string, number> = {},
+) {
+  const names = Object.keys(uniforms)
   return (backend as WebGlBackendLike).runWebGLProgram(
-    { variableNames, outputShape, userCode: main },
+    {
+      variableNames,
+      outputShape,
+      userCode: main,
+      ...(names.length && { customUniforms: names.map((name) => ({ name, type: 'float' as const })) }),
+    },
     inputs,
     'float32',
+    names.map((n) => [uniforms[n]]),
   )
 }
 
@@ -333,7 +353,7 @@ function crossEntropy({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   if (targets!.dtype !== 'int32') throw new Error('GptCrossEntropy: int32 targets')
   check2d('GptCrossEntropy', logits!)
   const [N, V] = rowsOf(logits!)
-  const norm = f(Number(attrs?.norm ?? N))
+  const norm = { norm: Number(attrs?.norm ?? N) } // a batch's weight total in pair mode: a uniform
   // per row: max and Σ exp(l − max)
   const stats = draw(
     backend,
@@ -374,8 +394,9 @@ function crossEntropy({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
         float nll = (tg >= 0 && tg < ${V}) ? log(getST(r, 1)) + getST(r, 0) - getL(r, tg) : NAN;
         total += ${weights ? 'getWT(r) * nll' : 'nll'};
       }
-      setOutput(total / ${norm});
+      setOutput(total / norm);
     }`,
+    norm,
   )
   release(backend, stats)
   return [{ ...loss, shape: [] }, probs]
@@ -386,7 +407,7 @@ function crossEntropyGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo
   checkFloat('GptCrossEntropyGrad', probs, weights, dy)
   check2d('GptCrossEntropyGrad', probs!)
   const [N, V] = rowsOf(probs!)
-  const norm = f(Number(attrs?.norm ?? N))
+  const norm = { norm: Number(attrs?.norm ?? N) }
   const names = weights ? ['P', 'TG', 'DY', 'WT'] : ['P', 'TG', 'DY']
   return draw(
     backend,
@@ -396,8 +417,9 @@ function crossEntropyGrad({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo
     `void main() {
       ivec2 rc = getOutputCoords();
       float hot = int(round(getTG(rc.x))) == rc.y ? 1.0 : 0.0;
-      setOutput((getP(rc.x, rc.y) - hot) * getDY()${weights ? ' * getWT(rc.x)' : ''} / ${norm});
+      setOutput((getP(rc.x, rc.y) - hot) * getDY()${weights ? ' * getWT(rc.x)' : ''} / norm);
     }`,
+    norm,
   )
 }
 
@@ -483,12 +505,8 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
   const gradScale = a.gradScale
   if (gradScale < 0 && !scale && !guard) throw new Error('GptAdamWFlat: a scale or a guard when gradScale is −1')
   const fromTensor = gradScale < 0 && Boolean(scale)
-  const clip = f(a.clip ?? 0)
-  const s = fromTensor
-    ? 'getS()'
-    : gradScale < 0
-      ? `(${clip} > 0.0 ? min(1.0, ${clip} / (getK(1) + 1e-6)) : 1.0)`
-      : f(gradScale)
+  // every value that changes from step to step is a uniform (no program compiled again each step)
+  const s = fromTensor ? 'getS()' : gradScale < 0 ? '(clip > 0.0 ? min(1.0, clip / (getK(1) + 1e-6)) : 1.0)' : 'gs'
   const ok = guard ? `${finite('getK(0)')} && ${finite('getK(1)')}` : 'true'
   const extra = [...(fromTensor ? ['S'] : []), ...(guard ? ['K'] : [])]
   const extraInputs = [...(fromTensor ? [scale!] : []), ...(guard ? [guard] : [])]
@@ -502,8 +520,9 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
         int i = getOutputCoords();
         float old = get${name}(i);
         float gi = getG(i) * ${s};
-        setOutput(${ok} ? ${f(beta)} * old + ${f(1 - beta)} * ${update} : old);
+        setOutput(${ok} ? beta * old + (1.0 - beta) * ${update} : old);
       }`,
+      { beta, gs: Math.max(gradScale, 0), clip: a.clip ?? 0 },
     )
   const m2 = moment('M', a.beta1, 'gi')
   const v2 = moment('V', a.beta2, 'gi * gi')
@@ -519,7 +538,6 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
             .map((st, k) => `c.${'xyzw'[k]} * ${st}`)
             .concat(`c.${'xyzw'[rank - 1]}`)
             .join(' + ')
-    const keep = f(decayed[i] === 1 ? 1 - a.lr * a.weightDecay : 1)
     const out = draw(
       backend,
       p.shape,
@@ -529,9 +547,15 @@ function adamWFlat({ inputs, attrs, backend }: KernelArgs): tf.TensorInfo[] {
         ${rank === 0 ? 'int c = 0;' : `${rank === 1 ? 'int' : `ivec${rank}`} c = getOutputCoords();`}
         int k = ${at} + ${rank === 0 ? '0' : flat};
         float old = getPAtOutCoords();
-        float step = ${f(a.lr / a.bc1)} * getM2(k) / (sqrt(getV2(k)) * ${f(1 / Math.sqrt(a.bc2))} + ${f(a.eps)});
-        setOutput(${ok} ? old * ${keep} - step : old);
+        float delta = stepSize * getM2(k) / (sqrt(getV2(k)) * rbc2 + eps);
+        setOutput(${ok} ? old * keep - delta : old);
       }`,
+      {
+        keep: decayed[i] === 1 ? 1 - a.lr * a.weightDecay : 1,
+        stepSize: a.lr / a.bc1,
+        rbc2: 1 / Math.sqrt(a.bc2),
+        eps: a.eps,
+      },
     )
     at += size
     return out
