@@ -9,8 +9,8 @@
 #
 # Settings (environment): OUT (default: ./out beside this script), BABY_STEPS (200), TEN_M_STEPS (60),
 # EVAL_ITERS (10), RUN_TIMEOUT (seconds per run, 300), DAWN_FLAGS (comma-separated Dawn toggles, e.g.
-# backend=vulkan), RUNS (which runs, default "webgpu-baby webgpu-10m torch-baby torch-baby-sdpa torch-10m
-# torch-10m-sdpa"; webgpu-tiny and torch-tiny exist too), TORCH_DEVICE (cuda), PYTHON (python3),
+# backend=vulkan), RUNS (which runs, default "webgpu-baby webgpu-baby-sync webgpu-10m torch-baby torch-baby-sdpa
+# torch-10m torch-10m-sdpa"; webgpu-tiny and torch-tiny exist too; -sync: the bench's --no-look-ahead), TORCH_DEVICE (cuda), PYTHON (python3),
 # VK_ICD_FILENAMES (else the driver's own manifest, else one written here for libGLX_nvidia.so.0), KIT_GLIBC=1
 # (run Node on the kit's glibc even where the machine's would do).
 set -u
@@ -22,7 +22,7 @@ BABY_STEPS=${BABY_STEPS:-200}
 TEN_M_STEPS=${TEN_M_STEPS:-60}
 EVAL_ITERS=${EVAL_ITERS:-10}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-RUNS=${RUNS:-webgpu-baby webgpu-10m torch-baby torch-baby-sdpa torch-10m torch-10m-sdpa}
+RUNS=${RUNS:-webgpu-baby webgpu-baby-sync webgpu-10m torch-baby torch-baby-sdpa torch-10m torch-10m-sdpa}
 TORCH_DEVICE=${TORCH_DEVICE:-cuda}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gpu-kit.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
@@ -129,9 +129,12 @@ fi
 for run in $RUNS; do
   case $run in
     webgpu-*)
-      preset=${run#webgpu-}; n=$(steps_of "$preset")
+      # -sync: each step's work queued only after the previous step's loss is read (the look-ahead off)
+      rest=${run#webgpu-}; preset=${rest%-sync}; n=$(steps_of "$preset"); sync=()
+      [ "$rest" != "$preset" ] && sync=(--no-look-ahead)
       record "$run" "${NODE[@]}" "$KIT/gpu-bench.mjs" --preset "$preset" --steps "$n" --eval-every "$n" \
-        --eval-iters "$EVAL_ITERS" --corpus "$KIT/tinyshakespeare.txt" ${DAWN_ARGS[@]+"${DAWN_ARGS[@]}"} ;;
+        --eval-iters "$EVAL_ITERS" --corpus "$KIT/tinyshakespeare.txt" ${DAWN_ARGS[@]+"${DAWN_ARGS[@]}"} \
+        ${sync[@]+"${sync[@]}"} ;;
     torch-*)
       rest=${run#torch-}; preset=${rest%-sdpa}; n=$(steps_of "$preset"); sdpa=()
       [ "$rest" != "$preset" ] && sdpa=(--sdpa)
