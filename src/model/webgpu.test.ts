@@ -6,12 +6,13 @@
 import * as tf from '@tensorflow/tfjs'
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getPreset } from '../shared/config'
+import { estimateMemory, getPreset, type ModelConfig } from '../shared/config'
 import { Run } from '../train/run'
 import type { Batch } from '../data/dataset'
 import { AdamW } from '../train/adamw'
 import { lossAndGradsOn, poisonedStep, worstRelDiff } from '../testing/fixtures'
 import { webgpuSkip } from '../testing/webgpu'
+import { tenSteps } from '../testing/configs'
 import { installWebGpuKernels } from './webgpuKernels'
 
 // Outside CI a machine without a Vulkan driver skips these, saying why; under CI=true they always run.
@@ -118,6 +119,40 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
     await tf.setBackend('cpu')
     expect(next).toEqual(ahead.losses.slice(3, 5))
   }, 240_000)
+
+  // Shapes none of the fits was made from (the wasm tests' and the cpu tests' own), three steps each: the peak
+  // of the third, its next step queued ahead included
+  const shapes: [string, Omit<ModelConfig, 'vocabSize'>, number][] = [
+    ['three by three', { nLayer: 3, nHead: 3, nEmbd: 48, blockSize: 40, dropout: 0, bias: true }, 10],
+    ['six heads, dropout', { nLayer: 2, nHead: 6, nEmbd: 96, blockSize: 48, dropout: 0.1, bias: false }, 6],
+    ['long context', { nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 96, dropout: 0, bias: false }, 4],
+    ['big batch', { nLayer: 2, nHead: 2, nEmbd: 40, blockSize: 12, dropout: 0.2, bias: true }, 48],
+  ]
+  for (const [what, settings, batchSize] of shapes)
+    it(`the fused memory estimate covers a webgpu step's real peak (${what})`, async () => {
+      await tf.setBackend('webgpu')
+      const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(300)
+      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
+      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
+      const before = tf.memory().numBytes
+      const run = prepared.build()
+      try {
+        await run.trainStep()
+        await run.trainStep()
+        const peak = (await tf.profile(async () => void (await run.trainStep()))).peakBytes - before
+        const cfg = { ...settings, vocabSize: run.model.vocabSize }
+        const estimate = estimateMemory(cfg, { batchSize }, { fused: true }).totalBytes
+        expect(estimate, `estimate ${estimate} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
+        // not wildly pessimistic: the long context's 2.3× is attention weights the fit counts and the fused
+        // attention never makes
+        expect(estimate, `estimate ${estimate} vs peak ${peak}`).toBeLessThan(2.5 * peak)
+        // the fit for tfjs's own chains would refuse nearly three times what it holds, or more
+        expect(estimateMemory(cfg, { batchSize }).totalBytes).toBeGreaterThan(2.5 * peak)
+      } finally {
+        run.dispose()
+        await tf.setBackend('cpu')
+      }
+    }, 240_000)
 
   it('a step whose loss is not finite changes nothing though its update is queued before the loss is read; the run goes on as the cpu backend’s', async () => {
     const text = 'the quick brown fox jumps over the lazy dog. '.repeat(60)

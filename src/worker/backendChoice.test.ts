@@ -295,10 +295,15 @@ describe('choosing a backend', () => {
 
 describe('device limits', () => {
   it('follow the backend: the adapter’s buffer limit, the texture side, the wasm32 heap', () => {
-    expect(limitsFor('webgpu', softGpu, softGl, 16)).toEqual({ maxTensorBytes: 256 * MiB, maxTotalBytes: 8 * GiB })
+    expect(limitsFor('webgpu', softGpu, softGl, 16)).toEqual({
+      maxTensorBytes: 256 * MiB,
+      maxTotalBytes: 8 * GiB,
+      fused: true,
+    })
     expect(limitsFor('webgpu', { ...hardGpu, maxBufferBytes: undefined }, softGl)).toEqual({
       maxTensorBytes: 128 * MiB,
       maxTotalBytes: 2 * GiB,
+      fused: true,
     })
     expect(limitsFor('webgl', none, { ...noGl, maxTextureSize: undefined })).toEqual({
       maxTensorBytes: 4096 * 4096 * 16,

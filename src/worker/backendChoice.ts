@@ -107,7 +107,13 @@ export function limitsFor(
   const hostTotal = deviceMemory ? (deviceMemory * GiB) / 2 : 2 * GiB
   switch (name) {
     case 'webgpu':
-      return { maxTensorBytes: gpu.maxBufferBytes ?? 128 * 1024 ** 2, maxTotalBytes: Math.max(hostTotal, 2 * GiB) }
+      // its fused WGSL kernels (installWebGpuKernels) keep what the wasm ones keep, or less (attention in one
+      // kernel keeps no attention weights): the fused fit covers its measured peaks (webgpu.test.ts)
+      return {
+        maxTensorBytes: gpu.maxBufferBytes ?? 128 * 1024 ** 2,
+        maxTotalBytes: Math.max(hostTotal, 2 * GiB),
+        fused: true,
+      }
     case 'webgl': {
       const side = gl.maxTextureSize ?? 4096
       return { maxTensorBytes: side * side * 16, maxTotalBytes: Math.max(hostTotal, 2 * GiB) }
