@@ -14,14 +14,13 @@
  *   GptCrossEntropyGrad (probs, targets[, weights], dy → dlogits) 1        (~8)
  *   GptSplitHeads / GptMergeHeads (qkv ↔ heads)                 1 a part / 1  (slices, transposes, a concat)
  *   GptColumnSum       (dy → a bias's gradient)                  1         (2)
- *
  *   GptAdamWFlat       (m, v, g, parameters[, guard] → updated) n + 2     (~20, a split and a reshape a parameter)
  *
  * Attention in one pass is not here: a fragment computes one output value, so the weighted sum's fragments
  * would each redo their row's scores (hs times the products' work); WebGL keeps tfjs's products and the fused
  * softmax. The gradient norm is tfjs's (a square and a sum over the flat vector). Sums are in f32 (highp), as
  * tfjs's own reductions on WebGL are. Shapes are baked into each program's source (tfjs caches one compiled
- * program per source). Registered by installWebGlKernels for the 'webgl' backend only; checked against the cpu
+ * program per source); what changes from call to call is a uniform (`draw`). Registered by installWebGlKernels for the 'webgl' backend only; checked against the cpu
  * backend in the browser (e2e/webglKernels.spec.ts, the page e2e/kernels/webgl.html).
  */
 import * as tf from '@tensorflow/tfjs'
