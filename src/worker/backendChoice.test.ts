@@ -308,6 +308,7 @@ describe('device limits', () => {
     expect(limitsFor('webgl', none, { ...noGl, maxTextureSize: undefined })).toEqual({
       maxTensorBytes: 4096 * 4096 * 16,
       maxTotalBytes: 2 * GiB,
+      fused: true,
     })
     expect(limitsFor('wasm', none, noGl, 64)).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB, fused: true })
     expect(limitsFor('cpu', none, noGl)).toEqual({ maxTensorBytes: 1 * GiB, maxTotalBytes: 2 * GiB })

@@ -108,7 +108,8 @@ export function limitsFor(
   switch (name) {
     case 'webgpu':
       // its fused WGSL kernels (installWebGpuKernels) keep what the wasm ones keep, or less (attention in one
-      // kernel keeps no attention weights): the fused fit covers its measured peaks (webgpu.test.ts)
+      // kernel keeps no attention weights): the fused fit covers its measured peaks (webgpu.test.ts), as it does
+      // webgl's with its fused programs (e2e/webglKernels.spec.ts)
       return {
         maxTensorBytes: gpu.maxBufferBytes ?? 128 * 1024 ** 2,
         maxTotalBytes: Math.max(hostTotal, 2 * GiB),
@@ -116,7 +117,7 @@ export function limitsFor(
       }
     case 'webgl': {
       const side = gl.maxTextureSize ?? 4096
-      return { maxTensorBytes: side * side * 16, maxTotalBytes: Math.max(hostTotal, 2 * GiB) }
+      return { maxTensorBytes: side * side * 16, maxTotalBytes: Math.max(hostTotal, 2 * GiB), fused: true }
     }
     case 'wasm':
       // wasm32 heap, tfjs caps it below 4 GiB; the fused kernels (installWasmKernels) keep less for the backward
