@@ -41,9 +41,10 @@ test('train, watch the loss fall, pause, generate, read the attention map, and o
   const status = page.getByRole('status')
   await expect(status).toContainText('Training')
   await expect.poll(() => statusNumber(page, 'status-step')).toBeGreaterThanOrEqual(2)
-  const firstLoss = await statusNumber(page, 'status-loss')
-  expect(firstLoss).toBeGreaterThan(2.5) // ≈ ln(54) ≈ 3.99 at the start
-  await expect.poll(() => statusNumber(page, 'status-loss'), { timeout: 120_000 }).toBeLessThan(firstLoss - 0.3)
+  // the loss falls from uniform guessing, ln(54) ≈ 3.99, where GPT-2's initialisation starts it (gpt.test.ts);
+  // the status is read whenever the poll comes, and on wasm the tiny preset may be a hundred steps in by then,
+  // so the fall is measured from ln V, not from the first value the poll happens to see
+  await expect.poll(() => statusNumber(page, 'status-loss'), { timeout: 120_000 }).toBeLessThan(Math.log(54) - 0.3)
   await expect.poll(() => statusNumber(page, 'status-val')).toBeLessThan(4.5)
 
   await page.getByRole('button', { name: 'Pause' }).click()
