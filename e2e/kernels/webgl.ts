@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs'
 import { installWebGlKernels, uninstallWebGlKernels, WEBGL_FUSED_KERNELS } from '../../src/model/webglKernels'
 import { adamwDiffs, adamwSteps, checkCase, elementwiseCases } from '../../src/testing/kernelCases'
+import { stepPeak } from '../../src/testing/memoryPeak'
 import { Run } from '../../src/train/run'
 import { AdamW } from '../../src/train/adamw'
 import { estimateMemory, getPreset, type ModelConfig } from '../../src/shared/config'
@@ -109,22 +110,15 @@ async function peaks(): Promise<WebGlCheck['memory']> {
   ]
   const out = []
   for (const [what, settings, batchSize] of shapes) {
-    const before = tf.memory().numBytes
-    const run = Run.create(names, settings, { ...getPreset('tiny').train, batchSize, evalIters: 2 })
-    try {
-      await run.trainStep()
-      await run.trainStep()
-      const peak = (await tf.profile(async () => void (await run.trainStep()))).peakBytes - before
-      const cfg = { ...settings, vocabSize: run.model.vocabSize }
-      out.push({
-        what,
-        peak,
-        fused: estimateMemory(cfg, { batchSize }, { fused: true }).totalBytes,
-        chains: estimateMemory(cfg, { batchSize }).totalBytes,
-      })
-    } finally {
-      run.dispose()
-    }
+    const train = { ...getPreset('tiny').train, batchSize, evalIters: 2 }
+    const { peak, model } = await stepPeak(names, settings, train, 2)
+    const cfg = { ...settings, vocabSize: model.vocabSize }
+    out.push({
+      what,
+      peak,
+      fused: estimateMemory(cfg, { batchSize }, { fused: true }).totalBytes,
+      chains: estimateMemory(cfg, { batchSize }).totalBytes,
+    })
   }
   return out
 }

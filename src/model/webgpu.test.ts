@@ -13,6 +13,7 @@ import { AdamW } from '../train/adamw'
 import { lossAndGradsOn, poisonedStep, worstRelDiff } from '../testing/fixtures'
 import { webgpuSkip } from '../testing/webgpu'
 import { tenSteps } from '../testing/configs'
+import { stepPeak } from '../testing/memoryPeak'
 import { installWebGpuKernels } from './webgpuKernels'
 
 // Outside CI a machine without a Vulkan driver skips these, saying why; under CI=true they always run.
@@ -132,15 +133,9 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
     it(`the fused memory estimate covers a webgpu step's real peak (${what})`, async () => {
       await tf.setBackend('webgpu')
       const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(300)
-      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
-      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
-      const before = tf.memory().numBytes
-      const run = prepared.build()
       try {
-        await run.trainStep()
-        await run.trainStep()
-        const peak = (await tf.profile(async () => void (await run.trainStep()))).peakBytes - before
-        const cfg = { ...settings, vocabSize: run.model.vocabSize }
+        const { peak, model } = await stepPeak(text, settings, tenSteps({ batchSize }), 2)
+        const cfg = { ...settings, vocabSize: model.vocabSize }
         const estimate = estimateMemory(cfg, { batchSize }, { fused: true }).totalBytes
         expect(estimate, `estimate ${estimate} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
         // not wildly pessimistic: the long context's 2.3× is attention weights the fit counts and the fused
@@ -149,7 +144,6 @@ describe.skipIf(skip)('webgpu backend (Dawn in Node)', () => {
         // the fit for tfjs's own chains would refuse nearly three times what it holds, or more
         expect(estimateMemory(cfg, { batchSize }).totalBytes).toBeGreaterThan(2.5 * peak)
       } finally {
-        run.dispose()
         await tf.setBackend('cpu')
       }
     }, 240_000)

@@ -6,7 +6,7 @@ import '@tensorflow/tfjs-backend-wasm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { installWasmKernels } from '../model/kernels'
 import { estimateMemory, type ModelConfig } from '../shared/config'
-import { Run } from './run'
+import { stepPeak } from '../testing/memoryPeak'
 import { tenSteps } from '../testing/configs'
 
 const text = 'the quick brown fox jumps over the lazy dog; pack my box with five dozen liquor jugs. '.repeat(300)
@@ -22,20 +22,11 @@ describe('estimateMemory against a training stepâ€™s real peak', () => {
   for (const [what, settings, batchSize] of cases) {
     it(what, async () => {
       await tf.setBackend('cpu')
-      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
-      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
-      const before = tf.memory().numBytes
-      const run = prepared.build()
-      try {
-        await run.trainStep() // the first step allocates what later steps reuse
-        const profile = await tf.profile(async () => void (await run.trainStep()))
-        const peak = profile.peakBytes - before // what this run holds at its peak, over what was there before it
-        const estimate = estimateMemory({ ...settings, vocabSize: run.model.vocabSize }, { batchSize })
-        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
-        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
-      } finally {
-        run.dispose()
-      }
+      // what the run holds at its peak, over what was there before it (the first step allocated what later reuse)
+      const { peak, model } = await stepPeak(text, settings, tenSteps({ batchSize }))
+      const estimate = estimateMemory({ ...settings, vocabSize: model.vocabSize }, { batchSize })
+      expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
+      expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
     })
   }
 })
@@ -56,23 +47,13 @@ describe('estimateMemory with the fused kernels (wasm) against a training stepâ€
     it(what, async () => {
       installWasmKernels()
       expect(await tf.setBackend('wasm')).toBe(true)
-      const prepared = Run.prepare(text, settings, tenSteps({ batchSize }))
-      if (!prepared.build) throw new Error(JSON.stringify(prepared.problems))
-      const before = tf.memory().numBytes
-      const run = prepared.build()
-      try {
-        await run.trainStep()
-        const profile = await tf.profile(async () => void (await run.trainStep()))
-        const peak = profile.peakBytes - before
-        const cfg = { ...settings, vocabSize: run.model.vocabSize }
-        const estimate = estimateMemory(cfg, { batchSize }, { fused: true })
-        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
-        expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
-        // and the fit for the other backends would have refused far more than it holds here
-        expect(estimateMemory(cfg, { batchSize }).totalBytes).toBeGreaterThan(2.5 * peak)
-      } finally {
-        run.dispose()
-      }
+      const { peak, model } = await stepPeak(text, settings, tenSteps({ batchSize }))
+      const cfg = { ...settings, vocabSize: model.vocabSize }
+      const estimate = estimateMemory(cfg, { batchSize }, { fused: true })
+      expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeGreaterThanOrEqual(peak)
+      expect(estimate.totalBytes, `estimate ${estimate.totalBytes} vs peak ${peak}`).toBeLessThan(2 * peak)
+      // and the fit for tfjs's own chains would have refused far more than it holds here
+      expect(estimateMemory(cfg, { batchSize }).totalBytes).toBeGreaterThan(2.5 * peak)
     })
   }
 })
