@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs'
 import { installWebGlKernels, uninstallWebGlKernels, WEBGL_FUSED_KERNELS } from '../../src/model/webglKernels'
 import { adamwDiffs, adamwSteps, checkCase, elementwiseCases } from '../../src/testing/kernelCases'
 import { stepPeak } from '../../src/testing/memoryPeak'
+import { trackKernels } from '../../src/testing/kernelTracker'
 import { Run } from '../../src/train/run'
 import { AdamW } from '../../src/train/adamw'
 import { estimateMemory, getPreset, type ModelConfig } from '../../src/shared/config'
@@ -32,26 +33,7 @@ interface StepCount {
   drawsByKernel: Record<string, number> // each draw counted against the outermost tfjs kernel running then
 }
 
-const running: string[] = [] // the engine's kernels now running on webgl, outermost first
-
-/** Wraps every kernel registered for webgl (the fused ones too, once installed) to know which one is running. */
-function trackKernels(): void {
-  for (const k of tf.getKernelsForBackend('webgl')) {
-    const f = k.kernelFunc
-    tf.unregisterKernel(k.kernelName, 'webgl')
-    tf.registerKernel({
-      ...k,
-      kernelFunc: (args) => {
-        running.push(k.kernelName)
-        try {
-          return f(args)
-        } finally {
-          running.pop()
-        }
-      },
-    })
-  }
-}
+let running: string[] = [] // the engine's kernels now running on webgl, outermost first (once tracked)
 
 /**
  * The Baby preset's training step on the first names through the real Run (forward, backward, the gradient
@@ -156,7 +138,7 @@ async function main(): Promise<WebGlCheck> {
     adamw.push({ how, worst: adamwDiffs(gl, cpu), guard: gl.guard, cpuGuard: cpu.guard })
   }
   await tf.setBackend('webgl')
-  trackKernels()
+  running = trackKernels('webgl').running
   const fused = await stepCount()
   uninstallWebGlKernels()
   const chain = await stepCount()

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { getPreset, type ModelSettings, type TrainConfig } from '../../src/shared/config'
 import { Run } from '../../src/train/run'
 import { installWebGpuKernels } from '../../src/model/webgpuKernels'
+import { trackKernels } from '../../src/testing/kernelTracker'
 import { spread, stepStats } from '../bench-stats.mjs'
 
 /** nanoGPT's shakespeare_char shape (config/train_shakespeare_char.py, 10.65M parameters), without dropout. */
@@ -149,7 +150,7 @@ function installCounters(globals: Record<string, unknown>) {
   }
   let encoded = 0 // dispatches encoded since the last submit
   let mapping = 0 // maps pending
-  const running: string[] = [] // the engine's kernels now running, outermost first
+  let running: string[] = [] // the engine's kernels now running, outermost first (once counted)
   type Proto = Record<string, (...a: unknown[]) => unknown>
   const wrap = (cls: string, method: string, count: () => void, after?: (result: unknown) => void) => {
     const proto = (globals[cls] as { prototype: Proto } | undefined)?.prototype
@@ -186,25 +187,9 @@ function installCounters(globals: Record<string, unknown>) {
       ;(p as Promise<void>).then(done, done)
     },
   )
-  // every kernel tfjs's engine runs on webgpu (kernels a kernel calls directly inside itself are not engine
-  // runs), once every kernel is registered (the fused ones included)
+  // every kernel tfjs's engine runs on webgpu, once every kernel is registered (the fused ones included)
   const countKernels = () => {
-    for (const k of tf.getKernelsForBackend('webgpu')) {
-      const f = k.kernelFunc
-      tf.unregisterKernel(k.kernelName, 'webgpu')
-      tf.registerKernel({
-        ...k,
-        kernelFunc: (args) => {
-          c.kernels++
-          running.push(k.kernelName)
-          try {
-            return f(args)
-          } finally {
-            running.pop()
-          }
-        },
-      })
-    }
+    running = trackKernels('webgpu', () => c.kernels++).running
   }
   return { c, countKernels }
 }

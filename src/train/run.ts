@@ -66,6 +66,9 @@ type Grads = { flat: ReturnType<AdamW['flatGrads']>; both: tf.Tensor1D }
 /** (loss, norm) being read back, and when the values arrived (set as they arrive). */
 type Reading = { values: Promise<Float32Array>; at?: number }
 
+/** A step's gradients queued ahead, their read-back requested with them. */
+type Queued = Grads & { read: Reading }
+
 function reading(both: tf.Tensor1D): Reading {
   const r: Reading = { values: both.data() as Promise<Float32Array> } // queues the copy to read back now, behind what is queued so far
   // awaited later; should something throw first, its rejection is not left unheld
@@ -100,7 +103,7 @@ export class Run implements ModelHandle {
    * first of the sampler's states, evaluation's streams after it are untouched by this). Dropped gradients
    * (`grads` undefined) keep the batch.
    */
-  private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Grads; read?: Reading }
+  private ahead?: { batch: Batch; trainState: number; it: number; weights: object[]; grads?: Queued }
   /** When the last step's values arrived (the step clock of a step queued ahead runs from there). */
   private lastReadAt?: number
   /** Queue the next step ahead on the GPU backends (the GPU bench turns it off to measure what it saves). */
@@ -336,11 +339,7 @@ export class Run implements ModelHandle {
     const fresh = ahead?.grads && ahead.it === this.step && this.sameWeights(ahead.weights)
     const grads = fresh ? ahead.grads : undefined
     if (ahead && !grads) disposeGrads(ahead.grads)
-    return this.takeStep(
-      ahead?.batch ?? this.sampler.next('train'),
-      grads && { ...grads, read: ahead!.read! },
-      this.lookAhead,
-    )
+    return this.takeStep(ahead?.batch ?? this.sampler.next('train'), grads, this.lookAhead)
   }
 
   /**
@@ -354,7 +353,6 @@ export class Run implements ModelHandle {
     if (this.ahead) {
       disposeGrads(this.ahead.grads)
       this.ahead.grads = undefined
-      this.ahead.read = undefined
     }
     return this.takeStep(batch, undefined, false)
   }
@@ -377,11 +375,7 @@ export class Run implements ModelHandle {
     })
   }
 
-  private async takeStep(
-    batch: Batch,
-    queued: (Grads & { read: Reading }) | undefined,
-    lookAhead: boolean,
-  ): Promise<MetricPoint> {
+  private async takeStep(batch: Batch, queued: Queued | undefined, lookAhead: boolean): Promise<MetricPoint> {
     const t0 = nowMs()
     const lr = learningRateAt(this.step, this.train)
     // The loss and the gradients' norm are read back before the update is applied (the step's one readback): a
@@ -408,7 +402,13 @@ export class Run implements ModelHandle {
           const next = this.sampler.next('train')
           const weights = Object.values(this.params).map((v) => v.dataId)
           const grads = this.gradsOf(next, this.step + 1)
-          this.ahead = { batch: next, trainState, it: this.step + 1, weights, grads, read: reading(grads.both) }
+          this.ahead = {
+            batch: next,
+            trainState,
+            it: this.step + 1,
+            weights,
+            grads: { ...grads, read: reading(grads.both) },
+          }
         }
       }
       ;[lossValue, gradNorm] = await read.values
@@ -421,8 +421,9 @@ export class Run implements ModelHandle {
     // A step's clock: from its start to its values. A step queued ahead ran on the GPU from the moment the step
     // before it was read (the GPU runs the queue in order): from then to its own values, each moment as the
     // worker's event loop saw the values arrive, whatever it did between (sampling, the views, a pause).
-    const end = read?.at ?? nowMs()
-    const stepMs = queued && this.lastReadAt !== undefined ? Math.max(0, end - this.lastReadAt) : nowMs() - t0
+    const now = nowMs()
+    const end = read?.at ?? now
+    const stepMs = queued && this.lastReadAt !== undefined ? Math.max(0, end - this.lastReadAt) : now - t0
     this.lastReadAt = end
     let point: MetricPoint
     if (!Number.isFinite(lossValue) || !Number.isFinite(gradNorm)) {
